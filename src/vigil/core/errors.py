@@ -1,0 +1,60 @@
+"""One error hierarchy with user-facing messages: web, API and CLI all map it the same way."""
+
+from __future__ import annotations
+
+
+class VigilError(Exception):
+    """An error whose message can be shown to a user as it is."""
+
+    status = 400
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConfigurationError(VigilError):
+    """Settings or the data directory are not usable."""
+
+    status = 500
+
+
+class DatabaseKeyError(ConfigurationError):
+    """The database key is missing, malformed or does not open the database."""
+
+
+class MissingChangeContext(VigilError):
+    """A record was changed outside any change context (web, API, CLI, job, migration, test)."""
+
+    status = 500
+
+
+class ConflictError(VigilError):
+    """A save was based on a stale version of the record."""
+
+    status = 409
+
+
+class HardDeleteRefused(VigilError):
+    """Records are soft-deleted with a reason; hard deletion is refused in normal operation."""
+
+    status = 405
+
+
+class NotFound(VigilError):
+    """The record does not exist or is not visible to this user."""
+
+    status = 404
+
+
+class ValidationFailed(VigilError):
+    """Input does not describe a valid record."""
+
+
+class ImportFailed(VigilError):
+    """An import found rows it could not understand and wrote nothing."""
+
+    def __init__(self, message: str, problems: list[tuple[int, str]] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []

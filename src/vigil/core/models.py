@@ -1,0 +1,199 @@
+"""Base record mixins: UUID ids, optimistic locking, confidentiality, soft delete, history."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vigil.core.context import current_context
+from vigil.core.errors import ConflictError, HardDeleteRefused, ValidationFailed
+
+
+class Confidentiality(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    INTERNAL = "internal", _("Internal")
+    RESTRICTED = "restricted", _("Restricted")
+    SECRET = "secret", _("Secret")
+
+
+CONFIDENTIALITY_ORDER = {c.value: i for i, c in enumerate(Confidentiality)}
+
+
+class Action(models.TextChoices):
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Updated")
+    DELETE = "delete", _("Deleted")
+    RESTORE = "restore", _("Restored")
+    MERGE = "merge", _("Merged")
+    UNMERGE = "unmerge", _("Unmerged")
+
+
+class RecordQuerySet(models.QuerySet):
+    """Querysets refuse bulk hard deletion."""
+
+    def delete(self) -> Any:
+        raise HardDeleteRefused("Records are never hard-deleted; use soft delete with a reason.")
+
+    def live(self) -> RecordQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+    def real(self) -> RecordQuerySet:
+        """Exclude synthetic (demo) records."""
+        return self.filter(is_synthetic=False)
+
+
+class LiveManager(models.Manager.from_queryset(RecordQuerySet)):  # type: ignore[misc]
+    """The default manager: records not soft-deleted."""
+
+    def get_queryset(self) -> RecordQuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+AllManager = models.Manager.from_queryset(RecordQuerySet)
+
+
+class VigilModel(models.Model):
+    """Every record: UUID, who/when, version for optimistic locking, confidentiality, soft delete.
+
+    Saving writes a :class:`Version` row in the same transaction, under the active change
+    context; a save with no context raises.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    version = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(editable=False, null=True)
+    updated_at = models.DateTimeField(editable=False, null=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    confidentiality = models.CharField(
+        _("confidentiality"), max_length=12, choices=Confidentiality.choices,
+        default=Confidentiality.INTERNAL,
+    )
+    is_synthetic = models.BooleanField(
+        default=False, editable=False,
+        help_text="Fictional demo record: never screened, never in outputs.",
+    )
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    deletion_reason = models.TextField(blank=True, editable=False)
+
+    objects = LiveManager()
+    all_objects = AllManager()
+
+    history_exclude: ClassVar[tuple[str, ...]] = ()
+
+    class Meta:
+        abstract = True
+
+    # --- saving -----------------------------------------------------------------
+    def save(self, *args: Any, action: str | None = None, **kwargs: Any) -> None:
+        ctx = current_context()
+        now = timezone.now()
+        creating = self._state.adding
+        self._loaded_version = self.version
+        if creating:
+            self.version = 1
+            self.created_at = self.created_at or now
+            self.created_by_id = self.created_by_id or ctx.actor_id
+        else:
+            self.version += 1
+        self.updated_at = now
+        self.updated_by_id = ctx.actor_id
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = set(kwargs["update_fields"]) | {
+                "version", "updated_at", "updated_by",
+            }
+        try:
+            with transaction.atomic():
+                super().save(*args, **kwargs)
+                from vigil.core.history import record_version
+
+                record_version(self, action or (Action.CREATE if creating else Action.UPDATE), ctx)
+        except Exception:
+            self.version = self._loaded_version
+            raise
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):  # type: ignore[no-untyped-def]
+        expected = getattr(self, "_loaded_version", None)
+        if expected is None:
+            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
+        updated = super()._do_update(
+            base_qs.filter(version=expected), using, pk_val, values, update_fields, forced_update
+        )
+        if not updated and base_qs.filter(pk=pk_val).exists():
+            raise ConflictError(
+                f"This {self._meta.verbose_name} was changed by someone else since you opened "
+                f"it (your version {expected}). Reload it and apply your change again."
+            )
+        return updated
+
+    # --- deletion ---------------------------------------------------------------
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise HardDeleteRefused("Records are never hard-deleted; use soft_delete(reason).")
+
+    def soft_delete(self, reason: str) -> None:
+        """Hide the record from normal use, keeping it and its history."""
+        if not reason.strip():
+            raise ValidationFailed("A reason is required to delete a record.")
+        ctx = current_context()
+        self.deleted_at = timezone.now()
+        self.deleted_by_id = ctx.actor_id
+        self.deletion_reason = reason.strip()
+        self.save(action=Action.DELETE)
+
+    def restore(self) -> None:
+        """Undo a soft delete."""
+        self.deleted_at = None
+        self.deleted_by_id = None
+        self.deletion_reason = ""
+        self.save(action=Action.RESTORE)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class Version(models.Model):
+    """One saved state of one record, written in the same transaction as the change."""
+
+    id = models.BigAutoField(primary_key=True)
+    model = models.CharField(max_length=100, db_index=True)
+    object_id = models.UUIDField(db_index=True)
+    version = models.PositiveIntegerField()
+    action = models.CharField(max_length=10, choices=Action.choices)
+    at = models.DateTimeField()
+    context_id = models.UUIDField(db_index=True)
+    context_kind = models.CharField(max_length=12)
+    context_detail = models.CharField(max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    snapshot = models.JSONField(encoder=DjangoJSONEncoder)
+    changed = models.JSONField(default=list, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["model", "object_id", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "object_id", "version"], name="uniq_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.object_id} v{self.version} ({self.action})"
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise HardDeleteRefused("The version history is append-only.")

@@ -1,0 +1,29 @@
+"""Creating a new Vigil database: data folder, key, secret, schema and vocabularies."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+
+from vigil.core.errors import ConfigurationError
+from vigil.core.keys import create_key_file, create_secret_key, ensure_private_dir
+
+
+def initialise(*, verbosity: int = 0) -> Path:
+    """Create the data folder, its key and the schema; refuses to overwrite a database."""
+    data_dir = Path(settings.DATA_DIR)
+    ensure_private_dir(data_dir)
+    create_secret_key(data_dir)
+    if not settings.DATABASE_URL:
+        db = Path(settings.DATABASES["default"]["NAME"])
+        key = Path(settings.KEY_FILE)
+        if db.exists() and not key.exists():
+            raise ConfigurationError(
+                f"{db} exists but its key {key} does not; refusing to create a new key."
+            )
+        if not key.exists():
+            create_key_file(key)
+    call_command("migrate", interactive=False, verbosity=verbosity)
+    return data_dir

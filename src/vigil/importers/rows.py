@@ -1,0 +1,85 @@
+"""Reading tabular files row by row with line numbers and clear errors."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from vigil.core.errors import ImportFailed
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A row that could not be understood: its line in the file and why."""
+
+    line: int
+    reason: str
+
+
+def read_csv_rows(
+    path: Path, *, columns: Sequence[str], required: Sequence[str] = ()
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, row) from a CSV file whose header must be ``columns``.
+
+    The header may list the columns in any order; an unknown or missing column, a broken
+    quote, a row with the wrong number of fields, or bytes that are not UTF-8 raise
+    :class:`ImportFailed` naming the line.
+    """
+    if not path.is_file():
+        raise ImportFailed(f"{path}: no such file")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, strict=True)
+        line = 1
+        try:
+            header = next(reader, None)
+            if not header:
+                raise ImportFailed(f"{path.name}: the file is empty (no header row)")
+            header = [h.strip() for h in header]
+            unknown = [h for h in header if h not in columns]
+            missing = [c for c in required if c not in header]
+            if unknown or missing:
+                parts = []
+                if unknown:
+                    parts.append(f"unknown column(s) {', '.join(map(repr, unknown))}")
+                if missing:
+                    parts.append(f"missing column(s) {', '.join(map(repr, missing))}")
+                raise ImportFailed(
+                    f"{path.name}, line 1: {'; '.join(parts)}. "
+                    f"Expected the columns: {', '.join(columns)}."
+                )
+            width = len(header)
+            line = reader.line_num + 1
+            for fields in reader:
+                if not any(f.strip() for f in fields):
+                    line = reader.line_num + 1
+                    continue
+                if len(fields) != width:
+                    raise _RowWidth(line, len(fields), width)
+                row = {c: "" for c in columns}
+                row.update(zip(header, fields, strict=True))
+                yield line, row
+                line = reader.line_num + 1
+        except _RowWidth as exc:
+            raise ImportFailed(
+                f"{path.name}, line {exc.line}: {exc.found} fields where the header has "
+                f"{exc.expected} (a stray comma or quote?)",
+                [(exc.line, "wrong number of fields")],
+            ) from None
+        except csv.Error as exc:
+            raise ImportFailed(
+                f"{path.name}, line {line}: the CSV is malformed ({exc}); "
+                "check for an unclosed or stray quote",
+                [(line, str(exc))],
+            ) from None
+        except UnicodeDecodeError:
+            raise ImportFailed(
+                f"{path.name}, after line {line}: the file is not UTF-8 text",
+                [(line, "not UTF-8")],
+            ) from None
+
+
+class _RowWidth(Exception):
+    def __init__(self, line: int, found: int, expected: int) -> None:
+        self.line, self.found, self.expected = line, found, expected

@@ -1,0 +1,402 @@
+"""Import the Viasna political-prisoner list format (`vigil import viasna FILE`).
+
+Each row becomes a person, the acts of their case (arrest, charges, sentence, appeal,
+release), the judges' involvement, the `counsel` column as participants whose role is
+unconfirmed, the place of detention, and the Viasna page as the source of every fact. The row's
+identity is the source's `id` column; every derived record gets an id computed from it, so a
+second import of the same file changes nothing. The import is atomic: a row that cannot be
+understood is reported with its line and reason, and nothing is written (unless ``partial``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from vigil.core.errors import ImportFailed
+from vigil.core.models import VigilModel
+from vigil.importers import viasna_values as values
+from vigil.importers.rows import RowProblem, read_csv_rows
+from vigil.names.given_names import is_given_name
+from vigil.records.citations import parse_charges
+from vigil.records.models import (
+    Act,
+    ActCharge,
+    Event,
+    ExternalId,
+    Information,
+    Involvement,
+    LegalProvision,
+    Organisation,
+    OrganisationName,
+    Participant,
+    Person,
+    PersonName,
+    Source,
+    Term,
+)
+from vigil.records.names import normalised_name
+from vigil.records.sentences import PenaltyKind, parse_penalty, parse_term
+from vigil.records.upsert import UpsertReport, stable_id, upsert_records
+
+COLUMNS = (
+    "id", "url", "name", "status", "gender", "birthday", "arrested", "articles", "prison_title",
+    "decision", "penalty", "judge", "counsel", "verdict_date", "appeal_date", "release_date",
+    "description",
+)
+REQUIRED = ("id", "name")
+REGIMES = {
+    "general": "general_colony", "medium": "medium_colony", "maximum": "maximum_colony",
+    "special": "special_colony", "high_security_prison": "high_security_prison",
+    "juvenile": "juvenile_colony",
+}
+PLACE_KINDS = {"status": None}
+SEX = {"male": "male", "female": "female", "": "unknown"}
+
+
+def term(vocabulary: str, key: str) -> str:
+    return Term.pk_for(vocabulary, key)
+
+
+@dataclass
+class ImportReport:
+    """What an import did: rows read, imported, reported; records created/updated."""
+
+    path: str
+    rows: int = 0
+    imported: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+    upsert: UpsertReport = field(default_factory=UpsertReport)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.path,
+            "rows": self.rows,
+            "imported": self.imported,
+            "rejected": len(self.problems),
+            "problems": [{"line": p.line, "reason": p.reason} for p in self.problems],
+            "created": dict(self.upsert.created),
+            "updated": dict(self.upsert.updated),
+            "unchanged": self.upsert.total("unchanged"),
+        }
+
+
+class _Plan:
+    """The records planned from the rows, shared entities (judges, prisons, laws) deduplicated."""
+
+    def __init__(self) -> None:
+        self.records: dict[Any, VigilModel] = {}
+        self.pending: dict[Any, VigilModel] = {}
+        self.ct_person = ContentType.objects.get_for_model(Person)
+        self.ct_event = ContentType.objects.get_for_model(Event)
+
+    def add(self, obj: VigilModel) -> VigilModel:
+        if obj.pk in self.records:
+            return self.records[obj.pk]
+        return self.pending.setdefault(obj.pk, obj)
+
+    def end_row(self, *, keep: bool) -> None:
+        if keep:
+            self.records.update(self.pending)
+        self.pending = {}
+
+    def take(self) -> list[VigilModel]:
+        """The planned records in dependency order; the plan starts afresh."""
+        order = [
+            Source, Organisation, OrganisationName, Person, PersonName, ExternalId,
+            LegalProvision, Event, Act, ActCharge, Involvement, Participant, Information,
+        ]
+        rank = {m: i for i, m in enumerate(order)}
+        taken = sorted(self.records.values(), key=lambda o: rank[type(o)])
+        self.records = {}
+        return taken
+
+
+def _date(text: str, column: str) -> dt.date | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{column}: {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _person_name(plan: _Plan, person: Person, value: str, *, primary: bool) -> None:
+    plan.add(
+        PersonName(
+            id=stable_id("person-name", person.pk, value), person=person, value=value,
+            script="Latn", lang="be", kind="transliteration", scheme="viasna-latin",
+            is_primary=primary, normalised=normalised_name(value),
+        )
+    )
+
+
+def _named_person(plan: _Plan, parts: values.PersonNameParts, kind: str) -> Person:
+    """A judge or named participant: one Person per distinct spelling (humans merge)."""
+    display = " ".join(p for p in (parts.given_name, parts.middle, parts.surname) if p)
+    person = plan.add(Person(id=stable_id("viasna", kind, display.casefold()), display_name=display))
+    assert isinstance(person, Person)
+    _person_name(plan, person, display, primary=True)
+    if parts.surname_first:
+        _person_name(plan, person, parts.text, primary=False)
+    return person
+
+
+def _prison(plan: _Plan, place: values.Place) -> Organisation:
+    org = plan.add(
+        Organisation(
+            id=stable_id("place-of-detention", "BY", place.name.casefold()),
+            display_name=place.name, kind_id=term("organisation_kind", "prison"), country="BY",
+        )
+    )
+    assert isinstance(org, Organisation)
+    plan.add(
+        OrganisationName(
+            id=stable_id("org-name", org.pk, place.name), organisation=org, value=place.name,
+            script="Latn", lang="en", kind="official", is_primary=True,
+            normalised=normalised_name(place.name),
+        )
+    )
+    return org
+
+
+def _provision(plan: _Plan, provision: Any) -> LegalProvision:
+    obj = plan.add(
+        LegalProvision(
+            id=stable_id("provision", "BY", provision.code, provision.article,
+                         provision.part or "", provision.point or ""),
+            jurisdiction="BY", code=provision.code, article=provision.article,
+            part=provision.part or "", point=provision.point or "", title=provision.title or "",
+        )
+    )
+    assert isinstance(obj, LegalProvision)
+    return obj
+
+
+def _cite(plan: _Plan, source: Source, ct: Any, target_id: Any, quote: str = "") -> None:
+    plan.add(
+        Information(
+            id=stable_id("information", source.pk, ct.pk, target_id), source=source,
+            target_type=ct, target_id=target_id, quote=quote,
+            reliability_id=None,
+        )
+    )
+
+
+def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> None:
+    """Add the records one row derives to ``plan``; raises ValueError with the reason."""
+    rid = row["id"].strip()
+    if not rid:
+        raise ValueError("id: empty (the id column identifies a row)")
+    name = values.repair_latin_homoglyphs(" ".join(row["name"].split()))
+    withheld = values.withheld_name(name)
+    sex = SEX.get(row["gender"].strip().lower())
+    if sex is None:
+        raise ValueError(f"gender: unknown value {row['gender']!r}")
+    status = values.parse_status(row["status"].strip()) if row["status"].strip() else None
+    birthday = _date(row["birthday"], "birthday")
+    arrested = _date(row["arrested"], "arrested")
+    verdict = _date(row["verdict_date"], "verdict_date")
+    appeal = _date(row["appeal_date"], "appeal_date")
+    released = _date(row["release_date"], "release_date")
+    sentence_term = parse_term(row["decision"])
+    penalty = parse_penalty(row["penalty"])
+    charges = [c for cell in [row["articles"]] if cell.strip() for c in parse_charges(cell)]
+    place = values.classify_place(row["prison_title"])
+    judges = values.split_people(row["judge"], is_given_name=given) if row["judge"].strip() else []
+    counsel = (
+        values.split_people(row["counsel"], is_given_name=given) if row["counsel"].strip() else []
+    )
+
+    url = row["url"].strip()
+    source = plan.add(
+        Source(
+            id=stable_id("viasna-page", url or f"row:{rid}"),
+            title=f"Viasna political prisoners list: {url.rsplit('/', 1)[-1] or rid}",
+            source_type_id=term("source_type", "web_page"),
+            reliability_id=term("source_reliability", "unverified_secondary"),
+            url=url, publisher='Human Rights Centre "Viasna"',
+        )
+    )
+    assert isinstance(source, Source)
+    person = plan.add(
+        Person(
+            id=stable_id("viasna", "row", rid), display_name=name, name_withheld=withheld,
+            sex=sex, birth_date=birthday, notes=row["description"].strip(),
+        )
+    )
+    assert isinstance(person, Person)
+    if not withheld:
+        _person_name(plan, person, name, primary=True)
+    plan.add(
+        ExternalId(
+            id=stable_id("extid", person.pk, "viasna"), person=person, scheme="viasna",
+            value=rid, status=status.value if status else "",
+        )
+    )
+    if url:
+        plan.add(
+            ExternalId(
+                id=stable_id("extid", person.pk, "viasna-url"), person=person,
+                scheme="viasna-url", value=url,
+            )
+        )
+    _cite(plan, source, plan.ct_person, person.pk)
+
+    event = plan.add(
+        Event(
+            id=stable_id("viasna", rid, "event"),
+            title=f"Criminal prosecution of {name}" if not withheld else "Criminal prosecution",
+            date=arrested or verdict, date_precision="day" if (arrested or verdict) else "unknown",
+        )
+    )
+    assert isinstance(event, Event)
+    _cite(plan, source, plan.ct_event, event.pk, quote=row["description"].strip())
+
+    def act(kind: str, date: dt.date | None, **fields: Any) -> Act:
+        obj = plan.add(
+            Act(
+                id=stable_id("viasna", rid, kind), event=event,
+                act_type_id=term("act_type", kind), victim_person=person, date=date,
+                date_precision="day" if date else "unknown", **fields,
+            )
+        )
+        assert isinstance(obj, Act)
+        return obj
+
+    arrest = act("arrest", arrested) if arrested else None
+    sentenced: Act | None = None
+    if sentence_term is not None or penalty is not None or verdict or judges:
+        sentenced = _sentence_act(act, verdict, sentence_term, penalty)
+    if appeal:
+        act("appeal_decision", appeal)
+    if released:
+        act("release", released, status="ended")
+    if place is not None and not place.is_organisation:
+        # A status in the place column ("House arrest", "Released awaiting ...") is a claim
+        # about now, with no date: recorded as an undated act.
+        kind = "house_arrest" if place.custody == values.Custody.RESTRICTED_LIBERTY else "release"
+        act(f"{kind}", None, place_text=place.text, description=f"Stated by the source: {place.text}")
+    anchor = sentenced or arrest or (act("charge", None) if charges or counsel else None)
+    if anchor is not None and place is not None and place.is_organisation:
+        anchor.place = _prison(plan, place)
+        anchor.place_text = place.text
+    if anchor is not None:
+        for i, charge in enumerate(charges):
+            plan.add(
+                ActCharge(
+                    id=stable_id("viasna", rid, "charge", i), act=anchor,
+                    provision=_provision(plan, charge.provision),
+                    inchoate=charge.inchoate or "", text_as_written=charge.text,
+                )
+            )
+        for parts in counsel:
+            lawyer = None if parts.surname_only else _named_person(plan, parts, "participant")
+            plan.add(
+                Participant(
+                    id=stable_id("viasna", rid, "counsel", parts.text.casefold()), act=anchor,
+                    person=lawyer, name_text=parts.text, stated_role="counsel",
+                    note="Named in the source's `counsel` column; role not confirmed.",
+                )
+            )
+    if sentenced is not None:
+        for parts in judges:
+            if parts.surname_only:
+                sentenced.description = (sentenced.description + f" Judge: {parts.text}.").strip()
+                continue
+            judge = _named_person(plan, parts, "judge")
+            plan.add(
+                Involvement(
+                    id=stable_id("viasna", rid, "judge", judge.pk), act=sentenced,
+                    perpetrator_person=judge, role_id=term("perpetrator_role", "judge"),
+                )
+            )
+
+
+def _sentence_act(act: Callable[..., Act], verdict: dt.date | None, sentence_term: Any,
+                  penalty: Any) -> Act:
+    if sentence_term is not None and sentence_term.dismissed:
+        return act("charges_dismissed", verdict, sentence_text=sentence_term.text)
+    fields: dict[str, Any] = {"status": "ended" if verdict else "unknown"}
+    if sentence_term is not None:
+        fields["sentence_text"] = sentence_term.text
+        if sentence_term.months is not None:
+            fields["sentence_months"] = Decimal(sentence_term.months.numerator) / Decimal(
+                sentence_term.months.denominator
+            ) if hasattr(sentence_term.months, "numerator") else Decimal(sentence_term.months)
+        if sentence_term.fine_base_units is not None:
+            fields["fine_amount"] = Decimal(sentence_term.fine_base_units)
+            fields["fine_unit"] = "base rates"
+    if penalty is not None:
+        fields["sentence_text"] = "; ".join(
+            t for t in (fields.get("sentence_text", ""), penalty.text) if t
+        )
+        if penalty.regime is not None:
+            fields["sentence_regime_id"] = term("detention_regime", REGIMES[penalty.regime])
+        if penalty.measure is not None:
+            fields["restriction_measure_id"] = term("restriction_measure", penalty.measure.value)
+        fields["suspended"] = penalty.suspended or penalty.kind == PenaltyKind.SUSPENDED_IMPRISONMENT
+    return act("sentence", verdict, **fields)
+
+
+def import_viasna(
+    path: Path,
+    *,
+    partial: bool = False,
+    progress: Callable[[int], None] | None = None,
+    batch_rows: int = 2000,
+) -> ImportReport:
+    """Import a Viasna-format CSV file atomically and idempotently, streaming in batches.
+
+    Rows are planned and written batch by batch inside one transaction; the first bad row
+    stops the writing (unless ``partial``) but reading goes on so that every bad row is
+    reported, then the transaction is rolled back.
+    """
+    report = ImportReport(path=path.name)
+    plan = _Plan()
+    seen: dict[str, int] = {}
+    planned_rows = 0
+    with transaction.atomic():
+        for line, row in read_csv_rows(path, columns=COLUMNS, required=REQUIRED):
+            report.rows += 1
+            if progress:
+                progress(1)
+            rid = row["id"].strip()
+            if rid in seen:
+                report.problems.append(
+                    RowProblem(line, f"id: {rid!r} repeats the row on line {seen[rid]}")
+                )
+                continue
+            seen[rid] = line
+            try:
+                plan_row(plan, row, is_given_name)
+            except ValueError as exc:
+                plan.end_row(keep=False)
+                report.problems.append(RowProblem(line, str(exc)))
+                continue
+            plan.end_row(keep=True)
+            report.imported += 1
+            planned_rows += 1
+            if planned_rows >= batch_rows:
+                planned_rows = 0
+                records = plan.take()
+                if partial or not report.problems:
+                    upsert_records(records, report.upsert)
+        if report.problems and not partial:
+            transaction.set_rollback(True)
+            raise ImportFailed(
+                f"{path.name}: {len(report.problems)} of {report.rows} rows could not be read; "
+                "nothing was imported (use --partial to import the good rows).",
+                [(p.line, p.reason) for p in report.problems],
+            )
+        upsert_records(plan.take(), report.upsert)
+    return report

@@ -1,0 +1,198 @@
+"""Events, the acts they contain, and who took part: perpetrators, counsel, participants."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from vigil.core.models import VigilModel
+from vigil.records.models.fields import UncertainDateMixin, term_fk
+
+
+class Event(VigilModel, UncertainDateMixin):
+    """What happened, when and where; contains acts."""
+
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True, default="BY")
+
+    class Meta:
+        ordering = ["date", "title"]
+        verbose_name = _("event")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EventLink(VigilModel):
+    """A chain of events: one event caused, followed or relates to another."""
+
+    from_event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="links_out")
+    to_event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="links_in")
+    relation = term_fk("chain_relation", _("relation"), null=False)
+
+
+class ActStatus(models.TextChoices):
+    ONGOING = "ongoing", _("ongoing")
+    ENDED = "ended", _("ended")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class Act(VigilModel, UncertainDateMixin):
+    """One thing done to one victim (a person or an organisation)."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="acts")
+    act_type = term_fk("act_type", _("type of act"), null=False)
+    victim_person = models.ForeignKey(
+        "records.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="acts"
+    )
+    victim_organisation = models.ForeignKey(
+        "records.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="acts",
+    )
+    place = models.ForeignKey(
+        "records.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="acts_here",
+        verbose_name=_("place (court, prison, colony, SIZO)"),
+    )
+    place_text = models.CharField(_("place as stated"), max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=ActStatus.choices, default=ActStatus.UNKNOWN
+    )
+    outcome = models.CharField(_("outcome"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    # The sentence, for conviction and sentence acts.
+    sentence_months = models.DecimalField(
+        _("term (months)"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    sentence_regime = term_fk("detention_regime", _("regime"))
+    restriction_measure = term_fk("restriction_measure", _("restriction of liberty"))
+    suspended = models.BooleanField(_("suspended"), default=False)
+    fine_amount = models.DecimalField(
+        _("fine"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    fine_unit = models.CharField(_("fine unit"), max_length=40, blank=True)
+    sentence_text = models.CharField(_("sentence as stated"), max_length=300, blank=True)
+    source_status = models.CharField(
+        _("status as stated by the source"),
+        max_length=100,
+        blank=True,
+        help_text=_("Kept verbatim; custody is derived from acts, not from this."),
+    )
+
+    class Meta:
+        ordering = ["date", "created_at"]
+        verbose_name = _("act")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(victim_person__isnull=True) | Q(victim_organisation__isnull=True),
+                name="act_one_victim",
+            )
+        ]
+
+    def __str__(self) -> str:
+        victim = self.victim_person or self.victim_organisation
+        return f"{self.act_type_id.split('.', 1)[-1]}: {victim} ({self.date_display})"
+
+    @property
+    def victim(self) -> object:
+        return self.victim_person or self.victim_organisation
+
+
+class Inchoate(models.TextChoices):
+    NONE = "", _("completed offence")
+    PREPARATION = "preparation", _("preparation (Art. 13)")
+    ATTEMPT = "attempt", _("attempt (Art. 14)")
+
+
+class ActCharge(VigilModel):
+    """A legal provision an act rests on (a charge, a conviction), as written by the source."""
+
+    act = models.ForeignKey(Act, on_delete=models.PROTECT, related_name="charges")
+    provision = models.ForeignKey(
+        "records.LegalProvision", on_delete=models.PROTECT, related_name="charges"
+    )
+    inchoate = models.CharField(max_length=12, choices=Inchoate.choices, blank=True, default="")
+    text_as_written = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("charge")
+
+
+class Involvement(VigilModel):
+    """A perpetrator (person or organisation) in an act, with role and degree."""
+
+    act = models.ForeignKey(Act, on_delete=models.PROTECT, related_name="involvements")
+    perpetrator_person = models.ForeignKey(
+        "records.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="involvements",
+    )
+    perpetrator_organisation = models.ForeignKey(
+        "records.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="involvements",
+    )
+    role = term_fk("perpetrator_role", _("role"), null=False)
+    degree = term_fk("involvement_degree", _("degree of involvement"))
+    note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("involvement")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(perpetrator_person__isnull=False)
+                | Q(perpetrator_organisation__isnull=False),
+                name="involvement_has_perpetrator",
+            )
+        ]
+
+
+class Counsel(VigilModel):
+    """A lawyer defending the victim in an act (feeds early warning)."""
+
+    act = models.ForeignKey(Act, on_delete=models.PROTECT, related_name="counsel")
+    lawyer = models.ForeignKey(
+        "records.Person", on_delete=models.PROTECT, related_name="counsel_in"
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("counsel")
+        verbose_name_plural = _("counsel")
+
+
+class Participant(VigilModel):
+    """A person a source names in an act whose role is not confirmed.
+
+    Not counsel, not a perpetrator, not screened, until an analyst sets ``confirmed_role``.
+    A surname-only value stays as ``name_text`` with no Person.
+    """
+
+    act = models.ForeignKey(Act, on_delete=models.PROTECT, related_name="participants")
+    person = models.ForeignKey(
+        "records.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="participations",
+    )
+    name_text = models.CharField(_("name as stated"), max_length=300)
+    stated_role = models.CharField(_("role as stated by the source"), max_length=60, blank=True)
+    confirmed_role = models.CharField(_("confirmed role"), max_length=60, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("participant (role unconfirmed)")

@@ -1,0 +1,161 @@
+"""Vigil's one settings module. Every knob is a VIGIL_* environment variable (see README)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+import tempfile
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _default_data_dir() -> Path:
+    if "pytest" in sys.modules:
+        # Tests never touch a user's data: each run gets its own folder.
+        return Path(tempfile.mkdtemp(prefix="vigil-test-"))
+    xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(xdg) / "vigil"
+
+
+DATA_DIR = Path(os.environ.get("VIGIL_DATA_DIR") or _default_data_dir()).expanduser()
+os.environ.setdefault("VIGIL_DATA_DIR", str(DATA_DIR))
+KEY_FILE = Path(os.environ.get("VIGIL_KEYFILE") or DATA_DIR / "vigil.key")
+DATABASE_URL = os.environ.get("VIGIL_DATABASE_URL", "")
+DEBUG = _env_bool("VIGIL_DEBUG")
+TESTING = "pytest" in sys.modules
+
+
+def _secret_key() -> str:
+    configured = os.environ.get("VIGIL_SECRET_KEY")
+    if configured:
+        return configured
+    path = DATA_DIR / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    # An ephemeral key: sessions do not survive a restart until `vigil init` stores one.
+    return secrets.token_urlsafe(50)
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("VIGIL_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    if h.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "vigil.core",
+    "vigil.accounts",
+    "vigil.records",
+    "vigil.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "vigil.web.middleware.ChangeContextMiddleware",
+]
+
+ROOT_URLCONF = "vigil.urls"
+WSGI_APPLICATION = "vigil.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    _sqlite_options = {
+        "key_file": str(KEY_FILE),
+        "pragmas": {"journal_mode": "WAL", "synchronous": "FULL", "busy_timeout": 10000},
+        "transaction_mode": "IMMEDIATE",
+    }
+    DATABASES = {
+        "default": {
+            "ENGINE": "vigil.core.db.sqlcipher",
+            "NAME": str(DATA_DIR / "vigil.db"),
+            "OPTIONS": _sqlite_options,
+            "TEST": {"NAME": str(DATA_DIR / "test-vigil.db")},
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("be", "Беларуская"), ("ru", "Русский")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "UTC"
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+EVIDENCE_DIR = DATA_DIR / "evidence"
+SAMPLE_DATA = os.environ.get("VIGIL_SAMPLE_DATA", "")
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_SAMESITE = "Strict"
+SESSION_COOKIE_AGE = 12 * 3600
+SESSION_COOKIE_SECURE = _env_bool("VIGIL_SECURE_COOKIES", not DEBUG and not TESTING)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+if os.environ.get("VIGIL_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (os.environ["VIGIL_PROXY_SSL_HEADER"], "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("VIGIL_LOG_LEVEL", "WARNING")},
+}

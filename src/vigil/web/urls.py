@@ -1,0 +1,9 @@
+from django.urls import path
+
+from vigil.web import views
+
+app_name = "web"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("persons/<uuid:pk>/", views.person_detail, name="person"),
+]
