@@ -24,3 +24,15 @@ def shared_data() -> Path:
     if path is None:
         pytest.skip("sample data folder not found (set VIGIL_SAMPLE_DATA to ../shared/data)")
     return path
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> None:
+    """Give the encrypted test database its own key (each run has its own data folder)."""
+    from django.conf import settings
+
+    from vigil.core.keys import create_key_file
+
+    key = Path(settings.KEY_FILE)
+    if not settings.DATABASE_URL and not key.exists():
+        create_key_file(key)

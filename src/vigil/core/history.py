@@ -10,7 +10,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from vigil.core.context import ChangeContext, current_context
-from vigil.core.models import Action, VigilModel, Version
+from vigil.core.models import Action, Version, VigilModel
 
 BOOKKEEPING = {"version", "updated_at", "updated_by"}
 
@@ -33,8 +33,9 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
 
 
 def _normalised(snap: dict[str, Any]) -> dict[str, Any]:
-    from django.core.serializers.json import DjangoJSONEncoder
     import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
 
     return json.loads(json.dumps(snap, cls=DjangoJSONEncoder))
 

@@ -70,25 +70,40 @@ class VigilModel(models.Model):
     created_at = models.DateTimeField(editable=False, null=True)
     updated_at = models.DateTimeField(editable=False, null=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     confidentiality = models.CharField(
-        _("confidentiality"), max_length=12, choices=Confidentiality.choices,
+        _("confidentiality"),
+        max_length=12,
+        choices=Confidentiality.choices,
         default=Confidentiality.INTERNAL,
     )
     is_synthetic = models.BooleanField(
-        default=False, editable=False,
+        default=False,
+        editable=False,
         help_text="Fictional demo record: never screened, never in outputs.",
     )
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
     deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
-        on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     deletion_reason = models.TextField(blank=True, editable=False)
 
@@ -116,7 +131,9 @@ class VigilModel(models.Model):
         self.updated_by_id = ctx.actor_id
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = set(kwargs["update_fields"]) | {
-                "version", "updated_at", "updated_by",
+                "version",
+                "updated_at",
+                "updated_by",
             }
         try:
             with transaction.atomic():

@@ -10,7 +10,6 @@ understood is reported with its line and reason, and nothing is written (unless 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from vigil.core.models import VigilModel
 from vigil.importers import viasna_values as values
 from vigil.importers.rows import RowProblem, read_csv_rows
 from vigil.names.given_names import is_given_name
+from vigil.names.homoglyphs import repair_homoglyphs
 from vigil.records.citations import parse_charges
 from vigil.records.models import (
     Act,
@@ -48,14 +48,31 @@ from vigil.records.sentences import PenaltyKind, parse_penalty, parse_term
 from vigil.records.upsert import UpsertReport, stable_id, upsert_records
 
 COLUMNS = (
-    "id", "url", "name", "status", "gender", "birthday", "arrested", "articles", "prison_title",
-    "decision", "penalty", "judge", "counsel", "verdict_date", "appeal_date", "release_date",
+    "id",
+    "url",
+    "name",
+    "status",
+    "gender",
+    "birthday",
+    "arrested",
+    "articles",
+    "prison_title",
+    "decision",
+    "penalty",
+    "judge",
+    "counsel",
+    "verdict_date",
+    "appeal_date",
+    "release_date",
     "description",
 )
 REQUIRED = ("id", "name")
 REGIMES = {
-    "general": "general_colony", "medium": "medium_colony", "maximum": "maximum_colony",
-    "special": "special_colony", "high_security_prison": "high_security_prison",
+    "general": "general_colony",
+    "medium": "medium_colony",
+    "maximum": "maximum_colony",
+    "special": "special_colony",
+    "high_security_prison": "high_security_prison",
     "juvenile": "juvenile_colony",
 }
 PLACE_KINDS = {"status": None}
@@ -111,8 +128,19 @@ class _Plan:
     def take(self) -> list[VigilModel]:
         """The planned records in dependency order; the plan starts afresh."""
         order = [
-            Source, Organisation, OrganisationName, Person, PersonName, ExternalId,
-            LegalProvision, Event, Act, ActCharge, Involvement, Participant, Information,
+            Source,
+            Organisation,
+            OrganisationName,
+            Person,
+            PersonName,
+            ExternalId,
+            LegalProvision,
+            Event,
+            Act,
+            ActCharge,
+            Involvement,
+            Participant,
+            Information,
         ]
         rank = {m: i for i, m in enumerate(order)}
         taken = sorted(self.records.values(), key=lambda o: rank[type(o)])
@@ -133,9 +161,15 @@ def _date(text: str, column: str) -> dt.date | None:
 def _person_name(plan: _Plan, person: Person, value: str, *, primary: bool) -> None:
     plan.add(
         PersonName(
-            id=stable_id("person-name", person.pk, value), person=person, value=value,
-            script="Latn", lang="be", kind="transliteration", scheme="viasna-latin",
-            is_primary=primary, normalised=normalised_name(value),
+            id=stable_id("person-name", person.pk, value),
+            person=person,
+            value=value,
+            script="Latn",
+            lang="be",
+            kind="transliteration",
+            scheme="viasna-latin",
+            is_primary=primary,
+            normalised=normalised_name(value),
         )
     )
 
@@ -143,7 +177,9 @@ def _person_name(plan: _Plan, person: Person, value: str, *, primary: bool) -> N
 def _named_person(plan: _Plan, parts: values.PersonNameParts, kind: str) -> Person:
     """A judge or named participant: one Person per distinct spelling (humans merge)."""
     display = " ".join(p for p in (parts.given_name, parts.middle, parts.surname) if p)
-    person = plan.add(Person(id=stable_id("viasna", kind, display.casefold()), display_name=display))
+    person = plan.add(
+        Person(id=stable_id("viasna", kind, display.casefold()), display_name=display)
+    )
     assert isinstance(person, Person)
     _person_name(plan, person, display, primary=True)
     if parts.surname_first:
@@ -155,14 +191,21 @@ def _prison(plan: _Plan, place: values.Place) -> Organisation:
     org = plan.add(
         Organisation(
             id=stable_id("place-of-detention", "BY", place.name.casefold()),
-            display_name=place.name, kind_id=term("organisation_kind", "prison"), country="BY",
+            display_name=place.name,
+            kind_id=term("organisation_kind", "prison"),
+            country="BY",
         )
     )
     assert isinstance(org, Organisation)
     plan.add(
         OrganisationName(
-            id=stable_id("org-name", org.pk, place.name), organisation=org, value=place.name,
-            script="Latn", lang="en", kind="official", is_primary=True,
+            id=stable_id("org-name", org.pk, place.name),
+            organisation=org,
+            value=place.name,
+            script="Latn",
+            lang="en",
+            kind="official",
+            is_primary=True,
             normalised=normalised_name(place.name),
         )
     )
@@ -172,10 +215,20 @@ def _prison(plan: _Plan, place: values.Place) -> Organisation:
 def _provision(plan: _Plan, provision: Any) -> LegalProvision:
     obj = plan.add(
         LegalProvision(
-            id=stable_id("provision", "BY", provision.code, provision.article,
-                         provision.part or "", provision.point or ""),
-            jurisdiction="BY", code=provision.code, article=provision.article,
-            part=provision.part or "", point=provision.point or "", title=provision.title or "",
+            id=stable_id(
+                "provision",
+                "BY",
+                provision.code,
+                provision.article,
+                provision.part or "",
+                provision.point or "",
+            ),
+            jurisdiction="BY",
+            code=provision.code,
+            article=provision.article,
+            part=provision.part or "",
+            point=provision.point or "",
+            title=provision.title or "",
         )
     )
     assert isinstance(obj, LegalProvision)
@@ -185,8 +238,11 @@ def _provision(plan: _Plan, provision: Any) -> LegalProvision:
 def _cite(plan: _Plan, source: Source, ct: Any, target_id: Any, quote: str = "") -> None:
     plan.add(
         Information(
-            id=stable_id("information", source.pk, ct.pk, target_id), source=source,
-            target_type=ct, target_id=target_id, quote=quote,
+            id=stable_id("information", source.pk, ct.pk, target_id),
+            source=source,
+            target_type=ct,
+            target_id=target_id,
+            quote=quote,
             reliability_id=None,
         )
     )
@@ -197,7 +253,7 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
     rid = row["id"].strip()
     if not rid:
         raise ValueError("id: empty (the id column identifies a row)")
-    name = values.repair_latin_homoglyphs(" ".join(row["name"].split()))
+    name = repair_homoglyphs(" ".join(row["name"].split()))
     withheld = values.withheld_name(name)
     sex = SEX.get(row["gender"].strip().lower())
     if sex is None:
@@ -224,14 +280,19 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
             title=f"Viasna political prisoners list: {url.rsplit('/', 1)[-1] or rid}",
             source_type_id=term("source_type", "web_page"),
             reliability_id=term("source_reliability", "unverified_secondary"),
-            url=url, publisher='Human Rights Centre "Viasna"',
+            url=url,
+            publisher='Human Rights Centre "Viasna"',
         )
     )
     assert isinstance(source, Source)
     person = plan.add(
         Person(
-            id=stable_id("viasna", "row", rid), display_name=name, name_withheld=withheld,
-            sex=sex, birth_date=birthday, notes=row["description"].strip(),
+            id=stable_id("viasna", "row", rid),
+            display_name=name,
+            name_withheld=withheld,
+            sex=sex,
+            birth_date=birthday,
+            notes=row["description"].strip(),
         )
     )
     assert isinstance(person, Person)
@@ -239,15 +300,20 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
         _person_name(plan, person, name, primary=True)
     plan.add(
         ExternalId(
-            id=stable_id("extid", person.pk, "viasna"), person=person, scheme="viasna",
-            value=rid, status=status.value if status else "",
+            id=stable_id("extid", person.pk, "viasna"),
+            person=person,
+            scheme="viasna",
+            value=rid,
+            status=status.value if status else "",
         )
     )
     if url:
         plan.add(
             ExternalId(
-                id=stable_id("extid", person.pk, "viasna-url"), person=person,
-                scheme="viasna-url", value=url,
+                id=stable_id("extid", person.pk, "viasna-url"),
+                person=person,
+                scheme="viasna-url",
+                value=url,
             )
         )
     _cite(plan, source, plan.ct_person, person.pk)
@@ -256,7 +322,8 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
         Event(
             id=stable_id("viasna", rid, "event"),
             title=f"Criminal prosecution of {name}" if not withheld else "Criminal prosecution",
-            date=arrested or verdict, date_precision="day" if (arrested or verdict) else "unknown",
+            date=arrested or verdict,
+            date_precision="day" if (arrested or verdict) else "unknown",
         )
     )
     assert isinstance(event, Event)
@@ -265,9 +332,13 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
     def act(kind: str, date: dt.date | None, **fields: Any) -> Act:
         obj = plan.add(
             Act(
-                id=stable_id("viasna", rid, kind), event=event,
-                act_type_id=term("act_type", kind), victim_person=person, date=date,
-                date_precision="day" if date else "unknown", **fields,
+                id=stable_id("viasna", rid, kind),
+                event=event,
+                act_type_id=term("act_type", kind),
+                victim_person=person,
+                date=date,
+                date_precision="day" if date else "unknown",
+                **fields,
             )
         )
         assert isinstance(obj, Act)
@@ -285,7 +356,12 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
         # A status in the place column ("House arrest", "Released awaiting ...") is a claim
         # about now, with no date: recorded as an undated act.
         kind = "house_arrest" if place.custody == values.Custody.RESTRICTED_LIBERTY else "release"
-        act(f"{kind}", None, place_text=place.text, description=f"Stated by the source: {place.text}")
+        act(
+            f"{kind}",
+            None,
+            place_text=place.text,
+            description=f"Stated by the source: {place.text}",
+        )
     anchor = sentenced or arrest or (act("charge", None) if charges or counsel else None)
     if anchor is not None and place is not None and place.is_organisation:
         anchor.place = _prison(plan, place)
@@ -294,17 +370,22 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
         for i, charge in enumerate(charges):
             plan.add(
                 ActCharge(
-                    id=stable_id("viasna", rid, "charge", i), act=anchor,
+                    id=stable_id("viasna", rid, "charge", i),
+                    act=anchor,
                     provision=_provision(plan, charge.provision),
-                    inchoate=charge.inchoate or "", text_as_written=charge.text,
+                    inchoate=charge.inchoate or "",
+                    text_as_written=charge.text,
                 )
             )
         for parts in counsel:
             lawyer = None if parts.surname_only else _named_person(plan, parts, "participant")
             plan.add(
                 Participant(
-                    id=stable_id("viasna", rid, "counsel", parts.text.casefold()), act=anchor,
-                    person=lawyer, name_text=parts.text, stated_role="counsel",
+                    id=stable_id("viasna", rid, "counsel", parts.text.casefold()),
+                    act=anchor,
+                    person=lawyer,
+                    name_text=parts.text,
+                    stated_role="counsel",
                     note="Named in the source's `counsel` column; role not confirmed.",
                 )
             )
@@ -316,23 +397,28 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
             judge = _named_person(plan, parts, "judge")
             plan.add(
                 Involvement(
-                    id=stable_id("viasna", rid, "judge", judge.pk), act=sentenced,
-                    perpetrator_person=judge, role_id=term("perpetrator_role", "judge"),
+                    id=stable_id("viasna", rid, "judge", judge.pk),
+                    act=sentenced,
+                    perpetrator_person=judge,
+                    role_id=term("perpetrator_role", "judge"),
                 )
             )
 
 
-def _sentence_act(act: Callable[..., Act], verdict: dt.date | None, sentence_term: Any,
-                  penalty: Any) -> Act:
+def _sentence_act(
+    act: Callable[..., Act], verdict: dt.date | None, sentence_term: Any, penalty: Any
+) -> Act:
     if sentence_term is not None and sentence_term.dismissed:
         return act("charges_dismissed", verdict, sentence_text=sentence_term.text)
     fields: dict[str, Any] = {"status": "ended" if verdict else "unknown"}
     if sentence_term is not None:
         fields["sentence_text"] = sentence_term.text
         if sentence_term.months is not None:
-            fields["sentence_months"] = Decimal(sentence_term.months.numerator) / Decimal(
-                sentence_term.months.denominator
-            ) if hasattr(sentence_term.months, "numerator") else Decimal(sentence_term.months)
+            fields["sentence_months"] = (
+                Decimal(sentence_term.months.numerator) / Decimal(sentence_term.months.denominator)
+                if hasattr(sentence_term.months, "numerator")
+                else Decimal(sentence_term.months)
+            )
         if sentence_term.fine_base_units is not None:
             fields["fine_amount"] = Decimal(sentence_term.fine_base_units)
             fields["fine_unit"] = "base rates"
@@ -344,7 +430,9 @@ def _sentence_act(act: Callable[..., Act], verdict: dt.date | None, sentence_ter
             fields["sentence_regime_id"] = term("detention_regime", REGIMES[penalty.regime])
         if penalty.measure is not None:
             fields["restriction_measure_id"] = term("restriction_measure", penalty.measure.value)
-        fields["suspended"] = penalty.suspended or penalty.kind == PenaltyKind.SUSPENDED_IMPRISONMENT
+        fields["suspended"] = (
+            penalty.suspended or penalty.kind == PenaltyKind.SUSPENDED_IMPRISONMENT
+        )
     return act("sentence", verdict, **fields)
 
 
@@ -392,7 +480,6 @@ def import_viasna(
                 if partial or not report.problems:
                     upsert_records(records, report.upsert)
         if report.problems and not partial:
-            transaction.set_rollback(True)
             raise ImportFailed(
                 f"{path.name}: {len(report.problems)} of {report.rows} rows could not be read; "
                 "nothing was imported (use --partial to import the good rows).",

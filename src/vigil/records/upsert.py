@@ -22,8 +22,18 @@ from vigil.core.models import VigilModel
 NAMESPACE = uuid.UUID("6f1c3d4e-7a2b-5c9d-8e0f-1a2b3c4d5e6f")
 # Fields an importer never owns: identity, bookkeeping, and what analysts decide.
 NOT_IMPORTED = {
-    "id", "version", "created_at", "updated_at", "created_by", "updated_by", "deleted_at",
-    "deleted_by", "deletion_reason", "confidentiality", "merged_into", "confirmed_role",
+    "id",
+    "version",
+    "created_at",
+    "updated_at",
+    "created_by",
+    "updated_by",
+    "deleted_at",
+    "deleted_by",
+    "deletion_reason",
+    "confidentiality",
+    "merged_into",
+    "confirmed_role",
 }
 
 
@@ -52,14 +62,16 @@ def _chunks(items: Sequence[Any], size: int = 900) -> Iterable[Sequence[Any]]:
         yield items[start : start + size]
 
 
-def upsert_records(
-    objs: Iterable[VigilModel], report: UpsertReport | None = None
-) -> UpsertReport:
+def upsert_records(objs: Iterable[VigilModel], report: UpsertReport | None = None) -> UpsertReport:
     """Create or update planned records, model by model in the order first seen.
 
     The caller owns the transaction. Records must carry deterministic ids.
     """
+    from vigil.records.merge import follow_merges
+
     report = report or UpsertReport()
+    objs = list(objs)
+    follow_merges(objs)  # records that name a merged-away person go to the survivor
     by_model: dict[type[VigilModel], dict[Any, VigilModel]] = {}
     for obj in objs:
         by_model.setdefault(type(obj), {})[obj.pk] = obj
@@ -79,7 +91,8 @@ def upsert_records(
                 report.skipped_deleted[label] += 1
                 continue
             changed = [
-                f.attname for f in fields
+                f.attname
+                for f in fields
                 if getattr(current, f.attname) != getattr(wanted, f.attname)
             ]
             if not changed:

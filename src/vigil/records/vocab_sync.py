@@ -18,20 +18,35 @@ def sync_terms() -> int:
         for t in vocabularies.load(vocab).values():
             pk = Term.pk_for(vocab, t.key)
             wanted[pk] = Term(
-                id=pk, vocabulary=vocab, key=t.key, code=t.code, label_en=t.label_en,
-                label_ru=t.label_ru, label_be=t.label_be, be_reviewed=t.be_reviewed,
+                id=pk,
+                vocabulary=vocab,
+                key=t.key,
+                code=t.code,
+                label_en=t.label_en,
+                label_ru=t.label_ru,
+                label_be=t.label_be,
+                be_reviewed=t.be_reviewed,
                 source=t.source,
             )
             if t.parent:
                 parents[pk] = Term.pk_for(vocab, t.parent)
-    fields = ["vocabulary", "key", "code", "label_en", "label_ru", "label_be", "be_reviewed",
-              "source"]
+    fields = [
+        "vocabulary",
+        "key",
+        "code",
+        "label_en",
+        "label_ru",
+        "label_be",
+        "be_reviewed",
+        "source",
+    ]
     with transaction.atomic():
         existing = {t.pk: t for t in Term.objects.all()}
         new = [t for pk, t in wanted.items() if pk not in existing]
         Term.objects.bulk_create(new)
         changed = [
-            t for pk, t in wanted.items()
+            t
+            for pk, t in wanted.items()
             if pk in existing and any(getattr(existing[pk], f) != getattr(t, f) for f in fields)
         ]
         Term.objects.bulk_update(changed, fields)

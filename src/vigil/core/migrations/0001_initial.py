@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,24 +15,58 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Version',
+            name="Version",
             fields=[
-                ('id', models.BigAutoField(primary_key=True, serialize=False)),
-                ('model', models.CharField(db_index=True, max_length=100)),
-                ('object_id', models.UUIDField(db_index=True)),
-                ('version', models.PositiveIntegerField()),
-                ('action', models.CharField(choices=[('create', 'Created'), ('update', 'Updated'), ('delete', 'Deleted'), ('restore', 'Restored'), ('merge', 'Merged'), ('unmerge', 'Unmerged')], max_length=10)),
-                ('at', models.DateTimeField()),
-                ('context_id', models.UUIDField(db_index=True)),
-                ('context_kind', models.CharField(max_length=12)),
-                ('context_detail', models.CharField(blank=True, max_length=200)),
-                ('snapshot', models.JSONField(encoder=django.core.serializers.json.DjangoJSONEncoder)),
-                ('changed', models.JSONField(default=list, encoder=django.core.serializers.json.DjangoJSONEncoder)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("model", models.CharField(db_index=True, max_length=100)),
+                ("object_id", models.UUIDField(db_index=True)),
+                ("version", models.PositiveIntegerField()),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "Created"),
+                            ("update", "Updated"),
+                            ("delete", "Deleted"),
+                            ("restore", "Restored"),
+                            ("merge", "Merged"),
+                            ("unmerge", "Unmerged"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("at", models.DateTimeField()),
+                ("context_id", models.UUIDField(db_index=True)),
+                ("context_kind", models.CharField(max_length=12)),
+                ("context_detail", models.CharField(blank=True, max_length=200)),
+                (
+                    "snapshot",
+                    models.JSONField(encoder=django.core.serializers.json.DjangoJSONEncoder),
+                ),
+                (
+                    "changed",
+                    models.JSONField(
+                        default=list, encoder=django.core.serializers.json.DjangoJSONEncoder
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['model', 'object_id', 'version'],
-                'constraints': [models.UniqueConstraint(fields=('model', 'object_id', 'version'), name='uniq_version')],
+                "ordering": ["model", "object_id", "version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("model", "object_id", "version"), name="uniq_version"
+                    )
+                ],
             },
         ),
     ]

@@ -23,6 +23,7 @@ from vigil.records.models.events import (
 )
 from vigil.records.models.fields import DatePrecision, NameKind, Script
 from vigil.records.models.legal import LegalAmendment, LegalCode, LegalProvision
+from vigil.records.models.merges import PersonMerge
 from vigil.records.models.sources import ClaimKind, CustodyEvent, Evidence, Information, Source
 from vigil.records.models.vocab import Term
 
@@ -51,6 +52,7 @@ __all__ = [
     "OrganisationName",
     "Participant",
     "Person",
+    "PersonMerge",
     "PersonName",
     "Profession",
     "Qualifier",

@@ -112,7 +112,9 @@ class ExternalId(VigilModel):
     scheme = models.CharField(max_length=40)
     value = models.CharField(max_length=300)
     status = models.CharField(
-        _("status as listed by the source"), max_length=60, blank=True,
+        _("status as listed by the source"),
+        max_length=60,
+        blank=True,
         help_text=_("Kept verbatim; custody is derived from acts, not from this."),
     )
 

@@ -15,7 +15,7 @@ class LegalCode(models.TextChoices):
 
 
 class LegalProvision(VigilModel):
-    """An article (with part and point) of a code, e.g. Part 2 of Art. 361-1 of the Criminal Code."""
+    """An article (with part and point) of a code: Part 2 of Art. 361-1 of the Criminal Code."""
 
     jurisdiction = models.CharField(_("jurisdiction"), max_length=2, default="BY")
     code = models.CharField(_("code"), max_length=16, choices=LegalCode.choices)

@@ -72,6 +72,9 @@ class CustodyEvent(models.Model):
     context_kind = models.CharField(max_length=12)
     sha256 = models.CharField(max_length=64, blank=True)
 
+    def __str__(self) -> str:
+        return f"{self.action} of evidence {self.evidence_id} at {self.at:%Y-%m-%d %H:%M}"
+
 
 class ClaimKind(models.TextChoices):
     SOURCE_TEXT = "source_text", _("stated in the source")

@@ -11,7 +11,9 @@ class Command(VigilCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         folder = initialise(verbosity=max(0, options["verbosity"] - 1))
-        where = "PostgreSQL (VIGIL_DATABASE_URL)" if settings.DATABASE_URL else (
-            f"{settings.DATABASES['default']['NAME']} (SQLCipher, key {settings.KEY_FILE})"
+        where = (
+            "PostgreSQL (VIGIL_DATABASE_URL)"
+            if settings.DATABASE_URL
+            else (f"{settings.DATABASES['default']['NAME']} (SQLCipher, key {settings.KEY_FILE})")
         )
         self.stdout.write(f"Vigil database ready: {where}\nData folder: {folder}")

@@ -1,0 +1,37 @@
+from typing import Any
+
+from vigil.core.commands import VigilCommand
+from vigil.core.serving import serve
+from vigil.demo.build import build_demo
+
+
+class Command(VigilCommand):
+    help = "Create a fresh demo database (its own folder) and serve it."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument(
+            "--synthetic",
+            type=int,
+            default=0,
+            metavar="N",
+            help="also generate N fictional persons (about 3 acts each) for scale",
+        )
+        parser.add_argument(
+            "--no-serve", action="store_true", help="build the demo database and exit"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = build_demo(synthetic=options["synthetic"], say=self.stdout.write)
+        self.stdout.write(f"Demo database: {result.folder} (encrypted; demo keyfile beside it)")
+        for line in result.loaded:
+            self.stdout.write(f"  loaded   {line}")
+        for line in result.skipped:
+            self.stdout.write(f"  skipped  {line}")
+        url = f"http://{options['host']}:{options['port']}/"
+        self.stdout.write(
+            f"\nLog in at {url}\n  user:     {result.username}\n  password: {result.password}\n"
+        )
+        if not options["no_serve"]:
+            serve(options["host"], options["port"])

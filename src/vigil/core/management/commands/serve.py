@@ -1,0 +1,19 @@
+from typing import Any
+
+from vigil.core.commands import VigilCommand
+from vigil.core.serving import serve
+
+
+class Command(VigilCommand):
+    help = "Serve the web UI with gunicorn (127.0.0.1 by default; put TLS in front)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--host", default="127.0.0.1", help="address to bind (default loopback)"
+        )
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=2)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write(f"Vigil at http://{options['host']}:{options['port']}/ (Ctrl-C stops it)")
+        serve(options["host"], options["port"], options["workers"])

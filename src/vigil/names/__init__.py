@@ -1,0 +1,27 @@
+"""Multi-script name matching for sanctions screening and search (pure Python, no Django)."""
+
+from vigil.names.compare import Match, compare
+from vigil.names.given_names import given_name_ids, is_given_name
+from vigil.names.homoglyphs import repair_homoglyphs
+from vigil.names.index import Candidate, NameIndex, NameRecord
+from vigil.names.keys import search_keys
+from vigil.names.normalise import normalise
+from vigil.names.thresholds import OPERATING_THRESHOLD, REVIEW_THRESHOLD
+from vigil.names.transliterate import SCHEMES, transliterate
+
+__all__ = [
+    "OPERATING_THRESHOLD",
+    "REVIEW_THRESHOLD",
+    "SCHEMES",
+    "Candidate",
+    "Match",
+    "NameIndex",
+    "NameRecord",
+    "compare",
+    "given_name_ids",
+    "is_given_name",
+    "normalise",
+    "repair_homoglyphs",
+    "search_keys",
+    "transliterate",
+]

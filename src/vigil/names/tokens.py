@@ -1,0 +1,180 @@
+"""Features of one name token and the similarity of two tokens, with how they matched."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Indel
+
+from vigil.names.data_files import read_rows, split_cell
+from vigil.names.given_names import given_name_ids, given_names, loose, patronymic_ids
+from vigil.names.normalise import fold_ascii, is_cyrillic, normalise
+from vigil.names.parse import patronymic_split
+from vigil.names.phonetic import skeleton
+from vigil.names.transliterate import latin_variants
+
+#: Score of two tokens whose sound skeletons agree, by the skeleton's length (1, 2, 3+).
+SKELETON_CAP = (0.7, 0.86, 0.92)
+#: Score of two surnames equal up to a Belarusian/Russian ending pair (-au/-ov).
+ENDING_SCORE = 0.95
+#: Score of a given name or patronymic known to name a different person (Aleh vs Volha).
+DIFFERENT_NAME_CAP = 0.0
+
+
+@dataclass(frozen=True)
+class Ending:
+    """A surname ending found in a token: its family, gender, the ending and the stem."""
+
+    family: str
+    gender: str
+    ending: str
+    stem: str
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """Precomputed spellings and keys of one normalised token."""
+
+    norm: str
+    variants: dict[str, str]
+    skeleton: str
+    given_ids: frozenset[str]
+    patronymic_ids: frozenset[str]
+    patronymic_gender: str
+    ending: Ending | None
+    initials: frozenset[str]
+
+
+@functools.cache
+def _endings() -> tuple[tuple[str, str, str, bool], ...]:
+    """(ending, family, gender, cyrillic) from `surname_endings.csv`, longest first."""
+    found: set[tuple[str, str, str, bool]] = set()
+    for row in read_rows("surname_endings.csv"):
+        for cell in ("be_cyr", "ru_cyr"):
+            for ending in split_cell(row[cell]):
+                found.add((normalise(ending), row["family"], row["gender"], True))
+        for ending in split_cell(row["latin"]):
+            found.add((fold_ascii(ending), row["family"], row["gender"], False))
+    return tuple(sorted(found, key=lambda e: len(e[0]), reverse=True))
+
+
+def surname_ending(token: str) -> Ending | None:
+    """The longest known surname ending of a normalised token, leaving a stem of 2+ letters."""
+    cyrillic = is_cyrillic(token)
+    form = token if cyrillic else fold_ascii(token)
+    for ending, family, gender, in_cyrillic in _endings():
+        if in_cyrillic == cyrillic and form.endswith(ending) and len(form) - len(ending) >= 2:
+            return Ending(family, gender, ending, form[: -len(ending)])
+    return None
+
+
+def _initials_of(norm: str, variants: dict[str, str], ids: frozenset[str]) -> frozenset[str]:
+    """Latin first letters a token may be abbreviated to, across scripts and name forms."""
+    letters = {v[0] for v in variants if v}
+    for name in given_names():
+        if name.id in ids:
+            for form in name.cyrillic + name.latin:
+                letters.update(v[0] for v in latin_variants(form) if v)
+                folded = fold_ascii(form)
+                if folded:
+                    letters.add(folded[0])
+    return frozenset(letters)
+
+
+@functools.lru_cache(maxsize=200_000)
+def token_info(norm: str) -> TokenInfo:
+    """Features of a normalised token (cached)."""
+    variants = dict(latin_variants(norm))
+    ids = given_name_ids(norm)
+    split = patronymic_split(norm)
+    return TokenInfo(
+        norm=norm,
+        variants=variants,
+        skeleton=skeleton(norm),
+        given_ids=ids,
+        patronymic_ids=patronymic_ids(split[0]) if split else frozenset(),
+        patronymic_gender=split[1] if split else "",
+        ending=surname_ending(norm),
+        initials=_initials_of(norm, variants, ids | (patronymic_ids(split[0]) if split else ids)),
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def initial_letters(letter: str) -> frozenset[str]:
+    """Latin letters an initial may stand for ('ю' → i, j, u, y)."""
+    return frozenset(v[0] for v in latin_variants(letter) if v)
+
+
+def skeleton_score(a: str, b: str) -> float:
+    """Similarity of two sound skeletons, capped by how much a short skeleton proves."""
+    if not a or not b:
+        return 0.0
+    cap = SKELETON_CAP[min(len(a), len(b), 3) - 1]
+    return cap * Indel.normalized_similarity(a, b)
+
+
+def spelling_score(a: TokenInfo, b: TokenInfo) -> tuple[float, str]:
+    """Best similarity of the two tokens' Latin spellings, and the scheme that gave it."""
+    best, how = 0.0, ""
+    for va, sa in a.variants.items():
+        for vb, sb in b.variants.items():
+            score = Indel.normalized_similarity(va, vb)
+            if score > best:
+                best, how = score, sa if sa != "latin" else sb
+                if best == 1.0:
+                    return best, how
+    return best, how
+
+
+def token_similarity(a: TokenInfo, b: TokenInfo) -> tuple[float, str]:
+    """Similarity of two tokens in [0, 1] and a short note on how they matched."""
+    if a.norm == b.norm:
+        return 1.0, "="
+    spelled, scheme = spelling_score(a, b)
+    if spelled == 1.0:
+        return 1.0, f"= via {scheme}" if scheme not in ("latin", "") else "="
+    candidates = [(spelled, f"≈ by spelling ({spelled:.2f})")]
+    sounded = skeleton_score(a.skeleton, b.skeleton)
+    if sounded:
+        candidates.append((sounded, f"≈ by sound {a.skeleton}/{b.skeleton}"))
+    ea, eb = a.ending, b.ending
+    if ea and eb and ea.family == eb.family and ea.gender == eb.gender and ea.ending != eb.ending:
+        stem_a, stem_b = skeleton(ea.stem), skeleton(eb.stem)
+        if stem_a and stem_a == stem_b:
+            pair = f"-{fold_ascii(ea.ending) or ea.ending}/-{fold_ascii(eb.ending) or eb.ending}"
+            candidates.append((ENDING_SCORE, f"≈ via be-ru ending {pair}"))
+    return max(candidates, key=lambda c: c[0])
+
+
+def given_similarity(a: TokenInfo, b: TokenInfo) -> tuple[float, str]:
+    """Similarity of two given names, using the be/ru name table first."""
+    if a.given_ids and b.given_ids:
+        if a.given_ids & b.given_ids:
+            how = "=" if a.norm == b.norm else "= via be/ru name table"
+            return 1.0, how
+        score, _ = token_similarity(a, b)
+        return min(score, DIFFERENT_NAME_CAP), "≠ different names in the name table"
+    return token_similarity(a, b)
+
+
+def patronymic_similarity(a: TokenInfo, b: TokenInfo) -> tuple[float, str]:
+    """Similarity of two patronymics, reading their stems as given names."""
+    if a.patronymic_ids and b.patronymic_ids and a.patronymic_ids & b.patronymic_ids:
+        return 1.0, "=" if a.norm == b.norm else "= via be/ru name table"
+    score, how = token_similarity(a, b)
+    if a.patronymic_ids and b.patronymic_ids and score < 1.0:
+        return min(score, DIFFERENT_NAME_CAP), "≠ patronymics of different names"
+    return score, how
+
+
+def initial_matches(letter: str, token: TokenInfo) -> bool:
+    """True when an initial could abbreviate the token in any script or name form."""
+    return bool(initial_letters(letter) & token.initials)
+
+
+def loose_form(token: str) -> str:
+    """A loose Latin spelling of a token (for keys and display)."""
+    variants = latin_variants(token)
+    first = next(iter(variants), token)
+    return loose(first)

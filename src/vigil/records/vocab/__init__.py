@@ -1,0 +1,1 @@
+"""Package data: one CSV per vocabulary, built by scripts/build_vocab.py (see ATTRIBUTION.md)."""

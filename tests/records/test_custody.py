@@ -1,0 +1,64 @@
+import datetime as dt
+from decimal import Decimal
+
+from vigil.records.custody import Custody, _ActFacts, derive
+
+
+def fact(kind, date=None, months=None, regime=None, measure=None, suspended=False):
+    return _ActFacts(
+        kind, kind, date, Decimal(months) if months else None, regime, measure, suspended
+    )
+
+
+D = dt.date
+
+
+def test_no_acts_means_unknown_custody():
+    assert derive([]).status is Custody.UNKNOWN
+
+
+def test_arrest_without_release_is_custody_since_the_arrest():
+    state = derive([fact("arrest", D(2021, 3, 4))])
+    assert state.status is Custody.IN_CUSTODY and state.since == D(2021, 3, 4)
+
+
+def test_release_after_arrest_ends_custody():
+    state = derive([fact("release", D(2022, 1, 1)), fact("arrest", D(2021, 3, 4))])
+    assert state.status is Custody.NOT_IN_CUSTODY
+
+
+def test_home_confinement_sentence_is_restricted_liberty_not_custody():
+    state = derive(
+        [
+            fact("arrest", D(2021, 3, 4)),
+            fact(
+                "sentence", D(2021, 6, 1), months=24, measure="restriction_measure.home_confinement"
+            ),
+        ]
+    )
+    assert state.status is Custody.RESTRICTED
+
+
+def test_imprisonment_term_counts_from_the_arrest_and_flags_an_unrecorded_release():
+    state = derive(
+        [
+            fact("arrest", D(2020, 1, 15)),
+            fact("sentence", D(2020, 6, 1), months=24, regime="general_colony"),
+        ]
+    )
+    assert state.status is Custody.IN_CUSTODY
+    assert state.since == D(2020, 1, 15)
+    assert state.term_ends == D(2022, 1, 15)
+    assert state.term_expired_without_release
+
+
+def test_suspended_sentence_ends_pretrial_custody():
+    state = derive(
+        [fact("arrest", D(2021, 1, 1)), fact("sentence", D(2021, 5, 1), months=36, suspended=True)]
+    )
+    assert state.status is Custody.NOT_IN_CUSTODY
+
+
+def test_same_day_arrest_and_release_ends_released():
+    state = derive([fact("release", D(2021, 1, 1)), fact("arrest", D(2021, 1, 1))])
+    assert state.status is Custody.NOT_IN_CUSTODY
