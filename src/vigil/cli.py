@@ -37,6 +37,9 @@ def run(argv: list[str]) -> None:
     except VigilError as exc:
         print(f"vigil: error: {exc.message}", file=sys.stderr)
         sys.exit(exc.exit_code)
+    except BrokenPipeError:  # output piped into `head` and the like
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
     except KeyboardInterrupt:
         print("vigil: interrupted; nothing half-written was kept", file=sys.stderr)
         sys.exit(130)

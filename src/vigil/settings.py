@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "vigil.core",
     "vigil.accounts",
     "vigil.records",
+    "vigil.sanctions",
     "vigil.web",
 ]
 

@@ -1,0 +1,35 @@
+"""Finding one person from what a user types: an id, or a name that resolves to one person."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import Q, QuerySet
+
+from vigil.core.errors import NotFound, ValidationFailed
+from vigil.records.models import Person
+from vigil.records.names import normalised_name
+
+
+def resolve_person(text: str, queryset: QuerySet[Person] | None = None) -> Person:
+    """The one person ``text`` names (UUID or name); otherwise a clear error with candidates."""
+    people = queryset if queryset is not None else Person.objects.all()
+    text = text.strip()
+    try:
+        return people.get(pk=uuid.UUID(text))
+    except ValueError:
+        pass
+    except Person.DoesNotExist:
+        raise NotFound(f"no person with id {text}") from None
+    key = normalised_name(text)
+    found = list(
+        people.filter(
+            Q(display_name__iexact=text) | Q(names__normalised=key, names__deleted_at__isnull=True)
+        ).distinct()[:20]
+    )
+    if not found:
+        raise NotFound(f"no person named {text!r}")
+    if len(found) > 1:
+        listing = "; ".join(f"{p.display_name} ({p.pk})" for p in found)
+        raise ValidationFailed(f"{text!r} names {len(found)} persons: {listing}. Use the id.")
+    return found[0]

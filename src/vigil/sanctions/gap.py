@@ -1,0 +1,190 @@
+"""The sanctions gap: perpetrators in the record and, per list, whether they are listed.
+
+Never "not sanctioned": a perpetrator is "listed on LIST (version DATE)" by a confirmed match,
+"candidate awaiting review" when a match is pending, "not found on LIST (version DATE)" after
+screening, or "LIST not loaded". Lists older than 90 days (or undated) are flagged stale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch
+
+from vigil.records.models import Act, Involvement, Person
+from vigil.sanctions.models import Decision, SanctionsList, ScreeningMatch
+from vigil.sanctions.screening import perpetrators
+
+MAJOR_ISSUERS = ("EU", "UK", "US")
+
+
+@dataclass
+class ListStatus:
+    list: SanctionsList
+    state: str  # listed | pending | not_found
+    entity_id: str = ""
+    matched_name: str = ""
+    reason: str = ""
+    score: float | None = None
+
+    @property
+    def text(self) -> str:
+        version = self.list.version_label
+        if self.state == "listed":
+            return f"listed on {self.list.name} (version {version}) as {self.entity_id}"
+        if self.state == "pending":
+            return (
+                f"candidate on {self.list.name} ({self.entity_id}, score {self.score:.2f}) "
+                "awaiting review"
+            )
+        return f"not found on {self.list.name} (version {version})"
+
+
+@dataclass
+class ActLine:
+    act: Act
+    role: str
+
+    @property
+    def sentence_months(self) -> Decimal | None:
+        return self.act.sentence_months
+
+
+@dataclass
+class GapRow:
+    person: Person
+    roles: list[str]
+    acts: list[ActLine]
+    statuses: list[ListStatus]
+
+    @property
+    def victims(self) -> list[Person]:
+        seen: dict[Any, Person] = {}
+        for line in self.acts:
+            if line.act.victim_person_id and line.act.victim_person_id not in seen:
+                seen[line.act.victim_person_id] = line.act.victim_person
+        return list(seen.values())
+
+    @property
+    def months_handed(self) -> Decimal:
+        return sum(
+            (
+                line.act.sentence_months or Decimal(0)
+                for line in self.acts
+                if line.act.act_type_id == "act_type.sentence"
+            ),
+            Decimal(0),
+        )
+
+    @property
+    def listed_by(self) -> list[str]:
+        return sorted({s.list.issuer for s in self.statuses if s.state == "listed"})
+
+    @property
+    def unsanctioned(self) -> bool:
+        return not self.listed_by
+
+
+@dataclass
+class GapReport:
+    generated: dt.datetime
+    lists: list[SanctionsList]
+    rows: list[GapRow]
+    missing_issuers: list[str] = field(default_factory=list)
+
+    @property
+    def stale_lists(self) -> list[SanctionsList]:
+        return [lst for lst in self.lists if lst.is_stale()]
+
+    def summary(self) -> list[str]:
+        """Sentences such as "Of 125 judges in the record, 29 are listed by the EU, ..."."""
+        by_role: dict[str, list[GapRow]] = defaultdict(list)
+        for row in self.rows:
+            for role in row.roles:
+                by_role[role].append(row)
+        issuers = sorted({lst.issuer for lst in self.lists})
+        lines = []
+        for role, rows in sorted(by_role.items(), key=lambda kv: -len(kv[1])):
+            counts = Counter(issuer for row in rows for issuer in row.listed_by)
+            listed = ", ".join(f"{counts.get(i, 0)} by the {i}" for i in issuers) or "no list"
+            nowhere = sum(1 for row in rows if row.unsanctioned)
+            lines.append(
+                f"Of {len(rows)} {_plural(role)} in the record, {listed}; "
+                f"{nowhere} on none of the lists loaded."
+            )
+        if self.missing_issuers:
+            lines.append(f"Not loaded: {', '.join(self.missing_issuers)} lists.")
+        return lines
+
+
+def _plural(role: str) -> str:
+    word = role.replace("_", " ")
+    return word + "s" if not word.endswith("s") else word
+
+
+def gap_report(*, roles: list[str] | None = None) -> GapReport:
+    """Build the gap report over every screenable perpetrator (optionally only some roles)."""
+    lists = list(SanctionsList.objects.all())
+    people = perpetrators().prefetch_related(
+        Prefetch(
+            "involvements",
+            queryset=Involvement.objects.select_related(
+                "act", "act__victim_person", "act__act_type", "role"
+            ),
+        )
+    )
+    if roles:
+        people = people.filter(involvements__role__key__in=roles).distinct()
+    matches: dict[Any, list[ScreeningMatch]] = defaultdict(list)
+    for m in ScreeningMatch.objects.exclude(decision=Decision.REJECTED).select_related(
+        "listed_entity", "listed_entity__sanctions_list"
+    ):
+        matches[m.person_id].append(m)
+    rows = []
+    for person in people:
+        acts = [ActLine(inv.act, inv.role.key) for inv in person.involvements.all()]
+        acts.sort(key=lambda line: line.act.date or dt.date.min)
+        rows.append(
+            GapRow(
+                person=person,
+                roles=sorted({line.role for line in acts}),
+                acts=acts,
+                statuses=[_status(lst, matches[person.pk]) for lst in lists],
+            )
+        )
+    rows.sort(key=lambda r: (not r.unsanctioned, -len(r.acts), r.person.display_name))
+    loaded = {lst.issuer for lst in lists}
+    missing = [i for i in MAJOR_ISSUERS if i not in loaded]
+    return GapReport(
+        generated=dt.datetime.now(dt.UTC), lists=lists, rows=rows, missing_issuers=missing
+    )
+
+
+def _status(lst: SanctionsList, matches: list[ScreeningMatch]) -> ListStatus:
+    on_list = [m for m in matches if m.listed_entity.sanctions_list_id == lst.pk]
+    confirmed = [m for m in on_list if m.decision == Decision.CONFIRMED]
+    if confirmed:
+        m = confirmed[0]
+        return ListStatus(
+            lst,
+            "listed",
+            m.listed_entity.entity_id,
+            m.matched_name,
+            m.listed_entity.reason,
+            m.score,
+        )
+    if on_list:
+        m = max(on_list, key=lambda x: x.score)
+        return ListStatus(
+            lst,
+            "pending",
+            m.listed_entity.entity_id,
+            m.matched_name,
+            m.listed_entity.reason,
+            m.score,
+        )
+    return ListStatus(lst, "not_found")

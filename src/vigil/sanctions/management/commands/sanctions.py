@@ -1,0 +1,237 @@
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandParser
+from tqdm import tqdm
+
+from vigil.core.commands import VigilCommand
+from vigil.core.errors import ImportFailed, ValidationFailed
+from vigil.sanctions import lists, screening
+from vigil.sanctions.batch import read_queries
+
+
+class Command(VigilCommand):
+    help = "Sanctions lists: import a list, screen names, screen the record's perpetrators."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        imp = sub.add_parser(
+            "import", help="import or update a list", called_from_command_line=True
+        )
+        imp.add_argument("kind", choices=sorted(lists.KINDS))
+        imp.add_argument(
+            "file",
+            type=Path,
+            help="the list file (OFAC: sdn.csv, with alt.csv and add.csv beside it)",
+        )
+        imp.add_argument("--name", help="the list's name in Vigil (default: KIND)")
+        imp.add_argument("--version-date", help="which version of the list this is (YYYY-MM-DD)")
+        imp.add_argument("--partial", action="store_true", help="keep readable entries")
+        imp.add_argument(
+            "--no-screen",
+            action="store_true",
+            help="do not screen the record's perpetrators afterwards",
+        )
+        scr = sub.add_parser(
+            "screen",
+            help="screen names from a file (one per line, "
+            "optionally name<TAB>YYYY[-MM-DD]); - reads standard input",
+            called_from_command_line=True,
+        )
+        scr.add_argument("file")
+        scr.add_argument("--list", dest="list_name", help="only this list")
+        scr.add_argument("--json", action="store_true", help="one JSON line per query")
+        scr.add_argument(
+            "--organisations",
+            action="store_true",
+            help="the names are of organisations, not persons",
+        )
+        sub.add_parser(
+            "lists", help="the imported lists and their versions", called_from_command_line=True
+        )
+        gap = sub.add_parser(
+            "gap",
+            help="the sanctions gap report (text, csv, html or pdf)",
+            called_from_command_line=True,
+        )
+        gap.add_argument("--format", choices=["text", "csv", "html", "pdf"], default="text")
+        gap.add_argument("-o", "--output", type=Path, help="write to this file")
+        gap.add_argument(
+            "--role",
+            action="append",
+            help="only perpetrators with this role (judge, prosecutor, ...); repeatable",
+        )
+        dos = sub.add_parser(
+            "dossier",
+            help="designation dossier (PDF) for one perpetrator",
+            called_from_command_line=True,
+        )
+        dos.add_argument("person", help="the person's id or a name that resolves to one person")
+        dos.add_argument("-o", "--output", type=Path, required=True)
+        dec = sub.add_parser(
+            "decide", help="confirm or reject a screening candidate", called_from_command_line=True
+        )
+        dec.add_argument("person", help="the person's id or name")
+        dec.add_argument("list_name")
+        dec.add_argument("entity_id")
+        dec.add_argument("decision", choices=["confirmed", "rejected", "pending"])
+        dec.add_argument("--note", default="")
+        sub.add_parser(
+            "rescreen",
+            help="screen every perpetrator against every list",
+            called_from_command_line=True,
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        getattr(self, f"_{options['action']}")(options)
+
+    def _import(self, options: dict[str, Any]) -> None:
+        version = None
+        if options["version_date"]:
+            try:
+                version = dt.date.fromisoformat(options["version_date"])
+            except ValueError:
+                raise ValidationFailed(
+                    f"--version-date {options['version_date']!r} is not YYYY-MM-DD"
+                ) from None
+        with tqdm(unit="entry", desc=options["file"].name, disable=None, leave=False) as bar:
+            try:
+                report = lists.import_list(
+                    options["kind"],
+                    options["file"],
+                    name=options["name"],
+                    version_date=version,
+                    partial=options["partial"],
+                    progress=bar.update,
+                )
+            except ImportFailed as exc:
+                for line, reason in exc.problems[:50]:
+                    self.stderr.write(f"  line {line}: {reason}")
+                raise
+        self.stdout.write(
+            f"{report.name} (version {report.version}): {report.read} entries read; "
+            f"{report.added} added, {report.changed} changed, {report.unchanged} unchanged, "
+            f"{report.removed} removed."
+        )
+        for line, reason in report.problems:
+            self.stdout.write(f"  line {line}: {reason} (skipped)")
+        if not options["no_screen"]:
+            from vigil.sanctions.models import SanctionsList
+
+            result = screening.screen(lists=[SanctionsList.objects.get(name=report.name)])
+            self.stdout.write(
+                f"Screened {result.screened} perpetrators: {result.new_candidates} new "
+                "candidates await review."
+            )
+
+    def _screen(self, options: dict[str, Any]) -> None:
+        source = sys.stdin if options["file"] == "-" else _open(Path(options["file"]))
+        queries = read_queries(source)
+        found = screening.screen_names(
+            queries, list_name=options["list_name"], organisations=options["organisations"]
+        )
+        for name, hits in found:
+            if options["json"]:
+                self.stdout.write(
+                    json.dumps(
+                        {"query": name, "matches": [h.as_dict() for h in hits]}, ensure_ascii=False
+                    )
+                )
+                continue
+            self.stdout.write(f"{name}")
+            if not hits:
+                self.stdout.write("    no candidate above the review threshold")
+            for h in hits:
+                verdict = "MATCH" if h.match else "review"
+                self.stdout.write(
+                    f"    {h.score:.2f} {verdict:<6} {h.list} {h.entity_id}  {h.name}"
+                    f"\n           {h.explanation}"
+                )
+
+    def _lists(self, options: dict[str, Any]) -> None:
+        from vigil.sanctions.models import SanctionsList
+
+        found = list(SanctionsList.objects.all())
+        if not found:
+            self.stdout.write("No sanctions list imported yet (vigil sanctions import KIND FILE).")
+        for lst in found:
+            stale = "  STALE (older than 90 days or undated)" if lst.is_stale() else ""
+            self.stdout.write(
+                f"{lst.name:<12} {lst.issuer:<6} version {lst.version_label}  "
+                f"{lst.entity_count} entries, imported {lst.imported_at:%Y-%m-%d}{stale}"
+            )
+
+    def _gap(self, options: dict[str, Any]) -> None:
+        from vigil.sanctions import reports
+        from vigil.sanctions.gap import gap_report
+
+        report = gap_report(roles=options["role"])
+        fmt = options["format"]
+        if fmt == "csv":
+            _write(self, reports.gap_csv(report), options["output"])
+        elif fmt == "html":
+            _write(self, reports.gap_html(report), options["output"])
+        elif fmt == "pdf":
+            _write(self, reports.gap_pdf(report), options["output"])
+        else:
+            lines = [*report.summary()]
+            for lst in report.stale_lists:
+                lines.append(f"Warning: {lst.name} (version {lst.version_label}) is stale.")
+            for row in report.rows:
+                lines.append(
+                    f"{row.person.display_name} ({', '.join(row.roles)}, "
+                    f"{len(row.acts)} acts, {len(row.victims)} victims)"
+                )
+                lines += [f"    {s.text}" for s in row.statuses] or ["    no list loaded"]
+            _write(self, "\n".join(lines), options["output"])
+
+    def _dossier(self, options: dict[str, Any]) -> None:
+        from vigil.records.lookup import resolve_person
+        from vigil.sanctions import reports
+
+        person = resolve_person(options["person"])
+        _write(self, reports.dossier_pdf(person), options["output"])
+
+    def _decide(self, options: dict[str, Any]) -> None:
+        from vigil.records.lookup import resolve_person
+        from vigil.sanctions.models import ScreeningMatch
+
+        person = resolve_person(options["person"])
+        match = ScreeningMatch.objects.filter(
+            person=person,
+            listed_entity__sanctions_list__name=options["list_name"],
+            listed_entity__entity_id=options["entity_id"],
+        ).first()
+        if match is None:
+            raise ValidationFailed(
+                f"no screening candidate {options['list_name']} {options['entity_id']} "
+                f"for {person.display_name}"
+            )
+        screening.decide(match, options["decision"], note=options["note"])
+        self.stdout.write(f"{person.display_name} ~ {match.matched_name}: {options['decision']}")
+
+    def _rescreen(self, options: dict[str, Any]) -> None:
+        result = screening.screen()
+        self.stdout.write(
+            f"Screened {result.screened} perpetrators against {len(result.lists)} lists: "
+            f"{result.new_candidates} new candidates, {result.updated} updated."
+        )
+
+
+def _open(path: Path) -> Any:
+    if not path.is_file():
+        raise ValidationFailed(f"{path}: no such file")
+    return path.open(encoding="utf-8")
+
+
+def _write(command: Command, data: str | bytes, output: Path | None) -> None:
+    if output is None:
+        if isinstance(data, bytes):
+            raise ValidationFailed("a PDF needs -o FILE")
+        command.stdout.write(data)
+        return
+    output.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    command.stdout.write(f"Wrote {output}")

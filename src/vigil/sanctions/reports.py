@@ -1,0 +1,126 @@
+"""The gap report and designation dossiers as CSV, HTML and PDF (WeasyPrint)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.template.loader import render_to_string
+
+from vigil.core.errors import ValidationFailed
+from vigil.records.models import Act, Event, Information, Person
+from vigil.sanctions.gap import GapReport, GapRow, gap_report
+from vigil.sanctions.models import ScreeningMatch
+from vigil.sanctions.screening import perpetrators
+
+
+def gap_csv(report: GapReport) -> str:
+    """One row per perpetrator, one column per list (never "not sanctioned")."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "perpetrator",
+            "roles",
+            "acts",
+            "victims",
+            "months of imprisonment handed",
+            *[f"{lst.name} (version {lst.version_label})" for lst in report.lists],
+        ]
+    )
+    for row in report.rows:
+        writer.writerow(
+            [
+                row.person.display_name,
+                "; ".join(row.roles),
+                len(row.acts),
+                len(row.victims),
+                row.months_handed,
+                *[s.text for s in row.statuses],
+            ]
+        )
+    return out.getvalue()
+
+
+def gap_html(report: GapReport, *, for_pdf: bool = False) -> str:
+    return render_to_string("sanctions/gap_report.html", {"report": report, "for_pdf": for_pdf})
+
+
+def pdf(html: str) -> bytes:
+    """Render HTML to PDF with fonts that cover Cyrillic (no network access)."""
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf()
+
+
+def gap_pdf(report: GapReport | None = None) -> bytes:
+    return pdf(gap_html(report or gap_report(), for_pdf=True))
+
+
+def dossier_context(person: Person) -> dict[str, Any]:
+    """Everything a designation dossier states about one perpetrator, with its sources."""
+    if not perpetrators().filter(pk=person.pk).exists():
+        raise ValidationFailed(
+            f"{person} is not a perpetrator in the record (no involvement in an act), or "
+            "cannot be screened (synthetic, or name withheld)"
+        )
+    row = next(r for r in gap_report().rows if r.person.pk == person.pk)
+    acts = [line.act for line in row.acts]
+    sources = _sources_for(acts)
+    numbered: dict[Any, int] = {}
+    for items in sources.values():
+        for info in items:
+            numbered.setdefault(info.source_id, len(numbered) + 1)
+    source_list = sorted(
+        {info.source_id: info.source for items in sources.values() for info in items}.items(),
+        key=lambda kv: numbered[kv[0]],
+    )
+    return {
+        "row": row,
+        "person": person,
+        "names": list(person.names.all()),
+        "acts": [
+            {
+                "act": a,
+                "role": line.role,
+                "charges": list(a.charges.select_related("provision")),
+                "sources": sorted({numbered[i.source_id] for i in sources.get(a.pk, [])}),
+            }
+            for line, a in zip(row.acts, acts, strict=True)
+        ],
+        "sources": [(numbered[pk], src) for pk, src in source_list],
+        "matches": ScreeningMatch.objects.filter(person=person).select_related(
+            "listed_entity", "listed_entity__sanctions_list"
+        ),
+    }
+
+
+def _sources_for(acts: list[Act]) -> dict[Any, list[Information]]:
+    """Information supporting each act, directly or through its event."""
+    act_ct = ContentType.objects.get_for_model(Act)
+    event_ct = ContentType.objects.get_for_model(Event)
+    by_event: dict[Any, list[Any]] = {}
+    for a in acts:
+        by_event.setdefault(a.event_id, []).append(a.pk)
+    found: dict[Any, list[Information]] = {}
+    infos = Information.objects.filter(
+        target_type__in=[act_ct, event_ct],
+        target_id__in=[a.pk for a in acts] + list(by_event),
+    ).select_related("source", "source__reliability")
+    for info in infos:
+        if info.target_type_id == act_ct.pk:
+            found.setdefault(info.target_id, []).append(info)
+        else:
+            for act_id in by_event.get(info.target_id, []):
+                found.setdefault(act_id, []).append(info)
+    return found
+
+
+def dossier_pdf(person: Person) -> bytes:
+    return pdf(render_to_string("sanctions/dossier.html", dossier_context(person)))
+
+
+def unsanctioned(report: GapReport) -> list[GapRow]:
+    return [row for row in report.rows if row.unsanctioned]

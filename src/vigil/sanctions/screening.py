@@ -1,0 +1,224 @@
+"""Screening perpetrators in the record against imported sanctions lists.
+
+Perpetrators are persons and organisations with an Involvement — never participants whose
+role is unconfirmed, never synthetic records, never persons whose name the source withholds.
+Each candidate at or above the review threshold becomes a ScreeningMatch awaiting an analyst's
+decision; only confirmed matches count anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from vigil.core.errors import NotFound, ValidationFailed
+from vigil.names import OPERATING_THRESHOLD, REVIEW_THRESHOLD, NameIndex, NameRecord
+from vigil.records.models import Organisation, Person
+from vigil.sanctions.models import Decision, ListedEntity, SanctionsList, ScreeningMatch
+
+_INDEXES: dict[tuple[int, Any, bool], tuple[NameIndex, dict[str, int]]] = {}
+
+
+def perpetrators() -> QuerySet[Person]:
+    """Persons involved as perpetrators, who may be screened."""
+    return (
+        Person.objects.filter(involvements__isnull=False, involvements__deleted_at__isnull=True)
+        .filter(is_synthetic=False, name_withheld=False)
+        .distinct()
+    )
+
+
+def perpetrator_organisations() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(involvements__isnull=False, is_synthetic=False).distinct()
+
+
+PERSON_SCHEMAS = ("Person",)
+
+
+def list_index(lst: SanctionsList, *, persons: bool = True) -> tuple[NameIndex, dict[str, int]]:
+    """The name index of a list's active persons (or of its other entities), cached per import.
+
+    A person is never matched against a company or a vessel, nor the other way round.
+    """
+    key = (lst.pk, lst.imported_at, persons)
+    if key not in _INDEXES:
+        records = []
+        ids: dict[str, int] = {}
+        entities = lst.entities.filter(active=True)
+        entities = (
+            entities.filter(schema__in=PERSON_SCHEMAS)
+            if persons
+            else entities.exclude(schema__in=PERSON_SCHEMAS)
+        )
+        for pk, eid, names, births, gender in entities.values_list(
+            "pk", "entity_id", "names", "birth_dates", "gender"
+        ):
+            values = [n["value"] for n in names if n.get("value")]
+            if not values:
+                continue
+            records.append(NameRecord(eid, values, births[0] if births else None, gender or None))
+            ids[eid] = pk
+        for old in [k for k in _INDEXES if k[0] == lst.pk and k[1] != lst.imported_at]:
+            del _INDEXES[old]  # an older import of the same list
+        _INDEXES[key] = (NameIndex(records), ids)
+    return _INDEXES[key]
+
+
+def person_queries(person: Person) -> tuple[list[str], Any, str | None]:
+    """The names to search for a person, their birth date (at its precision) and gender."""
+    names = [person.display_name] if person.display_name else []
+    names += [n.value for n in person.names.all() if n.value not in names]
+    birth: Any = None
+    if person.birth_date:
+        birth = (
+            person.birth_date.year if person.birth_date_precision == "year" else person.birth_date
+        )
+    gender = person.sex if person.sex in {"male", "female"} else None
+    return names, birth, gender
+
+
+@dataclass
+class ScreeningReport:
+    screened: int = 0
+    lists: list[str] = field(default_factory=list)
+    new_candidates: int = 0
+    updated: int = 0
+    withdrawn: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def screen(
+    persons: Iterable[Person] | None = None, lists: Iterable[SanctionsList] | None = None
+) -> ScreeningReport:
+    """Screen perpetrators (all, or those given) against lists (all, or those given)."""
+    persons = list(persons if persons is not None else perpetrators().prefetch_related("names"))
+    persons = [p for p in persons if not p.is_synthetic and not p.name_withheld]
+    lists = list(lists if lists is not None else SanctionsList.objects.all())
+    report = ScreeningReport(screened=len(persons), lists=[lst.name for lst in lists])
+    for lst in lists:
+        index, ids = list_index(lst)
+        existing = {
+            (m.person_id, m.listed_entity_id): m
+            for m in ScreeningMatch.objects.filter(
+                listed_entity__sanctions_list=lst, person__in=persons
+            )
+        }
+        with transaction.atomic():
+            for person in persons:
+                names, birth, gender = person_queries(person)
+                best: dict[str, tuple[float, str, str, str]] = {}
+                for name in names:
+                    for c in index.search(
+                        name, birth=birth, gender=gender, limit=5, threshold=REVIEW_THRESHOLD
+                    ):
+                        if c.entity_id not in best or c.score > best[c.entity_id][0]:
+                            best[c.entity_id] = (c.score, name, c.form, c.explanation)
+                for eid, (score, query, form, why) in best.items():
+                    current = existing.get((person.pk, ids[eid]))
+                    if current is None:
+                        ScreeningMatch.objects.create(
+                            person=person,
+                            listed_entity_id=ids[eid],
+                            score=round(score, 4),
+                            query_name=query[:500],
+                            matched_name=form[:500],
+                            explanation=why,
+                        )
+                        report.new_candidates += 1
+                    elif abs(current.score - score) > 1e-4 or current.explanation != why:
+                        current.score, current.explanation = round(score, 4), why
+                        current.query_name, current.matched_name = query[:500], form[:500]
+                        current.save()
+                        report.updated += 1
+                found = {ids[eid] for eid in best}
+                for (pid, entity_pk), old in existing.items():
+                    # A pending candidate the current matcher no longer proposes is withdrawn;
+                    # an analyst's decision is never touched.
+                    if pid == person.pk and entity_pk not in found and old.decision == "pending":
+                        old.soft_delete("no longer a candidate when screened again")
+                        report.withdrawn += 1
+    return report
+
+
+def decide(match: ScreeningMatch, decision: str, *, user: Any = None, note: str = "") -> None:
+    """An analyst confirms or rejects a candidate (a new version records who and when)."""
+    if decision not in {Decision.CONFIRMED, Decision.REJECTED, Decision.PENDING}:
+        raise ValidationFailed(f"unknown decision {decision!r}")
+    match.decision = decision
+    match.reviewed_by = user
+    match.reviewed_at = timezone.now()
+    match.review_note = note
+    match.save()
+    try:
+        from vigil.audit.services import audit
+    except ImportError:  # the audit app arrives with the security work
+        return
+    audit("screening_decision", actor=user, obj=match, decision=decision)
+
+
+@dataclass(frozen=True)
+class BatchHit:
+    list: str
+    entity_id: str
+    name: str
+    score: float
+    match: bool
+    explanation: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "list": self.list,
+            "entity_id": self.entity_id,
+            "name": self.name,
+            "score": round(self.score, 4),
+            "match": self.match,
+            "explanation": self.explanation,
+        }
+
+
+def screen_names(
+    queries: Iterable[tuple[str, str | None]],
+    *,
+    list_name: str | None = None,
+    limit: int = 5,
+    organisations: bool = False,
+) -> Iterable[tuple[str, list[BatchHit]]]:
+    """Screen free-text names of persons (or organisations) against the imported lists."""
+    lists = list(SanctionsList.objects.all())
+    if list_name:
+        lists = [lst for lst in lists if lst.name == list_name]
+        if not lists:
+            raise NotFound(f"no list named {list_name!r} has been imported")
+    if not lists:
+        raise NotFound("no sanctions list has been imported: run `vigil sanctions import` first")
+    indexes = [(lst, list_index(lst, persons=not organisations)[0]) for lst in lists]
+    for name, birth in queries:
+        hits: list[BatchHit] = []
+        for lst, index in indexes:
+            for c in index.search(name, birth=birth, limit=limit, threshold=REVIEW_THRESHOLD):
+                hits.append(
+                    BatchHit(
+                        lst.name,
+                        c.entity_id,
+                        c.form,
+                        c.score,
+                        c.score >= OPERATING_THRESHOLD,
+                        c.explanation,
+                    )
+                )
+        hits.sort(key=lambda h: -h.score)
+        yield name, hits
+
+
+def entity(list_name: str, entity_id: str) -> ListedEntity:
+    try:
+        return ListedEntity.objects.get(sanctions_list__name=list_name, entity_id=entity_id)
+    except ListedEntity.DoesNotExist:
+        raise NotFound(f"{list_name} has no entry {entity_id}") from None

@@ -1,0 +1,73 @@
+"""Line-by-line file decoding and strict CSV rows with their physical line numbers."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from vigil.sanctions.sources.records import ListFormatError
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    """One CSV record, the physical lines it spans, or the error that broke it."""
+
+    first_line: int
+    last_line: int
+    cells: list[str]
+    error: str | None = None
+
+
+def decoded_lines(path: Path, *, fallback: str | None = None) -> Iterator[str]:
+    """Lines of a file (endings kept) as text: UTF-8, else `fallback`, else ListFormatError."""
+    with Path(path).open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                if fallback is None:
+                    raise ListFormatError(number, f"not UTF-8 text ({error.reason})") from None
+                # Older OFAC files are Windows-1252; a per-line fallback keeps reading flat.
+                yield raw.decode(fallback, errors="replace")
+
+
+def csv_rows(lines: Iterator[str]) -> Iterator[CsvRow]:
+    """Strict CSV records; a broken row is reported with its lines and reading goes on."""
+    reader = csv.reader(_without_nul(lines), strict=True)
+    while True:
+        first = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "unexpected end of data" in str(error):
+                raise ListFormatError(
+                    first, f"the file ends inside a quoted field opened on line {first}"
+                ) from None
+            if reader.line_num < first:
+                raise ListFormatError(first, f"unreadable CSV: {error}") from None
+            yield CsvRow(first, reader.line_num, [], f"broken CSV quoting: {error}")
+            continue
+        yield CsvRow(first, reader.line_num, cells)
+
+
+def _without_nul(lines: Iterator[str]) -> Iterator[str]:
+    """Lines with NUL characters replaced, so the csv module reports structure, not bytes."""
+    for line in lines:
+        yield line.replace("\x00", "\ufffd")
+
+
+def split_cell(value: str) -> list[str]:
+    """The values of a `;`-separated multi-valued cell (quoted values may hold `;`)."""
+    if not value.strip():
+        return []
+    try:
+        row = next(csv.reader([value], delimiter=";", skipinitialspace=True, strict=True))
+    except csv.Error:
+        row = value.split(";")
+    return [v.strip() for v in row if v.strip()]
