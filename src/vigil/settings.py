@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "vigil.accounts",
     "vigil.records",
     "vigil.sanctions",
+    "vigil.audit",
     "vigil.web",
 ]
 
@@ -150,6 +151,10 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 EVIDENCE_DIR = DATA_DIR / "evidence"
 SAMPLE_DATA = os.environ.get("VIGIL_SAMPLE_DATA", "")
+AUDIT_SIGNING_KEY_FILE = Path(
+    os.environ.get("VIGIL_AUDIT_SIGNING_KEY") or DATA_DIR / "audit-signing.key"
+)
+AUDIT_CHECKPOINT_EVERY = int(os.environ.get("VIGIL_AUDIT_CHECKPOINT_EVERY", "1000"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"

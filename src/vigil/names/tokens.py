@@ -72,6 +72,8 @@ def surname_ending(token: str) -> Ending | None:
 def _initials_of(norm: str, variants: dict[str, str], ids: frozenset[str]) -> frozenset[str]:
     """Latin first letters a token may be abbreviated to, across scripts and name forms."""
     letters = {v[0] for v in variants if v}
+    if not ids:
+        return frozenset(letters)
     for name in given_names():
         if name.id in ids:
             for form in name.cyrillic + name.latin:

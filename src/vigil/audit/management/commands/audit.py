@@ -1,0 +1,56 @@
+"""`vigil audit`: checkpoint, export checkpoints, verify, show the public key or recent entries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import CommandParser
+
+from vigil.audit.checkpoints import create_checkpoint, export_checkpoints
+from vigil.audit.models import AuditEntry
+from vigil.audit.signing import public_key_hex, signing_key
+from vigil.audit.verify import verify_log
+from vigil.core.commands import VigilCommand
+
+
+class Command(VigilCommand):
+    help = "Verify, checkpoint and export the tamper-evident audit log."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        actions.add_parser("checkpoint", help="sign and store the current tree head")
+        export = actions.add_parser(
+            "export-checkpoints", help="write every checkpoint as JSON lines for off-host storage"
+        )
+        export.add_argument("file", type=Path)
+        verify = actions.add_parser(
+            "verify", help="recompute the chain and the tree and check every checkpoint"
+        )
+        verify.add_argument(
+            "--checkpoints", type=Path, help="checkpoints exported earlier (kept off-host)"
+        )
+        actions.add_parser("public-key", help="print the checkpoint signing public key (hex)")
+        show = actions.add_parser("show", help="list the latest entries")
+        show.add_argument("--last", type=int, default=20)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        if action == "checkpoint":
+            cp = create_checkpoint()
+            self.stdout.write(f"Checkpoint at {cp.size} entries, root {cp.root_hash}.")
+        elif action == "export-checkpoints":
+            count = export_checkpoints(options["file"])
+            self.stdout.write(f"Wrote {count} checkpoint(s) to {options['file']}.")
+        elif action == "verify":
+            self.stdout.write(verify_log(options.get("checkpoints")).summary())
+        elif action == "public-key":
+            self.stdout.write(public_key_hex(signing_key()))
+        elif action == "show":
+            entries = AuditEntry.objects.order_by("-seq")[: max(options["last"], 0)]
+            for e in reversed(list(entries)):
+                target = f"{e.object_type}:{e.object_id}" if e.object_type else "-"
+                self.stdout.write(
+                    f"{e.seq:>8} {e.at:%Y-%m-%d %H:%M:%S} {e.event:<16} "
+                    f"{e.actor_id or '-':<36} {target} {e.meta or ''}"
+                )

@@ -1,0 +1,9 @@
+"""The audit log's service functions, in one place for the rest of Vigil to import."""
+
+from __future__ import annotations
+
+from vigil.audit.checkpoints import create_checkpoint, export_checkpoints
+from vigil.audit.log import audit
+from vigil.audit.verify import VerifyReport, verify_log
+
+__all__ = ["VerifyReport", "audit", "create_checkpoint", "export_checkpoints", "verify_log"]

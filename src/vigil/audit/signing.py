@@ -1,0 +1,96 @@
+"""The Ed25519 key that signs checkpoints: created on first use, owner-readable only."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from django.conf import settings
+
+from vigil.audit.errors import AuditError
+
+KEY_FILE_NAME = "audit-signing.key"
+
+
+def key_path() -> Path:
+    """Where the signing key lives (``AUDIT_SIGNING_KEY_FILE``, default in the data folder)."""
+    configured = getattr(settings, "AUDIT_SIGNING_KEY_FILE", None)
+    return Path(configured) if configured else Path(settings.DATA_DIR) / KEY_FILE_NAME
+
+
+def _read(path: Path) -> Ed25519PrivateKey:
+    mode = path.stat().st_mode
+    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise AuditError(
+            f"The audit signing key {path} is readable by other users; "
+            "restrict it to its owner (chmod 600) and run again."
+        )
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except ValueError as exc:
+        raise AuditError(f"The audit signing key {path} is not a PEM private key.") from exc
+    if not isinstance(key, Ed25519PrivateKey):
+        raise AuditError(f"The audit signing key {path} is not an Ed25519 key.")
+    return key
+
+
+def _create(path: Path) -> Ed25519PrivateKey:
+    key = Ed25519PrivateKey.generate()
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # O_EXCL: two processes creating the key at once must not overwrite each other's.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(pem)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return key
+
+
+def signing_key() -> Ed25519PrivateKey:
+    """The checkpoint signing key, created (mode 0600) if there is none yet."""
+    path = key_path()
+    if not path.exists():
+        try:
+            return _create(path)
+        except FileExistsError:
+            pass
+    return _read(path)
+
+
+def public_key_hex(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
+    """The raw 32-byte public key, hex-encoded."""
+    public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return raw.hex()
+
+
+def local_public_key() -> str | None:
+    """The public key of this installation's signing key, without creating one."""
+    path = key_path()
+    return public_key_hex(_read(path)) if path.exists() else None
+
+
+def sign(statement: bytes) -> tuple[str, str]:
+    """Sign ``statement``; return (public key hex, signature hex)."""
+    key = signing_key()
+    return public_key_hex(key), key.sign(statement).hex()
+
+
+def signature_valid(public_key: str, statement: bytes, signature: str) -> bool:
+    """Whether ``signature`` (hex) is ``public_key``'s (hex) signature of ``statement``."""
+    try:
+        Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key)).verify(
+            bytes.fromhex(signature), statement
+        )
+    except (InvalidSignature, ValueError):
+        return False
+    return True

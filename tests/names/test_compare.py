@@ -1,0 +1,103 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from vigil.names import OPERATING_THRESHOLD, REVIEW_THRESHOLD, compare, search_keys
+
+# Fictional people: names are made up from common parts and carry no facts.
+FICTIONAL = [
+    "Fiktyu Testovich ZAPASNOV",
+    "Фіктыў Тэставіч ЗАПАСНОЎ",
+    "Ivan Ivanovich Testeu",
+    "Marya Testauna NEVEDOMAYA",
+    "Невядомая Марыя",
+    "Siarhei Beraziuk-Fiction",
+]
+
+name_parts = st.lists(
+    st.sampled_from(
+        [
+            "Siarhei",
+            "Сяргей",
+            "Uladzimir",
+            "Владимир",
+            "Testavich",
+            "Тэставіч",
+            "FIKTOU",
+            "ФІКТОЎ",
+            "Maryna",
+            "M.",
+            "Ivanova",
+            "Zapasnik",
+            "NAVUMAU",
+            "Наумов",
+            "K.",
+        ]
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(name_parts, name_parts)
+def test_compare_is_symmetric_and_bounded(a_parts, b_parts):
+    a, b = " ".join(a_parts), " ".join(b_parts)
+    ab, ba = compare(a, b), compare(b, a)
+    assert 0.0 <= ab.score <= 1.0
+    assert abs(ab.score - ba.score) < 1e-9
+
+
+def test_thresholds_are_ordered():
+    assert 0 < REVIEW_THRESHOLD < OPERATING_THRESHOLD < 1
+
+
+def test_compare_matches_russian_cyrillic_to_belarusian_latin():
+    match = compare("Владимир Владимирович Наумов", "Uladzimir Uladzimiravich NAVUMAU")
+    assert match.score >= OPERATING_THRESHOLD
+    assert "be-ru ending" in match.explanation
+    assert "name table" in match.explanation
+
+
+def test_compare_matches_polish_style_ofac_spelling():
+    match = compare("KALINOWSKI, Siarhei Aliaksiejevich", "Siarhei Aliakseevich KALINOUSKI")
+    assert match.score >= OPERATING_THRESHOLD
+
+
+def test_compare_matches_court_initials_across_scripts():
+    assert compare("Запасник М.С.", "Maryna Zapasnik").score >= OPERATING_THRESHOLD
+
+
+def test_compare_keeps_same_surname_different_person_below_threshold():
+    match = compare("Fiktyu Testovich ZAPASNOV", "Ivan Testovich ZAPASNOV")
+    assert match.score < REVIEW_THRESHOLD
+
+
+def test_compare_lowers_score_on_birth_date_mismatch():
+    a, b = "Fiktyu Testovich ZAPASNOV", "Фіктыў Тэставіч ЗАПАСНОЎ"
+    plain = compare(a, b).score
+    mismatch = compare(a, b, a_birth="1.2.1960", b_birth="3.4.1975").score
+    agree = compare(a, b, a_birth="1.2.1960", b_birth="1960-02-01").score
+    assert mismatch < plain <= agree
+
+
+def test_compare_reads_surname_first_names():
+    assert compare("Beraziuk Siarhei", "Siarhei BERAZIUK").score >= OPERATING_THRESHOLD
+
+
+def test_compare_survives_one_typo():
+    assert compare("Maryna ZAPASNIK", "Maryna ZAPASNIL").score >= REVIEW_THRESHOLD
+
+
+def test_compare_penalises_gender_mismatch():
+    a, b = "Maryna ZAPASNIK", "Maryna ZAPASNIK"
+    assert compare(a, b, a_gender="female", b_gender="male").score < compare(a, b).score
+
+
+def test_search_keys_share_a_key_across_spellings():
+    spellings = ["Бяляцкі", "Беляцкий", "Bialiatski", "Beliatsky", "Byalyatski", "Belyatsky"]
+    shared = set.intersection(*(search_keys(s) for s in spellings))
+    assert shared
+
+
+def test_search_keys_differ_for_different_surnames():
+    assert not search_keys("Zapasnik") & search_keys("Bialiatski")

@@ -1,0 +1,40 @@
+from vigil.names import NameIndex, NameRecord
+from vigil.names.index import expand_forms
+
+# Fictional records only.
+RECORDS = [
+    NameRecord("f/1", ["Fiktyu Testovich ZAPASNOV", "Фіктыў Тэставіч ЗАПАСНОЎ"], "1.2.1960", "m"),
+    NameRecord("f/2", ["Ivan Testovich ZAPASNOV"], "1971"),
+    NameRecord("f/3", ["Maryna Fiktauna NEVEDOMAYA (NEVIADOMAIA)"], None, "female"),
+    NameRecord("f/4", ["Iury Leanidavich PRYDUMAU (Yuri Leanidavich PRYDUMAU, PRYDUMOU)"]),
+]
+
+
+def test_search_finds_person_by_other_script_and_order():
+    index = NameIndex(RECORDS)
+    found = index.search("Запаснов Фиктив Тестович")
+    assert [c.entity_id for c in found][:1] == ["f/1"]
+    assert found[0].explanation
+
+
+def test_search_keeps_relative_with_other_given_name_out():
+    index = NameIndex(RECORDS)
+    assert [c.entity_id for c in index.search("Ivan Testovich ZAPASNOV")] == ["f/2"]
+
+
+def test_search_uses_parenthesised_variants_of_the_index():
+    index = NameIndex(RECORDS)
+    assert [c.entity_id for c in index.search("Maryna NEVIADOMAIA")] == ["f/3"]
+
+
+def test_expand_forms_reads_alternative_surnames():
+    forms = expand_forms("Iury Leanidavich PRYDUMAU (Yuri Leanidavich PRYDUMAU, PRYDUMOU)")
+    assert "Yuri Leanidavich PRYDUMAU" in forms
+    assert "Iury Leanidavich PRYDUMOU" in forms
+
+
+def test_search_birth_date_mismatch_ranks_lower():
+    index = NameIndex(RECORDS)
+    right = index.search("Fiktyu ZAPASNOV", birth="1960", threshold=0.0)
+    wrong = index.search("Fiktyu ZAPASNOV", birth="1990", threshold=0.0)
+    assert right[0].score > wrong[0].score
