@@ -34,5 +34,5 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
     from vigil.core.keys import create_key_file
 
     key = Path(settings.KEY_FILE)
-    if not settings.DATABASE_URL and not key.exists():
+    if not key.exists():  # the master key also wraps field keys on PostgreSQL
         create_key_file(key)

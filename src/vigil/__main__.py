@@ -11,7 +11,7 @@ def main(argv: list[str] | None = None) -> None:
     os.umask(0o077)  # databases, keys and exports are readable by their owner only
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "vigil"
-    if len(argv) > 1 and argv[1] == "demo":
+    if len(argv) > 1 and argv[1] in {"demo", "demo-code"}:
         # The demo lives in its own folder and never touches a database it did not create.
         from vigil.demo.location import enter_demo_environment
 

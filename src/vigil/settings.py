@@ -10,6 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from vigil.crypto.keysource import KeySourceConfig, lazy_master_key
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -64,6 +66,7 @@ INSTALLED_APPS = [
     "vigil.core",
     "vigil.accounts",
     "vigil.records",
+    "vigil.backup",
     "vigil.sanctions",
     "vigil.audit",
     "vigil.web",
@@ -77,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "vigil.accounts.middleware.SessionLimitsMiddleware",
+    "vigil.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vigil.web.middleware.ChangeContextMiddleware",
@@ -101,11 +106,23 @@ TEMPLATES = [
     },
 ]
 
+# Where the database key comes from (passphrase by default; keyfile only in the demo and tests
+# or when VIGIL_ALLOW_KEYFILE=1, since a keyfile on the database's own disk protects nothing).
+KEY_SOURCE_CONFIG = KeySourceConfig.from_env(
+    os.environ,
+    data_dir=DATA_DIR,
+    key_file=KEY_FILE,
+    database_path=None if DATABASE_URL else DATA_DIR / "vigil.db",
+    keyfile_by_default=TESTING or os.environ.get("VIGIL_DEMO") == "1",
+)
+MASTER_KEY = lazy_master_key(KEY_SOURCE_CONFIG)
+FIELD_KEYRING = "vigil.backup.keyring.database_keyring"
+
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
     _sqlite_options = {
-        "key_file": str(KEY_FILE),
+        "key": MASTER_KEY,
         "pragmas": {"journal_mode": "WAL", "synchronous": "FULL", "busy_timeout": 10000},
         "transaction_mode": "IMMEDIATE",
     }
@@ -141,6 +158,7 @@ TIME_ZONE = "UTC"
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -156,6 +174,7 @@ AUDIT_SIGNING_KEY_FILE = Path(
 )
 AUDIT_CHECKPOINT_EVERY = int(os.environ.get("VIGIL_AUDIT_CHECKPOINT_EVERY", "1000"))
 
+SESSION_ENGINE = "django.contrib.sessions.backends.db"  # server-side, revocable at once
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SAMESITE = "Strict"

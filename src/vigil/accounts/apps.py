@@ -5,3 +5,6 @@ class AccountsConfig(AppConfig):
     name = "vigil.accounts"
     label = "accounts"
     verbose_name = "Accounts"
+
+    def ready(self) -> None:
+        from vigil.accounts import signals  # noqa: F401 - connects the receivers

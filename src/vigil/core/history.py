@@ -12,7 +12,7 @@ from django.utils import timezone
 from vigil.core.context import ChangeContext, current_context
 from vigil.core.models import Action, Version, VigilModel
 
-BOOKKEEPING = {"version", "updated_at", "updated_by"}
+BOOKKEEPING = {"version", "updated_at", "updated_by_id"}
 
 
 def model_label(model: type[models.Model] | models.Model) -> str:
@@ -26,6 +26,10 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     exclude = getattr(obj, "history_exclude", ())
     for f in obj._meta.concrete_fields:
         if f.attname in exclude:
+            continue
+        if getattr(f, "encrypted", False):
+            # The history never holds an encrypted field's plaintext (nor its ciphertext).
+            data[f.attname] = "[encrypted]"
             continue
         value = getattr(obj, f.attname)
         data[f.attname] = str(value) if isinstance(value, uuid.UUID) else value

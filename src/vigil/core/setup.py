@@ -16,10 +16,10 @@ def initialise(*, verbosity: int = 0) -> Path:
     data_dir = Path(settings.DATA_DIR)
     ensure_private_dir(data_dir)
     create_secret_key(data_dir)
-    if not settings.DATABASE_URL:
-        db = Path(settings.DATABASES["default"]["NAME"])
+    if settings.KEY_SOURCE_CONFIG.source == "keyfile":
+        db = Path(settings.DATA_DIR) / "vigil.db"
         key = Path(settings.KEY_FILE)
-        if db.exists() and not key.exists():
+        if not settings.DATABASE_URL and db.exists() and not key.exists():
             raise ConfigurationError(
                 f"{db} exists but its key {key} does not; refusing to create a new key."
             )

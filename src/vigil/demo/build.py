@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import secrets
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,6 +23,8 @@ class DemoResult:
     folder: Path
     username: str
     password: str
+    totp_secret: str = ""
+    otpauth_uri: str = ""
     loaded: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
@@ -59,14 +60,15 @@ def build_demo(*, synthetic: int = 0, say: Say = print) -> DemoResult:
     folder = Path(settings.DATA_DIR)
     reset_demo_folder(folder)
     initialise()
-    password = secrets.token_urlsafe(12)
-    result = DemoResult(folder=folder, username="demo", password=password)
     with change_context("cli", detail="vigil demo"):
-        from vigil.accounts.models import Role, User
+        from vigil.accounts.demo import create_demo_admin
 
-        User.objects.create_superuser("demo", "", password, role=Role.ADMIN)
+        user, password, secret, uri = create_demo_admin("demo")
+        result = DemoResult(folder, user.username, password, secret, uri)
         _load_seed(result, say)
         _load_samples(result, say)
+        _load_lists(result, say)
+        _screen(result)
         if synthetic:
             _load_synthetic(result, synthetic, say)
     return result
@@ -78,6 +80,36 @@ def _load_seed(result: DemoResult, say: Say) -> None:
     report = load_seed_facts_into_record()
     result.loaded.append(
         f"seed articles: {report.total('created')} sourced records (claims, not verified facts)"
+    )
+
+
+def _load_lists(result: DemoResult, say: Say) -> None:
+    import datetime as dt
+    from importlib import resources
+
+    from vigil.sanctions.lists import import_list
+
+    shipped = Path(str(resources.files("vigil.demo") / "data" / "ofac_belarus" / "sdn.csv"))
+    report = import_list("ofac-sdn", shipped, version_date=dt.date(2021, 7, 1))
+    result.loaded.append(
+        f"OFAC SDN, BELARUS programme: {report.read} entries (2021-07 snapshot, public domain)"
+    )
+    data = sample_data_dir()
+    eu = data / "sanctions" / "eu_reg_765_2006_annexI.csv" if data else None
+    if eu is not None and eu.is_file():
+        report = import_list("eu-765", eu)
+        result.loaded.append(f"EU Reg. 765/2006 Annex I: {report.read} entries (not shipped)")
+    else:
+        result.skipped.append("EU Reg. 765/2006 list: not found in VIGIL_SAMPLE_DATA")
+
+
+def _screen(result: DemoResult) -> None:
+    from vigil.sanctions.screening import screen
+
+    report = screen()
+    result.loaded.append(
+        f"screening: {report.screened} perpetrators, {report.new_candidates} candidates "
+        "awaiting an analyst's review"
     )
 
 

@@ -22,6 +22,7 @@ class GivenName:
     latin: tuple[str, ...]
 
 
+@functools.lru_cache(maxsize=200_000)
 def loose(latin: str) -> str:
     """A folded Latin spelling with y/j as i, w as v, x as ks and doubled letters single."""
     text = fold_ascii(latin).replace("x", "ks").replace("w", "v").replace("kh", "h")
@@ -75,6 +76,7 @@ def _stem_index() -> dict[str, frozenset[str]]:
     return {key: frozenset(ids) for key, ids in index.items()}
 
 
+@functools.lru_cache(maxsize=200_000)
 def given_name_ids(token: str) -> frozenset[str]:
     """Ids of the table's names that a token spells (empty when it is no known given name)."""
     norm = normalise(token)
@@ -104,6 +106,7 @@ def is_given_name(token: str) -> bool:
     return bool(given_name_ids(token))
 
 
+@functools.lru_cache(maxsize=4096)
 def given_name_gender(ids: frozenset[str]) -> str:
     """'m', 'f' or '' for a set of given-name ids."""
     genders = {name.gender for name in given_names() if name.id in ids}

@@ -9,6 +9,8 @@ import unicodedata
 from vigil.names.data_files import read_rows
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’ʼ][^\W\d_]+)*", re.UNICODE)
+_HAS_CYRILLIC = re.compile(r"[\u0400-\u052f]")
+_HAS_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 
 @functools.cache
@@ -63,4 +65,6 @@ def _repair_word(word: str) -> str:
 
 def repair_homoglyphs(text: str) -> str:
     """Text whose mixed-script words are rewritten in one script (СIВАКАЎ → СІВАКАЎ)."""
+    if not _HAS_CYRILLIC.search(text) or not _HAS_LATIN.search(text):
+        return text
     return _WORD.sub(lambda m: _repair_word(m.group(0)), text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -15,6 +16,7 @@ _CYRILLIC_APOSTROPHE = re.compile(r"(?<=[\u0400-\u04ff])[" + _APOSTROPHES + r"](
 _CYRILLIC = re.compile(r"[\u0400-\u04ff\u0500-\u052f]")
 
 
+@functools.lru_cache(maxsize=200_000)
 def normalise(text: str) -> str:
     """Case-folded NFKC name with homoglyphs repaired, punctuation as spaces, single spaces."""
     text = unicodedata.normalize("NFKC", text)

@@ -37,6 +37,7 @@ def _patronymic_suffixes() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs, key=lambda p: len(p[0]), reverse=True))
 
 
+@functools.lru_cache(maxsize=200_000)
 def patronymic_split(token: str) -> tuple[str, str] | None:
     """(stem, gender) when a normalised token looks like a patronymic, else None."""
     if len(token) < 6:

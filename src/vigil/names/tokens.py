@@ -20,6 +20,8 @@ SKELETON_CAP = (0.7, 0.86, 0.92)
 ENDING_SCORE = 0.95
 #: Score of a given name or patronymic known to name a different person (Aleh vs Volha).
 DIFFERENT_NAME_CAP = 0.0
+import os
+NOSOUND = not os.environ.get('NOSOUND')
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,7 @@ def token_similarity(a: TokenInfo, b: TokenInfo) -> tuple[float, str]:
         return 1.0, f"= via {scheme}" if scheme not in ("latin", "") else "="
     candidates = [(spelled, f"≈ by spelling ({spelled:.2f})")]
     sounded = skeleton_score(a.skeleton, b.skeleton)
-    if sounded:
+    if sounded and NOSOUND:
         candidates.append((sounded, f"≈ by sound {a.skeleton}/{b.skeleton}"))
     ea, eb = a.ending, b.ending
     if ea and eb and ea.family == eb.family and ea.gender == eb.gender and ea.ending != eb.ending:

@@ -88,8 +88,15 @@ class ProfessionInline(RecordInline):
 
 @admin.register(Person)
 class PersonAdmin(NamesIndexedMixin, RecordAdmin):
-    list_display = ("display_name", "sex", "birth_date", "name_withheld", "confidentiality",
-                    "is_synthetic", "updated_at")
+    list_display = (
+        "display_name",
+        "sex",
+        "birth_date",
+        "name_withheld",
+        "confidentiality",
+        "is_synthetic",
+        "updated_at",
+    )
     list_filter = ("sex", "name_withheld")
     search_fields = ("display_name", "names__value", "names__normalised")
     autocomplete_fields = ("merged_into",)
@@ -153,6 +160,7 @@ class EventAdmin(RecordAdmin):
     list_filter = ("date_precision", "country")
     search_fields = ("title", "description", "place")
     date_hierarchy = "date"
+    ordering = ("-date", "title")
 
     @admin.display(description=_("date"), ordering="date")
     def when(self, obj: Event) -> str:
@@ -172,11 +180,17 @@ class EventLinkAdmin(RecordAdmin):
 class ActAdmin(RecordAdmin):
     list_display = ("act_type", "victim", "when", "status", "event", "confidentiality")
     list_filter = (("act_type", RELATED_ONLY), "status", "suspended")
-    search_fields = ("victim_person__display_name", "victim_organisation__display_name",
-                     "event__title", "place_text", "sentence_text")
+    search_fields = (
+        "victim_person__display_name",
+        "victim_organisation__display_name",
+        "event__title",
+        "place_text",
+        "sentence_text",
+    )
     autocomplete_fields = ("event", "victim_person", "victim_organisation", "place")
     list_select_related = ("act_type", "victim_person", "victim_organisation", "event")
     date_hierarchy = "date"
+    ordering = ("-date", "-created_at")
 
     @admin.display(description=_("date"), ordering="date")
     def when(self, obj: Act) -> str:
@@ -196,11 +210,20 @@ class ActChargeAdmin(RecordAdmin):
 class InvolvementAdmin(RecordAdmin):
     list_display = ("perpetrator", "role", "degree", "act")
     list_filter = (("role", RELATED_ONLY), ("degree", RELATED_ONLY))
-    search_fields = ("perpetrator_person__display_name", "perpetrator_organisation__display_name",
-                     "act__victim_person__display_name")
+    search_fields = (
+        "perpetrator_person__display_name",
+        "perpetrator_organisation__display_name",
+        "act__victim_person__display_name",
+    )
     autocomplete_fields = ("act", "perpetrator_person", "perpetrator_organisation")
-    list_select_related = ("perpetrator_person", "perpetrator_organisation", "role", "degree",
-                           "act__act_type", "act__victim_person")
+    list_select_related = (
+        "perpetrator_person",
+        "perpetrator_organisation",
+        "role",
+        "degree",
+        "act__act_type",
+        "act__victim_person",
+    )
 
     @admin.display(description=_("perpetrator"))
     def perpetrator(self, obj: Involvement) -> Any:
@@ -292,10 +315,20 @@ class CaseAdmin(RecordAdmin):
 
 @admin.register(Intervention)
 class InterventionAdmin(RecordAdmin):
-    list_display = ("intervention_type", "title", "reference", "party", "when", "status",
-                    "state_response")
-    list_filter = (("intervention_type", RELATED_ONLY), ("status", RELATED_ONLY),
-                   ("state_response", RELATED_ONLY))
+    list_display = (
+        "intervention_type",
+        "title",
+        "reference",
+        "party",
+        "when",
+        "status",
+        "state_response",
+    )
+    list_filter = (
+        ("intervention_type", RELATED_ONLY),
+        ("status", RELATED_ONLY),
+        ("state_response", RELATED_ONLY),
+    )
     search_fields = ("title", "reference", "description", "party__display_name")
     autocomplete_fields = ("party", "persons", "acts", "cases")
     list_select_related = ("intervention_type", "party", "status", "state_response")

@@ -3,22 +3,39 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 from vigil.records.models import Person
-from vigil.records.stats import record_stats
-from vigil.records.timeline import timeline_for
+from vigil.web.dossier import person_dossier, successor_of
+from vigil.web.search import person_page
+from vigil.web.summary import home_summary
+
+PAGE_SIZE = 25
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "vigil/home.html", {"stats": record_stats()})
+    """Counts of the record, recent changes and the search box."""
+    return render(request, "vigil/home.html", {"summary": home_summary()})
+
+
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    """Persons matching ``?q=`` (all when blank), paginated."""
+    query = request.GET.get("q", "").strip()[:200]
+    result = person_page(query, request.GET.get("page"), PAGE_SIZE)
+    return render(request, "vigil/person_list.html", {"result": result})
 
 
 @login_required
 def person_detail(request: HttpRequest, pk: str) -> HttpResponse:
-    person = get_object_or_404(Person, pk=pk)
-    return render(
-        request, "vigil/person.html", {"person": person, "timeline": timeline_for(person)}
-    )
+    """One person: names, identifiers, custody, timeline, perpetrator record, history."""
+    person = Person.objects.filter(pk=pk).first()
+    if person is None:
+        # Links to a merged duplicate lead to the person it was merged into.
+        successor = successor_of(pk)
+        if successor is None:
+            raise Http404
+        return redirect("web:person", successor)
+    return render(request, "vigil/person.html", {"d": person_dossier(person)})

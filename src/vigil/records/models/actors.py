@@ -121,3 +121,6 @@ class ExternalId(VigilModel):
     class Meta:
         verbose_name = _("external identifier")
         indexes = [models.Index(fields=["scheme", "value"])]
+
+    def __str__(self) -> str:
+        return f"{self.scheme}: {self.value}"

@@ -196,3 +196,4 @@ class Participant(VigilModel):
 
     class Meta:
         verbose_name = _("participant (role unconfirmed)")
+        verbose_name_plural = _("participants (role unconfirmed)")

@@ -84,3 +84,9 @@ class NameMixin(models.Model):
 
     def __str__(self) -> str:
         return self.value
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from vigil.records.names import normalised_name
+
+        self.normalised = normalised_name(self.value)  # the indexed form follows the value
+        super().save(*args, **kwargs)

@@ -29,9 +29,19 @@ class Command(VigilCommand):
             self.stdout.write(f"  loaded   {line}")
         for line in result.skipped:
             self.stdout.write(f"  skipped  {line}")
+        from vigil.accounts.totp import terminal_qr
+
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(
-            f"\nLog in at {url}\n  user:     {result.username}\n  password: {result.password}\n"
+            "\nTwo-factor authentication is on, as in production. Scan this code with an "
+            "authenticator app\n(or type the secret), then log in with the password and a "
+            "6-digit code:\n"
+        )
+        self.stdout.write(terminal_qr(result.otpauth_uri))
+        self.stdout.write(
+            f"Log in at {url}\n  user:     {result.username}\n  password: {result.password}\n"
+            f"  2FA secret: {result.totp_secret}\n"
+            "  (no authenticator app at hand? `vigil demo-code` prints the current code)\n"
         )
         if not options["no_serve"]:
             serve(options["host"], options["port"])

@@ -1,0 +1,16 @@
+"""A thin adapter to the audit log: records an event when `vigil.audit` is installed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+
+
+def audit(event: str, *, actor: Any = None, obj: Any = None, **meta: Any) -> None:
+    """Append ``event`` to the audit log, or do nothing while the audit app is not installed."""
+    if not apps.is_installed("vigil.audit"):
+        return
+    from vigil.audit.services import audit as append
+
+    append(event, actor=actor, obj=obj, **meta)

@@ -1,0 +1,1 @@
+"""Key management and encrypted backups: organisation keys, rotation, key backup, backups."""

@@ -1,0 +1,106 @@
+"""The backup manifest: files with SHA-256 and size, row counts per table, the audit head."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vigil.core.errors import VigilError
+
+FORMAT = "vigil-backup/1"
+NAME = "manifest.json"
+AUDIT_HEAD_TABLE = "audit_audithead"
+
+
+class BackupInvalid(VigilError):
+    """A backup does not prove itself: it does not decrypt, or does not match its manifest."""
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    name: str
+    size: int
+    sha256: str
+
+
+@dataclass
+class Manifest:
+    """What a backup holds, written inside it."""
+
+    engine: str
+    created_at: str
+    master_fingerprint: str
+    files: list[FileEntry] = field(default_factory=list)
+    row_counts: dict[str, int] = field(default_factory=dict)
+    audit_head: dict[str, Any] | None = None
+    format: str = FORMAT
+
+    def dumps(self) -> str:
+        return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
+
+    @classmethod
+    def loads(cls, text: str) -> Manifest:
+        try:
+            data = json.loads(text)
+            if data.get("format") != FORMAT:
+                raise BackupInvalid(f"The backup's manifest is not in format {FORMAT}.")
+            files = [FileEntry(**f) for f in data.pop("files")]
+            return cls(files=files, **data)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise BackupInvalid("The backup's manifest is malformed.") from exc
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def file_entry(path: Path) -> FileEntry:
+    """The manifest entry of one file."""
+    return FileEntry(name=path.name, size=path.stat().st_size, sha256=sha256_file(path))
+
+
+def check_files(manifest: Manifest, folder: Path) -> None:
+    """Every listed file present with its size and digest, and nothing else."""
+    listed = {f.name for f in manifest.files}
+    present = {p.name for p in folder.iterdir()} - {NAME}
+    if present != listed:
+        raise BackupInvalid("The backup holds other files than its manifest lists.")
+    for entry in manifest.files:
+        path = folder / entry.name
+        if path.stat().st_size != entry.size or sha256_file(path) != entry.sha256:
+            raise BackupInvalid(f"{entry.name} in the backup does not match its SHA-256.")
+
+
+def sqlite_row_counts(conn: Any) -> dict[str, int]:
+    """Rows per table of an open SQLite/SQLCipher connection."""
+    names = [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name"
+        )
+    ]
+    counts = {}
+    for name in names:
+        quoted = '"' + name.replace('"', '""') + '"'
+        counts[name] = conn.execute(f"SELECT count(*) FROM {quoted}").fetchone()[0]  # noqa: S608
+    return counts
+
+
+def sqlite_audit_head(conn: Any) -> dict[str, Any] | None:
+    """The audit log's size and head hash, when the database has an audit log."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (AUDIT_HEAD_TABLE,)
+    ).fetchone()
+    if not exists:
+        return None
+    row = conn.execute(f"SELECT size, head_hash FROM {AUDIT_HEAD_TABLE} WHERE id = 1").fetchone()  # noqa: S608
+    return {"size": 0, "head_hash": ""} if row is None else {"size": row[0], "head_hash": row[1]}

@@ -1,0 +1,1 @@
+"""The one access policy: roles × actions × confidentiality, per-case grants, identity fields."""

@@ -1,0 +1,217 @@
+"""The one policy every view, API endpoint, export, dropdown and command goes through."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+from django.db.models import Q
+
+from vigil.policy.auditing import audit
+from vigil.policy.errors import Forbidden
+from vigil.policy.registry import Governed, Kind, governed
+from vigil.policy.rules import ACTIONS, LEVELS, ROLES, Scope, grant_covers, scope_for
+
+M = TypeVar("M", bound=models.Model)
+
+WRITE_ACTIONS = ("add", "change", "delete")
+_REFERENCE_ROLES = {
+    "view": set(ROLES),
+    "export": set(ROLES),
+    "add": {"admin", "coordinator", "analyst", "documenter"},
+    "change": {"admin", "coordinator"},
+    "delete": {"admin", "coordinator"},
+}
+_OVERSEERS = {"admin", "coordinator"}
+
+
+def role_of(user: Any) -> str | None:
+    """The user's role if the user may use Vigil at all (authenticated and active)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if not getattr(user, "is_active", False):
+        return None
+    role = getattr(user, "role", None)
+    return role if role in ROLES else None
+
+
+def restrict(user: Any, action: str, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    """The part of ``queryset`` that ``user`` may ``action``; deny by default.
+
+    Grants are read when this is called: build the queryset per request, not once for all.
+    """
+    role = role_of(user)
+    if role is None:
+        return queryset.none()
+    return _Evaluation(user, role).restrict(action, queryset)
+
+
+def granted_case_ids(user: Any) -> dict[str, list[Any]]:
+    """Case ids ``user`` holds an active grant on, by the confidentiality level lifted."""
+    from vigil.policy.models import CaseGrant
+
+    held = list(CaseGrant.objects.active().filter(user=user).values_list("case_id", "level"))
+    return {
+        level: sorted({case for case, granted in held if granted}, key=str)
+        for level in LEVELS
+    }
+
+
+class _Evaluation:
+    """One evaluation of the policy for one user: grants read once, parents built once."""
+
+    def __init__(self, user: Any, role: str) -> None:
+        self.user = user
+        self.role = role
+        self.grants = granted_case_ids(user)
+        self._visible: dict[str, Any] = {}
+
+    def restrict(self, action: str, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+        spec = governed(queryset.model)
+        if spec is None or action not in ACTIONS:
+            return queryset.none()
+        if spec.kind == Kind.RECORD:
+            condition = self.record_filter(action, spec)
+            if condition is None:
+                return queryset.none()
+            return self.with_visible_parents(queryset.filter(condition), spec)
+        if spec.kind == Kind.REFERENCE:
+            allowed = self.role in _REFERENCE_ROLES.get(action, set())
+            return queryset if allowed else queryset.none()
+        if spec.kind == Kind.ATTACHED:
+            if action != "view":
+                return queryset.none()
+            return self.with_visible_parents(queryset, spec)
+        if spec.kind == Kind.USER:
+            return _restrict_users(self.user, self.role, action, queryset)
+        if spec.kind == Kind.HISTORY:
+            return self.restrict_history(action, queryset)
+        if spec.kind == Kind.OVERSIGHT:
+            return _restrict_oversight(self.user, self.role, action, queryset)
+        return queryset.none()
+
+    def record_filter(self, action: str, spec: Governed) -> Q | None:
+        parts: list[Q] = []
+        for level in LEVELS:
+            scope = scope_for(self.role, action, level)
+            cases = self.grants[level]
+            granted = spec.in_cases(cases) if spec.in_cases and cases else None
+            if scope is Scope.ALL:
+                parts.append(Q(confidentiality=level))
+            elif scope is Scope.GRANTED and granted is not None:
+                parts.append(Q(confidentiality=level) & granted)
+            elif scope is Scope.OWN_OR_GRANTED:
+                own = Q(created_by=self.user)
+                parts.append(Q(confidentiality=level) & ((own | granted) if granted is not None else own))
+        if not parts:
+            return None
+        combined = parts[0]
+        for part in parts[1:]:
+            combined |= part
+        return combined
+
+    def visible_ids(self, model: type[models.Model], action: str = "view") -> Any:
+        key = f"{model._meta.label_lower}:{action}"
+        if key not in self._visible:
+            self._visible[key] = self.restrict(action, model._default_manager.all()).values("pk")
+        return self._visible[key]
+
+    def with_visible_parents(
+        self, queryset: models.QuerySet[M], spec: Governed
+    ) -> models.QuerySet[M]:
+        condition = Q()
+        for name in spec.parents:
+            parent = queryset.model._meta.get_field(name).related_model
+            visible = self.visible_ids(parent)
+            condition &= Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__in": visible})
+        return queryset.filter(condition) if spec.parents else queryset
+
+    def restrict_history(self, action: str, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+        from vigil.policy.identity import identity_fields
+        from vigil.policy.registry import record_models
+
+        if action != "view":
+            return queryset.none()
+        condition = Q(pk__in=[])
+        for model in record_models():
+            # A snapshot holds every field, identity fields included.
+            needed = "reveal_identity" if identity_fields(model) else "view"
+            visible = self.visible_ids(model, needed)
+            condition |= Q(model=model._meta.label_lower, object_id__in=visible)
+        return queryset.filter(condition)
+
+
+def _restrict_users(
+    user: Any, role: str, action: str, queryset: models.QuerySet[M]
+) -> models.QuerySet[M]:
+    if action == "view":
+        return queryset if role in _OVERSEERS else queryset.filter(pk=user.pk)
+    if action in WRITE_ACTIONS and role == "admin":
+        return queryset
+    return queryset.none()
+
+
+def _restrict_oversight(
+    user: Any, role: str, action: str, queryset: models.QuerySet[M]
+) -> models.QuerySet[M]:
+    if action != "view":
+        return queryset.none()
+    if role in _OVERSEERS:
+        return queryset
+    if queryset.model._meta.label_lower == "policy.userflag":
+        return queryset.none()
+    return queryset.filter(user=user)
+
+
+def _manager(obj: models.Model) -> models.Manager[Any]:
+    return getattr(type(obj), "all_objects", type(obj)._default_manager)
+
+
+def allows(user: Any, action: str, obj: models.Model) -> bool:
+    """Whether ``user`` may ``action`` this one object."""
+    if obj.pk is None:
+        return False
+    return restrict(user, action, _manager(obj).filter(pk=obj.pk)).exists()
+
+
+def _deny(user: Any, action: str, obj: models.Model) -> Forbidden:
+    audit("denied", actor=user, obj=obj, action=action)
+    return Forbidden(f"You may not {action.replace('_', ' ')} this {obj._meta.verbose_name}.")
+
+
+class _FellOut(Exception):
+    """Rolls back a save whose result left the user's permitted set."""
+
+
+def check_write(user: Any, action: str, obj: models.Model) -> None:
+    """Raise :class:`Forbidden` unless the object as stored is in ``user``'s permitted set."""
+    if action not in ACTIONS or not allows(user, action, obj):
+        raise _deny(user, action, obj)
+
+
+def save_checked(user: Any, action: str, obj: Any, *, reason: str = "") -> Any:
+    """Add, change or (soft-)delete ``obj`` for ``user``; roll back if it leaves the permitted set.
+
+    The record is saved in a transaction and re-queried through :func:`restrict` (NetBox's
+    approach), so a change that moves it outside what the user may write (a documenter
+    publishing, a change into a level they do not hold) is undone and refused.
+    """
+    if action not in WRITE_ACTIONS:
+        raise ValueError(f"save_checked handles {WRITE_ACTIONS}, not {action!r}")
+    if action != "add":
+        check_write(user, action, obj)
+    before = (obj.version, obj._state.adding, obj.deleted_at, obj.deleted_by_id)
+    try:
+        with transaction.atomic():
+            if action == "delete":
+                obj.soft_delete(reason)
+            else:
+                obj.save()
+            if not allows(user, action, obj):
+                raise _FellOut
+    except _FellOut:
+        obj.version, obj._state.adding, obj.deleted_at, obj.deleted_by_id = before
+        if action == "delete":
+            obj.deletion_reason = ""
+        raise _deny(user, action, obj) from None
+    return obj

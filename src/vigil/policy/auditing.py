@@ -1,0 +1,18 @@
+"""A thin adapter to the audit log: records an event when `vigil.audit` is installed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+
+
+def audit(event: str, *, actor: Any = None, obj: Any = None, **meta: Any) -> Any:
+    """Append ``event`` to the audit log, or do nothing while the audit app is not installed."""
+    if not apps.is_installed("vigil.audit"):
+        return None
+    try:
+        from vigil.audit.services import audit as append
+    except ImportError:
+        from vigil.audit import audit as append
+    return append(event, actor=actor, obj=obj, **meta)

@@ -1,0 +1,60 @@
+"""Field-level rules: identity fields are read only through ``reveal`` (audited, quota-bound)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from vigil.core.errors import ValidationFailed
+from vigil.policy.access import allows
+from vigil.policy.auditing import audit
+from vigil.policy.errors import Forbidden
+from vigil.policy.quotas import consume
+from vigil.policy.stepup import require_step_up
+
+# model label → names of fields that identify a witness or a victim's contacts.
+IDENTITY_FIELDS: dict[str, set[str]] = {
+    "records.source": {"source_person"},
+}
+
+
+def register_identity_field(model_label: str, field: str) -> None:
+    """Declare ``field`` of ``model_label`` an identity field (e.g. a family contact)."""
+    IDENTITY_FIELDS.setdefault(model_label.lower(), set()).add(field)
+
+
+def identity_fields(model: type[models.Model] | models.Model) -> frozenset[str]:
+    """The identity fields of ``model``, by name and by column name."""
+    names = IDENTITY_FIELDS.get(model._meta.label_lower, set())
+    found: set[str] = set()
+    for name in names:
+        field = model._meta.get_field(name)
+        found |= {field.name, getattr(field, "attname", field.name)}
+    return frozenset(found)
+
+
+def ordinary_fields(model: type[models.Model]) -> list[str]:
+    """The concrete field names of ``model`` that any reader of the record may see."""
+    hidden = identity_fields(model)
+    return [f.name for f in model._meta.concrete_fields if f.name not in hidden]
+
+
+def can_reveal(user: Any, obj: models.Model, field: str) -> bool:
+    """Whether ``user`` may reveal ``field`` of ``obj`` (before step-up and quota)."""
+    return field in identity_fields(obj) and allows(user, "reveal_identity", obj)
+
+
+def reveal(user: Any, obj: models.Model, field: str, request: Any = None) -> Any:
+    """Return the stored value of identity ``field`` of ``obj``: checked, counted, audited."""
+    if field not in identity_fields(obj):
+        raise ValidationFailed(f"{field!r} is not an identity field of this record.")
+    if not can_reveal(user, obj, field):
+        audit("denied", actor=user, obj=obj, action="reveal_identity", field=field)
+        raise Forbidden("You may not see who this witness is.")
+    require_step_up(request)
+    consume(user, "reveal")
+    # Read the stored row, not the caller's copy of it.
+    stored = type(obj)._default_manager.get(pk=obj.pk)
+    audit("identity_read", actor=user, obj=obj, field=field)
+    return getattr(stored, field)

@@ -1,0 +1,183 @@
+"""Which models the policy governs, how each links to cases, and which records it belongs to.
+
+A model missing from :data:`GOVERNED` is denied to everyone (``restrict`` returns ``none()``).
+``parents`` are the records a record describes: it is visible only when each non-null parent
+is visible too (a name of a hidden person stays hidden).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+
+CaseIds = Any  # a list of case ids (or a queryset of them)
+
+
+class Kind:
+    RECORD = "record"  # confidentiality-bearing, governed by the rules table
+    REFERENCE = "reference"  # the law and vocabularies: readable by every active user
+    ATTACHED = "attached"  # no confidentiality of its own: follows its parent
+    USER = "user"
+    HISTORY = "history"
+    OVERSIGHT = "oversight"  # grants, quota counters and flags
+
+
+@dataclass(frozen=True)
+class Governed:
+    """How the policy treats one model."""
+
+    kind: str
+    parents: tuple[str, ...] = ()
+    in_cases: Callable[[CaseIds], Q] | None = None
+
+
+def _through(label: str, field: str) -> type[models.Model]:
+    return apps.get_model(label)._meta.get_field(field).remote_field.through
+
+
+def case_persons(case_ids: CaseIds) -> Any:
+    """Ids of the persons in the given cases."""
+    return _through("records.case", "persons").objects.filter(case_id__in=case_ids).values(
+        "person_id"
+    )
+
+
+def case_events(case_ids: CaseIds) -> Any:
+    """Ids of the events in the given cases."""
+    return _through("records.case", "events").objects.filter(case_id__in=case_ids).values(
+        "event_id"
+    )
+
+
+def case_acts(case_ids: CaseIds) -> Any:
+    """Ids of the acts of the events in the given cases."""
+    act = apps.get_model("records.act")
+    return act.all_objects.filter(event_id__in=case_events(case_ids)).values("pk")
+
+
+def case_organisations(case_ids: CaseIds) -> Any:
+    """Ids of the organisations that are victims of acts in the given cases."""
+    act = apps.get_model("records.act")
+    return act.all_objects.filter(
+        event_id__in=case_events(case_ids), victim_organisation__isnull=False
+    ).values("victim_organisation_id")
+
+
+def _targets_in_cases(case_ids: CaseIds) -> Q:
+    ct = ContentType.objects.get_for_model
+    return (
+        Q(target_type=ct(apps.get_model("records.person")), target_id__in=case_persons(case_ids))
+        | Q(target_type=ct(apps.get_model("records.event")), target_id__in=case_events(case_ids))
+        | Q(target_type=ct(apps.get_model("records.act")), target_id__in=case_acts(case_ids))
+    )
+
+
+def case_sources(case_ids: CaseIds) -> Any:
+    """Ids of sources supporting facts in the given cases, or whose witness is in them."""
+    information = apps.get_model("records.information")
+    source = apps.get_model("records.source")
+    supporting = information.all_objects.filter(_targets_in_cases(case_ids)).values("source_id")
+    return source.all_objects.filter(
+        Q(pk__in=supporting) | Q(source_person_id__in=case_persons(case_ids))
+    ).values("pk")
+
+
+def _interventions(case_ids: CaseIds) -> Q:
+    through = _through("records.intervention", "cases")
+    return Q(pk__in=through.objects.filter(case_id__in=case_ids).values("intervention_id"))
+
+
+GOVERNED: dict[str, Governed] = {
+    "records.case": Governed(Kind.RECORD, in_cases=lambda c: Q(pk__in=c)),
+    "records.person": Governed(Kind.RECORD, in_cases=lambda c: Q(pk__in=case_persons(c))),
+    "records.personname": Governed(
+        Kind.RECORD, ("person",), lambda c: Q(person_id__in=case_persons(c))
+    ),
+    "records.profession": Governed(
+        Kind.RECORD, ("person",), lambda c: Q(person_id__in=case_persons(c))
+    ),
+    "records.externalid": Governed(
+        Kind.RECORD,
+        ("person", "organisation"),
+        lambda c: Q(person_id__in=case_persons(c))
+        | Q(organisation_id__in=case_organisations(c)),
+    ),
+    "records.organisation": Governed(
+        Kind.RECORD, in_cases=lambda c: Q(pk__in=case_organisations(c))
+    ),
+    "records.organisationname": Governed(
+        Kind.RECORD, ("organisation",), lambda c: Q(organisation_id__in=case_organisations(c))
+    ),
+    "records.event": Governed(Kind.RECORD, in_cases=lambda c: Q(pk__in=case_events(c))),
+    "records.eventlink": Governed(
+        Kind.RECORD,
+        ("from_event", "to_event"),
+        lambda c: Q(from_event_id__in=case_events(c)) | Q(to_event_id__in=case_events(c)),
+    ),
+    "records.act": Governed(
+        Kind.RECORD,
+        ("event", "victim_person", "victim_organisation"),
+        lambda c: Q(event_id__in=case_events(c)),
+    ),
+    "records.actcharge": Governed(Kind.RECORD, ("act",), lambda c: Q(act_id__in=case_acts(c))),
+    "records.involvement": Governed(
+        Kind.RECORD,
+        ("act", "perpetrator_person", "perpetrator_organisation"),
+        lambda c: Q(act_id__in=case_acts(c)),
+    ),
+    "records.counsel": Governed(
+        Kind.RECORD, ("act", "lawyer"), lambda c: Q(act_id__in=case_acts(c))
+    ),
+    "records.participant": Governed(
+        Kind.RECORD, ("act", "person"), lambda c: Q(act_id__in=case_acts(c))
+    ),
+    "records.source": Governed(Kind.RECORD, in_cases=lambda c: Q(pk__in=case_sources(c))),
+    "records.evidence": Governed(
+        Kind.RECORD, ("source",), lambda c: Q(source_id__in=case_sources(c))
+    ),
+    "records.information": Governed(Kind.RECORD, ("source",), _targets_in_cases),
+    "records.intervention": Governed(Kind.RECORD, in_cases=_interventions),
+    "records.statistic": Governed(Kind.RECORD),
+    "records.personmerge": Governed(
+        Kind.RECORD,
+        ("keep", "duplicate"),
+        lambda c: Q(keep_id__in=case_persons(c)) | Q(duplicate_id__in=case_persons(c)),
+    ),
+    "records.legalprovision": Governed(Kind.REFERENCE),
+    "records.legalamendment": Governed(Kind.REFERENCE),
+    "records.term": Governed(Kind.REFERENCE),
+    "records.custodyevent": Governed(Kind.ATTACHED, ("evidence",)),
+    "accounts.user": Governed(Kind.USER),
+    "core.version": Governed(Kind.HISTORY),
+    "policy.casegrant": Governed(Kind.OVERSIGHT),
+    "policy.quotausage": Governed(Kind.OVERSIGHT),
+    "policy.userflag": Governed(Kind.OVERSIGHT),
+}
+
+
+def governed(model: type[models.Model]) -> Governed | None:
+    """The policy entry for ``model``, or None (deny)."""
+    return GOVERNED.get(model._meta.label_lower)
+
+
+def record_models() -> list[type[models.Model]]:
+    """The installed models governed by the rules table."""
+    return [
+        apps.get_model(label)
+        for label, spec in GOVERNED.items()
+        if spec.kind == Kind.RECORD and _installed(label)
+    ]
+
+
+def _installed(label: str) -> bool:
+    try:
+        apps.get_model(label)
+    except LookupError:
+        return False
+    return True

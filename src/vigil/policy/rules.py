@@ -1,0 +1,121 @@
+"""The rules as data: role × action × confidentiality → scope, and its pure evaluation.
+
+A scope says which records of that confidentiality a role may act on:
+
+- ``ALL``: every such record;
+- ``GRANTED``: those linked to a case on which the user holds an active grant whose level is
+  at least the record's confidentiality;
+- ``OWN_OR_GRANTED``: those the user created, or granted as above;
+- ``NONE`` (or absent): none. Anything not written here is denied.
+
+Publishing (holding ``add``/``change`` on *public* records) belongs to coordinators and
+admins: a documenter's or analyst's save that makes a record public falls out of their
+permitted set and is rolled back.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from vigil.core.models import CONFIDENTIALITY_ORDER
+
+LEVELS: tuple[str, ...] = ("public", "internal", "restricted", "secret")
+ACTIONS: tuple[str, ...] = (
+    "view",
+    "add",
+    "change",
+    "delete",
+    "reveal_identity",
+    "export",
+    "grant",
+)
+ROLES: tuple[str, ...] = ("admin", "coordinator", "analyst", "documenter", "viewer")
+
+
+class Scope(Enum):
+    NONE = "-"
+    ALL = "all"
+    GRANTED = "granted"
+    OWN_OR_GRANTED = "own/granted"
+
+
+_ = Scope.NONE
+A = Scope.ALL
+G = Scope.GRANTED
+OG = Scope.OWN_OR_GRANTED
+
+
+def _row(public: Scope, internal: Scope, restricted: Scope, secret: Scope) -> dict[str, Scope]:
+    return dict(zip(LEVELS, (public, internal, restricted, secret), strict=True))
+
+
+#                                    public internal restricted secret
+RULES: dict[str, dict[str, dict[str, Scope]]] = {
+    "viewer": {
+        "view": _row(A, A, G, G),
+        "export": _row(A, _, _, _),
+    },
+    "documenter": {
+        # Documenters read back what they recorded, even a restricted witness statement.
+        "view": _row(A, A, OG, OG),
+        "add": _row(_, OG, OG, OG),
+        "change": _row(_, OG, OG, OG),
+        "export": _row(A, _, _, _),
+        "reveal_identity": _row(_, OG, OG, OG),
+    },
+    "analyst": {
+        "view": _row(A, A, A, G),
+        "add": _row(_, A, A, G),
+        "change": _row(_, A, A, G),
+        "export": _row(A, A, A, G),
+        "reveal_identity": _row(_, G, G, G),
+    },
+    "coordinator": {
+        "view": _row(A, A, A, G),
+        "add": _row(A, A, A, G),
+        "change": _row(A, A, A, G),
+        "delete": _row(A, A, A, G),
+        "export": _row(A, A, A, G),
+        "reveal_identity": _row(A, A, A, G),
+        "grant": _row(A, A, A, G),
+    },
+    "admin": {action: _row(A, A, A, A) for action in ACTIONS},
+}
+
+
+def scope_for(role: str, action: str, level: str) -> Scope:
+    """The scope the table gives ``role`` for ``action`` on records at ``level``."""
+    return RULES.get(role, {}).get(action, {}).get(level, Scope.NONE)
+
+
+def grant_covers(grant_level: str | None, level: str) -> bool:
+    """Whether a grant of ``grant_level`` lifts a record at ``level``."""
+    if grant_level is None:
+        return False
+    return CONFIDENTIALITY_ORDER[grant_level] >= CONFIDENTIALITY_ORDER[level]
+
+
+def decide(role: str, action: str, level: str, *, own: bool, grant_level: str | None) -> bool:
+    """Pure evaluation of the table for one record (the oracle the queries must agree with)."""
+    scope = scope_for(role, action, level)
+    if scope is Scope.ALL:
+        return True
+    if scope is Scope.GRANTED:
+        return grant_covers(grant_level, level)
+    if scope is Scope.OWN_OR_GRANTED:
+        return own or grant_covers(grant_level, level)
+    return False
+
+
+def render_table() -> str:
+    """The rules table as Markdown, for the security documentation."""
+    lines = [
+        "| role | action | " + " | ".join(LEVELS) + " |",
+        "|---|---|" + "---|" * len(LEVELS),
+    ]
+    for role in ROLES:
+        for action in ACTIONS:
+            row = [scope_for(role, action, level).value for level in LEVELS]
+            if any(cell != Scope.NONE.value for cell in row):
+                lines.append(f"| {role} | {action} | " + " | ".join(row) + " |")
+    return "\n".join(lines)

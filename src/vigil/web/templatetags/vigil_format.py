@@ -1,0 +1,88 @@
+"""Template filters and tags for the record: terms in years and months, amounts, badges."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlsplit
+
+from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from vigil.core.models import Confidentiality
+from vigil.records.custody import Custody, CustodyState
+
+register = template.Library()
+
+
+def _number(value: Decimal) -> str:
+    """A decimal without trailing zeros ("10.00" → "10", "1.50" → "1.5")."""
+    text = format(value.normalize(), "f")
+    return text
+
+
+@register.filter
+def term_length(months: Decimal | int | None) -> str:
+    """A term in months as years and months ("4 years 6 months"); blank for no term."""
+    if months is None:
+        return ""
+    total = Decimal(months)
+    years = int(total // 12)
+    rest = total - years * 12
+    parts = []
+    if years:
+        parts.append(ngettext("%(n)d year", "%(n)d years", years) % {"n": years})
+    if rest or not years:
+        if rest == rest.to_integral_value():
+            count = int(rest)
+            parts.append(ngettext("%(n)d month", "%(n)d months", count) % {"n": count})
+        else:
+            parts.append(_("%(n)s months") % {"n": _number(rest)})
+    return " ".join(parts)
+
+
+@register.filter
+def amount(value: Decimal | int | None) -> str:
+    """A money or base-unit amount without needless decimals."""
+    if value is None:
+        return ""
+    return _number(Decimal(value))
+
+
+@register.filter
+def web_url(value: str | None) -> str:
+    """The value when it is an http(s) address safe to link to, else blank."""
+    if not value:
+        return ""
+    parts = urlsplit(value.strip())
+    if parts.scheme in {"http", "https"} and parts.netloc:
+        return value.strip()
+    return ""
+
+
+@register.inclusion_tag("vigil/includes/custody_badge.html")
+def custody_badge(state: CustodyState | None) -> dict[str, Any]:
+    """The custody badge: in custody, restricted liberty, not in custody, unknown."""
+    status = state.status if state is not None else Custody.UNKNOWN
+    return {
+        "state": state,
+        "status": status.value,
+        "expired": bool(state and state.term_expired_without_release),
+    }
+
+
+@register.inclusion_tag("vigil/includes/record_badges.html")
+def record_badges(record: Any, quiet: bool = False) -> dict[str, Any]:
+    """Badges for a record's confidentiality level and for synthetic (fictional) data.
+
+    ``quiet`` leaves out the default level (internal) on records nested in a page.
+    """
+    level = getattr(record, "confidentiality", "")
+    if quiet and level == Confidentiality.INTERNAL:
+        level = ""
+    return {
+        "synthetic": bool(getattr(record, "is_synthetic", False)),
+        "level": level,
+        "level_label": record.get_confidentiality_display() if level else "",
+    }

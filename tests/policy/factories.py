@@ -1,0 +1,139 @@
+"""One saved instance of every record model the policy governs (fictional data only)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+
+from vigil.records.models import (
+    Act,
+    ActCharge,
+    Case,
+    Counsel,
+    Event,
+    EventLink,
+    Evidence,
+    ExternalId,
+    Information,
+    Intervention,
+    Involvement,
+    Organisation,
+    OrganisationName,
+    Participant,
+    Person,
+    PersonMerge,
+    PersonName,
+    Profession,
+    Source,
+    Statistic,
+    Term,
+)
+from vigil.records.models.legal import LegalProvision
+
+
+def term(vocabulary: str, key: str) -> str:
+    """The id of a vocabulary term, created when the vocabularies are not loaded."""
+    obj, _ = Term.objects.get_or_create(
+        id=Term.pk_for(vocabulary, key),
+        defaults={"vocabulary": vocabulary, "key": key, "code": f"vigil:{key}", "label_en": key},
+    )
+    return obj.pk
+
+
+def saved(obj: Any, level: str = "internal") -> Any:
+    """Save ``obj`` at confidentiality ``level``."""
+    obj.confidentiality = level
+    obj.save()
+    return obj
+
+
+def person(level: str = "internal", name: str = "Fictional Ales Examplevich") -> Person:
+    return saved(Person(display_name=name), level)
+
+
+def event(level: str = "internal") -> Event:
+    return saved(Event(title="Fictional search of an office"), level)
+
+
+def organisation(level: str = "internal") -> Organisation:
+    return saved(Organisation(display_name="Fictional Sample Bar Association"), level)
+
+
+def act(level: str = "internal", **links: Any) -> Act:
+    links.setdefault("event", event())
+    return saved(Act(act_type_id=term("act_type", "arrest"), **links), level)
+
+
+def source(level: str = "internal", **fields: Any) -> Source:
+    return saved(Source(title="Fictional testimony", **fields), level)
+
+
+def provision() -> LegalProvision:
+    obj = LegalProvision(code="criminal", article=str(uuid.uuid4().int % 10000), part="2")
+    obj.save()
+    return obj
+
+
+FACTORIES: dict[str, Callable[[str], Any]] = {
+    "records.case": lambda lv: saved(Case(title="Fictional Examplevich case"), lv),
+    "records.person": person,
+    "records.personname": lambda lv: saved(
+        PersonName(person=person(), value="Fictional Examplevich"), lv
+    ),
+    "records.profession": lambda lv: saved(
+        Profession(person=person(), profession_id=term("profession", "lawyer")), lv
+    ),
+    "records.externalid": lambda lv: saved(
+        ExternalId(person=person(), scheme="example", value="fictional-1"), lv
+    ),
+    "records.organisation": organisation,
+    "records.organisationname": lambda lv: saved(
+        OrganisationName(organisation=organisation(), value="Fictional Sample Bar"), lv
+    ),
+    "records.event": event,
+    "records.eventlink": lambda lv: saved(
+        EventLink(from_event=event(), to_event=event(), relation_id=term("chain_relation", "x")),
+        lv,
+    ),
+    "records.act": act,
+    "records.actcharge": lambda lv: saved(ActCharge(act=act(), provision=provision()), lv),
+    "records.involvement": lambda lv: saved(
+        Involvement(
+            act=act(), perpetrator_person=person(), role_id=term("perpetrator_role", "judge")
+        ),
+        lv,
+    ),
+    "records.counsel": lambda lv: saved(Counsel(act=act(), lawyer=person()), lv),
+    "records.participant": lambda lv: saved(
+        Participant(act=act(), name_text="Fictional Samplenka"), lv
+    ),
+    "records.source": source,
+    "records.evidence": lambda lv: saved(
+        Evidence(
+            source=source(),
+            original_name="fictional.pdf",
+            stored_name=uuid.uuid4().hex,
+            sha256="0" * 64,
+            size=1,
+        ),
+        lv,
+    ),
+    "records.information": lambda lv: saved(
+        Information(
+            source=source(),
+            target_type=ContentType.objects.get_for_model(Person),
+            target_id=person().pk,
+        ),
+        lv,
+    ),
+    "records.intervention": lambda lv: saved(
+        Intervention(intervention_type_id=term("intervention_type", "appeal")), lv
+    ),
+    "records.statistic": lambda lv: saved(Statistic(subject="fictional count", value=7), lv),
+    "records.personmerge": lambda lv: saved(
+        PersonMerge(keep=person(), duplicate=person(), reason="fictional duplicate"), lv
+    ),
+}
