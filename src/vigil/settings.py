@@ -113,7 +113,9 @@ KEY_SOURCE_CONFIG = KeySourceConfig.from_env(
     data_dir=DATA_DIR,
     key_file=KEY_FILE,
     database_path=None if DATABASE_URL else DATA_DIR / "vigil.db",
-    keyfile_by_default=TESTING or os.environ.get("VIGIL_DEMO") == "1",
+    keyfile_by_default=(
+        TESTING or os.environ.get("VIGIL_DEMO") == "1" or (DATA_DIR / ".vigil-demo").exists()
+    ),
 )
 MASTER_KEY = lazy_master_key(KEY_SOURCE_CONFIG)
 FIELD_KEYRING = "vigil.backup.keyring.database_keyring"

@@ -221,7 +221,12 @@ def test_changed_row_in_a_newer_file_updates_in_place_with_a_new_version(tmp_pat
 @pytest.mark.slow
 def test_cli_reports_bad_rows_and_exits_2(tmp_path):
     path = _write(tmp_path / "bad.csv", [_fictional_row(birthday="yesterday")])
-    env = {"VIGIL_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
+    env = {
+        "VIGIL_DATA_DIR": str(tmp_path / "data"),
+        "PATH": "/usr/bin:/bin",
+        "VIGIL_KEY_SOURCE": "keyfile",
+        "VIGIL_ALLOW_KEYFILE": "1",
+    }
     vigil = [sys.executable, "-m", "vigil"]
     subprocess.run([*vigil, "init"], env=env, check=True, capture_output=True)
     run = subprocess.run(

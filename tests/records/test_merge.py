@@ -125,6 +125,19 @@ def build_world() -> World:
     intervention = Intervention(intervention_type_id=term("intervention_type", "statement"))
     intervention.save()
     intervention.persons.add(dup)
+    from django.utils import timezone
+
+    from vigil.sanctions.models import ListedEntity, SanctionsList, ScreeningMatch
+
+    fictional_list = SanctionsList.objects.create(
+        name="fictional-list", kind="ftm", issuer="EU", imported_at=timezone.now()
+    )
+    entity = ListedEntity.objects.create(
+        sanctions_list=fictional_list, entity_id="F-1", schema="Person",
+        caption="Anton Examplenka", fingerprint="x",
+    )
+    ScreeningMatch(person=dup, listed_entity=entity, score=0.9, query_name=DUPLICATE_NAME,
+                   matched_name="Anton Examplenka", explanation="fictional").save()
     earlier = person("Anton Examplenkau")
     merge_persons(dup, earlier, reason="fictional earlier duplicate")
     return World(keep, dup, earlier, both, only, intervention)

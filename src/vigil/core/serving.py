@@ -26,8 +26,6 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 2) -> None:
     """Serve the web UI with gunicorn until interrupted."""
     from gunicorn.app.base import BaseApplication
 
-    from vigil.wsgi import application
-
     check_database_ready()
     call_command("collectstatic", interactive=False, verbosity=0)
     connection.close()  # workers open their own connections after the fork
@@ -48,6 +46,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 2) -> None:
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
+            from vigil.wsgi import application  # after collectstatic: whitenoise indexes it
+
             return application
 
     if not settings.DEBUG:

@@ -31,12 +31,16 @@ def record_stats(*, include_synthetic: bool = True) -> dict[str, Any]:
     by_type = dict(
         acts.values_list("act_type__key").annotate(n=Count("id")).order_by("act_type__key")
     )
-    roles = dict(
-        scope(Involvement.objects.all())
+    roles = {
+        key: persons + organisations
+        for key, persons, organisations in scope(Involvement.objects.all())
         .values_list("role__key")
-        .annotate(n=Count("perpetrator_person", distinct=True))
+        .annotate(
+            p=Count("perpetrator_person", distinct=True),
+            o=Count("perpetrator_organisation", distinct=True),
+        )
         .order_by("role__key")
-    )
+    }
     custody = Counter(state.status.value for state in custody_by_person(acts).values())
     return {
         "persons": scope(Person.objects.all()).count(),
