@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "vigil.backup",
     "vigil.sanctions",
     "vigil.audit",
+    "vigil.responses",
     "vigil.web",
 ]
 

@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("vigil.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("responses/", include("vigil.responses.urls")),
     path("", include("vigil.web.urls")),
 ]

@@ -44,7 +44,7 @@ def _shot(page, name):
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def test_sign_in_with_totp_find_a_prisoner_and_read_the_timeline(live_server, browser, documenter):
+def test_sign_in_with_totp_find_a_prisoner_and_read_the_timeline(documenter, live_server, browser):
     user, password, secret = documenter
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(live_server.url + "/")
@@ -68,7 +68,7 @@ def test_sign_in_with_totp_find_a_prisoner_and_read_the_timeline(live_server, br
     _shot(page, "person")
 
 
-def test_a_password_alone_opens_nothing(live_server, browser, documenter):
+def test_a_password_alone_opens_nothing(documenter, live_server, browser):
     user, password, _ = documenter
     page = browser.new_page()
     page.goto(live_server.url + "/accounts/login/")

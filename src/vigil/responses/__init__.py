@@ -1,0 +1,1 @@
+"""The international response: interventions, state responses, forums, violation coding."""
