@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "vigil.sanctions",
     "vigil.audit",
     "vigil.responses",
+    "vigil.policy",
+    "vigil.evidence",
+    "vigil.outputs",
     "vigil.web",
 ]
 
@@ -175,6 +178,10 @@ SAMPLE_DATA = os.environ.get("VIGIL_SAMPLE_DATA", "")
 AUDIT_SIGNING_KEY_FILE = Path(
     os.environ.get("VIGIL_AUDIT_SIGNING_KEY") or DATA_DIR / "audit-signing.key"
 )
+EVIDENCE_MAX_UPLOAD_MB = int(os.environ.get("VIGIL_MAX_UPLOAD_MB", "200"))
+VIGIL_EXPORT_RECIPIENTS = os.environ.get("VIGIL_EXPORT_RECIPIENTS", "")  # age1... recipients
+VIGIL_REVEAL_QUOTA = int(os.environ.get("VIGIL_REVEAL_QUOTA", "20"))  # per user per UTC day
+VIGIL_EXPORT_QUOTA = int(os.environ.get("VIGIL_EXPORT_QUOTA", "5"))
 AUDIT_CHECKPOINT_EVERY = int(os.environ.get("VIGIL_AUDIT_CHECKPOINT_EVERY", "1000"))
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"  # server-side, revocable at once

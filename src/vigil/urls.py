@@ -8,5 +8,7 @@ urlpatterns = [
     path("accounts/", include("vigil.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("responses/", include("vigil.responses.urls")),
+    path("evidence/", include("vigil.evidence.urls")),
+    path("outputs/", include("vigil.outputs.urls")),
     path("", include("vigil.web.urls")),
 ]

@@ -77,7 +77,83 @@ def provision() -> LegalProvision:
     return obj
 
 
+def intervention(level: str = "internal") -> Intervention:
+    return saved(Intervention(intervention_type_id=term("intervention_type", "appeal")), level)
+
+
+def screening_match(level: str) -> Any:
+    from django.utils import timezone
+
+    from vigil.sanctions.models import ListedEntity, SanctionsList, ScreeningMatch
+
+    lst, _ = SanctionsList.objects.get_or_create(
+        name="fictional-list", defaults={"kind": "ftm", "issuer": "EU",
+                                         "imported_at": timezone.now()},
+    )
+    entity = ListedEntity.objects.create(
+        sanctions_list=lst, entity_id=uuid.uuid4().hex, schema="Person",
+        caption="Fictional Examplevich", fingerprint="x",
+    )
+    return saved(
+        ScreeningMatch(person=person(), listed_entity=entity, score=0.9, query_name="Fictional",
+                       matched_name="Fictional Examplevich", explanation="fictional"),
+        level,
+    )
+
+
+def violation_coding(level: str) -> Any:
+    from vigil.responses.models import Standard, ViolationCoding
+
+    standard = Standard.objects.first() or Standard.objects.create(
+        id="fictional-standard", instrument="iccpr", instrument_title="Fictional",
+        article="19", label="Fictional summary"
+    )
+    return saved(ViolationCoding(act=act(), standard=standard, rationale="fictional"), level)
+
+
+def forum_position(level: str) -> Any:
+    from vigil.responses.models import ForumPosition
+
+    return saved(ForumPosition(forum="hrc", state=organisation(), position="statement"), level)
+
+
+def beneficiary(level: str) -> Any:
+    from vigil.responses.models import InterventionBeneficiary
+
+    return saved(
+        InterventionBeneficiary(intervention=intervention(), person=person(), kind="grant"), level
+    )
+
+
+def state_response(level: str) -> Any:
+    from vigil.responses.models import StateResponse
+
+    return saved(
+        StateResponse(
+            intervention=intervention(), summary="fictional reply",
+            response_id=term("state_response", "none"),
+        ),
+        level,
+    )
+
+
+def follow_up(level: str) -> Any:
+    import datetime as dt
+
+    from vigil.responses.models import FollowUp
+
+    return saved(
+        FollowUp(intervention=intervention(), due=dt.date(2030, 1, 1), action="fictional"), level
+    )
+
+
 FACTORIES: dict[str, Callable[[str], Any]] = {
+    "sanctions.screeningmatch": screening_match,
+    "responses.violationcoding": violation_coding,
+    "responses.forumposition": forum_position,
+    "responses.interventionbeneficiary": beneficiary,
+    "responses.stateresponse": state_response,
+    "responses.followup": follow_up,
     "records.case": lambda lv: saved(Case(title="Fictional Examplevich case"), lv),
     "records.person": person,
     "records.personname": lambda lv: saved(

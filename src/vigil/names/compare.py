@@ -32,7 +32,9 @@ WEIGHTS = {"surname": 0.5, "given": 0.3, "patronymic": 0.2}
 INITIAL_SCORE = 0.9
 #: Surname similarities below this knee fall faster: near-miss spellings are other people.
 SURNAME_KNEE = 0.85
-#: Factor on the surname score when one side has no given name or initial at all.
+#: How much faster than 1:1 a surname similarity falls below the knee.
+SURNAME_SLOPE = 2.5
+#: Factor on the surname score when only one side has a given name or initial.
 SURNAME_ONLY_FACTOR = 0.7
 #: Factor on the whole score when the name table says the given names differ.
 GIVEN_CONFLICT_FACTOR = 0.75
@@ -42,6 +44,16 @@ DIFFERENT_GIVEN = 0.5
 PATRONYMIC_CONFLICT_FACTOR = 0.85
 #: Factor on a reading that swaps surname and given name of an unmarked name.
 SWAPPED_FACTOR = 0.98
+
+
+def surname_floor(threshold: float, *, with_birth: bool) -> float:
+    """Least surname-token similarity with which a name could still reach `threshold`."""
+    # The best case: given name and patronymic agree fully, and a birth date agrees.
+    need = 2 * threshold - 1 if with_birth else threshold
+    surname = 2 * need - 1
+    if surname >= SURNAME_KNEE:
+        return surname
+    return max(0.0, (surname + SURNAME_SLOPE * SURNAME_KNEE) / (1 + SURNAME_SLOPE))
 
 
 @dataclass(frozen=True)
@@ -85,7 +97,20 @@ def _features_of(text: str, parsed: ParsedName) -> Features:
 
 
 def _swapped(f: Features) -> Features | None:
-    """The other reading of an unmarked two-part name (surname first)."""
+    """The other reading of an unmarked two-part name (surname first), cached."""
+    key = (f.text, f.parsed)
+    if key not in _SWAPPED:
+        if len(_SWAPPED) > 200_000:
+            _SWAPPED.clear()
+        _SWAPPED[key] = _swap(f)
+    return _SWAPPED[key]
+
+
+_SWAPPED: dict[tuple[str, ParsedName], Features | None] = {}
+
+
+def _swap(f: Features) -> Features | None:
+    """The other reading of an unmarked two-part name."""
     p = f.parsed
     if p.certain or not p.given or not p.surnames:
         return None
@@ -151,13 +176,18 @@ def _patronymic_part(a: Features, b: Features) -> tuple[float | None, str]:
     return None, ""
 
 
+def _has_given(f: Features) -> bool:
+    """True when a name has a given name or an initial."""
+    return bool(f.given or f.parsed.initials)
+
+
 def _name_score(a: Features, b: Features) -> tuple[float, list[str]]:
     """Name-only score of two featurised names and the notes on its parts."""
     if not a.surnames or not b.surnames:
         return 0.0, ["no surname to compare"]
     surname, pairs = _best_pairs(a.surnames, b.surnames)
     if surname < SURNAME_KNEE:
-        surname = max(0.0, surname - 1.5 * (SURNAME_KNEE - surname))
+        surname = max(0.0, surname - SURNAME_SLOPE * (SURNAME_KNEE - surname))
     notes = [_note("surname", x.norm, y.norm, how) for x, y, how in pairs]
     parts: dict[str, float] = {"surname": surname}
     given, note = _given_part(a, b)
@@ -169,7 +199,9 @@ def _name_score(a: Features, b: Features) -> tuple[float, list[str]]:
         parts["patronymic"] = patronymic
         notes.append(note)
     if "given" not in parts:
-        return surname * SURNAME_ONLY_FACTOR, [*notes, "no given name on one side"]
+        if _has_given(a) or _has_given(b):
+            return surname * SURNAME_ONLY_FACTOR, [*notes, "no given name on one side"]
+        return surname, notes
     weight = sum(WEIGHTS[k] for k in parts)
     score = sum(WEIGHTS[k] * v for k, v in parts.items()) / weight
     if parts["given"] < DIFFERENT_GIVEN or any("≠" in n and n.startswith("given") for n in notes):

@@ -13,6 +13,8 @@ from vigil.names.homoglyphs import repair_homoglyphs
 from vigil.names.normalise import is_cyrillic, normalise
 
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+# Two Cyrillic words run together by a typist: "ЕвгенийАлексеевич".
+_RUN_TOGETHER = re.compile(r"(?<=[а-яёіў]{3})(?=[А-ЯЁІЎ][а-яёіў]{2})")
 _INITIALS = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]?\.?$|^[^\W\d_]$", re.UNICODE)
 
 
@@ -65,6 +67,7 @@ def _is_upper_word(raw: str) -> bool:
 def parse_name(text: str) -> ParsedName:
     """Roles of the tokens of one name; parenthesised variants are dropped."""
     text = repair_homoglyphs(unicodedata.normalize("NFKC", _PARENS.sub(" ", text)))
+    text = _RUN_TOGETHER.sub(" ", text)
     head, comma, tail = text.partition(",")
     surname_first = (
         bool(comma)

@@ -22,9 +22,30 @@ def _patterns() -> dict[str, tuple[re.Pattern[str], dict[str, str]]]:
     return compiled
 
 
+_RUNS = re.compile(r"(.)\1+")
+
+
+@functools.cache
+def _sound_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One alternation of Latin consonant and vowel patterns (longest first) and their classes."""
+    classes = {
+        row["pattern"]: row["class"] for row in read_rows("skeleton.csv") if row["script"] == "latn"
+    }
+    classes.update((row["pattern"], row["class"]) for row in read_rows("sound_vowels.csv"))
+    ordered = sorted(classes, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ordered))), classes
+
+
+@functools.lru_cache(maxsize=200_000)
+def sound(latin: str) -> str:
+    """Consonant classes and folded vowels of a Latin spelling ('kovalev' → 'KaLiu' style)."""
+    pattern, classes = _sound_pattern()
+    return _RUNS.sub(r"\1", "".join(classes[m.group(0)] for m in pattern.finditer(latin)))
+
+
 @functools.cache
 def skeleton(token: str) -> str:
     """Consonant classes of a normalised token; vowels, glides and в/ў/v/w are dropped."""
     pattern, classes = _patterns()["cyrl" if is_cyrillic(token) else "latn"]
     letters = "".join(classes[m.group(0)] for m in pattern.finditer(token))
-    return re.sub(r"(.)\1+", r"\1", letters)
+    return _RUNS.sub(r"\1", letters)

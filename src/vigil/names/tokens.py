@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
@@ -11,17 +12,19 @@ from vigil.names.data_files import read_rows, split_cell
 from vigil.names.given_names import given_name_ids, given_names, loose, patronymic_ids
 from vigil.names.normalise import fold_ascii, is_cyrillic, normalise
 from vigil.names.parse import patronymic_split
-from vigil.names.phonetic import skeleton
+from vigil.names.phonetic import skeleton, sound
 from vigil.names.transliterate import latin_variants
 
-#: Score of two tokens whose sound skeletons agree, by the skeleton's length (1, 2, 3+).
-SKELETON_CAP = (0.7, 0.86, 0.92)
+#: Factor on the similarity of sound forms: equal sounds in different spellings prove less.
+SOUND_CAP = 0.95
+#: Score of two tokens whose consonants agree and only some vowels differ (Чарнышоў/Чернышев).
+VOWEL_SCORE = 0.9
+#: Vowel groups that may differ under VOWEL_SCORE, for short (< 3 consonants) and longer tokens.
+VOWEL_DIFFERENCES = (1, 2)
 #: Score of two surnames equal up to a Belarusian/Russian ending pair (-au/-ov).
 ENDING_SCORE = 0.95
 #: Score of a given name or patronymic known to name a different person (Aleh vs Volha).
 DIFFERENT_NAME_CAP = 0.0
-import os
-NOSOUND = not os.environ.get('NOSOUND')
 
 
 @dataclass(frozen=True)
@@ -40,6 +43,7 @@ class TokenInfo:
 
     norm: str
     variants: dict[str, str]
+    sounds: tuple[str, ...]
     skeleton: str
     given_ids: frozenset[str]
     patronymic_ids: frozenset[str]
@@ -95,6 +99,7 @@ def token_info(norm: str) -> TokenInfo:
     return TokenInfo(
         norm=norm,
         variants=variants,
+        sounds=tuple(dict.fromkeys(sound(v) for v in variants)),
         skeleton=skeleton(norm),
         given_ids=ids,
         patronymic_ids=patronymic_ids(split[0]) if split else frozenset(),
@@ -110,12 +115,49 @@ def initial_letters(letter: str) -> frozenset[str]:
     return frozenset(v[0] for v in latin_variants(letter) if v)
 
 
-def skeleton_score(a: str, b: str) -> float:
-    """Similarity of two sound skeletons, capped by how much a short skeleton proves."""
-    if not a or not b:
-        return 0.0
-    cap = SKELETON_CAP[min(len(a), len(b), 3) - 1]
-    return cap * Indel.normalized_similarity(a, b)
+_VOWEL_RUNS = re.compile(r"[a-z]+")
+
+
+@functools.lru_cache(maxsize=200_000)
+def _shape(sound_form: str) -> tuple[str, tuple[str, ...]]:
+    """A sound form's consonants with each vowel group as '.', and the vowel groups."""
+    return _VOWEL_RUNS.sub(".", sound_form), tuple(_VOWEL_RUNS.findall(sound_form))
+
+
+def token_shapes(token: TokenInfo) -> frozenset[str]:
+    """Consonant shapes of a token's sound forms (what the vowel rule needs to agree)."""
+    return frozenset(_shape(s)[0] for s in token.sounds)
+
+
+def _vowel_differences(x: tuple[str, ...], y: tuple[str, ...]) -> int:
+    """Vowel groups that differ only as а/е/я do between Belarusian and Russian (else 99)."""
+    differ = 0
+    for p, q in zip(x, y, strict=True):
+        if p != q:
+            if p.replace("a", "i") != q.replace("a", "i"):
+                return 99
+            differ += 1
+    return differ
+
+
+def vowel_score(a: TokenInfo, b: TokenInfo) -> float:
+    """VOWEL_SCORE when two tokens have one consonant shape and differ in few vowel groups."""
+    for x in a.sounds:
+        shape_x, vowels_x = _shape(x)
+        consonants = len(shape_x) - len(vowels_x)
+        allowed = VOWEL_DIFFERENCES[consonants >= 3]
+        for y in b.sounds:
+            shape_y, vowels_y = _shape(y)
+            if consonants >= 2 and shape_x == shape_y:
+                if _vowel_differences(vowels_x, vowels_y) <= allowed:
+                    return VOWEL_SCORE
+    return 0.0
+
+
+def sound_score(a: TokenInfo, b: TokenInfo) -> float:
+    """Best similarity of the two tokens' sound forms (vowels folded, not dropped), capped."""
+    best = max((Indel.normalized_similarity(x, y) for x in a.sounds for y in b.sounds), default=0.0)
+    return SOUND_CAP * best
 
 
 def spelling_score(a: TokenInfo, b: TokenInfo) -> tuple[float, str]:
@@ -131,21 +173,44 @@ def spelling_score(a: TokenInfo, b: TokenInfo) -> tuple[float, str]:
     return best, how
 
 
+@functools.lru_cache(maxsize=100_000)
+def _stem_sounds(stem: str) -> frozenset[str]:
+    """Sound forms of a surname stem of two consonants or more."""
+    return frozenset(s for v in latin_variants(stem) if len(skeleton(s := sound(v))) >= 2)
+
+
+_PAIRS: dict[tuple[str, str], tuple[float, str]] = {}
+#: Token pairs remembered; names repeat their tokens, so most pairs come back.
+PAIR_CACHE_SIZE = 500_000
+
+
 def token_similarity(a: TokenInfo, b: TokenInfo) -> tuple[float, str]:
-    """Similarity of two tokens in [0, 1] and a short note on how they matched."""
+    """Similarity of two tokens in [0, 1] and a short note on how they matched (cached)."""
     if a.norm == b.norm:
         return 1.0, "="
+    key = (a.norm, b.norm)
+    found = _PAIRS.get(key)
+    if found is None:
+        if len(_PAIRS) >= PAIR_CACHE_SIZE:
+            _PAIRS.clear()
+        found = _PAIRS[key] = _token_similarity(a, b)
+    return found
+
+
+def _token_similarity(a: TokenInfo, b: TokenInfo) -> tuple[float, str]:
+    """Similarity of two different tokens and how they matched."""
     spelled, scheme = spelling_score(a, b)
     if spelled == 1.0:
         return 1.0, f"= via {scheme}" if scheme not in ("latin", "") else "="
     candidates = [(spelled, f"≈ by spelling ({spelled:.2f})")]
-    sounded = skeleton_score(a.skeleton, b.skeleton)
-    if sounded and NOSOUND:
-        candidates.append((sounded, f"≈ by sound {a.skeleton}/{b.skeleton}"))
+    if spelled < VOWEL_SCORE and vowel_score(a, b):
+        candidates.append((VOWEL_SCORE, "≈ by sound, vowels differ"))
+    sounded = sound_score(a, b)
+    if sounded > spelled:
+        candidates.append((sounded, f"≈ by sound ({sounded:.2f})"))
     ea, eb = a.ending, b.ending
     if ea and eb and ea.family == eb.family and ea.gender == eb.gender and ea.ending != eb.ending:
-        stem_a, stem_b = skeleton(ea.stem), skeleton(eb.stem)
-        if stem_a and stem_a == stem_b:
+        if _stem_sounds(ea.stem) & _stem_sounds(eb.stem):
             pair = f"-{fold_ascii(ea.ending) or ea.ending}/-{fold_ascii(eb.ending) or eb.ending}"
             candidates.append((ENDING_SCORE, f"≈ via be-ru ending {pair}"))
     return max(candidates, key=lambda c: c[0])

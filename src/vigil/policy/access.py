@@ -52,7 +52,7 @@ def granted_case_ids(user: Any) -> dict[str, list[Any]]:
 
     held = list(CaseGrant.objects.active().filter(user=user).values_list("case_id", "level"))
     return {
-        level: sorted({case for case, granted in held if granted}, key=str)
+        level: sorted({case for case, granted in held if grant_covers(granted, level)}, key=str)
         for level in LEVELS
     }
 
@@ -102,7 +102,9 @@ class _Evaluation:
                 parts.append(Q(confidentiality=level) & granted)
             elif scope is Scope.OWN_OR_GRANTED:
                 own = Q(created_by=self.user)
-                parts.append(Q(confidentiality=level) & ((own | granted) if granted is not None else own))
+                parts.append(
+                    Q(confidentiality=level) & ((own | granted) if granted is not None else own)
+                )
         if not parts:
             return None
         combined = parts[0]

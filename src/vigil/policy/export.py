@@ -1,5 +1,4 @@
-"""The export service: published data downloads plainly; everything else is stepped-up,
-counted, audited and encrypted to the organisation's age recipients."""
+"""Exports: published data plainly; anything else stepped-up, counted, audited, age-encrypted."""
 
 from __future__ import annotations
 
@@ -111,14 +110,17 @@ def export(
         rows_qs = queryset.filter(pk__in=public_ids)
     else:
         rows_qs = restrict(user, "export", queryset)
-    is_published = set(columns) <= set(public_fields(model)) and not rows_qs.exclude(
-        pk__in=public_ids
-    ).exists()
+    is_published = (
+        set(columns) <= set(public_fields(model))
+        and not rows_qs.exclude(pk__in=public_ids).exists()
+    )
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     name = f"vigil-{model._meta.model_name}-{stamp}.{format}"
     if is_published:
         rows = list(rows_qs.values(*columns))
-        return ExportResult(_serialise(rows, columns, format), name, FORMATS[format], False, len(rows))
+        return ExportResult(
+            _serialise(rows, columns, format), name, FORMATS[format], False, len(rows)
+        )
     if role_of(user) is None:
         raise Forbidden("Only published data can be downloaded without signing in.")
     recipients = export_recipients()

@@ -143,7 +143,9 @@ def published(model: type[models.Model], *, include_synthetic: bool = False) -> 
         parent = model._meta.get_field(name).related_model
         if parent._meta.label_lower in PUBLIC_FIELDS:
             visible = published(parent, include_synthetic=include_synthetic).values("pk")
-            queryset = queryset.filter(Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__in": visible}))
+            queryset = queryset.filter(
+                Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__in": visible})
+            )
         else:
             queryset = queryset.filter(**{f"{name}__isnull": True})
     return queryset

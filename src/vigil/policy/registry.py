@@ -43,15 +43,15 @@ def _through(label: str, field: str) -> type[models.Model]:
 
 def case_persons(case_ids: CaseIds) -> Any:
     """Ids of the persons in the given cases."""
-    return _through("records.case", "persons").objects.filter(case_id__in=case_ids).values(
-        "person_id"
+    return (
+        _through("records.case", "persons").objects.filter(case_id__in=case_ids).values("person_id")
     )
 
 
 def case_events(case_ids: CaseIds) -> Any:
     """Ids of the events in the given cases."""
-    return _through("records.case", "events").objects.filter(case_id__in=case_ids).values(
-        "event_id"
+    return (
+        _through("records.case", "events").objects.filter(case_id__in=case_ids).values("event_id")
     )
 
 
@@ -93,6 +93,11 @@ def _interventions(case_ids: CaseIds) -> Q:
     return Q(pk__in=through.objects.filter(case_id__in=case_ids).values("intervention_id"))
 
 
+def _interventions_ids(case_ids: CaseIds) -> Any:
+    through = _through("records.intervention", "cases")
+    return through.objects.filter(case_id__in=case_ids).values("intervention_id")
+
+
 GOVERNED: dict[str, Governed] = {
     "records.case": Governed(Kind.RECORD, in_cases=lambda c: Q(pk__in=c)),
     "records.person": Governed(Kind.RECORD, in_cases=lambda c: Q(pk__in=case_persons(c))),
@@ -105,8 +110,7 @@ GOVERNED: dict[str, Governed] = {
     "records.externalid": Governed(
         Kind.RECORD,
         ("person", "organisation"),
-        lambda c: Q(person_id__in=case_persons(c))
-        | Q(organisation_id__in=case_organisations(c)),
+        lambda c: Q(person_id__in=case_persons(c)) | Q(organisation_id__in=case_organisations(c)),
     ),
     "records.organisation": Governed(
         Kind.RECORD, in_cases=lambda c: Q(pk__in=case_organisations(c))
@@ -149,6 +153,33 @@ GOVERNED: dict[str, Governed] = {
         ("keep", "duplicate"),
         lambda c: Q(keep_id__in=case_persons(c)) | Q(duplicate_id__in=case_persons(c)),
     ),
+    # Sanctions: the lists are public data; a screening match is an analyst's record about a
+    # perpetrator and follows that person.
+    "sanctions.screeningmatch": Governed(
+        Kind.RECORD,
+        ("person", "organisation"),
+        lambda c: Q(person_id__in=case_persons(c)) | Q(organisation_id__in=case_organisations(c)),
+    ),
+    "sanctions.sanctionslist": Governed(Kind.REFERENCE),
+    "sanctions.listedentity": Governed(Kind.REFERENCE),
+    "sanctions.listchange": Governed(Kind.REFERENCE),
+    # The international response.
+    "responses.violationcoding": Governed(
+        Kind.RECORD, ("act",), lambda c: Q(act_id__in=case_acts(c))
+    ),
+    "responses.interventionbeneficiary": Governed(
+        Kind.RECORD,
+        ("intervention", "person"),
+        lambda c: Q(person_id__in=case_persons(c)),
+    ),
+    "responses.stateresponse": Governed(
+        Kind.RECORD, ("intervention",), lambda c: Q(intervention__in=_interventions_ids(c))
+    ),
+    "responses.followup": Governed(
+        Kind.RECORD, ("intervention",), lambda c: Q(intervention__in=_interventions_ids(c))
+    ),
+    "responses.forumposition": Governed(Kind.RECORD, ("state",)),
+    "responses.standard": Governed(Kind.REFERENCE),
     "records.legalprovision": Governed(Kind.REFERENCE),
     "records.legalamendment": Governed(Kind.REFERENCE),
     "records.term": Governed(Kind.REFERENCE),

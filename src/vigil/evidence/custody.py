@@ -1,0 +1,44 @@
+"""The chain of custody: one append-only event per ingest, access, share and check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from vigil.audit.services import audit
+from vigil.core.context import current_context
+from vigil.records.models import CustodyEvent, Evidence
+
+INGEST = "ingest"
+VIEW = "view"
+DOWNLOAD = "download"
+EXPORT = "export"
+SHARE = "share"
+VERIFY = "verify"
+ACTIONS = (INGEST, VIEW, DOWNLOAD, EXPORT, SHARE, VERIFY)
+
+
+def record_custody(
+    evidence: Evidence, action: str, *, actor: Any = None, sha256: str = ""
+) -> CustodyEvent:
+    """Append a custody event (and an audit entry) for ``action`` on ``evidence``."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown custody action {action!r}; expected one of {ACTIONS}")
+    ctx = current_context()
+    actor_id = getattr(actor, "pk", None) if actor is not None else ctx.actor_id
+    with transaction.atomic():
+        event = CustodyEvent.objects.create(
+            evidence=evidence,
+            action=action,
+            actor_id=actor_id,
+            context_kind=ctx.kind,
+            sha256=sha256,
+        )
+        audit("evidence_access", actor=actor, obj=evidence, action=action)
+    return event
+
+
+def custody_chain(evidence: Evidence) -> list[CustodyEvent]:
+    """Every custody event of ``evidence``, oldest first."""
+    return list(CustodyEvent.objects.filter(evidence=evidence).order_by("at", "id"))

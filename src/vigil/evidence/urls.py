@@ -1,0 +1,12 @@
+"""URLs of evidence files."""
+
+from django.urls import path
+
+from vigil.evidence import views
+
+app_name = "evidence"
+urlpatterns = [
+    path("<uuid:pk>/download/", views.download, name="download"),
+    path("<uuid:pk>/share/", views.share, name="share"),
+    path("<uuid:pk>/custody/", views.custody, name="custody"),
+]

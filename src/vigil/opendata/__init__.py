@@ -1,0 +1,1 @@
+"""Open data: the redacted public export and the public list of political prisoners."""

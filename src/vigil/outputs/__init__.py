@@ -1,0 +1,1 @@
+"""The drafts advocates send: WGAD communication, Special Procedures appeal, case brief."""

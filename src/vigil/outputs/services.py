@@ -1,0 +1,46 @@
+"""One entry point for the CLI, the views and the benchmark: build a draft and render it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from vigil.core.errors import ValidationFailed
+from vigil.outputs.appeal import appeal_draft
+from vigil.outputs.brief import brief_draft
+from vigil.outputs.document import Draft
+from vigil.outputs.render import FORMATS, render
+from vigil.outputs.wgad import wgad_draft
+from vigil.records.models import Person
+
+BUILDERS: dict[str, Callable[[Person], Draft]] = {
+    "wgad": wgad_draft,
+    "appeal": appeal_draft,
+    "brief": brief_draft,
+}
+
+
+@dataclass(frozen=True)
+class RenderedDraft:
+    content: bytes
+    filename: str
+    content_type: str
+    draft: Draft
+
+
+def build_draft(kind: str, person: Person) -> Draft:
+    """The draft of ``kind`` ("wgad", "appeal", "brief") for ``person``."""
+    if kind not in BUILDERS:
+        raise ValidationFailed(f"unknown draft {kind!r}; choose one of {', '.join(BUILDERS)}")
+    return BUILDERS[kind](person)
+
+
+def draft_file(kind: str, person: Person, fmt: str) -> RenderedDraft:
+    """Build and render one draft, with a file name safe to offer for download."""
+    if fmt not in FORMATS:
+        raise ValidationFailed(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    draft = build_draft(kind, person)
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", person.display_name).strip("-").lower() or "person"
+    filename = f"{kind}-{slug}-{str(person.pk)[:8]}.{fmt}"
+    return RenderedDraft(render(draft, fmt), filename, FORMATS[fmt], draft)

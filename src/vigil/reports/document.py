@@ -1,0 +1,85 @@
+"""The country report as HTML and PDF (WeasyPrint), with its charts embedded as SVG."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.template.backends.django import DjangoTemplates
+
+from vigil.reports.charts import chart, data_uri
+from vigil.reports.figures import Figure, all_figures
+from vigil.reports.scope import Scope
+
+SHOWN_ROWS = 15
+FORMATS = ("pdf", "html")
+# Time series show their latest rows in print; ranked figures their top rows.
+LATEST_FIRST = {"detained-by-month"}
+
+
+@cache
+def templates() -> DjangoTemplates:
+    """This package's template engine (works whether or not the app is installed)."""
+    return DjangoTemplates(
+        {
+            "NAME": "country_reports",
+            "DIRS": [Path(__file__).resolve().parent / "templates"],
+            "APP_DIRS": False,
+            "OPTIONS": {},
+        }
+    )
+
+
+def _cells(row: tuple[Any, ...]) -> list[tuple[Any, bool]]:
+    """Each value with whether it is a count (right-aligned)."""
+    return [(v, isinstance(v, int | float) and not isinstance(v, bool)) for v in row]
+
+
+def _section(figure: Figure) -> dict[str, Any]:
+    canvas = chart(figure)
+    latest = figure.name in LATEST_FIRST and len(figure.rows) > SHOWN_ROWS
+    shown = figure.rows[-SHOWN_ROWS:] if latest else figure.rows[:SHOWN_ROWS]
+    return {
+        "figure": figure,
+        "chart": data_uri(canvas) if canvas is not None else None,
+        "rows": [_cells(r) for r in shown],
+        "headers": list(zip(figure.columns, [n for _, n in _cells(figure.rows[0])], strict=True))
+        if figure.rows
+        else [],
+        "more_rows": len(figure.rows) - len(shown),
+        "shown_label": f"latest {len(shown)}" if latest else f"first {len(shown)}",
+    }
+
+
+def report_context(scope: Scope | None = None) -> dict[str, Any]:
+    """Everything the report shows: each figure with its chart, period, sources, command."""
+    scope = scope or Scope()
+    figures = all_figures(scope)
+    return {
+        "generated": dt.date.today(),
+        "scope": scope,
+        "sections": [_section(f) for f in figures],
+        "missing": [f for f in figures if not f.rows],
+    }
+
+
+def report_html(scope: Scope | None = None) -> str:
+    """The report as a standalone HTML page."""
+    template = templates().get_template("country_reports/country_report.html")
+    return template.render(report_context(scope))
+
+
+def report_pdf(scope: Scope | None = None) -> bytes:
+    """The report as PDF."""
+    from weasyprint import HTML
+
+    return HTML(string=report_html(scope)).write_pdf()
+
+
+def render(format: str, scope: Scope | None = None) -> bytes:  # noqa: A002 - the CLI's word
+    """The report in ``format`` (pdf or html)."""
+    if format == "pdf":
+        return report_pdf(scope)
+    return report_html(scope).encode()

@@ -1,0 +1,349 @@
+"""The figures of the country report, each an aggregate query over in-scope records.
+
+Every figure carries its period, the sources behind it and the command that reproduces it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Max, Min
+from django.db.models.functions import ExtractYear, TruncMonth
+
+from vigil.core.errors import ValidationFailed
+from vigil.records.custody import DETAINING
+from vigil.records.models import (
+    Act,
+    ActCharge,
+    Intervention,
+    Involvement,
+    LegalProvision,
+    Profession,
+    Statistic,
+    Term,
+)
+from vigil.reports.attribution import Attribution, sources_of, sources_of_acts
+from vigil.reports.scope import Scope
+from vigil.reports.series import LAWTREND_SERIES
+
+TOP = 15
+JUDGE_ROLES = ("perpetrator_role.judge", "perpetrator_role.presiding_judge")
+COURT_ACTS = ("trial", "sentence", "appeal_decision", "cassation_decision")
+# What happened to lawyers, by the act types that count for each category.
+LAWYER_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "disbarred or licence suspended": ("disbarment", "licence_suspension"),
+    "detained": tuple(sorted(DETAINING)),
+    "sentenced": ("sentence",),
+}
+
+
+def act_types(*keys: str) -> list[str]:
+    """Term ids of act types."""
+    return [Term.pk_for("act_type", k) for k in keys]
+
+
+@dataclass
+class Figure:
+    """One figure: a table of rows, what it counts, its period and its sources."""
+
+    name: str
+    title: str
+    columns: tuple[str, ...]
+    rows: list[tuple[Any, ...]]
+    method: str
+    attribution: Attribution
+    period: tuple[Any, Any] = (None, None)
+    notes: list[str] = field(default_factory=list)
+    generated: dt.date = field(default_factory=dt.date.today)
+
+    @property
+    def command(self) -> str:
+        """The command that prints this figure's full table."""
+        return f"vigil country-report figure {self.name} --csv"
+
+    @property
+    def period_text(self) -> str:
+        """The period the data covers ("2011-08 to 2024-06"), or that no dated data exists."""
+        start, end = self.period
+        if start is None and end is None:
+            return "no dated records"
+        if start == end:
+            return str(start)
+        return f"{start} to {end}"
+
+    def to_csv(self) -> str:
+        """The full table as CSV."""
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(self.columns)
+        writer.writerows(self.rows)
+        return out.getvalue()
+
+
+def _span(queryset: Any, fmt: str = "%Y-%m-%d") -> tuple[str | None, str | None]:
+    found = queryset.aggregate(first=Min("date"), last=Max("date"))
+    first, last = found["first"], found["last"]
+    return (first.strftime(fmt) if first else None, last.strftime(fmt) if last else None)
+
+
+def _victim_acts(scope: Scope, *keys: str) -> Any:
+    return scope.apply(
+        Act.all_objects.filter(act_type_id__in=act_types(*keys), victim_person__isnull=False),
+        "victim_person__",
+    )
+
+
+def detained_by_month(scope: Scope) -> Figure:
+    """Persons detained per month, from arrest and detention acts."""
+    acts = _victim_acts(scope, *DETAINING)
+    dated = acts.filter(date__isnull=False, date_precision__in=("day", "month"))
+    rows = [
+        (r["month"].strftime("%Y-%m"), r["persons"], r["acts"])
+        for r in dated.annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(persons=Count("victim_person", distinct=True), acts=Count("id"))
+        .order_by("month")
+    ]
+    notes = []
+    vague = acts.count() - sum(r[2] for r in rows)
+    if vague:
+        notes.append(
+            f"{vague} arrest or detention acts have no date precise to the month and are "
+            "not counted by month."
+        )
+    return Figure(
+        "detained-by-month",
+        "Persons detained, by month",
+        ("month", "persons detained", "acts"),
+        rows,
+        "Arrest and detention acts (including administrative and incommunicado detention) "
+        "against persons, counted by the month of the act; a person detained twice in a "
+        "month counts once in that month.",
+        sources_of_acts(dated, scope),
+        (rows[0][0], rows[-1][0]) if rows else (None, None),
+        notes,
+    )
+
+
+def sentences_by_article(scope: Scope) -> Figure:
+    """Sentences by the legal provision they rest on."""
+    sentences = _victim_acts(scope, "sentence")
+    counts = list(
+        scope.apply(ActCharge.all_objects.filter(act__in=sentences.values("pk")))
+        .values("provision_id")
+        .annotate(
+            acts=Count("act_id", distinct=True), persons=Count("act__victim_person", distinct=True)
+        )
+        .order_by("-acts")
+    )
+    provisions = LegalProvision.all_objects.in_bulk([c["provision_id"] for c in counts])
+    rows = sorted(
+        (
+            (
+                str(provisions[c["provision_id"]]),
+                provisions[c["provision_id"]].title,
+                c["acts"],
+                c["persons"],
+            )
+            for c in counts
+        ),
+        key=lambda r: (-r[2], r[0]),
+    )
+    uncharged = sentences.exclude(pk__in=ActCharge.all_objects.values("act_id")).count()
+    notes = [f"{uncharged} sentences have no recorded legal provision."] if uncharged else []
+    return Figure(
+        "sentences-by-article",
+        "Sentences by article of the law",
+        ("provision", "title as used", "sentences", "persons"),
+        rows,
+        "Conviction and sentence acts, counted under each provision charged; a sentence on "
+        "two articles counts under both.",
+        sources_of_acts(sentences, scope),
+        _span(sentences),
+        notes,
+    )
+
+
+def judges(scope: Scope, top: int = TOP) -> Figure:
+    """Judges by the number of acts they took part in (top N)."""
+    involvements = scope.apply(
+        Involvement.all_objects.filter(role_id__in=JUDGE_ROLES, perpetrator_person__isnull=False),
+        "perpetrator_person__",
+        "act__",
+    )
+    counted = (
+        involvements.values("perpetrator_person_id", "perpetrator_person__display_name")
+        .annotate(
+            acts=Count("act_id", distinct=True), victims=Count("act__victim_person", distinct=True)
+        )
+        .order_by("-acts", "perpetrator_person__display_name")
+    )
+    total = involvements.values("perpetrator_person_id").distinct().count()
+    rows = [(r["perpetrator_person__display_name"], r["acts"], r["victims"]) for r in counted[:top]]
+    acts = scope.apply(Act.all_objects.filter(pk__in=involvements.values("act_id")))
+    notes = (
+        [f"The {len(rows)} judges with the most acts, of {total} judges in the record."]
+        if total > len(rows)
+        else []
+    )
+    return Figure(
+        "judges",
+        "Judges, by acts they took part in",
+        ("judge", "acts", "victims"),
+        rows,
+        "Involvements with the role judge or presiding judge, counted by distinct act.",
+        sources_of_acts(acts, scope),
+        _span(acts),
+        notes,
+    )
+
+
+def courts(scope: Scope, top: int = TOP) -> Figure:
+    """Courts by the number of trials, sentences and appeal decisions held there (top N)."""
+    acts = scope.apply(
+        Act.all_objects.filter(
+            act_type_id__in=act_types(*COURT_ACTS), place__kind_id="organisation_kind.court"
+        ),
+        "place__",
+    )
+    counted = (
+        acts.values("place_id", "place__display_name")
+        .annotate(acts=Count("id"), persons=Count("victim_person", distinct=True))
+        .order_by("-acts", "place__display_name")
+    )
+    total = acts.values("place_id").distinct().count()
+    rows = [(r["place__display_name"], r["acts"], r["persons"]) for r in counted[:top]]
+    notes = (
+        [f"The {len(rows)} courts with the most acts, of {total} courts in the record."]
+        if total > len(rows)
+        else []
+    )
+    return Figure(
+        "courts",
+        "Courts, by trials, sentences and appeal decisions",
+        ("court", "acts", "persons"),
+        rows,
+        "Trial, sentence, appeal and cassation acts whose place is a court.",
+        sources_of_acts(acts, scope),
+        _span(acts),
+        notes,
+    )
+
+
+def lawyers(scope: Scope) -> Figure:
+    """Lawyers disbarred, detained and sentenced, by year."""
+    lawyer_ids = scope.apply(
+        Profession.all_objects.filter(profession_id="profession.lawyer"), "person__"
+    ).values("person_id")
+    rows: list[tuple[Any, ...]] = []
+    every = []
+    for category, keys in LAWYER_CATEGORIES.items():
+        acts = _victim_acts(scope, *keys).filter(victim_person_id__in=lawyer_ids)
+        every.extend(keys)
+        for r in (
+            acts.annotate(year=ExtractYear("date"))
+            .values("year")
+            .annotate(persons=Count("victim_person", distinct=True), acts=Count("id"))
+            .order_by("year")
+        ):
+            rows.append((r["year"] or "undated", category, r["persons"], r["acts"]))
+    rows.sort(key=lambda r: (str(r[0]), list(LAWYER_CATEGORIES).index(r[1])))
+    all_acts = _victim_acts(scope, *every).filter(victim_person_id__in=lawyer_ids)
+    years = [r[0] for r in rows if r[0] != "undated"]
+    return Figure(
+        "lawyers",
+        "Lawyers disbarred, detained and sentenced, by year",
+        ("year", "what happened", "lawyers", "acts"),
+        rows,
+        "Acts against persons recorded with the profession lawyer (advocate): disbarment and "
+        "licence suspension, arrest and detention, conviction and sentence.",
+        sources_of_acts(all_acts, scope),
+        (min(years), max(years)) if years else (None, None),
+    )
+
+
+def ngo_liquidations(scope: Scope) -> Figure:
+    """The Lawtrend series of NGOs liquidated or in liquidation (only the published points)."""
+    stats = scope.apply(
+        Statistic.all_objects.filter(series=LAWTREND_SERIES, as_of__isnull=False)
+    ).select_related("source")
+    rows = [
+        (
+            s.as_of.strftime("%Y-%m") if s.as_of_precision == "month" else s.as_of.isoformat(),
+            int(s.value) if s.value == int(s.value) else float(s.value),
+            s.get_qualifier_display(),
+            (s.source.url or s.source.title) if s.source else "",
+        )
+        for s in stats.order_by("as_of")
+    ]
+    return Figure(
+        "ngo-liquidations",
+        "NGOs liquidated or in liquidation since 2020 (cumulative)",
+        ("month", "organisations", "qualifier", "source"),
+        rows,
+        "Lawtrend's monthly monitoring as published, one point per published month; months "
+        "with no published figure are left empty, never interpolated.",
+        sources_of(Statistic, stats, scope, lead="Lawtrend monitoring as published"),
+        (rows[0][0], rows[-1][0]) if rows else (None, None),
+    )
+
+
+def interventions(scope: Scope) -> Figure:
+    """Interventions by type and by the state's response."""
+    records = scope.apply(Intervention.all_objects.all())
+    counted = records.values("intervention_type_id", "state_response_id").annotate(n=Count("id"))
+    labels = dict(
+        Term.objects.filter(vocabulary__in=("intervention_type", "state_response")).values_list(
+            "id", "label_en"
+        )
+    )
+    rows = sorted(
+        (
+            (
+                labels.get(r["intervention_type_id"], r["intervention_type_id"]),
+                labels[r["state_response_id"]] if r["state_response_id"] else "not recorded",
+                r["n"],
+            )
+            for r in counted
+        ),
+        key=lambda r: (-r[2], r[0], r[1]),
+    )
+    return Figure(
+        "interventions",
+        "International interventions and the state's responses",
+        ("type of intervention", "state's response", "interventions"),
+        rows,
+        "Interventions in the record (UN, governments, bar associations, NGOs), by type and "
+        "by the response of the state; 'not recorded' means no response is entered, which is "
+        "not the same as a recorded absence of response.",
+        sources_of(Intervention, records, scope),
+        _span(records),
+    )
+
+
+FIGURES: dict[str, Callable[[Scope], Figure]] = {
+    "detained-by-month": detained_by_month,
+    "sentences-by-article": sentences_by_article,
+    "courts": courts,
+    "judges": judges,
+    "lawyers": lawyers,
+    "ngo-liquidations": ngo_liquidations,
+    "interventions": interventions,
+}
+
+
+def figure(name: str, scope: Scope | None = None) -> Figure:
+    """The figure called ``name`` over ``scope`` (default: real public and internal records)."""
+    if name not in FIGURES:
+        raise ValidationFailed(f"No figure {name!r}; the figures are: {', '.join(FIGURES)}.")
+    return FIGURES[name](scope or Scope())
+
+
+def all_figures(scope: Scope | None = None) -> list[Figure]:
+    """Every figure of the report, in report order."""
+    return [build(scope or Scope()) for build in FIGURES.values()]
