@@ -34,6 +34,7 @@ from vigil.records.models import (
     Intervention,
     Involvement,
     Participant,
+    Organisation,
     Person,
     PersonMerge,
     PersonName,
@@ -138,6 +139,14 @@ def build_world() -> World:
     )
     ScreeningMatch(person=dup, listed_entity=entity, score=0.9, query_name=DUPLICATE_NAME,
                    matched_name="Anton Examplenka", explanation="fictional").save()
+    from vigil.responses.models import ForumPosition, InterventionBeneficiary
+
+    state = Organisation(display_name="Fictional Republic of Exampleland")
+    state.save()
+    position = ForumPosition(forum="hrc", state=state, position="statement")
+    position.save()
+    position.persons.add(dup)
+    InterventionBeneficiary(intervention=intervention, person=dup, kind="grant").save()
     earlier = person("Anton Examplenkau")
     merge_persons(dup, earlier, reason="fictional earlier duplicate")
     return World(keep, dup, earlier, both, only, intervention)
