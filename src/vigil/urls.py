@@ -12,3 +12,8 @@ urlpatterns = [
     path("outputs/", include("vigil.outputs.urls")),
     path("", include("vigil.web.urls")),
 ]
+
+handler400 = "vigil.web.errors.bad_request"
+handler403 = "vigil.web.errors.permission_denied"
+handler404 = "vigil.web.errors.page_not_found"
+handler500 = "vigil.web.errors.server_error"

@@ -23,13 +23,23 @@ class Route:
     callback: Any
 
 
-def walk(patterns: list[Any] | None = None, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:
-    """(full pattern text, pattern) for every URLPattern under ``patterns``, recursively."""
+def walk(
+    patterns: list[Any] | None = None, prefix: str = "", converters: dict[str, Any] | None = None
+) -> Iterator[tuple[str, URLPattern, dict[str, Any]]]:
+    """(full pattern text, pattern, its converters) for every URLPattern, recursively."""
     for entry in get_resolver().url_patterns if patterns is None else patterns:
+        found = {**(converters or {}), **getattr(entry.pattern, "converters", {})}
         if isinstance(entry, URLResolver):
-            yield from walk(entry.url_patterns, prefix + str(entry.pattern))
+            yield from walk(entry.url_patterns, prefix + str(entry.pattern), found)
         else:
-            yield prefix + str(entry.pattern), entry
+            yield prefix + str(entry.pattern), entry, found
+
+
+def _custom(converter: Any) -> str | None:
+    """A value for a project-defined converter whose regex is a list of literals."""
+    regex = getattr(converter, "regex", "")
+    first = regex.split("|")[0]
+    return first if first and re.fullmatch(r"[\w.-]+", first) else None
 
 
 def _regex_value(name: str, body: str, value: Callable[[str, str, Any], str], cb: Any) -> str:
@@ -38,21 +48,29 @@ def _regex_value(name: str, body: str, value: Callable[[str, str, Any], str], cb
     return value(name, "str", cb)
 
 
-def concrete_path(text: str, pattern: URLPattern, value: Callable[[str, str, Any], str]) -> str:
+def concrete_path(
+    text: str,
+    pattern: URLPattern,
+    value: Callable[[str, str, Any], str],
+    converters: dict[str, Any] | None = None,
+) -> str:
     """Fill the parameters of a pattern's text using ``value(name, converter, callback)``."""
     cb = pattern.callback
+    custom = {name: _custom(c) for name, c in (converters or {}).items()}
     parts = text.split("^")
     path = "".join(p.rstrip("$") for p in parts)
     path = _REGEX_GROUP.sub(lambda m: _regex_value(m["name"], m["body"], value, cb), path)
-    path = _ROUTE_PARAM.sub(lambda m: value(m["name"], m["converter"] or "str", cb), path)
+    path = _ROUTE_PARAM.sub(
+        lambda m: custom.get(m["name"]) or value(m["name"], m["converter"] or "str", cb), path
+    )
     return "/" + path
 
 
 def all_routes(value: Callable[[str, str, Any], str]) -> list[Route]:
     """Every pattern with a path that resolves back to that same pattern's view."""
     routes = []
-    for text, pattern in walk():
-        path = concrete_path(text, pattern, value)
+    for text, pattern, converters in walk():
+        path = concrete_path(text, pattern, value, converters)
         match = resolve(path)
         assert match.func is pattern.callback, f"{path} (built for {text}) resolves elsewhere"
         routes.append(Route(text, path, pattern.callback))

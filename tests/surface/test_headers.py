@@ -79,6 +79,7 @@ def _filler(admin, person, token):
             "id": admin.pk,
             "content_type_id": ContentType.objects.get_for_model(Person).pk,
             "object_id": person.pk,
+            "person_id": person.pk,
         }
         if name in known:
             return str(known[name])

@@ -3,16 +3,39 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 
 from vigil.core.context import ChangeContext, current_context
 from vigil.core.models import Action, Version, VigilModel
 
 BOOKKEEPING = {"version", "updated_at", "updated_by_id"}
+# Rows per executemany call: large enough to amortise the call, small enough to stay flat.
+INSERT_CHUNK = 1000
+VERSION_COLUMNS = (
+    "model",
+    "object_id",
+    "version",
+    "action",
+    "at",
+    "context_id",
+    "context_kind",
+    "context_detail",
+    "actor",
+    "snapshot",
+    "changed",
+)
+
+Converter = Callable[[Any], Any]
+RowBuilder = Callable[[models.Model], list[Any]]
 
 
 def model_label(model: type[models.Model] | models.Model) -> str:
@@ -34,6 +57,29 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
         value = getattr(obj, f.attname)
         data[f.attname] = str(value) if isinstance(value, uuid.UUID) else value
     return data
+
+
+@lru_cache(maxsize=256)
+def _snapshot_maker(model: type[models.Model]) -> Callable[[models.Model], dict[str, Any]]:
+    """A faster :func:`snapshot` for many records of one model: same keys, order and values."""
+    exclude = getattr(model, "history_exclude", ())
+    names: list[str] = []
+    sealed: list[str] = []
+    for f in model._meta.concrete_fields:
+        if f.attname in exclude:
+            continue
+        (sealed if getattr(f, "encrypted", False) else names).append(f.attname)
+    if sealed or len(names) < 2:
+        return snapshot
+    values = attrgetter(*names)
+
+    def make(obj: models.Model) -> dict[str, Any]:
+        return {
+            k: str(v) if isinstance(v, uuid.UUID) else v
+            for k, v in zip(names, values(obj), strict=True)
+        }
+
+    return make
 
 
 def _normalised(snap: dict[str, Any]) -> dict[str, Any]:
@@ -93,7 +139,9 @@ def bulk_create_records(
 ) -> list[VigilModel]:
     """Insert new records and their first version rows, as single saves would.
 
-    The caller owns the transaction (imports wrap a whole batch).
+    All records must be of one model. The caller owns the transaction (imports wrap a whole
+    batch). ``batch_size`` applies to models the fast path does not handle (multi-table
+    inheritance), which go through Django's ``bulk_create``.
     """
     if not objs:
         return []
@@ -102,14 +150,184 @@ def bulk_create_records(
     model = type(objs[0])
     for obj in objs:
         prepare_new(obj, ctx, now)
-    with transaction.atomic():
-        model.all_objects.bulk_create(objs, batch_size=batch_size)
-        Version.objects.bulk_create(
-            (_version_row(o, Action.CREATE, ctx, now) for o in objs), batch_size=batch_size
-        )
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    with transaction.atomic(using=alias):
+        if model._meta.parents:
+            model.all_objects.bulk_create(objs, batch_size=batch_size)
+        else:
+            _insert_rows(connection, model, objs)
+        _insert_versions(connections[router.db_for_write(Version)], objs, ctx, now)
     for obj in objs:
         obj._state.adding = False
+        obj._state.db = alias
     return list(objs)
+
+
+def _insert_rows(
+    connection: BaseDatabaseWrapper, model: type[models.Model], objs: Sequence[models.Model]
+) -> None:
+    """INSERT the records' rows with executemany, values prepared as Django would."""
+    fields = model._meta.local_concrete_fields
+    build = _row_builder(model, connection)
+    sql = _insert_sql(connection, model._meta.db_table, [f.column for f in fields])
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), INSERT_CHUNK):
+            cursor.executemany(sql, [build(o) for o in objs[start : start + INSERT_CHUNK]])
+
+
+def _insert_versions(
+    connection: BaseDatabaseWrapper, objs: Sequence[VigilModel], ctx: ChangeContext, now: Any
+) -> None:
+    """INSERT one create version per record: the row :func:`_version_row` would write."""
+
+    def prep(name: str, value: Any) -> Any:
+        return Version._meta.get_field(name).get_db_prep_save(value, connection)
+
+    snap_field = Version._meta.get_field("snapshot")
+    make_snapshot = _snapshot_maker(type(objs[0]))
+    object_id = _converter(Version._meta.get_field("object_id"), connection)
+    head = (prep("model", model_label(objs[0])),)
+    middle = (
+        prep("action", Action.CREATE.value),
+        prep("at", now),
+        prep("context_id", ctx.id),
+        prep("context_kind", ctx.kind),
+        prep("context_detail", ctx.detail),
+        prep("actor", ctx.actor_id),
+    )
+    version = prep("version", 1)
+    changed = prep("changed", [])
+    columns = [Version._meta.get_field(n).column for n in VERSION_COLUMNS]
+    sql = _insert_sql(connection, Version._meta.db_table, columns)
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), INSERT_CHUNK):
+            rows = [
+                (
+                    *head,
+                    object_id.convert(o.pk),
+                    version,
+                    *middle,
+                    snap_field.get_db_prep_save(make_snapshot(o), connection),
+                    changed,
+                )
+                for o in objs[start : start + INSERT_CHUNK]
+            ]
+            cursor.executemany(sql, rows)
+
+
+def _insert_sql(connection: BaseDatabaseWrapper, table: str, columns: Sequence[str]) -> str:
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    return f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+
+
+def _row_builder(model: type[models.Model], connection: BaseDatabaseWrapper) -> RowBuilder:
+    """A function giving one record's INSERT parameters, the conversions chosen once per call."""
+    fields = model._meta.local_concrete_fields
+    get_all = attrgetter(*(f.attname for f in fields))
+    pre_saves = [(i, f) for i, f in enumerate(fields) if _needs_pre_save(f)]
+    conversions = [_converter(f, connection) for f in fields]
+    steps = [(i, c.kind, c.convert) for i, c in enumerate(conversions)]
+
+    def build(obj: models.Model) -> list[Any]:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
+        values = list(get_all(obj)) if len(fields) > 1 else [get_all(obj)]
+        for i, f in pre_saves:
+            values[i] = f.pre_save(obj, True)
+        for i, kind, convert in steps:
+            value = values[i]
+            # Values of the plain type (and None) are what the field would send anyway.
+            if kind is not None and (value is None or type(value) is kind):
+                continue
+            values[i] = convert(value)
+        return values
+
+    return build
+
+
+def _needs_pre_save(field: models.Field) -> bool:
+    """Whether the field computes its stored value (encryption, auto_now) instead of reading it."""
+    if type(field).pre_save is models.Field.pre_save:
+        return False
+    if isinstance(field, models.DateField) and type(field).pre_save in (
+        models.DateField.pre_save,
+        models.DateTimeField.pre_save,
+    ):
+        return bool(field.auto_now or field.auto_now_add)
+    return True
+
+
+@dataclass(frozen=True)
+class _Conversion:
+    """How one field's value becomes its INSERT parameter.
+
+    ``kind``: values of exactly this type (and None) are sent as they are, because the field's
+    preparation is known to return them unchanged; any other value, or every value when
+    ``kind`` is None, goes through ``convert`` (the field's own ``get_db_prep_save``).
+    """
+
+    kind: type | None
+    convert: Converter
+
+
+_TEXT_PREP = (models.CharField.get_prep_value, models.TextField.get_prep_value)
+_TEXT_PYTHON = (models.CharField.to_python, models.TextField.to_python)
+
+
+def _converter(field: models.Field, connection: BaseDatabaseWrapper) -> _Conversion:
+    """The conversion of ``field`` on ``connection``; see :class:`_Conversion`."""
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    cls = type(target)
+    prep = field.get_db_prep_save
+
+    def convert(value: Any) -> Any:
+        return prep(value, connection)
+
+    inherited = (
+        cls.get_db_prep_save is models.Field.get_db_prep_save
+        and cls.get_db_prep_value is models.Field.get_db_prep_value
+    )
+    if inherited and cls.get_prep_value in _TEXT_PREP and cls.to_python in _TEXT_PYTHON:
+        return _Conversion(str, convert)
+    if inherited and cls.get_prep_value is models.BooleanField.get_prep_value:
+        return _Conversion(bool, convert)
+    if (
+        isinstance(target, models.IntegerField)
+        and cls.get_db_prep_value is models.IntegerField.get_db_prep_value
+        and cls.get_prep_value is models.IntegerField.get_prep_value
+        and type(connection.ops).adapt_integerfield_value
+        is BaseDatabaseOperations.adapt_integerfield_value
+    ):
+        return _Conversion(int, convert)
+    if (
+        cls is models.UUIDField
+        and cls.get_db_prep_value is models.UUIDField.get_db_prep_value
+        and not connection.features.has_native_uuid_field
+    ):
+
+        def uuid_hex(value: Any) -> Any:
+            # Stored as 32 hex digits where the database has no UUID type (SQLite).
+            return value.hex if type(value) is uuid.UUID else prep(value, connection)
+
+        return _Conversion(None, uuid_hex)
+    if isinstance(target, models.DateField):
+        return _Conversion(None, _memoised(convert))
+    return _Conversion(None, convert)
+
+
+def _memoised(convert: Converter) -> Converter:
+    """``convert``, remembering the last value (records of a batch share their timestamps)."""
+    last: list[Any] = [object(), None]
+
+    def remembered(value: Any) -> Any:
+        if value is None:
+            return None
+        if value is not last[0]:
+            last[0], last[1] = value, convert(value)
+        return last[1]
+
+    return remembered
 
 
 def _version_row(obj: VigilModel, action: str, ctx: ChangeContext, now: Any) -> Version:

@@ -161,7 +161,11 @@ class VigilModel(models.Model):
 
     # --- deletion ---------------------------------------------------------------
     def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise HardDeleteRefused("Records are never hard-deleted; use soft_delete(reason).")
+        from vigil.core.purge import hard_delete_allowed
+
+        if not hard_delete_allowed():  # only inside a two-admin purge
+            raise HardDeleteRefused("Records are never hard-deleted; use soft_delete(reason).")
+        return super().delete(*args, **kwargs)
 
     def soft_delete(self, reason: str) -> None:
         """Hide the record from normal use, keeping it and its history."""

@@ -5,3 +5,6 @@ class WebConfig(AppConfig):
     name = "vigil.web"
     label = "web"
     verbose_name = "Web UI"
+
+    def ready(self) -> None:
+        from vigil.web import security  # noqa: F401  (registers the system checks)
