@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "vigil.policy",
     "vigil.evidence",
     "vigil.outputs",
+    "vigil.reports",
+    "vigil.opendata",
     "vigil.web",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("responses/", include("vigil.responses.urls")),
     path("evidence/", include("vigil.evidence.urls")),
     path("outputs/", include("vigil.outputs.urls")),
+    path("", include("vigil.opendata.urls")),
     path("", include("vigil.web.urls")),
 ]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import matplotlib.dates as mdates
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vigil.core.errors import ImportFailed
@@ -95,6 +95,7 @@ def _series_figure(months: list[dt.date]) -> Figure:
     return Figure("ngo-liquidations", "t", ("month",), rows, "m", Attribution(0))
 
 
+@settings(max_examples=30, deadline=None)
 @given(
     st.lists(
         st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 1)).map(lambda d: d.replace(day=1)),

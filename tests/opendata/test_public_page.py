@@ -11,7 +11,6 @@ from tests.countryreport import factories as f
 from vigil.opendata.prisoners import public_prisoners
 
 D = dt.date
-pytestmark = pytest.mark.urls("tests.opendata.urls")
 
 
 def public_prisoner(name: str = "Fictional Public Prisoner", **kw):
@@ -25,7 +24,7 @@ def public_prisoner(name: str = "Fictional Public Prisoner", **kw):
     prison.kind_id = "organisation_kind.prison"
     prison.save()
     sentence = f.act(
-        "sentence", person, D(2021, 11, 24), months=54, sentence_text="4 1/2 years",
+        "sentence", person, D(2021, 11, 24), months=120, sentence_text="10 years",
         sentence_regime_id="detention_regime.general_colony", place=prison, **common,
     )  # fmt: skip
     f.charge(sentence, f.provision("243", "2", "Tax evasion"))
@@ -36,10 +35,10 @@ def test_the_list_shows_published_persons_in_custody_with_arrest_articles_senten
     public_prisoner()
     (row,) = public_prisoners()
     assert row.name == "Fictional Public Prisoner"
-    assert row.status == "in_custody"
+    assert row.status == "in_custody" and not row.term_ended
     assert row.arrested == "4 August 2021"
     assert row.articles == ("Part 2 of Art. 243 CC",)
-    assert row.sentence == "4 1/2 years"
+    assert row.sentence == "10 years"
     assert row.place == "Fictional Colony No. 99"
 
 
@@ -77,7 +76,7 @@ def test_the_page_needs_no_sign_in_and_holds_no_script(ctx, client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Fictional Public Prisoner" in html
-    assert "Part 2 of Art. 243 CC" in html and "4 1/2 years" in html
+    assert "Part 2 of Art. 243 CC" in html and "10 years" in html
     assert "Fictional Internal Person" not in html
     assert "<script" not in html.lower()
     assert not re.search(r"\son[a-z]+\s*=", html, re.IGNORECASE)  # no inline event handlers
@@ -90,8 +89,31 @@ def test_the_page_has_a_json_twin_with_the_same_rows(ctx, client):
     (row,) = body["prisoners"]
     assert row["name"] == "Fictional Public Prisoner"
     assert row["articles"] == ["Part 2 of Art. 243 CC"]
-    assert set(row) == {"id", "name", "status", "arrested", "articles", "sentence", "place"}
+    assert set(row) == {
+        "id", "name", "status", "arrested", "articles", "sentence", "place",
+        "term_ended_without_recorded_release",
+    }  # fmt: skip
+    assert row["term_ended_without_recorded_release"] is False
 
 
 def test_the_page_is_read_only(ctx, client):
     assert client.post("/public/prisoners/").status_code == 405
+
+
+def test_an_ended_term_without_a_recorded_release_is_not_shown_as_in_custody(ctx, client):
+    person = f.person("Fictional Term Served", confidentiality="public")
+    f.act("arrest", person, D(2011, 8, 4), confidentiality="public")
+    f.act("sentence", person, D(2011, 11, 24), confidentiality="public", months=54)
+    (row,) = public_prisoners()
+    assert row.term_ended and row.arrested == "4 August 2011"
+    html = client.get("/public/prisoners/").content.decode()
+    before, _, ended = html.partition('id="term-ended"')
+    assert "Fictional Term Served" in ended
+    assert "Fictional Term Served" not in before
+
+
+def test_the_arrest_date_is_found_when_an_undated_detention_comes_first(ctx):
+    person = public_prisoner()
+    f.act("detention", person, None, confidentiality="public")
+    (row,) = public_prisoners()
+    assert row.arrested == "4 August 2021"

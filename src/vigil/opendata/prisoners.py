@@ -39,6 +39,7 @@ class PrisonerRow:
     articles: tuple[str, ...] = field(default_factory=tuple)
     sentence: str = ""
     place: str = ""
+    term_ended: bool = False
 
 
 def _term_text(months: Decimal | None) -> str:
@@ -53,12 +54,13 @@ def _term_text(months: Decimal | None) -> str:
 
 def _arrest(state: CustodyState, acts: list[dict[str, Any]]) -> str:
     """The latest arrest or detention up to the start of the current state, as precisely dated."""
-    if state.since is None:
-        return ""
+    until = state.since or next((a["date"] for a in acts if a["pk"] == state.act_id), None)
     arrests = [
         a
         for a in acts
-        if a["act_type__key"] in DETAINING and a["date"] is not None and a["date"] <= state.since
+        if a["act_type__key"] in DETAINING
+        and a["date"] is not None
+        and (until is None or a["date"] <= until)
     ]
     if not arrests:
         return ""
@@ -135,9 +137,10 @@ def public_prisoners(*, include_synthetic: bool = False) -> list[PrisonerRow]:
                 if sentence
                 else "",
                 place=prisons[held["place_id"]] if held else "",
+                term_ended=states[pid].term_expired_without_release,
             )
         )
-    rows.sort(key=lambda r: (r.status != Custody.IN_CUSTODY.value, r.name.casefold()))
+    rows.sort(key=lambda r: (r.status != Custody.IN_CUSTODY.value, r.term_ended, r.name.casefold()))
     return rows
 
 

@@ -47,7 +47,12 @@ def prisoners(request: HttpRequest) -> HttpResponse:
         .get_template("opendata/prisoners.html")
         .render(
             {
-                "in_custody": [r for r in rows if r.status == Custody.IN_CUSTODY.value],
+                "in_custody": [
+                    r for r in rows if r.status == Custody.IN_CUSTODY.value and not r.term_ended
+                ],
+                "term_ended": [
+                    r for r in rows if r.status == Custody.IN_CUSTODY.value and r.term_ended
+                ],
                 "restricted": [r for r in rows if r.status == Custody.RESTRICTED.value],
                 "as_of": as_of(),
             },
@@ -70,6 +75,7 @@ def prisoners_json(request: HttpRequest) -> JsonResponse:
             "articles": list(r.articles),
             "sentence": r.sentence,
             "place": r.place,
+            "term_ended_without_recorded_release": r.term_ended,
         }
         for r in public_prisoners()
     ]

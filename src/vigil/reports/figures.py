@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Min
+from django.db.models import Case, Count, DateField, Max, Min, Value, When
 from django.db.models.functions import ExtractYear, TruncMonth
 
 from vigil.core.errors import ValidationFailed
@@ -28,6 +28,7 @@ from vigil.records.models import (
     Term,
 )
 from vigil.reports.attribution import Attribution, sources_of, sources_of_acts
+from vigil.reports.pagecache import page_cache
 from vigil.reports.scope import Scope
 from vigil.reports.series import LAWTREND_SERIES
 
@@ -101,21 +102,27 @@ def _victim_acts(scope: Scope, *keys: str) -> Any:
 def detained_by_month(scope: Scope) -> Figure:
     """Persons detained per month, from arrest and detention acts."""
     acts = _victim_acts(scope, *DETAINING)
-    dated = acts.filter(date__isnull=False, date_precision__in=("day", "month"))
-    rows = [
-        (r["month"].strftime("%Y-%m"), r["persons"], r["acts"])
-        for r in dated.annotate(month=TruncMonth("date"))
+    # One pass: acts dated less precisely than the month fall in a group of their own.
+    month = Case(
+        When(date__isnull=False, date_precision__in=("day", "month"), then=TruncMonth("date")),
+        default=Value(None),
+        output_field=DateField(),
+    )
+    grouped = list(
+        acts.annotate(month=month)
         .values("month")
         .annotate(persons=Count("victim_person", distinct=True), acts=Count("id"))
         .order_by("month")
-    ]
+    )
+    rows = [(r["month"].strftime("%Y-%m"), r["persons"], r["acts"]) for r in grouped if r["month"]]
+    vague = sum(r["acts"] for r in grouped if not r["month"])
     notes = []
-    vague = acts.count() - sum(r[2] for r in rows)
     if vague:
         notes.append(
             f"{vague} arrest or detention acts have no date precise to the month and are "
             "not counted by month."
         )
+    dated = acts.filter(date__isnull=False, date_precision__in=("day", "month"))
     return Figure(
         "detained-by-month",
         "Persons detained, by month",
@@ -130,6 +137,16 @@ def detained_by_month(scope: Scope) -> Figure:
     )
 
 
+def _period(rows: list[dict[str, Any]]) -> tuple[str | None, str | None]:
+    """The first and last date over grouped rows carrying ``first`` and ``last``."""
+    firsts = [r["first"] for r in rows if r["first"]]
+    lasts = [r["last"] for r in rows if r["last"]]
+    return (
+        min(firsts).isoformat() if firsts else None,
+        max(lasts).isoformat() if lasts else None,
+    )
+
+
 def sentences_by_article(scope: Scope) -> Figure:
     """Sentences by the legal provision they rest on."""
     sentences = _victim_acts(scope, "sentence")
@@ -137,7 +154,10 @@ def sentences_by_article(scope: Scope) -> Figure:
         scope.apply(ActCharge.all_objects.filter(act__in=sentences.values("pk")))
         .values("provision_id")
         .annotate(
-            acts=Count("act_id", distinct=True), persons=Count("act__victim_person", distinct=True)
+            acts=Count("act_id", distinct=True),
+            persons=Count("act__victim_person", distinct=True),
+            first=Min("act__date"),
+            last=Max("act__date"),
         )
         .order_by("-acts")
     )
@@ -164,7 +184,7 @@ def sentences_by_article(scope: Scope) -> Figure:
         "Conviction and sentence acts, counted under each provision charged; a sentence on "
         "two articles counts under both.",
         sources_of_acts(sentences, scope),
-        _span(sentences),
+        _period(counts),
         notes,
     )
 
@@ -176,16 +196,19 @@ def judges(scope: Scope, top: int = TOP) -> Figure:
         "perpetrator_person__",
         "act__",
     )
-    counted = (
+    counted = list(
         involvements.values("perpetrator_person_id", "perpetrator_person__display_name")
         .annotate(
-            acts=Count("act_id", distinct=True), victims=Count("act__victim_person", distinct=True)
+            acts=Count("act_id", distinct=True),
+            victims=Count("act__victim_person", distinct=True),
+            first=Min("act__date"),
+            last=Max("act__date"),
         )
         .order_by("-acts", "perpetrator_person__display_name")
     )
-    total = involvements.values("perpetrator_person_id").distinct().count()
+    total = len(counted)
     rows = [(r["perpetrator_person__display_name"], r["acts"], r["victims"]) for r in counted[:top]]
-    acts = scope.apply(Act.all_objects.filter(pk__in=involvements.values("act_id")))
+    acts = Act.all_objects.filter(pk__in=involvements.values("act_id"))
     notes = (
         [f"The {len(rows)} judges with the most acts, of {total} judges in the record."]
         if total > len(rows)
@@ -198,7 +221,7 @@ def judges(scope: Scope, top: int = TOP) -> Figure:
         rows,
         "Involvements with the role judge or presiding judge, counted by distinct act.",
         sources_of_acts(acts, scope),
-        _span(acts),
+        _period(counted),
         notes,
     )
 
@@ -211,12 +234,17 @@ def courts(scope: Scope, top: int = TOP) -> Figure:
         ),
         "place__",
     )
-    counted = (
+    counted = list(
         acts.values("place_id", "place__display_name")
-        .annotate(acts=Count("id"), persons=Count("victim_person", distinct=True))
+        .annotate(
+            acts=Count("id"),
+            persons=Count("victim_person", distinct=True),
+            first=Min("date"),
+            last=Max("date"),
+        )
         .order_by("-acts", "place__display_name")
     )
-    total = acts.values("place_id").distinct().count()
+    total = len(counted)
     rows = [(r["place__display_name"], r["acts"], r["persons"]) for r in counted[:top]]
     notes = (
         [f"The {len(rows)} courts with the most acts, of {total} courts in the record."]
@@ -230,7 +258,7 @@ def courts(scope: Scope, top: int = TOP) -> Figure:
         rows,
         "Trial, sentence, appeal and cassation acts whose place is a court.",
         sources_of_acts(acts, scope),
-        _span(acts),
+        _period(counted),
         notes,
     )
 
@@ -346,4 +374,5 @@ def figure(name: str, scope: Scope | None = None) -> Figure:
 
 def all_figures(scope: Scope | None = None) -> list[Figure]:
     """Every figure of the report, in report order."""
-    return [build(scope or Scope()) for build in FIGURES.values()]
+    with page_cache():
+        return [build(scope or Scope()) for build in FIGURES.values()]

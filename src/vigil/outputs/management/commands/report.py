@@ -20,7 +20,10 @@ HELP = {
 
 
 class Command(VigilCommand):
-    help = "Drafts advocates send: WGAD communication, urgent appeal, case brief (DOCX or PDF)."
+    help = (
+        "Drafts advocates send: WGAD communication, urgent appeal, case brief (DOCX or PDF); "
+        "`report country` is the country report."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="kind", required=True)
@@ -29,8 +32,22 @@ class Command(VigilCommand):
             p.add_argument("person", help="the person's id or a name that resolves to one person")
             p.add_argument("--format", choices=sorted(FORMATS), default="docx")
             p.add_argument("-o", "--output", type=Path, required=True, help="write to this file")
+        country = sub.add_parser(
+            "country", help="country report with charts (same as `vigil country-report`)",
+            called_from_command_line=True,
+        )
+        country.add_argument("--format", choices=["pdf", "html"], default="pdf")
+        country.add_argument("-o", "--output", type=Path, required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["kind"] == "country":
+            from django.core.management import call_command
+
+            call_command(
+                "country-report", "--format", options["format"], "-o", str(options["output"]),
+                stdout=self.stdout,
+            )
+            return
         person = resolve_person(options["person"])
         result = draft_file(options["kind"], person, options["format"])
         options["output"].write_bytes(result.content)
