@@ -142,3 +142,13 @@ PERTURBATIONS = {
     "initials": lambda p, source: initials(p.forms[source]),
     "one typo": lambda p, source: typo(p.forms[source], p.record * 7 + FORMS.index(source)),
 }
+
+
+def speed_queries(persons: list[Person]) -> list[str]:
+    """Distinct queries for the speed runs: each form as listed, surname first, and initials."""
+    queries: dict[str, None] = {}
+    for make in (lambda f: query_text(f), surname_first, initials):
+        for p in persons:
+            for form in FORMS:
+                queries.setdefault(make(p.forms[form]), None)
+    return list(queries)

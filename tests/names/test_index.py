@@ -38,3 +38,29 @@ def test_search_birth_date_mismatch_ranks_lower():
     right = index.search("Fiktyu ZAPASNOV", birth="1960", threshold=0.0)
     wrong = index.search("Fiktyu ZAPASNOV", birth="1990", threshold=0.0)
     assert right[0].score > wrong[0].score
+
+
+def test_search_finds_a_surname_with_one_typo():
+    index = NameIndex(RECORDS)
+    assert [c.entity_id for c in index.search("Фіктыў Тэставіч ЗАПСНОЎ")][:1] == ["f/1"]
+
+
+def test_search_ranks_namesakes_by_their_given_names():
+    family = [
+        NameRecord(f"fam/{i}", [f"ZAPASNOV, {g} Testovich"])
+        for i, g in enumerate(
+            ["Ivan", "Piotr", "Fiktyu", "Mikhail", "Siarhei", "Pavel", "Oleg", "Anton"]
+        )
+    ]
+    index = NameIndex(family)
+    assert [c.entity_id for c in index.search("Anton Testovich ZAPASNOV")] == ["fam/7"]
+
+
+def test_search_finds_identical_single_word_names():
+    index = NameIndex([NameRecord("org/1", ["FIKTIVBANK"]), *RECORDS])
+    assert [c.entity_id for c in index.search("FIKTIVBANK")] == ["org/1"]
+
+
+def test_shortlist_lists_entities_best_first():
+    index = NameIndex(RECORDS)
+    assert index.shortlist("Ivan Testovich ZAPASNOV")[:2] == ["f/2", "f/1"]

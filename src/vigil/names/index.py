@@ -2,36 +2,48 @@
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
 from vigil.names.compare import Features, compare_features, features, surname_floor
 from vigil.names.evidence import BirthInput, parse_birth
 from vigil.names.thresholds import OPERATING_THRESHOLD
-from vigil.names.tokens import SOUND_CAP, TokenInfo, token_shapes, token_similarity
+from vigil.names.tokens import (
+    VOWEL_SCORE,
+    TokenInfo,
+    initial_letters,
+    token_similarity,
+    vowel_keys,
+)
 
 #: Indexed tokens sharing a blocking key with a query that are scored as surname candidates.
 #: Keys shared by more tokens than this (very common short skeletons) are skipped when the
 #: query token has rarer keys as well.
-COMMON_KEY = 1000
+COMMON_KEY = 100
 #: A token naming more forms than this (al, bin, a common given name) finds candidates only
 #: when the query has no rarer token; it still counts in the full comparison.
 COMMON_TOKEN = 50
 #: Forms scored in full per query, the most alike by their surname-capable tokens.
-SHORTLIST = 6
+SHORTLIST = 3
+#: Forms ranked by their other shared tokens too (the rest are out of the shortlist).
+RANKED = 40
+#: Name forms of one entity scored in full per query (its best-ranked aliases).
+FORMS_PER_RECORD = 2
 #: Rank a shared token or given-name id adds to a candidate form (breaks namesakes' ties).
 OVERLAP_WEIGHT = 0.5
+#: How far below the surname floor a sound-form similarity may be and still get scored.
+PRESCORE_MARGIN = 0.05
 #: Query tokens whose similar indexed tokens are remembered (names repeat their tokens).
 SIMILAR_CACHE_SIZE = 100_000
 
-# Per blocking key: spellings, their token ids, sound forms, their token ids.
-_KeyStrings = tuple[list[str], list[int], list[str], list[int]]
+# Per blocking key: sound forms and the ids of their tokens.
+_KeyStrings = tuple[list[str], list[int]]
 _RUNS = re.compile(r"(.)\1+")
 _PAREN = re.compile(r"\(([^)]*)\)")
 
@@ -107,11 +119,17 @@ def token_keys(token: TokenInfo) -> set[str]:
 
 
 def form_words(f: Features) -> frozenset[str]:
-    """Normalised tokens and given-name ids of a name, for breaking ties among candidates."""
+    """Tokens, given-name ids and initials of a name, for breaking ties among candidates."""
     tokens = (*f.surnames, *f.given, *([f.patronymic] if f.patronymic else []))
-    return frozenset(
-        [t.norm for t in tokens] + ["g:" + i for t in tokens for i in t.given_ids | t.patronymic_ids]
-    )
+    words = [t.norm for t in tokens]
+    words += ["g:" + i for t in tokens for i in t.given_ids | t.patronymic_ids]
+    if f.given:
+        words += ["i:" + letter for letter in f.given[0].initials]
+    if f.patronymic:
+        words += ["j:" + letter for letter in f.patronymic.initials]
+    for prefix, letter in zip(("i:", "j:"), f.parsed.initials, strict=False):
+        words += [prefix + x for x in initial_letters(letter)]
+    return frozenset(words)
 
 
 def surname_tokens(f: Features) -> tuple[TokenInfo, ...]:
@@ -131,8 +149,6 @@ class NameIndex:
         self._tokens: list[TokenInfo] = []
         self._token_forms: list[list[int]] = []
         self._token_sounds: list[tuple[str, ...]] = []
-        self._token_shapes: list[frozenset[str]] = []
-        self._token_spellings: list[tuple[str, ...]] = []
         self._strings: dict[str, _KeyStrings] = {}
         self._similar: dict[tuple[str, float], dict[int, float]] = {}
         self._postings: dict[str, list[int]] = defaultdict(list)
@@ -160,30 +176,32 @@ class NameIndex:
         self._tokens.append(token)
         self._token_forms.append([])
         self._token_sounds.append(token.sounds or (token.norm,))
-        self._token_shapes.append(token_shapes(token))
-        self._token_spellings.append(tuple(token.variants) or (token.norm,))
         for key in token_keys(token):
             self._postings[key].append(number)
+        for key in vowel_keys(token):
+            self._postings["v:" + key].append(number)
         return number
 
     def __len__(self) -> int:
         """Number of indexed name forms."""
         return len(self._forms)
 
-    def _blocking_lists(self, token: TokenInfo) -> list[str]:
+    def _blocking_lists(self, token: TokenInfo, *, wider: bool = False) -> list[str]:
         """The blocking keys of a query token worth reading: the rare ones, else all."""
-        keys = [k for k in token_keys(token) if k in self._postings]
+        candidates = token_keys(token)
+        if wider:
+            # Two edits on the query side: a typo that split a digraph (ch → cfh).
+            candidates = {"s:" + d for k in candidates for d in _deletions(k[2:])} - candidates
+        keys = [k for k in candidates if k in self._postings]
         rare = [k for k in keys if len(self._postings[k]) <= COMMON_KEY]
         return rare or keys
 
     def _key_strings(self, key: str) -> _KeyStrings:
-        """Spellings and sound forms of the tokens under one key, with their owners (cached)."""
+        """Sound forms of the tokens under one key, with their owners (cached)."""
         found = self._strings.get(key)
         if found is None:
             ids = self._postings[key]
             found = self._strings[key] = (
-                [s for i in ids for s in self._token_spellings[i]],
-                [i for i in ids for _ in self._token_spellings[i]],
                 [s for i in ids for s in self._token_sounds[i]],
                 [i for i in ids for _ in self._token_sounds[i]],
             )
@@ -200,7 +218,7 @@ class NameIndex:
         return found
 
     def _find_similar(self, token: TokenInfo, floor: float) -> dict[int, float]:
-        """Indexed tokens at least `floor` similar to a query token, with their similarity."""
+        """Indexed tokens about `floor` similar to a query token or more, with an estimate."""
         keys = self._blocking_lists(token)
         exact = self._token_ids.get(token.norm)
         found: dict[int, float] = {} if exact is None else {exact: 1.0}
@@ -209,37 +227,39 @@ class NameIndex:
                 for i in self._postings[key]:
                     found[i] = token_similarity(token, self._tokens[i])[0]
             return found
-        # Vowel and ending rules join tokens of one skeleton whose sound forms differ more.
-        same = self._postings.get("s:" + token.skeleton, ()) if token.skeleton else ()
-        shapes = token_shapes(token)
-        for token_id in same:
-            if token_id not in found and self._token_shapes[token_id] & shapes:
-                found[token_id] = token_similarity(token, self._tokens[token_id])[0]
-        # Spelling and sound similarity at C speed; the Python scorer only for the survivors.
-        passed: set[int] = set()
-        spellings = list(token.variants) or [token.norm]
-        sounds = list(token.sounds)
-        for key in keys:
-            spelled, spelled_by, sounded, sounded_by = self._key_strings(key)
-            for mine, theirs, owners, cutoff in (
-                (spellings, spelled, spelled_by, floor),
-                (sounds, sounded, sounded_by, floor / SOUND_CAP),
-            ):
-                if not mine or not theirs:
-                    continue
-                matrix = process.cdist(
-                    mine,
-                    theirs,
-                    scorer=Indel.normalized_similarity,
-                    score_cutoff=min(cutoff, 1.0),
-                    dtype=np.float32,
-                )
-                passed.update(owners[c] for c in np.flatnonzero(matrix.max(axis=0)))
-        for token_id in passed - found.keys():
-            found[token_id] = token_similarity(token, self._tokens[token_id])[0]
-        return {i: score for i, score in found.items() if score >= floor}
+        # Sound forms at C speed, with a margin below the floor: spellings seldom agree more
+        # than their sounds, and the full comparison of the shortlist is exact anyway.
+        self._prescore(token, keys, floor, found)
+        if token.skeleton and not any(score >= floor for score in found.values()):
+            self._prescore(token, self._blocking_lists(token, wider=True), floor, found)
+        # The vowel rule joins tokens whose sound forms differ more than that.
+        for key in vowel_keys(token):
+            for token_id in self._postings.get("v:" + key, ()):
+                found.setdefault(token_id, VOWEL_SCORE)
+        return found
 
-    def _candidates(self, query: Features, floor: float) -> list[int]:
+    def _prescore(
+        self, token: TokenInfo, keys: list[str], floor: float, found: dict[int, float]
+    ) -> None:
+        """Add the tokens under `keys` whose sound forms come near the floor, with that score."""
+        sounded: list[str] = []
+        owners: list[int] = []
+        for key in keys:
+            strings, ids = self._key_strings(key)
+            sounded.extend(strings)
+            owners.extend(ids)
+        if not sounded:
+            return
+        cutoff = max(0.0, floor - PRESCORE_MARGIN)
+        for mine in token.sounds or (token.norm,):
+            for _, score, column in process.extract(
+                mine, sounded, scorer=Indel.normalized_similarity, score_cutoff=cutoff, limit=None
+            ):
+                token_id = owners[column]
+                if score > found.get(token_id, 0.0):
+                    found[token_id] = score
+
+    def _candidates(self, query: Features, floor: float, limit: int = 0) -> list[int]:
         """Form ids with a surname-capable token at least `floor` similar, most alike first."""
         similar = [self._similar_tokens(t, floor) for t in surname_tokens(query)]
         found = {i for tokens in similar for i in tokens}
@@ -261,35 +281,28 @@ class NameIndex:
         for best in per_token:
             for form_id, score in best.items():
                 rank[form_id] += score
-        for tokens in similar:
-            for token_id, score in tokens.items():
-                if token_id in common:
-                    for form_id in self._token_forms[token_id]:
-                        if form_id in rank:
-                            rank[form_id] += score
         # Ties among namesakes (a family on one list) are broken by the other shared tokens.
         words = form_words(query)
-        for form_id in rank:
-            rank[form_id] += OVERLAP_WEIGHT * len(words & self._forms[form_id].words)
+        leaders = heapq.nlargest(RANKED, rank, key=rank.__getitem__)
+        rank = {i: rank[i] + OVERLAP_WEIGHT * len(words & self._forms[i].words) for i in leaders}
         shortlist: list[int] = []
-        records: set[int] = set()
+        forms_of: dict[int, int] = defaultdict(int)
         for form_id in sorted(rank, key=rank.__getitem__, reverse=True):
             record = self._forms[form_id].record
-            if record not in records:
-                if len(records) == SHORTLIST:
-                    break
-                records.add(record)
-            shortlist.append(form_id)
+            if record not in forms_of and len(forms_of) == (limit or SHORTLIST):
+                break
+            if forms_of[record] < FORMS_PER_RECORD:
+                forms_of[record] += 1
+                shortlist.append(form_id)
         return shortlist
 
-    def shortlist(self, query: str, *, threshold: float = OPERATING_THRESHOLD) -> list[str]:
-        """Entity ids of the blocked candidates a search would score in full."""
+    def shortlist(
+        self, query: str, *, threshold: float = OPERATING_THRESHOLD, limit: int = SHORTLIST
+    ) -> list[str]:
+        """Entity ids of the blocked candidates a search would score in full, best first."""
         floor = surname_floor(threshold, with_birth=self._has_birth)
-        ids = (
-            self.records[self._forms[i].record].entity_id
-            for i in self._candidates(features(query), floor)
-        )
-        return list(dict.fromkeys(ids))
+        forms = self._candidates(features(query), floor, limit)
+        return list(dict.fromkeys(self.records[self._forms[i].record].entity_id for i in forms))
 
     def search(
         self,

@@ -35,6 +35,7 @@ def is_cyrillic(token: str) -> bool:
     return bool(_CYRILLIC.search(token))
 
 
+@functools.lru_cache(maxsize=200_000)
 def fold_ascii(text: str) -> str:
     """Lower-case ASCII letters only, diacritics dropped (ł → l, ß → ss)."""
     text = text.casefold().replace("ł", "l").replace("ß", "ss").replace("ø", "o")

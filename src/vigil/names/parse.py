@@ -60,8 +60,7 @@ def _split_initials(raw: str) -> list[str]:
 
 def _is_upper_word(raw: str) -> bool:
     """True for an all-capitals word of two letters or more."""
-    letters = [ch for ch in raw if ch.isalpha()]
-    return len(letters) > 1 and all(ch.isupper() for ch in letters)
+    return raw.isupper() and sum(map(str.isalpha, raw)) > 1
 
 
 def parse_name(text: str) -> ParsedName:
@@ -100,7 +99,12 @@ def parse_name(text: str) -> ParsedName:
         rest = list(range(1, len(words)))
     else:
         rest = list(range(len(words)))
-    candidates = [i for i in rest if patronymic_split(words[i]) and not given_name_ids(words[i])]
+    # A lone word is the surname, whatever it ends in (Lahunovich A.A.), and so is the second of
+    # two words (Alena Tsikhanovich) unless capitals or a comma already named the surname.
+    enough = len(rest) > 2 or (len(rest) == 2 and bool(surnames or surname_first))
+    candidates = [
+        i for i in rest if enough and patronymic_split(words[i]) and not given_name_ids(words[i])
+    ]
     # A patronymic follows the given name; a surname such as Miklashevich only looks like one.
     after_given = [i for i in candidates if i - 1 in rest and given_name_ids(words[i - 1])]
     if after_given or candidates:

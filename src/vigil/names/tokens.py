@@ -65,13 +65,26 @@ def _endings() -> tuple[tuple[str, str, str, bool], ...]:
     return tuple(sorted(found, key=lambda e: len(e[0]), reverse=True))
 
 
+@functools.cache
+def _endings_by_text() -> dict[tuple[str, bool], tuple[str, str]]:
+    """(ending, cyrillic) → (family, gender), the first (longest-first) entry winning."""
+    found: dict[tuple[str, bool], tuple[str, str]] = {}
+    for ending, family, gender, cyrillic in _endings():
+        found.setdefault((ending, cyrillic), (family, gender))
+    return found
+
+
+@functools.lru_cache(maxsize=200_000)
 def surname_ending(token: str) -> Ending | None:
     """The longest known surname ending of a normalised token, leaving a stem of 2+ letters."""
     cyrillic = is_cyrillic(token)
     form = token if cyrillic else fold_ascii(token)
-    for ending, family, gender, in_cyrillic in _endings():
-        if in_cyrillic == cyrillic and form.endswith(ending) and len(form) - len(ending) >= 2:
-            return Ending(family, gender, ending, form[: -len(ending)])
+    table = _endings_by_text()
+    longest = len(_endings()[0][0]) if _endings() else 0
+    for size in range(min(longest, len(form) - 2), 0, -1):
+        found = table.get((form[-size:], cyrillic))
+        if found:
+            return Ending(found[0], found[1], form[-size:], form[:-size])
     return None
 
 
@@ -124,20 +137,26 @@ def _shape(sound_form: str) -> tuple[str, tuple[str, ...]]:
     return _VOWEL_RUNS.sub(".", sound_form), tuple(_VOWEL_RUNS.findall(sound_form))
 
 
-def token_shapes(token: TokenInfo) -> frozenset[str]:
-    """Consonant shapes of a token's sound forms (what the vowel rule needs to agree)."""
-    return frozenset(_shape(s)[0] for s in token.sounds)
+def vowel_keys(token: TokenInfo) -> frozenset[str]:
+    """Sound forms with а/е/я folded together: tokens the vowel rule joins share one."""
+    return frozenset(s.replace("a", "i") for s in token.sounds)
 
 
 def _vowel_differences(x: tuple[str, ...], y: tuple[str, ...]) -> int:
-    """Vowel groups that differ only as а/е/я do between Belarusian and Russian (else 99)."""
+    """Vowel groups that differ only as а/е/я do between Belarusian and Russian (else 99).
+
+    The Belarusian side has the а every time (Чарнышоў/Чернышев): a name with а and е swapped
+    both ways (Parshin/Person) is another name.
+    """
     differ = 0
+    sides = set()
     for p, q in zip(x, y, strict=True):
         if p != q:
             if p.replace("a", "i") != q.replace("a", "i"):
                 return 99
+            sides.add(p < q)
             differ += 1
-    return differ
+    return differ if len(sides) <= 1 else 99
 
 
 def vowel_score(a: TokenInfo, b: TokenInfo) -> float:
@@ -176,7 +195,8 @@ def spelling_score(a: TokenInfo, b: TokenInfo) -> tuple[float, str]:
 @functools.lru_cache(maxsize=100_000)
 def _stem_sounds(stem: str) -> frozenset[str]:
     """Sound forms of a surname stem of two consonants or more."""
-    return frozenset(s for v in latin_variants(stem) if len(skeleton(s := sound(v))) >= 2)
+    forms = (sound(v) for v in latin_variants(stem))
+    return frozenset(s for s in forms if sum(ch.isupper() for ch in s) >= 2)
 
 
 _PAIRS: dict[tuple[str, str], tuple[float, str]] = {}
@@ -203,17 +223,17 @@ def _token_similarity(a: TokenInfo, b: TokenInfo) -> tuple[float, str]:
     if spelled == 1.0:
         return 1.0, f"= via {scheme}" if scheme not in ("latin", "") else "="
     candidates = [(spelled, f"≈ by spelling ({spelled:.2f})")]
-    if spelled < VOWEL_SCORE and vowel_score(a, b):
-        candidates.append((VOWEL_SCORE, "≈ by sound, vowels differ"))
-    sounded = sound_score(a, b)
-    if sounded > spelled:
-        candidates.append((sounded, f"≈ by sound ({sounded:.2f})"))
     ea, eb = a.ending, b.ending
     if ea and eb and ea.family == eb.family and ea.gender == eb.gender and ea.ending != eb.ending:
         if _stem_sounds(ea.stem) & _stem_sounds(eb.stem):
             pair = f"-{fold_ascii(ea.ending) or ea.ending}/-{fold_ascii(eb.ending) or eb.ending}"
             candidates.append((ENDING_SCORE, f"≈ via be-ru ending {pair}"))
-    return max(candidates, key=lambda c: c[0])
+    if spelled < VOWEL_SCORE and vowel_score(a, b):
+        candidates.append((VOWEL_SCORE, "≈ by sound, vowels differ"))
+    sounded = sound_score(a, b)
+    if sounded > spelled:
+        candidates.append((sounded, f"≈ by sound ({sounded:.2f})"))
+    return max(candidates, key=lambda c: c[0])  # the first of equals: the table's reason
 
 
 def given_similarity(a: TokenInfo, b: TokenInfo) -> tuple[float, str]:
