@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("vigil.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("sanctions/", include("vigil.sanctions.urls")),
     path("responses/", include("vigil.responses.urls")),
     path("evidence/", include("vigil.evidence.urls")),
     path("outputs/", include("vigil.outputs.urls")),

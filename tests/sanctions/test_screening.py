@@ -112,7 +112,6 @@ def test_dossier_pdf_cites_the_viasna_pages(record_with_eu_list, tmp_path):
     if shutil.which("pdftotext"):
         path = tmp_path / "d.pdf"
         path.write_bytes(data)
-        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True,
-                              text=True).stdout
+        text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
         assert "prisoners.spring96.org" in text
         assert "Maksim Filatau" in text
