@@ -1,5 +1,11 @@
+import datetime as dt
+import uuid
+
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from vigil.core.context import change_context, without_context
 from vigil.core.errors import (
@@ -136,3 +142,130 @@ def test_web_requests_run_in_a_web_context(client, django_user_model):
     ChangeContextMiddleware(view)(request)
     assert seen["kind"] == "web"
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+# --- the bulk path writes exactly what single saves write ----------------------------------
+
+FROZEN = dt.datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=dt.UTC)
+
+
+def _fictional_viasna_row(**overrides: str) -> dict[str, str]:
+    from vigil.importers.viasna import COLUMNS
+
+    row = dict.fromkeys(COLUMNS, "")
+    row.update(
+        id="900001",
+        url="https://example.org/person/fictional-ivanka-tsvirko",
+        name="Ivanka Tsvirko",
+        status="active",
+        gender="female",
+        birthday="1990-01-02",
+        arrested="2021-03-04",
+        articles="Part 2 of Art. 342 of the Criminal Code — Fictional title | "
+        "Art. 130 of the Criminal Code — Fictional incitement",
+        prison_title="Penal colony No. 904",
+        decision="2 1/2 years",
+        penalty="imprisonment in a general-security penal colony",
+        judge="Fictionaly Zmitrok, Kvitka",
+        counsel="Ales Fictionau, Fictionava",
+        verdict_date="2021-09-01",
+        release_date="2023-01-02",
+        description="fictional test person, «quoted» ünïcode",
+    )
+    row.update(overrides)
+    return row
+
+
+def _planned(row: dict[str, str]) -> list:
+    from vigil.importers.viasna import _Plan, plan_row
+    from vigil.names.given_names import is_given_name
+
+    plan = _Plan()
+    plan_row(plan, row, is_given_name)
+    plan.end_row(keep=True)
+    return plan.take()
+
+
+def _rows(models) -> dict[str, list[tuple]]:
+    """Every column of every version row (but its serial id) and of every record row."""
+    tables = {m._meta.db_table: m for m in models}
+    found = {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {Version._meta.db_table} ORDER BY model, object_id")  # noqa: S608
+        names = [c[0] for c in cursor.description]
+        found["version"] = [
+            tuple(v for n, v in zip(names, row, strict=True) if n != "id")
+            for row in cursor.fetchall()
+        ]
+        for table in tables:
+            cursor.execute(f"SELECT * FROM {table} ORDER BY id")  # noqa: S608
+            found[table] = cursor.fetchall()
+    return found
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _written(write, models) -> dict[str, list[tuple]]:
+    try:
+        with transaction.atomic():
+            write()
+            found = _rows(models)
+            raise _Rollback
+    except _Rollback:
+        return found
+
+
+def _single_saves(objs) -> None:
+    for obj in objs:
+        obj.save()
+
+
+def _bulk(objs) -> None:
+    by_model: dict[type, list] = {}
+    for obj in objs:
+        by_model.setdefault(type(obj), []).append(obj)
+    for group in by_model.values():
+        bulk_create_records(group)
+
+
+def test_bulk_create_writes_every_column_as_single_saves_for_every_imported_model(monkeypatch):
+    from vigil.importers.viasna import WRITE_ORDER
+
+    monkeypatch.setattr(timezone, "now", lambda: FROZEN)
+    row = _fictional_viasna_row()
+    with change_context("cli", detail="vigil import viasna"):
+        single = _written(lambda: _single_saves(_planned(row)), WRITE_ORDER)
+        bulk = _written(lambda: _bulk(_planned(row)), WRITE_ORDER)
+    assert {type(o) for o in _planned(row)} == set(WRITE_ORDER)
+    assert len(single["version"]) == len(_planned(row)) > len(WRITE_ORDER)
+    assert bulk == single
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    name=st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40),
+    notes=st.text(max_size=60).filter(lambda t: "\x00" not in t),
+    birth=st.none() | st.dates(dt.date(1900, 1, 1), dt.date(2030, 1, 1)),
+    withheld=st.booleans(),
+)
+def test_bulk_and_single_history_agree_for_any_person_values(
+    monkeypatch, name, notes, birth, withheld
+):
+    monkeypatch.setattr(timezone, "now", lambda: FROZEN)
+
+    def person() -> list[Person]:
+        fixed = uuid.UUID("6f1c3d4e-0000-4000-8000-000000000001")
+        return [
+            Person(
+                id=fixed, display_name=name, notes=notes, birth_date=birth, name_withheld=withheld
+            )
+        ]
+
+    with change_context("test", detail="property"):
+        single = _written(lambda: _single_saves(person()), [Person])
+        bulk = _written(lambda: _bulk(person()), [Person])
+    assert bulk == single

@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from vigil.core.errors import ImportFailed
-from vigil.core.models import VigilModel
+from vigil.core.models import Confidentiality, VigilModel
 from vigil.importers import viasna_values as values
 from vigil.importers.rows import RowProblem, read_csv_rows
 from vigil.names.given_names import is_given_name
@@ -77,6 +78,30 @@ REGIMES = {
 }
 PLACE_KINDS = {"status": None}
 SEX = {"male": "male", "female": "female", "": "unknown"}
+# Shared records (judges, prisons, provisions and their names) kept across batches so that a
+# later batch reuses them instead of planning and comparing them again; past this many the
+# memory is given back and they are simply planned again.
+SHARED_LIMIT = 50_000
+# Cell texts repeat (articles, terms, penalties, places, judges): each is parsed once.
+CELL_CACHE = 4096
+
+
+# The models a row derives, in the order they are written (references before referrers).
+WRITE_ORDER: tuple[type[VigilModel], ...] = (
+    Source,
+    Organisation,
+    OrganisationName,
+    Person,
+    PersonName,
+    ExternalId,
+    LegalProvision,
+    Event,
+    Act,
+    ActCharge,
+    Involvement,
+    Participant,
+    Information,
+)
 
 
 def term(vocabulary: str, key: str) -> str:
@@ -107,45 +132,118 @@ class ImportReport:
 
 
 class _Plan:
-    """The records planned from the rows, shared entities (judges, prisons, laws) deduplicated."""
+    """The records planned from the rows, shared entities (judges, prisons, laws) deduplicated.
+
+    ``records`` holds the current batch only; ``shared`` keeps the shared records of earlier
+    batches (already written or found unchanged in this import) so they are not planned again.
+    """
 
     def __init__(self) -> None:
         self.records: dict[Any, VigilModel] = {}
         self.pending: dict[Any, VigilModel] = {}
+        self.shared: dict[Any, VigilModel] = {}
+        self.shared_pending: list[VigilModel] = []
+        self.shared_batch: list[VigilModel] = []
         self.ct_person = ContentType.objects.get_for_model(Person)
         self.ct_event = ContentType.objects.get_for_model(Event)
+
+    def get(self, pk: Any) -> VigilModel | None:
+        """The record planned (or already settled) under ``pk``, if any."""
+        return self.pending.get(pk) or self.records.get(pk) or self.shared.get(pk)
 
     def add(self, obj: VigilModel) -> VigilModel:
         if obj.pk in self.records:
             return self.records[obj.pk]
         return self.pending.setdefault(obj.pk, obj)
 
+    def add_shared(self, obj: VigilModel) -> VigilModel:
+        """Plan a record many rows refer to (call :meth:`get` first to avoid building it)."""
+        kept = self.add(obj)
+        if kept is obj:
+            self.shared_pending.append(obj)
+        return kept
+
     def end_row(self, *, keep: bool) -> None:
         if keep:
             self.records.update(self.pending)
+            self.shared_batch.extend(self.shared_pending)
         self.pending = {}
+        self.shared_pending = []
+
+    def settle(self, *, written: bool) -> None:
+        """After a batch: remember its shared records if they were written, else forget them."""
+        if written:
+            if len(self.shared) + len(self.shared_batch) > SHARED_LIMIT:
+                self.shared = {}
+            self.shared.update((o.pk, o) for o in self.shared_batch)
+        self.shared_batch = []
 
     def take(self) -> list[VigilModel]:
         """The planned records in dependency order; the plan starts afresh."""
-        order = [
-            Source,
-            Organisation,
-            OrganisationName,
-            Person,
-            PersonName,
-            ExternalId,
-            LegalProvision,
-            Event,
-            Act,
-            ActCharge,
-            Involvement,
-            Participant,
-            Information,
-        ]
-        rank = {m: i for i, m in enumerate(order)}
+        rank = {m: i for i, m in enumerate(WRITE_ORDER)}
         taken = sorted(self.records.values(), key=lambda o: rank[type(o)])
         self.records = {}
         return taken
+
+
+@lru_cache(maxsize=CELL_CACHE)
+def _term(cell: str) -> Any:
+    return parse_term(cell)
+
+
+@lru_cache(maxsize=CELL_CACHE)
+def _penalty(cell: str) -> Any:
+    return parse_penalty(cell)
+
+
+@lru_cache(maxsize=CELL_CACHE)
+def _charges(cell: str) -> tuple[Any, ...]:
+    return tuple(parse_charges(cell)) if cell.strip() else ()
+
+
+@lru_cache(maxsize=CELL_CACHE)
+def _place(cell: str) -> values.Place | None:
+    return values.classify_place(cell)
+
+
+@lru_cache(maxsize=CELL_CACHE)
+def _people(cell: str, given: Callable[[str], bool]) -> tuple[values.PersonNameParts, ...]:
+    return tuple(values.split_people(cell, is_given_name=given)) if cell.strip() else ()
+
+
+@lru_cache(maxsize=CELL_CACHE * 4)
+def _normalised(value: str) -> str:
+    return normalised_name(value)
+
+
+_FRESH = object()
+
+
+@lru_cache(maxsize=64)
+def _blueprint(model: type[VigilModel]) -> tuple[dict[str, tuple[int, bool]], list[Any]]:
+    """Per field name and attname: its position and whether it is a relation; the defaults."""
+    index: dict[str, tuple[int, bool]] = {}
+    defaults: list[Any] = []
+    for i, f in enumerate(model._meta.concrete_fields):
+        index[f.attname] = (i, False)
+        index[f.name] = (i, f.is_relation)
+        # Callable defaults (the id's uuid4) are called per record, as Model() would.
+        defaults.append(_FRESH if f.has_default() and callable(f.default) else f.get_default())
+    return index, defaults
+
+
+def _new(model: type[VigilModel], **values: Any) -> VigilModel:
+    """``model(**values)`` through Django's positional constructor (its from_db path): faster."""
+    index, defaults = _blueprint(model)
+    args = defaults.copy()
+    for key, value in values.items():
+        i, relation = index[key]
+        args[i] = value.pk if relation and value is not None else value
+    fields = model._meta.concrete_fields
+    for i, value in enumerate(args):
+        if value is _FRESH:
+            args[i] = fields[i].get_default()
+    return model(*args)
 
 
 def _date(text: str, column: str) -> dt.date | None:
@@ -158,71 +256,83 @@ def _date(text: str, column: str) -> dt.date | None:
         raise ValueError(f"{column}: {text!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _person_name(plan: _Plan, person: Person, value: str, *, primary: bool) -> None:
-    plan.add(
-        PersonName(
-            id=stable_id("person-name", person.pk, value),
-            person=person,
-            value=value,
-            script="Latn",
-            lang="be",
-            kind="transliteration",
-            scheme="viasna-latin",
-            is_primary=primary,
-            normalised=normalised_name(value),
-        )
+def _person_name(
+    plan: _Plan, person: Person, value: str, *, primary: bool, shared: bool = False
+) -> None:
+    pk = stable_id("person-name", person.pk, value)
+    if plan.get(pk) is not None:
+        return
+    name = _new(
+        PersonName,
+        id=pk,
+        person=person,
+        value=value,
+        script="Latn",
+        lang="be",
+        kind="transliteration",
+        scheme="viasna-latin",
+        is_primary=primary,
+        normalised=_normalised(value),
     )
+    if shared:
+        plan.add_shared(name)
+    else:
+        plan.add(name)
 
 
 def _named_person(plan: _Plan, parts: values.PersonNameParts, kind: str) -> Person:
     """A judge or named participant: one Person per distinct spelling (humans merge)."""
     display = " ".join(p for p in (parts.given_name, parts.middle, parts.surname) if p)
-    person = plan.add(
-        Person(id=stable_id("viasna", kind, display.casefold()), display_name=display)
-    )
+    pk = stable_id("viasna", kind, display.casefold())
+    person = plan.get(pk) or plan.add_shared(_new(Person, id=pk, display_name=display))
     assert isinstance(person, Person)
-    _person_name(plan, person, display, primary=True)
+    _person_name(plan, person, display, primary=True, shared=True)
     if parts.surname_first:
-        _person_name(plan, person, parts.text, primary=False)
+        _person_name(plan, person, parts.text, primary=False, shared=True)
     return person
 
 
 def _prison(plan: _Plan, place: values.Place) -> Organisation:
-    org = plan.add(
-        Organisation(
-            id=stable_id("place-of-detention", "BY", place.name.casefold()),
+    pk = stable_id("place-of-detention", "BY", place.name.casefold())
+    org = plan.get(pk) or plan.add_shared(
+        _new(
+            Organisation,
+            id=pk,
             display_name=place.name,
             kind_id=term("organisation_kind", "prison"),
             country="BY",
         )
     )
     assert isinstance(org, Organisation)
-    plan.add(
-        OrganisationName(
-            id=stable_id("org-name", org.pk, place.name),
-            organisation=org,
-            value=place.name,
-            script="Latn",
-            lang="en",
-            kind="official",
-            is_primary=True,
-            normalised=normalised_name(place.name),
+    name_pk = stable_id("org-name", org.pk, place.name)
+    if plan.get(name_pk) is None:
+        plan.add_shared(
+            _new(
+                OrganisationName,
+                id=name_pk,
+                organisation=org,
+                value=place.name,
+                script="Latn",
+                lang="en",
+                kind="official",
+                is_primary=True,
+                normalised=_normalised(place.name),
+            )
         )
-    )
     return org
 
 
 def _provision(plan: _Plan, provision: Any) -> LegalProvision:
-    obj = plan.add(
-        LegalProvision(
-            id=stable_id(
-                "provision",
-                "BY",
-                provision.code,
-                provision.article,
-                provision.part or "",
-                provision.point or "",
-            ),
+    pk = stable_id(
+        "provision", "BY", provision.code, provision.article, provision.part or "",
+        provision.point or "",
+    )  # fmt: skip
+    obj = plan.get(pk) or plan.add_shared(
+        _new(
+            LegalProvision,
+            id=pk,
+            # What LegalProvision.save() sets on creation; the bulk insert does not call save().
+            confidentiality=Confidentiality.PUBLIC,
             jurisdiction="BY",
             code=provision.code,
             article=provision.article,
@@ -237,7 +347,8 @@ def _provision(plan: _Plan, provision: Any) -> LegalProvision:
 
 def _cite(plan: _Plan, source: Source, ct: Any, target_id: Any, quote: str = "") -> None:
     plan.add(
-        Information(
+        _new(
+            Information,
             id=stable_id("information", source.pk, ct.pk, target_id),
             source=source,
             target_type=ct,
@@ -264,18 +375,17 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
     verdict = _date(row["verdict_date"], "verdict_date")
     appeal = _date(row["appeal_date"], "appeal_date")
     released = _date(row["release_date"], "release_date")
-    sentence_term = parse_term(row["decision"])
-    penalty = parse_penalty(row["penalty"])
-    charges = [c for cell in [row["articles"]] if cell.strip() for c in parse_charges(cell)]
-    place = values.classify_place(row["prison_title"])
-    judges = values.split_people(row["judge"], is_given_name=given) if row["judge"].strip() else []
-    counsel = (
-        values.split_people(row["counsel"], is_given_name=given) if row["counsel"].strip() else []
-    )
+    sentence_term = _term(row["decision"])
+    penalty = _penalty(row["penalty"])
+    charges = _charges(row["articles"])
+    place = _place(row["prison_title"])
+    judges = _people(row["judge"], given)
+    counsel = _people(row["counsel"], given)
 
     url = row["url"].strip()
     source = plan.add(
-        Source(
+        _new(
+            Source,
             id=stable_id("viasna-page", url or f"row:{rid}"),
             title=f"Viasna political prisoners list: {url.rsplit('/', 1)[-1] or rid}",
             source_type_id=term("source_type", "web_page"),
@@ -286,7 +396,8 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
     )
     assert isinstance(source, Source)
     person = plan.add(
-        Person(
+        _new(
+            Person,
             id=stable_id("viasna", "row", rid),
             display_name=name,
             name_withheld=withheld,
@@ -299,7 +410,8 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
     if not withheld:
         _person_name(plan, person, name, primary=True)
     plan.add(
-        ExternalId(
+        _new(
+            ExternalId,
             id=stable_id("extid", person.pk, "viasna"),
             person=person,
             scheme="viasna",
@@ -309,7 +421,8 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
     )
     if url:
         plan.add(
-            ExternalId(
+            _new(
+                ExternalId,
                 id=stable_id("extid", person.pk, "viasna-url"),
                 person=person,
                 scheme="viasna-url",
@@ -319,7 +432,8 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
     _cite(plan, source, plan.ct_person, person.pk)
 
     event = plan.add(
-        Event(
+        _new(
+            Event,
             id=stable_id("viasna", rid, "event"),
             title=f"Criminal prosecution of {name}" if not withheld else "Criminal prosecution",
             date=arrested or verdict,
@@ -331,7 +445,8 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
 
     def act(kind: str, date: dt.date | None, **fields: Any) -> Act:
         obj = plan.add(
-            Act(
+            _new(
+                Act,
                 id=stable_id("viasna", rid, kind),
                 event=event,
                 act_type_id=term("act_type", kind),
@@ -369,7 +484,8 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
     if anchor is not None:
         for i, charge in enumerate(charges):
             plan.add(
-                ActCharge(
+                _new(
+                    ActCharge,
                     id=stable_id("viasna", rid, "charge", i),
                     act=anchor,
                     provision=_provision(plan, charge.provision),
@@ -380,7 +496,8 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
         for parts in counsel:
             lawyer = None if parts.surname_only else _named_person(plan, parts, "participant")
             plan.add(
-                Participant(
+                _new(
+                    Participant,
                     id=stable_id("viasna", rid, "counsel", parts.text.casefold()),
                     act=anchor,
                     person=lawyer,
@@ -396,7 +513,8 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
                 continue
             judge = _named_person(plan, parts, "judge")
             plan.add(
-                Involvement(
+                _new(
+                    Involvement,
                     id=stable_id("viasna", rid, "judge", judge.pk),
                     act=sentenced,
                     perpetrator_person=judge,
@@ -477,8 +595,11 @@ def import_viasna(
             if planned_rows >= batch_rows:
                 planned_rows = 0
                 records = plan.take()
-                if partial or not report.problems:
+                written = partial or not report.problems
+                if written:
                     upsert_records(records, report.upsert)
+                plan.settle(written=written)
+                del records
         if report.problems and not partial:
             raise ImportFailed(
                 f"{path.name}: {len(report.problems)} of {report.rows} rows could not be read; "

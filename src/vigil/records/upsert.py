@@ -79,10 +79,14 @@ def upsert_records(objs: Iterable[VigilModel], report: UpsertReport | None = Non
         label = model._meta.label_lower
         fields = _owned_fields(model)
         ids = list(planned)
-        existing: dict[Any, VigilModel] = {}
+        found: set[Any] = set()
         for chunk in _chunks(ids):
+            found.update(model.all_objects.filter(pk__in=chunk).values_list("pk", flat=True))
+        # Full instances only for records that exist (a re-import), to compare their fields.
+        existing: dict[Any, VigilModel] = {}
+        for chunk in _chunks([pk for pk in ids if pk in found]):
             existing.update(model.all_objects.in_bulk(chunk))
-        new = [o for pk, o in planned.items() if pk not in existing]
+        new = [o for pk, o in planned.items() if pk not in found]
         bulk_create_records(new)
         report.created[label] += len(new)
         for pk, current in existing.items():
