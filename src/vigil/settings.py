@@ -9,7 +9,6 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
-
 from csp.constants import NONE, SELF
 
 from vigil.crypto.keysource import KeySourceConfig, lazy_master_key

@@ -3,10 +3,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from vigil.api.api import api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("vigil.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
     path("sanctions/", include("vigil.sanctions.urls")),
     path("responses/", include("vigil.responses.urls")),
     path("evidence/", include("vigil.evidence.urls")),

@@ -5,7 +5,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from tests.conftest import shared_data_dir
 
 pytestmark = pytest.mark.slow

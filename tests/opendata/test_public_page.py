@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-import pytest
-
 from tests.countryreport import factories as f
 from vigil.opendata.prisoners import public_prisoners
 

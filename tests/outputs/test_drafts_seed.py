@@ -87,6 +87,7 @@ def test_download_requires_login_and_serves_the_draft(
     user = django_user_model.objects.create_user(
         username="fictional-reader",
         password="fictional-pass-Phrase-42",  # noqa: S106
+        role="analyst",  # a viewer may not export an internal draft
     )
     login_verified(client, user)
     response = client.get(url)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from vigil.accounts.testing import login_verified
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
+from vigil.accounts.testing import login_verified
 from vigil.core.context import change_context
 from vigil.records.models import (
     Act,

@@ -37,11 +37,14 @@ from vigil.records.models import (
     Term,
 )
 from vigil.records.names import normalised_name
-from vigil.web.admin_base import ReadOnlyAdmin, RecordAdmin, RecordInline
+from vigil.web.admin_base import ReadOnlyAdmin, RecordAdmin, RecordInline, admin_site_permission
 
 admin.site.site_header = _("Vigil administration")
 admin.site.site_title = _("Vigil")
 admin.site.index_title = _("The record and its users")
+# Staff of any other role see the admin's sign-in page, never its pages (Django's default lets
+# every active staff member in).
+admin.site.has_permission = admin_site_permission  # type: ignore[method-assign]
 
 RELATED_ONLY = admin.RelatedOnlyFieldListFilter
 

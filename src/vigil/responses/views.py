@@ -5,14 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from vigil.core.errors import VigilError
+from vigil.policy.access import allows
 from vigil.records.models import Act, Intervention, Person
 from vigil.responses import coding, forums, gap, pages
+from vigil.responses.models import ViolationCoding
 from vigil.responses.standards import SUMMARY_NOTICE
+from vigil.web.visible import only_visible, visible, visible_or_404
 
 CODERS = {"admin", "coordinator", "analyst"}
 
@@ -26,7 +30,7 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
     """Interventions, filterable by type."""
     type_key = request.GET.get("type", "").strip()[:80]
     context = {
-        "page": pages.intervention_page(type_key, request.GET.get("page")),
+        "page": _visible_page(request, pages.intervention_page(type_key, None)),
         "types": pages.intervention_types(),
         "type_key": type_key,
     }
@@ -36,16 +40,16 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def intervention_detail(request: HttpRequest, pk: str) -> HttpResponse:
     """One intervention: targets, the state's responses, follow-ups, sources."""
-    intervention = get_object_or_404(Intervention.objects.real(), pk=pk)
+    intervention = visible_or_404(request.user, Intervention.objects.real(), pk)
     return render(
-        request, "responses/intervention.html", {"d": pages.intervention_detail(intervention)}
+        request, "responses/intervention.html", {"d": _visible_detail(request, intervention)}
     )
 
 
 @login_required
 def response_gap(request: HttpRequest) -> HttpResponse:
-    """Detained lawyers and defenders with no response; unanswered; overdue."""
-    return render(request, "responses/gap.html", {"gap": gap.response_gap()})
+    """Detained lawyers and defenders with no response; unanswered; overdue (visible only)."""
+    return render(request, "responses/gap.html", {"gap": _visible_gap(request, gap.response_gap())})
 
 
 @login_required
@@ -55,14 +59,17 @@ def forum_positions(request: HttpRequest) -> HttpResponse:
     person_id = request.GET.get("person", "").strip()[:40]
     person = None
     if person_id:
-        person = Person.objects.real().filter(pk=person_id).first() if _uuid(person_id) else None
+        if _uuid(person_id):
+            person = visible(request.user, Person.objects.real()).filter(pk=person_id).first()
         if person is None:
             raise Http404
     silent = None
     if topic or person:
-        silent = forums.silent_states(topic or None, [person] if person else None)
+        found = forums.silent_states(topic or None, [person] if person else None)
+        shown = {s.pk for s in only_visible(request.user, [row.state for row in found])}
+        silent = [row for row in found if row.state.pk in shown]
     context = {
-        "positions": pages.recent_positions(),
+        "positions": only_visible(request.user, pages.recent_positions()),
         "topic": topic,
         "person": person,
         "silent": silent,
@@ -73,12 +80,12 @@ def forum_positions(request: HttpRequest) -> HttpResponse:
 @login_required
 def act_coding(request: HttpRequest, pk: str) -> HttpResponse:
     """The violation codings of one act, with accept and reject buttons."""
-    act = get_object_or_404(
-        Act.objects.real().select_related("act_type", "victim_person", "event"), pk=pk
+    act = visible_or_404(
+        request.user, Act.objects.real().select_related("act_type", "victim_person", "event"), pk
     )
     context = {
         "act": act,
-        "codings": pages.act_codings(act),
+        "codings": only_visible(request.user, pages.act_codings(act)),
         "may_code": _may_code(request),
         "summary_notice": SUMMARY_NOTICE,
     }
@@ -91,7 +98,9 @@ def suggest_for_act(request: HttpRequest, pk: str) -> HttpResponse:
     """Run the suggestion rules on one act."""
     if not _may_code(request):
         raise PermissionDenied
-    act = get_object_or_404(Act.objects.real(), pk=pk)
+    act = visible_or_404(request.user, Act.objects.real(), pk)
+    if not allows(request.user, "change", act):
+        raise PermissionDenied
     report = coding.suggest(acts=[act])
     messages.info(request, f"{len(report.created)} new suggestion(s).")
     return redirect("responses:act-coding", act.pk)
@@ -106,6 +115,9 @@ def decide_coding(request: HttpRequest, pk: str, decision: str) -> HttpResponse:
     wanted = {"accept": "accepted", "reject": "rejected"}.get(decision)
     if wanted is None:
         raise Http404
+    found = visible_or_404(request.user, ViolationCoding.objects.all(), pk)
+    if not allows(request.user, "change", found):
+        raise PermissionDenied
     try:
         decided = coding.decide(pk, wanted, request.POST.get("note", "")[:2000])
     except VigilError as exc:
@@ -114,6 +126,50 @@ def decide_coding(request: HttpRequest, pk: str, decision: str) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("responses:interventions")
     return redirect("responses:act-coding", decided.act_id)
+
+
+def _visible_page(request: HttpRequest, page: Page) -> Page:
+    """The service's list, restricted before it is paginated (the page's own query is kept)."""
+    rows = visible(request.user, page.paginator.object_list)
+    return Paginator(rows, page.paginator.per_page).get_page(request.GET.get("page"))
+
+
+def _visible_detail(request: HttpRequest, intervention: Intervention) -> pages.InterventionDetail:
+    """The intervention page with every collection cut to what the user may view."""
+    user = request.user
+    d = pages.intervention_detail(intervention)
+    d.persons = only_visible(user, d.persons)
+    d.acts = only_visible(user, d.acts)
+    d.responses = only_visible(user, d.responses)
+    sources = {s.pk for s in only_visible(user, [r.source for r in d.responses if r.source])}
+    for response in d.responses:
+        if response.source_id and response.source_id not in sources:
+            response.source = None  # for display only; never saved
+    d.follow_ups = only_visible(user, d.follow_ups)
+    d.positions = only_visible(user, d.positions)
+    d.sources = only_visible(user, d.sources)
+    d.beneficiaries = visible(user, intervention.beneficiaries.all()).count()
+    return d
+
+
+def _visible_gap(request: HttpRequest, found: gap.ResponseGap) -> gap.ResponseGap:
+    """The response gap limited to persons, interventions and follow-ups the user may view."""
+    user = request.user
+    persons = {p.pk for p in only_visible(user, [d.person for d in found.detained])}
+    interventions = {i.pk for i in only_visible(user, [o.intervention for o in found.overdue])}
+    follow_ups = {
+        f.pk for f in only_visible(user, [o.follow_up for o in found.overdue if o.follow_up])
+    }
+    return gap.ResponseGap(
+        detained=[d for d in found.detained if d.person.pk in persons],
+        unanswered=only_visible(user, found.unanswered),
+        overdue=[
+            o
+            for o in found.overdue
+            if o.intervention.pk in interventions
+            and (o.follow_up is None or o.follow_up.pk in follow_ups)
+        ],
+    )
 
 
 def _uuid(text: str) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.db import models
@@ -11,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 
 from vigil.core.history import history_for
 from vigil.core.models import Version
+from vigil.policy.access import restrict
 from vigil.records.models import Person
 
 PERSON_LABEL = Person._meta.label_lower
@@ -59,12 +61,13 @@ def describe(version: Version) -> Change:
     return Change(version=version, kind=kind, person_url=person_url, admin_url=admin_url)
 
 
-def recent_changes(limit: int = 15) -> list[Change]:
-    """The latest changes to any record, newest first."""
-    rows = Version.objects.select_related("actor").order_by("-at", "-id")[:limit]
-    return [describe(v) for v in rows]
+def recent_changes(user: Any, limit: int = 15) -> list[Change]:
+    """The latest changes to records ``user`` may view, newest first."""
+    rows = restrict(user, "view", Version.objects.all())
+    return [describe(v) for v in rows.select_related("actor").order_by("-at", "-id")[:limit]]
 
 
-def changes_of(objs: Iterable[models.Model]) -> list[Change]:
-    """The versions of the given records, newest first."""
-    return [describe(v) for v in history_for(objs).select_related("actor")]
+def changes_of(user: Any, objs: Iterable[models.Model]) -> list[Change]:
+    """The versions of the given records that ``user`` may view, newest first."""
+    rows = restrict(user, "view", history_for(objs))
+    return [describe(v) for v in rows.select_related("actor").order_by("-at", "-id")]

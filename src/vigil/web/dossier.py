@@ -1,28 +1,31 @@
-"""Everything the person page shows, gathered in a few queries."""
+"""Everything the person page shows to one user, each collection cut to what they may view."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model
+from django.db.models import Model, Prefetch, QuerySet
 
-from vigil.records.custody import CustodyState, custody_of
+from vigil.policy.access import restrict
+from vigil.records.custody import ORDER, Custody, CustodyState, custody_by_person
 from vigil.records.dates import display_date
 from vigil.records.models import (
     Act,
-    Event,
+    ActCharge,
+    Counsel,
     ExternalId,
     Information,
     Involvement,
+    Organisation,
     Participant,
     Person,
     PersonName,
 )
-from vigil.records.timeline import timeline_for
 from vigil.web.changes import Change, changes_of
 
 
@@ -60,15 +63,23 @@ class Dossier:
     history: list[Change]
 
 
-def information_on(objs: Iterable[Model]) -> dict[Any, list[Information]]:
-    """Live Information rows on the given records (of one model), by target id."""
+def information_on(user: Any, objs: Iterable[Model]) -> dict[Any, list[Information]]:
+    """Live Information rows ``user`` may view on the given records (of one model), by target.
+
+    The witness (``Source.source_person``) is never loaded here: it is read only through
+    ``vigil.policy.identity.reveal``.
+    """
     items = list(objs)
     if not items:
         return {}
     ct = ContentType.objects.get_for_model(type(items[0]))
     found: dict[Any, list[Information]] = defaultdict(list)
     rows = (
-        Information.objects.filter(target_type=ct, target_id__in=[o.pk for o in items])
+        restrict(
+            user,
+            "view",
+            Information.objects.filter(target_type=ct, target_id__in=[o.pk for o in items]),
+        )
         .select_related("source", "source__reliability", "source__source_type", "reliability")
         .order_by("source__title", "id")
     )
@@ -77,10 +88,71 @@ def information_on(objs: Iterable[Model]) -> dict[Any, list[Information]]:
     return found
 
 
-def perpetrator_record(person: Person) -> list[Involvement]:
-    """The acts in which the person took part as a perpetrator, oldest first."""
+def _seen(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    return restrict(user, "view", queryset)
+
+
+def visible_acts(user: Any, acts: QuerySet[Act]) -> QuerySet[Act]:
+    """``acts`` that ``user`` may view, each with only the related rows they may view."""
+    return (
+        _seen(user, acts)
+        .select_related("act_type", "place", "event", "sentence_regime", "restriction_measure")
+        .prefetch_related(
+            Prefetch(
+                "charges",
+                _seen(user, ActCharge.objects.select_related("provision")).order_by("id"),
+            ),
+            Prefetch(
+                "involvements",
+                _seen(
+                    user,
+                    Involvement.objects.select_related(
+                        "perpetrator_person", "perpetrator_organisation", "role", "degree"
+                    ),
+                ).order_by("created_at", "id"),
+            ),
+            Prefetch(
+                "counsel", _seen(user, Counsel.objects.select_related("lawyer")).order_by("id")
+            ),
+            Prefetch(
+                "participants",
+                _seen(user, Participant.objects.select_related("person")).order_by("id"),
+            ),
+        )
+    )
+
+
+def _hide_places(user: Any, acts: list[Act]) -> None:
+    # The place is an organisation record of its own, not a parent the policy checks with the act.
+    ids = {a.place_id for a in acts if a.place_id}
+    shown = set(_seen(user, Organisation.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+    for act in acts:
+        if act.place_id and act.place_id not in shown:
+            act.place = None  # for display only; these instances are never saved
+
+
+def _timeline(user: Any, person: Person) -> list[ActView]:
+    acts = list(visible_acts(user, Act.objects.filter(victim_person=person)))
+    acts.sort(key=lambda a: (a.date or dt.date.min, ORDER.get(a.act_type.key, 5)))
+    _hide_places(user, acts)
+    on_acts = information_on(user, acts)
+    on_events = information_on(user, {a.event_id: a.event for a in acts}.values())
+    views = []
+    for act in acts:
+        own = on_acts.get(act.pk, [])
+        act_sources = {i.source_id for i in own}
+        event_sources = [
+            i for i in on_events.get(act.event_id, []) if i.source_id not in act_sources
+        ]
+        views.append(ActView(act, own, event_sources))
+    return views
+
+
+def perpetrator_record(user: Any, person: Person) -> list[Involvement]:
+    """The visible acts in which the person took part as a perpetrator, oldest first."""
     rows = (
-        Involvement.objects.filter(perpetrator_person=person, act__deleted_at__isnull=True)
+        _seen(user, Involvement.objects.filter(perpetrator_person=person))
+        .filter(act__deleted_at__isnull=True)
         .select_related(
             "role",
             "degree",
@@ -95,41 +167,33 @@ def perpetrator_record(person: Person) -> list[Involvement]:
     return list(rows)
 
 
-def _timeline(person: Person) -> list[ActView]:
-    entries = timeline_for(person)
-    events: dict[Any, Event] = {e.act.event_id: e.act.event for e in entries}
-    on_events = information_on(events.values())
-    views = []
-    for entry in entries:
-        act_sources = {i.source_id for i in entry.sources}
-        event_sources = [
-            i for i in on_events.get(entry.act.event_id, []) if i.source_id not in act_sources
-        ]
-        views.append(ActView(entry.act, list(entry.sources), event_sources))
-    return views
+def successor_of(user: Any, pk: Any) -> Any:
+    """The id of the person a merged duplicate went into, when ``user`` may view both."""
+    duplicate = _seen(user, Person.all_objects.filter(pk=pk, merged_into__isnull=False))
+    successor = duplicate.values_list("merged_into_id", flat=True).first()
+    if successor is None or not _seen(user, Person.objects.filter(pk=successor)).exists():
+        return None
+    return successor
 
 
-def successor_of(pk: Any) -> Any:
-    """The id of the person a deleted record was merged into, or None."""
-    return (
-        Person.all_objects.filter(pk=pk, merged_into__isnull=False)
-        .values_list("merged_into_id", flat=True)
-        .first()
-    )
+def visible_custody(user: Any, person: Person) -> CustodyState:
+    """Custody derived from the acts against ``person`` that ``user`` may view."""
+    acts = _seen(user, Act.objects.filter(victim_person=person))
+    return custody_by_person(acts).get(person.pk, CustodyState(Custody.UNKNOWN))
 
 
-def person_dossier(person: Person) -> Dossier:
-    """Gather the person page of ``person``."""
-    names = list(person.names.all())
+def person_dossier(user: Any, person: Person) -> Dossier:
+    """Gather the person page of ``person`` as ``user`` may see it."""
+    names = list(_seen(user, person.names.all()))
     birth = display_date(person.birth_date, person.birth_date_precision)
     return Dossier(
         person=person,
         birth_date=birth if person.birth_date else "",
         names=names,
-        external_ids=list(person.external_ids.order_by("scheme", "value")),
-        custody=custody_of(person),
-        person_sources=information_on([person]).get(person.pk, []),
-        timeline=_timeline(person),
-        perpetrator_in=perpetrator_record(person),
-        history=changes_of([person, *names]),
+        external_ids=list(_seen(user, person.external_ids.order_by("scheme", "value"))),
+        custody=visible_custody(user, person),
+        person_sources=information_on(user, [person]).get(person.pk, []),
+        timeline=_timeline(user, person),
+        perpetrator_in=perpetrator_record(user, person),
+        history=changes_of(user, [person, *names]),
     )

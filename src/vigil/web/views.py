@@ -1,4 +1,4 @@
-"""Thin views: parse the request, call one service, render."""
+"""Thin views: parse the request, call one service, render — always for the signed-in user."""
 
 from __future__ import annotations
 
@@ -10,32 +10,33 @@ from vigil.records.models import Person
 from vigil.web.dossier import person_dossier, successor_of
 from vigil.web.search import person_page
 from vigil.web.summary import home_summary
+from vigil.web.visible import visible
 
 PAGE_SIZE = 25
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Counts of the record, recent changes and the search box."""
-    return render(request, "vigil/home.html", {"summary": home_summary()})
+    """Counts of the visible record, recent changes and the search box."""
+    return render(request, "vigil/home.html", {"summary": home_summary(request.user)})
 
 
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
-    """Persons matching ``?q=`` (all when blank), paginated."""
+    """Visible persons matching ``?q=`` (all when blank), paginated."""
     query = request.GET.get("q", "").strip()[:200]
-    result = person_page(query, request.GET.get("page"), PAGE_SIZE)
+    result = person_page(request.user, query, request.GET.get("page"), PAGE_SIZE)
     return render(request, "vigil/person_list.html", {"result": result})
 
 
 @login_required
 def person_detail(request: HttpRequest, pk: str) -> HttpResponse:
     """One person: names, identifiers, custody, timeline, perpetrator record, history."""
-    person = Person.objects.filter(pk=pk).first()
+    person = visible(request.user, Person.objects.filter(pk=pk)).first()
     if person is None:
         # Links to a merged duplicate lead to the person it was merged into.
-        successor = successor_of(pk)
+        successor = successor_of(request.user, pk)
         if successor is None:
             raise Http404
         return redirect("web:person", successor)
-    return render(request, "vigil/person.html", {"d": person_dossier(person)})
+    return render(request, "vigil/person.html", {"d": person_dossier(request.user, person)})

@@ -1,0 +1,1 @@
+"""The REST API (django-ninja): token-authenticated, every query through the access policy."""

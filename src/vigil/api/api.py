@@ -1,0 +1,48 @@
+"""The API instance: token auth on every operation, JSON errors, the schema without docs UI.
+
+Mounted by ``path("api/", api.urls)`` (``from vigil.api.api import api``). The interactive docs
+page is off: ninja's loads its assets from a CDN, which the Content-Security-Policy forbids.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from vigil.api.auth import TokenAuth
+from vigil.api.errors import install_error_handlers
+from vigil.api.records import router as records_router
+from vigil.api.responses import router as responses_router
+from vigil.api.sanctions import router as sanctions_router
+
+
+class VigilAPI(NinjaAPI):
+    """NinjaAPI whose every response, errors included, is kept out of caches."""
+
+    def create_response(
+        self, request: HttpRequest, data: Any, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        """The JSON response, marked ``Cache-Control: no-store`` (it carries record data)."""
+        response = super().create_response(request, data, *args, **kwargs)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+api = VigilAPI(
+    title="Vigil API",
+    version="1",
+    description=(
+        "Records, responses and sanctions of Vigil. Every call needs an API token "
+        "(Authorization: Bearer <token>) and sees only what its user may see."
+    ),
+    auth=TokenAuth(),
+    docs_url=None,
+    openapi_url="/openapi.json",
+    urls_namespace="api",
+)
+install_error_handlers(api)
+api.add_router("", records_router)
+api.add_router("", responses_router)
+api.add_router("", sanctions_router)

@@ -1,0 +1,99 @@
+"""Errors are JSON with the status of their VigilError; pages are bounded."""
+
+import uuid
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from vigil.core.errors import ConflictError, VigilError
+
+
+def test_invalid_uuid_gets_json_422(api, db):
+    response = api.get("/persons/not-a-uuid")
+    assert response.status_code == 422
+    assert response.json()["error"] == "The request is not valid."
+    assert response.json()["detail"][0]["loc"][-1] == "id"
+
+
+def test_malformed_json_body_gets_json_400(api, db):
+    response = api.call("POST", "/persons", "admin", "{not json")
+    assert response.status_code == 400
+    assert set(response.json()) == {"error"}
+
+
+def test_control_characters_are_refused(api, db):
+    response = api.call("POST", "/persons", "admin", {"display_name": "Nul\x00Fictiva"})
+    assert response.status_code == 422
+
+
+@pytest.mark.parametrize("error", [ConflictError("stale"), VigilError("bad input")])
+def test_vigil_errors_keep_their_status(api, db, monkeypatch, error):
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr("vigil.api.records.search", fail)
+    response = api.get("/persons")
+    assert response.status_code == error.status
+    assert response.json() == {"error": error.message}
+
+
+def test_unexpected_error_is_a_json_500_with_an_id_and_no_traceback(api, db, monkeypatch):
+    canary = f"canary-{uuid.uuid4().hex}"
+
+    def fail(*args, **kwargs):
+        raise RuntimeError(canary)
+
+    monkeypatch.setattr("vigil.api.records.search", fail)
+    response = api.get("/persons")
+    assert response.status_code == 500
+    body = response.json()
+    assert body["id"] and body["id"] in body["error"]
+    text = response.content.decode()
+    assert canary not in text and "Traceback" not in text and "RuntimeError" not in text
+
+
+@pytest.mark.parametrize("query", [{"limit": 201}, {"limit": 0}, {"offset": -1}, {"limit": "x"}])
+def test_out_of_bounds_paging_gets_422(api, db, query):
+    assert api.get("/persons", **query).status_code == 422
+
+
+def test_page_reports_its_bounds_and_total(api, world):
+    page = api.get("/persons", limit=2, offset=1).json()
+    assert (page["limit"], page["offset"], page["count"]) == (2, 1, 4)
+    assert len(page["items"]) == 2
+    assert api.get("/persons", limit=200, offset=4).json()["items"] == []
+
+
+def test_default_page_is_fifty(api, db):
+    assert api.get("/persons").json()["limit"] == 50
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(limit=st.integers(1, 200), offset=st.integers(0, 6))
+def test_pages_partition_the_list(api, world, limit, offset):
+    everyone = [p["id"] for p in api.get("/persons", limit=200).json()["items"]]
+    page = api.get("/persons", limit=limit, offset=offset).json()
+    assert page["count"] == len(everyone)
+    assert [p["id"] for p in page["items"]] == everyone[offset : offset + limit]
+
+
+def test_schema_choices_match_the_models():
+    from typing import get_args
+
+    from vigil.api.schemas import common, records
+    from vigil.core.models import Confidentiality
+    from vigil.records.models import DatePrecision, NameKind, Script, Sex
+
+    assert set(get_args(common.ConfidentialityLevel)) == set(Confidentiality.values)
+    assert set(get_args(common.Precision)) == set(DatePrecision.values)
+    assert set(get_args(records.SexValue)) == set(Sex.values)
+    assert set(get_args(records.ScriptValue)) == {*Script.values, ""}
+    assert set(get_args(records.NameKindValue)) == set(NameKind.values)
+
+
+def test_lone_surrogate_in_a_body_is_a_4xx(api, db):
+    response = api.call("POST", "/persons", "admin", '{"display_name": "Fict\\ud800iva"}')
+    assert 400 <= response.status_code < 500

@@ -1,0 +1,388 @@
+"""Req 11, route level: every URL that takes an object id, replayed with another user's ids.
+
+One documenter plants a fictional case at ``restricted`` or ``secret``, every record carrying a
+unique canary. Users of other roles without grants then request every id-taking route (GET and
+POST) with those ids, and every parameterless page: no response may hold the canary, none may
+be a 5xx, and nothing planted may change. The owner and an administrator do see the records,
+so the sweep can fail.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.test import Client
+from django.urls import resolve
+from django.utils import timezone
+
+from tests.surface.routes import concrete_path, walk
+from vigil.accounts.models import ApiToken, User
+from vigil.accounts.testing import login_verified
+from vigil.core.models import Version
+from vigil.records.models import (
+    Act,
+    ActCharge,
+    Case,
+    Counsel,
+    CustodyEvent,
+    Event,
+    EventLink,
+    Evidence,
+    ExternalId,
+    Information,
+    Intervention,
+    Involvement,
+    Organisation,
+    OrganisationName,
+    Participant,
+    Person,
+    PersonMerge,
+    PersonName,
+    Profession,
+    Source,
+    Statistic,
+)
+
+from . import factories as f
+from .conftest import as_user
+
+pytestmark = pytest.mark.django_db
+
+ID_PARAMS = {"pk", "object_id", "person_id", "content_type_id"}
+UNFILLED = "unfilled-id"
+# Which planted record fills the id of each non-admin view.
+TARGETS = {
+    "vigil.web.views.person_detail": "person",
+    "vigil.outputs.views.download": "person",
+    "vigil.evidence.views.download": "evidence",
+    "vigil.evidence.views.share": "evidence",
+    "vigil.evidence.views.custody": "evidence",
+    "vigil.responses.views.intervention_detail": "intervention",
+    "vigil.responses.views.act_coding": "act",
+    "vigil.responses.views.suggest_for_act": "act",
+    "vigil.responses.views.decide_coding": "coding",
+    "vigil.sanctions.views.review_decide": "match",
+    "vigil.accounts.views.token_revoke": "token",
+    "django.contrib.contenttypes.views.shortcut": "person",
+}
+OTHER_PARAMS = {"kind": "brief", "decision": "accept"}
+# Admin pages of rows that carry no confidentiality of their own (users, the law, vocabularies).
+EXEMPT_ADMIN = {
+    "accounts.user",
+    "auth.group",
+    "records.legalprovision",
+    "records.legalamendment",
+    "records.term",
+}
+OUTSIDERS = {"restricted": ("viewer", "documenter"), "secret": ("viewer", "documenter", "analyst")}
+
+
+@dataclass
+class Planted:
+    """A fictional case planted by one documenter; every record names the canary."""
+
+    canary: str
+    level: str
+    by_key: dict[str, models.Model] = field(default_factory=dict)
+
+    @property
+    def records(self) -> list[models.Model]:
+        return [o for k, o in self.by_key.items() if k != "token"]
+
+    def for_model(self, model: type[models.Model]) -> models.Model | None:
+        return next((o for o in self.records if type(o) is model), None)
+
+
+def _user(role: str, name: str) -> User:
+    return User.objects.create_user(
+        username=name, password=None, role=role, is_staff=True, is_superuser=role == "admin"
+    )
+
+
+def _at(level: str, obj: models.Model) -> Any:
+    return f.saved(obj, level)
+
+
+def plant(owner: User, level: str) -> Planted:
+    """Create the fictional case as ``owner``, at ``level``, canary in every record."""
+    from vigil.responses.models import FollowUp, StateResponse, ViolationCoding
+
+    canary = f"Canary{uuid.uuid4().hex[:12]}"
+    p = Planted(canary, level)
+    k = p.by_key
+    with as_user(owner):
+        k["person"] = _at(level, Person(display_name=f"Fictional Secretia {canary}", notes=canary))
+        k["witness"] = _at(level, Person(display_name=f"Fictional Testis {canary}"))
+        k["duplicate"] = _at(level, Person(display_name=f"Fictional Duplex {canary}"))
+        k["name"] = _at(level, PersonName(person=k["person"], value=f"Fictional {canary}"))
+        k["profession"] = _at(
+            level,
+            Profession(
+                person=k["person"],
+                profession_id=f.term("profession", "lawyer"),
+                licence_number=canary,
+            ),
+        )
+        k["external"] = _at(level, ExternalId(person=k["person"], scheme="fictional", value=canary))
+        k["organisation"] = _at(level, Organisation(display_name=f"Fictional Bar {canary}"))
+        k["org_name"] = _at(
+            level, OrganisationName(organisation=k["organisation"], value=f"Fictional {canary}")
+        )
+        k["event"] = _at(level, Event(title=f"Fictional search {canary}"))
+        k["event_link"] = _at(
+            level,
+            EventLink(
+                from_event=k["event"],
+                to_event=k["event"],
+                relation_id=f.term("chain_relation", "follows"),
+            ),
+        )
+        k["act"] = _at(
+            level,
+            Act(
+                event=k["event"],
+                victim_person=k["person"],
+                act_type_id=f.term("act_type", "arrest"),
+                date=dt.date(2021, 1, 1),
+                description=canary,
+            ),
+        )
+        k["charge"] = _at(
+            level, ActCharge(act=k["act"], provision=f.provision(), text_as_written=canary)
+        )
+        k["involvement"] = _at(
+            level,
+            Involvement(
+                act=k["act"],
+                perpetrator_person=k["witness"],
+                role_id=f.term("perpetrator_role", "judge"),
+            ),
+        )
+        k["counsel"] = _at(level, Counsel(act=k["act"], lawyer=k["witness"]))
+        k["participant"] = _at(level, Participant(act=k["act"], name_text=f"Fictional {canary}"))
+        k["source"] = _at(
+            level, Source(title=f"Fictional testimony {canary}", source_person=k["witness"])
+        )
+        k["evidence"] = _at(
+            level,
+            Evidence(
+                source=k["source"],
+                original_name=f"fictional-{canary}.pdf",
+                stored_name=uuid.uuid4().hex,
+                sha256="0" * 64,
+                size=1,
+            ),
+        )
+        k["custody"] = CustodyEvent.objects.create(
+            evidence=k["evidence"], action="ingest", context_kind="test"
+        )
+        k["information"] = _at(
+            level,
+            Information(
+                source=k["source"],
+                target_type=ContentType.objects.get_for_model(Person),
+                target_id=k["person"].pk,
+                quote=canary,
+            ),
+        )
+        k["case"] = _at(level, Case(title=f"Fictional case {canary}"))
+        k["case"].persons.add(k["person"])
+        k["intervention"] = _at(
+            level,
+            Intervention(
+                intervention_type_id=f.term("intervention_type", "urgent_appeal"),
+                title=f"Fictional appeal {canary}",
+            ),
+        )
+        k["intervention"].persons.add(k["person"])
+        k["statistic"] = _at(level, Statistic(subject=f"Fictional count {canary}", value=7))
+        k["merge"] = _at(
+            level, PersonMerge(keep=k["person"], duplicate=k["duplicate"], reason=canary)
+        )
+        standard = f.violation_coding("internal").standard
+        k["coding"] = _at(level, ViolationCoding(act=k["act"], standard=standard, rationale=canary))
+        k["reply"] = _at(
+            level,
+            StateResponse(
+                intervention=k["intervention"],
+                summary=canary,
+                response_id=f.term("state_response", "none"),
+            ),
+        )
+        k["follow_up"] = _at(
+            level, FollowUp(intervention=k["intervention"], due=dt.date(2020, 1, 1), action=canary)
+        )
+        k["match"] = f.screening_match(level)
+        k["match"].person = k["person"]
+        k["match"].query_name = canary
+        k["match"].save()
+    k["token"] = ApiToken.objects.create(
+        user=owner, name=canary, digest=uuid.uuid4().hex * 2, expires_at=timezone.now()
+    )
+    return p
+
+
+@dataclass(frozen=True)
+class Target:
+    pattern: str
+    path: str
+
+
+def _filler(planted: Planted, unfilled: set[str]) -> Any:
+    def value(name: str, converter: str, callback: Any) -> str:
+        model_admin = getattr(callback, "model_admin", None)
+        if name == "content_type_id":
+            return str(ContentType.objects.get_for_model(Person).pk)
+        if model_admin is not None and name == "object_id":
+            obj = planted.for_model(model_admin.model)
+        elif name in ID_PARAMS or converter == "uuid":
+            key = TARGETS.get(f"{callback.__module__}.{callback.__name__}")
+            obj = planted.by_key.get(key) if key else None
+        else:
+            return OTHER_PARAMS.get(name, "no-such-thing")
+        if obj is None:
+            unfilled.add(model_admin.model._meta.label_lower if model_admin else callback.__name__)
+            return UNFILLED
+        return str(obj.pk)
+
+    return value
+
+
+def id_routes(planted: Planted) -> tuple[list[Target], set[str]]:
+    """Every pattern taking an object id, filled with the planted records' ids."""
+    unfilled: set[str] = set()
+    found = []
+    for text, pattern, converters in walk():
+        params = set(re.findall(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>", text)) - {("", "")}
+        names = {a or b for a, b in params}
+        takes_id = names & ID_PARAMS or any(
+            type(c).__name__ == "UUIDConverter" for c in converters.values()
+        )
+        if not takes_id:
+            continue
+        path = concrete_path(text, pattern, _filler(planted, unfilled), converters)
+        if UNFILLED in path:
+            continue
+        assert resolve(path).func is pattern.callback, path
+        found.append(Target(text, path))
+    return found, unfilled
+
+
+def page_routes() -> list[str]:
+    """Every pattern without parameters (lists, home, reports), as a path."""
+    paths = []
+    for text, _pattern, _converters in walk():
+        if "<" in text or "(?P" in text or "\\" in text:
+            continue
+        paths.append("/" + text.replace("^", "").replace("$", ""))
+    return paths
+
+
+def _body(response: Any) -> str:
+    if getattr(response, "streaming", False):
+        data = b"".join(response.streaming_content)
+    else:
+        data = response.content
+    return data.decode("utf-8", errors="replace")
+
+
+def _signed_in(user: User, client: Client | None) -> Client:
+    if client is None or SESSION_KEY not in client.session:
+        client = login_verified(Client(raise_request_exception=False), user)
+    return client
+
+
+def _snapshot(planted: Planted) -> dict[str, Any]:
+    state = {}
+    for key, obj in planted.by_key.items():
+        row = type(obj)._base_manager.filter(pk=obj.pk).values().get()
+        row.pop("last_used_at", None)
+        state[key] = row
+    return state
+
+
+@pytest.fixture
+def route_users(db: Any) -> dict[str, User]:
+    """The owner (a documenter), an administrator and outsiders of every role without grants."""
+    return {
+        "owner": _user("documenter", "fictional-route-owner"),
+        "admin": _user("admin", "fictional-route-admin"),
+        "viewer": _user("viewer", "fictional-route-viewer"),
+        "documenter": _user("documenter", "fictional-route-colleague"),
+        "analyst": _user("analyst", "fictional-route-analyst"),
+    }
+
+
+def test_req11_every_id_route_is_filled_with_a_planted_record(route_users):
+    planted = plant(route_users["owner"], "secret")
+    routes, unfilled = id_routes(planted)
+    assert unfilled <= EXEMPT_ADMIN
+    patterns = {r.pattern for r in routes}
+    assert "persons/<uuid:pk>/" in patterns
+    assert "outputs/<str:kind>/<uuid:person_id>.<draftformat:fmt>" in patterns
+    assert "admin/records/source/<path:object_id>/change/" in patterns
+
+
+@pytest.mark.parametrize("level", sorted(OUTSIDERS))
+def test_req11_route_sweep_shows_no_planted_record_to_other_users(route_users, level):
+    planted = plant(route_users["owner"], level)
+    before = _snapshot(planted)
+    routes, _ = id_routes(planted)
+    pages = [*page_routes(), "/persons/?q=Secretia"]
+    for role in OUTSIDERS[level]:
+        client = None
+        for target in routes:
+            for method in ("get", "post"):
+                client = _signed_in(route_users[role], client)
+                response = getattr(client, method)(target.path)
+                where = f"{role} {method.upper()} {target.path}: {response.status_code}"
+                assert response.status_code < 500, where
+                assert planted.canary not in _body(response), where
+        for path in pages:
+            client = _signed_in(route_users[role], client)
+            response = client.get(path)
+            assert response.status_code < 500, f"{role} GET {path}"
+            assert planted.canary not in _body(response), f"{role} GET {path}"
+    assert _snapshot(planted) == before
+    assert Version.objects.filter(object_id=planted.by_key["person"].pk).count() == 1
+
+
+@pytest.mark.parametrize("level", sorted(OUTSIDERS))
+def test_req11_owner_and_admin_do_see_the_planted_records(route_users, level):
+    planted = plant(route_users["owner"], level)
+    k = planted.by_key
+    owner = login_verified(Client(), route_users["owner"])
+    admin = login_verified(Client(), route_users["admin"])
+    shown = [
+        f"/persons/{k['person'].pk}/",
+        "/persons/?q=Secretia",
+        f"/responses/interventions/{k['intervention'].pk}/",
+        f"/responses/acts/{k['act'].pk}/coding/",
+        f"/evidence/{k['evidence'].pk}/custody/",
+    ]
+    for client in (owner, admin):
+        for path in shown:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            assert planted.canary in _body(response), path
+    routes, _ = id_routes(planted)
+    unseen = []
+    for target in routes:
+        if target.pattern.startswith("admin/") and target.pattern.endswith("/change/"):
+            response = admin.get(target.path)
+            assert response.status_code == 200, target.path
+            if planted.canary not in _body(response):
+                unseen.append(target.pattern)
+    # A custody event names its file by id only; every other change page shows the canary.
+    assert unseen == ["admin/records/custodyevent/<path:object_id>/change/"]
+    draft = admin.get(f"/outputs/brief/{k['person'].pk}.docx")
+    assert draft.status_code == 200
+    assert draft["Content-Disposition"].startswith("attachment;")
