@@ -72,7 +72,11 @@ def all_routes(value: Callable[[str, str, Any], str]) -> list[Route]:
     for text, pattern, converters in walk():
         path = concrete_path(text, pattern, value, converters)
         match = resolve(path)
-        assert match.func is pattern.callback, f"{path} (built for {text}) resolves elsewhere"
+        if match.func is not pattern.callback:
+            # django-ninja registers one pattern per group of operations on the same path;
+            # Django serves one of them for the path, which the sweep then requests.
+            assert match.route == text, f"{path} (built for {text}) resolves elsewhere"
+            continue
         routes.append(Route(text, path, pattern.callback))
     return routes
 

@@ -15,7 +15,8 @@ from vigil.policy.stepup import require_step_up
 
 # model label → names of fields that identify a witness or a victim's contacts.
 IDENTITY_FIELDS: dict[str, set[str]] = {
-    "records.source": {"source_person"},
+    "records.source": {"source_person", "witness_contact"},
+    "records.person": {"contact_details", "family_contacts"},
 }
 
 

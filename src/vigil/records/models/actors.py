@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core.models import VigilModel
+from vigil.crypto.fields import EncryptedTextField
 from vigil.records.models.fields import DatePrecision, NameMixin, term_fk
 
 
@@ -33,6 +34,20 @@ class Person(VigilModel):
     birth_place = models.CharField(_("birth place"), max_length=200, blank=True)
     nationality = models.CharField(_("nationality"), max_length=2, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # The most dangerous fields: encrypted per value (AES-256-GCM) on every backend, and
+    # readable only through the policy's identity reveal (step-up, quota, audit).
+    contact_details = EncryptedTextField(
+        _("contact details"),
+        blank=True,
+        null=True,
+        help_text=_("Encrypted; shown only through an audited reveal."),
+    )
+    family_contacts = EncryptedTextField(
+        _("family contacts"),
+        blank=True,
+        null=True,
+        help_text=_("Encrypted; shown only through an audited reveal."),
+    )
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
     )

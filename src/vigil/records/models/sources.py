@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core.models import VigilModel
+from vigil.crypto.fields import EncryptedTextField
 from vigil.records.models.fields import UncertainDateMixin, term_fk
 
 
@@ -29,6 +30,12 @@ class Source(VigilModel, UncertainDateMixin):
         related_name="sourced",
         verbose_name=_("source person (witness)"),
     )
+    witness_contact = EncryptedTextField(
+        _("how to reach the witness"),
+        blank=True,
+        null=True,
+        help_text=_("Encrypted; shown only through an audited reveal."),
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
@@ -38,7 +45,8 @@ class Source(VigilModel, UncertainDateMixin):
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         from vigil.core.models import CONFIDENTIALITY_ORDER, Confidentiality
 
-        if self.source_person_id and CONFIDENTIALITY_ORDER[self.confidentiality] < 2:
+        witness = self.source_person_id or self.witness_contact
+        if witness and CONFIDENTIALITY_ORDER[self.confidentiality] < 2:
             self.confidentiality = Confidentiality.RESTRICTED
         super().save(*args, **kwargs)
 
