@@ -136,8 +136,14 @@ class _Evaluation:
             return queryset.none()
         condition = Q(pk__in=[])
         for model in record_models():
-            # A snapshot holds every field, identity fields included.
-            needed = "reveal_identity" if identity_fields(model) else "view"
+            # A snapshot holds every field but encrypted ones (the history stores
+            # "[encrypted]" for those): an identity field in clear makes it a reveal.
+            in_clear = [
+                f
+                for f in identity_fields(model)
+                if not getattr(model._meta.get_field(f), "encrypted", False)
+            ]
+            needed = "reveal_identity" if in_clear else "view"
             visible = self.visible_ids(model, needed)
             condition |= Q(model=model._meta.label_lower, object_id__in=visible)
         return queryset.filter(condition)
