@@ -1,8 +1,9 @@
-"""What the open-data export holds: an explicit allow-list of fields per dataset.
+"""What the open-data export holds: one dataset per published model, and its references.
 
 Only published records leave (public, live, not synthetic, and every record they describe
-published too: :func:`vigil.policy.public.published`). A field leaves only when it is listed
-here *and* allowed by the access policy's public fields; identity fields never leave. A
+published too: :func:`vigil.policy.public.published`). The fields are the access policy's
+explicit public allow-list (:data:`vigil.policy.public.PUBLIC_FIELDS`); identity fields never
+leave. A
 reference to a record that is not published is blanked, so the export does not reveal that
 an unpublished record exists.
 """
@@ -17,9 +18,6 @@ from django.db import models
 
 from vigil.policy.public import public_fields, published
 
-_DATES = ("date", "date_precision", "date_end")
-_NAMES = ("value", "script", "lang", "kind", "scheme", "is_primary")
-
 
 @dataclass(frozen=True)
 class Dataset:
@@ -27,7 +25,6 @@ class Dataset:
 
     name: str
     model_label: str
-    fields: tuple[str, ...]
     # column → dataset that column refers to (blanked when the row there is not published)
     references: tuple[tuple[str, str], ...] = ()
 
@@ -35,52 +32,23 @@ class Dataset:
     def model(self) -> type[models.Model]:
         return apps.get_model(self.model_label)
 
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The policy's public allow-list for this model: one list, reviewed in one place."""
+        return public_fields(self.model)
+
 
 DATASETS: tuple[Dataset, ...] = (
+    Dataset("persons", "records.person"),
+    Dataset("person_names", "records.personname", (("person_id", "persons"),)),
+    Dataset("organisations", "records.organisation", (("parent_id", "organisations"),)),
     Dataset(
-        "persons", "records.person", ("id", "display_name", "name_withheld", "sex", "nationality")
+        "organisation_names", "records.organisationname", (("organisation_id", "organisations"),)
     ),
-    Dataset(
-        "person_names",
-        "records.personname",
-        ("id", "person_id", *_NAMES),
-        (("person_id", "persons"),),
-    ),
-    Dataset(
-        "organisations",
-        "records.organisation",
-        ("id", "display_name", "kind_id", "parent_id", "country"),
-        (("parent_id", "organisations"),),
-    ),
-    Dataset(
-        "organisation_names",
-        "records.organisationname",
-        ("id", "organisation_id", *_NAMES),
-        (("organisation_id", "organisations"),),
-    ),
-    Dataset("events", "records.event", ("id", "title", "description", "place", "country", *_DATES)),
+    Dataset("events", "records.event"),
     Dataset(
         "acts",
         "records.act",
-        (
-            "id",
-            "event_id",
-            "act_type_id",
-            "victim_person_id",
-            "victim_organisation_id",
-            *_DATES,
-            "place_id",
-            "place_text",
-            "status",
-            "outcome",
-            "sentence_months",
-            "sentence_regime_id",
-            "restriction_measure_id",
-            "suspended",
-            "fine_amount",
-            "fine_unit",
-            "sentence_text",
-        ),
         (
             ("event_id", "events"),
             ("victim_person_id", "persons"),
@@ -91,83 +59,21 @@ DATASETS: tuple[Dataset, ...] = (
     Dataset(
         "charges",
         "records.actcharge",
-        ("id", "act_id", "provision_id", "inchoate"),
         (("act_id", "acts"), ("provision_id", "legal_provisions")),
     ),
-    Dataset(
-        "legal_provisions",
-        "records.legalprovision",
-        ("id", "jurisdiction", "code", "article", "part", "point", "title"),
-    ),
+    Dataset("legal_provisions", "records.legalprovision"),
     Dataset(
         "involvements",
         "records.involvement",
-        (
-            "id",
-            "act_id",
-            "perpetrator_person_id",
-            "perpetrator_organisation_id",
-            "role_id",
-            "degree_id",
-        ),
         (
             ("act_id", "acts"),
             ("perpetrator_person_id", "persons"),
             ("perpetrator_organisation_id", "organisations"),
         ),
     ),
-    Dataset(
-        "interventions",
-        "records.intervention",
-        (
-            "id",
-            "intervention_type_id",
-            "party_id",
-            "title",
-            "reference",
-            "url",
-            "status_id",
-            "state_response_id",
-            "state_response_date",
-            "outcome",
-            *_DATES,
-        ),
-        (("party_id", "organisations"),),
-    ),
-    Dataset(
-        "statistics",
-        "records.statistic",
-        (
-            "id",
-            "subject",
-            "series",
-            "value",
-            "qualifier",
-            "unit",
-            "as_of",
-            "as_of_precision",
-            "period_start",
-            "period_end",
-            "country",
-            "source_id",
-            "method_note",
-        ),
-        (("source_id", "sources"),),
-    ),
-    Dataset(
-        "sources",
-        "records.source",
-        (
-            "id",
-            "title",
-            "source_type_id",
-            "reliability_id",
-            "url",
-            "publisher",
-            "citation",
-            *_DATES,
-        ),
-    ),
+    Dataset("interventions", "records.intervention", (("party_id", "organisations"),)),
+    Dataset("statistics", "records.statistic", (("source_id", "sources"),)),
+    Dataset("sources", "records.source"),
 )
 BY_NAME = {d.name: d for d in DATASETS}
 TERM_FIELDS = ("id", "vocabulary", "key", "label_en", "label_ru", "label_be")
@@ -183,9 +89,9 @@ def identity_fields(model: type[models.Model]) -> frozenset[str]:
 
 
 def exported_fields(dataset: Dataset) -> tuple[str, ...]:
-    """The fields ``dataset`` exports: its allow-list, within the policy's public fields."""
-    allowed = set(public_fields(dataset.model)) - identity_fields(dataset.model)
-    return tuple(f for f in dataset.fields if f in allowed)
+    """The fields ``dataset`` exports: the public allow-list, less any identity field."""
+    hidden = identity_fields(dataset.model)
+    return tuple(f for f in dataset.fields if f not in hidden)
 
 
 def collect(*, include_synthetic: bool = False) -> dict[str, list[dict[str, Any]]]:
