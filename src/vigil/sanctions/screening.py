@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from vigil.core.errors import NotFound, ValidationFailed
 from vigil.names import OPERATING_THRESHOLD, REVIEW_THRESHOLD, NameIndex, NameRecord
-from vigil.records.models import Organisation, Person
-from vigil.sanctions.models import Decision, ListedEntity, SanctionsList, ScreeningMatch
+from vigil.records.models import Person
+from vigil.sanctions.models import Decision, SanctionsList, ScreeningMatch
 
 _INDEXES: dict[tuple[int, Any, bool], tuple[NameIndex, dict[str, int]]] = {}
 
@@ -31,10 +31,6 @@ def perpetrators() -> QuerySet[Person]:
         .filter(is_synthetic=False, name_withheld=False)
         .distinct()
     )
-
-
-def perpetrator_organisations() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(involvements__isnull=False, is_synthetic=False).distinct()
 
 
 PERSON_SCHEMAS = ("Person",)
@@ -215,10 +211,3 @@ def screen_names(
                 )
         hits.sort(key=lambda h: -h.score)
         yield name, hits
-
-
-def entity(list_name: str, entity_id: str) -> ListedEntity:
-    try:
-        return ListedEntity.objects.get(sanctions_list__name=list_name, entity_id=entity_id)
-    except ListedEntity.DoesNotExist:
-        raise NotFound(f"{list_name} has no entry {entity_id}") from None
