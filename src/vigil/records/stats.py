@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from vigil.records.custody import Custody, custody_by_person
 from vigil.records.models import (
@@ -20,20 +21,30 @@ from vigil.records.models import (
     Statistic,
 )
 
+Scope = Callable[[QuerySet[Any]], QuerySet[Any]]
 
-def record_stats(*, include_synthetic: bool = True) -> dict[str, Any]:
-    """Counts of persons, organisations, events, acts by type, provisions, roles, custody."""
 
-    def scope(qs: Any) -> Any:
+def record_stats(*, include_synthetic: bool = True, scope: Scope | None = None) -> dict[str, Any]:
+    """Counts of persons, organisations, events, acts by type, provisions, roles, custody.
+
+    ``scope`` narrows every count (the web passes the access policy's ``restrict`` so a user
+    never learns how many records are hidden from them).
+    """
+
+    def seen(qs: QuerySet[Any]) -> QuerySet[Any]:
+        return scope(qs) if scope is not None else qs
+
+    def real(qs: QuerySet[Any]) -> QuerySet[Any]:
+        qs = seen(qs)
         return qs if include_synthetic else qs.filter(is_synthetic=False)
 
-    acts = scope(Act.objects.all())
+    acts = real(Act.objects.all())
     by_type = dict(
         acts.values_list("act_type__key").annotate(n=Count("id")).order_by("act_type__key")
     )
     roles = {
         key: persons + organisations
-        for key, persons, organisations in scope(Involvement.objects.all())
+        for key, persons, organisations in real(Involvement.objects.all())
         .values_list("role__key")
         .annotate(
             p=Count("perpetrator_person", distinct=True),
@@ -43,18 +54,18 @@ def record_stats(*, include_synthetic: bool = True) -> dict[str, Any]:
     }
     custody = Counter(state.status.value for state in custody_by_person(acts).values())
     return {
-        "persons": scope(Person.objects.all()).count(),
-        "persons_synthetic": Person.objects.filter(is_synthetic=True).count(),
-        "persons_name_withheld": scope(Person.objects.filter(name_withheld=True)).count(),
-        "organisations": scope(Organisation.objects.all()).count(),
-        "events": scope(Event.objects.all()).count(),
+        "persons": real(Person.objects.all()).count(),
+        "persons_synthetic": seen(Person.objects.filter(is_synthetic=True)).count(),
+        "persons_name_withheld": real(Person.objects.filter(name_withheld=True)).count(),
+        "organisations": real(Organisation.objects.all()).count(),
+        "events": real(Event.objects.all()).count(),
         "acts": acts.count(),
         "acts_by_type": by_type,
-        "legal_provisions": LegalProvision.objects.count(),
+        "legal_provisions": seen(LegalProvision.objects.all()).count(),
         "perpetrators_by_role": roles,
-        "participants_unconfirmed": scope(Participant.objects.filter(confirmed_role="")).count(),
-        "sources": Source.objects.count(),
-        "statistics": Statistic.objects.count(),
+        "participants_unconfirmed": real(Participant.objects.filter(confirmed_role="")).count(),
+        "sources": seen(Source.objects.all()).count(),
+        "statistics": seen(Statistic.objects.all()).count(),
         "custody": {
             "in_custody": custody.get(Custody.IN_CUSTODY.value, 0),
             "restricted_liberty": custody.get(Custody.RESTRICTED.value, 0),
