@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "vigil.outputs",
     "vigil.reports",
     "vigil.opendata",
+    "vigil.search",
+    "vigil.entry",
     "vigil.web",
 ]
 

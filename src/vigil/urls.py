@@ -14,6 +14,8 @@ urlpatterns = [
     path("responses/", include("vigil.responses.urls")),
     path("evidence/", include("vigil.evidence.urls")),
     path("outputs/", include("vigil.outputs.urls")),
+    path("search/", include("vigil.search.urls")),
+    path("record/", include("vigil.entry.urls")),
     path("", include("vigil.opendata.urls")),
     path("", include("vigil.web.urls")),
 ]
