@@ -1,31 +1,12 @@
 """A person's first minutes with Vigil, in Debian's Chromium driven by Playwright."""
 
-import shutil
-from pathlib import Path
-
 import pyotp
 import pytest
 
+from tests.browser.helpers import shot
 from vigil.core.context import change_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-
-
-@pytest.fixture
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is required for browser tests (apt-get install chromium)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield b
-        b.close()
 
 
 @pytest.fixture
@@ -37,11 +18,6 @@ def documenter(shared_data):
         import_viasna(shared_data / "viasna" / "prisoners_sample.csv")
         user, password, secret, _ = create_demo_admin("walker")
     return user, password, secret
-
-
-def _shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_sign_in_with_totp_find_a_prisoner_and_read_the_timeline(documenter, live_server, browser):
@@ -57,7 +33,7 @@ def test_sign_in_with_totp_find_a_prisoner_and_read_the_timeline(documenter, liv
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
     assert page.url.rstrip("/") == live_server.url
-    _shot(page, "home")
+    shot(page, "home")
     page.goto(live_server.url + "/persons/?q=Chapiuk")
     page.click("text=Andrei Chapiuk")
     page.wait_for_load_state()
@@ -65,7 +41,7 @@ def test_sign_in_with_totp_find_a_prisoner_and_read_the_timeline(documenter, liv
     assert "Arrest" in body and "Conviction and sentence" in body
     assert body.index("Arrest") < body.index("Conviction and sentence")
     assert "role not confirmed" in body
-    _shot(page, "person")
+    shot(page, "person")
 
 
 def test_a_password_alone_opens_nothing(documenter, live_server, browser):
