@@ -9,4 +9,5 @@ urlpatterns = [
     path("<uuid:pk>/download/", views.download, name="download"),
     path("<uuid:pk>/share/", views.share, name="share"),
     path("<uuid:pk>/custody/", views.custody, name="custody"),
+    path("attach/<slug:kind>/<uuid:pk>/", views.attach, name="attach"),
 ]
