@@ -580,3 +580,17 @@ def test_reimport_through_follow_merges_keeps_records_on_the_survivor(
     assert dup.is_deleted and dup.merged_into_id == keep.pk
     assert not any(ref.pointing_at(dup.pk).exists() for ref in person_references())
     assert Involvement.objects.filter(perpetrator_person=keep).count() == 2
+
+
+def test_merge_and_unmerge_are_audited_without_names_or_reason(ctx: ChangeContext) -> None:
+    from vigil.audit.models import AuditEntry
+
+    keep, dup = person(KEEP_NAME), person(DUPLICATE_NAME)
+    result = merge_persons(keep, dup, reason="two spellings of one fictional judge")
+    unmerge(result.merge, reason="not the same person after all")
+
+    entries = list(AuditEntry.objects.filter(event__in=["merge", "unmerge"]).order_by("seq"))
+    assert [e.event for e in entries] == ["merge", "unmerge"]
+    assert {e.object_id for e in entries} == {str(result.merge.pk)}
+    stored = " ".join(str(e.meta) for e in entries)
+    assert "fictional judge" not in stored and "Examplen" not in stored

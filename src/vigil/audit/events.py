@@ -45,6 +45,8 @@ class Event(models.TextChoices):
     PURGE = "purge"
     EVIDENCE_ACCESS = "evidence_access"
     SCREENING_DECISION = "screening_decision"
+    MERGE = "merge"
+    UNMERGE = "unmerge"
     CHECKPOINT = "checkpoint"
 
 

@@ -22,6 +22,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from vigil.audit import audit
+from vigil.audit.events import Event
 from vigil.core.context import current_context
 from vigil.core.errors import NotFound, ValidationFailed
 from vigil.core.models import CONFIDENTIALITY_ORDER, Action, VigilModel
@@ -175,6 +177,7 @@ def merge_persons(keep: Person, duplicate: Person, *, reason: str) -> MergeResul
                 confidentiality=_stricter(keep.confidentiality, duplicate.confidentiality),
             )
             merge.save()
+            audit(Event.MERGE, obj=merge)
     except Exception:
         _restore_in_memory(saved)
         raise
@@ -234,6 +237,7 @@ def unmerge(target: PersonMerge | Person | uuid.UUID | str, *, reason: str = "")
         merge.unmerged_at = timezone.now()
         merge.unmerge_reason = reason.strip()
         merge.save(action=Action.UNMERGE, update_fields=["unmerged_at", "unmerge_reason"])
+        audit(Event.UNMERGE, obj=merge)
     return MergeResult(merge, keep, duplicate)
 
 
