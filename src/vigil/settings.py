@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "vigil.accounts.language.UserLanguageMiddleware",
     "vigil.accounts.middleware.SessionLimitsMiddleware",
     "vigil.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -167,6 +168,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("be", "Беларуская"), ("ru", "Русский")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django ships no Belarusian date/number formats; vigil/locale/be/formats.py supplies them.
+FORMAT_MODULE_PATH = ["vigil.locale"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

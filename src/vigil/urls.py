@@ -3,12 +3,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from vigil.accounts.language import set_language
 from vigil.api.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("vigil.accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
     path("sanctions/", include("vigil.sanctions.urls")),
     path("responses/", include("vigil.responses.urls")),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("outputs/", include("vigil.outputs.urls")),
     path("search/", include("vigil.search.urls")),
     path("record/", include("vigil.entry.urls")),
+    path("merge/", include("vigil.web.urls_merge")),
     path("", include("vigil.opendata.urls")),
     path("", include("vigil.web.urls")),
 ]

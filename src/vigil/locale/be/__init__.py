@@ -1,0 +1,1 @@
+"""Belarusian formats (Django ships none for be)."""
