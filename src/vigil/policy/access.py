@@ -112,10 +112,14 @@ class _Evaluation:
             combined |= part
         return combined
 
-    def visible_ids(self, model: type[models.Model], action: str = "view") -> Any:
-        key = f"{model._meta.label_lower}:{action}"
+    def visible_ids(
+        self, model: type[models.Model], action: str = "view", *, deleted: bool = False
+    ) -> Any:
+        key = f"{model._meta.label_lower}:{action}:{deleted}"
         if key not in self._visible:
-            self._visible[key] = self.restrict(action, model._default_manager.all()).values("pk")
+            manager = getattr(model, "all_objects", None) if deleted else None
+            rows = (manager or model._default_manager).all()
+            self._visible[key] = self.restrict(action, rows).values("pk")
         return self._visible[key]
 
     def with_visible_parents(
@@ -124,7 +128,7 @@ class _Evaluation:
         condition = Q()
         for name in spec.parents:
             parent = queryset.model._meta.get_field(name).related_model
-            visible = self.visible_ids(parent)
+            visible = self.visible_ids(parent, deleted=name in spec.deleted_parents)
             condition &= Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__in": visible})
         return queryset.filter(condition) if spec.parents else queryset
 

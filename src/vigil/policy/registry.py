@@ -35,6 +35,8 @@ class Governed:
     kind: str
     parents: tuple[str, ...] = ()
     in_cases: Callable[[CaseIds], Q] | None = None
+    # Parents that may be soft-deleted and still govern the record (a merged-away duplicate).
+    deleted_parents: tuple[str, ...] = ()
 
 
 def _through(label: str, field: str) -> type[models.Model]:
@@ -152,6 +154,7 @@ GOVERNED: dict[str, Governed] = {
         Kind.RECORD,
         ("keep", "duplicate"),
         lambda c: Q(keep_id__in=case_persons(c)) | Q(duplicate_id__in=case_persons(c)),
+        deleted_parents=("duplicate",),
     ),
     # Sanctions: the lists are public data; a screening match is an analyst's record about a
     # perpetrator and follows that person.
