@@ -25,6 +25,7 @@ from vigil.records.models import (
     Participant,
     Person,
     PersonName,
+    Profession,
 )
 from vigil.web.changes import Change, changes_of
 
@@ -55,6 +56,7 @@ class Dossier:
     person: Person
     birth_date: str
     names: list[PersonName]
+    professions: list[Profession]
     external_ids: list[ExternalId]
     custody: CustodyState
     person_sources: list[Information]
@@ -122,7 +124,8 @@ def visible_acts(user: Any, acts: QuerySet[Act]) -> QuerySet[Act]:
     )
 
 
-def _hide_places(user: Any, acts: list[Act]) -> None:
+def hide_places(user: Any, acts: list[Act]) -> None:
+    """Blank the place of acts whose place (an organisation) ``user`` may not view."""
     # The place is an organisation record of its own, not a parent the policy checks with the act.
     ids = {a.place_id for a in acts if a.place_id}
     shown = set(_seen(user, Organisation.objects.filter(pk__in=ids)).values_list("pk", flat=True))
@@ -134,7 +137,7 @@ def _hide_places(user: Any, acts: list[Act]) -> None:
 def _timeline(user: Any, person: Person) -> list[ActView]:
     acts = list(visible_acts(user, Act.objects.filter(victim_person=person)))
     acts.sort(key=lambda a: (a.date or dt.date.min, ORDER.get(a.act_type.key, 5)))
-    _hide_places(user, acts)
+    hide_places(user, acts)
     on_acts = information_on(user, acts)
     on_events = information_on(user, {a.event_id: a.event for a in acts}.values())
     views = []
@@ -190,6 +193,9 @@ def person_dossier(user: Any, person: Person) -> Dossier:
         person=person,
         birth_date=birth if person.birth_date else "",
         names=names,
+        professions=list(
+            _seen(user, person.professions.select_related("profession", "bar_association"))
+        ),
         external_ids=list(_seen(user, person.external_ids.order_by("scheme", "value"))),
         custody=visible_custody(user, person),
         person_sources=information_on(user, [person]).get(person.pk, []),

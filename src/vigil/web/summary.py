@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from vigil.policy.access import restrict
-from vigil.records.models import (
-    Term,
-)
+from vigil.records.models import Person, Term
 from vigil.records.stats import record_stats
 from vigil.web.changes import Change, recent_changes
+from vigil.web.tasks import Task, follow_ups_due, in_custody
 
 
 @dataclass(frozen=True)
@@ -30,6 +29,9 @@ class HomeSummary:
     acts_by_type: list[Count]
     perpetrators_by_role: list[Count]
     recent: list[Change]
+    in_custody: list[Person]
+    tasks: list[Task]
+    tasks_are_awaiting: bool
 
 
 def labelled(vocabulary: str, counts: dict[str, int]) -> list[Count]:
@@ -54,9 +56,13 @@ def visible_stats(user: Any) -> dict[str, Any]:
 def home_summary(user: Any, recent: int = 15) -> HomeSummary:
     """Everything the home page shows to ``user``."""
     stats = visible_stats(user)
+    tasks, awaiting = follow_ups_due(user)
     return HomeSummary(
         stats=stats,
         acts_by_type=labelled("act_type", stats["acts_by_type"]),
         perpetrators_by_role=labelled("perpetrator_role", stats["perpetrators_by_role"]),
         recent=recent_changes(user, recent),
+        in_custody=in_custody(user),
+        tasks=tasks,
+        tasks_are_awaiting=awaiting,
     )

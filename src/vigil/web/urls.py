@@ -2,11 +2,23 @@
 
 from django.urls import path
 
-from vigil.web import views
+from vigil.web import list_views, record_views, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("persons/", views.person_list, name="persons"),
+    path("persons/", list_views.record_list, {"name": "persons"}, name="persons"),
     path("persons/<uuid:pk>/", views.person_detail, name="person"),
+    path("perpetrators/", list_views.record_list, {"name": "perpetrators"}, name="perpetrators"),
+    path("perpetrators/<uuid:pk>/", record_views.perpetrator_detail, name="perpetrator"),
+    path("organisations/", list_views.record_list, {"name": "organisations"}, name="organisations"),
+    path("organisations/<uuid:pk>/", record_views.organisation_detail, name="organisation"),
+    path("cases/", list_views.record_list, {"name": "cases"}, name="cases"),
+    path("cases/<uuid:pk>/", record_views.case_detail, name="case"),
+    path("events/", list_views.record_list, {"name": "events"}, name="events"),
+    path("events/<uuid:pk>/", record_views.event_detail, name="event"),
+    *[
+        path(f"{name}/export/", list_views.record_export, {"name": name}, name=f"{name}_export")
+        for name in ("persons", "perpetrators", "organisations", "cases", "events")
+    ],
 ]

@@ -8,25 +8,15 @@ from django.shortcuts import redirect, render
 
 from vigil.records.models import Person
 from vigil.web.dossier import person_dossier, successor_of
-from vigil.web.search import person_page
+from vigil.web.related import co_defendants, same_judge
 from vigil.web.summary import home_summary
 from vigil.web.visible import visible
-
-PAGE_SIZE = 25
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Counts of the visible record, recent changes and the search box."""
     return render(request, "vigil/home.html", {"summary": home_summary(request.user)})
-
-
-@login_required
-def person_list(request: HttpRequest) -> HttpResponse:
-    """Visible persons matching ``?q=`` (all when blank), paginated."""
-    query = request.GET.get("q", "").strip()[:200]
-    result = person_page(request.user, query, request.GET.get("page"), PAGE_SIZE)
-    return render(request, "vigil/person_list.html", {"result": result})
 
 
 @login_required
@@ -39,4 +29,9 @@ def person_detail(request: HttpRequest, pk: str) -> HttpResponse:
         if successor is None:
             raise Http404
         return redirect("web:person", successor)
-    return render(request, "vigil/person.html", {"d": person_dossier(request.user, person)})
+    context = {
+        "d": person_dossier(request.user, person),
+        "co_defendants": co_defendants(request.user, person),
+        "same_judge": same_judge(request.user, person),
+    }
+    return render(request, "vigil/person.html", context)

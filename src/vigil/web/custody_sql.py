@@ -1,0 +1,90 @@
+"""Custody status in SQL: the same rule as ``records.custody``, for filtering whole lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+
+from vigil.policy.access import restrict
+from vigil.records.custody import (
+    DETAINING,
+    ENDING,
+    ORDER,
+    RESTRICTING,
+    SENTENCING,
+    Custody,
+)
+from vigil.records.models import Act, Person
+
+_KIND = "act_type__key"
+
+
+def _effect() -> Case:
+    """What an act does to custody (``records.custody._effect``), NULL when nothing."""
+    sentencing = Q(**{f"{_KIND}__in": SENTENCING})
+    return Case(
+        When(Q(**{_KIND: "death_in_custody"}), then=Value(Custody.DIED_IN_CUSTODY.value)),
+        When(Q(**{f"{_KIND}__in": DETAINING}), then=Value(Custody.IN_CUSTODY.value)),
+        When(Q(**{f"{_KIND}__in": RESTRICTING}), then=Value(Custody.RESTRICTED.value)),
+        When(Q(**{f"{_KIND}__in": ENDING}), then=Value(Custody.NOT_IN_CUSTODY.value)),
+        When(
+            sentencing & Q(restriction_measure__isnull=False), then=Value(Custody.RESTRICTED.value)
+        ),
+        When(
+            sentencing
+            & (
+                Q(sentence_regime__isnull=False)
+                | (Q(sentence_months__isnull=False) & ~Q(sentence_months=0) & Q(suspended=False))
+            ),
+            then=Value(Custody.IN_CUSTODY.value),
+        ),
+        When(sentencing & Q(suspended=True), then=Value(Custody.NOT_IN_CUSTODY.value)),
+        default=Value(None),
+        output_field=CharField(),
+    )
+
+
+def _same_day_order() -> Case:
+    return Case(
+        *[When(Q(**{_KIND: kind}), then=Value(n)) for kind, n in ORDER.items()],
+        default=Value(5),
+        output_field=IntegerField(),
+    )
+
+
+def latest_effect(user: Any) -> Subquery:
+    """Per outer person: the custody effect of their latest effective act ``user`` may view."""
+    acts = (
+        restrict(user, "view", Act.objects.filter(victim_person=OuterRef("pk")))
+        .annotate(effect=_effect(), same_day=_same_day_order())
+        .filter(effect__isnull=False)
+        # Undated acts sort first in the Python rule, so they come last here.
+        .order_by(F("date").desc(nulls_last=True), "-same_day", "-created_at", "-id")
+        .values("effect")[:1]
+    )
+    return Subquery(acts, output_field=CharField())
+
+
+def with_custody(user: Any, persons: QuerySet[Person]) -> QuerySet[Person]:
+    """``persons`` annotated with ``custody_status`` (NULL: no act decides it)."""
+    return persons.annotate(custody_status=latest_effect(user))
+
+
+def filter_custody(user: Any, persons: QuerySet[Person], status: str) -> QuerySet[Person]:
+    """``persons`` whose derived custody (from acts ``user`` may view) is ``status``."""
+    annotated = with_custody(user, persons)
+    if status == Custody.UNKNOWN.value:
+        return annotated.filter(custody_status__isnull=True)
+    return annotated.filter(custody_status=status)

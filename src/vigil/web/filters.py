@@ -1,0 +1,145 @@
+"""The filter forms of the lists (plain GET forms) and how each narrows a queryset in SQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from vigil.core.models import Confidentiality
+from vigil.policy.access import restrict
+from vigil.records.custody import Custody
+from vigil.records.models import Act, LegalProvision, Organisation, Term
+from vigil.records.models.cases import CaseStatus
+
+CUSTODY_CHOICES = [
+    ("", _("any")),
+    (Custody.IN_CUSTODY.value, _("in custody")),
+    (Custody.RESTRICTED.value, _("restricted liberty")),
+    (Custody.NOT_IN_CUSTODY.value, _("not in custody")),
+    (Custody.DIED_IN_CUSTODY.value, _("died in custody")),
+    (Custody.UNKNOWN.value, _("unknown")),
+]
+LEVEL_CHOICES = [("", _("any")), *Confidentiality.choices]
+
+
+class TermChoiceField(forms.ModelChoiceField):
+    """A vocabulary picker labelled in the user's language, keyed by the term's key."""
+
+    def __init__(self, vocabulary: str, **kwargs: Any) -> None:
+        super().__init__(
+            Term.objects.filter(vocabulary=vocabulary).order_by("label_en"),
+            to_field_name="key",
+            required=False,
+            empty_label=_("any"),
+            **kwargs,
+        )
+
+    def label_from_instance(self, obj: Term) -> str:
+        return obj.label()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+class ListFilterForm(forms.Form):
+    """Fields every list has: free text and confidentiality."""
+
+    q = forms.CharField(label=_("Name or title contains"), required=False, max_length=200)
+    confidentiality = forms.ChoiceField(
+        label=_("Confidentiality"), choices=LEVEL_CHOICES, required=False
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+
+class ActFilterForm(ListFilterForm):
+    """Adds what narrows the acts behind a row: type, dates, provision, court."""
+
+    act_type = TermChoiceField("act_type", label=_("Type of act"))
+    date_from = forms.DateField(label=_("Acts from"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("Acts until"), required=False, widget=DateInput())
+    provision = forms.ModelChoiceField(
+        LegalProvision.objects.none(), label=_("Legal provision"), required=False
+    )
+    court = forms.ModelChoiceField(Organisation.objects.none(), label=_("Court"), required=False)
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        provisions = self.fields["provision"]
+        courts = self.fields["court"]
+        assert isinstance(provisions, forms.ModelChoiceField)
+        assert isinstance(courts, forms.ModelChoiceField)
+        provisions.empty_label = str(_("any"))
+        courts.empty_label = str(_("any"))
+        provisions.queryset = restrict(user, "view", LegalProvision.objects.all())
+        courts.queryset = restrict(
+            user,
+            "view",
+            Organisation.objects.filter(kind_id=Term.pk_for("organisation_kind", "court")),
+        ).order_by("display_name")
+
+
+class PersonFilterForm(ActFilterForm):
+    custody = forms.ChoiceField(label=_("Custody"), choices=CUSTODY_CHOICES, required=False)
+
+
+class PerpetratorFilterForm(ActFilterForm):
+    role = TermChoiceField("perpetrator_role", label=_("Role"))
+
+
+class OrganisationFilterForm(ActFilterForm):
+    kind = TermChoiceField("organisation_kind", label=_("Kind"))
+
+
+class CaseFilterForm(ActFilterForm):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("any")), *CaseStatus.choices], required=False
+    )
+
+
+EventFilterForm = ActFilterForm
+
+ACT_FILTERS = ("act_type", "date_from", "date_to", "provision", "court")
+
+
+def has_act_filter(data: dict[str, Any]) -> bool:
+    """Whether any filter on the acts behind a row is set."""
+    return any(data.get(name) for name in ACT_FILTERS)
+
+
+def matching_acts(user: Any, data: dict[str, Any]) -> QuerySet[Act]:
+    """Acts ``user`` may view that satisfy every act filter in ``data`` at once."""
+    acts = restrict(user, "view", Act.objects.all())
+    if data.get("act_type"):
+        acts = acts.filter(act_type=data["act_type"])
+    if data.get("date_from"):
+        acts = acts.filter(date__gte=data["date_from"])
+    if data.get("date_to"):
+        acts = acts.filter(date__lte=data["date_to"])
+    if data.get("provision"):
+        charged = restrict(user, "view", data["provision"].charges.all()).values("act_id")
+        acts = acts.filter(pk__in=charged)
+    if data.get("court"):
+        acts = acts.filter(place=data["court"])
+    return acts
+
+
+def by_level(queryset: QuerySet[Any], data: dict[str, Any]) -> QuerySet[Any]:
+    """``queryset`` cut to the chosen confidentiality, when one is chosen."""
+    level = data.get("confidentiality")
+    return queryset.filter(confidentiality=level) if level else queryset
+
+
+def text_filter(queryset: QuerySet[Any], field: str, text: str) -> QuerySet[Any]:
+    """Rows whose ``field`` contains ``text`` (blank: all)."""
+    text = " ".join((text or "").split())
+    return queryset.filter(Q(**{f"{field}__icontains": text})) if text else queryset

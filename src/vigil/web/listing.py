@@ -1,0 +1,169 @@
+"""The list engine: filters from a GET form, sort by column, pagination, for any list spec."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.core.paginator import Page, Paginator
+from django.db.models import Model, QuerySet
+from django.http import QueryDict
+
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a list; ``order`` names the fields it sorts by (empty: not sortable)."""
+
+    key: str
+    label: Any
+    order: tuple[str, ...] = ()
+    numeric: bool = False
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """Everything one list needs: its form, columns, base queryset, filters and row builder."""
+
+    name: str
+    title: Any
+    model: type[Model]
+    form_class: type[forms.Form]
+    columns: tuple[Column, ...]
+    default_sort: str
+    rows: Callable[[Any, QuerySet[Any], dict[str, Any]], QuerySet[Any]]
+    decorate: Callable[[Any, list[Any]], list[Any]]
+    row_template: str
+    export_fields: Sequence[str] = ()
+    help_text: Any = ""
+
+
+@dataclass(frozen=True)
+class Header:
+    """A column header as rendered: its sort link and ``aria-sort`` state."""
+
+    column: Column
+    url: str
+    aria_sort: str
+
+
+@dataclass
+class ListPage:
+    """One page of a list, with what the template needs to redraw the same view."""
+
+    spec: ListSpec
+    form: forms.Form
+    page: Page
+    rows: list[Any]
+    sort: str
+    headers: list[Header]
+    filter_query: str
+    active_filters: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def page_url(self, number: int) -> str:
+        """The query string of page ``number`` of this same view."""
+        if self.sort == self.spec.default_sort:
+            return _query(self.filter_query, page=str(number))
+        return _query(self.filter_query, sort=self.sort, page=str(number))
+
+    @property
+    def view_query(self) -> str:
+        """The filters and sort of this view, without the page: what an export covers."""
+        if self.sort == self.spec.default_sort:
+            return self.filter_query
+        return _query(self.filter_query, sort=self.sort)
+
+    @property
+    def prev_url(self) -> str:
+        """The query of the previous page, blank on the first."""
+        has = self.page.has_previous()
+        return self.page_url(self.page.previous_page_number()) if has else ""
+
+    @property
+    def next_url(self) -> str:
+        """The query of the next page, blank on the last."""
+        return self.page_url(self.page.next_page_number()) if self.page.has_next() else ""
+
+
+def _query(base: str, **values: str) -> str:
+    params = QueryDict(base, mutable=True)
+    for key, value in values.items():
+        params[key] = value
+    return params.urlencode()
+
+
+def parse_sort(spec: ListSpec, raw: str | None) -> str:
+    """The requested sort if it names a sortable column (``-`` for descending), else the default."""
+    raw = (raw or "").strip()
+    key = raw.lstrip("-")
+    if any(c.key == key and c.order for c in spec.columns):
+        return raw
+    return spec.default_sort
+
+
+def ordering(spec: ListSpec, sort: str) -> list[Any]:
+    """The ``order_by`` arguments for ``sort``, ending with the primary key for a stable page."""
+    key = sort.lstrip("-")
+    descending = sort.startswith("-")
+    column = next(c for c in spec.columns if c.key == key)
+    fields = [f"-{f}" if descending else f for f in column.order]
+    return [*fields, "-pk" if descending else "pk"]
+
+
+def headers(spec: ListSpec, sort: str, filter_query: str) -> list[Header]:
+    """Headers whose links flip the direction of the current sort column."""
+    current = sort.lstrip("-")
+    descending = sort.startswith("-")
+    found = []
+    for column in spec.columns:
+        if not column.order:
+            found.append(Header(column, "", ""))
+            continue
+        if column.key == current:
+            aria = "descending" if descending else "ascending"
+            target = column.key if descending else f"-{column.key}"
+        else:
+            aria = "none"
+            target = column.key
+        found.append(Header(column, _query(filter_query, sort=target), aria))
+    return found
+
+
+def filtered(spec: ListSpec, user: Any, params: QueryDict) -> tuple[forms.Form, QuerySet[Any]]:
+    """The bound filter form and the sorted queryset of the view ``params`` describe."""
+    form = spec.form_class(params or None, user=user)  # type: ignore[call-arg]
+    data = form.cleaned_data if form.is_valid() else {}
+    sort = parse_sort(spec, params.get("sort"))
+    queryset = spec.rows(user, spec.model._default_manager.all(), data)
+    return form, queryset.order_by(*ordering(spec, sort))
+
+
+def list_page(spec: ListSpec, user: Any, params: QueryDict) -> ListPage:
+    """The page of ``spec`` that ``params`` asks for, as ``user`` may see it."""
+    form, queryset = filtered(spec, user, params)
+    sort = parse_sort(spec, params.get("sort"))
+    kept = QueryDict(mutable=True)
+    active = 0
+    for name in form.fields:
+        values = [v for v in params.getlist(name) if v.strip()]
+        if values and form.is_bound and name not in form.errors:
+            kept.setlist(name, values)
+            active += 1
+    filter_query = kept.urlencode()
+    page = Paginator(queryset, PAGE_SIZE).get_page(params.get("page"))
+    rows = spec.decorate(user, list(page.object_list))
+    return ListPage(
+        spec=spec,
+        form=form,
+        page=page,
+        rows=rows,
+        sort=sort,
+        headers=headers(spec, sort, filter_query),
+        filter_query=filter_query,
+        active_filters=active,
+    )

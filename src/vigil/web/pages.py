@@ -1,0 +1,205 @@
+"""What the organisation, event, case and perpetrator pages show, cut to what a user may view."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from vigil.policy.access import restrict
+from vigil.records.models import (
+    Act,
+    Case,
+    Event,
+    EventLink,
+    Information,
+    Involvement,
+    Organisation,
+    OrganisationName,
+    Person,
+)
+from vigil.web.changes import Change, changes_of
+from vigil.web.dossier import hide_places, information_on, perpetrator_record, visible_acts
+
+MAX_ROWS = 200
+
+
+def _seen(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+    return restrict(user, "view", qs)
+
+
+def _acts(user: Any, acts: QuerySet[Act]) -> list[Act]:
+    found = visible_acts(
+        user,
+        acts.select_related("victim_person", "victim_organisation").order_by("date", "created_at"),
+    )
+    acts = list(found[:MAX_ROWS])
+    hide_places(user, acts)
+    return acts
+
+
+@dataclass
+class OrganisationPage:
+    """An organisation: names, acts against it, acts held there, acts it took part in."""
+
+    organisation: Organisation
+    names: list[OrganisationName]
+    parent: Organisation | None
+    children: list[Organisation]
+    acts_against: list[Act]
+    acts_here: list[Act]
+    perpetrated: list[Involvement]
+    sources: list[Information]
+    history: list[Change]
+
+
+def organisation_page(user: Any, org: Organisation) -> OrganisationPage:
+    """Gather the organisation page of ``org`` as ``user`` may see it."""
+    names = list(_seen(user, org.names.all()))
+    parent = _seen(user, Organisation.objects.filter(pk=org.parent_id)).first()
+    perpetrated = (
+        _seen(user, Involvement.objects.filter(perpetrator_organisation=org))
+        .select_related("role", "act__act_type", "act__victim_person", "act__victim_organisation")
+        .order_by("act__date", "act__created_at")
+    )
+    return OrganisationPage(
+        organisation=org,
+        names=names,
+        parent=parent,
+        children=list(_seen(user, org.children.all()).order_by("display_name")[:MAX_ROWS]),
+        acts_against=_acts(user, Act.objects.filter(victim_organisation=org)),
+        acts_here=_acts(user, Act.objects.filter(place=org)),
+        perpetrated=list(perpetrated[:MAX_ROWS]),
+        sources=information_on(user, [org]).get(org.pk, []),
+        history=changes_of(user, [org, *names]),
+    )
+
+
+@dataclass
+class EventPage:
+    """An event: its acts (with charges, perpetrators, counsel), sources, cases, links."""
+
+    event: Event
+    acts: list[Act]
+    sources: list[Information]
+    act_sources: list[tuple[Act, list[Information]]]
+    cases: list[Case]
+    links: list[EventLink]
+    history: list[Change]
+
+
+def event_page(user: Any, event: Event) -> EventPage:
+    """Gather the event page of ``event`` as ``user`` may see it."""
+    acts = _acts(user, Act.objects.filter(event=event))
+    on_acts = information_on(user, acts)
+    links = _seen(user, EventLink.objects.filter(from_event=event)).select_related(
+        "to_event", "relation"
+    )
+    return EventPage(
+        event=event,
+        acts=acts,
+        sources=information_on(user, [event]).get(event.pk, []),
+        act_sources=[(a, on_acts[a.pk]) for a in acts if on_acts.get(a.pk)],
+        cases=list(_seen(user, event.cases.all()).order_by("title")),
+        links=list(links),
+        history=changes_of(user, [event]),
+    )
+
+
+@dataclass
+class CasePage:
+    """A case dossier: the persons and events it groups, their acts, history."""
+
+    case: Case
+    persons: list[Person]
+    events: list[Event]
+    acts: list[Act]
+    sources: list[Information]
+    history: list[Change]
+
+
+def case_page(user: Any, case: Case) -> CasePage:
+    """Gather the case page of ``case`` as ``user`` may see it."""
+    events = list(_seen(user, case.events.all()).order_by("date", "title")[:MAX_ROWS])
+    return CasePage(
+        case=case,
+        persons=list(_seen(user, case.persons.all()).order_by("display_name")[:MAX_ROWS]),
+        events=events,
+        acts=_acts(user, Act.objects.filter(event__in=events)),
+        sources=information_on(user, [case]).get(case.pk, []),
+        history=changes_of(user, [case]),
+    )
+
+
+@dataclass(frozen=True)
+class Victim:
+    """A victim (person or organisation) and the page that shows them."""
+
+    record: Any
+    url: str
+
+
+@dataclass
+class PerpetratorDossier:
+    """Every visible act a person took part in as a perpetrator, with victims and courts."""
+
+    person: Person
+    involvements: list[Involvement]
+    victims: list[Victim]
+    sentences: list[Involvement]
+    courts: list[Organisation]
+    total_months: Any
+    first: dt.date | None
+    last: dt.date | None
+
+    @property
+    def roles(self) -> list[str]:
+        return sorted({str(i.role) for i in self.involvements})
+
+
+def _has_sentence(act: Act) -> bool:
+    return bool(
+        act.sentence_months is not None
+        or act.sentence_regime_id
+        or act.restriction_measure_id
+        or act.fine_amount is not None
+    )
+
+
+def perpetrator_dossier(user: Any, person: Person) -> PerpetratorDossier:
+    """Gather the perpetrator dossier of ``person`` as ``user`` may see it."""
+    # The policy makes an involvement visible only with its act, and an act only with its victim.
+    rows = perpetrator_record(user, person)
+    victims: dict[Any, Victim] = {}
+    for i in rows:
+        if i.act.victim_person is not None:
+            url = reverse("web:person", args=[i.act.victim_person_id])
+            victims.setdefault(i.act.victim_person_id, Victim(i.act.victim_person, url))
+        elif i.act.victim_organisation is not None:
+            url = reverse("web:organisation", args=[i.act.victim_organisation_id])
+            victims.setdefault(i.act.victim_organisation_id, Victim(i.act.victim_organisation, url))
+    court_ids = {i.act.place_id for i in rows if i.act.place_id}
+    courts = list(
+        _seen(user, Organisation.objects.filter(pk__in=court_ids)).order_by("display_name")
+    )
+    by_id = {c.pk: c for c in courts}
+    for i in rows:
+        i.court = by_id.get(i.act.place_id)  # type: ignore[attr-defined]  # display only
+    sentences = [i for i in rows if _has_sentence(i.act)]
+    months = [
+        i.act.sentence_months for i in sentences if i.act.sentence_months and not i.act.suspended
+    ]
+    dates = [i.act.date for i in rows if i.act.date]
+    return PerpetratorDossier(
+        person=person,
+        involvements=rows,
+        victims=sorted(victims.values(), key=lambda v: str(v.record)),
+        sentences=sentences,
+        courts=courts,
+        total_months=sum(months) if months else None,
+        first=min(dates) if dates else None,
+        last=max(dates) if dates else None,
+    )

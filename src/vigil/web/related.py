@@ -1,0 +1,77 @@
+"""Persons related to a person: co-defendants (same event or case), and the same judge's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from vigil.policy.access import restrict
+from vigil.records.models import Act, Case, Involvement, Person
+
+JUDGING = ("perpetrator_role.judge", "perpetrator_role.presiding_judge")
+LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Related:
+    """A related person and why they are related."""
+
+    person: Person
+    via: str
+    through: Any
+
+
+def _seen(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+    return restrict(user, "view", qs)
+
+
+def co_defendants(user: Any, person: Person) -> list[Related]:
+    """Other victims of acts in the events and cases that hold acts against ``person``."""
+    own_acts = _seen(user, Act.objects.filter(victim_person=person))
+    events = own_acts.values("event_id")
+    cases = _seen(user, Case.objects.filter(persons=person))
+    found: dict[Any, Related] = {}
+    for act in (
+        _seen(user, Act.objects.filter(event__in=events))
+        .exclude(victim_person=person)
+        .filter(victim_person__isnull=False)
+        .select_related("victim_person", "event")
+        .order_by("victim_person__display_name")[: LIMIT * 4]
+    ):
+        found.setdefault(act.victim_person_id, Related(act.victim_person, "event", act.event))
+    links = (
+        Case.persons.through.objects.filter(
+            case__in=cases.values("pk"),
+            person__in=_seen(user, Person.objects.exclude(pk=person.pk)).values("pk"),
+        )
+        .select_related("person", "case")
+        .order_by("person__display_name")[:LIMIT]
+    )
+    for link in links:
+        found.setdefault(link.person_id, Related(link.person, "case", link.case))
+    return sorted(found.values(), key=lambda r: str(r.person))[:LIMIT]
+
+
+def same_judge(user: Any, person: Person) -> list[Related]:
+    """Other persons sentenced or tried by a judge who judged ``person``."""
+    judged = _seen(
+        user,
+        Involvement.objects.filter(
+            act__victim_person=person, role_id__in=JUDGING, perpetrator_person__isnull=False
+        ),
+    )
+    judges = judged.values("perpetrator_person_id")
+    found: dict[Any, Related] = {}
+    rows = (
+        _seen(user, Involvement.objects.filter(perpetrator_person__in=judges, role_id__in=JUDGING))
+        .exclude(act__victim_person=person)
+        .filter(act__victim_person__isnull=False)
+        .select_related("act__victim_person", "perpetrator_person")
+        .order_by("act__victim_person__display_name")[: LIMIT * 4]
+    )
+    for inv in rows:
+        victim = inv.act.victim_person
+        found.setdefault(victim.pk, Related(victim, "judge", inv.perpetrator_person))
+    return list(found.values())[:LIMIT]

@@ -1,0 +1,64 @@
+"""The home page's work lists: people currently in custody and follow-ups falling due."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from vigil.policy.access import restrict
+from vigil.records.custody import Custody
+from vigil.records.models import Intervention, Person
+from vigil.responses.interventions import unanswered
+from vigil.responses.models.interventions import FollowUp
+from vigil.web.custody_sql import filter_custody
+
+HORIZON_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Task:
+    """A follow-up owed on an intervention: what, when, and whether it is already late."""
+
+    intervention: Intervention
+    due: dt.date | None
+    action: str
+    overdue: bool
+
+
+def _seen(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+    return restrict(user, "view", qs)
+
+
+def in_custody(user: Any, limit: int = 10) -> list[Person]:
+    """Up to ``limit`` persons in custody by the acts ``user`` may view, by name."""
+    persons = filter_custody(user, _seen(user, Person.objects.all()), Custody.IN_CUSTODY.value)
+    return list(persons.order_by("display_name", "pk")[:limit])
+
+
+def follow_ups_due(
+    user: Any, today: dt.date | None = None, limit: int = 10
+) -> tuple[list[Task], bool]:
+    """Follow-ups due within the horizon (or late) on visible interventions the state has not
+    answered, soonest first; with none, interventions still awaiting a reply (flag True)."""
+    today = today or dt.date.today()
+    horizon = today + dt.timedelta(days=HORIZON_DAYS)
+    waiting = unanswered(_seen(user, Intervention.objects.all()))
+    tasks = [
+        Task(i, i.follow_up_due, "", i.follow_up_due < today)
+        for i in waiting.filter(follow_up_due__lte=horizon).order_by("follow_up_due")[:limit]
+    ]
+    for fu in (
+        _seen(user, FollowUp.objects.filter(due__lte=horizon, done_on__isnull=True))
+        .filter(intervention__in=waiting.values("pk"))
+        .select_related("intervention")
+        .order_by("due")[:limit]
+    ):
+        tasks.append(Task(fu.intervention, fu.due, fu.action, fu.due < today))
+    tasks.sort(key=lambda t: (t.due or dt.date.max, str(t.intervention.pk)))
+    if tasks:
+        return tasks[:limit], False
+    awaiting = waiting.order_by("date", "pk")[:limit]
+    return [Task(i, i.follow_up_due, "", False) for i in awaiting], True
