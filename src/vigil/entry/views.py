@@ -1,0 +1,305 @@
+"""Entry pages: parse the form, call one recording service, show errors beside their fields."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from vigil.core.errors import Forbidden, VigilError
+from vigil.entry.forms import (
+    PICKERS,
+    ArrestForm,
+    EntryForm,
+    NameFormSet,
+    PersonForm,
+    SourceFormSet,
+    TrialForm,
+    show_error,
+    source_inputs,
+    suggest_attrs,
+)
+from vigil.entry.pickers import PICKABLE, provision_options, term_options
+from vigil.entry.sources import find_sources
+from vigil.entry.suggest import Suggestion, suggest_persons
+from vigil.policy.access import allows, restrict
+from vigil.records.date_input import DateInput, format_date_input
+from vigil.records.entry import (
+    EntryError,
+    Recorded,
+    create_person,
+    may_record,
+    record_arrest,
+    record_trial,
+    update_person,
+)
+from vigil.records.models import Person, Source
+from vigil.web.visible import visible_or_404
+
+_SOURCE_FIELD = re.compile(r"sources-(\d{1,2})")
+
+
+def _require_recorder(request: HttpRequest) -> None:
+    if not may_record(request.user):
+        raise PermissionDenied
+
+
+def _visible_person(user: Any, value: Any) -> Person | None:
+    try:
+        return restrict(user, "view", Person.objects.filter(pk=value)).first()
+    except (ValueError, TypeError, DjangoValidationError):  # a malformed id: nobody
+        return None
+
+
+def _picked(request: HttpRequest, form: EntryForm) -> dict[str, Person]:
+    """Persons already chosen in the pickers, shown as checked choices when the page returns."""
+    picked: dict[str, Person] = {}
+    for prefix in PICKERS:
+        key = f"{prefix}_existing"
+        value = form.data.get(key) if form.is_bound else form.initial.get(key)
+        if value:
+            person = _visible_person(request.user, value)
+            if person is not None:
+                picked[prefix] = person
+    return picked
+
+
+def _mark_picked_sources(request: HttpRequest, sources: Any) -> None:
+    """Remember on each source form the recorded source it cites, to show it checked again."""
+    for f in sources.forms:
+        f.picked_source = None
+        value = sources.data.get(f"{f.prefix}-existing") if sources.is_bound else None
+        if value:
+            try:
+                found = restrict(request.user, "view", Source.objects.filter(pk=value)).first()
+            except (ValueError, TypeError, DjangoValidationError):  # a malformed id
+                found = None
+            f.picked_source = found
+
+
+def _record(
+    request: HttpRequest,
+    form_class: type[ArrestForm] | type[TrialForm],
+    service: Callable[[Any, Any], Recorded],
+    template: str,
+) -> HttpResponse:
+    _require_recorder(request)
+    if request.method == "POST":
+        form = form_class(request.POST, user=request.user)
+        sources = SourceFormSet(request.POST, prefix="sources")
+        if form.is_valid() and sources.is_valid():
+            try:
+                recorded = service(request.user, form.to_input(source_inputs(sources)))
+            except EntryError as error:
+                show_error(form, sources, error.field, error.message)
+            except Forbidden:
+                raise PermissionDenied from None
+            except VigilError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    _("Saved: %(title)s (%(n)d records).")
+                    % {"title": recorded.event.title, "n": len(recorded.created)},
+                )
+                return redirect("web:person", recorded.victim.pk)
+    else:
+        initial = {}
+        person = _visible_person(request.user, request.GET.get("person", ""))
+        if person is not None:
+            initial["victim_existing"] = person.pk
+        form = form_class(user=request.user, initial=initial)
+        sources = SourceFormSet(prefix="sources")
+    _mark_picked_sources(request, sources)
+    context = {
+        "form": form,
+        "sources": sources,
+        "picked": _picked(request, form),
+        "regimes": term_options("detention_regime"),
+        "source_types": term_options("source_type"),
+        "reliabilities": term_options("source_reliability"),
+        "provisions": provision_options(),
+    }
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """What can be recorded here."""
+    _require_recorder(request)
+    return render(request, "entry/index.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def arrest(request: HttpRequest) -> HttpResponse:
+    """Record an arrest in one form."""
+    return _record(request, ArrestForm, record_arrest, "entry/arrest.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def trial(request: HttpRequest) -> HttpResponse:
+    """Record a trial and its sentence in one form."""
+    return _record(request, TrialForm, record_trial, "entry/trial.html")
+
+
+def _person_page(
+    request: HttpRequest, form: PersonForm, names: Any, person: Person | None
+) -> HttpResponse:
+    if person is not None:  # a person is not their own duplicate
+        for f in [*names.forms, names.empty_form]:
+            attrs = suggest_attrs("person", "[name$='-value']", exclude=str(person.pk))
+            f.fields["value"].widget.attrs.update(attrs)
+    return render(request, "entry/person.html", {"form": form, "names": names, "person": person})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_new(request: HttpRequest) -> HttpResponse:
+    """A new person with names in several scripts."""
+    _require_recorder(request)
+    form = PersonForm(request.POST or None, user=request.user)
+    names = NameFormSet(request.POST or None, prefix="names")
+    if request.method == "POST" and form.is_valid() and names.is_valid():
+        try:
+            person = create_person(request.user, form.to_input(names))
+        except EntryError as error:
+            show_error(form, None, error.field, error.message)
+        except Forbidden:
+            raise PermissionDenied from None
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("web:person", person.pk)
+    return _person_page(request, form, names, None)
+
+
+def _person_initial(user: Any, person: Person) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    birth = DateInput(person.birth_date, person.birth_date_precision) if person.birth_date else None
+    initial = {
+        "display_name": person.display_name,
+        "sex": person.sex,
+        "birth_date": format_date_input(birth),
+        "birth_place": person.birth_place,
+        "nationality": person.nationality,
+        "notes": person.notes,
+        "confidentiality": person.confidentiality,
+        "version": person.version,
+    }
+    names = [
+        {
+            "id": n.pk,
+            "value": n.value,
+            "script": n.script,
+            "lang": n.lang,
+            "kind": n.kind,
+            "scheme": n.scheme,
+            "is_primary": n.is_primary,
+        }
+        for n in restrict(user, "view", person.names.all())
+    ]
+    return initial, names
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, pk: Any) -> HttpResponse:
+    """Change a person and their names; a stale form is refused, never silently applied."""
+    person = visible_or_404(request.user, Person.objects.all(), pk)
+    if not allows(request.user, "change", person):
+        raise PermissionDenied
+    initial, name_rows = _person_initial(request.user, person)
+    if request.method == "POST":
+        form = PersonForm(request.POST, user=request.user, initial=initial)
+        names = NameFormSet(request.POST, prefix="names", initial=name_rows)
+        if form.is_valid() and names.is_valid():
+            version = form.cleaned_data.get("version") or person.version
+            try:
+                update_person(request.user, person.pk, form.to_input(names), version=version)
+            except EntryError as error:
+                show_error(form, None, error.field, error.message)
+            except Forbidden:
+                raise PermissionDenied from None
+            except VigilError as error:  # a conflict: someone saved in between
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("web:person", person.pk)
+    else:
+        form = PersonForm(user=request.user, initial=initial)
+        names = NameFormSet(prefix="names", initial=name_rows)
+    return _person_page(request, form, names, person)
+
+
+def _typed_names(request: HttpRequest, field: str) -> list[str]:
+    """The names typed in the inputs of one picker (or of the person form's name rows)."""
+    values = []
+    for key, value in request.GET.items():
+        if key == f"{field}_name" or key.startswith(f"{field}_name_"):
+            values.append(value)
+        elif field == "person" and key.startswith("names-") and key.endswith("-value"):
+            values.append(value)
+    return [v for v in values if v.strip()][:5]
+
+
+@login_required
+@require_GET
+def suggest_person(request: HttpRequest) -> HttpResponse:
+    """The duplicate warning: persons the user may view whose names are like those typed."""
+    field = request.GET.get("field", "person")
+    if field not in (*PICKERS, "person"):
+        raise Http404
+    best: dict[Any, Suggestion] = {}
+    for name in _typed_names(request, field):
+        for s in suggest_persons(request.user, name, exclude=request.GET.get("exclude")):
+            if s.person.pk not in best or s.score > best[s.person.pk].score:
+                best[s.person.pk] = s
+    found = sorted(best.values(), key=lambda s: -s.score)[:5]
+    context = {"suggestions": found, "field": field, "pick": field != "person"}
+    return render(request, "entry/_suggestions.html", context)
+
+
+@login_required
+@require_GET
+def suggest_source(request: HttpRequest) -> HttpResponse:
+    """Recorded sources the user may view whose title or address contains what was typed."""
+    field = request.GET.get("field", "")
+    if not _SOURCE_FIELD.fullmatch(field):
+        raise Http404
+    found = find_sources(request.user, request.GET.get(f"{field}-search", ""))
+    return render(request, "entry/_source_choices.html", {"found": found, "field": field})
+
+
+def _query(request: HttpRequest) -> str:
+    """What was typed in the picker (htmx sends the input under its own name)."""
+    if "q" in request.GET:
+        return request.GET["q"]
+    return next((v for v in request.GET.values() if v.strip()), "")
+
+
+@login_required
+@require_GET
+def terms(request: HttpRequest, vocabulary: str) -> HttpResponse:
+    """Options of a vocabulary picker, labelled in the user's language."""
+    if vocabulary not in PICKABLE:
+        raise Http404
+    options = term_options(vocabulary, _query(request))
+    return render(request, "entry/_options.html", {"options": options, "use_label": True})
+
+
+@login_required
+@require_GET
+def provisions(request: HttpRequest) -> HttpResponse:
+    """Options of the legal provisions picker."""
+    options = provision_options(_query(request))
+    return render(request, "entry/_options.html", {"options": options})

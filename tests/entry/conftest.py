@@ -1,0 +1,75 @@
+"""Fixtures for the entry forms: users of each role, signed-in clients, fictional persons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from vigil.accounts.testing import login_verified
+from vigil.core.context import change_context
+from vigil.records.models import Person, PersonName
+
+PASSWORD = "fictional-pass-Phrase-42"  # noqa: S105 - test-only credential
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Argon2 is deliberately slow; these tests are not about hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _user(django_user_model: Any, role: str) -> Any:
+    return django_user_model.objects.create_user(
+        username=f"fictional-{role}", password=PASSWORD, role=role
+    )
+
+
+@pytest.fixture
+def documenter(django_user_model: Any) -> Any:
+    return _user(django_user_model, "documenter")
+
+
+@pytest.fixture
+def other_documenter(django_user_model: Any) -> Any:
+    return django_user_model.objects.create_user(
+        username="fictional-documenter-2", password=PASSWORD, role="documenter"
+    )
+
+
+@pytest.fixture
+def viewer(django_user_model: Any) -> Any:
+    return _user(django_user_model, "viewer")
+
+
+@pytest.fixture
+def coordinator(django_user_model: Any) -> Any:
+    return _user(django_user_model, "coordinator")
+
+
+@pytest.fixture
+def documenter_client(client: Any, documenter: Any) -> Any:
+    login_verified(client, documenter)
+    return client
+
+
+@pytest.fixture
+def viewer_client(client: Any, viewer: Any) -> Any:
+    login_verified(client, viewer)
+    return client
+
+
+def make_person(latin: str, *others: str, level: str = "internal", actor: Any = None) -> Person:
+    """A fictional person with a Latin name and other spellings, saved at ``level``."""
+    with change_context("test", actor=actor, detail="entry fixture"):
+        person = Person(display_name=latin, confidentiality=level, is_synthetic=True)
+        person.save()
+        for i, value in enumerate((latin, *others)):
+            PersonName(person=person, value=value, is_primary=i == 0, confidentiality=level).save()
+    return person
+
+
+@pytest.fixture
+def testavy(db: None) -> Person:
+    """A visibly fictional person named in Latin and Belarusian Cyrillic."""
+    return make_person("Ales Testavy", "Алесь Тэставы")
