@@ -33,7 +33,15 @@ ENDING = {"release", "pardon", "charges_dismissed", "forced_exile"}
 SENTENCING = {"sentence", "appeal_decision", "cassation_decision"}
 RELEVANT = DETAINING | RESTRICTING | ENDING | SENTENCING | {"death_in_custody"}
 # Same-day acts happen in this order (an arrest precedes the release of the same day).
-ORDER = {"arrest": 0, "detention": 1, "house_arrest": 1, "sentence": 2, "appeal_decision": 3}
+ORDER = {
+    "arrest": 0,
+    "detention": 1,
+    "house_arrest": 1,
+    "charge": 1,
+    "trial": 2,
+    "sentence": 3,
+    "appeal_decision": 4,
+}
 
 
 @dataclass(frozen=True)
