@@ -84,11 +84,17 @@ def test_a_bulk_export_with_no_recipients_is_refused_with_a_message(
     assert "VIGIL_EXPORT_RECIPIENTS" in page
 
 
-def test_xlsx_of_unpublished_rows_is_refused_with_a_message(admin_client, published_persons):
+@override_settings(VIGIL_EXPORT_RECIPIENTS=[RECIPIENT])
+def test_xlsx_of_unpublished_rows_is_an_encrypted_audited_workbook(admin_client, published_persons):
+    before = AuditEntry.objects.filter(event="export").count()
     response = _export(admin_client, "persons", "", "xlsx")
-    assert response.status_code == 302
-    page = admin_client.get(response["Location"]).content.decode()
-    assert "Export it as CSV" in page
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith('.xlsx.age"')
+    sheet = load_workbook(io.BytesIO(pyrage.decrypt(response.content, [IDENTITY]))).active
+    names = sorted(row[1] for row in sheet.iter_rows(min_row=2, values_only=True))
+    assert names == ["Interna Tertia", "Publica Prima", "Publica Secunda"]
+    assert AuditEntry.objects.filter(event="export", meta__format="xlsx").count() == 1
+    assert AuditEntry.objects.filter(event="export").count() == before + 1
 
 
 def test_export_is_a_post_only(viewer_client, published_persons):
