@@ -106,7 +106,11 @@ def main() -> None:
         acts, seconds = fill(args.acts)
         print(f"generated {acts:,} synthetic acts in {seconds:.0f} s (not timed below)")
     acts = Act.all_objects.count()
-    scope = Scope(include_synthetic=True)  # benchmark only: outputs never include synthetic data
+    from vigil.accounts.models import User
+
+    admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"role": "admin"})
+    # Benchmark only: outputs never include synthetic data.
+    scope = Scope(admin, include_synthetic=True)
 
     with CaptureQueriesContext(connection) as captured:
         figures = all_figures(scope)

@@ -88,6 +88,9 @@ def main() -> None:
         load_seed_facts_into_record()
     person = ExternalId.objects.get(scheme="viasna", value=args.row).person
     assert person is not None
+    from vigil.accounts.models import User
+
+    user, _ = User.objects.get_or_create(username="bench-admin", defaults={"role": "admin"})
     acts = Act.objects.filter(victim_person=person).count()
 
     empty = Draft(kind="wgad", title="")
@@ -106,10 +109,10 @@ def main() -> None:
     )
     print(f"{'draft':<8}{'build':>10}{'+docx':>10}{'+pdf':>10}{'pdf/baseline':>14}")
     for kind, build in BUILDERS.items():
-        draft = build(person)
-        t_build, _ = timed(lambda b=build: b(person), args.repeat)
-        t_docx, _ = timed(lambda b=build: draft_docx(b(person)), args.repeat)
-        t_pdf, _ = timed(lambda b=build: draft_pdf(b(person)), args.repeat)
+        draft = build(user, person)
+        t_build, _ = timed(lambda b=build: b(user, person), args.repeat)
+        t_docx, _ = timed(lambda b=build: draft_docx(b(user, person)), args.repeat)
+        t_pdf, _ = timed(lambda b=build: draft_pdf(b(user, person)), args.repeat)
         print(
             f"{kind:<8}{t_build * 1000:>8.0f}ms{t_docx * 1000:>8.0f}ms{t_pdf * 1000:>8.0f}ms"
             f"{t_pdf / base_pdf:>13.1f}×  ({len(draft.footnotes)} sources, "

@@ -15,3 +15,13 @@ def ctx(db: Any) -> Iterator[ChangeContext]:
     """Changes made under a test context with no actor."""
     with change_context("test", detail="country report tests") as c:
         yield c
+
+
+@pytest.fixture
+def reader(db: Any) -> Any:
+    """A fictional coordinator: the acting user the report is built for."""
+    from vigil.accounts.models import User
+
+    return User.objects.get_or_create(
+        username="fictional-coordinator", defaults={"role": "coordinator"}
+    )[0]

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from tests.countryreport import factories as f
 from vigil.core.errors import ValidationFailed
 from vigil.reports.document import report_html, report_pdf
+from vigil.reports.scope import Scope
 
 D = dt.date
 
@@ -38,9 +39,9 @@ def some_record():
     )
 
 
-def test_the_report_states_each_figures_period_source_and_command(ctx):
+def test_the_report_states_each_figures_period_source_and_command(ctx, reader):
     some_record()
-    html = report_html()
+    html = report_html(Scope(reader))
     for name in ("detained-by-month", "sentences-by-article", "courts", "judges", "lawyers"):
         assert f"vigil country-report figure {name} --csv" in html
     assert "Period:" in html and "Source:" in html
@@ -49,15 +50,15 @@ def test_the_report_states_each_figures_period_source_and_command(ctx):
     assert "<script" not in html
 
 
-def test_figures_with_no_data_are_listed_as_missing_not_filled(ctx):
-    html = report_html()
+def test_figures_with_no_data_are_listed_as_missing_not_filled(ctx, reader):
+    html = report_html(Scope(reader))
     assert "Missing." in html
     assert html.count("No data in the record for this figure.") == 7
 
 
-def test_the_pdf_holds_the_charts_and_the_figures(ctx):
+def test_the_pdf_holds_the_charts_and_the_figures(ctx, reader):
     some_record()
-    data = report_pdf()
+    data = report_pdf(Scope(reader))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     assert data.startswith(b"%PDF")
     assert "Persons detained, by month" in text
@@ -65,30 +66,61 @@ def test_the_pdf_holds_the_charts_and_the_figures(ctx):
     assert "vigil country-report figure judges --csv" in text
 
 
-def test_country_report_command_writes_a_pdf(ctx, tmp_path: Path):
+def test_country_report_command_writes_a_pdf(ctx, tmp_path: Path, reader):
     some_record()
     out = tmp_path / "report.pdf"
-    call_command(command(), "--format", "pdf", "-o", str(out), stdout=io.StringIO())
+    call_command(
+        command(),
+        "--format",
+        "pdf",
+        "-o",
+        str(out),
+        stdout=io.StringIO(),
+        acting_user=reader.username,
+    )
     assert out.read_bytes().startswith(b"%PDF")
 
 
-def test_country_report_figure_prints_the_full_table_as_csv(ctx):
+def test_country_report_figure_prints_the_full_table_as_csv(ctx, reader):
     some_record()
     buffer = io.StringIO()
-    call_command(command(), "figure", "detained-by-month", "--csv", stdout=buffer)
+    call_command(
+        command(),
+        "figure",
+        "detained-by-month",
+        "--csv",
+        stdout=buffer,
+        acting_user=reader.username,
+    )
     assert buffer.getvalue().splitlines() == ["month,persons detained,acts", "2021-03,1,1"]
 
 
-def test_country_report_imports_the_lawtrend_series(ctx, shared_data: Path):
+def test_country_report_imports_the_lawtrend_series(ctx, shared_data: Path, reader):
     path = shared_data / "stats" / "lawtrend_ngo_liquidations_belarus_timeseries.csv"
     buffer = io.StringIO()
-    call_command(command(), "import-series", "lawtrend", str(path), stdout=buffer)
-    call_command(command(), "import-series", "lawtrend", str(path), stdout=buffer)
+    call_command(
+        command(),
+        "import-series",
+        "lawtrend",
+        str(path),
+        stdout=buffer,
+        acting_user=reader.username,
+    )
+    call_command(
+        command(),
+        "import-series",
+        "lawtrend",
+        str(path),
+        stdout=buffer,
+        acting_user=reader.username,
+    )
     first, second = buffer.getvalue().splitlines()
     assert first.startswith("lawtrend: 20 created")  # 11 statistics and 9 distinct sources
     assert second.startswith("lawtrend: 0 created, 0 updated")
 
 
-def test_country_report_without_an_output_file_is_refused(ctx):
+def test_country_report_without_an_output_file_is_refused(ctx, reader):
     with pytest.raises(ValidationFailed):
-        call_command(command(), "--format", "pdf", stdout=io.StringIO())
+        call_command(
+            command(), "--format", "pdf", stdout=io.StringIO(), acting_user=reader.username
+        )

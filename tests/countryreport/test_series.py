@@ -16,6 +16,7 @@ from vigil.records.models import Source, Statistic
 from vigil.reports.attribution import Attribution
 from vigil.reports.charts import chart
 from vigil.reports.figures import Figure, figure
+from vigil.reports.scope import Scope
 from vigil.reports.series import LAWTREND_SERIES, import_lawtrend, plan_lawtrend
 
 HEADER = (
@@ -76,9 +77,11 @@ def test_a_bad_row_names_its_line_and_writes_nothing(ctx, tmp_path):
     assert not Statistic.objects.filter(series=LAWTREND_SERIES).exists()
 
 
-def test_the_chart_plots_exactly_the_published_months_with_no_line_between_them(ctx, lawtrend):
+def test_the_chart_plots_exactly_the_published_months_with_no_line_between_them(
+    ctx, lawtrend, reader
+):
     import_lawtrend(lawtrend)
-    found = figure("ngo-liquidations")
+    found = figure("ngo-liquidations", Scope(reader))
     canvas = chart(found)
     (line,) = canvas.axes[0].get_lines()
     plotted = [mdates.num2date(x).date() for x in mdates.date2num(line.get_xdata())]

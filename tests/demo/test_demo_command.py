@@ -33,7 +33,7 @@ def test_demo_builds_an_encrypted_database_with_seed_facts_and_shipped_ofac_entr
     assert "seed articles" in run.stdout
     demo = tmp_path / "demo"
     assert (demo / "vigil.db").read_bytes()[:16] != b"SQLite format 3\x00"
-    stats = _vigil("stats", "--json", data_dir=demo)
+    stats = _vigil("stats", "--json", "--as", "demo", data_dir=demo)
     assert stats.returncode == 0, stats.stderr
     counts = json.loads(stats.stdout)
     assert counts["persons_synthetic"] >= 20  # victims, plus their synthetic judges

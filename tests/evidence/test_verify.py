@@ -14,10 +14,16 @@ from vigil.evidence.ingest import ingest
 from vigil.evidence.storage import stored_path
 from vigil.records.models import CustodyEvent
 
+ACTING = "fictional-custodian"
+
 
 def run(*args: str) -> str:
+    """`vigil evidence ARGS --as ACTING` (a fictional administrator who may see every file)."""
+    from vigil.accounts.models import User
+
+    User.objects.get_or_create(username=ACTING, defaults={"role": "admin"})
     out = io.StringIO()
-    call_command("evidence", *args, stdout=out)
+    call_command("evidence", *args, acting_user=ACTING, stdout=out)
     return out.getvalue()
 
 

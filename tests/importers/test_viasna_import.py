@@ -229,8 +229,13 @@ def test_cli_reports_bad_rows_and_exits_2(tmp_path):
     }
     vigil = [sys.executable, "-m", "vigil"]
     subprocess.run([*vigil, "init"], env=env, check=True, capture_output=True)
+    create = "from vigil.accounts.models import User; User.objects.create_user('fictional-importer', role='documenter')"  # noqa: E501
+    subprocess.run([*vigil, "shell", "-c", create], env=env, check=True, capture_output=True)
     run = subprocess.run(
-        [*vigil, "import", "viasna", str(path)], env=env, capture_output=True, text=True
+        [*vigil, "import", "viasna", str(path), "--as", "fictional-importer"],
+        env=env,
+        capture_output=True,
+        text=True,
     )
     assert run.returncode == 2
     assert "line 2: birthday: 'yesterday' is not a date" in run.stderr

@@ -162,11 +162,22 @@ def test_a_withheld_name_is_not_published_as_a_name(ctx):
 
 
 def test_opendata_export_command_writes_the_folder(ctx, tmp_path: Path):
+    from vigil.accounts.models import User
     from vigil.opendata.management.commands.opendata import Command
 
     published_case()
     out = io.StringIO()
-    call_command(Command(), "export", "--format", "json", "-o", str(tmp_path / "o"), stdout=out)
+    User.objects.create_user("fictional-viewer", role="viewer")  # a viewer may export public data
+    call_command(
+        Command(),
+        "export",
+        "--format",
+        "json",
+        "-o",
+        str(tmp_path / "o"),
+        acting_user="fictional-viewer",
+        stdout=out,
+    )
     assert (tmp_path / "o" / "vigil-open-data.json").is_file()
     assert "persons: 2 rows" in (tmp_path / "o" / "README.txt").read_text()
 

@@ -22,8 +22,8 @@ def _paragraphs_with(draft, needle):  # type: ignore[no-untyped-def]
     return [p for s in draft.sections for p in s.paragraphs if needle in p.text]
 
 
-def test_forty_minute_trial_is_marked_as_a_readers_comment(bialiatski):
-    draft = build_draft("wgad", bialiatski)
+def test_forty_minute_trial_is_marked_as_a_readers_comment(bialiatski, analyst):
+    draft = build_draft(analyst, "wgad", bialiatski)
     found = _paragraphs_with(draft, "40 minutes")
     assert found
     for p in found:
@@ -32,27 +32,27 @@ def test_forty_minute_trial_is_marked_as_a_readers_comment(bialiatski):
         assert refs and all(draft.footnotes[n - 1].claim_kind == READER for n in refs)
 
 
-def test_charge_known_only_from_a_readers_comment_is_marked(bialiatski):
-    draft = build_draft("brief", bialiatski)
+def test_charge_known_only_from_a_readers_comment_is_marked(bialiatski, analyst):
+    draft = build_draft(analyst, "brief", bialiatski)
     (charge,) = [p for p in draft.sections if p.heading == "Charges"][0].paragraphs
     assert "Part 2 of Art. 243 CC" in charge.text and READER in charge.text
 
 
-def test_article_claims_carry_no_readers_comment_mark(bialiatski):
-    draft = build_draft("wgad", bialiatski)
+def test_article_claims_carry_no_readers_comment_mark(bialiatski, analyst):
+    draft = build_draft(analyst, "wgad", bialiatski)
     (arrest,) = [p for p in _paragraphs_with(draft, "4 August 2011 (arrest)")][:1]
     assert READER not in arrest.text
     assert all(draft.footnotes[n - 1].claim_kind == "" for r in arrest.runs for n in r.refs)
 
 
-def test_rejected_lawyer_claim_is_not_restated(bialiatski):
-    text = build_draft("wgad", bialiatski).text
+def test_rejected_lawyer_claim_is_not_restated(bialiatski, analyst):
+    text = build_draft(analyst, "wgad", bialiatski).text
     assert "Human rights defenders" in text
     assert "Lawyers (advocates)" not in text
 
 
-def test_brief_lists_interventions_and_perpetrators(bialiatski):
-    draft = build_draft("brief", bialiatski)
+def test_brief_lists_interventions_and_perpetrators(bialiatski, analyst):
+    draft = build_draft(analyst, "brief", bialiatski)
     headings = {s.heading: s for s in draft.sections}
     response = " ".join(p.text for p in headings["International response so far"].paragraphs)
     assert "UN Working Group on Arbitrary Detention" in response
@@ -62,19 +62,28 @@ def test_brief_lists_interventions_and_perpetrators(bialiatski):
     assert "Belarusian authorities" in perpetrators and "not screened" in perpetrators
 
 
-def test_synthetic_person_is_refused(db):
+def test_synthetic_person_is_refused(db, analyst):
     with change_context("test"):
         person = Person(display_name="Fictus Syntheticus (fictional)")
         person.is_synthetic = True
         person.save()
     for kind in ("wgad", "appeal", "brief"):
         with pytest.raises(ValidationFailed, match="synthetic"):
-            build_draft(kind, person)
+            build_draft(analyst, kind, person)
 
 
-def test_report_command_writes_a_docx_for_a_name(bialiatski, tmp_path):
+def test_report_command_writes_a_docx_for_a_name(bialiatski, tmp_path, analyst):
     out = tmp_path / "wgad.docx"
-    call_command(Command(), "wgad", "Ales Bialiatski", "--format", "docx", "-o", str(out))
+    call_command(
+        Command(),
+        "wgad",
+        "Ales Bialiatski",
+        "--format",
+        "docx",
+        "-o",
+        str(out),
+        acting_user=analyst.username,
+    )
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(out.read_bytes())).paragraphs)
     assert "Ales Bialiatski" in text and "Missing information" in text
 

@@ -38,8 +38,10 @@ def _refs_of(draft: Draft, needle: str) -> set[int]:
     }
 
 
-def test_wgad_draft_states_the_persons_facts_with_footnotes_to_the_viasna_page(viasna_person):
-    draft = build_draft("wgad", viasna_person)
+def test_wgad_draft_states_the_persons_facts_with_footnotes_to_the_viasna_page(
+    viasna_person, analyst
+):
+    draft = build_draft(analyst, "wgad", viasna_person)
     url = _viasna_url(viasna_person)
     for fact in ("17 May 1996", "2 October 2020", "Part 2 of Art. 285 CC", "Siarhei Khrypach"):
         refs = _refs_of(draft, fact)
@@ -48,8 +50,8 @@ def test_wgad_draft_states_the_persons_facts_with_footnotes_to_the_viasna_page(v
     assert all(f.unverified for f in draft.footnotes)
 
 
-def test_wgad_draft_lists_required_fields_the_record_lacks(viasna_person):
-    draft = build_draft("wgad", viasna_person)
+def test_wgad_draft_lists_required_fields_the_record_lacks(viasna_person, analyst):
+    draft = build_draft(analyst, "wgad", viasna_person)
     missing = {m.field_id: m for m in draft.missing}
     for field_id in ("full_name_and_address_of_submitter", "signature", "nationality"):
         assert missing[field_id].required
@@ -57,27 +59,27 @@ def test_wgad_draft_lists_required_fields_the_record_lacks(viasna_person):
     assert "date_of_arrest" not in missing and "family_name" not in missing
 
 
-def test_drafts_state_no_date_absent_from_the_record(viasna_person):
+def test_drafts_state_no_date_absent_from_the_record(viasna_person, analyst):
     acts = Act.objects.filter(victim_person=viasna_person)
     known = {display_date(viasna_person.birth_date, "day")}
     known |= {display_date(d, "day") for a in acts for d in (a.date, a.date_end) if d}
     known.add(display_date(custody_of(viasna_person).term_ends, "day"))
     for kind in KINDS:
-        draft = build_draft(kind, viasna_person)
+        draft = build_draft(analyst, kind, viasna_person)
         body = draft.text.split("\n", 3)[3]  # past the title, subtitle and "Prepared … on" note
         assert set(DATE.findall(body)) <= known, kind
 
 
-def test_role_unconfirmed_counsel_is_never_called_defence_lawyer(viasna_person):
-    text = build_draft("wgad", viasna_person).text
+def test_role_unconfirmed_counsel_is_never_called_defence_lawyer(viasna_person, analyst):
+    text = build_draft(analyst, "wgad", viasna_person).text
     assert "Raman Biziuk (named by the source as counsel, role not confirmed)" in text
     assert "defence lawyer" not in text.lower()
 
 
-def test_every_draft_opens_as_docx_and_pdf(viasna_person):
+def test_every_draft_opens_as_docx_and_pdf(viasna_person, analyst):
     name = viasna_person.display_name
     for kind in KINDS:
-        draft = build_draft(kind, viasna_person)
+        draft = build_draft(analyst, kind, viasna_person)
         doc = docx.Document(io.BytesIO(render(draft, "docx")))
         text = "\n".join(p.text for p in doc.paragraphs)
         assert name in text and "Sources" in text and _viasna_url(viasna_person) in text
@@ -90,9 +92,9 @@ def test_every_draft_opens_as_docx_and_pdf(viasna_person):
             assert name in " ".join(out.split())
 
 
-def test_missing_fields_are_placeholders_never_text(viasna_person):
+def test_missing_fields_are_placeholders_never_text(viasna_person, analyst):
     for kind in KINDS:
-        draft = build_draft(kind, viasna_person)
+        draft = build_draft(analyst, kind, viasna_person)
         for section in draft.sections:
             for p in section.paragraphs:
                 if any(r.placeholder for r in p.runs):

@@ -14,9 +14,16 @@ from .conftest import act, person
 D = dt.date
 
 
-def run(*args: str) -> str:
+COORDINATOR = "fictional-coordinator"
+
+
+def run(*args: str, acting: str = COORDINATOR) -> str:
+    """Run `vigil responses ARGS --as ACTING` (a fictional coordinator by default)."""
+    from vigil.accounts.models import User
+
+    User.objects.get_or_create(username=COORDINATOR, defaults={"role": "coordinator"})
     out = StringIO()
-    call_command("responses", *args, stdout=out, stderr=StringIO())
+    call_command("responses", *args, acting_user=acting, stdout=out, stderr=StringIO())
     return out.getvalue()
 
 

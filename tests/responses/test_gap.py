@@ -15,25 +15,25 @@ from .conftest import act, imprisonment, person
 D = dt.date
 
 
-def test_gap_lists_detained_lawyer_with_no_response_of_any_kind(ctx):
+def test_gap_lists_detained_lawyer_with_no_response_of_any_kind(ctx, analyst):
     lawyer = person("Advocata Fictiva (fictional)", "lawyer")
     act(lawyer, "arrest", D(2023, 1, 5))
-    gap = response_gap()
+    gap = response_gap(analyst)
     [row] = gap.detained
     assert row.person == lawyer
     assert row.missing == ("un_communication", "wgad_opinion", "statement")
 
 
-def test_gap_names_only_what_is_missing(ctx):
+def test_gap_names_only_what_is_missing(ctx, analyst):
     defender = person("Defensor Imaginarius (fictional)", "human_rights_defender")
     arrest = act(defender, "arrest", D(2022, 4, 1))
     create_intervention("urgent_appeal", persons=[defender])
     create_intervention("statement", acts=[arrest])
-    [row] = response_gap().detained
+    [row] = response_gap(analyst).detained
     assert row.missing == ("wgad_opinion",)
 
 
-def test_gap_leaves_out_released_persons_other_professions_and_synthetic_persons(ctx):
+def test_gap_leaves_out_released_persons_other_professions_and_synthetic_persons(ctx, analyst):
     released = person("Liberata Fictiva (fictional)", "lawyer")
     act(released, "arrest", D(2021, 1, 1))
     act(released, "release", D(2021, 2, 1))
@@ -41,29 +41,29 @@ def test_gap_leaves_out_released_persons_other_professions_and_synthetic_persons
     act(journalist, "arrest", D(2021, 1, 1))
     synthetic = person("Synthetica Lex", "lawyer", synthetic=True)
     imprisonment(synthetic, D(2021, 1, 1))
-    assert response_gap().detained == []
+    assert response_gap(analyst).detained == []
 
 
-def test_gap_counts_narrower_professions(ctx):
+def test_gap_counts_narrower_professions(ctx, analyst):
     worker = person("Operaria Iurium (fictional)", "human_rights_worker")
     imprisonment(worker, D(2022, 3, 3))
-    assert [r.person for r in response_gap().detained] == [worker]
+    assert [r.person for r in response_gap(analyst).detained] == [worker]
 
 
-def test_communication_without_state_response_is_in_the_gap_until_answered(ctx):
+def test_communication_without_state_response_is_in_the_gap_until_answered(ctx, analyst):
     appeal = create_intervention("urgent_appeal", title="Fictional urgent appeal")
-    assert response_gap().unanswered == [appeal]
+    assert response_gap(analyst).unanswered == [appeal]
     record_response(appeal, "acknowledged", date=D(2024, 2, 1), summary="Fictional reply.")
-    assert response_gap().unanswered == []
+    assert response_gap(analyst).unanswered == []
     appeal.refresh_from_db()
     assert appeal.state_response_id == "state_response.acknowledged"
     assert appeal.status_id == "intervention_status.responded"
 
 
-def test_a_response_of_none_leaves_the_communication_unanswered(ctx):
+def test_a_response_of_none_leaves_the_communication_unanswered(ctx, analyst):
     appeal = create_intervention("allegation_letter")
     record_response(appeal, "none", date=D(2024, 5, 1))
-    assert response_gap().unanswered == [appeal]
+    assert response_gap(analyst).unanswered == [appeal]
 
 
 def test_state_response_history_keeps_every_response_and_the_latest_is_current(ctx):
@@ -104,13 +104,13 @@ def test_beneficiary_is_restricted_even_when_saved_as_internal(ctx):
     assert beneficiary.confidentiality == "restricted"
 
 
-def test_gap_as_dict_is_json_ready(ctx):
+def test_gap_as_dict_is_json_ready(ctx, analyst):
     import json
 
     lawyer = person("Advocata Fictiva (fictional)", "lawyer")
     act(lawyer, "arrest", D(2023, 1, 5))
     create_intervention("urgent_appeal")
-    data = json.loads(json.dumps(response_gap().as_dict()))
+    data = json.loads(json.dumps(response_gap(analyst).as_dict()))
     assert data["detained_without_response"][0]["missing"] == [
         "no UN communication",
         "no WGAD opinion",
@@ -120,16 +120,16 @@ def test_gap_as_dict_is_json_ready(ctx):
     assert Intervention.objects.count() == 1
 
 
-def test_gap_flags_a_sentence_that_ended_with_no_release_recorded(ctx):
+def test_gap_flags_a_sentence_that_ended_with_no_release_recorded(ctx, analyst):
     lawyer = person("Advocata Vetera (fictional)", "lawyer")
     imprisonment(lawyer, D(2011, 1, 1), months=12)
-    [row] = response_gap().detained
+    [row] = response_gap(analyst).detained
     assert row.as_dict()["term_ended_without_recorded_release"] is True
     assert row.as_dict()["term_ends"] == "2012-01-01"
 
 
-def test_gap_names_professions_by_their_labels(ctx):
+def test_gap_names_professions_by_their_labels(ctx, analyst):
     defender = person("Defensor Imaginarius (fictional)", "human_rights_defender")
     act(defender, "arrest", D(2022, 4, 1))
-    [row] = response_gap().detained
+    [row] = response_gap(analyst).detained
     assert row.professions == ("Human rights defenders",)

@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 def analyst_client(client, record_with_eu_list):
     with change_context("test"):
         screen()
-        user = User.objects.create_user(
-            "fictional-analyst", password="a long fictional passphrase", role="analyst"
+        user, _ = User.objects.get_or_create(
+            username="fictional-analyst", defaults={"role": "analyst"}
         )
     return login_verified(client, user)
 

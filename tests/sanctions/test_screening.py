@@ -41,34 +41,34 @@ def test_participants_synthetic_and_withheld_persons_are_never_screened(record_w
     assert not ScreeningMatch.objects.filter(person__is_synthetic=True).exists()
 
 
-def test_only_confirmed_matches_count_as_listed_in_the_gap_report(record_with_eu_list):
+def test_only_confirmed_matches_count_as_listed_in_the_gap_report(record_with_eu_list, analyst):
     _screen()
     zapasnik = Person.objects.get(display_name="Maryna Zapasnik")
-    row = next(r for r in gap_report().rows if r.person == zapasnik)
+    row = next(r for r in gap_report(analyst).rows if r.person == zapasnik)
     assert row.statuses[0].state == "pending" and row.unsanctioned
     match = ScreeningMatch.objects.get(person=zapasnik, listed_entity__entity_id="I.A/102")
     with change_context("test"):
         decide(match, "confirmed", note="name and court match")
-    row = next(r for r in gap_report().rows if r.person == zapasnik)
+    row = next(r for r in gap_report(analyst).rows if r.person == zapasnik)
     assert row.statuses[0].state == "listed"
     assert row.listed_by == ["EU"]
     assert "listed on eu-765 (version 2026-07-17) as I.A/102" in row.statuses[0].text
     assert match.version == 2  # the decision is a new version with history
 
 
-def test_rejected_matches_never_count(record_with_eu_list):
+def test_rejected_matches_never_count(record_with_eu_list, analyst):
     _screen()
     zapasnik = Person.objects.get(display_name="Maryna Zapasnik")
     match = ScreeningMatch.objects.get(person=zapasnik, listed_entity__entity_id="I.A/102")
     with change_context("test"):
         decide(match, "rejected")
-    row = next(r for r in gap_report().rows if r.person == zapasnik)
+    row = next(r for r in gap_report(analyst).rows if r.person == zapasnik)
     assert row.statuses[0].state == "not_found"
 
 
-def test_gap_report_never_says_not_sanctioned_and_names_missing_lists(record_with_eu_list):
+def test_gap_report_never_says_not_sanctioned_and_names_missing_lists(record_with_eu_list, analyst):
     _screen()
-    report = gap_report()
+    report = gap_report(analyst)
     texts = [s.text for row in report.rows for s in row.statuses]
     assert all("not sanctioned" not in t for t in texts)
     assert "US" in report.missing_issuers and "UK" in report.missing_issuers
@@ -76,11 +76,13 @@ def test_gap_report_never_says_not_sanctioned_and_names_missing_lists(record_wit
     assert report.lists[0].is_stale() is True  # a July 2026 version is over 90 days old
 
 
-def test_batch_screening_prints_one_json_line_per_query(record_with_eu_list, tmp_path, capsys):
+def test_batch_screening_prints_one_json_line_per_query(
+    record_with_eu_list, tmp_path, capsys, analyst
+):
     queries = tmp_path / "q.txt"
     queries.write_text("Владимир Владимирович Наумов\nMaryna Zapasnik\t1980\n", encoding="utf-8")
     with change_context("test"):
-        call_command("sanctions", "screen", str(queries), "--json")
+        call_command("sanctions", "screen", str(queries), "--json", acting_user=analyst.username)
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert [x["query"] for x in lines] == ["Владимир Владимирович Наумов", "Maryna Zapasnik"]
     first = lines[0]["matches"][0]
@@ -100,14 +102,14 @@ def test_names_compare_reads_pairs_from_a_csv(tmp_path, capsys):
     assert result["match"] is True and 0 <= result["score"] <= 1
 
 
-def test_dossier_pdf_cites_the_viasna_pages(record_with_eu_list, tmp_path):
+def test_dossier_pdf_cites_the_viasna_pages(record_with_eu_list, tmp_path, analyst):
     import shutil
     import subprocess
 
     from vigil.sanctions.reports import dossier_pdf
 
     _screen()
-    data = dossier_pdf(Person.objects.get(display_name="Maksim Filatau"))
+    data = dossier_pdf(analyst, Person.objects.get(display_name="Maksim Filatau"))
     assert data.startswith(b"%PDF")
     if shutil.which("pdftotext"):
         path = tmp_path / "d.pdf"

@@ -8,6 +8,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vigil.crypto.fields import EncryptedTextField
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
@@ -28,12 +30,13 @@ class User(AbstractUser):
 class TOTPDevice(models.Model):
     """A user's authenticator app: its secret and the last time-step it accepted."""
 
+    # A UUID key exists before the first save: the secret's encryption is bound to the row id.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.OneToOneField(
         User, on_delete=models.CASCADE, related_name="totp_device", verbose_name=_("user")
     )
-    # Base32 secret. The default SQLite database is SQLCipher-encrypted as a whole; switch this
-    # to vigil.crypto's field encryption once it exists so PostgreSQL columns hold ciphertext.
-    secret = models.CharField(_("secret"), max_length=64)
+    # Base32 secret, encrypted per value on every backend (PostgreSQL has no SQLCipher).
+    secret = EncryptedTextField(_("secret"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     last_used_step = models.BigIntegerField(_("last accepted time-step"), default=-1)

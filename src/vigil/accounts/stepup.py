@@ -11,18 +11,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from vigil.accounts.sessions import has_recent_2fa
-from vigil.core.errors import VigilError
+from vigil.core.errors import StepUpRequired
 
 STEP_UP_MINUTES = 5
-
-
-class StepUpRequired(VigilError):
-    """The action needs a fresh second-factor check."""
-
-    status = 403
-
-    def __init__(self) -> None:
-        super().__init__("Confirm with a code from your authenticator app to continue.")
 
 
 def require_recent_2fa(request: HttpRequest, minutes: float = STEP_UP_MINUTES) -> None:

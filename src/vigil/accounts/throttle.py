@@ -17,19 +17,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from vigil.accounts.models import AuthAttempt
-from vigil.core.errors import VigilError
+from vigil.core.errors import TooManyAttempts
 
 LIMIT = 5
 WINDOW = timedelta(minutes=1)
-
-
-class TooManyAttempts(VigilError):
-    """Too many failed sign-in attempts for this account or address in the last minute."""
-
-    status = 429
-
-    def __init__(self) -> None:
-        super().__init__("Too many attempts. Wait a minute and try again.")
 
 
 @dataclass

@@ -105,7 +105,7 @@ def get_response_gap(request: HttpRequest) -> dict[str, Any]:
     the user may see.
     """
     seen = Visibility(api_user(request))
-    gap = response_gap()
+    gap = response_gap(api_user(request))
     people = seen.ids(Person, [d.person.pk for d in gap.detained])
     custody = seen.custody(people)
     detained = [

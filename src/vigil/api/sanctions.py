@@ -66,7 +66,7 @@ def _row_out(seen: Visibility, row: GapRow, acts: set[Any]) -> dict[str, Any]:
 
 
 def _visible_gap(seen: Visibility) -> tuple[GapReport, set[Any]]:
-    report = gap_report()
+    report = gap_report(seen.user)
     persons = seen.ids(Person, [row.person.pk for row in report.rows])
     report.rows = [row for row in report.rows if row.person.pk in persons]
     acts = seen.ids(Act, [line.act.pk for row in report.rows for line in row.acts])

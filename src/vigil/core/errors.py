@@ -48,6 +48,42 @@ class NotFound(VigilError):
     status = 404
 
 
+class Forbidden(VigilError):
+    """The policy does not let this user do this to this record."""
+
+    status = 403
+
+
+class QuotaExceeded(Forbidden):
+    """The user has used up today's quota of identity reveals or exports."""
+
+    status = 429
+
+
+class StepUpRequired(VigilError):
+    """The action needs a fresh second-factor check."""
+
+    status = 403
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or "Confirm with a code from your authenticator app to continue.")
+
+
+class TooManyAttempts(VigilError):
+    """Too many failed sign-in attempts for this account or address in the last minute."""
+
+    status = 429
+
+    def __init__(self, message: str = "") -> None:
+        super().__init__(message or "Too many attempts. Wait a minute and try again.")
+
+
+class LockdownIncomplete(VigilError):
+    """The account is disabled but a revoker failed; the operator must finish by hand."""
+
+    status = 500
+
+
 class ValidationFailed(VigilError):
     """Input does not describe a valid record."""
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core import checks
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -22,11 +27,96 @@ def check_database_ready() -> None:
         )
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 2) -> None:
-    """Serve the web UI with gunicorn until interrupted."""
+# Django's deploy warnings about plain HTTP: expected for the demo on loopback, and fatal
+# when the server is reachable from other machines (cookies and debug pages in clear).
+HTTP_ONLY = ("security.W004", "security.W008", "security.W012", "security.W016")
+DEBUG_ON = "security.W018"
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable only from this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def in_demo() -> bool:
+    """Whether this process serves the demo database (`vigil demo`)."""
+    from vigil.demo.location import MARKER
+
+    return os.environ.get("VIGIL_DEMO") == "1" or (settings.DATA_DIR / MARKER).exists()
+
+
+@dataclass
+class Preflight:
+    """The outcome of the deploy checks for one way of serving."""
+
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    relaxed: list[str] = field(default_factory=list)
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def _line(message: checks.CheckMessage) -> str:
+    hint = f" ({message.hint})" if message.hint else ""
+    return f"{message.id}: {message.msg}{hint}"
+
+
+def preflight(host: str, *, demo: bool | None = None) -> Preflight:
+    """Run Django's deploy checks and Vigil's own system checks for serving on ``host``.
+
+    Errors refuse the start. Plain-HTTP and debug warnings become errors when ``host`` is
+    reachable from other machines; the demo on loopback needs plain HTTP, so those are relaxed.
+    """
+    demo = in_demo() if demo is None else demo
+    local = is_loopback(host)
+    result = Preflight()
+    for message in checks.run_checks(include_deployment_checks=True):
+        if message.is_silenced():
+            continue
+        if message.level >= checks.ERROR:
+            result.errors.append(_line(message))
+        elif message.id in (*HTTP_ONLY, DEBUG_ON) and not local:
+            result.errors.append(f"{_line(message)} — refused on the non-loopback address {host}")
+        elif message.id in HTTP_ONLY and demo:
+            result.relaxed.append(message.id or "")
+        elif message.level >= checks.WARNING:
+            result.warnings.append(_line(message))
+    return result
+
+
+def check_deploy(
+    host: str, say: Callable[[str], Any] = _to_stderr, *, demo: bool | None = None
+) -> None:
+    """Print the deploy warnings; raise ConfigurationError when a check fails."""
+    result = preflight(host, demo=demo)
+    for line in result.warnings:
+        say(f"warning: {line}")
+    if result.relaxed:
+        say(f"demo on loopback over plain HTTP: {', '.join(result.relaxed)} not applied")
+    if result.errors:
+        raise ConfigurationError(
+            "Refusing to serve: the deploy checks failed:\n  " + "\n  ".join(result.errors)
+        )
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: int = 2,
+    say: Callable[[str], Any] = _to_stderr,
+) -> None:
+    """Serve the web UI with gunicorn until interrupted, after the deploy checks pass."""
     from gunicorn.app.base import BaseApplication
 
     check_database_ready()
+    check_deploy(host, say)
     call_command("collectstatic", interactive=False, verbosity=0)
     connection.close()  # workers open their own connections after the fork
 

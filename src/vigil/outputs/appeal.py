@@ -24,9 +24,9 @@ from vigil.outputs.writer import REFERENCE_NOTE, Writer
 from vigil.records.models import Involvement, Person
 
 
-def appeal_draft(person: Person) -> Draft:
+def appeal_draft(user: Any, person: Person) -> Draft:
     """Draft a Special Procedures communication about ``person`` from the record."""
-    facts = gather(person)
+    facts = gather(user, person)
     w = Writer("appeal", f"Draft communication to UN Special Procedures: {person}", form("sp"))
     w.draft.subtitle = "Urgent appeal or allegation letter (draft)"
     _victim(w, facts)
@@ -122,7 +122,7 @@ def _incidents(w: Writer, facts: CaseFacts) -> None:
 
 def _norms(w: Writer, facts: CaseFacts) -> None:
     try:
-        codings = codings_for([a.act.pk for a in facts.acts])
+        codings = codings_for(facts.user, [a.act.pk for a in facts.acts])
     except CodingUnavailable:
         w.answer(
             "applicable_norms", [], "not coded yet: violation coding is not available in this Vigil"

@@ -22,9 +22,9 @@ from vigil.records.models import Involvement, Person
 SENTENCES = ("sentence", "appeal_decision", "cassation_decision")
 
 
-def brief_draft(person: Person) -> Draft:
+def brief_draft(user: Any, person: Person) -> Draft:
     """A one-page brief on ``person``'s case from the record."""
-    facts = gather(person)
+    facts = gather(user, person)
     w = Writer("brief", f"Case brief: {person}")
     custody = custody_runs(facts, w.cites)
     _identity(w, facts, custody)
@@ -97,7 +97,7 @@ def _perpetrators(w: Writer, facts: CaseFacts) -> None:
     if not parties:
         _none(w, heading, "perpetrators", "no perpetrator recorded")
         return
-    report = gap_report()
+    report = gap_report(facts.user)
     rows = {row.person.pk: row for row in report.rows}
     for key, items in parties.items():
         roles = "; ".join(f"{inv.role.label_en.lower()} in the {act_ref(a)}" for inv, a in items)

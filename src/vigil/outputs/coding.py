@@ -46,18 +46,19 @@ class CodingUnavailable(Exception):
     """Violation coding is not part of this Vigil yet (app not installed or not migrated)."""
 
 
-def codings_for(act_ids: list[Any]) -> list[Coding]:
-    """Codings of these acts that were not rejected; CodingUnavailable when there is no model."""
+def codings_for(user: Any, act_ids: list[Any]) -> list[Coding]:
+    """Codings ``user`` may view of these acts, not rejected; CodingUnavailable without a model."""
     try:
         from vigil.responses.models import ViolationCoding
     except (ImportError, LookupError, RuntimeError) as exc:
         raise CodingUnavailable(str(exc)) from None
     try:
-        rows = list(
-            ViolationCoding.objects.filter(act_id__in=act_ids, is_synthetic=False)
-            .exclude(status="rejected")
-            .select_related("standard")
+        from vigil.policy.access import restrict
+
+        visible = restrict(
+            user, "view", ViolationCoding.objects.filter(act_id__in=act_ids, is_synthetic=False)
         )
+        rows = list(visible.exclude(status="rejected").select_related("standard"))
     except (FieldError, LookupError, RuntimeError, DatabaseError) as exc:
         raise CodingUnavailable(str(exc)) from None
     return [_coding(row) for row in rows]

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, Q
+from django.db.models import Model, Prefetch, Q
 
 from vigil.core.errors import ValidationFailed
-from vigil.records.custody import ORDER, CustodyState, custody_of
+from vigil.policy.access import restrict
+from vigil.records.custody import ORDER, Custody, CustodyState, custody_by_person
 from vigil.records.models import (
     Act,
     ActCharge,
@@ -25,7 +26,6 @@ from vigil.records.models import (
     PersonName,
     Profession,
 )
-from vigil.records.timeline import timeline_for
 
 Infos = list[Information]
 
@@ -51,6 +51,7 @@ class CaseFacts:
     """The victim's identity, acts in order, custody and the interventions about them."""
 
     person: Person
+    user: Any
     person_infos: Infos
     names: list[tuple[PersonName, Infos]]
     professions: list[tuple[Profession, Infos]]
@@ -74,15 +75,19 @@ class CaseFacts:
         return found
 
 
-def infos_on(objs: Iterable[Model]) -> dict[Any, Infos]:
-    """Information rows on the given records (of one model), by target id."""
+def infos_on(user: Any, objs: Iterable[Model]) -> dict[Any, Infos]:
+    """Information rows ``user`` may view on the given records (of one model), by target id."""
     items = list(objs)
     if not items:
         return {}
     ct = ContentType.objects.get_for_model(type(items[0]))
     found: dict[Any, Infos] = defaultdict(list)
     rows = (
-        Information.objects.filter(target_type=ct, target_id__in=[o.pk for o in items])
+        restrict(
+            user,
+            "view",
+            Information.objects.filter(target_type=ct, target_id__in=[o.pk for o in items]),
+        )
         .select_related("source", "source__reliability", "reliability")
         .order_by("source__title", "claim_kind", "id")
     )
@@ -110,32 +115,64 @@ def _real(obj: Any) -> bool:
     return obj is None or not getattr(obj, "is_synthetic", False)
 
 
-def gather(person: Person) -> CaseFacts:
-    """Collect the facts about ``person`` that a draft may state, each with its claims."""
-    refuse_synthetic(person)
-    entries = [e for e in timeline_for(person) if not e.act.is_synthetic]
+def _visible(user: Any, queryset: Any) -> Any:
+    return restrict(user, "view", queryset.filter(is_synthetic=False))
+
+
+def _acts(user: Any, person: Person) -> list[Act]:
+    """The victim's acts ``user`` may view, each with only what ``user`` may view attached."""
+    acts = (
+        _visible(user, Act.objects.filter(victim_person=person))
+        .select_related("act_type", "place", "event", "sentence_regime", "restriction_measure")
+        .prefetch_related(
+            Prefetch("charges", _visible(user, ActCharge.objects.select_related("provision"))),
+            Prefetch(
+                "involvements",
+                _visible(
+                    user,
+                    Involvement.objects.select_related(
+                        "perpetrator_person", "perpetrator_organisation", "role"
+                    ),
+                ),
+            ),
+            Prefetch("counsel", _visible(user, Counsel.objects.select_related("lawyer"))),
+            Prefetch("participants", _visible(user, Participant.objects.select_related("person"))),
+        )
+    )
     # Undated acts go last (their place in time is unknown); "until" dates sort by their end.
-    entries.sort(key=lambda e: (_when(e.act), ORDER.get(e.act.act_type.key, 5)))
-    acts = [e.act for e in entries]
-    on_events = infos_on({a.event_id: a.event for a in acts}.values())
-    charges = [c for a in acts for c in a.charges.all() if not c.is_synthetic]
-    on_charges = infos_on(charges)
+    return sorted(acts, key=lambda a: (_when(a), ORDER.get(a.act_type.key, 5)))
+
+
+def custody_seen_by(user: Any, person: Person) -> CustodyState:
+    """The custody state derived from the acts ``user`` may view (hidden acts never count)."""
+    acts = restrict(user, "view", Act.objects.filter(victim_person=person))
+    return custody_by_person(acts).get(person.pk) or CustodyState(Custody.UNKNOWN)
+
+
+def gather(user: Any, person: Person) -> CaseFacts:
+    """Collect the facts about ``person`` that a draft for ``user`` may state, with claims.
+
+    Every record is read through the policy: what ``user`` may not view is never stated,
+    counted, cited or used to derive custody.
+    """
+    refuse_synthetic(person)
+    acts = _acts(user, person)
+    on_acts = infos_on(user, acts)
+    on_events = infos_on(user, {a.event_id: a.event for a in acts if a.event_id}.values())
+    charges = [c for a in acts for c in a.charges.all()]
+    on_charges = infos_on(user, charges)
     facts = []
-    for entry in entries:
-        act = entry.act
-        own = {i.source_id for i in entry.sources}
-        infos = list(entry.sources) + [
+    for act in acts:
+        own_infos = on_acts.get(act.pk, [])
+        own = {i.source_id for i in own_infos}
+        infos = list(own_infos) + [
             i for i in on_events.get(act.event_id, []) if i.source_id not in own
         ]
         facts.append(
             ActFacts(
                 act=act,
                 infos=infos,
-                charges=[
-                    (c, on_charges.get(c.pk) or infos)
-                    for c in act.charges.all()
-                    if not c.is_synthetic
-                ],
+                charges=[(c, on_charges.get(c.pk) or infos) for c in act.charges.all()],
                 perpetrators=[
                     inv
                     for inv in act.involvements.all()
@@ -145,28 +182,32 @@ def gather(person: Person) -> CaseFacts:
                 participants=[p for p in act.participants.all() if _real(p.person)],
             )
         )
-    names = [n for n in person.names.all() if not n.is_synthetic]
-    on_names = infos_on(names)
-    professions = list(person.professions.select_related("profession").filter(is_synthetic=False))
-    on_professions = infos_on(professions)
+    names = list(_visible(user, person.names.all()))
+    on_names = infos_on(user, names)
+    professions = list(_visible(user, person.professions.select_related("profession")))
+    on_professions = infos_on(user, professions)
     return CaseFacts(
         person=person,
-        person_infos=infos_on([person]).get(person.pk, []),
+        user=user,
+        person_infos=infos_on(user, [person]).get(person.pk, []),
         names=[(n, on_names.get(n.pk, [])) for n in names],
         professions=[(p, on_professions.get(p.pk, [])) for p in professions],
         acts=facts,
-        custody=custody_of(person),
-        interventions=_interventions(person),
+        custody=custody_seen_by(user, person),
+        interventions=_interventions(user, person),
     )
 
 
-def _interventions(person: Person) -> list[tuple[Intervention, Infos]]:
+def _interventions(user: Any, person: Person) -> list[tuple[Intervention, Infos]]:
+    seen_acts = restrict(user, "view", Act.objects.filter(victim_person=person))
     found = list(
-        Intervention.objects.filter(Q(persons=person) | Q(acts__victim_person=person))
-        .filter(is_synthetic=False)
+        _visible(
+            user,
+            Intervention.objects.filter(Q(persons=person) | Q(acts__in=seen_acts.values("pk"))),
+        )
         .select_related("intervention_type", "party", "status", "state_response")
         .distinct()
         .order_by("date", "created_at")
     )
-    on = infos_on(found)
+    on = infos_on(user, found)
     return [(i, on.get(i.pk, [])) for i in found]

@@ -20,7 +20,11 @@ TEMPLATE = "outputs/draft.html"
 @cache
 def _engine() -> Engine:
     # A private engine: the drafts render the same whether or not the app is installed.
-    return Engine(dirs=[str(Path(__file__).parent / "templates")], autoescape=True)
+    return Engine(
+        dirs=[str(Path(__file__).parent / "templates")],
+        autoescape=True,
+        libraries={"i18n": "django.templatetags.i18n"},  # the template is translated
+    )
 
 
 def draft_html(draft: Draft) -> str:

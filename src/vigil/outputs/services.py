@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from vigil.core.errors import ValidationFailed
 from vigil.outputs.appeal import appeal_draft
@@ -14,7 +15,7 @@ from vigil.outputs.render import FORMATS, render
 from vigil.outputs.wgad import wgad_draft
 from vigil.records.models import Person
 
-BUILDERS: dict[str, Callable[[Person], Draft]] = {
+BUILDERS: dict[str, Callable[[Any, Person], Draft]] = {
     "wgad": wgad_draft,
     "appeal": appeal_draft,
     "brief": brief_draft,
@@ -29,18 +30,18 @@ class RenderedDraft:
     draft: Draft
 
 
-def build_draft(kind: str, person: Person) -> Draft:
-    """The draft of ``kind`` ("wgad", "appeal", "brief") for ``person``."""
+def build_draft(user: Any, kind: str, person: Person) -> Draft:
+    """The draft of ``kind`` ("wgad", "appeal", "brief") for ``person``, as ``user`` sees them."""
     if kind not in BUILDERS:
         raise ValidationFailed(f"unknown draft {kind!r}; choose one of {', '.join(BUILDERS)}")
-    return BUILDERS[kind](person)
+    return BUILDERS[kind](user, person)
 
 
-def draft_file(kind: str, person: Person, fmt: str) -> RenderedDraft:
+def draft_file(user: Any, kind: str, person: Person, fmt: str) -> RenderedDraft:
     """Build and render one draft, with a file name safe to offer for download."""
     if fmt not in FORMATS:
         raise ValidationFailed(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    draft = build_draft(kind, person)
+    draft = build_draft(user, kind, person)
     slug = re.sub(r"[^A-Za-z0-9]+", "-", person.display_name).strip("-").lower() or "person"
     filename = f"{kind}-{slug}-{str(person.pk)[:8]}.{fmt}"
     return RenderedDraft(render(draft, fmt), filename, FORMATS[fmt], draft)

@@ -9,83 +9,21 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_GET
 
 from vigil.accounts.stepup import StepUpRequired, require_recent_2fa, step_up_url
-from vigil.core.errors import ValidationFailed
+from vigil.core.errors import QuotaExceeded, ValidationFailed
+from vigil.outputs.exporting import all_public, drawn_on, may_export_all
 from vigil.outputs.services import BUILDERS, draft_file
 from vigil.policy.access import restrict
 from vigil.policy.auditing import audit
-from vigil.policy.errors import QuotaExceeded
 from vigil.policy.quotas import consume
-from vigil.records.models import (
-    Act,
-    ActCharge,
-    Counsel,
-    Event,
-    Information,
-    Intervention,
-    Involvement,
-    Participant,
-    Person,
-    PersonName,
-    Profession,
-    Source,
-)
-from vigil.responses.models import ViolationCoding
+from vigil.records.models import Person
 
 ROUTE = "outputs:download"
-
-
-def drawn_on(person: Person) -> list[QuerySet[Any]]:
-    """The records a draft about ``person`` may state or cite (see ``vigil.outputs.facts``)."""
-    acts = Act.objects.filter(victim_person=person)
-    act_ids = acts.values("pk")
-    interventions = Intervention.objects.filter(Q(persons=person) | Q(acts__victim_person=person))
-    targets = [
-        person.pk,
-        *PersonName.objects.filter(person=person).values_list("pk", flat=True),
-        *Profession.objects.filter(person=person).values_list("pk", flat=True),
-        *acts.values_list("pk", flat=True),
-        *acts.values_list("event_id", flat=True),
-        *ActCharge.objects.filter(act_id__in=act_ids).values_list("pk", flat=True),
-        *interventions.values_list("pk", flat=True),
-    ]
-    information = Information.objects.filter(target_id__in=targets)
-    return [
-        Person.objects.filter(pk=person.pk),
-        PersonName.objects.filter(person=person),
-        Profession.objects.filter(person=person),
-        acts,
-        Event.objects.filter(pk__in=acts.values("event_id")),
-        ActCharge.objects.filter(act_id__in=act_ids),
-        Involvement.objects.filter(act_id__in=act_ids),
-        Counsel.objects.filter(act_id__in=act_ids),
-        Participant.objects.filter(act_id__in=act_ids),
-        ViolationCoding.objects.filter(act_id__in=act_ids),
-        interventions.distinct(),
-        information,
-        Source.objects.filter(pk__in=information.values("source_id")),
-    ]
-
-
-def may_export_all(user: Any, records: list[QuerySet[Any]]) -> bool:
-    """Whether ``user`` may export every one of ``records``."""
-    return all(
-        restrict(user, "export", qs).values("pk").distinct().count()
-        == qs.values("pk").distinct().count()
-        for qs in records
-    )
-
-
-def all_public(records: list[QuerySet[Any]]) -> bool:
-    """Whether every one of ``records`` is public."""
-    return not any(qs.exclude(confidentiality="public").exists() for qs in records)
 
 
 def _text(message: str, status: int) -> HttpResponse:
@@ -114,7 +52,7 @@ def download(request: HttpRequest, kind: str, person_id: uuid.UUID, fmt: str) ->
         except StepUpRequired:
             return HttpResponseRedirect(step_up_url(request.get_full_path()))
     try:
-        result = draft_file(kind, person, fmt)
+        result = draft_file(user, kind, person, fmt)
     except ValidationFailed as exc:
         return _text(exc.message, 400)
     if not public:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from vigil.outputs.coding import CodingUnavailable, codings_for
 from vigil.outputs.document import Draft, Run
 from vigil.outputs.facts import ActFacts, CaseFacts, gather
@@ -46,9 +48,9 @@ COUNSEL_DENIED = ("denial_of_counsel", "denial_of_communication_with_defence")
 NOT_HELD = "Vigil does not record this; the submitting party fills it in."
 
 
-def wgad_draft(person: Person) -> Draft:
+def wgad_draft(user: Any, person: Person) -> Draft:
     """Draft a WGAD individual communication for ``person`` from the record."""
-    facts = gather(person)
+    facts = gather(user, person)
     w = Writer("wgad", f"Draft individual communication to the WGAD: {person}", form("wgad"))
     w.draft.subtitle = "UN Working Group on Arbitrary Detention — model questionnaire (draft)"
     _identity(w, facts)
@@ -244,7 +246,9 @@ def _circumstances(w: Writer, facts: CaseFacts) -> None:
     story += [[sourced(act_summary(a), a.infos, w.cites)] for a in facts.acts]
     w.answer("narrative_circumstances_of_arrest_and_detention", story, "no act recorded")
     try:
-        codings = [c for c in codings_for([a.act.pk for a in facts.acts]) if c.wgad_category]
+        codings = [
+            c for c in codings_for(facts.user, [a.act.pk for a in facts.acts]) if c.wgad_category
+        ]
     except CodingUnavailable:
         w.answer(
             "precise_reasons_why_detention_is_arbitrary",

@@ -1,17 +1,7 @@
-"""Policy errors (``Forbidden`` moves to ``vigil.core.errors`` later)."""
+"""Policy errors, now in ``vigil.core.errors``; this re-export goes once every import moved."""
 
 from __future__ import annotations
 
-from vigil.core.errors import VigilError
+from vigil.core.errors import Forbidden, QuotaExceeded
 
-
-class Forbidden(VigilError):
-    """The policy does not let this user do this to this record."""
-
-    status = 403
-
-
-class QuotaExceeded(Forbidden):
-    """The user has used up today's quota of identity reveals or exports."""
-
-    status = 429
+__all__ = ["Forbidden", "QuotaExceeded"]

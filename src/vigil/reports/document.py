@@ -53,9 +53,8 @@ def _section(figure: Figure) -> dict[str, Any]:
     }
 
 
-def report_context(scope: Scope | None = None) -> dict[str, Any]:
-    """Everything the report shows: each figure with its chart, period, sources, command."""
-    scope = scope or Scope()
+def report_context(scope: Scope) -> dict[str, Any]:
+    """Everything the report shows for ``scope``'s user: each figure, chart, period, sources."""
     figures = all_figures(scope)
     return {
         "generated": dt.date.today(),
@@ -65,20 +64,20 @@ def report_context(scope: Scope | None = None) -> dict[str, Any]:
     }
 
 
-def report_html(scope: Scope | None = None) -> str:
+def report_html(scope: Scope) -> str:
     """The report as a standalone HTML page."""
     template = templates().get_template("country_reports/country_report.html")
     return template.render(report_context(scope))
 
 
-def report_pdf(scope: Scope | None = None) -> bytes:
+def report_pdf(scope: Scope) -> bytes:
     """The report as PDF."""
     from weasyprint import HTML
 
     return HTML(string=report_html(scope)).write_pdf()
 
 
-def render(format: str, scope: Scope | None = None) -> bytes:  # noqa: A002 - the CLI's word
+def render(format: str, scope: Scope) -> bytes:  # noqa: A002 - the CLI's word
     """The report in ``format`` (pdf or html)."""
     if format == "pdf":
         return report_pdf(scope)

@@ -24,6 +24,7 @@ from vigil.records.models import (
     Involvement,
     LegalProvision,
     Profession,
+    Source,
     Statistic,
     Term,
 )
@@ -174,7 +175,8 @@ def sentences_by_article(scope: Scope) -> Figure:
         ),
         key=lambda r: (-r[2], r[0]),
     )
-    uncharged = sentences.exclude(pk__in=ActCharge.all_objects.values("act_id")).count()
+    charged = scope.apply(ActCharge.all_objects.all()).values("act_id")
+    uncharged = sentences.exclude(pk__in=charged).count()
     notes = [f"{uncharged} sentences have no recorded legal provision."] if uncharged else []
     return Figure(
         "sentences-by-article",
@@ -300,12 +302,18 @@ def ngo_liquidations(scope: Scope) -> Figure:
     stats = scope.apply(
         Statistic.all_objects.filter(series=LAWTREND_SERIES, as_of__isnull=False)
     ).select_related("source")
+    # A source the user may not view is not named, even beside a figure they may see.
+    shown = set(
+        scope.apply(Source.all_objects.filter(pk__in=stats.values("source_id"))).values_list(
+            "pk", flat=True
+        )
+    )
     rows = [
         (
             s.as_of.strftime("%Y-%m") if s.as_of_precision == "month" else s.as_of.isoformat(),
             int(s.value) if s.value == int(s.value) else float(s.value),
             s.get_qualifier_display(),
-            (s.source.url or s.source.title) if s.source else "",
+            (s.source.url or s.source.title) if s.source_id in shown else "",
         )
         for s in stats.order_by("as_of")
     ]
@@ -365,14 +373,14 @@ FIGURES: dict[str, Callable[[Scope], Figure]] = {
 }
 
 
-def figure(name: str, scope: Scope | None = None) -> Figure:
-    """The figure called ``name`` over ``scope`` (default: real public and internal records)."""
+def figure(name: str, scope: Scope) -> Figure:
+    """The figure called ``name`` over ``scope`` (its user, ceiling and synthetic choice)."""
     if name not in FIGURES:
         raise ValidationFailed(f"No figure {name!r}; the figures are: {', '.join(FIGURES)}.")
-    return FIGURES[name](scope or Scope())
+    return FIGURES[name](scope)
 
 
-def all_figures(scope: Scope | None = None) -> list[Figure]:
-    """Every figure of the report, in report order."""
+def all_figures(scope: Scope) -> list[Figure]:
+    """Every figure of the report over ``scope``, in report order."""
     with page_cache():
-        return [build(scope or Scope()) for build in FIGURES.values()]
+        return [build(scope) for build in FIGURES.values()]

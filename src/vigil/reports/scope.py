@@ -1,4 +1,9 @@
-"""Which records a report counts: real, live, and no more confidential than a ceiling."""
+"""Which records a report counts: real, live, no more confidential than a ceiling, and visible.
+
+Every queryset a figure reads goes through :meth:`Scope.apply`, which cuts it to what the
+acting user may view under the one policy (and each related record named by a prefix too):
+a record hidden from the user never counts, dates a period or names a source.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +12,22 @@ from typing import Any
 
 from vigil.core.errors import ValidationFailed
 from vigil.core.models import Confidentiality
+from vigil.policy.access import restrict
 
 LEVELS: tuple[str, ...] = tuple(c.value for c in Confidentiality)
 
 
 @dataclass(frozen=True)
 class Scope:
-    """The records a report may count.
+    """The records a report may count for ``user``.
 
+    ``user`` is the acting user; the policy decides what of the record they may view.
     ``ceiling`` is the most confidential level counted (default "internal": public and internal
     records). ``include_synthetic`` exists for the benchmark only, which times the report over
     generated data; no command or view exposes it, and every output leaves synthetic records out.
     """
 
+    user: Any
     ceiling: str = Confidentiality.INTERNAL.value
     include_synthetic: bool = False
 
@@ -45,7 +53,20 @@ class Scope:
         return found
 
     def apply(self, queryset: Any, *prefixes: str) -> Any:
-        """``queryset`` narrowed to in-scope records, and in-scope related records by prefix."""
+        """``queryset`` narrowed to in-scope records the user may view, related ones by prefix."""
         for prefix in ("", *prefixes):
             queryset = queryset.filter(**self.conditions(prefix))
+        queryset = restrict(self.user, "view", queryset)
+        for prefix in prefixes:
+            path = prefix.removesuffix("__")
+            related = _related_model(queryset.model, path)
+            visible = restrict(self.user, "view", related._base_manager.all()).values("pk")
+            queryset = queryset.filter(**{f"{path}__in": visible})
         return queryset
+
+
+def _related_model(model: Any, path: str) -> Any:
+    """The model at the end of a ``a__b`` relation path from ``model``."""
+    for name in path.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from vigil.core.errors import ValidationFailed
+from vigil.policy.access import restrict
 from vigil.records.models import Case, Organisation, Person, Source, Term
 from vigil.responses.models import Forum, ForumPosition, PositionKind
 
@@ -96,14 +97,26 @@ class SilentState:
 
 
 def silent_states(
-    topic: str | None = None, persons: Iterable[Person] | None = None
+    user: Any, topic: str | None = None, persons: Iterable[Person] | None = None
 ) -> list[SilentState]:
-    """Foreign governments that have taken no recorded position on ``topic`` or ``persons``."""
-    spoke = set(positions_about(topic, persons).values_list("state_id", flat=True))
+    """Foreign governments ``user`` may view with no position ``user`` can see on the subject.
+
+    Positions, their states and the cases linking them to ``persons`` are read through the
+    policy: a hidden position never makes a state look as if it had spoken, nor its count.
+    """
+    condition = Q()
+    if topic:
+        condition |= Q(topic=topic.strip().casefold())
+    people = list(persons or [])
+    if people:
+        cases = restrict(user, "view", Case.objects.filter(persons__in=people))
+        condition |= Q(persons__in=people) | Q(cases__in=cases.values("pk"))
+    if not condition:
+        raise ValidationFailed("Name a topic or persons to look for positions about.")
+    visible = restrict(user, "view", ForumPosition.objects.real())
+    spoke = set(visible.filter(condition).values_list("state_id", flat=True))
     counts: dict[Any, int] = {}
-    for state_id in ForumPosition.objects.real().values_list("state_id", flat=True):
+    for state_id in visible.values_list("state_id", flat=True):
         counts[state_id] = counts.get(state_id, 0) + 1
-    return [
-        SilentState(state, counts.get(state.pk, 0))
-        for state in states().exclude(pk__in=spoke).order_by("display_name")
-    ]
+    shown = restrict(user, "view", states()).exclude(pk__in=spoke).order_by("display_name")
+    return [SilentState(state, counts.get(state.pk, 0)) for state in shown]

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from vigil.policy.access import restrict
 from vigil.records.custody import Custody, CustodyState, custody_by_person
-from vigil.records.models import Act, Intervention, Person, Profession, Term
-from vigil.responses.interventions import Overdue, overdue_follow_ups, unanswered
+from vigil.records.models import Act, Case, Intervention, Person, Profession, Term
+from vigil.responses.interventions import NON_RESPONSES, Overdue
+from vigil.responses.models import FollowUp, StateResponse
 
 # Professions whose holders the gap is about (with their narrower terms).
 PROFESSIONS = ("lawyer", "legal_consultant", "human_rights_defender")
@@ -87,34 +90,54 @@ def profession_terms() -> list[str]:
     return keys + list(narrower.values_list("pk", flat=True))
 
 
-def _kinds_by_person(person_ids: list[Any]) -> dict[Any, set[str]]:
-    """For each person, which kinds of response exist (direct, through acts or cases)."""
+def _kinds_by_person(user: Any, person_ids: list[Any]) -> dict[Any, set[str]]:
+    """For each person, which kinds of response ``user`` can see (direct, through acts or cases).
+
+    Links are read through their join tables so that both ends pass the policy: an
+    intervention about a hidden act or case never counts as a response.
+    """
     wanted = {*UN_COMMUNICATIONS, *WGAD_OPINIONS, *STATEMENTS}
     found: dict[Any, set[str]] = {pid: set() for pid in person_ids}
-    links = (
-        ("persons", "persons__id"),
-        ("acts", "acts__victim_person_id"),
-        ("cases", "cases__persons__id"),
-    )
-    base = Intervention.objects.real().filter(intervention_type__key__in=wanted)
-    for _name, path in links:
-        rows = base.filter(**{f"{path}__in": person_ids}).values_list(
-            path, "intervention_type__key"
-        )
-        for pid, kind in rows:
-            if kind in UN_COMMUNICATIONS:
-                found[pid].add("un_communication")
-            if kind in WGAD_OPINIONS:
-                found[pid].add("wgad_opinion")
-            if kind in STATEMENTS:
-                found[pid].add("statement")
+    seen = restrict(
+        user, "view", Intervention.objects.real().filter(intervention_type__key__in=wanted)
+    ).values("pk")
+    acts = restrict(user, "view", Act.objects.filter(victim_person_id__in=person_ids))
+    cases = restrict(user, "view", Case.objects.all()).values("pk")
+    in_cases = Case.persons.through.objects.filter(
+        case_id__in=cases, person_id__in=person_ids
+    ).values_list("case_id", "person_id")
+    persons_of_case: dict[Any, set[Any]] = defaultdict(set)
+    for case_id, pid in in_cases:
+        persons_of_case[case_id].add(pid)
+    links: list[tuple[Any, str]] = []
+    links += Intervention.persons.through.objects.filter(
+        intervention_id__in=seen, person_id__in=person_ids
+    ).values_list("person_id", "intervention__intervention_type__key")
+    links += Intervention.acts.through.objects.filter(
+        intervention_id__in=seen, act_id__in=acts.values("pk")
+    ).values_list("act__victim_person_id", "intervention__intervention_type__key")
+    for case_id, kind in Intervention.cases.through.objects.filter(
+        intervention_id__in=seen, case_id__in=list(persons_of_case)
+    ).values_list("case_id", "intervention__intervention_type__key"):
+        links += [(pid, kind) for pid in persons_of_case[case_id]]
+    for pid, kind in links:
+        if kind in UN_COMMUNICATIONS:
+            found[pid].add("un_communication")
+        if kind in WGAD_OPINIONS:
+            found[pid].add("wgad_opinion")
+        if kind in STATEMENTS:
+            found[pid].add("statement")
     return found
 
 
-def detained_without_response() -> list[DetainedWithoutResponse]:
-    """Lawyers and defenders in custody (derived from acts) lacking some kind of response."""
+def detained_without_response(user: Any) -> list[DetainedWithoutResponse]:
+    """Lawyers and defenders in custody lacking some kind of response, as ``user`` sees them.
+
+    Professions, persons, the acts custody is derived from and the responses are all read
+    through the policy: a hidden act never puts someone in custody or lets them out.
+    """
     held = (
-        Profession.objects.real()
+        restrict(user, "view", Profession.objects.real())
         .filter(profession_id__in=profession_terms(), person__is_synthetic=False)
         .filter(person__deleted_at__isnull=True)
         .values_list("person_id", "profession__label_en")
@@ -122,10 +145,11 @@ def detained_without_response() -> list[DetainedWithoutResponse]:
     professions: dict[Any, set[str]] = {}
     for pid, label in held:
         professions.setdefault(pid, set()).add(label)
-    custody = custody_by_person(Act.objects.real().filter(victim_person_id__in=list(professions)))
+    acts = restrict(user, "view", Act.objects.real().filter(victim_person_id__in=list(professions)))
+    custody = custody_by_person(acts)
     detained = [pid for pid, state in custody.items() if state.status is Custody.IN_CUSTODY]
-    kinds = _kinds_by_person(detained)
-    persons = Person.objects.in_bulk(detained)
+    kinds = _kinds_by_person(user, detained)
+    persons = restrict(user, "view", Person.objects.all()).in_bulk(detained)
     result = []
     for pid in detained:
         missing = tuple(m for m in MISSING_LABELS if m not in kinds[pid])
@@ -138,21 +162,58 @@ def detained_without_response() -> list[DetainedWithoutResponse]:
     return sorted(result, key=lambda d: (d.person.display_name, str(d.person.pk)))
 
 
-def unanswered_communications() -> list[Intervention]:
-    """Communications the state was asked to answer and has not."""
+def _unanswered(user: Any, interventions: QuerySet[Intervention]) -> QuerySet[Intervention]:
+    """Of ``interventions``, those with no state response ``user`` can see."""
+    answered = restrict(
+        user,
+        "view",
+        StateResponse.objects.filter(intervention=OuterRef("pk")).exclude(
+            response__key__in=NON_RESPONSES
+        ),
+    )
+    return (
+        restrict(user, "view", interventions)
+        .filter(Q(state_response__isnull=True) | Q(state_response__key__in=NON_RESPONSES))
+        .exclude(Exists(answered))
+    )
+
+
+def unanswered_communications(user: Any) -> list[Intervention]:
+    """Communications the state was asked to answer and has not (as ``user`` sees them)."""
     qs = Intervention.objects.real().filter(intervention_type__key__in=ANSWERABLE)
     return list(
-        unanswered(qs)
+        _unanswered(user, qs)
         .select_related("intervention_type", "party")
         .order_by("date", "title")
         .filter(~Q(party__is_synthetic=True))
     )
 
 
-def response_gap(today: dt.date | None = None) -> ResponseGap:
-    """Detained lawyers and defenders without response, unanswered communications, overdue."""
+def overdue(user: Any, today: dt.date | None = None) -> list[Overdue]:
+    """Follow-ups ``user`` can see, due before ``today``, on interventions left unanswered."""
+    today = today or dt.date.today()
+    waiting = _unanswered(user, Intervention.objects.real())
+    found = [
+        Overdue(i, i.follow_up_due, "follow-up due")
+        for i in waiting.filter(follow_up_due__lt=today).select_related("intervention_type")
+        if i.follow_up_due is not None
+    ]
+    follow_ups = restrict(
+        user,
+        "view",
+        FollowUp.objects.real().filter(
+            due__lt=today, done_on__isnull=True, intervention__in=waiting.values("pk")
+        ),
+    )
+    for f in follow_ups.select_related("intervention"):
+        found.append(Overdue(f.intervention, f.due, f.action, f))
+    return sorted(found, key=lambda o: (o.due, str(o.intervention.pk)))
+
+
+def response_gap(user: Any, today: dt.date | None = None) -> ResponseGap:
+    """The three lists an advocate works from, over what ``user`` may view only."""
     return ResponseGap(
-        detained=detained_without_response(),
-        unanswered=unanswered_communications(),
-        overdue=overdue_follow_ups(today),
+        detained=detained_without_response(user),
+        unanswered=unanswered_communications(user),
+        overdue=overdue(user, today),
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -16,7 +15,7 @@ from vigil.records.models import Act, Intervention, Person
 from vigil.responses import coding, forums, gap, pages
 from vigil.responses.models import ViolationCoding
 from vigil.responses.standards import SUMMARY_NOTICE
-from vigil.web.visible import only_visible, visible, visible_or_404
+from vigil.web.visible import visible, visible_or_404
 
 CODERS = {"admin", "coordinator", "analyst"}
 
@@ -30,7 +29,7 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
     """Interventions, filterable by type."""
     type_key = request.GET.get("type", "").strip()[:80]
     context = {
-        "page": _visible_page(request, pages.intervention_page(type_key, None)),
+        "page": pages.intervention_page(request.user, type_key, request.GET.get("page")),
         "types": pages.intervention_types(),
         "type_key": type_key,
     }
@@ -42,14 +41,16 @@ def intervention_detail(request: HttpRequest, pk: str) -> HttpResponse:
     """One intervention: targets, the state's responses, follow-ups, sources."""
     intervention = visible_or_404(request.user, Intervention.objects.real(), pk)
     return render(
-        request, "responses/intervention.html", {"d": _visible_detail(request, intervention)}
+        request,
+        "responses/intervention.html",
+        {"d": pages.intervention_detail(request.user, intervention)},
     )
 
 
 @login_required
 def response_gap(request: HttpRequest) -> HttpResponse:
     """Detained lawyers and defenders with no response; unanswered; overdue (visible only)."""
-    return render(request, "responses/gap.html", {"gap": _visible_gap(request, gap.response_gap())})
+    return render(request, "responses/gap.html", {"gap": gap.response_gap(request.user)})
 
 
 @login_required
@@ -65,11 +66,9 @@ def forum_positions(request: HttpRequest) -> HttpResponse:
             raise Http404
     silent = None
     if topic or person:
-        found = forums.silent_states(topic or None, [person] if person else None)
-        shown = {s.pk for s in only_visible(request.user, [row.state for row in found])}
-        silent = [row for row in found if row.state.pk in shown]
+        silent = forums.silent_states(request.user, topic or None, [person] if person else None)
     context = {
-        "positions": only_visible(request.user, pages.recent_positions()),
+        "positions": pages.recent_positions(request.user),
         "topic": topic,
         "person": person,
         "silent": silent,
@@ -85,7 +84,7 @@ def act_coding(request: HttpRequest, pk: str) -> HttpResponse:
     )
     context = {
         "act": act,
-        "codings": only_visible(request.user, pages.act_codings(act)),
+        "codings": pages.act_codings(request.user, act),
         "may_code": _may_code(request),
         "summary_notice": SUMMARY_NOTICE,
     }
@@ -126,50 +125,6 @@ def decide_coding(request: HttpRequest, pk: str, decision: str) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect("responses:interventions")
     return redirect("responses:act-coding", decided.act_id)
-
-
-def _visible_page(request: HttpRequest, page: Page) -> Page:
-    """The service's list, restricted before it is paginated (the page's own query is kept)."""
-    rows = visible(request.user, page.paginator.object_list)
-    return Paginator(rows, page.paginator.per_page).get_page(request.GET.get("page"))
-
-
-def _visible_detail(request: HttpRequest, intervention: Intervention) -> pages.InterventionDetail:
-    """The intervention page with every collection cut to what the user may view."""
-    user = request.user
-    d = pages.intervention_detail(intervention)
-    d.persons = only_visible(user, d.persons)
-    d.acts = only_visible(user, d.acts)
-    d.responses = only_visible(user, d.responses)
-    sources = {s.pk for s in only_visible(user, [r.source for r in d.responses if r.source])}
-    for response in d.responses:
-        if response.source_id and response.source_id not in sources:
-            response.source = None  # for display only; never saved
-    d.follow_ups = only_visible(user, d.follow_ups)
-    d.positions = only_visible(user, d.positions)
-    d.sources = only_visible(user, d.sources)
-    d.beneficiaries = visible(user, intervention.beneficiaries.all()).count()
-    return d
-
-
-def _visible_gap(request: HttpRequest, found: gap.ResponseGap) -> gap.ResponseGap:
-    """The response gap limited to persons, interventions and follow-ups the user may view."""
-    user = request.user
-    persons = {p.pk for p in only_visible(user, [d.person for d in found.detained])}
-    interventions = {i.pk for i in only_visible(user, [o.intervention for o in found.overdue])}
-    follow_ups = {
-        f.pk for f in only_visible(user, [o.follow_up for o in found.overdue if o.follow_up])
-    }
-    return gap.ResponseGap(
-        detained=[d for d in found.detained if d.person.pk in persons],
-        unanswered=only_visible(user, found.unanswered),
-        overdue=[
-            o
-            for o in found.overdue
-            if o.intervention.pk in interventions
-            and (o.follow_up is None or o.follow_up.pk in follow_ups)
-        ],
-    )
 
 
 def _uuid(text: str) -> bool:

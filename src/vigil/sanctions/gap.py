@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from vigil.policy.access import restrict
 from vigil.records.models import Act, Involvement, Person
 from vigil.sanctions.models import Decision, SanctionsList, ScreeningMatch
 from vigil.sanctions.screening import perpetrators
@@ -126,23 +127,31 @@ def _plural(role: str) -> str:
     return word + "s" if not word.endswith("s") else word
 
 
-def gap_report(*, roles: list[str] | None = None) -> GapReport:
-    """Build the gap report over every screenable perpetrator (optionally only some roles)."""
-    lists = list(SanctionsList.objects.all())
-    people = perpetrators().prefetch_related(
-        Prefetch(
-            "involvements",
-            queryset=Involvement.objects.select_related(
-                "act", "act__victim_person", "act__act_type", "role"
-            ),
-        )
+def gap_report(user: Any, *, roles: list[str] | None = None) -> GapReport:
+    """The gap report over the perpetrators ``user`` may see (optionally only some roles).
+
+    Every queryset goes through the policy: a hidden act, involvement, victim or screening
+    match never counts, and a perpetrator known only through hidden acts is not a row.
+    """
+    lists = list(restrict(user, "view", SanctionsList.objects.all()))
+    involvements = restrict(
+        user,
+        "view",
+        Involvement.objects.filter(perpetrator_person__isnull=False).select_related(
+            "act", "act__victim_person", "act__act_type", "role"
+        ),
     )
     if roles:
-        people = people.filter(involvements__role__key__in=roles).distinct()
+        involvements = involvements.filter(role__key__in=roles)
+    people = restrict(user, "view", perpetrators()).filter(
+        pk__in=involvements.values("perpetrator_person_id")
+    )
+    people = people.prefetch_related(Prefetch("involvements", queryset=involvements))
     matches: dict[Any, list[ScreeningMatch]] = defaultdict(list)
-    for m in ScreeningMatch.objects.exclude(decision=Decision.REJECTED).select_related(
-        "listed_entity", "listed_entity__sanctions_list"
-    ):
+    visible_matches = restrict(
+        user, "view", ScreeningMatch.objects.exclude(decision=Decision.REJECTED)
+    )
+    for m in visible_matches.select_related("listed_entity", "listed_entity__sanctions_list"):
         matches[m.person_id].append(m)
     rows = []
     for person in people:

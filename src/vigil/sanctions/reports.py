@@ -10,10 +10,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.template.loader import render_to_string
 
 from vigil.core.errors import ValidationFailed
+from vigil.policy.access import restrict
 from vigil.records.models import Act, Event, Information, Person
 from vigil.sanctions.gap import GapReport, GapRow, gap_report
 from vigil.sanctions.models import ScreeningMatch
-from vigil.sanctions.screening import perpetrators
 
 
 def gap_csv(report: GapReport) -> str:
@@ -55,20 +55,22 @@ def pdf(html: str) -> bytes:
     return HTML(string=html).write_pdf()
 
 
-def gap_pdf(report: GapReport | None = None) -> bytes:
-    return pdf(gap_html(report or gap_report(), for_pdf=True))
+def gap_pdf(report: GapReport) -> bytes:
+    return pdf(gap_html(report, for_pdf=True))
 
 
-def dossier_context(person: Person) -> dict[str, Any]:
-    """Everything a designation dossier states about one perpetrator, with its sources."""
-    if not perpetrators().filter(pk=person.pk).exists():
+def dossier_context(user: Any, person: Person) -> dict[str, Any]:
+    """Everything a designation dossier states about one perpetrator that ``user`` may see."""
+    row = next((r for r in gap_report(user).rows if r.person.pk == person.pk), None)
+    if row is None:
+        # A hidden perpetrator, or one known only through hidden acts, looks like any other
+        # person who is not a perpetrator.
         raise ValidationFailed(
             f"{person} is not a perpetrator in the record (no involvement in an act), or "
             "cannot be screened (synthetic, or name withheld)"
         )
-    row = next(r for r in gap_report().rows if r.person.pk == person.pk)
     acts = [line.act for line in row.acts]
-    sources = _sources_for(acts)
+    sources = _sources_for(user, acts)
     numbered: dict[Any, int] = {}
     for items in sources.values():
         for info in items:
@@ -80,24 +82,24 @@ def dossier_context(person: Person) -> dict[str, Any]:
     return {
         "row": row,
         "person": person,
-        "names": list(person.names.all()),
+        "names": list(restrict(user, "view", person.names.all())),
         "acts": [
             {
                 "act": a,
                 "role": line.role,
-                "charges": list(a.charges.select_related("provision")),
+                "charges": list(restrict(user, "view", a.charges.select_related("provision"))),
                 "sources": sorted({numbered[i.source_id] for i in sources.get(a.pk, [])}),
             }
             for line, a in zip(row.acts, acts, strict=True)
         ],
         "sources": [(numbered[pk], src) for pk, src in source_list],
-        "matches": ScreeningMatch.objects.filter(person=person).select_related(
-            "listed_entity", "listed_entity__sanctions_list"
-        ),
+        "matches": restrict(
+            user, "view", ScreeningMatch.objects.filter(person=person)
+        ).select_related("listed_entity", "listed_entity__sanctions_list"),
     }
 
 
-def _sources_for(acts: list[Act]) -> dict[Any, list[Information]]:
+def _sources_for(user: Any, acts: list[Act]) -> dict[Any, list[Information]]:
     """Information supporting each act, directly or through its event."""
     act_ct = ContentType.objects.get_for_model(Act)
     event_ct = ContentType.objects.get_for_model(Event)
@@ -105,9 +107,13 @@ def _sources_for(acts: list[Act]) -> dict[Any, list[Information]]:
     for a in acts:
         by_event.setdefault(a.event_id, []).append(a.pk)
     found: dict[Any, list[Information]] = {}
-    infos = Information.objects.filter(
-        target_type__in=[act_ct, event_ct],
-        target_id__in=[a.pk for a in acts] + list(by_event),
+    infos = restrict(
+        user,
+        "view",
+        Information.objects.filter(
+            target_type__in=[act_ct, event_ct],
+            target_id__in=[a.pk for a in acts] + list(by_event),
+        ),
     ).select_related("source", "source__reliability")
     for info in infos:
         if info.target_type_id == act_ct.pk:
@@ -118,8 +124,9 @@ def _sources_for(acts: list[Act]) -> dict[Any, list[Information]]:
     return found
 
 
-def dossier_pdf(person: Person) -> bytes:
-    return pdf(render_to_string("sanctions/dossier.html", dossier_context(person)))
+def dossier_pdf(user: Any, person: Person) -> bytes:
+    """The designation dossier of ``person`` as ``user`` may see it, as PDF."""
+    return pdf(render_to_string("sanctions/dossier.html", dossier_context(user, person)))
 
 
 def unsanctioned(report: GapReport) -> list[GapRow]:

@@ -7,11 +7,7 @@ from typing import Any
 from vigil.accounts.lockdown import REASONS, lockdown
 from vigil.accounts.models import User
 from vigil.core.commands import VigilCommand
-from vigil.core.errors import NotFound, VigilError
-
-
-class LockdownIncomplete(VigilError):
-    """The account is disabled but a revoker failed; the operator must finish by hand."""
+from vigil.core.errors import LockdownIncomplete, NotFound
 
 
 class Command(VigilCommand):

@@ -5,7 +5,7 @@ from vigil.core.serving import serve
 
 
 class Command(VigilCommand):
-    help = "Serve the web UI with gunicorn (127.0.0.1 by default; put TLS in front)."
+    help = "Serve the web UI with gunicorn after the deploy checks (127.0.0.1; put TLS in front)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
@@ -16,4 +16,4 @@ class Command(VigilCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(f"Vigil at http://{options['host']}:{options['port']}/ (Ctrl-C stops it)")
-        serve(options["host"], options["port"], options["workers"])
+        serve(options["host"], options["port"], options["workers"], say=self.stderr.write)

@@ -8,12 +8,13 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from vigil.core.commands import VigilCommand
-from vigil.core.errors import NotFound, ValidationFailed
+from vigil.accounts.acting import ActingCommand
+from vigil.core.errors import Forbidden, NotFound, ValidationFailed
 from vigil.evidence.custody import custody_chain
 from vigil.evidence.errors import IntegrityFailed
 from vigil.evidence.ingest import ingest
 from vigil.evidence.verify import all_evidence, verify
+from vigil.policy.access import allows, restrict
 from vigil.records.models import Evidence, Source
 
 
@@ -24,14 +25,15 @@ def _uuid(text: str, what: str) -> uuid.UUID:
         raise ValidationFailed(f"{text!r} is not a {what} id.") from None
 
 
-def _evidence(text: str) -> Evidence:
-    found = Evidence.all_objects.filter(pk=_uuid(text, "evidence")).first()
+def _evidence(user: Any, text: str) -> Evidence:
+    # A file the acting user may not view looks like a missing one.
+    found = restrict(user, "view", Evidence.all_objects.filter(pk=_uuid(text, "evidence"))).first()
     if found is None:
         raise NotFound(f"There is no evidence {text}.")
     return found
 
 
-class Command(VigilCommand):
+class Command(ActingCommand):
     help = "Add evidence files, verify their SHA-256, print their chain of custody."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -58,9 +60,12 @@ class Command(VigilCommand):
 
     def add(self, path: Path, source_id: str, description: str) -> None:
         """Ingest one file."""
-        source = Source.objects.filter(pk=_uuid(source_id, "source")).first()
+        source = restrict(self.user, "view", Source.objects.filter(pk=_uuid(source_id, "source")))
+        source = source.first()
         if source is None:
             raise NotFound(f"There is no source {source_id}.")
+        if not allows(self.user, "change", source):
+            raise Forbidden("The acting user may not add evidence to this source.")
         try:
             handle = path.open("rb")
         except OSError as exc:
@@ -74,7 +79,13 @@ class Command(VigilCommand):
 
     def verify(self, evidence_id: str | None, every: bool) -> None:
         """Check one file or all; exit 2 naming every file that fails."""
-        chosen = all_evidence() if every else [_evidence(evidence_id or "")]
+        if every:
+            seen = set(
+                restrict(self.user, "view", Evidence.all_objects.all()).values_list("pk", flat=True)
+            )
+            chosen: Any = (e for e in all_evidence() if e.pk in seen)
+        else:
+            chosen = [_evidence(self.user, evidence_id or "")]
         checked, failed = 0, []
         for result in verify(chosen):
             checked += 1
@@ -90,7 +101,7 @@ class Command(VigilCommand):
 
     def custody(self, evidence_id: str) -> None:
         """Print the chain of custody of one file."""
-        evidence = _evidence(evidence_id)
+        evidence = _evidence(self.user, evidence_id)
         self.stdout.write(
             f"Evidence {evidence.pk} ({evidence.content_type}, {evidence.size} bytes, "
             f"sha256 {evidence.sha256})"

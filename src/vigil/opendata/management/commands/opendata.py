@@ -7,11 +7,11 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from vigil.core.commands import VigilCommand
+from vigil.accounts.acting import ActingCommand, require_scope
 from vigil.opendata.writers import FORMATS, export_open_data
 
 
-class Command(VigilCommand):
+class Command(ActingCommand):
     help = "Open data: export the published records (CSV, JSON or FollowTheMoney) to a folder."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -25,6 +25,8 @@ class Command(VigilCommand):
         exp.add_argument("-o", "--output", type=Path, required=True, help="the folder to write")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Open data is published records only: the acting user needs export on public records.
+        require_scope(self.user, "export", "public", "opendata export")
         files = export_open_data(options["output"], options["format"])
         for path in files:
             self.stdout.write(str(path))

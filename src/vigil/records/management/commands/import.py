@@ -4,26 +4,29 @@ from typing import Any
 
 from tqdm import tqdm
 
-from vigil.core.commands import VigilCommand
+from vigil.accounts.acting import ActingCommand, require_scope
 from vigil.core.errors import ImportFailed, VigilError
 from vigil.importers.viasna import import_viasna
 
 FORMATS = {"viasna": import_viasna}
 
 
-class Command(VigilCommand):
+class Command(ActingCommand):
     help = "Import a file into the record (formats: viasna)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("format", choices=sorted(FORMATS), help="the file's format")
         parser.add_argument("file", type=Path)
         parser.add_argument(
-            "--partial", action="store_true",
+            "--partial",
+            action="store_true",
             help="keep the good rows when some rows are bad (the bad ones are reported)",
         )
         parser.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Imported records are internal and created by the acting user (the change context's).
+        require_scope(self.user, "add", "internal", "import")
         path: Path = options["file"]
         total = _count_lines(path)
         with tqdm(total=total, unit="row", desc=path.name, disable=None, leave=False) as bar:

@@ -1,21 +1,23 @@
 import json
 from typing import Any
 
-from vigil.core.commands import VigilCommand
+from vigil.accounts.acting import ActingCommand
+from vigil.policy.access import restrict
 from vigil.records.stats import record_stats
 
 
-class Command(VigilCommand):
-    help = "Counts of the record: persons, acts by type, perpetrators by role, custody."
+class Command(ActingCommand):
+    help = "Counts of the record the acting user may see: persons, acts, perpetrators, custody."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--json", action="store_true", help="print as JSON")
-        parser.add_argument(
-            "--real", action="store_true", help="leave out synthetic demo records"
-        )
+        parser.add_argument("--real", action="store_true", help="leave out synthetic demo records")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        stats = record_stats(include_synthetic=not options["real"])
+        stats = record_stats(
+            include_synthetic=not options["real"],
+            scope=lambda qs: restrict(self.user, "view", qs),
+        )
         if options["json"]:
             self.stdout.write(json.dumps(stats, ensure_ascii=False, indent=2, sort_keys=True))
             return

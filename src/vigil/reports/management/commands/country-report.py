@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from vigil.core.commands import VigilCommand
+from vigil.accounts.acting import ActingCommand, require_scope
 from vigil.core.errors import ValidationFailed
 from vigil.reports.document import FORMATS, render
 from vigil.reports.figures import FIGURES, figure
@@ -16,7 +16,7 @@ from vigil.reports.scope import LEVELS, Scope
 from vigil.reports.series import SERIES_IMPORTERS
 
 
-class Command(VigilCommand):
+class Command(ActingCommand):
     help = (
         "The country report with charts (--format pdf -o FILE), one figure's table "
         "(figure NAME --csv), or import a published series (import-series lawtrend FILE)."
@@ -48,7 +48,7 @@ class Command(VigilCommand):
         imp.add_argument("file", type=Path)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        scope = Scope(ceiling=options["confidentiality"])
+        scope = Scope(self.user, ceiling=options["confidentiality"])
         action = options.get("action")
         if action == "figure":
             self._figure(options["name"], scope, as_json=options["json"])
@@ -82,6 +82,8 @@ class Command(VigilCommand):
         self.stdout.write(json.dumps(body, ensure_ascii=False, indent=1, default=str))
 
     def _import(self, kind: str, path: Path) -> None:
+        # A published series is recorded as published data (public statistics).
+        require_scope(self.user, "add", "public", "country-report import-series")
         if not path.is_file():
             raise ValidationFailed(f"No such file: {path}")
         report = SERIES_IMPORTERS[kind](path)

@@ -1,18 +1,21 @@
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandParser
 
-from vigil.core.commands import VigilCommand
-from vigil.core.errors import ImportFailed
+from vigil.accounts.acting import ActingCommand, require_scope
+from vigil.core.errors import Forbidden, ImportFailed, NotFound
+from vigil.policy.access import allows, restrict
 from vigil.records.lookup import resolve_person
-from vigil.records.models import Person
+from vigil.records.models import Act, Person
 from vigil.responses import coding, forums, gap, upr
+from vigil.responses.models import ViolationCoding
 from vigil.responses.standards import SUMMARY_NOTICE, sync_standards
 
 
-class Command(VigilCommand):
+class Command(ActingCommand):
     help = "The international response: UPR import, the response gap, violation coding."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -56,10 +59,16 @@ class Command(VigilCommand):
             called_from_command_line=True,
         )
 
+    def _persons(self) -> Any:
+        """The real persons the acting user may view: the only ones a name can resolve to."""
+        return restrict(self.user, "view", Person.objects.real())
+
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, "_" + options["action"].replace("-", "_"))(options)
 
     def _import_upr(self, options: dict[str, Any]) -> None:
+        # Recommendations and responses are published UN documents: recorded as public.
+        require_scope(self.user, "add", "public", "responses import-upr")
         try:
             report = upr.import_upr(options["file"], reference=options["reference"])
         except ImportFailed as exc:
@@ -78,7 +87,7 @@ class Command(VigilCommand):
         )
 
     def _gap(self, options: dict[str, Any]) -> None:
-        result = gap.response_gap()
+        result = gap.response_gap(self.user)
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
             return
@@ -106,8 +115,8 @@ class Command(VigilCommand):
             self.stdout.write(f"  due {o['due']}: {o['action']} — {o['title'] or o['reference']}")
 
     def _silent(self, options: dict[str, Any]) -> None:
-        persons = [resolve_person(p, Person.objects.real()) for p in options["person"]]
-        found = forums.silent_states(options["topic"], persons)
+        persons = [resolve_person(p, self._persons()) for p in options["person"]]
+        found = forums.silent_states(self.user, options["topic"], persons)
         if options["json"]:
             self.stdout.write(json.dumps([s.as_dict() for s in found], ensure_ascii=False))
             return
@@ -118,10 +127,17 @@ class Command(VigilCommand):
             )
 
     def _suggest(self, options: dict[str, Any]) -> None:
-        person = (
-            resolve_person(options["person"], Person.objects.real()) if options["person"] else None
-        )
-        report = coding.suggest(person=person)
+        require_scope(self.user, "add", "internal", "responses suggest")
+        acts = restrict(self.user, "change", Act.objects.real())
+        if options["person"]:
+            acts = acts.filter(victim_person=resolve_person(options["person"], self._persons()))
+        # Only the acts the acting user may change are coded (suggestions are their writes).
+        candidates = acts.filter(
+            victim_person__isnull=False,
+            victim_person__is_synthetic=False,
+            victim_person__deleted_at__isnull=True,
+        ).select_related("act_type", "victim_person")
+        report = coding.suggest(acts=list(candidates))
         self.stdout.write(
             f"{len(report.created)} suggestions created; {report.already_coded} already coded."
         )
@@ -133,8 +149,21 @@ class Command(VigilCommand):
 
     def _code(self, options: dict[str, Any]) -> None:
         decision = {"accept": "accepted", "reject": "rejected"}[options["decision"]]
+        found = restrict(self.user, "view", ViolationCoding.objects.filter(pk=_id(options)))
+        if not found.exists():
+            raise NotFound(f"No coding {options['coding_id']}.")
+        if not allows(self.user, "change", found.get()):
+            raise Forbidden("The acting user may not decide on this coding.")
         c = coding.decide(options["coding_id"], decision, options["note"])
         self.stdout.write(f"{c.standard.citation} for {c.act}: {c.status}.")
 
     def _standards(self, options: dict[str, Any]) -> None:
+        require_scope(self.user, "add", "internal", "responses standards")
         self.stdout.write(f"{sync_standards()} standards loaded ({SUMMARY_NOTICE}).")
+
+
+def _id(options: dict[str, Any]) -> uuid.UUID:
+    try:
+        return uuid.UUID(options["coding_id"])
+    except ValueError:
+        raise NotFound(f"No coding {options['coding_id']}.") from None

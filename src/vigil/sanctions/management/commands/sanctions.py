@@ -7,13 +7,14 @@ from typing import Any
 from django.core.management.base import CommandParser
 from tqdm import tqdm
 
-from vigil.core.commands import VigilCommand
-from vigil.core.errors import ImportFailed, ValidationFailed
+from vigil.accounts.acting import ActingCommand, require_scope
+from vigil.core.errors import Forbidden, ImportFailed, ValidationFailed
+from vigil.policy.access import allows, restrict
 from vigil.sanctions import lists, screening
 from vigil.sanctions.batch import read_queries
 
 
-class Command(VigilCommand):
+class Command(ActingCommand):
     help = "Sanctions lists: import a list, screen names, screen the record's perpetrators."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -89,6 +90,8 @@ class Command(VigilCommand):
         getattr(self, f"_{options['action']}")(options)
 
     def _import(self, options: dict[str, Any]) -> None:
+        # A list is public reference data; screening afterwards writes internal candidates.
+        require_scope(self.user, "add", "internal", "sanctions import")
         version = None
         if options["version_date"]:
             try:
@@ -168,7 +171,7 @@ class Command(VigilCommand):
         from vigil.sanctions import reports
         from vigil.sanctions.gap import gap_report
 
-        report = gap_report(roles=options["role"])
+        report = gap_report(self.user, roles=options["role"])
         fmt = options["format"]
         if fmt == "csv":
             _write(self, reports.gap_csv(report), options["output"])
@@ -192,33 +195,47 @@ class Command(VigilCommand):
         from vigil.records.lookup import resolve_person
         from vigil.sanctions import reports
 
-        person = resolve_person(options["person"])
-        _write(self, reports.dossier_pdf(person), options["output"])
+        person = resolve_person(options["person"], _persons(self.user))
+        _write(self, reports.dossier_pdf(self.user, person), options["output"])
 
     def _decide(self, options: dict[str, Any]) -> None:
         from vigil.records.lookup import resolve_person
         from vigil.sanctions.models import ScreeningMatch
 
-        person = resolve_person(options["person"])
-        match = ScreeningMatch.objects.filter(
-            person=person,
-            listed_entity__sanctions_list__name=options["list_name"],
-            listed_entity__entity_id=options["entity_id"],
-        ).first()
+        person = resolve_person(options["person"], _persons(self.user))
+        match = (
+            restrict(self.user, "view", ScreeningMatch.objects.all())
+            .filter(
+                person=person,
+                listed_entity__sanctions_list__name=options["list_name"],
+                listed_entity__entity_id=options["entity_id"],
+            )
+            .first()
+        )
         if match is None:
             raise ValidationFailed(
                 f"no screening candidate {options['list_name']} {options['entity_id']} "
                 f"for {person.display_name}"
             )
-        screening.decide(match, options["decision"], note=options["note"])
+        if not allows(self.user, "change", match):
+            raise Forbidden("The acting user may not decide on this screening candidate.")
+        screening.decide(match, options["decision"], user=self.user, note=options["note"])
         self.stdout.write(f"{person.display_name} ~ {match.matched_name}: {options['decision']}")
 
     def _rescreen(self, options: dict[str, Any]) -> None:
+        require_scope(self.user, "add", "internal", "sanctions rescreen")
         result = screening.screen()
         self.stdout.write(
             f"Screened {result.screened} perpetrators against {len(result.lists)} lists: "
             f"{result.new_candidates} new candidates, {result.updated} updated."
         )
+
+
+def _persons(user: Any) -> Any:
+    """The persons ``user`` may view: the only ones a name or id can resolve to."""
+    from vigil.records.models import Person
+
+    return restrict(user, "view", Person.objects.all())
 
 
 def _open(path: Path) -> Any:

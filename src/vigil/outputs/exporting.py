@@ -1,0 +1,70 @@
+"""A draft is an export: which records it draws on, and whether a user may export them all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from vigil.policy.access import restrict
+from vigil.records.models import (
+    Act,
+    ActCharge,
+    Counsel,
+    Event,
+    Information,
+    Intervention,
+    Involvement,
+    Participant,
+    Person,
+    PersonName,
+    Profession,
+    Source,
+)
+from vigil.responses.models import ViolationCoding
+
+
+def drawn_on(person: Person) -> list[QuerySet[Any]]:
+    """The records a draft about ``person`` may state or cite (see ``vigil.outputs.facts``)."""
+    acts = Act.objects.filter(victim_person=person)
+    act_ids = acts.values("pk")
+    interventions = Intervention.objects.filter(Q(persons=person) | Q(acts__victim_person=person))
+    targets = [
+        person.pk,
+        *PersonName.objects.filter(person=person).values_list("pk", flat=True),
+        *Profession.objects.filter(person=person).values_list("pk", flat=True),
+        *acts.values_list("pk", flat=True),
+        *acts.values_list("event_id", flat=True),
+        *ActCharge.objects.filter(act_id__in=act_ids).values_list("pk", flat=True),
+        *interventions.values_list("pk", flat=True),
+    ]
+    information = Information.objects.filter(target_id__in=targets)
+    return [
+        Person.objects.filter(pk=person.pk),
+        PersonName.objects.filter(person=person),
+        Profession.objects.filter(person=person),
+        acts,
+        Event.objects.filter(pk__in=acts.values("event_id")),
+        ActCharge.objects.filter(act_id__in=act_ids),
+        Involvement.objects.filter(act_id__in=act_ids),
+        Counsel.objects.filter(act_id__in=act_ids),
+        Participant.objects.filter(act_id__in=act_ids),
+        ViolationCoding.objects.filter(act_id__in=act_ids),
+        interventions.distinct(),
+        information,
+        Source.objects.filter(pk__in=information.values("source_id")),
+    ]
+
+
+def may_export_all(user: Any, records: list[QuerySet[Any]]) -> bool:
+    """Whether ``user`` may export every one of ``records``."""
+    return all(
+        restrict(user, "export", qs).values("pk").distinct().count()
+        == qs.values("pk").distinct().count()
+        for qs in records
+    )
+
+
+def all_public(records: list[QuerySet[Any]]) -> bool:
+    """Whether every one of ``records`` is public."""
+    return not any(qs.exclude(confidentiality="public").exists() for qs in records)
