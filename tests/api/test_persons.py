@@ -33,10 +33,10 @@ def test_person_list_leaves_out_what_viewer_may_not_see(api, world):
     assert str(world.lawyer.pk) in viewer
 
 
-def test_person_search_finds_by_a_stored_name(api, world):
-    found = api.get("/persons", q="fictionala")
-    assert _ids(found) == {str(world.lawyer.pk)}
-    assert found.json()["count"] == 1
+def test_person_search_finds_by_a_stored_name_best_match_first(api, world):
+    found = api.get("/persons", q="fictionala advocatka").json()
+    assert found["items"][0]["id"] == str(world.lawyer.pk)
+    assert str(world.judge.pk) not in {item["id"] for item in found["items"]}
 
 
 def test_person_search_by_a_hidden_alias_finds_nothing_for_viewer(api, world):

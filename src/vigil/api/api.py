@@ -11,11 +11,16 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from vigil.api.acts import router as acts_router
 from vigil.api.auth import TokenAuth
 from vigil.api.errors import install_error_handlers
+from vigil.api.events import router as events_router
+from vigil.api.names import router as names_router
+from vigil.api.organisations import router as organisations_router
 from vigil.api.records import router as records_router
 from vigil.api.responses import router as responses_router
 from vigil.api.sanctions import router as sanctions_router
+from vigil.api.sources import router as sources_router
 
 
 class VigilAPI(NinjaAPI):
@@ -35,7 +40,10 @@ api = VigilAPI(
     version="1",
     description=(
         "Records, responses and sanctions of Vigil. Every call needs an API token "
-        "(Authorization: Bearer <token>) and sees only what its user may see."
+        "(Authorization: Bearer <token>) and sees only what its user may see: a hidden record "
+        "is a 404 exactly like a missing one. Changes send the `version` they read (a stale "
+        "one is a 409); deletes are soft and need a reason. Identity fields (witnesses, "
+        'contacts) are write-only here. Every error is JSON: `{"error": message}`.'
     ),
     auth=TokenAuth(),
     docs_url=None,
@@ -44,5 +52,10 @@ api = VigilAPI(
 )
 install_error_handlers(api)
 api.add_router("", records_router)
+api.add_router("", names_router)
+api.add_router("", organisations_router)
+api.add_router("", events_router)
+api.add_router("", acts_router)
+api.add_router("", sources_router)
 api.add_router("", responses_router)
 api.add_router("", sanctions_router)

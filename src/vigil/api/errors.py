@@ -4,16 +4,30 @@ from __future__ import annotations
 
 import logging
 
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from vigil.core.errors import VigilError
+from vigil.core.errors import ValidationFailed, VigilError
 from vigil.web.errors import new_error_id
 
 logger = logging.getLogger("vigil.errors")
 
 UNAUTHORISED = "Send a valid API token: Authorization: Bearer <token>."
+CLASH = "The change clashes with a stored record (a duplicate or a broken link); nothing was saved."
+
+
+class InvalidField(ValidationFailed):
+    """One field of the request names something that does not exist or does not fit."""
+
+    status = 422
+
+    def __init__(self, field: str, message: str, status: int = 422) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.reason = message
+        self.status = status
 
 
 def _route(request: HttpRequest) -> str:
@@ -49,6 +63,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
         body = {"error": "The request is not valid.", "detail": detail}
         return api.create_response(request, body, status=422)
 
+    def invalid_field(request: HttpRequest, exc: InvalidField) -> HttpResponse:
+        detail = [{"loc": ["body", exc.field], "msg": exc.reason}]
+        body = {"error": exc.message, "detail": detail}
+        return api.create_response(request, body, status=exc.status)
+
+    def clash(request: HttpRequest, exc: IntegrityError) -> HttpResponse:
+        # A safety net: services validate first, so this means a race or a missed rule.
+        logger.warning("409 %s %s (integrity error)", request.method, _route(request))
+        return api.create_response(request, {"error": CLASH}, status=409)
+
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         error_id = new_error_id()
         logger.error(
@@ -63,6 +87,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
         return api.create_response(request, body, status=500)
 
     api.add_exception_handler(VigilError, vigil_error)
+    api.add_exception_handler(InvalidField, invalid_field)
+    api.add_exception_handler(IntegrityError, clash)
     api.add_exception_handler(AuthenticationError, unauthorised)
     api.add_exception_handler(HttpError, http_error)
     api.add_exception_handler(Http404, not_found)

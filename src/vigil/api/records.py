@@ -1,91 +1,122 @@
-"""Persons and acts: list, read, create and change, all through the access policy."""
+"""Persons: list with the web lists' filters, read, create with names, change, soft delete."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
+from vigil.api.acts import matching
 from vigil.api.auth import api_user
 from vigil.api.common import Paged, visible, visible_or_404, writing
-from vigil.api.present import Visibility, acts_out, person_detail, person_summaries
-from vigil.api.schemas.common import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, Code, Search
-from vigil.api.schemas.records import (
-    ActOut,
-    PersonCreate,
-    PersonPublic,
-    PersonSummary,
-    PersonUpdate,
+from vigil.api.crud import delete_record, guard_identity
+from vigil.api.present import Visibility, person_detail, person_summaries
+from vigil.api.schemas.common import (
+    LIST_ERRORS,
+    READ_ERRORS,
+    WRITE_ERRORS,
+    Code,
+    ConfidentialityLevel,
+    DeleteIn,
+    Search,
 )
+from vigil.api.schemas.records import PersonCreate, PersonPublic, PersonSummary, PersonUpdate
 from vigil.policy.access import save_checked
 from vigil.records.custody import Custody
-from vigil.records.models import Act, Person, PersonName
-from vigil.records.names import normalised_name
+from vigil.records.models import Act, Counsel, Involvement, Person, PersonName
+from vigil.web.search import search_persons
 
-router = Router(tags=["records"])
+router = Router(tags=["persons"])
 
 # Fields a PATCH may set to null to clear; a null elsewhere means "leave unchanged".
-CLEARABLE = {"birth_date"}
+CLEARABLE = {"birth_date", "contact_details", "family_contacts"}
 
 
 class PersonFilters(Schema):
-    """Filters of the persons list."""
+    """Filters of the persons list: name, custody, and the acts they suffered or took part in."""
 
     q: Search | None = None
     in_custody: bool | None = None
-
-
-class ActFilters(Schema):
-    """Filters of the acts list."""
-
-    person: UUID | None = None
-    type: Code | None = None
+    role: Literal["victim", "perpetrator", "lawyer"] | None = None
+    act_type: Code | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    provision: UUID | None = None
+    article: Search | None = None
+    court: UUID | None = None
+    confidentiality: ConfidentialityLevel | None = None
 
 
 def search(request: HttpRequest, query: str) -> QuerySet[Person]:
-    """Visible persons whose display name or any *visible* name contains ``query``."""
-    persons = visible(request, Person.objects.all())
-    text = " ".join(query.split())
-    if not text:
-        return persons
-    # A hidden alias must not find its person (the web search matches every stored name).
-    folded = normalised_name(text)
-    match = Q(value__icontains=text)
-    if folded:
-        match |= Q(normalised__contains=folded)
-    names = visible(request, PersonName.objects.filter(match)).values("person_id")
-    return persons.filter(Q(display_name__icontains=text) | Q(pk__in=names))
+    """Visible persons with a visible name (any script or stored spelling) containing ``query``."""
+    return search_persons(query, api_user(request))
 
 
 def _summaries(request: HttpRequest, persons: list[Person]) -> list[dict[str, Any]]:
     return person_summaries(Visibility(api_user(request)), persons)
 
 
-def _acts(request: HttpRequest, acts: list[Act]) -> list[dict[str, Any]]:
-    return acts_out(Visibility(api_user(request)), acts)
+def _acts_filtered(filters: PersonFilters) -> bool:
+    return any(
+        value not in (None, "")
+        for value in (
+            filters.act_type,
+            filters.date_from,
+            filters.date_to,
+            filters.provision,
+            filters.article,
+            filters.court,
+        )
+    )
+
+
+def _in_custody(request: HttpRequest, persons: QuerySet[Person], wanted: bool) -> QuerySet[Person]:
+    seen = Visibility(api_user(request))
+    held = [
+        pk
+        for pk, state in seen.custody(persons.values("pk")).items()
+        if state.status is Custody.IN_CUSTODY
+    ]
+    return persons.filter(pk__in=held) if wanted else persons.exclude(pk__in=held)
 
 
 @router.get("/persons", response={200: list[PersonSummary], **LIST_ERRORS})
 @paginate(Paged, prepare=_summaries)
 def list_persons(request: HttpRequest, filters: Query[PersonFilters]) -> QuerySet[Person]:
-    """Persons the user may see, by any stored spelling, optionally only those in custody."""
+    """Persons the user may see, by any stored spelling, custody, role and the acts they suffered.
+
+    ``role``: ``victim``, ``perpetrator`` or ``lawyer``; the act filters (type, dates, provision,
+    article, court) select victims of matching acts, or perpetrators and lawyers in them.
+    """
     persons = search(request, filters.q or "")
-    if filters.in_custody is not None:
-        seen = Visibility(api_user(request))
-        held = [
-            pk
-            for pk, state in seen.custody(persons.values("pk")).items()
-            if state.status is Custody.IN_CUSTODY
-        ]
-        persons = (
-            persons.filter(pk__in=held) if filters.in_custody else persons.exclude(pk__in=held)
+    if filters.role or _acts_filtered(filters):
+        acts = matching(
+            request,
+            filters.act_type,
+            filters.date_from,
+            filters.date_to,
+            filters.provision,
+            filters.article,
+            filters.court,
         )
+        persons = persons.filter(pk__in=_people_in(request, acts, filters.role or "victim"))
+    if filters.confidentiality:
+        persons = persons.filter(confidentiality=filters.confidentiality)
+    if filters.in_custody is not None:
+        persons = _in_custody(request, persons, filters.in_custody)
     return persons.order_by("display_name", "id")
+
+
+def _people_in(request: HttpRequest, acts: QuerySet[Act], role: str) -> Any:
+    if role == "perpetrator":
+        rows = visible(request, Involvement.objects.filter(act__in=acts))
+        return rows.filter(perpetrator_person__isnull=False).values("perpetrator_person_id")
+    if role == "lawyer":
+        return visible(request, Counsel.objects.filter(act__in=acts)).values("lawyer_id")
+    return acts.filter(victim_person__isnull=False).values("victim_person_id")
 
 
 @router.get("/persons/{id}", response={200: PersonPublic, **READ_ERRORS})
@@ -97,7 +128,7 @@ def get_person(request: HttpRequest, id: UUID) -> dict[str, Any]:
 
 @router.post("/persons", response={201: PersonPublic, **WRITE_ERRORS})
 def create_person(request: HttpRequest, payload: PersonCreate) -> tuple[int, dict[str, Any]]:
-    """Record a new person with their names (documenters and above)."""
+    """Record a new person with their names in every script (documenters and above)."""
     data = payload.dict(exclude={"names"})
     names = payload.names
     if names and not any(n.is_primary for n in names):
@@ -120,6 +151,7 @@ def update_person(request: HttpRequest, id: UUID, payload: PersonUpdate) -> dict
     changes = {k: v for k, v in changes.items() if v is not None or k in CLEARABLE}
     with writing(request) as user:
         person = visible_or_404(request, Person.objects.all(), id)
+        guard_identity(user, person, changes)
         for field, value in changes.items():
             setattr(person, field, value)
         # The version the client read, so a concurrent change surfaces as a conflict.
@@ -128,24 +160,8 @@ def update_person(request: HttpRequest, id: UUID, payload: PersonUpdate) -> dict
     return person_detail(Visibility(user), person)
 
 
-@router.get("/acts", response={200: list[ActOut], **LIST_ERRORS})
-@paginate(Paged, prepare=_acts)
-def list_acts(request: HttpRequest, filters: Query[ActFilters]) -> QuerySet[Act]:
-    """Acts the user may see, by victim, type and date range."""
-    condition = Q()
-    if filters.person is not None:
-        condition &= Q(victim_person_id=filters.person)
-    if filters.type:
-        condition &= Q(act_type__key=filters.type) | Q(act_type_id=filters.type)
-    if filters.date_from is not None:
-        condition &= Q(date__gte=filters.date_from)
-    if filters.date_to is not None:
-        condition &= Q(date__lte=filters.date_to)
-    return visible(request, Act.objects.filter(condition)).order_by("date", "created_at", "id")
-
-
-@router.get("/acts/{id}", response={200: ActOut, **READ_ERRORS})
-def get_act(request: HttpRequest, id: UUID) -> dict[str, Any]:
-    """One act with its charges, perpetrators, counsel and participants."""
-    act = visible_or_404(request, Act.objects.all(), id)
-    return acts_out(Visibility(api_user(request)), [act])[0]
+@router.delete("/persons/{id}", response={204: None, **WRITE_ERRORS})
+def delete_person(request: HttpRequest, id: UUID, payload: DeleteIn) -> tuple[int, None]:
+    """Soft-delete a person with a reason (coordinators and admins); the history is kept."""
+    delete_record(request, Person, id, payload)
+    return 204, None

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from ninja import Schema
+from ninja import Field, Schema
 from pydantic import StringConstraints
 
 ConfidentialityLevel = Literal["public", "internal", "restricted", "secret"]
@@ -28,6 +28,24 @@ Note = Annotated[str, StringConstraints(max_length=20_000, pattern=_ANY)]
 Search = Annotated[str, StringConstraints(max_length=200, pattern=_ANY)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^([A-Z]{2})?$")]
 LanguageTag = Annotated[str, StringConstraints(pattern=r"^([a-z]{2,3}(-[A-Za-z0-9]{1,4})?)?$")]
+Url = Annotated[
+    str, StringConstraints(max_length=500, pattern=r"^(https?://[^\s\x00-\x1f\x7f]+)?$")
+]
+DateText = Annotated[str, StringConstraints(max_length=60, pattern=_ANY)]
+Version = Annotated[int, Field(ge=1, le=2_000_000_000)]
+
+
+def text(length: int) -> Any:
+    """Text of at most ``length`` characters (a column's width), no control characters."""
+    return Annotated[str, StringConstraints(max_length=length, pattern=_ANY)]
+
+
+def nonempty(length: int) -> Any:
+    """Like :func:`text`, with at least one visible character (surrounding blanks dropped)."""
+    return Annotated[
+        str,
+        StringConstraints(min_length=1, max_length=length, pattern=_SOME, strip_whitespace=True),
+    ]
 
 
 class ErrorDetail(Schema):
@@ -68,6 +86,31 @@ class RecordMeta(Schema):
     is_synthetic: bool
     created_at: dt.datetime | None
     updated_at: dt.datetime | None
+
+
+Reason = nonempty(2000)
+
+
+class DeleteIn(Schema):
+    """A soft delete: the version it was based on and why (records are never erased)."""
+
+    version: Version
+    reason: Reason
+
+
+class DatesIn(Schema):
+    """An uncertain date: a day with its precision and optional end, or the text as written."""
+
+    date: dt.date | None = None
+    date_precision: Precision | None = None
+    date_end: dt.date | None = None
+    date_text: DateText | None = Field(
+        None,
+        description=(
+            'The date as written ("2011", "March 2021", "сакавік 2021", "2021-03-01/2021-03-05");'
+            " it sets date, date_precision and date_end, and wins over them."
+        ),
+    )
 
 
 READ_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}

@@ -9,17 +9,16 @@ from uuid import UUID
 from ninja import Field, Schema
 
 from vigil.api.schemas.common import (
-    Code,
     ConfidentialityLevel,
     CountryCode,
     LanguageTag,
-    Line,
     NonEmptyLine,
     Note,
     Precision,
     RecordMeta,
     Ref,
     TermOut,
+    text,
 )
 
 SexValue = Literal["female", "male", "other", "unknown"]
@@ -29,6 +28,9 @@ CustodyValue = Literal[
     "in_custody", "restricted_liberty", "not_in_custody", "died_in_custody", "unknown"
 ]
 Inchoate = Literal["", "preparation", "attempt"]
+Scheme = text(40)
+IDENTITY = "Write-only: stored encrypted, never returned; changing it needs the right to reveal it."
+BirthPlace = text(200)
 
 
 class NameIn(Schema):
@@ -38,7 +40,7 @@ class NameIn(Schema):
     script: ScriptValue = ""
     lang: LanguageTag = ""
     kind: NameKindValue = "official"
-    scheme: Code = ""
+    scheme: Scheme = ""
     is_primary: bool = False
 
 
@@ -56,9 +58,11 @@ class PersonCreate(Schema):
     sex: SexValue = "unknown"
     birth_date: dt.date | None = None
     birth_date_precision: Precision = "day"
-    birth_place: Line = ""
+    birth_place: BirthPlace = ""
     nationality: CountryCode = ""
     notes: Note = ""
+    contact_details: Note | None = Field(None, description=IDENTITY)
+    family_contacts: Note | None = Field(None, description=IDENTITY)
     confidentiality: ConfidentialityLevel = "internal"
 
 
@@ -70,9 +74,11 @@ class PersonUpdate(Schema):
     sex: SexValue | None = None
     birth_date: dt.date | None = None
     birth_date_precision: Precision | None = None
-    birth_place: Line | None = None
+    birth_place: BirthPlace | None = None
     nationality: CountryCode | None = None
     notes: Note | None = None
+    contact_details: Note | None = Field(None, description=IDENTITY)
+    family_contacts: Note | None = Field(None, description=IDENTITY)
     confidentiality: ConfidentialityLevel | None = None
 
 
@@ -112,6 +118,7 @@ class ChargeOut(Schema):
 
     id: UUID
     provision: str
+    provision_id: UUID
     code: str
     article: str
     part: str
@@ -155,10 +162,13 @@ class ActOut(RecordMeta):
     place_text: str
     status: Literal["ongoing", "ended", "unknown"]
     outcome: str
+    description: str
     sentence_months: float | None
     sentence_regime: TermOut | None
     restriction_measure: TermOut | None
     suspended: bool
+    fine_amount: float | None
+    fine_unit: str
     sentence_text: str
     source_status: str
     charges: list[ChargeOut]

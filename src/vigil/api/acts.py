@@ -1,0 +1,314 @@
+"""Acts with their charges, perpetrators and counsel: list, read, record, change, soft delete."""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from ninja import Router
+
+from vigil.api.auth import api_user
+from vigil.api.common import visible
+from vigil.api.crud import Resource, Writer, register
+from vigil.api.errors import InvalidField
+from vigil.api.present import acts_out
+from vigil.api.present_records import charges_out, counsel_out, involvements_out
+from vigil.api.schemas.acts import (
+    ActCreate,
+    ActFilters,
+    ActRowFilters,
+    ActUpdate,
+    ChargeCreate,
+    ChargeIn,
+    ChargeRecordOut,
+    ChargeUpdate,
+    CounselCreate,
+    CounselFilters,
+    CounselIn,
+    CounselOut,
+    CounselUpdate,
+    InvolvementCreate,
+    InvolvementFilters,
+    InvolvementIn,
+    InvolvementOut,
+    InvolvementUpdate,
+)
+from vigil.api.schemas.records import ActOut
+from vigil.records.models import (
+    Act,
+    ActCharge,
+    Counsel,
+    Event,
+    Involvement,
+    LegalProvision,
+    Organisation,
+    Person,
+    Term,
+)
+from vigil.web.filters import matching_acts
+
+router = Router(tags=["acts"])
+
+
+def term_filter(field: str, vocabulary: str, key: str) -> Q:
+    """Match a term by its key or its full id."""
+    column = field if field == "id" else f"{field}_id"
+    return Q(**{column: key}) | Q(**{column: f"{vocabulary}.{key}"})
+
+
+def matching(
+    request: HttpRequest,
+    type: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    provision: Any = None,
+    article: str | None = None,
+    court: Any = None,
+) -> QuerySet[Act]:
+    """Visible acts passing the web lists' act filters (their code), plus an article filter."""
+    user = api_user(request)
+    data: dict[str, Any] = {"date_from": date_from, "date_to": date_to}
+    if type:
+        data["act_type"] = Term.objects.filter(term_filter("id", "act_type", type)).first()
+        if data["act_type"] is None:
+            return Act.objects.none()
+    for name, model, pk in (
+        ("provision", LegalProvision, provision),
+        ("court", Organisation, court),
+    ):
+        if pk is not None:
+            data[name] = visible(request, model.objects.filter(pk=pk)).first()
+            if data[name] is None:  # missing or hidden: nothing matches
+                return Act.objects.none()
+    acts = matching_acts(user, data)
+    if article:
+        charges = visible(request, ActCharge.objects.filter(provision__article=article))
+        acts = acts.filter(pk__in=charges.values("act_id"))
+    return acts
+
+
+def select_acts(request: HttpRequest, f: ActFilters) -> QuerySet[Act]:
+    """Visible acts by victim, event, type, date range, provision, court and status."""
+    acts = matching(request, f.type, f.date_from, f.date_to, f.provision, f.article, f.court)
+    if f.person is not None:
+        acts = acts.filter(victim_person_id=f.person)
+    if f.event is not None:
+        acts = acts.filter(event_id=f.event)
+    if f.status:
+        acts = acts.filter(status=f.status)
+    if f.confidentiality:
+        acts = acts.filter(confidentiality=f.confidentiality)
+    return acts.order_by("date", "created_at", "id")
+
+
+def check_act(act: Act) -> None:
+    """An act has at most one victim."""
+    if act.victim_person_id and act.victim_organisation_id:
+        raise InvalidField("victim_organisation", "An act has one victim: a person or an org.")
+
+
+def provision_for(writer: Writer, charge: ChargeIn, prefix: str) -> LegalProvision:
+    """The provision a charge names: by id, or by its article (recorded when new)."""
+    if charge.provision is not None:
+        return writer.record(LegalProvision, charge.provision, f"{prefix}provision")
+    if not charge.article:
+        raise InvalidField(f"{prefix}article", "Give a provision id or an article.")
+    key = {
+        "jurisdiction": charge.jurisdiction or "BY",
+        "code": charge.code,
+        "article": charge.article,
+        "part": charge.part,
+        "point": charge.point,
+    }
+    found = LegalProvision.objects.filter(**key).first()
+    if found is None:
+        found = writer.add(LegalProvision(title=charge.title, **key))
+    return found
+
+
+def add_charge(writer: Writer, act: Act, charge: ChargeIn, prefix: str = "") -> ActCharge:
+    """Record one charge on ``act``."""
+    return writer.add(
+        ActCharge(
+            act=act,
+            provision=provision_for(writer, charge, prefix),
+            inchoate=charge.inchoate,
+            text_as_written=charge.text_as_written,
+            confidentiality=charge.confidentiality or act.confidentiality,
+        )
+    )
+
+
+def add_involvement(writer: Writer, act: Act, row: InvolvementIn, name: str) -> Involvement:
+    """Record one perpetrator in ``act``."""
+    involvement = Involvement(
+        act=act,
+        role_id=writer.term("perpetrator_role", row.role, f"{name}.role"),
+        degree_id=writer.term("involvement_degree", row.degree, f"{name}.degree")
+        if row.degree
+        else None,
+        note=row.note,
+        confidentiality=row.confidentiality or act.confidentiality,
+    )
+    if row.perpetrator_person is not None:
+        involvement.perpetrator_person = writer.record(
+            Person, row.perpetrator_person, f"{name}.perpetrator_person"
+        )
+    if row.perpetrator_organisation is not None:
+        involvement.perpetrator_organisation = writer.record(
+            Organisation, row.perpetrator_organisation, f"{name}.perpetrator_organisation"
+        )
+    check_involvement(involvement)
+    return writer.add(involvement)
+
+
+def add_counsel(writer: Writer, act: Act, row: CounselIn, name: str) -> Counsel:
+    """Record one lawyer defending the victim in ``act``."""
+    lawyer = writer.record(Person, row.lawyer, f"{name}.lawyer")
+    level = row.confidentiality or act.confidentiality
+    return writer.add(Counsel(act=act, lawyer=lawyer, note=row.note, confidentiality=level))
+
+
+def act_children(writer: Writer, act: Act, nested: dict[str, Any], creating: bool) -> None:
+    """The charges, perpetrators and counsel sent with a new act."""
+    for i, charge in enumerate(nested.get("charges") or []):
+        add_charge(writer, act, ChargeIn.model_validate(charge), f"charges.{i}.")
+    for i, row in enumerate(nested.get("perpetrators") or []):
+        add_involvement(writer, act, InvolvementIn.model_validate(row), f"perpetrators.{i}")
+    for i, row in enumerate(nested.get("counsel") or []):
+        add_counsel(writer, act, CounselIn.model_validate(row), f"counsel.{i}")
+
+
+def build_charge(writer: Writer, payload: ChargeCreate) -> ActCharge:
+    """A charge added on its own to an act the user may see."""
+    return add_charge(writer, writer.record(Act, payload.act, "act"), payload)
+
+
+def check_involvement(row: Involvement) -> None:
+    """An involvement names exactly one perpetrator: a person or an organisation."""
+    if (row.perpetrator_person_id is None) == (row.perpetrator_organisation_id is None):
+        raise InvalidField(
+            "perpetrator_person", "Name one perpetrator: a person or an organisation."
+        )
+
+
+def _in_act(request: HttpRequest, model: Any, act: Any) -> QuerySet[Any]:
+    rows = model.objects.all() if act is None else model.objects.filter(act_id=act)
+    return visible(request, rows)
+
+
+def select_charges(request: HttpRequest, f: Any) -> QuerySet[ActCharge]:
+    """Visible charges, by act."""
+    rows = _in_act(request, ActCharge, f.act).select_related("provision")
+    return rows.order_by("created_at", "id")
+
+
+def select_involvements(request: HttpRequest, f: InvolvementFilters) -> QuerySet[Involvement]:
+    """Visible involvements by act, perpetrator (a dossier) and role."""
+    rows = _in_act(request, Involvement, f.act)
+    if f.perpetrator is not None:
+        rows = rows.filter(perpetrator_person_id=f.perpetrator) | rows.filter(
+            perpetrator_organisation_id=f.perpetrator
+        )
+    if f.role:
+        rows = rows.filter(term_filter("role", "perpetrator_role", f.role))
+    return rows.select_related(
+        "act", "act__act_type", "role", "degree", "perpetrator_person", "perpetrator_organisation"
+    ).order_by("act__date", "created_at", "id")
+
+
+def select_counsel(request: HttpRequest, f: CounselFilters) -> QuerySet[Counsel]:
+    """Visible counsel by act and lawyer."""
+    rows = _in_act(request, Counsel, f.act)
+    if f.lawyer is not None:
+        rows = rows.filter(lawyer_id=f.lawyer)
+    return rows.select_related("lawyer").order_by("created_at", "id")
+
+
+ACTS = Resource(
+    name="act",
+    path="/acts",
+    model=Act,
+    out=ActOut,
+    create=ActCreate,
+    update=ActUpdate,
+    filters=ActFilters,
+    present=acts_out,
+    select=select_acts,
+    refs={
+        "event": Event,
+        "victim_person": Person,
+        "victim_organisation": Organisation,
+        "place": Organisation,
+    },
+    terms={
+        "act_type": "act_type",
+        "sentence_regime": "detention_regime",
+        "restriction_measure": "restriction_measure",
+    },
+    numbers={"sentence_months": 1, "fine_amount": 2},
+    nested=frozenset({"charges", "perpetrators", "counsel"}),
+    clearable=frozenset(
+        {
+            "date",
+            "date_end",
+            "victim_person",
+            "victim_organisation",
+            "place",
+            "sentence_months",
+            "sentence_regime",
+            "restriction_measure",
+            "fine_amount",
+        }
+    ),
+    inherit="event",
+    check=check_act,
+    after_save=act_children,
+)
+
+CHARGES = Resource(
+    name="charge",
+    path="/charges",
+    model=ActCharge,
+    out=ChargeRecordOut,
+    create=ChargeCreate,
+    update=ChargeUpdate,
+    filters=ActRowFilters,
+    present=charges_out,
+    select=select_charges,
+    build=build_charge,
+)
+
+INVOLVEMENTS = Resource(
+    name="involvement",
+    path="/involvements",
+    model=Involvement,
+    out=InvolvementOut,
+    create=InvolvementCreate,
+    update=InvolvementUpdate,
+    filters=InvolvementFilters,
+    present=involvements_out,
+    select=select_involvements,
+    refs={"act": Act, "perpetrator_person": Person, "perpetrator_organisation": Organisation},
+    terms={"role": "perpetrator_role", "degree": "involvement_degree"},
+    clearable=frozenset({"perpetrator_person", "perpetrator_organisation", "degree"}),
+    inherit="act",
+    check=check_involvement,
+)
+
+COUNSEL = Resource(
+    name="counsel",
+    path="/counsel",
+    model=Counsel,
+    out=CounselOut,
+    create=CounselCreate,
+    update=CounselUpdate,
+    filters=CounselFilters,
+    present=counsel_out,
+    select=select_counsel,
+    refs={"act": Act, "lawyer": Person},
+    inherit="act",
+)
+
+for resource in (ACTS, CHARGES, INVOLVEMENTS, COUNSEL):
+    register(router, resource)

@@ -1,0 +1,112 @@
+"""Events (what happened, when, where) and case dossiers grouping persons and events."""
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from ninja import Router
+
+from vigil.api.acts import matching
+from vigil.api.common import visible
+from vigil.api.crud import Resource, Writer, register
+from vigil.api.present_records import cases_out, events_out
+from vigil.api.schemas.entities import (
+    CaseCreate,
+    CaseFilters,
+    CaseOut,
+    CaseUpdate,
+    EventCreate,
+    EventFilters,
+    EventOut,
+    EventUpdate,
+)
+from vigil.records.models import Case, Event, Person
+
+router = Router(tags=["events and cases"])
+
+
+def select_events(request: HttpRequest, f: EventFilters) -> QuerySet[Event]:
+    """Visible events by text, date range, type of a visible act, victim and case."""
+    events = visible(request, Event.objects.all())
+    text = " ".join((f.q or "").split())
+    if text:
+        events = events.filter(Q(title__icontains=text) | Q(description__icontains=text))
+    if f.date_from is not None:
+        events = events.filter(date__gte=f.date_from)
+    if f.date_to is not None:
+        events = events.filter(date__lte=f.date_to)
+    if f.act_type or f.person is not None:
+        acts = matching(request, type=f.act_type)
+        if f.person is not None:
+            acts = acts.filter(victim_person_id=f.person)
+        events = events.filter(pk__in=acts.values("event_id"))
+    if f.case is not None:
+        cases = visible(request, Case.objects.filter(pk=f.case))
+        events = events.filter(cases__in=cases)
+    if f.confidentiality:
+        events = events.filter(confidentiality=f.confidentiality)
+    return events.order_by("date", "title", "id")
+
+
+def select_cases(request: HttpRequest, f: CaseFilters) -> QuerySet[Case]:
+    """Visible cases by text, status, visible person and confidentiality."""
+    cases = visible(request, Case.objects.all())
+    text = " ".join((f.q or "").split())
+    if text:
+        cases = cases.filter(Q(title__icontains=text) | Q(description__icontains=text))
+    if f.status:
+        cases = cases.filter(status=f.status)
+    if f.person is not None:
+        persons = visible(request, Person.objects.filter(pk=f.person))
+        cases = cases.filter(persons__in=persons)
+    if f.confidentiality:
+        cases = cases.filter(confidentiality=f.confidentiality)
+    return cases.distinct().order_by("title", "id")
+
+
+def set_members(writer: Writer, case: Case, nested: dict[str, Any], creating: bool) -> None:
+    """Replace the case's persons and events the user can see; hidden members stay."""
+    for name, model in (("persons", Person), ("events", Event)):
+        wanted = nested.get(name)
+        if wanted is None:
+            continue
+        chosen = {writer.record(model, pk, name).pk for pk in dict.fromkeys(wanted)}
+        members = getattr(case, name)
+        current = set(members.values_list("pk", flat=True))
+        seen = set(
+            visible(writer.request, model.objects.filter(pk__in=current)).values_list(
+                "pk", flat=True
+            )
+        )
+        members.set(chosen | (current - seen))
+
+
+EVENTS = Resource(
+    name="event",
+    path="/events",
+    model=Event,
+    out=EventOut,
+    create=EventCreate,
+    update=EventUpdate,
+    filters=EventFilters,
+    present=events_out,
+    select=select_events,
+    clearable=frozenset({"date", "date_end"}),
+)
+
+CASES = Resource(
+    name="case",
+    path="/cases",
+    model=Case,
+    out=CaseOut,
+    create=CaseCreate,
+    update=CaseUpdate,
+    filters=CaseFilters,
+    present=cases_out,
+    select=select_cases,
+    nested=frozenset({"persons", "events"}),
+    after_save=set_members,
+)
+
+register(router, EVENTS)
+register(router, CASES)

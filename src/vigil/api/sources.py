@@ -1,0 +1,117 @@
+"""Sources (with their evidence files) and information: a source supporting a fact."""
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from ninja import Router
+
+from vigil.api.acts import term_filter
+from vigil.api.common import visible
+from vigil.api.crud import Resource, Writer, register
+from vigil.api.present_records import TARGETS, information_out, sources_out, target_type_id
+from vigil.api.schemas.sources import (
+    InformationCreate,
+    InformationFilters,
+    InformationOut,
+    InformationUpdate,
+    SourceCreate,
+    SourceFilters,
+    SourceOut,
+    SourceUpdate,
+)
+from vigil.records.models import Information, Person, Source
+
+router = Router(tags=["sources"])
+
+
+def select_sources(request: HttpRequest, f: SourceFilters) -> QuerySet[Source]:
+    """Visible sources by text, type, date range and confidentiality."""
+    sources = visible(request, Source.objects.all())
+    text = " ".join((f.q or "").split())
+    if text:
+        sources = sources.filter(
+            Q(title__icontains=text)
+            | Q(publisher__icontains=text)
+            | Q(citation__icontains=text)
+            | Q(notes__icontains=text)
+        )
+    if f.source_type:
+        sources = sources.filter(term_filter("source_type", "source_type", f.source_type))
+    if f.date_from is not None:
+        sources = sources.filter(date__gte=f.date_from)
+    if f.date_to is not None:
+        sources = sources.filter(date__lte=f.date_to)
+    if f.confidentiality:
+        sources = sources.filter(confidentiality=f.confidentiality)
+    return sources.select_related("source_type", "reliability").order_by("title", "id")
+
+
+def select_information(request: HttpRequest, f: InformationFilters) -> QuerySet[Information]:
+    """Visible citations by source and by the fact supported (only a fact the user sees)."""
+    rows = visible(request, Information.objects.all())
+    if f.source is not None:
+        rows = rows.filter(source_id=f.source)
+    if f.target_type:
+        rows = rows.filter(target_type_id=target_type_id(f.target_type))
+        if f.target_id is not None:
+            shown = visible(request, TARGETS[f.target_type].objects.filter(pk=f.target_id))
+            rows = rows.filter(target_id__in=shown.values("pk"))
+    elif f.target_id is not None:
+        rows = rows.none()  # an id without its kind names nothing
+    return rows.select_related("source", "reliability").order_by("created_at", "id")
+
+
+def build_information(writer: Writer, payload: InformationCreate) -> Information:
+    """A citation of a visible source for a visible fact."""
+    source = writer.record(Source, payload.source, "source")
+    target = writer.record(TARGETS[payload.target_type], payload.target_id, "target_id")
+    reliability = (
+        writer.term("source_reliability", payload.reliability, "reliability")
+        if payload.reliability
+        else None
+    )
+    return writer.add(
+        Information(
+            source=source,
+            target_type_id=target_type_id(payload.target_type),
+            target_id=target.pk,
+            claim_kind=payload.claim_kind,
+            quote=payload.quote,
+            reliability_id=reliability,
+            note=payload.note,
+            confidentiality=payload.confidentiality or source.confidentiality,
+        )
+    )
+
+
+SOURCES = Resource(
+    name="source",
+    path="/sources",
+    model=Source,
+    out=SourceOut,
+    create=SourceCreate,
+    update=SourceUpdate,
+    filters=SourceFilters,
+    present=sources_out,
+    select=select_sources,
+    refs={"source_person": Person},
+    terms={"source_type": "source_type", "reliability": "source_reliability"},
+    clearable=frozenset({"date", "date_end", "source_type", "reliability"}),
+)
+
+INFORMATION = Resource(
+    name="information",
+    path="/information",
+    model=Information,
+    out=InformationOut,
+    create=InformationCreate,
+    update=InformationUpdate,
+    filters=InformationFilters,
+    present=information_out,
+    select=select_information,
+    terms={"reliability": "source_reliability"},
+    clearable=frozenset({"reliability"}),
+    build=build_information,
+)
+
+register(router, SOURCES)
+register(router, INFORMATION)
