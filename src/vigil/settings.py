@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "csp",
+    "ninja",  # serves the API docs page's Swagger UI locally instead of from a CDN
     "vigil.core",
     "vigil.accounts",
     "vigil.records",

@@ -1,7 +1,8 @@
-"""The API instance: token auth on every operation, JSON errors, the schema without docs UI.
+"""The API instance: token auth on every operation, JSON errors, the schema and its docs page.
 
-Mounted by ``path("api/", api.urls)`` (``from vigil.api.api import api``). The interactive docs
-page is off: ninja's loads its assets from a CDN, which the Content-Security-Policy forbids.
+Mounted by ``path("api/", api.urls)`` (``from vigil.api.api import api``). The interactive
+docs at ``/api/docs`` (public, like the schema it reads) serve Swagger UI from ninja's own
+static files: with ``ninja`` installed as an app it needs no CDN, so the CSP holds.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ api = VigilAPI(
         'contacts) are write-only here. Every error is JSON: `{"error": message}`.'
     ),
     auth=TokenAuth(),
-    docs_url=None,
+    docs_url="/docs",
     openapi_url="/openapi.json",
     urls_namespace="api",
 )
