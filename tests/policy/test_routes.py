@@ -72,8 +72,19 @@ TARGETS = {
     "vigil.sanctions.views.review_decide": "match",
     "vigil.accounts.views.token_revoke": "token",
     "django.contrib.contenttypes.views.shortcut": "person",
+    "vigil.web.record_views.organisation_detail": "organisation",
+    "vigil.web.record_views.event_detail": "event",
+    "vigil.web.record_views.case_detail": "case",
+    "vigil.web.record_views.perpetrator_detail": "witness",  # the planted act's perpetrator
+    "vigil.entry.views.person_edit": "person",
+    "vigil.evidence.views.attach": "person",
+    "vigil.web.merging.history": "person",
+    "vigil.web.merging.undo": "merge",
+    "vigil.web.merging.compare_persons": {"first": "person", "second": "duplicate"},
 }
 OTHER_PARAMS = {"kind": "brief", "decision": "accept"}
+# Parameters whose value depends on the view (the same name means another thing elsewhere).
+VIEW_PARAMS = {"vigil.evidence.views.attach": {"kind": "person"}}
 # Admin pages of rows that carry no confidentiality of their own (users, the law, vocabularies).
 EXEMPT_ADMIN = {
     "accounts.user",
@@ -245,9 +256,12 @@ def _filler(planted: Planted, unfilled: set[str]) -> Any:
             obj = planted.for_model(model_admin.model)
         elif name in ID_PARAMS or converter == "uuid":
             key = TARGETS.get(f"{callback.__module__}.{callback.__name__}")
+            if isinstance(key, dict):
+                key = key.get(name)
             obj = planted.by_key.get(key) if key else None
         else:
-            return OTHER_PARAMS.get(name, "no-such-thing")
+            view = VIEW_PARAMS.get(f"{callback.__module__}.{callback.__name__}", {})
+            return view.get(name) or OTHER_PARAMS.get(name, "no-such-thing")
         if obj is None:
             unfilled.add(model_admin.model._meta.label_lower if model_admin else callback.__name__)
             return UNFILLED
