@@ -103,3 +103,20 @@ def test_download_requires_login_and_serves_the_draft(
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith('attachment; filename="brief-ales-bialiatski')
     assert client.get(f"/outputs/nothing/{bialiatski.pk}.pdf").status_code == 404
+
+
+def test_a_draft_downloaded_from_a_russian_page_is_still_in_english(
+    bialiatski, client, django_user_model
+):
+    from django.conf import settings as django_settings
+
+    user = django_user_model.objects.create_user(username="fictional-ru-reader", role="analyst")
+    login_verified(client, user)
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "ru"
+    assert client.get("/persons/").headers["Content-Language"] == "ru"
+    response = client.get(f"/outputs/brief/{bialiatski.pk}.docx")
+    assert response.status_code == 200
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
+    assert "Prepared from the Vigil record" in text
+    # Dates follow the document's language, not the page's.
+    assert not any(month in text for month in ("ноября", "ноябрь", "лістапада"))
