@@ -1,4 +1,4 @@
-"""The person search at /persons/?q= and the paginated list."""
+"""The person search at /persons/?q=: any spelling of any stored name, and the paginated list."""
 
 from __future__ import annotations
 
@@ -47,10 +47,27 @@ def test_search_lists_each_person_once_when_several_names_match(fictional_case):
     assert list(search_persons("testa")) == [fictional_case.victim]
 
 
+def test_search_finds_a_person_by_a_russian_spelling_nobody_stored(viewer_client, fictional_case):
+    html = viewer_client.get("/persons/", {"q": "Теста Фиктивная"}).content.decode()
+    assert f'href="/persons/{fictional_case.victim.pk}/"' in html
+    assert "1 person matches" in html
+
+
+def test_search_finds_a_person_by_a_latin_transliteration(fictional_case, viewer):
+    assert list(search_persons("Fiktyunaja", viewer)) == [fictional_case.victim]
+
+
+def test_search_puts_the_exact_name_first(fictional_case, viewer):
+    with change_context("test"):
+        namesake = Person.objects.create(display_name="Testa Fiktyunaja", is_synthetic=True)
+    assert list(search_persons("Testa Fiktyunaja", viewer)) == [namesake, fictional_case.victim]
+    assert list(search_persons("Тэста Фіктыўная", viewer)) == [fictional_case.victim, namesake]
+
+
 def test_search_with_no_match_says_so(viewer_client, fictional_case):
     html = viewer_client.get("/persons/", {"q": "nobody-fictional"}).content.decode()
     assert "0 persons match" in html
-    assert "Try another spelling" in html
+    assert "try another spelling" in html.lower()
 
 
 def test_blank_search_lists_everyone_with_custody(viewer_client, fictional_case):

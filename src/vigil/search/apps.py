@@ -1,3 +1,5 @@
+"""Search across the record: any spelling of a name, full text over descriptions and sources."""
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,9 @@ class SearchConfig(AppConfig):
     name = "vigil.search"
     label = "search"
     verbose_name = "Search"
+
+    def ready(self) -> None:
+        """Keep the index current on every save of an indexed record."""
+        from vigil.search.sync import connect
+
+        connect()

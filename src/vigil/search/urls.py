@@ -1,6 +1,8 @@
 """URLs of search."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from vigil.search import views
 
 app_name = "search"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [path("", views.search, name="search")]

@@ -1,0 +1,91 @@
+"""The write side of full text: which fields of which records are searchable, and folding.
+
+Only plain descriptive fields are listed. Encrypted identity fields (contacts of witnesses and
+families) and a source's witness are never indexed, nor free notes, which may name them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.apps import apps
+from django.db import transaction
+
+from vigil.search.models import TextDocument
+
+#: Searchable fields per record model; the text of a record is these fields, one per line.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "records.organisation": ("display_name",),
+    "records.organisationname": ("value",),
+    "records.event": ("title", "place", "description"),
+    "records.act": ("outcome", "sentence_text", "place_text", "description"),
+    "records.source": ("title", "publisher", "citation"),
+    "records.information": ("quote",),
+}
+BATCH = 2000
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-folded text, so ё finds е, ў finds у and é finds e on every backend."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped)
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text, as both full-text engines split them."""
+    return _WORDS.findall(fold(text))
+
+
+def body_of(label: str, obj: Any) -> str:
+    """The searchable text of a record; blank when it is deleted or has none."""
+    if obj is None or getattr(obj, "deleted_at", None) is not None:
+        return ""
+    parts = (str(getattr(obj, field) or "").strip() for field in FIELDS[label])
+    return "\n".join(p for p in parts if p)
+
+
+def index_documents(label: str, ids: Iterable[Any]) -> None:
+    """Rewrite the documents of these records of model ``label``."""
+    ids = list(ids)
+    if not ids or label not in FIELDS:
+        return
+    model = apps.get_model(label)
+    fields = ("pk", "deleted_at", *FIELDS[label])
+    with transaction.atomic():
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
+            TextDocument.objects.filter(model=label, object_id__in=chunk).delete()
+            found = model.all_objects.filter(pk__in=chunk).only(*fields)
+            _write(label, found)
+
+
+def rebuild(progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None) -> int:
+    """Drop and rebuild every document; returns the number of documents written."""
+    work = []
+    for label in FIELDS:
+        ids = list(apps.get_model(label).objects.order_by("pk").values_list("pk", flat=True))
+        work += [(label, ids[i : i + BATCH]) for i in range(0, len(ids), BATCH)]
+    steps: Iterable[tuple[str, list[Any]]] = work
+    if progress is not None:
+        steps = progress(work, len(work))
+    with transaction.atomic():
+        TextDocument.objects.all().delete()
+        for label, chunk in steps:
+            model = apps.get_model(label)
+            fields = ("pk", "deleted_at", *FIELDS[label])
+            _write(label, model.objects.filter(pk__in=chunk).only(*fields))
+    return TextDocument.objects.count()
+
+
+def _write(label: str, objs: Iterable[Any]) -> None:
+    rows = []
+    for obj in objs:
+        body = body_of(label, obj)
+        if body:
+            rows.append(TextDocument(model=label, object_id=obj.pk, body=body, folded=fold(body)))
+    TextDocument.objects.bulk_create(rows, batch_size=1000)

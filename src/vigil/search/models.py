@@ -1,0 +1,68 @@
+"""Derived search data: name forms with their spelling keys, text documents, a log watermark.
+
+None of these is a record: they are rebuilt from the record by ``vigil search-index`` and
+kept current on every save. They hold no confidentiality of their own, so every hit is cut
+by the access policy on the record it came from before anyone sees it.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class NameForm(models.Model):
+    """One searchable name of a person: the display name (``name`` empty) or a stored name."""
+
+    id = models.BigAutoField(primary_key=True)
+    person = models.ForeignKey("records.Person", on_delete=models.CASCADE, related_name="+")
+    name = models.ForeignKey(
+        "records.PersonName", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    text = models.CharField(max_length=300)
+    normalised = models.CharField(max_length=300, db_index=True)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class NameKey(models.Model):
+    """One key of a name form: a sound skeleton, a given-name id or a normalised token."""
+
+    id = models.BigAutoField(primary_key=True)
+    form = models.ForeignKey(NameForm, on_delete=models.CASCADE, related_name="keys")
+    key = models.CharField(max_length=100)
+
+    class Meta:
+        # Covering: a lookup by key reads the form ids from the index alone.
+        indexes = [models.Index(fields=["key", "form"], name="search_namekey_key_form")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class TextDocument(models.Model):
+    """The searchable text of one record (never an encrypted field), as stored and folded."""
+
+    id = models.BigAutoField(primary_key=True)
+    model = models.CharField(max_length=60)
+    object_id = models.UUIDField()
+    body = models.TextField()
+    folded = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["model", "object_id"], name="search_document_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} {self.object_id}"
+
+
+class IndexState(models.Model):
+    """A named counter of the index (the last history row it has caught up with)."""
+
+    key = models.CharField(max_length=40, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"

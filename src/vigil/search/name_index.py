@@ -1,0 +1,72 @@
+"""The write side of the name index: every live name of every live person, with its keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from vigil.names import normalise
+from vigil.records.models import Person, PersonName
+from vigil.search.models import NameForm, NameKey
+from vigil.search.spelling import form_keys
+
+#: Persons read, keyed and written per batch when rebuilding.
+BATCH = 2000
+_Form = tuple[Any, Any, str]  # person id, name id (None: the display name), text
+
+
+def index_persons(person_ids: Iterable[Any], name_ids: Iterable[Any] = ()) -> None:
+    """Rebuild the forms of these persons, and drop these names' forms wherever they were."""
+    person_ids, name_ids = set(person_ids), set(name_ids)
+    if not person_ids and not name_ids:
+        return
+    with transaction.atomic():
+        stale = Q(person_id__in=person_ids) | Q(name_id__in=name_ids)
+        NameForm.objects.filter(stale).delete()
+        _write(_forms(person_ids))
+
+
+def rebuild(progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None) -> int:
+    """Drop and rebuild the whole name index; returns the number of persons indexed."""
+    ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
+    batches: Iterable[list[Any]] = [ids[i : i + BATCH] for i in range(0, len(ids), BATCH)]
+    if progress is not None:
+        batches = progress(batches, len(batches))
+    with transaction.atomic():
+        NameKey.objects.all().delete()
+        NameForm.objects.all().delete()
+        for batch in batches:
+            _write(_forms(batch))
+    return len(ids)
+
+
+def _forms(person_ids: Iterable[Any]) -> Iterator[_Form]:
+    """The forms of live persons: the display name and each live name that differs from it."""
+    persons = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "display_name"))
+    shown = {pk: normalise(name) for pk, name in persons.items() if name}
+    for pk, name in persons.items():
+        if name:
+            yield pk, None, name
+    names = PersonName.objects.filter(person_id__in=list(persons)).values_list(
+        "pk", "person_id", "value"
+    )
+    for pk, person_id, value in names:
+        # A name spelled as the display name adds nothing: whoever sees the person sees that.
+        if value and normalise(value) != shown.get(person_id):
+            yield person_id, pk, value
+
+
+def _write(forms: Iterable[_Form]) -> None:
+    """Insert forms and their keys."""
+    rows = [
+        NameForm(person_id=p, name_id=n, text=text[:300], normalised=normalise(text)[:300])
+        for p, n, text in forms
+    ]
+    if not rows:
+        return
+    NameForm.objects.bulk_create(rows, batch_size=1000)
+    keys = [NameKey(form_id=row.pk, key=key[:100]) for row in rows for key in form_keys(row.text)]
+    NameKey.objects.bulk_create(keys, batch_size=2000)
