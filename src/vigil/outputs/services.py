@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import translation
+
 from vigil.core.errors import ValidationFailed
 from vigil.outputs.appeal import appeal_draft
 from vigil.outputs.brief import brief_draft
@@ -31,10 +33,14 @@ class RenderedDraft:
 
 
 def build_draft(user: Any, kind: str, person: Person) -> Draft:
-    """The draft of ``kind`` ("wgad", "appeal", "brief") for ``person``, as ``user`` sees them."""
+    """The draft of ``kind`` ("wgad", "appeal", "brief") for ``person``, as ``user`` sees them.
+
+    Written in English whatever language is active: the drafts go to UN mechanisms.
+    """
     if kind not in BUILDERS:
         raise ValidationFailed(f"unknown draft {kind!r}; choose one of {', '.join(BUILDERS)}")
-    return BUILDERS[kind](user, person)
+    with translation.override("en"):
+        return BUILDERS[kind](user, person)
 
 
 def draft_file(user: Any, kind: str, person: Person, fmt: str) -> RenderedDraft:

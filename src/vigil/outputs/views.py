@@ -12,7 +12,6 @@ import uuid
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from vigil.accounts.stepup import StepUpRequired, require_recent_2fa, step_up_url
@@ -53,9 +52,7 @@ def download(request: HttpRequest, kind: str, person_id: uuid.UUID, fmt: str) ->
         except StepUpRequired:
             return HttpResponseRedirect(step_up_url(request.get_full_path()))
     try:
-        # Drafts go to UN mechanisms in English, whatever language the page is in.
-        with translation.override("en"):
-            result = draft_file(user, kind, person, fmt)
+        result = draft_file(user, kind, person, fmt)
     except ValidationFailed as exc:
         return _text(exc.message, 400)
     if not public:

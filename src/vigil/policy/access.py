@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from vigil.policy.auditing import audit
 from vigil.policy.errors import Forbidden
@@ -112,24 +112,30 @@ class _Evaluation:
             combined |= part
         return combined
 
-    def visible_ids(
+    def visible_rows(
         self, model: type[models.Model], action: str = "view", *, deleted: bool = False
-    ) -> Any:
+    ) -> models.QuerySet[Any]:
         key = f"{model._meta.label_lower}:{action}:{deleted}"
         if key not in self._visible:
             manager = getattr(model, "all_objects", None) if deleted else None
             rows = (manager or model._default_manager).all()
-            self._visible[key] = self.restrict(action, rows).values("pk")
+            self._visible[key] = self.restrict(action, rows)
         return self._visible[key]
+
+    def visible_ids(self, model: type[models.Model], action: str = "view") -> Any:
+        return self.visible_rows(model, action).values("pk")
 
     def with_visible_parents(
         self, queryset: models.QuerySet[M], spec: Governed
     ) -> models.QuerySet[M]:
         condition = Q()
         for name in spec.parents:
-            parent = queryset.model._meta.get_field(name).related_model
-            visible = self.visible_ids(parent, deleted=name in spec.deleted_parents)
-            condition &= Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__in": visible})
+            field = queryset.model._meta.get_field(name)
+            visible = self.visible_rows(field.related_model, deleted=name in spec.deleted_parents)
+            # Correlated, so the database looks up each row's parent by key; a plain
+            # `IN (subquery)` made SQLite scan every parent row for each check.
+            found = Exists(visible.filter(pk=OuterRef(field.attname)))
+            condition &= Q(**{f"{name}__isnull": True}) | Q(found)
         return queryset.filter(condition) if spec.parents else queryset
 
     def restrict_history(self, action: str, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
