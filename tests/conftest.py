@@ -36,3 +36,13 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
     key = Path(settings.KEY_FILE)
     if not key.exists():  # the master key also wraps field keys on PostgreSQL
         create_key_file(key)
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """Leave the thread in the default language: a request in Russian must not leak into the
+    next test (Django's LocaleMiddleware activates a language and leaves it active)."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en")
