@@ -199,3 +199,13 @@ def test_lists_take_a_fixed_number_of_queries(
             Case.objects.create(title=f"Fictional case {i:02d}").events.add(event)
     with django_assert_max_num_queries(30):
         assert viewer_client.get(url).status_code == 200
+
+
+def test_a_name_search_without_a_sort_lists_the_best_match_first(admin_client):
+    with change_context("test"):
+        for name in ("Aaron Relevantskiy", "Zora Relevantsky"):
+            Person.objects.create(display_name=name, is_synthetic=True)
+    body = admin_client.get("/persons/", {"q": "Relevantsky"}).content.decode()
+    assert body.index("Zora Relevantsky") < body.index("Aaron Relevantskiy")
+    by_name = admin_client.get("/persons/", {"q": "Relevantsky", "sort": "name"}).content.decode()
+    assert by_name.index("Aaron Relevantskiy") < by_name.index("Zora Relevantsky")

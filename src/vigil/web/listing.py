@@ -140,7 +140,15 @@ def filtered(spec: ListSpec, user: Any, params: QueryDict) -> tuple[forms.Form, 
     data = form.cleaned_data if form.is_valid() else {}
     sort = parse_sort(spec, params.get("sort"))
     queryset = spec.rows(user, spec.model._default_manager.all(), data)
+    if by_relevance(params, queryset):
+        return form, queryset
     return form, queryset.order_by(*ordering(spec, sort))
+
+
+def by_relevance(params: QueryDict, queryset: QuerySet[Any]) -> bool:
+    """A name search with no sort asked for keeps the search's best-match-first order."""
+    explicit = bool(queryset.query.order_by)  # set by the search, not a model default
+    return bool(params.get("q", "").strip()) and not params.get("sort") and explicit
 
 
 def list_page(spec: ListSpec, user: Any, params: QueryDict) -> ListPage:
