@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from django.template.backends.django import DjangoTemplates
+from django.utils.functional import lazy
+from django.utils.translation import ngettext
 
 from vigil.reports.charts import chart, data_uri
 from vigil.reports.figures import Figure, all_figures
@@ -37,6 +39,19 @@ def _cells(row: tuple[Any, ...]) -> list[tuple[Any, bool]]:
     return [(v, isinstance(v, int | float) and not isinstance(v, bool)) for v in row]
 
 
+def _shown_label(count: int, latest: bool) -> str:
+    """ "latest 15" or "first 15" rows, for "The latest 15 of 40 rows; the full table:"."""
+    if latest:
+        text = ngettext("latest %(count)s", "latest %(count)s", count)
+    else:
+        text = ngettext("first %(count)s", "first %(count)s", count)
+    return text % {"count": count}
+
+
+# Translated when the template shows it, in the document's language (English by default).
+shown_label = lazy(_shown_label, str)
+
+
 def _section(figure: Figure) -> dict[str, Any]:
     canvas = chart(figure)
     latest = figure.name in LATEST_FIRST and len(figure.rows) > SHOWN_ROWS
@@ -49,7 +64,7 @@ def _section(figure: Figure) -> dict[str, Any]:
         if figure.rows
         else [],
         "more_rows": len(figure.rows) - len(shown),
-        "shown_label": f"latest {len(shown)}" if latest else f"first {len(shown)}",
+        "shown_label": shown_label(len(shown), latest),
     }
 
 

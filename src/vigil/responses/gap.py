@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext, gettext_lazy
 
 from vigil.policy.access import restrict
 from vigil.records.custody import Custody, CustodyState, custody_by_person
@@ -31,9 +32,9 @@ ANSWERABLE = (
     "upr_recommendation",
 )
 MISSING_LABELS = {
-    "un_communication": "no UN communication",
-    "wgad_opinion": "no WGAD opinion",
-    "statement": "no public statement",
+    "un_communication": gettext_lazy("no UN communication"),
+    "wgad_opinion": gettext_lazy("no WGAD opinion"),
+    "statement": gettext_lazy("no public statement"),
 }
 
 
@@ -54,7 +55,7 @@ class DetainedWithoutResponse:
             "in_custody_since": self.custody.since.isoformat() if self.custody.since else None,
             "term_ended_without_recorded_release": self.custody.term_expired_without_release,
             "term_ends": self.custody.term_ends.isoformat() if self.custody.term_ends else None,
-            "missing": [MISSING_LABELS[m] for m in self.missing],
+            "missing": [str(MISSING_LABELS[m]) for m in self.missing],
         }
 
 
@@ -194,7 +195,7 @@ def overdue(user: Any, today: dt.date | None = None) -> list[Overdue]:
     today = today or dt.date.today()
     waiting = _unanswered(user, Intervention.objects.real())
     found = [
-        Overdue(i, i.follow_up_due, "follow-up due")
+        Overdue(i, i.follow_up_due, gettext("follow-up due"))
         for i in waiting.filter(follow_up_due__lt=today).select_related("intervention_type")
         if i.follow_up_due is not None
     ]

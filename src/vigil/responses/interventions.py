@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext
 
 from vigil.core.errors import ValidationFailed
 from vigil.records.models import Act, Case, Intervention, Organisation, Person, Source, Term
@@ -159,7 +160,7 @@ def overdue_follow_ups(today: dt.date | None = None) -> list[Overdue]:
     today = today or dt.date.today()
     waiting = unanswered(Intervention.objects.real())
     found = [
-        Overdue(i, i.follow_up_due, "follow-up due")
+        Overdue(i, i.follow_up_due, gettext("follow-up due"))
         for i in waiting.filter(follow_up_due__lt=today).select_related("intervention_type")
         if i.follow_up_due is not None
     ]

@@ -14,6 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils.text import capfirst
+from django.utils.translation import gettext, pgettext_lazy
 
 from vigil.policy.access import restrict
 from vigil.records.models import Act, Involvement, Person
@@ -21,6 +23,20 @@ from vigil.sanctions.models import Decision, SanctionsList, ScreeningMatch
 from vigil.sanctions.screening import perpetrators
 
 MAJOR_ISSUERS = ("EU", "UK", "US")
+# Perpetrator roles (vocabulary perpetrator_role) as the plural noun of the summary lines.
+ROLE_PLURALS = {
+    "presiding_judge": pgettext_lazy("perpetrators", "presiding judges"),
+    "judge": pgettext_lazy("perpetrators", "judges"),
+    "prosecutor": pgettext_lazy("perpetrators", "prosecutors"),
+    "investigator": pgettext_lazy("perpetrators", "investigators"),
+    "interrogator": pgettext_lazy("perpetrators", "interrogators"),
+    "police_officer": pgettext_lazy("perpetrators", "police officers"),
+    "prison_official": pgettext_lazy("perpetrators", "prison officials"),
+    "ordering_official": pgettext_lazy("perpetrators", "officials who gave the order"),
+    "responsible_agency": pgettext_lazy("perpetrators", "responsible agencies"),
+    "law_author": pgettext_lazy("perpetrators", "authors of the law or policy"),
+    "other": pgettext_lazy("perpetrators", "perpetrators in other roles"),
+}
 
 
 @dataclass
@@ -34,15 +50,21 @@ class ListStatus:
 
     @property
     def text(self) -> str:
-        version = self.list.version_label
+        # Read when shown, so it follows the page's (or the printed document's) language.
+        values = {
+            "list": self.list.name,
+            "version": self.list.version_label,
+            "entity": self.entity_id,
+        }
         if self.state == "listed":
-            return f"listed on {self.list.name} (version {version}) as {self.entity_id}"
+            return gettext("listed on %(list)s (version %(version)s) as %(entity)s") % values
         if self.state == "pending":
+            values["score"] = f"{self.score:.2f}"
             return (
-                f"candidate on {self.list.name} ({self.entity_id}, score {self.score:.2f}) "
-                "awaiting review"
+                gettext("candidate on %(list)s (%(entity)s, score %(score)s) awaiting review")
+                % values
             )
-        return f"not found on {self.list.name} (version {version})"
+        return gettext("not found on %(list)s (version %(version)s)") % values
 
 
 @dataclass
@@ -111,18 +133,28 @@ class GapReport:
         lines = []
         for role, rows in sorted(by_role.items(), key=lambda kv: -len(kv[1])):
             counts = Counter(issuer for row in rows for issuer in row.listed_by)
-            listed = ", ".join(f"{counts.get(i, 0)} by the {i}" for i in issuers) or "no list"
+            listed = ", ".join(
+                gettext("%(count)s by the %(issuer)s") % {"count": counts.get(i, 0), "issuer": i}
+                for i in issuers
+            ) or gettext("no list")
             nowhere = sum(1 for row in rows if row.unsanctioned)
-            lines.append(
-                f"Of {len(rows)} {_plural(role)} in the record, {listed}; "
-                f"{nowhere} on none of the lists loaded."
-            )
+            line = gettext(
+                "Of %(count)s %(roles)s in the record, %(listed)s; "
+                "%(nowhere)s on none of the lists loaded."
+            ) % {"count": len(rows), "roles": _plural(role), "listed": listed, "nowhere": nowhere}
+            lines.append(capfirst(line))
         if self.missing_issuers:
-            lines.append(f"Not loaded: {', '.join(self.missing_issuers)} lists.")
+            lines.append(
+                gettext("Not loaded: %(issuers)s lists.")
+                % {"issuers": ", ".join(self.missing_issuers)}
+            )
         return lines
 
 
 def _plural(role: str) -> str:
+    """The role key as a plural noun in the active language (English for unknown roles)."""
+    if role in ROLE_PLURALS:
+        return str(ROLE_PLURALS[role])
     word = role.replace("_", " ")
     return word + "s" if not word.endswith("s") else word
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from vigil.core.errors import ValidationFailed
 from vigil.policy.access import restrict
@@ -17,7 +18,15 @@ from vigil.sanctions.models import ScreeningMatch
 
 
 def gap_csv(report: GapReport) -> str:
-    """One row per perpetrator, one column per list (never "not sanctioned")."""
+    """One row per perpetrator, one column per list (never "not sanctioned").
+
+    English whatever the page language, like its headers and the printed reports.
+    """
+    with translation.override("en"):
+        return _gap_csv(report)
+
+
+def _gap_csv(report: GapReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
