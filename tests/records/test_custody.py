@@ -62,3 +62,15 @@ def test_suspended_sentence_ends_pretrial_custody():
 def test_same_day_arrest_and_release_ends_released():
     state = derive([fact("release", D(2021, 1, 1)), fact("arrest", D(2021, 1, 1))])
     assert state.status is Custody.NOT_IN_CUSTODY
+
+
+def test_a_detention_known_only_by_its_end_keeps_custody_since_the_arrest():
+    until_sentenced = _ActFacts(
+        "detention", "detention", None, None, None, None, False, D(2011, 11, 24)
+    )
+    state = derive(
+        [until_sentenced, fact("arrest", D(2011, 8, 4)), fact("sentence", D(2011, 11, 24), 54)]
+    )
+    assert state.status is Custody.IN_CUSTODY
+    assert state.since == D(2011, 8, 4)
+    assert state.term_ends == D(2016, 2, 4)

@@ -70,6 +70,7 @@ class _ActFacts:
     regime: str | None
     measure: str | None
     suspended: bool
+    end: dt.date | None = None
 
 
 def _effect(act: _ActFacts) -> Custody | None:
@@ -106,7 +107,8 @@ def _add_months(day: dt.date, months: Decimal) -> dt.date:
 
 def derive(acts: Iterable[_ActFacts]) -> CustodyState:
     """Derive the custody state from one person's acts."""
-    ordered = sorted(acts, key=lambda a: (a.date or dt.date.min, ORDER.get(a.kind, 5)))
+    # An act known only by when it ended (a detention "until sentenced") sits at its end.
+    ordered = sorted(acts, key=lambda a: (a.date or a.end or dt.date.min, ORDER.get(a.kind, 5)))
     state = CustodyState(Custody.UNKNOWN)
     custody_start: dt.date | None = None
     for act in ordered:
@@ -139,9 +141,10 @@ def _facts(qs: QuerySet[Act]) -> Iterable[tuple[object, _ActFacts]]:
         "sentence_regime_id",
         "restriction_measure_id",
         "suspended",
+        "date_end",
     )
-    for person_id, act_id, kind, date, months, regime, measure, suspended in rows:
-        yield person_id, _ActFacts(act_id, kind, date, months, regime, measure, suspended)
+    for person_id, act_id, kind, date, months, regime, measure, suspended, end in rows:
+        yield person_id, _ActFacts(act_id, kind, date, months, regime, measure, suspended, end)
 
 
 def custody_of(person: object) -> CustodyState:

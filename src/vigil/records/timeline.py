@@ -32,7 +32,7 @@ def timeline_for(person: Person) -> list[TimelineEntry]:
             "participants__person",
         )
     )
-    acts.sort(key=lambda a: (a.date or dt.date.min, ORDER.get(a.act_type.key, 5)))
+    acts.sort(key=lambda a: (a.date or a.date_end or dt.date.min, ORDER.get(a.act_type.key, 5)))
     info = _information_for(acts)
     return [TimelineEntry(act, info.get(act.pk, [])) for act in acts]
 

@@ -16,6 +16,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 
 from vigil.policy.access import restrict
 from vigil.records.custody import (
@@ -68,10 +69,11 @@ def latest_effect(user: Any) -> Subquery:
     """Per outer person: the custody effect of their latest effective act ``user`` may view."""
     acts = (
         restrict(user, "view", Act.objects.filter(victim_person=OuterRef("pk")))
-        .annotate(effect=_effect(), same_day=_same_day_order())
+        .annotate(effect=_effect(), same_day=_same_day_order(), at=Coalesce("date", "date_end"))
         .filter(effect__isnull=False)
-        # Undated acts sort first in the Python rule, so they come last here.
-        .order_by(F("date").desc(nulls_last=True), "-same_day", "-created_at", "-id")
+        # As in the Python rule: an act known only by its end sits there; undated ones first
+        # in that rule, so last here.
+        .order_by(F("at").desc(nulls_last=True), "-same_day", "-created_at", "-id")
         .values("effect")[:1]
     )
     return Subquery(acts, output_field=CharField())
