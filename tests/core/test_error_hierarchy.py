@@ -6,12 +6,13 @@ from vigil.accounts.management.commands.lockdown import LockdownIncomplete as Fr
 from vigil.accounts.stepup import StepUpRequired as FromStepUp
 from vigil.accounts.throttle import TooManyAttempts as FromThrottle
 from vigil.core import errors
-from vigil.policy import errors as policy_errors
 
 
-def test_policy_errors_are_the_core_classes_re_exported():
-    assert policy_errors.Forbidden is errors.Forbidden
-    assert policy_errors.QuotaExceeded is errors.QuotaExceeded
+def test_policy_errors_live_only_in_the_core_hierarchy():
+    import importlib.util
+
+    assert importlib.util.find_spec("vigil.policy.errors") is None
+    assert issubclass(errors.Forbidden, errors.VigilError)
 
 
 def test_account_errors_live_in_the_core_hierarchy():

@@ -10,9 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 
 from tests.entry.conftest import make_person
 from vigil.core.context import change_context
-from vigil.core.errors import ConflictError
+from vigil.core.errors import ConflictError, Forbidden
 from vigil.core.models import Version
-from vigil.policy.errors import Forbidden
 from vigil.records.custody import Custody, custody_by_person
 from vigil.records.date_input import parse_date_input
 from vigil.records.entry import (

@@ -10,12 +10,12 @@ from PIL import Image
 
 from tests.evidence.conftest import jpeg_with_gps
 from vigil.audit.models import AuditEntry
+from vigil.core.errors import Forbidden
 from vigil.evidence.access import open_original, shared_copy
 from vigil.evidence.errors import IntegrityFailed, ShareRefused
 from vigil.evidence.ingest import ingest
 from vigil.evidence.storage import stored_path
 from vigil.evidence.strip import stripped_image
-from vigil.policy.errors import Forbidden
 from vigil.records.models import CustodyEvent, Source
 
 GPS_IFD = 0x8825

@@ -13,8 +13,7 @@ from django.test import override_settings
 
 from vigil.accounts.stepup import StepUpRequired
 from vigil.audit.models import AuditEntry
-from vigil.core.errors import ConfigurationError, ValidationFailed
-from vigil.policy.errors import Forbidden, QuotaExceeded
+from vigil.core.errors import ConfigurationError, Forbidden, QuotaExceeded, ValidationFailed
 from vigil.policy.export import export
 from vigil.policy.models import UserFlag
 from vigil.records.models import Person, Source

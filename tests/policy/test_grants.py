@@ -9,9 +9,8 @@ from django.utils import timezone
 
 from vigil.accounts.stepup import StepUpRequired
 from vigil.audit.models import AuditEntry
-from vigil.core.errors import ValidationFailed
+from vigil.core.errors import Forbidden, ValidationFailed
 from vigil.policy.access import allows
-from vigil.policy.errors import Forbidden
 from vigil.policy.grants import grant_case, revoke_all_grants, revoke_grant
 from vigil.policy.models import CaseGrant
 from vigil.records.models import Case

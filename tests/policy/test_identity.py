@@ -7,8 +7,7 @@ from django.test import override_settings
 
 from vigil.accounts.stepup import StepUpRequired
 from vigil.audit.models import AuditEntry
-from vigil.core.errors import ValidationFailed
-from vigil.policy.errors import Forbidden, QuotaExceeded
+from vigil.core.errors import Forbidden, QuotaExceeded, ValidationFailed
 from vigil.policy.identity import can_reveal, identity_fields, ordinary_fields, reveal
 from vigil.policy.models import CaseGrant, UserFlag
 from vigil.policy.quotas import used_today

@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.models import Session
 
+from vigil.core.errors import Forbidden
 from vigil.core.models import Version
 from vigil.policy.access import allows, check_write, restrict, save_checked
-from vigil.policy.errors import Forbidden
 from vigil.policy.models import CaseGrant, UserFlag
 from vigil.records.models import Case, Person, PersonName, Source, Term
 

@@ -14,9 +14,8 @@ from ninja.pagination import LimitOffsetPagination
 
 from vigil.api.auth import api_user
 from vigil.core.context import change_context
-from vigil.core.errors import NotFound
+from vigil.core.errors import Forbidden, NotFound
 from vigil.policy.access import restrict, role_of
-from vigil.policy.errors import Forbidden
 
 M = TypeVar("M", bound=models.Model)
 

@@ -24,8 +24,8 @@ from vigil.api.errors import InvalidField
 from vigil.api.present import Visibility
 from vigil.api.schemas.common import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, DeleteIn
 from vigil.core.dates import UncertainDate
+from vigil.core.errors import Forbidden
 from vigil.policy.access import allows, save_checked
-from vigil.policy.errors import Forbidden
 from vigil.policy.identity import identity_fields
 from vigil.records.models import Term
 

@@ -7,13 +7,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from vigil.audit.services import audit
+from vigil.core.errors import Forbidden
 from vigil.evidence.custody import DOWNLOAD, EXPORT, SHARE, VIEW, record_custody
 from vigil.evidence.errors import EvidenceFileMissing, IntegrityFailed
 from vigil.evidence.models import EvidenceKey
 from vigil.evidence.storage import iter_decrypted, parse_identity, stored_path
 from vigil.evidence.strip import stripped_image
 from vigil.policy.access import allows
-from vigil.policy.errors import Forbidden
 from vigil.records.models import Evidence
 
 # The policy action each purpose needs: seeing the file, or sending it outside Vigil.

@@ -22,7 +22,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from vigil.core.errors import NotFound, VigilError
+from vigil.core.errors import Forbidden, NotFound, VigilError
 from vigil.evidence.access import open_original, shared_copy
 from vigil.evidence.attach import (
     TARGETS,
@@ -40,7 +40,6 @@ from vigil.evidence.strip import STRIPPABLE
 from vigil.evidence.upload import EncryptingUploadHandler, StagedUpload
 from vigil.policy.access import restrict
 from vigil.policy.auditing import audit
-from vigil.policy.errors import Forbidden
 from vigil.records.models import Evidence
 
 

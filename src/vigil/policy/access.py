@@ -7,8 +7,8 @@ from typing import Any, TypeVar
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 
+from vigil.core.errors import Forbidden
 from vigil.policy.auditing import audit
-from vigil.policy.errors import Forbidden
 from vigil.policy.registry import Governed, Kind, governed
 from vigil.policy.rules import ACTIONS, LEVELS, ROLES, Scope, grant_covers, scope_for
 

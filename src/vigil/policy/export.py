@@ -19,10 +19,9 @@ from django.db import models
 from django.utils import timezone
 from openpyxl import Workbook
 
-from vigil.core.errors import ConfigurationError, ValidationFailed
+from vigil.core.errors import ConfigurationError, Forbidden, ValidationFailed
 from vigil.policy.access import restrict, role_of
 from vigil.policy.auditing import audit
-from vigil.policy.errors import Forbidden
 from vigil.policy.identity import identity_fields
 from vigil.policy.public import public_fields, published
 from vigil.policy.quotas import consume

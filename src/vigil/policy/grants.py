@@ -8,10 +8,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from vigil.core.errors import ValidationFailed
+from vigil.core.errors import Forbidden, ValidationFailed
 from vigil.policy.access import allows, role_of
 from vigil.policy.auditing import audit
-from vigil.policy.errors import Forbidden
 from vigil.policy.models import CaseGrant, GrantLevel
 from vigil.policy.stepup import require_step_up
 

@@ -6,10 +6,9 @@ from typing import Any
 
 from django.db import models
 
-from vigil.core.errors import ValidationFailed
+from vigil.core.errors import Forbidden, ValidationFailed
 from vigil.policy.access import allows
 from vigil.policy.auditing import audit
-from vigil.policy.errors import Forbidden
 from vigil.policy.quotas import consume
 from vigil.policy.stepup import require_step_up
 

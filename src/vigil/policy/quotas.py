@@ -9,8 +9,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from vigil.core.errors import QuotaExceeded
 from vigil.policy.auditing import audit
-from vigil.policy.errors import QuotaExceeded
 from vigil.policy.models import QuotaUsage, UsageKind, UserFlag
 
 DEFAULT_LIMITS = {UsageKind.REVEAL: 20, UsageKind.EXPORT: 5}

@@ -12,8 +12,8 @@ from django.forms import BaseFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from vigil.core.errors import Forbidden
 from vigil.policy.access import allows, restrict, role_of, save_checked
-from vigil.policy.errors import Forbidden
 from vigil.policy.identity import identity_fields
 from vigil.policy.registry import Kind, governed
 

@@ -1,4 +1,4 @@
-"""`vigil users add|role|list`: accounts with a role, for the operator who holds the database key."""
+"""`vigil users add|role|list`: accounts with a role, for the operator who holds the key."""
 
 from __future__ import annotations
 
