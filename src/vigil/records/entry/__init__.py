@@ -1,0 +1,48 @@
+"""Recording what documenters enter: persons with names in several scripts, an arrest or a
+trial in one call (event, acts, charges, perpetrators, counsel, sources), all or nothing.
+
+The entry forms and the API both call these functions. Every record is written through the
+one access policy (``save_checked``) for the acting user, inside the caller's change context
+and one transaction: a bad field raises :class:`EntryError` naming it and nothing is saved.
+"""
+
+from __future__ import annotations
+
+from vigil.records.entry.events import record_arrest, record_trial
+from vigil.records.entry.inputs import (
+    MAX_SENTENCE_MONTHS,
+    ArrestInput,
+    EntryError,
+    NameInput,
+    OrganisationRef,
+    PersonInput,
+    PersonRef,
+    Recorded,
+    SentenceInput,
+    SourceInput,
+    TrialInput,
+)
+from vigil.records.entry.persons import create_person, guess_language, guess_script, update_person
+from vigil.records.entry.writing import levels_for, may_record
+
+__all__ = [
+    "ArrestInput",
+    "EntryError",
+    "MAX_SENTENCE_MONTHS",
+    "NameInput",
+    "OrganisationRef",
+    "PersonInput",
+    "PersonRef",
+    "Recorded",
+    "SentenceInput",
+    "SourceInput",
+    "TrialInput",
+    "create_person",
+    "guess_language",
+    "guess_script",
+    "levels_for",
+    "may_record",
+    "record_arrest",
+    "record_trial",
+    "update_person",
+]
