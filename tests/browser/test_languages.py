@@ -1,0 +1,85 @@
+"""The whole journey in Belarusian and in Russian: switch language, record a trial, find the
+person by a Cyrillic spelling, read the timeline — in Debian's Chromium."""
+
+import secrets
+
+import pyotp
+import pytest
+from django.utils import timezone, translation
+
+from tests.browser.helpers import shot, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def documenter():
+    from vigil.accounts.models import Role, TOTPDevice, User
+
+    password = secrets.token_urlsafe(16)
+    user = User.objects.create_user("fictional-polyglot", "", password, role=Role.DOCUMENTER)
+    device = TOTPDevice.objects.create(
+        user=user, secret=pyotp.random_base32(32), confirmed_at=timezone.now()
+    )
+    return user, password, device.secret
+
+
+def _in(language: str, text: str) -> str:
+    with translation.override(language):
+        return translation.gettext(text)
+
+
+def _term_label(key: str, language: str) -> str:
+    from vigil.records.models import Term
+
+    term = Term.objects.get(pk=Term.pk_for("act_type", key))
+    return getattr(term, f"label_{language}") or term.label_en
+
+
+@pytest.mark.parametrize(
+    ("language", "date", "cyrillic_query"),
+    [("be", "сакавік 2021", "Тэставы"), ("ru", "март 2021", "Тестовый")],
+)
+def test_record_find_and_read_a_case_in_belarusian_and_russian(
+    documenter, live_server, browser, language, date, cyrillic_query, monkeypatch
+):
+    # Playwright's sync API runs an event loop in this thread; the test's own reads of the
+    # database (not the server's) are synchronous and safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+    user, password, secret = documenter
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    sign_in(page, live_server.url, user.username, password, secret)
+
+    page.select_option("#lang-select", language)
+    page.click(".lang-form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.get_attribute("html", "lang") == language
+    nav = page.inner_text("nav.site-nav")
+    assert _in(language, "Persons") in nav and _in(language, "Persons") != "Persons"
+    user.refresh_from_db()
+    assert user.language == language  # the choice follows the account to other browsers
+
+    page.goto(live_server.url + "/record/trial/")
+    page.fill("#id_victim_name_latn", "Ales Testavy")
+    page.fill("#id_victim_name_be", "Алесь Тэставы")
+    page.fill("#id_victim_name_ru", "Алесь Тестовый")
+    page.fill("#id_date", date)
+    page.fill("#id_court", "Fictional District Court")
+    page.fill("#id_judge_name", "Iudex Testovy")
+    page.select_option("#id_judge_role", "presiding_judge")
+    page.fill("#id_sentence_years", "3")
+    page.fill("#id_sources-0-title", "Fictional monitoring note")
+    page.fill("#id_sources-0-quote", "A fictional sentence.")
+    shot(page, f"record-trial-{language}")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/persons/*/")
+
+    page.goto(live_server.url + "/search/?q=" + cyrillic_query)
+    page.click("main a:has-text('Ales Testavy')")
+    page.wait_for_url("**/persons/*/")
+    body = page.inner_text("main")
+    assert "Iudex Testovy" in body
+    for key in ("trial", "sentence"):
+        assert _term_label(key, language) in body, key
+    assert _in(language, "Timeline") in body and _in(language, "Timeline") != "Timeline"
+    shot(page, f"timeline-{language}")
