@@ -11,7 +11,7 @@ from django.core.management import ManagementUtility, get_commands, load_command
 from vigil.core.errors import VigilError
 
 # Django's own commands that a Vigil user needs, shown after Vigil's.
-USEFUL_DJANGO = ("migrate", "createsuperuser", "changepassword", "check", "shell", "dbshell")
+USEFUL_DJANGO = ("migrate", "changepassword", "check", "shell", "dbshell")
 
 
 def _help_text() -> str:
