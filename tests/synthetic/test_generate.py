@@ -102,17 +102,25 @@ def test_generate_outside_a_change_context_raises_and_writes_nothing() -> None:
 
 
 @pytest.mark.django_db
-def test_judges_are_synthetic_persons_with_a_judge_profession() -> None:
+def test_judges_and_prosecutors_are_synthetic_persons_of_their_profession() -> None:
     _generate(40)
     involvements = Involvement.objects.select_related("perpetrator_person")
     assert involvements.exists()
-    judges = {i.perpetrator_person_id for i in involvements}
     assert all(i.perpetrator_person.is_synthetic for i in involvements)
-    professions = set(
-        Profession.objects.filter(person_id__in=judges).values_list("person_id", "profession_id")
-    )
-    assert {p for p, _ in professions} == judges
-    assert {t for _, t in professions} == {"profession.judge"}
+    expected = {
+        "perpetrator_role.presiding_judge": "profession.judge",
+        "perpetrator_role.judge": "profession.judge",
+        "perpetrator_role.prosecutor": "profession.prosecutor",
+    }
+    assert {i.role_id for i in involvements} <= set(expected)
+    assert "perpetrator_role.prosecutor" in {i.role_id for i in involvements}
+    for involvement in involvements:
+        professions = set(
+            Profession.objects.filter(person_id=involvement.perpetrator_person_id).values_list(
+                "profession_id", flat=True
+            )
+        )
+        assert professions == {expected[involvement.role_id]}
 
 
 @pytest.mark.django_db
