@@ -142,3 +142,14 @@ def test_req8_cookies_are_secure_outside_tests_and_debug(tmp_path):
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     ).stdout.split()
     assert out == ["True", "True", "True", "Strict", "True"]
+
+
+def test_activity_is_written_at_most_once_a_minute():
+    session = {sessions.SEEN_AT: 1000.0}
+    sessions.touch(session, at=1030.0)
+    assert session[sessions.SEEN_AT] == 1000.0  # no session write for every request
+    sessions.touch(session, at=1061.0)
+    assert session[sessions.SEEN_AT] == 1061.0
+    fresh: dict[str, float] = {}
+    sessions.touch(fresh, at=5.0)
+    assert fresh[sessions.SEEN_AT] == 5.0

@@ -38,7 +38,7 @@ class SessionLimitsMiddleware:
             if sessions.expired(request.session) is not None:
                 logout(request)
                 return HttpResponseRedirect(_with_next(reverse("login"), request))
-            request.session[sessions.SEEN_AT] = sessions.now()
+            sessions.touch(request.session)
         return self.get_response(request)
 
 

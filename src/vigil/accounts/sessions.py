@@ -72,6 +72,19 @@ def has_recent_2fa(request: HttpRequest, minutes: float = 5) -> bool:
     return at is not None and now() - float(at) <= minutes * 60
 
 
+# Activity is recorded at most this often: each write is a commit under the database's write
+# lock, and the idle limit (minutes) needs no finer clock.
+TOUCH_SECONDS = 60
+
+
+def touch(session: Any, at: float | None = None) -> None:
+    """Record activity on ``session``, unless it was recorded within the last minute."""
+    at = now() if at is None else at
+    seen_at = session.get(SEEN_AT)
+    if seen_at is None or at - float(seen_at) >= TOUCH_SECONDS:
+        session[SEEN_AT] = at
+
+
 def expired(session: Any, at: float | None = None) -> str | None:
     """Why a session must end now ("idle" or "absolute"), or None while it may continue."""
     at = now() if at is None else at
