@@ -30,7 +30,7 @@ def _seen(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
 def co_defendants(user: Any, person: Person) -> list[Related]:
     """Other victims of acts in the events and cases that hold acts against ``person``."""
     own_acts = _seen(user, Act.objects.filter(victim_person=person))
-    events = own_acts.values("event_id")
+    events = list(own_acts.values_list("event_id", flat=True).distinct())
     cases = _seen(user, Case.objects.filter(persons=person))
     found: dict[Any, Related] = {}
     for act in (
@@ -62,7 +62,10 @@ def same_judge(user: Any, person: Person) -> list[Related]:
             act__victim_person=person, role_id__in=JUDGING, perpetrator_person__isnull=False
         ),
     )
-    judges = judged.values("perpetrator_person_id")
+    # Materialised first: as a subquery, SQLite started from every judge involvement.
+    judges = list(judged.values_list("perpetrator_person_id", flat=True).distinct())
+    if not judges:
+        return []
     found: dict[Any, Related] = {}
     rows = (
         _seen(user, Involvement.objects.filter(perpetrator_person__in=judges, role_id__in=JUDGING))

@@ -56,6 +56,11 @@ class Person(VigilModel):
         ordering = ["display_name"]
         verbose_name = _("person")
         verbose_name_plural = _("persons")
+        # The live rows of a level: every list counts and pages through them.
+        indexes = [
+            models.Index(fields=["deleted_at", "confidentiality"], name="person_live_level"),
+            models.Index(fields=["display_name", "id"], name="person_name_order"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name or str(_("(name withheld)"))

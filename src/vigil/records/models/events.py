@@ -91,6 +91,11 @@ class Act(VigilModel, UncertainDateMixin):
     class Meta:
         ordering = ["date", "created_at"]
         verbose_name = _("act")
+        # List filters (type and dates) and each person's timeline and custody.
+        indexes = [
+            models.Index(fields=["act_type", "date"], name="act_type_date"),
+            models.Index(fields=["victim_person", "date"], name="act_victim_date"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(victim_person__isnull=True) | Q(victim_organisation__isnull=True),
@@ -151,6 +156,10 @@ class Involvement(VigilModel):
 
     class Meta:
         verbose_name = _("involvement")
+        # "Persons sentenced by the same judge" and the perpetrator dossier.
+        indexes = [
+            models.Index(fields=["perpetrator_person", "role"], name="involvement_person_role")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(perpetrator_person__isnull=False)
