@@ -122,8 +122,6 @@ class _Evaluation:
             self._visible[key] = self.restrict(action, rows)
         return self._visible[key]
 
-    def visible_ids(self, model: type[models.Model], action: str = "view") -> Any:
-        return self.visible_rows(model, action).values("pk")
 
     def with_visible_parents(
         self, queryset: models.QuerySet[M], spec: Governed
@@ -154,8 +152,8 @@ class _Evaluation:
                 if not getattr(model._meta.get_field(f), "encrypted", False)
             ]
             needed = "reveal_identity" if in_clear else "view"
-            visible = self.visible_ids(model, needed)
-            condition |= Q(model=model._meta.label_lower, object_id__in=visible)
+            visible = self.visible_rows(model, needed).filter(pk=OuterRef("object_id"))
+            condition |= Q(model=model._meta.label_lower) & Q(Exists(visible))
         return queryset.filter(condition)
 
 
