@@ -139,7 +139,15 @@ if DATABASE_URL:
 else:
     _sqlite_options = {
         "key": MASTER_KEY,
-        "pragmas": {"journal_mode": "WAL", "synchronous": "FULL", "busy_timeout": 10000},
+        # cache_size: 32 MiB of decrypted pages per connection (the default 2 MiB re-decrypts
+        # the same pages on every list at 100k persons).
+        "pragmas": {
+            "journal_mode": "WAL",
+            "synchronous": "FULL",
+            "busy_timeout": 10000,
+            "cache_size": -32768,
+            "temp_store": "MEMORY",
+        },
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES = {
@@ -147,6 +155,10 @@ else:
             "ENGINE": "vigil.core.db.sqlcipher",
             "NAME": str(DATA_DIR / "vigil.db"),
             "OPTIONS": _sqlite_options,
+            # A connection (and its cache of decrypted pages) serves a worker thread for a
+            # minute instead of being opened, keyed and warmed for every request.
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
             "TEST": {"NAME": str(DATA_DIR / "test-vigil.db")},
         }
     }
