@@ -1,27 +1,12 @@
 """The whole journey in Belarusian and in Russian: switch language, record a trial, find the
 person by a Cyrillic spelling, read the timeline — in Debian's Chromium."""
 
-import secrets
-
-import pyotp
 import pytest
-from django.utils import timezone, translation
+from django.utils import translation
 
 from tests.browser.helpers import shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def documenter():
-    from vigil.accounts.models import Role, TOTPDevice, User
-
-    password = secrets.token_urlsafe(16)
-    user = User.objects.create_user("fictional-polyglot", "", password, role=Role.DOCUMENTER)
-    device = TOTPDevice.objects.create(
-        user=user, secret=pyotp.random_base32(32), confirmed_at=timezone.now()
-    )
-    return user, password, device.secret
 
 
 def _in(language: str, text: str) -> str:

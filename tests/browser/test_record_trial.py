@@ -1,27 +1,11 @@
 """A documenter records a trial through the form in Debian's Chromium and reads the timeline."""
 
-import secrets
-
-import pyotp
 import pytest
-from django.utils import timezone
 
 from tests.browser.helpers import shot, sign_in
 from vigil.core.context import change_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def documenter():
-    from vigil.accounts.models import Role, TOTPDevice, User
-
-    password = secrets.token_urlsafe(16)
-    user = User.objects.create_user("fictional-documenter", "", password, role=Role.DOCUMENTER)
-    device = TOTPDevice.objects.create(
-        user=user, secret=pyotp.random_base32(32), confirmed_at=timezone.now()
-    )
-    return user, password, device.secret
 
 
 def _fill_trial(page):
