@@ -15,7 +15,8 @@ def demo_dir(data_dir: Path) -> Path:
 def enter_demo_environment() -> Path:
     """Point Vigil at the demo folder before Django starts (the demo never touches real data)."""
     base = Path(os.environ.get("VIGIL_DATA_DIR") or _default_base()).expanduser()
-    folder = demo_dir(base)
+    # VIGIL_DATA_DIR may name the demo folder itself (as `vigil serve` on the demo wants).
+    folder = base if (base / MARKER).exists() else demo_dir(base)
     os.environ["VIGIL_DATA_DIR"] = str(folder)
     os.environ["VIGIL_KEYFILE"] = str(folder / "vigil.key")
     os.environ.pop("VIGIL_DATABASE_URL", None)
