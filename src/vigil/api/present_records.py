@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 
-from vigil.api.present import Visibility, meta, term_out
+from vigil.api.present import Visibility, meta, name_out, term_out
 from vigil.records.dates import display_date
 from vigil.records.models import (
     Act,
@@ -43,15 +43,7 @@ TARGETS: dict[str, type[Any]] = {
 
 
 def _name_fields(name: Any) -> dict[str, Any]:
-    return {
-        **meta(name),
-        "value": name.value,
-        "script": name.script,
-        "lang": name.lang,
-        "kind": name.kind,
-        "scheme": name.scheme,
-        "is_primary": name.is_primary,
-    }
+    return {**meta(name), **name_out(name)}
 
 
 def person_names_out(seen: Visibility, names: list[PersonName]) -> list[dict[str, Any]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
@@ -10,19 +9,7 @@ from django.db.models import QuerySet
 from vigil.core.errors import ValidationFailed
 from vigil.policy import export as export_service
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
-
-
-@dataclass(frozen=True)
-class ListExport:
-    """The file to send and whether it went out as a bulk (encrypted, audited) export."""
-
-    data: bytes
-    filename: str
-    content_type: str
-    encrypted: bool
-    count: int
 
 
 def export_view(
@@ -32,7 +19,7 @@ def export_view(
     fmt: str,
     *,
     request: Any = None,
-) -> ListExport:
+) -> export_service.ExportResult:
     """Export ``queryset`` (the list as filtered, unpaginated) through the export service.
 
     Rows that are all published download plainly; anything else is a bulk export (step-up,
@@ -41,7 +28,4 @@ def export_view(
     """
     if fmt not in FORMATS:
         raise ValidationFailed("Lists are exported as CSV or XLSX.")
-    result = export_service.export(user, queryset, fields, fmt, request=request)
-    return ListExport(
-        result.data, result.filename, result.content_type, result.encrypted, result.count
-    )
+    return export_service.export(user, queryset, fields, fmt, request=request)
