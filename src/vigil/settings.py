@@ -31,6 +31,15 @@ def _default_data_dir() -> Path:
     return Path(xdg) / "vigil"
 
 
+if "pytest" in sys.modules and os.environ.get("VIGIL_DATA_DIR_MADE_BY") not in (
+    None,
+    os.environ.get("PYTEST_XDIST_WORKER", "controller"),
+):
+    # A pytest-xdist worker inherits the folder its controller made: each worker gets its own
+    # (its own key file and database), while a folder the user named is kept.
+    del os.environ["VIGIL_DATA_DIR"]
+if "pytest" in sys.modules and not os.environ.get("VIGIL_DATA_DIR"):
+    os.environ["VIGIL_DATA_DIR_MADE_BY"] = os.environ.get("PYTEST_XDIST_WORKER", "controller")
 DATA_DIR = Path(os.environ.get("VIGIL_DATA_DIR") or _default_data_dir()).expanduser()
 os.environ.setdefault("VIGIL_DATA_DIR", str(DATA_DIR))
 KEY_FILE = Path(os.environ.get("VIGIL_KEYFILE") or DATA_DIR / "vigil.key")
