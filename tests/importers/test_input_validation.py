@@ -16,7 +16,8 @@ from vigil.importers import validation
 from vigil.importers.viasna import COLUMNS, import_viasna
 from vigil.records.models import Act, Person, PersonName, Source
 from vigil.responses.upr import import_upr
-from vigil.sanctions.sources import read_eu_765, read_ofac_sdn
+from vigil.sanctions.sources import ListFormatError, read_eu_765, read_ofac_sdn
+from vigil.sanctions.sources.eu_765 import CONSOLIDATED_HEADER
 
 pytestmark = pytest.mark.django_db
 
@@ -155,13 +156,18 @@ def test_upr_import_refuses_control_characters_and_duplicated_columns(tmp_path):
         import_upr(path)
 
 
-def _eu_file(tmp_path: Path, name: str, birth: str = "") -> Path:
-    from tests.sanctions_sources.test_eu_765_reader import HEADER, eu_row
+def _eu_row(**values: str) -> list[str]:
+    cells = {"celex": "32006R0765", "annex": "I.A", "schema": "Person", **values}
+    return [cells.get(column, "") for column in CONSOLIDATED_HEADER]
 
+
+def _eu_file(tmp_path: Path, name: str, birth: str = "") -> Path:
     path = tmp_path / "eu.csv"
-    row = eu_row(recordId="7", annex="I.A", schema="Person", name=name, birthDate=birth)
-    good = eu_row(recordId="8", annex="I.A", schema="Person", name="Testa EXAMPLOVA")
-    path.write_text(f"{HEADER}\n{row}\n{good}\n", encoding="utf-8")
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(CONSOLIDATED_HEADER)
+        writer.writerow(_eu_row(recordId="7", name=name, birthDate=birth))
+        writer.writerow(_eu_row(recordId="8", name="Testa EXAMPLOVA"))
     return path
 
 
@@ -182,11 +188,13 @@ def test_sanctions_reader_leaves_out_absurd_birth_dates(tmp_path):
 
 
 def test_sanctions_reader_refuses_a_huge_line_without_reading_it(tmp_path):
-    from tests.sanctions_sources.test_ofac_sdn_reader import END, PERSON, write_lists
-
-    huge = PERSON.replace("EXAMPLAU", "X" * (5 * validation.MAX_LINE))
-    path = write_lists(tmp_path, [huge, END])
-    with pytest.raises(ValueError, match="line 1: a line longer than"):
+    path = tmp_path / "sdn.csv"
+    huge = "X" * (5 * validation.MAX_LINE)
+    empty = ",".join(["-0- "] * 7)
+    path.write_text(
+        f'1001,"{huge}","individual","BELARUS",{empty},-0- \r\n\x1a\r\n', encoding="utf-8"
+    )
+    with pytest.raises(ListFormatError, match="line 1: a line longer than"):
         read_ofac_sdn(path).collect()
 
 
