@@ -1,5 +1,6 @@
 """Errors are JSON with the status of their VigilError; pages are bounded."""
 
+import logging
 import uuid
 
 import pytest
@@ -97,3 +98,12 @@ def test_schema_choices_match_the_models():
 def test_lone_surrogate_in_a_body_is_a_4xx(api, db):
     response = api.call("POST", "/persons", "admin", '{"display_name": "Fict\\ud800iva"}')
     assert 400 <= response.status_code < 500
+
+
+def test_an_api_refusal_is_logged_as_one_line_without_a_traceback(api, db, caplog):
+    body = {"display_name": "Publica Fictiva", "confidentiality": "public"}
+    with caplog.at_level(logging.INFO):
+        response = api.call("POST", "/persons", "documenter", body)
+    assert response.status_code == 403
+    logged = [r for r in caplog.records if r.name in ("django.request", "vigil.errors")]
+    assert len(logged) <= 1 and all(r.exc_info is None for r in logged)

@@ -169,3 +169,21 @@ def test_req3_lazy_master_key_asks_once_and_never_shows_the_key(tmp_path):
     write_key_file(tmp_path / "vigil.key", key)
     config = _config(tmp_path, VIGIL_KEY_SOURCE="keyfile", VIGIL_ALLOW_KEYFILE="1")
     assert bytes(lazy_master_key(config)) == key
+
+
+def test_req3_passphrase_fd_naming_a_closed_descriptor_is_a_clear_error(tmp_path):
+    fd = _fd_with(PASSPHRASE + "\n")
+    os.close(fd)
+    with pytest.raises(KeySourceError, match=f"VIGIL_PASSPHRASE_FD={fd} names a file descriptor"):
+        database_key(_config(tmp_path, VIGIL_PASSPHRASE_FD=str(fd)))
+    assert not (tmp_path / "vigil.kdf.json").exists()
+
+
+def test_req3_passphrase_fd_open_only_for_writing_is_a_clear_error(tmp_path):
+    read, write = os.pipe()
+    try:
+        with pytest.raises(KeySourceError, match="cannot be read"):
+            database_key(_config(tmp_path, VIGIL_PASSPHRASE_FD=str(write)))
+    finally:
+        os.close(read)
+        os.close(write)

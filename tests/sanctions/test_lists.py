@@ -100,3 +100,21 @@ def test_a_list_name_cannot_change_kind(eu_file, shared_data):
 def test_missing_file_gives_a_clear_error(tmp_path: Path):
     with pytest.raises(ImportFailed, match="no such file"):
         _import("eu-765", tmp_path / "absent.csv")
+
+
+def test_ofac_import_with_superscript_entry_numbers_is_refused_cleanly_and_writes_nothing(
+    tmp_path,
+):
+    empty = ",".join(["-0- "] * 7)
+    lines = [
+        f'1001,"EXAMPLAU, Fiktyvan","individual","BELARUS",{empty},-0- ',
+        f'1002²,"SUPERSCRIPT, Fiktyvan","individual","BELARUS",{empty},-0- ',
+        "\x1a",
+    ]
+    path = tmp_path / "sdn.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8", newline="")
+    (tmp_path / "alt.csv").write_text('1001,1,"aka","EXAMPLOV, Fiktivan",-0- \r\n\x1a\r\n')
+    with pytest.raises(ImportFailed) as raised:
+        _import("ofac-sdn", path)
+    assert [line for line, _ in raised.value.problems] == [2]
+    assert not ListedEntity.objects.exists() and not SanctionsList.objects.exists()

@@ -153,3 +153,33 @@ def test_birth_dates_spells_out_short_year_ranges() -> None:
     assert birth_dates("01 Jan 1960 to 31 Dec 1962") == ["1960-01-01", "1961", "1962-12-31"]
     assert birth_dates("1900 to 1990") == ["1900", "1990"]
     assert birth_dates("unknown") == []
+
+
+@pytest.mark.parametrize("number", ["1²", "²", "١٢", "1001\u00b3"])
+def test_read_ofac_sdn_reports_a_row_whose_entry_number_has_non_ascii_digits(
+    tmp_path: Path, number: str
+) -> None:
+    bad = sdn_line(1003, "SUPERSCRIPT, Fiktyvan", '"individual"', "BELARUS", EMPTY)
+    bad = number + bad[len("1003") :]
+    path = write_lists(tmp_path, [PERSON, bad, END], [f'1001,1,"aka","X, Y",{EMPTY}', END])
+    result = read_ofac_sdn(path).collect()
+    assert [r.entity_id for r in result.records] == ["1001"]
+    assert any("entry number" in p.reason and p.line == 2 for p in result.problems)
+
+
+def test_read_ofac_sdn_reports_an_alias_whose_entry_number_has_superscript_digits(
+    tmp_path: Path,
+) -> None:
+    alt = [f'1001,1,"aka","X, Y",{EMPTY}', f'1001²,2,"aka","Z, W",{EMPTY}', END]
+    path = write_lists(tmp_path, [PERSON, END], alt)
+    result = read_ofac_sdn(path).collect()
+    assert [r.entity_id for r in result.records] == ["1001"]
+    assert any("alt.csv" in p.reason and p.line == 2 for p in result.problems)
+
+
+def test_read_ofac_sdn_refuses_a_file_whose_first_entry_number_is_superscript(
+    tmp_path: Path,
+) -> None:
+    path = write_lists(tmp_path, ["²" + PERSON[len("1001") :], END])
+    with pytest.raises(ListFormatError, match="not an OFAC legacy CSV"):
+        read_ofac_sdn(path).collect()

@@ -123,3 +123,45 @@ def test_req19_debug_with_production_cookies_fails_the_system_check(settings):
     assert "vigil.E001" in {m.id for m in run_checks()}
     settings.DEBUG = False
     assert "vigil.E001" not in {m.id for m in run_checks()}
+
+
+def _request_log(caplog, client: Client, path: str) -> tuple[int, list[logging.LogRecord]]:
+    with caplog.at_level(logging.INFO):
+        response = client.get(path)
+    return response.status_code, [
+        r for r in caplog.records if r.name in ("django.request", "vigil.errors")
+    ]
+
+
+def _formatted(records: list[logging.LogRecord]) -> str:
+    formatter = logging.Formatter()
+    return "\n".join(formatter.format(r) for r in records)
+
+
+def test_a_refused_request_is_logged_as_one_line_without_a_traceback(make_admin, caplog):
+    client = login_verified(Client(), make_admin("fictional-refused", role="viewer"))
+    status, records = _request_log(caplog, client, "/record/arrest/")
+    assert status == 403
+    assert len(records) == 1, [r.getMessage() for r in records]
+    assert records[0].exc_info is None
+    text = _formatted(records)
+    assert "Traceback" not in text and "\n" not in text
+    assert "403" in text and "entry:arrest" in text
+
+
+def test_a_missing_page_is_logged_as_one_line_without_a_traceback(make_admin, caplog):
+    client = login_verified(Client(), make_admin("fictional-missing"))
+    status, records = _request_log(
+        caplog, client, "/persons/00000000-0000-4000-8000-000000000000/"
+    )
+    assert status == 404
+    assert len(records) == 1, [r.getMessage() for r in records]
+    assert "Traceback" not in _formatted(records) and records[0].exc_info is None
+
+
+def test_a_refusal_by_a_client_error_handler_keeps_its_error_id_without_traceback(caplog):
+    with caplog.at_level(logging.WARNING, logger="vigil.errors"):
+        response = errors.permission_denied(RequestFactory().get("/"), PermissionDenied(CANARY))
+    error_id = ERROR_ID.search(response.content.decode()).group(1)
+    (logged,) = [r for r in caplog.records if error_id in r.getMessage()]
+    assert logged.exc_info is None and CANARY not in _formatted([logged])

@@ -27,3 +27,16 @@ def initialise(*, verbosity: int = 0) -> Path:
             create_key_file(key)
     call_command("migrate", interactive=False, verbosity=verbosity)
     return data_dir
+
+
+def key_description() -> str:
+    """Where the database key of this installation comes from, naming only files that exist."""
+    config = settings.KEY_SOURCE_CONFIG
+    if config.source == "keyfile":
+        return f"key file {settings.KEY_FILE}"
+    if config.source == "command":
+        return "key printed by VIGIL_KEY_COMMAND"
+    header = Path(config.header_path)
+    if header.exists():
+        return f"key from your passphrase; Argon2id salt and parameters in {header}"
+    return "key from your passphrase"

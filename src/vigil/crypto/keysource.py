@@ -180,9 +180,7 @@ def read_passphrase(
 ) -> str:
     """The passphrase from VIGIL_PASSPHRASE_FD, or typed at the terminal (twice when new)."""
     if config.passphrase_fd is not None:
-        with os.fdopen(config.passphrase_fd, "r", encoding="utf-8", closefd=False) as handle:
-            text = handle.readline()
-        passphrase = text.rstrip("\r\n")
+        passphrase = _read_fd(config.passphrase_fd)
     else:
         if prompt is None:
             if not sys.stdin.isatty():
@@ -197,6 +195,23 @@ def read_passphrase(
     if not passphrase:
         raise KeySourceError("An empty passphrase was given.")
     return passphrase
+
+
+def _read_fd(fd: int) -> str:
+    """The first line of file descriptor ``fd``; a closed or unreadable one is a clear error."""
+    try:
+        with os.fdopen(fd, "r", encoding="utf-8", closefd=False) as handle:
+            text = handle.readline()
+    except OSError as exc:
+        raise KeySourceError(
+            f"VIGIL_PASSPHRASE_FD={fd} names a file descriptor that cannot be read "
+            f"({exc.strerror or exc}); open it for reading, e.g. 3<passphrase-file."
+        ) from None
+    except UnicodeDecodeError:
+        raise KeySourceError(
+            f"VIGIL_PASSPHRASE_FD={fd}: the passphrase is not UTF-8 text."
+        ) from None
+    return text.rstrip("\r\n")
 
 
 class LazyMasterKey:

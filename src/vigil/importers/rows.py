@@ -6,8 +6,18 @@ import csv
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from vigil.core.errors import ImportFailed
+from vigil.importers.validation import (
+    MAX_FIELD,
+    InputRefused,
+    LineTooLong,
+    bounded_lines,
+    is_field_limit_error,
+    next_row,
+    refuse_duplicate_columns,
+)
 
 
 @dataclass(frozen=True)
@@ -23,20 +33,28 @@ def read_csv_rows(
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line number, row) from a CSV file whose header must be ``columns``.
 
-    The header may list the columns in any order; an unknown or missing column, a broken
-    quote, a row with the wrong number of fields, or bytes that are not UTF-8 raise
+    The header may list the columns in any order; an unknown, missing or repeated column, a
+    broken quote, a row with the wrong number of fields, a field or line too long to read
+    (:mod:`vigil.importers.validation`), or bytes that are not UTF-8 raise
     :class:`ImportFailed` naming the line.
     """
     if not path.is_file():
         raise ImportFailed(f"{path}: no such file")
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, strict=True)
+        reader = csv.reader(bounded_lines(handle), strict=True)
         line = 1
         try:
-            header = next(reader, None)
+            header = _next(reader)
             if not header:
                 raise ImportFailed(f"{path.name}: the file is empty (no header row)")
             header = [h.strip() for h in header]
+            try:
+                refuse_duplicate_columns(header)
+            except InputRefused as exc:
+                raise ImportFailed(
+                    f"{path.name}, line 1: {exc}; each column may appear once.",
+                    [(1, str(exc))],
+                ) from None
             unknown = [h for h in header if h not in columns]
             missing = [c for c in required if c not in header]
             if unknown or missing:
@@ -51,7 +69,7 @@ def read_csv_rows(
                 )
             width = len(header)
             line = reader.line_num + 1
-            for fields in reader:
+            while (fields := _next(reader)) is not None:
                 if not any(f.strip() for f in fields):
                     line = reader.line_num + 1
                     continue
@@ -67,7 +85,15 @@ def read_csv_rows(
                 f"{exc.expected} (a stray comma or quote?)",
                 [(exc.line, "wrong number of fields")],
             ) from None
+        except LineTooLong as exc:
+            raise ImportFailed(
+                f"{path.name}: {exc}; nothing was read past it", [(exc.line, str(exc))]
+            ) from None
         except csv.Error as exc:
+            if is_field_limit_error(exc):
+                reason = f"a field is longer than {MAX_FIELD:,} characters"
+                message = f"{path.name}, line {line}: {reason}"
+                raise ImportFailed(message, [(line, reason)]) from None
             raise ImportFailed(
                 f"{path.name}, line {line}: the CSV is malformed ({exc}); "
                 "check for an unclosed or stray quote",
@@ -78,6 +104,13 @@ def read_csv_rows(
                 f"{path.name}, after line {line}: the file is not UTF-8 text",
                 [(line, "not UTF-8")],
             ) from None
+
+
+def _next(reader: Any) -> list[str] | None:
+    try:
+        return next_row(reader)
+    except StopIteration:
+        return None
 
 
 class _RowWidth(Exception):

@@ -25,6 +25,15 @@ from vigil.core.errors import ImportFailed
 from vigil.core.models import Confidentiality, VigilModel
 from vigil.importers import viasna_values as values
 from vigil.importers.rows import RowProblem, read_csv_rows
+from vigil.importers.validation import (
+    MAX_TEXT,
+    check_birth_date,
+    check_cells,
+    check_event_date,
+    check_name,
+    check_sentence_months,
+    check_url,
+)
 from vigil.names.given_names import is_given_name
 from vigil.names.homoglyphs import repair_homoglyphs
 from vigil.records.citations import parse_charges
@@ -82,6 +91,9 @@ SEX = {"male": "male", "female": "female", "": "unknown"}
 # later batch reuses them instead of planning and comparing them again; past this many the
 # memory is given back and they are simply planned again.
 SHARED_LIMIT = 50_000
+# Size limits per column (characters); other columns get validation.MAX_CELL.
+LIMITS = {"description": MAX_TEXT}
+MULTILINE = ("description",)
 # Cell texts repeat (articles, terms, penalties, places, judges): each is parsed once.
 CELL_CACHE = 4096
 
@@ -251,9 +263,19 @@ def _date(text: str, column: str) -> dt.date | None:
     if not text:
         return None
     try:
-        return dt.date.fromisoformat(text)
+        found = dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{column}: {text!r} is not a date (YYYY-MM-DD)") from None
+        raise ValueError(f"{column}: {text[:40]!r} is not a date (YYYY-MM-DD)") from None
+    if column == "birthday":
+        return check_birth_date(found, column)
+    return check_event_date(found, column)
+
+
+def _name(cell: str) -> str:
+    """The name cell: empty means withheld (the list's convention); else a checked name."""
+    if not cell:
+        return ""
+    return repair_homoglyphs(check_name(cell, "name"))
 
 
 def _person_name(
@@ -361,10 +383,11 @@ def _cite(plan: _Plan, source: Source, ct: Any, target_id: Any, quote: str = "")
 
 def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> None:
     """Add the records one row derives to ``plan``; raises ValueError with the reason."""
+    check_cells(row, limits=LIMITS, multiline=MULTILINE)
     rid = row["id"].strip()
     if not rid:
         raise ValueError("id: empty (the id column identifies a row)")
-    name = repair_homoglyphs(" ".join(row["name"].split()))
+    name = _name(row["name"])
     withheld = values.withheld_name(name)
     sex = SEX.get(row["gender"].strip().lower())
     if sex is None:
@@ -376,13 +399,15 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
     appeal = _date(row["appeal_date"], "appeal_date")
     released = _date(row["release_date"], "release_date")
     sentence_term = _term(row["decision"])
+    if sentence_term is not None:
+        check_sentence_months(sentence_term.months, "decision")
     penalty = _penalty(row["penalty"])
     charges = _charges(row["articles"])
     place = _place(row["prison_title"])
     judges = _people(row["judge"], given)
     counsel = _people(row["counsel"], given)
 
-    url = row["url"].strip()
+    url = check_url(row["url"], "url")
     source = plan.add(
         _new(
             Source,

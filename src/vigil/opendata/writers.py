@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 
 from vigil.core.errors import ValidationFailed
+from vigil.core.spreadsheet import SafeCsvWriter
 from vigil.opendata.datasets import DATASETS, TERM_FIELDS, collect, exported_fields
 from vigil.opendata.ftm import entities
 
@@ -42,7 +42,7 @@ def write_csv(data: dict[str, list[dict[str, Any]]], folder: Path) -> list[Path]
     for name, columns in _columns().items():
         path = folder / f"{name}.csv"
         with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle)
+            writer = SafeCsvWriter(handle)
             writer.writerow(columns)
             for row in data[name]:
                 writer.writerow([_text(row[c]) for c in columns])

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import hashlib
-import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 import pyrage
@@ -17,9 +13,9 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
-from openpyxl import Workbook
 
 from vigil.core.errors import ConfigurationError, Forbidden, ValidationFailed
+from vigil.core.spreadsheet import csv_text, xlsx_bytes
 from vigil.policy.access import restrict, role_of
 from vigil.policy.auditing import audit
 from vigil.policy.identity import identity_fields
@@ -85,35 +81,13 @@ def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
     return [by_name[f] for f in fields]
 
 
-def _xlsx(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("export")
-    sheet.append(columns)
-    for row in rows:
-        sheet.append(["" if row[c] is None else _cell(row[c]) for c in columns])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def _cell(value: Any) -> Any:
-    """A value openpyxl can write: numbers, dates and text as they are, anything else as text."""
-    if isinstance(value, int | float | Decimal | dt.date | str | bool):
-        return value
-    return str(value)
-
-
 def _serialise(rows: list[dict[str, Any]], columns: list[str], fmt: str) -> bytes:
-    if fmt == "xlsx":
-        return _xlsx(rows, columns)
     if fmt == "json":
         return json.dumps(rows, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1).encode()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if row[c] is None else str(row[c]) for c in columns])
-    return buffer.getvalue().encode()
+    cells = ([row[c] for c in columns] for row in rows)
+    if fmt == "xlsx":
+        return xlsx_bytes(columns, cells, title="export")
+    return csv_text(columns, cells).encode()
 
 
 def export(

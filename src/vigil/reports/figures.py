@@ -5,9 +5,7 @@ Every figure carries its period, the sources behind it and the command that repr
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +14,7 @@ from django.db.models import Case, Count, DateField, Max, Min, Value, When
 from django.db.models.functions import ExtractYear, TruncMonth
 
 from vigil.core.errors import ValidationFailed
+from vigil.core.spreadsheet import csv_text
 from vigil.records.custody import DETAINING
 from vigil.records.models import (
     Act,
@@ -80,11 +79,7 @@ class Figure:
 
     def to_csv(self) -> str:
         """The full table as CSV."""
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(self.columns)
-        writer.writerows(self.rows)
-        return out.getvalue()
+        return csv_text(self.columns, self.rows)
 
 
 def _span(queryset: Any, fmt: str = "%Y-%m-%d") -> tuple[str | None, str | None]:

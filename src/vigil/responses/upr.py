@@ -24,6 +24,7 @@ from django.db.models import Q
 from vigil.core.errors import ImportFailed
 from vigil.core.models import Confidentiality, VigilModel
 from vigil.importers.rows import RowProblem, read_csv_rows
+from vigil.importers.validation import MAX_TEXT, check_cells, check_name
 from vigil.records.models import (
     Information,
     Intervention,
@@ -38,6 +39,9 @@ from vigil.responses.models import StateResponse
 
 COLUMNS = ("text", "to", "decision", "From", "year", "notes")
 REQUIRED = ("text", "to", "decision", "From", "year")
+# Size limits per column (characters); other columns get validation.MAX_CELL.
+LIMITS = {"text": MAX_TEXT, "notes": MAX_TEXT}
+MULTILINE = ("text", "notes")
 # The state's answer as written in the file -> Vigil's state_response term.
 DECISIONS = {
     "support": "supported",
@@ -102,12 +106,13 @@ class _Row:
 
 def _read_row(line: int, row: dict[str, str]) -> _Row:
     """Check one row; raises ValueError with the reason."""
+    check_cells(row, limits=LIMITS, multiline=MULTILINE)
     text = " ".join(row["text"].split())
     if not text:
         raise ValueError("text: empty (the recommendation's text is required)")
-    state = " ".join(row["From"].split())
-    if not state:
+    if not row["From"].strip():
         raise ValueError("From: empty (the recommending state is required)")
+    state = check_name(row["From"], "From")
     reviewed = row["to"].strip().casefold()
     if not reviewed:
         raise ValueError("to: empty (the state under review is required)")

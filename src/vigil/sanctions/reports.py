@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -11,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from vigil.core.errors import ValidationFailed
+from vigil.core.spreadsheet import csv_text
 from vigil.policy.access import restrict
 from vigil.records.models import Act, Event, Information, Person
 from vigil.sanctions.gap import GapReport, GapRow, gap_report
@@ -27,30 +26,26 @@ def gap_csv(report: GapReport) -> str:
 
 
 def _gap_csv(report: GapReport) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
+    header = [
+        "perpetrator",
+        "roles",
+        "acts",
+        "victims",
+        "months of imprisonment handed",
+        *[f"{lst.name} (version {lst.version_label})" for lst in report.lists],
+    ]
+    rows = (
         [
-            "perpetrator",
-            "roles",
-            "acts",
-            "victims",
-            "months of imprisonment handed",
-            *[f"{lst.name} (version {lst.version_label})" for lst in report.lists],
+            row.person.display_name,
+            "; ".join(row.roles),
+            len(row.acts),
+            len(row.victims),
+            row.months_handed,
+            *[s.text for s in row.statuses],
         ]
+        for row in report.rows
     )
-    for row in report.rows:
-        writer.writerow(
-            [
-                row.person.display_name,
-                "; ".join(row.roles),
-                len(row.acts),
-                len(row.victims),
-                row.months_handed,
-                *[s.text for s in row.statuses],
-            ]
-        )
-    return out.getvalue()
+    return csv_text(header, rows)
 
 
 def gap_html(report: GapReport, *, for_pdf: bool = False) -> str:

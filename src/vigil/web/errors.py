@@ -47,27 +47,36 @@ def _exc_info(exception: BaseException | None) -> ExcInfo | None:
 
 
 def error_page(
-    request: HttpRequest, status: int, exception: BaseException | None = None
+    request: HttpRequest, status: int, exception: BaseException | None = None, detail: str = ""
 ) -> HttpResponse:
-    """Log the failure under a new error id and render the generic page for ``status``."""
+    """Log the failure under a new error id and render the generic page for ``status``.
+
+    One line per failure: an expected refusal (4xx) carries no traceback, only a server error
+    (5xx) does; the response is marked as logged so that Django's request log does not repeat
+    it (with the exception's traceback) afterwards.
+    """
     error_id = new_error_id()
     kind = type(exception).__name__ if exception is not None else "-"
     logger.log(
         logging.ERROR if status >= 500 else logging.WARNING,
-        "error id %s: %s %s %s (%s)",
+        "error id %s: %s %s %s (%s)%s",
         error_id,
         status,
         request.method,
         _route(request),
         kind,
-        exc_info=_exc_info(exception) if status != 404 else None,
+        f": {detail}" if detail else "",
+        exc_info=_exc_info(exception) if status >= 500 else None,
     )
     # Rendered without the request's context processors, so a broken session or database
     # cannot turn the error page itself into a second failure.
     body = loader.get_template(f"errors/{status}.html").render(
         {"error_id": error_id, "status": status}
     )
-    return HttpResponse(body, status=status)
+    response = HttpResponse(body, status=status)
+    # django.utils.log.log_response skips a response carrying this mark.
+    response._has_been_logged = True  # type: ignore[attr-defined]
+    return response
 
 
 def bad_request(request: HttpRequest, exception: BaseException, **kwargs: Any) -> HttpResponse:
@@ -94,5 +103,4 @@ def server_error(request: HttpRequest, **kwargs: Any) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """CSRF_FAILURE_VIEW: the generic 403 page; the reason goes to the log only."""
-    logger.warning("CSRF check failed on %s %s: %s", request.method, _route(request), reason)
-    return error_page(request, 403)
+    return error_page(request, 403, detail=f"CSRF check failed: {reason}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,8 @@ END_MARKER = "\x1a"
 EMPTY = "-0-"
 SCHEMAS = {"individual": "Person", "vessel": "Vessel", "aircraft": "Airplane", "": "LegalEntity"}
 ALIAS_KINDS = {"aka": "alias", "nka": "alias", "fka": "previous"}
+# ASCII digits only: str.isdigit() also accepts "²" and other digits int() refuses.
+ENTRY_NUMBER = re.compile(r"[0-9]{1,18}")
 
 
 def read_ofac_sdn(path: Path, programme: str | None = None) -> Reading:
@@ -133,7 +136,7 @@ def _data_rows(reading: Reading, path: Path, width: int) -> Iterator[tuple[int, 
             continue
         if not any(cell.strip() for cell in row.cells):
             continue
-        if len(row.cells) != width or not _value(row.cells[0]).isdigit():
+        if len(row.cells) != width or not _entry_number(row.cells[0]):
             reading.problem(
                 row.first_line,
                 f"{label}: expected {width} fields starting with an entry number, "
@@ -151,12 +154,17 @@ def _data_rows(reading: Reading, path: Path, width: int) -> Iterator[tuple[int, 
 
 def _check_first_row(row: CsvRow, label: str, width: int) -> None:
     """Refuse a file whose first row is not a legacy OFAC row of `width` fields."""
-    if row.error or len(row.cells) != width or not _value(row.cells[0]).isdigit():
+    if row.error or len(row.cells) != width or not _entry_number(row.cells[0]):
         raise ListFormatError(
             row.first_line,
             f"{label}: not an OFAC legacy CSV (expected {width} fields, the first an entry "
             "number, and no header row)",
         )
+
+
+def _entry_number(cell: str) -> bool:
+    """Whether the cell is an OFAC entry number (ASCII digits, small enough for an integer)."""
+    return ENTRY_NUMBER.fullmatch(_value(cell)) is not None
 
 
 def _value(cell: str) -> str:

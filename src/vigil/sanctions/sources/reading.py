@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import fields
 from pathlib import Path
 
-from vigil.sanctions.sources.records import ListedRecord, ReadResult, RowProblem
+from vigil.importers.validation import InputRefused, check_iso_birth_date, check_name
+from vigil.sanctions.sources.records import ListedRecord, NameForm, ReadResult, RowProblem
 
 
 class Reading:
@@ -29,7 +31,10 @@ class Reading:
         self.source_version = None
         self.complete = False
         self._seen_ids = set()
-        for record in self._parse(self):
+        for parsed in self._parse(self):
+            record = self._checked(parsed)
+            if record is None:
+                continue
             # The ids alone are kept: small next to the records, and uniqueness is the contract.
             if record.entity_id in self._seen_ids:
                 self.problem(record.line, f"duplicate id {record.entity_id!r}; row skipped")
@@ -37,6 +42,33 @@ class Reading:
             self._seen_ids.add(record.entity_id)
             yield record
         self.complete = True
+
+    def _checked(self, record: ListedRecord) -> ListedRecord | None:
+        """The record through the importers' validation: bad names and birth dates left out.
+
+        A primary name that fails (control characters, blank, over-long) skips the record.
+        """
+        names: list[NameForm] = []
+        for form in record.names:
+            try:
+                names.append(NameForm(check_name(form.value, f"{form.kind} name"), form.kind))
+            except InputRefused as exc:
+                if form.kind == "primary":
+                    self.problem(record.line, f"{exc}; row skipped", record.entity_id)
+                    return None
+                self.problem(record.line, f"{exc}; name left out", record.entity_id)
+        births: list[str] = []
+        for text in record.birth_dates:
+            try:
+                births.append(check_iso_birth_date(text, "birth date"))
+            except InputRefused as exc:
+                self.problem(record.line, f"{exc}; left out", record.entity_id)
+        if tuple(names) == record.names and tuple(births) == record.birth_dates:
+            return record
+        values = {f.name: getattr(record, f.name) for f in fields(record)}
+        values.pop("raw_fingerprint")
+        values.update(names=tuple(dict.fromkeys(names)), birth_dates=tuple(births))
+        return ListedRecord.create(**values)
 
     def problem(self, line: int, reason: str, entity_id: str | None = None) -> None:
         """Note a row or value the reader could not use."""

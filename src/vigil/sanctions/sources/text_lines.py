@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from vigil.importers.validation import MAX_FIELD, MAX_LINE, is_field_limit_error, next_row
 from vigil.sanctions.sources.records import ListFormatError
 
 
@@ -23,7 +24,12 @@ class CsvRow:
 def decoded_lines(path: Path, *, fallback: str | None = None) -> Iterator[str]:
     """Lines of a file (endings kept) as text: UTF-8, else `fallback`, else ListFormatError."""
     with Path(path).open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
+        number = 0
+        # Bounded reads: a line of gigabytes is refused, not loaded (4 bytes per character).
+        while raw := handle.readline(4 * MAX_LINE + 1):
+            number += 1
+            if len(raw) > 4 * MAX_LINE:
+                raise ListFormatError(number, f"a line longer than {4 * MAX_LINE:,} bytes")
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
             try:
@@ -41,10 +47,16 @@ def csv_rows(lines: Iterator[str]) -> Iterator[CsvRow]:
     while True:
         first = reader.line_num + 1
         try:
-            cells = next(reader)
+            cells = next_row(reader)
         except StopIteration:
             return
         except csv.Error as error:
+            if is_field_limit_error(error):
+                reason = f"a field longer than {MAX_FIELD:,} characters"
+                if reader.line_num < first:
+                    raise ListFormatError(first, reason) from None
+                yield CsvRow(first, reader.line_num, [], reason)
+                continue
             if "unexpected end of data" in str(error):
                 raise ListFormatError(
                     first, f"the file ends inside a quoted field opened on line {first}"

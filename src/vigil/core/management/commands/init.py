@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 
 from vigil.core.commands import VigilCommand
-from vigil.core.setup import initialise
+from vigil.core.setup import initialise, key_description
 
 
 class Command(VigilCommand):
@@ -14,6 +14,6 @@ class Command(VigilCommand):
         where = (
             "PostgreSQL (VIGIL_DATABASE_URL)"
             if settings.DATABASE_URL
-            else (f"{settings.DATABASES['default']['NAME']} (SQLCipher, key {settings.KEY_FILE})")
+            else f"{settings.DATABASES['default']['NAME']} (SQLCipher, {key_description()})"
         )
         self.stdout.write(f"Vigil database ready: {where}\nData folder: {folder}")
