@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def _sqlite_only():
     if connection.vendor != "sqlite":
-        pytest.skip("restores the embedded SQLCipher database (PostgreSQL: test_backup_postgres)")
+        pytest.skip("restores embedded SQLCipher (PostgreSQL: test_backup_restore_postgres)")
 
 
 @pytest.fixture
