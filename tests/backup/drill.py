@@ -91,11 +91,14 @@ def env_for(data_dir: Path, database_url: str = "") -> dict[str, str]:
     return env
 
 
-def vigil_cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+def vigil_cli(
+    env: dict[str, str], *args: str, pass_fds: tuple[int, ...] = ()
+) -> subprocess.CompletedProcess[str]:
     """Run `vigil ARGS` in a separate process."""
     return subprocess.run(  # noqa: S603 - fixed argv
         [sys.executable, "-m", "vigil", *args],
         env=env,
+        pass_fds=pass_fds,
         capture_output=True,
         text=True,
         timeout=300,

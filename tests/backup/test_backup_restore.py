@@ -12,6 +12,7 @@ from vigil.backup.manifest import BackupInvalid, sha256_file
 from vigil.backup.members import SIGNING_KEY_NAME, evidence_arcname
 
 from .drill import (
+    OPERATOR,
     backup,
     custodian,
     env_for,
@@ -190,3 +191,48 @@ def test_checkpoint_on_a_restored_copy_without_its_key_refuses_instead_of_making
     assert "Traceback" not in done.stderr
     assert not (target / SIGNING_KEY_NAME).exists()
 
+
+
+@pytest.mark.slow
+def test_passphrase_installation_restore_drill_entirely_from_the_command_line(tmp_path):
+    """docs/operations.md's drill on a passphrase-keyed installation: the key header travels
+    in the backup and the restored database opens with the same passphrase."""
+    passphrase = tmp_path / "passphrase.txt"
+    passphrase.write_text("fictional drill passphrase 1\n")
+    identity, identity_file = custodian(tmp_path)
+    source_dir, target = tmp_path / "live", tmp_path / "restored"
+
+    def run(data_dir, *args):
+        with passphrase.open() as handle:
+            env = env_for(data_dir)
+            env.update(VIGIL_KEY_SOURCE="passphrase", VIGIL_PASSPHRASE_FD=str(handle.fileno()))
+            del env["VIGIL_KEYFILE"]
+            done = vigil_cli(env, *args, pass_fds=(handle.fileno(),))
+        assert done.returncode == 0, f"vigil {' '.join(args)}: {done.stdout}{done.stderr}"
+        return done.stdout
+
+    run(source_dir, "init")
+    run(source_dir, "users", "add", OPERATOR, "--role", "admin")
+    source_id = run(source_dir, "shell", "-c", NEW_SOURCE).split()[-1]
+    statement = tmp_path / "statement.txt"
+    statement.write_text("fictional statement\n" * 100)
+    run(source_dir, "evidence", "add", str(statement), "--source", source_id, "--as", OPERATOR)
+    run(source_dir, "audit", "checkpoint")
+    archive = tmp_path / "vigil-drill.age"
+    recipient = str(identity.to_public())
+    run(source_dir, "backup", "create", "--to", str(archive), "--recipient", recipient)
+    restored = run(target, "backup", "restore", str(archive), "--identity", str(identity_file))
+    assert "1 evidence file(s) with their SHA-256 checked" in restored
+    assert (target / "vigil.kdf.json").read_bytes() == (source_dir / "vigil.kdf.json").read_bytes()
+    checked = run(target, "evidence", "verify", "--all", "--as", OPERATOR)
+    assert "All 1 evidence file(s) match" in checked
+    assert "consistent with 1 signed checkpoint(s)" in run(target, "audit", "verify")
+
+
+NEW_SOURCE = (
+    "from vigil.core.context import change_context\n"
+    "from vigil.records.models import Source\n"
+    "with change_context('test', detail='restore drill'):\n"
+    "    s = Source(title='Fictional drill source'); s.save()\n"
+    "print(s.pk)\n"
+)
