@@ -236,3 +236,23 @@ NEW_SOURCE = (
     "    s = Source(title='Fictional drill source'); s.save()\n"
     "print(s.pk)\n"
 )
+
+
+def test_a_format_1_backup_still_verifies_but_restore_refuses_it_clearly(tmp_path, installation):
+    identity, identity_file = custodian(tmp_path)
+    result = backup(tmp_path, identity)
+    files = open_archive(result.path, identity)
+    manifest = json.loads(files["manifest.json"])
+    manifest["format"] = "vigil-backup/1"
+    del manifest["extra"]
+    manifest["files"] = [f for f in manifest["files"] if f["name"] == "vigil.db"]
+    old = {"vigil.db": files["vigil.db"], "manifest.json": json.dumps(manifest).encode()}
+    reseal(result.path, identity, old)
+    assert verify_backup(result.path, [identity_file]).format == "vigil-backup/1"
+    target = tmp_path / "restored"
+    done = vigil_cli(
+        env_for(target), "backup", "restore", str(result.path), "--identity", str(identity_file)
+    )
+    assert done.returncode == 2
+    assert "made by an older Vigil" in done.stderr
+    assert not target.exists()
