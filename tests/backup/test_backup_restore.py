@@ -77,6 +77,7 @@ def test_restore_drill_into_an_empty_folder_passes_evidence_verify_and_audit_ver
     assert (target / SIGNING_KEY_NAME).read_bytes() == installation.signing_key.read_bytes()
     assert (target / SIGNING_KEY_NAME).stat().st_mode & 0o077 == 0
     assert (target / "vigil.db").exists()
+    assert (target / "secret_key").stat().st_mode & 0o077 == 0
     assert not [p for p in target.iterdir() if p.name.startswith(".vigil-restore-")]
     for evidence in installation.evidence:
         restored = target / "evidence" / evidence.stored_name[:2] / f"{evidence.stored_name}.age"

@@ -37,6 +37,7 @@ from vigil.backup.members import (
 )
 from vigil.backup.progress import progress
 from vigil.core.errors import VigilError
+from vigil.core.keys import create_secret_key
 from vigil.crypto.custody import read_identities
 from vigil.crypto.envelope import fingerprint
 
@@ -199,6 +200,8 @@ def _place(folder: Path, manifest: Manifest) -> None:
     for name in (SIGNING_KEY_NAME, HEADER_NAME, DB_NAME):
         if name in manifest.names() and name in targets:
             _move(folder / name, targets[name])
+    # A new web secret: sessions of the old installation do not carry over (as after `init`).
+    create_secret_key(_data_dir())
 
 
 def check_restored(manifest: Manifest) -> RestoreReport:
