@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pyrage
 from django.conf import settings
 from django.db import connection
 
@@ -42,6 +41,7 @@ from vigil.backup.members import (
 )
 from vigil.backup.progress import progress
 from vigil.backup.sqlite_copy import check_integrity, open_encrypted
+from vigil.backup.streaming import decrypt_tar, encrypt_tar
 from vigil.crypto.custody import parse_recipients, read_identities
 from vigil.crypto.envelope import fingerprint
 from vigil.crypto.keysource import database_key
@@ -131,14 +131,19 @@ def create_backup(dest: Path, recipients: Sequence[str]) -> BackupResult:
         ]
         manifest.extra = manifest_extra(manifest)
         (payload / NAME).write_text(manifest.dumps(), encoding="utf-8")
-        tar_path = work / "backup.tar"
-        with tarfile.open(tar_path, "w") as tar:
-            tar.add(payload / NAME, arcname=NAME, recursive=False)
-            for name, path in progress(sources, desc="archiving", unit="file"):
-                tar.add(path, arcname=name, recursive=False)
+        members = [(NAME, payload / NAME), *sources]
         partial = dest.with_name(dest.name + ".partial")
-        pyrage.encrypt_file(str(tar_path), str(partial), parsed)
-        os.replace(partial, dest)
+        if partial.exists():
+            raise BackupInvalid(
+                f"{partial} exists: another backup is being written, or one was interrupted "
+                "(then remove it)."
+            )
+        try:
+            encrypt_tar(progress(members, desc="archiving", unit="file"), partial, parsed)
+            os.replace(partial, dest)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return BackupResult(dest, sha256_file(dest), dest.stat().st_size, manifest)
@@ -214,20 +219,13 @@ def open_archive(path: Path, identities: Sequence[Any], work: Path) -> tuple[Man
     """Decrypt ``path`` and extract it under ``work``; the manifest and the extracted folder."""
     if not path.is_file():
         raise BackupInvalid(f"No backup file at {path}.")
-    tar_path = work / "backup.tar"
-    try:
-        pyrage.decrypt_file(str(path), str(tar_path), list(identities))
-    except (pyrage.DecryptError, OSError):
-        # pyrage reports a chunk that fails authentication mid-stream as an OSError.
-        raise BackupInvalid(
-            f"{path} does not decrypt with the identities given: wrong identity, or the "
-            "file was altered."
-        ) from None
     folder = work / "payload"
-    try:
-        _extract(tar_path, folder)
-    finally:
-        tar_path.unlink(missing_ok=True)
+    folder.mkdir(mode=0o700)
+    decrypt_tar(path, identities, folder, _acceptable)
+    for sub in folder.rglob("*"):
+        sub.chmod(0o700 if sub.is_dir() else 0o600)
+    if not (folder / NAME).exists():
+        raise BackupInvalid("The backup has no manifest.")
     manifest = Manifest.loads((folder / NAME).read_text(encoding="utf-8"))
     return manifest, folder
 
@@ -296,21 +294,11 @@ def _check_evidence_listed(manifest: Manifest, stored_names: list[str]) -> None:
         )
 
 
-def _extract(tar_path: Path, folder: Path) -> None:
-    folder.mkdir(mode=0o700)
-    try:
-        with tarfile.open(tar_path, "r") as tar:
-            for member in tar.getmembers():
-                parts = member.name.split("/")
-                if not member.isfile() or any(p in ("", "..") or p.startswith(".") for p in parts):
-                    raise BackupInvalid("The backup holds an unexpected entry.")
-            tar.extractall(folder, filter="data")
-    except tarfile.TarError:
-        raise BackupInvalid("The backup's archive is damaged.") from None
-    for sub in folder.rglob("*"):
-        sub.chmod(0o700 if sub.is_dir() else 0o600)
-    if not (folder / NAME).exists():
-        raise BackupInvalid("The backup has no manifest.")
+def _acceptable(member: tarfile.TarInfo) -> bool:
+    # Only regular files under plain relative paths; which paths are Vigil's is checked
+    # against the manifest afterwards (an extra file is reported by name there).
+    parts = member.name.split("/")
+    return member.isfile() and not any(p in ("", "..") or p.startswith(".") for p in parts)
 
 
 def _verify_sqlite(manifest: Manifest, db: Path, key: bytes) -> list[str]:
