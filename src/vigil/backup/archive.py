@@ -44,7 +44,7 @@ from vigil.backup.sqlite_copy import check_integrity, open_encrypted
 from vigil.backup.streaming import decrypt_tar, encrypt_tar
 from vigil.crypto.custody import parse_recipients, read_identities
 from vigil.crypto.envelope import fingerprint
-from vigil.crypto.keysource import database_key
+from vigil.crypto.keysource import KeySourceConfig, database_key
 
 __all__ = ["DB_NAME", "DUMP_NAME", "BackupResult", "create_backup", "verify_backup"]
 
@@ -263,7 +263,7 @@ def backup_key(folder: Path) -> bytes:
     """
     config = getattr(settings, "KEY_SOURCE_CONFIG", None)
     header = folder / HEADER_NAME
-    if getattr(config, "source", "") == "passphrase" and header.exists():
+    if isinstance(config, KeySourceConfig) and config.source == "passphrase" and header.exists():
         live = key_header_path()
         if live is None or live.read_bytes() != header.read_bytes():
             return database_key(dataclasses.replace(config, header_path=header))

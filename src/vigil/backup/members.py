@@ -24,7 +24,7 @@ def allowed(name: str) -> bool:
     if name in TOP_LEVEL:
         return True
     match = _EVIDENCE.match(name)
-    return bool(match) and match.group(2).startswith(match.group(1))
+    return match is not None and match.group(2).startswith(match.group(1))
 
 
 def is_evidence(name: str) -> bool:

@@ -40,6 +40,7 @@ from vigil.core.errors import VigilError
 from vigil.core.keys import create_secret_key
 from vigil.crypto.custody import read_identities
 from vigil.crypto.envelope import fingerprint
+from vigil.crypto.keysource import LazyMasterKey
 
 STAGING_PREFIX = ".vigil-restore-"
 
@@ -178,7 +179,7 @@ def _use_master_key(key: bytes | None) -> None:
     # With a passphrase, the key was derived once from the backup's header: keep it, so the
     # restored database opens without asking again (a passphrase descriptor is read once).
     configured = getattr(settings, "MASTER_KEY", None)
-    if key is not None and hasattr(configured, "replace"):
+    if key is not None and isinstance(configured, LazyMasterKey):
         configured.replace(key)
 
 
