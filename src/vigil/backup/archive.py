@@ -305,7 +305,8 @@ def _verify_sqlite(manifest: Manifest, db: Path, key: bytes) -> list[str]:
     """Check the database copy; return the stored names of its evidence records."""
     if fingerprint(key) != manifest.master_fingerprint:
         raise BackupInvalid(
-            "The backup was made under another master key: give that key (--key-file)."
+            "The backup was made under another master key: give that key (`backup verify "
+            "--key-file`; for a restore, configure the key source that gives it)."
         )
     with open_encrypted(db, key) as conn:
         check_integrity(conn)
