@@ -1,6 +1,7 @@
 """Backups that restore everything, on PostgreSQL: pg_dump (custom format) inside the encrypted
 archive, pg_restore into an empty database, the same checks as on SQLite."""
 
+import json
 import secrets
 from urllib.parse import urlsplit, urlunsplit
 
@@ -146,3 +147,44 @@ def test_postgres_backup_verify_fails_when_evidence_or_the_signing_key_is_missin
     reseal(result.path, identity, files, drop=SIGNING_KEY_NAME, unlist=True)
     with pytest.raises(BackupInvalid, match="not the audit signing key"):
         verify_backup(result.path, [identity_file])
+
+
+def test_postgres_restore_accepts_a_database_whose_only_tables_are_not_vigils(
+    tmp_path, installation, empty_database
+):
+    with psycopg.connect(empty_database, autocommit=True) as other:
+        other.execute("CREATE TABLE fictional_unrelated (id integer)")
+    identity, identity_file = custodian(tmp_path)
+    result = backup(tmp_path, identity)
+    env = env_for(tmp_path / "restored", empty_database)
+    done = vigil_cli(env, "backup", "restore", str(result.path), "--identity", str(identity_file))
+    assert done.returncode == 0, done.stderr
+    with psycopg.connect(empty_database) as restored:
+        kept = restored.execute("SELECT count(*) FROM fictional_unrelated").fetchone()[0]
+        persons = restored.execute("SELECT count(*) FROM records_person").fetchone()[0]
+    assert kept == 0 and persons == result.manifest.row_counts["records_person"]
+
+
+def test_restore_refuses_a_backup_of_the_other_engine_naming_the_setting(
+    tmp_path, installation, empty_database
+):
+    identity, identity_file = custodian(tmp_path)
+    result = backup(tmp_path, identity)
+    files = open_archive(result.path, identity)
+    manifest = json.loads(files["manifest.json"])
+    manifest["engine"] = "sqlite"
+    files["manifest.json"] = json.dumps(manifest).encode()
+    reseal(result.path, identity, files)
+    target = tmp_path / "restored"
+    done = vigil_cli(
+        env_for(target, empty_database),
+        "backup",
+        "restore",
+        str(result.path),
+        "--identity",
+        str(identity_file),
+    )
+    assert done.returncode == 2
+    assert "backup of a sqlite database but Vigil is configured for postgresql" in done.stderr
+    assert "unset VIGIL_DATABASE_URL" in done.stderr
+    assert not target.exists()
