@@ -257,3 +257,18 @@ def test_a_format_1_backup_still_verifies_but_restore_refuses_it_clearly(tmp_pat
     assert done.returncode == 2
     assert "made by an older Vigil" in done.stderr
     assert not target.exists()
+
+
+def test_restore_accepts_a_folder_holding_only_the_keyfile_its_key_source_reads(
+    tmp_path, installation, settings
+):
+    identity, identity_file = custodian(tmp_path)
+    result = backup(tmp_path, identity)
+    target = tmp_path / "restored"
+    target.mkdir(mode=0o700)
+    keyfile = target / "vigil.key"
+    keyfile.write_bytes(settings.KEY_FILE.read_bytes())
+    env = dict(env_for(target), VIGIL_KEYFILE=str(keyfile))
+    done = vigil_cli(env, "backup", "restore", str(result.path), "--identity", str(identity_file))
+    assert done.returncode == 0, done.stderr
+    assert "2 evidence file(s) with their SHA-256 checked" in done.stdout
