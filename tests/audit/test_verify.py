@@ -119,9 +119,27 @@ def test_req16_audit_verify_rejects_checkpoint_signed_by_an_unknown_key(audit_ke
     _log(3)
     create_checkpoint()
     audit_key_file.unlink()
-    signing_key()  # an attacker's (or a lost and replaced) key
+    # An attacker's (or a lost and replaced) key, written by hand: Vigil itself refuses to make
+    # a new key while signed checkpoints exist (test_audit_checkpoint_refuses_...).
+    from vigil.audit.signing import _create
+
+    _create(audit_key_file)
     with pytest.raises(AuditTampered, match="unknown key"):
         verify_log()
+
+
+def test_audit_checkpoint_refuses_to_make_a_new_key_while_signed_checkpoints_exist(
+    audit_key_file,
+):
+    _log(3)
+    create_checkpoint()
+    audit_key_file.unlink()
+    with pytest.raises(AuditError, match="signing key .* is missing.*1 checkpoint"):
+        create_checkpoint()
+    assert not audit_key_file.exists()
+    with pytest.raises(AuditError, match="is missing"):
+        call_command("audit", "checkpoint")
+    assert not audit_key_file.exists()
 
 
 def test_req16_audit_verify_cli_exits_2_naming_the_first_bad_entry(capsys):

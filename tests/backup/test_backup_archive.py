@@ -29,6 +29,14 @@ def _sqlite_only():
         pytest.skip("the test restore here opens the embedded SQLCipher database")
 
 
+@pytest.fixture(autouse=True)
+def _own_evidence_store_and_signing_key(settings, tmp_path):
+    # Backups now hold the evidence store and the audit signing key: keep other tests' files
+    # (in the session's shared data folder) out of these archives.
+    settings.EVIDENCE_DIR = tmp_path / "evidence"
+    settings.AUDIT_SIGNING_KEY_FILE = tmp_path / "audit-signing.key"
+
+
 @pytest.fixture
 def custodian(tmp_path):
     identity = x25519.Identity.generate()

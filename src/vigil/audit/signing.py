@@ -55,10 +55,29 @@ def _create(path: Path) -> Ed25519PrivateKey:
     return key
 
 
+def _refuse_new_key_over_checkpoints(path: Path) -> None:
+    # A new key would leave every stored checkpoint "signed by an unknown key": after a restore
+    # or a lost file, the key must be put back, never silently replaced.
+    from vigil.audit.models import AuditCheckpoint
+
+    signed = AuditCheckpoint.objects.count()
+    if signed:
+        raise AuditError(
+            f"The audit signing key {path} is missing, but the audit log has {signed} "
+            "checkpoint(s) signed with it. Put the key back (every `vigil backup create` "
+            "archive holds it; `vigil backup restore` puts it in place); a new key would leave "
+            "those checkpoints unverifiable, so none is made."
+        )
+
+
 def signing_key() -> Ed25519PrivateKey:
-    """The checkpoint signing key, created (mode 0600) if there is none yet."""
+    """The checkpoint signing key, created (mode 0600) if there is none yet.
+
+    Refused (AuditError) when the key file is missing but checkpoints signed by it exist.
+    """
     path = key_path()
     if not path.exists():
+        _refuse_new_key_over_checkpoints(path)
         try:
             return _create(path)
         except FileExistsError:

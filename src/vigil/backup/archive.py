@@ -1,7 +1,9 @@
-"""Encrypted backups: a consistent copy plus manifest in a tar, age-encrypted to recipients."""
+"""Encrypted backups: the database, the evidence store, the audit signing key and the key
+header, with a SHA-256 manifest, in a tar age-encrypted to recipients; and their verification."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import shutil
@@ -11,11 +13,12 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-import pyrage
 from django.conf import settings
 from django.db import connection
 
+from vigil.backup import pg_tools
 from vigil.backup.keyring import master_key
 from vigil.backup.manifest import (
     NAME,
@@ -27,12 +30,26 @@ from vigil.backup.manifest import (
     sqlite_audit_head,
     sqlite_row_counts,
 )
+from vigil.backup.members import (
+    DB_NAME,
+    DUMP_NAME,
+    HEADER_NAME,
+    SIGNING_KEY_NAME,
+    allowed,
+    evidence_arcname,
+    evidence_files,
+)
+from vigil.backup.progress import progress
 from vigil.backup.sqlite_copy import check_integrity, open_encrypted
+from vigil.backup.streaming import decrypt_tar, encrypt_tar
 from vigil.crypto.custody import parse_recipients, read_identities
 from vigil.crypto.envelope import fingerprint
+from vigil.crypto.keysource import KeySourceConfig, database_key
 
-DB_NAME = "vigil.db"
-DUMP_NAME = "vigil.pgdump"
+__all__ = ["DB_NAME", "DUMP_NAME", "BackupResult", "create_backup", "verify_backup"]
+
+CHECKPOINT_TABLE = "audit_auditcheckpoint"
+EVIDENCE_TABLE = "records_evidence"
 
 
 @dataclass(frozen=True)
@@ -52,8 +69,31 @@ def key_header_path() -> Path | None:
     return Path(path) if path and Path(path).exists() else None
 
 
+def signing_key_path() -> Path:
+    """Where this installation's audit signing key lives (it may not exist yet)."""
+    from vigil.audit.signing import key_path
+
+    return key_path()
+
+
+def evidence_dir() -> Path:
+    """The evidence store (settings.EVIDENCE_DIR)."""
+    return Path(settings.EVIDENCE_DIR)
+
+
+def manifest_extra(manifest: Manifest) -> dict[str, Any]:
+    """Extra metadata written into every backup's manifest (``manifest.extra``).
+
+    The one place to add facts a backup should carry beyond its files, row counts and audit
+    head (for example an anchor of the audit log's head): return them keyed by a name of their
+    own; verification leaves keys it does not know alone.
+    """
+    return {}
+
+
 def create_backup(dest: Path, recipients: Sequence[str]) -> BackupResult:
-    """Write an age-encrypted backup of the database to ``dest`` (refuses to overwrite)."""
+    """Write an age-encrypted backup to ``dest`` (refuses to overwrite): the database, the key
+    header, the audit signing key and every stored evidence file, with a SHA-256 manifest."""
     parsed = parse_recipients(recipients)
     dest = Path(dest)
     if dest.exists():
@@ -63,24 +103,47 @@ def create_backup(dest: Path, recipients: Sequence[str]) -> BackupResult:
     try:
         payload = work / "payload"
         payload.mkdir(mode=0o700)
+        # The database first: every evidence row in it has its file on disk already (files are
+        # written before their row), so the evidence listed afterwards covers them all.
         if connection.vendor == "sqlite":
             manifest = _copy_sqlite(payload, master)
         elif connection.vendor == "postgresql":
             manifest = _dump_postgres(payload, master)
         else:
             raise BackupInvalid(f"Backups of {connection.vendor} databases are not supported.")
+        sources = [(p.name, p) for p in sorted(payload.iterdir())]
         header = key_header_path()
         if header is not None:
-            shutil.copy2(header, payload / header.name)
-        manifest.files = [file_entry(p) for p in sorted(payload.iterdir())]
+            sources.append((HEADER_NAME, header))
+        signing = signing_key_path()
+        if signing.exists():
+            sources.append((SIGNING_KEY_NAME, signing))
+        elif manifest.row_counts.get(CHECKPOINT_TABLE, 0):
+            raise BackupInvalid(
+                f"The audit log has signed checkpoints but the signing key {signing} is "
+                "missing: put it back (from an earlier backup) before backing up, or the "
+                "backup's audit log could not be verified."
+            )
+        sources.extend(evidence_files(evidence_dir()))
+        manifest.files = [
+            file_entry(path, name)
+            for name, path in progress(sources, desc="hashing", unit="file")
+        ]
+        manifest.extra = manifest_extra(manifest)
         (payload / NAME).write_text(manifest.dumps(), encoding="utf-8")
-        tar_path = work / "backup.tar"
-        with tarfile.open(tar_path, "w") as tar:
-            for path in sorted(payload.iterdir()):
-                tar.add(path, arcname=path.name, recursive=False)
+        members = [(NAME, payload / NAME), *sources]
         partial = dest.with_name(dest.name + ".partial")
-        pyrage.encrypt_file(str(tar_path), str(partial), parsed)
-        os.replace(partial, dest)
+        if partial.exists():
+            raise BackupInvalid(
+                f"{partial} exists: another backup is being written, or one was interrupted "
+                "(then remove it)."
+            )
+        try:
+            encrypt_tar(progress(members, desc="archiving", unit="file"), partial, parsed)
+            os.replace(partial, dest)
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return BackupResult(dest, sha256_file(dest), dest.stat().st_size, manifest)
@@ -117,13 +180,8 @@ def _copy_sqlite(folder: Path, master: bytes) -> Manifest:
 
 
 def _dump_postgres(folder: Path, master: bytes) -> Manifest:
-    pg_dump = shutil.which("pg_dump")
-    if pg_dump is None:
-        raise BackupInvalid("pg_dump is not installed; install PostgreSQL's client tools.")
-    params = connection.get_connection_params()
-    env = dict(os.environ)
-    if params.get("password"):
-        env["PGPASSWORD"] = str(params["password"])
+    pg_dump = pg_tools.find_tool("pg_dump")
+    flags, env, dbname = pg_tools.connection_argv()
     dump = folder / DUMP_NAME
     connection.ensure_connection()
     # pg_dump and the row counts read the same exported snapshot, so they agree.
@@ -132,23 +190,11 @@ def _dump_postgres(folder: Path, master: bytes) -> Manifest:
         cursor.execute("SELECT pg_export_snapshot()")
         snapshot = cursor.fetchone()[0]
         argv = [pg_dump, "--format=custom", f"--snapshot={snapshot}", f"--file={dump}"]
-        for flag, key in (("--host", "host"), ("--port", "port"), ("--username", "user")):
-            if params.get(key):
-                argv.append(f"{flag}={params[key]}")
-        argv.append(str(params.get("dbname") or connection.settings_dict["NAME"]))
+        argv += [*flags, dbname]
         done = subprocess.run(argv, env=env, capture_output=True, check=False)  # noqa: S603
         if done.returncode != 0:
             raise BackupInvalid(f"pg_dump failed (exit status {done.returncode}).")
-        cursor.execute(
-            "SELECT table_name FROM information_schema.tables "
-            "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1"
-        )
-        counts = {}
-        for (name,) in cursor.fetchall():
-            quoted = '"' + name.replace('"', '""') + '"'
-            # nosec B608: the table name comes from the catalogue and is quoted.
-            cursor.execute(f"SELECT count(*) FROM {quoted}")  # noqa: S608  # nosec B608
-            counts[name] = cursor.fetchone()[0]
+        counts = pg_tools.row_counts(cursor)
     return Manifest(
         engine="postgresql",
         created_at=_now(),
@@ -160,52 +206,107 @@ def _dump_postgres(folder: Path, master: bytes) -> Manifest:
 def verify_backup(path: Path, identity_files: Sequence[Path], key: bytes | None = None) -> Manifest:
     """Decrypt, check the manifest and test-restore the database; BackupInvalid on any mismatch."""
     identities = read_identities(identity_files)
-    if not Path(path).is_file():
-        raise BackupInvalid(f"No backup file at {path}.")
     work = Path(tempfile.mkdtemp(prefix="vigil-verify-", dir=_private_tmp()))
     try:
-        tar_path = work / "backup.tar"
-        try:
-            pyrage.decrypt_file(str(path), str(tar_path), identities)
-        except (pyrage.DecryptError, OSError):
-            # pyrage reports a chunk that fails authentication mid-stream as an OSError.
-            raise BackupInvalid(
-                f"{path} does not decrypt with the identities given: wrong identity, or the "
-                "file was altered."
-            ) from None
-        folder = work / "payload"
-        _extract(tar_path, folder)
-        manifest = Manifest.loads((folder / NAME).read_text(encoding="utf-8"))
-        check_files(manifest, folder)
-        if manifest.engine == "sqlite":
-            _verify_sqlite(manifest, folder / DB_NAME, key if key is not None else master_key())
-        elif manifest.engine == "postgresql":
-            _verify_postgres(folder / DUMP_NAME)
-        else:
-            raise BackupInvalid(f"The backup names an unknown engine {manifest.engine!r}.")
+        manifest, folder = open_archive(Path(path), identities, work)
+        check_archive(manifest, folder, key)
         return manifest
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _extract(tar_path: Path, folder: Path) -> None:
+def open_archive(path: Path, identities: Sequence[Any], work: Path) -> tuple[Manifest, Path]:
+    """Decrypt ``path`` and extract it under ``work``; the manifest and the extracted folder."""
+    if not path.is_file():
+        raise BackupInvalid(f"No backup file at {path}.")
+    folder = work / "payload"
     folder.mkdir(mode=0o700)
-    try:
-        with tarfile.open(tar_path, "r") as tar:
-            for member in tar.getmembers():
-                if not member.isfile() or "/" in member.name or member.name.startswith("."):
-                    raise BackupInvalid("The backup holds an unexpected entry.")
-            tar.extractall(folder, filter="data")
-    except tarfile.TarError:
-        raise BackupInvalid("The backup's archive is damaged.") from None
+    decrypt_tar(path, identities, folder, _acceptable)
+    for sub in folder.rglob("*"):
+        sub.chmod(0o700 if sub.is_dir() else 0o600)
     if not (folder / NAME).exists():
         raise BackupInvalid("The backup has no manifest.")
+    manifest = Manifest.loads((folder / NAME).read_text(encoding="utf-8"))
+    return manifest, folder
 
 
-def _verify_sqlite(manifest: Manifest, db: Path, key: bytes) -> None:
+def check_archive(manifest: Manifest, folder: Path, key: bytes | None = None) -> bytes | None:
+    """Every check an extracted backup must pass before it is trusted or restored.
+
+    The files match the manifest (none missing, none added, every SHA-256); the database opens
+    with the master key, passes its integrity checks and has the manifest's row counts; an
+    audit log with signed checkpoints comes with its signing key; and (SQLite) every evidence
+    record's stored file is in the backup. Returns the master key the database opened with.
+    """
+    unknown = sorted(n for n in manifest.names() if not allowed(n))
+    if unknown:
+        raise BackupInvalid(f"The backup's manifest lists an unexpected file {unknown[0][:80]!r}.")
+    check_files(manifest, folder, progress=lambda f: progress(f, desc="checking", unit="file"))
+    if manifest.engine == "sqlite":
+        key = key if key is not None else backup_key(folder)
+        stored = _verify_sqlite(manifest, folder / DB_NAME, key)
+        _check_evidence_listed(manifest, stored)
+    elif manifest.engine == "postgresql":
+        pg_tools.check_dump(folder / DUMP_NAME)
+    else:
+        raise BackupInvalid(f"The backup names an unknown engine {manifest.engine!r}.")
+    _check_signing_key(manifest)
+    return key
+
+
+def backup_key(folder: Path) -> bytes:
+    """The master key to open the backup's database with.
+
+    With a passphrase, the key comes from the backup's own key header when it differs from this
+    installation's (or this installation has none yet, as before a restore); otherwise it is
+    the installation's master key.
+    """
+    config = getattr(settings, "KEY_SOURCE_CONFIG", None)
+    header = folder / HEADER_NAME
+    if isinstance(config, KeySourceConfig) and config.source == "passphrase" and header.exists():
+        live = key_header_path()
+        if live is None or live.read_bytes() != header.read_bytes():
+            return database_key(dataclasses.replace(config, header_path=header))
+    return master_key()
+
+
+def _check_signing_key(manifest: Manifest) -> None:
+    if manifest.format.endswith("/1"):
+        return  # format 1 backups never held the key (restore refuses them)
+    if manifest.row_counts.get(CHECKPOINT_TABLE, 0) and SIGNING_KEY_NAME not in manifest.names():
+        raise BackupInvalid(
+            f"The backup holds {manifest.row_counts[CHECKPOINT_TABLE]} signed audit "
+            "checkpoint(s) but not the audit signing key: its audit log could not be verified "
+            "after a restore."
+        )
+
+
+def _check_evidence_listed(manifest: Manifest, stored_names: list[str]) -> None:
+    if manifest.format.endswith("/1"):
+        return  # format 1 backups held the database only
+    names = manifest.names()
+    missing = [n for n in stored_names if evidence_arcname(n) not in names]
+    if missing:
+        shown = ", ".join(evidence_arcname(n) for n in missing[:3])
+        raise BackupInvalid(
+            f"The backup lacks {len(missing)} stored evidence file(s) its database lists: "
+            f"{shown}{' …' if len(missing) > 3 else ''}."
+        )
+
+
+def _acceptable(member: tarfile.TarInfo) -> bool:
+    # Only regular files under plain relative paths; which paths are Vigil's is checked
+    # against the manifest afterwards (an extra file is reported by name there).
+    parts = member.name.split("/")
+    return member.isfile() and not any(p in ("", "..") or p.startswith(".") for p in parts)
+
+
+def _verify_sqlite(manifest: Manifest, db: Path, key: bytes) -> list[str]:
+    """Check the database copy; return the stored names of its evidence records."""
     if fingerprint(key) != manifest.master_fingerprint:
         raise BackupInvalid(
-            "The backup was made under another master key: give that key (--key-file)."
+            "The backup was made under another master key: give that key (`backup verify "
+            "--key-file`; for a restore, configure the key source that gives it)."
         )
     with open_encrypted(db, key) as conn:
         check_integrity(conn)
@@ -219,14 +320,7 @@ def _verify_sqlite(manifest: Manifest, db: Path, key: bytes) -> None:
             raise BackupInvalid(f"Row counts differ from the manifest in: {', '.join(differing)}.")
         if sqlite_audit_head(conn) != manifest.audit_head:
             raise BackupInvalid("The audit log head differs from the manifest.")
-
-
-def _verify_postgres(dump: Path) -> None:
-    pg_restore = shutil.which("pg_restore")
-    if pg_restore is None:
-        raise BackupInvalid("pg_restore is not installed; install PostgreSQL's client tools.")
-    done = subprocess.run(  # noqa: S603 - fixed argv, no shell
-        [pg_restore, "--list", str(dump)], capture_output=True, check=False
-    )
-    if done.returncode != 0:
-        raise BackupInvalid("The PostgreSQL dump in the backup is not readable by pg_restore.")
+        if EVIDENCE_TABLE not in counts:
+            return []
+        sql = f"SELECT stored_name FROM {EVIDENCE_TABLE}"  # noqa: S608  # nosec B608 (a constant)
+        return [row[0] for row in conn.execute(sql)]

@@ -1,4 +1,10 @@
-"""The backup manifest: files with SHA-256 and size, row counts per table, the audit head."""
+"""The backup manifest: files with SHA-256 and size, row counts per table, the audit head.
+
+Format 2 lists every file of the archive by its path inside it (the database or dump, the key
+header, the audit signing key, ``evidence/xx/NAME.age``) and carries ``extra``: metadata other
+parts of Vigil add (see ``archive.manifest_extra``). Format 1 backups (database only) still
+verify.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,8 @@ from typing import Any
 
 from vigil.core.errors import VigilError
 
-FORMAT = "vigil-backup/1"
+FORMAT = "vigil-backup/2"
+READABLE_FORMATS = ("vigil-backup/1", FORMAT)
 NAME = "manifest.json"
 AUDIT_HEAD_TABLE = "audit_audithead"
 
@@ -36,7 +43,12 @@ class Manifest:
     files: list[FileEntry] = field(default_factory=list)
     row_counts: dict[str, int] = field(default_factory=dict)
     audit_head: dict[str, Any] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
     format: str = FORMAT
+
+    def names(self) -> set[str]:
+        """The archive paths of every listed file."""
+        return {f.name for f in self.files}
 
     def dumps(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
@@ -45,8 +57,11 @@ class Manifest:
     def loads(cls, text: str) -> Manifest:
         try:
             data = json.loads(text)
-            if data.get("format") != FORMAT:
-                raise BackupInvalid(f"The backup's manifest is not in format {FORMAT}.")
+            if data.get("format") not in READABLE_FORMATS:
+                raise BackupInvalid(
+                    f"The backup's manifest is not in a format this Vigil reads "
+                    f"({', '.join(READABLE_FORMATS)})."
+                )
             files = [FileEntry(**f) for f in data.pop("files")]
             return cls(files=files, **data)
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
@@ -62,18 +77,41 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def file_entry(path: Path) -> FileEntry:
-    """The manifest entry of one file."""
-    return FileEntry(name=path.name, size=path.stat().st_size, sha256=sha256_file(path))
+def file_entry(path: Path, name: str | None = None) -> FileEntry:
+    """The manifest entry of one file, under its archive path ``name`` (default: its name)."""
+    return FileEntry(
+        name=name or path.name, size=path.stat().st_size, sha256=sha256_file(path)
+    )
 
 
-def check_files(manifest: Manifest, folder: Path) -> None:
+def _some(names: set[str]) -> str:
+    shown = sorted(names)[:3]
+    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+    return ", ".join(shown) + more
+
+
+def present_files(folder: Path) -> set[str]:
+    """Archive paths of the files under an extracted ``folder``, the manifest excepted."""
+    return {
+        p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()
+    } - {NAME}
+
+
+def check_files(manifest: Manifest, folder: Path, progress: Any = None) -> None:
     """Every listed file present with its size and digest, and nothing else."""
-    listed = {f.name for f in manifest.files}
-    present = {p.name for p in folder.iterdir()} - {NAME}
-    if present != listed:
-        raise BackupInvalid("The backup holds other files than its manifest lists.")
-    for entry in manifest.files:
+    listed = manifest.names()
+    present = present_files(folder)
+    missing = listed - present
+    if missing:
+        raise BackupInvalid(
+            f"The backup is missing {len(missing)} file(s) its manifest lists: {_some(missing)}."
+        )
+    if present - listed:
+        raise BackupInvalid(
+            f"The backup holds other files than its manifest lists: {_some(present - listed)}."
+        )
+    entries = progress(manifest.files) if progress else manifest.files
+    for entry in entries:
         path = folder / entry.name
         if path.stat().st_size != entry.size or sha256_file(path) != entry.sha256:
             raise BackupInvalid(f"{entry.name} in the backup does not match its SHA-256.")

@@ -3,12 +3,13 @@ from typing import Any
 
 from vigil.backup.archive import create_backup, verify_backup
 from vigil.backup.audit_hook import audit_event
+from vigil.backup.restore import restore_backup
 from vigil.core.commands import VigilCommand
 from vigil.crypto.keysource import read_key_file
 
 
 class Command(VigilCommand):
-    help = "Create an age-encrypted backup, or verify one by a test restore."
+    help = "Create an age-encrypted backup, verify one by a test restore, or restore one."
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -21,6 +22,12 @@ class Command(VigilCommand):
         verify.add_argument(
             "--key-file", type=Path, help="the backup's master key, if not the current one"
         )
+        restore = sub.add_parser(
+            "restore",
+            help="restore into an empty VIGIL_DATA_DIR (and empty database), then check it",
+        )
+        restore.add_argument("file", type=Path)
+        restore.add_argument("--identity", action="append", type=Path, required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "create":
@@ -35,12 +42,18 @@ class Command(VigilCommand):
             self.stdout.write(
                 f"Backup written: {result.path} ({result.size} bytes, sha256 {result.sha256}); "
                 f"{sum(result.manifest.row_counts.values())} rows in "
-                f"{len(result.manifest.row_counts)} tables."
+                f"{len(result.manifest.row_counts)} tables, {len(result.manifest.files)} files."
             )
+            return
+        if options["action"] == "restore":
+            report = restore_backup(options["file"], options["identity"])
+            self.stdout.write(report.summary())
             return
         key = read_key_file(options["key_file"]) if options["key_file"] else None
         manifest = verify_backup(options["file"], options["identity"], key)
         self.stdout.write(
-            f"Backup verified: manifest, integrity check and row counts match "
-            f"({sum(manifest.row_counts.values())} rows, made {manifest.created_at})."
+            f"Backup verified: manifest ({len(manifest.files)} files, every SHA-256), integrity "
+            f"check and row counts match ({sum(manifest.row_counts.values())} rows, "
+            f"{sum(1 for f in manifest.files if f.name.startswith('evidence/'))} evidence "
+            f"files, made {manifest.created_at})."
         )
