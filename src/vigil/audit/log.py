@@ -2,25 +2,58 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from vigil.audit.anchors import ANCHORED_EVENTS, anchor_head
 from vigil.audit.chain import GENESIS, entry_leaf
 from vigil.audit.events import check_event, check_meta
 from vigil.audit.merkle import frontier_append
-from vigil.audit.models import AuditEntry, AuditHead
+from vigil.audit.models import AuditCheckpoint, AuditEntry, AuditHead
+from vigil.audit.signing import seal
 from vigil.core.context import current_context
 from vigil.core.errors import MissingChangeContext
 
 DEFAULT_CHECKPOINT_EVERY = 1000
+DEFAULT_CHECKPOINT_MINUTES = 10
+
+
+def now() -> dt.datetime:
+    """The time an entry is written (a seam: tests freeze it by monkeypatching)."""
+    return timezone.now()
 
 
 def checkpoint_every() -> int:
     """Entries between automatic checkpoints (``AUDIT_CHECKPOINT_EVERY``; 0 turns them off)."""
     return int(getattr(settings, "AUDIT_CHECKPOINT_EVERY", DEFAULT_CHECKPOINT_EVERY))
+
+
+def checkpoint_minutes() -> float:
+    """Longest activity between checkpoints (``AUDIT_CHECKPOINT_MINUTES``; 0 turns it off)."""
+    return float(getattr(settings, "AUDIT_CHECKPOINT_MINUTES", DEFAULT_CHECKPOINT_MINUTES))
+
+
+def checkpoint_due(seq: int, at: dt.datetime) -> bool:
+    """Whether appending entry ``seq`` at ``at`` should sign a checkpoint.
+
+    Every ``checkpoint_every()`` entries, and when the last checkpoint (or, before the first
+    one, the first entry) is older than ``checkpoint_minutes()``: a quiet log is not signed
+    again and again, a busy one never leaves more than N minutes of entries unanchored.
+    """
+    every = checkpoint_every()
+    if every > 0 and seq % every == 0:
+        return True
+    minutes = checkpoint_minutes()
+    if minutes <= 0:
+        return False
+    last = AuditCheckpoint.objects.order_by("-id").values_list("at", flat=True).first()
+    if last is None:
+        last = AuditEntry.objects.filter(seq=1).values_list("at", flat=True).first()
+    return last is not None and at - last >= dt.timedelta(minutes=minutes)
 
 
 def locked_head() -> AuditHead:
@@ -66,7 +99,9 @@ def audit(
 
     ``meta`` takes only allow-listed keys with short scalar values (see ``events.META_KEYS``).
     The entry is written in the caller's transaction when there is one, so it commits or
-    rolls back with the change it records.
+    rolls back with the change it records. Export and backup entries also carry the signed
+    anchor of the head before them (``meta["anchor"]``); a checkpoint is signed when one is
+    due (:func:`checkpoint_due`).
     """
     check_event(event)
     meta = check_meta(meta)
@@ -75,9 +110,12 @@ def audit(
     object_type, object_id = _object_ref(obj)
     with transaction.atomic():
         head = locked_head()
+        at = now()
+        if event in ANCHORED_EVENTS:
+            meta["anchor"] = anchor_head(head.size, head.head_hash, at).as_dict()
         entry = AuditEntry(
             seq=head.size + 1,
-            at=timezone.now(),
+            at=at,
             event=event,
             actor_id=actor_id,
             object_type=object_type,
@@ -87,6 +125,7 @@ def audit(
             prev_hash=head.head_hash,
         )
         entry.entry_hash = entry.computed_hash()
+        entry.seal = seal(entry.entry_hash)
         entry.save()
         head.frontier = [
             h.hex()
@@ -99,9 +138,8 @@ def audit(
         head.size = entry.seq
         head.head_hash = entry.entry_hash
         head.save(update_fields=["size", "head_hash", "frontier"])
-        every = checkpoint_every()
-        if every > 0 and entry.seq % every == 0:
+        if checkpoint_due(entry.seq, at):
             from vigil.audit.checkpoints import checkpoint_head
 
-            checkpoint_head(head)
+            checkpoint_head(head, at)
     return entry

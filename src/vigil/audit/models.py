@@ -51,6 +51,8 @@ class AuditEntry(AppendOnlyModel):
     meta = models.JSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
+    # HMAC of entry_hash under a key derived from the signing key (vigil.audit.signing.seal).
+    seal = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["seq"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandParser
 
+from vigil.audit.anchors import current_anchor, write_anchor
 from vigil.audit.checkpoints import create_checkpoint, export_checkpoints
 from vigil.audit.models import AuditEntry
 from vigil.audit.signing import public_key_hex, signing_key
@@ -30,6 +32,18 @@ class Command(VigilCommand):
         verify.add_argument(
             "--checkpoints", type=Path, help="checkpoints exported earlier (kept off-host)"
         )
+        verify.add_argument(
+            "--anchor",
+            type=Path,
+            action="append",
+            default=[],
+            metavar="FILE",
+            help="an anchor file or backup manifest kept off-host (repeatable)",
+        )
+        anchor = actions.add_parser(
+            "anchor", help="sign the head (size and last hash) and print it or write it to a file"
+        )
+        anchor.add_argument("-o", "--output", type=Path, help="write the anchor to this file")
         actions.add_parser("public-key", help="print the checkpoint signing public key (hex)")
         show = actions.add_parser("show", help="list the latest entries")
         show.add_argument("--last", type=int, default=20)
@@ -43,7 +57,16 @@ class Command(VigilCommand):
             count = export_checkpoints(options["file"])
             self.stdout.write(f"Wrote {count} checkpoint(s) to {options['file']}.")
         elif action == "verify":
-            self.stdout.write(verify_log(options.get("checkpoints")).summary())
+            report = verify_log(options.get("checkpoints"), options.get("anchor") or ())
+            self.stdout.write(report.summary())
+        elif action == "anchor":
+            if options.get("output"):
+                data = write_anchor(options["output"])
+                self.stdout.write(
+                    f"Anchor of {data['size']} entries written to {options['output']}."
+                )
+            else:
+                self.stdout.write(json.dumps(current_anchor(), sort_keys=True))
         elif action == "public-key":
             self.stdout.write(public_key_hex(signing_key()))
         elif action == "show":
