@@ -90,6 +90,18 @@ def create_checkpoint() -> AuditCheckpoint:
         return checkpoint_head(locked_head())
 
 
+def checkpoint_if_behind() -> AuditCheckpoint | None:
+    """Sign a checkpoint when entries were appended since the last one; else do nothing."""
+    from vigil.audit.log import locked_head
+
+    with transaction.atomic():
+        head = locked_head()
+        last = AuditCheckpoint.objects.order_by("-id").values_list("size", flat=True).first()
+        if head.size == 0 or (last is not None and last >= head.size):
+            return None
+        return checkpoint_head(head)
+
+
 def stored_checkpoints() -> list[SignedCheckpoint]:
     """Every checkpoint in the database, smallest size first."""
     return [SignedCheckpoint.from_row(r) for r in AuditCheckpoint.objects.order_by("size", "id")]

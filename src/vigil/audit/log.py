@@ -21,6 +21,15 @@ from vigil.core.errors import MissingChangeContext
 DEFAULT_CHECKPOINT_EVERY = 1000
 DEFAULT_CHECKPOINT_MINUTES = 10
 
+# Entries this process has appended (committed or not): commands and the server sign a
+# checkpoint at a clean exit when it grew (see vigil.audit.shutdown).
+_appended = 0
+
+
+def appended_in_process() -> int:
+    """How many entries this process has appended so far."""
+    return _appended
+
 
 def now() -> dt.datetime:
     """The time an entry is written (a seam: tests freeze it by monkeypatching)."""
@@ -103,6 +112,7 @@ def audit(
     anchor of the head before them (``meta["anchor"]``); a checkpoint is signed when one is
     due (:func:`checkpoint_due`).
     """
+    global _appended
     check_event(event)
     meta = check_meta(meta)
     context, context_actor = _context_kind_and_actor()
@@ -142,4 +152,5 @@ def audit(
             from vigil.audit.checkpoints import checkpoint_head
 
             checkpoint_head(head, at)
+    _appended += 1
     return entry
