@@ -36,6 +36,7 @@ class Manifest:
     files: list[FileEntry] = field(default_factory=list)
     row_counts: dict[str, int] = field(default_factory=dict)
     audit_head: dict[str, Any] | None = None
+    audit_anchor: dict[str, Any] | None = None  # signed, for `vigil audit verify --anchor`
     format: str = FORMAT
 
     def dumps(self) -> str:
