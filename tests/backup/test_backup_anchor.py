@@ -5,7 +5,6 @@ import tarfile
 
 import pyrage
 import pytest
-from django.db import connection
 from pyrage import x25519
 from tests.audit.tamper import rehash_everything, sql
 
@@ -16,12 +15,6 @@ from vigil.audit.verify import verify_log
 from vigil.backup.archive import create_backup, verify_backup
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def _sqlite_only():
-    if connection.vendor != "sqlite":
-        pytest.skip("the test restore here opens the embedded SQLCipher database")
 
 
 def test_req28_backup_manifest_anchors_the_audit_head_and_a_later_cut_is_detected(tmp_path):
