@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from vigil.audit import audit, log
 from vigil.audit.anchors import current_anchor, logged_anchors, read_anchors, write_anchor
-from vigil.audit.checkpoints import create_checkpoint, export_checkpoints
+from vigil.audit.checkpoints import create_checkpoint, export_checkpoints, read_checkpoints
 from vigil.audit.errors import AuditError, AuditTampered
 from vigil.audit.models import AuditCheckpoint, AuditEntry
 from vigil.audit.verify import verify_log
@@ -250,3 +250,16 @@ def test_req28_time_based_checkpoints_can_be_turned_off(settings, monkeypatch):
     monkeypatch.setattr(log, "now", lambda: start + dt.timedelta(hours=AuditEntry.objects.count()))
     _log(4)
     assert AuditCheckpoint.objects.count() == 0
+
+
+def test_req28_export_checkpoints_signs_the_head_first_so_the_copy_covers_every_entry(tmp_path):
+    _log(3)
+    create_checkpoint()
+    _log(2)  # not yet in any checkpoint
+    path = tmp_path / "off-host.jsonl"
+    call_command("audit", "export-checkpoints", str(path))
+    assert [c.size for c in read_checkpoints(path)] == [3, 5]
+    _cut_after(4)
+    sql("DELETE FROM audit_auditcheckpoint")
+    with pytest.raises(AuditTampered, match="truncated: the checkpoint of 5 entries"):
+        verify_log(path)

@@ -9,7 +9,11 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from vigil.audit.anchors import current_anchor, write_anchor
-from vigil.audit.checkpoints import create_checkpoint, export_checkpoints
+from vigil.audit.checkpoints import (
+    checkpoint_if_behind,
+    create_checkpoint,
+    export_checkpoints,
+)
 from vigil.audit.models import AuditEntry
 from vigil.audit.signing import public_key_hex, signing_key
 from vigil.audit.verify import verify_log
@@ -23,7 +27,9 @@ class Command(VigilCommand):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         actions.add_parser("checkpoint", help="sign and store the current tree head")
         export = actions.add_parser(
-            "export-checkpoints", help="write every checkpoint as JSON lines for off-host storage"
+            "export-checkpoints",
+            help="sign the head if it moved, then write every checkpoint as JSON lines for "
+            "off-host storage",
         )
         export.add_argument("file", type=Path)
         verify = actions.add_parser(
@@ -54,6 +60,8 @@ class Command(VigilCommand):
             cp = create_checkpoint()
             self.stdout.write(f"Checkpoint at {cp.size} entries, root {cp.root_hash}.")
         elif action == "export-checkpoints":
+            # Sign the head first, so the copy taken off-host anchors the log as it is now.
+            checkpoint_if_behind()
             count = export_checkpoints(options["file"])
             self.stdout.write(f"Wrote {count} checkpoint(s) to {options['file']}.")
         elif action == "verify":
