@@ -263,3 +263,20 @@ def test_req28_export_checkpoints_signs_the_head_first_so_the_copy_covers_every_
     sql("DELETE FROM audit_auditcheckpoint")
     with pytest.raises(AuditTampered, match="truncated: the checkpoint of 5 entries"):
         verify_log(path)
+
+
+def test_req28_a_manual_checkpoint_restarts_the_clock_of_time_based_ones(settings, monkeypatch):
+    settings.AUDIT_CHECKPOINT_MINUTES = 10
+    start = timezone.now()
+    clock = {"now": start}
+    monkeypatch.setattr(log, "now", lambda: clock["now"])
+    monkeypatch.setattr("vigil.audit.checkpoints.timezone.now", lambda: clock["now"])
+    _log(2)
+    clock["now"] = start + dt.timedelta(minutes=8)
+    create_checkpoint()
+    clock["now"] = start + dt.timedelta(minutes=12)
+    _log(1)  # twelve minutes after the first entry, four after the checkpoint
+    assert list(AuditCheckpoint.objects.values_list("size", flat=True)) == [2]
+    clock["now"] = start + dt.timedelta(minutes=18)
+    _log(1)
+    assert list(AuditCheckpoint.objects.values_list("size", flat=True)) == [2, 4]

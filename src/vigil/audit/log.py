@@ -13,7 +13,7 @@ from vigil.audit.anchors import ANCHORED_EVENTS, anchor_head
 from vigil.audit.chain import GENESIS, entry_leaf
 from vigil.audit.events import check_event, check_meta
 from vigil.audit.merkle import frontier_append
-from vigil.audit.models import AuditCheckpoint, AuditEntry, AuditHead
+from vigil.audit.models import AuditEntry, AuditHead
 from vigil.audit.signing import seal
 from vigil.core.context import current_context
 from vigil.core.errors import MissingChangeContext
@@ -46,23 +46,19 @@ def checkpoint_minutes() -> float:
     return float(getattr(settings, "AUDIT_CHECKPOINT_MINUTES", DEFAULT_CHECKPOINT_MINUTES))
 
 
-def checkpoint_due(seq: int, at: dt.datetime) -> bool:
+def checkpoint_due(seq: int, at: dt.datetime, since: dt.datetime | None) -> bool:
     """Whether appending entry ``seq`` at ``at`` should sign a checkpoint.
 
-    Every ``checkpoint_every()`` entries, and when the last checkpoint (or, before the first
-    one, the first entry) is older than ``checkpoint_minutes()``: a quiet log is not signed
-    again and again, a busy one never leaves more than N minutes of entries unanchored.
+    Every ``checkpoint_every()`` entries, and when ``since`` (the last checkpoint's time, or
+    the time the clock started: the first entry, or the first after an upgrade) is older than
+    ``checkpoint_minutes()``: a quiet log is not signed again and again, a busy one never
+    leaves more than N minutes of entries unanchored. Read from the locked head: no query.
     """
     every = checkpoint_every()
     if every > 0 and seq % every == 0:
         return True
     minutes = checkpoint_minutes()
-    if minutes <= 0:
-        return False
-    last = AuditCheckpoint.objects.order_by("-id").values_list("at", flat=True).first()
-    if last is None:
-        last = AuditEntry.objects.filter(seq=1).values_list("at", flat=True).first()
-    return last is not None and at - last >= dt.timedelta(minutes=minutes)
+    return minutes > 0 and since is not None and at - since >= dt.timedelta(minutes=minutes)
 
 
 def locked_head() -> AuditHead:
@@ -145,10 +141,13 @@ def audit(
                 entry_leaf(entry.entry_hash),
             )
         ]
+        due = checkpoint_due(entry.seq, at, head.checkpoint_at)
         head.size = entry.seq
         head.head_hash = entry.entry_hash
-        head.save(update_fields=["size", "head_hash", "frontier"])
-        if checkpoint_due(entry.seq, at):
+        if due or head.checkpoint_at is None:
+            head.checkpoint_at = at
+        head.save(update_fields=["size", "head_hash", "frontier", "checkpoint_at"])
+        if due:
             from vigil.audit.checkpoints import checkpoint_head
 
             checkpoint_head(head, at)

@@ -85,6 +85,8 @@ class AuditHead(models.Model):
     size = models.PositiveBigIntegerField(default=0)
     head_hash = models.CharField(max_length=64)
     frontier = models.JSONField(default=list)
+    # When the last checkpoint was signed (or the clock for time-based checkpoints started).
+    checkpoint_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"audit head at {self.size}"
