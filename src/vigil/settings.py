@@ -216,6 +216,8 @@ VIGIL_EXPORT_RECIPIENTS = os.environ.get("VIGIL_EXPORT_RECIPIENTS", "")  # age1.
 VIGIL_REVEAL_QUOTA = int(os.environ.get("VIGIL_REVEAL_QUOTA", "20"))  # per user per UTC day
 VIGIL_EXPORT_QUOTA = int(os.environ.get("VIGIL_EXPORT_QUOTA", "5"))
 AUDIT_CHECKPOINT_EVERY = int(os.environ.get("VIGIL_AUDIT_CHECKPOINT_EVERY", "1000"))
+# Sign a checkpoint when an entry is written and the last one is older than this (0 = off).
+AUDIT_CHECKPOINT_MINUTES = float(os.environ.get("VIGIL_AUDIT_CHECKPOINT_MINUTES", "10"))
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"  # server-side, revocable at once
 SESSION_COOKIE_HTTPONLY = True

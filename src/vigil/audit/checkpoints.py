@@ -77,9 +77,13 @@ def checkpoint_head(head: AuditHead, at: dt.datetime | None = None) -> AuditChec
     at = at or timezone.now()
     root = frontier_root([bytes.fromhex(h) for h in head.frontier]).hex()
     public_key, signature = sign(statement(head.size, root, canonical_time(at)))
-    return AuditCheckpoint.objects.create(
+    checkpoint = AuditCheckpoint.objects.create(
         size=head.size, root_hash=root, at=at, public_key=public_key, signature=signature
     )
+    if head.checkpoint_at != at:  # restarts the clock of time-based checkpoints
+        AuditHead.objects.filter(pk=head.pk).update(checkpoint_at=at)
+        head.checkpoint_at = at
+    return checkpoint
 
 
 def create_checkpoint() -> AuditCheckpoint:
@@ -88,6 +92,18 @@ def create_checkpoint() -> AuditCheckpoint:
 
     with transaction.atomic():
         return checkpoint_head(locked_head())
+
+
+def checkpoint_if_behind() -> AuditCheckpoint | None:
+    """Sign a checkpoint when entries were appended since the last one; else do nothing."""
+    from vigil.audit.log import locked_head
+
+    with transaction.atomic():
+        head = locked_head()
+        last = AuditCheckpoint.objects.order_by("-id").values_list("size", flat=True).first()
+        if head.size == 0 or (last is not None and last >= head.size):
+            return None
+        return checkpoint_head(head)
 
 
 def stored_checkpoints() -> list[SignedCheckpoint]:

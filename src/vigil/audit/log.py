@@ -2,25 +2,63 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from vigil.audit.anchors import ANCHORED_EVENTS, anchor_head
 from vigil.audit.chain import GENESIS, entry_leaf
 from vigil.audit.events import check_event, check_meta
 from vigil.audit.merkle import frontier_append
 from vigil.audit.models import AuditEntry, AuditHead
+from vigil.audit.signing import seal
 from vigil.core.context import current_context
 from vigil.core.errors import MissingChangeContext
 
 DEFAULT_CHECKPOINT_EVERY = 1000
+DEFAULT_CHECKPOINT_MINUTES = 10
+
+# Entries this process has appended (committed or not): commands and the server sign a
+# checkpoint at a clean exit when it grew (see vigil.audit.shutdown).
+_appended = 0
+
+
+def appended_in_process() -> int:
+    """How many entries this process has appended so far."""
+    return _appended
+
+
+def now() -> dt.datetime:
+    """The time an entry is written (a seam: tests freeze it by monkeypatching)."""
+    return timezone.now()
 
 
 def checkpoint_every() -> int:
     """Entries between automatic checkpoints (``AUDIT_CHECKPOINT_EVERY``; 0 turns them off)."""
     return int(getattr(settings, "AUDIT_CHECKPOINT_EVERY", DEFAULT_CHECKPOINT_EVERY))
+
+
+def checkpoint_minutes() -> float:
+    """Longest activity between checkpoints (``AUDIT_CHECKPOINT_MINUTES``; 0 turns it off)."""
+    return float(getattr(settings, "AUDIT_CHECKPOINT_MINUTES", DEFAULT_CHECKPOINT_MINUTES))
+
+
+def checkpoint_due(seq: int, at: dt.datetime, since: dt.datetime | None) -> bool:
+    """Whether appending entry ``seq`` at ``at`` should sign a checkpoint.
+
+    Every ``checkpoint_every()`` entries, and when ``since`` (the last checkpoint's time, or
+    the time the clock started: the first entry, or the first after an upgrade) is older than
+    ``checkpoint_minutes()``: a quiet log is not signed again and again, a busy one never
+    leaves more than N minutes of entries unanchored. Read from the locked head: no query.
+    """
+    every = checkpoint_every()
+    if every > 0 and seq % every == 0:
+        return True
+    minutes = checkpoint_minutes()
+    return minutes > 0 and since is not None and at - since >= dt.timedelta(minutes=minutes)
 
 
 def locked_head() -> AuditHead:
@@ -66,8 +104,11 @@ def audit(
 
     ``meta`` takes only allow-listed keys with short scalar values (see ``events.META_KEYS``).
     The entry is written in the caller's transaction when there is one, so it commits or
-    rolls back with the change it records.
+    rolls back with the change it records. Export and backup entries also carry the signed
+    anchor of the head before them (``meta["anchor"]``); a checkpoint is signed when one is
+    due (:func:`checkpoint_due`).
     """
+    global _appended
     check_event(event)
     meta = check_meta(meta)
     context, context_actor = _context_kind_and_actor()
@@ -75,9 +116,12 @@ def audit(
     object_type, object_id = _object_ref(obj)
     with transaction.atomic():
         head = locked_head()
+        at = now()
+        if event in ANCHORED_EVENTS:
+            meta["anchor"] = anchor_head(head.size, head.head_hash, at).as_dict()
         entry = AuditEntry(
             seq=head.size + 1,
-            at=timezone.now(),
+            at=at,
             event=event,
             actor_id=actor_id,
             object_type=object_type,
@@ -87,6 +131,7 @@ def audit(
             prev_hash=head.head_hash,
         )
         entry.entry_hash = entry.computed_hash()
+        entry.seal = seal(entry.entry_hash)
         entry.save()
         head.frontier = [
             h.hex()
@@ -96,12 +141,15 @@ def audit(
                 entry_leaf(entry.entry_hash),
             )
         ]
+        due = checkpoint_due(entry.seq, at, head.checkpoint_at)
         head.size = entry.seq
         head.head_hash = entry.entry_hash
-        head.save(update_fields=["size", "head_hash", "frontier"])
-        every = checkpoint_every()
-        if every > 0 and entry.seq % every == 0:
+        if due or head.checkpoint_at is None:
+            head.checkpoint_at = at
+        head.save(update_fields=["size", "head_hash", "frontier", "checkpoint_at"])
+        if due:
             from vigil.audit.checkpoints import checkpoint_head
 
-            checkpoint_head(head)
+            checkpoint_head(head, at)
+    _appended += 1
     return entry

@@ -51,6 +51,8 @@ class AuditEntry(AppendOnlyModel):
     meta = models.JSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
+    # HMAC of entry_hash under a key derived from the signing key (vigil.audit.signing.seal).
+    seal = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["seq"]
@@ -83,6 +85,8 @@ class AuditHead(models.Model):
     size = models.PositiveBigIntegerField(default=0)
     head_hash = models.CharField(max_length=64)
     frontier = models.JSONField(default=list)
+    # When the last checkpoint was signed (or the clock for time-based checkpoints started).
+    checkpoint_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"audit head at {self.size}"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
+import secrets
 import stat
 from pathlib import Path
 
@@ -14,6 +17,11 @@ from django.conf import settings
 from vigil.audit.errors import AuditError
 
 KEY_FILE_NAME = "audit-signing.key"
+SEAL_KEY_LABEL = b"vigil audit entry seal v1"
+SEAL_PREFIX = b"vigil-audit-seal/1\x00"
+
+# The parsed key, by file identity: appends seal every entry and must not re-read the PEM.
+_cache: dict[tuple[str, int, int, int], Ed25519PrivateKey] = {}
 
 
 def key_path() -> Path:
@@ -23,18 +31,24 @@ def key_path() -> Path:
 
 
 def _read(path: Path) -> Ed25519PrivateKey:
-    mode = path.stat().st_mode
-    if mode & (stat.S_IRWXG | stat.S_IRWXO):
+    info = path.stat()
+    if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise AuditError(
             f"The audit signing key {path} is readable by other users; "
             "restrict it to its owner (chmod 600) and run again."
         )
+    identity = (str(path), info.st_ino, info.st_mtime_ns, info.st_size)
+    cached = _cache.get(identity)
+    if cached is not None:
+        return cached
     try:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except ValueError as exc:
         raise AuditError(f"The audit signing key {path} is not a PEM private key.") from exc
     if not isinstance(key, Ed25519PrivateKey):
         raise AuditError(f"The audit signing key {path} is not an Ed25519 key.")
+    _cache.clear()
+    _cache[identity] = key
     return key
 
 
@@ -46,12 +60,18 @@ def _create(path: Path) -> Ed25519PrivateKey:
         serialization.NoEncryption(),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    # O_EXCL: two processes creating the key at once must not overwrite each other's.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pem)
-        handle.flush()
-        os.fsync(handle.fileno())
+    # Written whole beside the target, then linked into place: a second process creating the
+    # key at the same moment gets FileExistsError and never reads a half-written file.
+    partial = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pem)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
     return key
 
 
@@ -102,6 +122,31 @@ def sign(statement: bytes) -> tuple[str, str]:
     """Sign ``statement``; return (public key hex, signature hex)."""
     key = signing_key()
     return public_key_hex(key), key.sign(statement).hex()
+
+
+def seal_key(key: Ed25519PrivateKey) -> bytes:
+    """The HMAC key that seals entries, derived from the checkpoint signing key."""
+    return hmac.new(key.private_bytes_raw(), SEAL_KEY_LABEL, hashlib.sha256).digest()
+
+
+def seal_with(key: bytes, entry_hash: str) -> str:
+    """The seal of an entry hash under ``key`` (from :func:`seal_key`), hex."""
+    return hmac.new(key, SEAL_PREFIX + bytes.fromhex(entry_hash), hashlib.sha256).hexdigest()
+
+
+def seal(entry_hash: str) -> str:
+    """The seal of one entry: HMAC-SHA256 of its hash under a key derived from the signing key.
+
+    The hash chain can be recomputed by anyone who can write the database; the seal cannot be
+    without the signing key, so a re-hashed entry shows as the first one whose seal fails.
+    """
+    return seal_with(seal_key(signing_key()), entry_hash)
+
+
+def local_signing_key() -> Ed25519PrivateKey | None:
+    """This installation's signing key, without creating one."""
+    path = key_path()
+    return _read(path) if path.exists() else None
 
 
 def signature_valid(public_key: str, statement: bytes, signature: str) -> bool:

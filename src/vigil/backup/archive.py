@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import connection
 
 from vigil.backup import pg_tools
+from vigil.backup.audit_hook import head_anchor
 from vigil.backup.keyring import master_key
 from vigil.backup.manifest import (
     NAME,
@@ -99,6 +100,7 @@ def create_backup(dest: Path, recipients: Sequence[str]) -> BackupResult:
     if dest.exists():
         raise BackupInvalid(f"{dest} exists; refusing to overwrite it.")
     master = master_key()
+    anchor = head_anchor()  # before the copy: the copy holds at least the anchored entries
     work = Path(tempfile.mkdtemp(prefix="vigil-backup-", dir=_private_tmp()))
     try:
         payload = work / "payload"
@@ -111,6 +113,7 @@ def create_backup(dest: Path, recipients: Sequence[str]) -> BackupResult:
             manifest = _dump_postgres(payload, master)
         else:
             raise BackupInvalid(f"Backups of {connection.vendor} databases are not supported.")
+        manifest.audit_anchor = anchor
         sources = [(p.name, p) for p in sorted(payload.iterdir())]
         header = key_header_path()
         if header is not None:

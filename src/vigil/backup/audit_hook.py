@@ -14,3 +14,12 @@ def audit_event(event: str, **meta: Any) -> None:
     from vigil.audit import audit
 
     audit(event, **meta)
+
+
+def head_anchor() -> dict[str, Any] | None:
+    """The signed anchor of the audit head (see vigil.audit.anchors), if the log is installed."""
+    if not apps.is_installed("vigil.audit"):
+        return None
+    from vigil.audit.anchors import current_anchor
+
+    return current_anchor()

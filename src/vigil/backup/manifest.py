@@ -44,6 +44,7 @@ class Manifest:
     row_counts: dict[str, int] = field(default_factory=dict)
     audit_head: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    audit_anchor: dict[str, Any] | None = None  # signed, for `vigil audit verify --anchor`
     format: str = FORMAT
 
     def names(self) -> set[str]:

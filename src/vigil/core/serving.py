@@ -106,6 +106,17 @@ def check_deploy(
         )
 
 
+def _shutdown_hooks() -> dict[str, Callable[[Any], None]]:
+    """gunicorn hooks run at a clean stop: the audit log signs a checkpoint of its head."""
+    from django.apps import apps
+
+    if not apps.is_installed("vigil.audit"):
+        return {}
+    from vigil.audit.shutdown import gunicorn_on_exit
+
+    return {"on_exit": gunicorn_on_exit}
+
+
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
@@ -132,6 +143,7 @@ def serve(
                 "loglevel": "warning",
                 "proc_name": "vigil",
                 "forwarded_allow_ips": os.environ.get("VIGIL_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+                **_shutdown_hooks(),
             }.items():
                 self.cfg.set(key, value)
 

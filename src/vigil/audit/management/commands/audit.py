@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandParser
 
-from vigil.audit.checkpoints import create_checkpoint, export_checkpoints
+from vigil.audit.anchors import current_anchor, write_anchor
+from vigil.audit.checkpoints import (
+    checkpoint_if_behind,
+    create_checkpoint,
+    export_checkpoints,
+)
 from vigil.audit.models import AuditEntry
 from vigil.audit.signing import public_key_hex, signing_key
 from vigil.audit.verify import verify_log
@@ -21,7 +27,9 @@ class Command(VigilCommand):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         actions.add_parser("checkpoint", help="sign and store the current tree head")
         export = actions.add_parser(
-            "export-checkpoints", help="write every checkpoint as JSON lines for off-host storage"
+            "export-checkpoints",
+            help="sign the head if it moved, then write every checkpoint as JSON lines for "
+            "off-host storage",
         )
         export.add_argument("file", type=Path)
         verify = actions.add_parser(
@@ -30,6 +38,18 @@ class Command(VigilCommand):
         verify.add_argument(
             "--checkpoints", type=Path, help="checkpoints exported earlier (kept off-host)"
         )
+        verify.add_argument(
+            "--anchor",
+            type=Path,
+            action="append",
+            default=[],
+            metavar="FILE",
+            help="an anchor file or backup manifest kept off-host (repeatable)",
+        )
+        anchor = actions.add_parser(
+            "anchor", help="sign the head (size and last hash) and print it or write it to a file"
+        )
+        anchor.add_argument("-o", "--output", type=Path, help="write the anchor to this file")
         actions.add_parser("public-key", help="print the checkpoint signing public key (hex)")
         show = actions.add_parser("show", help="list the latest entries")
         show.add_argument("--last", type=int, default=20)
@@ -40,10 +60,21 @@ class Command(VigilCommand):
             cp = create_checkpoint()
             self.stdout.write(f"Checkpoint at {cp.size} entries, root {cp.root_hash}.")
         elif action == "export-checkpoints":
+            # Sign the head first, so the copy taken off-host anchors the log as it is now.
+            checkpoint_if_behind()
             count = export_checkpoints(options["file"])
             self.stdout.write(f"Wrote {count} checkpoint(s) to {options['file']}.")
         elif action == "verify":
-            self.stdout.write(verify_log(options.get("checkpoints")).summary())
+            report = verify_log(options.get("checkpoints"), options.get("anchor") or ())
+            self.stdout.write(report.summary())
+        elif action == "anchor":
+            if options.get("output"):
+                data = write_anchor(options["output"])
+                self.stdout.write(
+                    f"Anchor of {data['size']} entries written to {options['output']}."
+                )
+            else:
+                self.stdout.write(json.dumps(current_anchor(), sort_keys=True))
         elif action == "public-key":
             self.stdout.write(public_key_hex(signing_key()))
         elif action == "show":
