@@ -6,8 +6,8 @@ import tarfile
 import pyrage
 import pytest
 from pyrage import x25519
-from tests.audit.tamper import rehash_everything, sql
 
+from tests.audit.tamper import rehash_everything, sql
 from vigil.audit import audit
 from vigil.audit.anchors import read_anchors
 from vigil.audit.errors import AuditTampered

@@ -88,7 +88,9 @@ def test_req4_backup_verify_proves_a_fresh_backup_by_test_restore(tmp_path, cust
     assert result.manifest.row_counts["records_person"] >= 1
     manifest = verify_backup(result.path, [custodian[1]])
     assert manifest.row_counts == result.manifest.row_counts
-    assert {f.name for f in manifest.files} == {"vigil.db"}
+    # Every audit entry is sealed with a key derived from the signing key, so a record that was
+    # audited has one, and the backup carries it.
+    assert {f.name for f in manifest.files} == {"vigil.db", "audit-signing.key"}
 
 
 def test_req4_backup_is_age_encrypted_and_its_database_copy_stays_encrypted(

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
+from vigil.audit.errors import AuditError
 from vigil.backup import pg_tools
 from vigil.backup.audit_hook import head_anchor
 from vigil.backup.keyring import master_key
@@ -100,7 +101,10 @@ def create_backup(dest: Path, recipients: Sequence[str]) -> BackupResult:
     if dest.exists():
         raise BackupInvalid(f"{dest} exists; refusing to overwrite it.")
     master = master_key()
-    anchor = head_anchor()  # before the copy: the copy holds at least the anchored entries
+    try:  # before the copy: the copy holds at least the anchored entries
+        anchor = head_anchor()
+    except AuditError as unsigned:  # checkpoints exist but their signing key is gone
+        raise BackupInvalid(str(unsigned)) from unsigned
     work = Path(tempfile.mkdtemp(prefix="vigil-backup-", dir=_private_tmp()))
     try:
         payload = work / "payload"
