@@ -74,95 +74,95 @@ def fit_lcmcr(
     settings: LcmcrSettings | None = None,
     level: float = 0.95,
 ) -> LcmcrResult:
-    """Run the Gibbs sampler on independent chains (seeded) and summarise the draws of N."""
+    """Run the Gibbs sampler (all chains at once, seeded) and summarise the draws of N."""
     settings = settings or LcmcrSettings()
-    if settings.classes < 2 or settings.samples < 10 or settings.thin < 1 or settings.chains < 1:
-        raise ValidationFailed("LCMCR needs ≥ 2 classes, ≥ 10 samples, thin ≥ 1 and ≥ 1 chain")
-    streams = np.random.SeedSequence(seed).spawn(settings.chains)
-    runs = [_chain(table, settings, np.random.default_rng(s)) for s in streams]
-    draws = np.array([r[0] for r in runs])
-    result = LcmcrResult(
-        draws=draws,
-        alpha=np.array([r[1] for r in runs]),
-        occupied=np.array([r[2] for r in runs]),
-        settings=settings,
-        seed=seed,
-        level=level,
-    )
+    s = settings
+    if s.classes < 2 or s.samples < 10 or s.thin < 1 or s.chains < 1 or s.burn_in < 0:
+        raise ValidationFailed(
+            "LCMCR needs ≥ 2 classes, ≥ 10 samples, thinning ≥ 1, ≥ 1 chain and burn-in ≥ 0"
+        )
+    draws, alpha, occupied = _chains(table, settings, np.random.default_rng(seed))
     return LcmcrResult(
-        draws=result.draws,
-        alpha=result.alpha,
-        occupied=result.occupied,
+        draws=draws,
+        alpha=alpha,
+        occupied=occupied,
         settings=settings,
         seed=seed,
         level=level,
-        diagnostics=_diagnostics(result),
+        diagnostics=_diagnostics(draws, alpha, occupied),
     )
 
 
-def _diagnostics(result: LcmcrResult) -> dict[str, float | list[float]]:
-    draws = result.draws.astype(float)
+def _diagnostics(
+    draws: np.ndarray, alpha: np.ndarray, occupied: np.ndarray
+) -> dict[str, float | list[float]]:
+    values = draws.astype(float)
     return {
-        "ess": round(effective_sample_size(draws), 1),
-        "split_rhat": round(split_rhat(draws), 4) if draws.shape[0] > 1 else float("nan"),
-        "geweke_z": [round(geweke_z(chain), 3) for chain in draws],
-        "alpha_median": round(float(np.median(result.alpha)), 4),
-        "occupied_classes_mean": round(float(result.occupied.mean()), 2),
+        "ess": round(effective_sample_size(values), 1),
+        "split_rhat": round(split_rhat(values), 4),
+        "geweke_z": [round(geweke_z(chain), 3) for chain in values],
+        "alpha_median": round(float(np.median(alpha)), 4),
+        "occupied_classes_mean": round(float(occupied.mean()), 2),
     }
 
 
-def _chain(
+def _chains(
     table: OverlapTable, settings: LcmcrSettings, rng: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every chain advances in the same numpy calls (arrays lead with a chain axis)."""
     x = table.patterns.astype(float)  # (C, J)
-    counts = table.counts
+    counts = np.broadcast_to(table.counts, (settings.chains, len(x)))
     n = table.observed
-    k = settings.classes
-    j = x.shape[1]
-    lam = rng.beta(1.0, 1.0, size=(j, k))
-    alpha = 1.0
-    sticks = np.minimum(rng.beta(1.0, alpha, size=k), _STICK_MAX)
-    sticks[-1] = 1.0
-    pi = _weights(sticks)
+    m, k, j = settings.chains, settings.classes, x.shape[1]
+    lam = rng.beta(1.0, 1.0, size=(m, j, k))
+    alpha = np.ones(m)
+    pi = _weights(_sticks(rng.beta(1.0, 1.0, size=(m, k))))
     total = settings.burn_in + settings.samples * settings.thin
-    out_n = np.empty(settings.samples, dtype=np.int64)
-    out_alpha = np.empty(settings.samples)
-    out_occupied = np.empty(settings.samples, dtype=np.int64)
+    out_n = np.empty((m, settings.samples), dtype=np.int64)
+    out_alpha = np.empty((m, settings.samples))
+    out_occupied = np.empty((m, settings.samples), dtype=np.int64)
     with np.errstate(divide="ignore"):
         for step in range(total):
-            log_lam, log_miss = np.log(lam), np.log1p(-lam)
-            log_pi = np.log(pi)
+            log_lam, log_miss = np.log(lam), np.log1p(-lam)  # (m, J, K)
+            log_pi = np.log(pi)  # (m, K)
+            log_none = log_miss.sum(axis=1)  # (m, K): missed by every list
             # 1. classes of the observed persons, pattern by pattern
-            logp = x @ log_lam + (1 - x) @ log_miss + log_pi
-            p = np.exp(logp - logp.max(axis=1, keepdims=True))
-            p /= p.sum(axis=1, keepdims=True)
-            seen = rng.multinomial(counts, p)  # (C, K)
-            # 2. how many no list saw
-            missed = np.exp(log_pi + log_miss.sum(axis=0))
-            p0 = float(missed.sum())
-            n0 = int(rng.negative_binomial(n, 1.0 - p0)) if p0 < 1 else 0
+            logp = x @ (log_lam - log_miss) + (log_none + log_pi)[:, None, :]  # (m, C, K)
+            p = np.exp(logp - logp.max(axis=2, keepdims=True))
+            p /= p.sum(axis=2, keepdims=True)
+            seen = rng.multinomial(counts, p)  # (m, C, K)
+            # 2. how many no list saw, their classes summed out
+            missed = np.exp(log_pi + log_none)  # (m, K)
+            p0 = np.minimum(missed.sum(axis=1), 1 - 1e-12)
+            n0 = rng.negative_binomial(n, 1.0 - p0)  # (m,)
             # 3. their classes
-            unseen = rng.multinomial(n0, missed / p0) if n0 else np.zeros(k, dtype=np.int64)
+            unseen = rng.multinomial(n0, missed / p0[:, None])  # (m, K)
             # 4. list probabilities, sticks, concentration
-            size = seen.sum(axis=0) + unseen
-            on_list = x.T @ seen  # (J, K)
-            lam = rng.beta(1.0 + on_list, 1.0 + size - on_list)
-            after = np.concatenate([np.cumsum(size[::-1])[::-1][1:], [0]])
-            sticks = np.minimum(rng.beta(1.0 + size, alpha + after), _STICK_MAX)
-            sticks[-1] = 1.0
+            size = seen.sum(axis=1) + unseen  # (m, K)
+            on_list = np.einsum("cj,mck->mjk", x, seen)
+            lam = rng.beta(1.0 + on_list, 1.0 + size[:, None, :] - on_list)
+            after = size.sum(axis=1, keepdims=True) - np.cumsum(size, axis=1)
+            sticks = _sticks(rng.beta(1.0 + size, alpha[:, None] + after))
             pi = _weights(sticks)
-            rate = settings.alpha_rate - np.log1p(-sticks[:-1]).sum()
+            rate = settings.alpha_rate - np.log1p(-sticks[:, :-1]).sum(axis=1)
             alpha = rng.gamma(settings.alpha_shape + k - 1, 1.0 / rate)
             kept = step - settings.burn_in
             if kept >= 0 and kept % settings.thin == 0:
                 i = kept // settings.thin
-                out_n[i] = n + n0
-                out_alpha[i] = alpha
-                out_occupied[i] = int((size > 0).sum())
+                out_n[:, i] = n + n0
+                out_alpha[:, i] = alpha
+                out_occupied[:, i] = (size > 0).sum(axis=1)
     return out_n, out_alpha, out_occupied
 
 
+def _sticks(draws: np.ndarray) -> np.ndarray:
+    """Truncate the stick-breaking at K*: the last stick takes what is left."""
+    sticks = np.minimum(draws, _STICK_MAX)
+    sticks[:, -1] = 1.0
+    return sticks
+
+
 def _weights(sticks: np.ndarray) -> np.ndarray:
-    """Stick-breaking: pi_k = V_k prod_{l<k} (1 - V_l)."""
-    remaining = np.concatenate([[1.0], np.cumprod(1.0 - sticks[:-1])])
-    return sticks * remaining
+    """Stick-breaking: pi_k = V_k prod_{l<k} (1 - V_l), per chain (rows)."""
+    remaining = np.cumprod(1.0 - sticks, axis=1)
+    return sticks * np.concatenate([np.ones((len(sticks), 1)), remaining[:, :-1]], axis=1)

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import statsmodels.api as sm
-from scipy.optimize import brentq
+from scipy.optimize import brentq, minimize_scalar
+from scipy.special import gammaln
 from scipy.stats import chi2
 
 from vigil.core.errors import ValidationFailed
@@ -142,40 +143,62 @@ def _glm(counts: np.ndarray, exog: np.ndarray, offset: np.ndarray | None):  # ty
     return result
 
 
-def _profile_llf(table: OverlapTable, pairs: tuple[Pair, ...], intercept: float) -> float:
-    """Log-likelihood maximised over every parameter but the intercept, held at ``intercept``."""
-    exog = design(table, pairs)[:, 1:]
-    offset = np.full(len(exog), intercept)
-    result = _glm(table.counts, exog, offset=offset)
-    return float(result.llf) if result is not None else -math.inf
+def multinomial_llf(table: OverlapTable, pairs: tuple[Pair, ...], total: float) -> float:
+    """Log-likelihood of a total N under the model: the full 2^k table with N - n persons in the
+    empty cell is multinomial; its cell probabilities are the Poisson fit's, maximised for this N
+    (Cormack 1992). Constant terms (the observed cells' factorials) are left out."""
+    missing = total - table.observed
+    exog = np.vstack([design(table, pairs), _empty_row(len(table.lists), len(pairs))])
+    counts = np.append(table.counts.astype(float), missing)
+    result = _glm(counts, exog, offset=None)
+    if result is None:
+        return -math.inf
+    with np.errstate(divide="ignore"):
+        log_p = np.log(result.mu / result.mu.sum())
+    occupied = counts > 0
+    return float(
+        gammaln(total + 1) - gammaln(missing + 1) + (counts[occupied] * log_p[occupied]).sum()
+    )
+
+
+def _empty_row(k: int, interactions: int) -> np.ndarray:
+    row = np.zeros(1 + k + interactions)
+    row[0] = 1.0
+    return row
 
 
 def profile_interval(
     table: OverlapTable, fit: LoglinearFit, level: float = 0.95
 ) -> tuple[float, float]:
-    """Profile-likelihood interval for the total: the intercepts b0 whose profile
-    log-likelihood is within chi2(1, level)/2 of the maximum, mapped to observed + exp(b0)."""
+    """Profile-likelihood interval for the total N: the N whose multinomial log-likelihood
+    (``multinomial_llf``) is within chi2(1, level)/2 of its maximum."""
     cut = chi2.ppf(level, 1) / 2
-    b0 = math.log(fit.unobserved)
+    n = table.observed
 
-    def gap(value: float) -> float:
-        return fit.llf - _profile_llf(table, fit.pairs, value) - cut
+    def llf(total: float) -> float:
+        return multinomial_llf(table, fit.pairs, total)
 
-    ends = []
-    for direction in (-1.0, 1.0):
-        step = 0.25
-        inner, outer = b0, b0 + direction * step
-        while gap(outer) < 0:
-            inner, outer = outer, outer + direction * step
-            step *= 2
-            if abs(outer - b0) > math.log(MAX_RATIO * table.observed):
-                raise ValidationFailed(
-                    "the interval of the chosen log-linear model is unbounded "
-                    "(the table cannot pin down the unobserved cell)"
-                )
-        ends.append(brentq(gap, inner, outer, xtol=1e-6))
-    low, high = sorted(ends)
-    return table.observed + math.exp(low), table.observed + math.exp(high)
+    top = minimize_scalar(
+        lambda t: -llf(t),
+        bracket=(max(n + 1e-6, fit.estimate * 0.9), fit.estimate, fit.estimate * 1.1),
+        tol=1e-10,
+    )
+    peak, best = float(top.x), -float(top.fun)
+
+    def gap(total: float) -> float:
+        return best - llf(total) - cut
+
+    low = float(n) if gap(float(n)) <= 0 else brentq(gap, float(n), peak, xtol=1e-3)
+    step, inner, outer = peak - n + 1.0, peak, 2 * peak - n + 1.0
+    while gap(outer) < 0:
+        inner, outer, step = outer, outer + 2 * step, 2 * step
+        if outer > MAX_RATIO * n:
+            raise ValidationFailed(
+                "the interval of the chosen log-linear model is unbounded "
+                "(the table cannot pin down the unobserved cell)"
+            )
+    high = brentq(gap, inner, outer, xtol=1e-3)
+    return low, high
 
 
 def _stepwise(
