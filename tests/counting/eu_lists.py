@@ -19,8 +19,8 @@ def _one_form(text: str) -> str:
     """'Iury SIVAKAU (Yuri SIVAKAU, SIVAKOU)' → 'Iury SIVAKAU'; 'Aleh M., BELIAKOU' keeps all."""
     text = re.sub(r"\([^)]*\)", " ", text)
     head, _, tail = text.partition(",")
-    if tail and len(tail.split()) == 1 and len(head.split()) >= 2 and tail.strip().isupper():
-        text = head  # an alternative spelling of the surname
+    if tail and len(tail.split()) == 1 and any(t.isupper() and len(t) > 1 for t in head.split()):
+        text = head  # the head has its surname: the tail is another spelling of it
     return " ".join(text.replace(",", " ").split())
 
 

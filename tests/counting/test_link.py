@@ -8,9 +8,10 @@ from tests.counting.eu_lists import odd_half_persons, write_list_pair
 from vigil.cli import run
 from vigil.core.context import change_context
 from vigil.core.errors import ValidationFailed
-from vigil.counting.fellegi_sunter import fit_em
-from vigil.counting.link import block, link, pairwise_f1
+from vigil.counting.fellegi_sunter import FIELDS, fit_em
+from vigil.counting.link import MATCH_PROBABILITY, block, link, pairwise_f1
 from vigil.counting.person_lists import ListedPerson, parse_person_list, read_person_list
+from vigil.names.thresholds import REVIEW_THRESHOLD
 
 
 @pytest.fixture
@@ -51,10 +52,22 @@ def test_every_person_is_matched_at_most_once(eu_pair):
 def test_em_learns_that_agreeing_names_and_birth_dates_are_evidence_of_a_match(eu_pair):
     left, right, _ = eu_pair
     model = link(left, right).model
-    weights = model.weights()
-    assert weights["name"][3] > 5 > 0 > weights["name"][0]
-    assert weights["birth"][3] > 0 > weights["birth"][0]
+    weights = {f: dict(zip(FIELDS[f], w, strict=True)) for f, w in model.weights().items()}
+    assert weights["name"]["close"] > 5 > 0 > weights["name"]["different"]
+    assert weights["birth"]["date"] > 0 > weights["birth"]["mismatch"]
     assert 0 < model.match_share < 0.5
+
+
+def test_a_birth_date_shared_by_different_names_goes_to_review_not_a_match(
+    shared_data, tmp_path
+):
+    # In this draw two different persons on the EU list share a birth date (26.7.1977).
+    write_list_pair(shared_data, tmp_path, seed=1)
+    left, right = read_person_list(tmp_path / "left.csv"), read_person_list(tmp_path / "right.csv")
+    result = link(left, right)
+    unlike = [p for p in result.pairs if p.name_score < REVIEW_THRESHOLD]
+    assert any(p.probability >= MATCH_PROBABILITY for p in unlike)
+    assert not any(p.match for p in unlike)
 
 
 def test_em_recovers_m_and_u_of_simulated_comparisons():

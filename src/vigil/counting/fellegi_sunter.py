@@ -20,15 +20,17 @@ from vigil.names.thresholds import OPERATING_THRESHOLD, REVIEW_THRESHOLD
 
 #: Name-score level above the operating threshold where the names are all but the same.
 NAME_CLOSE = 0.92
+#: Below this name score the names are different, not merely unlike (a shared key only).
+NAME_DIFFERENT = 0.45
 MISSING = -1
 FIELDS: dict[str, tuple[str, ...]] = {
-    "name": ("other", "review", "match", "close"),
+    "name": ("different", "weak", "review", "match", "close"),
     "birth": ("mismatch", "near", "year", "date"),
     "sex": ("differs", "agrees"),
 }
 # Starting values: a match mostly agrees, a non-match's levels start from the data.
 _M_START = {
-    "name": [0.02, 0.08, 0.2, 0.7],
+    "name": [0.01, 0.03, 0.06, 0.2, 0.7],
     "birth": [0.05, 0.05, 0.2, 0.7],
     "sex": [0.03, 0.97],
 }
@@ -37,13 +39,9 @@ _SMOOTH = 0.5
 
 
 def name_level(score: float) -> int:
-    if score >= NAME_CLOSE:
-        return 3
-    if score >= OPERATING_THRESHOLD:
-        return 2
-    if score >= REVIEW_THRESHOLD:
-        return 1
-    return 0
+    """The name field's level: index into FIELDS["name"]."""
+    bounds = (NAME_DIFFERENT, REVIEW_THRESHOLD, OPERATING_THRESHOLD, NAME_CLOSE)
+    return sum(score >= bound for bound in bounds)
 
 
 def compare_pair(

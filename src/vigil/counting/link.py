@@ -1,5 +1,9 @@
 """Link two person lists: block on name keys, compare, learn weights by EM, pair one-to-one.
 
+A pair is a match when its posterior probability is at least ``MATCH_PROBABILITY``, its names
+score at least the review threshold, and neither person has a likelier match; pairs from
+``REVIEW_PROBABILITY`` up that are not matches are reported for clerical review.
+
 Blocking: a pair is compared when the names share a `vigil.names` search key (the sound
 skeleton of a token, script-independent, or a given-name id); keys shared by more than
 ``COMMON_KEY`` names on the right are skipped for a name that has rarer keys. The recall of
@@ -27,6 +31,9 @@ COMMON_KEY = 200
 MATCH_PROBABILITY = 0.5
 #: Pairs between this and a match are reported for clerical review (match false).
 REVIEW_PROBABILITY = 0.1
+#: A match also needs names at least this alike: agreeing birth date and sex with different
+#: names (a name change, or two people born the same day) is for a person to decide.
+MATCH_NAME_SCORE = REVIEW_THRESHOLD
 #: Left-out pairs scored to estimate what blocking missed.
 RECALL_SAMPLE = 2000
 
@@ -122,7 +129,12 @@ def _one_to_one(
         if p < REVIEW_PROBABILITY:
             break
         i, j = candidates[k]
-        match = p >= MATCH_PROBABILITY and i not in used_left and j not in used_right
+        match = (
+            p >= MATCH_PROBABILITY
+            and name_scores[k] >= MATCH_NAME_SCORE
+            and i not in used_left
+            and j not in used_right
+        )
         if match:
             used_left.add(i)
             used_right.add(j)
