@@ -4,7 +4,7 @@ import pytest
 from tests.counting.synthetic import HETEROGENEOUS, INDEPENDENT, simulate_lists
 from vigil.core.errors import ValidationFailed
 from vigil.counting.lcmcr import LcmcrSettings, fit_lcmcr
-from vigil.counting.table import read_overlap_table
+from vigil.counting.table import parse_overlap_table, read_overlap_table
 
 # Silverman, Chan & Vincent (2024), all four lists (PROVENANCE.md); the near-census count.
 PUBLISHED = 10357
@@ -62,3 +62,9 @@ def test_kosovo_lcmcr_estimate_is_near_the_published_one_and_its_interval_overla
     assert overlap >= 0.5 * (high - low)
     assert low <= CENSUS <= high
     assert result.diagnostics["split_rhat"] < 1.1
+
+
+def test_lcmcr_refuses_two_lists_and_points_to_the_log_linear_method():
+    table = parse_overlap_table("A,B,n\n1,0,50\n0,1,40\n1,1,10\n")
+    with pytest.raises(ValidationFailed, match="at least three lists.*loglinear"):
+        fit_lcmcr(table, seed=1)

@@ -12,7 +12,7 @@ from vigil.counting.loglinear import (
     multinomial_llf,
     profile_interval,
 )
-from vigil.counting.table import read_overlap_table
+from vigil.counting.table import parse_overlap_table, read_overlap_table
 
 # Published sensitivity of the Kosovo estimate to the log-linear model (PROVENANCE.md):
 # independence 7,394.6, all two-way interactions 14,402.5.
@@ -85,3 +85,22 @@ def test_profile_interval_of_the_true_model_covers_the_total_about_95_percent_of
         low, high = profile_interval(table, _fit(table, ()))
         hits += low <= 2000 <= high
     assert 0.90 <= hits / runs <= 0.99
+
+
+def test_models_explaining_an_empty_overlap_by_an_infinite_effect_are_left_out():
+    # Nobody is on both A and B: an A:B term would need an effect of minus infinity.
+    table = parse_overlap_table(
+        "A,B,C,n\n1,0,0,50\n0,1,0,40\n0,0,1,30\n1,1,0,0\n1,0,1,10\n0,1,1,8\n1,1,1,0\n"
+    )
+    result = fit_loglinear(table)
+    assert result.not_estimable > 0
+    assert all((0, 1) not in fit.pairs for fit in result.fits)
+    low, high = result.interval
+    assert table.observed <= low < result.chosen.estimate < high
+
+
+def test_two_lists_fit_only_the_independence_model():
+    table = parse_overlap_table("A,B,n\n1,0,50\n0,1,40\n1,1,10\n")
+    result = fit_loglinear(table)
+    assert [fit.pairs for fit in result.fits] == [()]
+    assert result.chosen.estimate == pytest.approx(60 * 50 / 10)  # Lincoln–Petersen

@@ -81,6 +81,11 @@ def fit_lcmcr(
         raise ValidationFailed(
             "LCMCR needs ≥ 2 classes, ≥ 10 samples, thinning ≥ 1, ≥ 1 chain and burn-in ≥ 0"
         )
+    if len(table.lists) < 3:
+        raise ValidationFailed(
+            "LCMCR needs at least three lists (with two, the latent classes are not identified); "
+            "use --method loglinear"
+        )
     draws, alpha, occupied = _chains(table, settings, np.random.default_rng(seed))
     return LcmcrResult(
         draws=draws,

@@ -27,6 +27,9 @@ EXHAUSTIVE_MAX_LISTS = 5
 # A model whose unobserved cell is beyond this many times the observed count is not estimable
 # (the likelihood keeps rising as the intercept grows: a zero cell the model cannot explain).
 MAX_RATIO = 1e4
+# A list or interaction coefficient this large sits on the boundary (an empty margin the model
+# explains by an infinite effect): the fit is not a proper maximum and is left out.
+MAX_EFFECT = 15.0
 
 Pair = tuple[int, int]
 
@@ -115,6 +118,8 @@ def _fit(table: OverlapTable, pairs: tuple[Pair, ...]) -> LoglinearFit | None:
         return None
     unobserved = float(np.exp(result.params[0]))
     if not np.isfinite(unobserved) or unobserved > MAX_RATIO * table.observed:
+        return None
+    if np.abs(result.params[1:]).max() > MAX_EFFECT:
         return None
     llf = float(result.llf)
     return LoglinearFit(
