@@ -105,6 +105,12 @@ def _loglinear(table: OverlapTable) -> dict[str, Any]:
         f"{max(top):,.0f}; all {len(every)} fitted models give {min(every):,.0f} – "
         f"{max(every):,.0f}.",
     ]
+    notes.append(f"The {len(top)} best models (two-way terms, estimate, ΔAIC, Akaike weight):")
+    notes += [
+        f"  {', '.join(m['terms']) or '(independence)'}: {m['estimate']:,.0f}, "
+        f"ΔAIC {m['delta_aic']:.1f}, weight {m['weight']:.3f}"
+        for m in models[:TOP_MODELS]
+    ]
     if fitted.not_estimable:
         notes.append(
             f"{fitted.not_estimable} models could not be estimated (empty cells) and were left out."
@@ -120,7 +126,7 @@ def _loglinear(table: OverlapTable) -> dict[str, Any]:
         "level": LEVEL,
         "method": "loglinear",
         "models": models,
-        "interval_kind": "profile likelihood on the unobserved cell of the chosen model",
+        "interval_kind": "profile likelihood for N, chosen model, multinomial (Cormack 1992)",
         "notes": notes,
     }
 

@@ -18,14 +18,25 @@ class Command(VigilCommand):
         parser.add_argument(
             "file", type=Path, help="CSV: one 0/1 column per list, then a count column"
         )
-        parser.add_argument("--method", choices=METHODS, default="loglinear")
+        parser.add_argument(
+            "--method",
+            choices=METHODS,
+            default="loglinear",
+            help="log-linear models chosen by AIC (default) or the LCMCR latent-class model",
+        )
         parser.add_argument("--seed", type=int, default=None, help="seed of the LCMCR sampler")
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
         lcmcr = parser.add_argument_group("LCMCR sampler")
-        lcmcr.add_argument("--burn-in", type=int, default=defaults.burn_in)
-        lcmcr.add_argument("--samples", type=int, default=defaults.samples, help="per chain")
-        lcmcr.add_argument("--thin", type=int, default=defaults.thin)
-        lcmcr.add_argument("--chains", type=int, default=defaults.chains)
+        lcmcr.add_argument(
+            "--burn-in", type=int, default=defaults.burn_in, help="iterations discarded first"
+        )
+        lcmcr.add_argument(
+            "--samples", type=int, default=defaults.samples, help="draws kept per chain"
+        )
+        lcmcr.add_argument(
+            "--thin", type=int, default=defaults.thin, help="iterations per kept draw"
+        )
+        lcmcr.add_argument("--chains", type=int, default=defaults.chains, help="chains (≥ 2)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         table = read_overlap_table(options["file"])
