@@ -1,9 +1,16 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from vigil.core.errors import ValidationFailed, VigilError
-from vigil.counting.table import parse_overlap_table, read_overlap_table
+from vigil.counting.table import (
+    OverlapTable,
+    all_patterns,
+    parse_overlap_table,
+    read_overlap_table,
+)
 
 
 def test_reads_the_kosovo_table_with_its_frequency_column(shared_data):
@@ -67,3 +74,25 @@ def test_bad_table_is_refused_naming_the_line_and_reason(text, reason):
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(ValidationFailed, match="no such file"):
         read_overlap_table(Path(tmp_path / "absent.csv"))
+
+
+@given(
+    st.integers(min_value=2, max_value=5).flatmap(
+        lambda k: st.tuples(
+            st.just(k), st.lists(st.integers(0, 500), min_size=2**k - 1, max_size=2**k - 1)
+        )
+    )
+)
+def test_a_written_table_reads_back_with_the_same_counts(case):
+    k, counts = case
+    table = OverlapTable.from_counts(
+        tuple(f"list {j}" for j in range(k)),
+        {tuple(int(b) for b in row): n for row, n in zip(all_patterns(k), counts, strict=True)},
+    )
+    assume(all(table.counts[table.patterns[:, j] == 1].sum() for j in range(k)))
+    rows = [",".join([*table.lists, "count"])]
+    for pattern, n in zip(table.patterns, table.counts, strict=True):
+        rows.append(",".join([*map(str, pattern), str(n)]))
+    again = parse_overlap_table("\n".join(rows))
+    assert again.lists == table.lists
+    assert again.counts.tolist() == table.counts.tolist()
