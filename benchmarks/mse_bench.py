@@ -74,7 +74,7 @@ def main() -> None:
     if args.long:
         settings = LcmcrSettings(burn_in=20_000, samples=4_000, thin=10)
         result, wall, cpu = _timed(table, method="lcmcr", seed=7, lcmcr_settings=settings)
-        label = "LCMCR, burn-in 20,000, 2 × 4,000 draws thinned by 10, seed 7"
+        label = "LCMCR, burn-in 20,000, 4 chains × 4,000 draws thinned by 10, seed 7"
         print(_row(label, result, wall, cpu))
     print("\n| published | estimate | 95% interval |\n|---|---|---|")
     for label, value, interval in PUBLISHED:

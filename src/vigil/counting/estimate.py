@@ -107,9 +107,9 @@ def _loglinear(table: OverlapTable) -> dict[str, Any]:
     ]
     notes.append(f"The {len(top)} best models (two-way terms, estimate, ΔAIC, Akaike weight):")
     notes += [
-        f"  {', '.join(m['terms']) or '(independence)'}: {m['estimate']:,.0f}, "
-        f"ΔAIC {m['delta_aic']:.1f}, weight {m['weight']:.3f}"
-        for m in models[:TOP_MODELS]
+        f"  {', '.join(term_names(table.lists, fit.pairs)) or '(independence)'}: "
+        f"{fit.estimate:,.0f}, ΔAIC {fit.aic - best_aic:.1f}, weight {weight:.3f}"
+        for fit, weight in list(zip(fitted.fits, weights, strict=True))[:TOP_MODELS]
     ]
     if fitted.not_estimable:
         notes.append(
@@ -148,7 +148,7 @@ def _lcmcr(
         "burn_in": s.burn_in,
         "samples": s.samples,
         "thin": s.thin,
-        "seed": seed,
+        "seed": fitted.seed,
         "posterior_mean": round(float(np.mean(fitted.draws)), 1),
         **diagnostics,
     }
@@ -161,7 +161,8 @@ def _lcmcr(
         )
     notes = [
         f"Posterior median of {s.chains} chains × {s.samples} draws (burn-in {s.burn_in}, "
-        f"thinning {s.thin}, K* = {s.classes} classes, seed {seed}).",
+        f"thinning {s.thin}, K* = {s.classes} classes, seed {fitted.seed}: "
+        f"--seed {fitted.seed} repeats this run).",
         f"Convergence: ESS {diagnostics['ess']}, split R-hat {rhat}, "
         f"Geweke z {diagnostics['geweke_z']}; "
         f"{diagnostics['occupied_classes_mean']} classes occupied on average.",

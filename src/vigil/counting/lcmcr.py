@@ -20,6 +20,7 @@ for 4,400 persons as for 4 million.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -34,7 +35,9 @@ _STICK_MAX = 1 - 1e-12
 
 @dataclass(frozen=True)
 class LcmcrSettings:
-    """Sampler settings; the defaults are those of the paper's examples."""
+    """Sampler settings: K*, priors, burn-in, draws and thinning are those of the paper's
+    examples; four chains cost little more than one (they advance in the same numpy calls)
+    and make split R-hat and the ESS more trustworthy."""
 
     classes: int = 10
     alpha_shape: float = 0.25
@@ -42,7 +45,7 @@ class LcmcrSettings:
     burn_in: int = 10_000
     samples: int = 1_000
     thin: int = 10
-    chains: int = 2
+    chains: int = 4
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ class LcmcrResult:
     alpha: np.ndarray  # (chains, samples)
     occupied: np.ndarray  # (chains, samples): classes holding at least one person
     settings: LcmcrSettings
-    seed: int | None
+    seed: int
     level: float = 0.95
     diagnostics: dict[str, float | list[float]] = field(default_factory=dict)
 
@@ -74,7 +77,9 @@ def fit_lcmcr(
     settings: LcmcrSettings | None = None,
     level: float = 0.95,
 ) -> LcmcrResult:
-    """Run the Gibbs sampler (all chains at once, seeded) and summarise the draws of N."""
+    """Run the Gibbs sampler (all chains at once, seeded) and summarise the draws of N.
+
+    Without a seed one is drawn and kept in the result, so that every run can be repeated."""
     settings = settings or LcmcrSettings()
     s = settings
     if s.classes < 2 or s.samples < 10 or s.thin < 1 or s.chains < 1 or s.burn_in < 0:
@@ -86,6 +91,8 @@ def fit_lcmcr(
             "LCMCR needs at least three lists (with two, the latent classes are not identified); "
             "use --method loglinear"
         )
+    if seed is None:
+        seed = secrets.randbits(32)
     draws, alpha, occupied = _chains(table, settings, np.random.default_rng(seed))
     return LcmcrResult(
         draws=draws,

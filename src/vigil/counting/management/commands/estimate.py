@@ -36,7 +36,9 @@ class Command(VigilCommand):
         lcmcr.add_argument(
             "--thin", type=int, default=defaults.thin, help="iterations per kept draw"
         )
-        lcmcr.add_argument("--chains", type=int, default=defaults.chains, help="chains (≥ 2)")
+        lcmcr.add_argument(
+            "--chains", type=int, default=defaults.chains, help="chains run side by side"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         table = read_overlap_table(options["file"])
