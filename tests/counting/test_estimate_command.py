@@ -61,3 +61,13 @@ def test_estimate_cli_refuses_a_bad_table_with_its_line_and_exit_2(tmp_path, cap
     err = capsys.readouterr().err
     assert "bad.csv: line 3: list cells must be 0 or 1" in err
     assert "Traceback" not in err
+
+
+def test_a_short_lcmcr_run_says_it_has_not_converged(shared_data, capsys):
+    kosovo = str(shared_data / "mse" / "kosovo_1999_4lists.csv")
+    short = ("--method", "lcmcr", "--seed", "1", "--burn-in", "0", "--samples", "20", "--thin", "1")
+    text = _estimate(capsys, kosovo, *short)
+    assert "Warning: the chains may not have converged" in text
+    assert "--seed 1 repeats this run" in text
+    result = json.loads(_estimate(capsys, kosovo, *short, "--json"))
+    assert result["models"][0]["converged"] is False

@@ -131,6 +131,11 @@ def _loglinear(table: OverlapTable) -> dict[str, Any]:
     }
 
 
+#: Convergence is doubted below this ESS or above this split R-hat.
+MIN_ESS = 100
+MAX_RHAT = 1.05
+
+
 def _lcmcr(
     table: OverlapTable, seed: int | None, settings: LcmcrSettings | None
 ) -> dict[str, Any]:
@@ -153,8 +158,11 @@ def _lcmcr(
         **diagnostics,
     }
     rhat = diagnostics.get("split_rhat")
+    ess = float(diagnostics["ess"])  # type: ignore[arg-type]
+    converged = ess >= MIN_ESS and (rhat is None or float(rhat) <= MAX_RHAT)  # type: ignore[arg-type]
+    model["converged"] = converged
     warn = []
-    if (rhat is not None and rhat > 1.05) or diagnostics["ess"] < 100:  # type: ignore[operator]
+    if not converged:
         warn.append(
             "Warning: the chains may not have converged (split R-hat > 1.05 or ESS < 100); "
             "run longer before publishing this figure."
