@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "vigil.opendata",
     "vigil.search",
     "vigil.entry",
+    "vigil.counting",
     "vigil.web",
 ]
 
