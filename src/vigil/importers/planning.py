@@ -35,6 +35,11 @@ class ImportReport:
     imported: int = 0
     problems: list[RowProblem] = field(default_factory=list)
     upsert: UpsertReport = field(default_factory=UpsertReport)
+    unit: str = "line"  # what a problem's number counts: the file's lines, or its records
+
+    def notes(self) -> list[str]:
+        """Lines of the summary particular to a format (none here)."""
+        return []
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -42,7 +47,7 @@ class ImportReport:
             "rows": self.rows,
             "imported": self.imported,
             "rejected": len(self.problems),
-            "problems": [{"line": p.line, "reason": p.reason} for p in self.problems],
+            "problems": [{self.unit: p.line, "reason": p.reason} for p in self.problems],
             "created": dict(self.upsert.created),
             "updated": dict(self.upsert.updated),
             "unchanged": self.upsert.total("unchanged"),
