@@ -9,7 +9,6 @@ the same pairs from either side.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,20 +52,23 @@ class PossibleLink:
 
 def _select(qs: Any) -> tuple[dict[Any, Person], dict[Any, list[str]]]:
     """Persons of a queryset by id, and each one's display and stored names without repeats."""
-    persons = {p.pk: p for p in qs}
-    names: dict[Any, list[str]] = defaultdict(list)
+    # In the order of their ids and names, whatever the database's collation: the offers are
+    # the same on SQLite and PostgreSQL.
+    persons = {p.pk: p for p in sorted(qs, key=lambda p: str(p.pk))}
+    names: dict[Any, list[str]] = {pk: [] for pk in persons}
     for pk, person in persons.items():
         if person.display_name.strip():
             names[pk].append(person.display_name)
     # The ids as a subquery, not a list: thousands of SQL parameters otherwise.
     rows = PersonName.objects.filter(person_id__in=qs.values("pk"))
-    for pk, value in rows.values_list("person_id", "value"):
+    rows = rows.values_list("person_id", "value")
+    for pk, value in sorted(rows, key=lambda row: (str(row[0]), row[1])):
         if pk in persons and value not in names[pk]:
             names[pk].append(value)
-    return persons, names
+    return persons, {pk: forms for pk, forms in names.items() if forms}
 
 
-def offer_links(threshold: float = REVIEW_THRESHOLD, limit: int = 3) -> list[PossibleLink]:
+def offer_links(threshold: float = REVIEW_THRESHOLD, limit: int = 5) -> list[PossibleLink]:
     """Pairs (ZUBR person, victim from another source) worth a human look, best first."""
     live = Person.objects.filter(is_synthetic=False, name_withheld=False)
     zubr, zubr_names = _select(live.filter(external_ids__scheme=SCHEME))
