@@ -60,3 +60,15 @@ def test_the_migration_backfills_older_acts_with_their_own_date_flagged_assumed(
     act.refresh_from_db()
     assert act.known_since == dt.date(2019, 5, 6)
     assert act.known_since_assumed is True
+
+
+def test_demo_and_synthetic_acts_are_known_from_their_own_date_flagged_assumed():
+    from vigil.demo import synthetic
+    from vigil.demo.seed_loader import load_seed_facts_into_record
+
+    with change_context("test"):
+        load_seed_facts_into_record()
+        synthetic.generate(5)
+    acts = list(Act.objects.all())
+    assert len(acts) > 10
+    assert all(a.known_since == a.date and a.known_since_assumed for a in acts)
