@@ -207,7 +207,7 @@ def _verify_sqlite(manifest: Manifest, db: Path, key: bytes) -> None:
         raise BackupInvalid(
             "The backup was made under another master key: give that key (--key-file)."
         )
-    with open_encrypted(db, key) as conn:
+    with open_encrypted(db, key, key_confirmed=True) as conn:
         check_integrity(conn)
         counts = sqlite_row_counts(conn)
         if counts != manifest.row_counts:
