@@ -126,6 +126,19 @@ def test_req4_flipped_byte_in_the_database_fails_the_manifest_digest(tmp_path, c
         verify_backup(result.path, [custodian[1]])
 
 
+def test_req4_flipped_byte_in_the_schema_page_is_reported_as_damage_not_a_wrong_key(
+    tmp_path, custodian, canary
+):
+    result = _backup(tmp_path, custodian)
+    files = _open(result.path, custodian[0])
+    db = bytearray(files["vigil.db"])
+    db[200] ^= 0x01  # page 1: the schema every open reads first
+    files["vigil.db"] = bytes(db)
+    _reseal(result.path, custodian[0], files)
+    with pytest.raises(BackupInvalid, match="damaged"):
+        verify_backup(result.path, [custodian[1]])
+
+
 def test_req4_flipped_byte_with_a_rehashed_manifest_fails_the_integrity_check(
     tmp_path, custodian, canary
 ):

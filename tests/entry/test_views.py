@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html.parser import HTMLParser
 
@@ -309,3 +310,21 @@ def test_source_search_offers_only_visible_sources(documenter_client, documenter
     assert "Fictional public report" in html
     assert "secret testimony" not in html
     assert documenter_client.get(url, {"field": "evil"}).status_code == 404
+
+
+def test_arrest_form_keeps_the_day_the_organisation_learned_of_it(documenter_client):
+    data = {
+        "victim_name_latn": "Ales Testavy",
+        "date": "March 2021",
+        "known_since": "2021-04-02",
+        "officer_role": "investigator",
+        "confidentiality": "internal",
+        "sources-TOTAL_FORMS": "0",
+        "sources-INITIAL_FORMS": "0",
+    }
+    assert documenter_client.post(reverse("entry:arrest"), data).status_code == 302
+    assert set(Act.objects.values_list("known_since", "known_since_assumed")) == {
+        (dt.date(2021, 4, 2), False)
+    }
+    html = documenter_client.get(reverse("entry:arrest")).content.decode()
+    assert 'name="known_since"' in html and 'type="date"' in html

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router
 
 from vigil.api.auth import api_user
@@ -102,9 +103,15 @@ def select_acts(request: HttpRequest, f: ActFilters) -> QuerySet[Act]:
 
 
 def check_act(act: Act) -> None:
-    """An act has at most one victim."""
+    """An act has at most one victim; a new one is known from today unless told otherwise."""
     if act.victim_person_id and act.victim_organisation_id:
         raise InvalidField("victim_organisation", "An act has one victim: a person or an org.")
+    if act._state.adding:
+        act.known_since = act.known_since or timezone.localdate()
+        return
+    stored = Act.all_objects.filter(pk=act.pk).values_list("known_since", flat=True).first()
+    if act.known_since != stored:  # a date given by a person is not assumed
+        act.known_since_assumed = False
 
 
 def provision_for(writer: Writer, charge: ChargeIn, prefix: str) -> LegalProvision:

@@ -226,6 +226,9 @@ def _act_out(
         "fine_unit": act.fine_unit,
         "sentence_text": act.sentence_text,
         "source_status": act.source_status,
+        "detention_days": act.detention_days,
+        "known_since": act.known_since,
+        "known_since_assumed": act.known_since_assumed,
         "charges": [
             {
                 "id": c.pk,

@@ -315,7 +315,7 @@ def _verify_sqlite(manifest: Manifest, db: Path, key: bytes) -> list[str]:
             "The backup was made under another master key: give that key (`backup verify "
             "--key-file`; for a restore, configure the key source that gives it)."
         )
-    with open_encrypted(db, key) as conn:
+    with open_encrypted(db, key, key_confirmed=True) as conn:
         check_integrity(conn)
         counts = sqlite_row_counts(conn)
         if counts != manifest.row_counts:

@@ -13,14 +13,23 @@ from vigil.backup.manifest import BackupInvalid
 
 
 @contextmanager
-def open_encrypted(path: Path, key: bytes) -> Iterator[Any]:
-    """A read-only SQLCipher connection to ``path`` keyed with ``key``."""
+def open_encrypted(path: Path, key: bytes, *, key_confirmed: bool = False) -> Iterator[Any]:
+    """A read-only SQLCipher connection to ``path`` keyed with ``key``.
+
+    With ``key_confirmed`` (the key's fingerprint matched the manifest's), a database that does
+    not open is damaged: an altered page holding the schema fails like a wrong key would.
+    """
     conn = sqlcipher.connect(f"file:{path}?mode=ro", uri=True)
     try:
         conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlcipher.DatabaseError:
+            if key_confirmed:
+                raise BackupInvalid(
+                    "The database in the backup is damaged: it does not open with the key it "
+                    "was made under."
+                ) from None
             raise BackupInvalid(
                 "The database in the backup does not open with this key (wrong key, or altered)."
             ) from None

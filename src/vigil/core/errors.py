@@ -91,6 +91,9 @@ class ValidationFailed(VigilError):
 class ImportFailed(VigilError):
     """An import found rows it could not understand and wrote nothing."""
 
-    def __init__(self, message: str, problems: list[tuple[int, str]] | None = None) -> None:
+    def __init__(
+        self, message: str, problems: list[tuple[int, str]] | None = None, *, unit: str = "line"
+    ) -> None:
         super().__init__(message)
         self.problems = problems or []
+        self.unit = unit  # what the problems' numbers count: a file's lines, a list's records

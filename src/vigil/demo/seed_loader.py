@@ -214,6 +214,9 @@ class _Loader:
                 sentence_months=act.sentence_months,
                 outcome=act.outcome or "",
                 description=description,
+                # The articles give no date of learning: the act's own date, flagged assumed.
+                known_since=date,
+                known_since_assumed=True,
             )
         )
         self.cite(obj, act.claims)

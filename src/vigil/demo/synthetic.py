@@ -318,7 +318,8 @@ def _person(w: _Writer, rng: random.Random, pools: _Pools, acts_per_person: floa
     def act(kind: str, date: dt.date | None, place: uuid.UUID | None, **fields: Any) -> Act:
         return w.new(
             Act, event=event, act_type_id=_term("act_type", kind), victim_person=person,
-            date=date, place_id=place, date_precision="day" if date else "unknown", **fields,
+            date=date, place_id=place, date_precision="day" if date else "unknown",
+            known_since=date, known_since_assumed=True, **fields,
         )  # fmt: skip
 
     def judged(act: Act, judge: uuid.UUID, role: str) -> None:

@@ -243,6 +243,12 @@ class EntryForm(ConfidentialityMixin, forms.Form):
     description = forms.CharField(
         label=_("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    known_since = forms.DateField(
+        label=_("Known since"),
+        required=False,
+        help_text=_("The day your organisation learned of this. Leave blank for today."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     confidentiality = _confidentiality()
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -318,6 +324,7 @@ class ArrestForm(EntryForm):
             title=d["title"],
             description=d["description"],
             confidentiality=d["confidentiality"],
+            known_since=d["known_since"],
         )
 
 
@@ -373,6 +380,7 @@ class TrialForm(EntryForm):
             title=d["title"],
             description=d["description"],
             confidentiality=d["confidentiality"],
+            known_since=d["known_since"],
         )
 
 

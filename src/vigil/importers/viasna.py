@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from vigil.core.errors import ImportFailed
 from vigil.core.models import Confidentiality, VigilModel
+from vigil.importers import planning
 from vigil.importers import viasna_values as values
+from vigil.importers.planning import ImportReport, Plan, new_record
 from vigil.importers.rows import RowProblem, read_csv_rows
 from vigil.importers.validation import (
     MAX_TEXT,
@@ -55,7 +55,7 @@ from vigil.records.models import (
 )
 from vigil.records.names import normalised_name
 from vigil.records.sentences import PenaltyKind, parse_penalty, parse_term
-from vigil.records.upsert import UpsertReport, stable_id, upsert_records
+from vigil.records.upsert import stable_id, upsert_records
 
 COLUMNS = (
     "id",
@@ -87,10 +87,7 @@ REGIMES = {
 }
 PLACE_KINDS = {"status": None}
 SEX = {"male": "male", "female": "female", "": "unknown"}
-# Shared records (judges, prisons, provisions and their names) kept across batches so that a
-# later batch reuses them instead of planning and comparing them again; past this many the
-# memory is given back and they are simply planned again.
-SHARED_LIMIT = 50_000
+SHARED_LIMIT = planning.SHARED_LIMIT
 # Size limits per column (characters); other columns get validation.MAX_CELL.
 LIMITS = {"description": MAX_TEXT}
 MULTILINE = ("description",)
@@ -120,82 +117,15 @@ def term(vocabulary: str, key: str) -> str:
     return Term.pk_for(vocabulary, key)
 
 
-@dataclass
-class ImportReport:
-    """What an import did: rows read, imported, reported; records created/updated."""
-
-    path: str
-    rows: int = 0
-    imported: int = 0
-    problems: list[RowProblem] = field(default_factory=list)
-    upsert: UpsertReport = field(default_factory=UpsertReport)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.path,
-            "rows": self.rows,
-            "imported": self.imported,
-            "rejected": len(self.problems),
-            "problems": [{"line": p.line, "reason": p.reason} for p in self.problems],
-            "created": dict(self.upsert.created),
-            "updated": dict(self.upsert.updated),
-            "unchanged": self.upsert.total("unchanged"),
-        }
-
-
-class _Plan:
-    """The records planned from the rows, shared entities (judges, prisons, laws) deduplicated.
-
-    ``records`` holds the current batch only; ``shared`` keeps the shared records of earlier
-    batches (already written or found unchanged in this import) so they are not planned again.
-    """
+class _Plan(Plan):
+    """The Viasna plan: the shared planner with this module's write order and limit."""
 
     def __init__(self) -> None:
-        self.records: dict[Any, VigilModel] = {}
-        self.pending: dict[Any, VigilModel] = {}
-        self.shared: dict[Any, VigilModel] = {}
-        self.shared_pending: list[VigilModel] = []
-        self.shared_batch: list[VigilModel] = []
-        self.ct_person = ContentType.objects.get_for_model(Person)
-        self.ct_event = ContentType.objects.get_for_model(Event)
+        super().__init__(WRITE_ORDER)
 
-    def get(self, pk: Any) -> VigilModel | None:
-        """The record planned (or already settled) under ``pk``, if any."""
-        return self.pending.get(pk) or self.records.get(pk) or self.shared.get(pk)
-
-    def add(self, obj: VigilModel) -> VigilModel:
-        if obj.pk in self.records:
-            return self.records[obj.pk]
-        return self.pending.setdefault(obj.pk, obj)
-
-    def add_shared(self, obj: VigilModel) -> VigilModel:
-        """Plan a record many rows refer to (call :meth:`get` first to avoid building it)."""
-        kept = self.add(obj)
-        if kept is obj:
-            self.shared_pending.append(obj)
-        return kept
-
-    def end_row(self, *, keep: bool) -> None:
-        if keep:
-            self.records.update(self.pending)
-            self.shared_batch.extend(self.shared_pending)
-        self.pending = {}
-        self.shared_pending = []
-
-    def settle(self, *, written: bool) -> None:
-        """After a batch: remember its shared records if they were written, else forget them."""
-        if written:
-            if len(self.shared) + len(self.shared_batch) > SHARED_LIMIT:
-                self.shared = {}
-            self.shared.update((o.pk, o) for o in self.shared_batch)
-        self.shared_batch = []
-
-    def take(self) -> list[VigilModel]:
-        """The planned records in dependency order; the plan starts afresh."""
-        rank = {m: i for i, m in enumerate(WRITE_ORDER)}
-        taken = sorted(self.records.values(), key=lambda o: rank[type(o)])
-        self.records = {}
-        return taken
+    @property  # type: ignore[override]
+    def shared_limit(self) -> int:
+        return SHARED_LIMIT
 
 
 @lru_cache(maxsize=CELL_CACHE)
@@ -228,34 +158,7 @@ def _normalised(value: str) -> str:
     return normalised_name(value)
 
 
-_FRESH = object()
-
-
-@lru_cache(maxsize=64)
-def _blueprint(model: type[VigilModel]) -> tuple[dict[str, tuple[int, bool]], list[Any]]:
-    """Per field name and attname: its position and whether it is a relation; the defaults."""
-    index: dict[str, tuple[int, bool]] = {}
-    defaults: list[Any] = []
-    for i, f in enumerate(model._meta.concrete_fields):
-        index[f.attname] = (i, False)
-        index[f.name] = (i, f.is_relation)
-        # Callable defaults (the id's uuid4) are called per record, as Model() would.
-        defaults.append(_FRESH if f.has_default() and callable(f.default) else f.get_default())
-    return index, defaults
-
-
-def _new(model: type[VigilModel], **values: Any) -> VigilModel:
-    """``model(**values)`` through Django's positional constructor (its from_db path): faster."""
-    index, defaults = _blueprint(model)
-    args = defaults.copy()
-    for key, value in values.items():
-        i, relation = index[key]
-        args[i] = value.pk if relation and value is not None else value
-    fields = model._meta.concrete_fields
-    for i, value in enumerate(args):
-        if value is _FRESH:
-            args[i] = fields[i].get_default()
-    return model(*args)
+_new = new_record
 
 
 def _date(text: str, column: str) -> dt.date | None:
@@ -478,6 +381,9 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
                 victim_person=person,
                 date=date,
                 date_precision="day" if date else "unknown",
+                # The list gives no date of learning: the act's own date, flagged as assumed.
+                known_since=date,
+                known_since_assumed=True,
                 **fields,
             )
         )

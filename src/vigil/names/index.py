@@ -192,7 +192,8 @@ class NameIndex:
         if wider:
             # Two edits on the query side: a typo that split a digraph (ch → cfh).
             candidates = {"s:" + d for k in candidates for d in _deletions(k[2:])} - candidates
-        keys = [k for k in candidates if k in self._postings]
+        # Sorted: a set's order changes with each process's string hashing.
+        keys = sorted(k for k in candidates if k in self._postings)
         rare = [k for k in keys if len(self._postings[k]) <= COMMON_KEY]
         return rare or keys
 
@@ -283,11 +284,12 @@ class NameIndex:
                 rank[form_id] += score
         # Ties among namesakes (a family on one list) are broken by the other shared tokens.
         words = form_words(query)
-        leaders = heapq.nlargest(RANKED, rank, key=rank.__getitem__)
+        # Ties are broken by form number, so a search gives the same shortlist in every process.
+        leaders = heapq.nlargest(RANKED, rank, key=lambda i: (rank[i], -i))
         rank = {i: rank[i] + OVERLAP_WEIGHT * len(words & self._forms[i].words) for i in leaders}
         shortlist: list[int] = []
         forms_of: dict[int, int] = defaultdict(int)
-        for form_id in sorted(rank, key=rank.__getitem__, reverse=True):
+        for form_id in sorted(rank, key=lambda i: (-rank[i], i)):
             record = self._forms[form_id].record
             if record not in forms_of and len(forms_of) == (limit or SHORTLIST):
                 break

@@ -86,6 +86,10 @@ class ActFields(DatesIn):
     fine_unit: Text40 | None = None
     sentence_text: Text300 | None = None
     source_status: Text100 | None = None
+    detention_days: int | None = Field(None, ge=0, le=366, description="Days of arrest.")
+    known_since: dt.date | None = Field(
+        None, description="When the organisation learned of the act (a new act: today)."
+    )
 
 
 class ActCreate(ActFields):

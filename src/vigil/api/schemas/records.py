@@ -171,6 +171,13 @@ class ActOut(RecordMeta):
     fine_unit: str
     sentence_text: str
     source_status: str
+    detention_days: int | None
+    known_since: dt.date | None = Field(
+        description="When the organisation learned of the act; models see it only from then."
+    )
+    known_since_assumed: bool = Field(
+        description="No date of learning was given: the act's own date stands in for it."
+    )
     charges: list[ChargeOut]
     perpetrators: list[PerpetratorOut]
     counsel: list[Ref]

@@ -132,7 +132,13 @@ def _cite(writer: _Writer, sources: list[tuple[Source, SourceInput]], targets: l
 
 def _act(writer: _Writer, event: Event, kind: str, victim: Person, **fields: Any) -> Act:
     return writer.add(
-        Act(event=event, act_type_id=Term.pk_for("act_type", kind), victim_person=victim, **fields)
+        Act(
+            event=event,
+            act_type_id=Term.pk_for("act_type", kind),
+            victim_person=victim,
+            known_since=writer.known_since,
+            **fields,
+        )
     )
 
 
@@ -150,7 +156,7 @@ def record_arrest(user: Any, data: ArrestInput) -> Recorded:
     when = _required_date(data.date, "date")
     officer_role = _term("officer_role", "perpetrator_role", data.officer_role, required=True)
     with transaction.atomic():
-        writer = _Writer(user, data.confidentiality)
+        writer = _Writer(user, data.confidentiality, data.known_since)
         victim = _victim(writer, data.victim)
         sources = _sources(writer, data.sources)
         title = data.title.strip() or _("Arrest of %(name)s") % {"name": victim}
@@ -225,7 +231,7 @@ def record_trial(user: Any, data: TrialInput) -> Recorded:
         _check_sentence(sentence)
         regime = _term("sentence_regime", "detention_regime", sentence.regime)
     with transaction.atomic():
-        writer = _Writer(user, data.confidentiality)
+        writer = _Writer(user, data.confidentiality, data.known_since)
         victim = _victim(writer, data.victim)
         sources = _sources(writer, data.sources)
         court = _organisation(writer, data.court, "court", "court")

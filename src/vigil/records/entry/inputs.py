@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -117,6 +118,8 @@ class ArrestInput:
     title: str = ""
     description: str = ""
     confidentiality: str = Confidentiality.INTERNAL.value
+    # When the organisation learned of it; blank means the day of entry.
+    known_since: dt.date | None = None
 
 
 @dataclass
@@ -150,6 +153,8 @@ class TrialInput:
     title: str = ""
     description: str = ""
     confidentiality: str = Confidentiality.INTERNAL.value
+    # When the organisation learned of it; blank means the day of entry.
+    known_since: dt.date | None = None
 
 
 @dataclass

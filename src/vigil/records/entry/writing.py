@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigil.core.errors import Forbidden
@@ -51,10 +53,12 @@ def _check_level(user: Any, level: str) -> None:
 class _Writer:
     """Saves new records for one user at one confidentiality level, remembering each."""
 
-    def __init__(self, user: Any, level: str) -> None:
+    def __init__(self, user: Any, level: str, known_since: dt.date | None = None) -> None:
         self.user = user
         self.level = level
         self.created: list[VigilModel] = []
+        # The day the organisation learned what this entry records: by default, today.
+        self.known_since = known_since or timezone.localdate()
 
     def add(self, obj: VigilModel, *, level: str | None = None) -> Any:
         obj.confidentiality = level or self.level

@@ -87,6 +87,20 @@ class Act(VigilModel, UncertainDateMixin):
         blank=True,
         help_text=_("Kept verbatim; custody is derived from acts, not from this."),
     )
+    # Days of an administrative arrest (the court's "15 сут."): not a term in months.
+    detention_days = models.PositiveSmallIntegerField(_("days of arrest"), null=True, blank=True)
+    # When the organisation learned of the act: models and backtests see it only from then.
+    known_since = models.DateField(
+        _("known since"),
+        null=True,
+        blank=True,
+        help_text=_("The date the organisation learned of this act."),
+    )
+    known_since_assumed = models.BooleanField(
+        _("known-since date assumed"),
+        default=False,
+        help_text=_("No date of learning was given: the act's own date stands in for it."),
+    )
 
     class Meta:
         ordering = ["date", "created_at"]

@@ -7,12 +7,14 @@ from tqdm import tqdm
 from vigil.accounts.acting import ActingCommand, require_scope
 from vigil.core.errors import ImportFailed, VigilError
 from vigil.importers.viasna import import_viasna
+from vigil.importers.zubr import import_zubr
+from vigil.importers.zubr_records import count_records
 
-FORMATS = {"viasna": import_viasna}
+FORMATS = {"viasna": import_viasna, "zubr": import_zubr}
 
 
 class Command(ActingCommand):
-    help = "Import a file into the record (formats: viasna)."
+    help = "Import a file into the record (formats: viasna, zubr)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("format", choices=sorted(FORMATS), help="the file's format")
@@ -28,7 +30,7 @@ class Command(ActingCommand):
         # Imported records are internal and created by the acting user (the change context's).
         require_scope(self.user, "add", "internal", "import")
         path: Path = options["file"]
-        total = _count_lines(path)
+        total = count_records(path) if options["format"] == "zubr" else _count_lines(path)
         with tqdm(total=total, unit="row", desc=path.name, disable=None, leave=False) as bar:
             try:
                 report = FORMATS[options["format"]](
@@ -36,7 +38,7 @@ class Command(ActingCommand):
                 )
             except ImportFailed as exc:
                 for line, reason in exc.problems[:50]:
-                    self.stderr.write(f"  line {line}: {reason}")
+                    self.stderr.write(f"  {exc.unit} {line}: {reason}")
                 if len(exc.problems) > 50:
                     self.stderr.write(f"  ... and {len(exc.problems) - 50} more")
                 raise
@@ -49,7 +51,7 @@ class Command(ActingCommand):
             f"{len(report.problems)} rejected."
         )
         for problem in report.problems:
-            self.stdout.write(f"  line {problem.line}: {problem.reason} (not imported)")
+            self.stdout.write(f"  {report.unit} {problem.line}: {problem.reason} (not imported)")
         created = report.upsert.total("created")
         updated = report.upsert.total("updated")
         self.stdout.write(
@@ -59,6 +61,10 @@ class Command(ActingCommand):
         for label, n in sorted(report.upsert.created.items()):
             if n:
                 self.stdout.write(f"  + {n:6d} {label.split('.')[-1]}")
+        if report.imported and not created and not updated:
+            self.stdout.write("Nothing changed: the record already holds this file.")
+        for line in report.notes():
+            self.stdout.write(line)
 
 
 def _count_lines(path: Path) -> int | None:
