@@ -46,10 +46,16 @@ def test_imprisonment_term_counts_from_the_arrest_and_flags_an_unrecorded_releas
             fact("sentence", D(2020, 6, 1), months=24, regime="general_colony"),
         ]
     )
-    assert state.status is Custody.IN_CUSTODY
+    assert state.status is Custody.TERM_ENDED
     assert state.since == D(2020, 1, 15)
     assert state.term_ends == D(2022, 1, 15)
     assert state.term_expired_without_release
+    facts = [
+        fact("arrest", D(2020, 1, 15)),
+        fact("sentence", D(2020, 6, 1), months=24, regime="general_colony"),
+    ]
+    assert derive(facts, today=D(2022, 1, 15)).status is Custody.IN_CUSTODY
+    assert derive(facts, today=D(2022, 1, 16)).status is Custody.TERM_ENDED
 
 
 def test_suspended_sentence_ends_pretrial_custody():
@@ -69,7 +75,8 @@ def test_a_detention_known_only_by_its_end_keeps_custody_since_the_arrest():
         "detention", "detention", None, None, None, None, False, D(2011, 11, 24)
     )
     state = derive(
-        [until_sentenced, fact("arrest", D(2011, 8, 4)), fact("sentence", D(2011, 11, 24), 54)]
+        [until_sentenced, fact("arrest", D(2011, 8, 4)), fact("sentence", D(2011, 11, 24), 54)],
+        today=D(2012, 1, 1),
     )
     assert state.status is Custody.IN_CUSTODY
     assert state.since == D(2011, 8, 4)

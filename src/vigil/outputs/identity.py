@@ -105,6 +105,10 @@ def custody_runs(facts: CaseFacts, cites: Citations) -> list[Run]:
     since = f" since {display_date(state.since, 'day')}" if state.since else ""
     texts = {
         Custody.IN_CUSTODY: f"In custody{since or ' (start date not recorded)'}",
+        Custody.TERM_ENDED: (
+            f"Custody unknown: the sentence term ended on {display_date(state.term_ends, 'day')}"
+            " and no release is recorded"
+        ),
         Custody.RESTRICTED: f"Liberty restricted{since}",
         Custody.NOT_IN_CUSTODY: f"Not in custody{since}",
         Custody.DIED_IN_CUSTODY: "Died in custody",

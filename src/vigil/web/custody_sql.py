@@ -1,4 +1,9 @@
-"""Custody status in SQL: the same rule as ``records.custody``, for filtering whole lists."""
+"""Custody status in SQL: the same rule as ``records.custody``, for filtering whole lists.
+
+SQL finds each person's latest act that decides custody; whether a recorded term has ended
+(in custody, or term ended with no release recorded) needs date arithmetic over the custody's
+start, so for those two states the candidates are handed to ``records.custody`` itself.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ from vigil.records.custody import (
     RESTRICTING,
     SENTENCING,
     Custody,
+    custody_by_person,
 )
 from vigil.records.models import Act, Person
 
@@ -84,9 +90,20 @@ def with_custody(user: Any, persons: QuerySet[Person]) -> QuerySet[Person]:
     return persons.annotate(custody_status=latest_effect(user))
 
 
+# States whose SQL effect is "in custody" and which ``records.custody.derive`` tells apart.
+_BY_TERM = {Custody.IN_CUSTODY.value, Custody.TERM_ENDED.value}
+
+
 def filter_custody(user: Any, persons: QuerySet[Person], status: str) -> QuerySet[Person]:
     """``persons`` whose derived custody (from acts ``user`` may view) is ``status``."""
     annotated = with_custody(user, persons)
     if status == Custody.UNKNOWN.value:
         return annotated.filter(custody_status__isnull=True)
+    if status in _BY_TERM:
+        candidates = annotated.filter(custody_status=Custody.IN_CUSTODY.value)
+        acts = restrict(
+            user, "view", Act.objects.filter(victim_person__in=candidates.values("pk"))
+        )
+        wanted = [pk for pk, s in custody_by_person(acts).items() if s.status.value == status]
+        return persons.filter(pk__in=wanted)
     return annotated.filter(custody_status=status)
