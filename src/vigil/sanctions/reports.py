@@ -16,6 +16,27 @@ from vigil.records.models import Act, Event, Information, Person
 from vigil.sanctions.gap import GapReport, GapRow, gap_report
 from vigil.sanctions.models import ScreeningMatch
 
+# Sentences handed by kind (``records.sentence_totals``), never added together.
+TOTALS_COLUMNS = (
+    "months of deprivation of liberty handed",
+    "months of restriction of liberty handed",
+    "months of suspended sentences",
+    "fines",
+    "days of arrest",
+)
+
+
+def _totals_cells(row: GapRow) -> list[Any]:
+    t = row.totals.as_dict()
+    fines = t["fines"] if not row.totals.fines else f"{t['fines']} ({row.totals.fines_text()})"
+    return [
+        t["deprivation_of_liberty_months"],
+        t["restriction_of_liberty_months"],
+        t["suspended_months"],
+        fines,
+        t["arrest_days"],
+    ]
+
 
 def gap_csv(report: GapReport) -> str:
     """One row per perpetrator, one column per list (never "not sanctioned").
@@ -35,7 +56,7 @@ def _gap_csv(report: GapReport) -> str:
             "roles",
             "acts",
             "victims",
-            "months of imprisonment handed",
+            *TOTALS_COLUMNS,
             *[f"{lst.name} (version {lst.version_label})" for lst in report.lists],
         ]
     )
@@ -46,7 +67,7 @@ def _gap_csv(report: GapReport) -> str:
                 "; ".join(row.roles),
                 len(row.acts),
                 len(row.victims),
-                row.months_handed,
+                *_totals_cells(row),
                 *[s.text for s in row.statuses],
             ]
         )

@@ -21,6 +21,7 @@ from vigil.records.models import (
     OrganisationName,
     Person,
 )
+from vigil.records.sentence_totals import SentenceTotals, sentence_totals
 from vigil.web.changes import Change, changes_of
 from vigil.web.dossier import hide_places, information_on, perpetrator_record, visible_acts
 
@@ -151,7 +152,7 @@ class PerpetratorDossier:
     victims: list[Victim]
     sentences: list[Involvement]
     courts: list[Organisation]
-    total_months: Any
+    totals: SentenceTotals
     first: dt.date | None
     last: dt.date | None
 
@@ -189,9 +190,6 @@ def perpetrator_dossier(user: Any, person: Person) -> PerpetratorDossier:
     for i in rows:
         i.court = by_id.get(i.act.place_id)  # type: ignore[attr-defined]  # display only
     sentences = [i for i in rows if _has_sentence(i.act)]
-    months = [
-        i.act.sentence_months for i in sentences if i.act.sentence_months and not i.act.suspended
-    ]
     dates = [i.act.date for i in rows if i.act.date]
     return PerpetratorDossier(
         person=person,
@@ -199,7 +197,7 @@ def perpetrator_dossier(user: Any, person: Person) -> PerpetratorDossier:
         victims=sorted(victims.values(), key=lambda v: str(v.record)),
         sentences=sentences,
         courts=courts,
-        total_months=sum(months) if months else None,
+        totals=sentence_totals(i.act for i in rows),
         first=min(dates) if dates else None,
         last=max(dates) if dates else None,
     )
