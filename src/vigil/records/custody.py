@@ -10,15 +10,15 @@ administrative arrest, a sentence of deprivation of liberty) has no later act th
 (release, pardon, dismissal, a non-custodial sentence), and whose sentence term, when one is
 recorded, has not yet ended (``term_ends`` on or after the day of the count).
 
-**Term ended, release not recorded.** A person who would be in custody by the rule above, but
-whose recorded sentence term (counted from the start of the custody, or from the sentence when
-no start is recorded) ended before the day of the count. Custody is unknown: the person may
-have been released or held longer. This is a task for documenters, never part of the prisoner
-count.
+**Term ended, release not recorded.** A person who would be in custody or under restricted
+liberty by these rules, but whose recorded sentence term (counted from the start of custody,
+or from the sentence of restriction) ended before the day of the count. Custody is unknown:
+the person may have been released or held longer. This is a task for documenters, never part
+of the count of persons in custody or with restricted liberty.
 
 **Restricted liberty.** A person whose latest deciding act is house arrest or a sentence of
-restriction of liberty ("khimiya" in an open facility, home confinement): not imprisoned, not
-free. Counted apart from custody whatever the term.
+restriction of liberty ("khimiya" in an open facility, home confinement) whose recorded term,
+if any, has not ended: not imprisoned, not free. Counted apart from custody.
 
 **Died in custody** and **not in custody** are the other decided states; **unknown** is a
 person with no act that decides custody.
@@ -53,12 +53,16 @@ RESTRICTING = {"house_arrest"}
 ENDING = {"release", "pardon", "charges_dismissed", "forced_exile"}
 SENTENCING = {"sentence", "appeal_decision", "cassation_decision"}
 RELEVANT = DETAINING | RESTRICTING | ENDING | SENTENCING | {"death_in_custody"}
-# What a sentence of each kind does to custody (a fine alone, or no term, changes nothing).
+# States that last only as long as a recorded term: once it has ended, "term ended".
+SERVING = (Custody.IN_CUSTODY, Custody.RESTRICTED)
+# What a sentence of each kind does to custody: a fine alone or a suspended sentence ends it,
+# a sentence with no term recorded changes nothing.
 _SENTENCE_EFFECT = {
     SentenceKind.DEPRIVATION: Custody.IN_CUSTODY,
     SentenceKind.ARREST: Custody.IN_CUSTODY,
     SentenceKind.RESTRICTION: Custody.RESTRICTED,
     SentenceKind.SUSPENDED: Custody.NOT_IN_CUSTODY,
+    SentenceKind.FINE: Custody.NOT_IN_CUSTODY,
 }
 # Same-day acts happen in this order (an arrest precedes the release of the same day).
 ORDER = {
@@ -95,6 +99,7 @@ class _ActFacts:
     measure: str | None
     suspended: bool
     end: dt.date | None = None
+    fine: Decimal | None = None
 
 
 def _effect(act: _ActFacts) -> Custody | None:
@@ -109,7 +114,11 @@ def _effect(act: _ActFacts) -> Custody | None:
         return Custody.NOT_IN_CUSTODY
     if act.kind in SENTENCING:
         kind = sentence_kind(
-            months=act.months, regime=act.regime, measure=act.measure, suspended=act.suspended
+            months=act.months,
+            regime=act.regime,
+            measure=act.measure,
+            suspended=act.suspended,
+            fine=act.fine,
         )
         return _SENTENCE_EFFECT.get(kind)
     return None
@@ -148,7 +157,7 @@ def derive(acts: Iterable[_ActFacts], today: dt.date | None = None) -> CustodySt
         since = state.since if effect is state.status and effect is Custody.IN_CUSTODY else act.date
         state = CustodyState(effect, since, act.id, term_ends)
     day = today or dt.date.today()
-    if state.status is Custody.IN_CUSTODY and state.term_ends is not None and state.term_ends < day:
+    if state.status in SERVING and state.term_ends is not None and state.term_ends < day:
         return CustodyState(Custody.TERM_ENDED, state.since, state.act_id, state.term_ends)
     return state
 
@@ -164,9 +173,13 @@ def _facts(qs: QuerySet[Act]) -> Iterable[tuple[object, _ActFacts]]:
         "restriction_measure_id",
         "suspended",
         "date_end",
+        "fine_amount",
     )
-    for person_id, act_id, kind, date, months, regime, measure, suspended, end in rows:
-        yield person_id, _ActFacts(act_id, kind, date, months, regime, measure, suspended, end)
+    for person_id, act_id, kind, date, months, regime, measure, suspended, end, fine in rows:
+        yield (
+            person_id,
+            _ActFacts(act_id, kind, date, months, regime, measure, suspended, end, fine),
+        )
 
 
 def custody_of(person: object, today: dt.date | None = None) -> CustodyState:

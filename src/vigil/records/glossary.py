@@ -39,9 +39,10 @@ FIGURES: tuple[Definition, ...] = (
         "term-ended",
         _("Term ended, release not recorded"),
         _(
-            "Persons who would be in custody, but whose recorded sentence term (counted from "
-            "the start of custody) has ended with no release recorded. Custody is unknown: a "
-            "task for documenters, never part of the count of persons in custody."
+            "Persons who would be in custody or under restricted liberty, but whose recorded "
+            "sentence term (counted from the start of custody) has ended with no release "
+            "recorded. Custody is unknown: a task for documenters, never part of the count of "
+            "persons in custody or with restricted liberty."
         ),
         "vigil.records.custody.custody_by_person",
     ),
@@ -50,8 +51,8 @@ FIGURES: tuple[Definition, ...] = (
         _("Restricted liberty"),
         _(
             "Persons whose latest deciding act is house arrest or a sentence of restriction "
-            "of liberty (“khimiya” in an open facility, home confinement): not imprisoned, "
-            "not free. Counted apart from custody."
+            "of liberty (“khimiya” in an open facility, home confinement) whose term has not "
+            "ended: not imprisoned, not free. Counted apart from custody."
         ),
         "vigil.records.custody.custody_by_person",
     ),
