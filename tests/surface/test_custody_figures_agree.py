@@ -3,8 +3,9 @@
 A record with every edge case: in custody, term ended with no release recorded, released, died
 in custody, khimiya, home confinement, a restriction term that has ended, a fine, a suspended
 sentence, an appeal that shortened the term, a soft-deleted release and a confidential person.
-Home, the persons list filter, ``vigil stats --json``, the API and the public page must show the
-same count of each state for the same user (the public page: for what is published).
+Home, the persons list filter, ``vigil stats --json``, the API, the public page and the country
+report must show the same count of each state for the same user (the public page: for what is
+published); the profile, the drafts' facts and the API the same state for each person.
 """
 
 from __future__ import annotations
@@ -26,7 +27,11 @@ from vigil.accounts.models import User
 from vigil.accounts.testing import login_verified
 from vigil.accounts.tokens import create_token
 from vigil.core.context import change_context
+from vigil.outputs.facts import custody_seen_by
 from vigil.records.models import Act, Event, Person, Term
+from vigil.reports.figures import CUSTODY_LABELS, figure
+from vigil.reports.scope import Scope
+from vigil.web.dossier import visible_custody
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -177,16 +182,21 @@ def _stats(user: User) -> dict[str, int]:
     return json.loads(out.getvalue())["custody"]
 
 
-def _api(user: User) -> tuple[dict[str, int], dict[str, int], int]:
+def _api(user: User) -> tuple[dict[str, int], dict[str, str], int]:
     client = Client(headers={"Authorization": f"Bearer {create_token(user, 'fictional')[1]}"})
     by_filter = {}
     for state in STATES:
         body = client.get("/api/persons", {"custody": state, "limit": 200}).json()
         by_filter[state] = body["count"]
     every = client.get("/api/persons", {"limit": 200}).json()
-    by_status = Counter(item["custody"]["status"] for item in every["items"])
+    statuses = {item["id"]: item["custody"]["status"] for item in every["items"]}
     in_custody = client.get("/api/persons", {"in_custody": "true"}).json()["count"]
-    return by_filter, {s: by_status.get(s, 0) for s in STATES}, in_custody
+    return by_filter, statuses, in_custody
+
+
+def _counted(statuses: dict[str, str]) -> dict[str, int]:
+    found = Counter(statuses.values())
+    return {s: found.get(s, 0) for s in STATES}
 
 
 def _public() -> tuple[dict[str, int], dict[str, int]]:
@@ -207,11 +217,24 @@ def test_every_surface_shows_the_same_custody_numbers_for_the_viewer(edge_cases,
     home = _home(viewer)
     assert home == {s: stats[s] for s in HOME_LABELS}
     assert _persons_filter(viewer) == stats
-    by_filter, by_status, in_custody = _api(viewer)
-    assert by_filter == stats and by_status == stats
+    by_filter, statuses, in_custody = _api(viewer)
+    assert by_filter == stats and _counted(statuses) == stats
     assert in_custody == stats["in_custody"]
     page, listed = _public()
     assert page == listed == {s: stats[s] for s in PUBLIC_SECTIONS}
+    report = dict(figure("custody-now", Scope(viewer)).rows)
+    assert report == {CUSTODY_LABELS[s]: n for s, n in stats.items() if n}
+
+
+def test_profile_drafts_and_api_give_each_person_the_same_custody(edge_cases, users):
+    viewer = users["viewer"]
+    _, statuses, _ = _api(viewer)
+    persons = Person.objects.filter(confidentiality="public")
+    assert len(persons) == len(statuses) == 11
+    for person in persons:
+        profile = visible_custody(viewer, person).status.value
+        draft = custody_seen_by(viewer, person).status.value
+        assert profile == draft == statuses[str(person.pk)], person.display_name
 
 
 def test_every_surface_shows_the_same_custody_numbers_for_the_admin(edge_cases, users):
@@ -220,6 +243,6 @@ def test_every_surface_shows_the_same_custody_numbers_for_the_admin(edge_cases, 
     assert stats == SEEN_BY_ADMIN
     assert _home(admin) == {s: stats[s] for s in HOME_LABELS}
     assert _persons_filter(admin) == stats
-    by_filter, by_status, in_custody = _api(admin)
-    assert by_filter == stats and by_status == stats
+    by_filter, statuses, in_custody = _api(admin)
+    assert by_filter == stats and _counted(statuses) == stats
     assert in_custody == stats["in_custody"]

@@ -9,7 +9,7 @@ from vigil.policy.access import restrict
 from vigil.records.models import Person, Term
 from vigil.records.stats import record_stats
 from vigil.web.changes import Change, recent_changes
-from vigil.web.tasks import Task, follow_ups_due, in_custody
+from vigil.web.tasks import Task, follow_ups_due, in_custody, term_ended
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class HomeSummary:
     perpetrators_by_role: list[Count]
     recent: list[Change]
     in_custody: list[Person]
+    term_ended: list[Person]
     tasks: list[Task]
     tasks_are_awaiting: bool
 
@@ -63,6 +64,7 @@ def home_summary(user: Any, recent: int = 15) -> HomeSummary:
         perpetrators_by_role=labelled("perpetrator_role", stats["perpetrators_by_role"]),
         recent=recent_changes(user, recent),
         in_custody=in_custody(user),
+        term_ended=term_ended(user),
         tasks=tasks,
         tasks_are_awaiting=awaiting,
     )

@@ -1,4 +1,5 @@
-"""The home page's work lists: people currently in custody and follow-ups falling due."""
+"""The home page's work lists: people in custody, terms ended without a recorded release, and
+follow-ups falling due."""
 
 from __future__ import annotations
 
@@ -35,6 +36,12 @@ def _seen(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
 def in_custody(user: Any, limit: int = 10) -> list[Person]:
     """Up to ``limit`` persons in custody by the acts ``user`` may view, by name."""
     persons = filter_custody(user, _seen(user, Person.objects.all()), Custody.IN_CUSTODY.value)
+    return list(persons.order_by("display_name", "pk")[:limit])
+
+
+def term_ended(user: Any, limit: int = 10) -> list[Person]:
+    """Up to ``limit`` persons whose term ended with no release recorded: a documenter's task."""
+    persons = filter_custody(user, _seen(user, Person.objects.all()), Custody.TERM_ENDED.value)
     return list(persons.order_by("display_name", "pk")[:limit])
 
 
