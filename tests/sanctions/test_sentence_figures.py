@@ -124,6 +124,9 @@ def test_perpetrator_page_says_54_months_of_deprivation_of_liberty_and_lists_the
     assert stats["suspended sentences"] == "2 years"
     assert stats["fines"] == "0" and stats["days of arrest"] == "0"
     assert "imprisonment handed in total" not in html
+    # Four acts (the duplicated involvement is not a fifth), three of them sentences after
+    # the appeal: the stats count each act once.
+    assert '<span class="stat__n">4</span> <span class="stat__label">acts</span>' in html
 
 
 def _gap_row(rows: list[dict[str, str]], name: str) -> dict[str, str]:
@@ -132,6 +135,8 @@ def _gap_row(rows: list[dict[str, str]], name: str) -> dict[str, str]:
 
 def test_gap_csv_and_html_say_54_months_of_deprivation_of_liberty(judge, analyst):
     report = gap_report(analyst)
+    (gap,) = [r for r in report.rows if r.person == judge]
+    assert len(gap.acts) == 4 and gap.roles == ["judge", "presiding_judge"]
     row = _gap_row(list(csv.DictReader(io.StringIO(gap_csv(report)))), judge.display_name)
     assert row["months of deprivation of liberty handed"] == "54"
     assert row["months of restriction of liberty handed"] == "36"

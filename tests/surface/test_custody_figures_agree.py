@@ -36,6 +36,8 @@ from vigil.web.dossier import visible_custody
 pytestmark = pytest.mark.django_db
 D = dt.date
 M = Decimal
+A_YEAR_AGO = dt.date.today() - dt.timedelta(days=365)
+A_MONTH_AGO = dt.date.today() - dt.timedelta(days=30)
 STATES = (
     "in_custody",
     "term_ended_release_not_recorded",
@@ -88,7 +90,7 @@ def edge_cases(db: Any) -> Iterator[None]:
     with change_context("test", detail="custody edge cases"):
         held = _person("Fictional Held Longterm")
         _act(held, "arrest", D(2024, 1, 10))
-        _act(held, "sentence", D(2024, 6, 1), **_colony(240))
+        _act(held, "sentence", D(2024, 6, 1), **_colony(1200))
 
         ended = _person("Fictional Term Ended")
         _act(ended, "arrest", D(2020, 8, 10))
@@ -104,10 +106,11 @@ def edge_cases(db: Any) -> Iterator[None]:
         _act(died, "death_in_custody", D(2022, 1, 1))
 
         khimiya = _person("Fictional Khimiya")
-        _act(khimiya, "sentence", D(2025, 6, 1), sentence_months=M(60), **_measure("open_facility"))
+        # Terms still running whenever the test runs: sentenced a year and a month ago.
+        _act(khimiya, "sentence", A_YEAR_AGO, sentence_months=M(60), **_measure("open_facility"))
 
         home = _person("Fictional Home Confinement")
-        _act(home, "sentence", D(2026, 1, 1), sentence_months=M(36), **_measure("home_confinement"))
+        _act(home, "sentence", A_MONTH_AGO, sentence_months=M(36), **_measure("home_confinement"))
 
         khimiya_over = _person("Fictional Khimiya Served")
         served = _measure("open_facility")

@@ -188,12 +188,17 @@ def gap_report(user: Any, *, roles: list[str] | None = None) -> GapReport:
         matches[m.person_id].append(m)
     rows = []
     for person in people:
-        acts = [ActLine(inv.act, inv.role.key) for inv in person.involvements.all()]
+        # Each act once: two involvements of one person in an act (judge and presiding judge,
+        # or a duplicate) are one act line with both roles.
+        found: dict[Any, tuple[Act, set[str]]] = {}
+        for inv in person.involvements.all():
+            found.setdefault(inv.act_id, (inv.act, set()))[1].add(inv.role.key)
+        acts = [ActLine(act, ", ".join(sorted(keys))) for act, keys in found.values()]
         acts.sort(key=lambda line: line.act.date or dt.date.min)
         rows.append(
             GapRow(
                 person=person,
-                roles=sorted({line.role for line in acts}),
+                roles=sorted({role for line in acts for role in line.role.split(", ")}),
                 acts=acts,
                 statuses=[_status(lst, matches[person.pk]) for lst in lists],
             )

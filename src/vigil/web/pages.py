@@ -160,6 +160,11 @@ class PerpetratorDossier:
     def roles(self) -> list[str]:
         return sorted({str(i.role) for i in self.involvements})
 
+    @property
+    def act_count(self) -> int:
+        """Acts this person took part in, each once (two involvements in one act: one act)."""
+        return len({i.act_id for i in self.involvements})
+
 
 def _has_sentence(act: Act) -> bool:
     return bool(
@@ -189,7 +194,8 @@ def perpetrator_dossier(user: Any, person: Person) -> PerpetratorDossier:
     by_id = {c.pk: c for c in courts}
     for i in rows:
         i.court = by_id.get(i.act.place_id)  # type: ignore[attr-defined]  # display only
-    sentences = [i for i in rows if _has_sentence(i.act)]
+    # Each sentencing act once, however many involvements link the person to it.
+    sentences = list({i.act_id: i for i in rows if _has_sentence(i.act)}.values())
     dates = [i.act.date for i in rows if i.act.date]
     return PerpetratorDossier(
         person=person,
