@@ -27,7 +27,9 @@ from vigil.accounts.models import User
 from vigil.accounts.testing import login_verified
 from vigil.accounts.tokens import create_token
 from vigil.core.context import change_context
-from vigil.outputs.facts import custody_seen_by
+from vigil.outputs.citing import Citations
+from vigil.outputs.facts import custody_seen_by, gather
+from vigil.outputs.identity import custody_runs
 from vigil.records.models import Act, Event, Person, Term
 from vigil.reports.figures import CUSTODY_LABELS, figure
 from vigil.reports.scope import Scope
@@ -238,6 +240,16 @@ def test_profile_drafts_and_api_give_each_person_the_same_custody(edge_cases, us
         profile = visible_custody(viewer, person).status.value
         draft = custody_seen_by(viewer, person).status.value
         assert profile == draft == statuses[str(person.pk)], person.display_name
+
+
+def test_a_draft_says_custody_is_unknown_when_the_term_ended_without_a_release(
+    edge_cases, users
+):
+    person = Person.objects.get(display_name="Fictional Term Ended")
+    facts = gather(users["viewer"], person)
+    text = "".join(run.text for run in custody_runs(facts, Citations()))
+    assert text.startswith("Custody unknown: the sentence term ended on 10 February 2025")
+    assert "No release is recorded" in text and "In custody" not in text
 
 
 def test_every_surface_shows_the_same_custody_numbers_for_the_admin(edge_cases, users):

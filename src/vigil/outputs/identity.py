@@ -119,7 +119,7 @@ def custody_runs(facts: CaseFacts, cites: Citations) -> list[Run]:
         sourced(texts[state.status], infos, cites),
         Run(" — derived by Vigil from the acts recorded, not stated by a source as such."),
     ]
-    if state.term_ends is not None:
+    if state.term_ends is not None and not state.term_expired_without_release:
         ends = display_date(state.term_ends, "day")
         runs.append(Run(f" The recorded sentence would end about {ends}."))
     if state.term_expired_without_release:
