@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from vigil.records.custody import custody_by_person, custody_counts
+from vigil.records.custody import CustodyState, custody_by_person, custody_counts
 from vigil.records.models import (
     Act,
     Event,
@@ -23,11 +23,17 @@ from vigil.records.models import (
 Scope = Callable[[QuerySet[Any]], QuerySet[Any]]
 
 
-def record_stats(*, include_synthetic: bool = True, scope: Scope | None = None) -> dict[str, Any]:
+def record_stats(
+    *,
+    include_synthetic: bool = True,
+    scope: Scope | None = None,
+    custody: dict[Any, CustodyState] | None = None,
+) -> dict[str, Any]:
     """Counts of persons, organisations, events, acts by type, provisions, roles, custody.
 
     ``scope`` narrows every count (the web passes the access policy's ``restrict`` so a user
-    never learns how many records are hidden from them).
+    never learns how many records are hidden from them). ``custody``: the states
+    ``custody_by_person`` derived from these same acts, when the caller has them already.
     """
 
     def seen(qs: QuerySet[Any]) -> QuerySet[Any]:
@@ -51,7 +57,7 @@ def record_stats(*, include_synthetic: bool = True, scope: Scope | None = None) 
         )
         .order_by("role__key")
     }
-    custody = custody_counts(custody_by_person(acts).values())
+    states = custody if custody is not None else custody_by_person(acts)
     return {
         "persons": real(Person.objects.all()).count(),
         "persons_synthetic": seen(Person.objects.filter(is_synthetic=True)).count(),
@@ -67,5 +73,5 @@ def record_stats(*, include_synthetic: bool = True, scope: Scope | None = None) 
         "statistics": seen(Statistic.objects.all()).count(),
         # Persons by custody state (``records.custody``): "in_custody" never includes
         # "term_ended_release_not_recorded".
-        "custody": custody,
+        "custody": custody_counts(states.values()),
     }
