@@ -122,7 +122,7 @@ def test_perpetrator_page_says_54_months_of_deprivation_of_liberty_and_lists_the
     assert stats["deprivation of liberty handed in total"] == "4 years 6 months"
     assert stats["restriction of liberty (khimiya, home confinement)"] == "3 years"
     assert stats["suspended sentences"] == "2 years"
-    assert stats["fines"] == "0" and stats["days of arrest"] == "0"
+    assert stats["sentences with a fine"] == "0" and stats["days of arrest"] == "0"
     assert "imprisonment handed in total" not in html
     # Four acts (the duplicated involvement is not a fifth), three of them sentences after
     # the appeal: the stats count each act once.
