@@ -142,6 +142,13 @@ def test_gap_csv_and_html_say_54_months_of_deprivation_of_liberty(judge, analyst
     assert row["months of restriction of liberty handed"] == "36"
     assert row["months of suspended sentences"] == "24"
     assert (row["fines"], row["days of arrest"]) == ("0", "0")
+    text = io.StringIO()
+    call_command("sanctions", "gap", acting_user=analyst.username, stdout=text)
+    block = text.getvalue().split(judge.display_name, 1)[1]
+    assert (
+        "sentences: deprivation of liberty 54 months; restriction of liberty 36 months; "
+        "suspended 24 months; 0 with a fine; arrest 0 days"
+    ) in block
     html = gap_html(report)
     line = html[html.index(judge.display_name) :]
     line = line[: line.index("</tr>")]

@@ -13,6 +13,7 @@ from django.utils import translation
 from vigil.core.errors import ValidationFailed
 from vigil.policy.access import restrict
 from vigil.records.models import Act, Event, Information, Person
+from vigil.records.sentence_totals import SentenceTotals
 from vigil.sanctions.gap import GapReport, GapRow, gap_report
 from vigil.sanctions.models import ScreeningMatch
 
@@ -36,6 +37,17 @@ def _totals_cells(row: GapRow) -> list[Any]:
         fines,
         t["arrest_days"],
     ]
+
+
+def totals_text(totals: SentenceTotals) -> str:
+    """Sentences by kind in one English line, each labelled (never one added-up figure)."""
+    t = totals.as_dict()
+    fines = f"{t['fines']} with a fine" + (f" ({totals.fines_text()})" if totals.fines else "")
+    return (
+        f"deprivation of liberty {t['deprivation_of_liberty_months']} months; "
+        f"restriction of liberty {t['restriction_of_liberty_months']} months; "
+        f"suspended {t['suspended_months']} months; {fines}; arrest {t['arrest_days']} days"
+    )
 
 
 def gap_csv(report: GapReport) -> str:
