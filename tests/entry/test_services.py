@@ -158,8 +158,11 @@ def test_recorded_trial_shows_in_timeline_and_custody(documenter):
     # Same-day trial and sentence: their order is the timeline's (custody.ORDER) to decide.
     assert kinds[0] == "arrest" and sorted(kinds[1:]) == ["sentence", "trial"]
     assert all(e.sources for e in entries)
-    state = custody_by_person(Act.objects.filter(victim_person=recorded.victim))
-    assert state[recorded.victim.pk].status is Custody.IN_CUSTODY
+    acts = Act.objects.filter(victim_person=recorded.victim)
+    during = custody_by_person(acts, today=dt.date(2022, 1, 1))
+    assert during[recorded.victim.pk].status is Custody.IN_CUSTODY
+    # 54 months from the August 2021 arrest ended in February 2026.
+    assert custody_by_person(acts)[recorded.victim.pk].status is Custody.TERM_ENDED
 
 
 def test_a_bad_charge_names_the_field_and_leaves_no_rows(documenter):

@@ -1,4 +1,5 @@
 import csv
+import datetime as dt
 import io
 import subprocess
 import sys
@@ -240,3 +241,15 @@ def test_cli_reports_bad_rows_and_exits_2(tmp_path):
     assert run.returncode == 2
     assert "line 2: birthday: 'yesterday' is not a date" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_restricted_freedom_with_no_measure_named_is_restriction_not_imprisonment(tmp_path):
+    row = _fictional_row(
+        decision="2 years", penalty="restricted freedom", prison_title="", verdict_date="2026-01-10"
+    )
+    _import(_write(tmp_path / "restricted.csv", [row]))
+    (sentence,) = Act.objects.filter(act_type__key="sentence")
+    assert sentence.restriction_measure.key == "restricted_freedom"
+    assert sentence.sentence_regime is None
+    person = Person.objects.get(external_ids__scheme="viasna")
+    assert custody_of(person, today=dt.date(2026, 6, 1)).status is Custody.RESTRICTED

@@ -61,10 +61,19 @@ def test_custody_is_derived_from_published_acts_only(ctx):
 def test_restricted_liberty_is_its_own_category(ctx):
     person = f.person("Fictional Home Confinement", confidentiality="public")
     f.act(
-        "sentence", person, D(2022, 2, 2), confidentiality="public", months=24,
+        "sentence", person, dt.date.today() - dt.timedelta(days=365), confidentiality="public",
+        months=24, restriction_measure_id="restriction_measure.home_confinement",
+    )  # fmt: skip
+    served = f.person("Fictional Home Confinement Served", confidentiality="public")
+    f.act(
+        "sentence", served, D(2022, 2, 2), confidentiality="public", months=24,
         restriction_measure_id="restriction_measure.home_confinement",
     )  # fmt: skip
-    assert [r.status for r in public_prisoners()] == ["restricted_liberty"]
+    rows = {r.name: r.status for r in public_prisoners()}
+    assert rows == {
+        "Fictional Home Confinement": "restricted_liberty",
+        "Fictional Home Confinement Served": "term_ended_release_not_recorded",
+    }
 
 
 def test_the_page_needs_no_sign_in_and_holds_no_script(ctx, client):

@@ -86,7 +86,7 @@ def test_custody_badge_says_when_the_term_ended_without_a_recorded_release(
     viewer_client, fictional_case
 ):
     html = _page(viewer_client, fictional_case.victim)
-    assert "In custody" in html
+    assert "Custody unknown" in html and "In custody" not in html
     assert "term ended 10 Feb 2025, release not recorded" in html
 
 

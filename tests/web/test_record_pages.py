@@ -150,7 +150,10 @@ def test_home_lists_people_in_custody_and_follow_ups_due(viewer_client, records)
         )
     html = viewer_client.get("/").content.decode()
     custody = html[html.index('id="custody-title"') : html.index('id="tasks-title"')]
-    assert "Testa Fictionalia" in custody and "Fictional Victima Arcana" not in custody
+    held, ended = custody.split('id="term-ended-title"')
+    # Testa's 54-month term, counted from the 2020 arrest, ended in February 2025.
+    assert "Testa Fictionalia" not in held and "Testa Fictionalia" in ended
+    assert "Fictional Victima Arcana" not in custody
     tasks = html[html.index('id="tasks-title"') : html.index('id="recent-title"')]
     assert "Fictional urgent appeal" in tasks and "Send a fictional reminder" in tasks
     assert "overdue" in tasks

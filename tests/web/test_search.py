@@ -73,7 +73,7 @@ def test_search_with_no_match_says_so(viewer_client, fictional_case):
 def test_blank_search_lists_everyone_with_custody(viewer_client, fictional_case):
     html = viewer_client.get("/persons/").content.decode()
     assert "3 persons in the record." in html
-    assert "In custody" in html
+    assert "Custody unknown" in html and "release not recorded" in html
     assert html.count('title="No act against this person is recorded"') == 2
 
 

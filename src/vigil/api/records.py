@@ -23,10 +23,17 @@ from vigil.api.schemas.common import (
     DeleteIn,
     Search,
 )
-from vigil.api.schemas.records import PersonCreate, PersonPublic, PersonSummary, PersonUpdate
+from vigil.api.schemas.records import (
+    CustodyValue,
+    PersonCreate,
+    PersonPublic,
+    PersonSummary,
+    PersonUpdate,
+)
 from vigil.policy.access import save_checked
 from vigil.records.custody import Custody
 from vigil.records.models import Act, Counsel, Involvement, Person, PersonName
+from vigil.web.custody_sql import filter_custody
 from vigil.web.search import search_persons
 
 router = Router(tags=["persons"])
@@ -40,6 +47,7 @@ class PersonFilters(Schema):
 
     q: Search | None = None
     in_custody: bool | None = None
+    custody: CustodyValue | None = None
     role: Literal["victim", "perpetrator", "lawyer"] | None = None
     act_type: Code | None = None
     date_from: dt.date | None = None
@@ -88,6 +96,9 @@ def _in_custody(request: HttpRequest, persons: QuerySet[Person], wanted: bool) -
 def list_persons(request: HttpRequest, filters: Query[PersonFilters]) -> QuerySet[Person]:
     """Persons the user may see, by any stored spelling, custody, role and the acts they suffered.
 
+    ``in_custody``: in custody (true) or not (false; "term ended, release not recorded" is not in
+    custody); ``custody``: one derived state, as in the web list's filter (see /glossary/).
+
     ``role``: ``victim``, ``perpetrator`` or ``lawyer``; the act filters (type, dates, provision,
     article, court) select victims of matching acts, or perpetrators and lawyers in them.
     """
@@ -107,6 +118,8 @@ def list_persons(request: HttpRequest, filters: Query[PersonFilters]) -> QuerySe
         persons = persons.filter(confidentiality=filters.confidentiality)
     if filters.in_custody is not None:
         persons = _in_custody(request, persons, filters.in_custody)
+    if filters.custody:
+        persons = filter_custody(api_user(request), persons, filters.custody)
     return persons.order_by("display_name", "id")
 
 

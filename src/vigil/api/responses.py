@@ -14,10 +14,9 @@ from vigil.api.common import Paged, visible, visible_or_404
 from vigil.api.present import Visibility, custody_out, meta, term_out
 from vigil.api.schemas.common import LIST_ERRORS, READ_ERRORS, Code, NonEmptyLine
 from vigil.api.schemas.responses import InterventionOut, ResponseGapOut, SilentStateOut
-from vigil.records.custody import Custody
 from vigil.records.models import Intervention, Organisation, Person
 from vigil.responses.forums import positions_about, states
-from vigil.responses.gap import response_gap
+from vigil.responses.gap import HELD_OR_UNRELEASED, response_gap
 from vigil.responses.models import ForumPosition
 
 router = Router(tags=["responses"])
@@ -116,7 +115,7 @@ def get_response_gap(request: HttpRequest) -> dict[str, Any]:
             "missing": list(d.missing),
         }
         for d in gap.detained
-        if d.person.pk in custody and custody[d.person.pk].status is Custody.IN_CUSTODY
+        if d.person.pk in custody and custody[d.person.pk].status in HELD_OR_UNRELEASED
     ]
     shown = seen.ids(
         Intervention, [i.pk for i in gap.unanswered] + [o.intervention.pk for o in gap.overdue]

@@ -479,6 +479,9 @@ def _sentence_act(
             fields["sentence_regime_id"] = term("detention_regime", REGIMES[penalty.regime])
         if penalty.measure is not None:
             fields["restriction_measure_id"] = term("restriction_measure", penalty.measure.value)
+        elif penalty.kind == PenaltyKind.RESTRICTED_FREEDOM:
+            # Restriction of liberty with no measure named is still not imprisonment.
+            fields["restriction_measure_id"] = term("restriction_measure", "restricted_freedom")
         fields["suspended"] = (
             penalty.suspended or penalty.kind == PenaltyKind.SUSPENDED_IMPRISONMENT
         )

@@ -23,7 +23,8 @@ from vigil.records.custody import (
 from vigil.records.dates import display_date
 from vigil.records.models import Act, ActCharge, LegalProvision, Organisation, Person
 
-LISTED = (Custody.IN_CUSTODY, Custody.RESTRICTED)
+# Term ended with no release recorded is listed in its own section, never as in custody.
+LISTED = (Custody.IN_CUSTODY, Custody.TERM_ENDED, Custody.RESTRICTED)
 PRISON_KIND = "organisation_kind.prison"
 
 
@@ -140,7 +141,8 @@ def public_prisoners(*, include_synthetic: bool = False) -> list[PrisonerRow]:
                 term_ended=states[pid].term_expired_without_release,
             )
         )
-    rows.sort(key=lambda r: (r.status != Custody.IN_CUSTODY.value, r.term_ended, r.name.casefold()))
+    order = [c.value for c in LISTED]
+    rows.sort(key=lambda r: (order.index(r.status), r.name.casefold()))
     return rows
 
 

@@ -47,12 +47,8 @@ def prisoners(request: HttpRequest) -> HttpResponse:
         .get_template("opendata/prisoners.html")
         .render(
             {
-                "in_custody": [
-                    r for r in rows if r.status == Custody.IN_CUSTODY.value and not r.term_ended
-                ],
-                "term_ended": [
-                    r for r in rows if r.status == Custody.IN_CUSTODY.value and r.term_ended
-                ],
+                "in_custody": [r for r in rows if r.status == Custody.IN_CUSTODY.value],
+                "term_ended": [r for r in rows if r.status == Custody.TERM_ENDED.value],
                 "restricted": [r for r in rows if r.status == Custody.RESTRICTED.value],
                 "as_of": as_of(),
             },

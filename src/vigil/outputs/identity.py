@@ -105,6 +105,10 @@ def custody_runs(facts: CaseFacts, cites: Citations) -> list[Run]:
     since = f" since {display_date(state.since, 'day')}" if state.since else ""
     texts = {
         Custody.IN_CUSTODY: f"In custody{since or ' (start date not recorded)'}",
+        Custody.TERM_ENDED: (
+            f"Custody unknown: the sentence term ended on {display_date(state.term_ends, 'day')}"
+            " and no release is recorded"
+        ),
         Custody.RESTRICTED: f"Liberty restricted{since}",
         Custody.NOT_IN_CUSTODY: f"Not in custody{since}",
         Custody.DIED_IN_CUSTODY: "Died in custody",
@@ -115,7 +119,7 @@ def custody_runs(facts: CaseFacts, cites: Citations) -> list[Run]:
         sourced(texts[state.status], infos, cites),
         Run(" — derived by Vigil from the acts recorded, not stated by a source as such."),
     ]
-    if state.term_ends is not None:
+    if state.term_ends is not None and not state.term_expired_without_release:
         ends = display_date(state.term_ends, "day")
         runs.append(Run(f" The recorded sentence would end about {ends}."))
     if state.term_expired_without_release:

@@ -1,8 +1,27 @@
-"""Custody derived from acts, never from a source's status label.
+"""Custody derived from acts, never from a source's status label: the one definition.
 
-A person is in custody when their latest custodial act (arrest, detention, a sentence of
-imprisonment) has no later act that ends custody (release, pardon, dismissal, a non-custodial
-sentence). Restricted liberty ("khimiya", home confinement, house arrest) is its own category.
+Every surface that shows or filters custody (home, the persons list and its filter,
+``vigil stats``, the API, the public prisoners page and its JSON, drafts, the profile) calls
+:func:`derive` through :func:`custody_by_person` or :func:`custody_of`; the SQL filter of
+``vigil.web.custody_sql`` narrows candidates and then asks this module. The figures:
+
+**In custody.** A person whose latest act that decides custody (arrest, detention,
+administrative arrest, a sentence of deprivation of liberty) has no later act that ends it
+(release, pardon, dismissal, a non-custodial sentence), and whose sentence term, when one is
+recorded, has not yet ended (``term_ends`` on or after the day of the count).
+
+**Term ended, release not recorded.** A person who would be in custody or under restricted
+liberty by these rules, but whose recorded sentence term (counted from the start of custody,
+or from the sentence of restriction) ended before the day of the count. Custody is unknown:
+the person may have been released or held longer. This is a task for documenters, never part
+of the count of persons in custody or with restricted liberty.
+
+**Restricted liberty.** A person whose latest deciding act is house arrest or a sentence of
+restriction of liberty ("khimiya" in an open facility, home confinement) whose recorded term,
+if any, has not ended: not imprisoned, not free. Counted apart from custody.
+
+**Died in custody** and **not in custody** are the other decided states; **unknown** is a
+person with no act that decides custody.
 """
 
 from __future__ import annotations
@@ -17,10 +36,12 @@ from enum import StrEnum
 from django.db.models import QuerySet
 
 from vigil.records.models import Act
+from vigil.records.sentence_totals import SentenceKind, sentence_kind
 
 
 class Custody(StrEnum):
     IN_CUSTODY = "in_custody"
+    TERM_ENDED = "term_ended_release_not_recorded"
     RESTRICTED = "restricted_liberty"
     NOT_IN_CUSTODY = "not_in_custody"
     DIED_IN_CUSTODY = "died_in_custody"
@@ -32,6 +53,17 @@ RESTRICTING = {"house_arrest"}
 ENDING = {"release", "pardon", "charges_dismissed", "forced_exile"}
 SENTENCING = {"sentence", "appeal_decision", "cassation_decision"}
 RELEVANT = DETAINING | RESTRICTING | ENDING | SENTENCING | {"death_in_custody"}
+# States that last only as long as a recorded term: once it has ended, "term ended".
+SERVING = (Custody.IN_CUSTODY, Custody.RESTRICTED)
+# What a sentence of each kind does to custody: a fine alone or a suspended sentence ends it,
+# a sentence with no term recorded changes nothing.
+_SENTENCE_EFFECT = {
+    SentenceKind.DEPRIVATION: Custody.IN_CUSTODY,
+    SentenceKind.ARREST: Custody.IN_CUSTODY,
+    SentenceKind.RESTRICTION: Custody.RESTRICTED,
+    SentenceKind.SUSPENDED: Custody.NOT_IN_CUSTODY,
+    SentenceKind.FINE: Custody.NOT_IN_CUSTODY,
+}
 # Same-day acts happen in this order (an arrest precedes the release of the same day).
 ORDER = {
     "arrest": 0,
@@ -53,12 +85,8 @@ class CustodyState:
 
     @property
     def term_expired_without_release(self) -> bool:
-        """The sentence should have ended, but no release is recorded."""
-        return (
-            self.status is Custody.IN_CUSTODY
-            and self.term_ends is not None
-            and self.term_ends < dt.date.today()
-        )
+        """The sentence should have ended, but no release is recorded (custody unknown)."""
+        return self.status is Custody.TERM_ENDED
 
 
 @dataclass(frozen=True)
@@ -71,6 +99,7 @@ class _ActFacts:
     measure: str | None
     suspended: bool
     end: dt.date | None = None
+    fine: Decimal | None = None
 
 
 def _effect(act: _ActFacts) -> Custody | None:
@@ -84,13 +113,14 @@ def _effect(act: _ActFacts) -> Custody | None:
     if act.kind in ENDING:
         return Custody.NOT_IN_CUSTODY
     if act.kind in SENTENCING:
-        if act.measure:
-            return Custody.RESTRICTED
-        if act.regime or (act.months and not act.suspended):
-            return Custody.IN_CUSTODY
-        if act.suspended:
-            return Custody.NOT_IN_CUSTODY
-        return None
+        kind = sentence_kind(
+            months=act.months,
+            regime=act.regime,
+            measure=act.measure,
+            suspended=act.suspended,
+            fine=act.fine,
+        )
+        return _SENTENCE_EFFECT.get(kind)
     return None
 
 
@@ -105,8 +135,8 @@ def _add_months(day: dt.date, months: Decimal) -> dt.date:
     return target.replace(day=min(day.day, last)) + dt.timedelta(days=extra_days)
 
 
-def derive(acts: Iterable[_ActFacts]) -> CustodyState:
-    """Derive the custody state from one person's acts."""
+def derive(acts: Iterable[_ActFacts], today: dt.date | None = None) -> CustodyState:
+    """Derive the custody state from one person's acts, as of ``today`` (default: now)."""
     # An act known only by when it ended (a detention "until sentenced") sits at its end.
     ordered = sorted(acts, key=lambda a: (a.date or a.end or dt.date.min, ORDER.get(a.kind, 5)))
     state = CustodyState(Custody.UNKNOWN)
@@ -126,8 +156,9 @@ def derive(acts: Iterable[_ActFacts]) -> CustodyState:
             custody_start = None
         since = state.since if effect is state.status and effect is Custody.IN_CUSTODY else act.date
         state = CustodyState(effect, since, act.id, term_ends)
-    if state.status is Custody.UNKNOWN:
-        return state
+    day = today or dt.date.today()
+    if state.status in SERVING and state.term_ends is not None and state.term_ends < day:
+        return CustodyState(Custody.TERM_ENDED, state.since, state.act_id, state.term_ends)
     return state
 
 
@@ -142,20 +173,45 @@ def _facts(qs: QuerySet[Act]) -> Iterable[tuple[object, _ActFacts]]:
         "restriction_measure_id",
         "suspended",
         "date_end",
+        "fine_amount",
     )
-    for person_id, act_id, kind, date, months, regime, measure, suspended, end in rows:
-        yield person_id, _ActFacts(act_id, kind, date, months, regime, measure, suspended, end)
+    for person_id, act_id, kind, date, months, regime, measure, suspended, end, fine in rows:
+        yield (
+            person_id,
+            _ActFacts(act_id, kind, date, months, regime, measure, suspended, end, fine),
+        )
 
 
-def custody_of(person: object) -> CustodyState:
-    """The custody state of one person."""
-    return derive(f for _, f in _facts(Act.objects.filter(victim_person=person)))
+def custody_of(person: object, today: dt.date | None = None) -> CustodyState:
+    """The custody state of one person (from all their acts: callers pass visible ones)."""
+    return derive((f for _, f in _facts(Act.objects.filter(victim_person=person))), today)
 
 
-def custody_by_person(acts: QuerySet[Act] | None = None) -> dict[object, CustodyState]:
-    """The custody state of every person who is the victim of an act."""
+def custody_by_person(
+    acts: QuerySet[Act] | None = None, today: dt.date | None = None
+) -> dict[object, CustodyState]:
+    """The custody state of every person who is the victim of one of ``acts``."""
     grouped: dict[object, list[_ActFacts]] = defaultdict(list)
     qs = acts if acts is not None else Act.objects.all()
     for person_id, facts in _facts(qs.filter(victim_person__isnull=False)):
         grouped[person_id].append(facts)
-    return {pid: derive(f) for pid, f in grouped.items()}
+    return {pid: derive(f, today) for pid, f in grouped.items()}
+
+
+# The counted states, in the order every surface shows them (``stats --json`` keys).
+COUNTED = (
+    Custody.IN_CUSTODY,
+    Custody.TERM_ENDED,
+    Custody.RESTRICTED,
+    Custody.NOT_IN_CUSTODY,
+    Custody.DIED_IN_CUSTODY,
+)
+
+
+def custody_counts(states: Iterable[CustodyState]) -> dict[str, int]:
+    """How many persons are in each counted state (unknown is not counted: no act decides it)."""
+    counts = dict.fromkeys((c.value for c in COUNTED), 0)
+    for state in states:
+        if state.status is not Custody.UNKNOWN:
+            counts[state.status.value] += 1
+    return counts

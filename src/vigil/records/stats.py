@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from vigil.records.custody import Custody, custody_by_person
+from vigil.records.custody import CustodyState, custody_by_person, custody_counts
 from vigil.records.models import (
     Act,
     Event,
@@ -24,11 +23,17 @@ from vigil.records.models import (
 Scope = Callable[[QuerySet[Any]], QuerySet[Any]]
 
 
-def record_stats(*, include_synthetic: bool = True, scope: Scope | None = None) -> dict[str, Any]:
+def record_stats(
+    *,
+    include_synthetic: bool = True,
+    scope: Scope | None = None,
+    custody: dict[Any, CustodyState] | None = None,
+) -> dict[str, Any]:
     """Counts of persons, organisations, events, acts by type, provisions, roles, custody.
 
     ``scope`` narrows every count (the web passes the access policy's ``restrict`` so a user
-    never learns how many records are hidden from them).
+    never learns how many records are hidden from them). ``custody``: the states
+    ``custody_by_person`` derived from these same acts, when the caller has them already.
     """
 
     def seen(qs: QuerySet[Any]) -> QuerySet[Any]:
@@ -52,7 +57,7 @@ def record_stats(*, include_synthetic: bool = True, scope: Scope | None = None) 
         )
         .order_by("role__key")
     }
-    custody = Counter(state.status.value for state in custody_by_person(acts).values())
+    states = custody if custody is not None else custody_by_person(acts)
     return {
         "persons": real(Person.objects.all()).count(),
         "persons_synthetic": seen(Person.objects.filter(is_synthetic=True)).count(),
@@ -66,10 +71,7 @@ def record_stats(*, include_synthetic: bool = True, scope: Scope | None = None) 
         "participants_unconfirmed": real(Participant.objects.filter(confirmed_role="")).count(),
         "sources": seen(Source.objects.all()).count(),
         "statistics": seen(Statistic.objects.all()).count(),
-        "custody": {
-            "in_custody": custody.get(Custody.IN_CUSTODY.value, 0),
-            "restricted_liberty": custody.get(Custody.RESTRICTED.value, 0),
-            "not_in_custody": custody.get(Custody.NOT_IN_CUSTODY.value, 0),
-            "died_in_custody": custody.get(Custody.DIED_IN_CUSTODY.value, 0),
-        },
+        # Persons by custody state (``records.custody``): "in_custody" never includes
+        # "term_ended_release_not_recorded".
+        "custody": custody_counts(states.values()),
     }

@@ -65,6 +65,11 @@ def _ranked(figure: Figure, label: str, value_index: int = 1, limit: int = 15) -
     return canvas
 
 
+def custody_chart(figure: Figure) -> Canvas:
+    """Horizontal bars: persons in each custody state."""
+    return _ranked(figure, "persons")
+
+
 def sentences_chart(figure: Figure) -> Canvas:
     """Horizontal bars: sentences per provision (most frequent first)."""
     return _ranked(figure, "sentences", value_index=2)
@@ -138,6 +143,7 @@ CHARTS: dict[str, Callable[[Figure], Canvas]] = {
     "detained-by-month": detained_chart,
     "sentences-by-article": sentences_chart,
     "courts": courts_chart,
+    "custody-now": custody_chart,
     "judges": judges_chart,
     "lawyers": lawyers_chart,
     "ngo-liquidations": ngo_chart,

@@ -15,7 +15,13 @@ from django.db.models.functions import ExtractYear, TruncMonth
 
 from vigil.core.errors import ValidationFailed
 from vigil.core.spreadsheet import csv_text
-from vigil.records.custody import DETAINING
+from vigil.records.custody import (
+    COUNTED,
+    DETAINING,
+    RELEVANT,
+    custody_by_person,
+    custody_counts,
+)
 from vigil.records.models import (
     Act,
     ActCharge,
@@ -357,7 +363,37 @@ def interventions(scope: Scope) -> Figure:
     )
 
 
+# The custody states as the report names them (definitions: ``records.custody``).
+CUSTODY_LABELS = {
+    "in_custody": "in custody",
+    "term_ended_release_not_recorded": "term ended, release not recorded (custody unknown)",
+    "restricted_liberty": "restricted liberty (khimiya, home confinement, house arrest)",
+    "not_in_custody": "not in custody",
+    "died_in_custody": "died in custody",
+}
+
+
+def custody_now(scope: Scope) -> Figure:
+    """Persons by custody state today, derived from the acts in scope (``records.custody``)."""
+    acts = _victim_acts(scope, *RELEVANT)
+    counts = custody_counts(custody_by_person(acts).values())
+    rows = [(CUSTODY_LABELS[c.value], counts[c.value]) for c in COUNTED if counts[c.value]]
+    return Figure(
+        "custody-now",
+        "Persons by custody state today",
+        ("custody state", "persons"),
+        rows,
+        "Derived from the recorded acts by one rule (see the glossary): in custody when the "
+        "latest arrest, detention or sentence of deprivation of liberty has no later release "
+        "and its term has not ended; a term that has ended with no release recorded is counted "
+        "apart (custody unknown), never as in custody; restricted liberty apart from both.",
+        sources_of_acts(acts, scope),
+        _span(acts),
+    )
+
+
 FIGURES: dict[str, Callable[[Scope], Figure]] = {
+    "custody-now": custody_now,
     "detained-by-month": detained_by_month,
     "sentences-by-article": sentences_by_article,
     "courts": courts,

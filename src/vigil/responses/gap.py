@@ -16,6 +16,8 @@ from vigil.records.models import Act, Case, Intervention, Person, Profession, Te
 from vigil.responses.interventions import NON_RESPONSES, Overdue
 from vigil.responses.models import FollowUp, StateResponse
 
+HELD_OR_UNRELEASED = (Custody.IN_CUSTODY, Custody.TERM_ENDED)
+
 # Professions whose holders the gap is about (with their narrower terms).
 PROFESSIONS = ("lawyer", "legal_consultant", "human_rights_defender")
 # What counts as each kind of response, by intervention type.
@@ -148,7 +150,9 @@ def detained_without_response(user: Any) -> list[DetainedWithoutResponse]:
         professions.setdefault(pid, set()).add(label)
     acts = restrict(user, "view", Act.objects.real().filter(victim_person_id__in=list(professions)))
     custody = custody_by_person(acts)
-    detained = [pid for pid, state in custody.items() if state.status is Custody.IN_CUSTODY]
+    # A lawyer whose term ended with no release recorded stays listed (flagged so): custody
+    # unknown is no reason to stop asking about them.
+    detained = [pid for pid, state in custody.items() if state.status in HELD_OR_UNRELEASED]
     kinds = _kinds_by_person(user, detained)
     persons = restrict(user, "view", Person.objects.all()).in_bulk(detained)
     result = []

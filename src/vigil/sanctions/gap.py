@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Prefetch
@@ -19,6 +20,7 @@ from django.utils.translation import gettext, pgettext_lazy
 
 from vigil.policy.access import restrict
 from vigil.records.models import Act, Involvement, Person
+from vigil.records.sentence_totals import SentenceTotals, sentence_totals
 from vigil.sanctions.models import Decision, SanctionsList, ScreeningMatch
 from vigil.sanctions.screening import perpetrators
 
@@ -92,16 +94,15 @@ class GapRow:
                 seen[line.act.victim_person_id] = line.act.victim_person
         return list(seen.values())
 
+    @cached_property
+    def totals(self) -> SentenceTotals:
+        """Sentences handed in these acts, by kind (``records.sentence_totals``)."""
+        return sentence_totals(line.act for line in self.acts)
+
     @property
     def months_handed(self) -> Decimal:
-        return sum(
-            (
-                line.act.sentence_months or Decimal(0)
-                for line in self.acts
-                if line.act.act_type_id == "act_type.sentence"
-            ),
-            Decimal(0),
-        )
+        """Months of deprivation of liberty handed (never restriction, suspended or arrest)."""
+        return self.totals.deprivation_months
 
     @property
     def listed_by(self) -> list[str]:
@@ -187,12 +188,17 @@ def gap_report(user: Any, *, roles: list[str] | None = None) -> GapReport:
         matches[m.person_id].append(m)
     rows = []
     for person in people:
-        acts = [ActLine(inv.act, inv.role.key) for inv in person.involvements.all()]
+        # Each act once: two involvements of one person in an act (judge and presiding judge,
+        # or a duplicate) are one act line with both roles.
+        found: dict[Any, tuple[Act, set[str]]] = {}
+        for inv in person.involvements.all():
+            found.setdefault(inv.act_id, (inv.act, set()))[1].add(inv.role.key)
+        acts = [ActLine(act, ", ".join(sorted(keys))) for act, keys in found.values()]
         acts.sort(key=lambda line: line.act.date or dt.date.min)
         rows.append(
             GapRow(
                 person=person,
-                roles=sorted({line.role for line in acts}),
+                roles=sorted({role for line in acts for role in line.role.split(", ")}),
                 acts=acts,
                 statuses=[_status(lst, matches[person.pk]) for lst in lists],
             )

@@ -12,8 +12,41 @@ from vigil.core.errors import ValidationFailed
 from vigil.core.spreadsheet import csv_text
 from vigil.policy.access import restrict
 from vigil.records.models import Act, Event, Information, Person
+from vigil.records.sentence_totals import SentenceTotals
 from vigil.sanctions.gap import GapReport, GapRow, gap_report
 from vigil.sanctions.models import ScreeningMatch
+
+# Sentences handed by kind (``records.sentence_totals``), never added together.
+TOTALS_COLUMNS = (
+    "months of deprivation of liberty handed",
+    "months of restriction of liberty handed",
+    "months of suspended sentences",
+    "fines",
+    "days of arrest",
+)
+
+
+def _totals_cells(row: GapRow) -> list[Any]:
+    t = row.totals.as_dict()
+    fines = t["fines"] if not row.totals.fines else f"{t['fines']} ({row.totals.fines_text()})"
+    return [
+        t["deprivation_of_liberty_months"],
+        t["restriction_of_liberty_months"],
+        t["suspended_months"],
+        fines,
+        t["arrest_days"],
+    ]
+
+
+def totals_text(totals: SentenceTotals) -> str:
+    """Sentences by kind in one English line, each labelled (never one added-up figure)."""
+    t = totals.as_dict()
+    fines = f"{t['fines']} with a fine" + (f" ({totals.fines_text()})" if totals.fines else "")
+    return (
+        f"deprivation of liberty {t['deprivation_of_liberty_months']} months; "
+        f"restriction of liberty {t['restriction_of_liberty_months']} months; "
+        f"suspended {t['suspended_months']} months; {fines}; arrest {t['arrest_days']} days"
+    )
 
 
 def gap_csv(report: GapReport) -> str:
@@ -31,7 +64,7 @@ def _gap_csv(report: GapReport) -> str:
         "roles",
         "acts",
         "victims",
-        "months of imprisonment handed",
+        *TOTALS_COLUMNS,
         *[f"{lst.name} (version {lst.version_label})" for lst in report.lists],
     ]
     rows = (
@@ -40,7 +73,7 @@ def _gap_csv(report: GapReport) -> str:
             "; ".join(row.roles),
             len(row.acts),
             len(row.victims),
-            row.months_handed,
+            *_totals_cells(row),
             *[s.text for s in row.statuses],
         ]
         for row in report.rows

@@ -1,4 +1,10 @@
-"""Custody status in SQL: the same rule as ``records.custody``, for filtering whole lists."""
+"""Custody status in SQL: the same rule as ``records.custody``, for filtering whole lists.
+
+SQL finds each person's latest act that decides custody; whether a recorded term has ended
+(in custody or restricted liberty, or term ended with no release recorded) needs date
+arithmetic over the custody's start, so for those states the candidates are handed to
+``records.custody`` itself.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +31,9 @@ from vigil.records.custody import (
     ORDER,
     RESTRICTING,
     SENTENCING,
+    SERVING,
     Custody,
+    custody_by_person,
 )
 from vigil.records.models import Act, Person
 
@@ -52,6 +60,10 @@ def _effect() -> Case:
             then=Value(Custody.IN_CUSTODY.value),
         ),
         When(sentencing & Q(suspended=True), then=Value(Custody.NOT_IN_CUSTODY.value)),
+        # A fine alone (no regime, no term, not suspended: the cases above) ends custody.
+        When(
+            sentencing & Q(fine_amount__isnull=False), then=Value(Custody.NOT_IN_CUSTODY.value)
+        ),
         default=Value(None),
         output_field=CharField(),
     )
@@ -84,9 +96,22 @@ def with_custody(user: Any, persons: QuerySet[Person]) -> QuerySet[Person]:
     return persons.annotate(custody_status=latest_effect(user))
 
 
+# States that depend on whether a recorded term has ended: ``records.custody.derive`` decides,
+# among the persons whose latest deciding act (in SQL) holds them or restricts their liberty.
+_BY_TERM = {Custody.IN_CUSTODY.value, Custody.RESTRICTED.value, Custody.TERM_ENDED.value}
+_SERVING = [s.value for s in SERVING]
+
+
 def filter_custody(user: Any, persons: QuerySet[Person], status: str) -> QuerySet[Person]:
     """``persons`` whose derived custody (from acts ``user`` may view) is ``status``."""
     annotated = with_custody(user, persons)
     if status == Custody.UNKNOWN.value:
         return annotated.filter(custody_status__isnull=True)
+    if status in _BY_TERM:
+        candidates = annotated.filter(custody_status__in=_SERVING)
+        acts = restrict(
+            user, "view", Act.objects.filter(victim_person__in=candidates.values("pk"))
+        )
+        wanted = [pk for pk, s in custody_by_person(acts).items() if s.status.value == status]
+        return persons.filter(pk__in=wanted)
     return annotated.filter(custody_status=status)

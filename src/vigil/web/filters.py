@@ -17,6 +17,7 @@ from vigil.records.models.cases import CaseStatus
 CUSTODY_CHOICES = [
     ("", _("any")),
     (Custody.IN_CUSTODY.value, _("in custody")),
+    (Custody.TERM_ENDED.value, _("term ended, release not recorded")),
     (Custody.RESTRICTED.value, _("restricted liberty")),
     (Custody.NOT_IN_CUSTODY.value, _("not in custody")),
     (Custody.DIED_IN_CUSTODY.value, _("died in custody")),

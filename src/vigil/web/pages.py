@@ -21,6 +21,7 @@ from vigil.records.models import (
     OrganisationName,
     Person,
 )
+from vigil.records.sentence_totals import SentenceTotals, sentence_totals
 from vigil.web.changes import Change, changes_of
 from vigil.web.dossier import hide_places, information_on, perpetrator_record, visible_acts
 
@@ -151,13 +152,18 @@ class PerpetratorDossier:
     victims: list[Victim]
     sentences: list[Involvement]
     courts: list[Organisation]
-    total_months: Any
+    totals: SentenceTotals
     first: dt.date | None
     last: dt.date | None
 
     @property
     def roles(self) -> list[str]:
         return sorted({str(i.role) for i in self.involvements})
+
+    @property
+    def act_count(self) -> int:
+        """Acts this person took part in, each once (two involvements in one act: one act)."""
+        return len({i.act_id for i in self.involvements})
 
 
 def _has_sentence(act: Act) -> bool:
@@ -188,10 +194,8 @@ def perpetrator_dossier(user: Any, person: Person) -> PerpetratorDossier:
     by_id = {c.pk: c for c in courts}
     for i in rows:
         i.court = by_id.get(i.act.place_id)  # type: ignore[attr-defined]  # display only
-    sentences = [i for i in rows if _has_sentence(i.act)]
-    months = [
-        i.act.sentence_months for i in sentences if i.act.sentence_months and not i.act.suspended
-    ]
+    # Each sentencing act once, however many involvements link the person to it.
+    sentences = list({i.act_id: i for i in rows if _has_sentence(i.act)}.values())
     dates = [i.act.date for i in rows if i.act.date]
     return PerpetratorDossier(
         person=person,
@@ -199,7 +203,7 @@ def perpetrator_dossier(user: Any, person: Person) -> PerpetratorDossier:
         victims=sorted(victims.values(), key=lambda v: str(v.record)),
         sentences=sentences,
         courts=courts,
-        total_months=sum(months) if months else None,
+        totals=sentence_totals(i.act for i in rows),
         first=min(dates) if dates else None,
         last=max(dates) if dates else None,
     )

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from vigil.policy.access import restrict
-from vigil.records.models import Person, Term
+from vigil.records.custody import Custody, CustodyState, custody_by_person
+from vigil.records.models import Act, Person, Term
 from vigil.records.stats import record_stats
 from vigil.web.changes import Change, recent_changes
-from vigil.web.tasks import Task, follow_ups_due, in_custody
+from vigil.web.tasks import Task, follow_ups_due, persons_in
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class HomeSummary:
     perpetrators_by_role: list[Count]
     recent: list[Change]
     in_custody: list[Person]
+    term_ended: list[Person]
     tasks: list[Task]
     tasks_are_awaiting: bool
 
@@ -45,24 +47,27 @@ def labelled(vocabulary: str, counts: dict[str, int]) -> list[Count]:
     return sorted(rows, key=lambda c: (-c.n, c.label))
 
 
-def visible_stats(user: Any) -> dict[str, Any]:
+def visible_stats(user: Any, custody: dict[Any, CustodyState] | None = None) -> dict[str, Any]:
     """The counts of ``record_stats``, over what ``user`` may view only.
 
     A count of hidden records would tell a viewer that restricted records exist, and how many.
     """
-    return record_stats(scope=lambda qs: restrict(user, "view", qs))
+    return record_stats(scope=lambda qs: restrict(user, "view", qs), custody=custody)
 
 
 def home_summary(user: Any, recent: int = 15) -> HomeSummary:
     """Everything the home page shows to ``user``."""
-    stats = visible_stats(user)
+    # One derivation serves the counts and the two work lists, so they cannot disagree.
+    states = custody_by_person(restrict(user, "view", Act.objects.all()))
+    stats = visible_stats(user, states)
     tasks, awaiting = follow_ups_due(user)
     return HomeSummary(
         stats=stats,
         acts_by_type=labelled("act_type", stats["acts_by_type"]),
         perpetrators_by_role=labelled("perpetrator_role", stats["perpetrators_by_role"]),
         recent=recent_changes(user, recent),
-        in_custody=in_custody(user),
+        in_custody=persons_in(user, states, Custody.IN_CUSTODY),
+        term_ended=persons_in(user, states, Custody.TERM_ENDED),
         tasks=tasks,
         tasks_are_awaiting=awaiting,
     )

@@ -1,4 +1,5 @@
-"""The home page's work lists: people currently in custody and follow-ups falling due."""
+"""The home page's work lists: people in custody, terms ended without a recorded release, and
+follow-ups falling due."""
 
 from __future__ import annotations
 
@@ -9,11 +10,10 @@ from typing import Any
 from django.db.models import QuerySet
 
 from vigil.policy.access import restrict
-from vigil.records.custody import Custody
+from vigil.records.custody import Custody, CustodyState
 from vigil.records.models import Intervention, Person
 from vigil.responses.interventions import unanswered
 from vigil.responses.models.interventions import FollowUp
-from vigil.web.custody_sql import filter_custody
 
 HORIZON_DAYS = 30
 
@@ -32,9 +32,14 @@ def _seen(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
     return restrict(user, "view", qs)
 
 
-def in_custody(user: Any, limit: int = 10) -> list[Person]:
-    """Up to ``limit`` persons in custody by the acts ``user`` may view, by name."""
-    persons = filter_custody(user, _seen(user, Person.objects.all()), Custody.IN_CUSTODY.value)
+def persons_in(
+    user: Any, states: dict[Any, CustodyState], status: Custody, limit: int = 10
+) -> list[Person]:
+    """Up to ``limit`` visible persons, by name, whose state in ``states`` (derived from the
+    acts ``user`` may view) is ``status``: in custody, or a term ended without a recorded
+    release (a documenter's task)."""
+    wanted = [pid for pid, state in states.items() if state.status is status]
+    persons = _seen(user, Person.objects.filter(pk__in=wanted))
     return list(persons.order_by("display_name", "pk")[:limit])
 
 

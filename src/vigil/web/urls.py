@@ -7,6 +7,7 @@ from vigil.web import list_views, record_views, views
 app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("glossary/", views.glossary, name="glossary"),
     path("persons/", list_views.record_list, {"name": "persons"}, name="persons"),
     path("persons/<uuid:pk>/", views.person_detail, name="person"),
     path("perpetrators/", list_views.record_list, {"name": "perpetrators"}, name="perpetrators"),

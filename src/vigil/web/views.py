@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from vigil.records.glossary import FIGURES
 from vigil.records.models import Person
 from vigil.web.dossier import person_dossier, successor_of
 from vigil.web.related import co_defendants, same_judge
@@ -35,3 +36,9 @@ def person_detail(request: HttpRequest, pk: str) -> HttpResponse:
         "same_judge": same_judge(request.user, person),
     }
     return render(request, "vigil/person.html", context)
+
+
+@login_required
+def glossary(request: HttpRequest) -> HttpResponse:
+    """The definition of each figure and the function that computes it."""
+    return render(request, "vigil/glossary.html", {"figures": FIGURES})

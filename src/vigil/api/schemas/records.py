@@ -25,7 +25,12 @@ SexValue = Literal["female", "male", "other", "unknown"]
 ScriptValue = Literal["Cyrl", "Latn", "Zyyy", ""]
 NameKindValue = Literal["official", "transliteration", "alias", "previous", "nickname"]
 CustodyValue = Literal[
-    "in_custody", "restricted_liberty", "not_in_custody", "died_in_custody", "unknown"
+    "in_custody",
+    "term_ended_release_not_recorded",
+    "restricted_liberty",
+    "not_in_custody",
+    "died_in_custody",
+    "unknown",
 ]
 Inchoate = Literal["", "preparation", "attempt"]
 Scheme = text(40)

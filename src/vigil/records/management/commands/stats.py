@@ -33,6 +33,10 @@ class Command(ActingCommand):
             ("Sources", stats["sources"]),
             ("Statistics (sourced aggregates)", stats["statistics"]),
             ("In custody (derived from acts)", stats["custody"]["in_custody"]),
+            (
+                "Term ended, release not recorded",
+                stats["custody"]["term_ended_release_not_recorded"],
+            ),
             ("Restricted liberty", stats["custody"]["restricted_liberty"]),
         ]
         for label, value in rows:

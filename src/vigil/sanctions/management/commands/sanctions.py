@@ -188,6 +188,7 @@ class Command(ActingCommand):
                     f"{row.person.display_name} ({', '.join(row.roles)}, "
                     f"{len(row.acts)} acts, {len(row.victims)} victims)"
                 )
+                lines.append(f"    sentences: {reports.totals_text(row.totals)}")
                 lines += [f"    {s.text}" for s in row.statuses] or ["    no list loaded"]
             _write(self, "\n".join(lines), options["output"])
 
