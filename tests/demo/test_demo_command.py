@@ -29,6 +29,9 @@ def test_demo_builds_an_encrypted_database_with_seed_facts_and_shipped_ofac_entr
     run = _vigil("demo", "--no-serve", "--synthetic", "20", data_dir=tmp_path, **env)
     assert run.returncode == 0, run.stderr
     assert "password:" in run.stdout and "user:     demo" in run.stdout
+    # Built, not served: no "Log in at" an address nothing listens on; the way to serve it.
+    assert "Log in at" not in run.stdout
+    assert f"VIGIL_DATA_DIR={tmp_path / 'demo'} vigil serve" in run.stdout
     assert "OFAC SDN, BELARUS programme: 59 entries" in run.stdout
     assert "seed articles" in run.stdout
     demo = tmp_path / "demo"

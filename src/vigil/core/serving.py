@@ -122,8 +122,16 @@ def serve(
     port: int = 8000,
     workers: int = 2,
     say: Callable[[str], Any] = _to_stderr,
+    announce: Callable[[str], Any] | None = None,
 ) -> None:
-    """Serve the web UI with gunicorn until interrupted, after the deploy checks pass."""
+    """Serve the web UI with gunicorn until interrupted, after the deploy checks pass; the
+    address is announced once gunicorn listens on it (not before: start-up takes seconds)."""
+    tell = announce or say
+
+    def listening(server: Any) -> None:
+        tell(f"Vigil at http://{host}:{port}/ (listening; Ctrl-C stops it)")
+        sys.stdout.flush()
+
     from gunicorn.app.base import BaseApplication
 
     check_database_ready()
@@ -143,6 +151,7 @@ def serve(
                 "loglevel": "warning",
                 "proc_name": "vigil",
                 "forwarded_allow_ips": os.environ.get("VIGIL_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+                "when_ready": listening,
                 **_shutdown_hooks(),
             }.items():
                 self.cfg.set(key, value)

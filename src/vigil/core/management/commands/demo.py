@@ -38,10 +38,29 @@ class Command(VigilCommand):
             "6-digit code:\n"
         )
         self.stdout.write(terminal_qr(result.otpauth_uri))
-        self.stdout.write(
-            f"Log in at {url}\n  user:     {result.username}\n  password: {result.password}\n"
-            f"  2FA secret: {result.totp_secret}\n"
-            "  (no authenticator app at hand? `vigil demo-code` prints the current code)\n"
-        )
+        self.stdout.write(demo_access(result, url, serving=not options["no_serve"]))
         if not options["no_serve"]:
-            serve(options["host"], options["port"])
+            serve(options["host"], options["port"], announce=self.stdout.write)
+
+
+def demo_access(result: Any, url: str, *, serving: bool) -> str:
+    """How to sign in to the demo, and, when it is not served now, the one way to serve and
+    query it later (the same commands the README gives)."""
+    folder = result.folder
+    where = (
+        f"Log in at {url}\n"
+        if serving
+        else (
+            "The demo is built, not served. Serve it with\n"
+            f"  VIGIL_DATA_DIR={folder} vigil serve\n"
+            "and query it from the command line with\n"
+            f"  VIGIL_DATA_DIR={folder} VIGIL_USER={result.username} vigil stats\n"
+            "Then sign in with:\n"
+        )
+    )
+    return (
+        f"{where}  user:     {result.username}\n  password: {result.password}\n"
+        f"  2FA secret: {result.totp_secret}\n"
+        "  (no authenticator app at hand? "
+        f"`VIGIL_DATA_DIR={folder} vigil demo-code` prints the current code)\n"
+    )

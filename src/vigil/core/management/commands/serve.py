@@ -15,5 +15,10 @@ class Command(VigilCommand):
         parser.add_argument("--workers", type=int, default=2)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(f"Vigil at http://{options['host']}:{options['port']}/ (Ctrl-C stops it)")
-        serve(options["host"], options["port"], options["workers"], say=self.stderr.write)
+        serve(
+            options["host"],
+            options["port"],
+            options["workers"],
+            say=self.stderr.write,
+            announce=self.stdout.write,
+        )

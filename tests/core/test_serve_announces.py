@@ -1,0 +1,52 @@
+"""`vigil serve` announces its address once it listens, and `vigil demo --no-serve` does not."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_serve_prints_its_address_only_when_it_accepts_connections(tmp_path: Path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIL_")}
+    env.update(
+        VIGIL_DATA_DIR=str(tmp_path / "data"),
+        VIGIL_KEY_SOURCE="keyfile",
+        VIGIL_ALLOW_KEYFILE="1",
+        VIGIL_SECURE_COOKIES="0",
+    )
+    vigil = [sys.executable, "-m", "vigil"]
+    assert subprocess.run([*vigil, "init"], env=env, capture_output=True).returncode == 0
+    port = _free_port()
+    server = subprocess.Popen(  # noqa: S603
+        [*vigil, "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        started = time.monotonic()
+        assert server.stdout is not None
+        line = server.stdout.readline()  # blocks until the announcement (or the end)
+        assert line.startswith(f"Vigil at http://127.0.0.1:{port}/"), line
+        assert "listening" in line
+        assert time.monotonic() - started < 180
+        with socket.socket() as probe:  # the address is live the moment it is announced
+            assert probe.connect_ex(("127.0.0.1", port)) == 0
+    finally:
+        server.kill()
+        server.wait(timeout=30)
