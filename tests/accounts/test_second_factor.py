@@ -77,12 +77,17 @@ def test_req6_enrolled_user_must_enter_a_code_before_any_page(
 ):
     response = sign_in(client, user, password, next_url="/persons/")
     assert response["Location"] == "/accounts/2fa/?next=%2Fpersons%2F"
+    code_page = client.get("/accounts/2fa/?next=%2Fpersons%2F").content.decode()
+    assert 'class="site-nav"' not in code_page  # no navigation before the second factor
+    assert "/sanctions/" not in code_page and "Log out" in code_page
     assert client.get("/persons/")["Location"].startswith("/accounts/2fa/")
     wrong = client.post("/accounts/2fa/", {"code": "000000", "next": "/persons/"})
     assert wrong.status_code == 200 and "not valid" in wrong.content.decode()
     ok = client.post("/accounts/2fa/", {"code": next_code(device), "next": "/persons/"})
     assert ok["Location"] == "/persons/"
-    assert client.get("/persons/").status_code == 200
+    page = client.get("/persons/")
+    assert page.status_code == 200
+    assert 'class="site-nav"' in page.content.decode()
 
 
 def test_req6_django_admin_login_without_2fa_cannot_open_admin(client, make_user):
