@@ -12,9 +12,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from vigil.names.normalise import fold_ascii
+from vigil.names.normalise import fold_ascii, is_cyrillic
 from vigil.names.org_terms import OrgName, Part, read_org_name, stopwords
 from vigil.names.tokens import token_info, token_similarity
+from vigil.names.transliterate import latin_variants
 
 #: Token similarities below this knee fall faster: Armenia/America are different words.
 TOKEN_KNEE = 0.88
@@ -28,6 +29,10 @@ JOINED_FACTOR = 0.98
 NUMBER_CONFLICT_FACTOR = 0.5
 #: Factor when only one name has a number.
 NUMBER_MISSING_FACTOR = 0.85
+#: Factor when both names name places (or countries) and share none (Minsk / Homel court).
+PLACE_CONFLICT_FACTOR = 0.8
+#: Factor when both names have generic words and share none (Alfa-Bank / Alfa Group).
+GENERIC_CONFLICT_FACTOR = 0.9
 #: Factor when both names have legal forms of the same family but different codes (АО / ОАО).
 LEGAL_FORM_NEAR_FACTOR = 0.97
 #: Factor when both names have legal forms of different families (LLC / JSC).
@@ -116,14 +121,26 @@ def _align(a: Sequence[Part], b: Sequence[Part]) -> tuple[float, list[str]]:
     return (total / weight if weight else 0.0), notes
 
 
+def _first_latin(token: str) -> str:
+    """The first folded Latin spelling of a token ('' when it has none)."""
+    if is_cyrillic(token):
+        return next(iter(latin_variants(token)), "")
+    return fold_ascii(token)
+
+
 def _initials(name: OrgName) -> set[str]:
-    """Initials of the words of a name without its legal forms, in its script and in Latin."""
+    """Initials of a name's words, without and with its legal forms, in its script and Latin."""
     stops = stopwords()
-    tokens = [t for p in name.parts for t in p.text.split() if t not in stops]
-    found = {"".join(t[0] for t in tokens)} if len(tokens) >= 2 else set()
-    folded = [fold_ascii(t) for t in tokens]
-    if len(tokens) >= 2 and all(folded):
-        found.add("".join(t[0] for t in folded))
+    found: set[str] = set()
+    inner = [t for p in name.parts for t in p.text.split()]
+    for words in (inner, list(name.tokens)):
+        tokens = [t for t in words if t not in stops and not t.isdigit()]
+        if len(tokens) < 2:
+            continue
+        found.add("".join(t[0] for t in tokens))
+        latin = [_first_latin(t) for t in tokens]
+        if all(latin):
+            found.add("".join(t[0] for t in latin))
     return found
 
 
@@ -162,6 +179,20 @@ def _legal_form_factor(a: OrgName, b: OrgName) -> tuple[float, str]:
     return LEGAL_FORM_CONFLICT_FACTOR, f"legal forms differ: {shown}"
 
 
+def _kind_conflicts(a: OrgName, b: OrgName) -> list[tuple[float, str]]:
+    """Factors and notes for places (or generic words) named on both sides with none shared."""
+    found = []
+    for kinds, factor, what in (
+        ({"place", "country"}, PLACE_CONFLICT_FACTOR, "places differ"),
+        ({"generic"}, GENERIC_CONFLICT_FACTOR, "kinds of body differ"),
+    ):
+        ka = {p.key for p in a.parts if p.kind in kinds}
+        kb = {p.key for p in b.parts if p.kind in kinds}
+        if ka and kb and not ka & kb:
+            found.append((factor, f"{what}: {'/'.join(sorted(ka))} vs {'/'.join(sorted(kb))}"))
+    return found
+
+
 def _number_factor(a: OrgName, b: OrgName) -> tuple[float, str]:
     """Factor and note from the numbers (digits or roman numerals) in the two names."""
     if a.numbers and b.numbers:
@@ -186,7 +217,8 @@ def compare_organisations(a: str, b: str) -> Comparison:
     joined, note = _joined(na, nb)
     if joined > score:
         score, notes = joined, [note]
-    for factor, note in (_legal_form_factor(na, nb), _number_factor(na, nb)):
+    factors = [_legal_form_factor(na, nb), _number_factor(na, nb), *_kind_conflicts(na, nb)]
+    for factor, note in factors:
         score *= factor
         if note:
             notes.append(note)
