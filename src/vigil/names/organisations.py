@@ -167,8 +167,8 @@ def _joined(a: OrgName, b: OrgName) -> tuple[float, str]:
 def _legal_form_factor(a: OrgName, b: OrgName) -> tuple[float, str]:
     """Factor and note from the two names' legal forms."""
     if not a.legal_forms or not b.legal_forms:
-        shown = a.legal_forms or b.legal_forms
-        return 1.0, ("legal form on one side only: " + shown[0][0]) if shown else ""
+        one = a.legal_forms or b.legal_forms
+        return 1.0, ("legal form on one side only: " + one[0][0]) if one else ""
     codes_a = {c for c, _ in a.legal_forms}
     codes_b = {c for c, _ in b.legal_forms}
     if codes_a & codes_b:
