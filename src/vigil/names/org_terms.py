@@ -22,6 +22,7 @@ WEIGHTS = {
     "alias": 1.0,  # a known body (KGB, MAZ): as distinctive as a rare word
     "token": 1.0,  # a word not in the tables (Belaruskali, Armenia)
     "place": 0.5,  # a city or region: shared by many bodies
+    "descriptor": 0.5,  # what a body does, translated (oil, tractor, refinery): tells bodies apart
     "country": 0.3,  # Belarus, Russia, Belarusian: shared by most bodies of a country
     "qualifier": 0.4,  # district / regional / city court: tells bodies of one kind apart
     "generic": 0.15,  # bank, court, ministry, company: weak evidence
@@ -118,7 +119,15 @@ def term_phrases() -> tuple[Phrase, ...]:
             phrase = _phrase(row["code"], row["kind"], "", form)
             if phrase:
                 found.append(phrase)
-    order = {"alias": 0, "weak": 1, "country": 2, "qualifier": 3, "generic": 4, "place": 5}
+    order = {
+        "alias": 0,
+        "weak": 1,
+        "country": 2,
+        "descriptor": 3,
+        "qualifier": 4,
+        "generic": 5,
+        "place": 6,
+    }
     return tuple(sorted(found, key=lambda p: (-len(p.tokens), order[p.kind])))
 
 
