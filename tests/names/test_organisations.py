@@ -7,9 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vigil.names import OPERATING_THRESHOLD, classify_name, compare_organisations
+from vigil.names import OPERATING_THRESHOLD, classify_name, compare, compare_organisations
 from vigil.names.data_files import read_rows, split_cell
 from vigil.names.evaluation import parse_label, score_decisions
+from vigil.names.kinds import compare_names
 from vigil.names.org_terms import WEIGHTS, prepare, read_org_name, roman_value
 
 DEV_SET = Path(__file__).parent / "data" / "org_pairs.csv"
@@ -41,6 +42,8 @@ MATCHES = [
     ("ИК-2", "Penal Colony No. 2"),
     ("Папраўчая калонія № 2", "Исправительная колония № 2"),
     ("Industrial and Commercial Bank of China", "ICBC"),
+    ("ОАО «558 Авиационный ремонтный завод»", "558 Aircraft Repair Plant OJSC"),
+    ("Mozyr Oil Refinery", "ОАО «Мозырский НПЗ»"),
 ]
 
 NON_MATCHES = [
@@ -57,6 +60,9 @@ NON_MATCHES = [
     ("MAZ", "MTZ"),
     ("Belaruskali", "Uralkali"),
     ("Deutsche Bank", "Deutsche Börse"),
+    ("Gazprom Neft", "Gazprom"),
+    ("Минский моторный завод", "Minsk Tractor Works"),
+    ("Supreme Court of Belarus", "Supreme Court of Russia"),
 ]
 
 
@@ -232,3 +238,20 @@ def test_score_decisions_counts_and_figures():
     assert (scores.precision, scores.recall, scores.f1) == (0.5, 0.5, 0.5)
     with pytest.raises(ValueError, match="maybe"):
         parse_label("maybe")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Владимир Владимирович Наумов", "Uladzimir Uladzimiravich NAVUMAU"),
+        ("Запасник М.С.", "Maryna Zapasnik"),
+        ("Fiktyu Testovich ZAPASNOV", "Ivan Testovich ZAPASNOV"),
+    ],
+)
+def test_compare_names_leaves_person_comparison_unchanged(a, b):
+    result, person = compare_names(a, b), compare(a, b)
+    assert (result.kind, result.score, result.explanation) == (
+        "person",
+        person.score,
+        person.explanation,
+    )
