@@ -151,3 +151,22 @@ def test_users_add_stores_the_email_and_refuses_a_malformed_one():
     with pytest.raises(ValidationFailed, match="not an e-mail address"):
         _vigil("users", "add", "fictional-bad", "--role", "viewer", "--email", "nobody@")
     assert not User.objects.filter(username="fictional-bad").exists()
+
+
+def test_watch_and_webhooks_act_as_a_user_and_deliver_and_worker_are_operator_commands():
+    from django.core.management import get_commands, load_command_class
+
+    from vigil.accounts.acting import ActingCommand
+
+    commands = get_commands()
+    for name in ("watch", "webhooks"):
+        assert isinstance(load_command_class(commands[name], name), ActingCommand), name
+    for name in ("deliver", "worker"):
+        assert not isinstance(load_command_class(commands[name], name), ActingCommand), name
+
+
+def test_deliver_and_worker_refuse_a_non_positive_lease():
+    with pytest.raises(ValidationFailed, match="positive"):
+        _vigil("deliver", "--lease", "0")
+    with pytest.raises(ValidationFailed, match="positive"):
+        _vigil("worker", "--every", "0")

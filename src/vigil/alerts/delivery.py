@@ -59,8 +59,10 @@ def due(now: datetime) -> Q:
     )
 
 
-def claim(now: datetime, limit: int = BATCH) -> tuple[uuid.UUID, list[int]]:
-    """Take up to ``limit`` due rows for this run (a lease of :data:`LEASE`)."""
+def claim(
+    now: datetime, limit: int = BATCH, lease: timedelta = LEASE
+) -> tuple[uuid.UUID, list[int]]:
+    """Take up to ``limit`` due rows for this run, for ``lease`` (then another run may)."""
     token = uuid.uuid4()
     with transaction.atomic():
         rows = Outbox.objects.filter(due(now)).order_by("due_at", "id")
@@ -68,17 +70,19 @@ def claim(now: datetime, limit: int = BATCH) -> tuple[uuid.UUID, list[int]]:
             rows = rows.select_for_update(skip_locked=True)
         ids = list(rows.values_list("id", flat=True)[:limit])
         # Re-checked in the UPDATE: a row another run claimed meanwhile is not taken twice.
-        Outbox.objects.filter(due(now), id__in=ids).update(claim=token, claimed_until=now + LEASE)
+        Outbox.objects.filter(due(now), id__in=ids).update(claim=token, claimed_until=now + lease)
     return token, list(Outbox.objects.filter(claim=token).values_list("id", flat=True))
 
 
-def deliver_due(now: datetime | None = None, limit: int = BATCH) -> DeliveryReport:
+def deliver_due(
+    now: datetime | None = None, limit: int = BATCH, lease: timedelta = LEASE
+) -> DeliveryReport:
     """Send every due row once; see the module docstring."""
     report = DeliveryReport()
     now = now or timezone.now()
     if Outbox.objects.filter(due(now), channel=Channel.EMAIL).exists():
         parse_email_url(settings.VIGIL_EMAIL_URL)  # a configuration error stops the run first
-    token, ids = claim(now, limit)
+    token, ids = claim(now, limit, lease)
     for row in Outbox.objects.filter(id__in=ids, claim=token).select_related(
         "recipient", "webhook"
     ):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
-from vigil.alerts.delivery import BATCH, deliver_due
+from vigil.alerts.delivery import BATCH, LEASE, deliver_due
 from vigil.core.commands import VigilCommand
+from vigil.core.errors import ValidationFailed
 
 
 class Command(VigilCommand):
@@ -13,9 +15,17 @@ class Command(VigilCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--limit", type=int, default=BATCH, help="rows per run")
+        parser.add_argument(
+            "--lease",
+            type=float,
+            default=LEASE.total_seconds(),
+            help="seconds a claimed row stays this run's before another run may retry it",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = deliver_due(limit=options["limit"])
+        if options["limit"] < 1 or options["lease"] <= 0:
+            raise ValidationFailed("--limit and --lease must be positive.")
+        report = deliver_due(limit=options["limit"], lease=timedelta(seconds=options["lease"]))
         self.stdout.write(
             f"sent {report.sent}, failed {report.failed} (retried later), "
             f"gave up {report.gave_up}, dropped {report.dropped} (not visible to the recipient)"
