@@ -76,3 +76,25 @@ def test_notifications_about_a_record_no_longer_visible_are_hidden_and_not_count
 def test_notifications_page_needs_sign_in():
     response = Client().get("/alerts/")
     assert response.status_code == 302 and "/accounts/" in response["Location"]
+
+
+def test_notifications_page_and_bell_in_belarusian(notified):
+    viewer, _ = notified
+    viewer.language = "be"
+    viewer.save(update_fields=["language"])
+    client = login_verified(Client(), viewer)
+    page = client.get("/alerts/", HTTP_ACCEPT_LANGUAGE="be").content.decode()
+    assert "Апавяшчэнні" in page
+    assert "Новае дзеянне запісана для асобы, за якой вы сочыце" in page
+    assert "2 непрачытаныя апавяшчэнні" in page
+
+
+def test_email_is_written_in_the_recipients_language(notified):
+    from vigil.alerts.messages import email_of
+
+    viewer, person = notified
+    viewer.language = "ru"
+    payload = {"event": "act.changed", "record_type": "person", "record_id": str(person.pk)}
+    subject, body = email_of(viewer, payload)
+    assert "Изменено действие в отношении лица, за которым вы следите" in subject
+    assert f"/persons/{person.pk}/" in body and "Fictional Bellperson" not in body

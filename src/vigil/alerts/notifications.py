@@ -26,6 +26,10 @@ def visible_notifications(user: Any) -> QuerySet[Notification]:
 
 
 def unread_count(user: Any) -> int:
+    """Unread notifications about records ``user`` may view now (one query when none)."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if not getattr(user, "is_authenticated", False) or not unread.exists():
+        return 0
     return visible_notifications(user).filter(read_at__isnull=True).count()
 
 
