@@ -16,42 +16,82 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_save
 from django.utils import timezone
 
-from vigil.alerts.models import Channel, EventKind, Notification, Outbox, Watch, Webhook
+from vigil.alerts.models import (
+    ACT_CHANGED,
+    ACT_CREATED,
+    PERPETRATOR_INVOLVED,
+    Channel,
+    Notification,
+    Outbox,
+    Watch,
+    Webhook,
+)
 from vigil.core.history import bulk_created
-from vigil.records.models import Act
+from vigil.records.models import Act, Case, Involvement
 
 # The act's fields that point at a record a user may watch.
 WATCHED_THROUGH = ("victim_person", "victim_organisation")
+# An involvement's fields naming a perpetrator a user may watch.
+PERPETRATOR_FIELDS = ("perpetrator_person", "perpetrator_organisation")
+CHUNK = 900
 
 
 def acts_saved(acts: Sequence[Act], kind: str) -> int:
-    """Notify the watchers of the victims of ``acts``; returns the notifications written."""
-    by_target: dict[tuple[int, Any], list[Act]] = defaultdict(list)
-    types = {}
-    for name in WATCHED_THROUGH:
-        model = Act._meta.get_field(name).related_model
-        types[name] = ContentType.objects.get_for_model(model)
-    for act in acts:
-        for name in WATCHED_THROUGH:
-            target_id = getattr(act, f"{name}_id")
-            if target_id is not None:
-                by_target[(types[name].pk, target_id)].append(act)
-    if not by_target:
+    """Notify the watchers of the victims and cases of ``acts``; the notifications written."""
+    if not acts or not Watch.objects.exists():  # imports pay one query when nobody watches
         return 0
-    written = 0
-    ids_by_type: dict[int, set[Any]] = defaultdict(set)
+    targets: list[tuple[int, Any, Any]] = []
+    for name in WATCHED_THROUGH:
+        ct = ContentType.objects.get_for_model(Act._meta.get_field(name).related_model)
+        targets += [(ct.pk, getattr(a, f"{name}_id"), a) for a in acts if getattr(a, f"{name}_id")]
+    case_ct = ContentType.objects.get_for_model(Case)
+    if Watch.objects.filter(target_type=case_ct).exists():
+        by_event: dict[Any, list[Act]] = defaultdict(list)
+        for act in acts:
+            by_event[act.event_id].append(act)
+        events = list(by_event)
+        for start in range(0, len(events), CHUNK):
+            links = Case.events.through.objects.filter(event_id__in=events[start : start + CHUNK])
+            for case_id, event_id in links.values_list("case_id", "event_id"):
+                targets += [(case_ct.pk, case_id, a) for a in by_event[event_id]]
+    return _notify_watchers(targets, kind)
+
+
+def involvements_saved(involvements: Sequence[Involvement]) -> int:
+    """Notify the watchers of a perpetrator newly linked to an act."""
+    if not involvements or not Watch.objects.exists():
+        return 0
+    targets: list[tuple[int, Any, Any]] = []
+    for name in PERPETRATOR_FIELDS:
+        ct = ContentType.objects.get_for_model(Involvement._meta.get_field(name).related_model)
+        targets += [
+            (ct.pk, getattr(i, f"{name}_id"), i) for i in involvements if getattr(i, f"{name}_id")
+        ]
+    return _notify_watchers(targets, PERPETRATOR_INVOLVED)
+
+
+def _notify_watchers(targets: list[tuple[int, Any, Any]], kind: str) -> int:
+    """One notification per watcher of each (type, id) for its changed record."""
+    by_target: dict[tuple[int, Any], list[Any]] = defaultdict(list)
+    for type_id, target_id, subject in targets:
+        by_target[(type_id, target_id)].append(subject)
+    ids_by_type: dict[int, list[Any]] = defaultdict(list)
     for type_id, target_id in by_target:
-        ids_by_type[type_id].add(target_id)
+        ids_by_type[type_id].append(target_id)
+    written = 0
     for type_id, ids in ids_by_type.items():
-        watches = Watch.objects.filter(target_type_id=type_id, target_id__in=list(ids))
-        for watch in watches.select_related("user", "target_type"):
-            for act in by_target[(type_id, watch.target_id)]:
-                written += _notify(watch, act, kind)
+        for start in range(0, len(ids), CHUNK):
+            watches = Watch.objects.filter(
+                target_type_id=type_id, target_id__in=ids[start : start + CHUNK]
+            )
+            for watch in watches.select_related("user", "target_type"):
+                for subject in by_target[(type_id, watch.target_id)]:
+                    written += _notify(watch, subject, kind)
     return written
 
 
-def _notify(watch: Watch, act: Act, kind: str) -> int:
-    """One notification for the watcher and its outbox rows; nothing twice for one act version."""
+def _notify(watch: Watch, act: Act | Involvement, kind: str) -> int:
+    """One notification for the watcher and its outbox rows; nothing twice for one version."""
     user = watch.user
     if not user.is_active:
         return 0
@@ -73,9 +113,11 @@ def _notify(watch: Watch, act: Act, kind: str) -> int:
         "event": kind,
         "record_type": watch.target_type.model,
         "record_id": str(watch.target_id),
-        "act_id": str(act.pk),
+        "act_id": str(act.act_id if isinstance(act, Involvement) else act.pk),
         "occurred_at": timezone.now().isoformat(),
     }
+    if isinstance(act, Involvement):
+        payload["involvement_id"] = str(act.pk)
     now = timezone.now()
     rows = []
     if user.email:
@@ -109,15 +151,27 @@ def _notify(watch: Watch, act: Act, kind: str) -> int:
 def _act_saved(sender: Any, instance: Act, created: bool, raw: bool = False, **kw: Any) -> None:
     if raw or instance.deleted_at is not None:
         return
-    acts_saved([instance], EventKind.ACT_CREATED if created else EventKind.ACT_CHANGED)
+    acts_saved([instance], ACT_CREATED if created else ACT_CHANGED)
 
 
-def _acts_bulk_created(sender: Any, objs: Iterable[Any], **kw: Any) -> None:
+def _involvement_saved(
+    sender: Any, instance: Involvement, created: bool, raw: bool = False, **kw: Any
+) -> None:
+    if created and not raw:
+        involvements_saved([instance])
+
+
+def _bulk_created(sender: Any, objs: Iterable[Any], **kw: Any) -> None:
     if sender is Act:
-        acts_saved(list(objs), EventKind.ACT_CREATED)
+        acts_saved(list(objs), ACT_CREATED)
+    elif sender is Involvement:
+        involvements_saved(list(objs))
 
 
 def connect() -> None:
     """Connect the act signals (idempotent)."""
     post_save.connect(_act_saved, sender=Act, dispatch_uid="vigil_alerts_act_saved")
-    bulk_created.connect(_acts_bulk_created, dispatch_uid="vigil_alerts_acts_bulk_created")
+    post_save.connect(
+        _involvement_saved, sender=Involvement, dispatch_uid="vigil_alerts_involvement_saved"
+    )
+    bulk_created.connect(_bulk_created, dispatch_uid="vigil_alerts_bulk_created")

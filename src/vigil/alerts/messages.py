@@ -12,13 +12,17 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from vigil.policy.access import restrict
-from vigil.records.models import Act
+from vigil.records.models import Act, Involvement
 
 TEXTS = {
     ("act.created", "person"): _("A new act was recorded for a person you watch"),
     ("act.created", "organisation"): _("A new act was recorded for an organisation you watch"),
     ("act.changed", "person"): _("An act was changed for a person you watch"),
     ("act.changed", "organisation"): _("An act was changed for an organisation you watch"),
+    ("act.created", "case"): _("A new act was recorded in a case you watch"),
+    ("act.changed", "case"): _("An act was changed in a case you watch"),
+    ("perpetrator.involved", "person"): _("A perpetrator you watch was linked to an act"),
+    ("perpetrator.involved", "organisation"): _("A perpetrator you watch was linked to an act"),
 }
 FALLBACK = _("Something changed on a record you watch")
 PAGES = {"person": "web:person", "organisation": "web:organisation", "case": "web:case"}
@@ -51,7 +55,12 @@ def visible_to(user: Any, payload: dict[str, Any]) -> bool:
     if not restrict(user, "view", model._default_manager.filter(pk=payload["record_id"])).exists():
         return False
     act_id = payload.get("act_id")
-    return act_id is None or restrict(user, "view", Act.objects.filter(pk=act_id)).exists()
+    if act_id and not restrict(user, "view", Act.objects.filter(pk=act_id)).exists():
+        return False
+    involvement_id = payload.get("involvement_id")
+    return not involvement_id or (
+        restrict(user, "view", Involvement.objects.filter(pk=involvement_id)).exists()
+    )
 
 
 def _language(user: Any) -> str:

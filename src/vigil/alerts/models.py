@@ -12,12 +12,17 @@ from django.db.models import Q
 
 from vigil.crypto.fields import EncryptedTextField
 
+ACT_CREATED = "act.created"
+ACT_CHANGED = "act.changed"
+PERPETRATOR_INVOLVED = "perpetrator.involved"
+
 
 class EventKind(models.TextChoices):
     """What happened to a watched record (the webhook ``event`` field and ``--events``)."""
 
-    ACT_CREATED = "act.created", "act.created"
-    ACT_CHANGED = "act.changed", "act.changed"
+    ACT_CREATED = ACT_CREATED, ACT_CREATED
+    ACT_CHANGED = ACT_CHANGED, ACT_CHANGED
+    PERPETRATOR_INVOLVED = PERPETRATOR_INVOLVED, PERPETRATOR_INVOLVED
 
 
 class Channel(models.TextChoices):
@@ -57,7 +62,7 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    kind = models.CharField(max_length=24, choices=EventKind.choices)
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     target_id = models.UUIDField()
     target = GenericForeignKey("target_type", "target_id")
