@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tests.policy import factories as f
 from vigil.alerts.delivery import deliver_due
 from vigil.alerts.models import Notification, Outbox, Outcome, Watch
+from vigil.alerts.terms import queue_terms_ending
 from vigil.alerts.watching import watch
 from vigil.core.context import change_context
-from vigil.records.models import Case, Involvement
+from vigil.records.models import Act, Case, Involvement
 
 from .conftest import make_user
 
@@ -89,3 +92,58 @@ def test_nobody_watching_means_no_notification_rows(author):
     with change_context("test", actor=author):
         f.act(victim_person=f.person())
     assert not Watch.objects.exists() and not Notification.objects.exists()
+
+
+def _sentenced(author, arrested, months: int):
+    """A fictional person arrested on ``arrested`` and sentenced to ``months`` in a colony."""
+    from decimal import Decimal
+
+    person = f.person(name="Fictional Term Examplevich")
+    f.saved(
+        Act(
+            event=f.event(),
+            victim_person=person,
+            act_type_id=f.term("act_type", "arrest"),
+            date=arrested,
+        )
+    )
+    f.saved(
+        Act(
+            event=f.event(),
+            victim_person=person,
+            act_type_id=f.term("act_type", "sentence"),
+            date=arrested + dt.timedelta(days=90),
+            sentence_months=Decimal(months),
+        )
+    )
+    return person
+
+
+def test_term_about_to_end_is_a_reminder_once_per_watcher_and_end_date(author, watcher):
+    today = dt.date(2026, 12, 5)
+    with change_context("test", actor=author):
+        soon = _sentenced(author, dt.date(2024, 12, 20), 24)  # ends 2026-12-20
+        later = _sentenced(author, dt.date(2025, 6, 1), 24)  # ends 2027-06-01
+        watch(watcher, soon)
+        watch(watcher, later)
+    assert queue_terms_ending(today) == 1
+    assert queue_terms_ending(today) == 0  # the next run writes nothing again
+    note = Notification.objects.get(kind="term.ending")
+    assert note.target_id == soon.pk
+    assert Outbox.objects.filter(payload__event="term.ending").count() == 1
+
+
+def test_term_already_ended_by_a_release_is_no_reminder(author, watcher):
+    today = dt.date(2026, 12, 5)
+    with change_context("test", actor=author):
+        person = _sentenced(author, dt.date(2024, 12, 20), 24)
+        f.saved(
+            Act(
+                event=f.event(),
+                victim_person=person,
+                act_type_id=f.term("act_type", "release"),
+                date=dt.date(2026, 1, 1),
+            )
+        )
+        watch(watcher, person)
+    assert queue_terms_ending(today) == 0

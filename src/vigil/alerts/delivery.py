@@ -23,6 +23,7 @@ from django.utils import timezone
 from vigil.alerts.email_url import parse_email_url
 from vigil.alerts.messages import email_of, visible_to, webhook_body
 from vigil.alerts.models import Channel, DeliveryLog, Outbox, Outcome
+from vigil.alerts.terms import queue_terms_ending
 from vigil.alerts.transport import DeliveryFailed, post_webhook, send_email
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ class DeliveryReport:
     failed: int = 0
     gave_up: int = 0
     dropped: int = 0
+    reminders: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -80,6 +82,7 @@ def deliver_due(
     """Send every due row once; see the module docstring."""
     report = DeliveryReport()
     now = now or timezone.now()
+    report.reminders = queue_terms_ending(timezone.localdate(now))
     if Outbox.objects.filter(due(now), channel=Channel.EMAIL).exists():
         parse_email_url(settings.VIGIL_EMAIL_URL)  # a configuration error stops the run first
     token, ids = claim(now, limit, lease)

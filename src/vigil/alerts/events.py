@@ -91,33 +91,40 @@ def _notify_watchers(targets: list[tuple[int, Any, Any]], kind: str) -> int:
 
 
 def _notify(watch: Watch, act: Act | Involvement, kind: str) -> int:
-    """One notification for the watcher and its outbox rows; nothing twice for one version."""
+    """Notify the watcher of this version of an act or a perpetrator link."""
+    payload = {"act_id": str(act.act_id if isinstance(act, Involvement) else act.pk)}
+    if isinstance(act, Involvement):
+        payload["involvement_id"] = str(act.pk)
+    return notify(watch, kind, f"{kind}:{act.pk}:v{act.version}", act.pk, payload)
+
+
+def notify(watch: Watch, kind: str, key: str, subject_id: Any, extra: dict[str, str]) -> int:
+    """One notification for the watcher and its outbox rows; nothing twice for one ``key``.
+
+    The payload holds the event kind, the watched record's type and id and the ids in
+    ``extra``; what a message says is decided at delivery (see :mod:`vigil.alerts.messages`).
+    """
     user = watch.user
     if not user.is_active:
         return 0
-    base = f"{kind}:{act.pk}:v{act.version}:{user.pk}"
-    seen = Notification.objects.filter(
-        recipient=user, subject_id=act.pk, subject_version=act.version
-    )
-    if seen.exists():
+    base = f"{key}:{user.pk}"
+    if Notification.objects.filter(dedup_key=base).exists():
         return 0
     notification = Notification.objects.create(
         recipient=user,
         kind=kind,
         target_type=watch.target_type,
         target_id=watch.target_id,
-        subject_id=act.pk,
-        subject_version=act.version,
+        subject_id=subject_id,
+        dedup_key=base,
     )
     payload = {
         "event": kind,
         "record_type": watch.target_type.model,
         "record_id": str(watch.target_id),
-        "act_id": str(act.act_id if isinstance(act, Involvement) else act.pk),
+        **extra,
         "occurred_at": timezone.now().isoformat(),
     }
-    if isinstance(act, Involvement):
-        payload["involvement_id"] = str(act.pk)
     now = timezone.now()
     rows = []
     if user.email:

@@ -21,6 +21,7 @@ TEXTS = {
     ("act.changed", "organisation"): _("An act was changed for an organisation you watch"),
     ("act.created", "case"): _("A new act was recorded in a case you watch"),
     ("act.changed", "case"): _("An act was changed in a case you watch"),
+    ("term.ending", "person"): _("A prison term is about to end for a person you watch"),
     ("perpetrator.involved", "person"): _("A perpetrator you watch was linked to an act"),
     ("perpetrator.involved", "organisation"): _("A perpetrator you watch was linked to an act"),
 }

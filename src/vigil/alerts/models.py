@@ -15,6 +15,7 @@ from vigil.crypto.fields import EncryptedTextField
 ACT_CREATED = "act.created"
 ACT_CHANGED = "act.changed"
 PERPETRATOR_INVOLVED = "perpetrator.involved"
+TERM_ENDING = "term.ending"
 
 
 class EventKind(models.TextChoices):
@@ -23,6 +24,7 @@ class EventKind(models.TextChoices):
     ACT_CREATED = ACT_CREATED, ACT_CREATED
     ACT_CHANGED = ACT_CHANGED, ACT_CHANGED
     PERPETRATOR_INVOLVED = PERPETRATOR_INVOLVED, PERPETRATOR_INVOLVED
+    TERM_ENDING = TERM_ENDING, TERM_ENDING
 
 
 class Channel(models.TextChoices):
@@ -68,7 +70,8 @@ class Notification(models.Model):
     target = GenericForeignKey("target_type", "target_id")
     # The record that changed (the act), by id only.
     subject_id = models.UUIDField(null=True, blank=True)
-    subject_version = models.PositiveIntegerField(default=0)
+    # What makes it one event for one recipient (kind, record, version): never written twice.
+    dedup_key = models.CharField(max_length=200, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
