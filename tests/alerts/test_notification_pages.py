@@ -27,7 +27,7 @@ def notified():
     ct = ContentType.objects.get_for_model(Person)
     for kind in ("act.created", "act.changed"):
         Notification.objects.create(
-            recipient=viewer, kind=kind, target_type=ct, target_id=person.pk
+            recipient=viewer, kind=kind, target_type=ct, target_id=person.pk, dedup_key=kind
         )
     return viewer, person
 
