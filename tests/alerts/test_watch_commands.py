@@ -170,3 +170,25 @@ def test_deliver_and_worker_refuse_a_non_positive_lease():
         _vigil("deliver", "--lease", "0")
     with pytest.raises(ValidationFailed, match="positive"):
         _vigil("worker", "--every", "0")
+
+
+def test_webhooks_disable_only_the_owners_webhook():
+    make_user("fictional-coordinator", "coordinator")
+    make_user("fictional-admin", "admin")
+    _vigil(
+        "webhooks",
+        "add",
+        "https://hooks.example.org/x",
+        "--secret",
+        SECRET,
+        user="fictional-coordinator",
+    )
+    hook = Webhook.objects.get()
+    with pytest.raises(NotFound):
+        _vigil("webhooks", "disable", str(hook.pk), user="fictional-admin")
+    with pytest.raises(ValidationFailed, match="not a webhook id"):
+        _vigil("webhooks", "disable", "nope", user="fictional-coordinator")
+    assert Webhook.objects.get().active
+    _vigil("webhooks", "disable", str(hook.pk), user="fictional-coordinator")
+    assert not Webhook.objects.get().active
+    assert "inactive" in _vigil("webhooks", "list", user="fictional-coordinator")

@@ -96,3 +96,13 @@ def add_webhook(owner: Any, url: str, secret: str, events: list[str] | None = No
         hook = Webhook(owner=owner, url=url.strip(), secret=secret, events=list(events or []))
         hook.save()
     return hook
+
+
+def disable_webhook(owner: Any, webhook_id: str) -> None:
+    """Stop sending to one of ``owner``'s webhooks; its pending rows are dropped at delivery."""
+    try:
+        pk = uuid.UUID(webhook_id.strip())
+    except ValueError:
+        raise ValidationFailed(f"{webhook_id!r} is not a webhook id.") from None
+    if not Webhook.objects.filter(pk=pk, owner=owner).update(active=False):
+        raise NotFound(f"You have no webhook with id {webhook_id}.")

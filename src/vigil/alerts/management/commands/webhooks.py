@@ -6,7 +6,7 @@ from typing import Any
 
 from vigil.accounts.acting import ActingCommand
 from vigil.alerts.models import Webhook
-from vigil.alerts.watching import add_webhook, parse_events
+from vigil.alerts.watching import add_webhook, disable_webhook, parse_events
 
 
 class Command(ActingCommand):
@@ -21,6 +21,8 @@ class Command(ActingCommand):
             "--events", default="", help="comma-separated: act.created,act.changed (default all)"
         )
         sub.add_parser("list", help="your webhooks (URLs, events, active); never the secrets")
+        disable = sub.add_parser("disable", help="stop sending to a webhook (kept in the log)")
+        disable.add_argument("id")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "add":
@@ -29,6 +31,10 @@ class Command(ActingCommand):
             )
             events = ",".join(hook.events) or "all events"
             self.stdout.write(f"Webhook {hook.pk} added for {events}.")
+            return
+        if options["action"] == "disable":
+            disable_webhook(self.user, options["id"])
+            self.stdout.write(f"Webhook {options['id']} disabled.")
             return
         for hook in Webhook.objects.filter(owner=self.user):
             events = ",".join(hook.events) or "all"
