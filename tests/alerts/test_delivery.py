@@ -150,6 +150,9 @@ def test_failed_webhook_is_retried_after_a_backoff_and_then_sent_once(
     assert len(webhook_receiver.requests) == 2  # the refused one and the accepted one
     outcomes = list(row.log.values_list("outcome", flat=True))
     assert outcomes == [Outcome.FAILED, Outcome.SENT]
+    status = _vigil("deliver", "--status")
+    assert status.startswith("due 0, retrying 0, claimed 0, sent 2, dropped 0")
+    assert "HTTP 500 from the webhook" in status
 
 
 def test_a_row_claimed_by_a_run_that_died_is_sent_by_the_next_run_after_the_lease(

@@ -156,3 +156,16 @@ def _failed(row: Outbox, mine: object, attempt: int, error: str, report: Deliver
     else:
         report.failed += 1
     report.errors.append(error)
+
+
+def outbox_status(now: datetime | None = None) -> dict[str, int]:
+    """How many outbox rows are due, waiting to retry, claimed, sent, and dropped or given up."""
+    now = now or timezone.now()
+    open_rows = Outbox.objects.filter(sent_at__isnull=True, dropped_at__isnull=True)
+    return {
+        "due": open_rows.filter(due(now)).count(),
+        "retrying": open_rows.filter(attempts__gt=0, due_at__gt=now).count(),
+        "claimed": open_rows.filter(claimed_until__gte=now).count(),
+        "sent": Outbox.objects.filter(sent_at__isnull=False).count(),
+        "dropped": Outbox.objects.filter(dropped_at__isnull=False).count(),
+    }

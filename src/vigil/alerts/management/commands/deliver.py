@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from vigil.alerts.delivery import BATCH, LEASE, deliver_due
+from vigil.alerts.delivery import BATCH, LEASE, deliver_due, outbox_status
+from vigil.alerts.models import DeliveryLog, Outcome
 from vigil.core.commands import VigilCommand
 from vigil.core.errors import ValidationFailed
 
@@ -21,8 +22,17 @@ class Command(VigilCommand):
             default=LEASE.total_seconds(),
             help="seconds a claimed row stays this run's before another run may retry it",
         )
+        parser.add_argument(
+            "--status", action="store_true", help="count the outbox rows by state; send nothing"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["status"]:
+            counts = outbox_status()
+            self.stdout.write(", ".join(f"{k} {v}" for k, v in counts.items()))
+            for row in DeliveryLog.objects.exclude(outcome=Outcome.SENT).order_by("-at")[:5]:
+                self.stdout.write(f"{row.at:%Y-%m-%d %H:%M} outbox {row.outbox_id}: {row.detail}")
+            return
         if options["limit"] < 1 or options["lease"] <= 0:
             raise ValidationFailed("--limit and --lease must be positive.")
         report = deliver_due(limit=options["limit"], lease=timedelta(seconds=options["lease"]))
