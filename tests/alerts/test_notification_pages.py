@@ -98,3 +98,45 @@ def test_email_is_written_in_the_recipients_language(notified):
     subject, body = email_of(viewer, payload)
     assert "Изменено действие в отношении лица, за которым вы следите" in subject
     assert f"/persons/{person.pk}/" in body and "Fictional Bellperson" not in body
+
+
+def test_watch_button_on_the_person_page_watches_and_stops_watching(notified):
+    from vigil.alerts.models import Watch
+
+    viewer, person = notified
+    client = login_verified(Client(), viewer)
+    page = client.get(f"/persons/{person.pk}/").content.decode()
+    assert 'action="/alerts/watch/"' in page and "Stop watching" not in page
+    form = {"type": "person", "id": str(person.pk)}
+    response = client.post("/alerts/watch/", form)
+    assert response.status_code == 302 and response["Location"] == f"/persons/{person.pk}/"
+    assert Watch.objects.filter(user=viewer, target_id=person.pk).count() == 1
+    assert "Stop watching" in client.get(f"/persons/{person.pk}/").content.decode()
+    client.post("/alerts/watch/", {**form, "stop": "1"})
+    assert not Watch.objects.filter(user=viewer).exists()
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"type": "person", "id": "not-an-id"},
+        {"type": "user", "id": "00000000-0000-0000-0000-000000000001"},
+        {},
+    ],
+)
+def test_watch_with_a_bad_record_is_not_found(notified, form):
+    viewer, _ = notified
+    assert login_verified(Client(), viewer).post("/alerts/watch/", form).status_code == 404
+
+
+def test_a_record_the_user_may_not_view_cannot_be_watched_from_the_web(notified):
+    from vigil.alerts.models import Watch
+
+    viewer, person = notified
+    with change_context("test", actor=person.created_by):
+        person.confidentiality = "secret"
+        person.save()
+    client = login_verified(Client(), viewer)
+    response = client.post("/alerts/watch/", {"type": "person", "id": str(person.pk)})
+    assert response.status_code == 404
+    assert not Watch.objects.exists()

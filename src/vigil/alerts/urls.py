@@ -8,4 +8,5 @@ app_name = "alerts"
 urlpatterns = [
     path("", views.notification_list, name="list"),
     path("read/", views.read, name="read"),
+    path("watch/", views.watch_toggle, name="watch"),
 ]

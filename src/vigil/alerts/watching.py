@@ -48,6 +48,15 @@ def watch(user: Any, record: models.Model) -> tuple[Watch, bool]:
     )
 
 
+def is_watching(user: Any, record: models.Model) -> bool:
+    """Whether ``user`` watches ``record``."""
+    return Watch.objects.filter(
+        user=user,
+        target_type=ContentType.objects.get_for_model(type(record)),
+        target_id=record.pk,
+    ).exists()
+
+
 def unwatch(user: Any, record: models.Model) -> bool:
     """Stop watching ``record``; whether there was a watch."""
     found = Watch.objects.filter(
