@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "vigil.search",
     "vigil.entry",
     "vigil.counting",
+    "vigil.alerts",
     "vigil.web",
 ]
 
@@ -217,6 +218,11 @@ EVIDENCE_MAX_UPLOAD_MB = int(os.environ.get("VIGIL_MAX_UPLOAD_MB", "200"))
 VIGIL_EXPORT_RECIPIENTS = os.environ.get("VIGIL_EXPORT_RECIPIENTS", "")  # age1... recipients
 VIGIL_REVEAL_QUOTA = int(os.environ.get("VIGIL_REVEAL_QUOTA", "20"))  # per user per UTC day
 VIGIL_EXPORT_QUOTA = int(os.environ.get("VIGIL_EXPORT_QUOTA", "5"))
+# Alerts: SMTP server (smtp://, smtp+starttls://, smtps:// with user:password@), the sender,
+# and the address links in e-mails and webhooks point at. Parsed by `vigil deliver`.
+VIGIL_EMAIL_URL = os.environ.get("VIGIL_EMAIL_URL", "")
+VIGIL_EMAIL_FROM = os.environ.get("VIGIL_EMAIL_FROM", "vigil@localhost")
+VIGIL_BASE_URL = os.environ.get("VIGIL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 AUDIT_CHECKPOINT_EVERY = int(os.environ.get("VIGIL_AUDIT_CHECKPOINT_EVERY", "1000"))
 # Sign a checkpoint when an entry is written and the last one is older than this (0 = off).
 AUDIT_CHECKPOINT_MINUTES = float(os.environ.get("VIGIL_AUDIT_CHECKPOINT_MINUTES", "10"))

@@ -18,6 +18,7 @@ urlpatterns = [
     path("search/", include("vigil.search.urls")),
     path("record/", include("vigil.entry.urls")),
     path("merge/", include("vigil.web.urls_merge")),
+    path("alerts/", include("vigil.alerts.urls")),
     path("", include("vigil.opendata.urls")),
     path("", include("vigil.web.urls")),
 ]

@@ -12,6 +12,7 @@ from typing import Any
 from django.db import connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.dispatch import Signal
 from django.utils import timezone
 
 from vigil.core.context import ChangeContext, current_context
@@ -36,6 +37,10 @@ VERSION_COLUMNS = (
 
 Converter = Callable[[Any], Any]
 RowBuilder = Callable[[models.Model], list[Any]]
+
+#: Sent inside the transaction of :func:`bulk_create_records` (``sender`` = the model,
+#: ``objs`` = the new records), which sends no ``post_save``: outboxes hook writes here.
+bulk_created = Signal()
 
 
 def model_label(model: type[models.Model] | models.Model) -> str:
@@ -158,9 +163,10 @@ def bulk_create_records(
         else:
             _insert_rows(connection, model, objs)
         _insert_versions(connections[router.db_for_write(Version)], objs, ctx, now)
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = alias
+        for obj in objs:
+            obj._state.adding = False
+            obj._state.db = alias
+        bulk_created.send(sender=model, objs=objs)
     return list(objs)
 
 

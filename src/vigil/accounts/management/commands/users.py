@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
 from vigil.accounts.models import Role, User
@@ -26,7 +27,7 @@ class Command(VigilCommand):
         add = sub.add_parser("add", help="create an account; prints a one-time password")
         add.add_argument("username")
         add.add_argument("--role", required=True, choices=ROLES)
-        add.add_argument("--email", default="")
+        add.add_argument("--email", default="", help="where alert e-mails go (optional)")
         role = sub.add_parser("role", help="change the role of an account")
         role.add_argument("username")
         role.add_argument("role", choices=ROLES)
@@ -39,6 +40,12 @@ class Command(VigilCommand):
         username = options["username"].strip()
         if not username or User.objects.filter(username=username).exists():
             raise ValidationFailed(f"An account named {username!r} exists already or is blank.")
+        email = options["email"].strip()
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                raise ValidationFailed(f"{email!r} is not an e-mail address.") from None
         password = secrets.token_urlsafe(18)
         try:
             validate_password(password)
@@ -48,7 +55,7 @@ class Command(VigilCommand):
         with transaction.atomic():
             user = User.objects.create_user(
                 username,
-                options["email"],
+                email,
                 password,
                 role=role,
                 is_staff=role == Role.ADMIN,

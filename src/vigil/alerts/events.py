@@ -1,0 +1,184 @@
+"""Acts saved on watched records become notifications and outbox rows, in the same transaction.
+
+Single saves send ``post_save`` (the forms, the API, re-imports that change an act); bulk
+inserts (importers) send :data:`vigil.core.history.bulk_created`. Both run inside the
+save's transaction, so a rolled-back import leaves no notification and nothing to send, and
+no network call ever happens here: `vigil deliver` sends the outbox later.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import post_save
+from django.utils import timezone
+
+from vigil.alerts.models import (
+    ACT_CHANGED,
+    ACT_CREATED,
+    PERPETRATOR_INVOLVED,
+    Channel,
+    Notification,
+    Outbox,
+    Watch,
+    Webhook,
+)
+from vigil.core.history import bulk_created
+from vigil.records.models import Act, Case, Involvement
+
+# The act's fields that point at a record a user may watch.
+WATCHED_THROUGH = ("victim_person", "victim_organisation")
+# An involvement's fields naming a perpetrator a user may watch.
+PERPETRATOR_FIELDS = ("perpetrator_person", "perpetrator_organisation")
+CHUNK = 900
+
+
+def acts_saved(acts: Sequence[Act], kind: str) -> int:
+    """Notify the watchers of the victims and cases of ``acts``; the notifications written."""
+    if not acts or not Watch.objects.exists():  # imports pay one query when nobody watches
+        return 0
+    targets: list[tuple[int, Any, Any]] = []
+    for name in WATCHED_THROUGH:
+        ct = ContentType.objects.get_for_model(Act._meta.get_field(name).related_model)
+        targets += [(ct.pk, getattr(a, f"{name}_id"), a) for a in acts if getattr(a, f"{name}_id")]
+    case_ct = ContentType.objects.get_for_model(Case)
+    if Watch.objects.filter(target_type=case_ct).exists():
+        by_event: dict[Any, list[Act]] = defaultdict(list)
+        for act in acts:
+            by_event[act.event_id].append(act)
+        events = list(by_event)
+        for start in range(0, len(events), CHUNK):
+            links = Case.events.through.objects.filter(event_id__in=events[start : start + CHUNK])
+            for case_id, event_id in links.values_list("case_id", "event_id"):
+                targets += [(case_ct.pk, case_id, a) for a in by_event[event_id]]
+    return _notify_watchers(targets, kind)
+
+
+def involvements_saved(involvements: Sequence[Involvement]) -> int:
+    """Notify the watchers of a perpetrator newly linked to an act."""
+    if not involvements or not Watch.objects.exists():
+        return 0
+    targets: list[tuple[int, Any, Any]] = []
+    for name in PERPETRATOR_FIELDS:
+        ct = ContentType.objects.get_for_model(Involvement._meta.get_field(name).related_model)
+        targets += [
+            (ct.pk, getattr(i, f"{name}_id"), i) for i in involvements if getattr(i, f"{name}_id")
+        ]
+    return _notify_watchers(targets, PERPETRATOR_INVOLVED)
+
+
+def _notify_watchers(targets: list[tuple[int, Any, Any]], kind: str) -> int:
+    """One notification per watcher of each (type, id) for its changed record."""
+    by_target: dict[tuple[int, Any], list[Any]] = defaultdict(list)
+    for type_id, target_id, subject in targets:
+        by_target[(type_id, target_id)].append(subject)
+    ids_by_type: dict[int, list[Any]] = defaultdict(list)
+    for type_id, target_id in by_target:
+        ids_by_type[type_id].append(target_id)
+    written = 0
+    for type_id, ids in ids_by_type.items():
+        for start in range(0, len(ids), CHUNK):
+            watches = Watch.objects.filter(
+                target_type_id=type_id, target_id__in=ids[start : start + CHUNK]
+            )
+            for watch in watches.select_related("user", "target_type"):
+                for subject in by_target[(type_id, watch.target_id)]:
+                    written += _notify(watch, subject, kind)
+    return written
+
+
+def _notify(watch: Watch, act: Act | Involvement, kind: str) -> int:
+    """Notify the watcher of this version of an act or a perpetrator link."""
+    payload = {"act_id": str(act.act_id if isinstance(act, Involvement) else act.pk)}
+    if isinstance(act, Involvement):
+        payload["involvement_id"] = str(act.pk)
+    return notify(watch, kind, f"{kind}:{act.pk}:v{act.version}", act.pk, payload)
+
+
+def notify(watch: Watch, kind: str, key: str, subject_id: Any, extra: dict[str, str]) -> int:
+    """One notification for the watcher and its outbox rows; nothing twice for one ``key``.
+
+    The payload holds the event kind, the watched record's type and id and the ids in
+    ``extra``; what a message says is decided at delivery (see :mod:`vigil.alerts.messages`).
+    """
+    user = watch.user
+    if not user.is_active:
+        return 0
+    base = f"{key}:{user.pk}"
+    if Notification.objects.filter(dedup_key=base).exists():
+        return 0
+    notification = Notification.objects.create(
+        recipient=user,
+        kind=kind,
+        target_type=watch.target_type,
+        target_id=watch.target_id,
+        subject_id=subject_id,
+        dedup_key=base,
+    )
+    payload = {
+        "event": kind,
+        "record_type": watch.target_type.model,
+        "record_id": str(watch.target_id),
+        **extra,
+        "occurred_at": timezone.now().isoformat(),
+    }
+    now = timezone.now()
+    rows = []
+    if user.email:
+        rows.append(
+            Outbox(
+                channel=Channel.EMAIL,
+                recipient=user,
+                notification=notification,
+                payload=payload,
+                dedup_key=f"{base}:email",
+                due_at=now,
+            )
+        )
+    for hook in Webhook.objects.filter(owner=user, active=True):
+        if hook.wants(kind):
+            rows.append(
+                Outbox(
+                    channel=Channel.WEBHOOK,
+                    recipient=user,
+                    webhook=hook,
+                    notification=notification,
+                    payload=payload,
+                    dedup_key=f"{base}:webhook:{hook.pk}",
+                    due_at=now,
+                )
+            )
+    Outbox.objects.bulk_create(rows)
+    return 1
+
+
+def _act_saved(sender: Any, instance: Act, created: bool, raw: bool = False, **kw: Any) -> None:
+    if raw or instance.deleted_at is not None:
+        return
+    acts_saved([instance], ACT_CREATED if created else ACT_CHANGED)
+
+
+def _involvement_saved(
+    sender: Any, instance: Involvement, created: bool, raw: bool = False, **kw: Any
+) -> None:
+    if created and not raw:
+        involvements_saved([instance])
+
+
+def _bulk_created(sender: Any, objs: Iterable[Any], **kw: Any) -> None:
+    if sender is Act:
+        acts_saved(list(objs), ACT_CREATED)
+    elif sender is Involvement:
+        involvements_saved(list(objs))
+
+
+def connect() -> None:
+    """Connect the act signals (idempotent)."""
+    post_save.connect(_act_saved, sender=Act, dispatch_uid="vigil_alerts_act_saved")
+    post_save.connect(
+        _involvement_saved, sender=Involvement, dispatch_uid="vigil_alerts_involvement_saved"
+    )
+    bulk_created.connect(_bulk_created, dispatch_uid="vigil_alerts_bulk_created")

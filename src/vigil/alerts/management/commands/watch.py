@@ -1,0 +1,36 @@
+"""`vigil watch add RECORD | remove RECORD | list`: the acting user's watchlist."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vigil.accounts.acting import ActingCommand
+from vigil.alerts.watching import find_watchable, unwatch, watch, watches_of
+
+
+class Command(ActingCommand):
+    help = "Watch a person (by name or id), an organisation or a case; list your watches."
+
+    def add_arguments(self, parser: Any) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        add = sub.add_parser("add", help="watch a record: a person's name, or a record id")
+        add.add_argument("record")
+        remove = sub.add_parser("remove", help="stop watching a record")
+        remove.add_argument("record")
+        sub.add_parser("list", help="the records you watch (by kind and id)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        if action == "list":
+            for item, record in watches_of(self.user):
+                state = "" if record is not None else "  (no longer visible to you)"
+                self.stdout.write(f"{item.target_type.model:<14}{item.target_id}{state}")
+            return
+        record = find_watchable(self.user, options["record"])
+        kind = record._meta.model_name
+        if action == "add":
+            _, created = watch(self.user, record)
+            verb = "Now watching" if created else "Already watching"
+        else:
+            verb = "Stopped watching" if unwatch(self.user, record) else "Was not watching"
+        self.stdout.write(f"{verb} {kind} {record.pk}.")

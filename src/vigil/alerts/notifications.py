@@ -1,0 +1,41 @@
+"""In-app notifications: those a user may still see, the unread count, marking read."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from vigil.alerts.models import Notification
+from vigil.alerts.watching import WATCHABLE
+from vigil.policy.access import restrict
+
+
+def visible_notifications(user: Any) -> QuerySet[Notification]:
+    """The user's notifications about records the policy lets them view now."""
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    condition = Q(pk__in=[])
+    for model in WATCHABLE:
+        ct = ContentType.objects.get_for_model(model)
+        visible = restrict(user, "view", model._default_manager.all()).values("pk")
+        condition |= Q(target_type=ct, target_id__in=visible)
+    return Notification.objects.filter(recipient=user).filter(condition)
+
+
+def unread_count(user: Any) -> int:
+    """Unread notifications about records ``user`` may view now (one query when none)."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if not getattr(user, "is_authenticated", False) or not unread.exists():
+        return 0
+    return visible_notifications(user).filter(read_at__isnull=True).count()
+
+
+def mark_read(user: Any, notification_id: str | None = None) -> int:
+    """Mark one (or, without an id, every) notification of ``user`` read; how many changed."""
+    rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id:
+        rows = rows.filter(pk=notification_id)
+    return rows.update(read_at=timezone.now())

@@ -1,0 +1,128 @@
+"""A real SMTP server (aiosmtpd) and a real HTTP receiver on 127.0.0.1, and fictional data."""
+
+from __future__ import annotations
+
+import csv
+import http.server
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from vigil.accounts.models import User
+from vigil.importers.viasna import COLUMNS
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Inbox:
+    """What the SMTP server received: parsed messages with their envelope recipients."""
+
+    messages: list[tuple[list[str], Message, bytes]] = field(default_factory=list)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        raw = envelope.original_content or envelope.content
+        self.messages.append((list(envelope.rcpt_tos), message_from_bytes(raw), raw))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings) -> Iterator[Inbox]:
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.VIGIL_EMAIL_URL = f"smtp://127.0.0.1:{port}"
+    settings.VIGIL_EMAIL_FROM = "vigil-alerts@example.org"
+    settings.VIGIL_BASE_URL = "https://vigil.example.org"
+    try:
+        yield inbox
+    finally:
+        controller.stop()
+
+
+@dataclass
+class Receiver:
+    """What the HTTP receiver got; ``status`` is what it answers."""
+
+    url: str = ""
+    status: int = 204
+    requests: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
+
+
+@pytest.fixture
+def webhook_receiver() -> Iterator[Receiver]:
+    received = Receiver()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            received.requests.append((dict(self.headers.items()), body))
+            self.send_response(received.status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    received.url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield received
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def make_user(name: str, role: str, email: str = "") -> User:
+    return User.objects.create_user(name, email, None, role=role, is_active=True)
+
+
+FICTIONAL_NAME = "Ivanka Tsvirko"
+FICTIONAL_PLACE = "Penal colony No. 4"
+FICTIONAL_JUDGE = "Zmitrok Fictionaly"
+
+
+def fictional_row(**overrides: str) -> dict[str, str]:
+    """One fictional Viasna row (the names say they are fictional)."""
+    row = dict.fromkeys(COLUMNS, "")
+    row.update(
+        id="900001",
+        url="https://example.org/person/fictional-ivanka-tsvirko",
+        name=FICTIONAL_NAME,
+        status="active",
+        gender="female",
+        birthday="1990-01-02",
+        arrested="2021-03-04",
+        articles="Art. 342 of the Criminal Code — Fictional title",
+        prison_title=FICTIONAL_PLACE,
+        decision="2 1/2 years",
+        penalty="imprisonment in a general-security penal colony",
+        judge=FICTIONAL_JUDGE,
+        counsel="Fictionava",
+        verdict_date="2021-09-01",
+    )
+    row.update(overrides)
+    return row
+
+
+def write_rows(path: Path, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(COLUMNS))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path

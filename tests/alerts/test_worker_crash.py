@@ -1,0 +1,119 @@
+"""Issue 12 §1 done-when: killing `vigil worker` mid-delivery and starting it again sends
+nothing twice and loses nothing (real processes, a real SMTP server, an on-disk database)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from tests.conftest import ROOT
+
+from .conftest import FICTIONAL_NAME, fictional_row, free_port, write_rows
+
+pytestmark = pytest.mark.slow
+
+SETUP = """
+from django.core.management import call_command as vigil
+vigil("users", "add", "fictional-importer", "--role", "documenter")
+for i in (1, 2, 3):
+    vigil("users", "add", f"fictional-watcher-{{i}}", "--role", "coordinator",
+          "--email", f"watcher-{{i}}@example.org")
+vigil("import", "viasna", {v1!r}, acting_user="fictional-importer")
+for i in (1, 2, 3):
+    vigil("watch", "add", {name!r}, acting_user=f"fictional-watcher-{{i}}")
+vigil("import", "viasna", {v2!r}, acting_user="fictional-importer")
+"""
+
+
+@dataclass
+class HangingInbox:
+    """Accepts messages, but holds the second one until released and then refuses it."""
+
+    accepted: list[str] = field(default_factory=list)
+    seen: int = 0
+    hanging: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.seen += 1
+        if self.seen == 2:
+            self.hanging.set()
+            while not self.release.is_set():
+                await asyncio.sleep(0.05)
+            return "451 Not accepted (the client went away)"
+        self.accepted.extend(envelope.rcpt_tos)
+        return "250 Accepted"
+
+
+def _env(data_dir: Path, smtp_port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIL_")}
+    env.update(
+        VIGIL_DATA_DIR=str(data_dir),
+        VIGIL_KEY_SOURCE="keyfile",
+        VIGIL_ALLOW_KEYFILE="1",
+        VIGIL_EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
+        VIGIL_EMAIL_FROM="vigil-alerts@example.org",
+        PYTHONPATH=str(ROOT / "src"),
+    )
+    env.pop("PYTEST_XDIST_WORKER", None)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def test_killing_the_worker_mid_delivery_and_restarting_sends_nothing_twice_and_loses_nothing(
+    tmp_path,
+):
+    inbox = HangingInbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    env = _env(tmp_path / "data", port)
+    vigil = [sys.executable, "-m", "vigil"]
+    v1 = write_rows(tmp_path / "v1.csv", [fictional_row()])
+    v2 = write_rows(tmp_path / "v2.csv", [fictional_row(release_date="2024-01-01")])
+    try:
+        subprocess.run([*vigil, "init"], env=env, check=True, capture_output=True)
+        setup = SETUP.format(v1=str(v1), v2=str(v2), name=FICTIONAL_NAME)
+        subprocess.run([*vigil, "shell", "-c", setup], env=env, check=True, capture_output=True)
+
+        first = subprocess.Popen(  # noqa: S603
+            [*vigil, "worker", "--every", "0.2", "--lease", "3"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        assert inbox.hanging.wait(timeout=120), "the worker never reached the second e-mail"
+        first.send_signal(signal.SIGKILL)  # dies while the second e-mail is in flight
+        first.wait(timeout=30)
+        inbox.release.set()
+        assert inbox.accepted and len(inbox.accepted) == 1
+
+        second = subprocess.run(
+            [*vigil, "worker", "--every", "0.5", "--runs", "16", "--lease", "3"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        assert second.returncode == 0, second.stderr
+        expected = {f"watcher-{i}@example.org" for i in (1, 2, 3)}
+        assert sorted(inbox.accepted) == sorted(expected)  # each once, none lost
+
+        again = subprocess.run(
+            [*vigil, "deliver"], env=env, capture_output=True, text=True, check=True
+        )
+        assert again.stdout.startswith("sent 0,")
+        assert sorted(inbox.accepted) == sorted(expected)
+    finally:
+        inbox.release.set()
+        controller.stop()
