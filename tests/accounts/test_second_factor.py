@@ -80,6 +80,7 @@ def test_req6_enrolled_user_must_enter_a_code_before_any_page(
     code_page = client.get("/accounts/2fa/?next=%2Fpersons%2F").content.decode()
     assert 'class="site-nav"' not in code_page  # no navigation before the second factor
     assert "/sanctions/" not in code_page and "Log out" in code_page
+    assert "/alerts/" not in code_page  # nor the notifications bell
     assert client.get("/persons/")["Location"].startswith("/accounts/2fa/")
     wrong = client.post("/accounts/2fa/", {"code": "000000", "next": "/persons/"})
     assert wrong.status_code == 200 and "not valid" in wrong.content.decode()
