@@ -8,6 +8,7 @@ strong. Legal forms move the score a little; numbers and roman numerals must agr
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -96,7 +97,8 @@ def _part_score(a: Part, b: Part) -> tuple[float, str]:
 
 def _align(a: Sequence[Part], b: Sequence[Part]) -> tuple[float, list[str]]:
     """Weighted share of both names' parts that find a counterpart, with notes."""
-    total = weight = 0.0
+    totals: list[float] = []
+    weights: list[float] = []
     notes: list[str] = []
     seen: set[tuple[str, str]] = set()
     for side, other, left in ((a, b, True), (b, a, False)):
@@ -104,8 +106,8 @@ def _align(a: Sequence[Part], b: Sequence[Part]) -> tuple[float, list[str]]:
             best, how, match = max(
                 ((*_part_score(part, o), o) for o in other), key=lambda x: x[0]
             )
-            total += part.weight * best
-            weight += part.weight
+            totals.append(part.weight * best)
+            weights.append(part.weight)
             x, y = (part, match) if left else (match, part)
             label = "" if part.kind in ("token", "alias") else f" ({part.kind})"
             if best >= TOKEN_KNEE:
@@ -118,7 +120,9 @@ def _align(a: Sequence[Part], b: Sequence[Part]) -> tuple[float, list[str]]:
             else:
                 shown = f" (best {best:.2f})" if best else ""
                 notes.append(f"{part.text}{label} unmatched{shown}")
-    return (total / weight if weight else 0.0), notes
+    # fsum is exactly rounded, so the score does not depend on which name came first.
+    weight = math.fsum(weights)
+    return (math.fsum(totals) / weight if weight else 0.0), notes
 
 
 def _first_latin(token: str) -> str:
