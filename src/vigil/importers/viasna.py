@@ -11,7 +11,7 @@ understood is reported with its line and reason, and nothing is written (unless 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -33,6 +33,7 @@ from vigil.importers.validation import (
     check_name,
     check_sentence_months,
     check_url,
+    refuse_too_long,
 )
 from vigil.names.given_names import is_given_name
 from vigil.names.homoglyphs import repair_homoglyphs
@@ -54,7 +55,7 @@ from vigil.records.models import (
     Term,
 )
 from vigil.records.names import normalised_name
-from vigil.records.sentences import PenaltyKind, parse_penalty, parse_term
+from vigil.records.sentences import PenaltyKind, SentenceError, parse_penalty, parse_term
 from vigil.records.upsert import UpsertReport, stable_id, upsert_records
 
 COLUMNS = (
@@ -116,6 +117,67 @@ WRITE_ORDER: tuple[type[VigilModel], ...] = (
 )
 
 
+# The fields each column sets, per model (acts: per act type). A re-import from a file that
+# does not hold a column leaves these fields of an existing record as they are; an existing
+# event keeps its title (a corrected name does not rename the prosecution).
+_ANCHORS = ("sentence", "arrest", "charge")
+COLUMN_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "name": {"person": ("display_name", "name_withheld")},
+    "gender": {"person": ("sex",)},
+    "birthday": {"person": ("birth_date",)},
+    "description": {"person": ("notes",), "information": ("quote",)},
+    "status": {"externalid": ("status",)},
+    "arrested": {"event": ("date", "date_precision")},
+    "verdict_date": {
+        "event": ("date", "date_precision"),
+        "sentence": ("date", "date_precision", "status"),
+        "charges_dismissed": ("date", "date_precision"),
+    },
+    "decision": {
+        "sentence": ("sentence_text", "sentence_months", "fine_amount", "fine_unit", "review_note"),
+        "charges_dismissed": ("sentence_text",),
+    },
+    "penalty": {
+        "sentence": (
+            "sentence_text", "sentence_regime", "restriction_measure", "suspended", "review_note",
+        ),
+    },  # fmt: skip
+    "prison_title": {kind: ("place", "place_text", "review_note") for kind in _ANCHORS},
+    "judge": {"sentence": ("description",)},
+}
+# Longest texts the act keeps verbatim (its fields' sizes).
+MAX_SENTENCE_TEXT = 300
+MAX_PLACE_TEXT = 300
+
+
+def kept_fields(present: Collection[str]) -> Callable[[VigilModel], Collection[str]]:
+    """For :func:`upsert_records`: the fields an existing record keeps, given the columns."""
+    kept: dict[str, set[str]] = {"event": {"title"}}
+    for column, targets in COLUMN_FIELDS.items():
+        if column in present:
+            continue
+        for key, names in targets.items():
+            kept.setdefault(key, set()).update(names)
+    act_prefix = len("act_type.")
+
+    def fields_of(obj: VigilModel) -> Collection[str]:
+        if isinstance(obj, Act):
+            return kept.get(obj.act_type_id[act_prefix:], ())
+        return kept.get(obj._meta.model_name, ())
+
+    return fields_of
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    """What the importer checks after planning a row: its person, primary name, page, flags."""
+
+    person_id: Any
+    primary_name_id: Any | None
+    url: str
+    review: tuple[str, ...] = ()
+
+
 def term(vocabulary: str, key: str) -> str:
     return Term.pk_for(vocabulary, key)
 
@@ -129,6 +191,12 @@ class ImportReport:
     imported: int = 0
     problems: list[RowProblem] = field(default_factory=list)
     upsert: UpsertReport = field(default_factory=UpsertReport)
+    # Rows imported with a value kept verbatim that a person must check ("needs review").
+    review: list[RowProblem] = field(default_factory=list)
+    # Rows whose id was recorded before with another page (line, id, old URL, new URL).
+    url_changes: list[tuple[int, str, str, str]] = field(default_factory=list)
+    # Persons whose primary name changed: the old name is kept as an alias.
+    renamed: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -140,6 +208,12 @@ class ImportReport:
             "created": dict(self.upsert.created),
             "updated": dict(self.upsert.updated),
             "unchanged": self.upsert.total("unchanged"),
+            "needs_review": [{"line": p.line, "reason": p.reason} for p in self.review],
+            "url_changes": [
+                {"line": line, "id": rid, "old": old, "new": new}
+                for line, rid, old, new in self.url_changes
+            ],
+            "renamed": self.renamed,
         }
 
 
@@ -381,8 +455,28 @@ def _cite(plan: _Plan, source: Source, ct: Any, target_id: Any, quote: str = "")
     )
 
 
-def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> None:
-    """Add the records one row derives to ``plan``; raises ValueError with the reason."""
+def _verbatim(cell: str, column: str, limit: int) -> str:
+    """A value Vigil cannot read, kept as written (refused only when too long to keep)."""
+    text = " ".join(cell.split())
+    refuse_too_long(text, column, limit)
+    return text
+
+
+def _review(column: str, text: str, why: str) -> str:
+    shown = text if len(text) <= 120 else text[:117] + "..."
+    return f"{column} {shown!r}: {why}; kept as written, needs review"
+
+
+def plan_row(
+    plan: _Plan, row: dict[str, str], given: Callable[[str], bool]
+) -> RowOutcome:
+    """Add the records one row derives to ``plan``; raises ValueError with the reason.
+
+    A free-text value Vigil cannot read (a decision that is not a term, an unknown penalty or
+    place) is kept verbatim on the act, flagged for review; an impossible value (a date that
+    does not exist, a term over the limit) refuses the row.
+    """
+    review: list[str] = []
     check_cells(row, limits=LIMITS, multiline=MULTILINE)
     rid = row["id"].strip()
     if not rid:
@@ -398,12 +492,29 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
     verdict = _date(row["verdict_date"], "verdict_date")
     appeal = _date(row["appeal_date"], "appeal_date")
     released = _date(row["release_date"], "release_date")
-    sentence_term = _term(row["decision"])
+    unread: list[str] = []  # decision and penalty texts kept verbatim
+    try:
+        sentence_term = _term(row["decision"])
+    except SentenceError as exc:
+        sentence_term = None
+        unread.append(_verbatim(row["decision"], "decision", MAX_SENTENCE_TEXT))
+        review.append(_review("decision", unread[-1], _reason(exc, "not a term Vigil can read")))
     if sentence_term is not None:
         check_sentence_months(sentence_term.months, "decision")
-    penalty = _penalty(row["penalty"])
+    try:
+        penalty = _penalty(row["penalty"])
+    except SentenceError as exc:
+        penalty = None
+        unread.append(_verbatim(row["penalty"], "penalty", MAX_SENTENCE_TEXT))
+        review.append(_review("penalty", unread[-1], _reason(exc, "not a penalty Vigil knows")))
     charges = _charges(row["articles"])
-    place = _place(row["prison_title"])
+    unread_place = ""
+    try:
+        place = _place(row["prison_title"])
+    except values.ViasnaValueError:
+        place = None
+        unread_place = _verbatim(row["prison_title"], "prison_title", MAX_PLACE_TEXT)
+        review.append(_review("prison_title", unread_place, "not a place of detention Vigil knows"))
     judges = _people(row["judge"], given)
     counsel = _people(row["counsel"], given)
 
@@ -486,8 +597,8 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
 
     arrest = act("arrest", arrested) if arrested else None
     sentenced: Act | None = None
-    if sentence_term is not None or penalty is not None or verdict or judges:
-        sentenced = _sentence_act(act, verdict, sentence_term, penalty)
+    if sentence_term is not None or penalty is not None or verdict or judges or unread:
+        sentenced = _sentence_act(act, verdict, sentence_term, penalty, unread)
     if appeal:
         act("appeal_decision", appeal)
     if released:
@@ -502,10 +613,19 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
             place_text=place.text,
             description=f"Stated by the source: {place.text}",
         )
-    anchor = sentenced or arrest or (act("charge", None) if charges or counsel else None)
+    anchor = sentenced or arrest
+    if anchor is None and (charges or counsel or unread_place):
+        anchor = act("charge", None)
     if anchor is not None and place is not None and place.is_organisation:
         anchor.place = _prison(plan, place)
         anchor.place_text = place.text
+    if anchor is not None and unread_place:
+        anchor.place_text = unread_place
+    notes = [r for r in review if not r.startswith("prison_title")]
+    if sentenced is not None and notes:
+        sentenced.review_note = _note(notes)
+    if anchor is not None and unread_place:
+        anchor.review_note = _note([anchor.review_note, review[-1]])
     if anchor is not None:
         for i, charge in enumerate(charges):
             plan.add(
@@ -546,10 +666,27 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
                     role_id=term("perpetrator_role", "judge"),
                 )
             )
+    name_id = None if withheld else stable_id("person-name", person.pk, name)
+    return RowOutcome(person.pk, name_id, url, tuple(review))
+
+
+def _reason(exc: Exception, fallback: str) -> str:
+    message = str(exc)
+    return fallback if not message else f"{fallback} ({message})"
+
+
+def _note(parts: list[str]) -> str:
+    """One review note from its parts, within the field's size."""
+    text = "; ".join(p for p in parts if p)
+    return text if len(text) <= 500 else text[:497] + "..."
 
 
 def _sentence_act(
-    act: Callable[..., Act], verdict: dt.date | None, sentence_term: Any, penalty: Any
+    act: Callable[..., Act],
+    verdict: dt.date | None,
+    sentence_term: Any,
+    penalty: Any,
+    unread: list[str] | None = None,
 ) -> Act:
     if sentence_term is not None and sentence_term.dismissed:
         return act("charges_dismissed", verdict, sentence_text=sentence_term.text)
@@ -576,6 +713,10 @@ def _sentence_act(
         fields["suspended"] = (
             penalty.suspended or penalty.kind == PenaltyKind.SUSPENDED_IMPRISONMENT
         )
+    if unread:
+        text = "; ".join(t for t in (fields.get("sentence_text", ""), *unread) if t)
+        refuse_too_long(text, "decision and penalty", MAX_SENTENCE_TEXT)
+        fields["sentence_text"] = text
     return act("sentence", verdict, **fields)
 
 
@@ -596,8 +737,21 @@ def import_viasna(
     plan = _Plan()
     seen: dict[str, int] = {}
     planned_rows = 0
+    header: list[str] = []
+    keep: Callable[[VigilModel], Collection[str]] | None = None
+    batch: list[tuple[int, str, RowOutcome]] = []
+
+    def write(records: list[VigilModel]) -> None:
+        _note_url_changes(batch, report)
+        upsert_records(records, report.upsert, keep=keep)
+        report.renamed += _one_primary_name(batch)
+
     with transaction.atomic():
-        for line, row in read_csv_rows(path, columns=COLUMNS, required=REQUIRED):
+        for line, row in read_csv_rows(
+            path, columns=COLUMNS, required=REQUIRED, header_out=header
+        ):
+            if keep is None:
+                keep = kept_fields(header)
             report.rows += 1
             if progress:
                 progress(1)
@@ -609,21 +763,25 @@ def import_viasna(
                 continue
             seen[rid] = line
             try:
-                plan_row(plan, row, is_given_name)
+                outcome = plan_row(plan, row, is_given_name)
             except ValueError as exc:
                 plan.end_row(keep=False)
                 report.problems.append(RowProblem(line, str(exc)))
                 continue
             plan.end_row(keep=True)
             report.imported += 1
+            batch.append((line, rid, outcome))
+            if outcome.review:
+                report.review.append(RowProblem(line, "; ".join(outcome.review)))
             planned_rows += 1
             if planned_rows >= batch_rows:
                 planned_rows = 0
                 records = plan.take()
                 written = partial or not report.problems
                 if written:
-                    upsert_records(records, report.upsert)
+                    write(records)
                 plan.settle(written=written)
+                batch = []
                 del records
         if report.problems and not partial:
             raise ImportFailed(
@@ -631,5 +789,42 @@ def import_viasna(
                 "nothing was imported (use --partial to import the good rows).",
                 [(p.line, p.reason) for p in report.problems],
             )
-        upsert_records(plan.take(), report.upsert)
+        write(plan.take())
     return report
+
+
+def _note_url_changes(batch: list[tuple[int, str, RowOutcome]], report: ImportReport) -> None:
+    """Report rows whose id was recorded with another Viasna page (before it is updated)."""
+    wanted = {
+        stable_id("extid", o.person_id, "viasna-url"): (line, rid, o.url)
+        for line, rid, o in batch
+        if o.url
+    }
+    ids = list(wanted)
+    for start in range(0, len(ids), 900):
+        found = ExternalId.all_objects.filter(pk__in=ids[start : start + 900]).values_list(
+            "pk", "value"
+        )
+        for pk, old in found:
+            line, rid, new = wanted[pk]
+            if old and old != new:
+                report.url_changes.append((line, rid, old, new))
+    report.url_changes.sort()
+
+
+def _one_primary_name(batch: list[tuple[int, str, RowOutcome]]) -> int:
+    """Keep one primary name per imported person: a changed name demotes the old one to an
+    alias (kept, not deleted). Returns how many persons were renamed."""
+    primary = {o.person_id: o.primary_name_id for _, _, o in batch if o.primary_name_id}
+    persons = list(primary)
+    renamed: set[Any] = set()
+    for start in range(0, len(persons), 900):
+        others = PersonName.objects.filter(
+            person_id__in=persons[start : start + 900], is_primary=True
+        )
+        for name in others:
+            if name.pk != primary[name.person_id]:
+                name.is_primary = False
+                name.save()
+                renamed.add(name.person_id)
+    return len(renamed)
