@@ -57,6 +57,7 @@ from vigil.records.models import (
 from vigil.records.names import normalised_name
 from vigil.records.sentences import PenaltyKind, SentenceError, parse_penalty, parse_term
 from vigil.records.upsert import UpsertReport, stable_id, upsert_records
+from vigil.sanctions.screening import screen_perpetrators
 
 COLUMNS = (
     "id",
@@ -197,6 +198,8 @@ class ImportReport:
     url_changes: list[tuple[int, str, str, str]] = field(default_factory=list)
     # Persons whose primary name changed: the old name is kept as an alias.
     renamed: int = 0
+    # Perpetrators screened against the loaded sanctions lists after the import.
+    screened: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -214,6 +217,7 @@ class ImportReport:
                 for line, rid, old, new in self.url_changes
             ],
             "renamed": self.renamed,
+            "screened": self.screened,
         }
 
 
@@ -740,11 +744,15 @@ def import_viasna(
     header: list[str] = []
     keep: Callable[[VigilModel], Collection[str]] | None = None
     batch: list[tuple[int, str, RowOutcome]] = []
+    perpetrators: set[Any] = set()
 
     def write(records: list[VigilModel]) -> None:
         _note_url_changes(batch, report)
         upsert_records(records, report.upsert, keep=keep)
         report.renamed += _one_primary_name(batch)
+        perpetrators.update(
+            r.perpetrator_person_id for r in records if isinstance(r, Involvement)
+        )
 
     with transaction.atomic():
         for line, row in read_csv_rows(
@@ -790,6 +798,9 @@ def import_viasna(
                 [(p.line, p.reason) for p in report.problems],
             )
         write(plan.take())
+        # A bulk write sends no signal: new (or newly spelled) judges are screened here, at
+        # once, against the loaded lists; those already screened against them are not.
+        report.screened = screen_perpetrators(perpetrators, only_unscreened=True)
     return report
 
 
