@@ -180,3 +180,17 @@ def test_the_sample_rows_import_unchanged_by_the_review_rules(shared_data):
     assert report.review == []
     with sample.open(encoding="utf-8", newline="") as handle:
         assert report.imported == sum(1 for _ in csv.DictReader(handle))
+
+
+def test_partial_file_without_urls_cites_no_placeholder_page_for_a_recorded_person(tmp_path):
+    _import(_write(tmp_path / "full.csv", [_fictional_row()]))
+    sources, citations = Source.objects.count(), Information.objects.count()
+    path = _write(
+        tmp_path / "names.csv",
+        [{"id": "900001", "name": "Ivanka Tsvirko-Nova"}],
+        columns=("id", "name"),
+    )
+    _import(path)
+    assert (Source.objects.count(), Information.objects.count()) == (sources, citations)
+    assert _person().display_name == "Ivanka Tsvirko-Nova"
+    assert ExternalId.objects.get(person=_person(), scheme="viasna-url").value == OLD_URL

@@ -747,6 +747,8 @@ def import_viasna(
     perpetrators: set[Any] = set()
 
     def write(records: list[VigilModel]) -> None:
+        if "url" not in header:
+            records = _without_placeholder_pages(records, batch)
         _note_url_changes(batch, report)
         upsert_records(records, report.upsert, keep=keep)
         report.renamed += _one_primary_name(batch)
@@ -802,6 +804,26 @@ def import_viasna(
         # once, against the loaded lists; those already screened against them are not.
         report.screened = screen_perpetrators(perpetrators, only_unscreened=True)
     return report
+
+
+def _without_placeholder_pages(
+    records: list[VigilModel], batch: list[tuple[int, str, RowOutcome]]
+) -> list[VigilModel]:
+    """A file without a `url` column cites no placeholder page for a person already recorded
+    (their Viasna page stays their source); a new person still gets one."""
+    pages = {o.person_id: stable_id("viasna-page", f"row:{rid}") for _, rid, o in batch}
+    ids = list(pages)
+    recorded: set[Any] = set()
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        recorded.update(Person.all_objects.filter(pk__in=chunk).values_list("pk", flat=True))
+    drop = {pages[pk] for pk in recorded}
+    return [
+        r
+        for r in records
+        if not (isinstance(r, Source) and r.pk in drop)
+        and not (isinstance(r, Information) and r.source_id in drop)
+    ]
 
 
 def _note_url_changes(batch: list[tuple[int, str, RowOutcome]], report: ImportReport) -> None:
