@@ -86,6 +86,9 @@ def test_unscreened_perpetrator_is_not_screened_yet_in_the_gap_csv_and_text(
     judge = _judge(recorded)
     [row] = [r for r in gap_report(documenter).rows if r.person == judge]
     assert [s.state for s in row.statuses] == ["not_screened"]
+    summary = gap_report(documenter).summary()
+    assert summary[0].endswith("0 on none of the lists loaded.")
+    assert "Perpetrators not screened yet against every list loaded: 1." in summary
     csv_text = reports.gap_csv(gap_report(documenter))
     assert "not screened yet against eu-765 (version 2026-07-17)" in csv_text
     assert "not found" not in csv_text

@@ -114,6 +114,11 @@ class GapRow:
     def unsanctioned(self) -> bool:
         return not self.listed_by
 
+    @property
+    def unscreened(self) -> bool:
+        """Not listed, and not yet screened against some loaded list's current version."""
+        return self.unsanctioned and any(s.state == "not_screened" for s in self.statuses)
+
 
 @dataclass
 class GapReport:
@@ -140,12 +145,19 @@ class GapReport:
                 gettext("%(count)s by the %(issuer)s") % {"count": counts.get(i, 0), "issuer": i}
                 for i in issuers
             ) or gettext("no list")
-            nowhere = sum(1 for row in rows if row.unsanctioned)
+            # "On none of the lists" only for those screened against every list loaded.
+            nowhere = sum(1 for row in rows if row.unsanctioned and not row.unscreened)
             line = gettext(
                 "Of %(count)s %(roles)s in the record, %(listed)s; "
                 "%(nowhere)s on none of the lists loaded."
             ) % {"count": len(rows), "roles": _plural(role), "listed": listed, "nowhere": nowhere}
             lines.append(capfirst(line))
+        unscreened = sum(1 for row in self.rows if row.unscreened)
+        if unscreened:
+            lines.append(
+                gettext("Perpetrators not screened yet against every list loaded: %(count)s.")
+                % {"count": unscreened}
+            )
         if self.missing_issuers:
             lines.append(
                 gettext("Not loaded: %(issuers)s lists.")
