@@ -98,3 +98,13 @@ def test_sanctions_screen_of_an_empty_file_says_there_are_no_names(
     empty.write_text("\n# only a comment\n\n", encoding="utf-8")
     err = _fails(["sanctions", "screen", str(empty), "--as", analyst.username], capsys)
     assert "no names to screen" in err
+
+
+def test_sanctions_screen_of_empty_standard_input_says_there_are_no_names(
+    analyst, eu_list, monkeypatch, capsys
+):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    err = _fails(["sanctions", "screen", "-", "--as", analyst.username], capsys)
+    assert "standard input: no names to screen" in err

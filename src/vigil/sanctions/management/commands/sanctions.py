@@ -133,7 +133,9 @@ class Command(ActingCommand):
 
     def _screen(self, options: dict[str, Any]) -> None:
         if options["file"] == "-":
-            source = decode_text(sys.stdin.buffer.read(), "standard input")
+            raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+            data = raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogateescape")
+            source = decode_text(data, "standard input")
         else:
             source = read_text_lines(Path(options["file"]))
         queries = list(read_queries(source))
