@@ -59,7 +59,7 @@ class Command(ActingCommand):
             )
         if report.renamed:
             self.stdout.write(
-                f"  {report.renamed} persons renamed; each keeps the old name as an alias."
+                f"  Persons renamed (each keeps the old name as an alias): {report.renamed}."
             )
         created = report.upsert.total("created")
         updated = report.upsert.total("updated")
