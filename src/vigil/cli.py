@@ -43,6 +43,12 @@ def run(argv: list[str]) -> None:
     except BrokenPipeError:  # output piped into `head` and the like
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
+    except OSError as exc:  # a file or folder the user named cannot be read or written
+        if os.environ.get("VIGIL_DEBUG"):
+            raise
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"vigil: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        sys.exit(2)
     except KeyboardInterrupt:
         print("vigil: interrupted; nothing half-written was kept", file=sys.stderr)
         sys.exit(130)

@@ -108,3 +108,17 @@ def test_sanctions_screen_of_empty_standard_input_says_there_are_no_names(
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
     err = _fails(["sanctions", "screen", "-", "--as", analyst.username], capsys)
     assert "standard input: no names to screen" in err
+
+
+def test_a_folder_that_cannot_be_made_is_a_clear_error_not_an_internal_one(
+    tmp_path, capsys, django_user_model
+):
+    django_user_model.objects.create_user(username="fictional-admin", password=None, role="admin")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    err = _fails(
+        ["opendata", "export", "--format", "csv", "-o", str(blocker / "open"),
+         "--as", "fictional-admin"],
+        capsys,
+    )  # fmt: skip
+    assert str(blocker / "open") in err
