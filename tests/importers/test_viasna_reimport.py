@@ -194,3 +194,31 @@ def test_partial_file_without_urls_cites_no_placeholder_page_for_a_recorded_pers
     assert (Source.objects.count(), Information.objects.count()) == (sources, citations)
     assert _person().display_name == "Ivanka Tsvirko-Nova"
     assert ExternalId.objects.get(person=_person(), scheme="viasna-url").value == OLD_URL
+
+
+def test_a_primary_name_chosen_by_an_analyst_survives_a_reimport(tmp_path):
+    from vigil.core.context import change_context
+
+    path = _write(tmp_path / "full.csv", [_fictional_row()])
+    _import(path)
+    person = _person()
+    with change_context("test"):
+        latin = PersonName.objects.get(person=person, value="Ivanka Tsvirko")
+        latin.is_primary = False
+        latin.save()
+        PersonName.objects.create(
+            person=person, value="Іванка Цвірко", script="Cyrl", is_primary=True
+        )
+    _import(path)
+    primary = PersonName.objects.filter(person=person, is_primary=True)
+    assert [n.value for n in primary] == ["Іванка Цвірко"]
+
+
+def test_renaming_back_to_an_earlier_name_makes_it_primary_again(tmp_path):
+    _import(_write(tmp_path / "full.csv", [_fictional_row()]))
+    _import(_partial(tmp_path / "new.csv", name="Ivanka Tsvirko-Nova"))
+    report = _import(_partial(tmp_path / "back.csv", name="Ivanka Tsvirko"))
+    assert report.renamed == 1
+    primary = PersonName.objects.filter(person=_person(), is_primary=True)
+    assert [n.value for n in primary] == ["Ivanka Tsvirko"]
+    assert PersonName.objects.filter(person=_person()).count() == 2

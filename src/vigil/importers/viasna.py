@@ -20,6 +20,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 
 from vigil.core.errors import ImportFailed
 from vigil.core.models import Confidentiality, VigilModel
@@ -120,7 +121,8 @@ WRITE_ORDER: tuple[type[VigilModel], ...] = (
 
 # The fields each column sets, per model (acts: per act type). A re-import from a file that
 # does not hold a column leaves these fields of an existing record as they are; an existing
-# event keeps its title (a corrected name does not rename the prosecution).
+# event keeps its title (a corrected name does not rename the prosecution) and an existing
+# name whether it is primary (an analyst's choice; a changed name is handled on its own).
 _ANCHORS = ("sentence", "arrest", "charge")
 COLUMN_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
     "name": {"person": ("display_name", "name_withheld")},
@@ -153,7 +155,7 @@ MAX_PLACE_TEXT = 300
 
 def kept_fields(present: Collection[str]) -> Callable[[VigilModel], Collection[str]]:
     """For :func:`upsert_records`: the fields an existing record keeps, given the columns."""
-    kept: dict[str, set[str]] = {"event": {"title"}}
+    kept: dict[str, set[str]] = {"event": {"title"}, "personname": {"is_primary"}}
     for column, targets in COLUMN_FIELDS.items():
         if column in present:
             continue
@@ -177,6 +179,7 @@ class RowOutcome:
     primary_name_id: Any | None
     url: str
     review: tuple[str, ...] = ()
+    name: str = ""
 
 
 def term(vocabulary: str, key: str) -> str:
@@ -671,7 +674,7 @@ def plan_row(
                 )
             )
     name_id = None if withheld else stable_id("person-name", person.pk, name)
-    return RowOutcome(person.pk, name_id, url, tuple(review))
+    return RowOutcome(person.pk, name_id, url, tuple(review), name)
 
 
 def _reason(exc: Exception, fallback: str) -> str:
@@ -750,8 +753,9 @@ def import_viasna(
         if "url" not in header:
             records = _without_placeholder_pages(records, batch)
         _note_url_changes(batch, report)
+        before = _primary_names(batch)
         upsert_records(records, report.upsert, keep=keep)
-        report.renamed += _one_primary_name(batch)
+        report.renamed += _one_primary_name(batch, before)
         perpetrators.update(
             r.perpetrator_person_id for r in records if isinstance(r, Involvement)
         )
@@ -845,19 +849,34 @@ def _note_url_changes(batch: list[tuple[int, str, RowOutcome]], report: ImportRe
     report.url_changes.sort()
 
 
-def _one_primary_name(batch: list[tuple[int, str, RowOutcome]]) -> int:
-    """Keep one primary name per imported person: a changed name demotes the old one to an
-    alias (kept, not deleted). Returns how many persons were renamed."""
-    primary = {o.person_id: o.primary_name_id for _, _, o in batch if o.primary_name_id}
-    persons = list(primary)
-    renamed: set[Any] = set()
+def _primary_names(batch: list[tuple[int, str, RowOutcome]]) -> dict[Any, str]:
+    """The display names of the batch's recorded persons before the batch is written."""
+    persons = [o.person_id for _, _, o in batch if o.primary_name_id]
+    found: dict[Any, str] = {}
     for start in range(0, len(persons), 900):
-        others = PersonName.objects.filter(
-            person_id__in=persons[start : start + 900], is_primary=True
+        rows = Person.all_objects.filter(pk__in=persons[start : start + 900])
+        found.update(rows.values_list("pk", "display_name"))
+    return found
+
+
+def _one_primary_name(batch: list[tuple[int, str, RowOutcome]], before: dict[Any, str]) -> int:
+    """A recorded person whose name in the file differs from their recorded name was renamed:
+    the new name becomes the one primary name and the others stay as aliases (kept, not
+    deleted). An unchanged name leaves the names, and which is primary (perhaps an analyst's
+    choice), as recorded. Returns how many persons were renamed."""
+    changed = {
+        o.person_id: o.primary_name_id
+        for _, _, o in batch
+        if o.primary_name_id and o.person_id in before and before[o.person_id] != o.name
+    }
+    persons = list(changed)
+    for start in range(0, len(persons), 900):
+        names = PersonName.objects.filter(person_id__in=persons[start : start + 900]).filter(
+            Q(is_primary=True) | Q(pk__in=[changed[p] for p in persons[start : start + 900]])
         )
-        for name in others:
-            if name.pk != primary[name.person_id]:
-                name.is_primary = False
+        for name in names:
+            primary = name.pk == changed[name.person_id]
+            if name.is_primary != primary:
+                name.is_primary = primary
                 name.save()
-                renamed.add(name.person_id)
-    return len(renamed)
+    return len(changed)
