@@ -1,8 +1,9 @@
 """Screening a perpetrator as soon as they are recorded, renamed or merged.
 
-Every single save of an involvement naming a perpetrator, of a person, or of one of their
-names (the entry forms, the API, a merge, the admin) screens that person against the loaded
-lists in the same transaction, as the search index is kept current. Bulk imports send no
+Every single save of an involvement naming a perpetrator not yet screened against the loaded
+lists' current versions, and every save of a perpetrator or of one of their names (a rename, a
+new spelling; the entry forms, the API, a merge, the admin) screens that person against the
+loaded lists in the same transaction, as the search index is kept current. Bulk imports send no
 signal: they call :func:`vigil.sanctions.screening.screen_perpetrators` themselves.
 """
 
@@ -24,12 +25,15 @@ def _person_of(label: str, instance: Any) -> Any:
 def _saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     if raw:
         return
-    person_id = _person_of(sender._meta.label_lower, instance)
+    label = sender._meta.label_lower
+    person_id = _person_of(label, instance)
     if person_id is None:
         return
     from vigil.sanctions.screening import screen_perpetrators
 
-    screen_perpetrators([person_id])
+    # A new involvement screens a person not yet screened against the lists' current
+    # versions; a saved person or name (perhaps a new spelling) is screened again.
+    screen_perpetrators([person_id], only_unscreened=label == "records.involvement")
 
 
 WATCHED = ("records.involvement", "records.person", "records.personname")
