@@ -8,7 +8,7 @@ import sys
 import django
 from django.core.management import ManagementUtility, get_commands, load_command_class
 
-from vigil.core.errors import VigilError
+from vigil.core.errors import ValidationFailed, VigilError
 
 # Django's own commands that a Vigil user needs, shown after Vigil's.
 USEFUL_DJANGO = ("migrate", "changepassword", "check", "shell", "dbshell")
@@ -33,6 +33,9 @@ def run(argv: list[str]) -> None:
         if len(argv) < 2 or argv[1] in {"-h", "--help", "help"} and len(argv) == 2:
             print(_help_text())
             return
+        name = argv[1]
+        if not name.startswith("-") and name != "help" and name not in get_commands():
+            raise ValidationFailed(f"unknown command {name!r}; `vigil --help` lists the commands")
         ManagementUtility(argv).execute()
     except VigilError as exc:
         print(f"vigil: error: {exc.message}", file=sys.stderr)
@@ -40,6 +43,12 @@ def run(argv: list[str]) -> None:
     except BrokenPipeError:  # output piped into `head` and the like
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
+    except OSError as exc:  # a file or folder the user named cannot be read or written
+        if os.environ.get("VIGIL_DEBUG"):
+            raise
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"vigil: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        sys.exit(2)
     except KeyboardInterrupt:
         print("vigil: interrupted; nothing half-written was kept", file=sys.stderr)
         sys.exit(130)

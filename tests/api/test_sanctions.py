@@ -59,3 +59,28 @@ def test_decision_on_hidden_candidate_gets_404(api, world):
 def test_decision_must_be_confirmed_or_rejected(api, world):
     path = f"/sanctions/candidates/{world.candidate.pk}/decision"
     assert api.call("POST", path, "admin", {"decision": "maybe"}).status_code == 422
+
+
+def test_a_name_added_through_the_api_screens_the_perpetrator_at_once(api, world, shared_data):
+    import datetime as dt
+
+    from vigil.core.context import change_context
+    from vigil.sanctions.lists import import_list
+    from vigil.sanctions.models import ScreeningMatch
+
+    with change_context("test"):
+        import_list(
+            "eu-765",
+            shared_data / "sanctions" / "eu_reg_765_2006_annexI.csv",
+            version_date=dt.date(2026, 7, 17),
+        )
+    body = {"person": str(world.judge.pk), "value": "Maxim Filatau", "script": "Latn"}
+    assert api.call("POST", "/person-names", "documenter", body).status_code == 201
+    assert ScreeningMatch.objects.filter(
+        person=world.judge,
+        listed_entity__sanctions_list__name="eu-765",
+        listed_entity__entity_id="I.A/103",
+    ).exists()
+    gap = api.get("/sanctions/gap", role="viewer").json()
+    states = {s["list"]: s["state"] for s in gap["rows"][0]["statuses"]}
+    assert states["eu-765"] == "pending"

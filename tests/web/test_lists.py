@@ -212,3 +212,14 @@ def test_a_name_search_without_a_sort_lists_the_best_match_first(admin_client):
     assert body.index("Zora Relevantsky") < body.index("Aaron Relevantskiy")
     by_name = admin_client.get("/persons/", {"q": "Relevantsky", "sort": "name"}).content.decode()
     assert by_name.index("Aaron Relevantskiy") < by_name.index("Zora Relevantsky")
+
+
+def test_person_list_filters_acts_that_need_review(viewer_client, world):
+    with change_context("test"):
+        act = Act.objects.get(victim_person=world["freed"], act_type_id=term("act_type", "arrest"))
+        act.review_note = "decision 'compulsory medical measures': kept as written, needs review"
+        act.save()
+    flagged = _names(viewer_client, "/persons/", needs_review="on")
+    assert "Liberata Fictiva" in flagged
+    assert "Testa Fictionalia" not in flagged
+    assert "Needs review" in _names(viewer_client, "/persons/")

@@ -145,3 +145,14 @@ def test_merged_duplicate_redirects_to_the_kept_person(viewer_client, fictional_
 def test_unknown_person_is_not_found(viewer_client, db):
     response = viewer_client.get("/persons/00000000-0000-0000-0000-000000000000/")
     assert response.status_code == 404
+
+
+def test_person_page_shows_what_an_act_needs_reviewed(viewer_client, fictional_case):
+    note = "decision 'compulsory medical measures': not a term Vigil can read; needs review"
+    with change_context("test"):
+        sentence = fictional_case.sentence
+        sentence.review_note = note
+        sentence.save()
+    html = _page(viewer_client, fictional_case.victim)
+    assert "<dt>Needs review</dt>" in html
+    assert "decision &#x27;compulsory medical measures&#x27;" in html

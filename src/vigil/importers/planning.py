@@ -36,6 +36,14 @@ class ImportReport:
     problems: list[RowProblem] = field(default_factory=list)
     upsert: UpsertReport = field(default_factory=UpsertReport)
     unit: str = "line"  # what a problem's number counts: the file's lines, or its records
+    # Rows imported with a value kept verbatim that a person must check ("needs review").
+    review: list[RowProblem] = field(default_factory=list)
+    # Rows whose id was recorded before with another page (line, id, old URL, new URL).
+    url_changes: list[tuple[int, str, str, str]] = field(default_factory=list)
+    # Persons whose primary name changed: the old name is kept as an alias.
+    renamed: int = 0
+    # Perpetrators screened against the loaded sanctions lists after the import.
+    screened: int = 0
 
     def notes(self) -> list[str]:
         """Lines of the summary particular to a format (none here)."""
@@ -51,6 +59,13 @@ class ImportReport:
             "created": dict(self.upsert.created),
             "updated": dict(self.upsert.updated),
             "unchanged": self.upsert.total("unchanged"),
+            "needs_review": [{self.unit: p.line, "reason": p.reason} for p in self.review],
+            "url_changes": [
+                {"line": line, "id": rid, "old": old, "new": new}
+                for line, rid, old, new in self.url_changes
+            ],
+            "renamed": self.renamed,
+            "screened": self.screened,
         }
 
 

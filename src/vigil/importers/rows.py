@@ -29,14 +29,20 @@ class RowProblem:
 
 
 def read_csv_rows(
-    path: Path, *, columns: Sequence[str], required: Sequence[str] = ()
+    path: Path,
+    *,
+    columns: Sequence[str],
+    required: Sequence[str] = (),
+    header_out: list[str] | None = None,
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line number, row) from a CSV file whose header must be ``columns``.
 
     The header may list the columns in any order; an unknown, missing or repeated column, a
     broken quote, a row with the wrong number of fields, a field or line too long to read
     (:mod:`vigil.importers.validation`), or bytes that are not UTF-8 raise
-    :class:`ImportFailed` naming the line.
+    :class:`ImportFailed` naming the line. A column the file does not hold reads as ``""``;
+    ``header_out``, when given, receives the columns the file holds (a partial file's
+    importer changes only those).
     """
     if not path.is_file():
         raise ImportFailed(f"{path}: no such file")
@@ -67,6 +73,8 @@ def read_csv_rows(
                     f"{path.name}, line 1: {'; '.join(parts)}. "
                     f"Expected the columns: {', '.join(columns)}."
                 )
+            if header_out is not None:
+                header_out[:] = header
             width = len(header)
             line = reader.line_num + 1
             while (fields := _next(reader)) is not None:

@@ -11,13 +11,15 @@ understood is reported with its line and reason, and nothing is written (unless 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from vigil.core.errors import ImportFailed
 from vigil.core.models import Confidentiality, VigilModel
@@ -33,6 +35,7 @@ from vigil.importers.validation import (
     check_name,
     check_sentence_months,
     check_url,
+    refuse_too_long,
 )
 from vigil.names.given_names import is_given_name
 from vigil.names.homoglyphs import repair_homoglyphs
@@ -54,8 +57,9 @@ from vigil.records.models import (
     Term,
 )
 from vigil.records.names import normalised_name
-from vigil.records.sentences import PenaltyKind, parse_penalty, parse_term
+from vigil.records.sentences import PenaltyKind, SentenceError, parse_penalty, parse_term
 from vigil.records.upsert import stable_id, upsert_records
+from vigil.sanctions.screening import screen_perpetrators
 
 COLUMNS = (
     "id",
@@ -111,6 +115,69 @@ WRITE_ORDER: tuple[type[VigilModel], ...] = (
     Participant,
     Information,
 )
+
+
+# The fields each column sets, per model (acts: per act type). A re-import from a file that
+# does not hold a column leaves these fields of an existing record as they are; an existing
+# event keeps its title (a corrected name does not rename the prosecution) and an existing
+# name whether it is primary (an analyst's choice; a changed name is handled on its own).
+_ANCHORS = ("sentence", "arrest", "charge")
+COLUMN_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "name": {"person": ("display_name", "name_withheld")},
+    "gender": {"person": ("sex",)},
+    "birthday": {"person": ("birth_date",)},
+    "description": {"person": ("notes",), "information": ("quote",)},
+    "status": {"externalid": ("status",)},
+    "arrested": {"event": ("date", "date_precision")},
+    "verdict_date": {
+        "event": ("date", "date_precision"),
+        "sentence": ("date", "date_precision", "status"),
+        "charges_dismissed": ("date", "date_precision"),
+    },
+    "decision": {
+        "sentence": ("sentence_text", "sentence_months", "fine_amount", "fine_unit", "review_note"),
+        "charges_dismissed": ("sentence_text",),
+    },
+    "penalty": {
+        "sentence": (
+            "sentence_text", "sentence_regime", "restriction_measure", "suspended", "review_note",
+        ),
+    },  # fmt: skip
+    "prison_title": {kind: ("place", "place_text", "review_note") for kind in _ANCHORS},
+    "judge": {"sentence": ("description",)},
+}
+# Longest texts the act keeps verbatim (its fields' sizes).
+MAX_SENTENCE_TEXT = 300
+MAX_PLACE_TEXT = 300
+
+
+def kept_fields(present: Collection[str]) -> Callable[[VigilModel], Collection[str]]:
+    """For :func:`upsert_records`: the fields an existing record keeps, given the columns."""
+    kept: dict[str, set[str]] = {"event": {"title"}, "personname": {"is_primary"}}
+    for column, targets in COLUMN_FIELDS.items():
+        if column in present:
+            continue
+        for key, names in targets.items():
+            kept.setdefault(key, set()).update(names)
+    act_prefix = len("act_type.")
+
+    def fields_of(obj: VigilModel) -> Collection[str]:
+        if isinstance(obj, Act):
+            return kept.get(obj.act_type_id[act_prefix:], ())
+        return kept.get(obj._meta.model_name, ())
+
+    return fields_of
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    """What the importer checks after planning a row: its person, primary name, page, flags."""
+
+    person_id: Any
+    primary_name_id: Any | None
+    url: str
+    review: tuple[str, ...] = ()
+    name: str = ""
 
 
 def term(vocabulary: str, key: str) -> str:
@@ -284,8 +351,28 @@ def _cite(plan: _Plan, source: Source, ct: Any, target_id: Any, quote: str = "")
     )
 
 
-def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> None:
-    """Add the records one row derives to ``plan``; raises ValueError with the reason."""
+def _verbatim(cell: str, column: str, limit: int) -> str:
+    """A value Vigil cannot read, kept as written (refused only when too long to keep)."""
+    text = " ".join(cell.split())
+    refuse_too_long(text, column, limit)
+    return text
+
+
+def _review(column: str, text: str, why: str) -> str:
+    shown = text if len(text) <= 120 else text[:117] + "..."
+    return f"{column} {shown!r}: {why}; kept as written, needs review"
+
+
+def plan_row(
+    plan: _Plan, row: dict[str, str], given: Callable[[str], bool]
+) -> RowOutcome:
+    """Add the records one row derives to ``plan``; raises ValueError with the reason.
+
+    A free-text value Vigil cannot read (a decision that is not a term, an unknown penalty or
+    place) is kept verbatim on the act, flagged for review; an impossible value (a date that
+    does not exist, a term over the limit) refuses the row.
+    """
+    review: list[str] = []
     check_cells(row, limits=LIMITS, multiline=MULTILINE)
     rid = row["id"].strip()
     if not rid:
@@ -301,12 +388,29 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
     verdict = _date(row["verdict_date"], "verdict_date")
     appeal = _date(row["appeal_date"], "appeal_date")
     released = _date(row["release_date"], "release_date")
-    sentence_term = _term(row["decision"])
+    unread: list[str] = []  # decision and penalty texts kept verbatim
+    try:
+        sentence_term = _term(row["decision"])
+    except SentenceError as exc:
+        sentence_term = None
+        unread.append(_verbatim(row["decision"], "decision", MAX_SENTENCE_TEXT))
+        review.append(_review("decision", unread[-1], _reason(exc, "not a term Vigil can read")))
     if sentence_term is not None:
         check_sentence_months(sentence_term.months, "decision")
-    penalty = _penalty(row["penalty"])
+    try:
+        penalty = _penalty(row["penalty"])
+    except SentenceError as exc:
+        penalty = None
+        unread.append(_verbatim(row["penalty"], "penalty", MAX_SENTENCE_TEXT))
+        review.append(_review("penalty", unread[-1], _reason(exc, "not a penalty Vigil knows")))
     charges = _charges(row["articles"])
-    place = _place(row["prison_title"])
+    unread_place = ""
+    try:
+        place = _place(row["prison_title"])
+    except values.ViasnaValueError:
+        place = None
+        unread_place = _verbatim(row["prison_title"], "prison_title", MAX_PLACE_TEXT)
+        review.append(_review("prison_title", unread_place, "not a place of detention Vigil knows"))
     judges = _people(row["judge"], given)
     counsel = _people(row["counsel"], given)
 
@@ -392,8 +496,8 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
 
     arrest = act("arrest", arrested) if arrested else None
     sentenced: Act | None = None
-    if sentence_term is not None or penalty is not None or verdict or judges:
-        sentenced = _sentence_act(act, verdict, sentence_term, penalty)
+    if sentence_term is not None or penalty is not None or verdict or judges or unread:
+        sentenced = _sentence_act(act, verdict, sentence_term, penalty, unread)
     if appeal:
         act("appeal_decision", appeal)
     if released:
@@ -408,10 +512,19 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
             place_text=place.text,
             description=f"Stated by the source: {place.text}",
         )
-    anchor = sentenced or arrest or (act("charge", None) if charges or counsel else None)
+    anchor = sentenced or arrest
+    if anchor is None and (charges or counsel or unread_place):
+        anchor = act("charge", None)
     if anchor is not None and place is not None and place.is_organisation:
         anchor.place = _prison(plan, place)
         anchor.place_text = place.text
+    if anchor is not None and unread_place:
+        anchor.place_text = unread_place
+    notes = [r for r in review if not r.startswith("prison_title")]
+    if sentenced is not None and notes:
+        sentenced.review_note = _note(notes)
+    if anchor is not None and unread_place:
+        anchor.review_note = _note([anchor.review_note, review[-1]])
     if anchor is not None:
         for i, charge in enumerate(charges):
             plan.add(
@@ -452,10 +565,27 @@ def plan_row(plan: _Plan, row: dict[str, str], given: Callable[[str], bool]) -> 
                     role_id=term("perpetrator_role", "judge"),
                 )
             )
+    name_id = None if withheld else stable_id("person-name", person.pk, name)
+    return RowOutcome(person.pk, name_id, url, tuple(review), name)
+
+
+def _reason(exc: Exception, fallback: str) -> str:
+    message = str(exc)
+    return fallback if not message else f"{fallback} ({message})"
+
+
+def _note(parts: list[str]) -> str:
+    """One review note from its parts, within the field's size."""
+    text = "; ".join(p for p in parts if p)
+    return text if len(text) <= 500 else text[:497] + "..."
 
 
 def _sentence_act(
-    act: Callable[..., Act], verdict: dt.date | None, sentence_term: Any, penalty: Any
+    act: Callable[..., Act],
+    verdict: dt.date | None,
+    sentence_term: Any,
+    penalty: Any,
+    unread: list[str] | None = None,
 ) -> Act:
     if sentence_term is not None and sentence_term.dismissed:
         return act("charges_dismissed", verdict, sentence_text=sentence_term.text)
@@ -485,6 +615,10 @@ def _sentence_act(
         fields["suspended"] = (
             penalty.suspended or penalty.kind == PenaltyKind.SUSPENDED_IMPRISONMENT
         )
+    if unread:
+        text = "; ".join(t for t in (fields.get("sentence_text", ""), *unread) if t)
+        refuse_too_long(text, "decision and penalty", MAX_SENTENCE_TEXT)
+        fields["sentence_text"] = text
     return act("sentence", verdict, **fields)
 
 
@@ -505,8 +639,28 @@ def import_viasna(
     plan = _Plan()
     seen: dict[str, int] = {}
     planned_rows = 0
+    header: list[str] = []
+    keep: Callable[[VigilModel], Collection[str]] | None = None
+    batch: list[tuple[int, str, RowOutcome]] = []
+    perpetrators: set[Any] = set()
+
+    def write(records: list[VigilModel]) -> None:
+        if "url" not in header:
+            records = _without_placeholder_pages(records, batch)
+        _note_url_changes(batch, report)
+        before = _primary_names(batch)
+        upsert_records(records, report.upsert, keep=keep)
+        report.renamed += _one_primary_name(batch, before)
+        perpetrators.update(
+            r.perpetrator_person_id for r in records if isinstance(r, Involvement)
+        )
+
     with transaction.atomic():
-        for line, row in read_csv_rows(path, columns=COLUMNS, required=REQUIRED):
+        for line, row in read_csv_rows(
+            path, columns=COLUMNS, required=REQUIRED, header_out=header
+        ):
+            if keep is None:
+                keep = kept_fields(header)
             report.rows += 1
             if progress:
                 progress(1)
@@ -518,21 +672,25 @@ def import_viasna(
                 continue
             seen[rid] = line
             try:
-                plan_row(plan, row, is_given_name)
+                outcome = plan_row(plan, row, is_given_name)
             except ValueError as exc:
                 plan.end_row(keep=False)
                 report.problems.append(RowProblem(line, str(exc)))
                 continue
             plan.end_row(keep=True)
             report.imported += 1
+            batch.append((line, rid, outcome))
+            if outcome.review:
+                report.review.append(RowProblem(line, "; ".join(outcome.review)))
             planned_rows += 1
             if planned_rows >= batch_rows:
                 planned_rows = 0
                 records = plan.take()
                 written = partial or not report.problems
                 if written:
-                    upsert_records(records, report.upsert)
+                    write(records)
                 plan.settle(written=written)
+                batch = []
                 del records
         if report.problems and not partial:
             raise ImportFailed(
@@ -540,5 +698,80 @@ def import_viasna(
                 "nothing was imported (use --partial to import the good rows).",
                 [(p.line, p.reason) for p in report.problems],
             )
-        upsert_records(plan.take(), report.upsert)
+        write(plan.take())
+        # A bulk write sends no signal: new (or newly spelled) judges are screened here, at
+        # once, against the loaded lists; those already screened against them are not.
+        report.screened = screen_perpetrators(perpetrators, only_unscreened=True)
     return report
+
+
+def _without_placeholder_pages(
+    records: list[VigilModel], batch: list[tuple[int, str, RowOutcome]]
+) -> list[VigilModel]:
+    """A file without a `url` column cites no placeholder page for a person already recorded
+    (their Viasna page stays their source); a new person still gets one."""
+    pages = {o.person_id: stable_id("viasna-page", f"row:{rid}") for _, rid, o in batch}
+    ids = list(pages)
+    recorded: set[Any] = set()
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        recorded.update(Person.all_objects.filter(pk__in=chunk).values_list("pk", flat=True))
+    drop = {pages[pk] for pk in recorded}
+    return [
+        r
+        for r in records
+        if not (isinstance(r, Source) and r.pk in drop)
+        and not (isinstance(r, Information) and r.source_id in drop)
+    ]
+
+
+def _note_url_changes(batch: list[tuple[int, str, RowOutcome]], report: ImportReport) -> None:
+    """Report rows whose id was recorded with another Viasna page (before it is updated)."""
+    wanted = {
+        stable_id("extid", o.person_id, "viasna-url"): (line, rid, o.url)
+        for line, rid, o in batch
+        if o.url
+    }
+    ids = list(wanted)
+    for start in range(0, len(ids), 900):
+        found = ExternalId.all_objects.filter(pk__in=ids[start : start + 900]).values_list(
+            "pk", "value"
+        )
+        for pk, old in found:
+            line, rid, new = wanted[pk]
+            if old and old != new:
+                report.url_changes.append((line, rid, old, new))
+    report.url_changes.sort()
+
+
+def _primary_names(batch: list[tuple[int, str, RowOutcome]]) -> dict[Any, str]:
+    """The display names of the batch's recorded persons before the batch is written."""
+    persons = [o.person_id for _, _, o in batch if o.primary_name_id]
+    found: dict[Any, str] = {}
+    for start in range(0, len(persons), 900):
+        rows = Person.all_objects.filter(pk__in=persons[start : start + 900])
+        found.update(rows.values_list("pk", "display_name"))
+    return found
+
+
+def _one_primary_name(batch: list[tuple[int, str, RowOutcome]], before: dict[Any, str]) -> int:
+    """A recorded person whose name in the file differs from their recorded name was renamed:
+    the new name becomes the one primary name and the others stay as aliases (kept, not
+    deleted). An unchanged name leaves the names, and which is primary (perhaps an analyst's
+    choice), as recorded. Returns how many persons were renamed."""
+    changed = {
+        o.person_id: o.primary_name_id
+        for _, _, o in batch
+        if o.primary_name_id and o.person_id in before and before[o.person_id] != o.name
+    }
+    persons = list(changed)
+    for start in range(0, len(persons), 900):
+        names = PersonName.objects.filter(person_id__in=persons[start : start + 900]).filter(
+            Q(is_primary=True) | Q(pk__in=[changed[p] for p in persons[start : start + 900]])
+        )
+        for name in names:
+            primary = name.pk == changed[name.person_id]
+            if name.is_primary != primary:
+                name.is_primary = primary
+                name.save()
+    return len(changed)

@@ -166,6 +166,8 @@ GOVERNED: dict[str, Governed] = {
     "sanctions.sanctionslist": Governed(Kind.REFERENCE),
     "sanctions.listedentity": Governed(Kind.REFERENCE),
     "sanctions.listchange": Governed(Kind.REFERENCE),
+    # That a perpetrator was screened against a list version: follows the person.
+    "sanctions.listscreening": Governed(Kind.ATTACHED, ("person",)),
     # The international response.
     "responses.violationcoding": Governed(
         Kind.RECORD, ("act",), lambda c: Q(act_id__in=case_acts(c))

@@ -15,6 +15,8 @@ def resolve_person(text: str, queryset: QuerySet[Person] | None = None) -> Perso
     """The one person ``text`` names (UUID or name); otherwise a clear error with candidates."""
     people = queryset if queryset is not None else Person.objects.all()
     text = text.strip()
+    if not text:
+        raise ValidationFailed("give a person's id or name (an empty one names nobody)")
     try:
         return people.get(pk=uuid.UUID(text))
     except ValueError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,10 +62,17 @@ def _chunks(items: Sequence[Any], size: int = 900) -> Iterable[Sequence[Any]]:
         yield items[start : start + size]
 
 
-def upsert_records(objs: Iterable[VigilModel], report: UpsertReport | None = None) -> UpsertReport:
+def upsert_records(
+    objs: Iterable[VigilModel],
+    report: UpsertReport | None = None,
+    *,
+    keep: Callable[[VigilModel], Collection[str]] | None = None,
+) -> UpsertReport:
     """Create or update planned records, model by model in the order first seen.
 
-    The caller owns the transaction. Records must carry deterministic ids.
+    The caller owns the transaction. Records must carry deterministic ids. ``keep(record)``
+    names the fields an existing record keeps as they are (a file that does not hold the
+    column they come from): only new records get the planned values for them.
     """
     from vigil.records.merge import follow_merges
 
@@ -94,10 +101,11 @@ def upsert_records(objs: Iterable[VigilModel], report: UpsertReport | None = Non
             if current.deleted_at is not None:
                 report.skipped_deleted[label] += 1
                 continue
+            kept = keep(wanted) if keep is not None else ()
             changed = [
                 f.attname
                 for f in fields
-                if getattr(current, f.attname) != getattr(wanted, f.attname)
+                if f.name not in kept and getattr(current, f.attname) != getattr(wanted, f.attname)
             ]
             if not changed:
                 report.unchanged[label] += 1

@@ -6,3 +6,9 @@ class SanctionsConfig(AppConfig):
     label = "sanctions"
     verbose_name = "Sanctions accountability"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        """Screen a perpetrator as soon as they are recorded, renamed or merged."""
+        from vigil.sanctions.autoscreen import connect
+
+        connect()

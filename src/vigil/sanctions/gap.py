@@ -1,8 +1,9 @@
 """The sanctions gap: perpetrators in the record and, per list, whether they are listed.
 
 Never "not sanctioned": a perpetrator is "listed on LIST (version DATE)" by a confirmed match,
-"candidate awaiting review" when a match is pending, "not found on LIST (version DATE)" after
-screening, or "LIST not loaded". Lists older than 90 days (or undated) are flagged stale.
+"candidate awaiting review" when a match is pending, "not found on LIST (version DATE)" only
+after a screening against that version, "not screened yet" before one, or "LIST not loaded".
+Lists older than 90 days (or undated) are flagged stale.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from vigil.policy.access import restrict
 from vigil.records.models import Act, Involvement, Person
 from vigil.records.sentence_totals import SentenceTotals, sentence_totals
-from vigil.sanctions.models import Decision, SanctionsList, ScreeningMatch
+from vigil.sanctions.models import Decision, ListScreening, SanctionsList, ScreeningMatch
 from vigil.sanctions.screening import perpetrators
 
 MAJOR_ISSUERS = ("EU", "UK", "US")
@@ -44,7 +45,7 @@ ROLE_PLURALS = {
 @dataclass
 class ListStatus:
     list: SanctionsList
-    state: str  # listed | pending | not_found
+    state: str  # listed | pending | not_found | not_screened
     entity_id: str = ""
     matched_name: str = ""
     reason: str = ""
@@ -66,6 +67,8 @@ class ListStatus:
                 gettext("candidate on %(list)s (%(entity)s, score %(score)s) awaiting review")
                 % values
             )
+        if self.state == "not_screened":
+            return gettext("not screened yet against %(list)s (version %(version)s)") % values
         return gettext("not found on %(list)s (version %(version)s)") % values
 
 
@@ -112,6 +115,11 @@ class GapRow:
     def unsanctioned(self) -> bool:
         return not self.listed_by
 
+    @property
+    def unscreened(self) -> bool:
+        """Not listed, and not yet screened against some loaded list's current version."""
+        return self.unsanctioned and any(s.state == "not_screened" for s in self.statuses)
+
 
 @dataclass
 class GapReport:
@@ -138,12 +146,19 @@ class GapReport:
                 gettext("%(count)s by the %(issuer)s") % {"count": counts.get(i, 0), "issuer": i}
                 for i in issuers
             ) or gettext("no list")
-            nowhere = sum(1 for row in rows if row.unsanctioned)
+            # "On none of the lists" only for those screened against every list loaded.
+            nowhere = sum(1 for row in rows if row.unsanctioned and not row.unscreened)
             line = gettext(
                 "Of %(count)s %(roles)s in the record, %(listed)s; "
                 "%(nowhere)s on none of the lists loaded."
             ) % {"count": len(rows), "roles": _plural(role), "listed": listed, "nowhere": nowhere}
             lines.append(capfirst(line))
+        unscreened = sum(1 for row in self.rows if row.unscreened)
+        if unscreened:
+            lines.append(
+                gettext("Perpetrators not screened yet against every list loaded: %(count)s.")
+                % {"count": unscreened}
+            )
         if self.missing_issuers:
             lines.append(
                 gettext("Not loaded: %(issuers)s lists.")
@@ -186,6 +201,14 @@ def gap_report(user: Any, *, roles: list[str] | None = None) -> GapReport:
     )
     for m in visible_matches.select_related("listed_entity", "listed_entity__sanctions_list"):
         matches[m.person_id].append(m)
+    current = {lst.pk: lst.imported_at for lst in lists}
+    screened: set[tuple[Any, int]] = {
+        (pid, list_id)
+        for pid, list_id, imported_at in ListScreening.objects.filter(
+            person__in=people, sanctions_list__in=lists
+        ).values_list("person_id", "sanctions_list_id", "list_imported_at")
+        if current.get(list_id) == imported_at
+    }
     rows = []
     for person in people:
         # Each act once: two involvements of one person in an act (judge and presiding judge,
@@ -200,7 +223,10 @@ def gap_report(user: Any, *, roles: list[str] | None = None) -> GapReport:
                 person=person,
                 roles=sorted({role for line in acts for role in line.role.split(", ")}),
                 acts=acts,
-                statuses=[_status(lst, matches[person.pk]) for lst in lists],
+                statuses=[
+                    _status(lst, matches[person.pk], (person.pk, lst.pk) in screened)
+                    for lst in lists
+                ],
             )
         )
     rows.sort(key=lambda r: (not r.unsanctioned, -len(r.acts), r.person.display_name))
@@ -211,7 +237,7 @@ def gap_report(user: Any, *, roles: list[str] | None = None) -> GapReport:
     )
 
 
-def _status(lst: SanctionsList, matches: list[ScreeningMatch]) -> ListStatus:
+def _status(lst: SanctionsList, matches: list[ScreeningMatch], screened: bool) -> ListStatus:
     on_list = [m for m in matches if m.listed_entity.sanctions_list_id == lst.pk]
     confirmed = [m for m in on_list if m.decision == Decision.CONFIRMED]
     if confirmed:
@@ -234,4 +260,4 @@ def _status(lst: SanctionsList, matches: list[ScreeningMatch]) -> ListStatus:
             m.listed_entity.reason,
             m.score,
         )
-    return ListStatus(lst, "not_found")
+    return ListStatus(lst, "not_found" if screened else "not_screened")

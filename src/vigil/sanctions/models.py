@@ -164,3 +164,35 @@ class ScreeningMatch(VigilModel):
 
     def __str__(self) -> str:
         return f"{self.query_name} ~ {self.matched_name} ({self.score:.2f}, {self.decision})"
+
+
+class ListScreening(models.Model):
+    """That a perpetrator was screened against a list, and against which version of it.
+
+    One row per (person, list), moved on to each version screened. Until the row names the
+    list's current import, the gap report says "not screened yet", never "not found".
+    """
+
+    person = models.ForeignKey(
+        "records.Person", on_delete=models.CASCADE, related_name="list_screenings"
+    )
+    sanctions_list = models.ForeignKey(
+        SanctionsList, on_delete=models.CASCADE, related_name="screenings"
+    )
+    list_imported_at = models.DateTimeField(help_text="The list's import this screening used")
+    list_version_date = models.DateField(null=True, blank=True)
+    screened_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "sanctions_list"], name="uniq_person_list_screening"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} screened against {self.sanctions_list_id}"
+
+    def is_current(self, lst: SanctionsList) -> bool:
+        """Whether this screening used the list's current version."""
+        return self.sanctions_list_id == lst.pk and self.list_imported_at == lst.imported_at

@@ -19,7 +19,7 @@ from django.utils import timezone
 from vigil.core.errors import NotFound, ValidationFailed
 from vigil.names import OPERATING_THRESHOLD, REVIEW_THRESHOLD, NameIndex, NameRecord
 from vigil.records.models import Person
-from vigil.sanctions.models import Decision, SanctionsList, ScreeningMatch
+from vigil.sanctions.models import Decision, ListScreening, SanctionsList, ScreeningMatch
 
 _INDEXES: dict[tuple[int, Any, bool], tuple[NameIndex, dict[str, int]]] = {}
 
@@ -140,7 +140,75 @@ def screen(
                     if pid == person.pk and entity_pk not in found and old.decision == "pending":
                         old.soft_delete("no longer a candidate when screened again")
                         report.withdrawn += 1
+            record_screened(persons, lst)
     return report
+
+
+def record_screened(persons: Iterable[Person], lst: SanctionsList) -> None:
+    """Remember that ``persons`` were screened against the current version of ``lst``."""
+    now = timezone.now()
+    rows = [
+        ListScreening(
+            person_id=p.pk,
+            sanctions_list=lst,
+            list_imported_at=lst.imported_at,
+            list_version_date=lst.version_date,
+            screened_at=now,
+        )
+        for p in persons
+    ]
+    ListScreening.objects.bulk_create(
+        rows,
+        batch_size=500,
+        update_conflicts=True,
+        unique_fields=["person", "sanctions_list"],
+        update_fields=["list_imported_at", "list_version_date", "screened_at"],
+    )
+
+
+def unscreened(person_ids: Iterable[Any], lists: Iterable[SanctionsList]) -> set[Any]:
+    """Of ``person_ids``, those not yet screened against the current version of every list."""
+    ids = set(person_ids)
+    lists = list(lists)
+    if not ids or not lists:
+        return set()
+    done: dict[Any, int] = {}
+    current = {lst.pk: lst.imported_at for lst in lists}
+    ordered = list(ids)
+    for start in range(0, len(ordered), 900):
+        found = ListScreening.objects.filter(
+            person_id__in=ordered[start : start + 900], sanctions_list_id__in=list(current)
+        ).values_list("person_id", "sanctions_list_id", "list_imported_at")
+        for pid, list_id, imported_at in found:
+            if current[list_id] == imported_at:
+                done[pid] = done.get(pid, 0) + 1
+    return {pid for pid in ids if done.get(pid, 0) < len(lists)}
+
+
+def screen_perpetrators(person_ids: Iterable[Any], *, only_unscreened: bool = False) -> int:
+    """Screen those of ``person_ids`` who are perpetrators against every loaded list, at once.
+
+    Called when a perpetrator is recorded, renamed or merged (signals, see
+    :mod:`vigil.sanctions.autoscreen`) and after an import; with ``only_unscreened`` only
+    those not yet screened against the lists' current versions. Returns how many were
+    screened (0 when no list is loaded).
+    """
+    ids = set(person_ids)
+    if not ids:
+        return 0
+    lists = list(SanctionsList.objects.all())
+    if not lists:
+        return 0
+    if only_unscreened:
+        ids = unscreened(ids, lists)
+    ordered = list(ids)
+    people: list[Person] = []
+    for start in range(0, len(ordered), 900):
+        chunk = ordered[start : start + 900]
+        people += perpetrators().filter(pk__in=chunk).prefetch_related("names")
+    if people:
+        screen(people, lists)
+    return len(people)
 
 
 def decide(match: ScreeningMatch, decision: str, *, user: Any = None, note: str = "") -> None:

@@ -72,6 +72,9 @@ class ActFilterForm(ListFilterForm):
         LegalProvision.objects.none(), label=_("Legal provision"), required=False
     )
     court = forms.ModelChoiceField(Organisation.objects.none(), label=_("Court"), required=False)
+    needs_review = forms.BooleanField(
+        label=_("Needs review (a source value kept as written)"), required=False
+    )
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
@@ -109,7 +112,7 @@ class CaseFilterForm(ActFilterForm):
 
 EventFilterForm = ActFilterForm
 
-ACT_FILTERS = ("act_type", "date_from", "date_to", "provision", "court")
+ACT_FILTERS = ("act_type", "date_from", "date_to", "provision", "court", "needs_review")
 
 
 def has_act_filter(data: dict[str, Any]) -> bool:
@@ -131,6 +134,8 @@ def matching_acts(user: Any, data: dict[str, Any]) -> QuerySet[Act]:
         acts = acts.filter(pk__in=charged)
     if data.get("court"):
         acts = acts.filter(place=data["court"])
+    if data.get("needs_review"):
+        acts = acts.exclude(review_note="")
     return acts
 
 

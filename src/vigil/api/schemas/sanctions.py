@@ -11,7 +11,7 @@ from ninja import Field, Schema
 from vigil.api.schemas.common import Note, Ref, TermOut
 
 DecisionValue = Literal["pending", "confirmed", "rejected"]
-ListState = Literal["listed", "pending", "not_found"]
+ListState = Literal["listed", "pending", "not_found", "not_screened"]
 
 
 class ListOut(Schema):

@@ -101,6 +101,15 @@ class Act(VigilModel, UncertainDateMixin):
         default=False,
         help_text=_("No date of learning was given: the act's own date stands in for it."),
     )
+    # An importer that meets a value it cannot read (a sentence that is not a term, an unknown
+    # place) keeps the value verbatim and says here what a person must check.
+    review_note = models.CharField(
+        _("needs review"),
+        max_length=500,
+        blank=True,
+        help_text=_("What a person must check (a source value Vigil could not read); empty when "
+                    "nothing is to be checked."),
+    )
 
     class Meta:
         ordering = ["date", "created_at"]

@@ -10,6 +10,7 @@ from django.core.management.base import CommandParser
 
 from vigil.accounts.acting import ActingCommand
 from vigil.core.errors import Forbidden
+from vigil.core.files import check_output, write_output
 from vigil.outputs.exporting import all_public, drawn_on, may_export_all
 from vigil.outputs.render import FORMATS
 from vigil.outputs.services import BUILDERS, draft_file
@@ -48,6 +49,7 @@ class Command(ActingCommand):
         country.add_argument("-o", "--output", type=Path, required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        check_output(options["output"])
         if options["kind"] == "country":
             from django.core.management import call_command
 
@@ -85,7 +87,7 @@ class Command(ActingCommand):
                 sha256=hashlib.sha256(result.content).hexdigest(),
                 size=len(result.content),
             )
-        options["output"].write_bytes(result.content)
+        write_output(options["output"], result.content)
         missing = sum(1 for m in result.draft.missing if m.required)
         self.stdout.write(
             f"Wrote {options['output']}: {len(result.draft.footnotes)} sources cited, "

@@ -52,6 +52,17 @@ class Command(ActingCommand):
         )
         for problem in report.problems:
             self.stdout.write(f"  {report.unit} {problem.line}: {problem.reason} (not imported)")
+        for problem in report.review:
+            self.stdout.write(f"  {report.unit} {problem.line}: {problem.reason} (imported)")
+        for line, rid, old, new in report.url_changes:
+            self.stdout.write(
+                f"  line {line}: id {rid} was recorded with {old}; now {new} "
+                "(both pages stay cited)"
+            )
+        if report.renamed:
+            self.stdout.write(
+                f"  Persons renamed (each keeps the old name as an alias): {report.renamed}."
+            )
         created = report.upsert.total("created")
         updated = report.upsert.total("updated")
         self.stdout.write(

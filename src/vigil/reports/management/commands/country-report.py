@@ -10,6 +10,7 @@ from django.core.management.base import CommandParser
 
 from vigil.accounts.acting import ActingCommand, require_scope
 from vigil.core.errors import ValidationFailed
+from vigil.core.files import check_output, write_output
 from vigil.reports.document import FORMATS, render
 from vigil.reports.figures import FIGURES, figure
 from vigil.reports.scope import LEVELS, Scope
@@ -60,7 +61,8 @@ class Command(ActingCommand):
     def _report(self, fmt: str, output: Path | None, scope: Scope) -> None:
         if output is None:
             raise ValidationFailed("Give the file to write with -o FILE.")
-        output.write_bytes(render(fmt, scope))
+        check_output(output)
+        write_output(output, render(fmt, scope))
         self.stdout.write(f"Country report written to {output}")
 
     def _figure(self, name: str, scope: Scope, *, as_json: bool) -> None:

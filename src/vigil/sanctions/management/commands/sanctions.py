@@ -9,6 +9,7 @@ from tqdm import tqdm
 
 from vigil.accounts.acting import ActingCommand, require_scope
 from vigil.core.errors import Forbidden, ImportFailed, ValidationFailed
+from vigil.core.files import check_output, decode_text, read_text_lines, write_output
 from vigil.policy.access import allows, restrict
 from vigil.sanctions import lists, screening
 from vigil.sanctions.batch import read_queries
@@ -131,8 +132,19 @@ class Command(ActingCommand):
             )
 
     def _screen(self, options: dict[str, Any]) -> None:
-        source = sys.stdin if options["file"] == "-" else _open(Path(options["file"]))
-        queries = read_queries(source)
+        if options["file"] == "-":
+            raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+            data = raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogateescape")
+            source = decode_text(data, "standard input")
+        else:
+            source = read_text_lines(Path(options["file"]))
+        queries = list(read_queries(source))
+        if not queries:
+            where = "standard input" if options["file"] == "-" else options["file"]
+            raise ValidationFailed(
+                f"{where}: no names to screen (the file is empty or holds only blank lines "
+                "and # comments)"
+            )
         found = screening.screen_names(
             queries, list_name=options["list_name"], organisations=options["organisations"]
         )
@@ -171,6 +183,8 @@ class Command(ActingCommand):
         from vigil.sanctions import reports
         from vigil.sanctions.gap import gap_report
 
+        if options["output"] is not None:
+            check_output(options["output"])
         report = gap_report(self.user, roles=options["role"])
         fmt = options["format"]
         if fmt == "csv":
@@ -196,6 +210,7 @@ class Command(ActingCommand):
         from vigil.records.lookup import resolve_person
         from vigil.sanctions import reports
 
+        check_output(options["output"])
         person = resolve_person(options["person"], _persons(self.user))
         _write(self, reports.dossier_pdf(self.user, person), options["output"])
 
@@ -239,17 +254,11 @@ def _persons(user: Any) -> Any:
     return restrict(user, "view", Person.objects.all())
 
 
-def _open(path: Path) -> Any:
-    if not path.is_file():
-        raise ValidationFailed(f"{path}: no such file")
-    return path.open(encoding="utf-8")
-
-
 def _write(command: Command, data: str | bytes, output: Path | None) -> None:
     if output is None:
         if isinstance(data, bytes):
             raise ValidationFailed("a PDF needs -o FILE")
         command.stdout.write(data)
         return
-    output.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    write_output(output, data)
     command.stdout.write(f"Wrote {output}")

@@ -1,0 +1,55 @@
+"""Files the commands read and write: a missing folder or a binary file is a clear VigilError.
+
+Commands check an output path before doing the work (a PDF is not built, an export quota not
+spent, for a folder that does not exist) and write through :func:`write_output`; text input
+files are read through :func:`read_text_lines`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from vigil.core.errors import ValidationFailed
+
+
+def check_output(path: Path) -> None:
+    """Refuse an output path whose folder is missing or that is itself a folder."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ValidationFailed(f"cannot write {path}: the folder {folder} does not exist")
+    if path.is_dir():
+        raise ValidationFailed(f"cannot write {path}: it is a folder; give a file name")
+
+
+def write_output(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path``; an operating-system refusal becomes a ValidationFailed."""
+    check_output(path)
+    try:
+        path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    except OSError as exc:
+        raise ValidationFailed(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def decode_text(data: bytes, source: str) -> list[str]:
+    """The lines of a UTF-8 text file; a binary or non-UTF-8 file is refused with its name."""
+    if b"\x00" in data:
+        raise ValidationFailed(f"{source}: is a binary file, not text (one name per line)")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed(
+            f"{source}: is not UTF-8 text (byte {exc.start + 1} cannot be read); "
+            "save it as UTF-8 text with one name per line"
+        ) from None
+    return text.splitlines()
+
+
+def read_text_lines(path: Path) -> list[str]:
+    """The lines of the UTF-8 text file at ``path``, with a clear error when it cannot be."""
+    if not path.is_file():
+        raise ValidationFailed(f"{path}: no such file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValidationFailed(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    return decode_text(data, str(path))
