@@ -123,6 +123,7 @@ def test_kill9_of_the_server_under_api_writes_loses_no_acknowledged_write(
         server = _serve(installation, writer.port)
         client.start()
         per_kill: list[int] = []
+        restarts: list[float] = []
         try:
             for target in plan:
                 acknowledged = len(writer.acknowledged)
@@ -130,7 +131,10 @@ def test_kill9_of_the_server_under_api_writes_loses_no_acknowledged_write(
                 time.sleep(rng.uniform(0.2, 2.0))
                 if target == "server":
                     kill9(server)
+                    killed = time.monotonic()
                     server = _serve(installation, writer.port)
+                    writer.wait_for_writes()
+                    restarts.append(time.monotonic() - killed)
                 else:
                     _kill_a_worker(server, rng)
                 per_kill.append(len(writer.acknowledged) - acknowledged)
@@ -155,5 +159,6 @@ def test_kill9_of_the_server_under_api_writes_loses_no_acknowledged_write(
         f"kill -9 of the server ({'postgresql' if made.postgres else 'sqlite'}): "
         f"kills {plan}, {len(writer.acknowledged)} writes acknowledged "
         f"(between kills {per_kill}), {writer.unanswered} unanswered, lost {len(lost)}, "
+        f"kill to next acknowledged write {[round(r, 1) for r in restarts]} s, "
         f"total {time.monotonic() - began:.1f} s"
     )
