@@ -117,12 +117,46 @@ class Installation:
             start_new_session=True,
         )
 
+    def stored_bytes(self) -> int:
+        """The database's size on disk: the SQLite file and its write-ahead log (which holds
+        the pages of a transaction not yet committed), or PostgreSQL's database size (heap
+        and index files grow as rows are inserted, committed or not)."""
+        if not self.database_url:
+            names = ("vigil.db", "vigil.db-wal", "vigil.db-journal")
+            return sum(
+                (self.data_dir / n).stat().st_size for n in names if (self.data_dir / n).exists()
+            )
+        import psycopg
+
+        with psycopg.connect(self.database_url, autocommit=True) as db:
+            row = db.execute("SELECT pg_database_size(current_database())").fetchone()
+        return int(row[0]) if row else 0
+
     def shell(self, code: str) -> str:
         """The last line `vigil shell -c CODE` printed."""
         return self.ok("shell", "-c", code).strip().splitlines()[-1]
 
     def probe(self) -> Probe:
         return Probe(**json.loads(self.shell(PROBE)))
+
+
+def wait_for_growth(
+    installation: Installation,
+    process: subprocess.Popen[bytes],
+    size: int,
+    seconds: float = 600,
+) -> int | None:
+    """Wait until the database holds at least ``size`` bytes; return its size then, or None
+    when ``process`` ended first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return None
+        stored = installation.stored_bytes()
+        if stored >= size:
+            return stored
+        time.sleep(0.05)
+    raise AssertionError(f"the database did not grow to {size} bytes within {seconds} s")
 
 
 def kill9(process: subprocess.Popen[bytes]) -> None:

@@ -3,10 +3,12 @@ log verifies, the import is all-or-nothing, and re-running it gives the uninterr
 
 Runs on the database the test run is configured for (encrypted SQLite, or PostgreSQL when
 VIGIL_DATABASE_URL is set). The file is Viasna-shaped with fictional names
-(benchmarks/viasna_rows.py). The kills fall between the time an import of the header alone
-takes (start-up) and the time the whole import takes; when a kill comes after the commit, the
-next one starts again from a fresh copy of the empty installation, so that each kill
-interrupts a first import rather than an idempotent re-run."""
+(benchmarks/viasna_rows.py) and longer than one write batch (2,000 rows). Each kill comes
+when the database has grown by a seeded random share of what the whole import adds (measured
+on an uninterrupted copy): rows are being written and not yet committed, however loaded the
+machine. When a kill comes after the commit, the next one starts again from a fresh copy of
+the empty installation, so that each kill interrupts a first import, not an idempotent re-run.
+"""
 
 from __future__ import annotations
 
@@ -17,13 +19,14 @@ from pathlib import Path
 
 import pytest
 
-from .harness import Installation, Probe, installations, kill9
+from .harness import Installation, Probe, installations, kill9, wait_for_growth
 
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
-ROWS = 800
-KILLS = 6
+ROWS = 2600
+BATCH = 2000  # rows the importer plans before it writes (import_viasna's batch_rows)
+KILLS = 5
 SEED = 16
 USER = "fictional-crash-importer"
 
@@ -63,40 +66,37 @@ def test_kill9_of_an_import_leaves_nothing_or_everything_and_a_rerun_gives_the_s
 
         pristine = made.clone(crashed, "pristine")  # never used: the source of fresh copies
         reference = made.clone(pristine, "reference")
-        # An import of the header alone writes nothing: its time is the start-up's, and the
-        # full import's time beyond it is spent reading and writing rows.
-        header = tmp_path / "header-only.csv"
-        header.write_text(rows.read_text(encoding="utf-8").splitlines()[0] + "\n")
-        start_up = _import(reference, header)
-        assert reference.probe().counts == before.counts
+        empty = reference.stored_bytes()
         uninterrupted = _import(reference, rows)
+        grown = reference.stored_bytes() - empty
         after = reference.probe()
         _intact(after)
         assert after.counts["records.Person"] - before.counts["records.Person"] >= ROWS
 
         rng = random.Random(SEED)
         states: list[str] = []
-        delays: list[float] = []
         for kill in range(KILLS):
             importer = crashed.start("import", "viasna", str(rows), "--as", USER)
-            # Between the end of the start-up and the end of the uninterrupted import.
-            delays.append(start_up + rng.uniform(0.0, 0.8) * (uninterrupted - start_up))
-            time.sleep(delays[-1])
-            if importer.poll() is None:
+            share = rng.uniform(0.05, 0.7)
+            start = crashed.stored_bytes()
+            reached = wait_for_growth(crashed, importer, start + int(share * grown))
+            if reached is not None and importer.poll() is None:
                 kill9(importer)
                 seen = crashed.probe()
                 _intact(seen)
                 assert seen.counts in (before.counts, after.counts), "a partial import survived"
-                states.append("nothing" if seen.counts == before.counts else "everything")
-            else:  # a faster run than the reference: no kill
+                state = "nothing" if seen.counts == before.counts else "everything"
+                states.append(f"{state} (+{(reached - start) / 2**20:.1f} MiB)")
+            else:  # it ended before the database grew that much
+                importer.wait()
                 states.append(f"finished (exit {importer.returncode})")
-            if states[-1] != "nothing" and kill < KILLS - 1:
+            if not states[-1].startswith("nothing") and kill < KILLS - 1:
                 # The import is in: the next kill would only interrupt an idempotent re-run.
                 crashed = made.clone(pristine, f"crashed-{kill}")
 
-        kills = sum(s in ("nothing", "everything") for s in states)
-        assert kills >= KILLS - 1
-        assert "nothing" in states  # at least one kill landed before the commit
+        kills = sum(not s.startswith("finished") for s in states)
+        assert kills >= KILLS - 1, states
+        assert any(s.startswith("nothing") for s in states)  # a kill landed before the commit
 
         _import(crashed, rows)
         final = crashed.probe()
@@ -105,7 +105,7 @@ def test_kill9_of_an_import_leaves_nothing_or_everything_and_a_rerun_gives_the_s
         assert "Audit log intact" in crashed.ok("audit", "verify")
     print(
         f"kill -9 of import ({'postgresql' if made.postgres else 'sqlite'}): {kills} kills, "
-        f"states {states}, delays {[round(d, 1) for d in delays]} s, {ROWS} rows, "
-        f"start-up {start_up:.1f} s, uninterrupted {uninterrupted:.1f} s, "
+        f"states {states}, {ROWS} rows adding {grown / 2**20:.1f} MiB, "
+        f"uninterrupted {uninterrupted:.1f} s, "
         f"total {time.monotonic() - began:.1f} s"
     )
