@@ -36,11 +36,13 @@ TOKEN = (
     f"user = User.objects.create_user(username='{USER}', password=None, role='documenter'); "
     "print(create_token(user, 'kill -9 test')[1])"
 )
-# Which acknowledged persons are in the database, with the names they were written with.
+# Which acknowledged persons are in the database, with the name each was written with and the
+# values of its names (one per person here: a person without its name would be half a write).
 STORED = (
-    "import json, sys; from vigil.records.models import Person; "
+    "import json; from vigil.records.models import Person, PersonName; "
     "ids = json.load(open({path!r})); "
-    "print(json.dumps({{str(p.pk): p.display_name for p in "
+    "print(json.dumps({{str(p.pk): [p.display_name, sorted(n.value for n in "
+    "PersonName._base_manager.filter(person=p))] for p in "
     "Person._base_manager.filter(pk__in=ids)}}))"
 )
 
@@ -149,7 +151,11 @@ def test_kill9_of_the_server_under_api_writes_loses_no_acknowledged_write(
         ids = tmp_path / "acknowledged.json"
         ids.write_text(json.dumps(list(writer.acknowledged)))
         stored = json.loads(installation.shell(STORED.format(path=str(ids))))
-        lost = {pk: name for pk, name in writer.acknowledged.items() if stored.get(pk) != name}
+        lost = {
+            pk: name
+            for pk, name in writer.acknowledged.items()
+            if stored.get(pk) != [name, [name]]
+        }
         assert lost == {}
         seen = installation.probe()
         assert seen.integrity == ["ok"]
