@@ -122,10 +122,13 @@ class Installation:
         the pages of a transaction not yet committed), or PostgreSQL's database size (heap
         and index files grow as rows are inserted, committed or not)."""
         if not self.database_url:
-            names = ("vigil.db", "vigil.db-wal", "vigil.db-journal")
-            return sum(
-                (self.data_dir / n).stat().st_size for n in names if (self.data_dir / n).exists()
-            )
+            total = 0
+            for name in ("vigil.db", "vigil.db-wal", "vigil.db-journal"):
+                try:
+                    total += (self.data_dir / name).stat().st_size
+                except FileNotFoundError:  # no log yet, or removed as the import ends
+                    pass
+            return total
         import psycopg
 
         with psycopg.connect(self.database_url, autocommit=True) as db:
