@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "vigil.search",
     "vigil.entry",
     "vigil.counting",
+    "vigil.warning",
     "vigil.web",
 ]
 

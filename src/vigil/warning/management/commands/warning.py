@@ -1,0 +1,134 @@
+"""`vigil warning`: the early-warning backtest, and the planted synthetic record it is tested on.
+
+A data command: it acts as a user (``--as``) and reads only what that user may view. Risk
+scores are confidential; the backtest prints pooled figures only, never a person's score.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from django.core.management.base import CommandParser
+from tqdm import tqdm
+
+from vigil.accounts.acting import ActingCommand, require_scope
+from vigil.core.errors import ValidationFailed
+from vigil.warning.backtest import BacktestConfig, run_backtest
+from vigil.warning.loading import Include, load_record, name_links
+from vigil.warning.outcomes import parse_outcome
+from vigil.warning.planted import PlantedSpec
+from vigil.warning.planted_writer import write_planted
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed(f"{text!r} is not a date (YYYY-MM-DD).") from None
+
+
+class Command(ActingCommand):
+    help = "Early warning of arrest: rolling-origin backtest of the risk model (confidential)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        bt = actions.add_parser("backtest", help="rolling-origin backtest with baselines")
+        bt.add_argument("--horizon", type=int, default=90, help="days ahead (30 or 90)")
+        bt.add_argument("--from", dest="start", type=_date, help="first cut-off (YYYY-MM-DD)")
+        bt.add_argument("--to", dest="end", type=_date, help="last cut-off (YYYY-MM-DD)")
+        bt.add_argument("--outcome", default="criminal", help="criminal (arrest) or any detention")
+        bt.add_argument("--seed", type=int, default=0, help="bootstrap and tie-break seed")
+        bt.add_argument("--bootstrap", type=int, default=200, help="bootstrap replicates")
+        bt.add_argument(
+            "--records",
+            choices=[i.value for i in Include],
+            default=Include.REAL.value,
+            help="real records (default), the synthetic ones, or all",
+        )
+        bt.add_argument("--scheme", help="only persons with an id of this source (e.g. zubr)")
+        bt.add_argument(
+            "--links",
+            choices=["names", "none"],
+            default="names",
+            help="count ZUBR persons the names engine links to another source's as one",
+        )
+        bt.add_argument("--json", action="store_true", help="print as JSON")
+        plant = actions.add_parser("plant", help="write the planted synthetic test record")
+        plant.add_argument("--persons", type=int, default=300)
+        plant.add_argument("--seed", type=int, default=0)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "plant":
+            require_scope(self.user, "add", "internal", "warning plant")
+            if options["persons"] < 8:
+                raise ValidationFailed("--persons must be at least 8.")
+            counts = write_planted(PlantedSpec(persons=options["persons"], seed=options["seed"]))
+            self.stdout.write(
+                "Wrote the planted synthetic record: "
+                + ", ".join(f"{n} {label}" for label, n in sorted(counts.items()))
+            )
+            return
+        self.backtest(options)
+
+    def backtest(self, options: dict[str, Any]) -> None:
+        include = Include(options["records"])
+        record = load_record(self.user, include, options["scheme"])
+        if options["links"] == "names" and include is not Include.SYNTHETIC:
+            record.merge_persons(name_links(self.user))
+        config = BacktestConfig(
+            horizon_days=options["horizon"],
+            start=options["start"],
+            end=options["end"],
+            outcome=parse_outcome(options["outcome"]),
+            seed=options["seed"],
+            bootstrap=options["bootstrap"],
+        )
+
+        def progress(cutoffs: Any) -> Any:
+            return tqdm(cutoffs, unit="cut-off", desc="backtest", disable=None, leave=False)
+
+        result = run_backtest(record, config, progress)
+        if options["json"]:
+            self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(render(result))
+
+
+def _fmt(value: Any) -> str:
+    return "—" if value is None else str(value)
+
+
+def render(result: dict[str, Any]) -> str:
+    """The backtest as text: the figures of the model and each baseline, then the notes."""
+    lines = [
+        f"Early-warning backtest: outcome {result['outcome']}, horizon {result['horizon_days']} "
+        f"days, cut-offs {result['from']} to {result['to']} ({result['cutoffs']})",
+        f"Persons at risk {result['population']}, person-periods {result['person_periods']}, "
+        f"events {result['events']} on {result['event_days']} days, "
+        f"links used {result['links_used']}",
+        "",
+        f"{'':<22}{'AUC':>7}  {'95% CI':<16}{'rec@10':>7}{'rec@50':>7}"
+        f"{'prec@thr':>9}{'thr':>9}{'Brier':>8}{'lead d':>7}",
+    ]
+    scorers = {"model": result["model"], **result["baselines"]}
+    for name, f in scorers.items():
+        lo, hi = f["auc_ci"]
+        ci = f"[{_fmt(lo)}, {_fmt(hi)}]"
+        lines.append(
+            f"{name:<22}{_fmt(f['auc']):>7}  {ci:<16}{_fmt(f['recall_at_k']['10']):>7}"
+            f"{_fmt(f['recall_at_k']['50']):>7}{_fmt(f['precision_at_threshold']):>9}"
+            f"{_fmt(f['threshold']):>9}{_fmt(f['brier']):>8}"
+            f"{_fmt(f['lead_time_days_median']):>7}"
+        )
+    lines.append("")
+    lines.append("Calibration of the model (deciles of predicted probability):")
+    for row in result["model"]["calibration"]:
+        lines.append(
+            f"  predicted {row['predicted']:.4f}  observed {row['observed']:.4f}  "
+            f"rows {row['rows']}  events {row['events']}"
+        )
+    if result.get("note"):
+        lines += ["", result["note"]]
+    return "\n".join(lines)
