@@ -220,7 +220,9 @@ def _run(record: WarningRecord, config: BacktestConfig, progress: Progress) -> d
             threshold = float(np.quantile(train_prob, q))
             test[f"{name}_p"] = prob
             test[f"{name}_s"] = prob if name == "model" else scorer.scores(test)
-            test[f"{name}_alert"] = prob >= threshold
+            # A score that does not vary (no one has the signal) alerts no one, not everyone.
+            floor = threshold <= float(train_prob.min())
+            test[f"{name}_alert"] = prob > threshold if floor else prob >= threshold
             test[f"{name}_alert_threshold"] = threshold
         out.append(test)
     if not out:
