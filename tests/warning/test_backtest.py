@@ -40,8 +40,10 @@ def test_planted_record_model_finds_the_planted_signals(planted_result):
 
 def test_planted_record_model_beats_every_baseline_on_auc(planted_result):
     model = planted_result["model"]["auc"]
+    within = planted_result["model"]["auc_within_cutoffs"]
     for name, figures in planted_result["baselines"].items():
         assert model > figures["auc"], name
+        assert within > figures["auc_within_cutoffs"], name
     assert model > 0.65
     lo, hi = planted_result["model"]["auc_ci"]
     assert lo < model < hi

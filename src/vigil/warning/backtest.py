@@ -132,6 +132,14 @@ def evaluate(
             order = np.lexsort((tiebreak[idx], -s[idx]))[:k]
             hits += int(y[idx][order].sum())
         recall[str(k)] = _round(hits / total) if total else None
+    # Ranking within each cut-off only (weighted by its outcome rows): free of the drift of
+    # base rates between cut-offs that a pooled AUC of probabilities also measures.
+    within = [
+        (a, int(y[idx].sum()))
+        for idx in rows.groupby("cutoff").indices.values()
+        if (a := auc(y[idx], s[idx])) is not None
+    ]
+    weight = sum(n for _, n in within)
     alerts = int(alerted.sum())
     lead: list[float] = []
     positives = rows[(rows["label"] == 1) & alerted]
@@ -141,6 +149,7 @@ def evaluate(
     return {
         "auc": _round(auc(y, s)),
         "auc_ci": bootstrap_auc(y, s, cluster_ids(rows), config.bootstrap, config.seed),
+        "auc_within_cutoffs": _round(sum(a * n for a, n in within) / weight) if weight else None,
         "recall_at_k": recall,
         "precision_at_threshold": _round(y[alerted].mean()) if alerts else None,
         "threshold": _round(float(rows[f"{alert}_threshold"].median()), 5),
