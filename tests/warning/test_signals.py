@@ -123,3 +123,17 @@ def test_too_few_events_fall_back_to_the_points_baseline_and_say_how_many_are_ne
     assert f"at least {MIN_EVENTS}" in model.fallback_reason and "5 events" in model.fallback_reason
     p = model.predict(rows)
     assert p[0] > p[-1]  # the points baseline still ranks the detained higher
+
+
+def test_a_score_comes_with_the_signals_that_raised_it():
+    rng = np.random.default_rng(0)
+    rows = pd.DataFrame(0.0, index=range(2000), columns=list(FEATURES))
+    rows["recent_detention_90"] = (rng.random(2000) < 0.2).astype(float)
+    rows["n_search"] = (rng.random(2000) < 0.2).astype(float)
+    y = (rng.random(2000) < np.where(rows["recent_detention_90"] == 1, 0.3, 0.02)).astype(int)
+    model = HazardModel().fit(rows, y)
+    assert model.fitted and model.coefficients["recent_detention_90"] > 0.5
+    both = rows[(rows["recent_detention_90"] == 1) & (rows["n_search"] == 1)].iloc[0]
+    assert model.reasons(both)[0][0] == "recent_detention_90"
+    calibrated = model.predict(rows)
+    assert abs(calibrated.mean() - y.mean()) < 0.02

@@ -71,6 +71,16 @@ def test_backtest_json_has_the_documented_shape_on_the_planted_record(planted):
     assert result["links_used"] == 0 and "links_used 0" in result["note"]
 
 
+def test_backtest_run_is_audited_without_any_score(planted):
+    from vigil.audit.models import AuditEntry
+
+    result = _backtest("fictional-analyst")
+    entry = AuditEntry.objects.filter(event="risk_model").latest("seq")
+    assert entry.meta["action"] == "backtest"
+    assert entry.meta["count"] == result["person_periods"]
+    assert set(entry.meta) <= {"action", "count", "route"}
+
+
 def test_backtest_text_output_lists_model_and_baselines(planted):
     out = StringIO()
     call_command("warning", "backtest", "--records", "synthetic", "--bootstrap", "10",

@@ -14,6 +14,7 @@ from django.core.management.base import CommandParser
 from tqdm import tqdm
 
 from vigil.accounts.acting import ActingCommand, require_scope
+from vigil.accounts.auditing import audit
 from vigil.core.errors import ValidationFailed
 from vigil.warning.backtest import BacktestConfig, run_backtest
 from vigil.warning.loading import Include, load_record, name_links
@@ -50,9 +51,10 @@ class Command(ActingCommand):
         bt.add_argument("--scheme", help="only persons with an id of this source (e.g. zubr)")
         bt.add_argument(
             "--links",
-            choices=["names", "none"],
+            choices=["names", "confirmed", "none"],
             default="names",
-            help="count ZUBR persons the names engine links to another source's as one",
+            help="names: count ZUBR persons the names engine links to another source's as one; "
+            "confirmed: only persons a human merged (a merge already joins their acts)",
         )
         bt.add_argument("--json", action="store_true", help="print as JSON")
         plant = actions.add_parser("plant", help="write the planted synthetic test record")
@@ -90,6 +92,14 @@ class Command(ActingCommand):
             return tqdm(cutoffs, unit="cut-off", desc="backtest", disable=None, leave=False)
 
         result = run_backtest(record, config, progress)
+        # Who ran the confidential risk model, on how many person-periods: never the scores.
+        audit(
+            "risk_model",
+            actor=self.user,
+            action="backtest",
+            count=result["person_periods"],
+            route="cli:warning backtest",
+        )
         if options["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
             return
