@@ -137,3 +137,17 @@ def test_a_score_comes_with_the_signals_that_raised_it():
     assert model.reasons(both)[0][0] == "recent_detention_90"
     calibrated = model.predict(rows)
     assert abs(calibrated.mean() - y.mean()) < 0.02
+
+
+def test_calibrating_on_the_latest_rows_follows_a_base_rate_that_moved():
+    rng = np.random.default_rng(1)
+    rows = pd.DataFrame(0.0, index=range(4000), columns=list(FEATURES))
+    rows["recent_detention_90"] = (rng.random(4000) < 0.3).astype(float)
+    late = np.arange(4000) >= 3000  # the latest quarter: a wave, five times the rate
+    base = np.where(late, 0.10, 0.02) * np.where(rows["recent_detention_90"] == 1, 3, 1)
+    y = (rng.random(4000) < base).astype(int)
+    everywhere = HazardModel().fit(rows, y).predict(rows[late]).mean()
+    latest = HazardModel().fit(rows, y, recent=late).predict(rows[late]).mean()
+    observed = y[late].mean()
+    assert abs(latest - observed) < abs(everywhere - observed)
+    assert abs(latest - observed) < 0.03

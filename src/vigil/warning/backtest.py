@@ -48,6 +48,7 @@ class BacktestConfig:
     alert_rate: float = 0.05
     top_k: tuple[int, ...] = (10, 50)
     warmup_months: int = 12
+    recalibrate_months: int = 0  # calibrate on the latest N months of closed cut-offs (0: CV)
 
 
 def auc(y: np.ndarray, s: np.ndarray) -> float | None:
@@ -216,7 +217,11 @@ def _run(record: WarningRecord, config: BacktestConfig, progress: Progress) -> d
         if test.empty or train.empty:
             continue
         y = (train["label_known"] < c).to_numpy(dtype=int)
-        model = HazardModel(seed=config.seed).fit(train, y)
+        recent = None
+        if config.recalibrate_months:
+            since = c - horizon - pd.DateOffset(months=config.recalibrate_months)
+            recent = (train["cutoff"] >= since).to_numpy()
+        model = HazardModel(seed=config.seed).fit(train, y, recent)
         fitted += model.fitted
         last_model = model
         q = 1 - config.alert_rate
@@ -250,6 +255,7 @@ def _run(record: WarningRecord, config: BacktestConfig, progress: Progress) -> d
         "event_days": int(events["event_date"].nunique()),
         "model_fitted_cutoffs": fitted,
         "links_used": record.links_used,
+        "recalibrate_months": config.recalibrate_months,
     }
     result["model"] = evaluate(rows, "model_s", "model_p", "model_alert", config)
     result["baselines"] = {

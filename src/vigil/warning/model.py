@@ -21,6 +21,7 @@ from sklearn.preprocessing import StandardScaler
 from vigil.warning.signals import FEATURES
 
 MIN_EVENTS = 20
+MIN_RECENT_EVENTS = 5  # events the latest rows need to calibrate on them alone
 #: Points per signal: a transparent score anyone can compute by hand.
 POINTS: dict[str, float] = {
     "recent_detention_90": 2,
@@ -95,8 +96,16 @@ class HazardModel:
     coefficients: dict[str, float] = field(default_factory=dict)
     _calibrated: CalibratedClassifierCV | None = None
     _fallback: OneScore | None = None
+    _platt: LogisticRegression | None = None
 
-    def fit(self, rows: pd.DataFrame, y: np.ndarray) -> HazardModel:
+    def fit(
+        self, rows: pd.DataFrame, y: np.ndarray, recent: np.ndarray | None = None
+    ) -> HazardModel:
+        """Fit on ``rows``; with ``recent`` (a mask of the latest rows), Platt-calibrate on them.
+
+        Calibrating on the latest closed cut-offs follows a base rate that moves over time (a
+        wave of detentions); without enough events there, cross-validated Platt scaling.
+        """
         events = int(y.sum())
         if events < MIN_EVENTS:
             self.fallback_reason = (
@@ -113,7 +122,12 @@ class HazardModel:
         lr = pipe[-1]
         self.coefficients = dict(zip(self.features, lr.coef_[0].tolist(), strict=True))
         folds = int(min(3, events, len(y) - events))
-        if folds >= 2:
+        self._platt = None
+        if recent is not None and 0 < int(y[recent].sum()) >= MIN_RECENT_EVENTS:
+            logit = pipe.decision_function(x[recent]).reshape(-1, 1)
+            self._platt = LogisticRegression(C=1e4).fit(logit, y[recent])
+            self._calibrated = None
+        elif folds >= 2:
             self._calibrated = CalibratedClassifierCV(
                 make_pipeline(StandardScaler(), LogisticRegression(C=self.c, max_iter=1000)),
                 method="sigmoid",
@@ -132,6 +146,9 @@ class HazardModel:
         if self._fallback is not None:
             return self._fallback.predict(rows)
         x = rows[list(self.features)].to_numpy(dtype=float)
+        if self._platt is not None:
+            logit = self._pipe.decision_function(x).reshape(-1, 1)
+            return self._platt.predict_proba(logit)[:, 1]
         if self._calibrated is not None:
             return self._calibrated.predict_proba(x)[:, 1]
         return self._pipe.predict_proba(x)[:, 1]

@@ -56,6 +56,13 @@ class Command(ActingCommand):
             help="names: count ZUBR persons the names engine links to another source's as one; "
             "confirmed: only persons a human merged (a merge already joins their acts)",
         )
+        bt.add_argument(
+            "--recalibrate-months",
+            type=int,
+            default=0,
+            help="Platt-calibrate on the latest N months of closed cut-offs (default 0: "
+            "cross-validated on all training rows)",
+        )
         bt.add_argument("--json", action="store_true", help="print as JSON")
         plant = actions.add_parser("plant", help="write the planted synthetic test record")
         plant.add_argument("--persons", type=int, default=300)
@@ -86,6 +93,7 @@ class Command(ActingCommand):
             outcome=parse_outcome(options["outcome"]),
             seed=options["seed"],
             bootstrap=options["bootstrap"],
+            recalibrate_months=max(0, options["recalibrate_months"]),
         )
 
         def progress(cutoffs: Any) -> Any:
