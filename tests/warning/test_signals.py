@@ -151,3 +151,20 @@ def test_calibrating_on_the_latest_rows_follows_a_base_rate_that_moved():
     observed = y[late].mean()
     assert abs(latest - observed) < abs(everywhere - observed)
     assert abs(latest - observed) < 0.03
+
+
+def test_linked_persons_count_as_one_so_a_zubr_detention_precedes_the_viasna_arrest():
+    rec = record(
+        [
+            ("z1", "zubr-p", "administrative_arrest", D(2020, 8, 10), D(2020, 8, 12), 15, "e1"),
+            ("v1", "viasna-p", "arrest", D(2020, 10, 5), D(2020, 10, 5), None, "e2"),
+        ]
+    )
+    apart = build_panel(prepare(rec, Outcome.CRIMINAL), [pd.Timestamp(2020, 9, 1)], 90,
+                        Outcome.CRIMINAL)  # fmt: skip
+    assert apart["label"].sum() == 0  # the detained ZUBR person is never arrested
+    rec.merge_persons({"zubr-p": "viasna-p"})
+    assert rec.links_used == 1
+    joined = build_panel(prepare(rec, Outcome.CRIMINAL), [pd.Timestamp(2020, 9, 1)], 90,
+                         Outcome.CRIMINAL)  # fmt: skip
+    assert joined.set_index("person").loc["viasna-p", "label"] == 1

@@ -271,7 +271,12 @@ def _run(record: WarningRecord, config: BacktestConfig, progress: Progress) -> d
             f"held fewer than {MIN_EVENTS} events: the model column shows the points baseline "
             f"there; at least {MIN_EVENTS} events known before a cut-off are needed to fit it."
         )
-    if record.links_used == 0:
+    if record.links_used:
+        notes.append(
+            f"links_used {record.links_used}: persons the names engine links across sources "
+            "(offered links, not confirmed by a human) count as one person."
+        )
+    else:
         notes.append(
             "links_used 0: persons from different sources are counted separately (no links "
             "between sources were applied)."
