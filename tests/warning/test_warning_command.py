@@ -105,3 +105,47 @@ def test_backtest_bad_outcome_and_date_are_clear_errors(planted):
         _backtest("fictional-analyst", "--outcome", "custody")
     with pytest.raises(ValidationFailed, match="No cut-off to test"):
         _backtest("fictional-analyst", "--from", "2030-01-01")
+
+
+def test_explain_gives_a_probability_with_the_signals_and_their_source_acts(planted):
+    import datetime as dt
+
+    at = dt.date(2020, 6, 1)
+    act = (
+        Act.objects.filter(
+            is_synthetic=True,
+            act_type__key="administrative_arrest",
+            known_since__lt=at,
+            known_since__gte=at - dt.timedelta(days=60),
+        )
+        .exclude(victim_person__acts__act_type__key="arrest", victim_person__acts__date__lt=at)
+        .first()
+    )
+    out = StringIO()
+    call_command("warning", "explain", str(act.victim_person_id), "--at", str(at), "--json",
+                 acting_user="fictional-analyst", stdout=out)  # fmt: skip
+    result = json.loads(out.getvalue())
+    assert 0 < result["probability"] < 1
+    by_signal = {r["signal"]: r for r in result["reasons"]}
+    detention = {"recent_detention_90", "detention_recency", "n_administrative_detention"}
+    assert detention & set(by_signal)
+    cited = {a for r in result["reasons"] for a in r["records"]}
+    assert str(act.pk) in cited
+    own = {str(pk) for pk in Act.objects.filter(victim_person_id=act.victim_person_id)
+           .values_list("pk", flat=True)}  # fmt: skip
+    detention_records = {a for s in detention & set(by_signal) for a in by_signal[s]["records"]}
+    assert detention_records <= own
+    from vigil.audit.models import AuditEntry
+
+    entry = AuditEntry.objects.filter(event="risk_model").latest("seq")
+    assert entry.meta["action"] == "explain"
+
+
+def test_explain_does_not_find_a_person_the_user_may_not_see(planted):
+    from vigil.core.errors import NotFound
+
+    person = Person.objects.filter(is_synthetic=True).first()
+    Person.objects.filter(pk=person.pk).update(confidentiality="secret")
+    with pytest.raises(NotFound):
+        call_command("warning", "explain", str(person.pk), acting_user="fictional-analyst",
+                     stdout=StringIO())  # fmt: skip

@@ -16,8 +16,10 @@ from tqdm import tqdm
 from vigil.accounts.acting import ActingCommand, require_scope
 from vigil.accounts.auditing import audit
 from vigil.core.errors import ValidationFailed
+from vigil.records.lookup import resolve_person
 from vigil.warning.backtest import BacktestConfig, run_backtest
-from vigil.warning.loading import Include, load_record, name_links
+from vigil.warning.explain import explain
+from vigil.warning.loading import Include, load_record, name_links, visible_persons
 from vigil.warning.outcomes import parse_outcome
 from vigil.warning.planted import PlantedSpec
 from vigil.warning.planted_writer import write_planted
@@ -64,6 +66,14 @@ class Command(ActingCommand):
             "cross-validated on all training rows)",
         )
         bt.add_argument("--json", action="store_true", help="print as JSON")
+        ex = actions.add_parser("explain", help="one person's risk, its reasons and sources")
+        ex.add_argument("person", help="the person's id")
+        ex.add_argument("--at", type=_date, default=None, help="date of the estimate (today)")
+        ex.add_argument("--horizon", type=int, default=90)
+        ex.add_argument("--outcome", default="criminal")
+        ex.add_argument("--records", choices=[i.value for i in Include], default="all")
+        ex.add_argument("--links", choices=["names", "confirmed", "none"], default="names")
+        ex.add_argument("--json", action="store_true", help="print as JSON")
         plant = actions.add_parser("plant", help="write the planted synthetic test record")
         plant.add_argument("--persons", type=int, default=300)
         plant.add_argument("--seed", type=int, default=0)
@@ -79,7 +89,53 @@ class Command(ActingCommand):
                 + ", ".join(f"{n} {label}" for label, n in sorted(counts.items()))
             )
             return
+        if options["action"] == "explain":
+            self.explain(options)
+            return
         self.backtest(options)
+
+    def explain(self, options: dict[str, Any]) -> None:
+        include = Include(options["records"])
+        person = resolve_person(
+            options["person"], visible_persons(self.user, include)
+        )
+        record = load_record(self.user, include)
+        pid = str(person.pk)
+        if options["links"] == "names" and include is not Include.SYNTHETIC:
+            aliases = name_links(self.user)
+            record.merge_persons(aliases)
+            pid = aliases.get(pid, pid)
+        result = explain(
+            record,
+            pid,
+            options["at"] or dt.date.today(),
+            options["horizon"],
+            parse_outcome(options["outcome"]),
+        )
+        audit(
+            "risk_model",
+            actor=self.user,
+            obj=person,
+            action="explain",
+            count=1,
+            route="cli:warning explain",
+        )
+        if options["json"]:
+            self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+            return
+        p = result["probability"]
+        self.stdout.write(
+            f"Risk of a {result['outcome']} outcome within {result['horizon_days']} days from "
+            f"{result['at']}: " + ("no signal" if p is None else f"{p:.4f}")
+            + " (confidential)"
+        )
+        for reason in result["reasons"]:
+            self.stdout.write(
+                f"  {reason['signal']:<28} value {reason['value']:<8} weight "
+                f"{reason['weight']:<8} from {', '.join(reason['records']) or '—'}"
+            )
+        if result.get("note"):
+            self.stdout.write(result["note"])
 
     def backtest(self, options: dict[str, Any]) -> None:
         include = Include(options["records"])
