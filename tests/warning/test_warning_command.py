@@ -129,6 +129,7 @@ def test_explain_gives_a_probability_with_the_signals_and_their_source_acts(plan
     by_signal = {r["signal"]: r for r in result["reasons"]}
     detention = {"recent_detention_90", "detention_recency", "n_administrative_detention"}
     assert detention & set(by_signal)
+    assert all(r["value"] > 0 for r in result["reasons"])  # only signals the person has
     cited = {a for r in result["reasons"] for a in r["records"]}
     assert str(act.pk) in cited
     own = {str(pk) for pk in Act.objects.filter(victim_person_id=act.victim_person_id)

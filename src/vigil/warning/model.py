@@ -154,10 +154,18 @@ class HazardModel:
         return self._pipe.predict_proba(x)[:, 1]
 
     def reasons(self, row: pd.Series, top: int = 3) -> list[tuple[str, float]]:
-        """The signals that raised this row's score most: (signal, contribution on the logit)."""
+        """The signals present in this row that raised its score most: (signal, contribution).
+
+        A contribution is the coefficient times the standardised value (on the logit scale);
+        a signal the person does not have is never a reason, whatever its sign.
+        """
         if not self.coefficients:
             return [(k, POINTS[k]) for k in POINTS if float(row[k]) > 0][:top]
         scaler = self._pipe[0]
         z = (row[list(self.features)].to_numpy(dtype=float) - scaler.mean_) / scaler.scale_
-        parts = {f: float(self.coefficients[f] * v) for f, v in zip(self.features, z, strict=True)}
+        parts = {
+            f: float(self.coefficients[f] * v)
+            for f, v in zip(self.features, z, strict=True)
+            if float(row[f]) > 0
+        }
         return sorted(((k, v) for k, v in parts.items() if v > 0), key=lambda kv: -kv[1])[:top]
