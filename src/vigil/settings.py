@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "vigil.entry",
     "vigil.counting",
     "vigil.alerts",
+
+    "vigil.warning",
     "vigil.web",
 ]
 

@@ -48,6 +48,7 @@ class Event(models.TextChoices):
     MERGE = "merge"
     UNMERGE = "unmerge"
     CHECKPOINT = "checkpoint"
+    RISK_MODEL = "risk_model"  # a risk-model computation run (early warning), never its scores
 
 
 META_KEYS: frozenset[str] = frozenset(
