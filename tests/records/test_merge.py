@@ -568,10 +568,10 @@ def test_reimport_through_follow_merges_keeps_records_on_the_survivor(
     merge_persons(keep, dup, reason="same judge, two spellings")
     upsert = viasna.upsert_records
 
-    def upsert_following_merges(objs, report=None):
+    def upsert_following_merges(objs, report=None, **options):
         objs = list(objs)
         follow_merges(objs)
-        return upsert(objs, report)
+        return upsert(objs, report, **options)
 
     monkeypatch.setattr(viasna, "upsert_records", upsert_following_merges)
     viasna.import_viasna(path)
