@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -159,3 +160,10 @@ def run_drill(archive: Path, identity_file: Path, env: dict[str, str]) -> dict[s
         assert "Traceback" not in done.stderr
         outputs[name] = done.stdout
     return outputs
+
+
+def checkpoints_in(output: str, phrase: str) -> int:
+    """The number of signed checkpoints an audit-verify line reports after ``phrase``."""
+    found = re.search(rf"{phrase} (\d+) signed checkpoint\(s\)", output)
+    assert found, output
+    return int(found[1])

@@ -3,7 +3,6 @@ signing key and the key header, checked on restore by `evidence verify --all` an
 """
 
 import json
-import re
 
 import pytest
 from django.db import connection
@@ -15,6 +14,7 @@ from vigil.backup.members import SIGNING_KEY_NAME, evidence_arcname
 from .drill import (
     OPERATOR,
     backup,
+    checkpoints_in,
     custodian,
     env_for,
     open_archive,
@@ -58,13 +58,6 @@ def test_backup_holds_the_database_evidence_and_signing_key_each_with_its_sha256
     manifest = verify_backup(result.path, [identity_file])
     assert manifest.names() == set(listed)
     assert json.loads(files["manifest.json"])["format"] == "vigil-backup/2"
-
-
-def checkpoints_in(output: str, phrase: str) -> int:
-    """The number of signed checkpoints an audit-verify line reports after ``phrase``."""
-    found = re.search(rf"{phrase} (\d+) signed checkpoint\(s\)", output)
-    assert found, output
-    return int(found[1])
 
 
 def test_restore_drill_into_an_empty_folder_passes_evidence_verify_and_audit_verify(

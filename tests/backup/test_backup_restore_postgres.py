@@ -15,6 +15,7 @@ from vigil.backup.members import DUMP_NAME, SIGNING_KEY_NAME, evidence_arcname
 
 from .drill import (
     backup,
+    checkpoints_in,
     custodian,
     env_for,
     open_archive,
@@ -76,8 +77,10 @@ def test_postgres_restore_drill_into_an_empty_database_passes_evidence_and_audit
     assert "Restored the postgresql backup" in out["restore"]
     assert "2 evidence file(s) with their SHA-256 checked" in out["restore"]
     assert "All 2 evidence file(s) match their SHA-256." in out["evidence"]
-    assert "consistent with 1 signed checkpoint(s)" in out["audit"]
-    assert "consistent with 2 signed checkpoint(s)" in out["audit-again"]
+    # Commands that audit sign a checkpoint as they finish; the explicit checkpoint adds one.
+    audited = checkpoints_in(out["audit"], "consistent with")
+    assert audited >= 1
+    assert checkpoints_in(out["audit-again"], "consistent with") > audited
     assert (target / SIGNING_KEY_NAME).read_bytes() == installation.signing_key.read_bytes()
     with psycopg.connect(empty_database) as restored:
         persons = restored.execute("SELECT count(*) FROM records_person").fetchone()[0]
