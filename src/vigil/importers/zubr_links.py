@@ -59,9 +59,13 @@ def _select(qs: Any) -> tuple[dict[Any, Person], dict[Any, list[str]]]:
     for pk, person in persons.items():
         if person.display_name.strip():
             names[pk].append(person.display_name)
-    # The ids as a subquery, not a list: thousands of SQL parameters otherwise.
-    rows = PersonName.objects.filter(person_id__in=qs.values("pk"))
-    rows = rows.values_list("person_id", "value")
+    # The ids in chunks (not the queryset as a subquery: PostgreSQL without fresh statistics
+    # after a bulk import planned that IN (SELECT DISTINCT … NOT EXISTS …) for minutes).
+    ids = list(persons)
+    rows = []
+    for start in range(0, len(ids), 900):
+        chunk = PersonName.objects.filter(person_id__in=ids[start : start + 900])
+        rows.extend(chunk.values_list("person_id", "value"))
     for pk, value in sorted(rows, key=lambda row: (str(row[0]), row[1])):
         if pk in persons and value not in names[pk]:
             names[pk].append(value)
