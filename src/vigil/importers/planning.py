@@ -17,13 +17,44 @@ from django.contrib.contenttypes.models import ContentType
 
 from vigil.core.models import VigilModel
 from vigil.importers.rows import RowProblem
-from vigil.records.models import Event, Person
+from vigil.records.models import (
+    Act,
+    ActCharge,
+    Event,
+    ExternalId,
+    Information,
+    Involvement,
+    LegalProvision,
+    Organisation,
+    OrganisationName,
+    Participant,
+    Person,
+    PersonName,
+    Source,
+)
 from vigil.records.upsert import UpsertReport
 
 # Shared records (judges, prisons, provisions and their names) kept across batches so that a
 # later batch reuses them instead of planning and comparing them again; past this many the
 # memory is given back and they are simply planned again.
 SHARED_LIMIT = 50_000
+
+# The models importers write, in the order they are written (references before referrers).
+WRITE_ORDER: tuple[type[VigilModel], ...] = (
+    Source,
+    Organisation,
+    OrganisationName,
+    Person,
+    PersonName,
+    ExternalId,
+    LegalProvision,
+    Event,
+    Act,
+    ActCharge,
+    Involvement,
+    Participant,
+    Information,
+)
 
 
 @dataclass

@@ -92,6 +92,8 @@ REGIMES = {
 PLACE_KINDS = {"status": None}
 SEX = {"male": "male", "female": "female", "": "unknown"}
 SHARED_LIMIT = planning.SHARED_LIMIT
+# The models a row derives, in the order they are written (shared by every importer).
+WRITE_ORDER = planning.WRITE_ORDER
 # Size limits per column (characters); other columns get validation.MAX_CELL.
 LIMITS = {"description": MAX_TEXT}
 MULTILINE = ("description",)
@@ -99,22 +101,6 @@ MULTILINE = ("description",)
 CELL_CACHE = 4096
 
 
-# The models a row derives, in the order they are written (references before referrers).
-WRITE_ORDER: tuple[type[VigilModel], ...] = (
-    Source,
-    Organisation,
-    OrganisationName,
-    Person,
-    PersonName,
-    ExternalId,
-    LegalProvision,
-    Event,
-    Act,
-    ActCharge,
-    Involvement,
-    Participant,
-    Information,
-)
 
 
 # The fields each column sets, per model (acts: per act type). A re-import from a file that

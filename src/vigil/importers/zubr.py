@@ -32,6 +32,7 @@ from django.db import transaction
 
 from vigil.core.errors import ImportFailed
 from vigil.core.models import Confidentiality, VigilModel
+from vigil.importers import planning
 from vigil.importers import zubr_values as values
 from vigil.importers.planning import ImportReport, Plan, new_record
 from vigil.importers.rows import RowProblem
@@ -56,20 +57,6 @@ from vigil.records.models import (
 from vigil.records.names import normalised_name
 from vigil.records.upsert import stable_id, upsert_records
 
-WRITE_ORDER: tuple[type[VigilModel], ...] = (
-    Source,
-    Organisation,
-    OrganisationName,
-    Person,
-    PersonName,
-    ExternalId,
-    LegalProvision,
-    Event,
-    Act,
-    ActCharge,
-    Involvement,
-    Information,
-)
 PUBLISHER = "ZUBR"
 DATASET = "ZUBR administrative court decisions (zubr-api, datasets/courts/decisions.json)"
 UNCONFIRMED = "Full name not confirmed"
@@ -127,7 +114,7 @@ class _ZubrPlan(Plan):
     """The shared planner, with what every decision needs: content types and provisions."""
 
     def __init__(self, groups: dict[tuple[str, str], list[Decision]]) -> None:
-        super().__init__(WRITE_ORDER)
+        super().__init__(planning.WRITE_ORDER)
         self.groups = groups
         self.ct_act = ContentType.objects.get_for_model(Act)
         # Provisions recorded before (by hand or by another importer) are reused by their key.
