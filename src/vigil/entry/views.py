@@ -45,6 +45,7 @@ from vigil.records.entry import (
     recorded_arrests,
     update_person,
 )
+from vigil.records.entry.known import known_for_trial
 from vigil.records.models import Act, Person, Source
 from vigil.web.visible import visible_or_404
 
@@ -90,6 +91,21 @@ def _pickers(request: HttpRequest, form: EntryForm) -> dict[str, PickerState]:
         elif person is not None:
             states[prefix] = PickerState(person=person)
     return states
+
+
+def _trial_initial(user: Any, person: Person) -> dict[str, Any]:
+    """A trial form started from a profile: the person's recorded arrest, court and judge."""
+    known = known_for_trial(user, person)
+    initial: dict[str, Any] = {}
+    if known.arrest is not None and known.arrest.date is not None:
+        a = known.arrest
+        initial["arrest_date"] = format_date_input(DateInput(a.date, a.date_precision, a.date_end))
+    if known.court is not None:
+        initial["court"] = known.court.display_name
+    if known.judge is not None:
+        initial["judge_existing"] = known.judge.pk
+        initial["judge_role"] = known.judge_role
+    return initial
 
 
 def _arrests_chosen_from(request: HttpRequest, form: EntryForm) -> list[Act]:
@@ -144,10 +160,12 @@ def _record(
                 )
                 return redirect("web:person", recorded.victim.pk)
     else:
-        initial = {}
+        initial: dict[str, Any] = {}
         person = _visible_person(request.user, request.GET.get("person", ""))
         if person is not None:
             initial["victim_existing"] = person.pk
+            if form_class is TrialForm:
+                initial.update(_trial_initial(request.user, person))
         form = form_class(user=request.user, initial=initial)
         sources = SourceFormSet(prefix="sources")
     _mark_picked_sources(request, sources)
