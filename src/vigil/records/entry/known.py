@@ -34,7 +34,8 @@ def known_for_trial(user: Any, person: Person) -> KnownForTrial:
     """The latest recorded arrest, court and judge of ``person`` that ``user`` may view."""
     arrests = recorded_arrests(user, person)
     dated = [a for a in arrests if a.date is not None]
-    arrest = (dated or arrests or [None])[-1]
+    candidates = dated or arrests
+    arrest = candidates[-1] if candidates else None
     acts = list(
         restrict(
             user,
