@@ -51,4 +51,5 @@ class StoredEstimate(VigilModel):
         verbose_name_plural = _("stored estimates")
 
     def __str__(self) -> str:
-        return f"{self.label}: {self.estimate:,.0f} [{self.interval_low:,.0f}, {self.interval_high:,.0f}]"
+        low, high = self.interval_low, self.interval_high
+        return f"{self.label}: {self.estimate:,.0f} [{low:,.0f}, {high:,.0f}]"
