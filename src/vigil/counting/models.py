@@ -50,6 +50,10 @@ class StoredEstimate(VigilModel):
         verbose_name = _("stored estimate")
         verbose_name_plural = _("stored estimates")
 
+    @property
+    def level_percent(self) -> int:
+        return round(self.level * 100)
+
     def __str__(self) -> str:
         low, high = self.interval_low, self.interval_high
         return f"{self.label}: {self.estimate:,.0f} [{low:,.0f}, {high:,.0f}]"
