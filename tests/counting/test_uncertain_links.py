@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
+from tests.counting.synthetic import simulated_links as simulated
 from vigil.core.errors import ValidationFailed
 from vigil.counting import estimate
 from vigil.counting.uncertain_links import (
@@ -13,33 +13,6 @@ from vigil.counting.uncertain_links import (
     draw_table,
     estimate_with_links,
 )
-
-LISTS = ("A", "B", "C")
-
-
-def simulated(total: int = 1500, uncertain_share: float = 0.0, seed: int = 3) -> LinkedLists:
-    """Three lists catching persons independently; every true link listed, a share of them
-    at probability 0.6 instead of 1, plus a false candidate link at 0.3 per uncertain one."""
-    rng = np.random.default_rng(seed)
-    caught = rng.random((total, 3)) < np.array([0.3, 0.25, 0.35])
-    members: dict[str, list[str]] = {name: [] for name in LISTS}
-    for person, row in enumerate(caught):
-        for j, name in enumerate(LISTS):
-            if row[j]:
-                members[name].append(f"{name}{person}")
-    links = []
-    for person, row in enumerate(caught):
-        on = [LISTS[j] for j in range(3) if row[j]]
-        for x in range(len(on)):
-            for y in range(x + 1, len(on)):
-                uncertain = rng.random() < uncertain_share
-                a, b = (on[x], f"{on[x]}{person}"), (on[y], f"{on[y]}{person}")
-                links.append(Link(a, b, 0.6 if uncertain else 1.0))
-                if uncertain:
-                    other = members[on[y]][int(rng.integers(len(members[on[y]])))]
-                    if other != b[1]:
-                        links.append(Link(a, (on[y], other), 0.3))
-    return LinkedLists({k: tuple(v) for k, v in members.items()}, tuple(links))
 
 
 def test_the_point_linkage_counts_each_person_once_across_lists() -> None:

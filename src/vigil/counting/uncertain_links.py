@@ -123,11 +123,7 @@ def draw_table(linked: LinkedLists, rng: np.random.Generator | None = None) -> O
             key=lambda link: (-link.probability, link.a, link.b),
         )
     else:
-        order = rng.permutation(len(linked.links))
-        coins = rng.random(len(linked.links))
-        chosen = [
-            linked.links[k] for k in order if coins[k] < linked.links[k].probability
-        ]
+        chosen = _draw_links(linked.links, rng)
     for link in chosen:
         ra, rb = root(index[link.a]), root(index[link.b])
         if ra == rb or lists_in[ra] & lists_in[rb]:
@@ -142,6 +138,26 @@ def draw_table(linked: LinkedLists, rng: np.random.Generator | None = None) -> O
                 bits[position[name]] = 1
             patterns[tuple(bits)] += 1
     return OverlapTable.from_counts(linked.lists, dict(patterns))
+
+
+def _draw_links(links: tuple[Link, ...], rng: np.random.Generator) -> list[Link]:
+    """One draw of the links: a record's competing links to one other list are exclusive —
+    at most one is kept, each with its probability (scaled down when they add up to more than
+    1); the kept links come back in random order."""
+    groups: dict[tuple[Record, str], list[Link]] = {}
+    for link in links:
+        groups.setdefault((link.a, link.b[0]), []).append(link)
+    kept = []
+    for group in groups.values():
+        total = sum(link.probability for link in group)
+        scale = max(1.0, total)
+        pick = rng.random() * scale
+        for link in group:
+            if pick < link.probability:
+                kept.append(link)
+                break
+            pick -= link.probability
+    return [kept[k] for k in rng.permutation(len(kept))]
 
 
 def estimate_with_links(
