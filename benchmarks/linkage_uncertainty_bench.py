@@ -4,9 +4,9 @@ Three simulated lists of fictional records (`tests/counting/synthetic.py`: a kno
 persons caught independently with probabilities 0.30, 0.25 and 0.35), linked with
 calibrated probabilities: most pairs of one person's records by a certain link, a share by
 two competing links (the true one and one to a wrong record) at 0.6 and 0.4, the true one at
-0.6 with chance 0.6, so that a link at p is right with chance p. For each share: the estimate with the links taken as certain (the point
-linkage) and with the links resampled (`vigil.counting.uncertain_links`), its interval and
-width, and the time.
+0.6 with chance 0.6, so that a link at p is right with chance p. For each share: the
+estimate with the links taken as certain (the point linkage) and with the links resampled
+(`vigil.counting.uncertain_links`), its interval and width, and the time.
 
     python benchmarks/linkage_uncertainty_bench.py [--total 1500] [--draws 20]
 """
