@@ -1,5 +1,6 @@
 """Recording what documenters enter: persons with names in several scripts, an arrest or a
-trial in one call (event, acts, charges, perpetrators, counsel, sources), all or nothing.
+trial in one call (event, acts, charges, perpetrators, counsel, sources), cases, all or
+nothing.
 
 The entry forms and the API both call these functions. Every record is written through the
 one access policy (``save_checked``) for the acting user, inside the caller's change context
@@ -8,6 +9,7 @@ and one transaction: a bad field raises :class:`EntryError` naming it and nothin
 
 from __future__ import annotations
 
+from vigil.records.entry.cases import CaseInput, create_case, update_case
 from vigil.records.entry.events import record_arrest, record_trial
 from vigil.records.entry.inputs import (
     MAX_SENTENCE_MONTHS,
@@ -27,6 +29,7 @@ from vigil.records.entry.writing import levels_for, may_record
 
 __all__ = [
     "ArrestInput",
+    "CaseInput",
     "EntryError",
     "MAX_SENTENCE_MONTHS",
     "NameInput",
@@ -37,6 +40,7 @@ __all__ = [
     "SentenceInput",
     "SourceInput",
     "TrialInput",
+    "create_case",
     "create_person",
     "guess_language",
     "guess_script",
@@ -44,5 +48,6 @@ __all__ = [
     "may_record",
     "record_arrest",
     "record_trial",
+    "update_case",
     "update_person",
 ]
