@@ -1,4 +1,4 @@
-"""The glossary: each custody and sentence figure Vigil shows, its definition and its function.
+"""The glossary: each custody, sentence and court figure Vigil shows, its definition and its function.
 
 The full definitions are the docstrings of ``vigil.records.custody`` and
 ``vigil.records.sentence_totals``; this list is what the glossary page (and ``docs/figures.md``)
@@ -67,5 +67,16 @@ FIGURES: tuple[Definition, ...] = (
             "sentence it reviewed for the same victim."
         ),
         "vigil.records.sentence_totals.sentence_totals",
+    ),
+    Definition(
+        "courts",
+        _("Courts, by decisions recorded there"),
+        _(
+            "Trials, sentences, appeal and cassation decisions, administrative arrests and "
+            "fines whose place is a court, from every source, each act once. A place of "
+            "detention (penal colony, prison, SIZO) is never a court: where a source names "
+            "only the place of detention, pages say “court not named in the source”."
+        ),
+        "vigil.records.places.court_decisions",
     ),
 )
