@@ -162,3 +162,11 @@ def test_downloading_from_the_profile_needs_a_recent_second_factor_and_is_audite
     response = client.get(url)
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     assert AuditEntry.objects.filter(event="export", object_id=str(person.pk)).exists()
+
+
+def test_a_person_with_no_act_against_them_is_offered_no_drafts(client, analyst):
+    with change_context("test"):
+        lawyer = Person.objects.create(display_name="Advocata Fictiva")
+    login_verified(client, analyst)
+    html = client.get(f"/persons/{lawyer.pk}/").content.decode()
+    assert "Drafts for advocacy" not in html and "/outputs/" not in html

@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.outputs.exporting import all_public, drawn_on, may_export_all
 from vigil.outputs.render import FORMATS
-from vigil.records.models import Person
+from vigil.policy.access import restrict
+from vigil.records.models import Act, Person
 
 DRAFTS: tuple[tuple[str, Promise, Promise], ...] = (
     (
@@ -53,8 +54,14 @@ class DraftMenu:
     drafts: list[DraftLink] = field(default_factory=list)
 
 
-def draft_menu(user: Any, person: Person) -> DraftMenu:
-    """The drafts ``user`` may download about ``person``, or why none is offered."""
+def draft_menu(user: Any, person: Person) -> DraftMenu | None:
+    """The drafts ``user`` may download about ``person``, or why none is offered.
+
+    None when the user sees no act against the person (a lawyer, a judge): a draft about them
+    as a victim would state nothing.
+    """
+    if not restrict(user, "view", Act.objects.filter(victim_person=person)).exists():
+        return None
     if person.is_synthetic:
         return DraftMenu(
             False, _("Drafts are produced only about real persons; this person is synthetic.")

@@ -1,4 +1,4 @@
-"""The glossary: each custody, sentence and court figure Vigil shows, its definition and its function.
+"""The glossary: each custody, sentence and court figure Vigil shows, its definition, function.
 
 The full definitions are the docstrings of ``vigil.records.custody`` and
 ``vigil.records.sentence_totals``; this list is what the glossary page (and ``docs/figures.md``)
