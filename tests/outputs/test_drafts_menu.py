@@ -170,3 +170,19 @@ def test_a_person_with_no_act_against_them_is_offered_no_drafts(client, analyst)
     login_verified(client, analyst)
     html = client.get(f"/persons/{lawyer.pk}/").content.decode()
     assert "Drafts for advocacy" not in html and "/outputs/" not in html
+
+
+def test_a_draft_names_the_colony_a_place_of_detention_and_says_no_court_is_named(analyst):
+    from vigil.records.models import Organisation
+
+    person = _fictional_prisoner(arrested=dt.date(2021, 3, 2))
+    with change_context("test"):
+        colony = Organisation.objects.create(
+            display_name="Fictional Penal Colony No. 0",
+            kind_id=Term.pk_for("organisation_kind", "prison"),
+        )
+        Act.objects.filter(victim_person=person, act_type__key="sentence").update(place=colony)
+    text = build_draft(analyst, "wgad", person).text
+    assert "place of detention stated by the source: Fictional Penal Colony No. 0" in text
+    assert "court not named in the source" in text
+    assert "court: Fictional Penal Colony" not in text
