@@ -112,3 +112,24 @@ def test_the_country_reports_courts_figure_counts_courts_from_every_source_and_n
     found = figure("courts", Scope(admin_user))
     assert [r[0] for r in found.rows] == ["Fictional Administrative Court"]
     assert found.rows[0][1:] == (2, 1)
+
+
+def test_a_court_the_reader_may_not_view_is_neither_shown_nor_called_not_named(
+    viewer_client, fictional_case
+):
+    with change_context("test"):
+        court = Organisation.objects.create(
+            display_name="Fictional Closed Court",
+            kind_id=term("organisation_kind", "court"),
+            confidentiality="restricted",
+        )
+        trial = Act.objects.create(
+            event=fictional_case.event,
+            act_type_id=term("act_type", "trial"),
+            victim_person=fictional_case.victim,
+            date=dt.date(2021, 2, 20),
+            place=court,
+        )
+    entry = _timeline_entry(_html(viewer_client, "web:person", fictional_case.victim.pk), trial)
+    assert "Fictional Closed Court" not in entry
+    assert "court not named" not in entry and "<dt>Court</dt>" not in entry

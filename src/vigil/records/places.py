@@ -81,5 +81,11 @@ def detention_place_of(act: Act) -> Any:
 
 
 def court_not_named(act: Act) -> bool:
-    """Whether ``act`` is a criminal-court act whose court the record does not name."""
+    """Whether ``act`` is a criminal-court act whose court the record does not name.
+
+    A place a page blanked because its reader may not view it (``place_hidden``) is not "not
+    named": the page then says nothing about the court.
+    """
+    if getattr(act, "place_hidden", False):
+        return False
     return act.act_type_id.split(".", 1)[-1] in NEEDS_COURT and court_of(act) is None

@@ -192,6 +192,8 @@ def perpetrator_dossier(user: Any, person: Person) -> PerpetratorDossier:
     place_ids = {i.act.place_id for i in rows if i.act.place_id}
     shown = {o.pk: o for o in _seen(user, Organisation.objects.filter(pk__in=place_ids))}
     for i in rows:
+        if i.act.place_id and i.act.place_id not in shown:
+            i.act.place_hidden = True  # type: ignore[attr-defined]  # not "no court named"
         i.act.place = shown.get(i.act.place_id)  # display only; never saved
     courts = sorted(
         {c.pk: c for i in rows if (c := court_of(i.act)) is not None}.values(),
