@@ -77,6 +77,7 @@ TARGETS = {
     "vigil.web.record_views.case_detail": "case",
     "vigil.web.record_views.perpetrator_detail": "witness",  # the planted act's perpetrator
     "vigil.entry.views.person_edit": "person",
+    "vigil.entry.case_views.case_edit": "case",
     "vigil.evidence.views.attach": "person",
     "vigil.web.merging.history": "person",
     "vigil.web.merging.undo": "merge",

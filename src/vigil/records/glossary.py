@@ -1,5 +1,5 @@
-"""The glossary: each custody, sentence and estimate figure Vigil shows, its definition and its
-function.
+"""The glossary: each custody, sentence, court and estimate figure Vigil shows, its definition
+and its function.
 
 The full definitions are the docstrings of ``vigil.records.custody`` and
 ``vigil.records.sentence_totals``; this list is what the glossary page (and ``docs/figures.md``)
@@ -80,5 +80,16 @@ FIGURES: tuple[Definition, ...] = (
             "software versions, so it can be recomputed exactly."
         ),
         "vigil.counting.stored.compute",
+    ),
+    Definition(
+        "courts",
+        _("Courts, by decisions recorded there"),
+        _(
+            "Trials, sentences, appeal and cassation decisions, administrative arrests and "
+            "fines whose place is a court, from every source, each act once. A place of "
+            "detention (penal colony, prison, SIZO) is never a court: where a source names "
+            "only the place of detention, pages say “court not named in the source”."
+        ),
+        "vigil.records.places.court_decisions",
     ),
 )

@@ -6,8 +6,10 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from vigil.outputs.menu import draft_menu
 from vigil.records.glossary import FIGURES
 from vigil.records.models import Person
+from vigil.web.counsel import counsel_record
 from vigil.web.dossier import person_dossier, successor_of
 from vigil.web.related import co_defendants, same_judge
 from vigil.web.summary import home_summary
@@ -41,6 +43,8 @@ def person_detail(request: HttpRequest, pk: str) -> HttpResponse:
         "d": person_dossier(request.user, person),
         "co_defendants": co_defendants(request.user, person),
         "same_judge": same_judge(request.user, person),
+        "counsel_in": counsel_record(request.user, person),
+        "drafts": draft_menu(request.user, person),
     }
     return render(request, "vigil/person.html", context)
 
