@@ -131,7 +131,9 @@ def score_current(
         person = str(person)
         reasons = []
         network = None
-        for signal, weight in model.reasons(row, top=top):
+        # A person whose signals all lowered the score still sees them: no score without reasons.
+        found = model.reasons(row, top=top) or model.reasons(row, top=top, positive_only=False)
+        for signal, weight in found:
             key = _source_key(signal)
             records = by_group.get((person, key), [])
             if not records and signal in NETWORK:
@@ -141,7 +143,7 @@ def score_current(
             reasons.append(
                 {
                     "signal": signal,
-                    "value": round(float(row[signal]), 4),
+                    "value": float(f"{float(row[signal]):.4g}"),
                     "weight": round(float(weight), 4),
                     "records": records,
                 }
