@@ -43,9 +43,9 @@ def sparkline(
     last_x, last_y = coords[-1]
     limit = (
         format_html(
-            '<line x1="0" x2="{}" y1="{:.1f}" y2="{:.1f}" class="chart__threshold" '
+            '<line x1="0" x2="{}" y1="{}" y2="{}" class="chart__threshold" '
             'stroke="#b45309" stroke-dasharray="3 2" stroke-width="1"/>',
-            width, y(threshold), y(threshold),
+            width, f"{y(threshold):.1f}", f"{y(threshold):.1f}",
         )  # fmt: skip
         if threshold
         else ""
@@ -54,8 +54,9 @@ def sparkline(
         '<svg class="chart chart--spark" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
         'role="img" aria-label="{label}"><title>{label}</title>{limit}'
         '<polyline points="{path}" fill="none" stroke="#1d4ed8" stroke-width="1.5"/>'
-        '<circle cx="{cx:.1f}" cy="{cy:.1f}" r="2.5" fill="#1d4ed8"/></svg>',
-        w=width, h=height, label=label, limit=limit, path=path, cx=last_x, cy=last_y,
+        '<circle cx="{cx}" cy="{cy}" r="2.5" fill="#1d4ed8"/></svg>',
+        w=width, h=height, label=label, limit=limit, path=path, cx=f"{last_x:.1f}",
+        cy=f"{last_y:.1f}",
     )  # fmt: skip
 
 
@@ -74,13 +75,13 @@ def signal_strip(
     pad = 8.0
     ticks = format_html_join(
         "",
-        '<g><title>{} — {}</title><line x1="{:.1f}" x2="{:.1f}" y1="8" y2="28" '
-        'stroke="#b91c1c" stroke-width="2"/><circle cx="{:.1f}" cy="8" r="3" fill="#b91c1c"/>'
+        '<g><title>{} — {}</title><line x1="{}" x2="{}" y1="8" y2="28" '
+        'stroke="#b91c1c" stroke-width="2"/><circle cx="{}" cy="8" r="3" fill="#b91c1c"/>'
         "</g>",
         (
-            (d.isoformat(), text, _x(d, start, end, width, pad), _x(d, start, end, width, pad),
-             _x(d, start, end, width, pad))  # fmt: skip
+            (d.isoformat(), text, x, x, x)
             for d, text in signals
+            for x in [f"{_x(d, start, end, width, pad):.1f}"]
         ),
     )
     return format_html(
@@ -111,11 +112,11 @@ def calibration_chart(
 
     dots = format_html_join(
         "",
-        '<circle cx="{:.1f}" cy="{:.1f}" r="3.5" fill="#1d4ed8"><title>{} {} · {} {}</title>'
+        '<circle cx="{}" cy="{}" r="3.5" fill="#1d4ed8"><title>{} {} · {} {}</title>'
         "</circle>",
         (
-            (px(r["predicted"]), py(r["observed"]), "predicted", r["predicted"], "observed",
-             r["observed"])  # fmt: skip
+            (f"{px(r['predicted']):.1f}", f"{py(r['observed']):.1f}", "predicted",
+             r["predicted"], "observed", r["observed"])  # fmt: skip
             for r in rows
         ),
     )
@@ -125,8 +126,8 @@ def calibration_chart(
         '<rect x="{p}" y="{p}" width="{inner}" height="{inner}" fill="none" stroke="#d1d5db"/>'
         '<line x1="{p}" y1="{b}" x2="{e}" y2="{p}" stroke="#9ca3af" stroke-dasharray="4 3"/>'
         '{dots}<text x="{p}" y="{lab}" font-size="10" fill="#374151">0</text>'
-        '<text x="{e}" y="{lab}" font-size="10" fill="#374151" text-anchor="end">{top:.3f}</text>'
+        '<text x="{e}" y="{lab}" font-size="10" fill="#374151" text-anchor="end">{top}</text>'
         "</svg>",
         s=size, label=label, p=pad, inner=size - 2 * pad, b=size - pad, e=size - pad,
-        dots=dots, lab=size - 8, top=top,
+        dots=dots, lab=size - 8, top=f"{top:.3f}",
     )  # fmt: skip
