@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.formats import number_format
 
 from vigil.policy.access import may_see_risk as _may_see_risk
 from vigil.warning.models import RegisterStatus
@@ -31,10 +32,10 @@ def risk_panel(context: dict[str, Any], person: Any) -> dict[str, Any]:
 
 @register.filter
 def percent(value: float | None) -> str:
-    """0.01234 → "1.2%"."""
+    """0.01234 → "1.2%" (the decimal mark of the active language)."""
     if value is None:
         return "—"
-    return f"{100 * float(value):.1f}%"
+    return f"{number_format(round(100 * float(value), 1), 1)}%"
 
 
 @register.simple_tag(takes_context=True)
