@@ -96,7 +96,12 @@ def signal_strip(
 
 
 def calibration_chart(
-    rows: Sequence[dict[str, float]], *, label: str = "", size: int = 220
+    rows: Sequence[dict[str, float]],
+    *,
+    label: str = "",
+    x_label: str = "",
+    y_label: str = "",
+    size: int = 240,
 ) -> SafeString:
     """Predicted against observed rate per decile of the backtest, and the diagonal."""
     if not rows:
@@ -127,7 +132,10 @@ def calibration_chart(
         '<line x1="{p}" y1="{b}" x2="{e}" y2="{p}" stroke="#9ca3af" stroke-dasharray="4 3"/>'
         '{dots}<text x="{p}" y="{lab}" font-size="10" fill="#374151">0</text>'
         '<text x="{e}" y="{lab}" font-size="10" fill="#374151" text-anchor="end">{top}</text>'
+        '<text x="{mid}" y="{lab}" font-size="10" fill="#374151" text-anchor="middle">{xl}</text>'
+        '<text x="10" y="{mid}" font-size="10" fill="#374151" text-anchor="middle" '
+        'transform="rotate(-90 10 {mid})">{yl}</text>'
         "</svg>",
         s=size, label=label, p=pad, inner=size - 2 * pad, b=size - pad, e=size - pad,
-        dots=dots, lab=size - 8, top=f"{top:.3f}",
+        dots=dots, lab=size - 8, top=f"{top:.3f}", mid=size / 2, xl=x_label, yl=y_label,
     )  # fmt: skip

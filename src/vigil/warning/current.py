@@ -180,15 +180,17 @@ def score_current(
     )
 
 
-def describe_record(record: WarningRecord) -> dict[str, Any]:
-    """What a fit read: counts and dates, for the model card (no person, no score)."""
-    acts = record.acts
+def describe_record(record: WarningRecord, at: dt.date) -> dict[str, Any]:
+    """What a fit as of ``at`` could read (acts known before it): counts and dates, for the
+    model card (no person, no score)."""
+    c = pd.Timestamp(at)
+    acts = record.acts[record.acts["known"] < c]
     if acts.empty:
         return {"acts": 0}
     return {
         "acts": len(acts),
         "persons_with_acts": int(acts["person"].nunique()),
-        "organisation_acts": len(record.org_acts),
+        "organisation_acts": int((record.org_acts["known"] < c).sum()),
         "first_act": str(acts["date"].min().date()),
         "last_act": str(acts["date"].max().date()),
         "last_known": str(acts["known"].max().date()),

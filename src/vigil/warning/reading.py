@@ -189,7 +189,8 @@ def person_panel(user: Any, person: Person) -> Panel | None:
     strip = None
     if signals:
         start = signals[0].date
-        end = max(timezone.localdate(), signals[-1].date)
+        # To the date of the scores (the record's "now"), or today without a fit.
+        end = max(fit.as_of if fit else timezone.localdate(), signals[-1].date)
         strip = signal_strip(
             [(s.date, s.kind) for s in signals], start, end, label=_("Signals over time")
         )

@@ -75,11 +75,12 @@ def run_scoring(
     figures: dict[str, Any] = {}
     if backtest:
         try:
-            figures = run_backtest(
-                record,
-                BacktestConfig(horizon_days=horizon_days, outcome=outcome, bootstrap=bootstrap),
-                progress,
+            # Cut-offs whose horizon closed by the date of the scores: nothing after it is read.
+            last = at - dt.timedelta(days=horizon_days)
+            config = BacktestConfig(
+                horizon_days=horizon_days, outcome=outcome, bootstrap=bootstrap, end=last
             )
+            figures = run_backtest(record, config, progress)
         except ValidationFailed as exc:
             figures = {"error": exc.message}
     with transaction.atomic():
@@ -102,7 +103,7 @@ def run_scoring(
             threshold=current.threshold,
             note=current.note,
             coefficients=current.coefficients,
-            data={**describe_record(record), "records": include.value},
+            data={**describe_record(record, at), "records": include.value},
             backtest=figures,
             by=user,
         )

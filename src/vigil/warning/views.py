@@ -83,7 +83,11 @@ def model_card(request: HttpRequest) -> HttpResponse:
         for name, figures in (bt.get("baselines") or {}).items()
     ]
     coefficients = sorted(
-        ((labels.LABELS.get(k, k), v) for k, v in (fit.coefficients if fit else {}).items()),
+        (
+            (labels.LABELS.get(k, k), v)
+            for k, v in (fit.coefficients if fit else {}).items()
+            if abs(v) > 0
+        ),
         key=lambda kv: -abs(kv[1]),
     )
     context = {
@@ -94,6 +98,8 @@ def model_card(request: HttpRequest) -> HttpResponse:
         "calibration": calibration_chart(
             (bt.get("model") or {}).get("calibration") or [],
             label=_("Calibration: predicted against observed, by decile"),
+            x_label=_("predicted"),
+            y_label=_("observed"),
         ),
         "acts_by_type": sorted(((fit.data if fit else {}).get("acts_by_type") or {}).items(),
                                key=lambda kv: -kv[1])[:12],  # fmt: skip
