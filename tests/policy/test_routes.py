@@ -82,6 +82,7 @@ TARGETS = {
     "vigil.web.merging.history": "person",
     "vigil.web.merging.undo": "merge",
     "vigil.web.merging.compare_persons": {"first": "person", "second": "duplicate"},
+    "vigil.warning.views.register_status": "person",
 }
 OTHER_PARAMS = {"kind": "brief", "decision": "accept"}
 # Parameters whose value depends on the view (the same name means another thing elsewhere).

@@ -26,6 +26,7 @@ class Kind:
     USER = "user"
     HISTORY = "history"
     OVERSIGHT = "oversight"  # grants, quota counters and flags
+    RISK = "risk"  # early-warning scores and what is stored with them (rules.RISK_RULES)
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,11 @@ GOVERNED: dict[str, Governed] = {
     "policy.casegrant": Governed(Kind.OVERSIGHT),
     "policy.quotausage": Governed(Kind.OVERSIGHT),
     "policy.userflag": Governed(Kind.OVERSIGHT),
+    # Early warning: confidential, for the roles of rules.RISK_RULES, per person they may view.
+    "warning.watchedperson": Governed(Kind.RISK, ("person",)),
+    "warning.riskscore": Governed(Kind.RISK, ("person",)),
+    "warning.modelfit": Governed(Kind.RISK),
+    "warning.crosssourcelink": Governed(Kind.RISK, ("zubr_person", "other_person")),
 }
 
 
