@@ -224,3 +224,17 @@ def test_a_viewer_cannot_undo(client, analyst_client):
     assert response.status_code in {403, 404}
     match.refresh_from_db()
     assert match.decision == "confirmed"
+
+
+def test_a_screening_decision_in_the_history_reads_as_a_sentence(analyst_client):
+    match = _zapasnik_match()
+    analyst_client.post(
+        f"/sanctions/review/{match.pk}/decide/", {"decision": "confirmed", "confirm": "yes"}
+    )
+    text = " ".join(visible_text(analyst_client.get("/").content.decode()).split())
+    assert (
+        "Screening of Maryna Zapasnik against the EU Belarus list (Reg. 765/2006), entry I.A/102"
+        in text
+    )
+    assert str(match.pk)[:8] not in text
+    assert " cli " not in text and " web · fictional-analyst" in text

@@ -54,6 +54,7 @@ class ListStatus:
     matched_name: str = ""
     reason: str = ""
     score: float | None = None
+    match_id: Any = None
 
     @property
     def text(self) -> str:
@@ -340,5 +341,6 @@ def _status(lst: SanctionsList, matches: list[ScreeningMatch], screened: bool) -
             m.matched_name,
             m.listed_entity.reason,
             m.score,
+            m.pk,
         )
     return ListStatus(lst, "not_found" if screened else "not_screened")

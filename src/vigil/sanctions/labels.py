@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from vigil.records.dates import display_date
 
 if TYPE_CHECKING:
     from vigil.sanctions.models import SanctionsList
@@ -54,15 +55,19 @@ def version_label(lst: SanctionsList) -> str:
 
 
 def local_date(value: dt.date | str | None) -> str:
-    """A date (or an ISO date text, as the lists store it) in the active language's format.
+    """A date (or an ISO date text, as the lists store it) in the active language ("4 August
+    2011", "4 жніўня 2011"); a year ("1970") or a month ("1970-05") at its own precision.
 
-    Partial dates ("1970", "1970-05") and unreadable text are returned as given.
+    Text that is no date is returned as given.
     """
     if not value:
         return ""
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-    return formats.date_format(value, "DATE_FORMAT")
+    if isinstance(value, dt.date):
+        return display_date(value, "day")
+    for length, precision, pad in ((4, "year", "-01-01"), (7, "month", "-01"), (10, "day", "")):
+        if len(value) == length:
+            try:
+                return display_date(dt.date.fromisoformat(value + pad), precision)
+            except ValueError:
+                return value
+    return value

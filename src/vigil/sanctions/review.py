@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 
 from vigil.policy.access import restrict
+from vigil.records.dates import display_date
 from vigil.records.models import Case, Involvement, Person, PersonName
 from vigil.sanctions.labels import local_date
 from vigil.sanctions.models import Decision, ListedEntity, ScreeningMatch
@@ -80,11 +81,7 @@ class Candidate:
 def _birth_date(person: Person) -> str:
     if not person.birth_date:
         return ""
-    if person.birth_date_precision == "year":
-        return str(person.birth_date.year)
-    if person.birth_date_precision == "month":
-        return f"{person.birth_date:%m.%Y}"
-    return local_date(person.birth_date)
+    return display_date(person.birth_date, person.birth_date_precision or "day")
 
 
 def _programme(entity: ListedEntity) -> str:
@@ -179,8 +176,7 @@ def record_sides(user: Any, persons: list[Person]) -> dict[Any, RecordSide]:
 
 
 def _act_date(act: Any) -> str:
-    date = getattr(act, "date_display", "") or ""
-    return local_date(act.date) if act.date and date == act.date.isoformat() else str(date)
+    return str(act.date_display) if act.date or act.date_end else ""
 
 
 def _court(act: Any) -> str:

@@ -73,9 +73,7 @@ def review_decide(request: HttpRequest, pk: str) -> HttpResponse:
         messages.error(request, gettext("This candidate was decided already; undo it first."))
         return redirect("sanctions:review")
     if request.method == "POST" and request.POST.get("confirm") == "yes":
-        decide(
-            found.match, decision, user=request.user, note=request.POST.get("note", "")[:1000]
-        )
+        decide(found.match, decision, user=request.user, note=request.POST.get("note", "")[:1000])
         messages.success(
             request,
             gettext("Recorded: %(person)s — %(decision)s.")
