@@ -238,3 +238,22 @@ def test_a_screening_decision_in_the_history_reads_as_a_sentence(analyst_client)
     )
     assert str(match.pk)[:8] not in text
     assert " cli " not in text and " web · fictional-analyst" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "be"])
+def test_the_dossier_shows_labels_never_raw_codes(analyst_client, lang):
+    from django.template.loader import render_to_string
+
+    from vigil.records.models import Person
+    from vigil.sanctions.reports import dossier_context
+
+    user = User.objects.get(username="fictional-analyst")
+    person = Person.objects.get(display_name="Maryna Zapasnik")
+    with translation.override(lang):
+        context = dossier_context(user, person)
+        html = render_to_string("sanctions/dossier.html", {**context, "document_language": lang})
+        label = str(LIST_LABELS["eu-765"])
+    text = visible_text(html)
+    assert label in text
+    found = RAW_CODES.search(text)
+    assert found is None, found and found.group(0)
