@@ -137,3 +137,19 @@ def test_the_gap_pdf_never_splits_a_row_across_pages(db, analyst, tmp_path):
     # The header row repeats on every page of the table.
     table_pages = [p for p in pages if "Iudex" in p]
     assert all("perpetrator" in p for p in table_pages)
+
+
+def test_the_decide_command_sets_a_decision_back_to_review_as_an_undo(record_with_eu_list, analyst):
+    from vigil.audit.models import AuditEntry
+
+    with change_context("test"):
+        screen()
+    args = ("sanctions", "decide", "Maryna Zapasnik", "eu-765", "I.A/102")
+    call_command(*args, "confirmed", acting_user=analyst.username, stdout=io.StringIO())
+    call_command(*args, "pending", acting_user=analyst.username, stdout=io.StringIO())
+    match = ScreeningMatch.objects.get(
+        person__display_name="Maryna Zapasnik", listed_entity__entity_id="I.A/102"
+    )
+    assert match.decision == "pending" and match.review_note == "decision confirmed undone"
+    undo = AuditEntry.objects.filter(event="screening_decision", object_id=str(match.pk))
+    assert [e.meta.get("action") for e in undo.order_by("seq")] == [None, "undo"]

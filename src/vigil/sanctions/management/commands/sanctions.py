@@ -235,7 +235,11 @@ class Command(ActingCommand):
             )
         if not allows(self.user, "change", match):
             raise Forbidden("The acting user may not decide on this screening candidate.")
-        screening.decide(match, options["decision"], user=self.user, note=options["note"])
+        if options["decision"] == "pending" and match.decision != "pending":
+            # Back to review: the page's Undo, audited as one.
+            screening.undo_decision(match, user=self.user, note=options["note"])
+        else:
+            screening.decide(match, options["decision"], user=self.user, note=options["note"])
         self.stdout.write(f"{person.display_name} ~ {match.matched_name}: {options['decision']}")
 
     def _rescreen(self, options: dict[str, Any]) -> None:
