@@ -70,6 +70,7 @@ TARGETS = {
     "vigil.responses.views.suggest_for_act": "act",
     "vigil.responses.views.decide_coding": "coding",
     "vigil.sanctions.views.review_decide": "match",
+    "vigil.sanctions.views.review_undo": "match",
     "vigil.accounts.views.token_revoke": "token",
     "django.contrib.contenttypes.views.shortcut": "person",
     "vigil.web.record_views.organisation_detail": "organisation",

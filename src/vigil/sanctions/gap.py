@@ -16,16 +16,20 @@ from functools import cached_property
 from typing import Any
 
 from django.db.models import Prefetch
+from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext_lazy
 
 from vigil.policy.access import restrict
 from vigil.records.models import Act, Involvement, Person
 from vigil.records.sentence_totals import SentenceTotals, sentence_totals
+from vigil.sanctions.labels import STANDING_LABELS, STANDINGS
 from vigil.sanctions.models import Decision, ListScreening, SanctionsList, ScreeningMatch
 from vigil.sanctions.screening import perpetrators
 
 MAJOR_ISSUERS = ("EU", "UK", "US")
+# A perpetrator's statuses on the lists, in the order the dossier lists them.
+STATUS_ORDER = {"listed": 0, "pending": 1, "not_found": 2, "not_screened": 3}
 # Perpetrator roles (vocabulary perpetrator_role) as the plural noun of the summary lines.
 ROLE_PLURALS = {
     "presiding_judge": pgettext_lazy("perpetrators", "presiding judges"),
@@ -50,6 +54,7 @@ class ListStatus:
     matched_name: str = ""
     reason: str = ""
     score: float | None = None
+    match_id: Any = None
 
     @property
     def text(self) -> str:
@@ -71,11 +76,52 @@ class ListStatus:
             return gettext("not screened yet against %(list)s (version %(version)s)") % values
         return gettext("not found on %(list)s (version %(version)s)") % values
 
+    @property
+    def label(self) -> str:
+        """The status as a person reads it on a page or in print: the list by its label."""
+        values = {
+            "list": self.list.label,
+            "version": self.list.version_text,
+            "entity": self.entity_id,
+        }
+        if self.state == "listed":
+            return gettext("listed on the %(list)s (version of %(version)s) as %(entity)s") % values
+        if self.state == "pending":
+            values["score"] = formats.number_format(self.score or 0, 2)
+            return (
+                gettext("candidate %(entity)s on the %(list)s (score %(score)s), awaiting review")
+                % values
+            )
+        if self.state == "not_screened":
+            return (
+                gettext("not screened yet against the %(list)s (version of %(version)s)") % values
+            )
+        return gettext("not found on the %(list)s (version of %(version)s)") % values
+
+    @property
+    def short(self) -> str:
+        """The status in a table cell whose column names the list."""
+        values = {"version": self.list.version_text, "entity": self.entity_id}
+        if self.state == "listed":
+            return gettext("listed as %(entity)s") % values
+        if self.state == "pending":
+            values["score"] = formats.number_format(self.score or 0, 2)
+            return gettext("candidate %(entity)s (score %(score)s), awaiting review") % values
+        if self.state == "not_screened":
+            return gettext("not screened yet")
+        return gettext("not found (version of %(version)s)") % values
+
 
 @dataclass
 class ActLine:
     act: Act
     role: str
+    role_terms: list[Any] = field(default_factory=list)
+
+    @property
+    def role_labels(self) -> list[str]:
+        """The perpetrator's roles in this act, labelled in the active language."""
+        return [t.label() for t in self.role_terms]
 
     @property
     def sentence_months(self) -> Decimal | None:
@@ -88,6 +134,34 @@ class GapRow:
     roles: list[str]
     acts: list[ActLine]
     statuses: list[ListStatus]
+    role_terms: list[Any] = field(default_factory=list)
+
+    @property
+    def role_labels(self) -> list[str]:
+        """``roles`` labelled in the active language (the keys stay for CSV and JSON)."""
+        return [t.label() for t in self.role_terms] or list(self.roles)
+
+    @property
+    def standing(self) -> str:
+        """Listed (on some list), else candidate, else not found (screened against every
+        list loaded), else not screened yet: the order in which every surface lists rows."""
+        states = {s.state for s in self.statuses}
+        if "listed" in states:
+            return "listed"
+        if "pending" in states:
+            return "candidate"
+        if "not_screened" in states or not states:
+            return "not_screened"
+        return "not_found"
+
+    @property
+    def standing_label(self) -> str:
+        return str(STANDING_LABELS[self.standing])
+
+    @property
+    def statuses_in_order(self) -> list[ListStatus]:
+        """The statuses listed first, then candidates, not found, not screened yet."""
+        return sorted(self.statuses, key=lambda s: STATUS_ORDER.get(s.state, len(STATUS_ORDER)))
 
     @property
     def victims(self) -> list[Person]:
@@ -214,14 +288,21 @@ def gap_report(user: Any, *, roles: list[str] | None = None) -> GapReport:
         # Each act once: two involvements of one person in an act (judge and presiding judge,
         # or a duplicate) are one act line with both roles.
         found: dict[Any, tuple[Act, set[str]]] = {}
+        terms: dict[str, Any] = {}
         for inv in person.involvements.all():
             found.setdefault(inv.act_id, (inv.act, set()))[1].add(inv.role.key)
-        acts = [ActLine(act, ", ".join(sorted(keys))) for act, keys in found.values()]
+            terms[inv.role.key] = inv.role
+        acts = [
+            ActLine(act, ", ".join(sorted(keys)), [terms[k] for k in sorted(keys)])
+            for act, keys in found.values()
+        ]
         acts.sort(key=lambda line: line.act.date or dt.date.min)
+        roles = sorted({role for line in acts for role in line.role.split(", ")})
         rows.append(
             GapRow(
                 person=person,
-                roles=sorted({role for line in acts for role in line.role.split(", ")}),
+                roles=roles,
+                role_terms=[terms[k] for k in roles],
                 acts=acts,
                 statuses=[
                     _status(lst, matches[person.pk], (person.pk, lst.pk) in screened)
@@ -229,7 +310,8 @@ def gap_report(user: Any, *, roles: list[str] | None = None) -> GapReport:
                 ],
             )
         )
-    rows.sort(key=lambda r: (not r.unsanctioned, -len(r.acts), r.person.display_name))
+    # Listed first, then candidates, not found, not screened yet: on every surface.
+    rows.sort(key=lambda r: (STANDINGS.index(r.standing), -len(r.acts), r.person.display_name))
     loaded = {lst.issuer for lst in lists}
     missing = [i for i in MAJOR_ISSUERS if i not in loaded]
     return GapReport(
@@ -259,5 +341,6 @@ def _status(lst: SanctionsList, matches: list[ScreeningMatch], screened: bool) -
             m.matched_name,
             m.listed_entity.reason,
             m.score,
+            m.pk,
         )
     return ListStatus(lst, "not_found" if screened else "not_screened")

@@ -37,6 +37,20 @@ class SanctionsList(models.Model):
     def version_label(self) -> str:
         return self.version_date.isoformat() if self.version_date else "date unknown"
 
+    @property
+    def label(self) -> str:
+        """The list as a person names it ("EU Belarus list (Reg. 765/2006)"), never its code."""
+        from vigil.sanctions.labels import list_label
+
+        return list_label(self)
+
+    @property
+    def version_text(self) -> str:
+        """The version date in the active language's format (``version_label`` is ISO)."""
+        from vigil.sanctions.labels import version_label
+
+        return version_label(self)
+
     def is_stale(self, today: dt.date | None = None) -> bool:
         """Older than 90 days, or of unknown date: a 'not found' on it means little."""
         if self.version_date is None:

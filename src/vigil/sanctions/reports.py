@@ -16,6 +16,7 @@ from vigil.records.sentence_totals import SentenceTotals
 from vigil.sanctions.gap import GapReport, GapRow, gap_report
 from vigil.sanctions.models import ScreeningMatch
 
+DECISION_ORDER = {"confirmed": 0, "pending": 1, "rejected": 2}
 # Sentences handed by kind (``records.sentence_totals``), never added together.
 TOTALS_COLUMNS = (
     "months of deprivation of liberty handed",
@@ -59,9 +60,13 @@ def gap_csv(report: GapReport) -> str:
 
 
 def _gap_csv(report: GapReport) -> str:
+    # Codes (standing, roles, list names) are identifiers a script filters on; the labels
+    # beside them are what a person reads.
     header = [
         "perpetrator",
+        "standing",
         "roles",
+        "role labels",
         "acts",
         "victims",
         *TOTALS_COLUMNS,
@@ -70,7 +75,9 @@ def _gap_csv(report: GapReport) -> str:
     rows = (
         [
             row.person.display_name,
+            row.standing,
             "; ".join(row.roles),
+            "; ".join(row.role_labels),
             len(row.acts),
             len(row.victims),
             *_totals_cells(row),
@@ -124,15 +131,20 @@ def dossier_context(user: Any, person: Person) -> dict[str, Any]:
             {
                 "act": a,
                 "role": line.role,
+                "role_labels": line.role_labels,
                 "charges": list(restrict(user, "view", a.charges.select_related("provision"))),
                 "sources": sorted({numbered[i.source_id] for i in sources.get(a.pk, [])}),
             }
             for line, a in zip(row.acts, acts, strict=True)
         ],
         "sources": [(numbered[pk], src) for pk, src in source_list],
-        "matches": restrict(
-            user, "view", ScreeningMatch.objects.filter(person=person)
-        ).select_related("listed_entity", "listed_entity__sanctions_list"),
+        # Confirmed first, then those awaiting review, then rejected: the gap report's order.
+        "matches": sorted(
+            restrict(user, "view", ScreeningMatch.objects.filter(person=person)).select_related(
+                "listed_entity", "listed_entity__sanctions_list"
+            ),
+            key=lambda m: (DECISION_ORDER.get(m.decision, 3), -m.score),
+        ),
     }
 
 

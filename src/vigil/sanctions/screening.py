@@ -227,6 +227,26 @@ def decide(match: ScreeningMatch, decision: str, *, user: Any = None, note: str 
     audit("screening_decision", actor=user, obj=match, decision=decision)
 
 
+def undo_decision(match: ScreeningMatch, *, user: Any = None, note: str = "") -> str:
+    """Take back an analyst's decision: the candidate awaits review again.
+
+    The decision undone stays in the match's history (a new version records who undid it and
+    when) and in the audit log. Returns the decision undone.
+    """
+    previous = match.decision
+    if previous == Decision.PENDING:
+        raise ValidationFailed("this candidate awaits review: there is no decision to undo")
+    match.decision = Decision.PENDING
+    match.reviewed_by = user
+    match.reviewed_at = timezone.now()
+    match.review_note = note or f"decision {previous!s} undone"
+    match.save()
+    from vigil.audit.services import audit
+
+    audit("screening_decision", actor=user, obj=match, decision="pending", action="undo")
+    return str(previous)
+
+
 @dataclass(frozen=True)
 class BatchHit:
     list: str

@@ -9,4 +9,5 @@ urlpatterns = [
     path("gap.pdf", views.gap_download, {"fmt": "pdf"}, name="gap-pdf"),
     path("review/", views.review_page, name="review"),
     path("review/<uuid:pk>/decide/", views.review_decide, name="decide"),
+    path("review/<uuid:pk>/undo/", views.review_undo, name="undo"),
 ]

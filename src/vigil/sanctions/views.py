@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from vigil.policy.access import allows, restrict
-from vigil.sanctions import reports
+from vigil.sanctions import reports, review
 from vigil.sanctions.gap import gap_report
 from vigil.sanctions.models import Decision, ScreeningMatch
-from vigil.sanctions.screening import decide
+from vigil.sanctions.screening import decide, undo_decision
+
+DECISIONS = (Decision.CONFIRMED, Decision.REJECTED)
 
 
 @login_required
@@ -38,27 +42,68 @@ def gap_download(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @login_required
 def review_page(request: HttpRequest) -> HttpResponse:
-    matches = (
-        restrict(request.user, "view", ScreeningMatch.objects.filter(person__isnull=False))
-        .filter(decision=Decision.PENDING)
-        .select_related("person", "listed_entity", "listed_entity__sanctions_list")
-        .order_by("-score")[:200]
+    return render(
+        request,
+        "sanctions/review.html",
+        {
+            "candidates": review.pending(request.user),
+            "decided": review.recent_decisions(request.user),
+        },
     )
-    return render(request, "sanctions/review.html", {"matches": matches})
+
+
+def _candidate(request: HttpRequest, pk: str) -> review.Candidate:
+    found = review.candidate(request.user, pk)
+    if found is None:
+        raise Http404
+    return found
+
+
+@login_required
+def review_decide(request: HttpRequest, pk: str) -> HttpResponse:
+    """GET: the confirmation step; POST with ``confirm``: the decision, recorded and audited."""
+    found = _candidate(request, pk)
+    decision = request.POST.get("decision") or request.GET.get("decision", "")
+    if decision not in DECISIONS:
+        messages.error(request, gettext("Choose “same person” or “different person”."))
+        return redirect("sanctions:review")
+    if not allows(request.user, "change", found.match):
+        return render(request, "errors/403.html", status=403)
+    if found.match.decision != Decision.PENDING:
+        messages.error(request, gettext("This candidate was decided already; undo it first."))
+        return redirect("sanctions:review")
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        decide(found.match, decision, user=request.user, note=request.POST.get("note", "")[:1000])
+        messages.success(
+            request,
+            gettext("Recorded: %(person)s — %(decision)s.")
+            % {
+                "person": found.match.person.display_name,
+                "decision": found.match.get_decision_display(),
+            },
+        )
+        return redirect("sanctions:review")
+    return render(
+        request,
+        "sanctions/review_confirm.html",
+        {"c": found, "decision": decision, "note": request.POST.get("note", "")[:1000]},
+    )
 
 
 @login_required
 @require_POST
-def review_decide(request: HttpRequest, pk: str) -> HttpResponse:
-    match = get_object_or_404(restrict(request.user, "view", ScreeningMatch.objects.all()), pk=pk)
-    decision = request.POST.get("decision", "")
-    if decision not in {Decision.CONFIRMED, Decision.REJECTED} or not allows(
-        request.user, "change", match
-    ):
-        return (
-            HttpResponseNotAllowed(["POST"])
-            if not decision
-            else render(request, "errors/403.html", status=403)
-        )
-    decide(match, decision, user=request.user, note=request.POST.get("note", "")[:1000])
+def review_undo(request: HttpRequest, pk: str) -> HttpResponse:
+    """Take back a decision: the candidate awaits review again (history and audit keep both)."""
+    found = _candidate(request, pk)
+    if not allows(request.user, "change", found.match):
+        return render(request, "errors/403.html", status=403)
+    if found.match.decision == Decision.PENDING:
+        messages.error(request, gettext("This candidate awaits review: nothing to undo."))
+        return redirect("sanctions:review")
+    undo_decision(found.match, user=request.user)
+    messages.success(
+        request,
+        gettext("Decision undone: %(person)s awaits review again.")
+        % {"person": found.match.person.display_name},
+    )
     return redirect("sanctions:review")

@@ -9,6 +9,8 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from vigil.core.history import history_for
 from vigil.core.models import Version
@@ -16,6 +18,16 @@ from vigil.policy.access import restrict
 from vigil.records.models import Person
 
 PERSON_LABEL = Person._meta.label_lower
+# What wrote a version (``core.context.KINDS``), as a person reads it.
+CONTEXT_LABELS = {
+    "web": _("web"),
+    "api": _("API"),
+    "cli": _("command line"),
+    "job": _("scheduled job"),
+    "migration": _("database migration"),
+    "test": _("test"),
+    "system": _("system"),
+}
 # Saving always touches these; naming them as "changed" would hide the real change.
 BOOKKEEPING = frozenset({"version", "updated_at", "updated_by", "updated_by_id"})
 
@@ -28,6 +40,13 @@ class Change:
     kind: str
     person_url: str | None
     admin_url: str | None
+    title: str = ""
+
+    @property
+    def through(self) -> str:
+        """The context that wrote the version, labelled ("command line", never "cli")."""
+        kind = self.version.context_kind
+        return str(CONTEXT_LABELS.get(kind, kind))
 
     @property
     def changed_fields(self) -> list[str]:
@@ -64,10 +83,47 @@ def describe(version: Version) -> Change:
 def recent_changes(user: Any, limit: int = 15) -> list[Change]:
     """The latest changes to records ``user`` may view, newest first."""
     rows = restrict(user, "view", Version.objects.all())
-    return [describe(v) for v in rows.select_related("actor").order_by("-at", "-id")[:limit]]
+    return _titled(
+        user, [describe(v) for v in rows.select_related("actor").order_by("-at", "-id")[:limit]]
+    )
 
 
 def changes_of(user: Any, objs: Iterable[models.Model]) -> list[Change]:
     """The versions of the given records that ``user`` may view, newest first."""
     rows = restrict(user, "view", history_for(objs))
-    return [describe(v) for v in rows.select_related("actor").order_by("-at", "-id")]
+    return _titled(user, [describe(v) for v in rows.select_related("actor").order_by("-at", "-id")])
+
+
+def _titled(user: Any, changes: list[Change]) -> list[Change]:
+    """Give screening decisions a title a person reads, in place of a record id."""
+    from vigil.sanctions.models import ScreeningMatch
+
+    label = ScreeningMatch._meta.label_lower
+    ids = {c.version.object_id for c in changes if c.version.model == label}
+    if not ids:
+        return changes
+    matches = {
+        str(m.pk): m
+        for m in restrict(user, "view", ScreeningMatch.objects.filter(pk__in=ids)).select_related(
+            "person", "organisation", "listed_entity", "listed_entity__sanctions_list"
+        )
+    }
+    titled = []
+    for c in changes:
+        m = matches.get(str(c.version.object_id)) if c.version.model == label else None
+        if m is not None:
+            who = m.person or m.organisation
+            c = Change(
+                version=c.version,
+                kind=c.kind,
+                person_url=reverse("web:person", args=[m.person_id]) if m.person_id else None,
+                admin_url=c.admin_url,
+                title=gettext("Screening of %(who)s against the %(list)s, entry %(entry)s")
+                % {
+                    "who": who.display_name if who else "—",
+                    "list": m.listed_entity.sanctions_list.label,
+                    "entry": m.listed_entity.entity_id,
+                },
+            )
+        titled.append(c)
+    return titled

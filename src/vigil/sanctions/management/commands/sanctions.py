@@ -199,7 +199,7 @@ class Command(ActingCommand):
                 lines.append(f"Warning: {lst.name} (version {lst.version_label}) is stale.")
             for row in report.rows:
                 lines.append(
-                    f"{row.person.display_name} ({', '.join(row.roles)}, "
+                    f"{row.person.display_name} ({', '.join(row.role_labels)}, "
                     f"{len(row.acts)} acts, {len(row.victims)} victims)"
                 )
                 lines.append(f"    sentences: {reports.totals_text(row.totals)}")
@@ -235,7 +235,11 @@ class Command(ActingCommand):
             )
         if not allows(self.user, "change", match):
             raise Forbidden("The acting user may not decide on this screening candidate.")
-        screening.decide(match, options["decision"], user=self.user, note=options["note"])
+        if options["decision"] == "pending" and match.decision != "pending":
+            # Back to review: the page's Undo, audited as one.
+            screening.undo_decision(match, user=self.user, note=options["note"])
+        else:
+            screening.decide(match, options["decision"], user=self.user, note=options["note"])
         self.stdout.write(f"{person.display_name} ~ {match.matched_name}: {options['decision']}")
 
     def _rescreen(self, options: dict[str, Any]) -> None:

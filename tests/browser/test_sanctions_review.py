@@ -1,0 +1,129 @@
+"""The sanctions review and gap pages in Debian's Chromium: a decision is confirmed in two
+steps and undone; the pages (and the interventions list) fit a 390 px phone."""
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.browser.helpers import shot, sign_in
+from vigil.core.context import change_context
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Screenshots for a person to look at (outside the repository when VIGIL_SHOTS is set).
+SHOTS = Path(os.environ["VIGIL_SHOTS"]) if os.environ.get("VIGIL_SHOTS") else None
+# The elements that reach past the viewport's right edge, for the failure message.
+WIDEST = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth).slice(0, 8)
+  .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
+
+
+@pytest.fixture
+def screened_record(shared_data, monkeypatch):
+    """The real Viasna sample and EU list, screened; an admin with TOTP; one intervention."""
+    from vigil.accounts.demo import create_demo_admin
+    from vigil.importers.viasna import import_viasna
+    from vigil.responses.interventions import create_intervention, record_response
+    from vigil.sanctions.lists import import_list
+    from vigil.sanctions.screening import screen
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+    with change_context("test"):
+        import_viasna(shared_data / "viasna" / "prisoners_sample.csv")
+        import_list(
+            "eu-765",
+            shared_data / "sanctions" / "eu_reg_765_2006_annexI.csv",
+            version_date=dt.date(2026, 7, 17),
+        )
+        screen()
+        appeal = create_intervention(
+            "urgent_appeal",
+            title="Fictional urgent appeal about a fictional detained lawyer",
+            reference="UA FIC 1/2024",
+        )
+        record_response(appeal, "rejected", date=dt.date(2024, 3, 1), summary="Fictional.")
+        user, password, secret, _ = create_demo_admin("sanctions-reviewer")
+    return user, password, secret
+
+
+def _save(page, name: str) -> None:
+    shot(page, name)
+    if SHOTS is not None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_a_reviewer_confirms_after_a_confirmation_step_then_undoes(
+    screened_record, live_server, browser
+):
+    from vigil.sanctions.models import ScreeningMatch
+
+    user, password, secret = screened_record
+    match = ScreeningMatch.objects.get(
+        person__display_name="Maryna Zapasnik", listed_entity__entity_id="I.A/102"
+    )
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    sign_in(page, live_server.url, user.username, password, secret)
+    page.goto(live_server.url + "/sanctions/review/")
+    card = page.locator(f"#match-{match.pk}")
+    # Both sides are there to compare: the record's role and acts, the list's reason.
+    assert "Judge" in card.inner_text() and "Leninsky District" in card.inner_text()
+    card.get_by_role("link", name="Same person…").click()
+    page.wait_for_load_state()
+    # The confirmation step: nothing is decided yet.
+    assert page.locator("main h1").inner_text() == "Confirm: the same person?"
+    match.refresh_from_db()
+    assert match.decision == "pending"
+    page.fill("#note", "Court and victims agree with the listing reason")
+    page.get_by_role("button", name="Yes, the same person").click()
+    page.wait_for_load_state()
+    match.refresh_from_db()
+    assert match.decision == "confirmed" and match.reviewed_by == user
+    assert page.locator(f"#match-{match.pk}").count() == 0
+    assert "Recorded: Maryna Zapasnik" in page.locator(".messages").inner_text()
+    page.goto(live_server.url + "/sanctions/gap/")
+    assert "listed as I.A/102" in page.locator("main table").nth(1).inner_text()
+    # Undo, from the review page's recent decisions.
+    page.goto(live_server.url + "/sanctions/review/")
+    row = page.locator("tr", has_text="Maryna Zapasnik")
+    row.get_by_role("button", name="Undo").click()
+    page.wait_for_load_state()
+    match.refresh_from_db()
+    assert match.decision == "pending"
+    assert page.locator(f"#match-{match.pk}").count() == 1
+    assert "Decision undone" in page.locator(".messages").inner_text()
+    page.close()
+
+
+def test_sanctions_and_interventions_pages_fit_a_phone_in_english_and_belarusian(
+    screened_record, live_server, browser
+):
+    from vigil.sanctions.models import ScreeningMatch
+
+    user, password, secret = screened_record
+    match = ScreeningMatch.objects.filter(decision="pending").first()
+    pages = {
+        "gap": "/sanctions/gap/",
+        "review": "/sanctions/review/",
+        "review-confirm": f"/sanctions/review/{match.pk}/decide/?decision=confirmed",
+        "interventions": "/responses/",
+    }
+    for width, height in ((1366, 900), (390, 844)):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        sign_in(page, live_server.url, user.username, password, secret)
+        for language in ("en", "be"):
+            page.select_option("#lang-select", language)
+            page.click(".lang-form button[type=submit]")
+            page.wait_for_load_state()
+            for name, path in pages.items():
+                page.goto(live_server.url + path)
+                assert page.locator("main h1").count() == 1, path
+                scroll = page.evaluate("document.documentElement.scrollWidth")
+                assert scroll <= width, (
+                    f"{path} is {scroll}px wide at {width}px ({language}): {page.evaluate(WIDEST)}"
+                )
+                _save(page, f"sanctions-{name}-{width}-{language}")
+        context.close()
