@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -13,7 +12,8 @@ from django.db.models import Model, Prefetch, QuerySet
 
 from vigil.policy.access import restrict
 from vigil.records.custody import ORDER, Custody, CustodyState, custody_by_person
-from vigil.records.dates import display_date
+from vigil.records.dates import date_sort_key, display_date
+from vigil.records.display_names import display_name_for
 from vigil.records.models import (
     Act,
     ActCharge,
@@ -136,7 +136,7 @@ def hide_places(user: Any, acts: list[Act]) -> None:
 
 def _timeline(user: Any, person: Person) -> list[ActView]:
     acts = list(visible_acts(user, Act.objects.filter(victim_person=person)))
-    acts.sort(key=lambda a: (a.date or dt.date.min, ORDER.get(a.act_type.key, 5)))
+    acts.sort(key=lambda a: (date_sort_key(a.date, a.date_end), ORDER.get(a.act_type.key, 5)))
     hide_places(user, acts)
     on_acts = information_on(user, acts)
     on_events = information_on(user, {a.event_id: a.event for a in acts}.values())
@@ -188,6 +188,7 @@ def visible_custody(user: Any, person: Person) -> CustodyState:
 def person_dossier(user: Any, person: Person) -> Dossier:
     """Gather the person page of ``person`` as ``user`` may see it."""
     names = list(_seen(user, person.names.all()))
+    person.shown_name = display_name_for(person, names=names)  # type: ignore[attr-defined]
     birth = display_date(person.birth_date, person.birth_date_precision)
     return Dossier(
         person=person,
