@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from vigil.records.models import Term
 
-__all__ = ["language_label", "role_label"]
+__all__ = ["language_label", "role_label", "scheme_label"]
 
 _LANGUAGES = {
     "be": gettext_lazy("Belarusian"),
@@ -21,6 +21,23 @@ _LANGUAGES = {
 }
 # Roles a source states for a participant that are not perpetrator roles.
 _PARTICIPANT_ROLES = {"counsel": gettext_lazy("counsel")}
+
+
+# Identifier schemes of other systems, by the key importers store.
+_SCHEMES = {
+    "viasna": gettext_lazy("Viasna"),
+    "viasna-url": gettext_lazy("Viasna page"),
+    "viasna-latin": gettext_lazy("Viasna (Latin spelling)"),
+    "zubr": gettext_lazy("ZUBR"),
+}
+
+
+def scheme_label(scheme: str | None) -> str:
+    """The name of an identifier scheme ("viasna-url" → "Viasna page"), the key when unknown."""
+    if not scheme:
+        return ""
+    label = _SCHEMES.get(scheme)
+    return str(label) if label is not None else scheme
 
 
 def language_label(code: str | None) -> str:

@@ -17,6 +17,7 @@ from vigil.records.custody import Custody, CustodyState
 from vigil.records.display_names import attach_display_names
 from vigil.records.labels import language_label as _language_label
 from vigil.records.labels import role_label as _role_label
+from vigil.records.labels import scheme_label as _scheme_label
 from vigil.records.models import Person
 
 register = template.Library()
@@ -99,6 +100,12 @@ def language_label(code: str | None) -> str:
 def role_label(value: str | None) -> str:
     """A participant's role as stated or confirmed, labelled ("judge" → "Judge")."""
     return _role_label(value)
+
+
+@register.filter
+def scheme_label(scheme: str | None) -> str:
+    """An external identifier's scheme by name ("viasna-url" → "Viasna page")."""
+    return _scheme_label(scheme)
 
 
 @register.filter
