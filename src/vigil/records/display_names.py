@@ -103,8 +103,14 @@ def attach_display_names(
     user: Any, persons: Iterable[Person | None], language: str | None = None
 ) -> None:
     """Set ``shown_name`` on each person (display only) so pages show names in one query."""
-    people = {p.pk: p for p in persons if p is not None and not hasattr(p, "shown_name")}
+    # The same person may come as several instances (a victim here, a perpetrator there).
+    people: dict[Any, list[Person]] = defaultdict(list)
+    for p in persons:
+        if p is not None and not hasattr(p, "shown_name"):
+            people[p.pk].append(p)
     if not people:
         return
-    for pk, name in visible_display_names(user, people.values(), language).items():
-        people[pk].shown_name = name  # type: ignore[attr-defined]  # display only
+    firsts = [instances[0] for instances in people.values()]
+    for pk, name in visible_display_names(user, firsts, language).items():
+        for instance in people[pk]:
+            instance.shown_name = name  # type: ignore[attr-defined]  # display only

@@ -13,7 +13,7 @@ from django.db.models import Model, Prefetch, QuerySet
 from vigil.policy.access import restrict
 from vigil.records.custody import ORDER, Custody, CustodyState, custody_by_person
 from vigil.records.dates import date_sort_key, display_date
-from vigil.records.display_names import display_name_for
+from vigil.records.display_names import attach_display_names, display_name_for
 from vigil.records.models import (
     Act,
     ActCharge,
@@ -190,6 +190,13 @@ def person_dossier(user: Any, person: Person) -> Dossier:
     names = list(_seen(user, person.names.all()))
     person.shown_name = display_name_for(person, names=names)  # type: ignore[attr-defined]
     birth = display_date(person.birth_date, person.birth_date_precision)
+    timeline = _timeline(user, person)
+    perpetrator_in = perpetrator_record(user, person)
+    others: list[Person | None] = [i.act.victim_person for i in perpetrator_in]
+    for view in timeline:
+        others.extend(i.perpetrator_person for i in view.act.involvements.all())
+        others.extend(c.lawyer for c in view.act.counsel.all())
+    attach_display_names(user, others)  # one query for every name on the page
     return Dossier(
         person=person,
         birth_date=birth if person.birth_date else "",
@@ -200,7 +207,7 @@ def person_dossier(user: Any, person: Person) -> Dossier:
         external_ids=list(_seen(user, person.external_ids.order_by("scheme", "value"))),
         custody=visible_custody(user, person),
         person_sources=information_on(user, [person]).get(person.pk, []),
-        timeline=_timeline(user, person),
-        perpetrator_in=perpetrator_record(user, person),
+        timeline=timeline,
+        perpetrator_in=perpetrator_in,
         history=changes_of(user, [person, *names]),
     )

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from vigil.policy.access import restrict
+from vigil.records.display_names import attach_display_names
 from vigil.records.models import (
     Act,
     Case,
@@ -39,7 +40,18 @@ def _acts(user: Any, acts: QuerySet[Act]) -> list[Act]:
     )
     acts = list(found[:MAX_ROWS])
     hide_places(user, acts)
+    _name_people(user, acts)
     return acts
+
+
+def _name_people(user: Any, acts: list[Act]) -> None:
+    """Victims, perpetrators and counsel of ``acts`` under their names in the page's language."""
+    people: list[Person | None] = []
+    for act in acts:
+        people.append(act.victim_person)
+        people.extend(i.perpetrator_person for i in act.involvements.all())
+        people.extend(c.lawyer for c in act.counsel.all())
+    attach_display_names(user, people)
 
 
 @dataclass
@@ -125,9 +137,11 @@ class CasePage:
 def case_page(user: Any, case: Case) -> CasePage:
     """Gather the case page of ``case`` as ``user`` may see it."""
     events = list(_seen(user, case.events.all()).order_by("date", "title")[:MAX_ROWS])
+    persons = list(_seen(user, case.persons.all()).order_by("display_name")[:MAX_ROWS])
+    attach_display_names(user, persons)
     return CasePage(
         case=case,
-        persons=list(_seen(user, case.persons.all()).order_by("display_name")[:MAX_ROWS]),
+        persons=persons,
         events=events,
         acts=_acts(user, Act.objects.filter(event__in=events)),
         sources=information_on(user, [case]).get(case.pk, []),
@@ -195,6 +209,7 @@ def perpetrator_dossier(user: Any, person: Person) -> PerpetratorDossier:
     for i in rows:
         i.court = by_id.get(i.act.place_id)  # type: ignore[attr-defined]  # display only
     # Each sentencing act once, however many involvements link the person to it.
+    attach_display_names(user, [i.act.victim_person for i in rows])
     sentences = list({i.act_id: i for i in rows if _has_sentence(i.act)}.values())
     dates = [i.act.date for i in rows if i.act.date]
     return PerpetratorDossier(

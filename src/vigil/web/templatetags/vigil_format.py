@@ -58,6 +58,14 @@ def day(value: dt.date | dt.datetime | None, style: str = "") -> str:
     return dates.format_day(value, short=style == "short")
 
 
+@register.filter
+def at_precision(value: dt.date | None, precision: str = "day") -> str:
+    """A stored date at its precision in the page's language ("1980", "March 2021")."""
+    if value is None:
+        return ""
+    return dates.display_date(value, precision or "day")
+
+
 @register.simple_tag
 def day_span(first: dt.date | None, last: dt.date | None) -> str:
     """Two days as a range in the page's language; one date when they are the same day."""
