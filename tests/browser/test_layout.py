@@ -57,9 +57,13 @@ def test_the_navigation_fits_one_line_at_1366_px_in_every_language(
     user, password, secret = documenter
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     sign_in(page, live_server.url, user.username, password, secret)
+    lines = {}
     for language in LANGUAGES:
         _switch(page, live_server.url, language)
-        assert _nav_lines(page) < 1.5, language
+        lines[language] = _nav_lines(page)
+    assert all(n < 1.5 for n in lines.values()), lines
+    for language in LANGUAGES:
+        _switch(page, live_server.url, language)
         # Every destination is still one click away: the rest sit in the "More" menu.
         page.click("nav.site-nav .nav-more summary")
         with translation.override(language):
