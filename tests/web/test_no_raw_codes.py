@@ -160,3 +160,26 @@ def test_undated_acts_come_after_dated_ones_on_the_timeline(admin_client, demo_l
     assert dates[0] == "before 24 November 2011"
     assert dates[-1] == "unknown"
     assert "2011-11-24" not in _visible(page)
+
+
+def test_the_designation_dossier_names_scripts_and_languages_and_dates_at_precision(
+    demo_like, admin_user
+):
+    from django.template.loader import render_to_string
+
+    from vigil.records.models import PersonName
+    from vigil.sanctions.reports import dossier_context
+
+    judge = demo_like.judge
+    with change_context("test", detail="judge's names"):
+        judge.birth_date, judge.birth_date_precision = dt.date(1970, 1, 1), "year"
+        judge.is_synthetic = False  # screened persons only (a fictional name all the same)
+        judge.save()
+        PersonName.objects.create(person=judge, value="Iudex Fictus", script="Latn", lang="en")
+        PersonName.objects.create(person=judge, value="Юдэкс Фіктус", script="Cyrl", lang="be")
+    html = render_to_string("sanctions/dossier.html", dossier_context(admin_user, judge))
+    text = _visible("<main>" + html.split("<body>", 1)[-1] + "</main>")
+    assert "Latin" in text and "Cyrillic" in text and "Belarusian" in text
+    words = set(re.findall(r"[\w-]+", text))
+    assert not words & {"Latn", "Cyrl", "be", "en"}, words & {"Latn", "Cyrl", "be", "en"}
+    assert "Birth date: 1970" in text and "precision" not in text
