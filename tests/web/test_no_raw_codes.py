@@ -183,3 +183,32 @@ def test_the_designation_dossier_names_scripts_and_languages_and_dates_at_precis
     words = set(re.findall(r"[\w-]+", text))
     assert not words & {"Latn", "Cyrl", "be", "en"}, words & {"Latn", "Cyrl", "be", "en"}
     assert "Birth date: 1970" in text and "precision" not in text
+
+
+def test_undated_acts_come_last_in_the_perpetrator_and_event_tables(admin_client, demo_like):
+    case = demo_like
+    with change_context("test", detail="undated sentence"):
+        undated = Act.objects.create(
+            event=case.event,
+            act_type_id=Term.pk_for("act_type", "sentence"),
+            victim_person=case.victim,
+            date=None,
+            date_precision="unknown",
+        )
+        from vigil.records.models import Involvement
+
+        Involvement.objects.create(
+            act=undated,
+            perpetrator_person=case.judge,
+            role_id=Term.pk_for("perpetrator_role", "judge"),
+        )
+    for url in (
+        reverse("web:perpetrator", args=[case.judge.pk]),
+        reverse("web:event", args=[case.event.pk]),
+    ):
+        page = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        first_table = page.split("<main", 1)[1].split("</table>", 1)[0]
+        rows = re.findall(r"<tr>\s*<td>(.*?)</td>", first_table, re.S)
+        cells = [re.sub(r"<[^>]+>", "", c).strip() for c in rows]
+        dated = [c for c in cells if c and c not in ("—", "unknown")]
+        assert dated and cells[-1] in ("—", "unknown"), (url, cells)  # the undated act last

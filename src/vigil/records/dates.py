@@ -12,12 +12,15 @@ import datetime as dt
 import re
 
 from babel.dates import format_date
+from django.db.models import OrderBy
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext
 
 from vigil.core.dates import Precision, UncertainDate
 
 __all__ = [
+    "date_ordering",
     "date_sort_key",
     "display_date",
     "format_day",
@@ -132,6 +135,14 @@ def date_sort_key(date: dt.date | None, end: dt.date | None = None) -> tuple[int
     if end is not None:
         return (0, end)
     return (1, dt.date.max)
+
+
+def date_ordering(prefix: str = "") -> OrderBy:
+    """The SQL twin of :func:`date_sort_key` for an ``order_by``: undated last on every backend.
+
+    ``prefix`` reaches the date through a relation ("act__").
+    """
+    return Coalesce(f"{prefix}date", f"{prefix}date_end").asc(nulls_last=True)
 
 
 def one_stop(text: str) -> str:

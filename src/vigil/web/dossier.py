@@ -12,7 +12,7 @@ from django.db.models import Model, Prefetch, QuerySet
 
 from vigil.policy.access import restrict
 from vigil.records.custody import ORDER, Custody, CustodyState, custody_by_person
-from vigil.records.dates import date_sort_key, display_date
+from vigil.records.dates import date_ordering, date_sort_key, display_date
 from vigil.records.display_names import attach_display_names, display_name_for
 from vigil.records.models import (
     Act,
@@ -165,7 +165,7 @@ def perpetrator_record(user: Any, person: Person) -> list[Involvement]:
             "act__sentence_regime",
             "act__restriction_measure",
         )
-        .order_by("act__date", "act__created_at")
+        .order_by(date_ordering("act__"), "act__created_at")
     )
     return list(rows)
 

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from vigil.policy.access import restrict
+from vigil.records.dates import date_ordering
 from vigil.records.display_names import attach_display_names
 from vigil.records.models import (
     Act,
@@ -36,7 +37,9 @@ def _seen(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
 def _acts(user: Any, acts: QuerySet[Act]) -> list[Act]:
     found = visible_acts(
         user,
-        acts.select_related("victim_person", "victim_organisation").order_by("date", "created_at"),
+        acts.select_related("victim_person", "victim_organisation").order_by(
+            date_ordering(), "created_at"
+        ),
     )
     acts = list(found[:MAX_ROWS])
     hide_places(user, acts)
@@ -76,7 +79,7 @@ def organisation_page(user: Any, org: Organisation) -> OrganisationPage:
     perpetrated = (
         _seen(user, Involvement.objects.filter(perpetrator_organisation=org))
         .select_related("role", "act__act_type", "act__victim_person", "act__victim_organisation")
-        .order_by("act__date", "act__created_at")
+        .order_by(date_ordering("act__"), "act__created_at")
     )
     return OrganisationPage(
         organisation=org,
@@ -136,7 +139,7 @@ class CasePage:
 
 def case_page(user: Any, case: Case) -> CasePage:
     """Gather the case page of ``case`` as ``user`` may see it."""
-    events = list(_seen(user, case.events.all()).order_by("date", "title")[:MAX_ROWS])
+    events = list(_seen(user, case.events.all()).order_by(date_ordering(), "title")[:MAX_ROWS])
     persons = list(_seen(user, case.persons.all()).order_by("display_name")[:MAX_ROWS])
     attach_display_names(user, persons)
     return CasePage(
