@@ -215,6 +215,7 @@ def plant(owner: User, level: str) -> Planted:
         )
         k["intervention"].persons.add(k["person"])
         k["statistic"] = _at(level, Statistic(subject=f"Fictional count {canary}", value=7))
+        k["estimate"] = _at(level, f.stored_estimate(f"Fictional estimate {canary}"))
         k["merge"] = _at(
             level, PersonMerge(keep=k["person"], duplicate=k["duplicate"], reason=canary)
         )

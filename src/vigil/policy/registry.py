@@ -150,6 +150,8 @@ GOVERNED: dict[str, Governed] = {
     "records.information": Governed(Kind.RECORD, ("source",), _targets_in_cases),
     "records.intervention": Governed(Kind.RECORD, in_cases=_interventions),
     "records.statistic": Governed(Kind.RECORD),
+    # A stored estimate (multiple systems estimation) is an aggregate, like a statistic.
+    "counting.storedestimate": Governed(Kind.RECORD),
     "records.personmerge": Governed(
         Kind.RECORD,
         ("keep", "duplicate"),

@@ -1,4 +1,5 @@
-"""The glossary: each custody and sentence figure Vigil shows, its definition and its function.
+"""The glossary: each custody, sentence and estimate figure Vigil shows, its definition and its
+function.
 
 The full definitions are the docstrings of ``vigil.records.custody`` and
 ``vigil.records.sentence_totals``; this list is what the glossary page (and ``docs/figures.md``)
@@ -67,5 +68,17 @@ FIGURES: tuple[Definition, ...] = (
             "sentence it reviewed for the same victim."
         ),
         "vigil.records.sentence_totals.sentence_totals",
+    ),
+    Definition(
+        "estimate",
+        _("Estimated total, with its interval"),
+        _(
+            "How many persons there probably were, including those no list recorded: "
+            "estimated from how many persons are on each combination of linked lists "
+            "(multiple systems estimation), always shown with its interval and beside the "
+            "documented count. The estimate is stored with its inputs, method, seed and "
+            "software versions, so it can be recomputed exactly."
+        ),
+        "vigil.counting.stored.compute",
     ),
 )

@@ -8,6 +8,7 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("glossary/", views.glossary, name="glossary"),
+    path("how-many/", views.how_many, name="how_many"),
     path("persons/", list_views.record_list, {"name": "persons"}, name="persons"),
     path("persons/<uuid:pk>/", views.person_detail, name="person"),
     path("perpetrators/", list_views.record_list, {"name": "perpetrators"}, name="perpetrators"),

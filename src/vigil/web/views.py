@@ -16,8 +16,15 @@ from vigil.web.visible import visible
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Counts of the visible record, recent changes and the search box."""
-    return render(request, "vigil/home.html", {"summary": home_summary(request.user)})
+    """Counts of the visible record, stored estimates, recent changes and the search box."""
+    from vigil.counting.howmany import stored_estimates
+    from vigil.reports.scope import Scope
+
+    context = {
+        "summary": home_summary(request.user),
+        "estimates": stored_estimates(Scope(request.user)),
+    }
+    return render(request, "vigil/home.html", context)
 
 
 @login_required
@@ -36,6 +43,18 @@ def person_detail(request: HttpRequest, pk: str) -> HttpResponse:
         "same_judge": same_judge(request.user, person),
     }
     return render(request, "vigil/person.html", context)
+
+
+@login_required
+def how_many(request: HttpRequest) -> HttpResponse:
+    """Per category: the documented count, the stored estimate with its interval, the lists'
+    overlap, the assumptions and the command that reproduces it."""
+    from vigil.counting.howmany import ASSUMPTIONS
+    from vigil.counting.howmany import how_many as sections
+    from vigil.reports.scope import Scope
+
+    context = {"sections": sections(Scope(request.user)), "assumptions": ASSUMPTIONS}
+    return render(request, "vigil/how_many.html", context)
 
 
 @login_required

@@ -8,9 +8,11 @@ and one transaction: a bad field raises :class:`EntryError` naming it and nothin
 
 from __future__ import annotations
 
+from vigil.records.entry.arrests import recorded_arrests, same_arrest_date
 from vigil.records.entry.events import record_arrest, record_trial
 from vigil.records.entry.inputs import (
     MAX_SENTENCE_MONTHS,
+    ArrestChoiceNeeded,
     ArrestInput,
     EntryError,
     NameInput,
@@ -26,6 +28,7 @@ from vigil.records.entry.persons import create_person, guess_language, guess_scr
 from vigil.records.entry.writing import levels_for, may_record
 
 __all__ = [
+    "ArrestChoiceNeeded",
     "ArrestInput",
     "EntryError",
     "MAX_SENTENCE_MONTHS",
@@ -44,5 +47,7 @@ __all__ = [
     "may_record",
     "record_arrest",
     "record_trial",
+    "recorded_arrests",
+    "same_arrest_date",
     "update_person",
 ]
