@@ -22,8 +22,9 @@ def _stat(html: str, label: str) -> int:
 def test_home_shows_record_counts(viewer_client, fictional_case):
     html = viewer_client.get("/").content.decode()
     assert _stat(html, "persons") == 3
-    assert _stat(html, "organisations") == 1
-    assert _stat(html, "events") == 1
+    # One of a kind reads in the singular (never "1 organisations").
+    assert _stat(html, "organisation") == 1
+    assert _stat(html, "event") == 1
     assert _stat(html, "acts") == 3
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -11,6 +10,7 @@ from django.db import models
 
 from vigil.policy.access import restrict
 from vigil.records.custody import ORDER, CustodyState, custody_by_person
+from vigil.records.dates import date_sort_key
 from vigil.records.models import (
     Act,
     ActCharge,
@@ -120,7 +120,12 @@ def person_detail(seen: Visibility, person: Person) -> dict[str, Any]:
     names = seen.view(PersonName.objects.filter(person=person)).order_by("-is_primary", "value")
     professions = seen.view(Profession.objects.filter(person=person)).select_related("profession")
     acts = list(seen.view(Act.objects.filter(victim_person=person)))
-    acts.sort(key=lambda a: (a.date or dt.date.min, ORDER.get(a.act_type_id.split(".")[-1], 5)))
+    acts.sort(
+        key=lambda a: (
+            date_sort_key(a.date, a.date_end),
+            ORDER.get(a.act_type_id.split(".")[-1], 5),
+        )
+    )
     return {
         **person_summary(person, seen.custody([person.pk]).get(person.pk)),
         "birth_place": person.birth_place,

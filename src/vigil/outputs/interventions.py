@@ -6,8 +6,10 @@ from vigil.outputs.citing import Citations
 from vigil.outputs.document import Run
 from vigil.outputs.facts import Infos
 from vigil.outputs.phrases import sourced
-from vigil.records.dates import display_date
+from vigil.records.dates import display_date, format_day
 from vigil.records.models import Intervention
+
+DOCUMENT_LANGUAGE = "en"  # the drafts go to UN mechanisms in English
 
 
 def intervention_runs(item: Intervention, infos: Infos, cites: Citations) -> list[Run]:
@@ -26,7 +28,9 @@ def intervention_runs(item: Intervention, infos: Infos, cites: Citations) -> lis
         f"status: {item.status.label_en}" if item.status else "",
         _response(item),
         f"outcome: {item.outcome}" if item.outcome else "",
-        f"follow-up due {item.follow_up_due:%d %B %Y}" if item.follow_up_due else "",
+        f"follow-up due {format_day(item.follow_up_due, DOCUMENT_LANGUAGE)}"
+        if item.follow_up_due
+        else "",
     ]
     text = "; ".join([head, *[d for d in details if d]])
     return [sourced(text, infos, cites)]
@@ -37,5 +41,5 @@ def _response(item: Intervention) -> str:
         return ""
     text = f"state's response: {item.state_response.label_en}"
     if item.state_response_date:
-        text += f" ({item.state_response_date:%d %B %Y})"
+        text += f" ({format_day(item.state_response_date, DOCUMENT_LANGUAGE)})"
     return text

@@ -7,6 +7,7 @@ import datetime as dt
 from vigil.outputs.citing import Citations
 from vigil.outputs.document import Draft, MissingField, Paragraph, Run, Section
 from vigil.outputs.forms import FormSpec
+from vigil.records.dates import format_day
 
 NOT_IN_RECORD = "Not in the record — see “Missing information”."
 REFERENCE_NOTE = (
@@ -62,7 +63,10 @@ class Writer:
         """The finished draft, with its footnotes and preamble notes."""
         draft = self.draft
         draft.footnotes = list(self.cites.footnotes)
-        draft.notes = [f"Prepared from the Vigil record on {dt.date.today():%d %B %Y}.", *notes]
+        draft.notes = [
+            f"Prepared from the Vigil record on {format_day(dt.date.today(), 'en')}.",
+            *notes,
+        ]
         if self.cites.withheld:
             draft.notes.append(
                 f"{len(self.cites.withheld)} restricted or confidential source(s) support facts "

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 
 from vigil.records.custody import ORDER
+from vigil.records.dates import date_sort_key
 from vigil.records.models import Act, Information, Person
 
 
@@ -32,7 +32,8 @@ def timeline_for(person: Person) -> list[TimelineEntry]:
             "participants__person",
         )
     )
-    acts.sort(key=lambda a: (a.date or a.date_end or dt.date.min, ORDER.get(a.act_type.key, 5)))
+    # Undated acts after every dated one (date_sort_key), never first.
+    acts.sort(key=lambda a: (date_sort_key(a.date, a.date_end), ORDER.get(a.act_type.key, 5)))
     info = _information_for(acts)
     return [TimelineEntry(act, info.get(act.pk, [])) for act in acts]
 

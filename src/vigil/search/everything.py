@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from vigil.policy.access import restrict
+from vigil.records.display_names import visible_display_names
 from vigil.records.models import (
     Act,
     Event,
@@ -136,13 +137,15 @@ def _visible(user: Any, model: Any, ids: Iterable[Any], *related: str) -> dict[A
 def _persons(user: Any, query: str) -> list[Hit]:
     found = find_persons(query, user)
     persons = _visible(user, Person, [h.person_id for h in found])
+    shown = visible_display_names(user, persons.values())
     hits = []
     for h in found:
         person = persons.get(h.person_id)
         if person is None:
             continue
-        detail = h.form if h.form != person.display_name else ""
-        hits.append(Hit(str(person), page_url("records.person", person.pk), person, detail))
+        title = shown.get(person.pk) or str(person)
+        detail = h.form if h.form not in (person.display_name, title) else ""
+        hits.append(Hit(title, page_url("records.person", person.pk), person, detail))
     return hits
 
 

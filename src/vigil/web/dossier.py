@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -13,7 +12,8 @@ from django.db.models import Model, Prefetch, QuerySet
 
 from vigil.policy.access import restrict
 from vigil.records.custody import ORDER, Custody, CustodyState, custody_by_person
-from vigil.records.dates import display_date
+from vigil.records.dates import date_ordering, date_sort_key, display_date
+from vigil.records.display_names import attach_display_names, display_name_for
 from vigil.records.models import (
     Act,
     ActCharge,
@@ -137,7 +137,7 @@ def hide_places(user: Any, acts: list[Act]) -> None:
 
 def _timeline(user: Any, person: Person) -> list[ActView]:
     acts = list(visible_acts(user, Act.objects.filter(victim_person=person)))
-    acts.sort(key=lambda a: (a.date or dt.date.min, ORDER.get(a.act_type.key, 5)))
+    acts.sort(key=lambda a: (date_sort_key(a.date, a.date_end), ORDER.get(a.act_type.key, 5)))
     hide_places(user, acts)
     on_acts = information_on(user, acts)
     on_events = information_on(user, {a.event_id: a.event for a in acts}.values())
@@ -166,7 +166,7 @@ def perpetrator_record(user: Any, person: Person) -> list[Involvement]:
             "act__sentence_regime",
             "act__restriction_measure",
         )
-        .order_by("act__date", "act__created_at")
+        .order_by(date_ordering("act__"), "act__created_at")
     )
     return list(rows)
 
@@ -189,7 +189,15 @@ def visible_custody(user: Any, person: Person) -> CustodyState:
 def person_dossier(user: Any, person: Person) -> Dossier:
     """Gather the person page of ``person`` as ``user`` may see it."""
     names = list(_seen(user, person.names.all()))
+    person.shown_name = display_name_for(person, names=names)  # type: ignore[attr-defined]
     birth = display_date(person.birth_date, person.birth_date_precision)
+    timeline = _timeline(user, person)
+    perpetrator_in = perpetrator_record(user, person)
+    others: list[Person | None] = [i.act.victim_person for i in perpetrator_in]
+    for view in timeline:
+        others.extend(i.perpetrator_person for i in view.act.involvements.all())
+        others.extend(c.lawyer for c in view.act.counsel.all())
+    attach_display_names(user, others)  # one query for every name on the page
     return Dossier(
         person=person,
         birth_date=birth if person.birth_date else "",
@@ -200,7 +208,7 @@ def person_dossier(user: Any, person: Person) -> Dossier:
         external_ids=list(_seen(user, person.external_ids.order_by("scheme", "value"))),
         custody=visible_custody(user, person),
         person_sources=information_on(user, [person]).get(person.pk, []),
-        timeline=_timeline(user, person),
-        perpetrator_in=perpetrator_record(user, person),
+        timeline=timeline,
+        perpetrator_in=perpetrator_in,
         history=changes_of(user, [person, *names]),
     )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from vigil.policy.access import restrict
 from vigil.policy.public import public_fields
 from vigil.records.custody import custody_by_person
+from vigil.records.display_names import attach_display_names
 from vigil.records.models import Act, Case, Event, Involvement, Organisation, Person, Term
 from vigil.web import filters as f
 from vigil.web.custody_sql import filter_custody
@@ -38,6 +39,7 @@ def _persons(user: Any, qs: QuerySet[Person], data: dict[str, Any]) -> QuerySet[
 
 def _person_rows(user: Any, persons: list[Person]) -> list[PersonRow]:
     custody = custody_by_person(_seen(user, Act.objects.filter(victim_person__in=persons)))
+    attach_display_names(user, persons)
     return [PersonRow(p, custody.get(p.pk)) for p in persons]
 
 
@@ -108,6 +110,7 @@ def _perpetrators(user: Any, qs: QuerySet[Person], data: dict[str, Any]) -> Quer
 
 def _perpetrator_rows(user: Any, persons: list[Person]) -> list[PerpetratorRow]:
     rows = {p.pk: PerpetratorRow(p) for p in persons}
+    attach_display_names(user, persons)
     involved = _seen(user, Involvement.objects.filter(perpetrator_person__in=persons)).values_list(
         "perpetrator_person_id",
         "role_id",

@@ -10,6 +10,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from vigil.policy.access import restrict
+from vigil.records.dates import date_ordering
+from vigil.records.display_names import attach_display_names
 from vigil.records.models import (
     Act,
     Case,
@@ -36,11 +38,24 @@ def _seen(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
 def _acts(user: Any, acts: QuerySet[Act]) -> list[Act]:
     found = visible_acts(
         user,
-        acts.select_related("victim_person", "victim_organisation").order_by("date", "created_at"),
+        acts.select_related("victim_person", "victim_organisation").order_by(
+            date_ordering(), "created_at"
+        ),
     )
     acts = list(found[:MAX_ROWS])
     hide_places(user, acts)
+    _name_people(user, acts)
     return acts
+
+
+def _name_people(user: Any, acts: list[Act]) -> None:
+    """Victims, perpetrators and counsel of ``acts`` under their names in the page's language."""
+    people: list[Person | None] = []
+    for act in acts:
+        people.append(act.victim_person)
+        people.extend(i.perpetrator_person for i in act.involvements.all())
+        people.extend(c.lawyer for c in act.counsel.all())
+    attach_display_names(user, people)
 
 
 @dataclass
@@ -65,7 +80,7 @@ def organisation_page(user: Any, org: Organisation) -> OrganisationPage:
     perpetrated = (
         _seen(user, Involvement.objects.filter(perpetrator_organisation=org))
         .select_related("role", "act__act_type", "act__victim_person", "act__victim_organisation")
-        .order_by("act__date", "act__created_at")
+        .order_by(date_ordering("act__"), "act__created_at")
     )
     return OrganisationPage(
         organisation=org,
@@ -125,10 +140,12 @@ class CasePage:
 
 def case_page(user: Any, case: Case) -> CasePage:
     """Gather the case page of ``case`` as ``user`` may see it."""
-    events = list(_seen(user, case.events.all()).order_by("date", "title")[:MAX_ROWS])
+    events = list(_seen(user, case.events.all()).order_by(date_ordering(), "title")[:MAX_ROWS])
+    persons = list(_seen(user, case.persons.all()).order_by("display_name")[:MAX_ROWS])
+    attach_display_names(user, persons)
     return CasePage(
         case=case,
-        persons=list(_seen(user, case.persons.all()).order_by("display_name")[:MAX_ROWS]),
+        persons=persons,
         events=events,
         acts=_acts(user, Act.objects.filter(event__in=events)),
         sources=information_on(user, [case]).get(case.pk, []),
@@ -200,6 +217,7 @@ def perpetrator_dossier(user: Any, person: Person) -> PerpetratorDossier:
         key=lambda c: c.display_name,
     )
     # Each sentencing act once, however many involvements link the person to it.
+    attach_display_names(user, [i.act.victim_person for i in rows])
     sentences = list({i.act_id: i for i in rows if _has_sentence(i.act)}.values())
     dates = [i.act.date for i in rows if i.act.date]
     return PerpetratorDossier(

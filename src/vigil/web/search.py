@@ -13,6 +13,7 @@ from django.db.models.expressions import RawSQL
 from vigil.policy.access import restrict
 from vigil.records.custody import CustodyState, custody_by_person
 from vigil.records.dates import display_date
+from vigil.records.display_names import attach_display_names
 from vigil.records.models import Act, Person
 from vigil.search.name_search import find_persons
 from vigil.search.sync import catch_up
@@ -82,4 +83,5 @@ def person_page(user: Any, query: str, number: str | int | None, per_page: int =
     persons = list(page.object_list)
     acts = restrict(user, "view", Act.objects.filter(victim_person__in=persons))
     custody = custody_by_person(acts)
+    attach_display_names(user, persons)
     return PersonPage(query, page, [PersonRow(p, custody.get(p.pk)) for p in persons])

@@ -128,7 +128,9 @@ class Act(VigilModel, UncertainDateMixin):
 
     def __str__(self) -> str:
         victim = self.victim_person or self.victim_organisation
-        return f"{self.act_type_id.split('.', 1)[-1]}: {victim} ({self.date_display})"
+        # The type's label in the active language, never its key ("appeal_decision").
+        kind = self.act_type.label() if self.act_type_id else ""
+        return f"{kind}: {victim} ({self.date_display})"
 
     @property
     def victim(self) -> object:

@@ -1,7 +1,8 @@
-"""Template filters and tags for the record: terms in years and months, amounts, badges."""
+"""Template filters and tags for the record: dates, terms in years and months, amounts, badges."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
@@ -11,7 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from vigil.core.models import Confidentiality
+from vigil.records import dates
 from vigil.records.custody import Custody, CustodyState
+from vigil.records.display_names import attach_display_names
+from vigil.records.labels import language_label as _language_label
+from vigil.records.labels import role_label as _role_label
+from vigil.records.labels import scheme_label as _scheme_label
+from vigil.records.models import Person
 
 register = template.Library()
 
@@ -40,6 +47,73 @@ def term_length(months: Decimal | int | None) -> str:
         else:
             parts.append(_("%(n)s months") % {"n": _number(rest)})
     return " ".join(parts)
+
+
+@register.filter
+def day(value: dt.date | dt.datetime | None, style: str = "") -> str:
+    """A day in the page's language ("17 June 2022", "17 июня 2022 г."); ``"short"`` for tables.
+
+    Wraps :func:`vigil.records.dates.format_day`, the one date formatter.
+    """
+    return dates.format_day(value, short=style == "short")
+
+
+@register.filter
+def at_precision(value: dt.date | None, precision: str = "day") -> str:
+    """A stored date at its precision in the page's language ("1980", "March 2021")."""
+    if value is None:
+        return ""
+    return dates.display_date(value, precision or "day")
+
+
+@register.simple_tag
+def day_span(first: dt.date | None, last: dt.date | None) -> str:
+    """Two days as a range in the page's language; one date when they are the same day."""
+    return dates.format_span(first, last)
+
+
+@register.filter(is_safe=True)
+def one_stop(text: str) -> str:
+    """A sentence whose date ends in "г." keeps one full stop ("2022 г.", never "г..")."""
+    return dates.one_stop(str(text))
+
+
+@register.simple_tag(takes_context=True)
+def person_name(context: template.Context, person: Any) -> str:
+    """A person's name in the page's language (the Cyrillic form recorded for be/ru).
+
+    Uses the name a view attached (``attach_display_names``, one query per page), else looks
+    up the names the signed-in user may view for this one person.
+    """
+    if person is None:
+        return ""
+    if not isinstance(person, Person):
+        return str(person)
+    if not hasattr(person, "shown_name"):
+        request = context.get("request")
+        user = getattr(request, "user", None)
+        if user is None or not getattr(user, "is_authenticated", False):
+            return str(person)
+        attach_display_names(user, [person])
+    return str(getattr(person, "shown_name", "") or person)
+
+
+@register.filter
+def language_label(code: str | None) -> str:
+    """A name's language as a word in the page's language ("be" → "Belarusian")."""
+    return _language_label(code)
+
+
+@register.filter
+def role_label(value: str | None) -> str:
+    """A participant's role as stated or confirmed, labelled ("judge" → "Judge")."""
+    return _role_label(value)
+
+
+@register.filter
+def scheme_label(scheme: str | None) -> str:
+    """An external identifier's scheme by name ("viasna-url" → "Viasna page")."""
+    return _scheme_label(scheme)
 
 
 @register.filter

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandParser
+from django.utils.translation import ngettext
 
 from vigil.accounts.acting import ActingCommand
 from vigil.core.errors import Forbidden
@@ -89,7 +90,11 @@ class Command(ActingCommand):
             )
         write_output(options["output"], result.content)
         missing = sum(1 for m in result.draft.missing if m.required)
+        cited = len(result.draft.footnotes)
         self.stdout.write(
-            f"Wrote {options['output']}: {len(result.draft.footnotes)} sources cited, "
-            f"{missing} required fields missing."
+            f"Wrote {options['output']}: "
+            + ngettext("%(n)d source cited", "%(n)d sources cited", cited) % {"n": cited}
+            + ", "
+            + ngettext("%(n)d required field missing.", "%(n)d required fields missing.", missing)
+            % {"n": missing}
         )
