@@ -46,9 +46,13 @@ def _user_choices(request: HttpRequest) -> list[Any]:
 
 
 def _user(pk: str) -> Any:
+    from django.core.exceptions import ValidationError
+
+    if not pk:
+        return None
     try:
-        return get_user_model().objects.filter(pk=int(pk), is_active=True).first()
-    except (TypeError, ValueError):
+        return get_user_model().objects.filter(pk=pk, is_active=True).first()
+    except (TypeError, ValueError, ValidationError):
         return None
 
 
