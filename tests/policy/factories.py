@@ -34,6 +34,42 @@ from vigil.records.models import (
 from vigil.records.models.legal import LegalProvision
 
 
+def protection_case(level: str = "restricted") -> Any:
+    """A protection case (never below restricted), its beneficiary fictional."""
+    from vigil.protection.models import ProtectionCase
+
+    return saved(ProtectionCase(beneficiary_name="Fictional Beneficiarevich"), level)
+
+
+def defence_fund(level: str = "internal") -> Any:
+    from vigil.protection.models import DefenceFund
+
+    return saved(DefenceFund(name="Fictional Defence Fund"), level)
+
+
+def fund_grant(level: str) -> Any:
+    import datetime as dt
+    from decimal import Decimal
+
+    from vigil.protection.models import FundGrant
+
+    grant = FundGrant(
+        fund=defence_fund(),
+        case=protection_case(),
+        amount=Decimal("100"),
+        currency="EUR",
+        date=dt.date(2026, 1, 1),
+        purpose="legal_fees",
+    )
+    return saved(grant, level)
+
+
+def protection_action(level: str) -> Any:
+    from vigil.protection.models import ProtectionAction
+
+    return saved(ProtectionAction(case=protection_case(), kind="legal_aid"), level)
+
+
 def term(vocabulary: str, key: str) -> str:
     """The id of a vocabulary term, created when the vocabularies are not loaded."""
     obj, _ = Term.objects.get_or_create(
@@ -209,6 +245,10 @@ FACTORIES: dict[str, Callable[[str], Any]] = {
         Intervention(intervention_type_id=term("intervention_type", "appeal")), lv
     ),
     "records.statistic": lambda lv: saved(Statistic(subject="fictional count", value=7), lv),
+    "protection.protectioncase": protection_case,
+    "protection.protectionaction": protection_action,
+    "protection.defencefund": defence_fund,
+    "protection.fundgrant": fund_grant,
     "records.personmerge": lambda lv: saved(
         PersonMerge(keep=person(), duplicate=person(), reason="fictional duplicate"), lv
     ),
