@@ -123,16 +123,25 @@ def screening_match(level: str) -> Any:
     from vigil.sanctions.models import ListedEntity, SanctionsList, ScreeningMatch
 
     lst, _ = SanctionsList.objects.get_or_create(
-        name="fictional-list", defaults={"kind": "ftm", "issuer": "EU",
-                                         "imported_at": timezone.now()},
+        name="fictional-list",
+        defaults={"kind": "ftm", "issuer": "EU", "imported_at": timezone.now()},
     )
     entity = ListedEntity.objects.create(
-        sanctions_list=lst, entity_id=uuid.uuid4().hex, schema="Person",
-        caption="Fictional Examplevich", fingerprint="x",
+        sanctions_list=lst,
+        entity_id=uuid.uuid4().hex,
+        schema="Person",
+        caption="Fictional Examplevich",
+        fingerprint="x",
     )
     return saved(
-        ScreeningMatch(person=person(), listed_entity=entity, score=0.9, query_name="Fictional",
-                       matched_name="Fictional Examplevich", explanation="fictional"),
+        ScreeningMatch(
+            person=person(),
+            listed_entity=entity,
+            score=0.9,
+            query_name="Fictional",
+            matched_name="Fictional Examplevich",
+            explanation="fictional",
+        ),
         level,
     )
 
@@ -141,8 +150,11 @@ def violation_coding(level: str) -> Any:
     from vigil.responses.models import Standard, ViolationCoding
 
     standard = Standard.objects.first() or Standard.objects.create(
-        id="fictional-standard", instrument="iccpr", instrument_title="Fictional",
-        article="19", label="Fictional summary"
+        id="fictional-standard",
+        instrument="iccpr",
+        instrument_title="Fictional",
+        article="19",
+        label="Fictional summary",
     )
     return saved(ViolationCoding(act=act(), standard=standard, rationale="fictional"), level)
 
@@ -166,7 +178,8 @@ def state_response(level: str) -> Any:
 
     return saved(
         StateResponse(
-            intervention=intervention(), summary="fictional reply",
+            intervention=intervention(),
+            summary="fictional reply",
             response_id=term("state_response", "none"),
         ),
         level,

@@ -1,25 +1,31 @@
-"""What was spent on what: a horizontal bar chart as inline SVG (no script, no inline style)."""
+"""What was spent on what: a horizontal bar chart as inline SVG (no script, no inline style).
+
+Each purpose is a label above its bar, the amount after the bar: the chart stays readable when
+a phone scales it down to its width.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
 
+from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from vigil.protection.funds import Spent
 
-BAR_HEIGHT = 22
-GAP = 8
-LABEL_WIDTH = 210
-BAR_WIDTH = 360
-VALUE_WIDTH = 130
-WIDTH = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
+LABEL_HEIGHT = 18
+BAR_HEIGHT = 18
+GAP = 12
+BAR_WIDTH = 280
+VALUE_WIDTH = 140
+WIDTH = BAR_WIDTH + VALUE_WIDTH
+ROW = LABEL_HEIGHT + BAR_HEIGHT + GAP
 
 
 def _money(amount: Decimal, currency: str) -> str:
-    return f"{amount:,.2f} {currency}".replace(",", "\u202f")
+    return f"{formats.number_format(amount, 2, use_l10n=True, force_grouping=True)} {currency}"
 
 
 def spending_svg(spent: Sequence[Spent], *, title: str, currency: str) -> SafeString:
@@ -28,28 +34,28 @@ def spending_svg(spent: Sequence[Spent], *, title: str, currency: str) -> SafeSt
     if not rows:
         return mark_safe("")  # noqa: S308 - a constant
     largest = max(s.amount for s in rows) or Decimal(1)
-    height = len(rows) * (BAR_HEIGHT + GAP) + GAP
+    height = len(rows) * ROW
     bars = []
     for i, s in enumerate(rows):
-        y = GAP + i * (BAR_HEIGHT + GAP)
+        top = i * ROW
         width = max(2, int(BAR_WIDTH * (s.amount / largest)))
+        bar_y = top + LABEL_HEIGHT
         bars.append(
             (
-                y + BAR_HEIGHT * 0.7,
+                top + LABEL_HEIGHT - 5,
                 s.label,
-                LABEL_WIDTH,
-                y,
+                bar_y,
                 width,
                 BAR_HEIGHT,
-                LABEL_WIDTH + width + 6,
-                y + BAR_HEIGHT * 0.7,
+                width + 6,
+                bar_y + BAR_HEIGHT - 4,
                 _money(s.amount, s.currency),
             )
         )
     body = format_html_join(
         "",
         '<text class="chart__label" x="0" y="{}">{}</text>'
-        '<rect class="chart__bar" x="{}" y="{}" width="{}" height="{}"></rect>'
+        '<rect class="chart__bar" x="0" y="{}" width="{}" height="{}"></rect>'
         '<text class="chart__value" x="{}" y="{}">{}</text>',
         bars,
     )
