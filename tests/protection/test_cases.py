@@ -178,3 +178,11 @@ def test_lockdown_revokes_identity_access(users, canary):
     revoker = next(fn for name, fn in registered_revokers().items() if "protection" in name)
     assert revoker(users["documenter"]) == 1
     assert not holds_access(users["documenter"], case)
+
+
+def test_granting_to_a_role_that_may_not_see_identities_is_refused_clearly(users, canary):
+    case = _open(users["coordinator"], canary)
+    boss = users["coordinator"]
+    for role in ("analyst", "viewer", "colleague"):
+        with pytest.raises(ValidationFailed, match="may not see identities"):
+            grant_access(boss, users[role], case, request=stepped_up(boss))

@@ -69,8 +69,10 @@ def grant_access(
             raise Forbidden("You may not grant access to yourself; ask another coordinator.")
         if not holds_access(granter, obj):
             raise Forbidden("You may only pass on access to an identity you hold yourself.")
-    if not allows(user, "view", obj):
-        raise ValidationFailed("This user may not see the case at all; raise their role first.")
+    if not allows(user, "reveal_identity", obj):
+        raise ValidationFailed(
+            "This user's role may not see identities on this case; a grant would not help."
+        )
     require_step_up(request)
     with transaction.atomic():
         existing = BeneficiaryAccess.objects.active().filter(user=user, **_target(obj)).first()

@@ -15,7 +15,7 @@ from django.db import models, transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
-from vigil.core.errors import Forbidden, NotFound, ValidationFailed
+from vigil.core.errors import ConflictError, Forbidden, NotFound, ValidationFailed
 from vigil.policy.access import allows, restrict, save_checked
 from vigil.policy.auditing import audit
 from vigil.policy.identity import reveal_all
@@ -134,8 +134,6 @@ def update_assessment(
 ) -> ProtectionCase:
     """Change the assessment (urgency, threats, needs) and, with a grant, the identity."""
     if version is not None and version != case.version:
-        from vigil.core.errors import ConflictError
-
         raise ConflictError("This case was changed since you read it; reload and try again.")
     identity = {k: changes.pop(k) for k in list(changes) if k in CASE_IDENTITY}
     unknown = set(changes) - {"urgency", "threats", "needs", "confidentiality"}

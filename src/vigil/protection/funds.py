@@ -143,6 +143,10 @@ def record_grant(
         raise NotFound("No protection case with this id.")
     if not allows(user, "view", fund):
         raise NotFound("No defence fund with this id.")
+    if confidentiality not in ("restricted", "secret"):
+        raise ValidationFailed("A grant is restricted or secret.")
+    if case is not None and case.confidentiality == "secret":
+        confidentiality = "secret"  # as secret as the case it pays for
     grant = FundGrant(
         fund=fund,
         case=case,
@@ -152,12 +156,8 @@ def record_grant(
         purpose=_choice(purpose, GrantPurpose, "A purpose"),
         status=_choice(status, Disbursement, "A disbursement status"),
         note=_text(note, 20_000, "A note"),
-        confidentiality=confidentiality if confidentiality in ("restricted", "secret") else "",
+        confidentiality=confidentiality,
     )
-    if not grant.confidentiality:
-        raise ValidationFailed("A grant is restricted or secret.")
-    if case is not None and case.confidentiality == "secret":
-        grant.confidentiality = "secret"
     with transaction.atomic():
         grant.beneficiary_name = name
         save_checked(user, "add", grant)

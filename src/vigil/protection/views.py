@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from vigil.accounts.stepup import step_up_required
@@ -239,10 +240,8 @@ def _charts(spent: list[funds.Spent], title: str) -> list[Any]:
 @login_required
 def fund_list(request: HttpRequest) -> HttpResponse:
     """Funds, totals by fund, year and purpose, and what was spent on what (no beneficiary)."""
-    from django.utils.translation import gettext as _
-
     if request.method == "POST":
-        if role_of(request.user) not in {"admin", "coordinator"}:
+        if not _may_add(request):
             raise Http404
         try:
             fund = funds.create_fund(
@@ -260,7 +259,7 @@ def fund_list(request: HttpRequest) -> HttpResponse:
         "funds": funds.visible_funds(request.user),
         "totals": funds.grant_totals(request.user),
         "charts": _charts(spent, _("Disbursed by purpose")),
-        "may_add": role_of(request.user) in {"admin", "coordinator"},
+        "may_add": _may_add(request),
     }
     return render(request, "protection/funds.html", context)
 
@@ -268,8 +267,6 @@ def fund_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def fund_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """One fund: its grants under pseudonyms, totals, chart and the form to record a grant."""
-    from django.utils.translation import gettext as _
-
     fund = _found(funds.get_fund, request.user, pk)
     if request.method == "POST":
         if not _may_add(request):
