@@ -144,6 +144,10 @@ def test_the_board_orders_open_cases_by_urgency_then_due_and_names_none(users, c
     assert rows[0].open_actions == 2
     assert rows[0].kinds == ("legal aid", "quiet diplomacy")
     assert canary not in repr(rows)
+    assert all(r.identity_granted for r in rows)  # the coordinator typed these identities
+    others = cases.board(users["coordinator2"], today=dt.date(2026, 1, 1))
+    assert [r.id for r in others] == [r.id for r in rows]
+    assert not any(r.identity_granted for r in others)
 
 
 def test_actions_follow_the_case_and_need_the_right_to_change_it(users, canary):

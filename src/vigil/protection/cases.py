@@ -23,12 +23,12 @@ from vigil.protection.access import (
     CASE_IDENTITY,
     give_creator_access,
     holds_access,
-    may_see_identity,
 )
 from vigil.protection.models import (
     OPEN_ACTION_STATUSES,
     ActionKind,
     ActionStatus,
+    BeneficiaryAccess,
     CaseStatus,
     ProtectionAction,
     ProtectionCase,
@@ -283,6 +283,7 @@ def board(user: Any, *, today: dt.date | None = None) -> list[BoardRow]:
     ):
         kinds.setdefault(case_id, set()).add(kind)
     labels = dict(ActionKind.choices)
+    granted = _identity_granted(user, [c.pk for c in rows])
     return [
         BoardRow(
             id=c.pk,
@@ -294,7 +295,14 @@ def board(user: Any, *, today: dt.date | None = None) -> list[BoardRow]:
             next_due=c.next_due,
             overdue=c.next_due is not None and c.next_due < today,
             kinds=tuple(str(labels[k]) for k in sorted(kinds.get(c.pk, ()))),
-            identity_granted=may_see_identity(user, c),
+            identity_granted=c.pk in granted,
         )
         for c in rows
     ]
+
+
+def _identity_granted(user: Any, ids: list[Any]) -> set[Any]:
+    """Which of these cases ``user`` may reveal (the rules table and an explicit grant), at once."""
+    revealable = restrict(user, "reveal_identity", ProtectionCase.objects.filter(pk__in=ids))
+    held = BeneficiaryAccess.objects.active().filter(user=user, case__in=revealable)
+    return set(held.values_list("case_id", flat=True))
