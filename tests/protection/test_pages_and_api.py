@@ -311,3 +311,13 @@ def test_the_api_opens_a_case_adds_an_action_records_a_grant_and_totals_it(users
     ]
     hidden = _api(client, users["viewer"], "get", f"/protection/cases/{case['id']}")
     assert hidden.status_code == 404
+
+
+def test_the_api_schema_keeps_one_component_per_name(client):
+    """Protection schemas must not replace the records' own (e.g. CaseOut) in the OpenAPI."""
+    from vigil.api.api import api
+
+    schema = api.get_openapi_schema()
+    components = schema["components"]["schemas"]
+    assert "pseudonym" not in components["CaseOut"]["properties"]
+    assert "pseudonym" in components["ProtectionCaseOut"]["properties"]

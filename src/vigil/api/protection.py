@@ -16,15 +16,15 @@ from vigil.api.errors import InvalidField
 from vigil.api.present import meta
 from vigil.api.schemas.common import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from vigil.api.schemas.protection import (
-    ActionCreate,
-    CaseCreate,
-    CaseOut,
-    CaseUpdate,
-    FundCreate,
-    FundOut,
-    GrantCreate,
-    GrantOut,
-    TotalOut,
+    ProtectionActionCreate,
+    ProtectionCaseCreate,
+    ProtectionCaseOut,
+    ProtectionCaseUpdate,
+    ProtectionFundCreate,
+    ProtectionFundOut,
+    ProtectionGrantCreate,
+    ProtectionGrantOut,
+    ProtectionTotalOut,
 )
 from vigil.core.errors import NotFound
 from vigil.protection import cases, funds
@@ -89,30 +89,30 @@ def _case(user: Any, id: UUID) -> ProtectionCase:  # noqa: A002
     return cases.get_case(user, id)
 
 
-@router.get("/protection/cases", response={200: list[CaseOut], **LIST_ERRORS})
+@router.get("/protection/cases", response={200: list[ProtectionCaseOut], **LIST_ERRORS})
 @paginate(Paged, prepare=_cases)
 def list_cases(request: HttpRequest) -> QuerySet[ProtectionCase]:
     """Protection cases the user may see, most urgent first, under their pseudonyms."""
     return cases.visible_cases(api_user(request)).order_by("status", "urgency", "number")
 
 
-@router.get("/protection/cases/{id}", response={200: CaseOut, **READ_ERRORS})
+@router.get("/protection/cases/{id}", response={200: ProtectionCaseOut, **READ_ERRORS})
 def get_case(request: HttpRequest, id: UUID) -> dict[str, Any]:  # noqa: A002
     """One case: assessment, actions and outcome; the identity is never returned."""
     user = api_user(request)
     return case_out(user, _case(user, id))
 
 
-@router.post("/protection/cases", response={201: CaseOut, **WRITE_ERRORS})
-def create_case(request: HttpRequest, payload: CaseCreate) -> tuple[int, dict[str, Any]]:
+@router.post("/protection/cases", response={201: ProtectionCaseOut, **WRITE_ERRORS})
+def create_case(request: HttpRequest, payload: ProtectionCaseCreate) -> tuple[int, dict[str, Any]]:
     """Open a case; the identity is encrypted, audited, and granted to its writer only."""
     with writing(request) as user:
         case = cases.open_case(user, **payload.dict())
     return 201, case_out(user, case)
 
 
-@router.patch("/protection/cases/{id}", response={200: CaseOut, **WRITE_ERRORS})
-def update_case(request: HttpRequest, id: UUID, payload: CaseUpdate) -> dict[str, Any]:  # noqa: A002
+@router.patch("/protection/cases/{id}", response={200: ProtectionCaseOut, **WRITE_ERRORS})
+def update_case(request: HttpRequest, id: UUID, payload: ProtectionCaseUpdate) -> dict[str, Any]:  # noqa: A002
     """Change the assessment; a stale ``version`` is refused with 409."""
     changes = payload.dict(exclude_unset=True, exclude={"version"})
     changes = {k: v for k, v in changes.items() if v is not None}
@@ -122,11 +122,11 @@ def update_case(request: HttpRequest, id: UUID, payload: CaseUpdate) -> dict[str
     return case_out(user, case)
 
 
-@router.post("/protection/cases/{id}/actions", response={201: CaseOut, **WRITE_ERRORS})
+@router.post("/protection/cases/{id}/actions", response={201: ProtectionCaseOut, **WRITE_ERRORS})
 def create_action(
     request: HttpRequest,
     id: UUID,  # noqa: A002
-    payload: ActionCreate,
+    payload: ProtectionActionCreate,
 ) -> tuple[int, dict[str, Any]]:
     """Add an action (owned by the caller) to a case."""
     with writing(request) as user:
@@ -135,7 +135,7 @@ def create_action(
     return 201, case_out(user, case)
 
 
-@router.get("/protection/funds", response={200: list[FundOut], **LIST_ERRORS})
+@router.get("/protection/funds", response={200: list[ProtectionFundOut], **LIST_ERRORS})
 @paginate(Paged, prepare=lambda request, items: [fund_out(f) for f in items])
 def list_funds(request: HttpRequest) -> QuerySet[DefenceFund]:
     """Defence funds the user may see."""
@@ -151,19 +151,19 @@ def fund_out(fund: DefenceFund) -> dict[str, Any]:
     }
 
 
-@router.post("/protection/funds", response={201: FundOut, **WRITE_ERRORS})
-def create_fund(request: HttpRequest, payload: FundCreate) -> tuple[int, dict[str, Any]]:
+@router.post("/protection/funds", response={201: ProtectionFundOut, **WRITE_ERRORS})
+def create_fund(request: HttpRequest, payload: ProtectionFundCreate) -> tuple[int, dict[str, Any]]:
     """Add a defence fund (coordinators and administrators)."""
     with writing(request) as user:
         fund = funds.create_fund(user, **payload.dict())
     return 201, fund_out(fund)
 
 
-@router.post("/protection/funds/{id}/grants", response={201: GrantOut, **WRITE_ERRORS})
+@router.post("/protection/funds/{id}/grants", response={201: ProtectionGrantOut, **WRITE_ERRORS})
 def create_grant(
     request: HttpRequest,
     id: UUID,  # noqa: A002
-    payload: GrantCreate,
+    payload: ProtectionGrantCreate,
 ) -> tuple[int, dict[str, Any]]:
     """Record a grant for a protection case or a named beneficiary (encrypted, never returned)."""
     data = payload.dict()
@@ -182,14 +182,14 @@ def create_grant(
     return 201, grant_out(grant)
 
 
-@router.get("/protection/grants", response={200: list[GrantOut], **LIST_ERRORS})
+@router.get("/protection/grants", response={200: list[ProtectionGrantOut], **LIST_ERRORS})
 @paginate(Paged, prepare=_grants)
 def list_grants(request: HttpRequest) -> QuerySet[FundGrant]:
     """Grants the user may see, newest first; beneficiaries as pseudonyms."""
     return funds.visible_grants(api_user(request)).select_related("case")
 
 
-@router.get("/protection/totals", response={200: list[TotalOut], **LIST_ERRORS})
+@router.get("/protection/totals", response={200: list[ProtectionTotalOut], **LIST_ERRORS})
 def grant_totals(request: HttpRequest) -> list[dict[str, Any]]:
     """Money granted by fund, year, purpose and currency; no beneficiary."""
     return [

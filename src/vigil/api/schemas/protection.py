@@ -41,7 +41,7 @@ Amount = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{0,9}(\.[0-9]{1,2
 IDENTITY = "Encrypted; write-only: never returned by the API, revealed only in the web UI."
 
 
-class ActionOut(Schema):
+class ProtectionActionOut(Schema):
     """One action of a case."""
 
     id: UUID
@@ -52,7 +52,7 @@ class ActionOut(Schema):
     note: str
 
 
-class CaseOut(RecordMeta):
+class ProtectionCaseOut(RecordMeta):
     """A protection case under its pseudonym: the assessment, actions and outcome, no identity."""
 
     pseudonym: str
@@ -64,10 +64,10 @@ class CaseOut(RecordMeta):
     closed_on: dt.date | None
     outcome: str
     identity_granted: bool
-    actions: list[ActionOut]
+    actions: list[ProtectionActionOut]
 
 
-class CaseCreate(Schema):
+class ProtectionCaseCreate(Schema):
     """A new protection case; the identity fields are encrypted and never returned."""
 
     beneficiary_name: nonempty(5000) = Field(..., description=IDENTITY)  # type: ignore[valid-type]
@@ -80,7 +80,7 @@ class CaseCreate(Schema):
     confidentiality: CaseLevel = "restricted"
 
 
-class CaseUpdate(Schema):
+class ProtectionCaseUpdate(Schema):
     """A change of the assessment (the version read; a stale one is a 409)."""
 
     version: Version
@@ -89,7 +89,7 @@ class CaseUpdate(Schema):
     needs: Note | None = None
 
 
-class ActionCreate(Schema):
+class ProtectionActionCreate(Schema):
     """A new action for a case."""
 
     kind: ActionKind
@@ -98,19 +98,19 @@ class ActionCreate(Schema):
     status: ActionStatus = "planned"
 
 
-class FundOut(RecordMeta):
+class ProtectionFundOut(RecordMeta):
     name: str
     currency: str
     description: str
 
 
-class FundCreate(Schema):
+class ProtectionFundCreate(Schema):
     name: nonempty(200)  # type: ignore[valid-type]
     currency: Currency = "EUR"
     description: Note = ""
 
 
-class GrantOut(RecordMeta):
+class ProtectionGrantOut(RecordMeta):
     """A grant: its beneficiary only as a pseudonym."""
 
     reference: str
@@ -124,7 +124,7 @@ class GrantOut(RecordMeta):
     status: Disbursement
 
 
-class GrantCreate(Schema):
+class ProtectionGrantCreate(Schema):
     """A grant for a protection case (``case``) or a named beneficiary, not both."""
 
     case: UUID | None = None
@@ -137,7 +137,7 @@ class GrantCreate(Schema):
     note: Note = ""
 
 
-class TotalOut(Schema):
+class ProtectionTotalOut(Schema):
     """Money granted in one fund, year, purpose and currency (cancelled grants left out)."""
 
     fund: str
