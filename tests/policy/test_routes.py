@@ -89,6 +89,7 @@ TARGETS = {
     "vigil.protection.views.action_update": "protection_action",
     "vigil.protection.views.fund_detail": "defence_fund",
     "vigil.protection.views.grant_status": "fund_grant",
+    "vigil.protection.views.grant_identity": "fund_grant",
 }
 OTHER_PARAMS = {"kind": "brief", "decision": "accept"}
 # Parameters whose value depends on the view (the same name means another thing elsewhere).

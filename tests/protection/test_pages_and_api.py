@@ -321,3 +321,17 @@ def test_the_api_schema_keeps_one_component_per_name(client):
     components = schema["components"]["schemas"]
     assert "pseudonym" not in components["CaseOut"]["properties"]
     assert "pseudonym" in components["ProtectionCaseOut"]["properties"]
+
+
+def test_a_named_grant_beneficiary_shows_only_to_its_granted_writer(users, planted, canary):
+    named = planted["named"]
+    path = f"/protection/grants/{named.pk}/identity/"
+    writer = login_verified(Client(), users["coordinator"])
+    fund_page = _body(writer.get(f"/protection/funds/{planted['fund'].pk}/"))
+    assert path in fund_page and canary not in fund_page
+    shown = writer.get(path)
+    assert shown.status_code == 200 and f"{canary} senior" in _body(shown)
+    assert AuditEntry.objects.filter(event="identity_read", object_id=str(named.pk)).exists()
+    other = login_verified(Client(), users["coordinator2"])
+    assert path not in _body(other.get(f"/protection/funds/{planted['fund'].pk}/"))
+    assert other.get(path).status_code == 404

@@ -23,6 +23,7 @@ from vigil.policy.auditing import audit
 from vigil.policy.export import ExportResult, export_table
 from vigil.protection.access import give_creator_access
 from vigil.protection.models import (
+    BeneficiaryAccess,
     DefenceFund,
     Disbursement,
     FundGrant,
@@ -165,6 +166,16 @@ def record_grant(
             audit("identity_written", actor=user, obj=grant, field="beneficiary_name")
             give_creator_access(user, grant)
     return grant
+
+
+def named_identities_granted(user: Any, grants: list[FundGrant]) -> set[Any]:
+    """Ids of grants without a case whose named beneficiary ``user`` may reveal."""
+    named = [g.pk for g in grants if g.case_id is None]
+    if not named:
+        return set()
+    revealable = restrict(user, "reveal_identity", FundGrant.objects.filter(pk__in=named))
+    held = BeneficiaryAccess.objects.active().filter(user=user, fund_grant__in=revealable)
+    return set(held.values_list("fund_grant_id", flat=True))
 
 
 def set_disbursement(user: Any, grant: FundGrant, status: str) -> FundGrant:

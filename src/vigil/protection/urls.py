@@ -31,4 +31,5 @@ urlpatterns = [
     path("funds/<uuid:pk>/", views.fund_detail, name="fund"),
     path("funds/grants.<grantformat:fmt>", views.auditor_export, name="export"),
     path("grants/<uuid:pk>/", views.grant_status, name="grant"),
+    path("grants/<uuid:pk>/identity/", views.grant_identity, name="grant-identity"),
 ]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from vigil.accounts.stepup import step_up_required
 from vigil.core.errors import NotFound, StepUpRequired, VigilError
 from vigil.policy.access import allows, restrict, role_of
+from vigil.policy.identity import reveal_all
 from vigil.protection import cases, funds
 from vigil.protection.access import CASE_IDENTITY, grant_access, holders, may_see_identity
 from vigil.protection.chart import spending_svg
@@ -295,9 +296,11 @@ def fund_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             messages.error(request, exc.message)
         return redirect("protection:fund", fund.pk)
     spent = funds.spending_by_purpose(request.user, fund=fund)
+    grants = list(funds.visible_grants(request.user).filter(fund=fund).select_related("case"))
     context = {
         "fund": fund,
-        "grants": funds.visible_grants(request.user).filter(fund=fund).select_related("case"),
+        "grants": grants,
+        "granted": funds.named_identities_granted(request.user, grants),
         "totals": funds.grant_totals(request.user, fund=fund),
         "charts": _charts(spent, _("Disbursed by purpose")),
         "cases": cases.visible_cases(request.user).filter(status="open"),
@@ -321,6 +324,25 @@ def grant_status(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     except VigilError as exc:
         messages.error(request, exc.message)
     return redirect("protection:fund", grant.fund_id)
+
+
+@login_required
+@step_up_required()
+def grant_identity(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """Who a grant without a protection case was for: explicit grant, step-up, audited."""
+    grant = _found(funds.get_grant, request.user, pk)
+    if grant.case_id is not None:
+        return redirect("protection:case-identity", grant.case_id)
+    if not may_see_identity(request.user, grant):
+        raise Http404
+    try:
+        identity = reveal_all(request.user, grant, request)
+    except StepUpRequired:
+        raise
+    except VigilError as exc:
+        messages.error(request, exc.message)
+        return redirect("protection:fund", grant.fund_id)
+    return render(request, "protection/grant_identity.html", {"grant": grant, "identity": identity})
 
 
 @login_required
