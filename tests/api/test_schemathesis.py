@@ -37,6 +37,9 @@ CROSS_FIELD = {
     for method in ("POST", "PATCH")
     for path in ("events", "acts", "sources", "involvements", "events/{id}", "acts/{id}")
     + ("sources/{id}", "involvements/{id}")
+} | {
+    # A grant is for a protection case or a named beneficiary, exactly one of them.
+    "POST /api/protection/funds/{id}/grants",
 }
 
 
@@ -78,7 +81,17 @@ def _fuzz(operation, mode, headers, path_parameters=None):
     return seen
 
 
-def _records_without_fixture(world):
+def _protection_records(admin):
+    """A protection case and a fund the admin may act on (the API needs their ids)."""
+    from vigil.protection import cases, funds
+
+    with change_context("test", actor=admin, detail="schemathesis"):
+        case = cases.open_case(admin, beneficiary_name="Fictional Fuzzed Beneficiary")
+        fund = funds.create_fund(admin, name="Fictional Fuzzing Fund")
+    return case, fund
+
+
+def _records_without_fixture(world, admin):
     """One record of each type the fictional world lacks, to aim detail paths at."""
     with change_context("test", detail="schemathesis"):
         source = Source(title="Fictional fuzzing source")
@@ -95,7 +108,11 @@ def _records_without_fixture(world):
         cited.save()
         name = OrganisationName(organisation=world.state_speaking, value="Фіктыўная")
         name.save()
+    protection, fund = _protection_records(admin)
     return {
+        "/protection/cases/{id}": protection.pk,
+        "/protection/cases/{id}/actions": protection.pk,
+        "/protection/funds/{id}/grants": fund.pk,
         "/sources/{id}": source.pk,
         "/cases/{id}": case.pk,
         "/counsel/{id}": counsel.pk,
@@ -107,12 +124,14 @@ def _records_without_fixture(world):
 @pytest.mark.slow
 @pytest.mark.parametrize("shard", range(SHARDS))
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-def test_api_survives_fuzzing_and_conforms_to_its_schema(world, tokens, mode, shard, wsgi_app):
+def test_api_survives_fuzzing_and_conforms_to_its_schema(
+    world, users, tokens, mode, shard, wsgi_app
+):
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", wsgi_app)
     headers = {"Authorization": f"Bearer {tokens['admin']}"}
     charge = ActCharge.objects.filter(act=world.sentence).first()
     involvement = Involvement.objects.filter(act=world.sentence).first()
-    extra = _records_without_fixture(world)
+    extra = _records_without_fixture(world, users["admin"])
     known = {
         "/persons/{id}": world.lawyer.pk,
         "/acts/{id}": world.sentence.pk,
@@ -126,7 +145,7 @@ def test_api_survives_fuzzing_and_conforms_to_its_schema(world, tokens, mode, sh
         **extra,
     }
     every_operation = [result.ok() for result in schema.get_all_operations()]
-    assert len(every_operation) == 67
+    assert len(every_operation) == 77
     operations = every_operation[shard::SHARDS]
     succeeded = set()
     for operation in operations:

@@ -34,6 +34,42 @@ from vigil.records.models import (
 from vigil.records.models.legal import LegalProvision
 
 
+def protection_case(level: str = "restricted") -> Any:
+    """A protection case (never below restricted), its beneficiary fictional."""
+    from vigil.protection.models import ProtectionCase
+
+    return saved(ProtectionCase(beneficiary_name="Fictional Beneficiarevich"), level)
+
+
+def defence_fund(level: str = "internal") -> Any:
+    from vigil.protection.models import DefenceFund
+
+    return saved(DefenceFund(name="Fictional Defence Fund"), level)
+
+
+def fund_grant(level: str) -> Any:
+    import datetime as dt
+    from decimal import Decimal
+
+    from vigil.protection.models import FundGrant
+
+    grant = FundGrant(
+        fund=defence_fund(),
+        case=protection_case(),
+        amount=Decimal("100"),
+        currency="EUR",
+        date=dt.date(2026, 1, 1),
+        purpose="legal_fees",
+    )
+    return saved(grant, level)
+
+
+def protection_action(level: str) -> Any:
+    from vigil.protection.models import ProtectionAction
+
+    return saved(ProtectionAction(case=protection_case(), kind="legal_aid"), level)
+
+
 def term(vocabulary: str, key: str) -> str:
     """The id of a vocabulary term, created when the vocabularies are not loaded."""
     obj, _ = Term.objects.get_or_create(
@@ -87,16 +123,25 @@ def screening_match(level: str) -> Any:
     from vigil.sanctions.models import ListedEntity, SanctionsList, ScreeningMatch
 
     lst, _ = SanctionsList.objects.get_or_create(
-        name="fictional-list", defaults={"kind": "ftm", "issuer": "EU",
-                                         "imported_at": timezone.now()},
+        name="fictional-list",
+        defaults={"kind": "ftm", "issuer": "EU", "imported_at": timezone.now()},
     )
     entity = ListedEntity.objects.create(
-        sanctions_list=lst, entity_id=uuid.uuid4().hex, schema="Person",
-        caption="Fictional Examplevich", fingerprint="x",
+        sanctions_list=lst,
+        entity_id=uuid.uuid4().hex,
+        schema="Person",
+        caption="Fictional Examplevich",
+        fingerprint="x",
     )
     return saved(
-        ScreeningMatch(person=person(), listed_entity=entity, score=0.9, query_name="Fictional",
-                       matched_name="Fictional Examplevich", explanation="fictional"),
+        ScreeningMatch(
+            person=person(),
+            listed_entity=entity,
+            score=0.9,
+            query_name="Fictional",
+            matched_name="Fictional Examplevich",
+            explanation="fictional",
+        ),
         level,
     )
 
@@ -105,8 +150,11 @@ def violation_coding(level: str) -> Any:
     from vigil.responses.models import Standard, ViolationCoding
 
     standard = Standard.objects.first() or Standard.objects.create(
-        id="fictional-standard", instrument="iccpr", instrument_title="Fictional",
-        article="19", label="Fictional summary"
+        id="fictional-standard",
+        instrument="iccpr",
+        instrument_title="Fictional",
+        article="19",
+        label="Fictional summary",
     )
     return saved(ViolationCoding(act=act(), standard=standard, rationale="fictional"), level)
 
@@ -130,7 +178,8 @@ def state_response(level: str) -> Any:
 
     return saved(
         StateResponse(
-            intervention=intervention(), summary="fictional reply",
+            intervention=intervention(),
+            summary="fictional reply",
             response_id=term("state_response", "none"),
         ),
         level,
@@ -209,6 +258,10 @@ FACTORIES: dict[str, Callable[[str], Any]] = {
         Intervention(intervention_type_id=term("intervention_type", "appeal")), lv
     ),
     "records.statistic": lambda lv: saved(Statistic(subject="fictional count", value=7), lv),
+    "protection.protectioncase": protection_case,
+    "protection.protectionaction": protection_action,
+    "protection.defencefund": defence_fund,
+    "protection.fundgrant": fund_grant,
     "records.personmerge": lambda lv: saved(
         PersonMerge(keep=person(), duplicate=person(), reason="fictional duplicate"), lv
     ),

@@ -84,6 +84,16 @@ TARGETS = {
     "vigil.web.merging.undo": "merge",
     "vigil.web.merging.compare_persons": {"first": "person", "second": "duplicate"},
     "vigil.warning.views.register_status": "person",
+
+    "vigil.protection.views.case_detail": "protection_case",
+    "vigil.protection.views.case_identity": "protection_case",
+    "vigil.protection.views.case_close": "protection_case",
+    "vigil.protection.views.action_add": "protection_case",
+    "vigil.protection.views.case_access": "protection_case",
+    "vigil.protection.views.action_update": "protection_action",
+    "vigil.protection.views.fund_detail": "defence_fund",
+    "vigil.protection.views.grant_status": "fund_grant",
+    "vigil.protection.views.grant_identity": "fund_grant",
 }
 OTHER_PARAMS = {"kind": "brief", "decision": "accept"}
 # Parameters whose value depends on the view (the same name means another thing elsewhere).
@@ -239,10 +249,44 @@ def plant(owner: User, level: str) -> Planted:
         k["match"].person = k["person"]
         k["match"].query_name = canary
         k["match"].save()
+        _plant_protection(k, level, canary)
     k["token"] = ApiToken.objects.create(
         user=owner, name=canary, digest=uuid.uuid4().hex * 2, expires_at=timezone.now()
     )
     return p
+
+
+def _plant_protection(k: dict[str, Any], level: str, canary: str) -> None:
+    """A protection case, its action, a fund and a grant: the canary in names and identities."""
+    from decimal import Decimal
+
+    from vigil.protection.models import DefenceFund, FundGrant, ProtectionAction, ProtectionCase
+
+    k["protection_case"] = _at(
+        level,
+        ProtectionCase(
+            beneficiary_name=f"Fictional Beneficiarevich {canary}",
+            beneficiary_contacts=canary,
+            location=canary,
+            threats=canary,
+        ),
+    )
+    k["protection_action"] = _at(
+        level, ProtectionAction(case=k["protection_case"], kind="legal_aid", note=canary)
+    )
+    k["defence_fund"] = _at(level, DefenceFund(name=f"Fictional Fund {canary}"))
+    k["fund_grant"] = _at(
+        level,
+        FundGrant(
+            fund=k["defence_fund"],
+            beneficiary_name=f"Fictional Beneficiarevich {canary}",
+            amount=Decimal("1"),
+            currency="EUR",
+            date=dt.date(2026, 1, 1),
+            purpose="other",
+            note=canary,
+        ),
+    )
 
 
 @dataclass(frozen=True)

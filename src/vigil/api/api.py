@@ -18,6 +18,7 @@ from vigil.api.errors import install_error_handlers
 from vigil.api.events import router as events_router
 from vigil.api.names import router as names_router
 from vigil.api.organisations import router as organisations_router
+from vigil.api.protection import router as protection_router
 from vigil.api.records import router as records_router
 from vigil.api.responses import router as responses_router
 from vigil.api.sanctions import router as sanctions_router
@@ -60,3 +61,4 @@ api.add_router("", acts_router)
 api.add_router("", sources_router)
 api.add_router("", responses_router)
 api.add_router("", sanctions_router)
+api.add_router("", protection_router)

@@ -29,6 +29,7 @@ class Event(models.TextChoices):
     PASSWORD_CHANGED = "password_changed"  # noqa: S105 (an event name)
     DENIED = "denied"
     IDENTITY_READ = "identity_read"
+    IDENTITY_WRITTEN = "identity_written"  # an identity field set or changed (never its value)
     EXPORT = "export"
     QUOTA_EXCEEDED = "quota_exceeded"
     GRANT = "grant"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models
@@ -17,6 +18,16 @@ IDENTITY_FIELDS: dict[str, set[str]] = {
     "records.source": {"source_person", "witness_contact"},
     "records.person": {"contact_details", "family_contacts"},
 }
+
+
+# model label → a further condition on revealing its identity fields: the rules table lets a
+# role reveal, and the gate asks for the explicit grant a beneficiary's identity needs.
+IDENTITY_GATES: dict[str, Callable[[Any, models.Model], bool]] = {}
+
+
+def register_identity_gate(model_label: str, gate: Callable[[Any, models.Model], bool]) -> None:
+    """Reveal identity fields of ``model_label`` only when ``gate(user, obj)`` also holds."""
+    IDENTITY_GATES[model_label.lower()] = gate
 
 
 def register_identity_field(model_label: str, field: str) -> None:
@@ -42,7 +53,27 @@ def ordinary_fields(model: type[models.Model]) -> list[str]:
 
 def can_reveal(user: Any, obj: models.Model, field: str) -> bool:
     """Whether ``user`` may reveal ``field`` of ``obj`` (before step-up and quota)."""
-    return field in identity_fields(obj) and allows(user, "reveal_identity", obj)
+    if field not in identity_fields(obj) or not allows(user, "reveal_identity", obj):
+        return False
+    gate = IDENTITY_GATES.get(obj._meta.label_lower)
+    return gate is None or bool(gate(user, obj))
+
+
+def reveal_all(user: Any, obj: models.Model, request: Any = None) -> dict[str, Any]:
+    """Every identity field of ``obj`` at once: one check, one step-up, one reveal counted.
+
+    Each field read is audited by name, as :func:`reveal` does.
+    """
+    names = sorted(IDENTITY_FIELDS.get(obj._meta.label_lower, set()))
+    if not names or not all(can_reveal(user, obj, name) for name in names):
+        audit("denied", actor=user, obj=obj, action="reveal_identity")
+        raise Forbidden("You may not see who this is.")
+    require_step_up(request)
+    consume(user, "reveal")
+    stored = type(obj)._default_manager.get(pk=obj.pk)
+    for name in names:
+        audit("identity_read", actor=user, obj=obj, field=name)
+    return {name: getattr(stored, name) for name in names}
 
 
 def reveal(user: Any, obj: models.Model, field: str, request: Any = None) -> Any:

@@ -192,6 +192,13 @@ GOVERNED: dict[str, Governed] = {
     "records.legalamendment": Governed(Kind.REFERENCE),
     "records.term": Governed(Kind.REFERENCE),
     "records.custodyevent": Governed(Kind.ATTACHED, ("evidence",)),
+    # Protection (issue 12): cases and grants are at least restricted; who a beneficiary is
+    # needs an explicit grant on top (vigil.protection.access, an identity gate).
+    "protection.protectioncase": Governed(Kind.RECORD),
+    "protection.protectionaction": Governed(Kind.RECORD, ("case",)),
+    "protection.defencefund": Governed(Kind.RECORD),
+    "protection.fundgrant": Governed(Kind.RECORD, ("fund",)),
+    "protection.beneficiaryaccess": Governed(Kind.OVERSIGHT),
     "accounts.user": Governed(Kind.USER),
     "core.version": Governed(Kind.HISTORY),
     "policy.casegrant": Governed(Kind.OVERSIGHT),

@@ -1,0 +1,148 @@
+"""Schemas of protection cases and defence funds: identities are write-only, never output."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+from uuid import UUID
+
+from ninja import Field, Schema
+from pydantic import StringConstraints
+
+from vigil.api.schemas.common import Note, RecordMeta, Version, nonempty, text
+
+Urgency = Literal[1, 2, 3, 4]
+CaseLevel = Literal["restricted", "secret"]
+ActionKind = Literal[
+    "emergency_grant",
+    "legal_aid",
+    "relocation",
+    "digital_security",
+    "medical_family",
+    "trial_monitoring",
+    "public_statement",
+    "quiet_diplomacy",
+]
+ActionStatus = Literal["planned", "in_progress", "done", "cancelled"]
+Purpose = Literal[
+    "legal_fees",
+    "emergency",
+    "relocation",
+    "medical",
+    "family",
+    "digital_security",
+    "trial_monitoring",
+    "other",
+]
+Disbursement = Literal["approved", "disbursed", "cancelled"]
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
+# At least 1, at most ten digits before the point, at most two after: money as text, exact.
+Amount = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{0,9}(\.[0-9]{1,2})?$")]
+IDENTITY = "Encrypted; write-only: never returned by the API, revealed only in the web UI."
+
+
+class ProtectionActionOut(Schema):
+    """One action of a case."""
+
+    id: UUID
+    kind: ActionKind
+    status: ActionStatus
+    due: dt.date | None
+    owner: str | None
+    note: str
+
+
+class ProtectionCaseOut(RecordMeta):
+    """A protection case under its pseudonym: the assessment, actions and outcome, no identity."""
+
+    pseudonym: str
+    urgency: Urgency
+    status: Literal["open", "closed"]
+    threats: str
+    needs: str
+    opened_on: dt.date
+    closed_on: dt.date | None
+    outcome: str
+    identity_granted: bool
+    actions: list[ProtectionActionOut]
+
+
+class ProtectionCaseCreate(Schema):
+    """A new protection case; the identity fields are encrypted and never returned."""
+
+    beneficiary_name: nonempty(5000) = Field(..., description=IDENTITY)  # type: ignore[valid-type]
+    beneficiary_contacts: Note = Field("", description=IDENTITY)
+    location: text(5000) = Field("", description=IDENTITY)  # type: ignore[valid-type]
+    dependants: Note = Field("", description=IDENTITY)
+    urgency: Urgency = 2
+    threats: Note = ""
+    needs: Note = ""
+    confidentiality: CaseLevel = "restricted"
+
+
+class ProtectionCaseUpdate(Schema):
+    """A change of the assessment (the version read; a stale one is a 409)."""
+
+    version: Version
+    urgency: Urgency | None = None
+    threats: Note | None = None
+    needs: Note | None = None
+
+
+class ProtectionActionCreate(Schema):
+    """A new action for a case."""
+
+    kind: ActionKind
+    due: dt.date | None = None
+    note: Note = ""
+    status: ActionStatus = "planned"
+
+
+class ProtectionFundOut(RecordMeta):
+    name: str
+    currency: str
+    description: str
+
+
+class ProtectionFundCreate(Schema):
+    name: nonempty(200)  # type: ignore[valid-type]
+    currency: Currency = "EUR"
+    description: Note = ""
+
+
+class ProtectionGrantOut(RecordMeta):
+    """A grant: its beneficiary only as a pseudonym."""
+
+    reference: str
+    fund: UUID
+    case: UUID | None
+    beneficiary: str
+    amount: str
+    currency: str
+    date: dt.date
+    purpose: Purpose
+    status: Disbursement
+
+
+class ProtectionGrantCreate(Schema):
+    """A grant for a protection case (``case``) or a named beneficiary, not both."""
+
+    case: UUID | None = None
+    beneficiary_name: text(5000) = Field("", description=IDENTITY)  # type: ignore[valid-type]
+    amount: Amount
+    currency: Currency | None = None
+    date: dt.date
+    purpose: Purpose
+    status: Disbursement = "approved"
+    note: Note = ""
+
+
+class ProtectionTotalOut(Schema):
+    """Money granted in one fund, year, purpose and currency (cancelled grants left out)."""
+
+    fund: str
+    year: int
+    purpose: Purpose
+    currency: str
+    amount: str
+    grants: int

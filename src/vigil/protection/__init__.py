@@ -1,0 +1,1 @@
+"""Protection cases for lawyers and defenders at risk, and the defence funds that pay for them."""

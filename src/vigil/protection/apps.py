@@ -1,0 +1,16 @@
+"""Protection cases and defence funds: identities field-encrypted, shown only by explicit grant."""
+
+from django.apps import AppConfig
+
+
+class ProtectionConfig(AppConfig):
+    name = "vigil.protection"
+    label = "protection"
+    verbose_name = "Protection"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        """Declare the beneficiary fields to the policy and revoke access at lockdown."""
+        from vigil.protection.access import register
+
+        register()
