@@ -41,12 +41,6 @@ def seeds_dir() -> Path:
     return path
 
 
-def _docs_dir() -> Path | None:
-    """The project brief folder beside the project, if present."""
-    path = SHARED / "docs"
-    return path if path.is_dir() else None
-
-
 def _acts(facts: SeedFacts, event_key: str, act_type: str) -> list:
     """The acts of one type in one event."""
     event = next(e for e in facts.events if e.key == event_key)
@@ -70,7 +64,7 @@ def test_seed_facts_file_loads_with_both_seed_sources(facts: SeedFacts) -> None:
 def test_every_quote_is_found_verbatim_in_the_right_part_of_its_seed(
     facts: SeedFacts, seeds_dir: Path
 ) -> None:
-    assert validate(facts, seeds_dir, _docs_dir()) == []
+    assert validate(facts, seeds_dir) == []
 
 
 def test_every_referenced_key_exists(facts: SeedFacts) -> None:
