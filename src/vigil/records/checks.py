@@ -50,7 +50,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from vigil.core.errors import Forbidden
+from vigil.core.errors import Forbidden, NotFound
 from vigil.names import OPERATING_THRESHOLD, NameIndex, NameRecord
 from vigil.names.evidence import BirthInput, birth_evidence
 from vigil.policy.access import restrict, role_of
@@ -115,14 +115,24 @@ def check_record(user: Any, *, route: str = "check-record") -> list[Finding]:
 
     Raises Forbidden (audited) for a user who is not an admin or a coordinator.
     """
+    require_checker(user, route)
+    seen = _Scope(user)
+    return [finding for kind in KINDS for finding in CHECKS[kind](seen)]
+
+
+def check_kind(user: Any, kind: str, *, route: str = "check-record") -> list[Finding]:
+    """The findings of one kind (a key of :data:`KINDS`) about the records ``user`` may view."""
+    if kind not in KINDS:
+        raise NotFound(f"no check named {kind!r}")
+    require_checker(user, route)
+    return CHECKS[kind](_Scope(user))
+
+
+def require_checker(user: Any, route: str) -> None:
+    """Refuse (Forbidden, audited) a user who is not an admin or a coordinator."""
     if not may_check(user):
         audit("denied", actor=user, action="view", route=route, reason="role")
         raise Forbidden("Only an admin or a coordinator may check the record.")
-    seen = _Scope(user)
-    found: list[Finding] = []
-    for check in CHECKS:
-        found += check(seen)
-    return found
 
 
 def by_kind(findings: Iterable[Finding]) -> list[tuple[str, str, list[Finding]]]:
@@ -508,12 +518,12 @@ def needs_review(seen: _Scope) -> list[Finding]:
     ]
 
 
-CHECKS: tuple[Callable[[_Scope], list[Finding]], ...] = (
-    two_primary_names,
-    two_arrests_one_date,
-    source_about_someone_else,
-    perpetrator_not_screened,
-    term_ended_no_release,
-    likely_duplicates,
-    needs_review,
-)
+CHECKS: dict[str, Callable[[_Scope], list[Finding]]] = {
+    "two_primary_names": two_primary_names,
+    "two_arrests_one_date": two_arrests_one_date,
+    "source_about_someone_else": source_about_someone_else,
+    "perpetrator_not_screened": perpetrator_not_screened,
+    "term_ended_no_release": term_ended_no_release,
+    "likely_duplicate": likely_duplicates,
+    "needs_review": needs_review,
+}
