@@ -87,6 +87,11 @@ def _cite(source: Source, target: Any) -> None:
 @pytest.fixture
 def record(db: Any) -> SimpleNamespace:
     """One fictional record holding every kind of finding once, and a near miss of each."""
+    return build_record()
+
+
+def build_record() -> SimpleNamespace:
+    """Write the fictional record of :func:`record` (in a change context of its own)."""
     with change_context("test", detail="check-record fixture"):
         event = Event.objects.create(title="Fictional prosecutions", date=D(2021, 3, 5))
         # Two primary names.

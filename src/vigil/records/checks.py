@@ -387,12 +387,19 @@ def perpetrator_not_screened(seen: _Scope) -> list[Finding]:
             _("%(person)s: not screened against %(lists)s")
             % {
                 "person": _name(names, pid),
-                "lists": ", ".join(f"{lst.name} ({lst.version_label})" for lst in missing[pid]),
+                "lists": ", ".join(_list_name(lst) for lst in missing[pid]),
             },
             reverse("web:perpetrator", args=[pid]),
         )
         for pid in sorted(missing, key=lambda p: (_name(names, p), str(p)))
     ]
+
+
+def _list_name(lst: SanctionsList) -> str:
+    """A list's name with its version date when known."""
+    if lst.version_date is None:
+        return lst.name
+    return f"{lst.name} ({display_date(lst.version_date, 'day')})"
 
 
 def term_ended_no_release(seen: _Scope) -> list[Finding]:
