@@ -230,3 +230,19 @@ def test_fold_is_idempotent_and_leaves_no_runs_of_whitespace(text: str) -> None:
 )
 def test_fold_ignores_how_words_are_separated(words: list[str], separator: str) -> None:
     assert fold(separator.join(words)) == fold(" ".join(words))
+
+
+def test_check_references_flags_one_seed_article_recorded_as_two_sources(facts: SeedFacts) -> None:
+    again = dataclasses.replace(facts.sources[0], key="seed-000-again")
+    problems = check_references(dataclasses.replace(facts, sources=(*facts.sources, again)))
+    assert any("is two sources" in p for p in problems)
+
+
+def test_check_references_flags_a_name_with_neither_claims_nor_an_editorial_reason(
+    facts: SeedFacts,
+) -> None:
+    person = facts.persons[0]
+    bare = dataclasses.replace(person.names[1], claims=(), editorial="")
+    changed = dataclasses.replace(person, names=(person.names[0], bare, *person.names[2:]))
+    problems = check_references(dataclasses.replace(facts, persons=(changed, *facts.persons[1:])))
+    assert any("needs claims or an editorial reason" in p for p in problems)

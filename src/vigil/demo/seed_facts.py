@@ -322,6 +322,12 @@ def check_references(facts: SeedFacts) -> list[str]:
 
     for where, claim in iter_claims(facts):
         need(claim.source, sources, where)
+    files = [source.seed_file for source in facts.sources]
+    problems += [
+        f"sources: {name!r} is two sources (one source, one key)"
+        for name in sorted(set(files))
+        if files.count(name) > 1
+    ]
     for owner in facts.persons + facts.organisations:
         for name in owner.names:
             if bool(name.claims) == bool(name.editorial):

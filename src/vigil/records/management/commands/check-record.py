@@ -7,9 +7,10 @@ from vigil.records.checks import by_kind, check_record
 
 class Command(ActingCommand):
     help = (
-        "What needs a human (admins, coordinators): two primary names, two arrests on one "
-        "date, a source about someone else, unscreened perpetrators, terms ended without a "
-        "release, likely duplicates, values needing review."
+        "What in the record needs a human, with links (admins, coordinators).\n"
+        "Two primary names, two arrests on one date, a source about someone else, "
+        "unscreened perpetrators, terms ended without a release, likely duplicates, "
+        "values needing review (docs/figures.md)."
     )
 
     def add_arguments(self, parser: Any) -> None:
