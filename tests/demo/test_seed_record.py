@@ -64,7 +64,7 @@ def test_the_profile_notes_are_what_the_sources_say_not_notes_for_maintainers(
     notes = Person.objects.get(display_name="Ales Bialiatski").notes
     for leftover in ("product brief", "seed-000", "seed-003", "founder, viasna", "(rejected)"):
         assert leftover not in notes
-    assert "founder, Belarusian Human Rights Center Viasna" in notes
+    assert "Founder of Belarusian Human Rights Center Viasna" in notes
     assert "Homo Homini Award" in notes
     assert "not recorded: a known error" in notes
     brahinets = Person.objects.get(display_name="Vital Brahinets").notes

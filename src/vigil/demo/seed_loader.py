@@ -122,7 +122,7 @@ class _Loader:
 
     def _affiliation(self, aff: sf.Affiliation) -> str:
         org = next(o for o in self.facts.organisations if o.key == aff.organisation)
-        return f"{aff.role}, {org.names[0].value}"
+        return f"{aff.role[:1].upper()}{aff.role[1:]} of {org.names[0].value}"
 
     def _reported(self, rep: sf.ReportedProfession) -> str:
         said = sorted({self.sources[c.source].title for c in rep.claims})
