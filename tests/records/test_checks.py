@@ -277,3 +277,22 @@ def test_a_person_with_one_primary_name_and_no_other_issue_gives_no_finding(coor
     with change_context("test", detail="clean record"):
         _person("Una Sola")
     assert check_record(coordinator) == []
+
+
+def test_the_api_returns_the_same_findings_and_refuses_an_analyst(
+    client, record, coordinator, analyst
+):
+    from vigil.accounts.tokens import create_token
+
+    def get(user: Any, **query: str) -> Any:
+        token = create_token(user, "fictional test token")[1]
+        return client.get("/api/checks", query, headers={"Authorization": f"Bearer {token}"})
+
+    everything = get(coordinator)
+    assert everything.status_code == 200
+    assert everything.json() == [f.as_dict() for f in check_record(coordinator)]
+    one = get(coordinator, kind="needs_review").json()
+    assert [f["record"] for f in one] == [str(record.odd.pk)]
+    assert get(coordinator, kind="no_such_check").status_code == 422
+    refused = get(analyst)
+    assert refused.status_code == 403 and "coordinator" in refused.json()["error"]
