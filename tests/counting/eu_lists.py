@@ -1,6 +1,8 @@
-"""A cross-script pair of person lists built from the EU 765/2006 list's ODD recordIds only.
+"""A cross-script pair of person lists built from one half of the EU 765/2006 list.
 
-The even half is held out for a later check and is never read here. One list holds a random
+The odd-recordId half is the one linkage was tuned on (tests and `benchmarks/link_bench.py`);
+the even half is held out and read only by the held-out check in
+`benchmarks/link_anchor_bench.py`. One list holds a random
 70% of the persons in their Belarusian-Latin form, the other a different random 70% in their
 Russian-Cyrillic form; birth dates on about half of the rows, sex on all.
 """
@@ -24,8 +26,13 @@ def _one_form(text: str) -> str:
     return " ".join(text.replace(",", " ").split())
 
 
-def odd_half_persons(shared_data: Path) -> list[tuple[str, str, str, str, str]]:
-    """(recordId, BE-Latin name, RU-Cyrillic name, birth date, gender) of odd-id persons."""
+def odd_half_persons(
+    shared_data: Path, half: str = "odd"
+) -> list[tuple[str, str, str, str, str]]:
+    """(recordId, BE-Latin name, RU-Cyrillic name, birth date, gender) of one half's persons
+    (``half`` "odd", the tuning half, by default; "even" is the held-out half)."""
+    if half not in ("odd", "even"):
+        raise ValueError(f"half must be odd or even, not {half!r}")
     path = shared_data / "sanctions" / "eu_reg_765_2006_annexI.csv"
     with path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -34,8 +41,8 @@ def odd_half_persons(shared_data: Path) -> list[tuple[str, str, str, str, str]]:
         record = row["recordId"]
         if row["schema"] != "Person" or row["annex"] != "I.A" or not record.isdigit():
             continue
-        if int(record) % 2 == 0:
-            continue  # held out
+        if int(record) % 2 != (1 if half == "odd" else 0):
+            continue  # the other half
         cyrillic = [_one_form(a) for a in row["alias"].split(";") if _CYRILLIC.search(a)]
         if cyrillic:
             latin = _one_form(row["name"])
@@ -43,9 +50,11 @@ def odd_half_persons(shared_data: Path) -> list[tuple[str, str, str, str, str]]:
     return out
 
 
-def write_list_pair(shared_data: Path, folder: Path, seed: int = 765) -> set[tuple[str, str]]:
+def write_list_pair(
+    shared_data: Path, folder: Path, seed: int = 765, half: str = "odd"
+) -> set[tuple[str, str]]:
     """Write left.csv (BE-Latin) and right.csv (RU-Cyrillic); return the true (left, right) ids."""
-    persons = odd_half_persons(shared_data)
+    persons = odd_half_persons(shared_data, half)
     rng = random.Random(seed)
     size = round(0.7 * len(persons))
     left, right = rng.sample(persons, size), rng.sample(persons, size)

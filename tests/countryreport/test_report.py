@@ -125,3 +125,18 @@ def test_country_report_without_an_output_file_is_refused(ctx, reader):
         call_command(
             command(), "--format", "pdf", stdout=io.StringIO(), acting_user=reader.username
         )
+
+
+def test_the_report_has_the_how_many_section_with_estimates_and_their_intervals(ctx, reader):
+    from tests.policy.factories import saved, stored_estimate
+
+    some_record()
+    estimate = saved(stored_estimate("Fictional detentions estimate"))
+    html = report_html(Scope(reader))
+    section = html[html.index('id="how-many"'):]
+    assert "Persons detained" in section and "Lawyers persecuted" in section
+    assert "<b>Documented:</b> 1 " in section  # the synthetic victim is not counted
+    assert f"95% interval {estimate.interval_low:,.0f} – {estimate.interval_high:,.0f}" in section
+    assert f"vigil estimate --recompute {estimate.pk}" in section
+    assert "Fictional A + Fictional B + Fictional C" in section  # the overlap, by pattern
+    assert section.count("No estimate stored for this category") == 2

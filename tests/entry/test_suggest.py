@@ -34,7 +34,10 @@ def test_picker_fragment_offers_the_person_as_a_choice(documenter_client, testav
     )
     html = response.content.decode()
     assert f'name="victim_existing" id="victim-pick-{testavy.pk}" value="{testavy.pk}"' in html
-    assert 'value="" checked' in html  # a new person stays the default
+    # One match at the operating threshold, recorded in no other role: chosen in advance; a new
+    # person only by choosing "None of these" (issue 10, item 4).
+    assert f'value="{testavy.pk}" checked' in html
+    assert 'value="new" checked' not in html
 
 
 def test_a_person_the_user_may_not_view_is_never_suggested(documenter, other_documenter):

@@ -212,4 +212,26 @@ FACTORIES: dict[str, Callable[[str], Any]] = {
     "records.personmerge": lambda lv: saved(
         PersonMerge(keep=person(), duplicate=person(), reason="fictional duplicate"), lv
     ),
+    "counting.storedestimate": lambda lv: saved(stored_estimate("Fictional estimate"), lv),
 }
+
+
+def stored_estimate(label: str, category: str = "detained") -> Any:
+    """An unsaved StoredEstimate of a small fictional three-list table (log-linear)."""
+    from vigil.counting.estimate import estimate
+    from vigil.counting.models import StoredEstimate
+    from vigil.counting.stored import table_from_inputs, versions
+
+    inputs = {
+        "kind": "table",
+        "lists": ["Fictional A", "Fictional B", "Fictional C"],
+        "cells": [[1, 0, 0, 120], [0, 1, 0, 90], [1, 1, 0, 30], [0, 0, 1, 100],
+                  [1, 0, 1, 35], [0, 1, 1, 25], [1, 1, 1, 9]],
+    }
+    result = estimate(table_from_inputs(inputs))
+    return StoredEstimate(
+        label=label, category=category, method="loglinear", inputs=inputs,
+        result=result.as_json(), observed=result.observed, estimate=result.estimate,
+        interval_low=result.interval[0], interval_high=result.interval[1],
+        versions=versions(), command="vigil estimate fictional.csv --method loglinear",
+    )

@@ -77,10 +77,12 @@ TARGETS = {
     "vigil.web.record_views.case_detail": "case",
     "vigil.web.record_views.perpetrator_detail": "witness",  # the planted act's perpetrator
     "vigil.entry.views.person_edit": "person",
+    "vigil.entry.case_views.case_edit": "case",
     "vigil.evidence.views.attach": "person",
     "vigil.web.merging.history": "person",
     "vigil.web.merging.undo": "merge",
     "vigil.web.merging.compare_persons": {"first": "person", "second": "duplicate"},
+    "vigil.warning.views.register_status": "person",
 }
 OTHER_PARAMS = {"kind": "brief", "decision": "accept"}
 # Parameters whose value depends on the view (the same name means another thing elsewhere).
@@ -215,6 +217,7 @@ def plant(owner: User, level: str) -> Planted:
         )
         k["intervention"].persons.add(k["person"])
         k["statistic"] = _at(level, Statistic(subject=f"Fictional count {canary}", value=7))
+        k["estimate"] = _at(level, f.stored_estimate(f"Fictional estimate {canary}"))
         k["merge"] = _at(
             level, PersonMerge(keep=k["person"], duplicate=k["duplicate"], reason=canary)
         )

@@ -20,6 +20,7 @@ from vigil.alerts.models import (
     ACT_CHANGED,
     ACT_CREATED,
     PERPETRATOR_INVOLVED,
+    RISK_THRESHOLD,
     Channel,
     Notification,
     Outbox,
@@ -68,6 +69,32 @@ def involvements_saved(involvements: Sequence[Involvement]) -> int:
             (ct.pk, getattr(i, f"{name}_id"), i) for i in involvements if getattr(i, f"{name}_id")
         ]
     return _notify_watchers(targets, PERPETRATOR_INVOLVED)
+
+
+def risk_threshold_crossed(person_ids: Sequence[Any], key: str) -> int:
+    """Notify the watchers of persons whose risk score crossed the alert threshold.
+
+    Only watchers whose role may see risk scores and who may view the person are told; the
+    notification and its outbox rows say that the threshold was crossed, never the score, the
+    reasons or a name. ``key`` (the fit) makes each crossing one notification per watcher.
+    """
+    from vigil.policy.access import may_see_risk, restrict
+    from vigil.records.models import Person
+
+    if not person_ids:
+        return 0
+    ct = ContentType.objects.get_for_model(Person)
+    written = 0
+    ids = [str(p) for p in person_ids]
+    for start in range(0, len(ids), CHUNK):
+        watches = Watch.objects.filter(target_type=ct, target_id__in=ids[start : start + CHUNK])
+        for w in watches.select_related("user", "target_type"):
+            if not may_see_risk(w.user):
+                continue
+            if not restrict(w.user, "view", Person.objects.filter(pk=w.target_id)).exists():
+                continue
+            written += notify(w, RISK_THRESHOLD, f"{RISK_THRESHOLD}:{key}:{w.target_id}", None, {})
+    return written
 
 
 def _notify_watchers(targets: list[tuple[int, Any, Any]], kind: str) -> int:

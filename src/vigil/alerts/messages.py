@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from vigil.policy.access import restrict
+from vigil.policy.access import may_see_risk, restrict
 from vigil.records.models import Act, Involvement
 
 TEXTS = {
@@ -23,6 +23,7 @@ TEXTS = {
     ("act.changed", "case"): _("An act was changed in a case you watch"),
     ("term.ending", "person"): _("A prison term is about to end for a person you watch"),
     ("perpetrator.involved", "person"): _("A perpetrator you watch was linked to an act"),
+    ("risk.threshold", "person"): _("A person you watch crossed the risk alert threshold"),
     ("perpetrator.involved", "organisation"): _("A perpetrator you watch was linked to an act"),
 }
 FALLBACK = _("Something changed on a record you watch")
@@ -54,6 +55,8 @@ def visible_to(user: Any, payload: dict[str, Any]) -> bool:
     if model is None:
         return False
     if not restrict(user, "view", model._default_manager.filter(pk=payload["record_id"])).exists():
+        return False
+    if payload.get("event") == "risk.threshold" and not may_see_risk(user):
         return False
     act_id = payload.get("act_id")
     if act_id and not restrict(user, "view", Act.objects.filter(pk=act_id)).exists():

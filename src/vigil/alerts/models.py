@@ -16,6 +16,7 @@ ACT_CREATED = "act.created"
 ACT_CHANGED = "act.changed"
 PERPETRATOR_INVOLVED = "perpetrator.involved"
 TERM_ENDING = "term.ending"
+RISK_THRESHOLD = "risk.threshold"
 
 
 class EventKind(models.TextChoices):
@@ -25,6 +26,7 @@ class EventKind(models.TextChoices):
     ACT_CHANGED = ACT_CHANGED, ACT_CHANGED
     PERPETRATOR_INVOLVED = PERPETRATOR_INVOLVED, PERPETRATOR_INVOLVED
     TERM_ENDING = TERM_ENDING, TERM_ENDING
+    RISK_THRESHOLD = RISK_THRESHOLD, RISK_THRESHOLD
 
 
 class Channel(models.TextChoices):

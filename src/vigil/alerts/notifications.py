@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from vigil.alerts.models import Notification
 from vigil.alerts.watching import WATCHABLE
-from vigil.policy.access import restrict
+from vigil.policy.access import may_see_risk, restrict
 
 
 def visible_notifications(user: Any) -> QuerySet[Notification]:
@@ -22,7 +22,10 @@ def visible_notifications(user: Any) -> QuerySet[Notification]:
         ct = ContentType.objects.get_for_model(model)
         visible = restrict(user, "view", model._default_manager.all()).values("pk")
         condition |= Q(target_type=ct, target_id__in=visible)
-    return Notification.objects.filter(recipient=user).filter(condition)
+    rows = Notification.objects.filter(recipient=user).filter(condition)
+    if not may_see_risk(user):  # a role that lost the right to risk scores loses these too
+        rows = rows.exclude(kind="risk.threshold")
+    return rows
 
 
 def unread_count(user: Any) -> int:

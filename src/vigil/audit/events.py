@@ -49,6 +49,9 @@ class Event(models.TextChoices):
     UNMERGE = "unmerge"
     CHECKPOINT = "checkpoint"
     RISK_MODEL = "risk_model"  # a risk-model computation run (early warning), never its scores
+    RISK_VIEW = "risk_view"  # someone was shown risk scores (list, person panel), never the score
+    RISK_REGISTER = "risk_register"  # the watched register changed (added, status)
+    RISK_LINK = "risk_link"  # a cross-source link offer confirmed or rejected
 
 
 META_KEYS: frozenset[str] = frozenset(

@@ -33,10 +33,12 @@ class Estimate:
     interval_kind: str
     seconds: float
     notes: list[str]
+    #: How linkage uncertainty was carried (``uncertain_links.estimate_with_links``), if it was.
+    linkage: dict[str, Any] | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The documented JSON shape: observed, estimate, interval, level, method, models."""
-        return {
+        out = {
             "observed": self.observed,
             "estimate": round(self.estimate, 1),
             "interval": [round(self.interval[0], 1), round(self.interval[1], 1)],
@@ -44,6 +46,9 @@ class Estimate:
             "method": self.method,
             "models": self.models,
         }
+        if self.linkage is not None:
+            out["linkage"] = self.linkage
+        return out
 
     def as_text(self) -> str:
         """A readable summary: the number, its interval, the model behind it, its sensitivity."""

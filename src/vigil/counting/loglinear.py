@@ -183,11 +183,21 @@ def profile_interval(
     def llf(total: float) -> float:
         return multinomial_llf(table, fit.pairs, total)
 
-    top = minimize_scalar(
-        lambda t: -llf(t),
-        bracket=(max(n + 1e-6, fit.estimate * 0.9), fit.estimate, fit.estimate * 1.1),
-        tol=1e-10,
-    )
+    try:
+        top = minimize_scalar(
+            lambda t: -llf(t),
+            bracket=(max(n + 1e-6, fit.estimate * 0.9), fit.estimate, fit.estimate * 1.1),
+            tol=1e-10,
+        )
+    except ValueError:
+        # The maximum sits at (or next to) the observed count, where no bracket around the
+        # estimate exists (a small table with almost no one unobserved): search the bounds.
+        top = minimize_scalar(
+            lambda t: -llf(t),
+            bounds=(n + 1e-6, max(2.0 * fit.estimate, n + 2.0)),
+            method="bounded",
+            options={"xatol": 1e-8},
+        )
     peak, best = float(top.x), -float(top.fun)
 
     def gap(total: float) -> float:

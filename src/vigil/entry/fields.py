@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -9,6 +10,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from vigil.entry.pickers import term_key, term_options
+from vigil.entry.preselect import NEW as NEW_PERSON
 from vigil.records.citations import CitationError, parse_citation
 from vigil.records.date_input import DateInput, DateInputError, parse_date_input
 
@@ -111,3 +113,26 @@ class CitationField(forms.CharField):
             except CitationError as error:
                 raise forms.ValidationError(error.message, code="citation") from None
         return text
+
+
+class PersonChoiceField(forms.CharField):
+    """The person chosen in a picker: a recorded person's id, "new" (an explicit choice to
+    record a new person), or nothing chosen yet. Rendered as radio buttons by the picker."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> uuid.UUID | str | None:  # type: ignore[override]
+        text = (super().clean(value) or "").strip()
+        if not text:
+            return None
+        if text == NEW_PERSON:
+            return NEW_PERSON
+        try:
+            return uuid.UUID(text)
+        except ValueError:
+            message = _("Choose a person from the list.")
+            raise forms.ValidationError(message, code="person") from None

@@ -12,7 +12,13 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core.models import Confidentiality
-from vigil.entry.fields import CitationField, TermPickerField, UncertainDateField
+from vigil.entry.fields import (
+    CitationField,
+    PersonChoiceField,
+    TermPickerField,
+    UncertainDateField,
+)
+from vigil.entry.preselect import NEW, Offer, offer_for
 from vigil.records.entry import (
     ArrestInput,
     NameInput,
@@ -60,9 +66,9 @@ def _text(label: Any, *, required: bool = False, max_length: int = 300, **kw: An
     return forms.CharField(label=label, required=required, max_length=max_length, **kw)
 
 
-def _existing() -> forms.UUIDField:
+def _existing() -> PersonChoiceField:
     # Rendered as radio buttons by the duplicate warning (or the page that named the person).
-    return forms.UUIDField(required=False, widget=forms.HiddenInput)
+    return PersonChoiceField()
 
 
 class ConfidentialityMixin:
@@ -221,6 +227,19 @@ def person_ref(data: dict[str, Any], prefix: str) -> PersonRef | None:
     return PersonRef.named(name) if name else None
 
 
+def typed_names(data: Any, prefix: str) -> list[str]:
+    """The names typed in the inputs of one picker."""
+    keys = [k for k in data if k == f"{prefix}_name" or k.startswith(f"{prefix}_name_")]
+    return [str(data[k]).strip() for k in sorted(keys) if str(data.get(k) or "").strip()][:5]
+
+
+# Shown when a name like a recorded person's was typed and no choice was made.
+CHOOSE_MESSAGE = _(
+    "A recorded person has a name like this. Choose them below, or “None of these” to record "
+    "a new person."
+)
+
+
 def _organisation_ref(name: str) -> OrganisationRef | None:
     return OrganisationRef(name=name) if name.strip() else None
 
@@ -253,24 +272,46 @@ class EntryForm(ConfidentialityMixin, forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         self.limit_levels(user)
+        # What each picker offered for the names typed, when the page is shown again.
+        self.offers: dict[str, Offer] = {}
         for name, field in self.fields.items():
             prefix = name.split("_name", 1)[0]
             if "_name" in name and prefix in PICKERS:
                 field.widget.attrs.update(suggest_attrs(prefix, f"[name^='{prefix}_name']"))
 
+    def pickers(self) -> list[str]:
+        """The pickers this form has."""
+        return [p for p in PICKERS if f"{p}_existing" in self.fields]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         named = any(data.get(f"victim_name_{s}") for s in ("latn", "be", "ru"))
-        if not data.get("victim_existing") and not named:
+        if not isinstance(data.get("victim_existing"), uuid.UUID) and not named:
             self.add_error(
                 "victim_name_latn", _("Choose the person or give their name in any script.")
             )
+        for prefix in self.pickers():
+            self._offer(data, prefix)
         return data
+
+    def _offer(self, data: dict[str, Any], prefix: str) -> None:
+        """Ask for a choice when a typed name is like a recorded person's and none was made."""
+        choice = data.get(f"{prefix}_existing")
+        names = typed_names(data, prefix)
+        if isinstance(choice, uuid.UUID) or not names:
+            return
+        offer = offer_for(self.user, prefix, names)
+        if offer.suggestions:
+            self.offers[prefix] = offer
+        if choice != NEW and offer.must_choose:
+            field = f"{prefix}_name" if f"{prefix}_name" in self.fields else f"{prefix}_name_latn"
+            self.add_error(field, CHOOSE_MESSAGE)
 
     def victim(self) -> PersonRef:
         d = self.cleaned_data
-        if d.get("victim_existing"):
+        if isinstance(d.get("victim_existing"), uuid.UUID):
             return PersonRef(person_id=d["victim_existing"])
         names = [
             NameInput(d[f"victim_name_{s}"], script=script, lang=lang)
@@ -333,6 +374,8 @@ class TrialForm(EntryForm):
 
     date = UncertainDateField(label=_("Date of the trial or verdict"))
     arrest_date = UncertainDateField(label=_("Date of the arrest, if known"), required=False)
+    # Shown as a choice when the person's recorded arrests do not settle which one this is.
+    arrest_choice = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
     court = _text(_("Court"))
     judge_existing = _existing()
     judge_name = _text(_("Judge"))
@@ -352,6 +395,13 @@ class TrialForm(EntryForm):
     )
     fine_unit = _text(_("Fine unit (base amounts, BYN...)"), max_length=40)
     sentence_text = _text(_("Sentence as stated"))
+
+    def arrest_id(self) -> uuid.UUID | None:
+        """The recorded arrest chosen for this trial, if one was."""
+        try:
+            return uuid.UUID(self.cleaned_data.get("arrest_choice") or "")
+        except ValueError:
+            return None
 
     def to_input(self, sources: list[SourceInput]) -> TrialInput:
         d = self.cleaned_data
@@ -376,6 +426,8 @@ class TrialForm(EntryForm):
             ),
             counsel=self.counsel(),
             arrest_date=d["arrest_date"],
+            arrest_id=self.arrest_id(),
+            new_arrest=d.get("arrest_choice") == NEW,
             sources=sources,
             title=d["title"],
             description=d["description"],

@@ -24,6 +24,7 @@ _CODE_NAMES = {
     "administrative": "of the Code of Administrative Offences",
 }
 _NUMBER = re.compile(r"\d+(?:-\d+)?")
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -62,15 +63,31 @@ def term_options(vocabulary: str, query: str = "", limit: int = 50) -> list[Opti
     return sorted(options, key=lambda o: o.label.casefold())[:limit]
 
 
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.casefold()))
+
+
 def term_key(vocabulary: str, typed: str) -> str | None:
-    """The key of the term whose key or label (any language) is exactly ``typed``."""
+    """The key of the term ``typed`` names: its key or a label (any language), exactly; else
+    the one term whose key or labels hold every word typed ("general" is the general-regime
+    colony, "строгого" the strict one). None when no term, or several, fit."""
     text = " ".join(typed.split()).casefold()
     if not text:
         return None
-    for t in Term.objects.filter(vocabulary=vocabulary):
+    terms = list(Term.objects.filter(vocabulary=vocabulary))
+    for t in terms:
         if text in {v.casefold() for v in (t.key, t.label_en, t.label_ru, t.label_be) if v}:
             return t.key
-    return None
+    typed_words = _words(text)
+    if not typed_words:
+        return None
+    fits = [
+        t.key
+        for t in terms
+        if typed_words
+        <= _words(" ".join((t.key.replace("_", " "), t.label_en, t.label_ru, t.label_be)))
+    ]
+    return fits[0] if len(fits) == 1 else None
 
 
 def citation_text(p: LegalProvision) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -29,20 +30,23 @@ from vigil.entry.forms import (
     suggest_attrs,
 )
 from vigil.entry.pickers import PICKABLE, provision_options, term_options
+from vigil.entry.preselect import NEW, Offer, offer_for
 from vigil.entry.sources import find_sources
-from vigil.entry.suggest import Suggestion, suggest_persons
 from vigil.policy.access import allows, restrict
 from vigil.records.date_input import DateInput, format_date_input
 from vigil.records.entry import (
+    ArrestChoiceNeeded,
     EntryError,
     Recorded,
     create_person,
     may_record,
     record_arrest,
     record_trial,
+    recorded_arrests,
     update_person,
 )
-from vigil.records.models import Person, Source
+from vigil.records.entry.known import known_for_trial
+from vigil.records.models import Act, Person, Source
 from vigil.web.visible import visible_or_404
 
 _SOURCE_FIELD = re.compile(r"sources-(\d{1,2})")
@@ -60,17 +64,56 @@ def _visible_person(user: Any, value: Any) -> Person | None:
         return None
 
 
-def _picked(request: HttpRequest, form: EntryForm) -> dict[str, Person]:
-    """Persons already chosen in the pickers, shown as checked choices when the page returns."""
-    picked: dict[str, Person] = {}
-    for prefix in PICKERS:
+@dataclass(frozen=True)
+class PickerState:
+    """What a picker shows when the page is drawn: a chosen person, or the persons offered."""
+
+    person: Person | None = None
+    offer: Offer | None = None
+    checked: str = ""
+
+
+def _pickers(request: HttpRequest, form: EntryForm) -> dict[str, PickerState]:
+    """Each picker's state: the person chosen, or the persons offered with the choice made."""
+    states: dict[str, PickerState] = {}
+    for prefix in form.pickers():
         key = f"{prefix}_existing"
         value = form.data.get(key) if form.is_bound else form.initial.get(key)
-        if value:
+        offer = form.offers.get(prefix)
+        person = None
+        if value and str(value) != NEW:
             person = _visible_person(request.user, value)
-            if person is not None:
-                picked[prefix] = person
-    return picked
+        if offer is not None and (
+            person is None or any(s.person.pk == person.pk for s in offer.suggestions)
+        ):
+            checked = str(person.pk) if person else (NEW if value == NEW else offer.checked)
+            states[prefix] = PickerState(offer=offer, checked=checked)
+        elif person is not None:
+            states[prefix] = PickerState(person=person)
+    return states
+
+
+def _trial_initial(user: Any, person: Person) -> dict[str, Any]:
+    """A trial form started from a profile: the person's recorded arrest, court and judge."""
+    known = known_for_trial(user, person)
+    initial: dict[str, Any] = {}
+    if known.arrest is not None and known.arrest.date is not None:
+        a = known.arrest
+        initial["arrest_date"] = format_date_input(DateInput(a.date, a.date_precision, a.date_end))
+    if known.court is not None:
+        initial["court"] = known.court.display_name
+    if known.judge is not None:
+        initial["judge_existing"] = known.judge.pk
+        initial["judge_role"] = known.judge_role
+    return initial
+
+
+def _arrests_chosen_from(request: HttpRequest, form: EntryForm) -> list[Act]:
+    """The recorded arrests offered again when a page with an arrest choice comes back."""
+    if not form.is_bound or not form.data.get("arrest_choice"):
+        return []
+    victim = _visible_person(request.user, form.data.get("victim_existing"))
+    return recorded_arrests(request.user, victim) if victim is not None else []
 
 
 def _mark_picked_sources(request: HttpRequest, sources: Any) -> None:
@@ -93,12 +136,16 @@ def _record(
     template: str,
 ) -> HttpResponse:
     _require_recorder(request)
+    arrests: list[Act] = []
     if request.method == "POST":
         form = form_class(request.POST, user=request.user)
         sources = SourceFormSet(request.POST, prefix="sources")
         if form.is_valid() and sources.is_valid():
             try:
                 recorded = service(request.user, form.to_input(source_inputs(sources)))
+            except ArrestChoiceNeeded as error:
+                arrests = error.arrests
+                form.add_error("arrest_date", error.message)
             except EntryError as error:
                 show_error(form, sources, error.field, error.message)
             except Forbidden:
@@ -113,17 +160,20 @@ def _record(
                 )
                 return redirect("web:person", recorded.victim.pk)
     else:
-        initial = {}
+        initial: dict[str, Any] = {}
         person = _visible_person(request.user, request.GET.get("person", ""))
         if person is not None:
             initial["victim_existing"] = person.pk
+            if form_class is TrialForm:
+                initial.update(_trial_initial(request.user, person))
         form = form_class(user=request.user, initial=initial)
         sources = SourceFormSet(prefix="sources")
     _mark_picked_sources(request, sources)
     context = {
         "form": form,
         "sources": sources,
-        "picked": _picked(request, form),
+        "pickers": _pickers(request, form),
+        "arrest_choices": arrests or _arrests_chosen_from(request, form),
         "regimes": term_options("detention_regime"),
         "source_types": term_options("source_type"),
         "reliabilities": term_options("source_reliability"),
@@ -259,13 +309,15 @@ def suggest_person(request: HttpRequest) -> HttpResponse:
     field = request.GET.get("field", "person")
     if field not in (*PICKERS, "person"):
         raise Http404
-    best: dict[Any, Suggestion] = {}
-    for name in _typed_names(request, field):
-        for s in suggest_persons(request.user, name, exclude=request.GET.get("exclude")):
-            if s.person.pk not in best or s.score > best[s.person.pk].score:
-                best[s.person.pk] = s
-    found = sorted(best.values(), key=lambda s: -s.score)[:5]
-    context = {"suggestions": found, "field": field, "pick": field != "person"}
+    names = _typed_names(request, field)
+    offer = offer_for(request.user, field, names, exclude=request.GET.get("exclude"))
+    context = {
+        "suggestions": offer.suggestions,
+        "rows": offer.rows,
+        "checked": offer.checked,
+        "field": field,
+        "pick": field != "person",
+    }
     return render(request, "entry/_suggestions.html", context)
 
 

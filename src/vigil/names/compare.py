@@ -16,6 +16,8 @@ from vigil.names.evidence import (
     position_overlap,
 )
 from vigil.names.given_names import given_name_gender
+from vigil.names.normalise import normalise
+from vigil.names.origins import MIN_JOINED, PreparedName, prepare_person_name
 from vigil.names.parse import ParsedName, parse_name
 from vigil.names.tokens import (
     TokenInfo,
@@ -44,6 +46,13 @@ DIFFERENT_GIVEN = 0.5
 PATRONYMIC_CONFLICT_FACTOR = 0.85
 #: Factor on a reading that swaps surname and given name of an unmarked name.
 SWAPPED_FACTOR = 0.98
+#: Least name score of two names whose letters agree once run together (VladimirPutin).
+JOINED_SCORE = 0.97
+#: Factor on the score when the family names differ (al-Tamimi vs al-Jubouri, or the last of
+#: two or more surnames): shared given names and father's names do not make them one person.
+FAMILY_CONFLICT_FACTOR = 0.6
+#: Factor on the score when regnal numbers, ordinals or Jr./Sr. differ (Henry VII, Henry VIII).
+NUMBER_CONFLICT_FACTOR = 0.5
 
 
 def surname_floor(threshold: float, *, with_birth: bool) -> float:
@@ -75,15 +84,27 @@ class Features:
     given: tuple[TokenInfo, ...]
     patronymic: TokenInfo | None
     gender: str
+    prepared: PreparedName = PreparedName("")
 
 
 @functools.lru_cache(maxsize=100_000)
 def features(text: str) -> Features:
     """Parsed and featurised name (cached)."""
-    return _features_of(text, parse_name(text))
+    prepared = prepare_person_name(text)
+    parsed = parse_name(prepared.text)
+    if prepared.given_first:
+        # Arabic order: the person's own name, then father's and grandfather's, then family.
+        words = [*parsed.given, *parsed.surnames] if not parsed.initials else []
+        order = {w: i for i, w in enumerate(normalise(prepared.text).split())}
+        words.sort(key=lambda w: order.get(w, len(order)))
+        if len(words) > 1 and not parsed.patronymic:
+            parsed = ParsedName(tuple(words[1:]), (words[0],), "", (), True)
+    return _features_of(text, parsed, prepared)
 
 
-def _features_of(text: str, parsed: ParsedName) -> Features:
+def _features_of(
+    text: str, parsed: ParsedName, prepared: PreparedName | None = None
+) -> Features:
     """Features for a given parse."""
     given = tuple(token_info(t) for t in parsed.given)
     patronymic = token_info(parsed.patronymic) if parsed.patronymic else None
@@ -92,8 +113,11 @@ def _features_of(text: str, parsed: ParsedName) -> Features:
     if patronymic:
         genders.add(patronymic.patronymic_gender)
     genders.discard("")
+    prepared = prepared or PreparedName(text)
+    if not genders and prepared.gender:
+        genders.add(prepared.gender)
     gender = genders.pop() if len(genders) == 1 else ""
-    return Features(text, parsed, surnames, given, patronymic, gender)
+    return Features(text, parsed, surnames, given, patronymic, gender, prepared)
 
 
 def _swapped(f: Features) -> Features | None:
@@ -115,7 +139,7 @@ def _swap(f: Features) -> Features | None:
     if p.certain or not p.given or not p.surnames:
         return None
     swapped = replace(p, surnames=p.given, given=p.surnames[:1] + p.surnames[1:])
-    return _features_of(f.text, swapped)
+    return _features_of(f.text, swapped, f.prepared)
 
 
 def _best_pairs(
@@ -211,6 +235,41 @@ def _name_score(a: Features, b: Features) -> tuple[float, list[str]]:
     return score, notes
 
 
+def _family(f: Features) -> str:
+    """The family name: one written with an article, or the last of two or more surnames."""
+    if f.prepared.family:
+        return f.prepared.family
+    return f.surnames[-1].norm if len(f.surnames) >= 2 else ""
+
+
+def _origin_evidence(
+    a: Features, b: Features, score: float, notes: list[str]
+) -> tuple[float, list[str]]:
+    """The name score moved by what `origins` read: joined spellings, families, numbers."""
+    joined_a, joined_b = a.prepared.joined, b.prepared.joined
+    joined = a.surnames and b.surnames and len(joined_a) >= MIN_JOINED
+    if joined and joined_a == joined_b and score < JOINED_SCORE:
+        score, notes = JOINED_SCORE, [*notes, "same letters written together or apart"]
+    family_a, family_b = _family(a), _family(b)
+    if family_a and family_b:
+        others_b = [t.norm for t in b.surnames]
+        others_a = [t.norm for t in a.surnames]
+        fa, fb = token_info(family_a), token_info(family_b)
+        agree = max(
+            token_similarity(fa, fb)[0],
+            max((token_similarity(fa, token_info(t))[0] for t in others_b), default=0.0),
+            max((token_similarity(fb, token_info(t))[0] for t in others_a), default=0.0),
+        )
+        if agree < SURNAME_KNEE:
+            score *= FAMILY_CONFLICT_FACTOR
+            notes = [*notes, f"family name {family_a} ≠ {family_b}"]
+    numbers_a, numbers_b = set(a.prepared.numbers), set(b.prepared.numbers)
+    if numbers_a and numbers_b and numbers_a != numbers_b:
+        score *= NUMBER_CONFLICT_FACTOR
+        notes = [*notes, "numbers differ: " + "/".join(sorted(numbers_a ^ numbers_b))]
+    return score, notes
+
+
 def compare_features(
     a: Features,
     b: Features,
@@ -229,6 +288,7 @@ def compare_features(
             alt, alt_notes = _name_score(x, y)
             if alt * factor > score:
                 score, notes = alt * factor, [*alt_notes, "name order swapped"]
+    score, notes = _origin_evidence(a, b, score, notes)
     name_score = score
     level, note = birth_evidence(a_birth, b_birth)
     if note:

@@ -1,4 +1,5 @@
-"""Belarusian and Russian given names: one table of equivalent forms, and patronymics."""
+"""Given names: one table of equivalent forms per name (Belarusian and Russian first, then
+common names of other origins), and patronymics."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ class GivenName:
     gender: str
     cyrillic: tuple[str, ...]
     latin: tuple[str, ...]
+    east_slavic: bool = True  # from given_names.csv; patronymics are read from these only
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -32,15 +34,17 @@ def loose(latin: str) -> str:
 
 @functools.cache
 def given_names() -> tuple[GivenName, ...]:
-    """Every row of the given-name table."""
+    """Every row of the given-name tables (`given_names.csv`, then `given_names_world.csv`)."""
     return tuple(
         GivenName(
             id=row["id"],
             gender=row["gender"],
             cyrillic=tuple(normalise(f) for f in split_cell(row["ru"]) + split_cell(row["be"])),
             latin=tuple(normalise(f) for f in split_cell(row["latin"])),
+            east_slavic=filename == "given_names.csv",
         )
-        for row in read_rows("given_names.csv")
+        for filename in ("given_names.csv", "given_names_world.csv")
+        for row in read_rows(filename)
     )
 
 
@@ -65,10 +69,13 @@ def _stem(form: str) -> str:
 
 @functools.cache
 def _stem_index() -> dict[str, frozenset[str]]:
-    """Sound skeletons of given-name stems → ids, for reading patronymics."""
+    """Sound skeletons of given-name stems → ids, for reading patronymics (East-Slavic names
+    only: other origins have no patronymic of this form)."""
+    east_slavic = {name.id for name in given_names() if name.east_slavic}
     index: dict[str, set[str]] = {}
-    for form, ids in _form_index().items():
-        if is_cyrillic(form):
+    for form, all_ids in _form_index().items():
+        ids = all_ids & east_slavic
+        if is_cyrillic(form) or not ids:
             continue
         key = skeleton(_stem(form))
         if key:

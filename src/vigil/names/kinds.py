@@ -6,8 +6,9 @@ import re
 from dataclasses import dataclass
 
 from vigil.names.compare import compare
-from vigil.names.org_terms import read_org_name, stopwords
+from vigil.names.org_terms import OrgName, read_org_name
 from vigil.names.organisations import Comparison, compare_organisations
+from vigil.names.origins import prepare_person_name, romanise_other_scripts
 
 PERSON = "person"
 ORGANISATION = "organisation"
@@ -25,24 +26,40 @@ _ORG_KINDS = frozenset({"alias", "generic", "qualifier", "weak"})
 #: Connectives found in organisations' names and not in persons' (particles such as de, van,
 #: and one-letter words that may be initials, such as и, у, are left out).
 _ORG_CONNECTIVES = frozenset({"of", "the", "and", "for", "по", "па", "имени", "імя", "imeni"})
-_QUOTES = re.compile(r"[«»„“”\"]")
+_QUOTES = re.compile(r"[«»„“”\"&]")  # quotes, and the ampersand of "Chase & Co."
 _DIGITS = re.compile(r"\d")
 
 
 def classify_name(text: str) -> str:
     """'organisation' when a name has a legal form, a known body, generic organisation words,
-    quotes, digits or many words; 'person' otherwise."""
+    quotes, digits or many words; 'person' otherwise (a Roman numeral alone decides nothing)."""
     if _QUOTES.search(text) or _DIGITS.search(text):
         return ORGANISATION
+    text, _ = romanise_other_scripts(text)
     name = read_org_name(text)
-    if name.legal_forms or name.numbers:
-        return ORGANISATION
+    if name.legal_forms and _written_as_legal_form(text, name):
+        return ORGANISATION  # (a Roman numeral alone is a regnal number: Henry VIII)
     if any(part.kind in _ORG_KINDS for part in name.parts):
         return ORGANISATION
-    words = [t for t in name.tokens if t not in stopwords()]
+    # Honorifics, particles (bin, al-) and regnal numbers are parts of persons' names.
+    words = prepare_person_name(text).text.split()
     if len(words) > MAX_PERSON_WORDS or _ORG_CONNECTIVES & set(name.tokens):
         return ORGANISATION  # many words, or connectives (of, the, по) that names do not have
     return PERSON
+
+
+def _written_as_legal_form(text: str, name: OrgName) -> bool:
+    """True unless the only legal form read is a two-letter word in lower or title case, which
+    in a short name is more likely a person's name (Hu Jintao: "Hu" also spells ГУ)."""
+    removed = list(name.tokens)
+    for part in name.parts:
+        for token in part.text.split():
+            if token in removed:
+                removed.remove(token)
+    if any(len(token) > 2 and not token.isdigit() for token in removed):
+        return True
+    undotted = text.replace(".", "")  # S.A. → SA
+    return any(len(word) >= 2 and word.isupper() for word in re.findall(r"[^\W\d_]+", undotted))
 
 
 def kind_of(value: str) -> str:

@@ -9,6 +9,7 @@ from vigil.outputs.coding import CodingUnavailable, codings_for
 from vigil.outputs.document import Draft, Run
 from vigil.outputs.facts import ActFacts, CaseFacts, gather
 from vigil.outputs.forms import form
+from vigil.outputs.freshness import freshness_note
 from vigil.outputs.identity import birth_runs, custody_runs, sex_runs, spellings
 from vigil.outputs.interventions import intervention_runs
 from vigil.outputs.phrases import (
@@ -55,7 +56,7 @@ def appeal_draft(user: Any, person: Person) -> Draft:
         [],
         "attach documents; the sources Vigil cites are listed under “Sources”",
     )
-    return w.finish(
+    draft = w.finish(
         [
             "Every fact below is a claim of the cited source, with that source's reliability; "
             "verify each before submission. What the communication needs and the record lacks is "
@@ -65,6 +66,9 @@ def appeal_draft(user: Any, person: Person) -> Draft:
             REFERENCE_NOTE,
         ]
     )
+    # At the top, after the date of the draft: how old its facts are (old facts must say so).
+    draft.notes.insert(1, freshness_note(facts, "appeal"))
+    return draft
 
 
 def _victim(w: Writer, facts: CaseFacts) -> None:

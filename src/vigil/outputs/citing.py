@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from vigil.core.models import CONFIDENTIALITY_ORDER, Confidentiality
 from vigil.outputs.document import Footnote
@@ -14,6 +16,7 @@ CLAIM_KIND_NOTES = {
     ClaimKind.DERIVED: "derived by an analyst",
 }
 UNVERIFIED = {"unverified_secondary"}
+MIXED_CLAIMS = "some claims reported only in a reader's comment or derived (marked in the text)"
 # Restricted and secret sources (witnesses) never leave Vigil in a draft by default.
 MAX_LEVEL = CONFIDENTIALITY_ORDER[Confidentiality.INTERNAL]
 
@@ -36,11 +39,35 @@ def only_reader_comments(infos: Iterable[Information]) -> bool:
     return bool(kinds) and all(k == ClaimKind.READER_COMMENT for k in kinds)
 
 
-class Citations:
-    """Assigns footnote numbers; the same source, claim kind and quote share one number."""
+def source_identity(source: Any) -> tuple[str, ...]:
+    """What makes two source records the same source: the same address, or, without one, the
+    same title, publisher and date (identical sources recorded twice collapse into one)."""
+    url = "".join((source.url or "").split())
+    if url:
+        # The scheme, a "www." and a trailing slash do not make another source; the path's case
+        # may (addresses are case-sensitive after the host).
+        parts = urlsplit(url if "//" in url else f"//{url}")
+        host = parts.netloc.casefold().removeprefix("www.")
+        path = parts.path.rstrip("/")
+        return ("url", host, path, parts.query)
+    title = " ".join((source.title or "").split()).casefold()
+    publisher = " ".join((source.publisher or "").split()).casefold()
+    date = getattr(source, "date", None)
+    return ("title", title, publisher, str(date or ""))
 
-    def __init__(self) -> None:
+
+class Citations:
+    """Assigns footnote numbers; the same source, claim kind and quote share one number.
+
+    Identical sources (:func:`source_identity`) are one source. With ``one_per_source`` (the
+    case brief, whose list shows sources without quotes) every claim of a source shares one
+    footnote, so no source is listed twice.
+    """
+
+    def __init__(self, *, one_per_source: bool = False) -> None:
+        self.one_per_source = one_per_source
         self._numbers: dict[tuple[Any, ...], int] = {}
+        self._sources: dict[tuple[str, ...], Any] = {}
         self.footnotes: list[Footnote] = []
         self.withheld: set[Any] = set()
 
@@ -61,11 +88,18 @@ class Citations:
         if reliability is not None and reliability.key == "reader_comment":
             # The claim kind says "reader's comment"; the reliability then is the source's.
             reliability = info.source.reliability
-        key = (info.source_id, info.claim_kind, reliability.pk if reliability else "", info.quote)
+        identity = source_identity(info.source)
+        if self.one_per_source:
+            key: tuple[Any, ...] = (identity,)
+            if key in self._numbers:
+                self._merge_claim_kind(self._numbers[key], info)
+        else:
+            key = (identity, info.claim_kind, reliability.pk if reliability else "", info.quote)
         if key not in self._numbers:
             n = len(self.footnotes) + 1
             self._numbers[key] = n
-            source = info.source
+            # Identical sources show as the first one cited.
+            source = self._sources.setdefault(identity, info.source)
             self.footnotes.append(
                 Footnote(
                     n=n,
@@ -74,8 +108,15 @@ class Citations:
                     publisher=source.publisher,
                     reliability=reliability.label_en if reliability else "",
                     claim_kind=CLAIM_KIND_NOTES.get(ClaimKind(info.claim_kind), ""),
-                    quote=info.quote,
+                    quote="" if self.one_per_source else info.quote,
                     unverified=bool(source.reliability and source.reliability.key in UNVERIFIED),
                 )
             )
         return self._numbers[key]
+
+    def _merge_claim_kind(self, n: int, info: Information) -> None:
+        """One footnote for claims of several kinds: the note says only what all share."""
+        note = CLAIM_KIND_NOTES.get(ClaimKind(info.claim_kind), "")
+        footnote = self.footnotes[n - 1]
+        if footnote.claim_kind != note and footnote.claim_kind != MIXED_CLAIMS:
+            self.footnotes[n - 1] = replace(footnote, claim_kind=MIXED_CLAIMS)

@@ -7,9 +7,9 @@ from vigil.outputs.document import Run
 from vigil.outputs.facts import ActFacts, Infos
 from vigil.records.dates import display_date
 from vigil.records.models import ActCharge, Involvement
+from vigil.records.places import court_not_named, is_court, is_place_of_detention
 from vigil.web.templatetags.vigil_format import amount, term_length
 
-PRISON = "organisation_kind.prison"
 READER_ONLY = " (reported only in a reader's comment)"
 
 
@@ -98,9 +98,15 @@ def act_summary(facts: ActFacts) -> str:
     act = facts.act
     pieces = [f"{act_date(facts)}: {act_label(facts)}"]
     if place := place_text(facts):
-        kind = act.place.kind_id if act.place is not None else None
-        label = "place of detention stated by the source" if kind == PRISON else "place"
+        if is_place_of_detention(act.place):
+            label = "place of detention stated by the source"
+        elif is_court(act.place):
+            label = "court"
+        else:
+            label = "place"
         pieces.append(f"{label}: {place}")
+    if court_not_named(act):
+        pieces.append("court not named in the source")
     if facts.kind in {"sentence", "appeal_decision", "cassation_decision"}:
         if sentence := sentence_text(facts):
             pieces.append(f"sentence: {sentence}")

@@ -33,11 +33,19 @@ def draft_html(draft: Draft) -> str:
     return template.render(Context({"draft": draft, "compact": draft.kind == "brief"}))
 
 
+@cache
+def _font_config() -> object:
+    """One WeasyPrint font configuration per process: fonts are looked up once, not per PDF."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
 def draft_pdf(draft: Draft) -> bytes:
     """The draft as PDF; fonts cover Cyrillic and nothing is fetched from the network."""
     from weasyprint import HTML
 
-    return HTML(string=draft_html(draft)).write_pdf()
+    return bytes(HTML(string=draft_html(draft)).write_pdf(font_config=_font_config()))
 
 
 def draft_docx(draft: Draft) -> bytes:

@@ -31,6 +31,7 @@ from vigil.outputs.phrases import (
 from vigil.outputs.writer import REFERENCE_NOTE, Writer
 from vigil.records.custody import DETAINING, SENTENCING
 from vigil.records.models import Person
+from vigil.records.places import is_place_of_detention
 
 ARREST = ("arrest", "administrative_arrest")
 ORDERING_ROLES = {"judge", "presiding_judge", "prosecutor", "investigator", "ordering_official"}
@@ -202,8 +203,7 @@ def _detention(w: Writer, facts: CaseFacts) -> None:
 
 
 def _is_prison(a: ActFacts) -> bool:
-    place = a.act.place
-    return place is not None and place.kind_id is not None and place.kind_id.endswith(".prison")
+    return is_place_of_detention(a.act.place)
 
 
 def _counsel(w: Writer, facts: CaseFacts) -> list[list[Run]]:

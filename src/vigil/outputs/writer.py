@@ -20,7 +20,8 @@ class Writer:
     """Builds one draft: numbered footnotes, form fields answered or listed as missing."""
 
     def __init__(self, kind: str, title: str, spec: FormSpec | None = None) -> None:
-        self.cites = Citations()
+        # The brief lists its sources without quotes: one footnote per source.
+        self.cites = Citations(one_per_source=kind == "brief")
         self.spec = spec
         self.draft = Draft(kind=kind, title=title)
         self._sections: dict[str, Section] = {}

@@ -10,7 +10,15 @@ from django.db.models import Exists, OuterRef, Q
 from vigil.core.errors import Forbidden
 from vigil.policy.auditing import audit
 from vigil.policy.registry import Governed, Kind, governed
-from vigil.policy.rules import ACTIONS, LEVELS, ROLES, Scope, grant_covers, scope_for
+from vigil.policy.rules import (
+    ACTIONS,
+    LEVELS,
+    ROLES,
+    Scope,
+    grant_covers,
+    risk_allowed,
+    scope_for,
+)
 
 M = TypeVar("M", bound=models.Model)
 
@@ -88,6 +96,10 @@ class _Evaluation:
             return self.restrict_history(action, queryset)
         if spec.kind == Kind.OVERSIGHT:
             return _restrict_oversight(self.user, self.role, action, queryset)
+        if spec.kind == Kind.RISK:
+            if not risk_allowed(self.role, action):
+                return queryset.none()
+            return self.with_visible_parents(queryset, spec)
         return queryset.none()
 
     def record_filter(self, action: str, spec: Governed) -> Q | None:
@@ -188,6 +200,19 @@ def allows(user: Any, action: str, obj: models.Model) -> bool:
     if obj.pk is None:
         return False
     return restrict(user, action, _manager(obj).filter(pk=obj.pk)).exists()
+
+
+def may_see_risk(user: Any, action: str = "view") -> bool:
+    """Whether ``user``'s role may ``action`` risk scores at all (``rules.RISK_RULES``)."""
+    return risk_allowed(role_of(user), action)
+
+
+def require_risk(user: Any, action: str = "view", *, route: str = "") -> None:
+    """Raise :class:`Forbidden` (audited as denied) unless ``user`` may ``action`` risk scores."""
+    if may_see_risk(user, action):
+        return
+    audit("denied", actor=user, action=action, reason="risk_role", route=route[:200])
+    raise Forbidden("Risk scores are confidential: your role may not see them.")
 
 
 def _deny(user: Any, action: str, obj: models.Model) -> Forbidden:

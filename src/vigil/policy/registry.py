@@ -26,6 +26,7 @@ class Kind:
     USER = "user"
     HISTORY = "history"
     OVERSIGHT = "oversight"  # grants, quota counters and flags
+    RISK = "risk"  # early-warning scores and what is stored with them (rules.RISK_RULES)
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,8 @@ GOVERNED: dict[str, Governed] = {
     "records.information": Governed(Kind.RECORD, ("source",), _targets_in_cases),
     "records.intervention": Governed(Kind.RECORD, in_cases=_interventions),
     "records.statistic": Governed(Kind.RECORD),
+    # A stored estimate (multiple systems estimation) is an aggregate, like a statistic.
+    "counting.storedestimate": Governed(Kind.RECORD),
     "records.personmerge": Governed(
         Kind.RECORD,
         ("keep", "duplicate"),
@@ -194,6 +197,11 @@ GOVERNED: dict[str, Governed] = {
     "policy.casegrant": Governed(Kind.OVERSIGHT),
     "policy.quotausage": Governed(Kind.OVERSIGHT),
     "policy.userflag": Governed(Kind.OVERSIGHT),
+    # Early warning: confidential, for the roles of rules.RISK_RULES, per person they may view.
+    "warning.watchedperson": Governed(Kind.RISK, ("person",)),
+    "warning.riskscore": Governed(Kind.RISK, ("person",)),
+    "warning.modelfit": Governed(Kind.RISK),
+    "warning.crosssourcelink": Governed(Kind.RISK, ("zubr_person", "other_person")),
 }
 
 

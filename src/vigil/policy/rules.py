@@ -83,6 +83,22 @@ RULES: dict[str, dict[str, dict[str, Scope]]] = {
 }
 
 
+#: Risk scores and everything stored with them (the watched register, fits, scores, cross-source
+#: links: ``Kind.RISK``) are confidential early-warning information with a rule of their own:
+#: the roles that act on the findings see them, for the persons they may view; documenters and
+#: viewers never do. Anything not written here is denied.
+RISK_RULES: dict[str, frozenset[str]] = {
+    "view": frozenset({"admin", "coordinator", "analyst"}),
+    "add": frozenset({"admin", "coordinator", "analyst"}),
+    "change": frozenset({"admin", "coordinator", "analyst"}),
+}
+
+
+def risk_allowed(role: str | None, action: str) -> bool:
+    """Whether ``role`` may ``action`` risk information (deny by default)."""
+    return role is not None and role in RISK_RULES.get(action, frozenset())
+
+
 def scope_for(role: str, action: str, level: str) -> Scope:
     """The scope the table gives ``role`` for ``action`` on records at ``level``."""
     return RULES.get(role, {}).get(action, {}).get(level, Scope.NONE)

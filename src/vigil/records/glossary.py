@@ -1,4 +1,5 @@
-"""The glossary: each custody and sentence figure Vigil shows, its definition and its function.
+"""The glossary: each custody, sentence, court and estimate figure Vigil shows, its definition
+and its function.
 
 The full definitions are the docstrings of ``vigil.records.custody`` and
 ``vigil.records.sentence_totals``; this list is what the glossary page (and ``docs/figures.md``)
@@ -67,5 +68,28 @@ FIGURES: tuple[Definition, ...] = (
             "sentence it reviewed for the same victim."
         ),
         "vigil.records.sentence_totals.sentence_totals",
+    ),
+    Definition(
+        "estimate",
+        _("Estimated total, with its interval"),
+        _(
+            "How many persons there probably were, including those no list recorded: "
+            "estimated from how many persons are on each combination of linked lists "
+            "(multiple systems estimation), always shown with its interval and beside the "
+            "documented count. The estimate is stored with its inputs, method, seed and "
+            "software versions, so it can be recomputed exactly."
+        ),
+        "vigil.counting.stored.compute",
+    ),
+    Definition(
+        "courts",
+        _("Courts, by decisions recorded there"),
+        _(
+            "Trials, sentences, appeal and cassation decisions, administrative arrests and "
+            "fines whose place is a court, from every source, each act once. A place of "
+            "detention (penal colony, prison, SIZO) is never a court: where a source names "
+            "only the place of detention, pages say “court not named in the source”."
+        ),
+        "vigil.records.places.court_decisions",
     ),
 )

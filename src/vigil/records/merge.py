@@ -29,9 +29,10 @@ from vigil.core.errors import NotFound, ValidationFailed
 from vigil.core.models import CONFIDENTIALITY_ORDER, Action, VigilModel
 from vigil.names import REVIEW_THRESHOLD, NameIndex, NameRecord
 from vigil.names.evidence import BirthInput
-from vigil.records.models import Person, PersonMerge, PersonName
+from vigil.records.models import NameKind, Person, PersonMerge, PersonName
 
 _SOFT_DELETE_FIELDS = ["deleted_at", "deleted_by", "deletion_reason", "merged_into"]
+_NAMES = "records.personname.person"
 
 
 @dataclass(frozen=True)
@@ -56,11 +57,13 @@ class Reference:
             lookup = {self.field: person_id}
         return self.model.all_objects.filter(**lookup).order_by("pk")  # type: ignore[attr-defined]
 
-    def repoint(self, obj: VigilModel, person_id: Any, action: str) -> None:
-        """Point ``obj`` at ``person_id`` and save it as a new version."""
+    def repoint(
+        self, obj: VigilModel, person_id: Any, action: str, also: tuple[str, ...] = ()
+    ) -> None:
+        """Point ``obj`` at ``person_id`` and save it (with the fields ``also`` changed)."""
         attname = self.model._meta.get_field(self.field).attname  # type: ignore[union-attr]
         setattr(obj, attname, person_id)
-        obj.save(action=action, update_fields=[self.field])
+        obj.save(action=action, update_fields=[self.field, *also])
 
 
 @dataclass(frozen=True)
@@ -149,6 +152,9 @@ def merge_persons(keep: Person, duplicate: Person, *, reason: str) -> MergeResul
             keep.save(action=Action.MERGE, update_fields=[])
             moved: dict[str, list[str]] = {}
             memberships: dict[str, dict[str, bool]] = {}
+            # A person keeps one primary name: the duplicate's become secondary as they move.
+            primary = PersonName.objects.filter(person=keep, is_primary=True).order_by("pk").first()
+            demoted: list[dict[str, str]] = []
             for ref in person_references():
                 if ref.kind == "m2m":
                     owners = _move_memberships(ref, duplicate, keep)
@@ -157,7 +163,8 @@ def merge_persons(keep: Person, duplicate: Person, *, reason: str) -> MergeResul
                     continue
                 ids = []
                 for obj in ref.pointing_at(duplicate.pk).select_for_update():
-                    ref.repoint(obj, keep.pk, Action.MERGE)
+                    also = _demote(obj, primary, demoted) if ref.key == _NAMES else ()
+                    ref.repoint(obj, keep.pk, Action.MERGE, also)
                     ids.append(str(obj.pk))
                 if ids:
                     moved[ref.key] = ids
@@ -173,6 +180,7 @@ def merge_persons(keep: Person, duplicate: Person, *, reason: str) -> MergeResul
                 reason=reason,
                 moved=moved,
                 memberships=memberships,
+                demoted_names=demoted,
                 is_synthetic=keep.is_synthetic,
                 confidentiality=_stricter(keep.confidentiality, duplicate.confidentiality),
             )
@@ -182,6 +190,31 @@ def merge_persons(keep: Person, duplicate: Person, *, reason: str) -> MergeResul
         _restore_in_memory(saved)
         raise
     return MergeResult(merge, keep, duplicate)
+
+
+def _demote(obj: Any, primary: PersonName | None, demoted: list[dict[str, str]]) -> tuple[str, ...]:
+    """Make a moving primary name secondary when the kept person has a primary name.
+
+    In the script of the kept primary name it is an alias (a second name in that script); in
+    another script it is the same name written otherwise and keeps its kind. ``demoted`` gets
+    what unmerge needs to put it back; returns the fields changed.
+    """
+    if primary is None or not obj.is_primary:
+        return ()
+    demoted.append({"id": str(obj.pk), "kind": obj.kind})
+    obj.is_primary = False
+    if obj.script == primary.script:
+        obj.kind = NameKind.ALIAS
+    return ("is_primary", "kind")
+
+
+def _restore_name(obj: Any, demoted: dict[str, str]) -> tuple[str, ...]:
+    """Give a name the merge made secondary its primary place and kind back."""
+    kind = demoted.get(str(obj.pk))
+    if kind is None:
+        return ()
+    obj.is_primary, obj.kind = True, kind
+    return ("is_primary", "kind")
 
 
 def _move_memberships(ref: Reference, duplicate: Person, keep: Person) -> dict[str, bool]:
@@ -229,8 +262,9 @@ def unmerge(target: PersonMerge | Person | uuid.UUID | str, *, reason: str = "")
         duplicate.merged_into = None
         duplicate.save(action=Action.UNMERGE, update_fields=_SOFT_DELETE_FIELDS)
         refs = {ref.key: ref for ref in person_references()}
+        demoted = {d["id"]: d["kind"] for d in merge.demoted_names}
         for key, ids in merge.moved.items():
-            _move_back(_reference(refs, key), ids, keep, duplicate)
+            _move_back(_reference(refs, key), ids, keep, duplicate, demoted)
         for key, owners in merge.memberships.items():
             _restore_memberships(_reference(refs, key), owners, keep, duplicate)
         keep.save(action=Action.UNMERGE, update_fields=[])
@@ -266,7 +300,9 @@ def _reference(refs: dict[str, Reference], key: str) -> Reference:
     return refs[key]
 
 
-def _move_back(ref: Reference, ids: list[str], keep: Person, duplicate: Person) -> None:
+def _move_back(
+    ref: Reference, ids: list[str], keep: Person, duplicate: Person, demoted: dict[str, str]
+) -> None:
     """Point the records a merge moved back at the duplicate, after checking each one."""
     objs = list(ref.model.all_objects.select_for_update().filter(pk__in=ids))  # type: ignore[attr-defined]
     attname = ref.model._meta.get_field(ref.field).attname  # type: ignore[union-attr]
@@ -278,7 +314,8 @@ def _move_back(ref: Reference, ids: list[str], keep: Person, duplicate: Person) 
             f"refer to the kept person; re-point them by hand before undoing the merge."
         )
     for obj in objs:
-        ref.repoint(obj, duplicate.pk, Action.UNMERGE)
+        also = _restore_name(obj, demoted) if ref.key == _NAMES else ()
+        ref.repoint(obj, duplicate.pk, Action.UNMERGE, also)
 
 
 def _restore_memberships(

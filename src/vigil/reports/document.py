@@ -70,12 +70,16 @@ def _section(figure: Figure) -> dict[str, Any]:
 
 def report_context(scope: Scope) -> dict[str, Any]:
     """Everything the report shows for ``scope``'s user: each figure, chart, period, sources."""
+    from vigil.counting.howmany import ASSUMPTIONS, how_many
+
     figures = all_figures(scope)
     return {
         "generated": dt.date.today(),
         "scope": scope,
         "sections": [_section(f) for f in figures],
         "missing": [f for f in figures if not f.rows],
+        "how_many": how_many(scope),
+        "assumptions": ASSUMPTIONS,
     }
 
 

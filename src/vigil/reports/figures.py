@@ -33,6 +33,7 @@ from vigil.records.models import (
     Statistic,
     Term,
 )
+from vigil.records.places import court_decisions
 from vigil.reports.attribution import Attribution, sources_of, sources_of_acts
 from vigil.reports.pagecache import page_cache
 from vigil.reports.scope import Scope
@@ -40,7 +41,6 @@ from vigil.reports.series import LAWTREND_SERIES
 
 TOP = 15
 JUDGE_ROLES = ("perpetrator_role.judge", "perpetrator_role.presiding_judge")
-COURT_ACTS = ("trial", "sentence", "appeal_decision", "cassation_decision")
 # What happened to lawyers, by the act types that count for each category.
 LAWYER_CATEGORIES: dict[str, tuple[str, ...]] = {
     "disbarred or licence suspended": ("disbarment", "licence_suspension"),
@@ -230,13 +230,12 @@ def judges(scope: Scope, top: int = TOP) -> Figure:
 
 
 def courts(scope: Scope, top: int = TOP) -> Figure:
-    """Courts by the number of trials, sentences and appeal decisions held there (top N)."""
-    acts = scope.apply(
-        Act.all_objects.filter(
-            act_type_id__in=act_types(*COURT_ACTS), place__kind_id="organisation_kind.court"
-        ),
-        "place__",
-    )
+    """Courts by the number of decisions recorded there, from every source (top N).
+
+    The acts are :func:`vigil.records.places.court_decisions`: trials, sentences, appeal and
+    cassation decisions, administrative arrests and fines whose place is a court.
+    """
+    acts = scope.apply(court_decisions(Act.all_objects.all()), "place__")
     counted = list(
         acts.values("place_id", "place__display_name")
         .annotate(
@@ -256,10 +255,11 @@ def courts(scope: Scope, top: int = TOP) -> Figure:
     )
     return Figure(
         "courts",
-        "Courts, by trials, sentences and appeal decisions",
+        "Courts, by decisions recorded there",
         ("court", "acts", "persons"),
         rows,
-        "Trial, sentence, appeal and cassation acts whose place is a court.",
+        "Trials, sentences, appeal and cassation decisions, administrative arrests and fines "
+        "whose place is a court, from every source; a place of detention is never a court.",
         sources_of_acts(acts, scope),
         _period(counted),
         notes,

@@ -255,6 +255,7 @@ def _run(record: WarningRecord, config: BacktestConfig, progress: Progress) -> d
         "event_days": int(events["event_date"].nunique()),
         "model_fitted_cutoffs": fitted,
         "links_used": record.links_used,
+        "links": record.links_kind,
         "recalibrate_months": config.recalibrate_months,
     }
     result["model"] = evaluate(rows, "model_s", "model_p", "model_alert", config)
@@ -271,7 +272,12 @@ def _run(record: WarningRecord, config: BacktestConfig, progress: Progress) -> d
             f"held fewer than {MIN_EVENTS} events: the model column shows the points baseline "
             f"there; at least {MIN_EVENTS} events known before a cut-off are needed to fit it."
         )
-    if record.links_used:
+    if record.links_used and record.links_kind == "confirmed":
+        notes.append(
+            f"links_used {record.links_used}: persons linked across sources by a link a human "
+            "confirmed count as one person (--links confirmed)."
+        )
+    elif record.links_used:
         notes.append(
             f"links_used {record.links_used}: persons the names engine links across sources "
             "(offered links, not confirmed by a human) count as one person."

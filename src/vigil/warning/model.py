@@ -18,7 +18,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from vigil.warning.signals import FEATURES
+from vigil.warning.signals import FEATURES, NEVER_DAYS
 
 MIN_EVENTS = 20
 MIN_RECENT_EVENTS = 5  # events the latest rows need to calibrate on them alone
@@ -39,6 +39,13 @@ POINTS: dict[str, float] = {
     "n_disbarment_proceedings": 1,
     "n_travel_restriction": 1,
 }
+
+
+def has_signal(row: pd.Series, feature: str) -> bool:
+    """Whether the person has this signal (recency is never zero: it needs a detention)."""
+    if feature == "detention_recency" and "days_since_detention" in row:
+        return float(row["days_since_detention"]) < NEVER_DAYS
+    return float(row[feature]) > 0
 
 
 def points(rows: pd.DataFrame) -> np.ndarray:
@@ -153,19 +160,27 @@ class HazardModel:
             return self._calibrated.predict_proba(x)[:, 1]
         return self._pipe.predict_proba(x)[:, 1]
 
-    def reasons(self, row: pd.Series, top: int = 3) -> list[tuple[str, float]]:
+    def reasons(
+        self, row: pd.Series, top: int = 3, *, positive_only: bool = True
+    ) -> list[tuple[str, float]]:
         """The signals present in this row that raised its score most: (signal, contribution).
 
         A contribution is the coefficient times the standardised value (on the logit scale);
-        a signal the person does not have is never a reason, whatever its sign.
+        a signal the person does not have is never a reason, whatever its sign. With
+        ``positive_only=False`` the signals that did not raise it are listed too (after those
+        that did), so a score always shows what it was computed from.
         """
         if not self.coefficients:
-            return [(k, POINTS[k]) for k in POINTS if float(row[k]) > 0][:top]
+            present = [(k, float(POINTS.get(k, 0.0))) for k in self.features if has_signal(row, k)]
+            if positive_only:
+                present = [(k, w) for k, w in present if w > 0]
+            return sorted(present, key=lambda kv: -kv[1])[:top]
         scaler = self._pipe[0]
         z = (row[list(self.features)].to_numpy(dtype=float) - scaler.mean_) / scaler.scale_
         parts = {
             f: float(self.coefficients[f] * v)
             for f, v in zip(self.features, z, strict=True)
-            if float(row[f]) > 0
+            if has_signal(row, f)
         }
-        return sorted(((k, v) for k, v in parts.items() if v > 0), key=lambda kv: -kv[1])[:top]
+        kept = ((k, v) for k, v in parts.items() if v > 0 or not positive_only)
+        return sorted(kept, key=lambda kv: -kv[1])[:top]

@@ -29,6 +29,7 @@ class WarningRecord:
     members: pd.DataFrame = field(default_factory=lambda: _frame(("person", "organisation")))
     counsel: pd.DataFrame = field(default_factory=lambda: _frame(("lawyer", "client", "act")))
     links_used: int = 0
+    links_kind: str = "names"  # "names" (offered by the names engine) or "confirmed" (a human)
 
     def __post_init__(self) -> None:
         self.acts = normalise_acts(self.acts)
@@ -37,8 +38,9 @@ class WarningRecord:
                 frame[col] = pd.to_datetime(frame[col])
             frame["known"] = frame["known"].fillna(frame["date"])
 
-    def merge_persons(self, aliases: dict[str, str]) -> None:
+    def merge_persons(self, aliases: dict[str, str], kind: str = "names") -> None:
         """Count linked persons as one: every ``person`` in ``aliases`` becomes its target."""
+        self.links_kind = kind
         if not aliases:
             return
         self.acts["person"] = self.acts["person"].map(lambda p: aliases.get(p, p))

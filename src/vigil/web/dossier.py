@@ -132,6 +132,7 @@ def hide_places(user: Any, acts: list[Act]) -> None:
     for act in acts:
         if act.place_id and act.place_id not in shown:
             act.place = None  # for display only; these instances are never saved
+            act.place_hidden = True  # type: ignore[attr-defined]  # not "no court named"
 
 
 def _timeline(user: Any, person: Person) -> list[ActView]:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from vigil.accounts.stepup import StepUpRequired, step_up_url
 from vigil.core.errors import VigilError
+from vigil.records.entry import may_record
 from vigil.web.exports import export_view
 from vigil.web.listing import filtered, list_page
 from vigil.web.lists import SPECS
@@ -31,7 +32,11 @@ def record_list(request: HttpRequest, name: str) -> HttpResponse:
     spec = _spec(name)
     result = list_page(spec, request.user, request.GET)
     template = "vigil/list_table.html" if request.headers.get("HX-Request") else "vigil/list.html"
-    context = {"result": result, "export_url": reverse(f"web:{spec.name}_export")}
+    context = {
+        "result": result,
+        "export_url": reverse(f"web:{spec.name}_export"),
+        "may_record": may_record(request.user),
+    }
     return render(request, template, context)
 
 

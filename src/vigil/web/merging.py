@@ -33,7 +33,15 @@ from vigil.records.merge import (
     merge_persons,
     unmerge,
 )
-from vigil.records.models import Act, Information, Involvement, Person, PersonMerge, Source
+from vigil.records.models import (
+    Act,
+    ExternalId,
+    Information,
+    Involvement,
+    Person,
+    PersonMerge,
+    Source,
+)
 
 # Persons whose duplicates the suggestions page looks for; each costs one candidate search.
 SEEDS = 10
@@ -232,7 +240,9 @@ class MergeForm(forms.Form):
     first_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     second_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args: Any, first: Person, second: Person, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, first: Person, second: Person, user: Any = None, **kwargs: Any
+    ) -> None:
         kwargs.setdefault(
             "initial",
             {
@@ -242,7 +252,22 @@ class MergeForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields["keep"].choices = [(str(first.pk), str(first)), (str(second.pk), str(second))]
+        self.fields["keep"].choices = [
+            (str(first.pk), keep_label(user, first)),
+            (str(second.pk), keep_label(user, second)),
+        ]
+
+
+def keep_label(user: Any, person: Person) -> str:
+    """A person as the "keep" choice names them: the name, the record's short id and where it
+    came from (its identifiers in other systems, or when it was recorded), so that two records
+    of the same name are told apart."""
+    ids = restrict(user, "view", ExternalId.objects.filter(person=person)) if user else []
+    origin = ", ".join(f"{x.scheme} {x.value}" for x in list(ids)[:2])
+    if not origin and person.created_at:
+        origin = _("recorded %(date)s") % {"date": display_date(person.created_at.date(), "day")}
+    parts = [str(person), _("record %(id)s") % {"id": str(person.pk)[:8]}]
+    return " · ".join([*parts, origin] if origin else parts)
 
 
 class UnmergeForm(forms.Form):
@@ -279,7 +304,7 @@ def compare_persons(request: HttpRequest, first: Any, second: Any) -> HttpRespon
     b = _person_or_404(request.user, second)
     status = 200
     if request.method == "POST":
-        form = MergeForm(request.POST, first=a, second=b)
+        form = MergeForm(request.POST, first=a, second=b, user=request.user)
         if form.is_valid():
             keep, duplicate = (a, b) if form.cleaned_data["keep"] == str(a.pk) else (b, a)
             versions = (
@@ -300,7 +325,7 @@ def compare_persons(request: HttpRequest, first: Any, second: Any) -> HttpRespon
                 status = exc.status
                 a = _person_or_404(request.user, a.pk)
                 b = _person_or_404(request.user, b.pk)
-                form = MergeForm(first=a, second=b)
+                form = MergeForm(first=a, second=b, user=request.user)
             else:
                 messages.success(
                     request,
@@ -314,7 +339,7 @@ def compare_persons(request: HttpRequest, first: Any, second: Any) -> HttpRespon
         else:
             status = 400
     else:
-        form = MergeForm(first=a, second=b)
+        form = MergeForm(first=a, second=b, user=request.user)
     context = {"c": comparison(request.user, a, b), "form": form}
     return render(request, "merge/compare.html", context, status=status)
 

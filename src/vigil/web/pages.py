@@ -21,6 +21,7 @@ from vigil.records.models import (
     OrganisationName,
     Person,
 )
+from vigil.records.places import court_of
 from vigil.records.sentence_totals import SentenceTotals, sentence_totals
 from vigil.web.changes import Change, changes_of
 from vigil.web.dossier import hide_places, information_on, perpetrator_record, visible_acts
@@ -187,13 +188,17 @@ def perpetrator_dossier(user: Any, person: Person) -> PerpetratorDossier:
         elif i.act.victim_organisation is not None:
             url = reverse("web:organisation", args=[i.act.victim_organisation_id])
             victims.setdefault(i.act.victim_organisation_id, Victim(i.act.victim_organisation, url))
-    court_ids = {i.act.place_id for i in rows if i.act.place_id}
-    courts = list(
-        _seen(user, Organisation.objects.filter(pk__in=court_ids)).order_by("display_name")
-    )
-    by_id = {c.pk: c for c in courts}
+    # Each act's place as the user may see it (a hidden one is blank); only courts are courts.
+    place_ids = {i.act.place_id for i in rows if i.act.place_id}
+    shown = {o.pk: o for o in _seen(user, Organisation.objects.filter(pk__in=place_ids))}
     for i in rows:
-        i.court = by_id.get(i.act.place_id)  # type: ignore[attr-defined]  # display only
+        if i.act.place_id and i.act.place_id not in shown:
+            i.act.place_hidden = True  # type: ignore[attr-defined]  # not "no court named"
+        i.act.place = shown.get(i.act.place_id)  # display only; never saved
+    courts = sorted(
+        {c.pk: c for i in rows if (c := court_of(i.act)) is not None}.values(),
+        key=lambda c: c.display_name,
+    )
     # Each sentencing act once, however many involvements link the person to it.
     sentences = list({i.act_id: i for i in rows if _has_sentence(i.act)}.values())
     dates = [i.act.date for i in rows if i.act.date]

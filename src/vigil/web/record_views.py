@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from vigil.policy.access import allows
 from vigil.records.models import Case, Event, Organisation, Person
 from vigil.web.pages import case_page, event_page, organisation_page, perpetrator_dossier
 from vigil.web.visible import visible_or_404
@@ -29,7 +30,11 @@ def event_detail(request: HttpRequest, pk: str) -> HttpResponse:
 def case_detail(request: HttpRequest, pk: str) -> HttpResponse:
     """One case dossier: persons, events and their acts."""
     case = visible_or_404(request.user, Case.objects.all(), pk)
-    return render(request, "vigil/case.html", {"d": case_page(request.user, case)})
+    context = {
+        "d": case_page(request.user, case),
+        "may_change": allows(request.user, "change", case),
+    }
+    return render(request, "vigil/case.html", context)
 
 
 @login_required

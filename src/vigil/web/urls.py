@@ -8,6 +8,7 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("glossary/", views.glossary, name="glossary"),
+    path("how-many/", views.how_many, name="how_many"),
     path("checks/", views.record_checks, name="checks"),
     path("checks/<slug:kind>/", views.record_check_kind, name="check_kind"),
     path("persons/", list_views.record_list, {"name": "persons"}, name="persons"),

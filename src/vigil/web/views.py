@@ -8,9 +8,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from vigil.core.errors import Forbidden, NotFound
+from vigil.outputs.menu import draft_menu
 from vigil.records.checks import KINDS, check_kind, may_check, require_checker
 from vigil.records.glossary import FIGURES
 from vigil.records.models import Person
+from vigil.web.counsel import counsel_record
 from vigil.web.dossier import person_dossier, successor_of
 from vigil.web.related import co_defendants, same_judge
 from vigil.web.summary import home_summary
@@ -19,8 +21,15 @@ from vigil.web.visible import visible
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Counts of the visible record, recent changes and the search box."""
-    context = {"summary": home_summary(request.user), "may_check": may_check(request.user)}
+    """Counts of the visible record, stored estimates, recent changes and the search box."""
+    from vigil.counting.howmany import stored_estimates
+    from vigil.reports.scope import Scope
+
+    context = {
+        "summary": home_summary(request.user),
+        "estimates": stored_estimates(Scope(request.user)),
+        "may_check": may_check(request.user),
+    }
     return render(request, "vigil/home.html", context)
 
 
@@ -38,8 +47,22 @@ def person_detail(request: HttpRequest, pk: str) -> HttpResponse:
         "d": person_dossier(request.user, person),
         "co_defendants": co_defendants(request.user, person),
         "same_judge": same_judge(request.user, person),
+        "counsel_in": counsel_record(request.user, person),
+        "drafts": draft_menu(request.user, person),
     }
     return render(request, "vigil/person.html", context)
+
+
+@login_required
+def how_many(request: HttpRequest) -> HttpResponse:
+    """Per category: the documented count, the stored estimate with its interval, the lists'
+    overlap, the assumptions and the command that reproduces it."""
+    from vigil.counting.howmany import ASSUMPTIONS
+    from vigil.counting.howmany import how_many as sections
+    from vigil.reports.scope import Scope
+
+    context = {"sections": sections(Scope(request.user)), "assumptions": ASSUMPTIONS}
+    return render(request, "vigil/how_many.html", context)
 
 
 @login_required

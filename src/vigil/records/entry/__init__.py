@@ -1,5 +1,6 @@
 """Recording what documenters enter: persons with names in several scripts, an arrest or a
-trial in one call (event, acts, charges, perpetrators, counsel, sources), all or nothing.
+trial in one call (event, acts, charges, perpetrators, counsel, sources), cases, all or
+nothing.
 
 The entry forms and the API both call these functions. Every record is written through the
 one access policy (``save_checked``) for the acting user, inside the caller's change context
@@ -8,9 +9,12 @@ and one transaction: a bad field raises :class:`EntryError` naming it and nothin
 
 from __future__ import annotations
 
+from vigil.records.entry.arrests import recorded_arrests, same_arrest_date
+from vigil.records.entry.cases import CaseInput, create_case, update_case
 from vigil.records.entry.events import record_arrest, record_trial
 from vigil.records.entry.inputs import (
     MAX_SENTENCE_MONTHS,
+    ArrestChoiceNeeded,
     ArrestInput,
     EntryError,
     NameInput,
@@ -26,7 +30,9 @@ from vigil.records.entry.persons import create_person, guess_language, guess_scr
 from vigil.records.entry.writing import levels_for, may_record
 
 __all__ = [
+    "ArrestChoiceNeeded",
     "ArrestInput",
+    "CaseInput",
     "EntryError",
     "MAX_SENTENCE_MONTHS",
     "NameInput",
@@ -37,6 +43,7 @@ __all__ = [
     "SentenceInput",
     "SourceInput",
     "TrialInput",
+    "create_case",
     "create_person",
     "guess_language",
     "guess_script",
@@ -44,5 +51,8 @@ __all__ = [
     "may_record",
     "record_arrest",
     "record_trial",
+    "recorded_arrests",
+    "same_arrest_date",
+    "update_case",
     "update_person",
 ]

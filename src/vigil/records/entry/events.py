@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from vigil.policy.access import save_checked
 from vigil.records.citations import CitationError, parse_citation
+from vigil.records.entry.arrests import plan_arrest
 from vigil.records.entry.inputs import (
     MAX_SENTENCE_MONTHS,
     ArrestInput,
@@ -30,6 +31,7 @@ from vigil.records.models import (
     Counsel,
     DatePrecision,
     Event,
+    EventLink,
     Information,
     Involvement,
     LegalProvision,
@@ -238,13 +240,24 @@ def record_trial(user: Any, data: TrialInput) -> Recorded:
         judge = _person(writer, data.judge, "judge")
         prosecutor = _person(writer, data.prosecutor, "prosecutor")
         title = data.title.strip() or _("Trial of %(name)s") % {"name": victim}
-        first = data.arrest_date or when
+        new_victim = victim in writer.created
+        arrest = plan_arrest(user, victim, data, new_victim=new_victim)
+        first = arrest.add or when
         event = writer.add(
             Event(title=title[:300], description=data.description.strip(), **_date_fields(first))
         )
         acts: list[Act] = []
-        if data.arrest_date is not None:
-            acts.append(_act(writer, event, "arrest", victim, **_date_fields(data.arrest_date)))
+        if arrest.add is not None:
+            acts.append(_act(writer, event, "arrest", victim, **_date_fields(arrest.add)))
+        if arrest.reuse is not None and arrest.reuse.event_id != event.pk:
+            # The trial follows the recorded arrest: the chain of events says so.
+            writer.add(
+                EventLink(
+                    from_event=event,
+                    to_event_id=arrest.reuse.event_id,
+                    relation_id=Term.pk_for("chain_relation", "follows"),
+                )
+            )
         trial = _act(
             writer,
             event,
@@ -272,4 +285,5 @@ def record_trial(user: Any, data: TrialInput) -> Recorded:
             _involve(writer, convicted, judge, str(judge_role))
         _charges(writer, convicted, data.charges)
         _cite(writer, sources, [event, *acts])
-        return Recorded(event, victim, acts, writer.created)
+        reused = [arrest.reuse] if arrest.reuse is not None else []
+        return Recorded(event, victim, acts, writer.created, reused)

@@ -7,6 +7,8 @@ import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from vigil.core.errors import ValidationFailed
 from vigil.core.models import Confidentiality, VigilModel
 from vigil.records.date_input import DateInput
@@ -34,6 +36,23 @@ class EntryError(ValidationFailed):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class ArrestChoiceNeeded(EntryError):
+    """The person already has arrests on other dates (or several on this one): ask the user.
+
+    ``arrests`` are the recorded arrests the user may view, oldest first.
+    """
+
+    def __init__(self, arrests: list[Act]) -> None:
+        super().__init__(
+            "arrest_date",
+            _(
+                "This person already has an arrest recorded on another date. Choose the recorded "
+                "arrest this trial follows, or add a new arrest on the date typed."
+            ),
+        )
+        self.arrests = arrests
 
 
 # --- inputs -------------------------------------------------------------------------------
@@ -149,6 +168,10 @@ class TrialInput:
     sentence: SentenceInput | None = None
     counsel: list[PersonRef] = field(default_factory=list)
     arrest_date: DateInput | None = None
+    # The recorded arrest this trial follows (then ``arrest_date`` is not recorded again), or
+    # an explicit choice to add a new arrest although the person has others on other dates.
+    arrest_id: uuid.UUID | None = None
+    new_arrest: bool = False
     sources: list[SourceInput] = field(default_factory=list)
     title: str = ""
     description: str = ""
@@ -165,3 +188,5 @@ class Recorded:
     victim: Person
     acts: list[Act]
     created: list[VigilModel]
+    # Recorded acts the entry refers to without writing them again (an arrest reused).
+    reused: list[Act] = field(default_factory=list)

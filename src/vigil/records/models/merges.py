@@ -14,7 +14,9 @@ class PersonMerge(VigilModel):
 
     ``moved`` maps ``"<model label>.<field>"`` to the ids of the records re-pointed from the
     duplicate to the kept person; ``memberships`` maps ``"<model label>.<m2m field>"`` to
-    ``{owner id: whether the kept person was already a member}``. Unmerge reads both back.
+    ``{owner id: whether the kept person was already a member}``; ``demoted_names`` lists the
+    duplicate's primary names the merge made secondary (``{"id", "kind"}``: a person keeps one
+    primary name). Unmerge reads all three back.
     """
 
     keep = models.ForeignKey(
@@ -32,6 +34,7 @@ class PersonMerge(VigilModel):
     reason = models.TextField(_("reason"))
     moved = models.JSONField(default=dict, encoder=DjangoJSONEncoder, editable=False)
     memberships = models.JSONField(default=dict, encoder=DjangoJSONEncoder, editable=False)
+    demoted_names = models.JSONField(default=list, encoder=DjangoJSONEncoder, editable=False)
     unmerged_at = models.DateTimeField(_("unmerged at"), null=True, blank=True, editable=False)
     unmerge_reason = models.TextField(_("reason for unmerging"), blank=True)
 

@@ -17,12 +17,16 @@ from vigil.accounts.acting import ActingCommand, require_scope
 from vigil.accounts.auditing import audit
 from vigil.core.errors import ValidationFailed
 from vigil.records.lookup import resolve_person
+from vigil.warning import links as link_store
+from vigil.warning import register
 from vigil.warning.backtest import BacktestConfig, run_backtest
 from vigil.warning.explain import explain
-from vigil.warning.loading import Include, load_record, name_links, visible_persons
+from vigil.warning.loading import Include, load_record, visible_persons
+from vigil.warning.models import LinkStatus, RegisterStatus
 from vigil.warning.outcomes import parse_outcome
 from vigil.warning.planted import PlantedSpec
 from vigil.warning.planted_writer import write_planted
+from vigil.warning.scoring import aliases_for, run_scoring
 
 
 def _date(text: str) -> dt.date:
@@ -56,7 +60,7 @@ class Command(ActingCommand):
             choices=["names", "confirmed", "none"],
             default="names",
             help="names: count ZUBR persons the names engine links to another source's as one; "
-            "confirmed: only persons a human merged (a merge already joins their acts)",
+            "confirmed: only the links a human confirmed (vigil warning links confirm ID)",
         )
         bt.add_argument(
             "--recalibrate-months",
@@ -77,6 +81,34 @@ class Command(ActingCommand):
         plant = actions.add_parser("plant", help="write the planted synthetic test record")
         plant.add_argument("--persons", type=int, default=300)
         plant.add_argument("--seed", type=int, default=0)
+        sc = actions.add_parser(
+            "score", help="score the persons at risk today and store the scores (confidential)"
+        )
+        sc.add_argument("--at", type=_date, default=None, help="date of the scores (today)")
+        sc.add_argument("--horizon", type=int, default=90)
+        sc.add_argument("--outcome", default="criminal")
+        sc.add_argument("--records", choices=[i.value for i in Include], default="real")
+        sc.add_argument("--links", choices=["names", "confirmed", "none"], default="names")
+        sc.add_argument("--no-backtest", action="store_true", help="store the fit without one")
+        sc.add_argument("--bootstrap", type=int, default=200)
+        reg = actions.add_parser("register", help="the watched / at risk register")
+        reg_actions = reg.add_subparsers(dest="register_action", required=True, metavar="ACTION")
+        reg_add = reg_actions.add_parser("add", help="put a person on the register")
+        reg_add.add_argument("person", help="the person's id or name")
+        reg_add.add_argument("--reason", default="")
+        reg_status = reg_actions.add_parser("status", help="mark watched/relocated/safe/arrested")
+        reg_status.add_argument("person")
+        reg_status.add_argument("status", choices=RegisterStatus.values)
+        reg_list = reg_actions.add_parser("list", help="the register")
+        reg_list.add_argument("--status", choices=RegisterStatus.values)
+        ln = actions.add_parser("links", help="cross-source links: offer, list, confirm, reject")
+        ln_actions = ln.add_subparsers(dest="links_action", required=True, metavar="ACTION")
+        ln_actions.add_parser("offer", help="store the names engine's current offers")
+        ln_list = ln_actions.add_parser("list", help="stored links")
+        ln_list.add_argument("--status", choices=LinkStatus.values, default=None)
+        for verb in ("confirm", "reject"):
+            one = ln_actions.add_parser(verb, help=f"{verb} one offered link by its ID")
+            one.add_argument("id")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "plant":
@@ -92,7 +124,88 @@ class Command(ActingCommand):
         if options["action"] == "explain":
             self.explain(options)
             return
+        if options["action"] == "score":
+            self.score(options)
+            return
+        if options["action"] == "register":
+            self.register(options)
+            return
+        if options["action"] == "links":
+            self.links(options)
+            return
         self.backtest(options)
+
+    def score(self, options: dict[str, Any]) -> None:
+        def progress(cutoffs: Any) -> Any:
+            return tqdm(cutoffs, unit="cut-off", desc="backtest", disable=None, leave=False)
+
+        fit = run_scoring(
+            self.user,
+            at=options["at"],
+            horizon_days=options["horizon"],
+            outcome=parse_outcome(options["outcome"]),
+            links=options["links"],
+            include=Include(options["records"]),
+            backtest=not options["no_backtest"],
+            bootstrap=options["bootstrap"],
+            progress=progress,
+        )
+        method = (
+            "the fitted model"
+            if fit.method == "model"
+            else "the points baseline (too few events to fit the model)"
+        )
+        self.stdout.write(
+            f"Scored {fit.population} persons as of {fit.as_of} with {method}: "
+            f"{fit.training_events} events in {fit.training_rows} person-periods; alert "
+            f"threshold {fit.threshold:.4f}; {len(fit.crossed)} crossed it, "  # type: ignore[attr-defined]
+            f"{fit.notified} notifications. Stored as fit {fit.pk} (confidential)."  # type: ignore[attr-defined]
+        )
+        if fit.note:
+            self.stdout.write(fit.note)
+        if fit.backtest.get("error"):
+            self.stdout.write(f"Backtest: {fit.backtest['error']}")
+
+    def register(self, options: dict[str, Any]) -> None:
+        action = options["register_action"]
+        if action == "list":
+            for e in register.entries(self.user, options["status"]):
+                self.stdout.write(
+                    f"{e.person_id}  {e.status:<10} since {e.status_since}  added {e.added_on}"
+                    f"  {e.person}"
+                )
+            return
+        person = resolve_person(options["person"], visible_persons(self.user, Include.ALL))
+        if action == "add":
+            _entry, created = register.add(self.user, person, options["reason"])
+            self.stdout.write(
+                f"{person} is on the register (watched); you watch them."
+                if created
+                else f"{person} was already on the register."
+            )
+            return
+        entry = register.set_status(self.user, person, options["status"])
+        self.stdout.write(f"{person}: {entry.status} since {entry.status_since}.")
+
+    def links(self, options: dict[str, Any]) -> None:
+        action = options["links_action"]
+        if action == "offer":
+            counts = link_store.refresh_offers(self.user)
+            self.stdout.write(
+                f"{counts['offered']} links offered by the names engine, {counts['new']} new "
+                "stored; earlier decisions kept."
+            )
+            return
+        if action == "list":
+            for link in link_store.links_for(self.user, options["status"]):
+                self.stdout.write(
+                    f"{link.pk:>6}  {link.status:<9} {link.score:.3f}  {link.zubr_person} ~ "
+                    f"{link.other_person}"
+                )
+            return
+        decision = LinkStatus.CONFIRMED if action == "confirm" else LinkStatus.REJECTED
+        link = link_store.decide_link(self.user, options["id"], decision)
+        self.stdout.write(f"Link {link.pk} {link.status}.")
 
     def explain(self, options: dict[str, Any]) -> None:
         include = Include(options["records"])
@@ -101,10 +214,9 @@ class Command(ActingCommand):
         )
         record = load_record(self.user, include)
         pid = str(person.pk)
-        if options["links"] == "names" and include is not Include.SYNTHETIC:
-            aliases = name_links(self.user)
-            record.merge_persons(aliases)
-            pid = aliases.get(pid, pid)
+        aliases = aliases_for(self.user, options["links"], include)
+        record.merge_persons(aliases, options["links"])
+        pid = aliases.get(pid, pid)
         result = explain(
             record,
             pid,
@@ -140,8 +252,7 @@ class Command(ActingCommand):
     def backtest(self, options: dict[str, Any]) -> None:
         include = Include(options["records"])
         record = load_record(self.user, include, options["scheme"])
-        if options["links"] == "names" and include is not Include.SYNTHETIC:
-            record.merge_persons(name_links(self.user))
+        record.merge_persons(aliases_for(self.user, options["links"], include), options["links"])
         config = BacktestConfig(
             horizon_days=options["horizon"],
             start=options["start"],

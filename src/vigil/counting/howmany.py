@@ -1,0 +1,136 @@
+"""What the "How many?" page shows per category: the documented count and the estimate.
+
+For each category (persons detained, political prisoners, lawyers persecuted): the count the
+record documents — distinct persons, so deduplicated by the merges already made — over what
+the acting user may count (the country report's scope: the one policy, public and internal
+records, synthetic ones left out); the latest stored estimate of that category the user may
+view, with its interval, the overlap of its lists as an UpSet plot, the assumptions in plain
+words, and the command that reproduces it. An estimate is never given without its interval.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from vigil.counting.models import Category, StoredEstimate
+from vigil.counting.stored import table_from_inputs
+from vigil.counting.upset import UpSet, upset
+from vigil.records.custody import DETAINING, RELEVANT, custody_by_person, custody_counts
+from vigil.records.models import Act, Profession, Term
+from vigil.reports.figures import LAWYER_CATEGORIES
+from vigil.reports.scope import Scope
+
+CATEGORIES: tuple[str, ...] = (
+    Category.DETAINED,
+    Category.POLITICAL_PRISONERS,
+    Category.LAWYERS,
+)
+
+DEFINITIONS = {
+    Category.DETAINED: _(
+        "Distinct persons who are victims of at least one recorded arrest or detention "
+        "(including administrative and incommunicado detention)."
+    ),
+    Category.POLITICAL_PRISONERS: _(
+        "Persons in custody today, derived from the recorded acts by the one custody rule "
+        "(see the definitions of the figures)."
+    ),
+    Category.LAWYERS: _(
+        "Distinct persons recorded as lawyers who were disbarred, had their licence "
+        "suspended, were detained or were sentenced."
+    ),
+}
+
+ASSUMPTIONS = [
+    _("The lists describe the same population over the same period: nobody joins or leaves "
+      "it while the lists are kept."),
+    _("The same person is recognised on every list. Links found by the computer are "
+      "uncertain; when the estimate was made from linked lists, that uncertainty is in its "
+      "interval."),
+    _("Everyone had some chance of being on some list. People whom no list could ever "
+      "reach are not in any estimate."),
+    _("How the lists depend on each other is described well enough by the model. Different "
+      "models can give different answers; the interval does not include that choice."),
+]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One category of the page."""
+
+    category: str
+    title: str
+    documented: int
+    definition: str
+    estimate: StoredEstimate | None
+    upset: UpSet | None
+
+
+def _act_types(keys: tuple[str, ...] | frozenset[str] | set[str]) -> list[str]:
+    return [Term.pk_for("act_type", k) for k in keys]
+
+
+def _victims(scope: Scope, keys: Any) -> Any:
+    return scope.apply(
+        Act.all_objects.filter(act_type_id__in=_act_types(keys), victim_person__isnull=False),
+        "victim_person__",
+    )
+
+
+def documented_count(category: str, scope: Scope) -> int:
+    """The documented, deduplicated count of ``category`` over ``scope``."""
+    if category == Category.DETAINED:
+        return _victims(scope, DETAINING).aggregate(n=Count("victim_person", distinct=True))["n"]
+    if category == Category.POLITICAL_PRISONERS:
+        return custody_counts(custody_by_person(_victims(scope, RELEVANT)).values())["in_custody"]
+    if category == Category.LAWYERS:
+        lawyers = scope.apply(
+            Profession.all_objects.filter(profession_id="profession.lawyer"), "person__"
+        ).values("person_id")
+        keys = {k for group in LAWYER_CATEGORIES.values() for k in group}
+        return (
+            _victims(scope, keys)
+            .filter(victim_person_id__in=lawyers)
+            .aggregate(n=Count("victim_person", distinct=True))["n"]
+        )
+    raise ValueError(f"no documented count for {category!r}")
+
+
+def latest_estimate(category: str, scope: Scope) -> StoredEstimate | None:
+    """The newest stored estimate of ``category`` the scope may count."""
+    return (
+        scope.apply(StoredEstimate.all_objects.filter(category=category))
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def how_many(scope: Scope) -> list[Section]:
+    """Every category's section, for the page and the country report."""
+    labels = dict(Category.choices)
+    sections = []
+    for category in CATEGORIES:
+        stored = latest_estimate(category, scope)
+        plot = upset(table_from_inputs(stored.inputs)) if stored is not None else None
+        sections.append(
+            Section(
+                category=category,
+                title=str(labels[category]),
+                documented=documented_count(category, scope),
+                definition=str(DEFINITIONS[category]),
+                estimate=stored,
+                upset=plot,
+            )
+        )
+    return sections
+
+
+def stored_estimates(scope: Scope) -> list[tuple[str, StoredEstimate]]:
+    """(category title, latest estimate) for the categories that have one (the home page)."""
+    labels = dict(Category.choices)
+    found = [(str(labels[c]), latest_estimate(c, scope)) for c in CATEGORIES]
+    return [(title, row) for title, row in found if row is not None]

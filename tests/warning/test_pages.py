@@ -1,0 +1,121 @@
+"""The risk pages: at-risk list, model card, person panel, register actions and links, in
+en/be/ru; denied to roles outside the risk rule; every view of a score audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from vigil.accounts.testing import login_verified
+from vigil.audit.models import AuditEntry
+from vigil.records.models import Person
+from vigil.warning.loading import Include
+from vigil.warning.models import CrossSourceLink, WatchedPerson
+from vigil.warning.scoring import run_scoring
+
+pytestmark = pytest.mark.django_db
+HEADINGS = {
+    "en": ("At risk", "Model card: early warning of arrest", "Risk of arrest"),
+    "be": ("Пад пагрозай", "Картка мадэлі: ранняе папярэджанне пра арышт", "Рызыка арышту"),
+    "ru": ("Под угрозой", "Карточка модели: раннее предупреждение об аресте", "Риск ареста"),
+}
+
+
+@pytest.fixture
+def scored(planted_record):
+    fit = run_scoring(planted_record["analyst"], at=dt.date(2021, 6, 1),
+                      include=Include.SYNTHETIC, bootstrap=10)  # fmt: skip
+    return planted_record, fit
+
+
+def _has_number(page: str, text: str) -> bool:
+    """A figure as written in English or with the Belarusian/Russian decimal comma."""
+    return text in page or text.replace(".", ",") in page
+
+
+def _client(user) -> Client:
+    return login_verified(Client(), user)
+
+
+@pytest.mark.parametrize("lang", ["en", "be", "ru"])
+def test_at_risk_page_model_card_and_panel_render_in_each_language(scored, lang):
+    users, fit = scored
+    client = _client(users["analyst"])
+    top = fit.scores.first()
+    at_risk, card, panel = HEADINGS[lang]
+    page = client.get("/risk/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    assert f"<h1>{at_risk}</h1>" in page
+    assert top.person.display_name in page and "<svg" in page
+    assert _has_number(page, f"{100 * top.probability:.1f}%")
+    assert f"#act-{top.reasons[0]['records'][0]}" in page  # a reason links to its source act
+    page = client.get("/risk/model/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    assert card in page and _has_number(page, str(fit.backtest["model"]["auc"]))
+    assert "chart--calibration" in page
+    page = client.get(f"/persons/{top.person_id}/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    assert panel in page and _has_number(page, f"{100 * top.probability:.1f}%")
+    assert "chart--strip" in page  # the signals on a timeline
+
+
+def test_each_view_of_a_score_is_audited_without_the_score(scored):
+    users, fit = scored
+    client = _client(users["coordinator"])
+    top = fit.scores.first()
+    client.get("/risk/")
+    client.get(f"/persons/{top.person_id}/")
+    views = AuditEntry.objects.filter(event="risk_view", actor_id=users["coordinator"].pk)
+    got = {(e.meta["action"], str(e.object_id) if e.object_id else None) for e in views}
+    assert ("list", None) in got and ("panel", str(top.person_id)) in got
+    for e in views:
+        assert set(e.meta) <= {"action", "count", "route"}
+
+
+@pytest.mark.parametrize("role", ["viewer", "documenter"])
+def test_roles_outside_the_risk_rule_are_refused_and_see_no_panel(scored, role):
+    users, fit = scored
+    client = _client(users[role])
+    for path in ("/risk/", "/risk/model/", "/risk/links/"):
+        assert client.get(path).status_code == 403, path
+    top = fit.scores.first()
+    assert client.post("/risk/register/", {"person": str(top.person_id)}).status_code == 403
+    page = client.get(f"/persons/{top.person_id}/").content.decode()
+    assert "Risk of arrest" not in page and "/risk/" not in page
+    assert not _has_number(page, f"{100 * top.probability:.1f}%")
+    assert not WatchedPerson.objects.exists()
+    assert AuditEntry.objects.filter(event="denied", actor_id=users[role].pk).count() >= 4
+
+
+def test_register_actions_from_the_pages(scored):
+    users, fit = scored
+    client = _client(users["analyst"])
+    person = fit.scores.first().person
+    response = client.post("/risk/register/", {"person": str(person.pk), "reason": "a lawyer",
+                                               "next": "https://evil.example/"})  # fmt: skip
+    assert response.status_code == 302 and response["Location"] == "/risk/"
+    entry = WatchedPerson.objects.get(person=person)
+    assert entry.status == "watched" and entry.added_by == users["analyst"]
+    client.post(f"/risk/register/{person.pk}/status/", {"status": "relocated"})
+    entry.refresh_from_db()
+    assert entry.status == "relocated"
+    page = client.get("/risk/").content.decode()
+    assert "Watched register" in page and "a lawyer" in page
+    other = Person.objects.exclude(pk=person.pk).first()
+    response = client.post(f"/risk/register/{other.pk}/status/", {"status": "no-such"})
+    assert response.status_code == 302 and not WatchedPerson.objects.filter(person=other).exists()
+
+
+def test_links_page_confirms_an_offer(risk_users):
+    from tests.warning.test_scores import _linked_pair
+    from vigil.warning.links import refresh_offers
+
+    analyst = risk_users["analyst"]
+    _linked_pair(analyst)
+    refresh_offers(analyst)
+    link = CrossSourceLink.objects.get()
+    client = _client(analyst)
+    page = client.get("/risk/links/").content.decode()
+    assert "Symon FIKTYUNY" in page
+    client.post("/risk/links/", {"link": str(link.pk), "decision": "confirmed"})
+    link.refresh_from_db()
+    assert link.status == "confirmed" and link.decided_by == analyst
