@@ -220,7 +220,14 @@ AUDIT_SIGNING_KEY_FILE = Path(
 EVIDENCE_MAX_UPLOAD_MB = int(os.environ.get("VIGIL_MAX_UPLOAD_MB", "200"))
 VIGIL_EXPORT_RECIPIENTS = os.environ.get("VIGIL_EXPORT_RECIPIENTS", "")  # age1... recipients
 VIGIL_REVEAL_QUOTA = int(os.environ.get("VIGIL_REVEAL_QUOTA", "20"))  # per user per UTC day
-VIGIL_EXPORT_QUOTA = int(os.environ.get("VIGIL_EXPORT_QUOTA", "5"))
+# The demo's own database (its marked folder) allows more exports a day, so a new user can try
+# every draft and download of the tour: five would lock them out after the first person's
+# drafts. A real deployment keeps five unless VIGIL_EXPORT_QUOTA says otherwise.
+IN_DEMO_DATABASE = os.environ.get("VIGIL_DEMO") == "1" or (DATA_DIR / ".vigil-demo").exists()
+DEMO_EXPORT_QUOTA = 100
+VIGIL_EXPORT_QUOTA = int(
+    os.environ.get("VIGIL_EXPORT_QUOTA") or (DEMO_EXPORT_QUOTA if IN_DEMO_DATABASE else 5)
+)
 # Alerts: SMTP server (smtp://, smtp+starttls://, smtps:// with user:password@), the sender,
 # and the address links in e-mails and webhooks point at. Parsed by `vigil deliver`.
 VIGIL_EMAIL_URL = os.environ.get("VIGIL_EMAIL_URL", "")

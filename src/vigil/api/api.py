@@ -14,6 +14,7 @@ from ninja import NinjaAPI
 
 from vigil.api.acts import router as acts_router
 from vigil.api.auth import TokenAuth
+from vigil.api.checks import router as checks_router
 from vigil.api.errors import install_error_handlers
 from vigil.api.events import router as events_router
 from vigil.api.names import router as names_router
@@ -62,3 +63,4 @@ api.add_router("", sources_router)
 api.add_router("", responses_router)
 api.add_router("", sanctions_router)
 api.add_router("", protection_router)
+api.add_router("", checks_router)

@@ -26,7 +26,7 @@ ActType = Literal[
     "release", "pardon", "forced_exile",
 ]  # fmt: skip
 ACT_TYPES: tuple[str, ...] = get_args(ActType)
-ClaimKind = Literal["article", "reader_comment", "brief"]
+ClaimKind = Literal["article", "reader_comment"]
 OrganisationKind = Literal[
     "ngo", "bar_association", "media", "court", "ministry", "government", "un_mechanism",
     "international_body", "foreign_government", "other",
@@ -79,14 +79,13 @@ Claims = Annotated[tuple[Claim, ...], Field(min_length=1)]
 
 @dataclass(config=_STRICT, frozen=True, kw_only=True)
 class Source:
-    """A seed article (`seed_file`) or project document (`doc_file`) that claims cite."""
+    """A seed article (`seed_file`) that claims cite: the only kind of source the demo has."""
 
     key: str
     title: str
-    source_type: Literal["web_page", "media_report", "project_brief"]
-    reliability: Literal["unverified_secondary", "editorial"]
-    seed_file: str | None = None
-    doc_file: str | None = None
+    source_type: Literal["web_page", "media_report"]
+    reliability: Literal["unverified_secondary"]
+    seed_file: str
     comments_start: str | None = None
     published: PartialDate | None = None
     notes: str = ""
@@ -94,14 +93,19 @@ class Source:
 
 @dataclass(config=_STRICT, frozen=True, kw_only=True)
 class Name:
-    """One name of a person or organisation, in one script and language."""
+    """One name of a person or organisation, in one script and language.
+
+    A name a seed prints has its claims; a spelling no seed prints (the same name in another
+    script) has none and says why it is recorded in ``editorial``.
+    """
 
     value: str
     script: Literal["Latn", "Cyrl"]
     lang: str
     kind: Literal["official", "transliteration", "alias", "previous", "nickname"]
     form: Literal["full", "surname", "short", "acronym", "descriptive"]
-    claims: Claims
+    claims: tuple[Claim, ...] = ()
+    editorial: str = ""
 
 
 @dataclass(config=_STRICT, frozen=True, kw_only=True)
@@ -318,9 +322,19 @@ def check_references(facts: SeedFacts) -> list[str]:
 
     for where, claim in iter_claims(facts):
         need(claim.source, sources, where)
-    for source in facts.sources:
-        if (source.seed_file is None) == (source.doc_file is None):
-            problems.append(f"sources[{source.key}]: needs exactly one of seed_file, doc_file")
+    files = [source.seed_file for source in facts.sources]
+    problems += [
+        f"sources: {name!r} is two sources (one source, one key)"
+        for name in sorted(set(files))
+        if files.count(name) > 1
+    ]
+    for owner in facts.persons + facts.organisations:
+        for name in owner.names:
+            if bool(name.claims) == bool(name.editorial):
+                problems.append(
+                    f"{owner.key}.names[{name.value}]: needs claims or an editorial reason, "
+                    "not both"
+                )
     for person in facts.persons:
         for affiliation in person.affiliations:
             need(affiliation.organisation, organisations, f"persons[{person.key}].affiliations")
@@ -363,19 +377,14 @@ def _check_act(act: Act, where: str, parties: set[str]) -> list[str]:
     return problems
 
 
-def check_quotes(facts: SeedFacts, seeds_dir: Path, docs_dir: Path | None = None) -> list[str]:
+def check_quotes(facts: SeedFacts, seeds_dir: Path) -> list[str]:
     """Problems with quotes: not found verbatim, or in the wrong part (article vs comments)."""
     problems: list[str] = []
     texts: dict[str, tuple[str, int | None]] = {}
     for source in facts.sources:
-        base, name = (
-            (seeds_dir, source.seed_file) if source.seed_file else (docs_dir, source.doc_file)
-        )
-        if base is None or name is None:
-            continue
-        path = base / name
+        path = seeds_dir / source.seed_file
         if not path.is_file():
-            problems.append(f"sources[{source.key}]: file {name!r} not found")
+            problems.append(f"sources[{source.key}]: file {source.seed_file!r} not found")
             continue
         text = fold(path.read_text(encoding="utf-8"))
         boundary = None
@@ -385,12 +394,7 @@ def check_quotes(facts: SeedFacts, seeds_dir: Path, docs_dir: Path | None = None
                 problems.append(f"sources[{source.key}]: comments_start not found")
                 continue
         texts[source.key] = (text, boundary)
-    kinds = {
-        s.key: ("brief",) if s.doc_file else ("article", "reader_comment") for s in facts.sources
-    }
     for where, claim in iter_claims(facts):
-        if claim.claim not in kinds.get(claim.source, (claim.claim,)):
-            problems.append(f"{where}: a {claim.source} quote cannot be a {claim.claim} claim")
         if claim.source not in texts:
             continue
         text, boundary = texts[claim.source]
@@ -404,6 +408,6 @@ def check_quotes(facts: SeedFacts, seeds_dir: Path, docs_dir: Path | None = None
     return problems
 
 
-def validate(facts: SeedFacts, seeds_dir: Path, docs_dir: Path | None = None) -> list[str]:
-    """All problems with the seed facts; quotes from project docs are checked if docs_dir is set."""
-    return check_references(facts) + check_quotes(facts, seeds_dir, docs_dir)
+def validate(facts: SeedFacts, seeds_dir: Path) -> list[str]:
+    """All problems with the seed facts: keys, names and quotes against the seed articles."""
+    return check_references(facts) + check_quotes(facts, seeds_dir)

@@ -1,8 +1,10 @@
 """Load the seed articles' facts into the record as sourced claims (the demo's real-world part).
 
 Every record gets a stable id derived from its key in ``seed_facts.yaml``, so loading twice
-changes nothing. Every claim becomes an Information row quoting its source; a claim found only
-in a reader's comment is recorded as such, with the reliability "reader comment".
+changes nothing. Every claim becomes an Information row quoting its source (a seed article:
+nothing else is cited); a claim found only in a reader's comment is recorded as such, with the
+reliability "reader comment". The file's notes for its maintainers are not written into the
+record; a source key in a description or date note is written as the source's title.
 """
 
 from __future__ import annotations
@@ -41,7 +43,10 @@ from vigil.records.upsert import UpsertReport, stable_id, upsert_records
 CLAIM_KINDS = {
     "article": ClaimKind.SOURCE_TEXT,
     "reader_comment": ClaimKind.READER_COMMENT,
-    "brief": ClaimKind.SOURCE_TEXT,
+}
+REPORTED = {
+    "rejected": "not recorded: a known error",
+    "unconfirmed": "not recorded: needs a second source",
 }
 CODES = {"Criminal Code": "criminal", "Code of Administrative Offences": "administrative"}
 
@@ -93,7 +98,7 @@ class _Loader:
                     title=source.title,
                     source_type_id=Term.pk_for("source_type", source.source_type),
                     reliability_id=Term.pk_for("source_reliability", source.reliability),
-                    citation=source.seed_file or source.doc_file or "",
+                    citation=source.seed_file,
                     notes=source.notes,
                 )
             )
@@ -109,11 +114,29 @@ class _Loader:
             self._intervention(item)
         return self.records
 
+    def plain(self, text: str) -> str:
+        """``text`` for a reader: source keys (``seed-003``) become the sources' titles."""
+        for source in self.facts.sources:
+            text = text.replace(source.key, f"“{source.title}”")
+        return text
+
+    def _affiliation(self, aff: sf.Affiliation) -> str:
+        org = next(o for o in self.facts.organisations if o.key == aff.organisation)
+        return f"{aff.role[:1].upper()}{aff.role[1:]} of {org.names[0].value}"
+
+    def _reported(self, rep: sf.ReportedProfession) -> str:
+        said = sorted({self.sources[c.source].title for c in rep.claims})
+        return (
+            f"Reported as {rep.value.replace('_', ' ')} by “{'”, “'.join(said)}”; "
+            f"{REPORTED[rep.status]}."
+        )
+
     def _person(self, person: sf.Person) -> None:
-        notes = [person.notes] if person.notes else []
-        notes += [f"{r.value} ({r.status}): {r.note}" for r in person.reported_professions]
-        notes += [f.text for f in person.facts]
-        notes += [f"{a.role}, {a.organisation}" for a in person.affiliations]
+        # What the sources say, in words a reader understands; the file's maintainers' notes
+        # (person.notes, a reported profession's note) stay in the file.
+        notes = [f.text for f in person.facts]
+        notes += [self._affiliation(a) for a in person.affiliations]
+        notes += [self._reported(r) for r in person.reported_professions]
         obj = self.add(
             Person(
                 id=stable_id("seed-person", person.key),
@@ -148,9 +171,9 @@ class _Loader:
         for fact in person.facts:
             self.cite(obj, fact.claims, note=fact.text)
         for aff in person.affiliations:
-            self.cite(obj, aff.claims, note=f"{aff.role}, {aff.organisation}")
+            self.cite(obj, aff.claims, note=self._affiliation(aff))
         for rep in person.reported_professions:
-            self.cite(obj, rep.claims, note=f"Reported profession {rep.value}: {rep.status}")
+            self.cite(obj, rep.claims, note=self._reported(rep))
 
     def _organisation(self, org: sf.Organisation) -> None:
         obj = self.add(
@@ -158,7 +181,7 @@ class _Loader:
                 id=stable_id("seed-org", org.key),
                 display_name=org.names[0].value,
                 kind_id=Term.pk_for("organisation_kind", org.kind),
-                notes=org.notes,
+                notes="\n".join(f.text for f in org.facts),
             )
         )
         self.parties[org.key] = obj
@@ -187,7 +210,9 @@ class _Loader:
                 title=event.title,
                 date=date,
                 date_precision=precision,
-                description="\n".join(t for t in (event.description, event.date_note) if t),
+                description=self.plain(
+                    "\n".join(t for t in (event.description, event.date_note) if t)
+                ),
             )
         )
         self.cite(obj, event.claims)
@@ -198,8 +223,10 @@ class _Loader:
         date, precision = _partial(act.date)
         end, _ = _partial(act.end_date)
         victim = self.parties.get(act.victim or "")
-        description = "\n".join(
-            t for t in (act.description, act.victim_note, act.date_note, act.counsel_note) if t
+        description = self.plain(
+            "\n".join(
+                t for t in (act.description, act.victim_note, act.date_note, act.counsel_note) if t
+            )
         )
         obj = self.add(
             Act(
@@ -212,7 +239,7 @@ class _Loader:
                 date_precision=precision,
                 date_end=end,
                 sentence_months=act.sentence_months,
-                outcome=act.outcome or "",
+                outcome=self.plain(act.outcome or ""),
                 description=description,
                 # The articles give no date of learning: the act's own date, flagged assumed.
                 known_since=date,
@@ -268,7 +295,7 @@ class _Loader:
                 as_of=as_of,
                 as_of_precision=precision,
                 source=self.sources[stat.claims[0].source],
-                method_note="\n".join(t for t in (stat.note, stat.as_of_note) if t),
+                method_note=self.plain("\n".join(t for t in (stat.note, stat.as_of_note) if t)),
             )
         )
         self.cite(obj, stat.claims)
@@ -281,10 +308,12 @@ class _Loader:
                 id=stable_id("seed-intervention", item.key),
                 intervention_type_id=Term.pk_for("intervention_type", item.intervention_type),
                 party=party if isinstance(party, Organisation) else None,
-                title=item.subject[:300],
+                title=self.plain(item.subject)[:300],
                 date=date,
                 date_precision=precision,
-                description="\n".join(t for t in (item.party_note, item.date_note) if t),
+                description=self.plain(
+                    "\n".join(t for t in (item.party_note, item.date_note) if t)
+                ),
             )
         )
         self.cite(obj, item.claims)

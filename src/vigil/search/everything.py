@@ -204,18 +204,37 @@ def _sources(user: Any, documents: dict[str, list[Document]], terms: list[str]) 
         for d in source_docs
         if (s := sources.get(d.object_id)) is not None
     ]
+    # One hit per source and quote: the same words of one source cited for several facts (a
+    # person and each of their names) are one thing found, about each of those facts.
+    same: dict[tuple[Any, str], tuple[Document, Information, str | None, list[str]]] = {}
     for d in quote_docs:
         info = quotes.get(d.object_id)
         target = targets.get((info.target_type_id, info.target_id)) if info else None
         if info is None or target is None:
             continue
-        label = target._meta.label_lower
-        url = page_url(label, target.pk)
-        if url is None and label == "records.act" and target.victim_person_id:
-            url = page_url("records.person", target.victim_person_id)
-        detail = str(_("Quote from this source about: %(target)s")) % {"target": target}
+        about, url = _about(target)
+        key = (info.source_id, " ".join(info.quote.split()).casefold())
+        if key not in same:
+            same[key] = (d, info, url, [])
+        if about not in same[key][3]:
+            same[key][3].append(about)
+    for d, info, url, about in same.values():
+        detail = str(_("Quote from this source about: %(target)s")) % {"target": "; ".join(about)}
         hits.append(Hit(str(info.source), url, info, detail, _parts(d, terms)))
     return hits
+
+
+def _about(target: Any) -> tuple[str, str | None]:
+    """What a quote supports, in words, and the page that shows it (a name's: its person's)."""
+    label = target._meta.label_lower
+    if label in ("records.personname", "records.profession"):
+        return str(target.person), page_url("records.person", target.person_id)
+    if label == "records.actcharge":
+        target, label = target.act, "records.act"
+    url = page_url(label, target.pk)
+    if url is None and label == "records.act" and target.victim_person_id:
+        url = page_url("records.person", target.victim_person_id)
+    return str(getattr(target, "title", "") or target), url
 
 
 def _visible_targets(user: Any, infos: Iterable[Information]) -> dict[tuple[int, Any], Any]:

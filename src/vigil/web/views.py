@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from vigil.core.errors import Forbidden, NotFound
 from vigil.outputs.menu import draft_menu
+from vigil.records.checks import KINDS, check_kind, may_check, require_checker
 from vigil.records.glossary import FIGURES
 from vigil.records.models import Person
 from vigil.web.counsel import counsel_record
@@ -25,6 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "summary": home_summary(request.user),
         "estimates": stored_estimates(Scope(request.user)),
+        "may_check": may_check(request.user),
     }
     return render(request, "vigil/home.html", context)
 
@@ -65,3 +69,29 @@ def how_many(request: HttpRequest) -> HttpResponse:
 def glossary(request: HttpRequest) -> HttpResponse:
     """The definition of each figure and the function that computes it."""
     return render(request, "vigil/glossary.html", {"figures": FIGURES})
+
+
+SHOWN = 200  # findings of one kind shown on the page; `vigil check-record` lists them all
+
+
+@login_required
+def record_checks(request: HttpRequest) -> HttpResponse:
+    """What in the record needs a human (admins, coordinators): each kind loads on its own."""
+    try:
+        require_checker(request.user, "web:checks")
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from None
+    return render(request, "vigil/checks.html", {"kinds": list(KINDS.items())})
+
+
+@login_required
+def record_check_kind(request: HttpRequest, kind: str) -> HttpResponse:
+    """The findings of one kind, as ``vigil check-record`` lists them."""
+    try:
+        findings = check_kind(request.user, kind, route="web:check_kind")
+    except NotFound:
+        raise Http404 from None
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from None
+    context = {"kind": kind, "label": KINDS[kind], "findings": findings, "shown": SHOWN}
+    return render(request, "vigil/check_kind.html", context)
