@@ -20,7 +20,6 @@ urlpatterns = [
     path("merge/", include("vigil.web.urls_merge")),
     path("alerts/", include("vigil.alerts.urls")),
     path("risk/", include("vigil.warning.urls")),
-
     path("protection/", include("vigil.protection.urls")),
     path("", include("vigil.opendata.urls")),
     path("", include("vigil.web.urls")),

@@ -101,9 +101,9 @@ def test_open_a_case_add_an_action_record_a_grant_and_see_the_totals(
 
         page.goto(live_server.url + "/protection/funds/")
         if label == "desktop":
-            page.click("details summary")
+            page.click("main details summary")
             page.fill("#id_name", "Fictional Solidarity Fund")
-            page.click("details form button[type=submit]")
+            page.click("main details form button[type=submit]")
         else:
             page.click("text=Fictional Solidarity Fund")
         page.wait_for_load_state()

@@ -84,7 +84,6 @@ TARGETS = {
     "vigil.web.merging.undo": "merge",
     "vigil.web.merging.compare_persons": {"first": "person", "second": "duplicate"},
     "vigil.warning.views.register_status": "person",
-
     "vigil.protection.views.case_detail": "protection_case",
     "vigil.protection.views.case_identity": "protection_case",
     "vigil.protection.views.case_close": "protection_case",
