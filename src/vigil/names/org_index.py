@@ -5,8 +5,9 @@ index first finds the entities sharing a *block key* with the query, then scores
 :func:`vigil.names.organisations.compare_organisations`. Block keys come from
 :func:`vigil.names.org_terms.read_org_name`: the code of a known body (``kgb``), four-letter
 prefixes of every Latin spelling of a distinctive word (``bela`` for Беларуськалий and
-Belaruskali), and initials (BPC ~ Belarusian Potash Company). Keys shared by many entries
-(generic words, a common prefix) are used only when a name has no rarer key.
+Belaruskali) and their first consonants (``vd`` for VAD and WAAD), and initials (BPC ~
+Belarusian Potash Company). Keys shared by many entries (generic words, a common prefix) are
+used only when a name has no rarer key.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from vigil.names.thresholds import OPERATING_THRESHOLD
 
 #: Length of the prefix of a word's Latin spelling used as its block key.
 PREFIX = 4
+#: Consonants of a word's skeleton used as a second block key (a vowel or w/v apart).
+SKELETON = 3
 #: Kinds of name part whose keys are distinctive enough to block on.
 DISTINCTIVE = ("token", "alias", "descriptor")
 #: A key held by more entries than this share of the index (and at least ``MIN_CAP``) is
@@ -38,12 +41,27 @@ class OrgRecord:
     names: Sequence[str]
 
 
+_SOUNDS = str.maketrans({"w": "v", "c": "k", "q": "k", "z": "s", "x": "ks", "j": "i", "y": "i"})
+
+
+def _skeleton(letters: str) -> str:
+    """The first consonants of a Latin spelling, alike sounds merged (vad, waad → vd)."""
+    sounds = letters.translate(_SOUNDS)
+    consonants = [ch for ch in sounds if ch not in "aeiouh'"]
+    merged = [ch for i, ch in enumerate(consonants) if i == 0 or ch != consonants[i - 1]]
+    return "".join(merged[:SKELETON])
+
+
 def _prefixes(token: str) -> set[str]:
+    """Block keys of a word: prefixes of its Latin spellings and their consonant skeletons."""
     found = set()
     for spelling in spellings(token):
         letters = "".join(ch for ch in spelling if ch.isalnum())
         if letters.isascii() and letters:
             found.add("p:" + letters[:PREFIX])
+            skeleton = _skeleton(letters)
+            if len(skeleton) >= 2:
+                found.add("s:" + skeleton)
     return found
 
 
