@@ -24,7 +24,7 @@ def gap_page(request: HttpRequest) -> HttpResponse:
     pending = restrict(
         request.user,
         "view",
-        ScreeningMatch.objects.filter(decision=Decision.PENDING, person__isnull=False),
+        ScreeningMatch.objects.filter(decision=Decision.PENDING),
     ).count()
     return render(request, "sanctions/gap_page.html", {"report": report, "pending": pending})
 
