@@ -127,3 +127,39 @@ def test_sanctions_and_interventions_pages_fit_a_phone_in_english_and_belarusian
                 )
                 _save(page, f"sanctions-{name}-{width}-{language}")
         context.close()
+
+
+def test_an_organisation_candidate_is_reviewed_on_the_same_page_and_fits_a_phone(
+    screened_record, live_server, browser
+):
+    from tests.sanctions.test_organisation_screening import _perpetrator_organisation
+    from vigil.sanctions.models import ScreeningMatch
+
+    user, password, secret = screened_record
+    with change_context("test"):
+        org = _perpetrator_organisation("ОАО «Беларуськалий»")
+    match = ScreeningMatch.objects.get(organisation=org, listed_entity__entity_id="I.B/28")
+    for width, height in ((1366, 900), (390, 844)):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        sign_in(page, live_server.url, user.username, password, secret)
+        page.goto(live_server.url + "/sanctions/review/")
+        card = page.locator(f"#match-{match.pk}")
+        assert "Kind of organisation" in card.inner_text()
+        assert "Open Joint Stock Company" in card.inner_text()
+        scroll = page.evaluate("document.documentElement.scrollWidth")
+        assert scroll <= width, f"review is {scroll}px wide at {width}px: {page.evaluate(WIDEST)}"
+        card.scroll_into_view_if_needed()
+        _save(page, f"sanctions-review-organisation-{width}")
+        context.close()
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    sign_in(page, live_server.url, user.username, password, secret)
+    page.goto(live_server.url + "/sanctions/review/")
+    page.locator(f"#match-{match.pk}").get_by_role("link", name="Same organisation…").click()
+    page.wait_for_load_state()
+    assert page.locator("main h1").inner_text() == "Confirm: the same organisation?"
+    page.get_by_role("button", name="Yes, the same organisation").click()
+    page.wait_for_load_state()
+    match.refresh_from_db()
+    assert match.decision == "confirmed"
+    page.close()

@@ -1,10 +1,11 @@
 """Screening a perpetrator as soon as they are recorded, renamed or merged.
 
 Every single save of an involvement naming a perpetrator not yet screened against the loaded
-lists' current versions, and every save of a perpetrator or of one of their names (a rename, a
-new spelling; the entry forms, the API, a merge, the admin) screens that person against the
-loaded lists in the same transaction, as the search index is kept current. Bulk imports send no
-signal: they call :func:`vigil.sanctions.screening.screen_perpetrators` themselves.
+lists' current versions, and every save of a perpetrator (person or organisation) or of one
+of their names (a rename, a new spelling; the entry forms, the API, a merge, the admin) screens
+that perpetrator against the loaded lists in the same transaction, as the search index is kept
+current. Bulk imports send no signal: they call
+:func:`vigil.sanctions.screening.screen_perpetrators` themselves.
 """
 
 from __future__ import annotations
@@ -14,29 +15,44 @@ from typing import Any
 from django.db.models.signals import post_save
 
 
-def _person_of(label: str, instance: Any) -> Any:
+def _subjects_of(label: str, instance: Any) -> tuple[Any, Any]:
+    """(person id, organisation id) a saved row concerns."""
     if label == "records.involvement":
-        return instance.perpetrator_person_id
+        return instance.perpetrator_person_id, instance.perpetrator_organisation_id
     if label == "records.personname":
-        return instance.person_id
-    return instance.pk
+        return instance.person_id, None
+    if label == "records.organisationname":
+        return None, instance.organisation_id
+    if label == "records.organisation":
+        return None, instance.pk
+    return instance.pk, None
 
 
 def _saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
     if raw:
         return
     label = sender._meta.label_lower
-    person_id = _person_of(label, instance)
-    if person_id is None:
+    person_id, organisation_id = _subjects_of(label, instance)
+    if person_id is None and organisation_id is None:
         return
     from vigil.sanctions.screening import screen_perpetrators
 
-    # A new involvement screens a person not yet screened against the lists' current
-    # versions; a saved person or name (perhaps a new spelling) is screened again.
-    screen_perpetrators([person_id], only_unscreened=label == "records.involvement")
+    # A new involvement screens a perpetrator not yet screened against the lists' current
+    # versions; a saved person, organisation or name (perhaps a new spelling) is screened again.
+    screen_perpetrators(
+        [person_id] if person_id is not None else [],
+        organisation_ids=[organisation_id] if organisation_id is not None else [],
+        only_unscreened=label == "records.involvement",
+    )
 
 
-WATCHED = ("records.involvement", "records.person", "records.personname")
+WATCHED = (
+    "records.involvement",
+    "records.person",
+    "records.personname",
+    "records.organisation",
+    "records.organisationname",
+)
 
 
 def connect() -> None:

@@ -1,5 +1,8 @@
 """The sanctions gap: perpetrators in the record and, per list, whether they are listed.
 
+Perpetrator persons are the report's rows; perpetrator organisations (a court, the KGB, a
+penal colony) its organisation rows, with the same statuses and the same standing order.
+
 Never "not sanctioned": a perpetrator is "listed on LIST (version DATE)" by a confirmed match,
 "candidate awaiting review" when a match is pending, "not found on LIST (version DATE)" only
 after a screening against that version, "not screened yet" before one, or "LIST not loaded".
@@ -21,11 +24,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext_lazy
 
 from vigil.policy.access import restrict
-from vigil.records.models import Act, Involvement, Person
+from vigil.records.models import Act, Involvement, Organisation, Person
 from vigil.records.sentence_totals import SentenceTotals, sentence_totals
 from vigil.sanctions.labels import STANDING_LABELS, STANDINGS
 from vigil.sanctions.models import Decision, ListScreening, SanctionsList, ScreeningMatch
-from vigil.sanctions.screening import perpetrators
+from vigil.sanctions.screening import perpetrator_organisations, perpetrators
 
 MAJOR_ISSUERS = ("EU", "UK", "US")
 # A perpetrator's statuses on the lists, in the order the dossier lists them.
@@ -130,11 +133,21 @@ class ActLine:
 
 @dataclass
 class GapRow:
-    person: Person
+    person: Person | None
     roles: list[str]
     acts: list[ActLine]
     statuses: list[ListStatus]
     role_terms: list[Any] = field(default_factory=list)
+    organisation: Organisation | None = None
+
+    @property
+    def display_name(self) -> str:
+        subject = self.organisation if self.organisation is not None else self.person
+        return subject.display_name if subject is not None else ""
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.organisation is not None
 
     @property
     def role_labels(self) -> list[str]:
@@ -201,6 +214,8 @@ class GapReport:
     lists: list[SanctionsList]
     rows: list[GapRow]
     missing_issuers: list[str] = field(default_factory=list)
+    #: Perpetrator organisations, in the same standing order as ``rows`` (persons).
+    organisations: list[GapRow] = field(default_factory=list)
 
     @property
     def stale_lists(self) -> list[SanctionsList]:
@@ -227,7 +242,22 @@ class GapReport:
                 "%(nowhere)s on none of the lists loaded."
             ) % {"count": len(rows), "roles": _plural(role), "listed": listed, "nowhere": nowhere}
             lines.append(capfirst(line))
+        if self.organisations:
+            counts = Counter(i for row in self.organisations for i in row.listed_by)
+            listed = ", ".join(
+                gettext("%(count)s by the %(issuer)s") % {"count": counts.get(i, 0), "issuer": i}
+                for i in issuers
+            ) or gettext("no list")
+            nowhere = sum(1 for r in self.organisations if r.unsanctioned and not r.unscreened)
+            lines.append(
+                gettext(
+                    "Of %(count)s perpetrator organisations in the record, %(listed)s; "
+                    "%(nowhere)s on none of the lists loaded."
+                )
+                % {"count": len(self.organisations), "listed": listed, "nowhere": nowhere}
+            )
         unscreened = sum(1 for row in self.rows if row.unscreened)
+        unscreened += sum(1 for row in self.organisations if row.unscreened)
         if unscreened:
             lines.append(
                 gettext("Perpetrators not screened yet against every list loaded: %(count)s.")
@@ -271,7 +301,9 @@ def gap_report(user: Any, *, roles: list[str] | None = None) -> GapReport:
     people = people.prefetch_related(Prefetch("involvements", queryset=involvements))
     matches: dict[Any, list[ScreeningMatch]] = defaultdict(list)
     visible_matches = restrict(
-        user, "view", ScreeningMatch.objects.exclude(decision=Decision.REJECTED)
+        user,
+        "view",
+        ScreeningMatch.objects.filter(person__isnull=False).exclude(decision=Decision.REJECTED),
     )
     for m in visible_matches.select_related("listed_entity", "listed_entity__sanctions_list"):
         matches[m.person_id].append(m)
@@ -311,12 +343,86 @@ def gap_report(user: Any, *, roles: list[str] | None = None) -> GapReport:
             )
         )
     # Listed first, then candidates, not found, not screened yet: on every surface.
-    rows.sort(key=lambda r: (STANDINGS.index(r.standing), -len(r.acts), r.person.display_name))
+    rows.sort(key=lambda r: (STANDINGS.index(r.standing), -len(r.acts), r.display_name))
     loaded = {lst.issuer for lst in lists}
     missing = [i for i in MAJOR_ISSUERS if i not in loaded]
     return GapReport(
-        generated=dt.datetime.now(dt.UTC), lists=lists, rows=rows, missing_issuers=missing
+        generated=dt.datetime.now(dt.UTC),
+        lists=lists,
+        rows=rows,
+        missing_issuers=missing,
+        organisations=_organisation_rows(user, lists, roles),
     )
+
+
+def _act_lines(involvements: Any) -> tuple[list[ActLine], list[str], dict[str, Any]]:
+    """Each act once, with every role the perpetrator had in it (judge and presiding judge)."""
+    found: dict[Any, tuple[Act, set[str]]] = {}
+    terms: dict[str, Any] = {}
+    for inv in involvements:
+        found.setdefault(inv.act_id, (inv.act, set()))[1].add(inv.role.key)
+        terms[inv.role.key] = inv.role
+    acts = [
+        ActLine(act, ", ".join(sorted(keys)), [terms[k] for k in sorted(keys)])
+        for act, keys in found.values()
+    ]
+    acts.sort(key=lambda line: line.act.date or dt.date.min)
+    roles = sorted({role for line in acts for role in line.role.split(", ")})
+    return acts, roles, terms
+
+
+def _organisation_rows(
+    user: Any, lists: list[SanctionsList], roles: list[str] | None
+) -> list[GapRow]:
+    """Perpetrator organisations ``user`` may see, with their statuses on every list."""
+    involvements = restrict(
+        user,
+        "view",
+        Involvement.objects.filter(perpetrator_organisation__isnull=False).select_related(
+            "act", "act__victim_person", "act__act_type", "role"
+        ),
+    )
+    if roles:
+        involvements = involvements.filter(role__key__in=roles)
+    orgs = restrict(user, "view", perpetrator_organisations()).filter(
+        pk__in=involvements.values("perpetrator_organisation_id")
+    )
+    orgs = orgs.prefetch_related(Prefetch("involvements", queryset=involvements))
+    matches: dict[Any, list[ScreeningMatch]] = defaultdict(list)
+    visible_matches = restrict(
+        user,
+        "view",
+        ScreeningMatch.objects.filter(organisation__isnull=False).exclude(
+            decision=Decision.REJECTED
+        ),
+    )
+    for m in visible_matches.select_related("listed_entity", "listed_entity__sanctions_list"):
+        matches[m.organisation_id].append(m)
+    current = {lst.pk: lst.imported_at for lst in lists}
+    screened: set[tuple[Any, int]] = {
+        (oid, list_id)
+        for oid, list_id, imported_at in ListScreening.objects.filter(
+            organisation__in=orgs, sanctions_list__in=lists
+        ).values_list("organisation_id", "sanctions_list_id", "list_imported_at")
+        if current.get(list_id) == imported_at
+    }
+    rows = []
+    for org in orgs:
+        acts, keys, terms = _act_lines(org.involvements.all())
+        rows.append(
+            GapRow(
+                person=None,
+                organisation=org,
+                roles=keys,
+                role_terms=[terms[k] for k in keys],
+                acts=acts,
+                statuses=[
+                    _status(lst, matches[org.pk], (org.pk, lst.pk) in screened) for lst in lists
+                ],
+            )
+        )
+    rows.sort(key=lambda r: (STANDINGS.index(r.standing), -len(r.acts), r.display_name))
+    return rows
 
 
 def _status(lst: SanctionsList, matches: list[ScreeningMatch], screened: bool) -> ListStatus:

@@ -183,12 +183,23 @@ class ScreeningMatch(VigilModel):
 class ListScreening(models.Model):
     """That a perpetrator was screened against a list, and against which version of it.
 
-    One row per (person, list), moved on to each version screened. Until the row names the
-    list's current import, the gap report says "not screened yet", never "not found".
+    One row per (person or organisation, list), moved on to each version screened. Until the
+    row names the list's current import, the gap report says "not screened yet", never "not found".
     """
 
     person = models.ForeignKey(
-        "records.Person", on_delete=models.CASCADE, related_name="list_screenings"
+        "records.Person",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="list_screenings",
+    )
+    organisation = models.ForeignKey(
+        "records.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="list_screenings",
     )
     sanctions_list = models.ForeignKey(
         SanctionsList, on_delete=models.CASCADE, related_name="screenings"
@@ -199,13 +210,24 @@ class ListScreening(models.Model):
 
     class Meta:
         constraints = [
+            # Full (not partial) unique constraints, so that a bulk upsert can name them;
+            # rows of the other side hold NULL there, and NULLs never collide.
             models.UniqueConstraint(
                 fields=["person", "sanctions_list"], name="uniq_person_list_screening"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "sanctions_list"], name="uniq_org_list_screening"
+            ),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, organisation__isnull=True)
+                | Q(person__isnull=True, organisation__isnull=False),
+                name="list_screening_one_side",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.person_id} screened against {self.sanctions_list_id}"
+        who = self.person_id or f"organisation {self.organisation_id}"
+        return f"{who} screened against {self.sanctions_list_id}"
 
     def is_current(self, lst: SanctionsList) -> bool:
         """Whether this screening used the list's current version."""

@@ -11,7 +11,7 @@ from django.utils import translation
 from vigil.core.errors import ValidationFailed
 from vigil.core.spreadsheet import csv_text
 from vigil.policy.access import restrict
-from vigil.records.models import Act, Event, Information, Person
+from vigil.records.models import Act, Event, Information, Organisation, Person
 from vigil.records.sentence_totals import SentenceTotals
 from vigil.sanctions.gap import GapReport, GapRow, gap_report
 from vigil.sanctions.models import ScreeningMatch
@@ -51,7 +51,8 @@ def totals_text(totals: SentenceTotals) -> str:
 
 
 def gap_csv(report: GapReport) -> str:
-    """One row per perpetrator, one column per list (never "not sanctioned").
+    """One row per perpetrator (persons, then organisations; the last column says which),
+    one column per list (never "not sanctioned").
 
     English whatever the page language, like its headers and the printed reports.
     """
@@ -71,10 +72,11 @@ def _gap_csv(report: GapReport) -> str:
         "victims",
         *TOTALS_COLUMNS,
         *[f"{lst.name} (version {lst.version_label})" for lst in report.lists],
+        "kind",
     ]
     rows = (
         [
-            row.person.display_name,
+            row.display_name,
             row.standing,
             "; ".join(row.roles),
             "; ".join(row.role_labels),
@@ -82,8 +84,9 @@ def _gap_csv(report: GapReport) -> str:
             len(row.victims),
             *_totals_cells(row),
             *[s.text for s in row.statuses],
+            "organisation" if row.is_organisation else "person",
         ]
-        for row in report.rows
+        for row in [*report.rows, *report.organisations]
     )
     return csv_text(header, rows)
 
@@ -103,9 +106,15 @@ def gap_pdf(report: GapReport) -> bytes:
     return pdf(gap_html(report, for_pdf=True))
 
 
-def dossier_context(user: Any, person: Person) -> dict[str, Any]:
-    """Everything a designation dossier states about one perpetrator that ``user`` may see."""
-    row = next((r for r in gap_report(user).rows if r.person.pk == person.pk), None)
+def dossier_context(user: Any, person: Person | Organisation) -> dict[str, Any]:
+    """Everything a designation dossier states about one perpetrator (a person, or an
+    organisation) that ``user`` may see."""
+    report = gap_report(user)
+    if isinstance(person, Organisation):
+        rows, side = report.organisations, "organisation"
+    else:
+        rows, side = report.rows, "person"
+    row = next((r for r in rows if getattr(r, side).pk == person.pk), None)
     if row is None:
         # A hidden perpetrator, or one known only through hidden acts, looks like any other
         # person who is not a perpetrator.
@@ -140,7 +149,7 @@ def dossier_context(user: Any, person: Person) -> dict[str, Any]:
         "sources": [(numbered[pk], src) for pk, src in source_list],
         # Confirmed first, then those awaiting review, then rejected: the gap report's order.
         "matches": sorted(
-            restrict(user, "view", ScreeningMatch.objects.filter(person=person)).select_related(
+            restrict(user, "view", ScreeningMatch.objects.filter(**{side: person})).select_related(
                 "listed_entity", "listed_entity__sanctions_list"
             ),
             key=lambda m: (DECISION_ORDER.get(m.decision, 3), -m.score),
@@ -173,8 +182,8 @@ def _sources_for(user: Any, acts: list[Act]) -> dict[Any, list[Information]]:
     return found
 
 
-def dossier_pdf(user: Any, person: Person) -> bytes:
-    """The designation dossier of ``person`` as ``user`` may see it, as PDF."""
+def dossier_pdf(user: Any, person: Person | Organisation) -> bytes:
+    """The designation dossier of ``person`` (or of an organisation) as ``user`` may see it."""
     return pdf(render_to_string("sanctions/dossier.html", dossier_context(user, person)))
 
 

@@ -2,7 +2,8 @@
 
 "Confirm only when name, role and dates agree" needs the facts to compare: for the
 perpetrator, the names, roles, birth date, courts and acts the record holds (as the reviewer
-may see them); for the list entry, its names, birth dates, positions, listing reason,
+may see them) — for a perpetrator organisation its names, kind, roles, cases and acts; for the
+list entry, its names, birth dates, positions, listing reason,
 programme and listing date (whatever the imported list carries).
 """
 
@@ -13,12 +14,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
 from vigil.policy.access import restrict
 from vigil.records.dates import display_date
-from vigil.records.models import Case, Involvement, Person, PersonName
+from vigil.records.models import (
+    Case,
+    Involvement,
+    Organisation,
+    OrganisationName,
+    Person,
+    PersonName,
+)
 from vigil.sanctions.labels import local_date
 from vigil.sanctions.models import Decision, ListedEntity, ScreeningMatch
 
@@ -38,9 +46,11 @@ class ActFact:
 
 @dataclass
 class RecordSide:
-    """What the record says about the perpetrator."""
+    """What the record says about the perpetrator (a person, or an organisation)."""
 
-    person: Person
+    person: Person | None
+    organisation: Organisation | None = None
+    kind: str = ""  # an organisation's kind (court, security service...), labelled
     names: list[str] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
     birth_date: str = ""
@@ -48,6 +58,25 @@ class RecordSide:
     cases: list[str] = field(default_factory=list)
     acts: list[ActFact] = field(default_factory=list)
     more_acts: int = 0
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.organisation is not None
+
+    @property
+    def display_name(self) -> str:
+        subject = self.organisation if self.organisation is not None else self.person
+        return subject.display_name if subject is not None else ""
+
+    @property
+    def url_name(self) -> str:
+        """The record page's URL name (``web:person`` or ``web:organisation``)."""
+        return "web:organisation" if self.organisation is not None else "web:person"
+
+    @property
+    def pk(self) -> Any:
+        subject = self.organisation if self.organisation is not None else self.person
+        return subject.pk if subject is not None else None
 
 
 @dataclass(frozen=True)
@@ -120,19 +149,42 @@ def record_sides(user: Any, persons: list[Person]) -> dict[Any, RecordSide]:
         side = sides[name.person_id]
         if name.value not in side.names:
             side.names.append(name.value)
-    involvements = (
-        restrict(user, "view", Involvement.objects.filter(perpetrator_person_id__in=ids))
-        .select_related(
-            "role", "act", "act__act_type", "act__place", "act__place__kind", "act__victim_person"
-        )
-        .order_by("act__date")
+    involvements = restrict(user, "view", Involvement.objects.filter(perpetrator_person_id__in=ids))
+    _add_acts(user, sides, involvements, "perpetrator_person_id")
+    return sides
+
+
+def organisation_sides(user: Any, organisations: list[Organisation]) -> dict[Any, RecordSide]:
+    """The record's side for each perpetrator organisation, through the policy."""
+    sides = {
+        o.pk: RecordSide(person=None, organisation=o, kind=o.kind.label() if o.kind_id else "")
+        for o in organisations
+    }
+    if not sides:
+        return sides
+    ids = list(sides)
+    for name in restrict(user, "view", OrganisationName.objects.filter(organisation_id__in=ids)):
+        side = sides[name.organisation_id]
+        if name.value not in side.names:
+            side.names.append(name.value)
+    involvements = restrict(
+        user, "view", Involvement.objects.filter(perpetrator_organisation_id__in=ids)
     )
+    _add_acts(user, sides, involvements, "perpetrator_organisation_id")
+    return sides
+
+
+def _add_acts(user: Any, sides: dict[Any, RecordSide], involvements: Any, key: str) -> None:
+    """Roles, courts, acts and cases of each side from its visible involvements."""
+    involvements = involvements.select_related(
+        "role", "act", "act__act_type", "act__place", "act__place__kind", "act__victim_person"
+    ).order_by("act__date")
     by_act: dict[Any, dict[Any, list[Involvement]]] = defaultdict(lambda: defaultdict(list))
     event_ids: dict[Any, set[Any]] = defaultdict(set)
     victim_ids: set[Any] = set()
     for inv in involvements:
-        by_act[inv.perpetrator_person_id][inv.act_id].append(inv)
-        event_ids[inv.perpetrator_person_id].add(inv.act.event_id)
+        by_act[getattr(inv, key)][inv.act_id].append(inv)
+        event_ids[getattr(inv, key)].add(inv.act.event_id)
         if inv.act.victim_person_id:
             victim_ids.add(inv.act.victim_person_id)
     visible_victims = set(
@@ -172,7 +224,6 @@ def record_sides(user: Any, persons: list[Person]) -> dict[Any, RecordSide]:
         for pid, events in event_ids.items():
             if events & case_events and case.title not in sides[pid].cases:
                 sides[pid].cases.append(case.title)
-    return sides
 
 
 def _act_date(act: Any) -> str:
@@ -199,20 +250,35 @@ def _victim(act: Any, visible: set[Any]) -> str:
 
 
 def _visible_matches(user: Any) -> QuerySet[ScreeningMatch]:
-    return restrict(
-        user, "view", ScreeningMatch.objects.filter(person__isnull=False)
-    ).select_related("person", "reviewed_by", "listed_entity", "listed_entity__sanctions_list")
+    """Candidates of persons, and of organisations, that ``user`` may see."""
+    visible_orgs = restrict(user, "view", Organisation.objects.all()).values("pk")
+    return (
+        restrict(user, "view", ScreeningMatch.objects.all())
+        .filter(Q(person__isnull=False) | Q(organisation__in=visible_orgs))
+        .select_related(
+            "person",
+            "organisation",
+            "organisation__kind",
+            "reviewed_by",
+            "listed_entity",
+            "listed_entity__sanctions_list",
+        )
+    )
 
 
 def candidates(user: Any, matches: Iterable[ScreeningMatch]) -> list[Candidate]:
     """Both sides of each of ``matches`` (already restricted to what ``user`` may see)."""
     rows = list(matches)
     sides = record_sides(user, [m.person for m in rows if m.person is not None])
-    return [
-        Candidate(match=m, record=sides[m.person_id], listed=list_side(m.listed_entity))
-        for m in rows
-        if m.person_id in sides
-    ]
+    org_sides = organisation_sides(
+        user, list({m.organisation_id: m.organisation for m in rows if m.organisation}.values())
+    )
+    found = []
+    for m in rows:
+        side = sides.get(m.person_id) if m.person_id else org_sides.get(m.organisation_id)
+        if side is not None:
+            found.append(Candidate(match=m, record=side, listed=list_side(m.listed_entity)))
+    return found
 
 
 def pending(user: Any, limit: int = 200) -> list[Candidate]:

@@ -24,7 +24,7 @@ def gap_page(request: HttpRequest) -> HttpResponse:
     pending = restrict(
         request.user,
         "view",
-        ScreeningMatch.objects.filter(decision=Decision.PENDING, person__isnull=False),
+        ScreeningMatch.objects.filter(decision=Decision.PENDING),
     ).count()
     return render(request, "sanctions/gap_page.html", {"report": report, "pending": pending})
 
@@ -78,7 +78,7 @@ def review_decide(request: HttpRequest, pk: str) -> HttpResponse:
             request,
             gettext("Recorded: %(person)s — %(decision)s.")
             % {
-                "person": found.match.person.display_name,
+                "person": found.record.display_name,
                 "decision": found.match.get_decision_display(),
             },
         )
@@ -104,6 +104,6 @@ def review_undo(request: HttpRequest, pk: str) -> HttpResponse:
     messages.success(
         request,
         gettext("Decision undone: %(person)s awaits review again.")
-        % {"person": found.match.person.display_name},
+        % {"person": found.record.display_name},
     )
     return redirect("sanctions:review")

@@ -73,6 +73,11 @@ class Command(ActingCommand):
         )
         dos.add_argument("person", help="the person's id or a name that resolves to one person")
         dos.add_argument("-o", "--output", type=Path, required=True)
+        dos.add_argument(
+            "--organisation",
+            action="store_true",
+            help="the perpetrator is an organisation (its id or a name)",
+        )
         dec = sub.add_parser(
             "decide", help="confirm or reject a screening candidate", called_from_command_line=True
         )
@@ -81,6 +86,11 @@ class Command(ActingCommand):
         dec.add_argument("entity_id")
         dec.add_argument("decision", choices=["confirmed", "rejected", "pending"])
         dec.add_argument("--note", default="")
+        dec.add_argument(
+            "--organisation",
+            action="store_true",
+            help="the perpetrator is an organisation (its id or a name)",
+        )
         sub.add_parser(
             "rescreen",
             help="screen every perpetrator against every list",
@@ -204,25 +214,32 @@ class Command(ActingCommand):
                 )
                 lines.append(f"    sentences: {reports.totals_text(row.totals)}")
                 lines += [f"    {s.text}" for s in row.statuses] or ["    no list loaded"]
+            if report.organisations:
+                lines.append("Perpetrator organisations:")
+            for row in report.organisations:
+                lines.append(
+                    f"{row.display_name} (organisation; {', '.join(row.role_labels)}, "
+                    f"{len(row.acts)} acts, {len(row.victims)} victims)"
+                )
+                lines += [f"    {s.text}" for s in row.statuses] or ["    no list loaded"]
             _write(self, "\n".join(lines), options["output"])
 
     def _dossier(self, options: dict[str, Any]) -> None:
-        from vigil.records.lookup import resolve_person
         from vigil.sanctions import reports
 
         check_output(options["output"])
-        person = resolve_person(options["person"], _persons(self.user))
+        person = _perpetrator(self.user, options)
         _write(self, reports.dossier_pdf(self.user, person), options["output"])
 
     def _decide(self, options: dict[str, Any]) -> None:
-        from vigil.records.lookup import resolve_person
         from vigil.sanctions.models import ScreeningMatch
 
-        person = resolve_person(options["person"], _persons(self.user))
+        person = _perpetrator(self.user, options)
+        side = "organisation" if options["organisation"] else "person"
         match = (
             restrict(self.user, "view", ScreeningMatch.objects.all())
             .filter(
-                person=person,
+                **{side: person},
                 listed_entity__sanctions_list__name=options["list_name"],
                 listed_entity__entity_id=options["entity_id"],
             )
@@ -266,3 +283,14 @@ def _write(command: Command, data: str | bytes, output: Path | None) -> None:
         return
     write_output(output, data)
     command.stdout.write(f"Wrote {output}")
+
+
+def _perpetrator(user: Any, options: dict[str, Any]) -> Any:
+    """The person (or, with ``--organisation``, the organisation) the command names."""
+    from vigil.records.lookup import resolve_organisation, resolve_person
+    from vigil.records.models import Organisation
+
+    if options.get("organisation"):
+        orgs = restrict(user, "view", Organisation.objects.all())
+        return resolve_organisation(options["person"], orgs)
+    return resolve_person(options["person"], _persons(user))
