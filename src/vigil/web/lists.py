@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.policy.access import restrict
 from vigil.policy.public import public_fields
-from vigil.records.custody import custody_by_person
+from vigil.records.custody_store import custody_seen_by
 from vigil.records.models import Act, Case, Event, Involvement, Organisation, Person, Term
 from vigil.web import filters as f
 from vigil.web.custody_sql import filter_custody
@@ -37,7 +37,7 @@ def _persons(user: Any, qs: QuerySet[Person], data: dict[str, Any]) -> QuerySet[
 
 
 def _person_rows(user: Any, persons: list[Person]) -> list[PersonRow]:
-    custody = custody_by_person(_seen(user, Act.objects.filter(victim_person__in=persons)))
+    custody = custody_seen_by(user, [p.pk for p in persons])
     return [PersonRow(p, custody.get(p.pk)) for p in persons]
 
 
