@@ -108,6 +108,17 @@ def ceiling_of(role: str) -> str | None:
 def exact_ceiling(user: Any) -> str | None:
     """The level ``user`` sees records up to, when that is all the user sees of persons, events,
     organisations and acts (no grant or own record above it lifts one more); else None."""
+    cache = _READING.get()
+    key = ("ceiling", getattr(user, "pk", None))
+    if cache is not None and key in cache:
+        return cache[key]  # type: ignore[return-value]
+    found = _exact_ceiling(user)
+    if cache is not None:
+        cache[key] = found  # type: ignore[assignment]
+    return found
+
+
+def _exact_ceiling(user: Any) -> str | None:
     role = role_of(user)
     if role is None:
         return None

@@ -5,26 +5,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('records', '0008_personmerge_demoted_names'),
+        ("records", "0008_personmerge_demoted_names"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StoredCustody',
+            name="StoredCustody",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ceiling', models.CharField(max_length=12)),
-                ('status', models.CharField(max_length=40)),
-                ('since', models.DateField(null=True)),
-                ('act_id', models.UUIDField(null=True)),
-                ('term_ends', models.DateField(null=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='records.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ceiling", models.CharField(max_length=12)),
+                ("status", models.CharField(max_length=40)),
+                ("since", models.DateField(null=True)),
+                ("act_id", models.UUIDField(null=True)),
+                ("term_ends", models.DateField(null=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="records.person",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['ceiling', 'status', 'term_ends'], name='stored_custody_state')],
-                'constraints': [models.UniqueConstraint(fields=('person', 'ceiling'), name='stored_custody_once')],
+                "indexes": [
+                    models.Index(
+                        fields=["ceiling", "status", "term_ends"], name="stored_custody_state"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("person", "ceiling"), name="stored_custody_once"
+                    )
+                ],
             },
         ),
     ]
