@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
@@ -46,7 +46,30 @@ def restrict(user: Any, action: str, queryset: models.QuerySet[M]) -> models.Que
     role = role_of(user)
     if role is None:
         return queryset.none()
-    return _Evaluation(user, role).restrict(action, queryset)
+    return _evaluation(user, role).restrict(action, queryset)
+
+
+def _evaluation(user: Any, role: str) -> _Evaluation:
+    """The user's evaluation: one per request inside :func:`one_reading`, else a fresh one."""
+    cache = _READING.get()
+    if cache is None:
+        return _Evaluation(user, role)
+    key = ("evaluation", getattr(user, "pk", None), role)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _Evaluation(user, role)
+    return found
+
+
+def restrict_history_of(
+    user: Any, queryset: models.QuerySet[M], of: Iterable[type[models.Model]]
+) -> models.QuerySet[M]:
+    """``restrict(user, "view", queryset)`` on versions, for versions of records of the models
+    ``of`` only (a page's own records: the check skips every other record model)."""
+    role = role_of(user)
+    if role is None:
+        return queryset.none()
+    return _evaluation(user, role).restrict_history("view", queryset, of)
 
 
 def granted_case_ids(user: Any) -> dict[str, list[Any]]:
@@ -70,7 +93,7 @@ def granted_case_ids(user: Any) -> dict[str, list[Any]]:
     return found
 
 
-_READING: ContextVar[dict[Any, dict[str, list[Any]]] | None] = ContextVar(
+_READING: ContextVar[dict[Any, Any] | None] = ContextVar(
     "vigil_policy_reading", default=None
 )
 
@@ -111,10 +134,10 @@ def exact_ceiling(user: Any) -> str | None:
     cache = _READING.get()
     key = ("ceiling", getattr(user, "pk", None))
     if cache is not None and key in cache:
-        return cache[key]  # type: ignore[return-value]
+        return cache[key]
     found = _exact_ceiling(user)
     if cache is not None:
-        cache[key] = found  # type: ignore[assignment]
+        cache[key] = found
     return found
 
 
@@ -233,14 +256,22 @@ class _Evaluation:
             condition &= Q(**{f"{name}__isnull": True}) | Q(found)
         return queryset.filter(condition) if spec.parents else queryset
 
-    def restrict_history(self, action: str, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    def restrict_history(
+        self,
+        action: str,
+        queryset: models.QuerySet[M],
+        of: Iterable[type[models.Model]] | None = None,
+    ) -> models.QuerySet[M]:
         from vigil.policy.identity import identity_fields
         from vigil.policy.registry import record_models
 
         if action != "view":
             return queryset.none()
         condition = Q(pk__in=[])
+        wanted = None if of is None else set(of)
         for model in record_models():
+            if wanted is not None and model not in wanted:
+                continue
             # A snapshot holds every field but encrypted ones (the history stores
             # "[encrypted]" for those): an identity field in clear makes it a reveal.
             in_clear = [
