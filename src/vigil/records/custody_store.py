@@ -140,7 +140,8 @@ def filter_stored(
     if status not in {c.value for c in Custody}:
         return persons.none()
     matching = StoredCustody.objects.filter(state_filter(level, status, today))
-    return persons.filter(Exists(matching.filter(person=OuterRef("pk"))))
+    # A list of ids from the (ceiling, status, term_ends) index drives the query.
+    return persons.filter(pk__in=matching.values("person_id"))
 
 
 def _drop_stale() -> None:

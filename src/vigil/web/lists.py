@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -29,10 +29,16 @@ def _seen(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
 
 def _persons(user: Any, qs: QuerySet[Person], data: dict[str, Any]) -> QuerySet[Person]:
     qs = f.by_level(search_persons(data.get("q") or "", user), data)
-    if f.has_act_filter(data):
-        qs = qs.filter(pk__in=f.matching_acts(user, data).values("victim_person_id"))
     if data.get("custody"):
         qs = filter_custody(user, qs, data["custody"])
+    if f.has_act_filter(data):
+        acts = f.matching_acts(user, data)
+        if data.get("custody"):
+            # The custody filter drives (a list of person ids from the stored custody); each
+            # candidate's acts are then probed by key: `IN (acts)` read every matching act.
+            qs = qs.filter(Exists(acts.filter(victim_person=OuterRef("pk"))))
+        else:
+            qs = qs.filter(pk__in=acts.values("victim_person_id"))
     return qs
 
 
