@@ -27,6 +27,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -191,6 +192,7 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, help="build into this folder (default: temporary)")
     parser.add_argument("--postgres", action="store_true", help="also on PostgreSQL")
     parser.add_argument("--no-sqlite", action="store_true", help="only PostgreSQL")
+    parser.add_argument("--pg-port", type=int, default=55439, help="the throwaway cluster's port")
     parser.add_argument("--requests", type=int, default=200, help="sequential requests per page")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=int, default=20, help="wrk duration per page")
@@ -218,7 +220,7 @@ def main() -> None:
     }
     builders = [] if args.no_sqlite else [("sqlite", sqlite_demo)]
     if args.postgres:
-        builders.append(("postgres", postgres_demo))
+        builders.append(("postgres", partial(postgres_demo, port=args.pg_port)))
     try:
         for name, build in builders:
             print(f"{name}: preparing the database in {base} ...", file=sys.stderr)
@@ -243,7 +245,7 @@ def main() -> None:
                 print()
     finally:
         if args.postgres and not reuse:
-            stop_postgres()
+            stop_postgres(args.pg_port)
     results["machine"]["load_at_end"] = os.getloadavg()
     if args.json:
         print(json.dumps(results, indent=1))

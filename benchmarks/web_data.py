@@ -38,7 +38,8 @@ def _base_env(folder: Path, database_url: str = "") -> dict[str, str]:
         VIGIL_SECURE_COOKIES="0",
         VIGIL_DEMO="1",
         DJANGO_SETTINGS_MODULE="vigil.settings",
-        PYTHONPATH=str(ROOT / "benchmarks"),
+        # This tree's sources first: an editable install may point at another checkout.
+        PYTHONPATH=os.pathsep.join((str(ROOT / "src"), str(ROOT / "benchmarks"))),
     )
     if sample := os.environ.get("VIGIL_SAMPLE_DATA"):
         env["VIGIL_SAMPLE_DATA"] = sample

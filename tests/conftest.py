@@ -52,3 +52,13 @@ def _english_after_each_test():
     from django.utils import translation
 
     translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_filter_options():
+    """Forget the filter pickers' cached options: each test's database starts anew (a rollback
+    sends no signal that would clear them)."""
+    yield
+    from vigil.web.filters import forget_options
+
+    forget_options()

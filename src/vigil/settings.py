@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vigil.web.middleware.ChangeContextMiddleware",
+    "vigil.web.middleware.PolicyReadingMiddleware",
 ]
 
 ROOT_URLCONF = "vigil.urls"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.db import models, transaction
@@ -51,18 +54,136 @@ def restrict(user: Any, action: str, queryset: models.QuerySet[M]) -> models.Que
     role = role_of(user)
     if role is None:
         return queryset.none()
-    return _Evaluation(user, role).restrict(action, queryset)
+    return _evaluation(user, role).restrict(action, queryset)
+
+
+def _evaluation(user: Any, role: str) -> _Evaluation:
+    """The user's evaluation: one per request inside :func:`one_reading`, else a fresh one."""
+    cache = _READING.get()
+    if cache is None:
+        return _Evaluation(user, role)
+    key = ("evaluation", getattr(user, "pk", None), role)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _Evaluation(user, role)
+    return found
+
+
+def restrict_history_of(
+    user: Any, queryset: models.QuerySet[M], of: Iterable[type[models.Model]]
+) -> models.QuerySet[M]:
+    """``restrict(user, "view", queryset)`` on versions, for versions of records of the models
+    ``of`` only (a page's own records: the check skips every other record model)."""
+    role = role_of(user)
+    if role is None:
+        return queryset.none()
+    return _evaluation(user, role).restrict_history("view", queryset, of)
 
 
 def granted_case_ids(user: Any) -> dict[str, list[Any]]:
-    """Case ids ``user`` holds an active grant on, by the confidentiality level lifted."""
+    """Case ids ``user`` holds an active grant on, by the confidentiality level lifted.
+
+    Inside :func:`one_reading` (a web request) the grants are read once per user.
+    """
     from vigil.policy.models import CaseGrant
 
+    cache = _READING.get()
+    key = getattr(user, "pk", None)
+    if cache is not None and key in cache:
+        return cache[key]
     held = list(CaseGrant.objects.active().filter(user=user).values_list("case_id", "level"))
-    return {
+    found = {
         level: sorted({case for case, granted in held if grant_covers(granted, level)}, key=str)
         for level in LEVELS
     }
+    if cache is not None:
+        cache[key] = found
+    return found
+
+
+_READING: ContextVar[dict[Any, Any] | None] = ContextVar(
+    "vigil_policy_reading", default=None
+)
+
+
+@contextmanager
+def one_reading() -> Iterator[None]:
+    """Read each user's grants once inside this block (one web request), not once per query.
+
+    A grant or revocation inside the block forgets what was read (``forget_grants``).
+    """
+    token = _READING.set({})
+    try:
+        yield
+    finally:
+        _READING.reset(token)
+
+
+def forget_grants(*args: Any, **kwargs: Any) -> None:
+    """Drop the grants read in this block (a grant changed): the next query reads them again."""
+    cache = _READING.get()
+    if cache is not None:
+        cache.clear()
+
+
+def ceiling_of(role: str) -> str | None:
+    """The highest level up to which ``role`` views every record (None: not even public)."""
+    ceiling = None
+    for level in LEVELS:
+        if scope_for(role, "view", level) is not Scope.ALL:
+            break
+        ceiling = level
+    return ceiling
+
+
+def exact_ceiling(user: Any) -> str | None:
+    """The level ``user`` sees records up to, when that is all the user sees of persons, events,
+    organisations and acts (no grant or own record above it lifts one more); else None."""
+    cache = _READING.get()
+    key = ("ceiling", getattr(user, "pk", None))
+    if cache is not None and key in cache:
+        return cache[key]
+    found = _exact_ceiling(user)
+    if cache is not None:
+        cache[key] = found
+    return found
+
+
+def _exact_ceiling(user: Any) -> str | None:
+    role = role_of(user)
+    if role is None:
+        return None
+    ceiling = ceiling_of(role)
+    if ceiling is None:
+        return None
+    above = LEVELS[LEVELS.index(ceiling) + 1 :]
+    grants = granted_case_ids(user)
+    own = False
+    for level in above:
+        scope = scope_for(role, "view", level)
+        if scope is Scope.ALL:
+            return None
+        if scope in (Scope.GRANTED, Scope.OWN_OR_GRANTED) and grants[level]:
+            return None
+        own = own or scope is Scope.OWN_OR_GRANTED
+    if own and _owns_above(user, above):
+        return None
+    return ceiling
+
+
+def _owns_above(user: Any, levels: tuple[str, ...]) -> bool:
+    from vigil.records.models import Act, Event, Organisation, Person
+
+    return any(
+        model.all_objects.filter(created_by=user, confidentiality__in=levels).exists()
+        for model in (Act, Person, Event, Organisation)
+    )
+
+
+def restrict_to_ceiling(level: str, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    """The records of ``queryset`` that a role viewing every record up to ``level``, and
+    nothing above it, may view (with their parents): what stored custody is derived from."""
+    return _Ceiling(level).restrict("view", queryset)
 
 
 class _Evaluation:
@@ -134,7 +255,6 @@ class _Evaluation:
             self._visible[key] = self.restrict(action, rows)
         return self._visible[key]
 
-
     def with_visible_parents(
         self, queryset: models.QuerySet[M], spec: Governed
     ) -> models.QuerySet[M]:
@@ -148,14 +268,22 @@ class _Evaluation:
             condition &= Q(**{f"{name}__isnull": True}) | Q(found)
         return queryset.filter(condition) if spec.parents else queryset
 
-    def restrict_history(self, action: str, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    def restrict_history(
+        self,
+        action: str,
+        queryset: models.QuerySet[M],
+        of: Iterable[type[models.Model]] | None = None,
+    ) -> models.QuerySet[M]:
         from vigil.policy.identity import identity_fields
         from vigil.policy.registry import record_models
 
         if action != "view":
             return queryset.none()
         condition = Q(pk__in=[])
+        wanted = None if of is None else set(of)
         for model in record_models():
+            if wanted is not None and model not in wanted:
+                continue
             # A snapshot holds every field but encrypted ones (the history stores
             # "[encrypted]" for those): an identity field in clear makes it a reveal.
             in_clear = [
@@ -167,6 +295,20 @@ class _Evaluation:
             visible = self.visible_rows(model, needed).filter(pk=OuterRef("object_id"))
             condition |= Q(model=model._meta.label_lower) & Q(Exists(visible))
         return queryset.filter(condition)
+
+
+class _Ceiling(_Evaluation):
+    """The policy for a pseudo-role that views every record up to one level, none above."""
+
+    def __init__(self, level: str) -> None:
+        self.user = None
+        self.role = "ceiling"
+        self.grants = {lvl: [] for lvl in LEVELS}
+        self._visible = {}
+        self.levels = LEVELS[: LEVELS.index(level) + 1]
+
+    def record_filter(self, action: str, spec: Governed) -> Q | None:
+        return Q(confidentiality__in=self.levels) if action == "view" else None
 
 
 def _restrict_users(

@@ -11,3 +11,10 @@ class PolicyConfig(AppConfig):
         from vigil.policy.grants import register_lockdown_revoker
 
         register_lockdown_revoker()
+
+        from django.db.models.signals import post_save
+
+        from vigil.policy.access import forget_grants
+        from vigil.policy.models import CaseGrant
+
+        post_save.connect(forget_grants, sender=CaseGrant, dispatch_uid="vigil_forget_grants")

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vigil.core.errors import Forbidden, ValidationFailed
-from vigil.policy.access import allows, role_of
+from vigil.policy.access import allows, forget_grants, role_of
 from vigil.policy.auditing import audit
 from vigil.policy.models import CaseGrant, GrantLevel
 from vigil.policy.stepup import require_step_up
@@ -85,6 +85,7 @@ def revoke_all_grants(user: Any, *, actor: Any = None) -> int:
         )
         if count:
             audit("revoke", actor=actor, obj=user, target=str(user.pk), count=count, scope="all")
+    forget_grants()  # an update sends no post_save
     return count
 
 

@@ -12,3 +12,10 @@ class RecordsConfig(AppConfig):
         from vigil.records.vocab_sync import sync_after_migrate
 
         post_migrate.connect(sync_after_migrate, sender=self)
+
+        from vigil.records.custody_signals import connect
+
+        connect()
+        from vigil.records.custody_store import fill_after_migrate
+
+        post_migrate.connect(fill_after_migrate, sender=self)

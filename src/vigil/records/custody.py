@@ -156,6 +156,16 @@ def derive(acts: Iterable[_ActFacts], today: dt.date | None = None) -> CustodySt
             custody_start = None
         since = state.since if effect is state.status and effect is Custody.IN_CUSTODY else act.date
         state = CustodyState(effect, since, act.id, term_ends)
+    return as_of(state, today)
+
+
+#: The day before every recorded term ends: ``derive(acts, RECORDED)`` is the state as the acts
+#: record it, before the day of the count turns a term into "term ended" (what is stored).
+RECORDED = dt.date.min
+
+
+def as_of(state: CustodyState, today: dt.date | None = None) -> CustodyState:
+    """The state as of ``today`` (default: now): a served term that has ended is "term ended"."""
     day = today or dt.date.today()
     if state.status in SERVING and state.term_ends is not None and state.term_ends < day:
         return CustodyState(Custody.TERM_ENDED, state.since, state.act_id, state.term_ends)

@@ -7,4 +7,13 @@ class WebConfig(AppConfig):
     verbose_name = "Web UI"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from vigil.records.models import LegalProvision, Organisation, Term
         from vigil.web import security  # noqa: F401  (registers the system checks)
+        from vigil.web.filters import forget_options
+
+        for model in (LegalProvision, Organisation, Term):
+            post_save.connect(
+                forget_options, sender=model, dispatch_uid=f"vigil_options_{model.__name__}"
+            )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.core.history import history_for
 from vigil.core.models import Version
-from vigil.policy.access import restrict
+from vigil.policy.access import restrict, restrict_history_of
 from vigil.records.models import Person
 
 PERSON_LABEL = Person._meta.label_lower
@@ -90,7 +90,8 @@ def recent_changes(user: Any, limit: int = 15) -> list[Change]:
 
 def changes_of(user: Any, objs: Iterable[models.Model]) -> list[Change]:
     """The versions of the given records that ``user`` may view, newest first."""
-    rows = restrict(user, "view", history_for(objs))
+    objs = list(objs)
+    rows = restrict_history_of(user, history_for(objs), {type(o) for o in objs})
     return _titled(user, [describe(v) for v in rows.select_related("actor").order_by("-at", "-id")])
 
 

@@ -24,7 +24,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from vigil.policy.access import restrict
+from vigil.policy.access import exact_ceiling, restrict
 from vigil.records.custody import (
     DETAINING,
     ENDING,
@@ -35,6 +35,7 @@ from vigil.records.custody import (
     Custody,
     custody_by_person,
 )
+from vigil.records.custody_store import filter_stored
 from vigil.records.models import Act, Person
 
 _KIND = "act_type__key"
@@ -103,7 +104,14 @@ _SERVING = [s.value for s in SERVING]
 
 
 def filter_custody(user: Any, persons: QuerySet[Person], status: str) -> QuerySet[Person]:
-    """``persons`` whose derived custody (from acts ``user`` may view) is ``status``."""
+    """``persons`` whose derived custody (from acts ``user`` may view) is ``status``.
+
+    The stored custody at the user's ceiling when that is exactly what the user sees
+    (``records.custody_store``); else derived from the acts here.
+    """
+    level = exact_ceiling(user)
+    if level is not None:
+        return filter_stored(level, persons, status)
     annotated = with_custody(user, persons)
     if status == Custody.UNKNOWN.value:
         return annotated.filter(custody_status__isnull=True)

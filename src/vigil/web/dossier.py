@@ -11,7 +11,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Prefetch, QuerySet
 
 from vigil.policy.access import restrict
-from vigil.records.custody import ORDER, Custody, CustodyState, custody_by_person
+from vigil.records.custody import ORDER, Custody, CustodyState
+from vigil.records.custody_store import custody_seen_by
 from vigil.records.dates import date_ordering, date_sort_key, display_date
 from vigil.records.display_names import attach_display_names, display_name_for
 from vigil.records.models import (
@@ -182,8 +183,7 @@ def successor_of(user: Any, pk: Any) -> Any:
 
 def visible_custody(user: Any, person: Person) -> CustodyState:
     """Custody derived from the acts against ``person`` that ``user`` may view."""
-    acts = _seen(user, Act.objects.filter(victim_person=person))
-    return custody_by_person(acts).get(person.pk, CustodyState(Custody.UNKNOWN))
+    return custody_seen_by(user, [person.pk]).get(person.pk, CustodyState(Custody.UNKNOWN))
 
 
 def person_dossier(user: Any, person: Person) -> Dossier:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core.models import Confidentiality
-from vigil.policy.access import restrict
+from vigil.policy.access import exact_ceiling, restrict
 from vigil.records.custody import Custody
 from vigil.records.models import Act, LegalProvision, Organisation, Term
 from vigil.records.models.cases import CaseStatus
@@ -26,10 +28,39 @@ CUSTODY_CHOICES = [
 LEVEL_CHOICES = [("", _("any")), *Confidentiality.choices]
 
 
+# Options of the filter pickers, per (field, language, ceiling): rendering ~240 options from
+# the database on every list page cost more than the page's rows. Kept a minute per process.
+OPTIONS_SECONDS = 60.0
+_OPTIONS: dict[tuple[Any, ...], tuple[float, list[Any]]] = {}
+
+
+def cached_options(field: forms.ModelChoiceField, *key: Any) -> None:
+    """Give ``field`` the options cached under ``key`` (read them when missing or old).
+
+    Validation still goes through the field's queryset: a cached option never lets a user pick
+    a record they may not view. ``key`` must hold what decides the options (the user's exact
+    ceiling for restricted pickers; a user with grants or own records above it: not cached).
+    """
+    if None in key:
+        return
+    now = time.monotonic()
+    hit = _OPTIONS.get(key)
+    if hit is None or now - hit[0] > OPTIONS_SECONDS:
+        hit = (now, list(field.choices))
+        _OPTIONS[key] = hit
+    field.choices = hit[1]
+
+
+def forget_options(*args: Any, **kwargs: Any) -> None:
+    """Drop every cached option (a term, provision or organisation was saved)."""
+    _OPTIONS.clear()
+
+
 class TermChoiceField(forms.ModelChoiceField):
     """A vocabulary picker labelled in the user's language, keyed by the term's key."""
 
     def __init__(self, vocabulary: str, **kwargs: Any) -> None:
+        self.vocabulary = vocabulary
         super().__init__(
             Term.objects.filter(vocabulary=vocabulary).order_by("label_en"),
             to_field_name="key",
@@ -90,6 +121,13 @@ class ActFilterForm(ListFilterForm):
             "view",
             Organisation.objects.filter(kind_id=Term.pk_for("organisation_kind", "court")),
         ).order_by("display_name")
+        level, language = exact_ceiling(user), get_language()
+        for name in self.fields:
+            field = self.fields[name]
+            if isinstance(field, TermChoiceField):
+                cached_options(field, field.vocabulary, language)
+        cached_options(provisions, "provision", language, level)
+        cached_options(courts, "court", language, level)
 
 
 class PersonFilterForm(ActFilterForm):

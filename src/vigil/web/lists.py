@@ -6,13 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from vigil.policy.access import restrict
 from vigil.policy.public import public_fields
-from vigil.records.custody import custody_by_person
+from vigil.records.custody_store import custody_seen_by
 from vigil.records.display_names import attach_display_names
 from vigil.records.models import Act, Case, Event, Involvement, Organisation, Person, Term
 from vigil.web import filters as f
@@ -30,15 +30,21 @@ def _seen(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
 
 def _persons(user: Any, qs: QuerySet[Person], data: dict[str, Any]) -> QuerySet[Person]:
     qs = f.by_level(search_persons(data.get("q") or "", user), data)
-    if f.has_act_filter(data):
-        qs = qs.filter(pk__in=f.matching_acts(user, data).values("victim_person_id"))
     if data.get("custody"):
         qs = filter_custody(user, qs, data["custody"])
+    if f.has_act_filter(data):
+        acts = f.matching_acts(user, data)
+        if data.get("custody"):
+            # The custody filter drives (a list of person ids from the stored custody); each
+            # candidate's acts are then probed by key: `IN (acts)` read every matching act.
+            qs = qs.filter(Exists(acts.filter(victim_person=OuterRef("pk"))))
+        else:
+            qs = qs.filter(pk__in=acts.values("victim_person_id"))
     return qs
 
 
 def _person_rows(user: Any, persons: list[Person]) -> list[PersonRow]:
-    custody = custody_by_person(_seen(user, Act.objects.filter(victim_person__in=persons)))
+    custody = custody_seen_by(user, [p.pk for p in persons])
     attach_display_names(user, persons)
     return [PersonRow(p, custody.get(p.pk)) for p in persons]
 

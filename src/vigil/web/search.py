@@ -11,10 +11,11 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from vigil.policy.access import restrict
-from vigil.records.custody import CustodyState, custody_by_person
+from vigil.records.custody import CustodyState
+from vigil.records.custody_store import custody_seen_by
 from vigil.records.dates import display_date
 from vigil.records.display_names import attach_display_names
-from vigil.records.models import Act, Person
+from vigil.records.models import Person
 from vigil.search.name_search import find_persons
 from vigil.search.sync import catch_up
 
@@ -81,7 +82,6 @@ def person_page(user: Any, query: str, number: str | int | None, per_page: int =
     """The page ``number`` of visible persons matching ``query``, with custody from visible acts."""
     page = Paginator(search_persons(query, user), per_page).get_page(number)
     persons = list(page.object_list)
-    acts = restrict(user, "view", Act.objects.filter(victim_person__in=persons))
-    custody = custody_by_person(acts)
+    custody = custody_seen_by(user, [p.pk for p in persons])
     attach_display_names(user, persons)
     return PersonPage(query, page, [PersonRow(p, custody.get(p.pk)) for p in persons])

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from vigil.policy.access import restrict
-from vigil.records.custody import Custody, CustodyState, custody_by_person
-from vigil.records.models import Act, Person, Term
+from vigil.records.custody import Custody, CustodyState
+from vigil.records.custody_store import custody_seen_by
+from vigil.records.models import Person, Term
 from vigil.records.stats import record_stats
 from vigil.web.changes import Change, recent_changes
 from vigil.web.tasks import Task, follow_ups_due, persons_in
@@ -58,7 +59,7 @@ def visible_stats(user: Any, custody: dict[Any, CustodyState] | None = None) -> 
 def home_summary(user: Any, recent: int = 15) -> HomeSummary:
     """Everything the home page shows to ``user``."""
     # One derivation serves the counts and the two work lists, so they cannot disagree.
-    states = custody_by_person(restrict(user, "view", Act.objects.all()))
+    states = custody_seen_by(user)
     stats = visible_stats(user, states)
     tasks, awaiting = follow_ups_due(user)
     return HomeSummary(

@@ -25,6 +25,7 @@ from vigil.records.models.fields import DatePrecision, NameKind, Script
 from vigil.records.models.legal import LegalAmendment, LegalCode, LegalProvision
 from vigil.records.models.merges import PersonMerge
 from vigil.records.models.sources import ClaimKind, CustodyEvent, Evidence, Information, Source
+from vigil.records.models.stored_custody import StoredCustody
 from vigil.records.models.vocab import Term
 
 __all__ = [
@@ -60,5 +61,6 @@ __all__ = [
     "Sex",
     "Source",
     "Statistic",
+    "StoredCustody",
     "Term",
 ]

@@ -1,0 +1,159 @@
+"""Custody stored per person and confidentiality ceiling: what lists, filters and figures read.
+
+:func:`vigil.records.custody.derive` stays the definition; this module keeps its result per
+person for each ceiling (``public`` … ``secret``: a role that views every record up to that
+level and none above), so a page reads one row per person instead of deriving from acts, and a
+filter is a join. The stored state is the one the acts record (``RECORDED``); the day of the
+count is applied when reading (:func:`vigil.records.custody.as_of`), so "term ended" needs no
+nightly job.
+
+A user reads the stored value when what they may view of persons, events, organisations and
+acts is exactly their role's ceiling (:func:`vigil.policy.access.exact_ceiling`); a user whose
+grant or own record lifts something above it gets custody derived from the acts they may view,
+as before. Both are the same rule over the same acts.
+
+Kept current by signals (``vigil.records.custody_signals``): every save of an act refreshes
+its victim (and its former victim), every save of an event, organisation or person refreshes
+the persons whose acts hang from it, bulk inserts refresh the victims they name.
+``vigil custody rebuild`` recomputes every person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from vigil.policy.access import exact_ceiling, restrict, restrict_to_ceiling
+from vigil.policy.rules import LEVELS
+from vigil.records.custody import (
+    RECORDED,
+    SERVING,
+    Custody,
+    CustodyState,
+    as_of,
+    custody_by_person,
+)
+from vigil.records.models import Act, Person, StoredCustody
+
+CEILINGS: tuple[str, ...] = LEVELS
+CHUNK = 500
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def derived_at(level: str, person_ids: Iterable[Any]) -> dict[Any, CustodyState]:
+    """Custody as recorded, derived now from the acts visible at ``level`` (the definition)."""
+    acts = restrict_to_ceiling(level, Act.objects.filter(victim_person_id__in=list(person_ids)))
+    return custody_by_person(acts, RECORDED)
+
+
+def refresh(person_ids: Iterable[Any]) -> int:
+    """Recompute the stored custody of these persons at every ceiling; how many persons."""
+    ids = sorted({pk for pk in person_ids if pk is not None}, key=str)
+    for chunk in _chunks(ids):
+        rows = [
+            StoredCustody(
+                person_id=pk,
+                ceiling=level,
+                status=state.status.value,
+                since=state.since,
+                act_id=state.act_id,
+                term_ends=state.term_ends,
+            )
+            for level in CEILINGS
+            for pk, state in derived_at(level, chunk).items()
+            if state.status is not Custody.UNKNOWN
+        ]
+        with transaction.atomic():
+            StoredCustody.objects.filter(person_id__in=chunk).delete()
+            StoredCustody.objects.bulk_create(rows)
+    return len(ids)
+
+
+def rebuild(progress: Callable[[int, int], None] | None = None) -> int:
+    """Recompute the stored custody of every person (``vigil custody rebuild``)."""
+    with_acts = Act.all_objects.filter(victim_person__isnull=False)
+    ids = sorted(set(with_acts.values_list("victim_person_id", flat=True)), key=str)
+    StoredCustody.objects.exclude(person_id__in=ids).delete() if len(ids) < 900 else _drop_stale()
+    done = 0
+    for chunk in _chunks(ids, 2000):
+        done += refresh(chunk)
+        if progress is not None:
+            progress(done, len(ids))
+    return done
+
+
+def _state(row: StoredCustody, today: dt.date | None) -> CustodyState:
+    recorded = CustodyState(Custody(row.status), row.since, row.act_id, row.term_ends)
+    return as_of(recorded, today)
+
+
+def stored_at(
+    level: str, person_ids: Iterable[Any] | None = None, today: dt.date | None = None
+) -> dict[Any, CustodyState]:
+    """The stored custody at ``level`` of these persons (all persons: None), as of ``today``."""
+    rows = StoredCustody.objects.filter(ceiling=level)
+    if person_ids is not None:
+        rows = rows.filter(person_id__in=list(person_ids))
+    return {row.person_id: _state(row, today) for row in rows}
+
+
+def custody_seen_by(
+    user: Any, person_ids: Iterable[Any] | None = None, today: dt.date | None = None
+) -> dict[Any, CustodyState]:
+    """The custody of these persons (every person: None) from the acts ``user`` may view."""
+    level = exact_ceiling(user)
+    if level is not None:
+        return stored_at(level, person_ids, today)
+    acts = Act.objects.all()
+    if person_ids is not None:
+        acts = acts.filter(victim_person_id__in=list(person_ids))
+    return custody_by_person(restrict(user, "view", acts), today)
+
+
+def state_filter(level: str, status: str, today: dt.date | None = None) -> Q:
+    """Stored rows at ``level`` whose state as of ``today`` is ``status`` (not ``unknown``)."""
+    day = today or dt.date.today()
+    serving = [s.value for s in SERVING]
+    at = Q(ceiling=level)
+    if status == Custody.TERM_ENDED.value:
+        return at & Q(status__in=serving, term_ends__lt=day)
+    if status in serving:
+        return at & Q(status=status) & (Q(term_ends__isnull=True) | Q(term_ends__gte=day))
+    return at & Q(status=status)
+
+
+def filter_stored(
+    level: str, persons: QuerySet[Person], status: str, today: dt.date | None = None
+) -> QuerySet[Person]:
+    """``persons`` whose stored custody at ``level`` is ``status`` as of ``today``."""
+    if status == Custody.UNKNOWN.value:
+        found = StoredCustody.objects.filter(ceiling=level, person=OuterRef("pk"))
+        return persons.filter(~Exists(found))
+    if status not in {c.value for c in Custody}:
+        return persons.none()
+    matching = StoredCustody.objects.filter(state_filter(level, status, today))
+    # A list of ids from the (ceiling, status, term_ends) index drives the query.
+    return persons.filter(pk__in=matching.values("person_id"))
+
+
+def _drop_stale() -> None:
+    """Delete the rows of persons no act names any more (a rebuild's first step)."""
+    named = Act.all_objects.filter(victim_person__isnull=False).values("victim_person_id")
+    StoredCustody.objects.exclude(person_id__in=named).delete()
+
+
+def fill_after_migrate(*args: Any, **kwargs: Any) -> None:
+    """Fill an empty store on a database with acts (the first migrate after upgrading)."""
+    if StoredCustody.objects.exists():
+        return
+    if not Act.objects.filter(victim_person__isnull=False).exists():
+        return
+    rebuild()

@@ -1,0 +1,266 @@
+"""Stored custody equals custody derived from acts, after every kind of write (issue 14, §2).
+
+For each confidentiality ceiling the stored state must be what ``records.custody.derive``
+gives over the acts a role seeing every record up to that ceiling may view; and for each user
+what the lists read (``custody_seen_by``) must be what deriving over the acts that user may
+view gives. Checked after single saves, a change, a soft delete and a restore, a parent event
+made confidential, a merge, a bulk insert and ``vigil custody rebuild``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from vigil.accounts.models import User
+from vigil.accounts.testing import login_verified
+from vigil.core.context import change_context
+from vigil.core.history import bulk_create_records
+from vigil.policy.access import exact_ceiling, restrict
+from vigil.policy.models import CaseGrant
+from vigil.records.custody import Custody, as_of, custody_by_person
+from vigil.records.custody_store import (
+    CEILINGS,
+    custody_seen_by,
+    derived_at,
+    filter_stored,
+    stored_at,
+)
+from vigil.records.merge import merge_persons
+from vigil.records.models import Act, Case, Event, Person, StoredCustody, Term
+from vigil.web.custody_sql import filter_custody
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+ROLES = ("viewer", "documenter", "analyst", "coordinator", "admin")
+
+
+def _person(name: str, level: str = "internal") -> Person:
+    return Person.objects.create(display_name=name, confidentiality=level)
+
+
+def _act(victim: Person, kind: str, date: dt.date, level: str = "internal", **kw: Any) -> Act:
+    event = kw.pop("event", None) or Event.objects.create(
+        title=f"Fictional events of {victim}", date=date, confidentiality=level
+    )
+    return Act.objects.create(
+        event=event,
+        act_type_id=Term.pk_for("act_type", kind),
+        victim_person=victim,
+        date=date,
+        date_precision="day",
+        confidentiality=level,
+        **kw,
+    )
+
+
+def _colony(months: int) -> dict[str, Any]:
+    return {
+        "sentence_months": Decimal(months),
+        "sentence_regime_id": Term.pk_for("detention_regime", "general_colony"),
+    }
+
+
+@pytest.fixture
+def ctx() -> Iterator[None]:
+    with change_context("test", detail="stored custody"):
+        yield
+
+
+@pytest.fixture
+def users(db: Any) -> dict[str, User]:
+    return {role: User.objects.create_user(f"fictional-{role}", role=role) for role in ROLES}
+
+
+def assert_stored_is_derived(users: dict[str, User]) -> None:
+    """At every ceiling, and for every user, the stored value is the derived one."""
+    everyone = list(Person.all_objects.values_list("pk", flat=True))
+    for level in CEILINGS:
+        derived = {
+            pk: as_of(state)
+            for pk, state in derived_at(level, everyone).items()
+            if state.status is not Custody.UNKNOWN
+        }
+        assert stored_at(level, everyone) == derived, level
+    for role, user in users.items():
+        derived = custody_by_person(restrict(user, "view", Act.objects.all()))
+        wanted = {pk: s for pk, s in derived.items() if s.status is not Custody.UNKNOWN}
+        seen = {pk: s for pk, s in custody_seen_by(user).items()}
+        assert seen == wanted, role
+
+
+@pytest.fixture
+def record(ctx: None) -> dict[str, Person]:
+    held = _person("Fictional Held")
+    _act(held, "arrest", D(2024, 1, 10))
+    _act(held, "sentence", D(2024, 6, 1), **_colony(1200))
+    ended = _person("Fictional Term Ended")
+    _act(ended, "arrest", D(2020, 8, 10))
+    _act(ended, "sentence", D(2021, 3, 1), **_colony(12))
+    secretly_released = _person("Fictional Secretly Released")
+    _act(secretly_released, "arrest", D(2023, 1, 1), "public")
+    _act(secretly_released, "release", D(2023, 5, 1), "secret")
+    return {"held": held, "ended": ended, "secretly_released": secretly_released}
+
+
+def test_acts_saved_one_by_one_are_stored_as_derived(record, users):
+    assert_stored_is_derived(users)
+    public = stored_at("internal", [record["secretly_released"].pk])
+    secret = stored_at("secret", [record["secretly_released"].pk])
+    assert public[record["secretly_released"].pk].status is Custody.IN_CUSTODY
+    assert secret[record["secretly_released"].pk].status is Custody.NOT_IN_CUSTODY
+
+
+def test_a_changed_act_changes_the_stored_state(record, users, ctx):
+    sentence = Act.objects.get(victim_person=record["ended"], act_type__key="sentence")
+    sentence.sentence_months = Decimal(1200)
+    sentence.save()
+    state = stored_at("internal", [record["ended"].pk])[record["ended"].pk]
+    assert state.status is Custody.IN_CUSTODY
+    assert_stored_is_derived(users)
+
+
+def test_a_soft_deleted_and_restored_act_moves_the_stored_state(record, users, ctx):
+    release = _act(record["held"], "release", D(2025, 1, 1))
+    assert stored_at("internal", [record["held"].pk])[record["held"].pk].status is (
+        Custody.NOT_IN_CUSTODY
+    )
+    release.soft_delete("fictional: entered in error")
+    assert stored_at("internal", [record["held"].pk])[record["held"].pk].status is (
+        Custody.IN_CUSTODY
+    )
+    assert_stored_is_derived(users)
+    release.restore()
+    release.save()
+    assert stored_at("internal", [record["held"].pk])[record["held"].pk].status is (
+        Custody.NOT_IN_CUSTODY
+    )
+    assert_stored_is_derived(users)
+
+
+def test_an_event_made_secret_hides_its_acts_from_lower_ceilings(record, users, ctx):
+    arrest = Act.objects.get(victim_person=record["held"], act_type__key="arrest")
+    release = _act(record["held"], "release", D(2025, 1, 1), event=arrest.event)
+    event = release.event
+    event.confidentiality = "secret"
+    event.save()
+    assert record["held"].pk not in stored_at("restricted", [record["held"].pk]) or (
+        stored_at("restricted", [record["held"].pk])[record["held"].pk].status
+        is not Custody.NOT_IN_CUSTODY
+    )
+    assert stored_at("secret", [record["held"].pk])[record["held"].pk].status is (
+        Custody.NOT_IN_CUSTODY
+    )
+    assert_stored_is_derived(users)
+
+
+def test_a_merge_moves_the_duplicates_custody_to_the_person_kept(record, users, ctx):
+    duplicate = _person("Fictional Held Again")
+    _act(duplicate, "release", D(2026, 1, 1))
+    assert stored_at("internal", [duplicate.pk])
+    merge_persons(record["held"], duplicate, reason="fictional: same person")
+    assert stored_at("internal", [duplicate.pk]) == {}
+    kept = stored_at("internal", [record["held"].pk])[record["held"].pk]
+    assert kept.status is Custody.NOT_IN_CUSTODY
+    assert_stored_is_derived(users)
+
+
+def test_a_bulk_insert_of_acts_is_stored(record, users, ctx):
+    victim = _person("Fictional Bulk Victim")
+    event = Event.objects.create(title="Fictional bulk event", date=D(2024, 2, 2))
+    bulk_create_records(
+        [
+            Act(
+                event=event,
+                act_type_id=Term.pk_for("act_type", "detention"),
+                victim_person=victim,
+                date=D(2024, 2, 2),
+                date_precision="day",
+            )
+        ]
+    )
+    assert stored_at("internal", [victim.pk])[victim.pk].status is Custody.IN_CUSTODY
+    assert_stored_is_derived(users)
+
+
+def test_rebuild_restores_a_wiped_and_a_wrong_store(record, users):
+    StoredCustody.objects.filter(person=record["held"]).delete()
+    StoredCustody.objects.filter(person=record["ended"]).update(status="died_in_custody")
+    StoredCustody.objects.create(person=_bare_person(), ceiling="public", status="in_custody")
+    out = io.StringIO()
+    call_command("custody", "rebuild", "--no-progress", stdout=out)
+    assert "stored custody rebuilt: 3 persons" in out.getvalue()
+    assert_stored_is_derived(users)
+
+
+def _bare_person() -> Person:
+    with change_context("test", detail="a person without acts"):
+        return _person("Fictional No Acts")
+
+
+def test_the_stored_filter_finds_what_the_derived_filter_finds(record, users):
+    persons = Person.objects.all()
+    for state in [c.value for c in Custody]:
+        for role in ("viewer", "analyst", "admin"):
+            level = exact_ceiling(users[role])
+            assert level is not None
+            stored = set(filter_stored(level, persons, state).values_list("pk", flat=True))
+            derived = custody_by_person(restrict(users[role], "view", Act.objects.all()))
+            visible = set(restrict(users[role], "view", persons).values_list("pk", flat=True))
+            wanted = {
+                pk
+                for pk in visible
+                if derived.get(pk) is not None and derived[pk].status.value == state
+            } | (
+                {pk for pk in visible if pk not in derived or derived[pk].status.value == state}
+                if state == Custody.UNKNOWN.value
+                else set()
+            )
+            assert stored & visible == wanted, (state, role)
+
+
+def test_a_user_whose_grant_lifts_a_secret_act_gets_custody_from_their_own_acts(record, users):
+    coordinator = users["coordinator"]
+    released = record["secretly_released"]
+    release = Act.objects.get(victim_person=released, act_type__key="release")
+    with change_context("test", detail="grant"):
+        case = Case.objects.create(title="Fictional case")
+    case.events.add(release.event)
+    CaseGrant.objects.create(user=coordinator, case=case, level="secret", granted_by=None)
+    assert exact_ceiling(coordinator) is None
+    assert custody_seen_by(coordinator, [released.pk])[released.pk].status is (
+        Custody.NOT_IN_CUSTODY
+    )
+    in_custody = filter_custody(coordinator, Person.objects.all(), "in_custody")
+    assert released.pk not in set(in_custody.values_list("pk", flat=True))
+    assert_stored_is_derived(users)
+
+
+def test_a_documenter_who_recorded_a_restricted_act_sees_it_in_custody(users):
+    documenter = users["documenter"]
+    assert exact_ceiling(documenter) == "internal"
+    with change_context("test", detail="documenter", actor=documenter):
+        person = _person("Fictional Documented")
+        _act(person, "arrest", D(2025, 4, 1), "restricted")
+    assert exact_ceiling(documenter) is None
+    assert custody_seen_by(documenter, [person.pk])[person.pk].status is Custody.IN_CUSTODY
+    assert custody_seen_by(users["viewer"], [person.pk]) == {}
+
+
+def test_a_profile_reads_the_users_grants_once(record, users):
+    client = login_verified(Client(), users["analyst"])
+    url = f"/persons/{record['held'].pk}/"
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    grants = [q for q in queries.captured_queries if "policy_casegrant" in q["sql"]]
+    assert len(grants) == 1, len(grants)
