@@ -77,12 +77,14 @@ def _snapshot_maker(model: type[models.Model]) -> Callable[[models.Model], dict[
     if sealed or len(names) < 2:
         return snapshot
     values = attrgetter(*names)
+    uuid_type = uuid.UUID
 
     def make(obj: models.Model) -> dict[str, Any]:
-        return {
-            k: str(v) if isinstance(v, uuid.UUID) else v
-            for k, v in zip(names, values(obj), strict=True)
-        }
+        snap = dict(zip(names, values(obj), strict=True))
+        for k, v in snap.items():
+            if type(v) is uuid_type:
+                snap[k] = str(v)
+        return snap
 
     return make
 
@@ -239,7 +241,10 @@ def _row_builder(model: type[models.Model], connection: BaseDatabaseWrapper) -> 
     steps = [(i, c.kind, c.convert) for i, c in enumerate(conversions)]
 
     def build(obj: models.Model) -> list[Any]:
-        obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
+        # Related objects set on the record (not just their ids) are checked as Django's
+        # bulk_create would; a record built from ids alone has none to check.
+        if obj._state.fields_cache:
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
         values = list(get_all(obj)) if len(fields) > 1 else [get_all(obj)]
         for i, f in pre_saves:
             values[i] = f.pre_save(obj, True)
