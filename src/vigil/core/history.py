@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -194,6 +196,7 @@ def _insert_versions(
 
     snap_field = Version._meta.get_field("snapshot")
     make_snapshot = _snapshot_maker(type(objs[0]))
+    encode_snapshot = _snapshot_encoder(snap_field, connection)
     object_id = _converter(Version._meta.get_field("object_id"), connection)
     head = (prep("model", model_label(objs[0])),)
     middle = (
@@ -216,12 +219,46 @@ def _insert_versions(
                     object_id.convert(o.pk),
                     version,
                     *middle,
-                    snap_field.get_db_prep_save(make_snapshot(o), connection),
+                    encode_snapshot(make_snapshot(o)),
                     changed,
                 )
                 for o in objs[start : start + INSERT_CHUNK]
             ]
             cursor.executemany(sql, rows)
+
+
+def _snapshot_encoder(field: models.Field, connection: BaseDatabaseWrapper) -> Converter:
+    """The snapshot's INSERT parameter, as ``field.get_db_prep_save`` gives it, made faster.
+
+    Timestamps (every record of a batch shares its ``created_at``/``updated_at``) are
+    encoded once by the field's own encoder and put in as the strings it would write; where
+    the database takes the JSON text itself (SQLite) one encoder serves every snapshot.
+    """
+    encoder_class = field.encoder or json.JSONEncoder  # type: ignore[attr-defined]
+    default = encoder_class().default
+    memo: dict[Any, str] = {}
+
+    def plain(snap: dict[str, Any]) -> dict[str, Any]:
+        for key, value in snap.items():
+            if type(value) is dt.datetime:
+                text = memo.get(value)
+                if text is None:
+                    if len(memo) > 64:
+                        memo.clear()
+                    text = memo[value] = default(value)
+                snap[key] = text
+        return snap
+
+    text_json = (
+        type(connection.ops).adapt_json_value is BaseDatabaseOperations.adapt_json_value
+        and type(field).get_prep_value is models.JSONField.get_prep_value
+        and type(field).get_db_prep_save is models.JSONField.get_db_prep_save
+    )
+    if text_json:
+        encode = encoder_class().encode  # json.dumps(value, cls=encoder) with one instance
+
+        return lambda snap: encode(plain(snap))
+    return lambda snap: field.get_db_prep_save(plain(snap), connection)
 
 
 def _insert_sql(connection: BaseDatabaseWrapper, table: str, columns: Sequence[str]) -> str:
