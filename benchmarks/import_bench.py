@@ -10,6 +10,7 @@ are written, so after each run the database is counted: records, version rows, d
 the same run and database, is a plain ``csv.reader`` + ``executemany`` into one table.
 
     python benchmarks/import_bench.py [--sizes 1000,10000,100000 | --quick] [--backends ...]
+        [--postgres URL]
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from viasna_rows import HEADER, write_rows
 ROOT = Path(__file__).resolve().parent.parent
 PG_PORT = "55433"
 VIGIL = [sys.executable, "-m", "vigil"]
+# Imports act for a named account (``--as``); the benchmark creates a fictional one.
+USER = "fictional-bench-importer"
 
 
 @dataclass
@@ -88,6 +91,8 @@ def fresh_database(work: Path, name: str, pg_url: str | None) -> dict[str, str]:
         url = f"{base}/{name}"
     env = django_env(work / name, url)
     measure([*VIGIL, "init"], env, f"vigil init ({name})")
+    create = f"from vigil.accounts.models import User; User.objects.create_user({USER!r}, role='documenter')"  # noqa: E501
+    measure([*VIGIL, "shell", "-c", create], env, "create user")
     return env
 
 
@@ -159,9 +164,12 @@ def bench_one(work: Path, size: int, csv_path: Path, empty: Path, backend: str,
               pg_url: str | None) -> dict[str, Any]:  # fmt: skip
     """Measure one import of ``size`` rows on ``backend``; verify the history; run the baseline."""
     startup_env = fresh_database(work, f"{backend}_startup_{size}", pg_url)
-    startup = measure([*VIGIL, "import", "viasna", str(empty)], startup_env, "empty import")
+    startup = measure(
+        [*VIGIL, "import", "viasna", str(empty), "--as", USER], startup_env, "empty import"
+    )
     env = fresh_database(work, f"{backend}_{size}", pg_url)
-    run = measure([*VIGIL, "import", "viasna", str(csv_path), "--json"], env, "import")
+    cmd = [*VIGIL, "import", "viasna", str(csv_path), "--json", "--as", USER]
+    run = measure(cmd, env, "import")
     report = _json_tail(run.stdout)
     counted = _json_tail(measure([sys.executable, __file__, "--count"], env, "count").stdout)
     base = _json_tail(
@@ -264,6 +272,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="only 1,000 and 10,000 rows")
     parser.add_argument("--backends", default="sqlite,postgres", help="sqlite and/or postgres")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--postgres", metavar="URL", help="use this cluster (not a throwaway one)")
     parser.add_argument("--count", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--baseline", metavar="CSV", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -275,7 +284,8 @@ def main() -> None:
     sizes = [1000, 10000] if args.quick else [int(s) for s in args.sizes.split(",")]
     backends = [b.strip() for b in args.backends.split(",")]
     work = Path(tempfile.mkdtemp(prefix="vigil-import-bench-"))
-    pg_url = start_postgres() if "postgres" in backends else None
+    own_cluster = "postgres" in backends and not args.postgres
+    pg_url = start_postgres() if own_cluster else args.postgres
     results: list[dict[str, Any]] = []
     try:
         facts = machine_facts(pg_url)
@@ -290,7 +300,7 @@ def main() -> None:
                 url = pg_url if backend == "postgres" else None
                 results.append(bench_one(work, size, csv_path, empty, backend, url))
     finally:
-        if pg_url:
+        if own_cluster and pg_url:
             stop_postgres()
         shutil.rmtree(work, ignore_errors=True)
     print()

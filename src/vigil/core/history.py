@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -77,12 +79,14 @@ def _snapshot_maker(model: type[models.Model]) -> Callable[[models.Model], dict[
     if sealed or len(names) < 2:
         return snapshot
     values = attrgetter(*names)
+    uuid_type = uuid.UUID
 
     def make(obj: models.Model) -> dict[str, Any]:
-        return {
-            k: str(v) if isinstance(v, uuid.UUID) else v
-            for k, v in zip(names, values(obj), strict=True)
-        }
+        snap = dict(zip(names, values(obj), strict=True))
+        for k, v in snap.items():
+            if type(v) is uuid_type:
+                snap[k] = str(v)
+        return snap
 
     return make
 
@@ -192,6 +196,7 @@ def _insert_versions(
 
     snap_field = Version._meta.get_field("snapshot")
     make_snapshot = _snapshot_maker(type(objs[0]))
+    encode_snapshot = _snapshot_encoder(snap_field, connection)
     object_id = _converter(Version._meta.get_field("object_id"), connection)
     head = (prep("model", model_label(objs[0])),)
     middle = (
@@ -214,12 +219,46 @@ def _insert_versions(
                     object_id.convert(o.pk),
                     version,
                     *middle,
-                    snap_field.get_db_prep_save(make_snapshot(o), connection),
+                    encode_snapshot(make_snapshot(o)),
                     changed,
                 )
                 for o in objs[start : start + INSERT_CHUNK]
             ]
             cursor.executemany(sql, rows)
+
+
+def _snapshot_encoder(field: models.Field, connection: BaseDatabaseWrapper) -> Converter:
+    """The snapshot's INSERT parameter, as ``field.get_db_prep_save`` gives it, made faster.
+
+    Timestamps (every record of a batch shares its ``created_at``/``updated_at``) are
+    encoded once by the field's own encoder and put in as the strings it would write; where
+    the database takes the JSON text itself (SQLite) one encoder serves every snapshot.
+    """
+    encoder_class = field.encoder or json.JSONEncoder  # type: ignore[attr-defined]
+    default = encoder_class().default
+    memo: dict[Any, str] = {}
+
+    def plain(snap: dict[str, Any]) -> dict[str, Any]:
+        for key, value in snap.items():
+            if type(value) is dt.datetime:
+                text = memo.get(value)
+                if text is None:
+                    if len(memo) > 64:
+                        memo.clear()
+                    text = memo[value] = default(value)
+                snap[key] = text
+        return snap
+
+    text_json = (
+        type(connection.ops).adapt_json_value is BaseDatabaseOperations.adapt_json_value
+        and type(field).get_prep_value is models.JSONField.get_prep_value
+        and type(field).get_db_prep_save is models.JSONField.get_db_prep_save
+    )
+    if text_json:
+        encode = encoder_class().encode  # json.dumps(value, cls=encoder) with one instance
+
+        return lambda snap: encode(plain(snap))
+    return lambda snap: field.get_db_prep_save(plain(snap), connection)
 
 
 def _insert_sql(connection: BaseDatabaseWrapper, table: str, columns: Sequence[str]) -> str:
@@ -239,7 +278,10 @@ def _row_builder(model: type[models.Model], connection: BaseDatabaseWrapper) -> 
     steps = [(i, c.kind, c.convert) for i, c in enumerate(conversions)]
 
     def build(obj: models.Model) -> list[Any]:
-        obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
+        # Related objects set on the record (not just their ids) are checked as Django's
+        # bulk_create would; a record built from ids alone has none to check.
+        if obj._state.fields_cache:
+            obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
         values = list(get_all(obj)) if len(fields) > 1 else [get_all(obj)]
         for i, f in pre_saves:
             values[i] = f.pre_save(obj, True)

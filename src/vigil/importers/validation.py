@@ -54,8 +54,15 @@ def _describe(char: str) -> str:
     return f"U+{ord(char):04X} {name}".strip()
 
 
+# Unicode category Cc is exactly U+0000-U+001F and U+007F-U+009F; with the bidi controls.
+_CONTROL = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI_CONTROLS}]")
+_CONTROL_IN_TEXT = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f{_BIDI_CONTROLS}]")
+
+
 def refuse_control_characters(value: str, column: str, *, multiline: bool = False) -> None:
     """Refuse NUL, other control characters and bidi overrides (tab/newlines in free text)."""
+    if (_CONTROL_IN_TEXT if multiline else _CONTROL).search(value) is None:
+        return
     for char in value:
         if multiline and char in _TEXT_WHITESPACE:
             continue

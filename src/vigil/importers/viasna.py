@@ -641,7 +641,7 @@ def import_viasna(
             r.perpetrator_person_id for r in records if isinstance(r, Involvement)
         )
 
-    with transaction.atomic():
+    with planning.import_cache(), transaction.atomic():
         for line, row in read_csv_rows(
             path, columns=COLUMNS, required=REQUIRED, header_out=header
         ):

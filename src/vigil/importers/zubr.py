@@ -433,7 +433,7 @@ def import_zubr(
     for d in decisions:
         groups[d.person_key].append(d)
     plan = _ZubrPlan(groups)
-    with transaction.atomic():
+    with planning.import_cache(), transaction.atomic():
         for start in range(0, len(decisions), batch_rows):
             batch = decisions[start : start + batch_rows]
             for d in batch:

@@ -360,14 +360,24 @@ def follow_merges(objs: Iterable[VigilModel]) -> int:
     objs = list(objs)
     refs = [r for r in person_references() if r.kind != "m2m"]
     person_ct = ContentType.objects.get_for_model(Person).pk
+    # Per record type, once: (attname, content-type attname or None) of each person reference.
+    per_type: dict[type, list[tuple[str, str | None]]] = {}
     slots: list[tuple[VigilModel, str]] = []
     for obj in objs:
-        for ref in refs:
-            if not isinstance(obj, ref.model):
+        kind = type(obj)
+        found = per_type.get(kind)
+        if found is None:
+            found = per_type[kind] = [
+                (
+                    ref.model._meta.get_field(ref.field).attname,  # type: ignore[union-attr]
+                    f"{ref.ct_field}_id" if ref.kind == "generic" else None,
+                )
+                for ref in refs
+                if isinstance(obj, ref.model)
+            ]
+        for attname, ct_attname in found:
+            if ct_attname is not None and getattr(obj, ct_attname, None) != person_ct:
                 continue
-            if ref.kind == "generic" and getattr(obj, f"{ref.ct_field}_id", None) != person_ct:
-                continue
-            attname = ref.model._meta.get_field(ref.field).attname  # type: ignore[union-attr]
             if getattr(obj, attname) is not None:
                 slots.append((obj, attname))
     survivors = _survivors({getattr(obj, attname) for obj, attname in slots})

@@ -8,6 +8,7 @@ which writes a new version; an unchanged one is left alone, so a second import w
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -37,9 +38,25 @@ NOT_IMPORTED = {
 }
 
 
+_NAMESPACE_BYTES = NAMESPACE.bytes
+# uuid.UUID(bytes=..., version=5) clears these bits and sets the variant and version.
+_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
+_SET = (0x8000 << 48) | (5 << 76)
+_SAFE = uuid.SafeUUID.unknown
+
+
 def stable_id(*parts: object) -> uuid.UUID:
-    """A deterministic UUID for a record derived from a source's identifiers."""
-    return uuid.uuid5(NAMESPACE, "\x1f".join(str(p) for p in parts))
+    """A deterministic UUID for a record derived from a source's identifiers.
+
+    ``uuid.uuid5(NAMESPACE, "\\x1f".join(parts))``, computed without UUID's constructor
+    checks (an import computes one per record).
+    """
+    name = "\x1f".join([p if type(p) is str else str(p) for p in parts])
+    digest = hashlib.sha1(_NAMESPACE_BYTES + name.encode(), usedforsecurity=False).digest()
+    value = object.__new__(uuid.UUID)
+    object.__setattr__(value, "int", (int.from_bytes(digest[:16]) & _CLEAR) | _SET)
+    object.__setattr__(value, "is_safe", _SAFE)
+    return value
 
 
 @dataclass
