@@ -329,12 +329,12 @@ def gap_report(user: Any, *, roles: list[str] | None = None) -> GapReport:
             for act, keys in found.values()
         ]
         acts.sort(key=lambda line: line.act.date or dt.date.min)
-        roles = sorted({role for line in acts for role in line.role.split(", ")})
+        keys = sorted({role for line in acts for role in line.role.split(", ")})
         rows.append(
             GapRow(
                 person=person,
-                roles=roles,
-                role_terms=[terms[k] for k in roles],
+                roles=keys,
+                role_terms=[terms[k] for k in keys],
                 acts=acts,
                 statuses=[
                     _status(lst, matches[person.pk], (person.pk, lst.pk) in screened)
