@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "vigil.entry",
     "vigil.counting",
     "vigil.alerts",
+    "vigil.solidarity",
 
     "vigil.warning",
     "vigil.web",

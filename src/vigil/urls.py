@@ -19,6 +19,7 @@ urlpatterns = [
     path("record/", include("vigil.entry.urls")),
     path("merge/", include("vigil.web.urls_merge")),
     path("alerts/", include("vigil.alerts.urls")),
+    path("", include("vigil.solidarity.urls")),
     path("", include("vigil.opendata.urls")),
     path("", include("vigil.web.urls")),
 ]
