@@ -78,7 +78,7 @@ class StatementForm(forms.Form):
     )
     author = forms.UUIDField(label=_("By (organisation)"), required=False)
     author_text = forms.CharField(label=_("By (as stated)"), max_length=300, required=False)
-    url = forms.URLField(label=_("Link"), required=False, max_length=500)
+    url = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
     summary = forms.CharField(
         label=_("Summary"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -109,9 +109,11 @@ def assignable_observers(user: Any) -> list[Any]:
 
 def assign_observer(user: Any, hearing: Hearing, observer: Any) -> ObserverAssignment:
     """Assign ``observer`` to ``hearing`` (once); the assignment follows the hearing."""
-    if not any(u.pk == getattr(observer, "pk", observer) for u in assignable_observers(user)):
+    wanted = str(getattr(observer, "pk", observer))
+    chosen = next((u for u in assignable_observers(user) if str(u.pk) == wanted), None)
+    if chosen is None:
         raise ValidationFailed("You may not assign this observer.")
-    observer_pk = getattr(observer, "pk", observer)
+    observer_pk = chosen.pk
     existing = ObserverAssignment.objects.filter(hearing=hearing, observer_id=observer_pk).first()
     if existing is not None:
         return existing

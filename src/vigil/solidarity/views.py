@@ -139,7 +139,7 @@ def hearing_assign(request: HttpRequest, pk: Any) -> HttpResponse:
     form = AssignForm(request.POST, users=monitoring.assignable_observers(request.user))
     if form.is_valid():
         try:
-            monitoring.assign_observer(request.user, hearing, int(form.cleaned_data["observer"]))
+            monitoring.assign_observer(request.user, hearing, form.cleaned_data["observer"])
         except (ValidationFailed, Forbidden) as exc:
             form.add_error(None, exc.message)
         else:
