@@ -83,9 +83,8 @@ def test_the_monitoring_report_downloads_as_docx_and_is_audited(world):
 
 def test_a_hidden_hearing_is_a_404_to_an_outsider(world):
     admin = _client(world.users["admin"])
-    admin.post(
-        "/monitoring/new/", {"case": str(world.hidden_case.pk), "kind": "appeal", "date": "2026-03-02"}
-    )
+    hidden = {"case": str(world.hidden_case.pk), "kind": "appeal", "date": "2026-03-02"}
+    admin.post("/monitoring/new/", hidden)
     hearing = Hearing.objects.get()
     outsider = _client(world.users["analyst"])
     assert outsider.get(f"/monitoring/hearings/{hearing.pk}/").status_code == 404

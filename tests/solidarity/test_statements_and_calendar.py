@@ -101,7 +101,7 @@ def test_the_calendar_lists_hearings_deadlines_sentence_ends_follow_ups_and_24_j
         ("2026-02-01", "follow-up"),
         ("2026-02-10", "sentence-end"),
     ]
-    assert found[1].title == "Day of the Endangered Lawyer (focus: BY)"
+    assert found[1].title == "Day of the Endangered Lawyer: BY"
     assert found[4].title == "Sentence ends: Fictional Defendia Testovna"
     assert found[4].feed_title == "Sentence ends"
 

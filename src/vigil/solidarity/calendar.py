@@ -14,12 +14,13 @@ from typing import Any
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from vigil.policy.access import restrict
 from vigil.records.custody import RELEVANT, SERVING, custody_by_person
 from vigil.records.models import Act, Intervention, Person, Term
 from vigil.responses.models import FollowUp
-from vigil.solidarity.models import EndangeredLawyerDay, Hearing, HearingKind
+from vigil.solidarity.models import EndangeredLawyerDay, Hearing
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 400
@@ -34,11 +35,11 @@ class Kind:
 
 
 GENERIC_TITLES = {
-    Kind.HEARING: "Hearing",
-    Kind.APPEAL_DEADLINE: "Appeal deadline",
-    Kind.SENTENCE_END: "Sentence ends",
-    Kind.FOLLOW_UP: "Follow-up due",
-    Kind.ENDANGERED_LAWYER_DAY: "Day of the Endangered Lawyer",
+    Kind.HEARING: _("Hearing"),
+    Kind.APPEAL_DEADLINE: _("Appeal deadline"),
+    Kind.SENTENCE_END: _("Sentence ends"),
+    Kind.FOLLOW_UP: _("Follow-up due"),
+    Kind.ENDANGERED_LAWYER_DAY: _("Day of the Endangered Lawyer"),
 }
 
 
@@ -48,7 +49,7 @@ class CalendarItem:
 
     date: dt.date
     kind: str
-    title: str
+    subject: str  # what the item is about (a case title, a name), "" for none
     link: str
     uid: str
     public: bool
@@ -56,7 +57,13 @@ class CalendarItem:
 
     @property
     def generic_title(self) -> str:
-        return GENERIC_TITLES[self.kind]
+        """The kind of item, in the active language."""
+        return str(GENERIC_TITLES[self.kind])
+
+    @property
+    def title(self) -> str:
+        """The kind and what it is about, for Vigil's own page."""
+        return f"{self.generic_title}: {self.subject}" if self.subject else self.generic_title
 
     @property
     def feed_title(self) -> str:
@@ -90,12 +97,11 @@ def _hearings(user: Any, start: dt.date, end: dt.date) -> list[CalendarItem]:
         link = reverse("solidarity:hearing", args=[h.pk])
         public = h.confidentiality == "public" and h.case.confidentiality == "public"
         if start <= h.date <= end:
-            kind = HearingKind(h.kind).label
             out.append(
                 CalendarItem(
                     h.date,
                     Kind.HEARING,
-                    f"{kind}: {h.case.title}",
+                    h.case.title,
                     link,
                     f"hearing-{h.pk}",
                     public,
@@ -107,7 +113,7 @@ def _hearings(user: Any, start: dt.date, end: dt.date) -> list[CalendarItem]:
                 CalendarItem(
                     h.appeal_deadline,
                     Kind.APPEAL_DEADLINE,
-                    f"Appeal deadline: {h.case.title}",
+                    h.case.title,
                     link,
                     f"appeal-{h.pk}",
                     public,
@@ -136,7 +142,7 @@ def _sentence_ends(user: Any, start: dt.date, end: dt.date) -> list[CalendarItem
         CalendarItem(
             due[p.pk],
             Kind.SENTENCE_END,
-            f"Sentence ends: {p.display_name}",
+            p.display_name,
             reverse("web:person", args=[p.pk]),
             f"sentence-end-{p.pk}",
             p.confidentiality == "public" and not p.name_withheld,
@@ -155,7 +161,7 @@ def _follow_ups(user: Any, start: dt.date, end: dt.date) -> list[CalendarItem]:
             CalendarItem(
                 i.follow_up_due,
                 Kind.FOLLOW_UP,
-                f"Follow-up due: {i.title or i.reference}",
+                i.title or i.reference,
                 reverse("responses:intervention", args=[i.pk]),
                 f"intervention-{i.pk}",
                 i.confidentiality == "public",
@@ -173,7 +179,7 @@ def _follow_ups(user: Any, start: dt.date, end: dt.date) -> list[CalendarItem]:
             CalendarItem(
                 f.due,
                 Kind.FOLLOW_UP,
-                f"Follow-up due: {f.action}",
+                f.action,
                 reverse("responses:intervention", args=[f.intervention_id]),
                 f"follow-up-{f.pk}",
                 f.confidentiality == "public" and f.intervention.confidentiality == "public",
@@ -192,14 +198,12 @@ def _endangered_lawyer_days(start: dt.date, end: dt.date) -> list[CalendarItem]:
         if not start <= day <= end:
             continue
         edition = editions.get(year)
-        title = "Day of the Endangered Lawyer"
-        if edition is not None:
-            title += f" (focus: {edition.focus_country})"
+        focus = edition.focus_country if edition is not None else ""
         out.append(
             CalendarItem(
                 day,
                 Kind.ENDANGERED_LAWYER_DAY,
-                title,
+                focus,
                 reverse("solidarity:statements"),
                 f"endangered-lawyer-day-{year}",
                 True,

@@ -8,7 +8,7 @@ import secrets
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from vigil.policy.access import role_of
 from vigil.policy.auditing import audit
@@ -94,8 +94,9 @@ def ics(user: Any, today: dt.date | None = None) -> str:
         "CALSCALE:GREGORIAN",
         "X-WR-CALNAME:Vigil",
     ]
-    for item in items(user, start, end):
-        lines += _event(item, base, stamp)
+    with translation.override("en"):
+        for item in items(user, start, end):
+            lines += _event(item, base, stamp)
     lines.append("END:VCALENDAR")
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
 
