@@ -1,5 +1,7 @@
 """Schemathesis over the published schema: no 5xx, every response conforms to the schema."""
 
+import datetime as dt
+
 import pytest
 import schemathesis
 from django.contrib.contenttypes.models import ContentType
@@ -21,6 +23,7 @@ from vigil.records.models import (
     OrganisationName,
     Source,
 )
+from vigil.solidarity.models import Hearing, Statement
 
 EXAMPLES = 30
 # The operations are fuzzed in shards, so that parallel workers share them (every operation is
@@ -37,6 +40,7 @@ CROSS_FIELD = {
     for method in ("POST", "PATCH")
     for path in ("events", "acts", "sources", "involvements", "events/{id}", "acts/{id}")
     + ("sources/{id}", "involvements/{id}")
+    + ("hearings", "hearings/{id}/reports", "statements")
 }
 
 
@@ -95,7 +99,15 @@ def _records_without_fixture(world):
         cited.save()
         name = OrganisationName(organisation=world.state_speaking, value="Фіктыўная")
         name.save()
+        hearing = Hearing(case=case, date=dt.date(2026, 3, 2))
+        hearing.save()
+        statement = Statement(title="Fictional fuzzing statement", author_text="Fictional")
+        statement.save()
     return {
+        "/hearings/{id}": hearing.pk,
+        "/hearings/{id}/observers": hearing.pk,
+        "/hearings/{id}/reports": hearing.pk,
+        "/statements/{id}": statement.pk,
         "/sources/{id}": source.pk,
         "/cases/{id}": case.pk,
         "/counsel/{id}": counsel.pk,
@@ -126,7 +138,7 @@ def test_api_survives_fuzzing_and_conforms_to_its_schema(world, tokens, mode, sh
         **extra,
     }
     every_operation = [result.ok() for result in schema.get_all_operations()]
-    assert len(every_operation) == 67
+    assert len(every_operation) == 76
     operations = every_operation[shard::SHARDS]
     succeeded = set()
     for operation in operations:

@@ -21,6 +21,7 @@ from vigil.api.organisations import router as organisations_router
 from vigil.api.records import router as records_router
 from vigil.api.responses import router as responses_router
 from vigil.api.sanctions import router as sanctions_router
+from vigil.api.solidarity import router as solidarity_router
 from vigil.api.sources import router as sources_router
 
 
@@ -60,3 +61,4 @@ api.add_router("", acts_router)
 api.add_router("", sources_router)
 api.add_router("", responses_router)
 api.add_router("", sanctions_router)
+api.add_router("", solidarity_router)

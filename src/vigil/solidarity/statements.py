@@ -131,3 +131,7 @@ def add_edition(user: Any, year: int, focus_country: str, theme: str = "") -> En
         year=year, defaults={"focus_country": country, "theme": theme.strip()[:300]}
     )
     return edition
+
+
+def edition_exists(year: int) -> bool:
+    return EndangeredLawyerDay.objects.filter(year=year).exists()
