@@ -153,3 +153,41 @@ def test_long_feed_lines_are_folded_at_75_octets():
     folded = feed._fold(line)
     assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
     assert folded.replace("\r\n ", "") == line
+
+
+def test_the_response_gap_counts_a_statement_about_a_detained_lawyer(world):
+    from vigil.records.models import Profession
+    from vigil.responses.gap import detained_without_response
+
+    with as_user(world.users["admin"]):
+        Profession.objects.create(
+            person=world.defendant, profession_id=term("profession", "lawyer")
+        )
+        event = Event.objects.create(title="Fictional arrest")
+        Act.objects.create(
+            event=event, victim_person=world.defendant, act_type_id=term("act_type", "arrest"),
+            date=dt.date(2025, 5, 1), status="ongoing",
+        )
+    analyst, viewer = world.users["analyst"], world.users["viewer"]
+    (before,) = detained_without_response(analyst)
+    assert "statement" in before.missing
+    _statement(world, persons=[], cases=[world.case.pk], confidentiality="restricted")
+    (after,) = detained_without_response(analyst)
+    assert "statement" not in after.missing
+    (hidden,) = detained_without_response(viewer)  # the statement is restricted
+    assert "statement" in hidden.missing
+
+
+def test_the_country_report_counts_statements_by_kind_through_the_scope(world):
+    from vigil.reports.figures import figure
+    from vigil.reports.scope import Scope
+
+    _statement(world)
+    _statement(world, title="Fictional second letter", kind="letter", persons=[])
+    admin = world.users["admin"]
+    _statement(world, admin, title="Fictional secret", kind="letter", confidentiality="secret")
+    found = figure("solidarity-statements", Scope(world.users["admin"]))
+    assert found.rows == [("letter", 1, 0), ("public statement", 1, 1)]
+    assert found.period == ("2026-01-24", "2026-01-24")
+    everything = figure("solidarity-statements", Scope(world.users["admin"], ceiling="secret"))
+    assert everything.rows[0] == ("letter", 2, 1)

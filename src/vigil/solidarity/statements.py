@@ -135,3 +135,27 @@ def add_edition(user: Any, year: int, focus_country: str, theme: str = "") -> En
 
 def edition_exists(year: int) -> bool:
     return EndangeredLawyerDay.objects.filter(year=year).exists()
+
+
+def persons_with_statements(user: Any, person_ids: list[Any]) -> set[Any]:
+    """Which of ``person_ids`` a statement the user may see concerns (directly or by a case).
+
+    The response gap counts these as a statement of solidarity; both ends of each link pass
+    the policy, so a statement about a hidden case never counts.
+    """
+    seen = statements(user).values("pk")
+    found = set(
+        Statement.persons.through.objects.filter(
+            statement_id__in=seen, person_id__in=person_ids
+        ).values_list("person_id", flat=True)
+    )
+    cases = restrict(user, "view", Case.objects.all()).values("pk")
+    about_cases = Statement.cases.through.objects.filter(
+        statement_id__in=seen, case_id__in=cases
+    ).values("case_id")
+    found |= set(
+        Case.persons.through.objects.filter(
+            case_id__in=about_cases, person_id__in=person_ids
+        ).values_list("person_id", flat=True)
+    )
+    return found
