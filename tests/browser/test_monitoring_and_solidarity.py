@@ -59,20 +59,22 @@ def test_a_hearing_is_observed_reported_and_a_statement_shows_on_the_profile(
     hearing_url = page.url.removeprefix(live_server.url)
     assert hearing_url.startswith("/monitoring/hearings/")
     page.select_option("#id_observer", str(user.pk))
-    page.click("text=Assign")
+    page.click("section[aria-labelledby=hearing-observers] button[type=submit]")
     page.wait_for_load_state()
-    assert user.username in page.inner_text(
-        "#hearing-observers + ul, section[aria-labelledby=hearing-observers]"
-    )
+    observers = page.locator("section[aria-labelledby=hearing-observers] li")
+    assert observers.all_inner_texts() == [user.username]
     page.select_option("#id_access", "admitted")
     page.select_option("#id_check_public_hearing", "no")
     page.select_option("#id_check_defendant_caged", "yes")
     page.fill("#id_duration_minutes", "40")
     page.fill("#id_motions_refused", "5")
-    page.click("text=File the report")
+    page.click("section[aria-labelledby=report-form] button[type=submit]")
     page.wait_for_load_state()
     reports = page.inner_text("section[aria-labelledby=hearing-reports]")
     assert "The defendant was held in a cage" in reports and "40" in reports
+    page.goto(live_server.url + hearing_url)
+    observers = page.locator("section[aria-labelledby=hearing-observers] li")
+    assert observers.all_inner_texts() == [user.username]
     with page.expect_download() as download:
         page.click("a:text('DOCX')")
     assert download.value.suggested_filename.startswith("monitoring-fictional-case")
@@ -108,6 +110,9 @@ def test_a_hearing_is_observed_reported_and_a_statement_shows_on_the_profile(
             for name, path in pages.items():
                 page.goto(live_server.url + path)
                 assert page.locator("main h1").count() == 1, path
+                if name == "hearing":
+                    listed = page.locator("section[aria-labelledby=hearing-observers] li")
+                    assert listed.all_inner_texts() == [user.username], (language, label)
                 overflow = _overflow(page)
                 assert overflow <= 0, f"{path} overflows by {overflow}px at {width} px"
                 page.screenshot(

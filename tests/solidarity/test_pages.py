@@ -48,6 +48,9 @@ def test_a_coordinator_records_a_hearing_assigns_an_observer_and_files_a_report(
         "Location"
     ].endswith(f"/{hearing.pk}/")
     assert ObserverAssignment.objects.get().observer == analyst
+    shown = client.get(f"/monitoring/hearings/{hearing.pk}/").content.decode()
+    assert "No observer is assigned." not in shown
+    assert f"<li>{analyst.username}</li>" in shown
     report = client.post(
         f"/monitoring/hearings/{hearing.pk}/report/",
         {"access": "refused_entry", "check_public_hearing": "no", "duration_minutes": "40"},
