@@ -38,7 +38,7 @@ class HearingFilters(Schema):
 
 
 class CalendarQuery(Schema):
-    start: dt.date | None = Field(None, ge=dt.date(1900, 1, 1), le=dt.date(2200, 12, 31))
+    start: dt.date | None = Field(None, description="first day (default today)")
     days: int = Field(calendar.DEFAULT_DAYS, ge=1, le=calendar.MAX_DAYS)
 
 
@@ -257,7 +257,10 @@ def create_statement(request: HttpRequest, body: StatementIn) -> tuple[int, dict
 @router.get("/calendar", response={200: list[CalendarItemOut], **LIST_ERRORS})
 def get_calendar(request: HttpRequest, query: Query[CalendarQuery]) -> list[dict[str, Any]]:
     """Hearings, appeal deadlines, sentence ends, follow-ups due and 24 January, by date."""
-    start, end = calendar.window(query.start, query.days)
+    first = query.start
+    if first is not None:  # a day far out of range is read as the nearest one in range
+        first = min(max(first, dt.date(1900, 1, 1)), dt.date(2200, 12, 31))
+    start, end = calendar.window(first, query.days)
     with translation.override("en"):
         return [
             {"date": i.date, "kind": i.kind, "title": i.title, "link": i.link}
