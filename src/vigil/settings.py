@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "vigil.counting",
     "vigil.alerts",
     "vigil.protection",
+    "vigil.solidarity",
 
     "vigil.warning",
     "vigil.web",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("alerts/", include("vigil.alerts.urls")),
     path("risk/", include("vigil.warning.urls")),
     path("protection/", include("vigil.protection.urls")),
+    path("", include("vigil.solidarity.urls")),
     path("", include("vigil.opendata.urls")),
     path("", include("vigil.web.urls")),
 ]

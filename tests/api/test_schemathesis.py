@@ -1,5 +1,7 @@
 """Schemathesis over the published schema: no 5xx, every response conforms to the schema."""
 
+import datetime as dt
+
 import pytest
 import schemathesis
 from django.contrib.contenttypes.models import ContentType
@@ -21,6 +23,7 @@ from vigil.records.models import (
     OrganisationName,
     Source,
 )
+from vigil.solidarity.models import Hearing, Statement
 
 EXAMPLES = 30
 # The operations are fuzzed in shards, so that parallel workers share them (every operation is
@@ -37,6 +40,7 @@ CROSS_FIELD = {
     for method in ("POST", "PATCH")
     for path in ("events", "acts", "sources", "involvements", "events/{id}", "acts/{id}")
     + ("sources/{id}", "involvements/{id}")
+    + ("hearings", "hearings/{id}/reports", "statements")
 } | {
     # A grant is for a protection case or a named beneficiary, exactly one of them.
     "POST /api/protection/funds/{id}/grants",
@@ -108,11 +112,19 @@ def _records_without_fixture(world, admin):
         cited.save()
         name = OrganisationName(organisation=world.state_speaking, value="Фіктыўная")
         name.save()
+        hearing = Hearing(case=case, date=dt.date(2026, 3, 2))
+        hearing.save()
+        statement = Statement(title="Fictional fuzzing statement", author_text="Fictional")
+        statement.save()
     protection, fund = _protection_records(admin)
     return {
         "/protection/cases/{id}": protection.pk,
         "/protection/cases/{id}/actions": protection.pk,
         "/protection/funds/{id}/grants": fund.pk,
+        "/hearings/{id}": hearing.pk,
+        "/hearings/{id}/observers": hearing.pk,
+        "/hearings/{id}/reports": hearing.pk,
+        "/statements/{id}": statement.pk,
         "/sources/{id}": source.pk,
         "/cases/{id}": case.pk,
         "/counsel/{id}": counsel.pk,
@@ -145,7 +157,7 @@ def test_api_survives_fuzzing_and_conforms_to_its_schema(
         **extra,
     }
     every_operation = [result.ok() for result in schema.get_all_operations()]
-    assert len(every_operation) == 78  # protection (10) and GET /api/checks added
+    assert len(every_operation) == 87  # protection (10), checks (1), solidarity (9) added
     operations = every_operation[shard::SHARDS]
     succeeded = set()
     for operation in operations:

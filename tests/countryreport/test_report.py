@@ -54,7 +54,7 @@ def test_the_report_states_each_figures_period_source_and_command(ctx, reader):
 def test_figures_with_no_data_are_listed_as_missing_not_filled(ctx, reader):
     html = report_html(Scope(reader))
     assert "Missing." in html
-    assert html.count("No data in the record for this figure.") == len(FIGURES) == 8
+    assert html.count("No data in the record for this figure.") == len(FIGURES) == 9
 
 
 def test_the_pdf_holds_the_charts_and_the_figures(ctx, reader):

@@ -196,7 +196,57 @@ def follow_up(level: str) -> Any:
     )
 
 
+def _observer() -> Any:
+    from vigil.accounts.models import User
+
+    found, _ = User.objects.get_or_create(
+        username="fictional-observer", defaults={"role": "analyst"}
+    )
+    return found
+
+
+def hearing(level: str) -> Any:
+    import datetime as dt
+
+    from vigil.solidarity.models import Hearing
+
+    case = saved(Case(title="Fictional Examplevich trial"))
+    return saved(Hearing(case=case, date=dt.date(2030, 1, 1), court_text="fictional"), level)
+
+
+def observer_assignment(level: str) -> Any:
+    from vigil.solidarity.models import ObserverAssignment
+
+    return saved(ObserverAssignment(hearing=hearing("internal"), observer=_observer()), level)
+
+
+def observation_report(level: str) -> Any:
+    from vigil.solidarity.models import ObservationReport
+
+    return saved(
+        ObservationReport(hearing=hearing("internal"), observer=_observer(), notes="fictional"),
+        level,
+    )
+
+
+def statement(level: str) -> Any:
+    from vigil.solidarity.models import Statement
+
+    return saved(Statement(title="Fictional letter", author_text="Fictional Bar"), level)
+
+
+def signatory(level: str) -> Any:
+    from vigil.solidarity.models import Signatory
+
+    return saved(Signatory(statement=statement("internal"), name_text="Fictional Bar"), level)
+
+
 FACTORIES: dict[str, Callable[[str], Any]] = {
+    "solidarity.hearing": hearing,
+    "solidarity.observerassignment": observer_assignment,
+    "solidarity.observationreport": observation_report,
+    "solidarity.statement": statement,
+    "solidarity.signatory": signatory,
     "sanctions.screeningmatch": screening_match,
     "responses.violationcoding": violation_coding,
     "responses.forumposition": forum_position,

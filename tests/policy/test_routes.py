@@ -93,6 +93,11 @@ TARGETS = {
     "vigil.protection.views.fund_detail": "defence_fund",
     "vigil.protection.views.grant_status": "fund_grant",
     "vigil.protection.views.grant_identity": "fund_grant",
+    "vigil.solidarity.views.hearing_detail": "hearing",
+    "vigil.solidarity.views.hearing_assign": "hearing",
+    "vigil.solidarity.views.hearing_report": "hearing",
+    "vigil.solidarity.views.monitoring_report": "case",
+    "vigil.solidarity.views.statement_detail": "statement",
 }
 OTHER_PARAMS = {"kind": "brief", "decision": "accept"}
 # Parameters whose value depends on the view (the same name means another thing elsewhere).
@@ -244,6 +249,7 @@ def plant(owner: User, level: str) -> Planted:
         k["follow_up"] = _at(
             level, FollowUp(intervention=k["intervention"], due=dt.date(2020, 1, 1), action=canary)
         )
+        _plant_solidarity(owner, level, canary, k)
         k["match"] = f.screening_match(level)
         k["match"].person = k["person"]
         k["match"].query_name = canary
@@ -286,6 +292,42 @@ def _plant_protection(k: dict[str, Any], level: str, canary: str) -> None:
             note=canary,
         ),
     )
+
+
+def _plant_solidarity(owner: User, level: str, canary: str, k: dict[str, Any]) -> None:
+    """A hearing of the planted case (soon, so the calendar would list it), its observer and
+    report, and a statement about the planted person with a signatory."""
+    from vigil.solidarity.models import (
+        Hearing,
+        ObservationReport,
+        ObserverAssignment,
+        Signatory,
+        Statement,
+    )
+
+    k["hearing"] = _at(
+        level,
+        Hearing(
+            case=k["case"],
+            date=dt.date.today() + dt.timedelta(days=5),
+            appeal_deadline=dt.date.today() + dt.timedelta(days=15),
+            court=k["organisation"],
+            judge=k["witness"],
+            court_text=canary,
+            notes=canary,
+        ),
+    )
+    k["observer"] = _at(
+        level, ObserverAssignment(hearing=k["hearing"], observer=owner, note=canary)
+    )
+    k["observation"] = _at(
+        level, ObservationReport(hearing=k["hearing"], observer=owner, notes=canary)
+    )
+    k["statement"] = _at(
+        level, Statement(title=f"Fictional statement {canary}", author_text=canary)
+    )
+    k["statement"].persons.add(k["person"])
+    k["signatory"] = _at(level, Signatory(statement=k["statement"], name_text=canary))
 
 
 @dataclass(frozen=True)
@@ -429,6 +471,11 @@ def test_req11_owner_and_admin_do_see_the_planted_records(route_users, level):
         f"/responses/interventions/{k['intervention'].pk}/",
         f"/responses/acts/{k['act'].pk}/coding/",
         f"/evidence/{k['evidence'].pk}/custody/",
+        f"/monitoring/hearings/{k['hearing'].pk}/",
+        "/monitoring/",
+        "/calendar/",
+        f"/campaigns/{k['statement'].pk}/",
+        "/campaigns/",
     ]
     for client in (owner, admin):
         for path in shown:

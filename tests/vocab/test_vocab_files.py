@@ -19,7 +19,7 @@ REQUIRED: dict[str, set[str]] = {
             extremist_designation terrorist_designation liquidation ban travel_ban confiscation
             fine ill_treatment incommunicado_detention denial_of_counsel refusal_of_entry release
             pardon forced_exile death_in_custody administrative_arrest house_arrest
-            charges_dismissed torture threat dismissal surveillance deportation""",
+            charges_dismissed torture threat dismissal surveillance deportation visa_refusal""",
         "perpetrator_role": """presiding_judge judge prosecutor investigator ordering_official
             responsible_agency law_author interrogator police_officer prison_official other""",
         "involvement_degree": "carried_out ordered planned other unknown",
@@ -44,6 +44,8 @@ REQUIRED: dict[str, set[str]] = {
             prosecutors_office investigative_committee kgb mvd ministry prison
             international_body foreign_government un_mechanism political_party company other""",
         "chain_relation": "precedes follows causes related",
+        "fair_trial_check": """public_hearing counsel_access defendant_caged interpretation
+            equality_of_arms verdict_public""",
     }.items()
 }
 VOCABULARIES = sorted(REQUIRED)

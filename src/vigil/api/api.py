@@ -23,6 +23,7 @@ from vigil.api.protection import router as protection_router
 from vigil.api.records import router as records_router
 from vigil.api.responses import router as responses_router
 from vigil.api.sanctions import router as sanctions_router
+from vigil.api.solidarity import router as solidarity_router
 from vigil.api.sources import router as sources_router
 
 
@@ -64,3 +65,4 @@ api.add_router("", responses_router)
 api.add_router("", sanctions_router)
 api.add_router("", protection_router)
 api.add_router("", checks_router)
+api.add_router("", solidarity_router)

@@ -46,6 +46,11 @@ def role_of(user: Any) -> str | None:
     return role if role in ROLES else None
 
 
+def reference_allows(user: Any, action: str) -> bool:
+    """Whether ``user`` may ``action`` reference data (the law, vocabularies, editions)."""
+    return role_of(user) in _REFERENCE_ROLES.get(action, set())
+
+
 def restrict(user: Any, action: str, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
     """The part of ``queryset`` that ``user`` may ``action``; deny by default.
 

@@ -101,6 +101,21 @@ def _interventions_ids(case_ids: CaseIds) -> Any:
     return through.objects.filter(case_id__in=case_ids).values("intervention_id")
 
 
+def _statements_ids(case_ids: CaseIds) -> Any:
+    statement = apps.get_model("solidarity.statement")
+    by_case = _through("solidarity.statement", "cases").objects.filter(case_id__in=case_ids)
+    by_person = _through("solidarity.statement", "persons").objects.filter(
+        person_id__in=case_persons(case_ids)
+    )
+    return statement.all_objects.filter(
+        Q(pk__in=by_case.values("statement_id")) | Q(pk__in=by_person.values("statement_id"))
+    ).values("pk")
+
+
+def _statements(case_ids: CaseIds) -> Q:
+    return Q(pk__in=_statements_ids(case_ids))
+
+
 GOVERNED: dict[str, Governed] = {
     "records.case": Governed(Kind.RECORD, in_cases=lambda c: Q(pk__in=c)),
     "records.person": Governed(Kind.RECORD, in_cases=lambda c: Q(pk__in=case_persons(c))),
@@ -188,6 +203,26 @@ GOVERNED: dict[str, Governed] = {
     ),
     "responses.forumposition": Governed(Kind.RECORD, ("state",)),
     "responses.standard": Governed(Kind.REFERENCE),
+    # Trial monitoring: a hearing follows its case (and the court, judge and prosecutor it
+    # names); observers' assignments and reports follow the hearing.
+    "solidarity.hearing": Governed(
+        Kind.RECORD, ("case", "court", "judge", "prosecutor"), lambda c: Q(case_id__in=c)
+    ),
+    "solidarity.observerassignment": Governed(
+        Kind.RECORD, ("hearing",), lambda c: Q(hearing__case_id__in=c)
+    ),
+    "solidarity.observationreport": Governed(
+        Kind.RECORD, ("hearing",), lambda c: Q(hearing__case_id__in=c)
+    ),
+    # Solidarity: a statement is in a case when it concerns the case or one of its persons.
+    "solidarity.statement": Governed(Kind.RECORD, ("author",), _statements),
+    "solidarity.signatory": Governed(
+        Kind.RECORD, ("statement", "organisation"), lambda c: Q(statement__in=_statements_ids(c))
+    ),
+    # The Day of the Endangered Lawyer editions are public knowledge, like the vocabularies.
+    "solidarity.endangeredlawyerday": Governed(Kind.REFERENCE),
+    # A user's calendar feed tokens: their own, and overseen by coordinators and admins.
+    "solidarity.calendartoken": Governed(Kind.OVERSIGHT),
     "records.legalprovision": Governed(Kind.REFERENCE),
     "records.legalamendment": Governed(Kind.REFERENCE),
     "records.term": Governed(Kind.REFERENCE),

@@ -148,6 +148,7 @@ CHARTS: dict[str, Callable[[Figure], Canvas]] = {
     "lawyers": lawyers_chart,
     "ngo-liquidations": ngo_chart,
     "interventions": interventions_chart,
+    "solidarity-statements": lambda figure: _ranked(figure, "statements"),
 }
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Case, Count, DateField, Max, Min, Value, When
 from django.db.models.functions import ExtractYear, TruncMonth
+from django.utils import translation
 
 from vigil.core.errors import ValidationFailed
 from vigil.core.spreadsheet import csv_text
@@ -28,6 +29,7 @@ from vigil.records.models import (
     Intervention,
     Involvement,
     LegalProvision,
+    Person,
     Profession,
     Source,
     Statistic,
@@ -363,6 +365,41 @@ def interventions(scope: Scope) -> Figure:
     )
 
 
+def solidarity_statements(scope: Scope) -> Figure:
+    """Statements and letters of solidarity by kind, with the persons they concern."""
+    from vigil.solidarity.models import Statement, StatementKind
+
+    records = scope.apply(Statement.all_objects.all())
+    persons = scope.apply(Person.all_objects.all()).values("pk")
+    counted = records.values("kind").annotate(n=Count("id", distinct=True))
+    concerned = dict(
+        records.filter(persons__in=persons)
+        .values("kind")
+        .annotate(p=Count("persons", distinct=True))
+        .values_list("kind", "p")
+    )
+    with translation.override("en"):
+        labels = {k.value: str(k.label) for k in StatementKind}
+    rows = sorted(
+        (
+            (labels.get(r["kind"], r["kind"]), r["n"], concerned.get(r["kind"], 0))
+            for r in counted
+        ),
+        key=lambda r: (-r[1], r[0]),
+    )
+    return Figure(
+        "solidarity-statements",
+        "Statements and letters of solidarity",
+        ("kind", "statements", "persons concerned"),
+        rows,
+        "Statements, letters and campaigns of solidarity in the record (bar associations, "
+        "Lawyers for Lawyers, UN experts, governments), by kind; persons concerned counts the "
+        "distinct persons a statement names directly (not through a case).",
+        sources_of(Statement, records, scope),
+        _span(records),
+    )
+
+
 # The custody states as the report names them (definitions: ``records.custody``).
 CUSTODY_LABELS = {
     "in_custody": "in custody",
@@ -401,6 +438,7 @@ FIGURES: dict[str, Callable[[Scope], Figure]] = {
     "lawyers": lawyers,
     "ngo-liquidations": ngo_liquidations,
     "interventions": interventions,
+    "solidarity-statements": solidarity_statements,
 }
 
 

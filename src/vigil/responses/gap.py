@@ -123,6 +123,10 @@ def _kinds_by_person(user: Any, person_ids: list[Any]) -> dict[Any, set[str]]:
         intervention_id__in=seen, case_id__in=list(persons_of_case)
     ).values_list("case_id", "intervention__intervention_type__key"):
         links += [(pid, kind) for pid in persons_of_case[case_id]]
+    # Statements and letters of solidarity (vigil.solidarity) are statements too.
+    from vigil.solidarity.statements import persons_with_statements
+
+    links += [(pid, STATEMENTS[0]) for pid in persons_with_statements(user, person_ids)]
     for pid, kind in links:
         if kind in UN_COMMUNICATIONS:
             found[pid].add("un_communication")

@@ -1,0 +1,34 @@
+"""What the hearing form offers to choose: visible cases, courts, judges and prosecutors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vigil.policy.access import restrict
+from vigil.records.models import Case, Involvement, Organisation, Person, Term
+
+LIMIT = 500
+
+
+def hearing_options(user: Any) -> dict[str, list[tuple[Any, str]]]:
+    """Choices for the hearing form, each limited to what ``user`` may see."""
+    cases = restrict(user, "view", Case.objects.all()).order_by("title")[:LIMIT]
+    courts = restrict(
+        user,
+        "view",
+        Organisation.objects.all().filter(kind_id=Term.pk_for("organisation_kind", "court")),
+    ).order_by("display_name")[:LIMIT]
+    return {
+        "case": [(c.pk, c.title) for c in cases],
+        "court": [(o.pk, o.display_name) for o in courts],
+        "judge": _people(user, ("judge", "presiding_judge")),
+        "prosecutor": _people(user, ("prosecutor",)),
+    }
+
+
+def _people(user: Any, roles: tuple[str, ...]) -> list[tuple[Any, str]]:
+    involved = Involvement.objects.filter(
+        role_id__in=[Term.pk_for("perpetrator_role", r) for r in roles]
+    ).values("perpetrator_person")
+    persons = restrict(user, "view", Person.objects.all().filter(pk__in=involved))
+    return [(p.pk, p.display_name) for p in persons.order_by("display_name")[:LIMIT]]

@@ -1,0 +1,368 @@
+"""Thin views of trial monitoring, campaigns and the calendar: parse, call a service, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from vigil.accounts.stepup import StepUpRequired, require_recent_2fa, step_up_url
+from vigil.core.errors import Forbidden, QuotaExceeded, ValidationFailed
+from vigil.outputs.exporting import all_public, may_export_all
+from vigil.policy.access import reference_allows, restrict
+from vigil.policy.auditing import audit
+from vigil.policy.quotas import consume
+from vigil.records.models import Case, Person
+from vigil.solidarity import calendar, feed, monitoring, statements
+from vigil.solidarity.forms import (
+    AssignForm,
+    EditionForm,
+    HearingForm,
+    ReportForm,
+    StatementForm,
+    ids,
+)
+from vigil.solidarity.models import Hearing, Statement
+from vigil.solidarity.options import hearing_options
+from vigil.solidarity.report import drawn_on, monitoring_file
+from vigil.web.visible import visible_or_404
+
+REPORT_ROUTE = "solidarity:report"
+
+
+def _text(message: str, status: int) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+# --- trial monitoring ----------------------------------------------------------------------
+
+
+@login_required
+def hearing_list(request: HttpRequest) -> HttpResponse:
+    """Upcoming hearings first, then the latest past ones; the form to add one."""
+    today = dt.date.today()
+    seen = monitoring.hearings(request.user)
+    context = {
+        "upcoming": list(seen.filter(date__gte=today)[:200]),
+        "past": list(seen.filter(date__lt=today).order_by("-date")[:50]),
+    }
+    return render(request, "solidarity/hearings.html", context)
+
+
+@login_required
+def hearing_new(request: HttpRequest) -> HttpResponse:
+    """Record a hearing of a case the user may see."""
+    options = hearing_options(request.user)
+    initial = {"case": request.GET.get("case", "")}
+    form = HearingForm(request.POST or None, options=options, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            hearing = monitoring.add_hearing(
+                request.user,
+                monitoring.HearingInput(
+                    case=d["case"],
+                    date=d["date"],
+                    time=d["time"],
+                    kind=d["kind"],
+                    court=d["court"] or None,
+                    court_text=d["court_text"],
+                    judge=d["judge"] or None,
+                    prosecutor=d["prosecutor"] or None,
+                    appeal_deadline=d["appeal_deadline"],
+                    notes=d["notes"],
+                ),
+            )
+        except (ValidationFailed, Forbidden) as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The hearing is recorded."))
+            return HttpResponseRedirect(reverse("solidarity:hearing", args=[hearing.pk]))
+    return render(request, "solidarity/hearing_form.html", {"form": form})
+
+
+def _hearing(request: HttpRequest, pk: Any) -> Hearing:
+    qs = Hearing.objects.select_related("case", "court", "judge", "prosecutor")
+    return visible_or_404(request.user, qs, pk)
+
+
+def _hearing_page(request: HttpRequest, hearing: Hearing, **forms: Any) -> HttpResponse:
+    user = request.user
+    items = monitoring.checklist_items()
+    labels = {t.key: t.label() for t in items}
+    found = monitoring.reports(user, hearing)
+    rows = [
+        {
+            "report": r,
+            "answers": [(labels[t.key], r.answers[t.key]) for t in items if t.key in r.answers],
+        }
+        for r in found
+    ]
+    context = {
+        "hearing": hearing,
+        "judge": _seen(user, hearing.judge),
+        "prosecutor": _seen(user, hearing.prosecutor),
+        "assignments": monitoring.observers(user, hearing),
+        "reports": rows,
+        "assign_form": forms.get("assign_form")
+        or AssignForm(users=monitoring.assignable_observers(user)),
+        "report_form": forms.get("report_form") or ReportForm(items=items),
+    }
+    return render(request, "solidarity/hearing.html", context)
+
+
+def _seen(user: Any, person: Person | None) -> Person | None:
+    if person is None:
+        return None
+    return restrict(user, "view", Person.objects.filter(pk=person.pk)).first()
+
+
+@login_required
+def hearing_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    """One hearing: its court, judge, prosecutor, observers and observation reports."""
+    return _hearing_page(request, _hearing(request, pk))
+
+
+@require_POST
+@login_required
+def hearing_assign(request: HttpRequest, pk: Any) -> HttpResponse:
+    """Assign an observer to the hearing."""
+    hearing = _hearing(request, pk)
+    form = AssignForm(request.POST, users=monitoring.assignable_observers(request.user))
+    if form.is_valid():
+        try:
+            monitoring.assign_observer(request.user, hearing, form.cleaned_data["observer"])
+        except (ValidationFailed, Forbidden) as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The observer is assigned."))
+            return HttpResponseRedirect(reverse("solidarity:hearing", args=[hearing.pk]))
+    return _hearing_page(request, hearing, assign_form=form)
+
+
+@require_POST
+@login_required
+def hearing_report(request: HttpRequest, pk: Any) -> HttpResponse:
+    """File the signed-in observer's report of the hearing."""
+    hearing = _hearing(request, pk)
+    form = ReportForm(request.POST, items=monitoring.checklist_items())
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            monitoring.file_report(
+                request.user,
+                hearing,
+                monitoring.ReportInput(
+                    access=d["access"],
+                    answers=form.answers(),
+                    duration_minutes=d["duration_minutes"],
+                    motions_refused=d["motions_refused"],
+                    notes=d["notes"],
+                ),
+            )
+        except (ValidationFailed, Forbidden) as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The observation report is filed."))
+            return HttpResponseRedirect(reverse("solidarity:hearing", args=[hearing.pk]))
+    return _hearing_page(request, hearing, report_form=form)
+
+
+@require_GET
+@login_required
+def monitoring_report(request: HttpRequest, pk: Any, fmt: str) -> HttpResponse:
+    """The monitoring report of a case as DOCX or PDF: an export, through the policy."""
+    user = request.user
+    case = visible_or_404(user, Case.objects.all(), pk)
+    records = drawn_on(case)
+    if not may_export_all(user, records):
+        audit("denied", actor=user, obj=case, action="export", route=REPORT_ROUTE)
+        return _text(_("This report draws on records you may not export."), 403)
+    public = all_public(records)
+    if not public:
+        try:
+            require_recent_2fa(request)
+        except StepUpRequired:
+            return HttpResponseRedirect(step_up_url(request.get_full_path()))
+    try:
+        result = monitoring_file(user, case, fmt)
+    except ValidationFailed as exc:
+        return _text(exc.message, 400)
+    if not public:
+        try:
+            consume(user, "export")
+        except QuotaExceeded as exc:
+            return _text(exc.message, exc.status)
+    audit(
+        "export",
+        actor=user,
+        obj=case,
+        action="export",
+        format=fmt,
+        route=REPORT_ROUTE,
+        sha256=hashlib.sha256(result.content).hexdigest(),
+        size=len(result.content),
+    )
+    response = HttpResponse(result.content, content_type=result.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- solidarity campaigns ------------------------------------------------------------------
+
+
+@login_required
+def statement_list(request: HttpRequest) -> HttpResponse:
+    """Statements and letters the user may see; the Day of the Endangered Lawyer editions."""
+    context = {
+        "statements": list(statements.statements(request.user)[:200]),
+        "editions": statements.editions(),
+        "edition_form": EditionForm(),
+        "may_add_edition": reference_allows(request.user, "add"),
+    }
+    return render(request, "solidarity/statements.html", context)
+
+
+@login_required
+def statement_new(request: HttpRequest) -> HttpResponse:
+    """Record a statement; ``?person=`` and ``?case=`` preselect what it concerns."""
+    user = request.user
+    initial = {"persons": request.GET.get("person", ""), "cases": request.GET.get("case", "")}
+    form = StatementForm(request.POST or None, initial=initial)
+    about = restrict(user, "view", Person.objects.filter(pk__in=_uuids(initial["persons"])))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            statement = statements.add_statement(
+                user,
+                statements.StatementInput(
+                    title=d["title"],
+                    kind=d["kind"],
+                    date=d["date"],
+                    author=d["author"],
+                    author_text=d["author_text"],
+                    url=d["url"],
+                    summary=d["summary"],
+                    edition_year=d["edition_year"],
+                    followed=d["followed"],
+                    followed_date=d["followed_date"],
+                    persons=_uuids(d["persons"]),
+                    cases=_uuids(d["cases"]),
+                    signatories=d["signatories"].splitlines(),
+                    confidentiality=d["confidentiality"],
+                ),
+            )
+        except (ValidationFailed, Forbidden) as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("The statement is recorded."))
+            return HttpResponseRedirect(reverse("solidarity:statement", args=[statement.pk]))
+    return render(request, "solidarity/statement_form.html", {"form": form, "about": about})
+
+
+def _uuids(text: str) -> list[str]:
+    import uuid
+
+    out = []
+    for part in ids(text or ""):
+        try:
+            out.append(str(uuid.UUID(part)))
+        except ValueError:
+            out.append("00000000-0000-0000-0000-000000000000")  # matches nothing: refused
+    return out
+
+
+@login_required
+def statement_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+    """One statement: by whom, signatories, the persons and cases it concerns, what followed."""
+    qs = Statement.objects.select_related("author", "edition")
+    statement = visible_or_404(request.user, qs, pk)
+    persons, cases = statements.concerned(request.user, statement)
+    author = None
+    if statement.author_id:
+        from vigil.records.models import Organisation
+
+        author = restrict(
+            request.user, "view", Organisation.objects.filter(pk=statement.author_id)
+        ).first()
+    context = {
+        "statement": statement,
+        "author": author,
+        "signatories": statements.signatories(request.user, statement),
+        "persons": persons,
+        "cases": cases,
+    }
+    return render(request, "solidarity/statement.html", context)
+
+
+@require_POST
+@login_required
+def edition_add(request: HttpRequest) -> HttpResponse:
+    """Record (or correct) a Day of the Endangered Lawyer edition."""
+    form = EditionForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            statements.add_edition(request.user, d["year"], d["focus_country"], d["theme"])
+        except (ValidationFailed, Forbidden) as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The edition is recorded."))
+    else:
+        messages.error(request, _("Give a year and a two-letter country code."))
+    return HttpResponseRedirect(reverse("solidarity:statements"))
+
+
+# --- calendar ------------------------------------------------------------------------------
+
+
+@login_required
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    """What is due in the coming days, and the user's feed address."""
+    try:
+        days = int(request.GET.get("days", calendar.DEFAULT_DAYS))
+    except ValueError:
+        days = calendar.DEFAULT_DAYS
+    start, end = calendar.window(None, days)
+    context = {
+        "items": calendar.items(request.user, start, end),
+        "start": start,
+        "end": end,
+        "days": (end - start).days,
+        "token": request.session.pop("calendar_token", None),
+        "active": feed.active(request.user),
+    }
+    return render(request, "solidarity/calendar.html", context)
+
+
+@require_POST
+@login_required
+def calendar_token(request: HttpRequest) -> HttpResponse:
+    """Issue a new feed address (revoking the old one), or revoke it with ``revoke``."""
+    if request.POST.get("revoke"):
+        feed.revoke(request.user)
+        messages.success(request, _("The calendar feed address is revoked."))
+    else:
+        request.session["calendar_token"] = feed.issue(request.user)
+    return HttpResponseRedirect(reverse("solidarity:calendar"))
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The iCalendar feed of the token's user; an unknown or revoked token is a 404."""
+    user = feed.user_for(token)
+    if user is None:
+        raise Http404
+    response = HttpResponse(feed.ics(user), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    response["Content-Disposition"] = 'inline; filename="vigil.ics"'
+    return response
