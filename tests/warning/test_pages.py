@@ -119,3 +119,14 @@ def test_links_page_confirms_an_offer(risk_users):
     client.post("/risk/links/", {"link": str(link.pk), "decision": "confirmed"})
     link.refresh_from_db()
     assert link.status == "confirmed" and link.decided_by == analyst
+
+
+def test_the_model_card_shows_labels_and_dates_not_stored_codes(scored):
+    users, fit = scored
+    page = _client(users["analyst"]).get("/risk/model/", HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    main = html[html.index("<main") :]
+    assert "synthetic records only (a test, not a figure)" in main
+    for code in ("<dd>synthetic</dd>", "<dd>names (", "<dd>none (", "<code>", "_detention"):
+        assert code not in main, code
+    assert fit.as_of.strftime("%Y-%m-%d") not in main  # dates in words, not ISO

@@ -33,3 +33,15 @@ BASELINES = {
     "network_arrested_90": _("a colleague or co-defendant arrested in the last 90 days"),
     "points": _("points baseline"),
 }
+#: How the fit linked persons across sources (`Fit.links`).
+LINK_MODES = {
+    "names": _("links offered by the names engine (not confirmed by a person)"),
+    "confirmed": _("only links a person confirmed"),
+    "none": _("no links across sources"),
+}
+#: Which records the fit read (`Fit.data["records"]`).
+RECORD_SETS = {
+    "real": _("the real record (synthetic persons left out)"),
+    "synthetic": _("synthetic records only (a test, not a figure)"),
+    "all": _("real and synthetic records"),
+}

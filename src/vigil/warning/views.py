@@ -6,6 +6,7 @@ modules, render. Every page that shows a score audits the view (``vigil.warning.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -25,6 +26,7 @@ from vigil.core.errors import Forbidden, VigilError
 from vigil.policy.access import require_risk
 from vigil.warning import labels, links, register
 from vigil.warning.charts import calibration_chart
+from vigil.warning.labels import LINK_MODES, RECORD_SETS
 from vigil.warning.models import LinkStatus, RegisterStatus
 from vigil.warning.reading import latest_fit, rows_for, scores_of
 
@@ -101,10 +103,34 @@ def model_card(request: HttpRequest) -> HttpResponse:
             x_label=_("predicted"),
             y_label=_("observed"),
         ),
-        "acts_by_type": sorted(((fit.data if fit else {}).get("acts_by_type") or {}).items(),
-                               key=lambda kv: -kv[1])[:12],  # fmt: skip
+        "acts_by_type": _acts_by_type(fit),
+        "first_act": _iso_day((fit.data or {}).get("first_act")) if fit else None,
+        "last_act": _iso_day((fit.data or {}).get("last_act")) if fit else None,
+        "links_label": LINK_MODES.get(fit.links, fit.links) if fit else "",
+        "records_label": (
+            RECORD_SETS.get(str(fit.data.get("records")), "") if fit and fit.data else ""
+        ),
     }
     return render(request, "warning/model_card.html", context)
+
+
+def _iso_day(value: Any) -> dt.date | None:
+    """A stored ISO date back as a date (None when absent or unreadable)."""
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _acts_by_type(fit: Any) -> list[tuple[str, int]]:
+    """The fit's twelve commonest act types, by their label in the reader's language."""
+    from vigil.records.models import Term
+
+    counts = ((fit.data if fit else {}) or {}).get("acts_by_type") or {}
+    top = sorted(counts.items(), key=lambda kv: -kv[1])[:12]
+    terms = Term.objects.filter(vocabulary="act_type", key__in=[key for key, _n in top])
+    names = {t.key: t.label() for t in terms}
+    return [(names.get(key, key.replace("_", " ")), n) for key, n in top]
 
 
 @login_required
