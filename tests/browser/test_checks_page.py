@@ -3,20 +3,20 @@ phone's width."""
 
 from __future__ import annotations
 
-import os
 import secrets
-from pathlib import Path
 
 import pyotp
 import pytest
 from django.utils import timezone
 
+from tests.browser.helpers import SHOTS as HELPER_SHOTS
 from tests.browser.helpers import sign_in
 from tests.records.test_checks import build_record
 from vigil.records.checks import KINDS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path(os.environ.get("VIGIL_SHOTS_DIR", "/tmp/vigil-shots"))
+# Screenshots for a person to look at, beside the other browser tests' (test-artifacts).
+SHOTS = HELPER_SHOTS
 
 
 @pytest.fixture

@@ -11,11 +11,13 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from tests.browser.helpers import SHOTS as HELPER_SHOTS
 from tests.browser.helpers import shot, sign_in
 from vigil.core.context import change_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SCREENSHOTS = Path("/tmp/vigil-record10-shots")  # noqa: S108 - a person looks at these
+# Screenshots for a person to look at, beside the other browser tests' (test-artifacts).
+SCREENSHOTS = HELPER_SHOTS
 
 
 def _wide_and_narrow(page, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -23,7 +25,7 @@ def _wide_and_narrow(page, name: str) -> None:  # type: ignore[no-untyped-def]
     for width in (1366, 390):
         page.set_viewport_size({"width": width, "height": 900})
         shot(page, f"{name}-{width}")
-        SCREENSHOTS.mkdir(exist_ok=True)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 1366, "height": 900})
 

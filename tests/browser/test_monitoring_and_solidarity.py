@@ -2,18 +2,19 @@
 report, download the monitoring report; add a statement from a profile and see it there. The
 pages in English and Belarusian at 1366 and 390 px, nothing wider than the screen."""
 
-import os
 from pathlib import Path
 
 import pytest
 
+from tests.browser.helpers import SHOTS as HELPER_SHOTS
 from tests.browser.helpers import sign_in
 from vigil.core.context import change_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = {"1366": (1366, 900), "390": (390, 844)}
-SHOTS = Path(os.environ.get("VIGIL_SHOTS", "/tmp/vigil-shots"))
+# Screenshots for a person to look at, beside the other browser tests' (test-artifacts).
+SHOTS = HELPER_SHOTS
 
 
 @pytest.fixture

@@ -2,16 +2,17 @@
 in English and in Belarusian, at desktop and phone widths; screenshots under /tmp."""
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.utils import formats, translation
 
+from tests.browser.helpers import SHOTS as HELPER_SHOTS
 from tests.browser.helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp") / "vigil-protection-shots"
+# Screenshots for a person to look at, beside the other browser tests' (test-artifacts).
+SHOTS = HELPER_SHOTS
 WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
 
 

@@ -147,6 +147,14 @@ def build_world() -> World:
     position.save()
     position.persons.add(dup)
     InterventionBeneficiary(intervention=intervention, person=dup, kind="grant").save()
+    import datetime as dt
+
+    from vigil.solidarity.models import Hearing, Statement
+
+    Hearing(case=only, date=dt.date(2026, 3, 2), judge=dup, prosecutor=dup).save()
+    statement = Statement(title="Fictional statement", author_text="Fictional bar association")
+    statement.save()
+    statement.persons.add(dup)
     earlier = person("Anton Examplenkau")
     merge_persons(dup, earlier, reason="fictional earlier duplicate")
     return World(keep, dup, earlier, both, only, intervention)

@@ -37,7 +37,8 @@ from vigil.records.custody import (
     as_of,
     custody_by_person,
 )
-from vigil.records.models import Act, Person, StoredCustody
+from vigil.records.models import Act, Person
+from vigil.records.models.stored_custody import StoredCustody
 
 CEILINGS: tuple[str, ...] = LEVELS
 CHUNK = 500
