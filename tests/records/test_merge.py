@@ -151,7 +151,8 @@ def build_world() -> World:
 
     from vigil.solidarity.models import Hearing, Statement
 
-    Hearing(case=only, date=dt.date(2026, 3, 2), judge=dup, prosecutor=dup).save()
+    Hearing(case=only, date=dt.date(2026, 3, 2), judge=dup).save()
+    Hearing(case=only, date=dt.date(2026, 3, 9), prosecutor=dup).save()
     statement = Statement(title="Fictional statement", author_text="Fictional bar association")
     statement.save()
     statement.persons.add(dup)
