@@ -319,17 +319,7 @@ def gap_report(user: Any, *, roles: list[str] | None = None) -> GapReport:
     for person in people:
         # Each act once: two involvements of one person in an act (judge and presiding judge,
         # or a duplicate) are one act line with both roles.
-        found: dict[Any, tuple[Act, set[str]]] = {}
-        terms: dict[str, Any] = {}
-        for inv in person.involvements.all():
-            found.setdefault(inv.act_id, (inv.act, set()))[1].add(inv.role.key)
-            terms[inv.role.key] = inv.role
-        acts = [
-            ActLine(act, ", ".join(sorted(keys)), [terms[k] for k in sorted(keys)])
-            for act, keys in found.values()
-        ]
-        acts.sort(key=lambda line: line.act.date or dt.date.min)
-        keys = sorted({role for line in acts for role in line.role.split(", ")})
+        acts, keys, terms = _act_lines(person.involvements.all())
         rows.append(
             GapRow(
                 person=person,
