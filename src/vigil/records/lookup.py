@@ -4,6 +4,7 @@ to one."""
 from __future__ import annotations
 
 import uuid
+from typing import TypeVar
 
 from django.db.models import Q, QuerySet
 
@@ -11,54 +12,50 @@ from vigil.core.errors import NotFound, ValidationFailed
 from vigil.records.models import Organisation, Person
 from vigil.records.names import normalised_name
 
+T = TypeVar("T", Person, Organisation)
+
 
 def resolve_person(text: str, queryset: QuerySet[Person] | None = None) -> Person:
     """The one person ``text`` names (UUID or name); otherwise a clear error with candidates."""
-    people = queryset if queryset is not None else Person.objects.all()
-    text = text.strip()
-    if not text:
-        raise ValidationFailed("give a person's id or name (an empty one names nobody)")
-    try:
-        return people.get(pk=uuid.UUID(text))
-    except ValueError:
-        pass
-    except Person.DoesNotExist:
-        raise NotFound(f"no person with id {text}") from None
-    key = normalised_name(text)
-    found = list(
-        people.filter(
-            Q(display_name__iexact=text) | Q(names__normalised=key, names__deleted_at__isnull=True)
-        ).distinct()[:20]
+    return _resolve(
+        text,
+        queryset if queryset is not None else Person.objects.all(),
+        ("person", "persons"),
+        "give a person's id or name (an empty one names nobody)",
     )
-    if not found:
-        raise NotFound(f"no person named {text!r}")
-    if len(found) > 1:
-        listing = "; ".join(f"{p.display_name} ({p.pk})" for p in found)
-        raise ValidationFailed(f"{text!r} names {len(found)} persons: {listing}. Use the id.")
-    return found[0]
 
 
 def resolve_organisation(text: str, queryset: QuerySet[Organisation] | None = None) -> Organisation:
     """The one organisation ``text`` names (UUID or name); otherwise a clear error."""
-    orgs = queryset if queryset is not None else Organisation.objects.all()
+    return _resolve(
+        text,
+        queryset if queryset is not None else Organisation.objects.all(),
+        ("organisation", "organisations"),
+        "give an organisation's id or name (an empty one names none)",
+    )
+
+
+def _resolve(text: str, records: QuerySet[T], nouns: tuple[str, str], empty: str) -> T:
+    """The one record of ``records`` that ``text`` names by id, display name or a live name."""
+    one, many = nouns
     text = text.strip()
     if not text:
-        raise ValidationFailed("give an organisation's id or name (an empty one names none)")
+        raise ValidationFailed(empty)
     try:
-        return orgs.get(pk=uuid.UUID(text))
+        return records.get(pk=uuid.UUID(text))
     except ValueError:
         pass
-    except Organisation.DoesNotExist:
-        raise NotFound(f"no organisation with id {text}") from None
+    except records.model.DoesNotExist:
+        raise NotFound(f"no {one} with id {text}") from None
     key = normalised_name(text)
     found = list(
-        orgs.filter(
+        records.filter(
             Q(display_name__iexact=text) | Q(names__normalised=key, names__deleted_at__isnull=True)
         ).distinct()[:20]
     )
     if not found:
-        raise NotFound(f"no organisation named {text!r}")
+        raise NotFound(f"no {one} named {text!r}")
     if len(found) > 1:
-        listing = "; ".join(f"{o.display_name} ({o.pk})" for o in found)
-        raise ValidationFailed(f"{text!r} names {len(found)} organisations: {listing}. Use the id.")
+        listing = "; ".join(f"{r.display_name} ({r.pk})" for r in found)  # type: ignore[attr-defined]
+        raise ValidationFailed(f"{text!r} names {len(found)} {many}: {listing}. Use the id.")
     return found[0]
