@@ -15,10 +15,6 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-import statsmodels.api as sm
-from scipy.optimize import brentq, minimize_scalar
-from scipy.special import gammaln
-from scipy.stats import chi2
 
 from vigil.core.errors import ValidationFailed
 from vigil.counting.table import OverlapTable
@@ -135,6 +131,9 @@ def _fit(table: OverlapTable, pairs: tuple[Pair, ...]) -> LoglinearFit | None:
 
 def _glm(counts: np.ndarray, exog: np.ndarray, offset: np.ndarray | None):  # type: ignore[no-untyped-def]
     """Poisson GLM fit, or None when it does not converge to finite values."""
+    # statsmodels and scipy cost about a second to import: every command and worker would pay it
+    # at start-up, so they load when a model is first fitted.
+    import statsmodels.api as sm
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -152,6 +151,8 @@ def multinomial_llf(table: OverlapTable, pairs: tuple[Pair, ...], total: float) 
     """Log-likelihood of a total N under the model: the full 2^k table with N - n persons in the
     empty cell is multinomial; its cell probabilities are the Poisson fit's, maximised for this N
     (Cormack 1992). Constant terms (the observed cells' factorials) are left out."""
+    from scipy.special import gammaln
+
     missing = total - table.observed
     exog = np.vstack([design(table, pairs), _empty_row(len(table.lists), len(pairs))])
     counts = np.append(table.counts.astype(float), missing)
@@ -177,6 +178,9 @@ def profile_interval(
 ) -> tuple[float, float]:
     """Profile-likelihood interval for the total N: the N whose multinomial log-likelihood
     (``multinomial_llf``) is within chi2(1, level)/2 of its maximum."""
+    from scipy.optimize import brentq, minimize_scalar
+    from scipy.stats import chi2
+
     cut = chi2.ppf(level, 1) / 2
     n = table.observed
 
