@@ -14,8 +14,7 @@ def make(name: str, role: str, email: str = "") -> User:
     return User.objects.create_user(name, email, None, role=role)
 
 
-@pytest.fixture
-def risk_users(db) -> dict[str, User]:
+def make_risk_users() -> dict[str, User]:
     """One fictional user per role; the analyst plants the record."""
     return {
         role: make(f"fictional-{role}", role, f"{role}@example.org")
@@ -23,8 +22,18 @@ def risk_users(db) -> dict[str, User]:
     }
 
 
-@pytest.fixture
-def planted_record(risk_users) -> dict[str, User]:
+def plant_record() -> None:
+    """The planted synthetic record (120 persons, seed 4), written by the analyst."""
     call_command("warning", "plant", "--persons", "120", "--seed", "4",
                  acting_user="fictional-analyst", stdout=StringIO())  # fmt: skip
+
+
+@pytest.fixture
+def risk_users(db) -> dict[str, User]:
+    return make_risk_users()
+
+
+@pytest.fixture
+def planted_record(risk_users) -> dict[str, User]:
+    plant_record()
     return risk_users

@@ -12,8 +12,11 @@ from vigil.accounts.testing import login_verified
 from vigil.audit.models import AuditEntry
 from vigil.records.models import Person
 from vigil.warning.loading import Include
-from vigil.warning.models import CrossSourceLink, WatchedPerson
+from vigil.warning.models import WatchedPerson
 from vigil.warning.scoring import run_scoring
+
+from ..module_data import built_once, refreshed
+from .conftest import make_risk_users, plant_record
 
 pytestmark = pytest.mark.django_db
 HEADINGS = {
@@ -23,11 +26,21 @@ HEADINGS = {
 }
 
 
+@pytest.fixture(scope="module")
+def scored_once(django_db_setup, django_db_blocker):
+    """The planted record scored once for the module (planting and the backtest take seconds)."""
+    with built_once(django_db_blocker):
+        users = make_risk_users()
+        plant_record()
+        fit = run_scoring(users["analyst"], at=dt.date(2021, 6, 1),
+                          include=Include.SYNTHETIC, bootstrap=10)  # fmt: skip
+        yield users, fit
+
+
 @pytest.fixture
-def scored(planted_record):
-    fit = run_scoring(planted_record["analyst"], at=dt.date(2021, 6, 1),
-                      include=Include.SYNTHETIC, bootstrap=10)  # fmt: skip
-    return planted_record, fit
+def scored(scored_once, db):
+    users, fit = scored_once
+    return {role: refreshed(user) for role, user in users.items()}, refreshed(fit)
 
 
 def _has_number(page: str, text: str) -> bool:
@@ -103,22 +116,6 @@ def test_register_actions_from_the_pages(scored):
     other = Person.objects.exclude(pk=person.pk).first()
     response = client.post(f"/risk/register/{other.pk}/status/", {"status": "no-such"})
     assert response.status_code == 302 and not WatchedPerson.objects.filter(person=other).exists()
-
-
-def test_links_page_confirms_an_offer(risk_users):
-    from tests.warning.test_scores import _linked_pair
-    from vigil.warning.links import refresh_offers
-
-    analyst = risk_users["analyst"]
-    _linked_pair(analyst)
-    refresh_offers(analyst)
-    link = CrossSourceLink.objects.get()
-    client = _client(analyst)
-    page = client.get("/risk/links/").content.decode()
-    assert "Symon FIKTYUNY" in page
-    client.post("/risk/links/", {"link": str(link.pk), "decision": "confirmed"})
-    link.refresh_from_db()
-    assert link.status == "confirmed" and link.decided_by == analyst
 
 
 def test_the_model_card_shows_labels_and_dates_not_stored_codes(scored):

@@ -13,6 +13,9 @@ from vigil.accounts.models import User
 from vigil.core.errors import ValidationFailed
 from vigil.records.models import Act, Person
 
+from ..module_data import built_once, refreshed
+from .conftest import plant_record
+
 pytestmark = pytest.mark.django_db
 SHAPE_MODEL = {
     "auc",
@@ -25,16 +28,18 @@ SHAPE_MODEL = {
 }
 
 
-@pytest.fixture
-def analyst() -> User:
-    return User.objects.create_user("fictional-analyst", "", None, role="analyst")
+@pytest.fixture(scope="module")
+def planted_once(django_db_setup, django_db_blocker):
+    """The analyst and the planted record, written once for the module."""
+    with built_once(django_db_blocker):
+        analyst = User.objects.create_user("fictional-analyst", "", None, role="analyst")
+        plant_record()
+        yield analyst
 
 
 @pytest.fixture
-def planted(analyst: User) -> User:
-    call_command("warning", "plant", "--persons", "120", "--seed", "4",
-                 acting_user="fictional-analyst", stdout=StringIO())  # fmt: skip
-    return analyst
+def planted(planted_once: User, db) -> User:
+    return refreshed(planted_once)
 
 
 def _backtest(user: str, *args: str) -> dict:
