@@ -98,6 +98,7 @@ def test_a_hearing_is_observed_reported_and_a_statement_shows_on_the_profile(
         "hearing-new": "/monitoring/new/",
         "campaigns": "/campaigns/",
         "statement": statement_url,
+        "statement-new": f"/campaigns/new/?person={person.pk}",
         "calendar": "/calendar/?days=400",
         "profile": f"/persons/{person.pk}/",
     }

@@ -140,3 +140,58 @@ def test_the_calendar_page_shows_the_feed_address_once(world):
     assert "/calendar/feed/" in first and ".ics" in first
     assert ".ics" not in client.get("/calendar/").content.decode()
     _ = dt
+
+
+def test_a_statement_picks_its_author_persons_and_cases_from_the_record(world):
+    from vigil.core.context import change_context
+    from vigil.records.models import Organisation
+
+    with change_context("test"):
+        bar = Organisation.objects.create(display_name="Fictional Bar of Exampleland")
+        secret = Organisation.objects.create(
+            display_name="Fictional Bar Canaryorg", confidentiality="secret"
+        )
+    client = _client(world.users["analyst"])
+    form = client.get(f"/campaigns/new/?person={world.defendant.pk}").content.decode()
+    assert "Fictional Defendia Testovna" in form and 'name="persons"' in form
+    assert "Fictional case" in form and "Canarycase" not in form  # the cases offered
+    assert "(ids)" not in form  # nothing asks for a typed id
+    found = client.get("/campaigns/new/organisations/", {"author_search": "bar of"}).content
+    assert str(bar.pk) in found.decode() and b"Canaryorg" not in found
+    hidden = client.get("/campaigns/new/organisations/", {"author_search": "Canaryorg"})
+    assert str(secret.pk).encode() not in hidden.content and b"No organisation" in hidden.content
+    response = client.post(
+        "/campaigns/new/",
+        {
+            "title": "Fictional letter picked from the record",
+            "kind": "letter",
+            "author": str(bar.pk),
+            "persons": [str(world.defendant.pk)],
+            "cases": [str(world.case.pk)],
+            "confidentiality": "internal",
+        },
+    )
+    assert response.status_code == 302
+    statement = Statement.objects.get()
+    assert statement.author == bar
+    assert list(statement.persons.all()) == [world.defendant]
+    assert list(statement.cases.all()) == [world.case]
+
+
+def test_a_statement_about_a_hidden_case_is_refused_without_losing_what_was_typed(world):
+    client = _client(world.users["analyst"])
+    response = client.post(
+        "/campaigns/new/",
+        {
+            "title": "Fictional letter about a hidden case",
+            "kind": "letter",
+            "author_text": "Fictional Lawyers Union",
+            "persons": [str(world.defendant.pk)],
+            "cases": [str(world.hidden_case.pk)],
+            "confidentiality": "internal",
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and not Statement.objects.exists()
+    assert "Fictional letter about a hidden case" in page  # the title is kept
+    assert "Fictional Defendia Testovna" in page and "Canarycase" not in page

@@ -76,6 +76,7 @@ class StatementForm(forms.Form):
     date = forms.DateField(
         label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    # Chosen with the organisation picker (radio buttons the search offers), not typed.
     author = forms.UUIDField(label=_("By (organisation)"), required=False)
     author_text = forms.CharField(label=_("By (as stated)"), max_length=300, required=False)
     url = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
@@ -88,8 +89,11 @@ class StatementForm(forms.Form):
         min_value=2009,
         max_value=2100,
     )
-    persons = forms.CharField(label=_("Persons concerned (ids)"), required=False)
-    cases = forms.CharField(label=_("Cases concerned (ids)"), required=False)
+    cases = forms.MultipleChoiceField(
+        label=_("Cases concerned"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
     signatories = forms.CharField(
         label=_("Signatories (one a line)"),
         required=False,
@@ -106,6 +110,11 @@ class StatementForm(forms.Form):
     confidentiality = forms.ChoiceField(
         label=_("Confidentiality"), choices=Confidentiality.choices, initial="internal"
     )
+
+
+    def __init__(self, *args: object, cases: list | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].choices = [(str(pk), title) for pk, title in cases or []]
 
 
 class EditionForm(forms.Form):

@@ -32,3 +32,26 @@ def _people(user: Any, roles: tuple[str, ...]) -> list[tuple[Any, str]]:
     ).values("perpetrator_person")
     persons = restrict(user, "view", Person.objects.all().filter(pk__in=involved))
     return [(p.pk, p.display_name) for p in persons.order_by("display_name")[:LIMIT]]
+
+
+def statement_cases(user: Any) -> list[tuple[Any, str]]:
+    """Cases a statement may concern: those ``user`` may see, by title."""
+    cases = restrict(user, "view", Case.objects.all()).order_by("title")[:LIMIT]
+    return [(c.pk, c.title) for c in cases]
+
+
+def find_organisations(user: Any, typed: str, limit: int = 8) -> list[Organisation]:
+    """Organisations ``user`` may see whose name (any recorded form) contains what was typed."""
+    from django.db.models import Q
+
+    from vigil.records.names import normalised_name
+
+    text = " ".join(typed.split())[:200]
+    if len(text) < 2:
+        return []
+    key = normalised_name(text)
+    named = Q(display_name__icontains=text) | Q(
+        names__normalised__contains=key, names__deleted_at__isnull=True
+    )
+    found = restrict(user, "view", Organisation.objects.filter(named).distinct())
+    return list(found.order_by("display_name")[:limit])

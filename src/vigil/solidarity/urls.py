@@ -19,6 +19,11 @@ urlpatterns = [
     ),
     path("campaigns/", views.statement_list, name="statements"),
     path("campaigns/new/", views.statement_new, name="statement-new"),
+    path(
+        "campaigns/new/organisations/",
+        views.organisation_choices,
+        name="statement-organisations",
+    ),
     path("campaigns/<uuid:pk>/", views.statement_detail, name="statement"),
     path("campaigns/editions/", views.edition_add, name="edition-add"),
     path("calendar/", views.calendar_page, name="calendar"),

@@ -20,7 +20,7 @@ from vigil.outputs.exporting import all_public, may_export_all
 from vigil.policy.access import reference_allows, restrict
 from vigil.policy.auditing import audit
 from vigil.policy.quotas import consume
-from vigil.records.models import Case, Person
+from vigil.records.models import Case, Organisation, Person
 from vigil.solidarity import calendar, feed, monitoring, statements
 from vigil.solidarity.forms import (
     AssignForm,
@@ -31,7 +31,7 @@ from vigil.solidarity.forms import (
     ids,
 )
 from vigil.solidarity.models import Hearing, Statement
-from vigil.solidarity.options import hearing_options
+from vigil.solidarity.options import find_organisations, hearing_options, statement_cases
 from vigil.solidarity.report import drawn_on, monitoring_file
 from vigil.web.visible import visible_or_404
 
@@ -236,9 +236,11 @@ def statement_list(request: HttpRequest) -> HttpResponse:
 def statement_new(request: HttpRequest) -> HttpResponse:
     """Record a statement; ``?person=`` and ``?case=`` preselect what it concerns."""
     user = request.user
-    initial = {"persons": request.GET.get("person", ""), "cases": request.GET.get("case", "")}
-    form = StatementForm(request.POST or None, initial=initial)
-    about = restrict(user, "view", Person.objects.filter(pk__in=_uuids(initial["persons"])))
+    source = request.POST if request.method == "POST" else request.GET
+    chosen = _uuids(source.getlist("persons" if request.method == "POST" else "person"))
+    persons = list(restrict(user, "view", Person.objects.filter(pk__in=chosen)))
+    initial = {"cases": [str(c) for c in _uuids(request.GET.getlist("case"))]}
+    form = StatementForm(request.POST or None, initial=initial, cases=statement_cases(user))
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -255,7 +257,7 @@ def statement_new(request: HttpRequest) -> HttpResponse:
                     edition_year=d["edition_year"],
                     followed=d["followed"],
                     followed_date=d["followed_date"],
-                    persons=_uuids(d["persons"]),
+                    persons=chosen,
                     cases=_uuids(d["cases"]),
                     signatories=d["signatories"].splitlines(),
                     confidentiality=d["confidentiality"],
@@ -266,14 +268,31 @@ def statement_new(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The statement is recorded."))
             return HttpResponseRedirect(reverse("solidarity:statement", args=[statement.pk]))
-    return render(request, "solidarity/statement_form.html", {"form": form, "about": about})
+    author = None
+    if form.is_bound and form.is_valid() and form.cleaned_data["author"]:
+        author = restrict(user, "view", Organisation.objects.filter(pk=form.cleaned_data["author"]))
+        author = author.first()
+    context = {"form": form, "persons": persons, "author": author}
+    return render(request, "solidarity/statement_form.html", context)
 
 
-def _uuids(text: str) -> list[str]:
+@login_required
+@require_GET
+def organisation_choices(request: HttpRequest) -> HttpResponse:
+    """Organisations the user may see whose name is like the one typed, as radio buttons."""
+    typed = request.GET.get("author_search", "").strip()[:200]
+    found = find_organisations(request.user, typed) if typed else []
+    context = {"found": found, "typed": typed}
+    return render(request, "solidarity/_organisation_choices.html", context)
+
+
+def _uuids(values: list[str]) -> list[str]:
+    """The ids among ``values`` (each may hold several, separated by commas or spaces); a value
+    that is not an id matches nothing, so the service refuses it."""
     import uuid
 
     out = []
-    for part in ids(text or ""):
+    for part in (p for value in values for p in ids(value or "")):
         try:
             out.append(str(uuid.UUID(part)))
         except ValueError:
