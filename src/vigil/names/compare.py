@@ -24,6 +24,7 @@ from vigil.names.tokens import (
     given_similarity,
     initial_matches,
     patronymic_similarity,
+    surname_similarity,
     token_info,
     token_similarity,
 )
@@ -145,7 +146,7 @@ def _swap(f: Features) -> Features | None:
 def _best_pairs(
     a: Sequence[TokenInfo], b: Sequence[TokenInfo]
 ) -> tuple[float, list[tuple[TokenInfo, TokenInfo, str]]]:
-    """Mean best similarity of the shorter token list against the longer, symmetric."""
+    """Mean best surname similarity of the shorter token list against the longer, symmetric."""
     short, long_ = (
         (a, b) if (len(a), [t.norm for t in a]) <= (len(b), [t.norm for t in b]) else (b, a)
     )
@@ -153,7 +154,7 @@ def _best_pairs(
     pairs = []
     for token in short:
         score, how, other = max(
-            ((*token_similarity(token, o), o) for o in long_), key=lambda x: x[0]
+            ((*surname_similarity(token, o), o) for o in long_), key=lambda x: x[0]
         )
         total += score
         pairs.append((token, other, how) if short is a else (other, token, how))

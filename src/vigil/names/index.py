@@ -15,10 +15,14 @@ from vigil.names.compare import Features, compare_features, features, surname_fl
 from vigil.names.evidence import BirthInput, parse_birth
 from vigil.names.thresholds import OPERATING_THRESHOLD
 from vigil.names.tokens import (
+    TYPO_MIN_LENGTH,
+    TYPO_SCORE,
     VOWEL_SCORE,
     TokenInfo,
     initial_letters,
-    token_similarity,
+    one_slip_apart,
+    surname_similarity,
+    typo_keys,
     vowel_keys,
 )
 
@@ -39,6 +43,9 @@ FORMS_PER_RECORD = 2
 OVERLAP_WEIGHT = 0.5
 #: How far below the surname floor a sound-form similarity may be and still get scored.
 PRESCORE_MARGIN = 0.05
+#: How far below the surname floor a sound-form similarity may be and still be checked in full
+#: when nothing reached the floor (a typo costs a short sound form more than its spelling).
+VERIFY_MARGIN = 0.15
 #: Query tokens whose similar indexed tokens are remembered (names repeat their tokens).
 SIMILAR_CACHE_SIZE = 100_000
 
@@ -118,6 +125,21 @@ def token_keys(token: TokenInfo) -> set[str]:
     return {"s:" + k for k in _deletions(token.skeleton)} if token.skeleton else {"n:" + token.norm}
 
 
+def slip_keys(token: TokenInfo) -> set[str]:
+    """Keys two tokens share when their typo keys are one slip apart (deletion neighbourhood).
+
+    A substitution, insertion, deletion or swap of neighbours after the first letter leaves
+    the two keys with one deletion each in common (the first letter kept), so a typo finds
+    its surname whatever the sound skeleton lost.
+    """
+    found: set[str] = set()
+    for key in typo_keys(token):
+        if len(key) >= TYPO_MIN_LENGTH:
+            found.add("t:" + key)
+            found.update("t:" + key[:i] + key[i + 1 :] for i in range(1, len(key)))
+    return found
+
+
 def form_words(f: Features) -> frozenset[str]:
     """Tokens, given-name ids and initials of a name, for breaking ties among candidates."""
     tokens = (*f.surnames, *f.given, *([f.patronymic] if f.patronymic else []))
@@ -180,6 +202,8 @@ class NameIndex:
             self._postings[key].append(number)
         for key in vowel_keys(token):
             self._postings["v:" + key].append(number)
+        for key in slip_keys(token):
+            self._postings[key].append(number)
         return number
 
     def __len__(self) -> int:
@@ -226,23 +250,46 @@ class NameIndex:
         if floor <= 0:
             for key in keys:
                 for i in self._postings[key]:
-                    found[i] = token_similarity(token, self._tokens[i])[0]
+                    found[i] = surname_similarity(token, self._tokens[i])[0]
             return found
         # Sound forms at C speed, with a margin below the floor: spellings seldom agree more
         # than their sounds, and the full comparison of the shortlist is exact anyway.
         self._prescore(token, keys, floor, found)
         if token.skeleton and not any(score >= floor for score in found.values()):
-            self._prescore(token, self._blocking_lists(token, wider=True), floor, found)
+            # Nothing near: perhaps a typo. Two edits on the query side, and the tokens whose
+            # sound forms come within a wider margin compared in full (spelling, endings).
+            keys = sorted({*keys, *self._blocking_lists(token, wider=True)})
+            self._prescore(token, keys, floor, found, verify=True)
+            # The typo rule joins surnames one slip apart once vowels are folded.
+            if floor <= TYPO_SCORE:
+                self._slips(token, found)
         # The vowel rule joins tokens whose sound forms differ more than that.
         for key in vowel_keys(token):
             for token_id in self._postings.get("v:" + key, ()):
                 found.setdefault(token_id, VOWEL_SCORE)
         return found
 
+    def _slips(self, token: TokenInfo, found: dict[int, float]) -> None:
+        """Add the tokens one slip away from a query token (typo keys), at TYPO_SCORE."""
+        for key in sorted(slip_keys(token)):
+            for token_id in self._postings.get(key, ()):
+                if token_id not in found and one_slip_apart(token, self._tokens[token_id]):
+                    found[token_id] = TYPO_SCORE
+
     def _prescore(
-        self, token: TokenInfo, keys: list[str], floor: float, found: dict[int, float]
+        self,
+        token: TokenInfo,
+        keys: list[str],
+        floor: float,
+        found: dict[int, float],
+        *,
+        verify: bool = False,
     ) -> None:
-        """Add the tokens under `keys` whose sound forms come near the floor, with that score."""
+        """Add the tokens under `keys` whose sound forms come near the floor, with that score.
+
+        With `verify`, tokens within a wider margin are compared in full and kept when their
+        full similarity comes near the floor.
+        """
         sounded: list[str] = []
         owners: list[int] = []
         for key in keys:
@@ -252,11 +299,18 @@ class NameIndex:
         if not sounded:
             return
         cutoff = max(0.0, floor - PRESCORE_MARGIN)
+        lowest = max(0.0, floor - VERIFY_MARGIN) if verify else cutoff
         for mine in token.sounds or (token.norm,):
             for _, score, column in process.extract(
-                mine, sounded, scorer=Indel.normalized_similarity, score_cutoff=cutoff, limit=None
+                mine, sounded, scorer=Indel.normalized_similarity, score_cutoff=lowest, limit=None
             ):
                 token_id = owners[column]
+                if score < cutoff:
+                    if token_id in found:
+                        continue
+                    score = surname_similarity(token, self._tokens[token_id])[0]
+                    if score < cutoff:
+                        continue
                 if score > found.get(token_id, 0.0):
                     found[token_id] = score
 
