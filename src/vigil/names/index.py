@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import heapq
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import neg
 
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
@@ -48,6 +49,8 @@ PRESCORE_MARGIN = 0.05
 VERIFY_MARGIN = 0.15
 #: Query tokens whose similar indexed tokens are remembered (names repeat their tokens).
 SIMILAR_CACHE_SIZE = 100_000
+#: Query tokens whose per-form estimates are remembered (each up to a few thousand forms).
+FORM_SCORES_CACHE_SIZE = 20_000
 
 # Per blocking key: sound forms and the ids of their tokens.
 _KeyStrings = tuple[list[str], list[int]]
@@ -113,16 +116,23 @@ def expand_forms(name: str) -> list[str]:
     return list(seen)
 
 
-def _deletions(key: str) -> set[str]:
+@functools.lru_cache(maxsize=200_000)
+def _deletions(key: str) -> frozenset[str]:
     """A skeleton and every skeleton made by deleting one of its letters (runs collapsed)."""
     if len(key) < 2:
-        return {key}
-    return {key} | {_RUNS.sub(r"\1", key[:i] + key[i + 1 :]) for i in range(len(key))}
+        return frozenset((key,))
+    return frozenset({key} | {_RUNS.sub(r"\1", key[:i] + key[i + 1 :]) for i in range(len(key))})
 
 
-def token_keys(token: TokenInfo) -> set[str]:
+def token_keys(token: TokenInfo) -> frozenset[str]:
     """Blocking keys of a token that may be a surname: its sound skeleton within one edit."""
-    return {"s:" + k for k in _deletions(token.skeleton)} if token.skeleton else {"n:" + token.norm}
+    return _skeleton_keys(token.skeleton) if token.skeleton else frozenset(("n:" + token.norm,))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _skeleton_keys(skeleton: str) -> frozenset[str]:
+    """The 's:' keys of a sound skeleton within one edit (cached)."""
+    return frozenset("s:" + k for k in _deletions(skeleton))
 
 
 def slip_keys(token: TokenInfo) -> set[str]:
@@ -173,6 +183,9 @@ class NameIndex:
         self._token_sounds: list[tuple[str, ...]] = []
         self._strings: dict[str, _KeyStrings] = {}
         self._similar: dict[tuple[str, float], dict[int, float]] = {}
+        self._scores: dict[tuple[str, float, bool], dict[int, float]] = {}
+        # Typo keys → tokens, built on the first search that needs them.
+        self._slip_postings: dict[str, list[int]] | None = None
         self._postings: dict[str, list[int]] = defaultdict(list)
         self._has_birth = False
         for record in records:
@@ -202,8 +215,6 @@ class NameIndex:
             self._postings[key].append(number)
         for key in vowel_keys(token):
             self._postings["v:" + key].append(number)
-        for key in slip_keys(token):
-            self._postings[key].append(number)
         return number
 
     def __len__(self) -> int:
@@ -271,8 +282,14 @@ class NameIndex:
 
     def _slips(self, token: TokenInfo, found: dict[int, float]) -> None:
         """Add the tokens one slip away from a query token (typo keys), at TYPO_SCORE."""
+        if self._slip_postings is None:
+            postings: dict[str, list[int]] = defaultdict(list)
+            for number, indexed in enumerate(self._tokens):
+                for key in slip_keys(indexed):
+                    postings[key].append(number)
+            self._slip_postings = dict(postings)
         for key in sorted(slip_keys(token)):
-            for token_id in self._postings.get(key, ()):
+            for token_id in self._slip_postings.get(key, ()):
                 if token_id not in found and one_slip_apart(token, self._tokens[token_id]):
                     found[token_id] = TYPO_SCORE
 
@@ -314,32 +331,50 @@ class NameIndex:
                 if score > found.get(token_id, 0.0):
                     found[token_id] = score
 
-    def _candidates(self, query: Features, floor: float, limit: int = 0) -> list[int]:
-        """Form ids with a surname-capable token at least `floor` similar, most alike first."""
-        similar = [self._similar_tokens(t, floor) for t in surname_tokens(query)]
-        found = {i for tokens in similar for i in tokens}
-        common = {i for i in found if len(self._token_forms[i]) > COMMON_TOKEN}
-        if common == found:
-            common = set()
-        # A form's rank: the best match of each query token among its tokens, summed.
-        per_token: list[dict[int, float]] = []
-        for tokens in similar:
-            best: dict[int, float] = {}
-            for token_id, score in tokens.items():
-                if token_id in common:
+    def _is_common(self, token_id: int) -> bool:
+        """True when an indexed token names more than COMMON_TOKEN forms."""
+        return len(self._token_forms[token_id]) > COMMON_TOKEN
+
+    def _form_scores(
+        self, token: TokenInfo, floor: float, similar: dict[int, float], rare: bool
+    ) -> dict[int, float]:
+        """Per form, the best estimate of a query token among its tokens (remembered).
+
+        With `rare`, tokens naming many forms are left out.
+        """
+        key = (token.norm, floor, rare)
+        found = self._scores.get(key)
+        if found is None:
+            found = {}
+            for token_id, score in similar.items():
+                if rare and self._is_common(token_id):
                     continue
                 for form_id in self._token_forms[token_id]:
-                    if score > best.get(form_id, -1.0):
-                        best[form_id] = score
-            per_token.append(best)
-        rank: dict[int, float] = defaultdict(float)
-        for best in per_token:
-            for form_id, score in best.items():
-                rank[form_id] += score
+                    if score > found.get(form_id, -1.0):
+                        found[form_id] = score
+            if len(self._scores) >= FORM_SCORES_CACHE_SIZE:
+                self._scores.clear()
+            self._scores[key] = found
+        return found
+
+    def _candidates(self, query: Features, floor: float, limit: int = 0) -> list[int]:
+        """Form ids with a surname-capable token at least `floor` similar, most alike first."""
+        tokens = surname_tokens(query)
+        similar = [self._similar_tokens(t, floor) for t in tokens]
+        # Tokens naming many forms are left out unless the query has nothing rarer.
+        rare = any(not self._is_common(i) for found in similar for i in found)
+        # A form's rank: the best match of each query token among its tokens, summed.
+        pairs = zip(tokens, similar, strict=True)
+        scores = [self._form_scores(token, floor, found, rare) for token, found in pairs]
+        rank: dict[int, float] = dict(scores[0]) if scores else {}
+        for other in scores[1:]:
+            for form_id, score in other.items():
+                rank[form_id] = rank.get(form_id, 0.0) + score
         # Ties among namesakes (a family on one list) are broken by the other shared tokens.
         words = form_words(query)
         # Ties are broken by form number, so a search gives the same shortlist in every process.
-        leaders = heapq.nlargest(RANKED, rank, key=lambda i: (rank[i], -i))
+        ranked = sorted(zip(rank.values(), map(neg, rank), strict=True), reverse=True)
+        leaders = [-i for _, i in ranked[:RANKED]]
         rank = {i: rank[i] + OVERLAP_WEIGHT * len(words & self._forms[i].words) for i in leaders}
         shortlist: list[int] = []
         forms_of: dict[int, int] = defaultdict(int)
@@ -375,6 +410,9 @@ class NameIndex:
         best: dict[int, Candidate] = {}
         for form_id in self._candidates(q, floor):
             form = self._forms[form_id]
+            current = best.get(form.record)
+            if current is not None and current.score >= 1.0:
+                continue  # no other form of this entity can score higher
             record = self.records[form.record]
             match = compare_features(
                 q,
@@ -386,7 +424,6 @@ class NameIndex:
             )
             if match.score < threshold:
                 continue
-            current = best.get(form.record)
             if current is None or match.score > current.score:
                 best[form.record] = Candidate(
                     record.entity_id, form.text, match.score, match.explanation

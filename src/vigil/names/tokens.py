@@ -147,9 +147,16 @@ def _shape(sound_form: str) -> tuple[str, tuple[str, ...]]:
 _SAME_RUNS = re.compile(r"(.)\1+")
 
 
-def typo_keys(token: TokenInfo) -> frozenset[str]:
+def typo_keys(token: TokenInfo) -> tuple[str, ...]:
     """Vowel keys with repeated letters run together: forms a typo is one edit away from."""
-    return frozenset(_SAME_RUNS.sub(r"\1", key) for key in vowel_keys(token))
+    return _typo_keys(token.sounds)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _typo_keys(sounds: tuple[str, ...]) -> tuple[str, ...]:
+    """Typo keys of a token's sound forms, in a fixed order (cached)."""
+    keys = (_SAME_RUNS.sub(r"\1", s.replace("a", "i")) for s in sounds)
+    return tuple(sorted(set(keys)))
 
 
 def one_slip_apart(a: TokenInfo, b: TokenInfo) -> bool:
@@ -175,16 +182,15 @@ _SURNAME_PAIRS: dict[tuple[str, str], tuple[float, str]] = {}
 
 def surname_similarity(a: TokenInfo, b: TokenInfo) -> tuple[float, str]:
     """Token similarity of two surnames, with one typing slip forgiven up to TYPO_SCORE."""
-    score, how = token_similarity(a, b)
-    if score >= TYPO_SCORE:
-        return score, how
     key = (a.norm, b.norm)
     found = _SURNAME_PAIRS.get(key)
     if found is None:
+        found = token_similarity(a, b)
+        if found[0] < TYPO_SCORE and one_slip_apart(a, b):
+            found = (TYPO_SCORE, "≈ one letter off")
         if len(_SURNAME_PAIRS) >= PAIR_CACHE_SIZE:
             _SURNAME_PAIRS.clear()
-        slip = one_slip_apart(a, b)
-        found = _SURNAME_PAIRS[key] = (TYPO_SCORE, "≈ one letter off") if slip else (score, how)
+        _SURNAME_PAIRS[key] = found
     return found
 
 
