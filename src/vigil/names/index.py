@@ -223,7 +223,7 @@ class NameIndex:
 
     def _blocking_lists(self, token: TokenInfo, *, wider: bool = False) -> list[str]:
         """The blocking keys of a query token worth reading: the rare ones, else all."""
-        candidates = token_keys(token)
+        candidates: frozenset[str] | set[str] = token_keys(token)
         if wider:
             # Two edits on the query side: a typo that split a digraph (ch → cfh).
             candidates = {"s:" + d for k in candidates for d in _deletions(k[2:])} - candidates
