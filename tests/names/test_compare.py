@@ -101,3 +101,20 @@ def test_search_keys_share_a_key_across_spellings():
 
 def test_search_keys_differ_for_different_surnames():
     assert not search_keys("Zapasnik") & search_keys("Bialiatski")
+
+
+def test_a_slip_on_top_of_a_belarusian_russian_spelling_keeps_the_person():
+    # ФІЦАЎ ~ FITSEV by the -аў/-ev ending; FITSER adds one typing slip.
+    assert compare("Аляксандр Тэставіч ФІЦАЎ", "Alexander Testovich FITSER").score >= 0.82
+    assert compare("Аляксандр Тэставіч ФІЦАЎ", "Alexander Testovich FISEV").score >= 0.82
+
+
+def test_a_surname_one_slip_off_needs_the_given_name_and_patronymic_to_agree():
+    assert compare("Аляксандр Тэставіч ФІЦАЎ", "Alexander FITSER").score < OPERATING_THRESHOLD
+    assert compare("Аляксандр Тэставіч ФІЦАЎ", "Oleg Testovich FITSER").score < REVIEW_THRESHOLD
+
+
+def test_a_different_first_letter_is_no_slip():
+    listed = "Аляксандр Тэставіч ФІЦАЎ"
+    assert compare(listed, "Alexander Testovich BITSEV").score < REVIEW_THRESHOLD
+    assert compare("Ivan Testovich PARSHIN", "Ivan Testovich PERSON").score < REVIEW_THRESHOLD

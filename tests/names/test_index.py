@@ -64,3 +64,16 @@ def test_search_finds_identical_single_word_names():
 def test_shortlist_lists_entities_best_first():
     index = NameIndex(RECORDS)
     assert index.shortlist("Ivan Testovich ZAPASNOV")[:2] == ["f/2", "f/1"]
+
+
+def test_a_surname_one_slip_off_is_blocked_and_found_in_another_script():
+    # The sound skeleton of FISEV (F-S) shares no rare key with ФІЦАЎ (F-T); the typo keys do.
+    index = NameIndex([NameRecord("f/5", ["Аляксандр Тэставіч ФІЦАЎ"]), *RECORDS])
+    assert "f/5" in index.shortlist("Alexander Testovich FISEV")
+    assert [c.entity_id for c in index.search("Alexander Testovich FISEV")] == ["f/5"]
+    assert "one letter off" in index.search("Alexander Testovich FISEV")[0].explanation
+
+
+def test_a_surname_one_slip_off_is_no_match_without_the_patronymic():
+    index = NameIndex([NameRecord("f/5", ["Аляксандр Тэставіч ФІЦАЎ"]), *RECORDS])
+    assert index.search("Alexander FISEV") == []

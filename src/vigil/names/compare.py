@@ -24,6 +24,7 @@ from vigil.names.tokens import (
     given_similarity,
     initial_matches,
     patronymic_similarity,
+    surname_similarity,
     token_info,
     token_similarity,
 )
@@ -122,22 +123,24 @@ def _features_of(
 
 def _swapped(f: Features) -> Features | None:
     """The other reading of an unmarked two-part name (surname first), cached."""
-    key = (f.text, f.parsed)
-    if key not in _SWAPPED:
-        if len(_SWAPPED) > 200_000:
-            _SWAPPED.clear()
-        _SWAPPED[key] = _swap(f)
-    return _SWAPPED[key]
-
-
-_SWAPPED: dict[tuple[str, ParsedName], Features | None] = {}
-
-
-def _swap(f: Features) -> Features | None:
-    """The other reading of an unmarked two-part name."""
     p = f.parsed
     if p.certain or not p.given or not p.surnames:
         return None
+    key = (f.text, p)
+    found = _SWAPPED.get(key)
+    if found is None:
+        if len(_SWAPPED) > 200_000:
+            _SWAPPED.clear()
+        found = _SWAPPED[key] = _swap(f)
+    return found
+
+
+_SWAPPED: dict[tuple[str, ParsedName], Features] = {}
+
+
+def _swap(f: Features) -> Features:
+    """The other reading of an unmarked two-part name (one that has a given name and surname)."""
+    p = f.parsed
     swapped = replace(p, surnames=p.given, given=p.surnames[:1] + p.surnames[1:])
     return _features_of(f.text, swapped, f.prepared)
 
@@ -145,16 +148,21 @@ def _swap(f: Features) -> Features | None:
 def _best_pairs(
     a: Sequence[TokenInfo], b: Sequence[TokenInfo]
 ) -> tuple[float, list[tuple[TokenInfo, TokenInfo, str]]]:
-    """Mean best similarity of the shorter token list against the longer, symmetric."""
-    short, long_ = (
-        (a, b) if (len(a), [t.norm for t in a]) <= (len(b), [t.norm for t in b]) else (b, a)
-    )
+    """Mean best surname similarity of the shorter token list against the longer, symmetric."""
+    if len(a) != len(b):
+        a_first = len(a) < len(b)
+    else:
+        a_first = [t.norm for t in a] <= [t.norm for t in b]
+    short, long_ = (a, b) if a_first else (b, a)
     total = 0.0
     pairs = []
     for token in short:
-        score, how, other = max(
-            ((*token_similarity(token, o), o) for o in long_), key=lambda x: x[0]
-        )
+        # The first of equals, as max() gives it.
+        score, how, other = -1.0, "", long_[0]
+        for candidate in long_:
+            found, note = surname_similarity(token, candidate)
+            if found > score:
+                score, how, other = found, note, candidate
         total += score
         pairs.append((token, other, how) if short is a else (other, token, how))
     return total / len(short), pairs
@@ -283,11 +291,13 @@ def compare_features(
 ) -> Match:
     """Compare two featurised names; see `compare`."""
     score, notes = _name_score(a, b)
-    for x, y, factor in ((_swapped(a), b, SWAPPED_FACTOR), (a, _swapped(b), SWAPPED_FACTOR)):
+    # A swapped reading scores at most SWAPPED_FACTOR: none is tried when that cannot win.
+    swaps = () if score >= SWAPPED_FACTOR else ((_swapped(a), b), (a, _swapped(b)))
+    for x, y in swaps:
         if x is not None and y is not None:
             alt, alt_notes = _name_score(x, y)
-            if alt * factor > score:
-                score, notes = alt * factor, [*alt_notes, "name order swapped"]
+            if alt * SWAPPED_FACTOR > score:
+                score, notes = alt * SWAPPED_FACTOR, [*alt_notes, "name order swapped"]
     score, notes = _origin_evidence(a, b, score, notes)
     name_score = score
     level, note = birth_evidence(a_birth, b_birth)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import heapq
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import neg
 
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
@@ -15,10 +16,14 @@ from vigil.names.compare import Features, compare_features, features, surname_fl
 from vigil.names.evidence import BirthInput, parse_birth
 from vigil.names.thresholds import OPERATING_THRESHOLD
 from vigil.names.tokens import (
+    TYPO_MIN_LENGTH,
+    TYPO_SCORE,
     VOWEL_SCORE,
     TokenInfo,
     initial_letters,
-    token_similarity,
+    one_slip_apart,
+    surname_similarity,
+    typo_keys,
     vowel_keys,
 )
 
@@ -39,8 +44,13 @@ FORMS_PER_RECORD = 2
 OVERLAP_WEIGHT = 0.5
 #: How far below the surname floor a sound-form similarity may be and still get scored.
 PRESCORE_MARGIN = 0.05
+#: How far below the surname floor a sound-form similarity may be and still be checked in full
+#: when nothing reached the floor (a typo costs a short sound form more than its spelling).
+VERIFY_MARGIN = 0.15
 #: Query tokens whose similar indexed tokens are remembered (names repeat their tokens).
 SIMILAR_CACHE_SIZE = 100_000
+#: Query tokens whose per-form estimates are remembered (each up to a few thousand forms).
+FORM_SCORES_CACHE_SIZE = 20_000
 
 # Per blocking key: sound forms and the ids of their tokens.
 _KeyStrings = tuple[list[str], list[int]]
@@ -106,16 +116,38 @@ def expand_forms(name: str) -> list[str]:
     return list(seen)
 
 
-def _deletions(key: str) -> set[str]:
+@functools.lru_cache(maxsize=200_000)
+def _deletions(key: str) -> frozenset[str]:
     """A skeleton and every skeleton made by deleting one of its letters (runs collapsed)."""
     if len(key) < 2:
-        return {key}
-    return {key} | {_RUNS.sub(r"\1", key[:i] + key[i + 1 :]) for i in range(len(key))}
+        return frozenset((key,))
+    return frozenset({key} | {_RUNS.sub(r"\1", key[:i] + key[i + 1 :]) for i in range(len(key))})
 
 
-def token_keys(token: TokenInfo) -> set[str]:
+def token_keys(token: TokenInfo) -> frozenset[str]:
     """Blocking keys of a token that may be a surname: its sound skeleton within one edit."""
-    return {"s:" + k for k in _deletions(token.skeleton)} if token.skeleton else {"n:" + token.norm}
+    return _skeleton_keys(token.skeleton) if token.skeleton else frozenset(("n:" + token.norm,))
+
+
+@functools.lru_cache(maxsize=200_000)
+def _skeleton_keys(skeleton: str) -> frozenset[str]:
+    """The 's:' keys of a sound skeleton within one edit (cached)."""
+    return frozenset("s:" + k for k in _deletions(skeleton))
+
+
+def slip_keys(token: TokenInfo) -> set[str]:
+    """Keys two tokens share when their typo keys are one slip apart (deletion neighbourhood).
+
+    A substitution, insertion, deletion or swap of neighbours after the first letter leaves
+    the two keys with one deletion each in common (the first letter kept), so a typo finds
+    its surname whatever the sound skeleton lost.
+    """
+    found: set[str] = set()
+    for key in typo_keys(token):
+        if len(key) >= TYPO_MIN_LENGTH:
+            found.add("t:" + key)
+            found.update("t:" + key[:i] + key[i + 1 :] for i in range(1, len(key)))
+    return found
 
 
 def form_words(f: Features) -> frozenset[str]:
@@ -151,6 +183,9 @@ class NameIndex:
         self._token_sounds: list[tuple[str, ...]] = []
         self._strings: dict[str, _KeyStrings] = {}
         self._similar: dict[tuple[str, float], dict[int, float]] = {}
+        self._scores: dict[tuple[str, float, bool], dict[int, float]] = {}
+        # Typo keys → tokens, built on the first search that needs them.
+        self._slip_postings: dict[str, list[int]] | None = None
         self._postings: dict[str, list[int]] = defaultdict(list)
         self._has_birth = False
         for record in records:
@@ -188,7 +223,7 @@ class NameIndex:
 
     def _blocking_lists(self, token: TokenInfo, *, wider: bool = False) -> list[str]:
         """The blocking keys of a query token worth reading: the rare ones, else all."""
-        candidates = token_keys(token)
+        candidates: frozenset[str] | set[str] = token_keys(token)
         if wider:
             # Two edits on the query side: a typo that split a digraph (ch → cfh).
             candidates = {"s:" + d for k in candidates for d in _deletions(k[2:])} - candidates
@@ -226,23 +261,52 @@ class NameIndex:
         if floor <= 0:
             for key in keys:
                 for i in self._postings[key]:
-                    found[i] = token_similarity(token, self._tokens[i])[0]
+                    found[i] = surname_similarity(token, self._tokens[i])[0]
             return found
         # Sound forms at C speed, with a margin below the floor: spellings seldom agree more
         # than their sounds, and the full comparison of the shortlist is exact anyway.
         self._prescore(token, keys, floor, found)
         if token.skeleton and not any(score >= floor for score in found.values()):
-            self._prescore(token, self._blocking_lists(token, wider=True), floor, found)
+            # Nothing near: perhaps a typo. Two edits on the query side, and the tokens whose
+            # sound forms come within a wider margin compared in full (spelling, endings).
+            keys = sorted({*keys, *self._blocking_lists(token, wider=True)})
+            self._prescore(token, keys, floor, found, verify=True)
+            # The typo rule joins surnames one slip apart once vowels are folded.
+            if floor <= TYPO_SCORE:
+                self._slips(token, found)
         # The vowel rule joins tokens whose sound forms differ more than that.
         for key in vowel_keys(token):
             for token_id in self._postings.get("v:" + key, ()):
                 found.setdefault(token_id, VOWEL_SCORE)
         return found
 
+    def _slips(self, token: TokenInfo, found: dict[int, float]) -> None:
+        """Add the tokens one slip away from a query token (typo keys), at TYPO_SCORE."""
+        if self._slip_postings is None:
+            postings: dict[str, list[int]] = defaultdict(list)
+            for number, indexed in enumerate(self._tokens):
+                for key in slip_keys(indexed):
+                    postings[key].append(number)
+            self._slip_postings = dict(postings)
+        for key in sorted(slip_keys(token)):
+            for token_id in self._slip_postings.get(key, ()):
+                if token_id not in found and one_slip_apart(token, self._tokens[token_id]):
+                    found[token_id] = TYPO_SCORE
+
     def _prescore(
-        self, token: TokenInfo, keys: list[str], floor: float, found: dict[int, float]
+        self,
+        token: TokenInfo,
+        keys: list[str],
+        floor: float,
+        found: dict[int, float],
+        *,
+        verify: bool = False,
     ) -> None:
-        """Add the tokens under `keys` whose sound forms come near the floor, with that score."""
+        """Add the tokens under `keys` whose sound forms come near the floor, with that score.
+
+        With `verify`, tokens within a wider margin are compared in full and kept when their
+        full similarity comes near the floor.
+        """
         sounded: list[str] = []
         owners: list[int] = []
         for key in keys:
@@ -252,40 +316,65 @@ class NameIndex:
         if not sounded:
             return
         cutoff = max(0.0, floor - PRESCORE_MARGIN)
+        lowest = max(0.0, floor - VERIFY_MARGIN) if verify else cutoff
         for mine in token.sounds or (token.norm,):
             for _, score, column in process.extract(
-                mine, sounded, scorer=Indel.normalized_similarity, score_cutoff=cutoff, limit=None
+                mine, sounded, scorer=Indel.normalized_similarity, score_cutoff=lowest, limit=None
             ):
                 token_id = owners[column]
+                if score < cutoff:
+                    if token_id in found:
+                        continue
+                    score = surname_similarity(token, self._tokens[token_id])[0]
+                    if score < cutoff:
+                        continue
                 if score > found.get(token_id, 0.0):
                     found[token_id] = score
 
-    def _candidates(self, query: Features, floor: float, limit: int = 0) -> list[int]:
-        """Form ids with a surname-capable token at least `floor` similar, most alike first."""
-        similar = [self._similar_tokens(t, floor) for t in surname_tokens(query)]
-        found = {i for tokens in similar for i in tokens}
-        common = {i for i in found if len(self._token_forms[i]) > COMMON_TOKEN}
-        if common == found:
-            common = set()
-        # A form's rank: the best match of each query token among its tokens, summed.
-        per_token: list[dict[int, float]] = []
-        for tokens in similar:
-            best: dict[int, float] = {}
-            for token_id, score in tokens.items():
-                if token_id in common:
+    def _is_common(self, token_id: int) -> bool:
+        """True when an indexed token names more than COMMON_TOKEN forms."""
+        return len(self._token_forms[token_id]) > COMMON_TOKEN
+
+    def _form_scores(
+        self, token: TokenInfo, floor: float, similar: dict[int, float], rare: bool
+    ) -> dict[int, float]:
+        """Per form, the best estimate of a query token among its tokens (remembered).
+
+        With `rare`, tokens naming many forms are left out.
+        """
+        key = (token.norm, floor, rare)
+        found = self._scores.get(key)
+        if found is None:
+            found = {}
+            for token_id, score in similar.items():
+                if rare and self._is_common(token_id):
                     continue
                 for form_id in self._token_forms[token_id]:
-                    if score > best.get(form_id, -1.0):
-                        best[form_id] = score
-            per_token.append(best)
-        rank: dict[int, float] = defaultdict(float)
-        for best in per_token:
-            for form_id, score in best.items():
-                rank[form_id] += score
+                    if score > found.get(form_id, -1.0):
+                        found[form_id] = score
+            if len(self._scores) >= FORM_SCORES_CACHE_SIZE:
+                self._scores.clear()
+            self._scores[key] = found
+        return found
+
+    def _candidates(self, query: Features, floor: float, limit: int = 0) -> list[int]:
+        """Form ids with a surname-capable token at least `floor` similar, most alike first."""
+        tokens = surname_tokens(query)
+        similar = [self._similar_tokens(t, floor) for t in tokens]
+        # Tokens naming many forms are left out unless the query has nothing rarer.
+        rare = any(not self._is_common(i) for found in similar for i in found)
+        # A form's rank: the best match of each query token among its tokens, summed.
+        pairs = zip(tokens, similar, strict=True)
+        scores = [self._form_scores(token, floor, found, rare) for token, found in pairs]
+        rank: dict[int, float] = dict(scores[0]) if scores else {}
+        for other in scores[1:]:
+            for form_id, score in other.items():
+                rank[form_id] = rank.get(form_id, 0.0) + score
         # Ties among namesakes (a family on one list) are broken by the other shared tokens.
         words = form_words(query)
         # Ties are broken by form number, so a search gives the same shortlist in every process.
-        leaders = heapq.nlargest(RANKED, rank, key=lambda i: (rank[i], -i))
+        ranked = sorted(zip(rank.values(), map(neg, rank), strict=True), reverse=True)
+        leaders = [-i for _, i in ranked[:RANKED]]
         rank = {i: rank[i] + OVERLAP_WEIGHT * len(words & self._forms[i].words) for i in leaders}
         shortlist: list[int] = []
         forms_of: dict[int, int] = defaultdict(int)
@@ -321,6 +410,9 @@ class NameIndex:
         best: dict[int, Candidate] = {}
         for form_id in self._candidates(q, floor):
             form = self._forms[form_id]
+            current = best.get(form.record)
+            if current is not None and current.score >= 1.0:
+                continue  # no other form of this entity can score higher
             record = self.records[form.record]
             match = compare_features(
                 q,
@@ -332,7 +424,6 @@ class NameIndex:
             )
             if match.score < threshold:
                 continue
-            current = best.get(form.record)
             if current is None or match.score > current.score:
                 best[form.record] = Candidate(
                     record.entity_id, form.text, match.score, match.explanation
