@@ -322,7 +322,7 @@ def run_detail(request: HttpRequest, pk: str) -> HttpResponse:
         "run": run,
         "lists": lists,
         "summary": summary,
-        "plot": upset(overlap(run)),
+        "plot": _plot(run),
         "clusters": cluster_rows,
         "clusters_total": len(found),
         "pending": [_pair_view(p, names) for p in pending[:PAIRS_SHOWN]],
@@ -334,6 +334,14 @@ def run_detail(request: HttpRequest, pk: str) -> HttpResponse:
         "command": f"vigil lists estimate {run.pk} --save LABEL --category CATEGORY",
     }
     return render(request, "lists/run.html", context)
+
+
+def _plot(run: Any) -> Any:
+    """The run's overlap as an UpSet plot; None when it cannot be drawn (a list withdrawn)."""
+    try:
+        return upset(overlap(run))
+    except VigilError:
+        return None
 
 
 @login_required
