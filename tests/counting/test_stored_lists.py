@@ -265,3 +265,23 @@ def test_the_command_refuses_an_unknown_list_and_a_missing_file(tmp_path, analys
     with pytest.raises(ValidationFailed, match="no such file"):
         _lists("add", "x", str(tmp_path / "none.csv"), "--date", "2026-01-01",
                "--map", "name=name", user=analyst)
+
+
+def test_the_record_as_a_list_of_one_category_holds_only_those_persons(analyst):
+    import datetime as dt
+
+    from vigil.records.models import Act, Event, Person, Term
+
+    with change_context("test", actor=analyst):
+        event = Event.objects.create(title="Fictional detention")
+        detained = Person.objects.create(display_name="Fictional Detained ONE")
+        Person.objects.create(display_name="Fictional Free TWO")
+        Act.objects.create(event=event, victim_person=detained, date=dt.date(2021, 1, 1),
+                           act_type_id=Term.pk_for("act_type", "arrest"))
+        added = list_from_record(analyst, "Our detained", day("2026-12-01"), "detained")
+        everyone = list_from_record(analyst, "Our record", day("2026-12-01"))
+    assert [r.fields()["name"] for r in added.list.rows.all()] == ["Fictional Detained ONE"]
+    assert ListRow.objects.get(list=added.list).key == str(detained.pk)
+    assert everyone.list.row_count == 2
+    with change_context("test", actor=analyst), pytest.raises(ValidationFailed):
+        list_from_record(analyst, "Nobody", day("2026-12-01"), "lawyers_persecuted")
