@@ -133,3 +133,16 @@ def test_the_how_many_page_links_the_chosen_lists(analyst_client, run):
     assert response.status_code == 302 and response.url.startswith("/lists/runs/")
     response = analyst_client.post("/lists/link/", {"lists": ids[:1], "back": "how_many"})
     assert response.url == "/how-many/"
+
+
+def test_a_file_over_the_limit_is_refused_with_a_message_and_nothing_kept(
+    analyst_client, monkeypatch
+):
+    from vigil.web import person_lists
+
+    monkeypatch.setattr(person_lists, "MAX_UPLOAD_MB", 0.0001)  # about 100 bytes
+    response = _upload(analyst_client, PARTNER * 5)
+    assert response.status_code == 302 and response.url == "/lists/"
+    page = analyst_client.get("/lists/").content.decode()
+    assert "The file is larger than" in page
+    assert not PersonList.all_objects.exists()

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadhandler import MemoryFileUploadHandler, StopUpload
+from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -110,10 +110,10 @@ class _HeldUpload(MemoryFileUploadHandler):
 
     def handle_raw_input(self, input_data: Any, META: Any, content_length: int,  # noqa: N803
                          boundary: Any, encoding: Any = None) -> None:
-        if content_length > MAX_UPLOAD_MB * 1024 * 1024:
-            self.too_large = True
-            raise StopUpload(connection_reset=False)
-        self.activated = True
+        # Too large: not activated, so the file's bytes are read past and dropped (no handler
+        # keeps them, none writes a temporary file); the view says why.
+        self.too_large = content_length > MAX_UPLOAD_MB * 1024 * 1024
+        self.activated = not self.too_large
 
 
 # csrf_exempt + csrf_protect (Django's documented pattern): the CSRF middleware would read
