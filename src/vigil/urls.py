@@ -18,6 +18,7 @@ urlpatterns = [
     path("search/", include("vigil.search.urls")),
     path("record/", include("vigil.entry.urls")),
     path("merge/", include("vigil.web.urls_merge")),
+    path("lists/", include("vigil.web.urls_lists")),
     path("alerts/", include("vigil.alerts.urls")),
     path("risk/", include("vigil.warning.urls")),
     path("protection/", include("vigil.protection.urls")),

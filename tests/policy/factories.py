@@ -316,7 +316,28 @@ FACTORIES: dict[str, Callable[[str], Any]] = {
         PersonMerge(keep=person(), duplicate=person(), reason="fictional duplicate"), lv
     ),
     "counting.storedestimate": lambda lv: saved(stored_estimate("Fictional estimate"), lv),
+    "counting.personlist": lambda lv: saved(person_list("Fictional partner list"), lv),
+    "counting.linkrun": lambda lv: link_run(lv),
 }
+
+
+def person_list(name: str) -> Any:
+    """An unsaved stored list (no rows) of a fictional partner."""
+    import datetime as dt
+
+    from vigil.counting.models import PersonList
+
+    return PersonList(name=name, as_of=dt.date(2026, 11, 1), row_count=0)
+
+
+def link_run(level: str) -> Any:
+    """A link run between two fictional (empty) stored lists at ``level``."""
+    from vigil.counting.models import LinkRun
+
+    lists = [saved(person_list(f"Fictional list {n}"), level) for n in (1, 2)]
+    run = saved(LinkRun(list_order=[str(p.pk) for p in lists]), level)
+    run.lists.set(lists)
+    return run
 
 
 def stored_estimate(label: str, category: str = "detained") -> Any:

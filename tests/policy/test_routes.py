@@ -98,6 +98,11 @@ TARGETS = {
     "vigil.solidarity.views.hearing_report": "hearing",
     "vigil.solidarity.views.monitoring_report": "case",
     "vigil.solidarity.views.statement_detail": "statement",
+    "vigil.web.person_lists.detail": "person_list",
+    "vigil.web.person_lists.map_columns": "person_list",
+    "vigil.web.person_lists.run_detail": "link_run",
+    "vigil.web.person_lists.run_estimate": "link_run",
+    "vigil.web.person_lists.pair_decide": "link_pair",
 }
 OTHER_PARAMS = {"kind": "brief", "decision": "accept"}
 # Parameters whose value depends on the view (the same name means another thing elsewhere).
@@ -255,6 +260,7 @@ def plant(owner: User, level: str) -> Planted:
         k["match"].query_name = canary
         k["match"].save()
         _plant_protection(k, level, canary)
+        _plant_lists(k, level, canary)
     k["token"] = ApiToken.objects.create(
         user=owner, name=canary, digest=uuid.uuid4().hex * 2, expires_at=timezone.now()
     )
@@ -291,6 +297,29 @@ def _plant_protection(k: dict[str, Any], level: str, canary: str) -> None:
             purpose="other",
             note=canary,
         ),
+    )
+
+
+def _plant_lists(k: dict[str, Any], level: str, canary: str) -> None:
+    """Two stored lists whose rows name the canary, and a link run pairing their rows."""
+    import json
+
+    from vigil.counting.models import LinkPair, LinkRun, ListRow
+
+    k["person_list"] = _at(level, f.person_list(f"Fictional list {canary}"))
+    row = ListRow(list=k["person_list"], position=1, key="1")
+    row.data = json.dumps({"name": f"Fictional Listed {canary}"})
+    row.save()
+    k["other_list"] = _at(level, f.person_list(f"Fictional other list {canary}"))
+    other = ListRow(list=k["other_list"], position=1, key="1")
+    other.data = json.dumps({"name": f"Fictional Listed {canary}"})
+    other.save()
+    k["list_row"] = row
+    lists = [k["person_list"], k["other_list"]]
+    k["link_run"] = _at(level, LinkRun(list_order=[str(p.pk) for p in lists]))
+    k["link_run"].lists.set(lists)
+    k["link_pair"] = LinkPair.objects.create(
+        run=k["link_run"], left=row, right=other, probability=0.3, match=False, name_score=0.9
     )
 
 
@@ -476,6 +505,9 @@ def test_req11_owner_and_admin_do_see_the_planted_records(route_users, level):
         "/calendar/",
         f"/campaigns/{k['statement'].pk}/",
         "/campaigns/",
+        f"/lists/{k['person_list'].pk}/",
+        f"/lists/runs/{k['link_run'].pk}/",
+        "/lists/",
     ]
     for client in (owner, admin):
         for path in shown:

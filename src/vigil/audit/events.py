@@ -53,6 +53,9 @@ class Event(models.TextChoices):
     RISK_VIEW = "risk_view"  # someone was shown risk scores (list, person panel), never the score
     RISK_REGISTER = "risk_register"  # the watched register changed (added, status)
     RISK_LINK = "risk_link"  # a cross-source link offer confirmed or rejected
+    LIST_IMPORT = "list_import"  # a stored list of persons added (never its rows)
+    LINK_RUN = "link_run"  # stored lists linked (counts only)
+    LINK_DECISION = "link_decision"  # a reviewer decided a pair of list rows (same / different)
 
 
 META_KEYS: frozenset[str] = frozenset(

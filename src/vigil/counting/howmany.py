@@ -19,7 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from vigil.counting.models import Category, StoredEstimate
 from vigil.counting.stored import table_from_inputs
 from vigil.counting.upset import UpSet, upset
-from vigil.records.custody import DETAINING, RELEVANT, custody_by_person, custody_counts
+from vigil.records.custody import (
+    DETAINING,
+    RELEVANT,
+    Custody,
+    custody_by_person,
+    custody_counts,
+)
 from vigil.records.models import Act, Profession, Term
 from vigil.reports.figures import LAWYER_CATEGORIES
 from vigil.reports.scope import Scope
@@ -98,6 +104,26 @@ def documented_count(category: str, scope: Scope) -> int:
             .aggregate(n=Count("victim_person", distinct=True))["n"]
         )
     raise ValueError(f"no documented count for {category!r}")
+
+
+def documented_person_ids(category: str, scope: Scope) -> set[Any]:
+    """The ids of the persons :func:`documented_count` counts (a list of the record's own)."""
+    if category == Category.DETAINED:
+        return set(_victims(scope, DETAINING).values_list("victim_person_id", flat=True))
+    if category == Category.POLITICAL_PRISONERS:
+        states = custody_by_person(_victims(scope, RELEVANT))
+        return {pid for pid, state in states.items() if state.status is Custody.IN_CUSTODY}
+    if category == Category.LAWYERS:
+        lawyers = scope.apply(
+            Profession.all_objects.filter(profession_id="profession.lawyer"), "person__"
+        ).values("person_id")
+        keys = {k for group in LAWYER_CATEGORIES.values() for k in group}
+        return set(
+            _victims(scope, keys)
+            .filter(victim_person_id__in=lawyers)
+            .values_list("victim_person_id", flat=True)
+        )
+    raise ValueError(f"no documented persons for {category!r}")
 
 
 def latest_estimate(category: str, scope: Scope) -> StoredEstimate | None:

@@ -168,6 +168,13 @@ GOVERNED: dict[str, Governed] = {
     "records.statistic": Governed(Kind.RECORD),
     # A stored estimate (multiple systems estimation) is an aggregate, like a statistic.
     "counting.storedestimate": Governed(Kind.RECORD),
+    # Stored lists of persons (restricted by default; rows encrypted) and their linking: a
+    # row follows its list, a pair its link run, a decision its pair.
+    "counting.personlist": Governed(Kind.RECORD),
+    "counting.listrow": Governed(Kind.ATTACHED, ("list",)),
+    "counting.linkrun": Governed(Kind.RECORD),
+    "counting.linkpair": Governed(Kind.ATTACHED, ("run",)),
+    "counting.linkdecision": Governed(Kind.ATTACHED, ("pair",)),
     "records.personmerge": Governed(
         Kind.RECORD,
         ("keep", "duplicate"),

@@ -59,9 +59,17 @@ def how_many(request: HttpRequest) -> HttpResponse:
     overlap, the assumptions and the command that reproduces it."""
     from vigil.counting.howmany import ASSUMPTIONS
     from vigil.counting.howmany import how_many as sections
+    from vigil.counting.link_runs import visible_runs
+    from vigil.counting.stored_lists import visible_lists
     from vigil.reports.scope import Scope
 
-    context = {"sections": sections(Scope(request.user)), "assumptions": ASSUMPTIONS}
+    context = {
+        "sections": sections(Scope(request.user)),
+        "assumptions": ASSUMPTIONS,
+        # Start from stored lists: choose lists → link → review → estimate (stored).
+        "stored_lists": list(visible_lists(request.user).order_by("name", "-as_of")),
+        "link_runs": list(visible_runs(request.user).prefetch_related("lists")[:5]),
+    }
     return render(request, "vigil/how_many.html", context)
 
 

@@ -1,0 +1,270 @@
+"""Stored lists: add a list from a file with a column mapping, or from the organisation's own
+record; find the lists a user may use; read a list's rows back (decrypted) for linking.
+
+A list's rows are written once, in one transaction, and never rewritten. Adding the same rows
+again under the same name and date changes nothing (idempotent); other rows under that name and
+date are refused — a new version of a source is a list of its own, with its own date.
+Rows are encrypted (``ListRow.data``), the list restricted by default, every write checked by
+the one policy and audited (``list_import``: counts, never contents).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from vigil.core.errors import NotFound, ValidationFailed
+from vigil.core.models import CONFIDENTIALITY_ORDER, Confidentiality
+from vigil.counting.list_import import (
+    FIELDS,
+    ParsedRow,
+    check_mapping,
+    read_header,
+    read_rows,
+    rows_digest,
+)
+from vigil.counting.models import ListKind, ListRow, ListStatus, PersonList
+from vigil.counting.person_lists import ListedPerson
+from vigil.policy.access import restrict, save_checked
+from vigil.policy.auditing import audit
+
+#: What the organisation's own record can be listed by (the "How many?" categories and all).
+RECORD_CATEGORIES = ("all", "detained", "political_prisoners", "lawyers_persecuted")
+
+
+@dataclass(frozen=True)
+class Added:
+    """The list, and whether this call wrote it (False: the same rows were there already)."""
+
+    list: PersonList
+    created: bool
+
+
+def parse_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise ValidationFailed(f"the list's date {text!r} is not YYYY-MM-DD") from exc
+
+
+def _checked_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationFailed("a list needs a name")
+    if len(name) > 200:
+        raise ValidationFailed("a list's name is at most 200 characters")
+    return name
+
+
+def _level(level: str) -> str:
+    if level not in CONFIDENTIALITY_ORDER:
+        raise ValidationFailed(
+            f"unknown confidentiality {level!r}; use one of {', '.join(CONFIDENTIALITY_ORDER)}"
+        )
+    return level
+
+
+def add_list(
+    user: Any,
+    name: str,
+    as_of: dt.date,
+    text: str,
+    mapping: dict[str, str],
+    *,
+    description: str = "",
+    confidentiality: str = Confidentiality.RESTRICTED,
+) -> Added:
+    """Add a list from a CSV file's text read under ``mapping`` (atomic, idempotent)."""
+    name = _checked_name(name)
+    rows = read_rows(text, mapping, name)
+    with transaction.atomic():
+        same = _existing(user, name, as_of, rows_digest(rows))
+        if same is not None:
+            return Added(same, False)
+        plist = PersonList(
+            name=name,
+            as_of=as_of,
+            kind=ListKind.FILE,
+            description=description.strip(),
+            confidentiality=_level(confidentiality),
+        )
+        return Added(_fill(user, plist, rows, mapping), True)
+
+
+def start_upload(
+    user: Any,
+    name: str,
+    as_of: dt.date,
+    text: str,
+    *,
+    description: str = "",
+    confidentiality: str = Confidentiality.RESTRICTED,
+) -> PersonList:
+    """Keep an uploaded file (encrypted) until its column mapping is chosen."""
+    name = _checked_name(name)
+    header = read_header(text, name)
+    plist = PersonList(
+        name=name,
+        as_of=as_of,
+        kind=ListKind.FILE,
+        status=ListStatus.MAPPING,
+        description=description.strip(),
+        header=header,
+        confidentiality=_level(confidentiality),
+    )
+    plist.pending = text
+    return save_checked(user, "add", plist)
+
+
+def finish_upload(user: Any, plist: PersonList, mapping: dict[str, str]) -> Added:
+    """Import the rows of an upload under the chosen mapping; the file's text is then dropped."""
+    if plist.status != ListStatus.MAPPING or plist.pending is None:
+        raise ValidationFailed("this list has its rows already")
+    check_mapping(mapping, list(plist.header), plist.name)
+    rows = read_rows(str(plist.pending), mapping, plist.name)
+    with transaction.atomic():
+        same = _existing(user, plist.name, plist.as_of, rows_digest(rows))
+        if same is not None:
+            save_checked(user, "delete", plist, reason="the same rows were stored already")
+            return Added(same, False)
+        return Added(_fill(user, plist, rows, mapping), True)
+
+
+def _existing(user: Any, name: str, as_of: dt.date, digest: str) -> PersonList | None:
+    """The ready list of this name and date: itself when its rows are these, else refused."""
+    found = PersonList.objects.filter(name=name, as_of=as_of, status=ListStatus.READY).first()
+    if found is None:
+        return None
+    if found.digest == digest and restrict(user, "view", PersonList.objects.filter(
+            pk=found.pk)).exists():
+        return found
+    raise ValidationFailed(
+        f"a list {name!r} of {as_of:%Y-%m-%d} exists with other rows; a list is never "
+        "rewritten — add the new version under its own date or name"
+    )
+
+
+def _fill(
+    user: Any, plist: PersonList, rows: list[ParsedRow], mapping: dict[str, str]
+) -> PersonList:
+    plist.mapping = mapping
+    plist.digest = rows_digest(rows)
+    plist.row_count = len(rows)
+    plist.status = ListStatus.READY
+    plist.pending = None
+    save_checked(user, "add" if plist._state.adding else "change", plist)
+    ListRow.objects.bulk_create(
+        [
+            _row(plist, n, r.key, r.line, r.fields)
+            for n, r in enumerate(rows, start=1)
+        ],
+        batch_size=1000,
+    )
+    audit("list_import", actor=user, obj=plist, count=len(rows), result="ok")
+    return plist
+
+
+def _row(plist: PersonList, position: int, key: str, line: int, fields: dict[str, str]) -> Any:
+    row = ListRow(list=plist, position=position, key=key, line=line)
+    row.data = json.dumps(fields, ensure_ascii=False, sort_keys=True)
+    return row
+
+
+def list_from_record(
+    user: Any, name: str, as_of: dt.date, category: str = "all", *, description: str = ""
+) -> Added:
+    """The organisation's own record as a list: the persons ``user`` may view (real, live),
+    of ``category``; names, birth dates and sex copied into encrypted rows, the person's id as
+    the key. As confidential as its most confidential person, and at least restricted."""
+    from vigil.counting.howmany import documented_person_ids
+    from vigil.records.models import Person
+    from vigil.reports.scope import Scope
+
+    name = _checked_name(name)
+    if category not in RECORD_CATEGORIES:
+        raise ValidationFailed(
+            f"unknown category {category!r}; use one of {', '.join(RECORD_CATEGORIES)}"
+        )
+    scope = Scope(user, ceiling=Confidentiality.SECRET)
+    persons = scope.apply(Person.objects.all())
+    if category != "all":
+        persons = persons.filter(pk__in=documented_person_ids(category, scope))
+    found = list(
+        persons.order_by("pk").values_list(
+            "pk", "display_name", "birth_date", "sex", "birth_place", "confidentiality"
+        )
+    )
+    if not found:
+        raise ValidationFailed("the record holds no person of that category you may view")
+    rows = [
+        ParsedRow(
+            str(pk),
+            0,
+            {k: v for k, v in (("name", shown), ("birth_date", born.isoformat() if born else ""),
+                               ("sex", {"male": "m", "female": "f"}.get(sex, "")),
+                               ("place", place or "")) if v},
+        )
+        for pk, shown, born, sex, place, _ in found
+    ]
+    level = max(
+        (lvl for *_, lvl in found), key=CONFIDENTIALITY_ORDER.__getitem__,
+        default=Confidentiality.RESTRICTED,
+    )
+    if CONFIDENTIALITY_ORDER[level] < CONFIDENTIALITY_ORDER[Confidentiality.RESTRICTED]:
+        level = Confidentiality.RESTRICTED
+    with transaction.atomic():
+        same = _existing(user, name, as_of, rows_digest(rows))
+        if same is not None:
+            return Added(same, False)
+        plist = PersonList(
+            name=name,
+            as_of=as_of,
+            kind=ListKind.RECORD,
+            description=description.strip() or f"record: {category}",
+            confidentiality=level,
+        )
+        return Added(_fill(user, plist, rows, {"category": category}), True)
+
+
+def visible_lists(user: Any, *, ready: bool = True) -> Any:
+    """The stored lists ``user`` may view (ready ones, unless ``ready`` is False)."""
+    lists = restrict(user, "view", PersonList.objects.all())
+    return lists.filter(status=ListStatus.READY) if ready else lists
+
+
+def find_list(user: Any, ref: str, *, ready: bool = True) -> PersonList:
+    """A list ``user`` may view by id, or by name (the newest of that name)."""
+    import uuid
+
+    lists = visible_lists(user, ready=ready)
+    try:
+        found = lists.filter(pk=uuid.UUID(ref)).first()
+    except ValueError:
+        found = lists.filter(name=ref.strip()).order_by("-as_of").first()
+    if found is None:
+        raise NotFound(f"no stored list {ref!r} you may view")
+    return found
+
+
+def rows_of(plist: PersonList) -> list[tuple[ListRow, ListedPerson]]:
+    """Every row of the list, decrypted, as a person to link (key = the row's position)."""
+    out = []
+    for row in plist.rows.order_by("position"):
+        fields = row.fields()
+        person = ListedPerson(
+            id=str(row.position),
+            name=fields.get("name", ""),
+            birth_date=fields.get("birth_date", ""),
+            sex=fields.get("sex", ""),
+        )
+        out.append((row, person))
+    return out
+
+
+def shown_fields() -> tuple[str, ...]:
+    """The list fields, in order, as pages show them (the key first)."""
+    return FIELDS
