@@ -27,6 +27,17 @@ def check_database_ready() -> None:
         )
 
 
+def check_shared_configuration() -> None:
+    """What every host on one database must share, checked before serving or working: the
+    audit signing key (see docs/operations.md, "Several hosts")."""
+    from django.apps import apps
+
+    if apps.is_installed("vigil.audit"):
+        from vigil.audit.signing import check_same_key_as_log
+
+        check_same_key_as_log()
+
+
 # Django's deploy warnings about plain HTTP: expected for the demo on loopback, and fatal
 # when the server is reachable from other machines (cookies and debug pages in clear).
 HTTP_ONLY = ("security.W004", "security.W008", "security.W012", "security.W016")
@@ -136,6 +147,7 @@ def serve(
 
     check_database_ready()
     check_deploy(host, say)
+    check_shared_configuration()
     call_command("collectstatic", interactive=False, verbosity=0)
     connection.close()  # workers open their own connections after the fork
 
