@@ -18,6 +18,7 @@ import http.server
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import threading
@@ -225,6 +226,14 @@ def _wait(condition: Any, seconds: float, what: str) -> None:
         time.sleep(0.1)
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and its ended children: what the test costs under any load."""
+    own, children = (
+        resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 @pytest.fixture(autouse=True)
 def _postgres_only() -> None:
     if connection.vendor != "postgresql":
@@ -235,6 +244,7 @@ def test_two_servers_and_two_workers_on_one_postgresql_lose_no_update_and_send_n
     tmp_path: Path, hooks: Hooks
 ) -> None:
     began = time.monotonic()
+    cpu_before = _cpu_seconds()
     phases: dict[str, float] = {}
 
     def phase(name: str) -> None:
@@ -455,5 +465,7 @@ def test_two_servers_and_two_workers_on_one_postgresql_lose_no_update_and_send_n
         f"{len(hooks.deliveries)} "
         f"webhooks each once with one worker killed mid-e-mail (sent by worker: {sent_by}), "
         "total "
-        f"{time.monotonic() - began:.1f} s; phases {phases}"
+        f"{time.monotonic() - began:.1f} s (CPU of all processes "
+        f"{_cpu_seconds() - cpu_before:.1f} s, load average {os.getloadavg()[0]:.1f}); "
+        f"phases {phases}"
     )

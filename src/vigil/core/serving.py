@@ -19,12 +19,14 @@ from vigil.core.errors import ConfigurationError
 
 
 def check_database_ready() -> None:
-    """Fail with a clear message when the database is missing or not migrated."""
+    """Fail with a clear message when the database is missing or not migrated, or when this
+    host does not share what every host on the database must (see check_shared_configuration)."""
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         raise ConfigurationError(
             "The database is not initialised or needs an upgrade: run `vigil init`."
         )
+    check_shared_configuration()
 
 
 def check_shared_configuration() -> None:
@@ -147,7 +149,6 @@ def serve(
 
     check_database_ready()
     check_deploy(host, say)
-    check_shared_configuration()
     call_command("collectstatic", interactive=False, verbosity=0)
     connection.close()  # workers open their own connections after the fork
 
