@@ -319,7 +319,7 @@ def test_two_servers_and_two_workers_on_one_postgresql_lose_no_update_and_send_n
                 )
             ]
             for port, server in zip(ports, processes[:2], strict=True):
-                wait_for_port(port, server)
+                wait_for_port(port, server, seconds=400)
             started = time.monotonic() - began
             phase("started")
             refused, verified = (check.communicate(timeout=120) for check in checks)
