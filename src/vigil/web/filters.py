@@ -137,13 +137,13 @@ class ActFilterForm(ListFilterForm):
             Organisation.objects.filter(kind_id=Term.pk_for("organisation_kind", "court")),
         ).order_by("display_name")
         level, language = exact_ceiling(user), get_language()
-        now = generations.current(OPTIONS_GENERATION)  # one read for every picker
+        shared = generations.current(OPTIONS_GENERATION)  # one read for every picker
         for name in self.fields:
             field = self.fields[name]
             if isinstance(field, TermChoiceField):
-                cached_options(field, field.vocabulary, language, generation=now)
-        cached_options(provisions, "provision", language, level, generation=now)
-        cached_options(courts, "court", language, level, generation=now)
+                cached_options(field, field.vocabulary, language, generation=shared)
+        cached_options(provisions, "provision", language, level, generation=shared)
+        cached_options(courts, "court", language, level, generation=shared)
 
 
 class PersonFilterForm(ActFilterForm):
