@@ -214,7 +214,10 @@ STORAGES = {
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
-EVIDENCE_DIR = DATA_DIR / "evidence"
+# The evidence store: one age-encrypted file per evidence. Several `vigil serve` hosts share it
+# through a path every host mounts (VIGIL_EVIDENCE_DIR); files are encrypted before they are
+# written, so the shared volume only ever holds ciphertext.
+EVIDENCE_DIR = Path(os.environ.get("VIGIL_EVIDENCE_DIR") or DATA_DIR / "evidence").expanduser()
 SAMPLE_DATA = os.environ.get("VIGIL_SAMPLE_DATA", "")
 AUDIT_SIGNING_KEY_FILE = Path(
     os.environ.get("VIGIL_AUDIT_SIGNING_KEY") or DATA_DIR / "audit-signing.key"

@@ -2,10 +2,13 @@
 
 A row is claimed with a lease before anything is sent (``SELECT … FOR UPDATE SKIP LOCKED`` on
 PostgreSQL; SQLite's IMMEDIATE transaction holds the write lock), so two runs never take the
-same row. It is marked sent only after the server accepted it, and only by the run that holds
-the claim. A run that dies mid-batch leaves its unsent rows claimed until the lease expires,
-then another run takes them; a crash between the server's acceptance and the mark can repeat
-that one message, which carries the same ``X-Vigil-Delivery`` id for the receiver to drop.
+same row. Just before each send the run renews its claim, and only while it still holds it: a
+row whose lease ran out while earlier rows of the batch were being sent may already belong to
+another run (on another host) and is left to it. It is marked sent only after the server
+accepted it, and only by the run that holds the claim. A run that dies mid-batch leaves its
+unsent rows claimed until the lease expires, then another run takes them; a crash between the
+server's acceptance and the mark can repeat that one message, which carries the same
+``X-Vigil-Delivery`` id for the receiver to drop.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ class DeliveryReport:
     gave_up: int = 0
     dropped: int = 0
     reminders: int = 0
+    lapsed: int = 0  # claimed, but the lease ran out before its turn: left to the next run
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -86,16 +90,23 @@ def deliver_due(
     if Outbox.objects.filter(due(now), channel=Channel.EMAIL).exists():
         parse_email_url(settings.VIGIL_EMAIL_URL)  # a configuration error stops the run first
     token, ids = claim(now, limit, lease)
+    # The run's clock: ``now`` (a test may set it) plus the time the run has taken so far.
+    offset = now - timezone.now()
     for row in Outbox.objects.filter(id__in=ids, claim=token).select_related(
         "recipient", "webhook"
     ):
-        _deliver_one(row, token, report)
+        _deliver_one(row, token, report, lease, timezone.now() + offset)
     return report
 
 
-def _deliver_one(row: Outbox, token: uuid.UUID, report: DeliveryReport) -> None:
+def _deliver_one(
+    row: Outbox, token: uuid.UUID, report: DeliveryReport, lease: timedelta, now: datetime
+) -> None:
     attempt = row.attempts + 1
     mine = Outbox.objects.filter(pk=row.pk, claim=token, sent_at__isnull=True)
+    if not mine.filter(claimed_until__gt=now).update(claimed_until=now + lease):
+        report.lapsed += 1  # another run may hold it now: sending it here could send it twice
+        return
     if not visible_to(row.recipient, row.payload) or (
         row.channel == Channel.WEBHOOK and not (row.webhook and row.webhook.active)
     ):

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
 from django.db.models.signals import post_save
 from django.utils import timezone
 
@@ -137,6 +138,21 @@ def notify(watch: Watch, kind: str, key: str, subject_id: Any, extra: dict[str, 
     base = f"{key}:{user.pk}"
     if Notification.objects.filter(dedup_key=base).exists():
         return 0
+    try:
+        # A savepoint: when another process (a second `vigil worker` queueing the same term
+        # reminder on another host) wrote this key first, its row wins and this one is dropped
+        # without undoing the caller's transaction.
+        with transaction.atomic():
+            _write(watch, kind, base, subject_id, extra)
+    except IntegrityError:
+        if Notification.objects.filter(dedup_key=base).exists():
+            return 0
+        raise
+    return 1
+
+
+def _write(watch: Watch, kind: str, base: str, subject_id: Any, extra: dict[str, str]) -> None:
+    user = watch.user
     notification = Notification.objects.create(
         recipient=user,
         kind=kind,
@@ -179,7 +195,6 @@ def notify(watch: Watch, kind: str, key: str, subject_id: Any, extra: dict[str, 
                 )
             )
     Outbox.objects.bulk_create(rows)
-    return 1
 
 
 def _act_saved(sender: Any, instance: Act, created: bool, raw: bool = False, **kw: Any) -> None:

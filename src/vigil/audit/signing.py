@@ -105,6 +105,30 @@ def signing_key() -> Ed25519PrivateKey:
     return _read(path)
 
 
+def check_same_key_as_log() -> None:
+    """Refuse to start (AuditError) when this host's key is not the one that signs the log.
+
+    Several hosts on one database seal every entry and sign checkpoints with one key: a host
+    with a key of its own would write entries no checkpoint verifies. Compared with the public
+    key of the latest checkpoint; a log without checkpoints has nothing to compare yet.
+    """
+    from vigil.audit.models import AuditCheckpoint
+
+    latest = AuditCheckpoint.objects.order_by("-id").values_list("public_key", flat=True).first()
+    if latest is None:
+        return
+    path = key_path()
+    here = local_public_key()
+    if here is None:
+        _refuse_new_key_over_checkpoints(path)
+    if here != latest:
+        raise AuditError(
+            f"The audit signing key {path} is not the key that signed the audit log's latest "
+            "checkpoint. Every host serving one database needs the same key: copy it from the "
+            "first host (or a backup) and point VIGIL_AUDIT_SIGNING_KEY at it."
+        )
+
+
 def public_key_hex(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
     """The raw 32-byte public key, hex-encoded."""
     public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key

@@ -218,3 +218,17 @@ class Version(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise HardDeleteRefused("The version history is append-only.")
+
+
+class Generation(models.Model):
+    """A named counter every host reads: bumped when what a per-process cache holds changed.
+
+    A process keeps a cached value beside the generation it was read at; another host's write
+    bumps the counter, so every host's next read sees a new generation and reads again.
+    """
+
+    key = models.CharField(max_length=60, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"

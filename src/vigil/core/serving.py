@@ -19,12 +19,25 @@ from vigil.core.errors import ConfigurationError
 
 
 def check_database_ready() -> None:
-    """Fail with a clear message when the database is missing or not migrated."""
+    """Fail with a clear message when the database is missing or not migrated, or when this
+    host does not share what every host on the database must (see check_shared_configuration)."""
     executor = MigrationExecutor(connection)
     if executor.migration_plan(executor.loader.graph.leaf_nodes()):
         raise ConfigurationError(
             "The database is not initialised or needs an upgrade: run `vigil init`."
         )
+    check_shared_configuration()
+
+
+def check_shared_configuration() -> None:
+    """What every host on one database must share, checked before serving or working: the
+    audit signing key (see docs/operations.md, "Several hosts")."""
+    from django.apps import apps
+
+    if apps.is_installed("vigil.audit"):
+        from vigil.audit.signing import check_same_key_as_log
+
+        check_same_key_as_log()
 
 
 # Django's deploy warnings about plain HTTP: expected for the demo on loopback, and fatal

@@ -11,9 +11,9 @@ class WebConfig(AppConfig):
 
         from vigil.records.models import LegalProvision, Organisation, Term
         from vigil.web import security  # noqa: F401  (registers the system checks)
-        from vigil.web.filters import forget_options
+        from vigil.web.filters import options_changed
 
         for model in (LegalProvision, Organisation, Term):
             post_save.connect(
-                forget_options, sender=model, dispatch_uid=f"vigil_options_{model.__name__}"
+                options_changed, sender=model, dispatch_uid=f"vigil_options_{model.__name__}"
             )

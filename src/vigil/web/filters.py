@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from vigil.core import generations
 from vigil.core.models import Confidentiality
 from vigil.policy.access import exact_ceiling, restrict
 from vigil.records.custody import Custody
@@ -29,13 +30,18 @@ LEVEL_CHOICES = [("", _("any")), *Confidentiality.choices]
 
 
 # Options of the filter pickers, per (field, language, ceiling): rendering ~240 options from
-# the database on every list page cost more than the page's rows. Kept a minute per process.
+# the database on every list page cost more than the page's rows. Kept a minute per process,
+# and only while the shared generation (vigil.core.generations) is the one they were read at:
+# a term, provision or organisation saved on any host makes every host read them again.
 OPTIONS_SECONDS = 60.0
-_OPTIONS: dict[tuple[Any, ...], tuple[float, list[Any]]] = {}
+OPTIONS_GENERATION = "filter-options"
+_OPTIONS: dict[tuple[Any, ...], tuple[float, int, list[Any]]] = {}
 
 
-def cached_options(field: forms.ModelChoiceField, *key: Any) -> None:
-    """Give ``field`` the options cached under ``key`` (read them when missing or old).
+def cached_options(field: forms.ModelChoiceField, *key: Any, generation: int | None = None) -> None:
+    """Give ``field`` the options cached under ``key`` (read them when missing, old or stale).
+
+    ``generation``: the shared generation, when the caller has read it for several fields.
 
     Validation still goes through the field's queryset: a cached option never lets a user pick
     a record they may not view. ``key`` must hold what decides the options (the user's exact
@@ -44,16 +50,25 @@ def cached_options(field: forms.ModelChoiceField, *key: Any) -> None:
     if None in key:
         return
     now = time.monotonic()
+    if generation is None:
+        generation = generations.current(OPTIONS_GENERATION)
     hit = _OPTIONS.get(key)
-    if hit is None or now - hit[0] > OPTIONS_SECONDS:
-        hit = (now, list(field.choices))
+    if hit is None or now - hit[0] > OPTIONS_SECONDS or hit[1] != generation:
+        hit = (now, generation, list(field.choices))
         _OPTIONS[key] = hit
-    field.choices = hit[1]
+    field.choices = hit[2]
 
 
 def forget_options(*args: Any, **kwargs: Any) -> None:
-    """Drop every cached option (a term, provision or organisation was saved)."""
+    """Drop this process's cached options (``options_changed`` also tells the other hosts)."""
     _OPTIONS.clear()
+
+
+def options_changed(*args: Any, **kwargs: Any) -> None:
+    """A term, provision or organisation was saved: drop the options here and, through the
+    shared generation, on every other host."""
+    _OPTIONS.clear()
+    generations.bump_after_commit(OPTIONS_GENERATION)
 
 
 class TermChoiceField(forms.ModelChoiceField):
@@ -122,12 +137,13 @@ class ActFilterForm(ListFilterForm):
             Organisation.objects.filter(kind_id=Term.pk_for("organisation_kind", "court")),
         ).order_by("display_name")
         level, language = exact_ceiling(user), get_language()
+        shared = generations.current(OPTIONS_GENERATION)  # one read for every picker
         for name in self.fields:
             field = self.fields[name]
             if isinstance(field, TermChoiceField):
-                cached_options(field, field.vocabulary, language)
-        cached_options(provisions, "provision", language, level)
-        cached_options(courts, "court", language, level)
+                cached_options(field, field.vocabulary, language, generation=shared)
+        cached_options(provisions, "provision", language, level, generation=shared)
+        cached_options(courts, "court", language, level, generation=shared)
 
 
 class PersonFilterForm(ActFilterForm):

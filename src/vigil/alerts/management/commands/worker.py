@@ -12,6 +12,7 @@ from django.db import close_old_connections
 from vigil.alerts.delivery import BATCH, LEASE, deliver_due
 from vigil.core.commands import VigilCommand
 from vigil.core.errors import ValidationFailed
+from vigil.core.serving import check_shared_configuration
 
 
 class Command(VigilCommand):
@@ -20,6 +21,13 @@ class Command(VigilCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--every", type=float, default=30.0, help="seconds between runs")
         parser.add_argument("--runs", type=int, default=0, help="stop after N runs (0: never)")
+        parser.add_argument(
+            "--limit",
+            type=int,
+            default=BATCH,
+            help="rows one run claims (workers on several "
+            "hosts share the outbox: a smaller batch spreads it between them)",
+        )
         parser.add_argument(
             "--lease",
             type=float,
@@ -31,14 +39,18 @@ class Command(VigilCommand):
         every = options["every"]
         if every <= 0 or options["lease"] <= 0:
             raise ValidationFailed("--every and --lease must be positive numbers of seconds.")
+        limit = options["limit"]
+        if limit <= 0:
+            raise ValidationFailed("--limit must be a positive number of rows.")
         lease = timedelta(seconds=options["lease"])
+        check_shared_configuration()
         stop = threading.Event()
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.set())
         runs = 0
         while not stop.is_set():
             close_old_connections()
-            report = deliver_due(limit=BATCH, lease=lease)
+            report = deliver_due(limit=limit, lease=lease)
             if report.claimed:
                 self.stdout.write(
                     f"sent {report.sent}, failed {report.failed}, gave up {report.gave_up}, "
@@ -48,5 +60,5 @@ class Command(VigilCommand):
             if options["runs"] and runs >= options["runs"]:
                 break
             # A full batch: more is waiting, go on at once.
-            if report.claimed < BATCH:
+            if report.claimed < limit:
                 stop.wait(every)

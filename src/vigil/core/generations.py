@@ -1,0 +1,38 @@
+"""Shared generations: what lets a per-process cache stay correct when another host writes.
+
+A cache keyed by ``current(NAME)`` is read again after any process, on any host, called
+``bump(NAME)``: the counter lives in the database every host shares (one primary-key read).
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from vigil.core.models import Generation
+
+
+def current(name: str) -> int:
+    """The generation of ``name`` now (0 before its first bump)."""
+    value = Generation.objects.filter(key=name).values_list("value", flat=True).first()
+    return int(value or 0)
+
+
+def bump(name: str) -> None:
+    """Start a new generation of ``name``, for every process on every host."""
+    if Generation.objects.filter(key=name).update(value=F("value") + 1):
+        return
+    try:
+        with transaction.atomic():
+            Generation.objects.create(key=name, value=1)
+    except IntegrityError:  # another process created it at the same moment
+        Generation.objects.filter(key=name).update(value=F("value") + 1)
+
+
+def bump_after_commit(name: str) -> None:
+    """Bump ``name`` once the current transaction commits (at once outside one).
+
+    After the commit, so a long import holds no lock on the counter row and no host reads
+    the new generation before the change it announces is visible.
+    """
+    transaction.on_commit(lambda: bump(name), robust=True)

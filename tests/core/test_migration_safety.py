@@ -1,0 +1,105 @@
+"""New migrations are safe while the previous release serves (docs/operations.md, "Several
+hosts"): nothing the old code reads is removed or renamed, and no column becomes one its
+inserts cannot fill. A migration that must break the rule is listed in ALLOWED with why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.db import migrations, models
+from django.db.migrations.loader import MigrationLoader
+
+from vigil.core.migration_safety import unsafe_in, unsafe_operations
+
+RELEASED_FILE = Path(__file__).with_name("released_migrations.txt")
+
+#: (app, migration, operation) → why it is safe to run while the previous release serves
+#: (e.g. the release before stopped reading the column). Empty: nothing needs it yet.
+ALLOWED: dict[tuple[str, str, str], str] = {}
+
+
+def released() -> set[tuple[str, str]]:
+    rows = RELEASED_FILE.read_text(encoding="utf-8").splitlines()
+    return {tuple(r.split()) for r in rows if r.strip() and not r.startswith("#")}  # type: ignore[misc]
+
+
+@pytest.fixture(scope="module")
+def loader() -> MigrationLoader:
+    return MigrationLoader(None, ignore_no_migrations=True)
+
+
+def test_no_new_migration_removes_renames_or_tightens_what_the_previous_release_uses(loader):
+    found = [f for f in unsafe_operations(released(), loader) if f.key not in ALLOWED]
+    assert found == [], (
+        "These migrations would break the previous release while it still serves. Add instead "
+        "(db_default= for a new NOT NULL column), remove or rename one release later, or list "
+        "the operation in ALLOWED with the reason it is safe:\n" + "\n".join(map(str, found))
+    )
+
+
+def test_every_allowed_exception_names_an_operation_the_check_finds(loader):
+    found = {f.key for f in unsafe_operations(set(), loader)}
+    assert set(ALLOWED) <= found  # a stale entry would silently allow a later one
+
+
+def test_the_released_list_names_only_migrations_that_exist(loader):
+    on_disk = set(loader.disk_migrations)
+    assert released() <= on_disk
+
+
+def _check(loader: MigrationLoader, *operations: object) -> list[str]:
+    migration = migrations.Migration("9999_planted", "accounts")
+    migration.operations = list(operations)
+    return [f.operation for f in unsafe_in("accounts", migration, loader.project_state())]
+
+
+def test_removing_or_renaming_a_column_or_table_is_found(loader):
+    assert _check(
+        loader,
+        migrations.RemoveField("user", "role"),
+        migrations.RenameField("apitoken", "name", "label"),
+        migrations.RenameModel("ApiToken", "AccessToken"),
+    ) == [
+        "RemoveField accounts.user.role",
+        "RenameField accounts.apitoken.name",
+        "RenameModel accounts.ApiToken",
+    ]
+
+
+def test_a_new_not_null_column_needs_a_database_default(loader):
+    assert _check(
+        loader,
+        migrations.AddField("user", "fictional_flag", models.BooleanField(default=False)),
+        migrations.AddField(
+            "user", "fictional_safe", models.BooleanField(default=False, db_default=False)
+        ),
+        migrations.AddField("user", "fictional_nullable", models.TextField(null=True)),
+    ) == ["AddField accounts.user.fictional_flag"]
+
+
+def test_making_a_nullable_column_not_null_is_found_and_loosening_is_not(loader):
+    state = loader.project_state()
+    nullable = next(
+        name
+        for name, field in state.models["accounts", "user"].fields.items()
+        if field.null and isinstance(field, models.DateTimeField)
+    )
+    assert _check(loader, migrations.AlterField("user", nullable, models.DateTimeField())) == [
+        f"AlterField accounts.user.{nullable}"
+    ]
+    assert (
+        _check(loader, migrations.AlterField("user", nullable, models.DateTimeField(null=True)))
+        == []
+    )
+
+
+def test_columns_of_a_table_created_in_the_same_migration_are_not_findings(loader):
+    assert (
+        _check(
+            loader,
+            migrations.CreateModel("FictionalNew", [("id", models.BigAutoField(primary_key=True))]),
+            migrations.AddField("fictionalnew", "flag", models.BooleanField(default=False)),
+        )
+        == []
+    )
