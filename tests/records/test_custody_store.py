@@ -30,13 +30,13 @@ from vigil.policy.models import CaseGrant
 from vigil.records.custody import Custody, as_of, custody_by_person
 from vigil.records.custody_store import (
     CEILINGS,
-    custody_seen_by,
     derived_at,
     filter_stored,
     stored_at,
 )
 from vigil.records.merge import merge_persons
 from vigil.records.models import Act, Case, Event, Person, StoredCustody, Term
+from vigil.records.visible import custody_seen_by
 from vigil.web.custody_sql import filter_custody
 
 pytestmark = pytest.mark.django_db

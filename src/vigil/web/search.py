@@ -10,12 +10,11 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
-from vigil.policy.access import restrict
 from vigil.records.custody import CustodyState
-from vigil.records.custody_store import custody_seen_by
 from vigil.records.dates import display_date
 from vigil.records.display_names import attach_display_names
 from vigil.records.models import Person
+from vigil.records.visible import custody_seen_by, visible
 from vigil.search.name_search import find_persons
 from vigil.search.sync import catch_up
 
@@ -29,7 +28,7 @@ def search_persons(query: str, user: Any = None) -> QuerySet[Person]:
     """
     persons = Person.objects.order_by("display_name", "id")
     if user is not None:
-        persons = restrict(user, "view", persons)
+        persons = visible(user, persons)
     text = " ".join(query.split())
     if not text:
         return persons

@@ -12,11 +12,11 @@ from vigil.outputs.menu import draft_menu
 from vigil.records.checks import KINDS, check_kind, may_check, require_checker
 from vigil.records.glossary import FIGURES
 from vigil.records.models import Person
+from vigil.records.visible import visible
 from vigil.web.counsel import counsel_record
 from vigil.web.dossier import person_dossier, successor_of
 from vigil.web.related import co_defendants, same_judge
 from vigil.web.summary import home_summary
-from vigil.web.visible import visible
 
 
 @login_required
