@@ -11,13 +11,15 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from vigil.policy.public import public_fields
+from vigil.records.act_queries import has_act_filter, matching_acts
+from vigil.records.custody_filter import filter_custody
 from vigil.records.display_names import attach_display_names
 from vigil.records.models import Act, Case, Event, Involvement, Organisation, Person, Term
 from vigil.records.visible import custody_seen_by, visible
+from vigil.search.persons import search_persons
 from vigil.web import filters as f
-from vigil.web.custody_sql import filter_custody
 from vigil.web.listing import Column, ListSpec
-from vigil.web.search import PersonRow, search_persons
+from vigil.web.search import PersonRow
 
 # Persons -------------------------------------------------------------------------------------
 
@@ -26,8 +28,8 @@ def _persons(user: Any, qs: QuerySet[Person], data: dict[str, Any]) -> QuerySet[
     qs = f.by_level(search_persons(data.get("q") or "", user), data)
     if data.get("custody"):
         qs = filter_custody(user, qs, data["custody"])
-    if f.has_act_filter(data):
-        acts = f.matching_acts(user, data)
+    if has_act_filter(data):
+        acts = matching_acts(user, data)
         if data.get("custody"):
             # The custody filter drives (a list of person ids from the stored custody); each
             # candidate's acts are then probed by key: `IN (acts)` read every matching act.
@@ -86,8 +88,8 @@ class PerpetratorRow:
 
 def _involvements(user: Any, data: dict[str, Any]) -> QuerySet[Involvement]:
     rows = visible(user, Involvement.objects.filter(perpetrator_person__isnull=False))
-    if f.has_act_filter(data):
-        rows = rows.filter(act__in=f.matching_acts(user, data).values("pk"))
+    if has_act_filter(data):
+        rows = rows.filter(act__in=matching_acts(user, data).values("pk"))
     if data.get("role"):
         rows = rows.filter(role=data["role"])
     return rows
@@ -177,8 +179,8 @@ def _organisations(
     qs = f.by_level(f.text_filter(visible(user, qs), "display_name", data.get("q") or ""), data)
     if data.get("kind"):
         qs = qs.filter(kind=data["kind"])
-    if f.has_act_filter(data):
-        acts = f.matching_acts(user, data)
+    if has_act_filter(data):
+        acts = matching_acts(user, data)
         qs = qs.filter(
             Q(pk__in=acts.values("victim_organisation_id")) | Q(pk__in=acts.values("place_id"))
         )
@@ -239,8 +241,8 @@ def _cases(user: Any, qs: QuerySet[Case], data: dict[str, Any]) -> QuerySet[Case
     qs = f.by_level(f.text_filter(visible(user, qs), "title", data.get("q") or ""), data)
     if data.get("status"):
         qs = qs.filter(status=data["status"])
-    if f.has_act_filter(data):
-        events = f.matching_acts(user, data).values("event_id")
+    if has_act_filter(data):
+        events = matching_acts(user, data).values("event_id")
         linked = Case.events.through.objects.filter(event_id__in=events).values("case_id")
         qs = qs.filter(pk__in=linked)
     return qs
@@ -292,8 +294,8 @@ CASES = ListSpec(
 
 def _events(user: Any, qs: QuerySet[Event], data: dict[str, Any]) -> QuerySet[Event]:
     qs = f.by_level(f.text_filter(visible(user, qs), "title", data.get("q") or ""), data)
-    if f.has_act_filter(data):
-        qs = qs.filter(pk__in=f.matching_acts(user, data).values("event_id"))
+    if has_act_filter(data):
+        qs = qs.filter(pk__in=matching_acts(user, data).values("event_id"))
     return qs
 
 
