@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "vigil.core",
     "vigil.accounts",
     "vigil.records",
+    "vigil.importers",
     "vigil.backup",
     "vigil.sanctions",
     "vigil.audit",

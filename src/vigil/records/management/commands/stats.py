@@ -1,7 +1,7 @@
 import json
 from typing import Any
 
-from vigil.accounts.acting import ActingCommand
+from vigil.policy.acting import ActingCommand
 from vigil.records.stats import record_stats
 
 
