@@ -12,9 +12,11 @@ from typing import Any
 from django.conf import settings
 from django.core import checks
 from django.core.management import call_command
+from django.core.wsgi import get_wsgi_application
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from vigil.core.demo_folder import is_demo
 from vigil.core.errors import ConfigurationError
 
 
@@ -45,9 +47,7 @@ def is_loopback(host: str) -> bool:
 
 def in_demo() -> bool:
     """Whether this process serves the demo database (`vigil demo`)."""
-    from vigil.demo.location import MARKER
-
-    return os.environ.get("VIGIL_DEMO") == "1" or (settings.DATA_DIR / MARKER).exists()
+    return is_demo(settings.DATA_DIR)
 
 
 @dataclass
@@ -106,15 +106,30 @@ def check_deploy(
         )
 
 
+# Run in gunicorn's master at a clean stop, registered in an app's ``ready()`` (the audit log
+# signs a checkpoint of its head): core names no app above it.
+_ON_EXIT: list[Callable[[Any], None]] = []
+
+
+def on_server_exit(hook: Callable[[Any], None]) -> None:
+    """Run ``hook(server)`` when `vigil serve` stops cleanly (once)."""
+    if hook not in _ON_EXIT:
+        _ON_EXIT.append(hook)
+
+
 def _shutdown_hooks() -> dict[str, Callable[[Any], None]]:
-    """gunicorn hooks run at a clean stop: the audit log signs a checkpoint of its head."""
-    from django.apps import apps
-
-    if not apps.is_installed("vigil.audit"):
+    """gunicorn hooks run at a clean stop: those the apps registered, in order."""
+    if not _ON_EXIT:
         return {}
-    from vigil.audit.shutdown import gunicorn_on_exit
+    if len(_ON_EXIT) == 1:
+        return {"on_exit": _ON_EXIT[0]}
+    hooks = list(_ON_EXIT)
 
-    return {"on_exit": gunicorn_on_exit}
+    def on_exit(server: Any) -> None:
+        for hook in hooks:
+            hook(server)
+
+    return {"on_exit": on_exit}
 
 
 def serve(
@@ -157,9 +172,8 @@ def serve(
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
-            from vigil.wsgi import application  # after collectstatic: whitenoise indexes it
-
-            return application
+            # After collectstatic: whitenoise indexes the files when the application is built.
+            return get_wsgi_application()
 
     if not settings.DEBUG:
         try:
