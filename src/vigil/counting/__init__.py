@@ -1,7 +1,7 @@
 """Honest numbers: estimate how many no list recorded (multiple systems estimation).
 
 Pure Python + numpy/scipy/statsmodels; Django only in ``apps.py``, ``models.py`` (stored
-estimates), ``howmany.py`` (the page's counts), ``stored.store`` and ``management/``.
+estimates), ``stored.store`` and ``management/``.
 ``estimate(table, method=...)`` is the one entry point; ``uncertain_links.estimate_with_links``
 carries the linkage's uncertainty.
 """

@@ -22,7 +22,7 @@ from vigil.web.summary import home_summary
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Counts of the visible record, stored estimates, recent changes and the search box."""
-    from vigil.counting.howmany import stored_estimates
+    from vigil.reports.howmany import stored_estimates
     from vigil.reports.scope import Scope
 
     context = {
@@ -57,8 +57,8 @@ def person_detail(request: HttpRequest, pk: str) -> HttpResponse:
 def how_many(request: HttpRequest) -> HttpResponse:
     """Per category: the documented count, the stored estimate with its interval, the lists'
     overlap, the assumptions and the command that reproduces it."""
-    from vigil.counting.howmany import ASSUMPTIONS
-    from vigil.counting.howmany import how_many as sections
+    from vigil.reports.howmany import ASSUMPTIONS
+    from vigil.reports.howmany import how_many as sections
     from vigil.reports.scope import Scope
 
     context = {"sections": sections(Scope(request.user)), "assumptions": ASSUMPTIONS}
