@@ -172,6 +172,7 @@ def _person_url(pk: Any, anchor: str = "") -> str:
 
 
 def name_or_withheld(names: dict[Any, str], pk: Any) -> str:
+    """The display name of ``pk`` among ``names`` (visible persons), else "(name withheld)"."""
     return names.get(pk) or _("(name withheld)")
 
 
