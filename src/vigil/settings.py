@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
+from vigil.core.demo_folder import is_demo
 from vigil.crypto.keysource import KeySourceConfig, lazy_master_key
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -78,11 +79,13 @@ INSTALLED_APPS = [
     "vigil.core",
     "vigil.accounts",
     "vigil.records",
+    "vigil.importers",
     "vigil.backup",
     "vigil.sanctions",
     "vigil.audit",
     "vigil.responses",
     "vigil.policy",
+    "vigil.purge",
     "vigil.evidence",
     "vigil.outputs",
     "vigil.reports",
@@ -95,6 +98,7 @@ INSTALLED_APPS = [
     "vigil.solidarity",
 
     "vigil.warning",
+    "vigil.demo",
     "vigil.web",
 ]
 
@@ -145,7 +149,7 @@ KEY_SOURCE_CONFIG = KeySourceConfig.from_env(
     key_file=KEY_FILE,
     database_path=None if DATABASE_URL else DATA_DIR / "vigil.db",
     keyfile_by_default=(
-        TESTING or os.environ.get("VIGIL_DEMO") == "1" or (DATA_DIR / ".vigil-demo").exists()
+        TESTING or is_demo(DATA_DIR)
     ),
 )
 MASTER_KEY = lazy_master_key(KEY_SOURCE_CONFIG)
@@ -228,7 +232,7 @@ VIGIL_REVEAL_QUOTA = int(os.environ.get("VIGIL_REVEAL_QUOTA", "20"))  # per user
 # The demo's own database (its marked folder) allows more exports a day, so a new user can try
 # every draft and download of the tour: five would lock them out after the first person's
 # drafts. A real deployment keeps five unless VIGIL_EXPORT_QUOTA says otherwise.
-IN_DEMO_DATABASE = os.environ.get("VIGIL_DEMO") == "1" or (DATA_DIR / ".vigil-demo").exists()
+IN_DEMO_DATABASE = is_demo(DATA_DIR)
 DEMO_EXPORT_QUOTA = 100
 VIGIL_EXPORT_QUOTA = int(
     os.environ.get("VIGIL_EXPORT_QUOTA") or (DEMO_EXPORT_QUOTA if IN_DEMO_DATABASE else 5)

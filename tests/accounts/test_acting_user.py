@@ -8,9 +8,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command, get_commands, load_command_class
 
-from vigil.accounts.acting import ENV, ActingCommand, hoist_as
 from vigil.core.context import change_context
 from vigil.core.errors import Forbidden
+from vigil.policy.acting import ENV, ActingCommand, hoist_as
 from vigil.records.models import Person
 
 pytestmark = pytest.mark.django_db

@@ -156,7 +156,7 @@ def test_users_add_stores_the_email_and_refuses_a_malformed_one():
 def test_watch_and_webhooks_act_as_a_user_and_deliver_and_worker_are_operator_commands():
     from django.core.management import get_commands, load_command_class
 
-    from vigil.accounts.acting import ActingCommand
+    from vigil.policy.acting import ActingCommand
 
     commands = get_commands()
     for name in ("watch", "webhooks"):

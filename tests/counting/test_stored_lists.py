@@ -26,9 +26,10 @@ from vigil.counting.link_runs import (
 from vigil.counting.list_import import RowsRefused, parse_mapping, read_rows
 from vigil.counting.models import Decision, LinkDecision, LinkPair, ListRow, PersonList
 from vigil.counting.stored import reproduces
-from vigil.counting.stored_lists import add_list, finish_upload, list_from_record, start_upload
+from vigil.counting.stored_lists import add_list, finish_upload, start_upload
 from vigil.counting.stored_lists import parse_date as day
 from vigil.policy.access import restrict
+from vigil.reports.record_list import list_from_record
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from vigil.core import validation
 from vigil.core.context import change_context
 from vigil.core.errors import ImportFailed
-from vigil.importers import validation
 from vigil.importers.viasna import COLUMNS, import_viasna
 from vigil.records.models import Act, Person, PersonName, Source
 from vigil.responses.upr import import_upr

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from vigil.core import validation
 from vigil.core.context import change_context
 from vigil.core.errors import VigilError
 from vigil.core.models import Version
-from vigil.importers import validation
 from vigil.importers.viasna import COLUMNS, WRITE_ORDER, import_viasna
 from vigil.records.models import Person, Source
 

@@ -28,16 +28,16 @@ from vigil.core.history import bulk_create_records
 from vigil.policy.access import exact_ceiling, restrict
 from vigil.policy.models import CaseGrant
 from vigil.records.custody import Custody, as_of, custody_by_person
+from vigil.records.custody_filter import filter_custody
 from vigil.records.custody_store import (
     CEILINGS,
-    custody_seen_by,
     derived_at,
     filter_stored,
     stored_at,
 )
 from vigil.records.merge import merge_persons
 from vigil.records.models import Act, Case, Event, Person, StoredCustody, Term
-from vigil.web.custody_sql import filter_custody
+from vigil.records.visible import custody_seen_by
 
 pytestmark = pytest.mark.django_db
 D = dt.date

@@ -13,9 +13,9 @@ from vigil.core.history import bulk_create_records
 from vigil.records.merge import merge_persons, unmerge
 from vigil.records.models import Person, PersonName
 from vigil.search.models import NameForm, NameKey
+from vigil.search.persons import search_persons
 from vigil.search.rebuild import rebuild_all
 from vigil.search.sync import catch_up, lag
-from vigil.web.search import search_persons
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from vigil.core.context import change_context
 from vigil.records.models import Act, Event, Information, Person, Source, Term
 from vigil.search.everything import search_everything
 from vigil.search.name_search import find_persons
-from vigil.web.search import search_persons
+from vigil.search.persons import search_persons
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from vigil.demo.synthetic import generate
 from vigil.records.models import Person
 from vigil.search.everything import search_everything
 from vigil.search.models import NameForm
+from vigil.search.persons import search_persons
 from vigil.search.rebuild import rebuild_all
-from vigil.web.search import search_persons
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 PERSONS = int(os.environ.get("VIGIL_SEARCH_SCALE", "20000"))

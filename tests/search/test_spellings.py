@@ -8,7 +8,7 @@ from tests.search.conftest import add_name
 from vigil.core.context import change_context
 from vigil.records.models import Person
 from vigil.search.name_search import EXACT, KEYED, NEAR, find_persons
-from vigil.web.search import search_persons
+from vigil.search.persons import search_persons
 
 pytestmark = pytest.mark.django_db
 

@@ -28,12 +28,12 @@ from vigil.accounts.testing import login_verified
 from vigil.accounts.tokens import create_token
 from vigil.core.context import change_context
 from vigil.outputs.citing import Citations
-from vigil.outputs.facts import custody_seen_by, gather
+from vigil.outputs.facts import gather
 from vigil.outputs.identity import custody_runs
 from vigil.records.models import Act, Event, Person, Term
 from vigil.reports.figures import CUSTODY_LABELS, figure
 from vigil.reports.scope import Scope
-from vigil.web.dossier import visible_custody
+from vigil.web.dossier import person_dossier
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -252,8 +252,8 @@ def test_profile_drafts_and_api_give_each_person_the_same_custody(edge_cases, us
     persons = Person.objects.filter(confidentiality="public")
     assert len(persons) == len(statuses) == 11
     for person in persons:
-        profile = visible_custody(viewer, person).status.value
-        draft = custody_seen_by(viewer, person).status.value
+        profile = person_dossier(viewer, person).custody.status.value
+        draft = gather(viewer, person).custody.status.value
         assert profile == draft == statuses[str(person.pk)], person.display_name
 
 

@@ -13,13 +13,12 @@ from vigil.audit.models import AuditEntry
 from vigil.audit.services import verify_log
 from vigil.core.context import change_context
 from vigil.core.errors import HardDeleteRefused
+from vigil.core.hard_delete import hard_delete_allowed, hard_delete_permitted
 from vigil.core.history import history_of
 from vigil.core.models import Version
-from vigil.core.purge import (
+from vigil.purge.workflow import (
     PurgeRefused,
     approve_purge,
-    hard_delete_allowed,
-    hard_delete_permitted,
     pending_requests,
     purge_plan,
     request_purge,

@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SURFACE_CODE = [
     "src/vigil/web/security.py",
     "src/vigil/web/errors.py",
-    "src/vigil/core/purge.py",
-    "src/vigil/core/management/commands/purge.py",
+    "src/vigil/purge/workflow.py",
+    "src/vigil/purge/management/commands/purge.py",
     "scripts/check-supply-chain",
 ]
 

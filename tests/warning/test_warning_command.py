@@ -8,9 +8,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command, get_commands, load_command_class
 
-from vigil.accounts.acting import ActingCommand
 from vigil.accounts.models import User
 from vigil.core.errors import ValidationFailed
+from vigil.policy.acting import ActingCommand
 from vigil.records.models import Act, Person
 
 from ..module_data import built_once, refreshed

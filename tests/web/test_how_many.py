@@ -9,8 +9,8 @@ import pytest
 
 from tests.policy.factories import stored_estimate
 from vigil.core.context import change_context
-from vigil.counting.howmany import documented_count
 from vigil.records.models import Act, Event, Person, Profession, Term
+from vigil.reports.howmany import documented_count
 from vigil.reports.scope import Scope
 
 pytestmark = pytest.mark.django_db

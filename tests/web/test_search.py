@@ -6,7 +6,7 @@ import pytest
 
 from vigil.core.context import change_context
 from vigil.records.models import Person, PersonName
-from vigil.web.search import search_persons
+from vigil.search.persons import search_persons
 
 pytestmark = pytest.mark.django_db
 

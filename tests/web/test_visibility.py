@@ -14,7 +14,7 @@ from django.urls import reverse
 from vigil.accounts.testing import login_verified
 from vigil.core.context import change_context
 from vigil.records.models import Act, Information, Person, PersonName, Source, Term
-from vigil.web.search import search_persons
+from vigil.search.persons import search_persons
 
 pytestmark = pytest.mark.django_db
 

@@ -35,6 +35,7 @@ from vigil.api.schemas.acts import (
     InvolvementUpdate,
 )
 from vigil.api.schemas.records import ActOut
+from vigil.records.act_queries import matching_acts
 from vigil.records.models import (
     Act,
     ActCharge,
@@ -46,7 +47,6 @@ from vigil.records.models import (
     Person,
     Term,
 )
-from vigil.web.filters import matching_acts
 
 router = Router(tags=["acts"])
 

@@ -15,7 +15,8 @@ from ninja.pagination import LimitOffsetPagination
 from vigil.api.auth import api_user
 from vigil.core.context import change_context
 from vigil.core.errors import Forbidden, NotFound
-from vigil.policy.access import restrict, role_of
+from vigil.policy.access import role_of
+from vigil.records import visible as records_visible
 
 M = TypeVar("M", bound=models.Model)
 
@@ -25,12 +26,12 @@ DEFAULT_LIMIT = 50
 
 def visible(request: HttpRequest, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
     """The part of ``queryset`` the request's user may view."""
-    return restrict(api_user(request), "view", queryset)
+    return records_visible.visible(api_user(request), queryset)
 
 
 def visible_or_404(request: HttpRequest, queryset: models.QuerySet[M], pk: UUID) -> M:
     """One record the user may view; 404 alike for missing and hidden records."""
-    found = visible(request, queryset).filter(pk=pk).first()
+    found = records_visible.visible_one(api_user(request), queryset, pk)
     if found is None:
         raise NotFound(f"No {queryset.model._meta.verbose_name} with this id.")
     return found

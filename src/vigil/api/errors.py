@@ -9,8 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from vigil.core.errors import ValidationFailed, VigilError
-from vigil.web.errors import new_error_id
+from vigil.core.errors import ValidationFailed, VigilError, new_error_id
 
 logger = logging.getLogger("vigil.errors")
 

@@ -8,8 +8,7 @@ from typing import Any
 
 from django.db import models
 
-from vigil.policy.access import restrict
-from vigil.records.custody import ORDER, CustodyState, custody_by_person
+from vigil.records.custody import ORDER, CustodyState
 from vigil.records.dates import date_sort_key
 from vigil.records.models import (
     Act,
@@ -24,6 +23,7 @@ from vigil.records.models import (
     Profession,
     Term,
 )
+from vigil.records.visible import custody_seen_by, visible
 
 UNKNOWN_CUSTODY: dict[str, Any] = {
     "status": "unknown",
@@ -59,7 +59,7 @@ class Visibility:
 
     def view(self, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
         """The viewable part of ``queryset``."""
-        return restrict(self.user, "view", queryset)
+        return visible(self.user, queryset)
 
     def ids(self, model: type[models.Model], candidates: Iterable[Any]) -> set[Any]:
         """Which of ``candidates`` (ids of ``model``) the user may view."""
@@ -79,9 +79,7 @@ class Visibility:
 
     def custody(self, person_ids: Iterable[Any]) -> dict[Any, CustodyState]:
         """Custody derived only from the acts the user may see (ids: a list or a subquery)."""
-        ids = person_ids if isinstance(person_ids, models.QuerySet) else list(person_ids)
-        acts = self.view(Act.objects.filter(victim_person_id__in=ids))
-        return custody_by_person(acts)
+        return custody_seen_by(self.user, person_ids)
 
 
 def custody_out(state: CustodyState | None) -> dict[str, Any]:

@@ -32,9 +32,9 @@ from vigil.api.schemas.records import (
 )
 from vigil.policy.access import save_checked
 from vigil.records.custody import Custody
+from vigil.records.custody_filter import filter_custody
 from vigil.records.models import Act, Counsel, Involvement, Person, PersonName
-from vigil.web.custody_sql import filter_custody
-from vigil.web.search import search_persons
+from vigil.search.persons import search_persons
 
 router = Router(tags=["persons"])
 

@@ -111,7 +111,7 @@ def get_response_gap(request: HttpRequest) -> dict[str, Any]:
         {
             "person": _ref(d.person),
             "professions": list(d.professions),
-            "custody": custody_out(custody[d.person.pk]),
+            "custody": custody_out(custody.get(d.person.pk)),
             "missing": list(d.missing),
         }
         for d in gap.detained

@@ -8,6 +8,8 @@ the head as it stops, so a clean stop never leaves its own entries unanchored.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import DatabaseError
@@ -19,7 +21,12 @@ from vigil.core.errors import VigilError
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["appended_in_process", "checkpoint_at_shutdown", "gunicorn_on_exit"]
+__all__ = [
+    "appended_in_process",
+    "checkpoint_after_command",
+    "checkpoint_at_shutdown",
+    "gunicorn_on_exit",
+]
 
 
 def checkpoint_at_shutdown() -> AuditCheckpoint | None:
@@ -38,3 +45,12 @@ def checkpoint_at_shutdown() -> AuditCheckpoint | None:
 def gunicorn_on_exit(server: Any) -> None:
     """gunicorn's ``on_exit`` hook: runs in the master after every worker has stopped."""
     checkpoint_at_shutdown()
+
+
+@contextmanager
+def checkpoint_after_command() -> Iterator[None]:
+    """Around a Vigil command: sign a checkpoint when the command appended audit entries."""
+    appended = appended_in_process()
+    yield
+    if appended_in_process() > appended:  # the command wrote audit entries: anchor them
+        checkpoint_at_shutdown()

@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager, ExitStack
 from typing import Any
 
-from django.apps import apps
 from django.core.management.base import BaseCommand
 
 from vigil.core.context import change_context
+
+# What apps above core wrap around every command, registered in their ``ready()`` (the audit
+# log signs a checkpoint after a command that appended entries): core names no app above it.
+CommandWrapper = Callable[[], AbstractContextManager[Any]]
+_WRAPPERS: list[CommandWrapper] = []
+
+
+def wrap_commands(wrapper: CommandWrapper) -> None:
+    """Run ``wrapper()`` around every Vigil command, outside its change context (once)."""
+    if wrapper not in _WRAPPERS:
+        _WRAPPERS.append(wrapper)
 
 
 class VigilCommand(BaseCommand):
@@ -18,20 +30,8 @@ class VigilCommand(BaseCommand):
 
     def execute(self, *args: Any, **options: Any) -> Any:
         detail = " ".join(sys.argv[1:3]) if sys.argv else self.__class__.__module__
-        appended = _audit_appended()
-        with change_context("cli", detail=f"vigil {detail}"[:200]):
-            result = super().execute(*args, **options)
-        if _audit_appended() > appended:  # the command wrote audit entries: anchor them
-            from vigil.audit.shutdown import checkpoint_at_shutdown
-
-            checkpoint_at_shutdown()
-        return result
-
-
-def _audit_appended() -> int:
-    """Audit entries this process has appended (0 when the audit app is not installed)."""
-    if not apps.is_installed("vigil.audit"):
-        return 0
-    from vigil.audit.log import appended_in_process
-
-    return appended_in_process()
+        with ExitStack() as around:
+            for wrapper in _WRAPPERS:
+                around.enter_context(wrapper())
+            with change_context("cli", detail=f"vigil {detail}"[:200]):
+                return super().execute(*args, **options)

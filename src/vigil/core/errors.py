@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 
 class VigilError(Exception):
     """An error whose message can be shown to a user as it is."""
@@ -97,3 +99,8 @@ class ImportFailed(VigilError):
         super().__init__(message)
         self.problems = problems or []
         self.unit = unit  # what the problems' numbers count: a file's lines, a list's records
+
+
+def new_error_id() -> str:
+    """A random id that ties what a user reports to the server log, and reveals nothing."""
+    return secrets.token_hex(6)

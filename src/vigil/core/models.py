@@ -161,7 +161,7 @@ class VigilModel(models.Model):
 
     # --- deletion ---------------------------------------------------------------
     def delete(self, *args: Any, **kwargs: Any) -> Any:
-        from vigil.core.purge import hard_delete_allowed
+        from vigil.core.hard_delete import hard_delete_allowed
 
         if not hard_delete_allowed():  # only inside a two-admin purge
             raise HardDeleteRefused("Records are never hard-deleted; use soft_delete(reason).")

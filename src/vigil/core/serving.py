@@ -12,9 +12,11 @@ from typing import Any
 from django.conf import settings
 from django.core import checks
 from django.core.management import call_command
+from django.core.wsgi import get_wsgi_application
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from vigil.core.demo_folder import is_demo
 from vigil.core.errors import ConfigurationError
 
 
@@ -29,15 +31,22 @@ def check_database_ready() -> None:
     check_shared_configuration()
 
 
+# What every host on one database must share, checked before serving or working (the audit
+# log registers its signing-key check in its app's ``ready()``: core names no app above it).
+_SHARED_CHECKS: list[Callable[[], None]] = []
+
+
+def on_shared_configuration_check(check: Callable[[], None]) -> None:
+    """Run ``check()`` (it raises ConfigurationError) before `vigil serve` or a worker starts."""
+    if check not in _SHARED_CHECKS:
+        _SHARED_CHECKS.append(check)
+
+
 def check_shared_configuration() -> None:
     """What every host on one database must share, checked before serving or working: the
     audit signing key (see docs/operations.md, "Several hosts")."""
-    from django.apps import apps
-
-    if apps.is_installed("vigil.audit"):
-        from vigil.audit.signing import check_same_key_as_log
-
-        check_same_key_as_log()
+    for check in _SHARED_CHECKS:
+        check()
 
 
 # Django's deploy warnings about plain HTTP: expected for the demo on loopback, and fatal
@@ -58,9 +67,7 @@ def is_loopback(host: str) -> bool:
 
 def in_demo() -> bool:
     """Whether this process serves the demo database (`vigil demo`)."""
-    from vigil.demo.location import MARKER
-
-    return os.environ.get("VIGIL_DEMO") == "1" or (settings.DATA_DIR / MARKER).exists()
+    return is_demo(settings.DATA_DIR)
 
 
 @dataclass
@@ -119,15 +126,30 @@ def check_deploy(
         )
 
 
+# Run in gunicorn's master at a clean stop, registered in an app's ``ready()`` (the audit log
+# signs a checkpoint of its head): core names no app above it.
+_ON_EXIT: list[Callable[[Any], None]] = []
+
+
+def on_server_exit(hook: Callable[[Any], None]) -> None:
+    """Run ``hook(server)`` when `vigil serve` stops cleanly (once)."""
+    if hook not in _ON_EXIT:
+        _ON_EXIT.append(hook)
+
+
 def _shutdown_hooks() -> dict[str, Callable[[Any], None]]:
-    """gunicorn hooks run at a clean stop: the audit log signs a checkpoint of its head."""
-    from django.apps import apps
-
-    if not apps.is_installed("vigil.audit"):
+    """gunicorn hooks run at a clean stop: those the apps registered, in order."""
+    if not _ON_EXIT:
         return {}
-    from vigil.audit.shutdown import gunicorn_on_exit
+    if len(_ON_EXIT) == 1:
+        return {"on_exit": _ON_EXIT[0]}
+    hooks = list(_ON_EXIT)
 
-    return {"on_exit": gunicorn_on_exit}
+    def on_exit(server: Any) -> None:
+        for hook in hooks:
+            hook(server)
+
+    return {"on_exit": on_exit}
 
 
 def serve(
@@ -170,9 +192,8 @@ def serve(
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
-            from vigil.wsgi import application  # after collectstatic: whitenoise indexes it
-
-            return application
+            # After collectstatic: whitenoise indexes the files when the application is built.
+            return get_wsgi_application()
 
     if not settings.DEBUG:
         try:

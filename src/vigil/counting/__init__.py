@@ -1,7 +1,7 @@
 """Honest numbers: estimate how many no list recorded (multiple systems estimation).
 
 Pure Python + numpy/scipy/statsmodels; Django only in ``apps.py``, ``models.py`` (stored
-estimates, stored lists, link runs), ``howmany.py`` (the page's counts), ``stored.store``,
+estimates, stored lists, link runs), ``stored.store``,
 ``stored_lists.py`` and ``link_runs.py`` (stored lists: import, linking, review, estimate) and
 ``management/``; ``list_import.py`` (any CSV with a column mapping) imports no Django.
 ``estimate(table, method=...)`` is the one entry point; ``uncertain_links.estimate_with_links``

@@ -51,7 +51,7 @@ def parse_date(text: str) -> dt.date:
         raise ValidationFailed(f"the list's date {text!r} is not YYYY-MM-DD") from exc
 
 
-def _checked_name(name: str) -> str:
+def checked_name(name: str) -> str:
     name = name.strip()
     if not name:
         raise ValidationFailed("a list needs a name")
@@ -79,7 +79,7 @@ def add_list(
     confidentiality: str = Confidentiality.RESTRICTED,
 ) -> Added:
     """Add a list from a CSV file's text read under ``mapping`` (atomic, idempotent)."""
-    name = _checked_name(name)
+    name = checked_name(name)
     rows = read_rows(text, mapping, name)
     with transaction.atomic():
         same = _existing(user, name, as_of, rows_digest(rows))
@@ -105,7 +105,7 @@ def start_upload(
     confidentiality: str = Confidentiality.RESTRICTED,
 ) -> PersonList:
     """Keep an uploaded file (encrypted) until its column mapping is chosen."""
-    name = _checked_name(name)
+    name = checked_name(name)
     header = read_header(text, name)
     plist = PersonList(
         name=name,
@@ -174,46 +174,18 @@ def _row(plist: PersonList, position: int, key: str, line: int, fields: dict[str
     return row
 
 
-def list_from_record(
-    user: Any, name: str, as_of: dt.date, category: str = "all", *, description: str = ""
+def add_record_rows(
+    user: Any,
+    name: str,
+    as_of: dt.date,
+    rows: list[ParsedRow],
+    level: str,
+    category: str,
+    description: str = "",
 ) -> Added:
-    """The organisation's own record as a list: the persons ``user`` may view (real, live),
-    of ``category``; names, birth dates and sex copied into encrypted rows, the person's id as
-    the key. As confidential as its most confidential person, and at least restricted."""
-    from vigil.counting.howmany import documented_person_ids
-    from vigil.records.models import Person
-    from vigil.reports.scope import Scope
-
-    name = _checked_name(name)
-    if category not in RECORD_CATEGORIES:
-        raise ValidationFailed(
-            f"unknown category {category!r}; use one of {', '.join(RECORD_CATEGORIES)}"
-        )
-    scope = Scope(user, ceiling=Confidentiality.SECRET)
-    persons = scope.apply(Person.objects.all())
-    if category != "all":
-        persons = persons.filter(pk__in=documented_person_ids(category, scope))
-    found = list(
-        persons.order_by("pk").values_list(
-            "pk", "display_name", "birth_date", "sex", "birth_place", "confidentiality"
-        )
-    )
-    if not found:
-        raise ValidationFailed("the record holds no person of that category you may view")
-    rows = [
-        ParsedRow(
-            str(pk),
-            0,
-            {k: v for k, v in (("name", shown), ("birth_date", born.isoformat() if born else ""),
-                               ("sex", {"male": "m", "female": "f"}.get(sex, "")),
-                               ("place", place or "")) if v},
-        )
-        for pk, shown, born, sex, place, _ in found
-    ]
-    level = max(
-        (lvl for *_, lvl in found), key=CONFIDENTIALITY_ORDER.__getitem__,
-        default=Confidentiality.RESTRICTED,
-    )
+    """Store rows taken from the organisation's own record as a list (see
+    ``vigil.reports.record_list``): at least restricted; the same rows again change nothing."""
+    name = checked_name(name)
     if CONFIDENTIALITY_ORDER[level] < CONFIDENTIALITY_ORDER[Confidentiality.RESTRICTED]:
         level = Confidentiality.RESTRICTED
     with transaction.atomic():

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-MARKER = ".vigil-demo"
+from vigil.core.demo_folder import MARKER
+
+__all__ = ["MARKER", "demo_dir", "enter_demo_environment"]
 
 
 def demo_dir(data_dir: Path) -> Path:

@@ -20,7 +20,7 @@ from vigil.entry.suggest import suggest_persons
 from vigil.policy.access import allows, restrict
 from vigil.records.entry import EntryError, create_case, may_record, update_case
 from vigil.records.models import Case, Event, Person
-from vigil.web.visible import visible_or_404
+from vigil.records.visible import visible_or_404
 
 
 def _visible(user: Any, model: type[Person] | type[Event], ids: list[str]) -> list[Any]:

@@ -47,7 +47,7 @@ from vigil.records.entry import (
 )
 from vigil.records.entry.known import known_for_trial
 from vigil.records.models import Act, Person, Source
-from vigil.web.visible import visible_or_404
+from vigil.records.visible import visible_or_404
 
 _SOURCE_FIELD = re.compile(r"sources-(\d{1,2})")
 

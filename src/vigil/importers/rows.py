@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from vigil.core.errors import ImportFailed
-from vigil.importers.validation import (
+from vigil.core.validation import (
     MAX_FIELD,
     InputRefused,
     LineTooLong,
@@ -39,7 +39,7 @@ def read_csv_rows(
 
     The header may list the columns in any order; an unknown, missing or repeated column, a
     broken quote, a row with the wrong number of fields, a field or line too long to read
-    (:mod:`vigil.importers.validation`), or bytes that are not UTF-8 raise
+    (:mod:`vigil.core.validation`), or bytes that are not UTF-8 raise
     :class:`ImportFailed` naming the line. A column the file does not hold reads as ``""``;
     ``header_out``, when given, receives the columns the file holds (a partial file's
     importer changes only those).

@@ -23,11 +23,7 @@ from django.db.models import Q
 
 from vigil.core.errors import ImportFailed
 from vigil.core.models import Confidentiality, VigilModel
-from vigil.importers import planning
-from vigil.importers import viasna_values as values
-from vigil.importers.planning import ImportReport, Plan, new_record
-from vigil.importers.rows import RowProblem, read_csv_rows
-from vigil.importers.validation import (
+from vigil.core.validation import (
     MAX_TEXT,
     check_birth_date,
     check_cells,
@@ -37,6 +33,10 @@ from vigil.importers.validation import (
     check_url,
     refuse_too_long,
 )
+from vigil.importers import planning
+from vigil.importers import viasna_values as values
+from vigil.importers.planning import ImportReport, Plan, new_record
+from vigil.importers.rows import RowProblem, read_csv_rows
 from vigil.names.given_names import is_given_name
 from vigil.names.homoglyphs import repair_homoglyphs
 from vigil.records.citations import parse_charges

@@ -12,8 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Prefetch, Q
 
 from vigil.core.errors import ValidationFailed
-from vigil.policy.access import restrict
-from vigil.records.custody import ORDER, Custody, CustodyState, custody_by_person
+from vigil.records.custody import ORDER, CustodyState
 from vigil.records.models import (
     Act,
     ActCharge,
@@ -26,6 +25,7 @@ from vigil.records.models import (
     PersonName,
     Profession,
 )
+from vigil.records.visible import custody_of, visible
 
 Infos = list[Information]
 
@@ -83,10 +83,8 @@ def infos_on(user: Any, objs: Iterable[Model]) -> dict[Any, Infos]:
     ct = ContentType.objects.get_for_model(type(items[0]))
     found: dict[Any, Infos] = defaultdict(list)
     rows = (
-        restrict(
-            user,
-            "view",
-            Information.objects.filter(target_type=ct, target_id__in=[o.pk for o in items]),
+        visible(
+            user, Information.objects.filter(target_type=ct, target_id__in=[o.pk for o in items])
         )
         .select_related("source", "source__reliability", "reliability")
         .order_by("source__title", "claim_kind", "id")
@@ -116,7 +114,8 @@ def _real(obj: Any) -> bool:
 
 
 def _visible(user: Any, queryset: Any) -> Any:
-    return restrict(user, "view", queryset.filter(is_synthetic=False))
+    """The real (not synthetic) records of ``queryset`` that ``user`` may view."""
+    return visible(user, queryset.filter(is_synthetic=False))
 
 
 def _acts(user: Any, person: Person) -> list[Act]:
@@ -141,12 +140,6 @@ def _acts(user: Any, person: Person) -> list[Act]:
     )
     # Undated acts go last (their place in time is unknown); "until" dates sort by their end.
     return sorted(acts, key=lambda a: (_when(a), ORDER.get(a.act_type.key, 5)))
-
-
-def custody_seen_by(user: Any, person: Person) -> CustodyState:
-    """The custody state derived from the acts ``user`` may view (hidden acts never count)."""
-    acts = restrict(user, "view", Act.objects.filter(victim_person=person))
-    return custody_by_person(acts).get(person.pk) or CustodyState(Custody.UNKNOWN)
 
 
 def gather(user: Any, person: Person) -> CaseFacts:
@@ -193,13 +186,13 @@ def gather(user: Any, person: Person) -> CaseFacts:
         names=[(n, on_names.get(n.pk, [])) for n in names],
         professions=[(p, on_professions.get(p.pk, [])) for p in professions],
         acts=facts,
-        custody=custody_seen_by(user, person),
+        custody=custody_of(user, person),
         interventions=_interventions(user, person),
     )
 
 
 def _interventions(user: Any, person: Person) -> list[tuple[Intervention, Infos]]:
-    seen_acts = restrict(user, "view", Act.objects.filter(victim_person=person))
+    seen_acts = visible(user, Act.objects.filter(victim_person=person))
     found = list(
         _visible(
             user,

@@ -8,7 +8,7 @@ from vigil.outputs.facts import ActFacts, Infos
 from vigil.records.dates import display_date
 from vigil.records.models import ActCharge, Involvement
 from vigil.records.places import court_not_named, is_court, is_place_of_detention
-from vigil.web.templatetags.vigil_format import amount, term_length
+from vigil.records.quantities import amount, term_length
 
 READER_ONLY = " (reported only in a reader's comment)"
 

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
 
+from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 
@@ -106,9 +107,7 @@ def granted_case_ids(user: Any) -> dict[str, list[Any]]:
     return found
 
 
-_READING: ContextVar[dict[Any, Any] | None] = ContextVar(
-    "vigil_policy_reading", default=None
-)
+_READING: ContextVar[dict[Any, Any] | None] = ContextVar("vigil_policy_reading", default=None)
 
 
 @contextmanager
@@ -177,11 +176,12 @@ def _exact_ceiling(user: Any) -> str | None:
 
 
 def _owns_above(user: Any, levels: tuple[str, ...]) -> bool:
-    from vigil.records.models import Act, Event, Organisation, Person
-
+    # By label, as the registry names models: the policy sits below the record it governs.
     return any(
-        model.all_objects.filter(created_by=user, confidentiality__in=levels).exists()
-        for model in (Act, Person, Event, Organisation)
+        apps.get_model(label)
+        .all_objects.filter(created_by=user, confidentiality__in=levels)
+        .exists()
+        for label in ("records.act", "records.person", "records.event", "records.organisation")
     )
 
 

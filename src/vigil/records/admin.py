@@ -10,6 +10,7 @@ from django.forms import BaseFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from vigil.policy.admin_base import ReadOnlyAdmin, RecordAdmin, RecordInline, admin_site_permission
 from vigil.records.models import (
     Act,
     ActCharge,
@@ -37,7 +38,6 @@ from vigil.records.models import (
     Term,
 )
 from vigil.records.names import normalised_name
-from vigil.web.admin_base import ReadOnlyAdmin, RecordAdmin, RecordInline, admin_site_permission
 
 admin.site.site_header = _("Vigil administration")
 admin.site.site_title = _("Vigil")

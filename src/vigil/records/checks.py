@@ -20,7 +20,8 @@ nothing about whom it is about and is not checked.
 **perpetrator_not_screened** — a perpetrator who may be screened (not synthetic, name not
 withheld) with no screening against the current version of a loaded sanctions list
 (``vigil.sanctions.screening.unscreened``). With no list loaded there is nothing to screen
-against and no finding.
+against and no finding. Defined in ``vigil.sanctions.checks`` and registered from that app's
+``ready()`` (the record sits below the sanctions lists).
 
 **term_ended_no_release** — a person whose custody state (``vigil.records.custody``) is
 "term ended, release not recorded": custody unknown until a documenter records what happened.
@@ -53,7 +54,7 @@ from django.utils.translation import gettext_lazy
 from vigil.core.errors import Forbidden, NotFound
 from vigil.names import OPERATING_THRESHOLD, NameIndex, NameRecord
 from vigil.names.evidence import BirthInput, birth_evidence
-from vigil.policy.access import restrict, role_of
+from vigil.policy.access import role_of
 from vigil.policy.auditing import audit
 from vigil.records.custody import Custody, custody_by_person
 from vigil.records.dates import display_date
@@ -68,8 +69,7 @@ from vigil.records.models import (
     Profession,
     Source,
 )
-from vigil.sanctions.models import ListScreening, SanctionsList
-from vigil.sanctions.screening import perpetrators
+from vigil.records.visible import visible
 
 #: Roles that may run the checks (a coordinator's work list; deny by default).
 CHECKERS = frozenset({"admin", "coordinator"})
@@ -85,7 +85,7 @@ KINDS: dict[str, Any] = {
     "needs_review": gettext_lazy("Values flagged “needs review”"),
 }
 
-_CHUNK = 900  # ids per IN (...) clause: SQLite's variable limit
+CHUNK = 900  # ids per IN (...) clause: SQLite's variable limit
 
 
 @dataclass(frozen=True)
@@ -116,8 +116,8 @@ def check_record(user: Any, *, route: str = "check-record") -> list[Finding]:
     Raises Forbidden (audited) for a user who is not an admin or a coordinator.
     """
     require_checker(user, route)
-    seen = _Scope(user)
-    return [finding for kind in KINDS for finding in CHECKS[kind](seen)]
+    seen = RecordView(user)
+    return [finding for kind in KINDS if kind in CHECKS for finding in CHECKS[kind](seen)]
 
 
 def check_kind(user: Any, kind: str, *, route: str = "check-record") -> list[Finding]:
@@ -125,7 +125,8 @@ def check_kind(user: Any, kind: str, *, route: str = "check-record") -> list[Fin
     if kind not in KINDS:
         raise NotFound(f"no check named {kind!r}")
     require_checker(user, route)
-    return CHECKS[kind](_Scope(user))
+    check = CHECKS.get(kind)
+    return check(RecordView(user)) if check is not None else []
 
 
 def require_checker(user: Any, route: str) -> None:
@@ -143,22 +144,23 @@ def by_kind(findings: Iterable[Finding]) -> list[tuple[str, str, list[Finding]]]
     return [(kind, str(KINDS[kind]), groups[kind]) for kind in KINDS]
 
 
-class _Scope:
-    """The acting user's view of the record (every queryset through the policy)."""
+class RecordView:
+    """The acting user's view of the record: every queryset through :func:`vigil.records.
+    visible.visible`."""
 
     def __init__(self, user: Any) -> None:
         self.user = user
 
     def __call__(self, qs: QuerySet[Any]) -> QuerySet[Any]:
-        return restrict(self.user, "view", qs)
+        return visible(self.user, qs)
 
     def names(self, ids: Iterable[Any]) -> dict[Any, str]:
         """Display names of the visible persons among ``ids``."""
         found: dict[Any, str] = {}
         ordered = list(set(ids))
-        for start in range(0, len(ordered), _CHUNK):
+        for start in range(0, len(ordered), CHUNK):
             found.update(
-                self(Person.objects.filter(pk__in=ordered[start : start + _CHUNK])).values_list(
+                self(Person.objects.filter(pk__in=ordered[start : start + CHUNK])).values_list(
                     "pk", "display_name"
                 )
             )
@@ -169,14 +171,15 @@ def _person_url(pk: Any, anchor: str = "") -> str:
     return reverse("web:person", args=[pk]) + (f"#{anchor}" if anchor else "")
 
 
-def _name(names: dict[Any, str], pk: Any) -> str:
+def name_or_withheld(names: dict[Any, str], pk: Any) -> str:
+    """The display name of ``pk`` among ``names`` (visible persons), else "(name withheld)"."""
     return names.get(pk) or _("(name withheld)")
 
 
 # --- the checks ----------------------------------------------------------------------------
 
 
-def two_primary_names(seen: _Scope) -> list[Finding]:
+def two_primary_names(seen: RecordView) -> list[Finding]:
     """Live persons with more than one live primary name."""
     rows = (
         seen(PersonName.objects.filter(is_primary=True))
@@ -206,7 +209,7 @@ def two_primary_names(seen: _Scope) -> list[Finding]:
     ]
 
 
-def two_arrests_one_date(seen: _Scope) -> list[Finding]:
+def two_arrests_one_date(seen: RecordView) -> list[Finding]:
     """Persons who are the victim of two or more arrests on the same date."""
     acts = seen(
         Act.objects.filter(act_type__key="arrest", victim_person__isnull=False, date__isnull=False)
@@ -248,11 +251,11 @@ def two_arrests_one_date(seen: _Scope) -> list[Finding]:
     return found
 
 
-def _act_persons(seen: _Scope, act_ids: list[Any]) -> dict[Any, set[Any]]:
+def _act_persons(seen: RecordView, act_ids: list[Any]) -> dict[Any, set[Any]]:
     """The persons of each act: victim, perpetrators, counsel and participants."""
     persons: dict[Any, set[Any]] = defaultdict(set)
-    for start in range(0, len(act_ids), _CHUNK):
-        chunk = act_ids[start : start + _CHUNK]
+    for start in range(0, len(act_ids), CHUNK):
+        chunk = act_ids[start : start + CHUNK]
         for act_id, pid in Act.objects.filter(pk__in=chunk).values_list("pk", "victim_person_id"):
             if pid is not None:
                 persons[act_id].add(pid)
@@ -267,7 +270,7 @@ def _act_persons(seen: _Scope, act_ids: list[Any]) -> dict[Any, set[Any]]:
     return persons
 
 
-def _source_subjects(seen: _Scope, source_ids: set[Any]) -> dict[Any, set[Any]]:
+def _source_subjects(seen: RecordView, source_ids: set[Any]) -> dict[Any, set[Any]]:
     """For each source, the persons it is cited for directly (person, name or profession)."""
     person_ct = ContentType.objects.get_for_model(Person)
     by_ct: dict[int, Callable[[list[Any]], dict[Any, Any]]] = {
@@ -280,19 +283,19 @@ def _source_subjects(seen: _Scope, source_ids: set[Any]) -> dict[Any, set[Any]]:
         )
     subjects: dict[Any, set[Any]] = defaultdict(set)
     ordered = list(source_ids)
-    for start in range(0, len(ordered), _CHUNK):
+    for start in range(0, len(ordered), CHUNK):
         rows = list(
             seen(
                 Information.objects.filter(
-                    source_id__in=ordered[start : start + _CHUNK], target_type_id__in=list(by_ct)
+                    source_id__in=ordered[start : start + CHUNK], target_type_id__in=list(by_ct)
                 )
             ).values_list("source_id", "target_type_id", "target_id")
         )
         for ct_id, resolve in by_ct.items():
             targets = [t for _s, c, t in rows if c == ct_id]
             owners: dict[Any, Any] = {}
-            for i in range(0, len(targets), _CHUNK):
-                owners.update(resolve(targets[i : i + _CHUNK]))
+            for i in range(0, len(targets), CHUNK):
+                owners.update(resolve(targets[i : i + CHUNK]))
             for source_id, c, target in rows:
                 if c == ct_id and target in owners:
                     subjects[source_id].add(owners[target])
@@ -301,7 +304,7 @@ def _source_subjects(seen: _Scope, source_ids: set[Any]) -> dict[Any, set[Any]]:
     return {s: persons & visible.keys() for s, persons in subjects.items()}
 
 
-def source_about_someone_else(seen: _Scope) -> list[Finding]:
+def source_about_someone_else(seen: RecordView) -> list[Finding]:
     """Acts citing a source that is about other persons only (see the module's definition)."""
     act_ct = ContentType.objects.get_for_model(Act)
     cites = list(
@@ -313,9 +316,9 @@ def source_about_someone_else(seen: _Scope) -> list[Finding]:
         return []
     visible_acts = set()
     act_ids = sorted({a for a, _s in cites}, key=str)
-    for start in range(0, len(act_ids), _CHUNK):
+    for start in range(0, len(act_ids), CHUNK):
         visible_acts.update(
-            seen(Act.objects.filter(pk__in=act_ids[start : start + _CHUNK])).values_list(
+            seen(Act.objects.filter(pk__in=act_ids[start : start + CHUNK])).values_list(
                 "pk", flat=True
             )
         )
@@ -342,7 +345,7 @@ def source_about_someone_else(seen: _Scope) -> list[Finding]:
     found = []
     for act_id, source_id in sorted(wrong, key=lambda w: (str(w[0]), str(w[1]))):
         act = acts[act_id]
-        about = sorted(_name(names, p) for p in subjects[source_id])
+        about = sorted(name_or_withheld(names, p) for p in subjects[source_id])
         victim = act.victim_person_id
         found.append(
             Finding(
@@ -351,7 +354,9 @@ def source_about_someone_else(seen: _Scope) -> list[Finding]:
                 _("%(act)s of %(person)s cites “%(source)s”, a source about %(about)s")
                 % {
                     "act": act.act_type,
-                    "person": _name(names, victim) if victim else _("an organisation or group"),
+                    "person": name_or_withheld(names, victim)
+                    if victim
+                    else _("an organisation or group"),
                     "source": titles.get(source_id, _("a source you may not see")),
                     "about": "; ".join(about),
                 },
@@ -363,46 +368,7 @@ def source_about_someone_else(seen: _Scope) -> list[Finding]:
     return found
 
 
-def perpetrator_not_screened(seen: _Scope) -> list[Finding]:
-    """Perpetrators with no screening against the current version of a loaded list."""
-    lists = list(seen(SanctionsList.objects.all()))
-    if not lists:
-        return []
-    ids = list(seen(perpetrators()).values_list("pk", flat=True))
-    current = {lst.pk: lst.imported_at for lst in lists}
-    done: dict[Any, set[int]] = defaultdict(set)
-    for start in range(0, len(ids), _CHUNK):
-        for pid, list_id, imported_at in ListScreening.objects.filter(
-            person_id__in=ids[start : start + _CHUNK], sanctions_list_id__in=list(current)
-        ).values_list("person_id", "sanctions_list_id", "list_imported_at"):
-            if current[list_id] == imported_at:
-                done[pid].add(list_id)
-    missing = {pid: [lst for lst in lists if lst.pk not in done[pid]] for pid in ids}
-    missing = {pid: lsts for pid, lsts in missing.items() if lsts}
-    names = seen.names(missing)
-    return [
-        Finding(
-            "perpetrator_not_screened",
-            str(pid),
-            _("%(person)s: not screened against %(lists)s")
-            % {
-                "person": _name(names, pid),
-                "lists": ", ".join(_list_name(lst) for lst in missing[pid]),
-            },
-            reverse("web:perpetrator", args=[pid]),
-        )
-        for pid in sorted(missing, key=lambda p: (_name(names, p), str(p)))
-    ]
-
-
-def _list_name(lst: SanctionsList) -> str:
-    """A list's name with its version date when known."""
-    if lst.version_date is None:
-        return lst.name
-    return f"{lst.name} ({display_date(lst.version_date, 'day')})"
-
-
-def term_ended_no_release(seen: _Scope) -> list[Finding]:
+def term_ended_no_release(seen: RecordView) -> list[Finding]:
     """Persons whose sentence term has ended with no release recorded (custody unknown)."""
     states = custody_by_person(seen(Act.objects.all()))
     ended = {pid: s for pid, s in states.items() if s.status is Custody.TERM_ENDED}
@@ -439,7 +405,7 @@ def births_compatible(a: BirthInput, b: BirthInput) -> bool:
     return level in ("", "date", "year")
 
 
-def likely_duplicates(seen: _Scope) -> list[Finding]:
+def likely_duplicates(seen: RecordView) -> list[Finding]:
     """Pairs of persons the names engine matches at the operating threshold (see module doc)."""
     pool: dict[Any, tuple[str, BirthInput, str, bool]] = {}
     for pk, name, birth, precision, sex, synthetic in seen(
@@ -506,7 +472,7 @@ def likely_duplicates(seen: _Scope) -> list[Finding]:
     return found
 
 
-def needs_review(seen: _Scope) -> list[Finding]:
+def needs_review(seen: RecordView) -> list[Finding]:
     """Acts an importer flagged: a value kept verbatim that a person must check."""
     rows = list(
         seen(Act.objects.exclude(review_note=""))
@@ -518,19 +484,26 @@ def needs_review(seen: _Scope) -> list[Finding]:
         Finding(
             "needs_review",
             str(act_id),
-            (f"{_name(names, pid)}: {note}" if pid else note),
+            (f"{name_or_withheld(names, pid)}: {note}" if pid else note),
             _person_url(pid, f"act-{act_id}") if pid else reverse("web:event", args=[event_id]),
         )
         for act_id, pid, event_id, note in rows
     ]
 
 
-CHECKS: dict[str, Callable[[_Scope], list[Finding]]] = {
+CHECKS: dict[str, Callable[[RecordView], list[Finding]]] = {
     "two_primary_names": two_primary_names,
     "two_arrests_one_date": two_arrests_one_date,
     "source_about_someone_else": source_about_someone_else,
-    "perpetrator_not_screened": perpetrator_not_screened,
     "term_ended_no_release": term_ended_no_release,
     "likely_duplicate": likely_duplicates,
     "needs_review": needs_review,
 }
+
+
+def register_check(kind: str, check: Callable[[RecordView], list[Finding]]) -> None:
+    """Run ``check`` for ``kind`` (a key of :data:`KINDS`): how an app above the record, such as
+    the sanctions lists, adds the check it defines."""
+    if kind not in KINDS:
+        raise ValueError(f"no check named {kind!r}")
+    CHECKS[kind] = check

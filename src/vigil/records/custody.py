@@ -3,7 +3,7 @@
 Every surface that shows or filters custody (home, the persons list and its filter,
 ``vigil stats``, the API, the public prisoners page and its JSON, drafts, the profile) calls
 :func:`derive` through :func:`custody_by_person` or :func:`custody_of`; the SQL filter of
-``vigil.web.custody_sql`` narrows candidates and then asks this module. The figures:
+``vigil.records.custody_filter`` narrows candidates and then asks this module. The figures:
 
 **In custody.** A person whose latest act that decides custody (arrest, detention,
 administrative arrest, a sentence of deprivation of liberty) has no later act that ends it

@@ -1,4 +1,5 @@
-"""Custody stored per person and confidentiality ceiling: what lists, filters and figures read.
+"""Custody stored per person and confidentiality ceiling: what lists, filters and figures read
+(through :func:`vigil.records.visible.custody_seen_by`).
 
 :func:`vigil.records.custody.derive` stays the definition; this module keeps its result per
 person for each ceiling (``public`` … ``secret``: a role that views every record up to that
@@ -27,7 +28,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from vigil.policy.access import exact_ceiling, restrict, restrict_to_ceiling
+from vigil.policy.access import restrict_to_ceiling
 from vigil.policy.rules import LEVELS
 from vigil.records.custody import (
     RECORDED,
@@ -97,26 +98,17 @@ def _state(row: StoredCustody, today: dt.date | None) -> CustodyState:
 
 
 def stored_at(
-    level: str, person_ids: Iterable[Any] | None = None, today: dt.date | None = None
+    level: str,
+    person_ids: Iterable[Any] | QuerySet[Any] | None = None,
+    today: dt.date | None = None,
 ) -> dict[Any, CustodyState]:
-    """The stored custody at ``level`` of these persons (all persons: None), as of ``today``."""
+    """The stored custody at ``level`` of these persons (all persons: None; ids: a list or a
+    subquery), as of ``today``."""
     rows = StoredCustody.objects.filter(ceiling=level)
     if person_ids is not None:
-        rows = rows.filter(person_id__in=list(person_ids))
+        ids = person_ids if isinstance(person_ids, QuerySet) else list(person_ids)
+        rows = rows.filter(person_id__in=ids)
     return {row.person_id: _state(row, today) for row in rows}
-
-
-def custody_seen_by(
-    user: Any, person_ids: Iterable[Any] | None = None, today: dt.date | None = None
-) -> dict[Any, CustodyState]:
-    """The custody of these persons (every person: None) from the acts ``user`` may view."""
-    level = exact_ceiling(user)
-    if level is not None:
-        return stored_at(level, person_ids, today)
-    acts = Act.objects.all()
-    if person_ids is not None:
-        acts = acts.filter(victim_person_id__in=list(person_ids))
-    return custody_by_person(restrict(user, "view", acts), today)
 
 
 def state_filter(level: str, status: str, today: dt.date | None = None) -> Q:

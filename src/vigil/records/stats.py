@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Count, QuerySet
@@ -19,25 +18,25 @@ from vigil.records.models import (
     Source,
     Statistic,
 )
-
-Scope = Callable[[QuerySet[Any]], QuerySet[Any]]
+from vigil.records.visible import visible
 
 
 def record_stats(
     *,
     include_synthetic: bool = True,
-    scope: Scope | None = None,
+    user: Any = None,
     custody: dict[Any, CustodyState] | None = None,
 ) -> dict[str, Any]:
     """Counts of persons, organisations, events, acts by type, provisions, roles, custody.
 
-    ``scope`` narrows every count (the web passes the access policy's ``restrict`` so a user
-    never learns how many records are hidden from them). ``custody``: the states
+    ``user`` narrows every count to what that user may view (:func:`vigil.records.visible.
+    visible`), so a user never learns how many records are hidden from them; None counts the
+    whole record (tests and figures that read everything). ``custody``: the states
     ``custody_by_person`` derived from these same acts, when the caller has them already.
     """
 
     def seen(qs: QuerySet[Any]) -> QuerySet[Any]:
-        return scope(qs) if scope is not None else qs
+        return visible(user, qs) if user is not None else qs
 
     def real(qs: QuerySet[Any]) -> QuerySet[Any]:
         qs = seen(qs)

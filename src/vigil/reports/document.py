@@ -70,7 +70,7 @@ def _section(figure: Figure) -> dict[str, Any]:
 
 def report_context(scope: Scope) -> dict[str, Any]:
     """Everything the report shows for ``scope``'s user: each figure, chart, period, sources."""
-    from vigil.counting.howmany import ASSUMPTIONS, how_many
+    from vigil.reports.howmany import ASSUMPTIONS, how_many
 
     figures = all_figures(scope)
     return {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,6 +87,19 @@ class ResponseGap:
         }
 
 
+# Other records that state solidarity with a person — the solidarity app's statements and
+# letters, registered from its ``ready()`` so that the response sits below the campaigns that
+# read it: each source gives which of ``person_ids`` a statement the user may see concerns.
+StatementSource = Callable[[Any, list[Any]], set[Any]]
+_STATEMENT_SOURCES: list[StatementSource] = []
+
+
+def count_statements_from(source: StatementSource) -> None:
+    """Count what ``source`` finds as a statement of solidarity in the response gap (once)."""
+    if source not in _STATEMENT_SOURCES:
+        _STATEMENT_SOURCES.append(source)
+
+
 def profession_terms() -> list[str]:
     """The profession terms the gap covers, narrower terms included."""
     keys = [Term.pk_for("profession", p) for p in PROFESSIONS]
@@ -123,10 +137,9 @@ def _kinds_by_person(user: Any, person_ids: list[Any]) -> dict[Any, set[str]]:
         intervention_id__in=seen, case_id__in=list(persons_of_case)
     ).values_list("case_id", "intervention__intervention_type__key"):
         links += [(pid, kind) for pid in persons_of_case[case_id]]
-    # Statements and letters of solidarity (vigil.solidarity) are statements too.
-    from vigil.solidarity.statements import persons_with_statements
-
-    links += [(pid, STATEMENTS[0]) for pid in persons_with_statements(user, person_ids)]
+    # Statements and letters of solidarity (vigil.solidarity, registered) are statements too.
+    for source in _STATEMENT_SOURCES:
+        links += [(pid, STATEMENTS[0]) for pid in source(user, person_ids)]
     for pid, kind in links:
         if kind in UN_COMMUNICATIONS:
             found[pid].add("un_communication")

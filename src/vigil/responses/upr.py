@@ -23,8 +23,8 @@ from django.db.models import Q
 
 from vigil.core.errors import ImportFailed
 from vigil.core.models import Confidentiality, VigilModel
+from vigil.core.validation import MAX_TEXT, check_cells, check_name
 from vigil.importers.rows import RowProblem, read_csv_rows
-from vigil.importers.validation import MAX_TEXT, check_cells, check_name
 from vigil.records.models import (
     Information,
     Intervention,

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 from vigil.core.errors import VigilError
 from vigil.policy.access import allows
 from vigil.records.models import Act, Intervention, Person
+from vigil.records.visible import visible, visible_or_404
 from vigil.responses import coding, forums, gap, pages
 from vigil.responses.models import ViolationCoding
 from vigil.responses.standards import SUMMARY_NOTICE
-from vigil.web.visible import visible, visible_or_404
 
 CODERS = {"admin", "coordinator", "analyst"}
 

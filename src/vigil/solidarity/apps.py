@@ -8,3 +8,10 @@ class SolidarityConfig(AppConfig):
     label = "solidarity"
     verbose_name = "Trial monitoring and solidarity"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The response gap counts statements of solidarity; responses names no app above it.
+        from vigil.responses.gap import count_statements_from
+        from vigil.solidarity.statements import persons_with_statements
+
+        count_statements_from(persons_with_statements)

@@ -21,6 +21,7 @@ from vigil.policy.access import reference_allows, restrict
 from vigil.policy.auditing import audit
 from vigil.policy.quotas import consume
 from vigil.records.models import Case, Organisation, Person
+from vigil.records.visible import visible_one, visible_or_404
 from vigil.solidarity import calendar, feed, monitoring, statements
 from vigil.solidarity.forms import (
     AssignForm,
@@ -33,7 +34,6 @@ from vigil.solidarity.forms import (
 from vigil.solidarity.models import Hearing, Statement
 from vigil.solidarity.options import find_organisations, hearing_options, statement_cases
 from vigil.solidarity.report import drawn_on, monitoring_file
-from vigil.web.visible import visible_or_404
 
 REPORT_ROUTE = "solidarity:report"
 
@@ -120,9 +120,7 @@ def _hearing_page(request: HttpRequest, hearing: Hearing, **forms: Any) -> HttpR
 
 
 def _seen(user: Any, person: Person | None) -> Person | None:
-    if person is None:
-        return None
-    return restrict(user, "view", Person.objects.filter(pk=person.pk)).first()
+    return None if person is None else visible_one(user, Person.objects, person.pk)
 
 
 @login_required

@@ -11,8 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Prefetch, QuerySet
 
 from vigil.policy.access import restrict
-from vigil.records.custody import ORDER, Custody, CustodyState
-from vigil.records.custody_store import custody_seen_by
+from vigil.records.custody import ORDER, CustodyState
 from vigil.records.dates import date_ordering, date_sort_key, display_date
 from vigil.records.display_names import attach_display_names, display_name_for
 from vigil.records.models import (
@@ -28,6 +27,7 @@ from vigil.records.models import (
     PersonName,
     Profession,
 )
+from vigil.records.visible import custody_of, visible
 from vigil.web.changes import Change, changes_of
 
 
@@ -91,23 +91,19 @@ def information_on(user: Any, objs: Iterable[Model]) -> dict[Any, list[Informati
     return found
 
 
-def _seen(user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
-    return restrict(user, "view", queryset)
-
-
 def visible_acts(user: Any, acts: QuerySet[Act]) -> QuerySet[Act]:
     """``acts`` that ``user`` may view, each with only the related rows they may view."""
     return (
-        _seen(user, acts)
+        visible(user, acts)
         .select_related("act_type", "place", "event", "sentence_regime", "restriction_measure")
         .prefetch_related(
             Prefetch(
                 "charges",
-                _seen(user, ActCharge.objects.select_related("provision")).order_by("id"),
+                visible(user, ActCharge.objects.select_related("provision")).order_by("id"),
             ),
             Prefetch(
                 "involvements",
-                _seen(
+                visible(
                     user,
                     Involvement.objects.select_related(
                         "perpetrator_person", "perpetrator_organisation", "role", "degree"
@@ -115,11 +111,11 @@ def visible_acts(user: Any, acts: QuerySet[Act]) -> QuerySet[Act]:
                 ).order_by("created_at", "id"),
             ),
             Prefetch(
-                "counsel", _seen(user, Counsel.objects.select_related("lawyer")).order_by("id")
+                "counsel", visible(user, Counsel.objects.select_related("lawyer")).order_by("id")
             ),
             Prefetch(
                 "participants",
-                _seen(user, Participant.objects.select_related("person")).order_by("id"),
+                visible(user, Participant.objects.select_related("person")).order_by("id"),
             ),
         )
     )
@@ -129,7 +125,7 @@ def hide_places(user: Any, acts: list[Act]) -> None:
     """Blank the place of acts whose place (an organisation) ``user`` may not view."""
     # The place is an organisation record of its own, not a parent the policy checks with the act.
     ids = {a.place_id for a in acts if a.place_id}
-    shown = set(_seen(user, Organisation.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+    shown = set(visible(user, Organisation.objects.filter(pk__in=ids)).values_list("pk", flat=True))
     for act in acts:
         if act.place_id and act.place_id not in shown:
             act.place = None  # for display only; these instances are never saved
@@ -156,7 +152,7 @@ def _timeline(user: Any, person: Person) -> list[ActView]:
 def perpetrator_record(user: Any, person: Person) -> list[Involvement]:
     """The visible acts in which the person took part as a perpetrator, oldest first."""
     rows = (
-        _seen(user, Involvement.objects.filter(perpetrator_person=person))
+        visible(user, Involvement.objects.filter(perpetrator_person=person))
         .filter(act__deleted_at__isnull=True)
         .select_related(
             "role",
@@ -174,21 +170,16 @@ def perpetrator_record(user: Any, person: Person) -> list[Involvement]:
 
 def successor_of(user: Any, pk: Any) -> Any:
     """The id of the person a merged duplicate went into, when ``user`` may view both."""
-    duplicate = _seen(user, Person.all_objects.filter(pk=pk, merged_into__isnull=False))
+    duplicate = visible(user, Person.all_objects.filter(pk=pk, merged_into__isnull=False))
     successor = duplicate.values_list("merged_into_id", flat=True).first()
-    if successor is None or not _seen(user, Person.objects.filter(pk=successor)).exists():
+    if successor is None or not visible(user, Person.objects.filter(pk=successor)).exists():
         return None
     return successor
 
 
-def visible_custody(user: Any, person: Person) -> CustodyState:
-    """Custody derived from the acts against ``person`` that ``user`` may view."""
-    return custody_seen_by(user, [person.pk]).get(person.pk, CustodyState(Custody.UNKNOWN))
-
-
 def person_dossier(user: Any, person: Person) -> Dossier:
     """Gather the person page of ``person`` as ``user`` may see it."""
-    names = list(_seen(user, person.names.all()))
+    names = list(visible(user, person.names.all()))
     person.shown_name = display_name_for(person, names=names)  # type: ignore[attr-defined]
     birth = display_date(person.birth_date, person.birth_date_precision)
     timeline = _timeline(user, person)
@@ -203,10 +194,10 @@ def person_dossier(user: Any, person: Person) -> Dossier:
         birth_date=birth if person.birth_date else "",
         names=names,
         professions=list(
-            _seen(user, person.professions.select_related("profession", "bar_association"))
+            visible(user, person.professions.select_related("profession", "bar_association"))
         ),
-        external_ids=list(_seen(user, person.external_ids.order_by("scheme", "value"))),
-        custody=visible_custody(user, person),
+        external_ids=list(visible(user, person.external_ids.order_by("scheme", "value"))),
+        custody=custody_of(user, person),
         person_sources=information_on(user, [person]).get(person.pk, []),
         timeline=timeline,
         perpetrator_in=perpetrator_in,

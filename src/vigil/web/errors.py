@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-import secrets
 import sys
 from types import TracebackType
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+
+from vigil.core.errors import new_error_id
 
 logger = logging.getLogger("vigil.errors")
 
@@ -27,11 +28,6 @@ class RedactPathFilter(logging.Filter):
             route = _route(request)
             record.args = tuple(route if a in (path, escaped) else a for a in record.args)
         return True
-
-
-def new_error_id() -> str:
-    """A random id that ties what a user reports to the server log, and reveals nothing."""
-    return secrets.token_hex(6)
 
 
 def _route(request: HttpRequest) -> str:

@@ -14,7 +14,7 @@ from vigil.core import generations
 from vigil.core.models import Confidentiality
 from vigil.policy.access import exact_ceiling, restrict
 from vigil.records.custody import Custody
-from vigil.records.models import Act, LegalProvision, Organisation, Term
+from vigil.records.models import LegalProvision, Organisation, Term
 from vigil.records.models.cases import CaseStatus
 
 CUSTODY_CHOICES = [
@@ -165,33 +165,6 @@ class CaseFilterForm(ActFilterForm):
 
 
 EventFilterForm = ActFilterForm
-
-ACT_FILTERS = ("act_type", "date_from", "date_to", "provision", "court", "needs_review")
-
-
-def has_act_filter(data: dict[str, Any]) -> bool:
-    """Whether any filter on the acts behind a row is set."""
-    return any(data.get(name) for name in ACT_FILTERS)
-
-
-def matching_acts(user: Any, data: dict[str, Any]) -> QuerySet[Act]:
-    """Acts ``user`` may view that satisfy every act filter in ``data`` at once."""
-    acts = restrict(user, "view", Act.objects.all())
-    if data.get("act_type"):
-        acts = acts.filter(act_type=data["act_type"])
-    if data.get("date_from"):
-        acts = acts.filter(date__gte=data["date_from"])
-    if data.get("date_to"):
-        acts = acts.filter(date__lte=data["date_to"])
-    if data.get("provision"):
-        charged = restrict(user, "view", data["provision"].charges.all()).values("act_id")
-        acts = acts.filter(pk__in=charged)
-    if data.get("court"):
-        acts = acts.filter(place=data["court"])
-    if data.get("needs_review"):
-        acts = acts.exclude(review_note="")
-    return acts
-
 
 def by_level(queryset: QuerySet[Any], data: dict[str, Any]) -> QuerySet[Any]:
     """``queryset`` cut to the chosen confidentiality, when one is chosen."""

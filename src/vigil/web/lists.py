@@ -10,20 +10,16 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from vigil.policy.access import restrict
 from vigil.policy.public import public_fields
-from vigil.records.custody_store import custody_seen_by
+from vigil.records.act_queries import has_act_filter, matching_acts
+from vigil.records.custody_filter import filter_custody
 from vigil.records.display_names import attach_display_names
 from vigil.records.models import Act, Case, Event, Involvement, Organisation, Person, Term
+from vigil.records.visible import custody_seen_by, visible
+from vigil.search.persons import search_persons
 from vigil.web import filters as f
-from vigil.web.custody_sql import filter_custody
 from vigil.web.listing import Column, ListSpec
-from vigil.web.search import PersonRow, search_persons
-
-
-def _seen(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
-    return restrict(user, "view", qs)
-
+from vigil.web.search import PersonRow
 
 # Persons -------------------------------------------------------------------------------------
 
@@ -32,8 +28,8 @@ def _persons(user: Any, qs: QuerySet[Person], data: dict[str, Any]) -> QuerySet[
     qs = f.by_level(search_persons(data.get("q") or "", user), data)
     if data.get("custody"):
         qs = filter_custody(user, qs, data["custody"])
-    if f.has_act_filter(data):
-        acts = f.matching_acts(user, data)
+    if has_act_filter(data):
+        acts = matching_acts(user, data)
         if data.get("custody"):
             # The custody filter drives (a list of person ids from the stored custody); each
             # candidate's acts are then probed by key: `IN (acts)` read every matching act.
@@ -91,9 +87,9 @@ class PerpetratorRow:
 
 
 def _involvements(user: Any, data: dict[str, Any]) -> QuerySet[Involvement]:
-    rows = _seen(user, Involvement.objects.filter(perpetrator_person__isnull=False))
-    if f.has_act_filter(data):
-        rows = rows.filter(act__in=f.matching_acts(user, data).values("pk"))
+    rows = visible(user, Involvement.objects.filter(perpetrator_person__isnull=False))
+    if has_act_filter(data):
+        rows = rows.filter(act__in=matching_acts(user, data).values("pk"))
     if data.get("role"):
         rows = rows.filter(role=data["role"])
     return rows
@@ -117,7 +113,8 @@ def _perpetrators(user: Any, qs: QuerySet[Person], data: dict[str, Any]) -> Quer
 def _perpetrator_rows(user: Any, persons: list[Person]) -> list[PerpetratorRow]:
     rows = {p.pk: PerpetratorRow(p) for p in persons}
     attach_display_names(user, persons)
-    involved = _seen(user, Involvement.objects.filter(perpetrator_person__in=persons)).values_list(
+    involvements = Involvement.objects.filter(perpetrator_person__in=persons)
+    involved = visible(user, involvements).values_list(
         "perpetrator_person_id",
         "role_id",
         "act_id",
@@ -179,11 +176,11 @@ class CountedRow:
 def _organisations(
     user: Any, qs: QuerySet[Organisation], data: dict[str, Any]
 ) -> QuerySet[Organisation]:
-    qs = f.by_level(f.text_filter(_seen(user, qs), "display_name", data.get("q") or ""), data)
+    qs = f.by_level(f.text_filter(visible(user, qs), "display_name", data.get("q") or ""), data)
     if data.get("kind"):
         qs = qs.filter(kind=data["kind"])
-    if f.has_act_filter(data):
-        acts = f.matching_acts(user, data)
+    if has_act_filter(data):
+        acts = matching_acts(user, data)
         qs = qs.filter(
             Q(pk__in=acts.values("victim_organisation_id")) | Q(pk__in=acts.values("place_id"))
         )
@@ -195,11 +192,11 @@ def _grouped(qs: QuerySet[Any], key: str) -> dict[Any, int]:
 
 
 def _organisation_rows(user: Any, orgs: list[Organisation]) -> list[CountedRow]:
-    acts = _seen(user, Act.objects.all())
+    acts = visible(user, Act.objects.all())
     against = _grouped(acts.filter(victim_organisation__in=orgs), "victim_organisation_id")
     here = _grouped(acts.filter(place__in=orgs), "place_id")
     perpetrated = _grouped(
-        _seen(user, Involvement.objects.filter(perpetrator_organisation__in=orgs)),
+        visible(user, Involvement.objects.filter(perpetrator_organisation__in=orgs)),
         "perpetrator_organisation_id",
     )
     return [
@@ -241,11 +238,11 @@ ORGANISATIONS = ListSpec(
 
 
 def _cases(user: Any, qs: QuerySet[Case], data: dict[str, Any]) -> QuerySet[Case]:
-    qs = f.by_level(f.text_filter(_seen(user, qs), "title", data.get("q") or ""), data)
+    qs = f.by_level(f.text_filter(visible(user, qs), "title", data.get("q") or ""), data)
     if data.get("status"):
         qs = qs.filter(status=data["status"])
-    if f.has_act_filter(data):
-        events = f.matching_acts(user, data).values("event_id")
+    if has_act_filter(data):
+        events = matching_acts(user, data).values("event_id")
         linked = Case.events.through.objects.filter(event_id__in=events).values("case_id")
         qs = qs.filter(pk__in=linked)
     return qs
@@ -255,13 +252,13 @@ def _case_rows(user: Any, cases: list[Case]) -> list[CountedRow]:
     ids = [c.pk for c in cases]
     persons = _grouped(
         Case.persons.through.objects.filter(
-            case_id__in=ids, person_id__in=_seen(user, Person.objects.all()).values("pk")
+            case_id__in=ids, person_id__in=visible(user, Person.objects.all()).values("pk")
         ),
         "case_id",
     )
     events = _grouped(
         Case.events.through.objects.filter(
-            case_id__in=ids, event_id__in=_seen(user, Event.objects.all()).values("pk")
+            case_id__in=ids, event_id__in=visible(user, Event.objects.all()).values("pk")
         ),
         "case_id",
     )
@@ -296,14 +293,14 @@ CASES = ListSpec(
 
 
 def _events(user: Any, qs: QuerySet[Event], data: dict[str, Any]) -> QuerySet[Event]:
-    qs = f.by_level(f.text_filter(_seen(user, qs), "title", data.get("q") or ""), data)
-    if f.has_act_filter(data):
-        qs = qs.filter(pk__in=f.matching_acts(user, data).values("event_id"))
+    qs = f.by_level(f.text_filter(visible(user, qs), "title", data.get("q") or ""), data)
+    if has_act_filter(data):
+        qs = qs.filter(pk__in=matching_acts(user, data).values("event_id"))
     return qs
 
 
 def _event_rows(user: Any, events: list[Event]) -> list[CountedRow]:
-    acts = _seen(user, Act.objects.filter(event__in=events))
+    acts = visible(user, Act.objects.filter(event__in=events))
     counts = _grouped(acts, "event_id")
     victims: dict[Any, int] = defaultdict(int)
     for event_id, n in (

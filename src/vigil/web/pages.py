@@ -9,7 +9,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from vigil.policy.access import restrict
 from vigil.records.dates import date_ordering
 from vigil.records.display_names import attach_display_names
 from vigil.records.models import (
@@ -25,14 +24,11 @@ from vigil.records.models import (
 )
 from vigil.records.places import court_of
 from vigil.records.sentence_totals import SentenceTotals, sentence_totals
+from vigil.records.visible import visible
 from vigil.web.changes import Change, changes_of
 from vigil.web.dossier import hide_places, information_on, perpetrator_record, visible_acts
 
 MAX_ROWS = 200
-
-
-def _seen(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
-    return restrict(user, "view", qs)
 
 
 def _acts(user: Any, acts: QuerySet[Act]) -> list[Act]:
@@ -75,10 +71,10 @@ class OrganisationPage:
 
 def organisation_page(user: Any, org: Organisation) -> OrganisationPage:
     """Gather the organisation page of ``org`` as ``user`` may see it."""
-    names = list(_seen(user, org.names.all()))
-    parent = _seen(user, Organisation.objects.filter(pk=org.parent_id)).first()
+    names = list(visible(user, org.names.all()))
+    parent = visible(user, Organisation.objects.filter(pk=org.parent_id)).first()
     perpetrated = (
-        _seen(user, Involvement.objects.filter(perpetrator_organisation=org))
+        visible(user, Involvement.objects.filter(perpetrator_organisation=org))
         .select_related("role", "act__act_type", "act__victim_person", "act__victim_organisation")
         .order_by(date_ordering("act__"), "act__created_at")
     )
@@ -86,7 +82,7 @@ def organisation_page(user: Any, org: Organisation) -> OrganisationPage:
         organisation=org,
         names=names,
         parent=parent,
-        children=list(_seen(user, org.children.all()).order_by("display_name")[:MAX_ROWS]),
+        children=list(visible(user, org.children.all()).order_by("display_name")[:MAX_ROWS]),
         acts_against=_acts(user, Act.objects.filter(victim_organisation=org)),
         acts_here=_acts(user, Act.objects.filter(place=org)),
         perpetrated=list(perpetrated[:MAX_ROWS]),
@@ -112,7 +108,7 @@ def event_page(user: Any, event: Event) -> EventPage:
     """Gather the event page of ``event`` as ``user`` may see it."""
     acts = _acts(user, Act.objects.filter(event=event))
     on_acts = information_on(user, acts)
-    links = _seen(user, EventLink.objects.filter(from_event=event)).select_related(
+    links = visible(user, EventLink.objects.filter(from_event=event)).select_related(
         "to_event", "relation"
     )
     return EventPage(
@@ -120,7 +116,7 @@ def event_page(user: Any, event: Event) -> EventPage:
         acts=acts,
         sources=information_on(user, [event]).get(event.pk, []),
         act_sources=[(a, on_acts[a.pk]) for a in acts if on_acts.get(a.pk)],
-        cases=list(_seen(user, event.cases.all()).order_by("title")),
+        cases=list(visible(user, event.cases.all()).order_by("title")),
         links=list(links),
         history=changes_of(user, [event]),
     )
@@ -140,8 +136,8 @@ class CasePage:
 
 def case_page(user: Any, case: Case) -> CasePage:
     """Gather the case page of ``case`` as ``user`` may see it."""
-    events = list(_seen(user, case.events.all()).order_by(date_ordering(), "title")[:MAX_ROWS])
-    persons = list(_seen(user, case.persons.all()).order_by("display_name")[:MAX_ROWS])
+    events = list(visible(user, case.events.all()).order_by(date_ordering(), "title")[:MAX_ROWS])
+    persons = list(visible(user, case.persons.all()).order_by("display_name")[:MAX_ROWS])
     attach_display_names(user, persons)
     return CasePage(
         case=case,
@@ -207,7 +203,7 @@ def perpetrator_dossier(user: Any, person: Person) -> PerpetratorDossier:
             victims.setdefault(i.act.victim_organisation_id, Victim(i.act.victim_organisation, url))
     # Each act's place as the user may see it (a hidden one is blank); only courts are courts.
     place_ids = {i.act.place_id for i in rows if i.act.place_id}
-    shown = {o.pk: o for o in _seen(user, Organisation.objects.filter(pk__in=place_ids))}
+    shown = {o.pk: o for o in visible(user, Organisation.objects.filter(pk__in=place_ids))}
     for i in rows:
         if i.act.place_id and i.act.place_id not in shown:
             i.act.place_hidden = True  # type: ignore[attr-defined]  # not "no court named"

@@ -41,13 +41,13 @@ from vigil.counting.stored_lists import (
     RECORD_CATEGORIES,
     find_list,
     finish_upload,
-    list_from_record,
     parse_date,
     start_upload,
     visible_lists,
 )
 from vigil.counting.upset import upset
 from vigil.policy.access import allows, role_of
+from vigil.reports.record_list import list_from_record
 
 MAX_UPLOAD_MB = 20
 ROWS_SHOWN = 100

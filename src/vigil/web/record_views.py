@@ -8,8 +8,8 @@ from django.shortcuts import render
 
 from vigil.policy.access import allows
 from vigil.records.models import Case, Event, Organisation, Person
+from vigil.records.visible import visible_or_404
 from vigil.web.pages import case_page, event_page, organisation_page, perpetrator_dossier
-from vigil.web.visible import visible_or_404
 
 
 @login_required

@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
-
-from vigil.policy.access import restrict
 from vigil.records.models import Act, Case, Involvement, Person
+from vigil.records.visible import visible
 
 JUDGING = ("perpetrator_role.judge", "perpetrator_role.presiding_judge")
 LIMIT = 50
@@ -23,18 +21,14 @@ class Related:
     through: Any
 
 
-def _seen(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
-    return restrict(user, "view", qs)
-
-
 def co_defendants(user: Any, person: Person) -> list[Related]:
     """Other victims of acts in the events and cases that hold acts against ``person``."""
-    own_acts = _seen(user, Act.objects.filter(victim_person=person))
+    own_acts = visible(user, Act.objects.filter(victim_person=person))
     events = list(own_acts.values_list("event_id", flat=True).distinct())
-    cases = _seen(user, Case.objects.filter(persons=person))
+    cases = visible(user, Case.objects.filter(persons=person))
     found: dict[Any, Related] = {}
     for act in (
-        _seen(user, Act.objects.filter(event__in=events))
+        visible(user, Act.objects.filter(event__in=events))
         .exclude(victim_person=person)
         .filter(victim_person__isnull=False)
         .select_related("victim_person", "event")
@@ -44,7 +38,7 @@ def co_defendants(user: Any, person: Person) -> list[Related]:
     links = (
         Case.persons.through.objects.filter(
             case__in=cases.values("pk"),
-            person__in=_seen(user, Person.objects.exclude(pk=person.pk)).values("pk"),
+            person__in=visible(user, Person.objects.exclude(pk=person.pk)).values("pk"),
         )
         .select_related("person", "case")
         .order_by("person__display_name")[:LIMIT]
@@ -56,7 +50,7 @@ def co_defendants(user: Any, person: Person) -> list[Related]:
 
 def same_judge(user: Any, person: Person) -> list[Related]:
     """Other persons sentenced or tried by a judge who judged ``person``."""
-    judged = _seen(
+    judged = visible(
         user,
         Involvement.objects.filter(
             act__victim_person=person, role_id__in=JUDGING, perpetrator_person__isnull=False
@@ -68,7 +62,9 @@ def same_judge(user: Any, person: Person) -> list[Related]:
         return []
     found: dict[Any, Related] = {}
     rows = (
-        _seen(user, Involvement.objects.filter(perpetrator_person__in=judges, role_id__in=JUDGING))
+        visible(
+            user, Involvement.objects.filter(perpetrator_person__in=judges, role_id__in=JUDGING)
+        )
         .exclude(act__victim_person=person)
         .filter(act__victim_person__isnull=False)
         .select_related("act__victim_person", "perpetrator_person")

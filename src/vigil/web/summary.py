@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from vigil.policy.access import restrict
 from vigil.records.custody import Custody, CustodyState
-from vigil.records.custody_store import custody_seen_by
 from vigil.records.models import Person, Term
 from vigil.records.stats import record_stats
+from vigil.records.visible import custody_seen_by
 from vigil.web.changes import Change, recent_changes
 from vigil.web.tasks import Task, follow_ups_due, persons_in
 
@@ -53,7 +52,7 @@ def visible_stats(user: Any, custody: dict[Any, CustodyState] | None = None) -> 
 
     A count of hidden records would tell a viewer that restricted records exist, and how many.
     """
-    return record_stats(scope=lambda qs: restrict(user, "view", qs), custody=custody)
+    return record_stats(user=user, custody=custody)
 
 
 def home_summary(user: Any, recent: int = 15) -> HomeSummary:

@@ -7,11 +7,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
-
-from vigil.policy.access import restrict
 from vigil.records.custody import Custody, CustodyState
 from vigil.records.models import Intervention, Person
+from vigil.records.visible import visible
 from vigil.responses.interventions import unanswered
 from vigil.responses.models.interventions import FollowUp
 
@@ -28,10 +26,6 @@ class Task:
     overdue: bool
 
 
-def _seen(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
-    return restrict(user, "view", qs)
-
-
 def persons_in(
     user: Any, states: dict[Any, CustodyState], status: Custody, limit: int = 10
 ) -> list[Person]:
@@ -39,7 +33,7 @@ def persons_in(
     acts ``user`` may view) is ``status``: in custody, or a term ended without a recorded
     release (a documenter's task)."""
     wanted = [pid for pid, state in states.items() if state.status is status]
-    persons = _seen(user, Person.objects.filter(pk__in=wanted))
+    persons = visible(user, Person.objects.filter(pk__in=wanted))
     return list(persons.order_by("display_name", "pk")[:limit])
 
 
@@ -50,13 +44,13 @@ def follow_ups_due(
     answered, soonest first; with none, interventions still awaiting a reply (flag True)."""
     today = today or dt.date.today()
     horizon = today + dt.timedelta(days=HORIZON_DAYS)
-    waiting = unanswered(_seen(user, Intervention.objects.all()))
+    waiting = unanswered(visible(user, Intervention.objects.all()))
     tasks = [
         Task(i, i.follow_up_due, "", i.follow_up_due < today)
         for i in waiting.filter(follow_up_due__lte=horizon).order_by("follow_up_due")[:limit]
     ]
     for fu in (
-        _seen(user, FollowUp.objects.filter(due__lte=horizon, done_on__isnull=True))
+        visible(user, FollowUp.objects.filter(due__lte=horizon, done_on__isnull=True))
         .filter(intervention__in=waiting.values("pk"))
         .select_related("intervention")
         .order_by("due")[:limit]

@@ -12,17 +12,17 @@ from vigil.outputs.menu import draft_menu
 from vigil.records.checks import KINDS, check_kind, may_check, require_checker
 from vigil.records.glossary import FIGURES
 from vigil.records.models import Person
+from vigil.records.visible import visible
 from vigil.web.counsel import counsel_record
 from vigil.web.dossier import person_dossier, successor_of
 from vigil.web.related import co_defendants, same_judge
 from vigil.web.summary import home_summary
-from vigil.web.visible import visible
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Counts of the visible record, stored estimates, recent changes and the search box."""
-    from vigil.counting.howmany import stored_estimates
+    from vigil.reports.howmany import stored_estimates
     from vigil.reports.scope import Scope
 
     context = {
@@ -57,10 +57,10 @@ def person_detail(request: HttpRequest, pk: str) -> HttpResponse:
 def how_many(request: HttpRequest) -> HttpResponse:
     """Per category: the documented count, the stored estimate with its interval, the lists'
     overlap, the assumptions and the command that reproduces it."""
-    from vigil.counting.howmany import ASSUMPTIONS
-    from vigil.counting.howmany import how_many as sections
     from vigil.counting.link_runs import visible_runs
     from vigil.counting.stored_lists import visible_lists
+    from vigil.reports.howmany import ASSUMPTIONS
+    from vigil.reports.howmany import how_many as sections
     from vigil.reports.scope import Scope
 
     context = {

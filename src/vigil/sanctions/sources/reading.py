@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import fields
 from pathlib import Path
 
-from vigil.importers.validation import InputRefused, check_iso_birth_date, check_name
+from vigil.core.validation import InputRefused, check_iso_birth_date, check_name
 from vigil.sanctions.sources.records import ListedRecord, NameForm, ReadResult, RowProblem
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from vigil.importers.validation import MAX_FIELD, MAX_LINE, is_field_limit_error, next_row
+from vigil.core.validation import MAX_FIELD, MAX_LINE, is_field_limit_error, next_row
 from vigil.sanctions.sources.records import ListFormatError
 
 

@@ -8,11 +8,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django import template
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from vigil.core.models import Confidentiality
-from vigil.records import dates
+from vigil.records import dates, quantities
 from vigil.records.custody import Custody, CustodyState
 from vigil.records.display_names import attach_display_names
 from vigil.records.labels import language_label as _language_label
@@ -23,30 +21,11 @@ from vigil.records.models import Person
 register = template.Library()
 
 
-def _number(value: Decimal) -> str:
-    """A decimal without trailing zeros ("10.00" → "10", "1.50" → "1.5")."""
-    text = format(value.normalize(), "f")
-    return text
-
-
 @register.filter
 def term_length(months: Decimal | int | None) -> str:
-    """A term in months as years and months ("4 years 6 months"); blank for no term."""
-    if months is None:
-        return ""
-    total = Decimal(months)
-    years = int(total // 12)
-    rest = total - years * 12
-    parts = []
-    if years:
-        parts.append(ngettext("%(n)d year", "%(n)d years", years) % {"n": years})
-    if rest or not years:
-        if rest == rest.to_integral_value():
-            count = int(rest)
-            parts.append(ngettext("%(n)d month", "%(n)d months", count) % {"n": count})
-        else:
-            parts.append(_("%(n)s months") % {"n": _number(rest)})
-    return " ".join(parts)
+    """A term in months as years and months ("4 years 6 months"): :func:`vigil.records.
+    quantities.term_length`."""
+    return quantities.term_length(months)
 
 
 @register.filter
@@ -118,10 +97,9 @@ def scheme_label(scheme: str | None) -> str:
 
 @register.filter
 def amount(value: Decimal | int | None) -> str:
-    """A money or base-unit amount without needless decimals."""
-    if value is None:
-        return ""
-    return _number(Decimal(value))
+    """A money or base-unit amount without needless decimals: :func:`vigil.records.quantities.
+    amount`."""
+    return quantities.amount(value)
 
 
 @register.filter

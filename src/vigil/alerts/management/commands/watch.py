@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from vigil.accounts.acting import ActingCommand
 from vigil.alerts.watching import find_watchable, unwatch, watch, watches_of
+from vigil.policy.acting import ActingCommand
 
 
 class Command(ActingCommand):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from vigil.accounts.acting import ActingCommand
 from vigil.alerts.models import Webhook
 from vigil.alerts.watching import add_webhook, disable_webhook, parse_events
+from vigil.policy.acting import ActingCommand
 
 
 class Command(ActingCommand):

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from vigil.accounts.acting import DEST, ENV, OPTION, acting_user
 from vigil.core.commands import VigilCommand
 from vigil.core.context import change_context
 from vigil.core.errors import ValidationFailed
@@ -26,6 +25,7 @@ from vigil.counting.stored import (
     used_seed,
 )
 from vigil.counting.uncertain_links import DEFAULT_DRAWS, Link, LinkedLists, checked
+from vigil.policy.acting import DEST, ENV, OPTION, acting_user
 
 
 class Command(VigilCommand):

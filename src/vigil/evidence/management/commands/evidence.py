@@ -8,13 +8,13 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from vigil.accounts.acting import ActingCommand
 from vigil.core.errors import Forbidden, NotFound, ValidationFailed
 from vigil.evidence.custody import custody_chain
 from vigil.evidence.errors import IntegrityFailed
 from vigil.evidence.ingest import ingest
 from vigil.evidence.verify import all_evidence, verify
 from vigil.policy.access import allows, restrict
+from vigil.policy.acting import ActingCommand
 from vigil.records.models import Evidence, Source
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from vigil.accounts.acting import ActingCommand, require_scope
 from vigil.opendata.writers import FORMATS, export_open_data
+from vigil.policy.acting import ActingCommand, require_scope
 
 
 class Command(ActingCommand):

@@ -9,13 +9,13 @@ from typing import Any
 from django.core.management.base import CommandParser
 from django.utils.translation import ngettext
 
-from vigil.accounts.acting import ActingCommand
 from vigil.core.errors import Forbidden
 from vigil.core.files import check_output, write_output
 from vigil.outputs.exporting import all_public, drawn_on, may_export_all
 from vigil.outputs.render import FORMATS
 from vigil.outputs.services import BUILDERS, draft_file
 from vigil.policy.access import restrict
+from vigil.policy.acting import ActingCommand
 from vigil.policy.auditing import audit
 from vigil.policy.quotas import consume
 from vigil.records.lookup import resolve_person

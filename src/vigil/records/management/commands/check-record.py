@@ -1,7 +1,7 @@
 import json
 from typing import Any
 
-from vigil.accounts.acting import ActingCommand
+from vigil.policy.acting import ActingCommand
 from vigil.records.checks import by_kind, check_record
 
 

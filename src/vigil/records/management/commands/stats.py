@@ -1,8 +1,7 @@
 import json
 from typing import Any
 
-from vigil.accounts.acting import ActingCommand
-from vigil.policy.access import restrict
+from vigil.policy.acting import ActingCommand
 from vigil.records.stats import record_stats
 
 
@@ -16,7 +15,7 @@ class Command(ActingCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         stats = record_stats(
             include_synthetic=not options["real"],
-            scope=lambda qs: restrict(self.user, "view", qs),
+            user=self.user,
         )
         if options["json"]:
             self.stdout.write(json.dumps(stats, ensure_ascii=False, indent=2, sort_keys=True))

@@ -8,9 +8,9 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from vigil.accounts.acting import ActingCommand, require_scope
 from vigil.core.errors import ValidationFailed
 from vigil.core.files import check_output, write_output
+from vigil.policy.acting import ActingCommand, require_scope
 from vigil.reports.document import FORMATS, render
 from vigil.reports.figures import FIGURES, figure
 from vigil.reports.scope import LEVELS, Scope

@@ -5,9 +5,9 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
-from vigil.accounts.acting import ActingCommand, require_scope
 from vigil.core.errors import Forbidden, ImportFailed, NotFound
 from vigil.policy.access import allows, restrict
+from vigil.policy.acting import ActingCommand, require_scope
 from vigil.records.lookup import resolve_person
 from vigil.records.models import Act, Person
 from vigil.responses import coding, forums, gap, upr

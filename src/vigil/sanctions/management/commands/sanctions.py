@@ -7,10 +7,10 @@ from typing import Any
 from django.core.management.base import CommandParser
 from tqdm import tqdm
 
-from vigil.accounts.acting import ActingCommand, require_scope
 from vigil.core.errors import Forbidden, ImportFailed, ValidationFailed
 from vigil.core.files import check_output, decode_text, read_text_lines, write_output
 from vigil.policy.access import allows, restrict
+from vigil.policy.acting import ActingCommand, require_scope
 from vigil.sanctions import lists, screening
 from vigil.sanctions.batch import read_queries
 

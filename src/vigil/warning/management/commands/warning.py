@@ -13,9 +13,9 @@ from typing import Any
 from django.core.management.base import CommandParser
 from tqdm import tqdm
 
-from vigil.accounts.acting import ActingCommand, require_scope
 from vigil.accounts.auditing import audit
 from vigil.core.errors import ValidationFailed
+from vigil.policy.acting import ActingCommand, require_scope
 from vigil.records.lookup import resolve_person
 from vigil.warning import links as link_store
 from vigil.warning import register

@@ -10,9 +10,6 @@ the record's id, a reason code and a row count — never what was deleted.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,34 +22,17 @@ from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils import timezone
 
 from vigil.core.errors import NotFound, ValidationFailed, VigilError
+from vigil.core.hard_delete import hard_delete_permitted
 
 REASONS = ("entered-in-error", "duplicate", "consent-withdrawn", "safety", "legal-obligation")
 REQUEST_LIFETIME = dt.timedelta(days=7)
 ACTION_REQUEST = "purge-request"
 ACTION_APPROVE = "purge-approve"
 
-_hard_delete_allowed: ContextVar[bool] = ContextVar("vigil_hard_delete_allowed", default=False)
-
-
 class PurgeRefused(VigilError):
     """A purge request or approval that the rules do not allow."""
 
     status = 403
-
-
-@contextmanager
-def hard_delete_permitted() -> Iterator[None]:
-    """Lift the HardDeleteRefused guard of records, only inside this block (purge only)."""
-    token = _hard_delete_allowed.set(True)
-    try:
-        yield
-    finally:
-        _hard_delete_allowed.reset(token)
-
-
-def hard_delete_allowed() -> bool:
-    """True inside :func:`hard_delete_permitted`; ``VigilModel.delete`` refuses otherwise."""
-    return _hard_delete_allowed.get()
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from vigil.accounts.acting import ActingCommand
 from vigil.core.errors import ValidationFailed
 from vigil.counting import METHODS
 from vigil.counting.link_runs import (
@@ -25,11 +24,12 @@ from vigil.counting.stored_lists import (
     RECORD_CATEGORIES,
     add_list,
     find_list,
-    list_from_record,
     parse_date,
     visible_lists,
 )
 from vigil.counting.uncertain_links import DEFAULT_DRAWS
+from vigil.policy.acting import ActingCommand
+from vigil.reports.record_list import list_from_record
 
 
 class Command(ActingCommand):

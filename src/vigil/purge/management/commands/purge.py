@@ -10,7 +10,7 @@ from django.core.management.base import CommandParser
 
 from vigil.core.commands import VigilCommand
 from vigil.core.errors import NotFound, ValidationFailed
-from vigil.core.purge import REASONS, approve_purge, pending_requests, request_purge
+from vigil.purge.workflow import REASONS, approve_purge, pending_requests, request_purge
 
 
 def _admin(username: str) -> Any:

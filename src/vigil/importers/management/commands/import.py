@@ -4,11 +4,11 @@ from typing import Any
 
 from tqdm import tqdm
 
-from vigil.accounts.acting import ActingCommand, require_scope
 from vigil.core.errors import ImportFailed, VigilError
 from vigil.importers.viasna import import_viasna
 from vigil.importers.zubr import import_zubr
 from vigil.importers.zubr_records import count_records
+from vigil.policy.acting import ActingCommand, require_scope
 
 FORMATS = {"viasna": import_viasna, "zubr": import_zubr}
 

@@ -1,4 +1,5 @@
-"""Admin base classes for records: bookkeeping read-only, no hard delete, stale saves refused."""
+"""Admin base classes for records, through the policy: bookkeeping read-only, no hard delete,
+stale saves refused."""
 
 from __future__ import annotations
 

@@ -62,9 +62,7 @@ def _effect() -> Case:
         ),
         When(sentencing & Q(suspended=True), then=Value(Custody.NOT_IN_CUSTODY.value)),
         # A fine alone (no regime, no term, not suspended: the cases above) ends custody.
-        When(
-            sentencing & Q(fine_amount__isnull=False), then=Value(Custody.NOT_IN_CUSTODY.value)
-        ),
+        When(sentencing & Q(fine_amount__isnull=False), then=Value(Custody.NOT_IN_CUSTODY.value)),
         default=Value(None),
         output_field=CharField(),
     )
@@ -117,9 +115,7 @@ def filter_custody(user: Any, persons: QuerySet[Person], status: str) -> QuerySe
         return annotated.filter(custody_status__isnull=True)
     if status in _BY_TERM:
         candidates = annotated.filter(custody_status__in=_SERVING)
-        acts = restrict(
-            user, "view", Act.objects.filter(victim_person__in=candidates.values("pk"))
-        )
+        acts = restrict(user, "view", Act.objects.filter(victim_person__in=candidates.values("pk")))
         wanted = [pk for pk, s in custody_by_person(acts).items() if s.status.value == status]
         return persons.filter(pk__in=wanted)
     return annotated.filter(custody_status=status)

@@ -1,0 +1,37 @@
+"""Acts matching the list filters (type, dates, provision charged, court, needs review): the
+query the lists and the API share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from vigil.records.models import Act
+from vigil.records.visible import visible
+
+ACT_FILTERS = ("act_type", "date_from", "date_to", "provision", "court", "needs_review")
+
+
+def has_act_filter(data: dict[str, Any]) -> bool:
+    """Whether any filter on the acts behind a row is set."""
+    return any(data.get(name) for name in ACT_FILTERS)
+
+
+def matching_acts(user: Any, data: dict[str, Any]) -> QuerySet[Act]:
+    """Acts ``user`` may view that satisfy every act filter in ``data`` at once."""
+    acts = visible(user, Act.objects.all())
+    if data.get("act_type"):
+        acts = acts.filter(act_type=data["act_type"])
+    if data.get("date_from"):
+        acts = acts.filter(date__gte=data["date_from"])
+    if data.get("date_to"):
+        acts = acts.filter(date__lte=data["date_to"])
+    if data.get("provision"):
+        charged = visible(user, data["provision"].charges.all()).values("act_id")
+        acts = acts.filter(pk__in=charged)
+    if data.get("court"):
+        acts = acts.filter(place=data["court"])
+    if data.get("needs_review"):
+        acts = acts.exclude(review_note="")
+    return acts
