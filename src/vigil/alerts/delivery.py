@@ -84,9 +84,12 @@ def deliver_due(
 ) -> DeliveryReport:
     """Send every due row once; see the module docstring."""
     report = DeliveryReport()
+    given = now
     now = now or timezone.now()
     today = timezone.localdate(now)
     report.reminders = queue_terms_ending(today) + queue_reminders(today)
+    if given is None:  # the reminders just written are due in this run
+        now = timezone.now()
     report.digests = compose_digests(now)
     if Outbox.objects.filter(due(now), channel=Channel.EMAIL).exists():
         parse_email_url(settings.VIGIL_EMAIL_URL)  # a configuration error stops the run first

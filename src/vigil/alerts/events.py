@@ -226,6 +226,10 @@ def _state_response_saved(
     if not created or raw or instance.deleted_at is not None:
         return
     from vigil.alerts.reminders import notify_intervention_watchers
+    from vigil.responses.interventions import NON_RESPONSES
+
+    if instance.response.key in NON_RESPONSES:  # "no response" recorded: nothing received
+        return
 
     notify_intervention_watchers(
         instance.intervention_id,

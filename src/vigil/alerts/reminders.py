@@ -5,8 +5,8 @@
 - ``follow_up.due``: a follow-up (or an intervention's follow-up date) concerning a watched
   person or case was reached, at most :data:`FOLLOW_UP_LOOKBACK_DAYS` days ago, and is not done;
 - ``sanctions.listed`` / ``sanctions.delisted``: a list version imported in the last
-  :data:`SANCTIONS_LOOKBACK_DAYS` days added or removed an entry confirmed (in the screening
-  review) to be a watched perpetrator.
+  :data:`SANCTIONS_LOOKBACK_DAYS` days added (or re-listed) or removed an entry confirmed (in
+  the screening review) to be a watched perpetrator.
 
 Each is keyed by its record and date (or list change), so a run every minute writes each
 reminder once per watcher; nothing is written when nobody watches.
@@ -123,24 +123,50 @@ def sanctions_changes(today: dt.date, lookback: int = SANCTIONS_LOOKBACK_DAYS) -
     from vigil.sanctions.models import Decision, ListChange, ScreeningMatch
 
     since = dt.datetime.combine(today - dt.timedelta(days=lookback), dt.time.min, tzinfo=dt.UTC)
-    changes = list(ListChange.objects.filter(change__in=("added", "removed"), at__gte=since))
+    changes = list(
+        ListChange.objects.filter(change__in=("added", "changed", "removed"), at__gte=since)
+    )
     if not changes:
         return 0
-    entries = {(c.sanctions_list_id, c.entity_id) for c in changes}
     matches: dict[tuple[Any, str], list[Any]] = defaultdict(list)
     confirmed = ScreeningMatch.objects.filter(
         decision=Decision.CONFIRMED,
-        listed_entity__entity_id__in={e for _, e in entries},
+        listed_entity__entity_id__in={c.entity_id for c in changes},
     ).select_related("listed_entity")
     for m in confirmed:
         matches[(m.listed_entity.sanctions_list_id, m.listed_entity.entity_id)].append(m)
     written = 0
     for c in changes:
-        kind = SANCTIONS_LISTED if c.change == "added" else SANCTIONS_DELISTED
-        for m in matches.get((c.sanctions_list_id, c.entity_id), ()):
+        found = matches.get((c.sanctions_list_id, c.entity_id))
+        if not found:
+            continue
+        kind = _listing_kind(c)
+        if kind is None:
+            continue
+        for m in found:
             persons = [m.person_id] if m.person_id else []
             organisations = [m.organisation_id] if m.organisation_id else []
             for w in watches_for(persons, [], organisations):
                 key = f"{kind}:{c.pk}:{m.pk}"
                 written += notify(w, kind, key, m.pk, {"match_id": str(m.pk)})
     return written
+
+
+def _listing_kind(change: Any) -> str | None:
+    """Listed, delisted, or None for an amended entry (a re-listed one is "changed" after
+    "removed" in the list's history)."""
+    from vigil.sanctions.models import ListChange
+
+    if change.change == "added":
+        return SANCTIONS_LISTED
+    if change.change == "removed":
+        return SANCTIONS_DELISTED
+    before = (
+        ListChange.objects.filter(
+            sanctions_list_id=change.sanctions_list_id, entity_id=change.entity_id, at__lt=change.at
+        )
+        .order_by("-at", "-pk")
+        .values_list("change", flat=True)
+        .first()
+    )
+    return SANCTIONS_LISTED if before == "removed" else None
