@@ -86,6 +86,6 @@ def _event(item: CalendarItem, base: str, stamp: str) -> list[str]:
         f"DTSTART;VALUE=DATE:{day}",
         f"DTEND;VALUE=DATE:{after}",
         f"SUMMARY:{_escape(item.feed_title)}",
-        f"URL:{base}{item.link}",
+        f"URL:{item.link if item.link.startswith(('http://', 'https://')) else base + item.link}",
         "END:VEVENT",
     ]
