@@ -78,6 +78,11 @@ def test_the_calendar_page_adds_and_lists_dates_in_every_language(world):
     assert TITLE in page and 'action="/calendar/dates/"' not in page
     assert viewer.post("/calendar/dates/", {"date": day.isoformat(), "kind": "other", "title": "x"})
     assert InternationalDate.objects.count() == 1
+    row = InternationalDate.objects.get()
+    assert viewer.post("/calendar/dates/remove/", {"id": str(row.pk)}).status_code == 302
+    assert InternationalDate.objects.count() == 1
+    admin.post("/calendar/dates/remove/", {"id": str(row.pk)})
+    assert not InternationalDate.objects.exists()
     for language, words in (("be", "Сесіі і тэрміны ААН"), ("ru", "Сессии и сроки ООН")):
         user = world.users["viewer"]
         user.language = language

@@ -368,10 +368,10 @@ def international_date_add(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def international_date_remove(request: HttpRequest, pk: str) -> HttpResponse:
-    """Remove an international date (admins and coordinators)."""
+def international_date_remove(request: HttpRequest) -> HttpResponse:
+    """Remove the international date ``id`` (admins and coordinators)."""
     try:
-        international.remove_date(request.user, str(pk))
+        international.remove_date(request.user, request.POST.get("id", ""))
     except (NotFound, Forbidden) as exc:
         messages.error(request, exc.message)
     else:
