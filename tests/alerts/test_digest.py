@@ -224,3 +224,41 @@ def test_the_settings_page_saves_the_cadence_in_every_language(digest_user):
         text = client.get("/alerts/settings/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
         assert words in text
         assert "Notification settings" not in text
+
+
+def test_the_digest_visibility_check_in_bulk_agrees_with_the_one_by_one_check(
+    tmp_path, digest_user
+):
+    from vigil.accounts.models import User
+    from vigil.alerts.messages import visible_payloads, visible_to
+    from vigil.records.models import Act
+
+    viewer = make_user("fictional-viewer", "viewer", "viewer@example.org")
+    hidden, shown = digest_user
+    with change_context("test", actor=hidden.created_by):
+        hidden.confidentiality = "restricted"
+        hidden.save()
+    act = Act.objects.filter(victim_person=shown).first()
+    payloads = [
+        {"event": "act.created", "record_type": "person", "record_id": str(shown.pk)},
+        {"event": "act.created", "record_type": "person", "record_id": str(hidden.pk)},
+        {
+            "event": "act.changed",
+            "record_type": "person",
+            "record_id": str(shown.pk),
+            "act_id": str(act.pk),
+        },
+        {"event": "risk.threshold", "record_type": "person", "record_id": str(shown.pk)},
+        {
+            "event": "hearing.due",
+            "record_type": "person",
+            "record_id": str(shown.pk),
+            "hearing_id": "00000000-0000-0000-0000-000000000000",
+        },
+    ]
+    watcher = User.objects.get(username="fictional-watcher")
+    for user in (viewer, watcher):
+        one_by_one = [visible_to(user, p) for p in payloads]
+        assert visible_payloads(user, payloads) == one_by_one
+    assert [visible_to(viewer, p) for p in payloads][:2] == [True, False]
+    assert visible_payloads(viewer, payloads)[4] is False  # no such hearing

@@ -22,7 +22,13 @@ from django.utils import timezone
 
 from vigil.alerts.digest import compose_digests
 from vigil.alerts.email_url import parse_email_url
-from vigil.alerts.messages import digest_email, email_of, visible_to, webhook_body
+from vigil.alerts.messages import (
+    digest_email,
+    email_of,
+    visible_payloads,
+    visible_to,
+    webhook_body,
+)
 from vigil.alerts.models import DIGEST, Channel, DeliveryLog, Outbox, Outcome
 from vigil.alerts.reminders import queue_reminders
 from vigil.alerts.terms import queue_terms_ending
@@ -141,7 +147,8 @@ def _deliver_one(row: Outbox, token: uuid.UUID, report: DeliveryReport) -> None:
 def _digest_items(row: Outbox, attempt: int) -> list[Outbox]:
     """The digest's items the recipient may see now; those they may not are dropped."""
     items = list(row.items.filter(sent_at__isnull=True, dropped_at__isnull=True))
-    hidden = [i for i in items if not visible_to(row.recipient, i.payload)]
+    shown = visible_payloads(row.recipient, [i.payload for i in items])
+    hidden = [i for i, ok in zip(items, shown, strict=True) if not ok]
     if hidden:
         with transaction.atomic():
             now = timezone.now()
@@ -150,7 +157,7 @@ def _digest_items(row: Outbox, attempt: int) -> list[Outbox]:
                 DeliveryLog(outbox=i, attempt=attempt, outcome=Outcome.DROPPED, detail=DROP_REASON)
                 for i in hidden
             )
-    return [i for i in items if i not in hidden]
+    return [i for i, ok in zip(items, shown, strict=True) if ok]
 
 
 def _send(row: Outbox, items: list[Outbox]) -> None:

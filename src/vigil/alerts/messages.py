@@ -43,6 +43,7 @@ TEXTS = {
     ),
 }
 FALLBACK = _("Something changed on a record you watch")
+CHUNK = 900  # ids per query (SQLite's limit on parameters is 999)
 PAGES = {"person": "web:person", "organisation": "web:organisation", "case": "web:case"}
 
 
@@ -94,6 +95,44 @@ def visible_to(user: Any, payload: dict[str, Any]) -> bool:
         if not restrict(user, "view", subject._default_manager.filter(pk=pk)).exists():
             return False
     return True
+
+
+def visible_payloads(user: Any, payloads: list[dict[str, Any]]) -> list[bool]:
+    """:func:`visible_to` for many payloads at once: one query per kind of record named.
+
+    A digest may list hundreds of events; this reads each model's visible ids in chunks
+    instead of three queries per event, with the same rules.
+    """
+    if not getattr(user, "is_active", False):
+        return [False] * len(payloads)
+    wanted: dict[str, set[str]] = {}
+    for p in payloads:
+        wanted.setdefault(f"records.{p['record_type']}", set()).add(str(p["record_id"]))
+        for key, label in SUBJECTS.items():
+            if p.get(key):
+                wanted.setdefault(label, set()).add(str(p[key]))
+    seen: dict[str, set[str]] = {}
+    for label, ids in wanted.items():
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            seen[label] = set()
+            continue
+        ordered, found = sorted(ids), set()
+        for start in range(0, len(ordered), CHUNK):
+            rows = model._default_manager.filter(pk__in=ordered[start : start + CHUNK])
+            found |= {str(pk) for pk in restrict(user, "view", rows).values_list("pk", flat=True)}
+        seen[label] = found
+    risk = may_see_risk(user)
+    out = []
+    for p in payloads:
+        ok = str(p["record_id"]) in seen[f"records.{p['record_type']}"]
+        ok = ok and (p.get("event") != "risk.threshold" or risk)
+        for key, label in SUBJECTS.items():
+            if ok and p.get(key):
+                ok = str(p[key]) in seen[label]
+        out.append(ok)
+    return out
 
 
 def _language(user: Any) -> str:
