@@ -196,6 +196,29 @@ def test_a_list_version_that_drops_or_adds_a_watched_perpetrator_is_announced_on
     _nothing_named(smtp_server)
 
 
+def test_a_new_entry_confirmed_after_its_version_was_imported_is_announced_as_listed(
+    world, smtp_server, tmp_path
+):
+    _, _, _, judge, _ = world
+    import_list("ftm", _ftm(tmp_path / "v1.jsonl", ["fict-2"]), name="fictional")
+    import_list("ftm", _ftm(tmp_path / "v2.jsonl", ["fict-1", "fict-2"]), name="fictional")
+    assert deliver_due().sent == 0  # nobody has confirmed the new entry yet
+    match = ScreeningMatch(
+        person=judge,
+        listed_entity=ListedEntity.objects.get(entity_id="fict-1"),
+        score=1.0,
+        query_name=JUDGE,
+        matched_name=JUDGE,
+        explanation="fictional",
+        decision=Decision.CONFIRMED,
+    )
+    with change_context("test"):
+        match.save()
+    assert deliver_due().sent == 1
+    assert Notification.objects.get().kind == "sanctions.listed"
+    assert deliver_due().sent == 0
+
+
 def test_every_new_kind_is_a_webhook_choice_with_a_translated_label():
     new = ["hearing.due", "follow_up.due", "sanctions.listed", "sanctions.delisted"]
     assert parse_events(",".join([*new, "response.received"])) == [*new, "response.received"]
