@@ -242,6 +242,8 @@ VIGIL_EXPORT_QUOTA = int(
 VIGIL_EMAIL_URL = os.environ.get("VIGIL_EMAIL_URL", "")
 VIGIL_EMAIL_FROM = os.environ.get("VIGIL_EMAIL_FROM", "vigil@localhost")
 VIGIL_BASE_URL = os.environ.get("VIGIL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The local hour (TIME_ZONE) from which `vigil deliver` sends the day's alert digests.
+VIGIL_DIGEST_HOUR = os.environ.get("VIGIL_DIGEST_HOUR", "7")
 AUDIT_CHECKPOINT_EVERY = int(os.environ.get("VIGIL_AUDIT_CHECKPOINT_EVERY", "1000"))
 # Sign a checkpoint when an entry is written and the last one is older than this (0 = off).
 AUDIT_CHECKPOINT_MINUTES = float(os.environ.get("VIGIL_AUDIT_CHECKPOINT_MINUTES", "10"))

@@ -31,6 +31,8 @@ for i in (1, 2, 3):
 vigil("import", "viasna", {v1!r}, acting_user="fictional-importer")
 for i in (1, 2, 3):
     vigil("watch", "add", {name!r}, acting_user=f"fictional-watcher-{{i}}")
+    if {digest!r}:
+        vigil("watch", "email", "daily", acting_user=f"fictional-watcher-{{i}}")
 vigil("import", "viasna", {v2!r}, acting_user="fictional-importer")
 """
 
@@ -73,17 +75,27 @@ def _env(data_dir: Path, smtp_port: int) -> dict[str, str]:
 def test_killing_the_worker_mid_delivery_and_restarting_sends_nothing_twice_and_loses_nothing(
     tmp_path,
 ):
+    _kill_mid_delivery_and_restart(tmp_path, digest=False)
+
+
+def test_killing_the_worker_mid_digest_and_restarting_sends_each_digest_once(tmp_path):
+    # Each watcher is on the daily digest, composed from hour 0: one digest each, once.
+    _kill_mid_delivery_and_restart(tmp_path, digest=True)
+
+
+def _kill_mid_delivery_and_restart(tmp_path: Path, digest: bool) -> None:
     inbox = HangingInbox()
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     env = _env(tmp_path / "data", port)
+    env["VIGIL_DIGEST_HOUR"] = "0"
     vigil = [sys.executable, "-m", "vigil"]
     v1 = write_rows(tmp_path / "v1.csv", [fictional_row()])
     v2 = write_rows(tmp_path / "v2.csv", [fictional_row(release_date="2024-01-01")])
     try:
         subprocess.run([*vigil, "init"], env=env, check=True, capture_output=True)
-        setup = SETUP.format(v1=str(v1), v2=str(v2), name=FICTIONAL_NAME)
+        setup = SETUP.format(v1=str(v1), v2=str(v2), name=FICTIONAL_NAME, digest=digest)
         subprocess.run([*vigil, "shell", "-c", setup], env=env, check=True, capture_output=True)
 
         first = subprocess.Popen(  # noqa: S603

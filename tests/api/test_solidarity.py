@@ -75,3 +75,20 @@ def test_a_statement_about_a_person_is_listed_for_that_person(api, world):
     assert api.get(f"/statements/{hidden.json()['id']}", "viewer").status_code == 404
     nobody = api.call("POST", "/statements", "analyst", {"title": "Fictional anonymous"})
     assert nobody.status_code == 422
+
+
+def test_the_api_calendar_lists_the_un_sessions_and_deadlines_an_admin_entered(api, users):
+    from vigil.solidarity import international
+
+    day = dt.date.today() + dt.timedelta(days=3)
+    for kind in ("un_session", "upr_deadline", "submission_deadline", "other"):
+        international.add_date(users["admin"], day, kind, f"Fictional {kind} item")
+    due = api.get("/calendar", "viewer", days=10)
+    assert due.status_code == 200, due.json()
+    found = {i["kind"]: i["title"] for i in due.json() if i["date"] == str(day)}
+    assert found == {
+        "un-session": "UN session: Fictional un_session item",
+        "upr-deadline": "UPR deadline: Fictional upr_deadline item",
+        "submission-deadline": "Submission deadline: Fictional submission_deadline item",
+        "international-date": "International date: Fictional other item",
+    }

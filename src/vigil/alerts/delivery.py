@@ -23,9 +23,17 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from vigil.alerts.digest import compose_digests
 from vigil.alerts.email_url import parse_email_url
-from vigil.alerts.messages import email_of, visible_to, webhook_body
-from vigil.alerts.models import Channel, DeliveryLog, Outbox, Outcome
+from vigil.alerts.messages import (
+    digest_email,
+    email_of,
+    visible_payloads,
+    visible_to,
+    webhook_body,
+)
+from vigil.alerts.models import DIGEST, Channel, DeliveryLog, Outbox, Outcome
+from vigil.alerts.reminders import queue_reminders
 from vigil.alerts.terms import queue_terms_ending
 from vigil.alerts.transport import DeliveryFailed, post_webhook, send_email
 
@@ -46,6 +54,7 @@ class DeliveryReport:
     dropped: int = 0
     reminders: int = 0
     lapsed: int = 0  # claimed, but the lease ran out before its turn: left to the next run
+    digests: int = 0
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -60,7 +69,7 @@ def backoff(attempts: int) -> timedelta:
 
 def due(now: datetime) -> Q:
     """Rows to send now: not sent or dropped, due, and not claimed by a live run."""
-    return Q(sent_at__isnull=True, dropped_at__isnull=True, due_at__lte=now) & (
+    return Q(sent_at__isnull=True, dropped_at__isnull=True, held=False, due_at__lte=now) & (
         Q(claimed_until__isnull=True) | Q(claimed_until__lt=now)
     )
 
@@ -85,8 +94,13 @@ def deliver_due(
 ) -> DeliveryReport:
     """Send every due row once; see the module docstring."""
     report = DeliveryReport()
+    given = now
     now = now or timezone.now()
-    report.reminders = queue_terms_ending(timezone.localdate(now))
+    today = timezone.localdate(now)
+    report.reminders = queue_terms_ending(today) + queue_reminders(today)
+    if given is None:  # the reminders just written are due in this run
+        now = timezone.now()
+    report.digests = compose_digests(now)
     if Outbox.objects.filter(due(now), channel=Channel.EMAIL).exists():
         parse_email_url(settings.VIGIL_EMAIL_URL)  # a configuration error stops the run first
     token, ids = claim(now, limit, lease)
@@ -99,6 +113,9 @@ def deliver_due(
     return report
 
 
+DROP_REASON = "the recipient may no longer see the record, or the channel is off"
+
+
 def _deliver_one(
     row: Outbox, token: uuid.UUID, report: DeliveryReport, lease: timedelta, now: datetime
 ) -> None:
@@ -107,32 +124,63 @@ def _deliver_one(
     if not mine.filter(claimed_until__gt=now).update(claimed_until=now + lease):
         report.lapsed += 1  # another run may hold it now: sending it here could send it twice
         return
-    if not visible_to(row.recipient, row.payload) or (
-        row.channel == Channel.WEBHOOK and not (row.webhook and row.webhook.active)
-    ):
-        reason = "the recipient may no longer see the record, or the channel is off"
+    items: list[Outbox] = []
+    if row.payload.get("event") == DIGEST:
+        items = _digest_items(row, attempt)
+        visible = bool(items)
+    else:
+        visible = visible_to(row.recipient, row.payload)
+    if not visible or (row.channel == Channel.WEBHOOK and not (row.webhook and row.webhook.active)):
         with transaction.atomic():
             if mine.update(dropped_at=timezone.now(), claimed_until=None, attempts=attempt):
                 DeliveryLog.objects.create(
-                    outbox=row, attempt=attempt, outcome=Outcome.DROPPED, detail=reason
+                    outbox=row, attempt=attempt, outcome=Outcome.DROPPED, detail=DROP_REASON
                 )
-        log.info("alerts: outbox %s dropped: %s", row.pk, reason)
+        log.info("alerts: outbox %s dropped: %s", row.pk, DROP_REASON)
         report.dropped += 1
         return
     try:
-        _send(row)
+        _send(row, items)
     except DeliveryFailed as exc:
         _failed(row, mine, attempt, str(exc), report)
         return
     with transaction.atomic():
-        if mine.update(sent_at=timezone.now(), claimed_until=None, attempts=attempt):
+        now = timezone.now()
+        if mine.update(sent_at=now, claimed_until=None, attempts=attempt):
             DeliveryLog.objects.create(outbox=row, attempt=attempt, outcome=Outcome.SENT)
+            # The digest's items are sent with it, in the transaction that marks it sent.
+            Outbox.objects.filter(pk__in=[i.pk for i in items], sent_at__isnull=True).update(
+                sent_at=now, attempts=1
+            )
     report.sent += 1
 
 
-def _send(row: Outbox) -> None:
+def _digest_items(row: Outbox, attempt: int) -> list[Outbox]:
+    """The digest's items the recipient may see now; those they may not are dropped."""
+    items = list(row.items.filter(sent_at__isnull=True, dropped_at__isnull=True))
+    shown = visible_payloads(row.recipient, [i.payload for i in items])
+    hidden = [i for i, ok in zip(items, shown, strict=True) if not ok]
+    if hidden:
+        with transaction.atomic():
+            now = timezone.now()
+            Outbox.objects.filter(pk__in=[i.pk for i in hidden]).update(dropped_at=now)
+            DeliveryLog.objects.bulk_create(
+                DeliveryLog(outbox=i, attempt=attempt, outcome=Outcome.DROPPED, detail=DROP_REASON)
+                for i in hidden
+            )
+    return [i for i, ok in zip(items, shown, strict=True) if ok]
+
+
+def _send(row: Outbox, items: list[Outbox]) -> None:
     delivery = f"{row.pk}:{row.dedup_key}"
-    if row.channel == Channel.EMAIL:
+    if items:
+        address = row.recipient.email
+        if not address:
+            raise DeliveryFailed("the recipient has no e-mail address")
+        payloads = [i.payload for i in items]
+        subject, body = digest_email(row.recipient, payloads, row.payload.get("day", ""))
+        send_email(address, subject, body, delivery)
+    elif row.channel == Channel.EMAIL:
         address = row.recipient.email
         if not address:
             raise DeliveryFailed("the recipient has no e-mail address")
@@ -155,6 +203,8 @@ def _failed(row: Outbox, mine: object, attempt: int, error: str, report: Deliver
         changes["due_at"] = now + backoff(attempt)
     with transaction.atomic():
         if mine.update(**changes):  # type: ignore[attr-defined]
+            if gave_up:  # a digest given up takes its items with it
+                Outbox.objects.filter(digest=row, sent_at__isnull=True).update(dropped_at=now)
             DeliveryLog.objects.create(
                 outbox=row,
                 attempt=attempt,
@@ -179,4 +229,5 @@ def outbox_status(now: datetime | None = None) -> dict[str, int]:
         "claimed": open_rows.filter(claimed_until__gte=now).count(),
         "sent": Outbox.objects.filter(sent_at__isnull=False).count(),
         "dropped": Outbox.objects.filter(dropped_at__isnull=False).count(),
+        "held": open_rows.filter(held=True).count(),
     }

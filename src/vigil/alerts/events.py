@@ -17,11 +17,14 @@ from django.db import IntegrityError, transaction
 from django.db.models.signals import post_save
 from django.utils import timezone
 
+from vigil.alerts.digest import cadence_of
 from vigil.alerts.models import (
     ACT_CHANGED,
     ACT_CREATED,
     PERPETRATOR_INVOLVED,
+    RESPONSE_RECEIVED,
     RISK_THRESHOLD,
+    Cadence,
     Channel,
     Notification,
     Outbox,
@@ -96,6 +99,27 @@ def risk_threshold_crossed(person_ids: Sequence[Any], key: str) -> int:
                 continue
             written += notify(w, RISK_THRESHOLD, f"{RISK_THRESHOLD}:{key}:{w.target_id}", None, {})
     return written
+
+
+def watches_for(
+    person_ids: Iterable[Any], case_ids: Iterable[Any], organisation_ids: Iterable[Any] = ()
+) -> list[Watch]:
+    """The watches of any of these persons, cases and organisations (with users)."""
+    from django.db.models import Q
+
+    from vigil.records.models import Organisation, Person
+
+    condition = Q(pk__in=[])
+    wanted = False
+    for model, ids in ((Person, person_ids), (Case, case_ids), (Organisation, organisation_ids)):
+        ids = [str(i) for i in ids]
+        if ids:
+            ct = ContentType.objects.get_for_model(model)
+            condition |= Q(target_type=ct, target_id__in=ids)
+            wanted = True
+    if not wanted:
+        return []
+    return list(Watch.objects.filter(condition).select_related("user", "target_type"))
 
 
 def _notify_watchers(targets: list[tuple[int, Any, Any]], kind: str) -> int:
@@ -179,6 +203,7 @@ def _write(watch: Watch, kind: str, base: str, subject_id: Any, extra: dict[str,
                 payload=payload,
                 dedup_key=f"{base}:email",
                 due_at=now,
+                held=cadence_of(user) == Cadence.DAILY,  # waits for the daily digest
             )
         )
     for hook in Webhook.objects.filter(owner=user, active=True):
@@ -210,6 +235,26 @@ def _involvement_saved(
         involvements_saved([instance])
 
 
+def _state_response_saved(
+    sender: Any, instance: Any, created: bool, raw: bool = False, **kw: Any
+) -> None:
+    if not created or raw or instance.deleted_at is not None:
+        return
+    from vigil.alerts.reminders import notify_intervention_watchers
+    from vigil.responses.interventions import NON_RESPONSES
+
+    if instance.response.key in NON_RESPONSES:  # "no response" recorded: nothing received
+        return
+
+    notify_intervention_watchers(
+        instance.intervention_id,
+        RESPONSE_RECEIVED,
+        f"{RESPONSE_RECEIVED}:{instance.pk}",
+        instance.pk,
+        {"intervention_id": str(instance.intervention_id), "response_id": str(instance.pk)},
+    )
+
+
 def _bulk_created(sender: Any, objs: Iterable[Any], **kw: Any) -> None:
     if sender is Act:
         acts_saved(list(objs), ACT_CREATED)
@@ -224,3 +269,8 @@ def connect() -> None:
         _involvement_saved, sender=Involvement, dispatch_uid="vigil_alerts_involvement_saved"
     )
     bulk_created.connect(_bulk_created, dispatch_uid="vigil_alerts_bulk_created")
+    post_save.connect(
+        _state_response_saved,
+        sender="responses.StateResponse",
+        dispatch_uid="vigil_alerts_state_response_saved",
+    )

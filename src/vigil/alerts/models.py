@@ -9,6 +9,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from vigil.crypto.fields import EncryptedTextField
 
@@ -17,16 +18,35 @@ ACT_CHANGED = "act.changed"
 PERPETRATOR_INVOLVED = "perpetrator.involved"
 TERM_ENDING = "term.ending"
 RISK_THRESHOLD = "risk.threshold"
+HEARING_DUE = "hearing.due"
+FOLLOW_UP_DUE = "follow_up.due"
+SANCTIONS_LISTED = "sanctions.listed"
+SANCTIONS_DELISTED = "sanctions.delisted"
+RESPONSE_RECEIVED = "response.received"
+#: The ``event`` of a daily digest e-mail's outbox row (never a notification's kind).
+DIGEST = "digest"
 
 
 class EventKind(models.TextChoices):
     """What happened to a watched record (the webhook ``event`` field and ``--events``)."""
 
-    ACT_CREATED = ACT_CREATED, ACT_CREATED
-    ACT_CHANGED = ACT_CHANGED, ACT_CHANGED
-    PERPETRATOR_INVOLVED = PERPETRATOR_INVOLVED, PERPETRATOR_INVOLVED
-    TERM_ENDING = TERM_ENDING, TERM_ENDING
-    RISK_THRESHOLD = RISK_THRESHOLD, RISK_THRESHOLD
+    ACT_CREATED = ACT_CREATED, _("a new act")
+    ACT_CHANGED = ACT_CHANGED, _("an act changed")
+    PERPETRATOR_INVOLVED = PERPETRATOR_INVOLVED, _("a perpetrator linked to an act")
+    TERM_ENDING = TERM_ENDING, _("a prison term about to end")
+    RISK_THRESHOLD = RISK_THRESHOLD, _("a risk threshold crossed")
+    HEARING_DUE = HEARING_DUE, _("a hearing coming up")
+    FOLLOW_UP_DUE = FOLLOW_UP_DUE, _("a follow-up due")
+    SANCTIONS_LISTED = SANCTIONS_LISTED, _("added to a sanctions list")
+    SANCTIONS_DELISTED = SANCTIONS_DELISTED, _("dropped from a sanctions list")
+    RESPONSE_RECEIVED = RESPONSE_RECEIVED, _("a state response received")
+
+
+class Cadence(models.TextChoices):
+    """When a user's alert e-mails go out."""
+
+    IMMEDIATE = "immediate", _("at once, one e-mail per event")
+    DAILY = "daily", _("once a day, a digest")
 
 
 class Channel(models.TextChoices):
@@ -131,6 +151,12 @@ class Outbox(models.Model):
     claimed_until = models.DateTimeField(null=True, blank=True)
     claim = models.UUIDField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
+    # An e-mail held for the recipient's daily digest: never claimed itself; the digest row
+    # that lists it is set when the digest is composed, and its state follows the digest's.
+    held = models.BooleanField(default=False)
+    digest = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     dropped_at = models.DateTimeField(null=True, blank=True)
 
@@ -170,3 +196,40 @@ class DeliveryLog(models.Model):
 
     def __str__(self) -> str:
         return f"outbox {self.outbox_id} attempt {self.attempt}: {self.outcome}"
+
+
+class EmailPreference(models.Model):
+    """How a user wants alert e-mails: at once (the default, no row needed) or a daily digest."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="alert_email",
+    )
+    cadence = models.CharField(
+        _("alert e-mails"), max_length=10, choices=Cadence.choices, default=Cadence.IMMEDIATE
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"alert e-mails of {self.user}: {self.cadence}"
+
+
+class FeedToken(models.Model):
+    """A revocable secret in a user's Atom feed address; only its SHA-256 is stored."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_feed_tokens"
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"notification feed of {self.user} ({'revoked' if self.revoked_at else 'active'})"

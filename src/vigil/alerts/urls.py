@@ -9,4 +9,7 @@ urlpatterns = [
     path("", views.notification_list, name="list"),
     path("read/", views.read, name="read"),
     path("watch/", views.watch_toggle, name="watch"),
+    path("settings/", views.settings_page, name="settings"),
+    path("settings/feed/", views.feed_token, name="feed-token"),
+    path("feed/<str:token>.atom", views.atom_feed, name="feed"),
 ]

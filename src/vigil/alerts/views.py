@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
+from vigil.alerts import feed
+from vigil.alerts.digest import cadence_of, digest_hour, set_cadence
 from vigil.alerts.messages import path_of, text_of
+from vigil.alerts.models import Cadence
 from vigil.alerts.notifications import mark_read, visible_notifications
 from vigil.alerts.watching import WATCHABLE, unwatch, watch
 from vigil.core.errors import NotFound
@@ -74,3 +79,51 @@ def watch_toggle(request: HttpRequest) -> HttpResponse:
     except NotFound:
         raise Http404 from None
     return HttpResponseRedirect(path_of(model._meta.model_name, str(pk)))
+
+
+@login_required
+def settings_page(request: HttpRequest) -> HttpResponse:
+    """How alert e-mails arrive (at once or a daily digest) and the Atom feed address."""
+    if request.method == "POST":
+        cadence = request.POST.get("cadence", "")
+        if cadence in Cadence.values:
+            set_cadence(request.user, cadence)
+            messages.success(request, _("Your e-mail setting is saved."))
+            return HttpResponseRedirect(reverse("alerts:settings"))
+        messages.error(request, _("Choose how you want to receive alert e-mails."))
+    token = request.session.pop("alerts_feed_token", None)
+    context = {
+        "cadence": cadence_of(request.user),
+        "cadences": Cadence.choices,
+        "digest_hour": f"{digest_hour():02d}:00",
+        "has_email": bool(request.user.email),
+        "token": token,
+        "feed_url": request.build_absolute_uri(reverse("alerts:feed", args=[token]))
+        if token
+        else "",
+        "active": feed.active(request.user),
+    }
+    return render(request, "alerts/settings.html", context)
+
+
+@require_POST
+@login_required
+def feed_token(request: HttpRequest) -> HttpResponse:
+    """Issue a new Atom feed address (revoking the old one), or revoke it with ``revoke``."""
+    if request.POST.get("revoke"):
+        feed.revoke(request.user)
+        messages.success(request, _("The notification feed address is revoked."))
+    else:
+        request.session["alerts_feed_token"] = feed.issue(request.user)
+    return HttpResponseRedirect(reverse("alerts:settings"))
+
+
+@require_GET
+def atom_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The Atom feed of the token's user; an unknown or revoked token is a 404."""
+    user = feed.user_for(token)
+    if user is None:
+        raise Http404
+    response = HttpResponse(feed.atom(user, token), content_type="application/atom+xml")
+    response["Cache-Control"] = "no-store"
+    return response

@@ -256,7 +256,8 @@ def create_statement(request: HttpRequest, body: StatementIn) -> tuple[int, dict
 
 @router.get("/calendar", response={200: list[CalendarItemOut], **LIST_ERRORS})
 def get_calendar(request: HttpRequest, query: Query[CalendarQuery]) -> list[dict[str, Any]]:
-    """Hearings, appeal deadlines, sentence ends, follow-ups due and 24 January, by date."""
+    """Hearings, appeal deadlines, sentence ends, follow-ups due, 24 January and the UN
+    sessions and deadlines an admin entered, by date."""
     first = query.start
     if first is not None:  # a day far out of range is read as the nearest one in range
         first = min(max(first, dt.date(1900, 1, 1)), dt.date(2200, 12, 31))

@@ -228,6 +228,7 @@ GOVERNED: dict[str, Governed] = {
     ),
     # The Day of the Endangered Lawyer editions are public knowledge, like the vocabularies.
     "solidarity.endangeredlawyerday": Governed(Kind.REFERENCE),
+    "solidarity.internationaldate": Governed(Kind.REFERENCE),
     # A user's calendar feed tokens: their own, and overseen by coordinators and admins.
     "solidarity.calendartoken": Governed(Kind.OVERSIGHT),
     "records.legalprovision": Governed(Kind.REFERENCE),

@@ -1,4 +1,5 @@
-"""The calendar: hearings, appeal deadlines, sentence ends, follow-ups due, 24 January.
+"""The calendar: hearings, appeal deadlines, sentence ends, follow-ups due, 24 January, and the
+UN sessions and deadlines an admin entered.
 
 Every item comes from records the user may see (``restrict``), re-read on each request. An
 item has two titles: the full one for Vigil's own page, and a generic one ("Hearing",
@@ -20,7 +21,7 @@ from vigil.policy.access import restrict
 from vigil.records.custody import RELEVANT, SERVING, custody_by_person
 from vigil.records.models import Act, Intervention, Person, Term
 from vigil.responses.models import FollowUp
-from vigil.solidarity.models import EndangeredLawyerDay, Hearing
+from vigil.solidarity.models import EndangeredLawyerDay, Hearing, InternationalDate
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 400
@@ -32,6 +33,10 @@ class Kind:
     SENTENCE_END = "sentence-end"
     FOLLOW_UP = "follow-up"
     ENDANGERED_LAWYER_DAY = "endangered-lawyer-day"
+    UN_SESSION = "un-session"
+    UPR_DEADLINE = "upr-deadline"
+    SUBMISSION_DEADLINE = "submission-deadline"
+    INTERNATIONAL_DATE = "international-date"
 
 
 GENERIC_TITLES = {
@@ -40,6 +45,17 @@ GENERIC_TITLES = {
     Kind.SENTENCE_END: _("Sentence ends"),
     Kind.FOLLOW_UP: _("Follow-up due"),
     Kind.ENDANGERED_LAWYER_DAY: _("Day of the Endangered Lawyer"),
+    Kind.UN_SESSION: _("UN session"),
+    Kind.UPR_DEADLINE: _("UPR deadline"),
+    Kind.SUBMISSION_DEADLINE: _("Submission deadline"),
+    Kind.INTERNATIONAL_DATE: _("International date"),
+}
+#: The calendar kind of each kind of international date (solidarity.InternationalDate).
+INTERNATIONAL_KINDS = {
+    "un_session": Kind.UN_SESSION,
+    "upr_deadline": Kind.UPR_DEADLINE,
+    "submission_deadline": Kind.SUBMISSION_DEADLINE,
+    "other": Kind.INTERNATIONAL_DATE,
 }
 
 
@@ -84,6 +100,7 @@ def items(user: Any, start: dt.date, end: dt.date) -> list[CalendarItem]:
         *_sentence_ends(user, start, end),
         *_follow_ups(user, start, end),
         *_endangered_lawyer_days(start, end),
+        *_international_dates(start, end),
     ]
     return sorted(found, key=lambda i: (i.date, i.time or dt.time.min, i.kind, i.title))
 
@@ -210,3 +227,18 @@ def _endangered_lawyer_days(start: dt.date, end: dt.date) -> list[CalendarItem]:
             )
         )
     return out
+
+
+def _international_dates(start: dt.date, end: dt.date) -> list[CalendarItem]:
+    """UN sessions and deadlines an admin entered: public facts, titled in the feed too."""
+    return [
+        CalendarItem(
+            d.date,
+            INTERNATIONAL_KINDS.get(d.kind, Kind.INTERNATIONAL_DATE),
+            d.title,
+            d.url or reverse("solidarity:calendar"),
+            f"international-date-{d.pk}",
+            True,
+        )
+        for d in InternationalDate.objects.filter(date__range=(start, end))
+    ]

@@ -3,62 +3,37 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone, translation
 
-from vigil.policy.access import role_of
-from vigil.policy.auditing import audit
+from vigil.accounts import feed_tokens
 from vigil.solidarity.calendar import CalendarItem, items, window
 from vigil.solidarity.models import CalendarToken
 
 FEED_DAYS = 400
 FEED_PAST_DAYS = 30
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+ROUTE = "solidarity:feed"
 
 
 def issue(user: Any) -> str:
     """A new feed token for ``user`` (shown once); earlier ones are revoked."""
-    revoke(user)
-    token = secrets.token_urlsafe(32)
-    row = CalendarToken.objects.create(user=user, digest=_digest(token))
-    audit("token_issued", actor=user, obj=row, route="solidarity:feed")
-    return token
+    return feed_tokens.issue(CalendarToken, user, ROUTE)
 
 
 def revoke(user: Any) -> int:
     """Revoke every active feed token of ``user``; the number revoked."""
-    n = CalendarToken.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
-    if n:
-        audit("token_revoked", actor=user, tokens=n, route="solidarity:feed")
-    return n
+    return feed_tokens.revoke(CalendarToken, user, ROUTE)
 
 
 def active(user: Any) -> CalendarToken | None:
-    return CalendarToken.objects.filter(user=user, revoked_at__isnull=True).first()
+    return feed_tokens.active(CalendarToken, user)
 
 
 def user_for(token: str) -> Any:
     """The active user a feed token belongs to, or None (revoked, unknown, disabled user)."""
-    if not token or len(token) > 100:
-        return None
-    row = (
-        CalendarToken.objects.filter(digest=_digest(token), revoked_at__isnull=True)
-        .select_related("user")
-        .first()
-    )
-    if row is None or role_of(row.user) is None:
-        return None
-    CalendarToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
-    return row.user
+    return feed_tokens.user_for(CalendarToken, token)
 
 
 def _escape(text: str) -> str:
@@ -111,6 +86,6 @@ def _event(item: CalendarItem, base: str, stamp: str) -> list[str]:
         f"DTSTART;VALUE=DATE:{day}",
         f"DTEND;VALUE=DATE:{after}",
         f"SUMMARY:{_escape(item.feed_title)}",
-        f"URL:{base}{item.link}",
+        f"URL:{item.link if item.link.startswith(('http://', 'https://')) else base + item.link}",
         "END:VEVENT",
     ]

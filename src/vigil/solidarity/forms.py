@@ -6,7 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core.models import Confidentiality
-from vigil.solidarity.models import Access, Answer, HearingKind, StatementKind
+from vigil.solidarity.models import (
+    Access,
+    Answer,
+    HearingKind,
+    InternationalDateKind,
+    StatementKind,
+)
 
 
 class HearingForm(forms.Form):
@@ -121,6 +127,13 @@ class EditionForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2009, max_value=2100)
     focus_country = forms.CharField(label=_("Focus country (ISO code)"), max_length=2, min_length=2)
     theme = forms.CharField(label=_("Theme"), max_length=300, required=False)
+
+
+class InternationalDateForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=_("Kind"), choices=InternationalDateKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    url = forms.URLField(label=_("Link to the announcement"), max_length=500, required=False)
 
 
 def ids(text: str) -> list[str]:

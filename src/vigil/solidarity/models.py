@@ -230,6 +230,37 @@ class Signatory(VigilModel):
         return self.organisation.display_name if self.organisation else self.name_text
 
 
+class InternationalDateKind(models.TextChoices):
+    UN_SESSION = "un_session", _("UN session")
+    UPR_DEADLINE = "upr_deadline", _("UPR deadline")
+    SUBMISSION_DEADLINE = "submission_deadline", _("Submission deadline")
+    OTHER = "other", _("Other international date")
+
+
+class InternationalDate(models.Model):
+    """A dated item of the international calendar (a UN session, a UPR deadline) entered by
+    an admin or a coordinator from the body's own announcement; Vigil ships none."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    date = models.DateField(_("date"), db_index=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=InternationalDateKind.choices, default="other"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    url = models.URLField(_("link to the announcement"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "title"]
+        verbose_name = _("international date")
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.title}"
+
+
 class CalendarToken(models.Model):
     """A revocable secret in a user's iCalendar feed address; only its SHA-256 is stored."""
 

@@ -28,5 +28,7 @@ urlpatterns = [
     path("campaigns/editions/", views.edition_add, name="edition-add"),
     path("calendar/", views.calendar_page, name="calendar"),
     path("calendar/feed/", views.calendar_token, name="calendar-token"),
+    path("calendar/dates/", views.international_date_add, name="date-add"),
+    path("calendar/dates/remove/", views.international_date_remove, name="date-remove"),
     path("calendar/feed/<str:token>.ics", views.calendar_feed, name="feed"),
 ]

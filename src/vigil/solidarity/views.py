@@ -15,18 +15,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from vigil.accounts.stepup import StepUpRequired, require_recent_2fa, step_up_url
-from vigil.core.errors import Forbidden, QuotaExceeded, ValidationFailed
+from vigil.core.errors import Forbidden, NotFound, QuotaExceeded, ValidationFailed
 from vigil.outputs.exporting import all_public, may_export_all
 from vigil.policy.access import reference_allows, restrict
 from vigil.policy.auditing import audit
 from vigil.policy.quotas import consume
 from vigil.records.models import Case, Organisation, Person
 from vigil.records.visible import visible_one, visible_or_404
-from vigil.solidarity import calendar, feed, monitoring, statements
+from vigil.solidarity import calendar, feed, international, monitoring, statements
 from vigil.solidarity.forms import (
     AssignForm,
     EditionForm,
     HearingForm,
+    InternationalDateForm,
     ReportForm,
     StatementForm,
     ids,
@@ -357,8 +358,42 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         "days": (end - start).days,
         "token": request.session.pop("calendar_token", None),
         "active": feed.active(request.user),
+        "may_edit_dates": international.may_edit(request.user),
+        "date_form": InternationalDateForm(),
+        "international_dates": international.upcoming(start, end),
     }
     return render(request, "solidarity/calendar.html", context)
+
+
+@require_POST
+@login_required
+def international_date_add(request: HttpRequest) -> HttpResponse:
+    """Add a UN session or deadline (admins and coordinators)."""
+    form = InternationalDateForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            international.add_date(request.user, d["date"], d["kind"], d["title"], d["url"])
+        except (ValidationFailed, Forbidden) as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The date is on the calendar."))
+    else:
+        messages.error(request, _("Give a date, a kind and a title; a link must be a web address."))
+    return HttpResponseRedirect(reverse("solidarity:calendar"))
+
+
+@require_POST
+@login_required
+def international_date_remove(request: HttpRequest) -> HttpResponse:
+    """Remove the international date ``id`` (admins and coordinators)."""
+    try:
+        international.remove_date(request.user, request.POST.get("id", ""))
+    except (NotFound, Forbidden) as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The date is removed from the calendar."))
+    return HttpResponseRedirect(reverse("solidarity:calendar"))
 
 
 @require_POST

@@ -131,7 +131,15 @@ class CalendarItemOut(Schema):
 
     date: dt.date
     kind: Literal[
-        "hearing", "appeal-deadline", "sentence-end", "follow-up", "endangered-lawyer-day"
+        "hearing",
+        "appeal-deadline",
+        "sentence-end",
+        "follow-up",
+        "endangered-lawyer-day",
+        "un-session",
+        "upr-deadline",
+        "submission-deadline",
+        "international-date",
     ]
     title: str
     link: str

@@ -38,5 +38,6 @@ class Command(VigilCommand):
         report = deliver_due(limit=options["limit"], lease=timedelta(seconds=options["lease"]))
         self.stdout.write(
             f"sent {report.sent}, failed {report.failed} (retried later), "
-            f"gave up {report.gave_up}, dropped {report.dropped} (not visible to the recipient)"
+            f"gave up {report.gave_up}, dropped {report.dropped} (not visible to the recipient); "
+            f"reminders {report.reminders}, digests composed {report.digests}"
         )

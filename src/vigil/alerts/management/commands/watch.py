@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from vigil.alerts.digest import cadence_of, set_cadence
+from vigil.alerts.models import Cadence
 from vigil.alerts.watching import find_watchable, unwatch, watch, watches_of
 from vigil.policy.acting import ActingCommand
 
 
 class Command(ActingCommand):
-    help = "Watch a person (by name or id), an organisation or a case; list your watches."
+    help = (
+        "Watch a person (by name or id), an organisation or a case; list your watches; "
+        "choose immediate e-mails or a daily digest."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -18,9 +23,18 @@ class Command(ActingCommand):
         remove = sub.add_parser("remove", help="stop watching a record")
         remove.add_argument("record")
         sub.add_parser("list", help="the records you watch (by kind and id)")
+        email = sub.add_parser(
+            "email", help="alert e-mails at once (immediate) or one a day (daily); show it"
+        )
+        email.add_argument("cadence", nargs="?", choices=Cadence.values)
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
+        if action == "email":
+            if options["cadence"]:
+                set_cadence(self.user, options["cadence"])
+            self.stdout.write(f"Alert e-mails: {cadence_of(self.user)}.")
+            return
         if action == "list":
             for item, record in watches_of(self.user):
                 state = "" if record is not None else "  (no longer visible to you)"

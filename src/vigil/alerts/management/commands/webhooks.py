@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vigil.alerts.models import Webhook
+from vigil.alerts.models import EventKind, Webhook
 from vigil.alerts.watching import add_webhook, disable_webhook, parse_events
 from vigil.policy.acting import ActingCommand
 
@@ -18,7 +18,9 @@ class Command(ActingCommand):
         add.add_argument("url")
         add.add_argument("--secret", required=True, help="shared secret (16+ characters)")
         add.add_argument(
-            "--events", default="", help="comma-separated: act.created,act.changed (default all)"
+            "--events",
+            default="",
+            help="comma-separated, default all: " + ",".join(EventKind.values),
         )
         sub.add_parser("list", help="your webhooks (URLs, events, active); never the secrets")
         disable = sub.add_parser("disable", help="stop sending to a webhook (kept in the log)")
