@@ -1,6 +1,6 @@
 """A user's Atom feed of their notifications, behind a revocable token in its address.
 
-The token works like the calendar feed's (:mod:`vigil.accounts.feed_tokens`): only its
+The token works like the calendar feed's (:mod:`vigil.policy.feed_tokens`): only its
 SHA-256 is stored, a new one revokes the old, both are audited. The feed is built at read time
 from :func:`~vigil.alerts.notifications.visible_notifications`, so it never shows what the
 policy no longer lets the user see; each entry says the kind of event and links to the
@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from vigil.accounts import feed_tokens
+from vigil.policy import feed_tokens
 from vigil.alerts.messages import link_of, text_of
 from vigil.alerts.models import FeedToken
 from vigil.alerts.notifications import visible_notifications

@@ -153,7 +153,7 @@ class Outbox(models.Model):
     last_error = models.CharField(max_length=500, blank=True)
     # An e-mail held for the recipient's daily digest: never claimed itself; the digest row
     # that lists it is set when the digest is composed, and its state follows the digest's.
-    held = models.BooleanField(default=False)
+    held = models.BooleanField(default=False, db_default=False)
     digest = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="items"
     )

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone, translation
 
-from vigil.accounts import feed_tokens
+from vigil.policy import feed_tokens
 from vigil.solidarity.calendar import CalendarItem, items, window
 from vigil.solidarity.models import CalendarToken
 
