@@ -14,6 +14,7 @@ from typing import Any
 from django.db import connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models.fields import AutoFieldMixin
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -165,7 +166,7 @@ def bulk_create_records(
         if model._meta.parents:
             model.all_objects.bulk_create(objs, batch_size=batch_size)
         else:
-            _insert_rows(connection, model, objs)
+            insert_rows(connection, model, objs)
         _insert_versions(connections[router.db_for_write(Version)], objs, ctx, now)
         for obj in objs:
             obj._state.adding = False
@@ -174,12 +175,17 @@ def bulk_create_records(
     return list(objs)
 
 
-def _insert_rows(
+def insert_rows(
     connection: BaseDatabaseWrapper, model: type[models.Model], objs: Sequence[models.Model]
 ) -> None:
-    """INSERT the records' rows with executemany, values prepared as Django would."""
-    fields = model._meta.local_concrete_fields
-    build = _row_builder(model, connection)
+    """INSERT the rows of new records of one model with executemany, values prepared as
+    Django would (no history: :func:`bulk_create_records` writes it). An automatic primary key
+    that the records leave unset is left to the database."""
+    fields = list(model._meta.local_concrete_fields)
+    pk = model._meta.pk
+    if isinstance(pk, AutoFieldMixin) and all(o.pk is None for o in objs):
+        fields.remove(pk)
+    build = _row_builder(model, connection, fields)
     sql = _insert_sql(connection, model._meta.db_table, [f.column for f in fields])
     with connection.cursor() as cursor:
         for start in range(0, len(objs), INSERT_CHUNK):
@@ -269,9 +275,13 @@ def _insert_sql(connection: BaseDatabaseWrapper, table: str, columns: Sequence[s
     return f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"  # noqa: S608  # nosec B608
 
 
-def _row_builder(model: type[models.Model], connection: BaseDatabaseWrapper) -> RowBuilder:
+def _row_builder(
+    model: type[models.Model],
+    connection: BaseDatabaseWrapper,
+    fields: Sequence[models.Field] | None = None,
+) -> RowBuilder:
     """A function giving one record's INSERT parameters, the conversions chosen once per call."""
-    fields = model._meta.local_concrete_fields
+    fields = model._meta.local_concrete_fields if fields is None else fields
     get_all = attrgetter(*(f.attname for f in fields))
     pre_saves = [(i, f) for i, f in enumerate(fields) if _needs_pre_save(f)]
     conversions = [_converter(f, connection) for f in fields]
