@@ -186,10 +186,8 @@ def insert_rows(
     if isinstance(pk, AutoFieldMixin) and all(o.pk is None for o in objs):
         fields.remove(pk)
     build = _row_builder(model, connection, fields)
-    sql = _insert_sql(connection, model._meta.db_table, [f.column for f in fields])
-    with connection.cursor() as cursor:
-        for start in range(0, len(objs), INSERT_CHUNK):
-            cursor.executemany(sql, [build(o) for o in objs[start : start + INSERT_CHUNK]])
+    columns = [f.column for f in fields]
+    _write_rows(connection, model._meta.db_table, columns, (build(o) for o in objs))
 
 
 def _insert_versions(
@@ -216,21 +214,46 @@ def _insert_versions(
     version = prep("version", 1)
     changed = prep("changed", [])
     columns = [Version._meta.get_field(n).column for n in VERSION_COLUMNS]
-    sql = _insert_sql(connection, Version._meta.db_table, columns)
+    rows = (
+        (
+            *head,
+            object_id.convert(o.pk),
+            version,
+            *middle,
+            encode_snapshot(make_snapshot(o)),
+            changed,
+        )
+        for o in objs
+    )
+    _write_rows(connection, Version._meta.db_table, columns, rows)
+
+
+def _write_rows(
+    connection: BaseDatabaseWrapper,
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+) -> None:
+    """Write prepared INSERT parameters: ``COPY ... FROM STDIN`` on PostgreSQL (one statement
+    for the lot instead of one per row), else ``executemany`` a chunk at a time."""
     with connection.cursor() as cursor:
-        for start in range(0, len(objs), INSERT_CHUNK):
-            rows = [
-                (
-                    *head,
-                    object_id.convert(o.pk),
-                    version,
-                    *middle,
-                    encode_snapshot(make_snapshot(o)),
-                    changed,
-                )
-                for o in objs[start : start + INSERT_CHUNK]
-            ]
-            cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            quote = connection.ops.quote_name
+            names = ", ".join(quote(c) for c in columns)
+            # Table and column names come from model metadata, quoted; values are streamed.
+            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = _insert_sql(connection, table, columns)
+        chunk: list[Sequence[Any]] = []
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) >= INSERT_CHUNK:
+                cursor.executemany(sql, chunk)
+                chunk = []
+        if chunk:
+            cursor.executemany(sql, chunk)
 
 
 def _snapshot_encoder(field: models.Field, connection: BaseDatabaseWrapper) -> Converter:

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, TypeVar
 
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, connections, models, router
 from django.db.models.base import ModelState
@@ -201,13 +202,16 @@ def _blueprint(
         # Callable defaults (the id's uuid4) are called per record, as Model() would.
         defaults.append(_FRESH if f.has_default() and callable(f.default) else f.get_default())
     attnames = tuple(f.attname for f in model._meta.concrete_fields)
-    # ``Model.__init__`` only sets the attnames (through descriptors that, on a new object,
-    # have no cache to clear) and sends pre_init/post_init: with no receiver for this model
-    # and no private fields (generic relations) the result is the same object, built faster.
+    # ``Model.__init__`` given every concrete value positionally only sets the attnames
+    # (through descriptors that, on a new object, have no cache to clear) and sends
+    # pre_init/post_init: with no receiver for this model the result is the same object, built
+    # faster. A generic foreign key (a private field) is not touched by positional values; any
+    # other private field keeps the constructor.
+    private = model._meta.private_fields
     direct = (
         not pre_init.has_listeners(model)
         and not post_init.has_listeners(model)
-        and not model._meta.private_fields
+        and all(isinstance(f, GenericForeignKey) for f in private)
         and len(attnames) == len(model._meta.fields)
     )
     return index, defaults, attnames, direct
