@@ -17,10 +17,10 @@ from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from vigil.policy import feed_tokens
 from vigil.alerts.messages import link_of, text_of
 from vigil.alerts.models import FeedToken
 from vigil.alerts.notifications import visible_notifications
+from vigil.policy import feed_tokens
 
 ROUTE = "alerts:feed"
 FEED_ENTRIES = 100

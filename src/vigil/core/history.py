@@ -14,6 +14,7 @@ from typing import Any
 from django.db import connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models.fields import AutoFieldMixin
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -165,7 +166,7 @@ def bulk_create_records(
         if model._meta.parents:
             model.all_objects.bulk_create(objs, batch_size=batch_size)
         else:
-            _insert_rows(connection, model, objs)
+            insert_rows(connection, model, objs)
         _insert_versions(connections[router.db_for_write(Version)], objs, ctx, now)
         for obj in objs:
             obj._state.adding = False
@@ -174,16 +175,19 @@ def bulk_create_records(
     return list(objs)
 
 
-def _insert_rows(
+def insert_rows(
     connection: BaseDatabaseWrapper, model: type[models.Model], objs: Sequence[models.Model]
 ) -> None:
-    """INSERT the records' rows with executemany, values prepared as Django would."""
-    fields = model._meta.local_concrete_fields
-    build = _row_builder(model, connection)
-    sql = _insert_sql(connection, model._meta.db_table, [f.column for f in fields])
-    with connection.cursor() as cursor:
-        for start in range(0, len(objs), INSERT_CHUNK):
-            cursor.executemany(sql, [build(o) for o in objs[start : start + INSERT_CHUNK]])
+    """INSERT the rows of new records of one model with executemany, values prepared as
+    Django would (no history: :func:`bulk_create_records` writes it). An automatic primary key
+    that the records leave unset is left to the database."""
+    fields = list(model._meta.local_concrete_fields)
+    pk = model._meta.pk
+    if isinstance(pk, AutoFieldMixin) and all(o.pk is None for o in objs):
+        fields.remove(pk)
+    build = _row_builder(model, connection, fields)
+    columns = [f.column for f in fields]
+    _write_rows(connection, model._meta.db_table, columns, (build(o) for o in objs))
 
 
 def _insert_versions(
@@ -210,21 +214,46 @@ def _insert_versions(
     version = prep("version", 1)
     changed = prep("changed", [])
     columns = [Version._meta.get_field(n).column for n in VERSION_COLUMNS]
-    sql = _insert_sql(connection, Version._meta.db_table, columns)
+    rows = (
+        (
+            *head,
+            object_id.convert(o.pk),
+            version,
+            *middle,
+            encode_snapshot(make_snapshot(o)),
+            changed,
+        )
+        for o in objs
+    )
+    _write_rows(connection, Version._meta.db_table, columns, rows)
+
+
+def _write_rows(
+    connection: BaseDatabaseWrapper,
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+) -> None:
+    """Write prepared INSERT parameters: ``COPY ... FROM STDIN`` on PostgreSQL (one statement
+    for the lot instead of one per row), else ``executemany`` a chunk at a time."""
     with connection.cursor() as cursor:
-        for start in range(0, len(objs), INSERT_CHUNK):
-            rows = [
-                (
-                    *head,
-                    object_id.convert(o.pk),
-                    version,
-                    *middle,
-                    encode_snapshot(make_snapshot(o)),
-                    changed,
-                )
-                for o in objs[start : start + INSERT_CHUNK]
-            ]
-            cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            quote = connection.ops.quote_name
+            names = ", ".join(quote(c) for c in columns)
+            # Table and column names come from model metadata, quoted; values are streamed.
+            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        sql = _insert_sql(connection, table, columns)
+        chunk: list[Sequence[Any]] = []
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) >= INSERT_CHUNK:
+                cursor.executemany(sql, chunk)
+                chunk = []
+        if chunk:
+            cursor.executemany(sql, chunk)
 
 
 def _snapshot_encoder(field: models.Field, connection: BaseDatabaseWrapper) -> Converter:
@@ -269,9 +298,13 @@ def _insert_sql(connection: BaseDatabaseWrapper, table: str, columns: Sequence[s
     return f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"  # noqa: S608  # nosec B608
 
 
-def _row_builder(model: type[models.Model], connection: BaseDatabaseWrapper) -> RowBuilder:
+def _row_builder(
+    model: type[models.Model],
+    connection: BaseDatabaseWrapper,
+    fields: Sequence[models.Field] | None = None,
+) -> RowBuilder:
     """A function giving one record's INSERT parameters, the conversions chosen once per call."""
-    fields = model._meta.local_concrete_fields
+    fields = model._meta.local_concrete_fields if fields is None else fields
     get_all = attrgetter(*(f.attname for f in fields))
     pre_saves = [(i, f) for i, f in enumerate(fields) if _needs_pre_save(f)]
     conversions = [_converter(f, connection) for f in fields]

@@ -18,19 +18,19 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
+from functools import cache, partial
 from importlib.resources import files
 from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.core import management
-from django.db import models, transaction
+from django.db import transaction
 
 from vigil.core.context import current_context
 from vigil.core.errors import ValidationFailed
-from vigil.core.history import bulk_create_records
 from vigil.core.models import VigilModel
 from vigil.demo.synthetic_tables import ARTICLES, FACILITIES, PENALTIES, TERMS
+from vigil.records.batch import NewRecords, new_record
 from vigil.records.models import (
     Act,
     ActCharge,
@@ -116,46 +116,22 @@ def _days(rng: random.Random, low: int, high: int) -> dt.timedelta:
 
 
 def maker(model: type[M]) -> Callable[..., M]:
-    """A constructor of ``model`` giving what ``model(**fields)`` gives, several times faster.
-
-    Django's keyword ``__init__`` walks every field and relation descriptor per object; the
-    positional form (how Django builds the rows it loads) only sets attributes, so defaults
-    and related objects' keys are resolved here, once per model.
-    """
-    return _makers(model)  # type: ignore[return-value]
-
-
-@cache
-def _makers(model: type[models.Model]) -> Callable[..., models.Model]:
-    fields = model._meta.concrete_fields
-    attnames = [f.attname for f in fields]
-    by_name = {f.name: f.attname for f in fields} | {a: a for a in attnames}
-    fixed = {f.attname: f.get_default() for f in fields if not callable(f.default)}
-    computed = [f for f in fields if callable(f.default)]
-
-    def make(**values: Any) -> models.Model:
-        row = dict(fixed)
-        for f in computed:
-            if f.attname not in values and f.name not in values:
-                row[f.attname] = f.get_default()
-        for key, value in values.items():
-            attname = by_name[key]  # an unknown field fails here, as in model(**fields)
-            if attname != key and isinstance(value, models.Model):
-                value = value.pk
-            row[attname] = value
-        return model(*[row[a] for a in attnames])
-
-    return make
+    """A constructor of ``model`` giving what ``model(**fields)`` gives, several times faster
+    (:func:`vigil.records.batch.new_record`)."""
+    return partial(new_record, model)
 
 
 @dataclass
 class _Writer:
-    """Buffers planned records by model and writes them with their first versions."""
+    """Plans synthetic records with ordered ids; writes them with their first versions."""
 
     base: int
     issued: int = 0
-    counts: Counter[str] = field(default_factory=Counter)
-    pending: dict[type[VigilModel], list[VigilModel]] = field(default_factory=dict)
+    records: NewRecords = field(default_factory=lambda: NewRecords(batch_size=1000))
+
+    @property
+    def counts(self) -> Counter[str]:
+        return self.records.counts
 
     def id(self) -> uuid.UUID:
         """The next record id: random per seed, then ascending, so indexes fill in order."""
@@ -165,19 +141,15 @@ class _Writer:
     def add(self, obj: M) -> M:
         """Plan ``obj`` as a synthetic record."""
         obj.is_synthetic = True
-        self.pending.setdefault(type(obj), []).append(obj)
-        return obj
+        return self.records.add(obj)
 
     def new(self, model: type[M], **fields: Any) -> M:
         """Plan a new synthetic record of ``model`` with the next id."""
-        return self.add(maker(model)(id=self.id(), **fields))
+        return self.add(new_record(model, id=self.id(), **fields))
 
     def flush(self) -> None:
         # Models were first added in dependency order, and dicts keep insertion order.
-        for model, objs in self.pending.items():
-            bulk_create_records(objs, batch_size=1000)
-            self.counts[model._meta.label_lower] += len(objs)
-        self.pending = {}
+        self.records.flush()
 
 
 @dataclass

@@ -33,12 +33,14 @@ from vigil.core.validation import (
     check_url,
     refuse_too_long,
 )
-from vigil.importers import planning
 from vigil.importers import viasna_values as values
-from vigil.importers.planning import ImportReport, Plan, new_record
+from vigil.importers.report import ImportReport
 from vigil.importers.rows import RowProblem, read_csv_rows
 from vigil.names.given_names import is_given_name
 from vigil.names.homoglyphs import repair_homoglyphs
+from vigil.records.batch import SHARED_LIMIT as BATCH_SHARED_LIMIT
+from vigil.records.batch import WRITE_ORDER as BATCH_WRITE_ORDER
+from vigil.records.batch import Plan, bulk_cache, new_record
 from vigil.records.citations import parse_charges
 from vigil.records.models import (
     Act,
@@ -91,9 +93,9 @@ REGIMES = {
 }
 PLACE_KINDS = {"status": None}
 SEX = {"male": "male", "female": "female", "": "unknown"}
-SHARED_LIMIT = planning.SHARED_LIMIT
+SHARED_LIMIT = BATCH_SHARED_LIMIT
 # The models a row derives, in the order they are written (shared by every importer).
-WRITE_ORDER = planning.WRITE_ORDER
+WRITE_ORDER = BATCH_WRITE_ORDER
 # Size limits per column (characters); other columns get validation.MAX_CELL.
 LIMITS = {"description": MAX_TEXT}
 MULTILINE = ("description",)
@@ -641,7 +643,7 @@ def import_viasna(
             r.perpetrator_person_id for r in records if isinstance(r, Involvement)
         )
 
-    with planning.import_cache(), transaction.atomic():
+    with bulk_cache(), transaction.atomic():
         for line, row in read_csv_rows(
             path, columns=COLUMNS, required=REQUIRED, header_out=header
         ):

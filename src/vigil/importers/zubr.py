@@ -32,12 +32,12 @@ from django.db import transaction
 
 from vigil.core.errors import ImportFailed
 from vigil.core.models import Confidentiality, VigilModel
-from vigil.importers import planning
 from vigil.importers import zubr_values as values
-from vigil.importers.planning import ImportReport, Plan, new_record
+from vigil.importers.report import ImportReport
 from vigil.importers.rows import RowProblem
 from vigil.importers.zubr_links import PossibleLink, offer_links
 from vigil.importers.zubr_records import Decision, read_decision, read_records
+from vigil.records.batch import WRITE_ORDER, Plan, bulk_cache, new_record
 from vigil.records.models import (
     Act,
     ActCharge,
@@ -114,7 +114,7 @@ class _ZubrPlan(Plan):
     """The shared planner, with what every decision needs: content types and provisions."""
 
     def __init__(self, groups: dict[tuple[str, str], list[Decision]]) -> None:
-        super().__init__(planning.WRITE_ORDER)
+        super().__init__(WRITE_ORDER)
         self.groups = groups
         self.ct_act = ContentType.objects.get_for_model(Act)
         # Provisions recorded before (by hand or by another importer) are reused by their key.
@@ -433,7 +433,7 @@ def import_zubr(
     for d in decisions:
         groups[d.person_key].append(d)
     plan = _ZubrPlan(groups)
-    with planning.import_cache(), transaction.atomic():
+    with bulk_cache(), transaction.atomic():
         for start in range(0, len(decisions), batch_rows):
             batch = decisions[start : start + batch_rows]
             for d in batch:

@@ -30,6 +30,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from vigil.policy.access import restrict_to_ceiling
 from vigil.policy.rules import LEVELS
+from vigil.records.batch import insert_plain, new_record
 from vigil.records.custody import (
     RECORDED,
     SERVING,
@@ -61,7 +62,8 @@ def refresh(person_ids: Iterable[Any]) -> int:
     ids = sorted({pk for pk in person_ids if pk is not None}, key=str)
     for chunk in _chunks(ids):
         rows = [
-            StoredCustody(
+            new_record(
+                StoredCustody,
                 person_id=pk,
                 ceiling=level,
                 status=state.status.value,
@@ -75,7 +77,7 @@ def refresh(person_ids: Iterable[Any]) -> int:
         ]
         with transaction.atomic():
             StoredCustody.objects.filter(person_id__in=chunk).delete()
-            StoredCustody.objects.bulk_create(rows)
+            insert_plain(rows)
     return len(ids)
 
 

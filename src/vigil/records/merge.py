@@ -358,6 +358,8 @@ def follow_merges(objs: Iterable[VigilModel]) -> int:
     number of references changed.
     """
     objs = list(objs)
+    if not Person.all_objects.filter(merged_into__isnull=False).exists():
+        return 0  # nobody was ever merged: nothing to follow (one query, not one per id)
     refs = [r for r in person_references() if r.kind != "m2m"]
     person_ct = ContentType.objects.get_for_model(Person).pk
     # Per record type, once: (attname, content-type attname or None) of each person reference.

@@ -15,7 +15,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models
+from django.db import connections, models, router
 
 from vigil.core.history import bulk_create_records
 from vigil.core.models import VigilModel
@@ -79,6 +79,31 @@ def _chunks(items: Sequence[Any], size: int = 900) -> Iterable[Sequence[Any]]:
         yield items[start : start + size]
 
 
+def existing_ids(model: type[models.Model], ids: Sequence[Any]) -> set[Any]:
+    """Which of ``ids`` the model's table holds (soft-deleted rows too), as primary key values.
+
+    ``model.all_objects.filter(pk__in=...)`` in one plain query per chunk: an import asks this
+    of every id it plans, and Django's lookup machinery prepares each id again per query.
+    """
+    pk = model._meta.pk
+    alias = router.db_for_read(model)
+    connection = connections[alias]
+    prep = pk.get_db_prep_value
+    native = connection.features.has_native_uuid_field
+    quote = connection.ops.quote_name
+    head = f"SELECT {quote(pk.column)} FROM {quote(model._meta.db_table)} WHERE {quote(pk.column)} IN "  # noqa: S608, E501  # nosec B608
+    found: set[Any] = set()
+    with connection.cursor() as cursor:
+        for chunk in _chunks(ids):
+            params = [
+                v if native and type(v) is uuid.UUID else prep(v, connection, prepared=False)
+                for v in chunk
+            ]
+            cursor.execute(head + "(" + ", ".join(["%s"] * len(params)) + ")", params)
+            found.update(pk.to_python(row[0]) for row in cursor.fetchall())
+    return found
+
+
 def upsert_records(
     objs: Iterable[VigilModel],
     report: UpsertReport | None = None,
@@ -103,9 +128,7 @@ def upsert_records(
         label = model._meta.label_lower
         fields = _owned_fields(model)
         ids = list(planned)
-        found: set[Any] = set()
-        for chunk in _chunks(ids):
-            found.update(model.all_objects.filter(pk__in=chunk).values_list("pk", flat=True))
+        found = existing_ids(model, ids)
         # Full instances only for records that exist (a re-import), to compare their fields.
         existing: dict[Any, VigilModel] = {}
         for chunk in _chunks([pk for pk in ids if pk in found]):

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vigil.core.errors import ImportFailed, ValidationFailed
+from vigil.records.batch import bulk_cache, insert_plain, new_record
 from vigil.sanctions.models import ListChange, ListedEntity, SanctionsList
 from vigil.sanctions.sources.eu_765 import read_eu_765
 from vigil.sanctions.sources.ftm_lines import read_ftm
@@ -105,7 +106,7 @@ def import_list(
     name = name or kind
     reading = spec.reader(Path(path))
     now = timezone.now()
-    with transaction.atomic():
+    with bulk_cache(), transaction.atomic():
         lst, created = SanctionsList.objects.select_for_update().get_or_create(
             name=name,
             defaults={
@@ -140,7 +141,8 @@ def import_list(
                 known = existing.get(record.entity_id)
                 if known is None:
                     new.append(
-                        ListedEntity(
+                        new_record(
+                            ListedEntity,
                             sanctions_list=lst,
                             entity_id=record.entity_id,
                             first_seen=version_date,
@@ -157,7 +159,7 @@ def import_list(
                 else:
                     report.unchanged += 1
                 if len(new) >= BATCH:
-                    ListedEntity.objects.bulk_create(new)
+                    insert_plain(new)
                     new = []
         except ListFormatError as exc:
             raise ImportFailed(f"{Path(path).name}: {exc}", _problems(exc)) from None
@@ -170,7 +172,7 @@ def import_list(
             )
         if report.read == 0:
             raise ImportFailed(f"{Path(path).name}: no entries found; nothing was imported")
-        ListedEntity.objects.bulk_create(new)
+        insert_plain(new)
         fields = ["active", "removed_in", *_entity_fields_names()]
         ListedEntity.objects.bulk_update(updates, fields, batch_size=1000)
         version = version_date or _parse_version(reading.source_version)
@@ -180,7 +182,8 @@ def import_list(
             lst.entities.filter(entity_id__in=gone).update(active=False, removed_in=label)
             for eid in gone:
                 changes.append(
-                    ListChange(
+                    new_record(
+                        ListChange,
                         sanctions_list=lst,
                         at=now,
                         version_date=version,
@@ -190,7 +193,7 @@ def import_list(
                     )
                 )
         report.removed = len(gone)
-        ListChange.objects.bulk_create(changes, batch_size=1000)
+        insert_plain(changes)
         lst.version_date = version
         lst.source_version = (reading.source_version or "")[:100]
         lst.source_file = Path(path).name
@@ -222,7 +225,8 @@ def _entity_fields_names() -> list[str]:
 def _change(
     lst: SanctionsList, now: Any, version: dt.date | None, record: ListedRecord, change: str
 ) -> ListChange:
-    return ListChange(
+    return new_record(
+        ListChange,
         sanctions_list=lst,
         at=now,
         version_date=version,

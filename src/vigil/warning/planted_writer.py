@@ -12,9 +12,9 @@ from collections import Counter
 from django.db import transaction
 
 from vigil.core.errors import ValidationFailed
-from vigil.core.history import bulk_create_records
 from vigil.core.models import VigilModel
-from vigil.demo.synthetic import fictional_names, maker
+from vigil.demo.synthetic import fictional_names
+from vigil.records.batch import NewRecords, new_record
 from vigil.records.models import Act, Event, Organisation, Person, Profession, Term
 from vigil.records.upsert import stable_id
 from vigil.warning.planted import PlantedSpec, generate
@@ -33,12 +33,12 @@ def write_planted(spec: PlantedSpec) -> Counter[str]:
         )
     rng = random.Random(spec.seed)
     names = fictional_names()
-    pending: dict[type[VigilModel], list[VigilModel]] = {}
+    records = NewRecords(batch_size=1000)
 
     def add(model: type[VigilModel], **fields: object) -> None:
-        obj = maker(model)(**fields)
+        obj = new_record(model, **fields)
         obj.is_synthetic = True
-        pending.setdefault(model, []).append(obj)
+        records.add(obj)
 
     for org in sorted(set(record.members["organisation"])):
         add(Organisation, id=rid("org", org), display_name=f"Fictional bar association {org}")
@@ -72,9 +72,6 @@ def write_planted(spec: PlantedSpec) -> Counter[str]:
             known_since=row.known.date(),
             detention_days=int(row.detention_days) or None,
         )
-    counts: Counter[str] = Counter()
     with transaction.atomic():
-        for model, objs in pending.items():
-            bulk_create_records(objs, batch_size=1000)
-            counts[model._meta.label_lower] += len(objs)
-    return counts
+        records.flush()
+    return records.counts

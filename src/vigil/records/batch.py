@@ -1,26 +1,31 @@
-"""The machinery every importer shares: a batch planner and a fast model constructor.
+"""Writing records in bulk: a batch planner, a fast constructor, and the batch writers.
 
-An importer plans the records each row derives (with ids from ``stable_id``) into a
-:class:`Plan`, a row at a time (a bad row's records are dropped whole), then writes a batch at a
-time with :func:`vigil.records.upsert.upsert_records`. Records many rows share (judges, courts,
-provisions) are planned once and remembered across batches.
+Every bulk writer of the record shares this module. The importers (Viasna, ZUBR) plan the
+records each row derives (ids from ``stable_id``) into a :class:`Plan`, a row at a time (a bad
+row's records are dropped whole), and write a batch at a time with
+:func:`vigil.records.upsert.upsert_records` (idempotent: created once, updated on change).
+The synthetic and planted generators collect new records in :class:`NewRecords` and write
+them with their first versions. The sanctions lists and stored custody, which keep no history,
+insert with :func:`insert_plain`. Every record written here gets the history a single save
+would write (``vigil.core.history.bulk_create_records``).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import connection, connections, models, router
 from django.db.models.base import ModelState
 from django.db.models.signals import post_init, pre_init
 
+from vigil.core.history import bulk_create_records, insert_rows
 from vigil.core.models import VigilModel
-from vigil.importers.rows import RowProblem
 from vigil.records.models import (
     Act,
     ActCharge,
@@ -36,7 +41,8 @@ from vigil.records.models import (
     PersonName,
     Source,
 )
-from vigil.records.upsert import UpsertReport
+
+M = TypeVar("M", bound=models.Model)
 
 # Shared records (judges, prisons, provisions and their names) kept across batches so that a
 # later batch reuses them instead of planning and comparing them again; past this many the
@@ -60,67 +66,23 @@ WRITE_ORDER: tuple[type[VigilModel], ...] = (
     Information,
 )
 
-
-@dataclass
-class ImportReport:
-    """What an import did: rows read, imported, reported; records created/updated."""
-
-    path: str
-    rows: int = 0
-    imported: int = 0
-    problems: list[RowProblem] = field(default_factory=list)
-    upsert: UpsertReport = field(default_factory=UpsertReport)
-    unit: str = "line"  # what a problem's number counts: the file's lines, or its records
-    # Rows imported with a value kept verbatim that a person must check ("needs review").
-    review: list[RowProblem] = field(default_factory=list)
-    # Rows whose id was recorded before with another page (line, id, old URL, new URL).
-    url_changes: list[tuple[int, str, str, str]] = field(default_factory=list)
-    # Persons whose primary name changed: the old name is kept as an alias.
-    renamed: int = 0
-    # Perpetrators screened against the loaded sanctions lists after the import.
-    screened: int = 0
-
-    def notes(self) -> list[str]:
-        """Lines of the summary particular to a format (none here)."""
-        return []
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.path,
-            "rows": self.rows,
-            "imported": self.imported,
-            "rejected": len(self.problems),
-            "problems": [{self.unit: p.line, "reason": p.reason} for p in self.problems],
-            "created": dict(self.upsert.created),
-            "updated": dict(self.upsert.updated),
-            "unchanged": self.upsert.total("unchanged"),
-            "needs_review": [{self.unit: p.line, "reason": p.reason} for p in self.review],
-            "url_changes": [
-                {"line": line, "id": rid, "old": old, "new": new}
-                for line, rid, old, new in self.url_changes
-            ],
-            "renamed": self.renamed,
-            "screened": self.screened,
-        }
-
-
-# SQLite page cache during an import (KiB, as ``PRAGMA cache_size`` takes a negative count):
+# SQLite page cache during a bulk write (KiB, as ``PRAGMA cache_size`` takes a negative count):
 # the inserts into the record, version and index B-trees of one transaction touch pages all
 # over the file (random keys); with the everyday 32 MiB cache the transaction spills and
 # re-reads (decrypting again) the same pages. Bounded, so memory stays flat past its size.
-IMPORT_CACHE_KIB = 262_144
+BULK_CACHE_KIB = 262_144
 
 
 @contextmanager
-def import_cache() -> Iterator[None]:
-    """A larger page cache on encrypted SQLite for the duration of an import (else nothing)."""
+def bulk_cache() -> Iterator[None]:
+    """A larger page cache on encrypted SQLite for the duration of a bulk write (else nothing)."""
     if connection.vendor != "sqlite":
         yield
         return
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         before = int(cursor.fetchone()[0])
-        cursor.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+        cursor.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
     try:
         yield
     finally:
@@ -138,7 +100,7 @@ class Plan:
 
     shared_limit = SHARED_LIMIT
 
-    def __init__(self, write_order: Sequence[type[VigilModel]]) -> None:
+    def __init__(self, write_order: Sequence[type[VigilModel]] = WRITE_ORDER) -> None:
         self.rank = {m: i for i, m in enumerate(write_order)}
         self.records: dict[Any, VigilModel] = {}
         self.pending: dict[Any, VigilModel] = {}
@@ -186,12 +148,49 @@ class Plan:
         return taken
 
 
+class NewRecords:
+    """New records collected by model and written, with their first versions, on :meth:`flush`.
+
+    Models are written in the order they were first added (add references first); ``counts``
+    holds the records written per model label.
+    """
+
+    def __init__(self, batch_size: int = 1000) -> None:
+        self.batch_size = batch_size
+        self.counts: Counter[str] = Counter()
+        self.pending: dict[type[VigilModel], list[VigilModel]] = {}
+
+    def add(self, obj: M) -> M:
+        """Collect ``obj`` (a new record) for the next flush."""
+        self.pending.setdefault(type(obj), []).append(obj)  # type: ignore[arg-type]
+        return obj
+
+    def flush(self) -> None:
+        """Write what was collected (the caller owns the transaction)."""
+        for model, objs in self.pending.items():
+            bulk_create_records(objs, batch_size=self.batch_size)
+            self.counts[model._meta.label_lower] += len(objs)
+        self.pending = {}
+
+
+def insert_plain(objs: Sequence[models.Model]) -> None:
+    """INSERT new rows of a model that keeps no history (one model; the caller's transaction).
+
+    The values are prepared as Django's ``bulk_create`` prepares them; an automatic primary key
+    left unset is assigned by the database (and not read back).
+    """
+    if not objs:
+        return
+    model = type(objs[0])
+    insert_rows(connections[router.db_for_write(model)], model, objs)
+
+
 _FRESH = object()
 
 
 @lru_cache(maxsize=64)
 def _blueprint(
-    model: type[VigilModel],
+    model: type[models.Model],
 ) -> tuple[dict[str, tuple[int, bool]], list[Any], tuple[str, ...], bool]:
     """Per field name and attname: its position and whether it is a relation; the defaults;
     the attnames in order; whether the model can be built without calling ``__init__``."""
@@ -203,25 +202,32 @@ def _blueprint(
         # Callable defaults (the id's uuid4) are called per record, as Model() would.
         defaults.append(_FRESH if f.has_default() and callable(f.default) else f.get_default())
     attnames = tuple(f.attname for f in model._meta.concrete_fields)
-    # ``Model.__init__`` only sets the attnames (through descriptors that, on a new object,
-    # have no cache to clear) and sends pre_init/post_init: with no receiver for this model
-    # and no private fields (generic relations) the result is the same object, built faster.
+    # ``Model.__init__`` given every concrete value positionally only sets the attnames
+    # (through descriptors that, on a new object, have no cache to clear) and sends
+    # pre_init/post_init: with no receiver for this model the result is the same object, built
+    # faster. A generic foreign key (a private field) is not touched by positional values; any
+    # other private field keeps the constructor.
+    private = model._meta.private_fields
     direct = (
         not pre_init.has_listeners(model)
         and not post_init.has_listeners(model)
-        and not model._meta.private_fields
+        and all(isinstance(f, GenericForeignKey) for f in private)
         and len(attnames) == len(model._meta.fields)
     )
     return index, defaults, attnames, direct
 
 
-def new_record(model: type[VigilModel], **values: Any) -> VigilModel:
-    """``model(**values)`` without Django's per-field descriptor work: the same record, faster."""
+def new_record(model: type[M], **values: Any) -> M:
+    """``model(**values)`` without Django's per-field descriptor work: the same record, faster.
+
+    A related field takes a record or its id (by the field's name) or an id (by its attname);
+    an unknown field name raises ``KeyError``.
+    """
     index, defaults, attnames, direct = _blueprint(model)
     args = defaults.copy()
     for key, value in values.items():
         i, relation = index[key]
-        args[i] = value.pk if relation and value is not None else value
+        args[i] = value.pk if relation and isinstance(value, models.Model) else value
     fields = model._meta.concrete_fields
     for i, value in enumerate(args):
         if value is _FRESH:

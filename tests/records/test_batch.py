@@ -1,0 +1,95 @@
+"""The shared bulk writers (vigil.records.batch): constructor, new records, plain rows, ids."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+
+from vigil.core.context import change_context
+from vigil.core.history import snapshot
+from vigil.core.models import Version
+from vigil.records.batch import NewRecords, insert_plain, new_record
+from vigil.records.models import Information, Person, PersonName, Source
+from vigil.records.upsert import existing_ids
+from vigil.sanctions.models import ListChange, SanctionsList
+
+
+def test_the_fast_constructor_builds_a_generic_citation_as_the_keyword_constructor_does() -> None:
+    source = Source(id=uuid.uuid4(), title="Fictional page")
+    fields = {
+        "id": uuid.uuid4(),
+        "source": source,
+        "target_type_id": 7,
+        "target_id": uuid.uuid4(),
+        "quote": "A fictional quote",
+    }
+    fast, slow = new_record(Information, **fields), Information(**fields)
+    assert type(fast) is Information
+    assert fast._state.adding
+    assert snapshot(fast) == snapshot(slow)
+    assert fast.source_id == source.pk
+
+
+def test_a_related_field_takes_an_id_by_its_name_and_an_unknown_field_fails() -> None:
+    person = uuid.uuid4()
+    name = new_record(PersonName, id=uuid.uuid4(), person=person, value="Fictional Name")
+    assert name.person_id == person
+    with pytest.raises(KeyError):
+        new_record(Person, id=uuid.uuid4(), no_such_field=1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_new_records_are_written_with_one_first_version_each() -> None:
+    writer = NewRecords(batch_size=1)
+    people = [
+        writer.add(new_record(Person, id=uuid.uuid4(), display_name=f"Fictional {i}"))
+        for i in range(3)
+    ]
+    writer.add(new_record(PersonName, id=uuid.uuid4(), person=people[0], value="Fictional 0"))
+    with change_context("test", detail="batch test"), transaction.atomic():
+        writer.flush()
+    assert writer.counts == {"records.person": 3, "records.personname": 1}
+    assert writer.pending == {}
+    for obj in [*people]:
+        versions = Version.objects.filter(model="records.person", object_id=obj.pk)
+        assert [(v.version, v.action) for v in versions] == [(1, "create")]
+    assert Person.objects.filter(pk__in=[p.pk for p in people]).count() == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_plain_rows_get_their_keys_from_the_database() -> None:
+    lst = SanctionsList.objects.create(
+        name="fictional", kind="ftm", issuer="Test", programme="Test", imported_at=timezone.now()
+    )
+    changes = [
+        new_record(
+            ListChange, sanctions_list=lst, at=timezone.now(), version_date=dt.date(2025, 1, 1),
+            entity_id=f"e{i}", change="added", caption=f"Fictional entity {i}",
+        )  # fmt: skip
+        for i in range(5)
+    ]
+    with transaction.atomic():
+        insert_plain(changes)
+        insert_plain([])
+    stored = ListChange.objects.filter(sanctions_list=lst).order_by("entity_id")
+    assert [c.entity_id for c in stored] == [f"e{i}" for i in range(5)]
+    assert len({c.pk for c in stored}) == 5
+    assert all(c.pk is not None for c in stored)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_ids_finds_recorded_and_soft_deleted_records_only() -> None:
+    with change_context("test", detail="batch test"):
+        kept = Person.objects.create(display_name="Fictional Kept")
+        gone = Person.objects.create(display_name="Fictional Gone")
+        gone.soft_delete(reason="test")
+    unknown = uuid.uuid4()
+    assert existing_ids(Person, [kept.pk, gone.pk, unknown]) == {kept.pk, gone.pk}
+    assert existing_ids(Person, []) == set()
+    ct = ContentType.objects.get_for_model(Person)
+    assert existing_ids(ContentType, [ct.pk, 10**9]) == {ct.pk}
