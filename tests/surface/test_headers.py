@@ -83,7 +83,7 @@ def _filler(admin, person, token):
         }
         if name in known:
             return str(known[name])
-        if name == "pk":
+        if name == "pk" and converter == "uuid":
             return str(token.pk if "token" in callback.__name__ else person.pk)
         return fallback_value(name, converter, callback)
 
