@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
-from typing import Any
+from typing import Any, cast
 
 from django.db import connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -96,7 +96,8 @@ def _normalised(snap: dict[str, Any]) -> dict[str, Any]:
 
     from django.core.serializers.json import DjangoJSONEncoder
 
-    return json.loads(json.dumps(snap, cls=DjangoJSONEncoder))
+    normal: dict[str, Any] = json.loads(json.dumps(snap, cls=DjangoJSONEncoder))
+    return normal
 
 
 def _changed(obj: models.Model, snap: dict[str, Any], previous: dict[str, Any] | None) -> list[str]:
@@ -180,7 +181,7 @@ def _insert_rows(
     """INSERT the records' rows with executemany, values prepared as Django would."""
     fields = model._meta.local_concrete_fields
     build = _row_builder(model, connection)
-    sql = _insert_sql(connection, model._meta.db_table, [f.column for f in fields])
+    sql = _insert_sql(connection, model._meta.db_table, _columns(fields))
     with connection.cursor() as cursor:
         for start in range(0, len(objs), INSERT_CHUNK):
             cursor.executemany(sql, [build(o) for o in objs[start : start + INSERT_CHUNK]])
@@ -192,12 +193,12 @@ def _insert_versions(
     """INSERT one create version per record: the row :func:`_version_row` would write."""
 
     def prep(name: str, value: Any) -> Any:
-        return Version._meta.get_field(name).get_db_prep_save(value, connection)
+        return _version_field(name).get_db_prep_save(value, connection)
 
-    snap_field = Version._meta.get_field("snapshot")
+    snap_field = _version_field("snapshot")
     make_snapshot = _snapshot_maker(type(objs[0]))
     encode_snapshot = _snapshot_encoder(snap_field, connection)
-    object_id = _converter(Version._meta.get_field("object_id"), connection)
+    object_id = _converter(_version_field("object_id"), connection)
     head = (prep("model", model_label(objs[0])),)
     middle = (
         prep("action", Action.CREATE.value),
@@ -209,7 +210,7 @@ def _insert_versions(
     )
     version = prep("version", 1)
     changed = prep("changed", [])
-    columns = [Version._meta.get_field(n).column for n in VERSION_COLUMNS]
+    columns = _columns(_version_field(n) for n in VERSION_COLUMNS)
     sql = _insert_sql(connection, Version._meta.db_table, columns)
     with connection.cursor() as cursor:
         for start in range(0, len(objs), INSERT_CHUNK):
@@ -227,7 +228,7 @@ def _insert_versions(
             cursor.executemany(sql, rows)
 
 
-def _snapshot_encoder(field: models.Field, connection: BaseDatabaseWrapper) -> Converter:
+def _snapshot_encoder(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> Converter:
     """The snapshot's INSERT parameter, as ``field.get_db_prep_save`` gives it, made faster.
 
     Timestamps (every record of a batch shares its ``created_at``/``updated_at``) are
@@ -259,6 +260,16 @@ def _snapshot_encoder(field: models.Field, connection: BaseDatabaseWrapper) -> C
 
         return lambda snap: encode(plain(snap))
     return lambda snap: field.get_db_prep_save(plain(snap), connection)
+
+
+def _version_field(name: str) -> models.Field[Any, Any]:
+    """A concrete field of :class:`Version` (none of its fields is a reverse relation)."""
+    return cast("models.Field[Any, Any]", Version._meta.get_field(name))
+
+
+def _columns(fields: Iterable[models.Field[Any, Any]]) -> list[str]:
+    """The fields' column names (a concrete field always has one)."""
+    return [cast(str, f.column) for f in fields]
 
 
 def _insert_sql(connection: BaseDatabaseWrapper, table: str, columns: Sequence[str]) -> str:
@@ -296,7 +307,7 @@ def _row_builder(model: type[models.Model], connection: BaseDatabaseWrapper) -> 
     return build
 
 
-def _needs_pre_save(field: models.Field) -> bool:
+def _needs_pre_save(field: models.Field[Any, Any]) -> bool:
     """Whether the field computes its stored value (encryption, auto_now) instead of reading it."""
     if type(field).pre_save is models.Field.pre_save:
         return False
@@ -325,7 +336,7 @@ _TEXT_PREP = (models.CharField.get_prep_value, models.TextField.get_prep_value)
 _TEXT_PYTHON = (models.CharField.to_python, models.TextField.to_python)
 
 
-def _converter(field: models.Field, connection: BaseDatabaseWrapper) -> _Conversion:
+def _converter(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> _Conversion:
     """The conversion of ``field`` on ``connection``; see :class:`_Conversion`."""
     target = field.target_field if isinstance(field, models.ForeignKey) else field
     cls = type(target)

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from vigil.core.errors import Forbidden
 from vigil.policy.auditing import audit
-from vigil.policy.registry import Governed, Kind, governed
+from vigil.policy.registry import Governed, Kind, governed, parent_key
 from vigil.policy.rules import (
     ACTIONS,
     LEVELS,
@@ -95,7 +95,8 @@ def granted_case_ids(user: Any) -> dict[str, list[Any]]:
     cache = _READING.get()
     key = getattr(user, "pk", None)
     if cache is not None and key in cache:
-        return cache[key]
+        cached: dict[str, list[Any]] = cache[key]
+        return cached
     held = list(CaseGrant.objects.active().filter(user=user).values_list("case_id", "level"))
     found = {
         level: sorted({case for case, granted in held if grant_covers(granted, level)}, key=str)
@@ -147,7 +148,8 @@ def exact_ceiling(user: Any) -> str | None:
     cache = _READING.get()
     key = ("ceiling", getattr(user, "pk", None))
     if cache is not None and key in cache:
-        return cache[key]
+        ceiling: str | None = cache[key]
+        return ceiling
     found = _exact_ceiling(user)
     if cache is not None:
         cache[key] = found
@@ -198,7 +200,7 @@ class _Evaluation:
         self.user = user
         self.role = role
         self.grants = granted_case_ids(user)
-        self._visible: dict[str, Any] = {}
+        self._visible: dict[str, models.QuerySet[Any]] = {}
 
     def restrict(self, action: str, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
         spec = governed(queryset.model)
@@ -265,7 +267,7 @@ class _Evaluation:
     ) -> models.QuerySet[M]:
         condition = Q()
         for name in spec.parents:
-            field = queryset.model._meta.get_field(name)
+            field = parent_key(queryset.model, name)
             visible = self.visible_rows(field.related_model, deleted=name in spec.deleted_parents)
             # Correlated, so the database looks up each row's parent by key; a plain
             # `IN (subquery)` made SQLite scan every parent row for each check.
