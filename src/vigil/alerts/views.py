@@ -73,4 +73,4 @@ def watch_toggle(request: HttpRequest) -> HttpResponse:
             watch(request.user, record)
     except NotFound:
         raise Http404 from None
-    return HttpResponseRedirect(path_of(model._meta.model_name, str(pk)))
+    return HttpResponseRedirect(path_of(str(model._meta.model_name), str(pk)))
