@@ -25,6 +25,7 @@ from vigil.api.present import Visibility
 from vigil.api.schemas.common import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, DeleteIn
 from vigil.core.dates import UncertainDate
 from vigil.core.errors import Forbidden
+from vigil.core.models import VigilModel
 from vigil.policy.access import allows, save_checked
 from vigil.policy.identity import identity_fields
 from vigil.records.models import Term
@@ -66,7 +67,7 @@ class Resource:
 
     name: str  # singular, for operation ids and messages
     path: str  # "/organisations"
-    model: type[models.Model]
+    model: type[VigilModel]
     out: type[Schema]
     create: type[Schema]
     update: type[Schema]
@@ -178,7 +179,7 @@ def update_record(request: HttpRequest, resource: Resource, id: UUID, payload: A
 
 
 def delete_record(
-    request: HttpRequest, model: type[models.Model], id: UUID, body: DeleteIn
+    request: HttpRequest, model: type[VigilModel], id: UUID, body: DeleteIn
 ) -> None:
     """Soft-delete a visible record with a reason, based on ``body.version``."""
     with writing(request) as user:

@@ -6,6 +6,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import translation
@@ -104,7 +105,9 @@ def get_hearing(request: HttpRequest, id: UUID) -> dict[str, Any]:
     return hearing_out(user, Visibility(user), h)
 
 
-def _must_see(request: HttpRequest, model: type, pk: UUID | None, name: str) -> Any:
+def _must_see(
+    request: HttpRequest, model: type[models.Model], pk: UUID | None, name: str
+) -> Any:
     if pk is None:
         return None
     found = visible(request, model._default_manager.filter(pk=pk)).first()
