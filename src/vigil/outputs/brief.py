@@ -98,7 +98,7 @@ def _perpetrators(w: Writer, facts: CaseFacts) -> None:
         _none(w, heading, "perpetrators", "no perpetrator recorded")
         return
     report = gap_report(facts.user)
-    rows = {row.person.pk: row for row in report.rows}
+    rows = {row.of_person.pk: row for row in report.rows}
     for key, items in parties.items():
         roles = "; ".join(f"{inv.role.label_en.lower()} in the {act_ref(a)}" for inv, a in items)
         runs = [sourced(f"{perpetrator_name(items[0][0])} — {roles}", items[0][1].infos, w.cites)]

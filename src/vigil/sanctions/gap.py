@@ -141,6 +141,12 @@ class GapRow:
     organisation: Organisation | None = None
 
     @property
+    def of_person(self) -> Person:
+        """The person of a person row (every row of :func:`gap_report` is one)."""
+        assert self.person is not None, "an organisation row"
+        return self.person
+
+    @property
     def display_name(self) -> str:
         subject = self.organisation if self.organisation is not None else self.person
         return subject.display_name if subject is not None else ""
@@ -180,8 +186,9 @@ class GapRow:
     def victims(self) -> list[Person]:
         seen: dict[Any, Person] = {}
         for line in self.acts:
-            if line.act.victim_person_id and line.act.victim_person_id not in seen:
-                seen[line.act.victim_person_id] = line.act.victim_person
+            victim = line.act.victim_person if line.act.victim_person_id else None
+            if victim is not None and victim.pk not in seen:
+                seen[victim.pk] = victim
         return list(seen.values())
 
     @cached_property

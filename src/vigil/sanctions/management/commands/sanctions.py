@@ -209,7 +209,7 @@ class Command(ActingCommand):
                 lines.append(f"Warning: {lst.name} (version {lst.version_label}) is stale.")
             for row in report.rows:
                 lines.append(
-                    f"{row.person.display_name} ({', '.join(row.role_labels)}, "
+                    f"{row.of_person.display_name} ({', '.join(row.role_labels)}, "
                     f"{len(row.acts)} acts, {len(row.victims)} victims)"
                 )
                 lines.append(f"    sentences: {reports.totals_text(row.totals)}")
