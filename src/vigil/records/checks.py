@@ -311,7 +311,7 @@ def source_about_someone_else(seen: _Scope) -> list[Finding]:
     )
     if not cites:
         return []
-    visible_acts = set()
+    visible_acts: set[Any] = set()
     act_ids = sorted({a for a, _s in cites}, key=str)
     for start in range(0, len(act_ids), _CHUNK):
         visible_acts.update(
