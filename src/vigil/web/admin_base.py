@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -43,7 +43,7 @@ class RecordForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         """Refuse the save when someone else saved the record since this form was opened."""
-        cleaned = super().clean()
+        cleaned = cast(dict[str, Any], super().clean())  # a ModelForm's is its cleaned_data
         loaded = cleaned.get("loaded_version")
         if (
             not self.instance._state.adding

@@ -112,7 +112,8 @@ def filter_custody(user: Any, persons: QuerySet[Person], status: str) -> QuerySe
     level = exact_ceiling(user)
     if level is not None:
         return filter_stored(level, persons, status)
-    annotated = with_custody(user, persons)
+    # (Any: the plugin does not see with_custody's custody_status annotation.)
+    annotated: QuerySet[Any] = with_custody(user, persons)
     if status == Custody.UNKNOWN.value:
         return annotated.filter(custody_status__isnull=True)
     if status in _BY_TERM:

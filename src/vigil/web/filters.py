@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -46,7 +47,7 @@ def cached_options(field: forms.ModelChoiceField, *key: Any) -> None:
     now = time.monotonic()
     hit = _OPTIONS.get(key)
     if hit is None or now - hit[0] > OPTIONS_SECONDS:
-        hit = (now, list(field.choices))
+        hit = (now, list(cast(Iterable[Any], field.choices)))
         _OPTIONS[key] = hit
     field.choices = hit[1]
 

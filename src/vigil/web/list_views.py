@@ -20,7 +20,7 @@ from vigil.web.listing import filtered, list_page
 from vigil.web.lists import SPECS
 
 
-def _spec(name: str):  # type: ignore[no-untyped-def]
+def _spec(name: str):
     if name not in SPECS:
         raise Http404
     return SPECS[name]

@@ -9,7 +9,7 @@ undoing a merge alike.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -252,7 +252,7 @@ class MergeForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields["keep"].choices = [
+        cast(forms.ChoiceField, self.fields["keep"]).choices = [
             (str(first.pk), keep_label(user, first)),
             (str(second.pk), keep_label(user, second)),
         ]

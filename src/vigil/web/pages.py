@@ -42,10 +42,10 @@ def _acts(user: Any, acts: QuerySet[Act]) -> list[Act]:
             date_ordering(), "created_at"
         ),
     )
-    acts = list(found[:MAX_ROWS])
-    hide_places(user, acts)
-    _name_people(user, acts)
-    return acts
+    shown = list(found[:MAX_ROWS])
+    hide_places(user, shown)
+    _name_people(user, shown)
+    return shown
 
 
 def _name_people(user: Any, acts: list[Act]) -> None:

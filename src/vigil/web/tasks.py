@@ -52,7 +52,7 @@ def follow_ups_due(
     horizon = today + dt.timedelta(days=HORIZON_DAYS)
     waiting = unanswered(_seen(user, Intervention.objects.all()))
     tasks = [
-        Task(i, i.follow_up_due, "", i.follow_up_due < today)
+        Task(i, i.follow_up_due, "", i.follow_up_due is not None and i.follow_up_due < today)
         for i in waiting.filter(follow_up_due__lte=horizon).order_by("follow_up_due")[:limit]
     ]
     for fu in (
