@@ -86,6 +86,7 @@ def grant_access(
 def revoke_access(revoker: Any, access: BeneficiaryAccess) -> BeneficiaryAccess:
     """End ``access`` now (no step-up: taking access away must be quick)."""
     target = access.case or access.fund_grant
+    assert target is not None, "an access is to a case or a grant (a check constraint)"
     if role_of(revoker) != "admin" and not allows(revoker, "grant", target):
         audit("denied", actor=revoker, obj=target, action="revoke")
         raise Forbidden("You may not revoke access to this identity.")

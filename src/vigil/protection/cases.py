@@ -83,7 +83,7 @@ def open_case(
     beneficiary_contacts: str = "",
     location: str = "",
     dependants: str = "",
-    urgency: int = Urgency.HIGH,
+    urgency: int | str = Urgency.HIGH,  # a form's text too: the field converts it
     threats: str = "",
     needs: str = "",
     confidentiality: str = "restricted",

@@ -145,9 +145,8 @@ def case_identity(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         raise Http404
     try:
         if request.method == "POST":
-            cases.update_assessment(
-                request.user, case, **{f: request.POST.get(f, "") for f in CASE_IDENTITY}
-            )
+            identity: dict[str, Any] = {f: request.POST.get(f, "") for f in CASE_IDENTITY}
+            cases.update_assessment(request.user, case, **identity)
             messages.success(request, str(case))
         identity = cases.reveal_identity(request.user, case, request)
     except StepUpRequired:
