@@ -133,7 +133,7 @@ def _fit(table: OverlapTable, pairs: tuple[Pair, ...]) -> LoglinearFit | None:
     )
 
 
-def _glm(counts: np.ndarray, exog: np.ndarray, offset: np.ndarray | None):  # type: ignore[no-untyped-def]
+def _glm(counts: np.ndarray, exog: np.ndarray, offset: np.ndarray | None):
     """Poisson GLM fit, or None when it does not converge to finite values."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

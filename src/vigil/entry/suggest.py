@@ -62,7 +62,7 @@ def name_index() -> NameIndex:
         if _cache.get("key") != key:
             _cache["index"] = _build()
             _cache["key"] = key
-        return _cache["index"]  # type: ignore[no-any-return]
+        return _cache["index"]
 
 
 def suggest_persons(

@@ -293,8 +293,10 @@ def person_edit(request: HttpRequest, pk: Any) -> HttpResponse:
 
 def _typed_names(request: HttpRequest, field: str) -> list[str]:
     """The names typed in the inputs of one picker (or of the person form's name rows)."""
-    values = []
+    values: list[str] = []
     for key, value in request.GET.items():
+        if not isinstance(value, str):  # never: items() gives each key's last value
+            continue
         if key == f"{field}_name" or key.startswith(f"{field}_name_"):
             values.append(value)
         elif field == "person" and key.startswith("names-") and key.endswith("-value"):
@@ -336,7 +338,7 @@ def _query(request: HttpRequest) -> str:
     """What was typed in the picker (htmx sends the input under its own name)."""
     if "q" in request.GET:
         return request.GET["q"]
-    return next((v for v in request.GET.values() if v.strip()), "")
+    return next((v for v in request.GET.values() if isinstance(v, str) and v.strip()), "")
 
 
 @login_required

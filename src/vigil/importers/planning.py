@@ -227,7 +227,7 @@ def new_record(model: type[VigilModel], **values: Any) -> VigilModel:
         if value is _FRESH:
             args[i] = fields[i].get_default()
     if not direct:
-        return model(*args)
+        return model(*args)  # type: ignore[misc]  # the plugin reads *args as the id alone
     obj = model.__new__(model)
     obj._state = ModelState()
     obj.__dict__.update(zip(attnames, args, strict=True))

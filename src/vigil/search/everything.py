@@ -218,8 +218,10 @@ def _sources(user: Any, documents: dict[str, list[Document]], terms: list[str]) 
             same[key] = (d, info, url, [])
         if about not in same[key][3]:
             same[key][3].append(about)
-    for d, info, url, about in same.values():
-        detail = str(_("Quote from this source about: %(target)s")) % {"target": "; ".join(about)}
+    for d, info, url, supported in same.values():
+        detail = str(_("Quote from this source about: %(target)s")) % {
+            "target": "; ".join(supported)
+        }
         hits.append(Hit(str(info.source), url, info, detail, _parts(d, terms)))
     return hits
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -37,7 +37,7 @@ class HearingForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        options: dict[str, Iterable[tuple[Any, str]]] | None = None,
+        options: Mapping[str, Iterable[tuple[Any, str]]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from vigil.core.errors import ValidationFailed
+from vigil.core.models import VigilModel
 from vigil.policy.access import restrict, save_checked
 from vigil.records import vocabularies
 from vigil.records.models import Act, Case, Event, Organisation, Person, Term
@@ -65,7 +66,7 @@ class HearingInput:
     notes: str = ""
 
 
-def _visible(user: Any, model: type, pk: Any, what: str) -> Any:
+def _visible(user: Any, model: type[VigilModel], pk: Any, what: str) -> Any:
     if pk is None or pk == "":
         return None
     if isinstance(pk, model):

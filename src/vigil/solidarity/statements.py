@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from vigil.core.errors import Forbidden, ValidationFailed
+from vigil.core.models import VigilModel
 from vigil.policy.access import reference_allows, restrict, save_checked
 from vigil.records.models import Case, Organisation, Person
 from vigil.solidarity.models import EndangeredLawyerDay, Signatory, Statement, StatementKind
@@ -33,7 +34,7 @@ class StatementInput:
     confidentiality: str = "internal"
 
 
-def _visible(user: Any, model: type, pks: list[Any], what: str) -> list[Any]:
+def _visible(user: Any, model: type[VigilModel], pks: list[Any], what: str) -> list[Any]:
     pks = [getattr(p, "pk", p) for p in pks if p not in (None, "")]
     found = list(restrict(user, "view", model.objects.filter(pk__in=pks)))
     if len(found) != len(set(map(str, pks))):

@@ -187,11 +187,10 @@ def person_panel(user: Any, person: Person) -> Panel | None:
         for a in acts.select_related("act_type")
     ]
     strip = None
-    if signals:
-        start = signals[0].date
+    points = [(s.date, s.kind) for s in signals if s.date is not None]  # all: dated acts
+    if points:
+        start = points[0][0]
         # To the date of the scores (the record's "now"), or today without a fit.
-        end = max(fit.as_of if fit else timezone.localdate(), signals[-1].date)
-        strip = signal_strip(
-            [(s.date, s.kind) for s in signals], start, end, label=_("Signals over time")
-        )
+        end = max(fit.as_of if fit else timezone.localdate(), points[-1][0])
+        strip = signal_strip(points, start, end, label=_("Signals over time"))
     return Panel(fit, row, entry, signals, strip)

@@ -35,7 +35,9 @@ PAGE_SIZE = 50
 
 def _require(request: HttpRequest, action: str = "view") -> None:
     try:
-        require_risk(request.user, action, route=request.resolver_match.view_name)
+        match = request.resolver_match
+        assert match is not None, "a view is reached through the URL resolver"
+        require_risk(request.user, action, route=match.view_name)
     except Forbidden:
         raise PermissionDenied from None
 

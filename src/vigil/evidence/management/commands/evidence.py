@@ -60,8 +60,8 @@ class Command(ActingCommand):
 
     def add(self, path: Path, source_id: str, description: str) -> None:
         """Ingest one file."""
-        source = restrict(self.user, "view", Source.objects.filter(pk=_uuid(source_id, "source")))
-        source = source.first()
+        visible = restrict(self.user, "view", Source.objects.filter(pk=_uuid(source_id, "source")))
+        source = visible.first()
         if source is None:
             raise NotFound(f"There is no source {source_id}.")
         if not allows(self.user, "change", source):
