@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -23,6 +23,9 @@ from vigil.policy.rules import (
     scope_for,
 )
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import AnyUser
+
 M = TypeVar("M", bound=models.Model)
 
 WRITE_ACTIONS = ("add", "change", "delete")
@@ -36,7 +39,7 @@ _REFERENCE_ROLES = {
 _OVERSEERS = {"admin", "coordinator"}
 
 
-def role_of(user: Any) -> str | None:
+def role_of(user: AnyUser) -> str | None:
     """The user's role if the user may use Vigil at all (authenticated and active)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
@@ -46,12 +49,12 @@ def role_of(user: Any) -> str | None:
     return role if role in ROLES else None
 
 
-def reference_allows(user: Any, action: str) -> bool:
+def reference_allows(user: AnyUser, action: str) -> bool:
     """Whether ``user`` may ``action`` reference data (the law, vocabularies, editions)."""
     return role_of(user) in _REFERENCE_ROLES.get(action, set())
 
 
-def restrict(user: Any, action: str, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+def restrict(user: AnyUser, action: str, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
     """The part of ``queryset`` that ``user`` may ``action``; deny by default.
 
     Grants are read when this is called: build the queryset per request, not once for all.
@@ -62,7 +65,7 @@ def restrict(user: Any, action: str, queryset: models.QuerySet[M]) -> models.Que
     return _evaluation(user, role).restrict(action, queryset)
 
 
-def _evaluation(user: Any, role: str) -> _Evaluation:
+def _evaluation(user: AnyUser, role: str) -> _Evaluation:
     """The user's evaluation: one per request inside :func:`one_reading`, else a fresh one."""
     cache = _READING.get()
     if cache is None:
@@ -75,7 +78,7 @@ def _evaluation(user: Any, role: str) -> _Evaluation:
 
 
 def restrict_history_of(
-    user: Any, queryset: models.QuerySet[M], of: Iterable[type[models.Model]]
+    user: AnyUser, queryset: models.QuerySet[M], of: Iterable[type[models.Model]]
 ) -> models.QuerySet[M]:
     """``restrict(user, "view", queryset)`` on versions, for versions of records of the models
     ``of`` only (a page's own records: the check skips every other record model)."""
@@ -85,7 +88,7 @@ def restrict_history_of(
     return _evaluation(user, role).restrict_history("view", queryset, of)
 
 
-def granted_case_ids(user: Any) -> dict[str, list[Any]]:
+def granted_case_ids(user: AnyUser) -> dict[str, list[Any]]:
     """Case ids ``user`` holds an active grant on, by the confidentiality level lifted.
 
     Inside :func:`one_reading` (a web request) the grants are read once per user.
@@ -142,7 +145,7 @@ def ceiling_of(role: str) -> str | None:
     return ceiling
 
 
-def exact_ceiling(user: Any) -> str | None:
+def exact_ceiling(user: AnyUser) -> str | None:
     """The level ``user`` sees records up to, when that is all the user sees of persons, events,
     organisations and acts (no grant or own record above it lifts one more); else None."""
     cache = _READING.get()
@@ -156,7 +159,7 @@ def exact_ceiling(user: Any) -> str | None:
     return found
 
 
-def _exact_ceiling(user: Any) -> str | None:
+def _exact_ceiling(user: AnyUser) -> str | None:
     role = role_of(user)
     if role is None:
         return None
@@ -178,7 +181,7 @@ def _exact_ceiling(user: Any) -> str | None:
     return ceiling
 
 
-def _owns_above(user: Any, levels: tuple[str, ...]) -> bool:
+def _owns_above(user: AnyUser, levels: tuple[str, ...]) -> bool:
     from vigil.records.models import Act, Event, Organisation, Person
 
     return any(
@@ -196,7 +199,7 @@ def restrict_to_ceiling(level: str, queryset: models.QuerySet[M]) -> models.Quer
 class _Evaluation:
     """One evaluation of the policy for one user: grants read once, parents built once."""
 
-    def __init__(self, user: Any, role: str) -> None:
+    def __init__(self, user: AnyUser, role: str) -> None:
         self.user = user
         self.role = role
         self.grants = granted_case_ids(user)
@@ -319,17 +322,17 @@ class _Ceiling(_Evaluation):
 
 
 def _restrict_users(
-    user: Any, role: str, action: str, queryset: models.QuerySet[M]
+    user: AnyUser, role: str, action: str, queryset: models.QuerySet[M]
 ) -> models.QuerySet[M]:
     if action == "view":
-        return queryset if role in _OVERSEERS else queryset.filter(pk=user.pk)
+        return queryset if role in _OVERSEERS else queryset.filter(pk=getattr(user, "pk", None))
     if action in WRITE_ACTIONS and role == "admin":
         return queryset
     return queryset.none()
 
 
 def _restrict_oversight(
-    user: Any, role: str, action: str, queryset: models.QuerySet[M]
+    user: AnyUser, role: str, action: str, queryset: models.QuerySet[M]
 ) -> models.QuerySet[M]:
     if action != "view":
         return queryset.none()
@@ -344,19 +347,19 @@ def _manager(obj: models.Model) -> models.Manager[Any]:
     return getattr(type(obj), "all_objects", type(obj)._default_manager)
 
 
-def allows(user: Any, action: str, obj: models.Model) -> bool:
+def allows(user: AnyUser, action: str, obj: models.Model) -> bool:
     """Whether ``user`` may ``action`` this one object."""
     if obj.pk is None:
         return False
     return restrict(user, action, _manager(obj).filter(pk=obj.pk)).exists()
 
 
-def may_see_risk(user: Any, action: str = "view") -> bool:
+def may_see_risk(user: AnyUser, action: str = "view") -> bool:
     """Whether ``user``'s role may ``action`` risk scores at all (``rules.RISK_RULES``)."""
     return risk_allowed(role_of(user), action)
 
 
-def require_risk(user: Any, action: str = "view", *, route: str = "") -> None:
+def require_risk(user: AnyUser, action: str = "view", *, route: str = "") -> None:
     """Raise :class:`Forbidden` (audited as denied) unless ``user`` may ``action`` risk scores."""
     if may_see_risk(user, action):
         return
@@ -364,7 +367,7 @@ def require_risk(user: Any, action: str = "view", *, route: str = "") -> None:
     raise Forbidden("Risk scores are confidential: your role may not see them.")
 
 
-def _deny(user: Any, action: str, obj: models.Model) -> Forbidden:
+def _deny(user: AnyUser, action: str, obj: models.Model) -> Forbidden:
     audit("denied", actor=user, obj=obj, action=action)
     return Forbidden(f"You may not {action.replace('_', ' ')} this {obj._meta.verbose_name}.")
 
@@ -373,13 +376,13 @@ class _FellOut(Exception):
     """Rolls back a save whose result left the user's permitted set."""
 
 
-def check_write(user: Any, action: str, obj: models.Model) -> None:
+def check_write(user: AnyUser, action: str, obj: models.Model) -> None:
     """Raise :class:`Forbidden` unless the object as stored is in ``user``'s permitted set."""
     if action not in ACTIONS or not allows(user, action, obj):
         raise _deny(user, action, obj)
 
 
-def save_checked(user: Any, action: str, obj: Any, *, reason: str = "") -> Any:
+def save_checked(user: AnyUser, action: str, obj: Any, *, reason: str = "") -> Any:
     """Add, change or (soft-)delete ``obj`` for ``user``; roll back if it leaves the permitted set.
 
     The record is saved in a transaction and re-queried through :func:`restrict` (NetBox's
