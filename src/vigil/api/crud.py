@@ -8,7 +8,7 @@ user, changes against the ``version`` the client read (stale is 409), deletes so
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import FieldDoesNotExist
@@ -30,6 +30,9 @@ from vigil.policy.access import allows, save_checked
 from vigil.policy.identity import identity_fields
 from vigil.records.models import Term
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 Presenter = Callable[[Visibility, list[Any]], list[dict[str, Any]]]
 DATE_FIELDS = ("date", "date_precision", "date_end", "date_text")
 
@@ -37,7 +40,7 @@ DATE_FIELDS = ("date", "date_precision", "date_end", "date_text")
 class Writer:
     """One write request: its user, and how ids and vocabulary keys in the body resolve."""
 
-    def __init__(self, request: HttpRequest, user: Any) -> None:
+    def __init__(self, request: HttpRequest, user: "User") -> None:
         self.request = request
         self.user = user
         self.seen = Visibility(user)
@@ -119,7 +122,7 @@ def set_date_text(obj: Any, text: str) -> None:
         obj.date, obj.date_precision, obj.date_end = parsed.start, parsed.precision, parsed.end
 
 
-def guard_identity(user: Any, obj: Any, changes: dict[str, Any]) -> None:
+def guard_identity(user: "User", obj: Any, changes: dict[str, Any]) -> None:
     """Refuse to overwrite identity fields the user may not read (the history keeps no copy)."""
     touched = identity_fields(obj) & set(changes)
     if touched and not allows(user, "reveal_identity", obj):

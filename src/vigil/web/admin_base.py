@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -16,6 +16,9 @@ from vigil.core.errors import Forbidden
 from vigil.policy.access import allows, restrict, role_of, save_checked
 from vigil.policy.identity import identity_fields
 from vigil.policy.registry import Kind, governed
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import AnyUser
 
 BOOKKEEPING = (
     "id",
@@ -68,7 +71,7 @@ def admin_site_permission(request: HttpRequest) -> bool:
     return bool(user.is_active and user.is_staff and role_of(user) == "admin")
 
 
-def may(user: Any, action: str, model: type[Model]) -> bool:
+def may(user: AnyUser, action: str, model: type[Model]) -> bool:
     """Whether the policy lets ``user`` ``action`` any record of ``model`` at all."""
     return not restrict(user, action, model._default_manager.all()).query.is_empty()
 

@@ -8,7 +8,7 @@ arithmetic over the custody's start, so for those states the candidates are hand
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Case,
@@ -37,6 +37,9 @@ from vigil.records.custody import (
 )
 from vigil.records.custody_store import filter_stored
 from vigil.records.models import Act, Person
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 _KIND = "act_type__key"
 
@@ -78,7 +81,7 @@ def _same_day_order() -> Case:
     )
 
 
-def latest_effect(user: Any) -> Subquery:
+def latest_effect(user: User) -> Subquery:
     """Per outer person: the custody effect of their latest effective act ``user`` may view."""
     acts = (
         restrict(user, "view", Act.objects.filter(victim_person=OuterRef("pk")))
@@ -92,7 +95,7 @@ def latest_effect(user: Any) -> Subquery:
     return Subquery(acts, output_field=CharField())
 
 
-def with_custody(user: Any, persons: QuerySet[Person]) -> QuerySet[Person]:
+def with_custody(user: User, persons: QuerySet[Person]) -> QuerySet[Person]:
     """``persons`` annotated with ``custody_status`` (NULL: no act decides it)."""
     return persons.annotate(custody_status=latest_effect(user))
 
@@ -103,7 +106,7 @@ _BY_TERM = {Custody.IN_CUSTODY.value, Custody.RESTRICTED.value, Custody.TERM_END
 _SERVING = [s.value for s in SERVING]
 
 
-def filter_custody(user: Any, persons: QuerySet[Person], status: str) -> QuerySet[Person]:
+def filter_custody(user: User, persons: QuerySet[Person], status: str) -> QuerySet[Person]:
     """``persons`` whose derived custody (from acts ``user`` may view) is ``status``.
 
     The stored custody at the user's ceiling when that is exactly what the user sees

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -16,6 +16,9 @@ from vigil.policy.access import exact_ceiling, restrict
 from vigil.records.custody import Custody
 from vigil.records.models import Act, LegalProvision, Organisation, Term
 from vigil.records.models.cases import CaseStatus
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 CUSTODY_CHOICES = [
     ("", _("any")),
@@ -89,7 +92,7 @@ class ListFilterForm(forms.Form):
         label=_("Confidentiality"), choices=LEVEL_CHOICES, required=False
     )
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
 
@@ -108,7 +111,7 @@ class ActFilterForm(ListFilterForm):
         label=_("Needs review (a source value kept as written)"), required=False
     )
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         provisions = self.fields["provision"]
         courts = self.fields["court"]
@@ -159,7 +162,7 @@ def has_act_filter(data: dict[str, Any]) -> bool:
     return any(data.get(name) for name in ACT_FILTERS)
 
 
-def matching_acts(user: Any, data: dict[str, Any]) -> QuerySet[Act]:
+def matching_acts(user: User, data: dict[str, Any]) -> QuerySet[Act]:
     """Acts ``user`` may view that satisfy every act filter in ``data`` at once."""
     acts = restrict(user, "view", Act.objects.all())
     if data.get("act_type"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -20,15 +20,18 @@ from vigil.web.custody_sql import filter_custody
 from vigil.web.listing import Column, ListSpec
 from vigil.web.search import PersonRow, search_persons
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
-def _seen(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+
+def _seen(user: User, qs: QuerySet[Any]) -> QuerySet[Any]:
     return restrict(user, "view", qs)
 
 
 # Persons -------------------------------------------------------------------------------------
 
 
-def _persons(user: Any, qs: QuerySet[Person], data: dict[str, Any]) -> QuerySet[Person]:
+def _persons(user: User, qs: QuerySet[Person], data: dict[str, Any]) -> QuerySet[Person]:
     qs = f.by_level(search_persons(data.get("q") or "", user), data)
     if data.get("custody"):
         qs = filter_custody(user, qs, data["custody"])
@@ -43,7 +46,7 @@ def _persons(user: Any, qs: QuerySet[Person], data: dict[str, Any]) -> QuerySet[
     return qs
 
 
-def _person_rows(user: Any, persons: list[Person]) -> list[PersonRow]:
+def _person_rows(user: User, persons: list[Person]) -> list[PersonRow]:
     custody = custody_seen_by(user, [p.pk for p in persons])
     attach_display_names(user, persons)
     return [PersonRow(p, custody.get(p.pk)) for p in persons]
@@ -90,7 +93,7 @@ class PerpetratorRow:
         return sorted(self.roles)
 
 
-def _involvements(user: Any, data: dict[str, Any]) -> QuerySet[Involvement]:
+def _involvements(user: User, data: dict[str, Any]) -> QuerySet[Involvement]:
     rows = _seen(user, Involvement.objects.filter(perpetrator_person__isnull=False))
     if f.has_act_filter(data):
         rows = rows.filter(act__in=f.matching_acts(user, data).values("pk"))
@@ -99,7 +102,7 @@ def _involvements(user: Any, data: dict[str, Any]) -> QuerySet[Involvement]:
     return rows
 
 
-def _perpetrators(user: Any, qs: QuerySet[Person], data: dict[str, Any]) -> QuerySet[Person]:
+def _perpetrators(user: User, qs: QuerySet[Person], data: dict[str, Any]) -> QuerySet[Person]:
     involved = _involvements(user, data)
     qs = f.by_level(search_persons(data.get("q") or "", user), data)
     count = (
@@ -114,7 +117,7 @@ def _perpetrators(user: Any, qs: QuerySet[Person], data: dict[str, Any]) -> Quer
     )
 
 
-def _perpetrator_rows(user: Any, persons: list[Person]) -> list[PerpetratorRow]:
+def _perpetrator_rows(user: User, persons: list[Person]) -> list[PerpetratorRow]:
     rows = {p.pk: PerpetratorRow(p) for p in persons}
     attach_display_names(user, persons)
     involved = _seen(user, Involvement.objects.filter(perpetrator_person__in=persons)).values_list(
@@ -177,7 +180,7 @@ class CountedRow:
 
 
 def _organisations(
-    user: Any, qs: QuerySet[Organisation], data: dict[str, Any]
+    user: User, qs: QuerySet[Organisation], data: dict[str, Any]
 ) -> QuerySet[Organisation]:
     qs = f.by_level(f.text_filter(_seen(user, qs), "display_name", data.get("q") or ""), data)
     if data.get("kind"):
@@ -194,7 +197,7 @@ def _grouped(qs: QuerySet[Any], key: str) -> dict[Any, int]:
     return dict(qs.order_by().values_list(key).annotate(n=Count("pk", distinct=True)))
 
 
-def _organisation_rows(user: Any, orgs: list[Organisation]) -> list[CountedRow]:
+def _organisation_rows(user: User, orgs: list[Organisation]) -> list[CountedRow]:
     acts = _seen(user, Act.objects.all())
     against = _grouped(acts.filter(victim_organisation__in=orgs), "victim_organisation_id")
     here = _grouped(acts.filter(place__in=orgs), "place_id")
@@ -240,7 +243,7 @@ ORGANISATIONS = ListSpec(
 # Cases ---------------------------------------------------------------------------------------
 
 
-def _cases(user: Any, qs: QuerySet[Case], data: dict[str, Any]) -> QuerySet[Case]:
+def _cases(user: User, qs: QuerySet[Case], data: dict[str, Any]) -> QuerySet[Case]:
     qs = f.by_level(f.text_filter(_seen(user, qs), "title", data.get("q") or ""), data)
     if data.get("status"):
         qs = qs.filter(status=data["status"])
@@ -251,7 +254,7 @@ def _cases(user: Any, qs: QuerySet[Case], data: dict[str, Any]) -> QuerySet[Case
     return qs
 
 
-def _case_rows(user: Any, cases: list[Case]) -> list[CountedRow]:
+def _case_rows(user: User, cases: list[Case]) -> list[CountedRow]:
     ids = [c.pk for c in cases]
     persons = _grouped(
         Case.persons.through.objects.filter(
@@ -295,14 +298,14 @@ CASES = ListSpec(
 # Events --------------------------------------------------------------------------------------
 
 
-def _events(user: Any, qs: QuerySet[Event], data: dict[str, Any]) -> QuerySet[Event]:
+def _events(user: User, qs: QuerySet[Event], data: dict[str, Any]) -> QuerySet[Event]:
     qs = f.by_level(f.text_filter(_seen(user, qs), "title", data.get("q") or ""), data)
     if f.has_act_filter(data):
         qs = qs.filter(pk__in=f.matching_acts(user, data).values("event_id"))
     return qs
 
 
-def _event_rows(user: Any, events: list[Event]) -> list[CountedRow]:
+def _event_rows(user: User, events: list[Event]) -> list[CountedRow]:
     acts = _seen(user, Act.objects.filter(event__in=events))
     counts = _grouped(acts, "event_id")
     victims: dict[Any, int] = defaultdict(int)

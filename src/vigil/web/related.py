@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
 from vigil.policy.access import restrict
 from vigil.records.models import Act, Case, Involvement, Person
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 JUDGING = ("perpetrator_role.judge", "perpetrator_role.presiding_judge")
 LIMIT = 50
@@ -23,11 +26,11 @@ class Related:
     through: Any
 
 
-def _seen(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+def _seen(user: User, qs: QuerySet[Any]) -> QuerySet[Any]:
     return restrict(user, "view", qs)
 
 
-def co_defendants(user: Any, person: Person) -> list[Related]:
+def co_defendants(user: User, person: Person) -> list[Related]:
     """Other victims of acts in the events and cases that hold acts against ``person``."""
     own_acts = _seen(user, Act.objects.filter(victim_person=person))
     events = list(own_acts.values_list("event_id", flat=True).distinct())
@@ -54,7 +57,7 @@ def co_defendants(user: Any, person: Person) -> list[Related]:
     return sorted(found.values(), key=lambda r: str(r.person))[:LIMIT]
 
 
-def same_judge(user: Any, person: Person) -> list[Related]:
+def same_judge(user: User, person: Person) -> list[Related]:
     """Other persons sentenced or tried by a judge who judged ``person``."""
     judged = _seen(
         user,

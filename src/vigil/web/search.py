@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -19,8 +19,11 @@ from vigil.records.models import Person
 from vigil.search.name_search import find_persons
 from vigil.search.sync import catch_up
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
-def search_persons(query: str, user: Any = None) -> QuerySet[Person]:
+
+def search_persons(query: str, user: User | None = None) -> QuerySet[Person]:
     """Persons with a name matching ``query`` in any script or spelling, best first; all when blank.
 
     Given a ``user``, only persons and names that user may view are searched: a hidden alias
@@ -78,7 +81,7 @@ class PersonPage:
     rows: list[PersonRow]
 
 
-def person_page(user: Any, query: str, number: str | int | None, per_page: int = 25) -> PersonPage:
+def person_page(user: User, query: str, number: str | int | None, per_page: int = 25) -> PersonPage:
     """The page ``number`` of visible persons matching ``query``, with custody from visible acts."""
     page = Paginator(search_persons(query, user), per_page).get_page(number)
     persons = list(page.object_list)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
@@ -14,6 +14,9 @@ from vigil.records.custody import Custody, CustodyState
 from vigil.records.models import Intervention, Person
 from vigil.responses.interventions import unanswered
 from vigil.responses.models.interventions import FollowUp
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 HORIZON_DAYS = 30
 
@@ -28,12 +31,12 @@ class Task:
     overdue: bool
 
 
-def _seen(user: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+def _seen(user: User, qs: QuerySet[Any]) -> QuerySet[Any]:
     return restrict(user, "view", qs)
 
 
 def persons_in(
-    user: Any, states: dict[Any, CustodyState], status: Custody, limit: int = 10
+    user: User, states: dict[Any, CustodyState], status: Custody, limit: int = 10
 ) -> list[Person]:
     """Up to ``limit`` visible persons, by name, whose state in ``states`` (derived from the
     acts ``user`` may view) is ``status``: in custody, or a term ended without a recorded
@@ -44,7 +47,7 @@ def persons_in(
 
 
 def follow_ups_due(
-    user: Any, today: dt.date | None = None, limit: int = 10
+    user: User, today: dt.date | None = None, limit: int = 10
 ) -> tuple[list[Task], bool]:
     """Follow-ups due within the horizon (or late) on visible interventions the state has not
     answered, soonest first; with none, interventions still awaiting a reply (flag True)."""

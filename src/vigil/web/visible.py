@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
 from django.http import Http404
 
 from vigil.policy.access import restrict
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 M = TypeVar("M", bound=models.Model)
 
 
-def visible(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+def visible(user: User, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
     """The part of ``queryset`` that ``user`` may view."""
     return restrict(user, "view", queryset)
 
 
-def visible_or_404(user: Any, queryset: models.QuerySet[M], pk: Any) -> M:
+def visible_or_404(user: User, queryset: models.QuerySet[M], pk: Any) -> M:
     """One record ``user`` may view; a hidden record is a 404 like a missing one."""
     found = visible(user, queryset).filter(pk=pk).first()
     if found is None:
@@ -27,7 +30,7 @@ def visible_or_404(user: Any, queryset: models.QuerySet[M], pk: Any) -> M:
     return found
 
 
-def only_visible(user: Any, items: Iterable[M]) -> list[M]:
+def only_visible(user: User, items: Iterable[M]) -> list[M]:
     """``items`` (model instances, any mix of models) cut to those ``user`` may view, in order."""
     items = list(items)
     by_model: dict[type[models.Model], set[Any]] = {}
