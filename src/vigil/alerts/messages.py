@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.policy.access import may_see_risk, restrict
 from vigil.records.models import Act, Involvement
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 TEXTS = {
     ("act.created", "person"): _("A new act was recorded for a person you watch"),
@@ -47,7 +50,7 @@ def link_of(record_type: str, record_id: str) -> str:
     return settings.VIGIL_BASE_URL + path_of(record_type, record_id)
 
 
-def visible_to(user: Any, payload: dict[str, Any]) -> bool:
+def visible_to(user: User, payload: dict[str, Any]) -> bool:
     """Whether ``user`` may see, now, the watched record and the act the payload names."""
     if not getattr(user, "is_active", False):
         return False
@@ -67,11 +70,11 @@ def visible_to(user: Any, payload: dict[str, Any]) -> bool:
     )
 
 
-def _language(user: Any) -> str:
+def _language(user: User) -> str:
     return getattr(user, "language", "") or settings.LANGUAGE_CODE
 
 
-def email_of(user: Any, payload: dict[str, Any]) -> tuple[str, str]:
+def email_of(user: User, payload: dict[str, Any]) -> tuple[str, str]:
     """Subject and body of the e-mail: what kind of thing happened and the link, nothing more."""
     with translation.override(_language(user)):
         sentence = text_of(payload["event"], payload["record_type"])

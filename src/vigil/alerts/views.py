@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -17,11 +18,14 @@ from vigil.alerts.watching import WATCHABLE, unwatch, watch
 from vigil.core.errors import NotFound
 from vigil.policy.access import restrict
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import SignedInRequest
+
 PAGE_SIZE = 50
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: SignedInRequest) -> HttpResponse:
     """The signed-in user's notifications they may still see, newest first."""
     rows = visible_notifications(request.user).select_related("target_type")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -40,7 +44,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def read(request: HttpRequest) -> HttpResponse:
+def read(request: SignedInRequest) -> HttpResponse:
     """Mark one notification (``id`` in the form) or all of them read."""
     raw = request.POST.get("id", "")
     try:
@@ -53,7 +57,7 @@ def read(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def watch_toggle(request: HttpRequest) -> HttpResponse:
+def watch_toggle(request: SignedInRequest) -> HttpResponse:
     """Watch (or, with ``stop``, stop watching) the record named by ``type`` and ``id``."""
     models = {m._meta.model_name: m for m in WATCHABLE}
     model = models.get(request.POST.get("type", ""))

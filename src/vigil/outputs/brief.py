@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vigil.outputs.document import Draft, Run
 from vigil.outputs.facts import CaseFacts, gather
@@ -19,10 +19,13 @@ from vigil.outputs.phrases import (
 from vigil.outputs.writer import Writer
 from vigil.records.models import Involvement, Person
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 SENTENCES = ("sentence", "appeal_decision", "cassation_decision")
 
 
-def brief_draft(user: Any, person: Person) -> Draft:
+def brief_draft(user: User, person: Person) -> Draft:
     """A one-page brief on ``person``'s case from the record."""
     facts = gather(user, person)
     w = Writer("brief", f"Case brief: {person}")

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Prefetch, Q
@@ -26,6 +26,9 @@ from vigil.records.models import (
     PersonName,
     Profession,
 )
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 Infos = list[Information]
 
@@ -51,7 +54,7 @@ class CaseFacts:
     """The victim's identity, acts in order, custody and the interventions about them."""
 
     person: Person
-    user: Any
+    user: User
     person_infos: Infos
     names: list[tuple[PersonName, Infos]]
     professions: list[tuple[Profession, Infos]]
@@ -75,7 +78,7 @@ class CaseFacts:
         return found
 
 
-def infos_on(user: Any, objs: Iterable[Model]) -> dict[Any, Infos]:
+def infos_on(user: User, objs: Iterable[Model]) -> dict[Any, Infos]:
     """Information rows ``user`` may view on the given records (of one model), by target id."""
     items = list(objs)
     if not items:
@@ -115,11 +118,11 @@ def _real(obj: Any) -> bool:
     return obj is None or not getattr(obj, "is_synthetic", False)
 
 
-def _visible(user: Any, queryset: Any) -> Any:
+def _visible(user: User, queryset: Any) -> Any:
     return restrict(user, "view", queryset.filter(is_synthetic=False))
 
 
-def _acts(user: Any, person: Person) -> list[Act]:
+def _acts(user: User, person: Person) -> list[Act]:
     """The victim's acts ``user`` may view, each with only what ``user`` may view attached."""
     acts = (
         _visible(user, Act.objects.filter(victim_person=person))
@@ -143,13 +146,13 @@ def _acts(user: Any, person: Person) -> list[Act]:
     return sorted(acts, key=lambda a: (_when(a), ORDER.get(a.act_type.key, 5)))
 
 
-def custody_seen_by(user: Any, person: Person) -> CustodyState:
+def custody_seen_by(user: User, person: Person) -> CustodyState:
     """The custody state derived from the acts ``user`` may view (hidden acts never count)."""
     acts = restrict(user, "view", Act.objects.filter(victim_person=person))
     return custody_by_person(acts).get(person.pk) or CustodyState(Custody.UNKNOWN)
 
 
-def gather(user: Any, person: Person) -> CaseFacts:
+def gather(user: User, person: Person) -> CaseFacts:
     """Collect the facts about ``person`` that a draft for ``user`` may state, with claims.
 
     Every record is read through the policy: what ``user`` may not view is never stated,
@@ -198,7 +201,7 @@ def gather(user: Any, person: Person) -> CaseFacts:
     )
 
 
-def _interventions(user: Any, person: Person) -> list[tuple[Intervention, Infos]]:
+def _interventions(user: User, person: Person) -> list[tuple[Intervention, Infos]]:
     seen_acts = restrict(user, "view", Act.objects.filter(victim_person=person))
     found = list(
         _visible(

@@ -42,7 +42,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, QuerySet
@@ -70,6 +70,9 @@ from vigil.records.models import (
 )
 from vigil.sanctions.models import ListScreening, SanctionsList
 from vigil.sanctions.screening import perpetrators
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 #: Roles that may run the checks (a coordinator's work list; deny by default).
 CHECKERS = frozenset({"admin", "coordinator"})
@@ -105,12 +108,12 @@ class Finding:
         return {"kind": self.kind, "record": self.record, "detail": self.detail, "url": self.url}
 
 
-def may_check(user: Any) -> bool:
+def may_check(user: User) -> bool:
     """Whether ``user`` may read the check list (admins and coordinators)."""
     return role_of(user) in CHECKERS
 
 
-def check_record(user: Any, *, route: str = "check-record") -> list[Finding]:
+def check_record(user: User, *, route: str = "check-record") -> list[Finding]:
     """Every finding of every kind about the records ``user`` may view, kind by kind.
 
     Raises Forbidden (audited) for a user who is not an admin or a coordinator.
@@ -120,7 +123,7 @@ def check_record(user: Any, *, route: str = "check-record") -> list[Finding]:
     return [finding for kind in KINDS for finding in CHECKS[kind](seen)]
 
 
-def check_kind(user: Any, kind: str, *, route: str = "check-record") -> list[Finding]:
+def check_kind(user: User, kind: str, *, route: str = "check-record") -> list[Finding]:
     """The findings of one kind (a key of :data:`KINDS`) about the records ``user`` may view."""
     if kind not in KINDS:
         raise NotFound(f"no check named {kind!r}")
@@ -128,7 +131,7 @@ def check_kind(user: Any, kind: str, *, route: str = "check-record") -> list[Fin
     return CHECKS[kind](_Scope(user))
 
 
-def require_checker(user: Any, route: str) -> None:
+def require_checker(user: User, route: str) -> None:
     """Refuse (Forbidden, audited) a user who is not an admin or a coordinator."""
     if not may_check(user):
         audit("denied", actor=user, action="view", route=route, reason="role")
@@ -146,7 +149,7 @@ def by_kind(findings: Iterable[Finding]) -> list[tuple[str, str, list[Finding]]]
 class _Scope:
     """The acting user's view of the record (every queryset through the policy)."""
 
-    def __init__(self, user: Any) -> None:
+    def __init__(self, user: User) -> None:
         self.user = user
 
     def __call__(self, qs: QuerySet[Any]) -> QuerySet[Any]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -39,6 +39,9 @@ from vigil.records.custody import (
 )
 from vigil.records.models import Act, Person
 from vigil.records.models.stored_custody import StoredCustody
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 CEILINGS: tuple[str, ...] = LEVELS
 CHUNK = 500
@@ -107,7 +110,7 @@ def stored_at(
 
 
 def custody_seen_by(
-    user: Any, person_ids: Iterable[Any] | None = None, today: dt.date | None = None
+    user: User, person_ids: Iterable[Any] | None = None, today: dt.date | None = None
 ) -> dict[Any, CustodyState]:
     """The custody of these persons (every person: None) from the acts ``user`` may view."""
     level = exact_ceiling(user)

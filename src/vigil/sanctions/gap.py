@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch
 from django.utils import formats
@@ -29,6 +29,9 @@ from vigil.records.sentence_totals import SentenceTotals, sentence_totals
 from vigil.sanctions.labels import STANDING_LABELS, STANDINGS
 from vigil.sanctions.models import Decision, ListScreening, SanctionsList, ScreeningMatch
 from vigil.sanctions.screening import perpetrator_organisations, perpetrators
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 MAJOR_ISSUERS = ("EU", "UK", "US")
 # A perpetrator's statuses on the lists, in the order the dossier lists them.
@@ -286,7 +289,7 @@ def _plural(role: str) -> str:
     return word + "s" if not word.endswith("s") else word
 
 
-def gap_report(user: Any, *, roles: list[str] | None = None) -> GapReport:
+def gap_report(user: User, *, roles: list[str] | None = None) -> GapReport:
     """The gap report over the perpetrators ``user`` may see (optionally only some roles).
 
     Every queryset goes through the policy: a hidden act, involvement, victim or screening
@@ -369,7 +372,7 @@ def _act_lines(involvements: Any) -> tuple[list[ActLine], list[str], dict[str, A
 
 
 def _organisation_rows(
-    user: Any, lists: list[SanctionsList], roles: list[str] | None
+    user: User, lists: list[SanctionsList], roles: list[str] | None
 ) -> list[GapRow]:
     """Perpetrator organisations ``user`` may see, with their statuses on every list."""
     involvements = restrict(

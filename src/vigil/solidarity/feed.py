@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -15,6 +15,9 @@ from vigil.policy.auditing import audit
 from vigil.solidarity.calendar import CalendarItem, items, window
 from vigil.solidarity.models import CalendarToken
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 FEED_DAYS = 400
 FEED_PAST_DAYS = 30
 
@@ -23,7 +26,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue(user: Any) -> str:
+def issue(user: User) -> str:
     """A new feed token for ``user`` (shown once); earlier ones are revoked."""
     revoke(user)
     token = secrets.token_urlsafe(32)
@@ -32,7 +35,7 @@ def issue(user: Any) -> str:
     return token
 
 
-def revoke(user: Any) -> int:
+def revoke(user: User) -> int:
     """Revoke every active feed token of ``user``; the number revoked."""
     n = CalendarToken.objects.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
@@ -42,7 +45,7 @@ def revoke(user: Any) -> int:
     return n
 
 
-def active(user: Any) -> CalendarToken | None:
+def active(user: User) -> CalendarToken | None:
     return CalendarToken.objects.filter(user=user, revoked_at__isnull=True).first()
 
 
@@ -82,7 +85,7 @@ def _fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
-def ics(user: Any, today: dt.date | None = None) -> str:
+def ics(user: User, today: dt.date | None = None) -> str:
     """The feed of ``user``: a month back to about a year ahead, titles as the policy allows."""
     first = (today or dt.date.today()) - dt.timedelta(days=FEED_PAST_DAYS)
     start, end = window(first, FEED_DAYS)
