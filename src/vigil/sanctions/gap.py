@@ -189,9 +189,9 @@ class GapRow:
     def victims(self) -> list[Person]:
         seen: dict[Any, Person] = {}
         for line in self.acts:
-            victim = line.act.victim_person if line.act.victim_person_id else None
-            if victim is not None and victim.pk not in seen:
-                seen[victim.pk] = victim
+            victim_id = line.act.victim_person_id
+            if victim_id and victim_id not in seen and line.act.victim_person is not None:
+                seen[victim_id] = line.act.victim_person
         return list(seen.values())
 
     @cached_property
