@@ -23,7 +23,7 @@ class VigilUserAdmin(UserAdmin):
     )
     list_filter = ("role", "is_active", "is_staff", "is_superuser")
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (_("Vigil"), {"fields": ("role", "language")}),
     )
     add_fieldsets = (

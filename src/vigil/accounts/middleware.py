@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from django.contrib.auth import logout
@@ -14,9 +14,10 @@ from vigil.accounts import sessions
 from vigil.accounts.totp import confirmed_device
 
 View = Callable[..., HttpResponse]
+V = TypeVar("V", bound=Callable[..., Any])
 
 
-def allowed_before_2fa(view: View) -> View:
+def allowed_before_2fa(view: V) -> V:
     """Mark a view as reachable by a signed-in user who has not passed 2FA yet."""
     view.vigil_before_2fa = True  # type: ignore[attr-defined]
     return view

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.db.models.signals import post_save
@@ -13,9 +13,12 @@ from vigil.accounts import sessions
 from vigil.accounts.auditing import audit
 from vigil.accounts.models import User
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 
 @receiver(user_logged_in, dispatch_uid="vigil_accounts_logged_in")
-def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def on_logged_in(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     """Start the session clock and index the session under its user."""
     if request is not None and hasattr(request, "session") and isinstance(user, User):
         sessions.start(request, user)
@@ -23,7 +26,7 @@ def on_logged_in(sender: Any, request: HttpRequest | None, user: Any, **kwargs: 
 
 
 @receiver(user_logged_out, dispatch_uid="vigil_accounts_logged_out")
-def on_logged_out(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def on_logged_out(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     """Drop the session from the index; Django deletes the session itself."""
     if request is not None and hasattr(request, "session"):
         sessions.forget(request)

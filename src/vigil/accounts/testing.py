@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vigil.accounts import sessions
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
-def login_verified(client: Any, user: Any) -> Any:
+
+def login_verified(client: Any, user: User) -> Any:
     """Sign ``user`` in on a Django test client, as if the 2FA code had been entered."""
     client.force_login(user)
     session = client.session

@@ -48,7 +48,7 @@ class VigilLoginView(LoginView):
         """After the password, verification (or enrolment), keeping where the user was going."""
         target = (
             "accounts_2fa_verify"
-            if totp.confirmed_device(self.request.user)
+            if totp.confirmed_device(_user(self.request))
             else "accounts_2fa_enrol"
         )
         next_url = self.get_redirect_url()
@@ -100,8 +100,8 @@ def enrol(request: HttpRequest) -> HttpResponse:
             codes = recovery.regenerate(user)
             sessions.mark_verified(request)
             audit("2fa_enrolled", actor=user, obj=user)
-            context = {"codes": codes, "next": safe_next(request)}
-            return render(request, "accounts/recovery_codes.html", context)
+            done: dict[str, Any] = {"codes": codes, "next": safe_next(request)}
+            return render(request, "accounts/recovery_codes.html", done)
         form.add_error("code", _("That code is not valid. Check the app's clock and try again."))
     uri = totp.provisioning_uri(device)
     context = {

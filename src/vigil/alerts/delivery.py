@@ -17,6 +17,7 @@ import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -196,7 +197,11 @@ def _send(row: Outbox, items: list[Outbox]) -> None:
 def _failed(row: Outbox, mine: object, attempt: int, error: str, report: DeliveryReport) -> None:
     now = timezone.now()
     gave_up = attempt >= MAX_ATTEMPTS
-    changes = {"attempts": attempt, "claimed_until": None, "last_error": error[:500]}
+    changes: dict[str, Any] = {
+        "attempts": attempt,
+        "claimed_until": None,
+        "last_error": error[:500],
+    }
     if gave_up:
         changes["dropped_at"] = now
     else:

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.db.models.signals import post_save
 from django.utils import timezone
 
@@ -41,13 +42,18 @@ PERPETRATOR_FIELDS = ("perpetrator_person", "perpetrator_organisation")
 CHUNK = 900
 
 
+def _related(model: type[Model], name: str) -> type[Model]:
+    """The model a foreign key of ``model`` points to."""
+    return cast("type[Model]", model._meta.get_field(name).related_model)
+
+
 def acts_saved(acts: Sequence[Act], kind: str) -> int:
     """Notify the watchers of the victims and cases of ``acts``; the notifications written."""
     if not acts or not Watch.objects.exists():  # imports pay one query when nobody watches
         return 0
     targets: list[tuple[int, Any, Any]] = []
     for name in WATCHED_THROUGH:
-        ct = ContentType.objects.get_for_model(Act._meta.get_field(name).related_model)
+        ct = ContentType.objects.get_for_model(_related(Act, name))
         targets += [(ct.pk, getattr(a, f"{name}_id"), a) for a in acts if getattr(a, f"{name}_id")]
     case_ct = ContentType.objects.get_for_model(Case)
     if Watch.objects.filter(target_type=case_ct).exists():
@@ -68,7 +74,7 @@ def involvements_saved(involvements: Sequence[Involvement]) -> int:
         return 0
     targets: list[tuple[int, Any, Any]] = []
     for name in PERPETRATOR_FIELDS:
-        ct = ContentType.objects.get_for_model(Involvement._meta.get_field(name).related_model)
+        ct = ContentType.objects.get_for_model(_related(Involvement, name))
         targets += [
             (ct.pk, getattr(i, f"{name}_id"), i) for i in involvements if getattr(i, f"{name}_id")
         ]

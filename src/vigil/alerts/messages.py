@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.conf import settings
@@ -13,6 +13,9 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from vigil.policy.access import may_see_risk, restrict
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 TEXTS = {
     ("act.created", "person"): _("A new act was recorded for a person you watch"),
@@ -135,11 +138,11 @@ def visible_payloads(user: Any, payloads: list[dict[str, Any]]) -> list[bool]:
     return out
 
 
-def _language(user: Any) -> str:
+def _language(user: User) -> str:
     return getattr(user, "language", "") or settings.LANGUAGE_CODE
 
 
-def email_of(user: Any, payload: dict[str, Any]) -> tuple[str, str]:
+def email_of(user: User, payload: dict[str, Any]) -> tuple[str, str]:
     """Subject and body of the e-mail: what kind of thing happened and the link, nothing more."""
     with translation.override(_language(user)):
         sentence = text_of(payload["event"], payload["record_type"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
@@ -12,8 +12,11 @@ from vigil.alerts.models import Notification
 from vigil.alerts.watching import WATCHABLE
 from vigil.policy.access import may_see_risk, restrict
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
-def visible_notifications(user: Any) -> QuerySet[Notification]:
+
+def visible_notifications(user: User) -> QuerySet[Notification]:
     """The user's notifications about records the policy lets them view now."""
     if not getattr(user, "is_authenticated", False):
         return Notification.objects.none()
@@ -28,7 +31,7 @@ def visible_notifications(user: Any) -> QuerySet[Notification]:
     return rows
 
 
-def unread_count(user: Any) -> int:
+def unread_count(user: User) -> int:
     """Unread notifications about records ``user`` may view now (one query when none)."""
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if not getattr(user, "is_authenticated", False) or not unread.exists():
@@ -36,7 +39,7 @@ def unread_count(user: Any) -> int:
     return visible_notifications(user).filter(read_at__isnull=True).count()
 
 
-def mark_read(user: Any, notification_id: str | None = None) -> int:
+def mark_read(user: User, notification_id: str | None = None) -> int:
     """Mark one (or, without an id, every) notification of ``user`` read; how many changed."""
     rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_id:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,11 +23,14 @@ from vigil.alerts.watching import WATCHABLE, unwatch, watch
 from vigil.core.errors import NotFound
 from vigil.policy.access import restrict
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import SignedInRequest
+
 PAGE_SIZE = 50
 
 
 @login_required
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: SignedInRequest) -> HttpResponse:
     """The signed-in user's notifications they may still see, newest first."""
     rows = visible_notifications(request.user).select_related("target_type")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -45,7 +49,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def read(request: HttpRequest) -> HttpResponse:
+def read(request: SignedInRequest) -> HttpResponse:
     """Mark one notification (``id`` in the form) or all of them read."""
     raw = request.POST.get("id", "")
     try:
@@ -58,7 +62,7 @@ def read(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def watch_toggle(request: HttpRequest) -> HttpResponse:
+def watch_toggle(request: SignedInRequest) -> HttpResponse:
     """Watch (or, with ``stop``, stop watching) the record named by ``type`` and ``id``."""
     models = {m._meta.model_name: m for m in WATCHABLE}
     model = models.get(request.POST.get("type", ""))
@@ -78,11 +82,11 @@ def watch_toggle(request: HttpRequest) -> HttpResponse:
             watch(request.user, record)
     except NotFound:
         raise Http404 from None
-    return HttpResponseRedirect(path_of(model._meta.model_name, str(pk)))
+    return HttpResponseRedirect(path_of(str(model._meta.model_name), str(pk)))
 
 
 @login_required
-def settings_page(request: HttpRequest) -> HttpResponse:
+def settings_page(request: SignedInRequest) -> HttpResponse:
     """How alert e-mails arrive (at once or a daily digest) and the Atom feed address."""
     if request.method == "POST":
         cadence = request.POST.get("cadence", "")
@@ -108,7 +112,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def feed_token(request: HttpRequest) -> HttpResponse:
+def feed_token(request: SignedInRequest) -> HttpResponse:
     """Issue a new Atom feed address (revoking the old one), or revoke it with ``revoke``."""
     if request.POST.get("revoke"):
         feed.revoke(request.user)

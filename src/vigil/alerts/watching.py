@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.contrib.contenttypes.models import ContentType
@@ -15,12 +15,15 @@ from vigil.policy.access import restrict
 from vigil.records.lookup import resolve_person
 from vigil.records.models import Case, Organisation, Person
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 #: What a user can watch by id, in the order an id is looked up.
 WATCHABLE: tuple[type[models.Model], ...] = (Person, Organisation, Case)
 WEBHOOK_ROLES = {"admin", "coordinator"}
 
 
-def find_watchable(user: Any, text: str) -> models.Model:
+def find_watchable(user: User, text: str) -> models.Model:
     """The record ``text`` names (an id of a person, organisation or case, or a person's name),
     among those ``user`` may view."""
     text = text.strip()
@@ -37,7 +40,7 @@ def find_watchable(user: Any, text: str) -> models.Model:
     raise NotFound(f"No person, organisation or case with id {text} that you may view.")
 
 
-def watch(user: Any, record: models.Model) -> tuple[Watch, bool]:
+def watch(user: User, record: models.Model) -> tuple[Watch, bool]:
     """``user`` watches ``record``; (the watch, whether it is new)."""
     if not restrict(user, "view", type(record)._default_manager.filter(pk=record.pk)).exists():
         raise NotFound("No such record that you may view.")
@@ -48,7 +51,7 @@ def watch(user: Any, record: models.Model) -> tuple[Watch, bool]:
     )
 
 
-def is_watching(user: Any, record: models.Model) -> bool:
+def is_watching(user: User, record: models.Model) -> bool:
     """Whether ``user`` watches ``record``."""
     return Watch.objects.filter(
         user=user,
@@ -57,7 +60,7 @@ def is_watching(user: Any, record: models.Model) -> bool:
     ).exists()
 
 
-def unwatch(user: Any, record: models.Model) -> bool:
+def unwatch(user: User, record: models.Model) -> bool:
     """Stop watching ``record``; whether there was a watch."""
     found = Watch.objects.filter(
         user=user,
@@ -67,7 +70,7 @@ def unwatch(user: Any, record: models.Model) -> bool:
     return bool(found.delete()[0])
 
 
-def watches_of(user: Any) -> list[tuple[Watch, models.Model | None]]:
+def watches_of(user: User) -> list[tuple[Watch, models.Model | None]]:
     """The user's watches with their records (None where the user may no longer view it)."""
     rows = []
     for item in Watch.objects.filter(user=user).select_related("target_type"):

@@ -8,7 +8,7 @@ user, changes against the ``version`` the client read (stale is 409), deletes so
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.core.exceptions import FieldDoesNotExist
@@ -25,9 +25,13 @@ from vigil.api.present import Visibility
 from vigil.api.schemas.common import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, DeleteIn
 from vigil.core.dates import UncertainDate
 from vigil.core.errors import Forbidden
+from vigil.core.models import VigilModel
 from vigil.policy.access import allows, save_checked
 from vigil.policy.identity import identity_fields
 from vigil.records.models import Term
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 Presenter = Callable[[Visibility, list[Any]], list[dict[str, Any]]]
 DATE_FIELDS = ("date", "date_precision", "date_end", "date_text")
@@ -36,7 +40,7 @@ DATE_FIELDS = ("date", "date_precision", "date_end", "date_text")
 class Writer:
     """One write request: its user, and how ids and vocabulary keys in the body resolve."""
 
-    def __init__(self, request: HttpRequest, user: Any) -> None:
+    def __init__(self, request: HttpRequest, user: "User") -> None:
         self.request = request
         self.user = user
         self.seen = Visibility(user)
@@ -66,7 +70,7 @@ class Resource:
 
     name: str  # singular, for operation ids and messages
     path: str  # "/organisations"
-    model: type[models.Model]
+    model: type[VigilModel]
     out: type[Schema]
     create: type[Schema]
     update: type[Schema]
@@ -118,7 +122,7 @@ def set_date_text(obj: Any, text: str) -> None:
         obj.date, obj.date_precision, obj.date_end = parsed.start, parsed.precision, parsed.end
 
 
-def guard_identity(user: Any, obj: Any, changes: dict[str, Any]) -> None:
+def guard_identity(user: "User", obj: Any, changes: dict[str, Any]) -> None:
     """Refuse to overwrite identity fields the user may not read (the history keeps no copy)."""
     touched = identity_fields(obj) & set(changes)
     if touched and not allows(user, "reveal_identity", obj):
@@ -178,7 +182,7 @@ def update_record(request: HttpRequest, resource: Resource, id: UUID, payload: A
 
 
 def delete_record(
-    request: HttpRequest, model: type[models.Model], id: UUID, body: DeleteIn
+    request: HttpRequest, model: type[VigilModel], id: UUID, body: DeleteIn
 ) -> None:
     """Soft-delete a visible record with a reason, based on ``body.version``."""
     with writing(request) as user:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -85,11 +86,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
         body = {"error": f"Something went wrong on our side (error id {error_id}).", "id": error_id}
         return api.create_response(request, body, status=500)
 
-    api.add_exception_handler(VigilError, vigil_error)
-    api.add_exception_handler(InvalidField, invalid_field)
-    api.add_exception_handler(IntegrityError, clash)
-    api.add_exception_handler(AuthenticationError, unauthorised)
-    api.add_exception_handler(HttpError, http_error)
-    api.add_exception_handler(Http404, not_found)
-    api.add_exception_handler(ValidationError, invalid)
-    api.add_exception_handler(Exception, server_error)
+    # (Each handler takes its own exception class, which ninja's annotation cannot say.)
+    handlers: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
+        (VigilError, vigil_error),
+        (InvalidField, invalid_field),
+        (IntegrityError, clash),
+        (AuthenticationError, unauthorised),
+        (HttpError, http_error),
+        (Http404, not_found),
+        (ValidationError, invalid),
+        (Exception, server_error),
+    ]
+    for exc_class, handler in handlers:
+        api.add_exception_handler(exc_class, handler)

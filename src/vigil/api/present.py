@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
@@ -24,6 +24,9 @@ from vigil.records.models import (
     Term,
 )
 from vigil.records.visible import custody_seen_by, visible
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 UNKNOWN_CUSTODY: dict[str, Any] = {
     "status": "unknown",
@@ -53,7 +56,7 @@ def meta(obj: Any) -> dict[str, Any]:
 class Visibility:
     """What one user may see, read once per request and reused across records."""
 
-    def __init__(self, user: Any) -> None:
+    def __init__(self, user: User) -> None:
         self.user = user
         self._ids: dict[type[models.Model], set[Any]] = {}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -31,10 +31,13 @@ from vigil.protection import cases, funds
 from vigil.protection.access import may_see_identity
 from vigil.protection.models import DefenceFund, FundGrant, ProtectionCase
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 router = Router(tags=["protection"])
 
 
-def case_out(user: Any, case: ProtectionCase) -> dict[str, Any]:
+def case_out(user: User, case: ProtectionCase) -> dict[str, Any]:
     actions = cases.visible_actions(user, case).select_related("owner")
     return {
         **meta(case),
@@ -85,7 +88,7 @@ def _grants(request: HttpRequest, items: list[FundGrant]) -> list[dict[str, Any]
     return [grant_out(g) for g in items]
 
 
-def _case(user: Any, id: UUID) -> ProtectionCase:  # noqa: A002
+def _case(user: User, id: UUID) -> ProtectionCase:  # noqa: A002
     return cases.get_case(user, id)
 
 

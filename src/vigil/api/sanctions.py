@@ -32,7 +32,7 @@ class CandidateFilters(Schema):
 
 def _row_out(seen: Visibility, row: GapRow, acts: set[Any]) -> dict[str, Any]:
     return {
-        "person": {"id": row.person.pk, "name": str(row.person)},
+        "person": {"id": row.of_person.pk, "name": str(row.person)},
         "roles": row.roles,
         "acts": [
             {
@@ -67,8 +67,8 @@ def _row_out(seen: Visibility, row: GapRow, acts: set[Any]) -> dict[str, Any]:
 
 def _visible_gap(seen: Visibility) -> tuple[GapReport, set[Any]]:
     report = gap_report(seen.user)
-    persons = seen.ids(Person, [row.person.pk for row in report.rows])
-    report.rows = [row for row in report.rows if row.person.pk in persons]
+    persons = seen.ids(Person, [row.of_person.pk for row in report.rows])
+    report.rows = [row for row in report.rows if row.of_person.pk in persons]
     acts = seen.ids(Act, [line.act.pk for row in report.rows for line in row.acts])
     for row in report.rows:
         row.acts = [line for line in row.acts if line.act.pk in acts]

@@ -2,10 +2,11 @@
 
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import translation
@@ -30,6 +31,9 @@ from vigil.records.models import Case, Organisation, Person
 from vigil.solidarity import calendar, monitoring, statements
 from vigil.solidarity.models import Hearing, Statement
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 router = Router(tags=["monitoring and solidarity"])
 
 
@@ -46,7 +50,7 @@ def _ref(seen: Visibility, model: type, obj: Any) -> dict[str, Any] | None:
     return seen.ref(model, obj)
 
 
-def hearing_out(user: Any, seen: Visibility, h: Hearing) -> dict[str, Any]:
+def hearing_out(user: "User", seen: Visibility, h: Hearing) -> dict[str, Any]:
     return {
         **meta(h),
         "case": {"id": h.case.pk, "name": h.case.title},
@@ -104,7 +108,9 @@ def get_hearing(request: HttpRequest, id: UUID) -> dict[str, Any]:
     return hearing_out(user, Visibility(user), h)
 
 
-def _must_see(request: HttpRequest, model: type, pk: UUID | None, name: str) -> Any:
+def _must_see(
+    request: HttpRequest, model: type[models.Model], pk: UUID | None, name: str
+) -> Any:
     if pk is None:
         return None
     found = visible(request, model._default_manager.filter(pk=pk)).first()
@@ -171,7 +177,7 @@ def file_report(request: HttpRequest, id: UUID, body: ObservationIn) -> tuple[in
     return 201, hearing_out(user, Visibility(user), hearing)
 
 
-def statement_out(user: Any, seen: Visibility, s: Statement) -> dict[str, Any]:
+def statement_out(user: "User", seen: Visibility, s: Statement) -> dict[str, Any]:
     persons, cases = statements.concerned(user, s)
     return {
         **meta(s),

@@ -99,7 +99,7 @@ def parse_anchor(data: Any, where: str) -> Anchor:
     """An anchor from its mapping; raise AuditError naming ``where`` when it is malformed."""
     if not isinstance(data, dict) or data.get("type") != ANCHOR_TYPE:
         raise AuditError(f"{where} is not a Vigil audit anchor.")
-    values = {}
+    values: dict[str, Any] = {}
     for name, kind in FIELDS.items():
         value = data.get(name)
         if not isinstance(value, kind) or isinstance(value, bool):

@@ -10,7 +10,7 @@ from vigil.audit.chain import entry_payload, hash_payload
 from vigil.audit.errors import AuditAppendOnly
 
 
-class AppendOnlyQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
     """Querysets that refuse bulk updates and deletes."""
 
     def update(self, **kwargs: Any) -> int:

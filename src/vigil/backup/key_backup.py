@@ -41,14 +41,14 @@ def backup_master_key(
     if shares is None:
         if not parsed:
             raise KeyBackupError("Give age recipients (--recipient), shares (--shares), or both.")
-        text = f"# Vigil master key (hex)\n{key.hex()}\n".encode()
-        return [_write_new(out / KEY_FILE, custody.encrypt(text, parsed))]
+        plain = f"# Vigil master key (hex)\n{key.hex()}\n".encode()
+        return [_write_new(out / KEY_FILE, custody.encrypt(plain, parsed))]
     k, n = shares
     if parsed and len(parsed) != n:
         raise KeyBackupError(
             f"{n} shares need {n} recipients, one per custodian (got {len(parsed)})."
         )
-    written = []
+    written: list[Path] = []
     for i, mnemonic in enumerate(split_key(key, k, n), start=1):
         text = f"# Vigil master key share {i} of {n}; any {k} recover the key\n{mnemonic}\n"
         if parsed:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from django.apps import apps
 from django.conf import settings
@@ -88,7 +89,7 @@ def _rewrap_model(
         for field, token in zip(fields, tokens, strict=True):
             if token is None:
                 continue
-            place = Place(table, str(pk), field.column)
+            place = Place(table, str(pk), cast(str, field.column))
             changes[field.attname] = Sealed(rewrap(token, place, keyring, new_version, new_key))  # type: ignore[arg-type]
         if changes:
             manager.filter(pk=pk).update(**changes)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import attrgetter
-from typing import Any
+from typing import Any, cast
 
 from django.db import connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
@@ -97,7 +97,8 @@ def _normalised(snap: dict[str, Any]) -> dict[str, Any]:
 
     from django.core.serializers.json import DjangoJSONEncoder
 
-    return json.loads(json.dumps(snap, cls=DjangoJSONEncoder))
+    normal: dict[str, Any] = json.loads(json.dumps(snap, cls=DjangoJSONEncoder))
+    return normal
 
 
 def _changed(obj: models.Model, snap: dict[str, Any], previous: dict[str, Any] | None) -> list[str]:
@@ -186,7 +187,7 @@ def insert_rows(
     if isinstance(pk, AutoFieldMixin) and all(o.pk is None for o in objs):
         fields.remove(pk)
     build = _row_builder(model, connection, fields)
-    columns = [f.column for f in fields]
+    columns = [str(f.column) for f in fields]
     _write_rows(connection, model._meta.db_table, columns, (build(o) for o in objs))
 
 
@@ -196,12 +197,12 @@ def _insert_versions(
     """INSERT one create version per record: the row :func:`_version_row` would write."""
 
     def prep(name: str, value: Any) -> Any:
-        return Version._meta.get_field(name).get_db_prep_save(value, connection)
+        return _version_field(name).get_db_prep_save(value, connection)
 
-    snap_field = Version._meta.get_field("snapshot")
+    snap_field = _version_field("snapshot")
     make_snapshot = _snapshot_maker(type(objs[0]))
     encode_snapshot = _snapshot_encoder(snap_field, connection)
-    object_id = _converter(Version._meta.get_field("object_id"), connection)
+    object_id = _converter(_version_field("object_id"), connection)
     head = (prep("model", model_label(objs[0])),)
     middle = (
         prep("action", Action.CREATE.value),
@@ -213,7 +214,7 @@ def _insert_versions(
     )
     version = prep("version", 1)
     changed = prep("changed", [])
-    columns = [Version._meta.get_field(n).column for n in VERSION_COLUMNS]
+    columns = [str(_version_field(n).column) for n in VERSION_COLUMNS]
     rows = (
         (
             *head,
@@ -256,7 +257,7 @@ def _write_rows(
             cursor.executemany(sql, chunk)
 
 
-def _snapshot_encoder(field: models.Field, connection: BaseDatabaseWrapper) -> Converter:
+def _snapshot_encoder(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> Converter:
     """The snapshot's INSERT parameter, as ``field.get_db_prep_save`` gives it, made faster.
 
     Timestamps (every record of a batch shares its ``created_at``/``updated_at``) are
@@ -290,6 +291,16 @@ def _snapshot_encoder(field: models.Field, connection: BaseDatabaseWrapper) -> C
     return lambda snap: field.get_db_prep_save(plain(snap), connection)
 
 
+def _version_field(name: str) -> models.Field[Any, Any]:
+    """A concrete field of :class:`Version` (none of its fields is a reverse relation)."""
+    return cast("models.Field[Any, Any]", Version._meta.get_field(name))
+
+
+def _columns(fields: Iterable[models.Field[Any, Any]]) -> list[str]:
+    """The fields' column names (a concrete field always has one)."""
+    return [cast(str, f.column) for f in fields]
+
+
 def _insert_sql(connection: BaseDatabaseWrapper, table: str, columns: Sequence[str]) -> str:
     quote = connection.ops.quote_name
     names = ", ".join(quote(c) for c in columns)
@@ -301,7 +312,7 @@ def _insert_sql(connection: BaseDatabaseWrapper, table: str, columns: Sequence[s
 def _row_builder(
     model: type[models.Model],
     connection: BaseDatabaseWrapper,
-    fields: Sequence[models.Field] | None = None,
+    fields: Sequence[models.Field[Any, Any]] | None = None,
 ) -> RowBuilder:
     """A function giving one record's INSERT parameters, the conversions chosen once per call."""
     fields = model._meta.local_concrete_fields if fields is None else fields
@@ -329,7 +340,7 @@ def _row_builder(
     return build
 
 
-def _needs_pre_save(field: models.Field) -> bool:
+def _needs_pre_save(field: models.Field[Any, Any]) -> bool:
     """Whether the field computes its stored value (encryption, auto_now) instead of reading it."""
     if type(field).pre_save is models.Field.pre_save:
         return False
@@ -358,7 +369,7 @@ _TEXT_PREP = (models.CharField.get_prep_value, models.TextField.get_prep_value)
 _TEXT_PYTHON = (models.CharField.to_python, models.TextField.to_python)
 
 
-def _converter(field: models.Field, connection: BaseDatabaseWrapper) -> _Conversion:
+def _converter(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> _Conversion:
     """The conversion of ``field`` on ``connection``; see :class:`_Conversion`."""
     target = field.target_field if isinstance(field, models.ForeignKey) else field
     cls = type(target)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.db.migrations import Migration
@@ -58,10 +59,10 @@ def _describe(app: str, op: ops.base.Operation) -> str:
     field = getattr(op, "name", None) if hasattr(op, "model_name") else None
     if isinstance(op, ops.RenameField):
         field = op.old_name
-    return f"{type(op).__name__} {app}.{model.lower()}" + (f".{field}" if field else "")
+    return f"{type(op).__name__} {app}.{(model or '').lower()}" + (f".{field}" if field else "")
 
 
-def _not_null_without_db_default(field: models.Field) -> bool:
+def _not_null_without_db_default(field: models.Field[Any, Any]) -> bool:
     if field.null or field.many_to_many or isinstance(field, models.AutoField):
         return False
     return field.db_default is models.NOT_PROVIDED

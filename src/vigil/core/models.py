@@ -34,7 +34,7 @@ class Action(models.TextChoices):
     UNMERGE = "unmerge", _("Unmerged")
 
 
-class RecordQuerySet(models.QuerySet):
+class RecordQuerySet(models.QuerySet[Any]):
     """Querysets refuse bulk hard deletion."""
 
     def delete(self) -> Any:
@@ -52,7 +52,8 @@ class LiveManager(models.Manager.from_queryset(RecordQuerySet)):  # type: ignore
     """The default manager: records not soft-deleted."""
 
     def get_queryset(self) -> RecordQuerySet:
-        return super().get_queryset().filter(deleted_at__isnull=True)
+        live: RecordQuerySet = super().get_queryset().filter(deleted_at__isnull=True)
+        return live
 
 
 AllManager = models.Manager.from_queryset(RecordQuerySet)
@@ -145,13 +146,14 @@ class VigilModel(models.Model):
             self.version = self._loaded_version
             raise
 
-    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):  # type: ignore[no-untyped-def]
+    def _do_update(self, base_qs: Any, *args: Any, **kwargs: Any) -> Any:
+        # Django's other arguments (using, pk_val, values, update_fields, forced_update, and
+        # returning_fields from Django 6 on) pass through unchanged.
         expected = getattr(self, "_loaded_version", None)
         if expected is None:
-            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
-        updated = super()._do_update(
-            base_qs.filter(version=expected), using, pk_val, values, update_fields, forced_update
-        )
+            return super()._do_update(base_qs, *args, **kwargs)
+        updated = super()._do_update(base_qs.filter(version=expected), *args, **kwargs)
+        pk_val = args[1] if len(args) > 1 else kwargs["pk_val"]
         if not updated and base_qs.filter(pk=pk_val).exists():
             raise ConflictError(
                 f"This {self._meta.verbose_name} was changed by someone else since you opened "

@@ -224,7 +224,7 @@ def field_size_limit(limit: int = MAX_FIELD) -> Iterator[None]:
 def next_row(reader: Any, *, limit: int = MAX_FIELD) -> list[str]:
     """``next(reader)`` with the field limit in force (StopIteration at the end)."""
     with field_size_limit(limit):
-        return next(reader)  # type: ignore[no-any-return]
+        return next(reader)
 
 
 def is_field_limit_error(error: csv.Error) -> bool:

@@ -129,7 +129,7 @@ def _fit(table: OverlapTable, pairs: tuple[Pair, ...]) -> LoglinearFit | None:
     )
 
 
-def _glm(counts: np.ndarray, exog: np.ndarray, offset: np.ndarray | None):  # type: ignore[no-untyped-def]
+def _glm(counts: np.ndarray, exog: np.ndarray, offset: np.ndarray | None):
     """Poisson GLM fit, or None when it does not converge to finite values."""
     # statsmodels and scipy cost about a second to import: every command and worker would pay it
     # at start-up, so they load when a model is first fitted.

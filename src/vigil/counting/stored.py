@@ -12,13 +12,16 @@ from __future__ import annotations
 import platform
 from dataclasses import asdict, replace
 from importlib import metadata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vigil.core.errors import ValidationFailed
 from vigil.counting.estimate import Estimate, estimate
 from vigil.counting.lcmcr import LcmcrSettings
 from vigil.counting.table import OverlapTable
 from vigil.counting.uncertain_links import LinkedLists, estimate_with_links
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 LIBRARIES = ("vigil", "numpy", "scipy", "statsmodels")
 
@@ -96,7 +99,7 @@ def store(
     result: Estimate,
     inputs: dict[str, Any],
     *,
-    user: Any,
+    user: User,
     label: str,
     category: str,
     command: str,

@@ -51,13 +51,15 @@ def read_identities(paths: Iterable[Path]) -> list[x25519.Identity]:
 
 def encrypt(data: bytes, recipients: Sequence[x25519.Recipient]) -> bytes:
     """``data`` encrypted so that any one of ``recipients`` can decrypt it."""
-    return pyrage.encrypt(data, list(recipients))
+    encrypted: bytes = pyrage.encrypt(data, list(recipients))
+    return encrypted
 
 
 def decrypt(data: bytes, identities: Sequence[x25519.Identity], what: str) -> bytes:
     """Decrypt an age message; KeyBackupError if no identity fits or the bytes were altered."""
     try:
-        return pyrage.decrypt(data, list(identities))
+        plain: bytes = pyrage.decrypt(data, list(identities))
+        return plain
     except pyrage.DecryptError:
         raise KeyBackupError(
             f"{what} does not decrypt with the identities given (wrong identity, or the file "

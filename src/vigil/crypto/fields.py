@@ -9,7 +9,7 @@ the attribute is read. ``values()`` and raw SQL see tokens only. Filtering on th
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import models
@@ -35,7 +35,8 @@ def _keyring_factory(path: str) -> Any:
 
 def field_keyring() -> Keyring:
     """The organisation keyring named by settings.FIELD_KEYRING."""
-    return _keyring_factory(getattr(settings, "FIELD_KEYRING", DEFAULT_KEYRING))()
+    keyring: Keyring = _keyring_factory(getattr(settings, "FIELD_KEYRING", DEFAULT_KEYRING))()
+    return keyring
 
 
 class EncryptedTextDescriptor(DeferredAttribute):
@@ -46,7 +47,7 @@ class EncryptedTextDescriptor(DeferredAttribute):
             return self
         value = super().__get__(instance, cls)
         if isinstance(value, Sealed):
-            value = self.field.decrypt(instance, value)
+            value = cast("EncryptedTextField", self.field).decrypt(instance, value)
             instance.__dict__[self.field.attname] = value
         return value
 
@@ -54,7 +55,8 @@ class EncryptedTextDescriptor(DeferredAttribute):
         instance.__dict__[self.field.attname] = value
 
 
-class EncryptedTextField(models.TextField):
+# Django's fields are generic in the stubs only (subscripting fails at run time).
+class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
     """Text encrypted per value with a wrapped data key; see the module docstring."""
 
     descriptor_class = EncryptedTextDescriptor
@@ -67,7 +69,7 @@ class EncryptedTextField(models.TextField):
                 f"{self.model._meta.label}.{self.name} is encrypted and bound to the row id: "
                 "the record needs its primary key before it is saved."
             )
-        return Place(self.model._meta.db_table, str(instance.pk), self.column)
+        return Place(self.model._meta.db_table, str(instance.pk), cast(str, self.column))
 
     def decrypt(self, instance: models.Model, token: str) -> str:
         """The plaintext of ``token`` stored in this field of ``instance``."""

@@ -42,6 +42,7 @@ def combine_shares(mnemonics: Iterable[str]) -> bytes:
     if not shares:
         raise KeyBackupError("No key shares were given.")
     try:
-        return shamir_mnemonic.combine_mnemonics(shares)
+        key: bytes = shamir_mnemonic.combine_mnemonics(shares)
+        return key
     except MnemonicError as exc:
         raise KeyBackupError(f"The shares do not recover a key: {exc}") from None

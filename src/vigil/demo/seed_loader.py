@@ -327,6 +327,6 @@ def load_seed_facts_into_record(facts: sf.SeedFacts | None = None) -> UpsertRepo
     with transaction.atomic():
         report = upsert_records(records)
         for intervention, targets in loader.interventions:
-            persons = [loader.parties[t] for t in targets if isinstance(loader.parties[t], Person)]
+            persons = [p for t in targets if isinstance(p := loader.parties[t], Person)]
             intervention.persons.set(persons)
     return report

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +11,9 @@ from vigil.core.models import Confidentiality
 from vigil.entry.forms import ConfidentialityMixin
 from vigil.records.entry import CaseInput
 from vigil.records.models.cases import CaseStatus
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 MAX_MEMBERS = 500
 
@@ -31,7 +34,7 @@ class CaseForm(ConfidentialityMixin, forms.Form):
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limit_levels(user)
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -22,8 +22,11 @@ from vigil.records.entry import EntryError, create_case, may_record, update_case
 from vigil.records.models import Case, Event, Person
 from vigil.records.visible import visible_or_404
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import SignedInRequest, User
 
-def _visible(user: Any, model: type[Person] | type[Event], ids: list[str]) -> list[Any]:
+
+def _visible(user: User, model: type[Person] | type[Event], ids: list[str]) -> list[Any]:
     """The records of ``ids`` the user may view, in the order given (malformed ids: none)."""
     found: dict[str, Any] = {}
     for pk in dict.fromkeys(ids):
@@ -36,7 +39,7 @@ def _visible(user: Any, model: type[Person] | type[Event], ids: list[str]) -> li
     return list(found.values())
 
 
-def _offered_events(user: Any, persons: list[Person], chosen: list[Event]) -> list[Event]:
+def _offered_events(user: User, persons: list[Person], chosen: list[Event]) -> list[Event]:
     """The chosen events, then the visible events of the chosen persons' acts."""
     events = {e.pk: e for e in chosen}
     if persons:
@@ -49,7 +52,7 @@ def _offered_events(user: Any, persons: list[Person], chosen: list[Event]) -> li
 
 
 def _page(
-    request: HttpRequest,
+    request: SignedInRequest,
     form: CaseForm,
     case: Case | None,
     persons: list[Person],
@@ -67,7 +70,7 @@ def _page(
 
 
 def _save(
-    request: HttpRequest, form: CaseForm, case: Case | None
+    request: SignedInRequest, form: CaseForm, case: Case | None
 ) -> tuple[Case | None, list[Person], list[Event]]:
     persons = _visible(request.user, Person, request.POST.getlist("persons"))
     events = _visible(request.user, Event, request.POST.getlist("events"))
@@ -90,7 +93,7 @@ def _save(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_new(request: HttpRequest) -> HttpResponse:
+def case_new(request: SignedInRequest) -> HttpResponse:
     """A new case; from a profile (``?person=``) that person and their events are chosen."""
     if not may_record(request.user):
         raise PermissionDenied
@@ -110,7 +113,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_edit(request: HttpRequest, pk: Any) -> HttpResponse:
+def case_edit(request: SignedInRequest, pk: Any) -> HttpResponse:
     """Change a case; a stale form is refused, never silently applied."""
     case = visible_or_404(request.user, Case.objects.all(), pk)
     if not allows(request.user, "change", case):
@@ -137,7 +140,7 @@ def case_edit(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @login_required
 @require_GET
-def case_persons(request: HttpRequest) -> HttpResponse:
+def case_persons(request: SignedInRequest) -> HttpResponse:
     """Persons the user may view whose names are like the one typed, offered as checkboxes."""
     typed = request.GET.get("add_person", "").strip()[:300]
     found = [s.person for s in suggest_persons(request.user, typed)][:8] if typed else []

@@ -31,7 +31,7 @@ class UncertainDateField(forms.CharField):
         attrs.update({"autocomplete": "off", "inputmode": "text", "class": "input-date"})
         return attrs
 
-    def clean(self, value: Any) -> DateInput | None:  # type: ignore[override]
+    def clean(self, value: Any) -> DateInput | None:
         text = super().clean(value)
         try:
             return parse_date_input(text)
@@ -125,7 +125,7 @@ class PersonChoiceField(forms.CharField):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
-    def clean(self, value: Any) -> uuid.UUID | str | None:  # type: ignore[override]
+    def clean(self, value: Any) -> uuid.UUID | str | None:
         text = (super().clean(value) or "").strip()
         if not text:
             return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.urls import reverse_lazy
@@ -31,6 +31,9 @@ from vigil.records.entry import (
     levels_for,
 )
 from vigil.records.models import ClaimKind, NameKind, Script, Sex
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 LANGUAGES = [
     ("", _("not known")),
@@ -76,7 +79,7 @@ class ConfidentialityMixin:
 
     fields: dict[str, forms.Field]
 
-    def limit_levels(self, user: Any) -> None:
+    def limit_levels(self, user: User) -> None:
         labels = dict(Confidentiality.choices)
         choices = [(level, labels[level]) for level in levels_for(user)]
         field = self.fields["confidentiality"]
@@ -142,7 +145,7 @@ class PersonForm(ConfidentialityMixin, forms.Form):
     confidentiality = _confidentiality()
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limit_levels(user)
 
@@ -270,7 +273,7 @@ class EntryForm(ConfidentialityMixin, forms.Form):
     )
     confidentiality = _confidentiality()
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.limit_levels(user)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
@@ -48,7 +49,7 @@ def term_options(vocabulary: str, query: str = "", limit: int = 50) -> list[Opti
     """
     if vocabulary not in PICKABLE:
         return []
-    terms = Term.objects.filter(vocabulary=vocabulary)
+    terms: Iterable[Term] = Term.objects.filter(vocabulary=vocabulary)
     text = " ".join(query.split())[:100]
     if text:
         # SQLite folds case for ASCII only: compare case-folded labels in Python.

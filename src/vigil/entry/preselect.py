@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,9 @@ from vigil.entry.suggest import Suggestion, suggest_persons
 from vigil.names import OPERATING_THRESHOLD
 from vigil.policy.access import restrict
 from vigil.records.models import Act, Counsel, Involvement, Term
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 # The value of the "None of these: record a new person" choice.
 NEW = "new"
@@ -113,7 +116,7 @@ def role_labels(roles: set[str]) -> list[str]:
     return sorted(labels.get(r, r) for r in roles)
 
 
-def recorded_roles(user: Any, person_ids: Iterable[Any]) -> dict[Any, set[str]]:
+def recorded_roles(user: User, person_ids: Iterable[Any]) -> dict[Any, set[str]]:
     """The roles each person is recorded in, in records ``user`` may view.
 
     Perpetrator roles by their vocabulary key, plus :data:`VICTIM` and :data:`COUNSEL`.
@@ -140,7 +143,7 @@ def compatible(picker: str, roles: set[str]) -> bool:
     return wanted is None or not roles or bool(roles & wanted)
 
 
-def suggestions_for(user: Any, names: Iterable[str], *, exclude: Any = None) -> list[Suggestion]:
+def suggestions_for(user: User, names: Iterable[str], *, exclude: Any = None) -> list[Suggestion]:
     """Visible persons like any of ``names``, each once with its best score, best first."""
     best: dict[Any, Suggestion] = {}
     for name in names:
@@ -150,7 +153,7 @@ def suggestions_for(user: Any, names: Iterable[str], *, exclude: Any = None) -> 
     return sorted(best.values(), key=lambda s: (-s.score, str(s.person.pk)))[:MAX_SHOWN]
 
 
-def offer_for(user: Any, picker: str, names: Iterable[str], *, exclude: Any = None) -> Offer:
+def offer_for(user: User, picker: str, names: Iterable[str], *, exclude: Any = None) -> Offer:
     """What ``picker`` offers for the typed ``names``, with the person chosen in advance."""
     found = suggestions_for(user, names, exclude=exclude)
     return Offer(picker, found, recorded_roles(user, [s.person.pk for s in found]))

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
 from vigil.policy.access import restrict
 from vigil.records.models import Source
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 MIN_LENGTH = 3
 
 
-def find_sources(user: Any, text: str, limit: int = 8) -> list[Source]:
+def find_sources(user: User, text: str, limit: int = 8) -> list[Source]:
     """Visible sources whose title, publisher or address contains ``text``, newest first."""
     text = " ".join((text or "").split())[:200]
     if len(text) < MIN_LENGTH:

@@ -6,7 +6,7 @@ import threading
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Max
 
@@ -14,6 +14,9 @@ from vigil.names import NameIndex, NameRecord
 from vigil.names.index import expand_forms
 from vigil.policy.access import restrict
 from vigil.records.models import Person, PersonName
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 # A surname typed alone has no given name to confirm it and scores about 0.7 against a full
 # name in another script ("Беляцкий" ~ "Ales Bialiatski" 0.63): a warning, unlike a merge,
@@ -62,11 +65,11 @@ def name_index() -> NameIndex:
         if _cache.get("key") != key:
             _cache["index"] = _build()
             _cache["key"] = key
-        return _cache["index"]  # type: ignore[no-any-return]
+        return _cache["index"]
 
 
 def suggest_persons(
-    user: Any, text: str, *, limit: int = 5, exclude: Any = None
+    user: User, text: str, *, limit: int = 5, exclude: Any = None
 ) -> list[Suggestion]:
     """Persons ``user`` may view whose visible names are like ``text``, best first.
 

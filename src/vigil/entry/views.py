@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -49,15 +49,18 @@ from vigil.records.entry.known import known_for_trial
 from vigil.records.models import Act, Person, Source
 from vigil.records.visible import visible_or_404
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import SignedInRequest, User
+
 _SOURCE_FIELD = re.compile(r"sources-(\d{1,2})")
 
 
-def _require_recorder(request: HttpRequest) -> None:
+def _require_recorder(request: SignedInRequest) -> None:
     if not may_record(request.user):
         raise PermissionDenied
 
 
-def _visible_person(user: Any, value: Any) -> Person | None:
+def _visible_person(user: User, value: Any) -> Person | None:
     try:
         return restrict(user, "view", Person.objects.filter(pk=value)).first()
     except (ValueError, TypeError, DjangoValidationError):  # a malformed id: nobody
@@ -73,7 +76,7 @@ class PickerState:
     checked: str = ""
 
 
-def _pickers(request: HttpRequest, form: EntryForm) -> dict[str, PickerState]:
+def _pickers(request: SignedInRequest, form: EntryForm) -> dict[str, PickerState]:
     """Each picker's state: the person chosen, or the persons offered with the choice made."""
     states: dict[str, PickerState] = {}
     for prefix in form.pickers():
@@ -93,7 +96,7 @@ def _pickers(request: HttpRequest, form: EntryForm) -> dict[str, PickerState]:
     return states
 
 
-def _trial_initial(user: Any, person: Person) -> dict[str, Any]:
+def _trial_initial(user: User, person: Person) -> dict[str, Any]:
     """A trial form started from a profile: the person's recorded arrest, court and judge."""
     known = known_for_trial(user, person)
     initial: dict[str, Any] = {}
@@ -108,7 +111,7 @@ def _trial_initial(user: Any, person: Person) -> dict[str, Any]:
     return initial
 
 
-def _arrests_chosen_from(request: HttpRequest, form: EntryForm) -> list[Act]:
+def _arrests_chosen_from(request: SignedInRequest, form: EntryForm) -> list[Act]:
     """The recorded arrests offered again when a page with an arrest choice comes back."""
     if not form.is_bound or not form.data.get("arrest_choice"):
         return []
@@ -130,7 +133,7 @@ def _mark_picked_sources(request: HttpRequest, sources: Any) -> None:
 
 
 def _record(
-    request: HttpRequest,
+    request: SignedInRequest,
     form_class: type[ArrestForm] | type[TrialForm],
     service: Callable[[Any, Any], Recorded],
     template: str,
@@ -184,7 +187,7 @@ def _record(
 
 @login_required
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: SignedInRequest) -> HttpResponse:
     """What can be recorded here."""
     _require_recorder(request)
     return render(request, "entry/index.html")
@@ -192,14 +195,14 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def arrest(request: HttpRequest) -> HttpResponse:
+def arrest(request: SignedInRequest) -> HttpResponse:
     """Record an arrest in one form."""
     return _record(request, ArrestForm, record_arrest, "entry/arrest.html")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def trial(request: HttpRequest) -> HttpResponse:
+def trial(request: SignedInRequest) -> HttpResponse:
     """Record a trial and its sentence in one form."""
     return _record(request, TrialForm, record_trial, "entry/trial.html")
 
@@ -216,7 +219,7 @@ def _person_page(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_new(request: HttpRequest) -> HttpResponse:
+def person_new(request: SignedInRequest) -> HttpResponse:
     """A new person with names in several scripts."""
     _require_recorder(request)
     form = PersonForm(request.POST or None, user=request.user)
@@ -234,7 +237,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
     return _person_page(request, form, names, None)
 
 
-def _person_initial(user: Any, person: Person) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _person_initial(user: User, person: Person) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     birth = DateInput(person.birth_date, person.birth_date_precision) if person.birth_date else None
     initial = {
         "display_name": person.display_name,
@@ -263,7 +266,7 @@ def _person_initial(user: Any, person: Person) -> tuple[dict[str, Any], list[dic
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_edit(request: HttpRequest, pk: Any) -> HttpResponse:
+def person_edit(request: SignedInRequest, pk: Any) -> HttpResponse:
     """Change a person and their names; a stale form is refused, never silently applied."""
     person = visible_or_404(request.user, Person.objects.all(), pk)
     if not allows(request.user, "change", person):
@@ -293,8 +296,10 @@ def person_edit(request: HttpRequest, pk: Any) -> HttpResponse:
 
 def _typed_names(request: HttpRequest, field: str) -> list[str]:
     """The names typed in the inputs of one picker (or of the person form's name rows)."""
-    values = []
+    values: list[str] = []
     for key, value in request.GET.items():
+        if not isinstance(value, str):  # never: items() gives each key's last value
+            continue
         if key == f"{field}_name" or key.startswith(f"{field}_name_"):
             values.append(value)
         elif field == "person" and key.startswith("names-") and key.endswith("-value"):
@@ -304,7 +309,7 @@ def _typed_names(request: HttpRequest, field: str) -> list[str]:
 
 @login_required
 @require_GET
-def suggest_person(request: HttpRequest) -> HttpResponse:
+def suggest_person(request: SignedInRequest) -> HttpResponse:
     """The duplicate warning: persons the user may view whose names are like those typed."""
     field = request.GET.get("field", "person")
     if field not in (*PICKERS, "person"):
@@ -323,7 +328,7 @@ def suggest_person(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def suggest_source(request: HttpRequest) -> HttpResponse:
+def suggest_source(request: SignedInRequest) -> HttpResponse:
     """Recorded sources the user may view whose title or address contains what was typed."""
     field = request.GET.get("field", "")
     if not _SOURCE_FIELD.fullmatch(field):
@@ -336,7 +341,7 @@ def _query(request: HttpRequest) -> str:
     """What was typed in the picker (htmx sends the input under its own name)."""
     if "q" in request.GET:
         return request.GET["q"]
-    return next((v for v in request.GET.values() if v.strip()), "")
+    return next((v for v in request.GET.values() if isinstance(v, str) and v.strip()), "")
 
 
 @login_required

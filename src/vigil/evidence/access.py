@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vigil.audit.services import audit
 from vigil.core.errors import Forbidden
@@ -16,11 +16,14 @@ from vigil.evidence.strip import stripped_image
 from vigil.policy.access import allows
 from vigil.records.models import Evidence
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 # The policy action each purpose needs: seeing the file, or sending it outside Vigil.
 PURPOSES = {VIEW: "view", DOWNLOAD: "view", EXPORT: "export", SHARE: "export"}
 
 
-def check_access(evidence: Evidence, user: Any, purpose: str) -> None:
+def check_access(evidence: Evidence, user: User, purpose: str) -> None:
     """Raise Forbidden (and audit the denial) unless ``user`` may use the file for ``purpose``."""
     if purpose not in PURPOSES:
         raise ValueError(f"unknown purpose {purpose!r}; expected one of {tuple(PURPOSES)}")
@@ -47,7 +50,7 @@ def original_chunks(evidence: Evidence) -> Iterator[bytes]:
     return iter_decrypted(path, _identity(evidence), _label(evidence))
 
 
-def open_original(evidence: Evidence, user: Any, purpose: str) -> Iterator[bytes]:
+def open_original(evidence: Evidence, user: User, purpose: str) -> Iterator[bytes]:
     """The original, unaltered bytes for ``user``; appends a custody event for ``purpose``."""
     if purpose == SHARE:
         raise ValueError("a shared copy comes from shared_copy(), never the original")
@@ -57,7 +60,7 @@ def open_original(evidence: Evidence, user: Any, purpose: str) -> Iterator[bytes
     return chunks
 
 
-def shared_copy(evidence: Evidence, user: Any) -> bytes:
+def shared_copy(evidence: Evidence, user: User) -> bytes:
     """A copy of an image with its metadata (EXIF, GPS...) removed; custody event "share"."""
     check_access(evidence, user, SHARE)
     original = b"".join(original_chunks(evidence))

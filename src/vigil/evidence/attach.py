@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -18,6 +18,9 @@ from vigil.evidence.upload import StagedFile
 from vigil.policy.access import restrict, role_of, save_checked
 from vigil.policy.rules import Scope, scope_for
 from vigil.records.models import Act, Event, Evidence, Information, Person, Source
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 # The records a file can be attached to, by the name used in URLs.
 TARGETS: dict[str, type[VigilModel]] = {
@@ -40,7 +43,7 @@ class Attachment:
     new_source: bool
 
 
-def find_target(user: Any, kind: str, pk: Any) -> VigilModel:
+def find_target(user: User, kind: str, pk: Any) -> VigilModel:
     """The record ``user`` wants to attach to; NotFound when missing or hidden alike."""
     model = TARGETS.get(kind)
     if model is None:
@@ -51,7 +54,7 @@ def find_target(user: Any, kind: str, pk: Any) -> VigilModel:
     return found
 
 
-def sources_for(user: Any, target: VigilModel) -> list[Source]:
+def sources_for(user: User, target: VigilModel) -> list[Source]:
     """The visible sources a file for ``target`` can belong to (a source is its own)."""
     if isinstance(target, Source):
         return [target]
@@ -69,7 +72,7 @@ def _level_for(target: VigilModel) -> str:
     return level
 
 
-def may_attach(user: Any, target: VigilModel) -> bool:
+def may_attach(user: User, target: VigilModel) -> bool:
     """Whether the policy could let ``user`` add a file here; checked before reading the body.
 
     Only a first cut: the saves themselves are checked again by ``save_checked``.
@@ -81,7 +84,7 @@ def may_attach(user: Any, target: VigilModel) -> bool:
 
 
 def attach_upload(
-    user: Any,
+    user: User,
     staged: StagedFile,
     target: VigilModel,
     *,
@@ -125,7 +128,7 @@ def attach_upload(
     return Attachment(evidence, source, created)
 
 
-def _new_source(user: Any, target: VigilModel, title: str) -> Source:
+def _new_source(user: User, target: VigilModel, title: str) -> Source:
     """A source for the file, cited for ``target``."""
     source = Source(title=title.strip()[:TITLE_LENGTH], confidentiality=_level_for(target))
     save_checked(user, "add", source)
@@ -139,7 +142,7 @@ def _new_source(user: Any, target: VigilModel, title: str) -> Source:
     return source
 
 
-def evidence_of(user: Any, target: VigilModel) -> list[Evidence]:
+def evidence_of(user: User, target: VigilModel) -> list[Evidence]:
     """The evidence files ``user`` may see among the sources of ``target``, newest first."""
     ids = [s.pk for s in sources_for(user, target)]
     found = restrict(user, "view", Evidence.objects.filter(source_id__in=ids))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -36,12 +36,12 @@ class AttachForm(forms.Form):
     def __init__(self, *args: Any, sources: list[Source], fixed_source: bool, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.sources = {str(s.pk): s for s in sources}
-        choices = [(pk, s.title) for pk, s in self.sources.items()]
+        choices: list[tuple[str, Any]] = [(pk, s.title) for pk, s in self.sources.items()]
         if fixed_source:
             del self.fields["new_source_title"]
         else:
             choices.insert(0, (NEW_SOURCE, _("A new source for this file")))
-        self.fields["source"].choices = choices
+        cast(forms.ChoiceField, self.fields["source"]).choices = choices
         self.fields["source"].initial = choices[0][0] if choices else NEW_SOURCE
 
     def chosen_source(self) -> Source | None:

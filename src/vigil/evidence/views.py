@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -42,6 +42,9 @@ from vigil.policy.access import restrict
 from vigil.policy.auditing import audit
 from vigil.records.models import Evidence
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import SignedInRequest
+
 
 def _visible(request: HttpRequest, pk: str) -> Evidence:
     # Not visible and not existing look the same: no one learns which ids exist.
@@ -60,7 +63,7 @@ def _attachment(response: HttpResponseBase, filename: str) -> HttpResponseBase:
 
 
 @login_required
-def download(request: HttpRequest, pk: str) -> HttpResponseBase:
+def download(request: SignedInRequest, pk: str) -> HttpResponseBase:
     """The original, unaltered file as an attachment; a custody event "download"."""
     evidence = _visible(request, pk)
     chunks: Iterable[bytes] = open_original(evidence, request.user, DOWNLOAD)
@@ -70,7 +73,7 @@ def download(request: HttpRequest, pk: str) -> HttpResponseBase:
 
 
 @login_required
-def share(request: HttpRequest, pk: str) -> HttpResponseBase:
+def share(request: SignedInRequest, pk: str) -> HttpResponseBase:
     """A copy of an image without its metadata, as an attachment; a custody event "share"."""
     evidence = _visible(request, pk)
     try:
@@ -99,7 +102,7 @@ def custody(request: HttpRequest, pk: str) -> HttpResponse:
     )
 
 
-def _target_or_404(request: HttpRequest, kind: str, pk: str) -> Any:
+def _target_or_404(request: SignedInRequest, kind: str, pk: str) -> Any:
     try:
         return find_target(request.user, kind, pk)
     except NotFound:
@@ -107,7 +110,7 @@ def _target_or_404(request: HttpRequest, kind: str, pk: str) -> Any:
 
 
 def _attach_page(
-    request: HttpRequest, kind: str, target: Any, form: AttachForm, status: int = 200
+    request: SignedInRequest, kind: str, target: Any, form: AttachForm, status: int = 200
 ) -> HttpResponse:
     context = {
         "kind": kind,
@@ -119,7 +122,9 @@ def _attach_page(
     return render(request, "evidence/attach.html", context, status=status)
 
 
-def _new_form(request: HttpRequest, target: Any, data: Any = None, files: Any = None) -> AttachForm:
+def _new_form(
+    request: SignedInRequest, target: Any, data: Any = None, files: Any = None
+) -> AttachForm:
     return AttachForm(
         data,
         files,
@@ -137,7 +142,7 @@ def kind_of(target: Any) -> str:
 # request.POST before the view could install the encrypting upload handler.
 @csrf_exempt
 @login_required
-def attach(request: HttpRequest, kind: str, pk: str) -> HttpResponse:
+def attach(request: SignedInRequest, kind: str, pk: str) -> HttpResponse:
     """Attach a file to a person, event, act or source; the file is encrypted as it arrives."""
     target = _target_or_404(request, kind, pk)
     if request.method == "GET":
@@ -157,13 +162,13 @@ def attach(request: HttpRequest, kind: str, pk: str) -> HttpResponse:
 
 
 @csrf_protect
-def _protected_get(request: HttpRequest, kind: str, target: Any) -> HttpResponse:
+def _protected_get(request: SignedInRequest, kind: str, target: Any) -> HttpResponse:
     return _attach_page(request, kind, target, _new_form(request, target))
 
 
 @csrf_protect
 def _protected_post(
-    request: HttpRequest, kind: str, target: Any, handler: EncryptingUploadHandler
+    request: SignedInRequest, kind: str, target: Any, handler: EncryptingUploadHandler
 ) -> HttpResponse:
     form = _new_form(request, target, request.POST, request.FILES)
     if handler.refused is not None:

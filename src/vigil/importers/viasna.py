@@ -152,7 +152,7 @@ def kept_fields(present: Collection[str]) -> Callable[[VigilModel], Collection[s
     def fields_of(obj: VigilModel) -> Collection[str]:
         if isinstance(obj, Act):
             return kept.get(obj.act_type_id[act_prefix:], ())
-        return kept.get(obj._meta.model_name, ())
+        return kept.get(str(obj._meta.model_name), ())
 
     return fields_of
 
@@ -178,8 +178,8 @@ class _Plan(Plan):
     def __init__(self) -> None:
         super().__init__(WRITE_ORDER)
 
-    @property  # type: ignore[override]
-    def shared_limit(self) -> int:
+    @property
+    def shared_limit(self) -> int:  # type: ignore[override]  # Plan's attribute, fixed here
         return SHARED_LIMIT
 
 

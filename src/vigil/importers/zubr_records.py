@@ -80,7 +80,8 @@ def count_records(path: Path) -> int | None:
 
 
 def _kind(value: Any) -> str:
-    return {dict: "an object", list: "a list", str: "a string"}.get(type(value), "a value")
+    kinds: dict[type, str] = {dict: "an object", list: "a list", str: "a string"}
+    return kinds.get(type(value), "a value")
 
 
 def content_key(row: dict[str, str]) -> str:

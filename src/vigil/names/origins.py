@@ -87,7 +87,8 @@ def _any_latin() -> object | None:
         import icu  # type: ignore[import-untyped,import-not-found,unused-ignore]
     except ImportError:
         return None
-    return icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
+    transform: object = icu.Transliterator.createInstance("Any-Latin; Latin-ASCII")
+    return transform
 
 
 def romanise_other_scripts(text: str) -> tuple[str, str]:

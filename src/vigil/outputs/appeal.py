@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vigil.outputs.coding import CodingUnavailable, codings_for
 from vigil.outputs.document import Draft, Run
@@ -24,8 +24,11 @@ from vigil.outputs.wgad import NOT_HELD, REMEDIES
 from vigil.outputs.writer import REFERENCE_NOTE, Writer
 from vigil.records.models import Involvement, Person
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
-def appeal_draft(user: Any, person: Person) -> Draft:
+
+def appeal_draft(user: User, person: Person) -> Draft:
     """Draft a Special Procedures communication about ``person`` from the record."""
     facts = gather(user, person)
     w = Writer("appeal", f"Draft communication to UN Special Procedures: {person}", form("sp"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vigil.outputs.document import Draft, Run
 from vigil.outputs.facts import CaseFacts, gather
@@ -19,10 +19,13 @@ from vigil.outputs.phrases import (
 from vigil.outputs.writer import Writer
 from vigil.records.models import Involvement, Person
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 SENTENCES = ("sentence", "appeal_decision", "cassation_decision")
 
 
-def brief_draft(user: Any, person: Person) -> Draft:
+def brief_draft(user: User, person: Person) -> Draft:
     """A one-page brief on ``person``'s case from the record."""
     facts = gather(user, person)
     w = Writer("brief", f"Case brief: {person}")
@@ -98,7 +101,7 @@ def _perpetrators(w: Writer, facts: CaseFacts) -> None:
         _none(w, heading, "perpetrators", "no perpetrator recorded")
         return
     report = gap_report(facts.user)
-    rows = {row.person.pk: row for row in report.rows}
+    rows = {row.of_person.pk: row for row in report.rows}
     for key, items in parties.items():
         roles = "; ".join(f"{inv.role.label_en.lower()} in the {act_ref(a)}" for inv, a in items)
         runs = [sourced(f"{perpetrator_name(items[0][0])} — {roles}", items[0][1].infos, w.cites)]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import FieldError
 from django.db import DatabaseError
 
 from vigil.outputs.forms import wgad_categories
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 SUMMARY = "summary written for Vigil, not official text"
 
@@ -46,7 +49,7 @@ class CodingUnavailable(Exception):
     """Violation coding is not part of this Vigil yet (app not installed or not migrated)."""
 
 
-def codings_for(user: Any, act_ids: list[Any]) -> list[Coding]:
+def codings_for(user: User, act_ids: list[Any]) -> list[Coding]:
     """Codings ``user`` may view of these acts, not rejected; CodingUnavailable without a model."""
     try:
         from vigil.responses.models import ViolationCoding

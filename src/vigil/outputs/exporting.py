@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
@@ -22,6 +22,9 @@ from vigil.records.models import (
     Source,
 )
 from vigil.responses.models import ViolationCoding
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 
 def drawn_on(person: Person) -> list[QuerySet[Any]]:
@@ -56,7 +59,7 @@ def drawn_on(person: Person) -> list[QuerySet[Any]]:
     ]
 
 
-def may_export_all(user: Any, records: list[QuerySet[Any]]) -> bool:
+def may_export_all(user: User, records: list[QuerySet[Any]]) -> bool:
     """Whether ``user`` may export every one of ``records``."""
     return all(
         restrict(user, "export", qs).values("pk").distinct().count()

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Prefetch, Q
@@ -26,6 +26,9 @@ from vigil.records.models import (
     Profession,
 )
 from vigil.records.visible import custody_of, visible
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 Infos = list[Information]
 
@@ -51,7 +54,7 @@ class CaseFacts:
     """The victim's identity, acts in order, custody and the interventions about them."""
 
     person: Person
-    user: Any
+    user: User
     person_infos: Infos
     names: list[tuple[PersonName, Infos]]
     professions: list[tuple[Profession, Infos]]
@@ -75,7 +78,7 @@ class CaseFacts:
         return found
 
 
-def infos_on(user: Any, objs: Iterable[Model]) -> dict[Any, Infos]:
+def infos_on(user: User, objs: Iterable[Model]) -> dict[Any, Infos]:
     """Information rows ``user`` may view on the given records (of one model), by target id."""
     items = list(objs)
     if not items:
@@ -118,7 +121,7 @@ def _visible(user: Any, queryset: Any) -> Any:
     return visible(user, queryset.filter(is_synthetic=False))
 
 
-def _acts(user: Any, person: Person) -> list[Act]:
+def _acts(user: User, person: Person) -> list[Act]:
     """The victim's acts ``user`` may view, each with only what ``user`` may view attached."""
     acts = (
         _visible(user, Act.objects.filter(victim_person=person))

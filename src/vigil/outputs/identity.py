@@ -35,7 +35,7 @@ def name_runs(facts: CaseFacts, cites: Citations) -> tuple[list[Run], list[Run]]
     ]
 
 
-def _name_infos(facts: CaseFacts) -> list:  # type: ignore[type-arg]
+def _name_infos(facts: CaseFacts) -> list:
     primary = [infos for name, infos in facts.names if name.is_primary]
     return (primary[0] if primary else []) or facts.person_infos
 

@@ -8,7 +8,7 @@ download needs a fresh second factor (step-up), counts against the export quota 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -18,6 +18,9 @@ from vigil.outputs.exporting import all_public, drawn_on, may_export_all
 from vigil.outputs.render import FORMATS
 from vigil.policy.access import restrict
 from vigil.records.models import Act, Person
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 DRAFTS: tuple[tuple[str, Promise, Promise], ...] = (
     (
@@ -54,7 +57,7 @@ class DraftMenu:
     drafts: list[DraftLink] = field(default_factory=list)
 
 
-def draft_menu(user: Any, person: Person) -> DraftMenu | None:
+def draft_menu(user: User, person: Person) -> DraftMenu | None:
     """The drafts ``user`` may download about ``person``, or why none is offered.
 
     None when the user sees no act against the person (a lawyer, a judge): a draft about them

@@ -58,9 +58,9 @@ def draft_docx(draft: Draft) -> bytes:
     doc.styles["Normal"].font.size = Pt(9.5 if draft.kind != "brief" else 8.5)
     doc.styles["Normal"].paragraph_format.space_after = Pt(3)
     if draft.kind == "brief":
-        for section in doc.sections:
-            section.top_margin = section.bottom_margin = Cm(1.2)
-            section.left_margin = section.right_margin = Cm(1.4)
+        for page in doc.sections:  # Word's page sections, not the draft's
+            page.top_margin = page.bottom_margin = Cm(1.2)
+            page.left_margin = page.right_margin = Cm(1.4)
     doc.core_properties.title = draft.title
     doc.add_heading(draft.title, level=1)
     if draft.subtitle:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import translation
 
@@ -16,6 +16,9 @@ from vigil.outputs.document import Draft
 from vigil.outputs.render import FORMATS, render
 from vigil.outputs.wgad import wgad_draft
 from vigil.records.models import Person
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 BUILDERS: dict[str, Callable[[Any, Person], Draft]] = {
     "wgad": wgad_draft,
@@ -32,7 +35,7 @@ class RenderedDraft:
     draft: Draft
 
 
-def build_draft(user: Any, kind: str, person: Person) -> Draft:
+def build_draft(user: User, kind: str, person: Person) -> Draft:
     """The draft of ``kind`` ("wgad", "appeal", "brief") for ``person``, as ``user`` sees them.
 
     Written in English whatever language is active: the drafts go to UN mechanisms.
@@ -43,7 +46,7 @@ def build_draft(user: Any, kind: str, person: Person) -> Draft:
         return BUILDERS[kind](user, person)
 
 
-def draft_file(user: Any, kind: str, person: Person, fmt: str) -> RenderedDraft:
+def draft_file(user: User, kind: str, person: Person, fmt: str) -> RenderedDraft:
     """Build and render one draft, with a file name safe to offer for download."""
     if fmt not in FORMATS:
         raise ValidationFailed(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_GET
 
 from vigil.accounts.stepup import StepUpRequired, require_recent_2fa, step_up_url
@@ -23,6 +24,9 @@ from vigil.policy.auditing import audit
 from vigil.policy.quotas import consume
 from vigil.records.models import Person
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import SignedInRequest
+
 ROUTE = "outputs:download"
 
 
@@ -32,7 +36,7 @@ def _text(message: str, status: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def download(request: HttpRequest, kind: str, person_id: uuid.UUID, fmt: str) -> HttpResponse:
+def download(request: SignedInRequest, kind: str, person_id: uuid.UUID, fmt: str) -> HttpResponse:
     """Build the draft and send it as an attachment; synthetic persons are refused."""
     if kind not in BUILDERS:
         raise Http404("no such draft")

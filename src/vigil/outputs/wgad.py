@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from vigil.outputs.coding import CodingUnavailable, codings_for
 from vigil.outputs.document import Draft, Run
@@ -33,6 +33,9 @@ from vigil.records.custody import DETAINING, SENTENCING
 from vigil.records.models import Person
 from vigil.records.places import is_place_of_detention
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 ARREST = ("arrest", "administrative_arrest")
 ORDERING_ROLES = {"judge", "presiding_judge", "prosecutor", "investigator", "ordering_official"}
 CONDITIONS = (
@@ -49,7 +52,7 @@ COUNSEL_DENIED = ("denial_of_counsel", "denial_of_communication_with_defence")
 NOT_HELD = "Vigil does not record this; the submitting party fills it in."
 
 
-def wgad_draft(user: Any, person: Person) -> Draft:
+def wgad_draft(user: User, person: Person) -> Draft:
     """Draft a WGAD individual communication for ``person`` from the record."""
     facts = gather(user, person)
     w = Writer("wgad", f"Draft individual communication to the WGAD: {person}", form("wgad"))

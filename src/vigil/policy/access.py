@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.apps import apps
 from django.db import models, transaction
@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from vigil.core.errors import Forbidden
 from vigil.policy.auditing import audit
-from vigil.policy.registry import Governed, Kind, governed
+from vigil.policy.registry import Governed, Kind, governed, parent_key
 from vigil.policy.rules import (
     ACTIONS,
     LEVELS,
@@ -23,6 +23,9 @@ from vigil.policy.rules import (
     risk_allowed,
     scope_for,
 )
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import AnyUser
 
 M = TypeVar("M", bound=models.Model)
 
@@ -37,7 +40,7 @@ _REFERENCE_ROLES = {
 _OVERSEERS = {"admin", "coordinator"}
 
 
-def role_of(user: Any) -> str | None:
+def role_of(user: AnyUser) -> str | None:
     """The user's role if the user may use Vigil at all (authenticated and active)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
@@ -47,12 +50,12 @@ def role_of(user: Any) -> str | None:
     return role if role in ROLES else None
 
 
-def reference_allows(user: Any, action: str) -> bool:
+def reference_allows(user: AnyUser, action: str) -> bool:
     """Whether ``user`` may ``action`` reference data (the law, vocabularies, editions)."""
     return role_of(user) in _REFERENCE_ROLES.get(action, set())
 
 
-def restrict(user: Any, action: str, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+def restrict(user: AnyUser, action: str, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
     """The part of ``queryset`` that ``user`` may ``action``; deny by default.
 
     Grants are read when this is called: build the queryset per request, not once for all.
@@ -63,7 +66,7 @@ def restrict(user: Any, action: str, queryset: models.QuerySet[M]) -> models.Que
     return _evaluation(user, role).restrict(action, queryset)
 
 
-def _evaluation(user: Any, role: str) -> _Evaluation:
+def _evaluation(user: AnyUser, role: str) -> _Evaluation:
     """The user's evaluation: one per request inside :func:`one_reading`, else a fresh one."""
     cache = _READING.get()
     if cache is None:
@@ -76,7 +79,7 @@ def _evaluation(user: Any, role: str) -> _Evaluation:
 
 
 def restrict_history_of(
-    user: Any, queryset: models.QuerySet[M], of: Iterable[type[models.Model]]
+    user: AnyUser, queryset: models.QuerySet[M], of: Iterable[type[models.Model]]
 ) -> models.QuerySet[M]:
     """``restrict(user, "view", queryset)`` on versions, for versions of records of the models
     ``of`` only (a page's own records: the check skips every other record model)."""
@@ -86,7 +89,7 @@ def restrict_history_of(
     return _evaluation(user, role).restrict_history("view", queryset, of)
 
 
-def granted_case_ids(user: Any) -> dict[str, list[Any]]:
+def granted_case_ids(user: AnyUser) -> dict[str, list[Any]]:
     """Case ids ``user`` holds an active grant on, by the confidentiality level lifted.
 
     Inside :func:`one_reading` (a web request) the grants are read once per user.
@@ -96,7 +99,8 @@ def granted_case_ids(user: Any) -> dict[str, list[Any]]:
     cache = _READING.get()
     key = getattr(user, "pk", None)
     if cache is not None and key in cache:
-        return cache[key]
+        cached: dict[str, list[Any]] = cache[key]
+        return cached
     held = list(CaseGrant.objects.active().filter(user=user).values_list("case_id", "level"))
     found = {
         level: sorted({case for case, granted in held if grant_covers(granted, level)}, key=str)
@@ -140,20 +144,21 @@ def ceiling_of(role: str) -> str | None:
     return ceiling
 
 
-def exact_ceiling(user: Any) -> str | None:
+def exact_ceiling(user: AnyUser) -> str | None:
     """The level ``user`` sees records up to, when that is all the user sees of persons, events,
     organisations and acts (no grant or own record above it lifts one more); else None."""
     cache = _READING.get()
     key = ("ceiling", getattr(user, "pk", None))
     if cache is not None and key in cache:
-        return cache[key]
+        ceiling: str | None = cache[key]
+        return ceiling
     found = _exact_ceiling(user)
     if cache is not None:
         cache[key] = found
     return found
 
 
-def _exact_ceiling(user: Any) -> str | None:
+def _exact_ceiling(user: AnyUser) -> str | None:
     role = role_of(user)
     if role is None:
         return None
@@ -194,11 +199,11 @@ def restrict_to_ceiling(level: str, queryset: models.QuerySet[M]) -> models.Quer
 class _Evaluation:
     """One evaluation of the policy for one user: grants read once, parents built once."""
 
-    def __init__(self, user: Any, role: str) -> None:
+    def __init__(self, user: AnyUser, role: str) -> None:
         self.user = user
         self.role = role
         self.grants = granted_case_ids(user)
-        self._visible: dict[str, Any] = {}
+        self._visible: dict[str, models.QuerySet[Any]] = {}
 
     def restrict(self, action: str, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
         spec = governed(queryset.model)
@@ -265,7 +270,7 @@ class _Evaluation:
     ) -> models.QuerySet[M]:
         condition = Q()
         for name in spec.parents:
-            field = queryset.model._meta.get_field(name)
+            field = parent_key(queryset.model, name)
             visible = self.visible_rows(field.related_model, deleted=name in spec.deleted_parents)
             # Correlated, so the database looks up each row's parent by key; a plain
             # `IN (subquery)` made SQLite scan every parent row for each check.
@@ -317,17 +322,17 @@ class _Ceiling(_Evaluation):
 
 
 def _restrict_users(
-    user: Any, role: str, action: str, queryset: models.QuerySet[M]
+    user: AnyUser, role: str, action: str, queryset: models.QuerySet[M]
 ) -> models.QuerySet[M]:
     if action == "view":
-        return queryset if role in _OVERSEERS else queryset.filter(pk=user.pk)
+        return queryset if role in _OVERSEERS else queryset.filter(pk=getattr(user, "pk", None))
     if action in WRITE_ACTIONS and role == "admin":
         return queryset
     return queryset.none()
 
 
 def _restrict_oversight(
-    user: Any, role: str, action: str, queryset: models.QuerySet[M]
+    user: AnyUser, role: str, action: str, queryset: models.QuerySet[M]
 ) -> models.QuerySet[M]:
     if action != "view":
         return queryset.none()
@@ -342,19 +347,19 @@ def _manager(obj: models.Model) -> models.Manager[Any]:
     return getattr(type(obj), "all_objects", type(obj)._default_manager)
 
 
-def allows(user: Any, action: str, obj: models.Model) -> bool:
+def allows(user: AnyUser, action: str, obj: models.Model) -> bool:
     """Whether ``user`` may ``action`` this one object."""
     if obj.pk is None:
         return False
     return restrict(user, action, _manager(obj).filter(pk=obj.pk)).exists()
 
 
-def may_see_risk(user: Any, action: str = "view") -> bool:
+def may_see_risk(user: AnyUser, action: str = "view") -> bool:
     """Whether ``user``'s role may ``action`` risk scores at all (``rules.RISK_RULES``)."""
     return risk_allowed(role_of(user), action)
 
 
-def require_risk(user: Any, action: str = "view", *, route: str = "") -> None:
+def require_risk(user: AnyUser, action: str = "view", *, route: str = "") -> None:
     """Raise :class:`Forbidden` (audited as denied) unless ``user`` may ``action`` risk scores."""
     if may_see_risk(user, action):
         return
@@ -362,7 +367,7 @@ def require_risk(user: Any, action: str = "view", *, route: str = "") -> None:
     raise Forbidden("Risk scores are confidential: your role may not see them.")
 
 
-def _deny(user: Any, action: str, obj: models.Model) -> Forbidden:
+def _deny(user: AnyUser, action: str, obj: models.Model) -> Forbidden:
     audit("denied", actor=user, obj=obj, action=action)
     return Forbidden(f"You may not {action.replace('_', ' ')} this {obj._meta.verbose_name}.")
 
@@ -371,13 +376,13 @@ class _FellOut(Exception):
     """Rolls back a save whose result left the user's permitted set."""
 
 
-def check_write(user: Any, action: str, obj: models.Model) -> None:
+def check_write(user: AnyUser, action: str, obj: models.Model) -> None:
     """Raise :class:`Forbidden` unless the object as stored is in ``user``'s permitted set."""
     if action not in ACTIONS or not allows(user, action, obj):
         raise _deny(user, action, obj)
 
 
-def save_checked(user: Any, action: str, obj: Any, *, reason: str = "") -> Any:
+def save_checked(user: AnyUser, action: str, obj: Any, *, reason: str = "") -> Any:
     """Add, change or (soft-)delete ``obj`` for ``user``; roll back if it leaves the permitted set.
 
     The record is saved in a transaction and re-queried through :func:`restrict` (NetBox's

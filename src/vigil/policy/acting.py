@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -22,6 +22,9 @@ from vigil.core.context import change_context
 from vigil.core.errors import Forbidden
 from vigil.policy.access import role_of
 from vigil.policy.rules import Scope, scope_for
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 ENV = "VIGIL_USER"
 OPTION = "--as"
@@ -50,7 +53,7 @@ def acting_user(username: str | None, command: str) -> User:
     return user
 
 
-def require_scope(user: Any, action: str, level: str, command: str) -> None:
+def require_scope(user: User, action: str, level: str, command: str) -> None:
     """Refuse unless the rules table gives ``user`` ``action`` on some records at ``level``."""
     role = role_of(user)
     if role is None or scope_for(role, action, level) is Scope.NONE:

@@ -3,7 +3,7 @@ stale saves refused."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -17,6 +17,9 @@ from vigil.core.errors import Forbidden
 from vigil.policy.access import allows, restrict, role_of, save_checked
 from vigil.policy.identity import identity_fields
 from vigil.policy.registry import Kind, governed
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import AnyUser
 
 BOOKKEEPING = (
     "id",
@@ -44,7 +47,7 @@ class RecordForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         """Refuse the save when someone else saved the record since this form was opened."""
-        cleaned = super().clean()
+        cleaned = cast(dict[str, Any], super().clean())  # a ModelForm's is its cleaned_data
         loaded = cleaned.get("loaded_version")
         if (
             not self.instance._state.adding
@@ -69,7 +72,7 @@ def admin_site_permission(request: HttpRequest) -> bool:
     return bool(user.is_active and user.is_staff and role_of(user) == "admin")
 
 
-def may(user: Any, action: str, model: type[Model]) -> bool:
+def may(user: AnyUser, action: str, model: type[Model]) -> bool:
     """Whether the policy lets ``user`` ``action`` any record of ``model`` at all."""
     return not restrict(user, action, model._default_manager.all()).query.is_empty()
 

@@ -6,7 +6,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyrage
 from django.conf import settings
@@ -22,6 +22,9 @@ from vigil.policy.identity import identity_fields
 from vigil.policy.public import public_fields, published
 from vigil.policy.quotas import consume
 from vigil.policy.stepup import require_step_up
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 FORMATS = {
     "csv": "text/csv",
@@ -91,7 +94,7 @@ def _serialise(rows: list[dict[str, Any]], columns: list[str], fmt: str) -> byte
 
 
 def export(
-    user: Any,
+    user: User,
     queryset: models.QuerySet[Any],
     fields: Sequence[str],
     format: str = "csv",  # noqa: A002 - the brief's name for it
@@ -132,7 +135,7 @@ def export(
 
 
 def _encrypted(
-    user: Any,
+    user: User,
     build: Any,
     name: str,
     format: str,  # noqa: A002
@@ -160,7 +163,7 @@ def _encrypted(
 
 
 def export_table(
-    user: Any,
+    user: User,
     header: Sequence[str],
     rows: Sequence[Sequence[Any]],
     format: str,  # noqa: A002

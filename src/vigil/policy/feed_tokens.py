@@ -57,7 +57,8 @@ def user_for(model: type[models.Model], token: str) -> Any:
         .select_related("user")
         .first()
     )
-    if row is None or role_of(row.user) is None:
+    user = getattr(row, "user", None)  # every feed-token model has a ``user`` (see above)
+    if row is None or role_of(user) is None:
         return None
     model._default_manager.filter(pk=row.pk).update(last_used_at=timezone.now())
-    return row.user
+    return user

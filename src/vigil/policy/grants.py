@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,8 +14,11 @@ from vigil.policy.auditing import audit
 from vigil.policy.models import CaseGrant, GrantLevel
 from vigil.policy.stepup import require_step_up
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
-def holds_grant(user: Any, case: Any, level: str) -> bool:
+
+def holds_grant(user: User, case: Any, level: str) -> bool:
     """Whether ``user`` holds an active grant on ``case`` of exactly ``level`` or higher."""
     levels = [GrantLevel.SECRET] if level == GrantLevel.SECRET else list(GrantLevel)
     return CaseGrant.objects.active().filter(user=user, case=case, level__in=levels).exists()
@@ -23,7 +26,7 @@ def holds_grant(user: Any, case: Any, level: str) -> bool:
 
 def grant_case(
     granter: Any,
-    user: Any,
+    user: User,
     case: Any,
     level: str,
     *,
@@ -75,7 +78,7 @@ def revoke_grant(revoker: Any, grant: CaseGrant, *, reason: str = "") -> CaseGra
     return grant
 
 
-def revoke_all_grants(user: Any, *, actor: Any = None) -> int:
+def revoke_all_grants(user: User, *, actor: Any = None) -> int:
     """Revoke every active grant ``user`` holds (lockdown); return how many."""
     with transaction.atomic():
         count = (
@@ -89,7 +92,7 @@ def revoke_all_grants(user: Any, *, actor: Any = None) -> int:
     return count
 
 
-def _lockdown_revoker(user: Any) -> int:
+def _lockdown_revoker(user: User) -> int:
     """Revoke all of a locked-down user's case grants."""
     return revoke_all_grants(user)
 

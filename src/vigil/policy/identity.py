@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 
@@ -12,6 +12,9 @@ from vigil.policy.access import allows
 from vigil.policy.auditing import audit
 from vigil.policy.quotas import consume
 from vigil.policy.stepup import require_step_up
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import AnyUser, User
 
 # model label → names of fields that identify a witness or a victim's contacts.
 IDENTITY_FIELDS: dict[str, set[str]] = {
@@ -51,7 +54,7 @@ def ordinary_fields(model: type[models.Model]) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if f.name not in hidden]
 
 
-def can_reveal(user: Any, obj: models.Model, field: str) -> bool:
+def can_reveal(user: AnyUser, obj: models.Model, field: str) -> bool:
     """Whether ``user`` may reveal ``field`` of ``obj`` (before step-up and quota)."""
     if field not in identity_fields(obj) or not allows(user, "reveal_identity", obj):
         return False
@@ -59,7 +62,7 @@ def can_reveal(user: Any, obj: models.Model, field: str) -> bool:
     return gate is None or bool(gate(user, obj))
 
 
-def reveal_all(user: Any, obj: models.Model, request: Any = None) -> dict[str, Any]:
+def reveal_all(user: User, obj: models.Model, request: Any = None) -> dict[str, Any]:
     """Every identity field of ``obj`` at once: one check, one step-up, one reveal counted.
 
     Each field read is audited by name, as :func:`reveal` does.
@@ -76,7 +79,7 @@ def reveal_all(user: Any, obj: models.Model, request: Any = None) -> dict[str, A
     return {name: getattr(stored, name) for name in names}
 
 
-def reveal(user: Any, obj: models.Model, field: str, request: Any = None) -> Any:
+def reveal(user: User, obj: models.Model, field: str, request: Any = None) -> Any:
     """Return the stored value of identity ``field`` of ``obj``: checked, counted, audited."""
     if field not in identity_fields(obj):
         raise ValidationFailed(f"{field!r} is not an identity field of this record.")

@@ -21,7 +21,7 @@ class GrantLevel(models.TextChoices):
     SECRET = "secret", _("Secret")
 
 
-class CaseGrantQuerySet(models.QuerySet):
+class CaseGrantQuerySet(models.QuerySet[Any]):
     """Grants are revoked, never deleted."""
 
     def active(self, at: Any = None) -> CaseGrantQuerySet:

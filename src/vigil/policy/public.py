@@ -12,7 +12,7 @@ from typing import Any
 from django.db import models
 from django.db.models import Q
 
-from vigil.policy.registry import GOVERNED
+from vigil.policy.registry import GOVERNED, parent_key
 
 _DATES = ("date", "date_precision", "date_end")
 
@@ -140,7 +140,7 @@ def published(model: type[models.Model], *, include_synthetic: bool = False) -> 
         queryset = queryset.filter(is_synthetic=False)
     spec = GOVERNED.get(label)
     for name in spec.parents if spec else ():
-        parent = model._meta.get_field(name).related_model
+        parent = parent_key(model, name).related_model
         if parent._meta.label_lower in PUBLIC_FIELDS:
             visible = published(parent, include_synthetic=include_synthetic).values("pk")
             queryset = queryset.filter(

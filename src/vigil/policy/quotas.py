@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -13,6 +13,9 @@ from vigil.core.errors import QuotaExceeded
 from vigil.policy.auditing import audit
 from vigil.policy.models import QuotaUsage, UsageKind, UserFlag
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 DEFAULT_LIMITS = {UsageKind.REVEAL: 20, UsageKind.EXPORT: 5}
 SETTINGS = {UsageKind.REVEAL: "VIGIL_REVEAL_QUOTA", UsageKind.EXPORT: "VIGIL_EXPORT_QUOTA"}
 
@@ -22,13 +25,13 @@ def daily_limit(kind: str) -> int:
     return int(getattr(settings, SETTINGS[UsageKind(kind)], DEFAULT_LIMITS[UsageKind(kind)]))
 
 
-def used_today(user: Any, kind: str) -> int:
+def used_today(user: User, kind: str) -> int:
     """How many of ``kind`` ``user`` has done today (UTC)."""
     usage = QuotaUsage.objects.filter(user=user, kind=kind, day=timezone.now().date()).first()
     return usage.count if usage else 0
 
 
-def consume(user: Any, kind: str) -> int:
+def consume(user: User, kind: str) -> int:
     """Count one ``kind`` for ``user`` and return what is left; alert and raise when none is.
 
     Call it outside the caller's transaction: the flag and the audit entry of an exceeded
@@ -50,7 +53,7 @@ def consume(user: Any, kind: str) -> int:
     )
 
 
-def _alert(user: Any, kind: str, limit: int, day: Any) -> None:
+def _alert(user: User, kind: str, limit: int, day: Any) -> None:
     flag_kind = f"quota_{kind}"
     if not UserFlag.objects.filter(user=user, kind=flag_kind, raised_at__date=day).exists():
         UserFlag.objects.create(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -41,21 +41,25 @@ class Governed:
 
 
 def _through(label: str, field: str) -> type[models.Model]:
-    return apps.get_model(label)._meta.get_field(field).remote_field.through
+    through: type[models.Model] = apps.get_model(label)._meta.get_field(field).remote_field.through
+    return through
+
+
+def parent_key(model: type[models.Model], name: str) -> models.ForeignKey[Any, Any]:
+    """The foreign key ``name`` of ``model`` that names a governed record's parent."""
+    return cast("models.ForeignKey[Any, Any]", model._meta.get_field(name))
 
 
 def case_persons(case_ids: CaseIds) -> Any:
     """Ids of the persons in the given cases."""
-    return (
-        _through("records.case", "persons").objects.filter(case_id__in=case_ids).values("person_id")
-    )
+    through = _through("records.case", "persons")
+    return through._default_manager.filter(case_id__in=case_ids).values("person_id")
 
 
 def case_events(case_ids: CaseIds) -> Any:
     """Ids of the events in the given cases."""
-    return (
-        _through("records.case", "events").objects.filter(case_id__in=case_ids).values("event_id")
-    )
+    through = _through("records.case", "events")
+    return through._default_manager.filter(case_id__in=case_ids).values("event_id")
 
 
 def case_acts(case_ids: CaseIds) -> Any:
@@ -93,18 +97,20 @@ def case_sources(case_ids: CaseIds) -> Any:
 
 def _interventions(case_ids: CaseIds) -> Q:
     through = _through("records.intervention", "cases")
-    return Q(pk__in=through.objects.filter(case_id__in=case_ids).values("intervention_id"))
+    return Q(pk__in=through._default_manager.filter(case_id__in=case_ids).values("intervention_id"))
 
 
 def _interventions_ids(case_ids: CaseIds) -> Any:
     through = _through("records.intervention", "cases")
-    return through.objects.filter(case_id__in=case_ids).values("intervention_id")
+    return through._default_manager.filter(case_id__in=case_ids).values("intervention_id")
 
 
 def _statements_ids(case_ids: CaseIds) -> Any:
     statement = apps.get_model("solidarity.statement")
-    by_case = _through("solidarity.statement", "cases").objects.filter(case_id__in=case_ids)
-    by_person = _through("solidarity.statement", "persons").objects.filter(
+    by_case = _through("solidarity.statement", "cases")._default_manager.filter(
+        case_id__in=case_ids
+    )
+    by_person = _through("solidarity.statement", "persons")._default_manager.filter(
         person_id__in=case_persons(case_ids)
     )
     return statement.all_objects.filter(

@@ -7,7 +7,7 @@ policy asks :func:`holds_access` through an identity gate before any reveal.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -18,6 +18,9 @@ from vigil.policy.auditing import audit
 from vigil.policy.identity import register_identity_field, register_identity_gate
 from vigil.policy.stepup import require_step_up
 from vigil.protection.models import BeneficiaryAccess, FundGrant, ProtectionCase
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 CASE_IDENTITY = ("beneficiary_name", "beneficiary_contacts", "location", "dependants")
 GRANT_IDENTITY = ("beneficiary_name",)
@@ -31,7 +34,7 @@ def _target(obj: models.Model) -> dict[str, Any]:
     raise ValidationFailed("Identity access is granted for a protection case or a fund grant.")
 
 
-def holds_access(user: Any, obj: models.Model) -> bool:
+def holds_access(user: User, obj: models.Model) -> bool:
     """Whether ``user`` holds an active explicit grant to the identity behind ``obj``.
 
     A fund grant paid for a protection case shares the case's grant.
@@ -43,12 +46,12 @@ def holds_access(user: Any, obj: models.Model) -> bool:
     return BeneficiaryAccess.objects.active().filter(user=user, **_target(obj)).exists()
 
 
-def may_see_identity(user: Any, obj: models.Model) -> bool:
+def may_see_identity(user: User, obj: models.Model) -> bool:
     """Whether ``user`` may reveal the identity behind ``obj`` (before step-up and quota)."""
     return allows(user, "reveal_identity", obj) and holds_access(user, obj)
 
 
-def give_creator_access(user: Any, obj: models.Model) -> BeneficiaryAccess:
+def give_creator_access(user: User, obj: models.Model) -> BeneficiaryAccess:
     """The person who typed a beneficiary's identity may read it back (audited)."""
     access = BeneficiaryAccess.objects.create(user=user, granted_by=user, **_target(obj))
     audit("grant", actor=user, obj=obj, target=str(user.pk), scope="identity")
@@ -56,7 +59,7 @@ def give_creator_access(user: Any, obj: models.Model) -> BeneficiaryAccess:
 
 
 def grant_access(
-    granter: Any, user: Any, obj: models.Model, *, request: Any = None
+    granter: Any, user: User, obj: models.Model, *, request: Any = None
 ) -> BeneficiaryAccess:
     """Let ``user`` see who is behind ``obj`` (needs step-up; nobody but an admin self-grants)."""
     if role_of(user) is None:
@@ -86,6 +89,7 @@ def grant_access(
 def revoke_access(revoker: Any, access: BeneficiaryAccess) -> BeneficiaryAccess:
     """End ``access`` now (no step-up: taking access away must be quick)."""
     target = access.case or access.fund_grant
+    assert target is not None, "an access is to a case or a grant (a check constraint)"
     if role_of(revoker) != "admin" and not allows(revoker, "grant", target):
         audit("denied", actor=revoker, obj=target, action="revoke")
         raise Forbidden("You may not revoke access to this identity.")
@@ -97,7 +101,7 @@ def revoke_access(revoker: Any, access: BeneficiaryAccess) -> BeneficiaryAccess:
     return access
 
 
-def revoke_all_access(user: Any) -> int:
+def revoke_all_access(user: User) -> int:
     """Revoke every identity access ``user`` holds (lockdown); return how many."""
     count = BeneficiaryAccess.objects.active().filter(user=user).update(revoked_at=timezone.now())
     if count:

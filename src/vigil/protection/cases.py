@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.db.models import Count, Min, Q
@@ -35,6 +35,9 @@ from vigil.protection.models import (
     Urgency,
 )
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 LEVELS = ("restricted", "secret")
 
 
@@ -58,7 +61,7 @@ def _level(value: Any) -> str:
     return level
 
 
-def _write_identity(user: Any, case: ProtectionCase, identity: dict[str, Any]) -> list[str]:
+def _write_identity(user: User, case: ProtectionCase, identity: dict[str, Any]) -> list[str]:
     changed = []
     for name in CASE_IDENTITY:
         if name in identity:
@@ -71,19 +74,19 @@ def _write_identity(user: Any, case: ProtectionCase, identity: dict[str, Any]) -
     return changed
 
 
-def _audit_identity(user: Any, case: models.Model, fields: list[str]) -> None:
+def _audit_identity(user: User, case: models.Model, fields: list[str]) -> None:
     for name in fields:
         audit("identity_written", actor=user, obj=case, field=name)
 
 
 def open_case(
-    user: Any,
+    user: User,
     *,
     beneficiary_name: str,
     beneficiary_contacts: str = "",
     location: str = "",
     dependants: str = "",
-    urgency: int = Urgency.HIGH,
+    urgency: int | str = Urgency.HIGH,  # a form's text too: the field converts it
     threats: str = "",
     needs: str = "",
     confidentiality: str = "restricted",
@@ -116,12 +119,12 @@ def _int(value: Any) -> int:
         raise ValidationFailed("Urgency is a number from 1 (critical) to 4 (low).") from None
 
 
-def visible_cases(user: Any) -> models.QuerySet[ProtectionCase]:
+def visible_cases(user: User) -> models.QuerySet[ProtectionCase]:
     """The cases ``user`` may see (never their identities)."""
     return restrict(user, "view", ProtectionCase.objects.all())
 
 
-def get_case(user: Any, pk: Any) -> ProtectionCase:
+def get_case(user: User, pk: Any) -> ProtectionCase:
     """One case ``user`` may see; hidden and missing alike are NotFound."""
     found = visible_cases(user).filter(pk=pk).first()
     if found is None:
@@ -130,7 +133,7 @@ def get_case(user: Any, pk: Any) -> ProtectionCase:
 
 
 def update_assessment(
-    user: Any, case: ProtectionCase, *, version: int | None = None, **changes: Any
+    user: User, case: ProtectionCase, *, version: int | None = None, **changes: Any
 ) -> ProtectionCase:
     """Change the assessment (urgency, threats, needs) and, with a grant, the identity."""
     if version is not None and version != case.version:
@@ -156,7 +159,7 @@ def update_assessment(
     return case
 
 
-def close_case(user: Any, case: ProtectionCase, outcome: str) -> ProtectionCase:
+def close_case(user: User, case: ProtectionCase, outcome: str) -> ProtectionCase:
     """Close the case with its outcome (reopen by :func:`reopen_case`)."""
     outcome = _text(outcome)
     if not outcome:
@@ -167,13 +170,13 @@ def close_case(user: Any, case: ProtectionCase, outcome: str) -> ProtectionCase:
     return save_checked(user, "change", case)
 
 
-def reopen_case(user: Any, case: ProtectionCase) -> ProtectionCase:
+def reopen_case(user: User, case: ProtectionCase) -> ProtectionCase:
     case.status = CaseStatus.OPEN
     case.closed_on = None
     return save_checked(user, "change", case)
 
 
-def reveal_identity(user: Any, case: ProtectionCase, request: Any = None) -> dict[str, str]:
+def reveal_identity(user: User, case: ProtectionCase, request: Any = None) -> dict[str, str]:
     """Who the beneficiary is: policy-checked, explicit grant, step-up, counted, audited."""
     return reveal_all(user, case, request)
 
@@ -193,7 +196,7 @@ def _due(value: Any) -> dt.date | None:
 
 
 def add_action(
-    user: Any,
+    user: User,
     case: ProtectionCase,
     *,
     kind: str,
@@ -219,7 +222,7 @@ def add_action(
 
 
 def update_action(
-    user: Any,
+    user: User,
     action: ProtectionAction,
     *,
     status: str | None = None,
@@ -239,7 +242,7 @@ def update_action(
     return save_checked(user, "change", action)
 
 
-def visible_actions(user: Any, case: ProtectionCase | None = None) -> models.QuerySet[Any]:
+def visible_actions(user: User, case: ProtectionCase | None = None) -> models.QuerySet[Any]:
     rows = restrict(user, "view", ProtectionAction.objects.all())
     return rows.filter(case=case) if case is not None else rows
 
@@ -263,7 +266,7 @@ class BoardRow:
     identity_granted: bool
 
 
-def board(user: Any, *, today: dt.date | None = None) -> list[BoardRow]:
+def board(user: User, *, today: dt.date | None = None) -> list[BoardRow]:
     """Open cases ``user`` may see, most urgent first, then the soonest due action."""
     today = today or timezone.localdate()
     actions = visible_actions(user).filter(status__in=OPEN_ACTION_STATUSES)
@@ -301,7 +304,7 @@ def board(user: Any, *, today: dt.date | None = None) -> list[BoardRow]:
     ]
 
 
-def _identity_granted(user: Any, ids: list[Any]) -> set[Any]:
+def _identity_granted(user: User, ids: list[Any]) -> set[Any]:
     """Which of these cases ``user`` may reveal (the rules table and an explicit grant), at once."""
     revealable = restrict(user, "reveal_identity", ProtectionCase.objects.filter(pk__in=ids))
     held = BeneficiaryAccess.objects.active().filter(user=user, case__in=revealable)

@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.db.models import Count, Sum
@@ -30,6 +30,9 @@ from vigil.protection.models import (
     GrantPurpose,
     ProtectionCase,
 )
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 MAX_AMOUNT = Decimal("9999999999.99")
 
@@ -79,7 +82,7 @@ def _choice(value: Any, choices: Any, what: str) -> Any:
 
 
 def create_fund(
-    user: Any,
+    user: User,
     *,
     name: str,
     currency: str = "EUR",
@@ -98,22 +101,22 @@ def create_fund(
     return save_checked(user, "add", fund)
 
 
-def visible_funds(user: Any) -> models.QuerySet[DefenceFund]:
+def visible_funds(user: User) -> models.QuerySet[DefenceFund]:
     return restrict(user, "view", DefenceFund.objects.all())
 
 
-def visible_grants(user: Any) -> models.QuerySet[FundGrant]:
+def visible_grants(user: User) -> models.QuerySet[FundGrant]:
     return restrict(user, "view", FundGrant.objects.all())
 
 
-def get_fund(user: Any, pk: Any) -> DefenceFund:
+def get_fund(user: User, pk: Any) -> DefenceFund:
     found = visible_funds(user).filter(pk=pk).first()
     if found is None:
         raise NotFound("No defence fund with this id.")
     return found
 
 
-def get_grant(user: Any, pk: Any) -> FundGrant:
+def get_grant(user: User, pk: Any) -> FundGrant:
     found = visible_grants(user).select_related("fund", "case").filter(pk=pk).first()
     if found is None:
         raise NotFound("No grant with this id.")
@@ -121,7 +124,7 @@ def get_grant(user: Any, pk: Any) -> FundGrant:
 
 
 def record_grant(
-    user: Any,
+    user: User,
     fund: DefenceFund,
     *,
     amount: Any,
@@ -168,7 +171,7 @@ def record_grant(
     return grant
 
 
-def named_identities_granted(user: Any, grants: list[FundGrant]) -> set[Any]:
+def named_identities_granted(user: User, grants: list[FundGrant]) -> set[Any]:
     """Ids of grants without a case whose named beneficiary ``user`` may reveal."""
     named = [g.pk for g in grants if g.case_id is None]
     if not named:
@@ -178,7 +181,7 @@ def named_identities_granted(user: Any, grants: list[FundGrant]) -> set[Any]:
     return set(held.values_list("fund_grant_id", flat=True))
 
 
-def set_disbursement(user: Any, grant: FundGrant, status: str) -> FundGrant:
+def set_disbursement(user: User, grant: FundGrant, status: str) -> FundGrant:
     """Mark a grant approved, disbursed or cancelled."""
     grant.status = _choice(status, Disbursement, "A disbursement status")
     return save_checked(user, "change", grant)
@@ -200,7 +203,7 @@ class Total:
     grants: int
 
 
-def grant_totals(user: Any, *, fund: DefenceFund | None = None) -> list[Total]:
+def grant_totals(user: User, *, fund: DefenceFund | None = None) -> list[Total]:
     """Grants ``user`` may see, not cancelled, summed by fund, year, purpose and currency.
 
     The one function behind the funds page, the fund page, the API and the documentation's
@@ -240,7 +243,7 @@ class Spent:
     amount: Decimal
 
 
-def spending_by_purpose(user: Any, *, fund: DefenceFund | None = None) -> list[Spent]:
+def spending_by_purpose(user: User, *, fund: DefenceFund | None = None) -> list[Spent]:
     """Disbursed money by purpose and currency, largest first (the chart's one figure)."""
     rows = visible_grants(user).filter(status=Disbursement.DISBURSED)
     if fund is not None:
@@ -271,7 +274,7 @@ AUDIT_HEADER = (
 )
 
 
-def auditor_rows(user: Any) -> list[list[Any]]:
+def auditor_rows(user: User) -> list[list[Any]]:
     """Every grant ``user`` may export, beneficiaries pseudonymised, oldest first."""
     rows = restrict(user, "export", FundGrant.objects.all()).select_related("fund", "case")
     return [
@@ -290,7 +293,7 @@ def auditor_rows(user: Any) -> list[list[Any]]:
     ]
 
 
-def auditor_export(user: Any, format: str = "csv", *, request: Any = None) -> ExportResult:  # noqa: A002
+def auditor_export(user: User, format: str = "csv", *, request: Any = None) -> ExportResult:  # noqa: A002
     """The auditor's export (CSV or XLSX): age-encrypted, stepped-up, counted and audited."""
     return export_table(
         user, AUDIT_HEADER, auditor_rows(user), format, name="grants", request=request

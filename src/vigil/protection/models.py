@@ -94,7 +94,7 @@ class AtLeastRestricted(VigilModel):
 
 
 def _next_number(model: type[models.Model]) -> int:
-    last = model._base_manager.aggregate(n=models.Max("number"))["n"]  # type: ignore[attr-defined]
+    last = model._base_manager.aggregate(n=models.Max("number"))["n"]
     return (last or 0) + 1
 
 
@@ -241,8 +241,9 @@ class FundGrant(AtLeastRestricted):
     @property
     def beneficiary_pseudonym(self) -> str:
         """The beneficiary as an auditor sees them: the case's pseudonym or the grant's own."""
-        if self.case_id is not None:
-            return self.case.pseudonym
+        case = self.case if self.case_id is not None else None
+        if case is not None:
+            return case.pseudonym
         return f"B-{self.number:04d}"
 
     def __str__(self) -> str:

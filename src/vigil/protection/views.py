@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -29,6 +29,9 @@ from vigil.protection.models import (
     ProtectionAction,
     Urgency,
 )
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import SignedInRequest
 
 
 def _found(call: Any, *args: Any) -> Any:
@@ -59,7 +62,7 @@ def _user(pk: str) -> Any:
 
 
 @login_required
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: SignedInRequest) -> HttpResponse:
     """Open cases by urgency, named by pseudonym only."""
     context = {"rows": cases.board(request.user), "may_add": _may_add(request)}
     return render(request, "protection/board.html", context)
@@ -70,7 +73,7 @@ def _case_form_context(values: dict[str, Any]) -> dict[str, Any]:
 
 
 @login_required
-def case_new(request: HttpRequest) -> HttpResponse:
+def case_new(request: SignedInRequest) -> HttpResponse:
     """Open a protection case (the identity is encrypted and granted to whoever types it)."""
     if not _may_add(request):
         raise Http404
@@ -96,7 +99,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return render(request, "protection/case_form.html", _case_form_context(values))
 
 
-def _case_context(request: HttpRequest, case: Any, identity: dict[str, str] | None) -> Any:
+def _case_context(request: SignedInRequest, case: Any, identity: dict[str, str] | None) -> Any:
     may_change = allows(request.user, "change", case)
     may_grant = allows(request.user, "grant", case)
     return {
@@ -116,7 +119,7 @@ def _case_context(request: HttpRequest, case: Any, identity: dict[str, str] | No
 
 
 @login_required
-def case_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def case_detail(request: SignedInRequest, pk: uuid.UUID) -> HttpResponse:
     """A case under its pseudonym: assessment, actions, grants, outcome; identity on request."""
     case = _found(cases.get_case, request.user, pk)
     if request.method == "POST":
@@ -138,16 +141,15 @@ def case_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @login_required
 @step_up_required()
-def case_identity(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def case_identity(request: SignedInRequest, pk: uuid.UUID) -> HttpResponse:
     """Reveal (GET) or change (POST) who the beneficiary is: explicit grant, audited."""
     case = _found(cases.get_case, request.user, pk)
     if not may_see_identity(request.user, case):
         raise Http404
     try:
         if request.method == "POST":
-            cases.update_assessment(
-                request.user, case, **{f: request.POST.get(f, "") for f in CASE_IDENTITY}
-            )
+            identity: dict[str, Any] = {f: request.POST.get(f, "") for f in CASE_IDENTITY}
+            cases.update_assessment(request.user, case, **identity)
             messages.success(request, str(case))
         identity = cases.reveal_identity(request.user, case, request)
     except StepUpRequired:
@@ -160,7 +162,7 @@ def case_identity(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def case_close(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def case_close(request: SignedInRequest, pk: uuid.UUID) -> HttpResponse:
     """Close a case with its outcome, or reopen it."""
     case = _found(cases.get_case, request.user, pk)
     if not allows(request.user, "change", case):
@@ -177,7 +179,7 @@ def case_close(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def action_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def action_add(request: SignedInRequest, pk: uuid.UUID) -> HttpResponse:
     """Add an action to a case."""
     case = _found(cases.get_case, request.user, pk)
     if not allows(request.user, "change", case):
@@ -198,7 +200,7 @@ def action_add(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def action_update(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def action_update(request: SignedInRequest, pk: uuid.UUID) -> HttpResponse:
     """Change an action's status."""
     action = restrict(request.user, "view", ProtectionAction.objects.all()).filter(pk=pk).first()
     if action is None or not allows(request.user, "change", action):
@@ -239,7 +241,7 @@ def _charts(spent: list[funds.Spent], title: str) -> list[Any]:
 
 
 @login_required
-def fund_list(request: HttpRequest) -> HttpResponse:
+def fund_list(request: SignedInRequest) -> HttpResponse:
     """Funds, totals by fund, year and purpose, and what was spent on what (no beneficiary)."""
     if request.method == "POST":
         if not _may_add(request):
@@ -266,7 +268,7 @@ def fund_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def fund_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def fund_detail(request: SignedInRequest, pk: uuid.UUID) -> HttpResponse:
     """One fund: its grants under pseudonyms, totals, chart and the form to record a grant."""
     fund = _found(funds.get_fund, request.user, pk)
     if request.method == "POST":
@@ -314,7 +316,7 @@ def fund_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def grant_status(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def grant_status(request: SignedInRequest, pk: uuid.UUID) -> HttpResponse:
     """Mark a grant approved, disbursed or cancelled."""
     grant = restrict(request.user, "view", FundGrant.objects.all()).filter(pk=pk).first()
     if grant is None or not allows(request.user, "change", grant):
@@ -328,7 +330,7 @@ def grant_status(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @login_required
 @step_up_required()
-def grant_identity(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def grant_identity(request: SignedInRequest, pk: uuid.UUID) -> HttpResponse:
     """Who a grant without a protection case was for: explicit grant, step-up, audited."""
     grant = _found(funds.get_grant, request.user, pk)
     if grant.case_id is not None:
@@ -347,7 +349,7 @@ def grant_identity(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @login_required
 @step_up_required()
-def auditor_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def auditor_export(request: SignedInRequest, fmt: str) -> HttpResponse:
     """Every grant the user may export, beneficiaries pseudonymised, age-encrypted."""
     try:
         result = funds.auditor_export(request.user, fmt, request=request)

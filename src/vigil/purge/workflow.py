@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -23,6 +23,9 @@ from django.utils import timezone
 
 from vigil.core.errors import NotFound, ValidationFailed, VigilError
 from vigil.core.hard_delete import hard_delete_permitted
+
+if TYPE_CHECKING:
+    from vigil.core.models import VigilModel
 
 REASONS = ("entered-in-error", "duplicate", "consent-withdrawn", "safety", "legal-obligation")
 REQUEST_LIFETIME = dt.timedelta(days=7)
@@ -57,7 +60,7 @@ class PurgeResult:
     versions: int = 0
 
 
-def _vigil_model(label: str) -> type[models.Model]:
+def _vigil_model(label: str) -> type[VigilModel]:
     from vigil.core.models import VigilModel
 
     try:
@@ -153,7 +156,7 @@ def _as_request(entry: Any) -> PurgeRequest:
 
 def _closed(request: PurgeRequest) -> bool:
     later = _entries(object_type=request.model, object_id=request.object_id, seq__gt=request.id)
-    return later.filter(meta__action__in=[ACTION_APPROVE, ACTION_REQUEST]).exists()
+    return bool(later.filter(meta__action__in=[ACTION_APPROVE, ACTION_REQUEST]).exists())
 
 
 def pending_requests() -> list[PurgeRequest]:

@@ -43,7 +43,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, QuerySet
@@ -70,6 +70,9 @@ from vigil.records.models import (
     Source,
 )
 from vigil.records.visible import visible
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 #: Roles that may run the checks (a coordinator's work list; deny by default).
 CHECKERS = frozenset({"admin", "coordinator"})
@@ -105,12 +108,12 @@ class Finding:
         return {"kind": self.kind, "record": self.record, "detail": self.detail, "url": self.url}
 
 
-def may_check(user: Any) -> bool:
+def may_check(user: User) -> bool:
     """Whether ``user`` may read the check list (admins and coordinators)."""
     return role_of(user) in CHECKERS
 
 
-def check_record(user: Any, *, route: str = "check-record") -> list[Finding]:
+def check_record(user: User, *, route: str = "check-record") -> list[Finding]:
     """Every finding of every kind about the records ``user`` may view, kind by kind.
 
     Raises Forbidden (audited) for a user who is not an admin or a coordinator.
@@ -120,7 +123,7 @@ def check_record(user: Any, *, route: str = "check-record") -> list[Finding]:
     return [finding for kind in KINDS if kind in CHECKS for finding in CHECKS[kind](seen)]
 
 
-def check_kind(user: Any, kind: str, *, route: str = "check-record") -> list[Finding]:
+def check_kind(user: User, kind: str, *, route: str = "check-record") -> list[Finding]:
     """The findings of one kind (a key of :data:`KINDS`) about the records ``user`` may view."""
     if kind not in KINDS:
         raise NotFound(f"no check named {kind!r}")
@@ -129,7 +132,7 @@ def check_kind(user: Any, kind: str, *, route: str = "check-record") -> list[Fin
     return check(RecordView(user)) if check is not None else []
 
 
-def require_checker(user: Any, route: str) -> None:
+def require_checker(user: User, route: str) -> None:
     """Refuse (Forbidden, audited) a user who is not an admin or a coordinator."""
     if not may_check(user):
         audit("denied", actor=user, action="view", route=route, reason="role")
@@ -148,7 +151,7 @@ class RecordView:
     """The acting user's view of the record: every queryset through :func:`vigil.records.
     visible.visible`."""
 
-    def __init__(self, user: Any) -> None:
+    def __init__(self, user: User) -> None:
         self.user = user
 
     def __call__(self, qs: QuerySet[Any]) -> QuerySet[Any]:
@@ -314,7 +317,7 @@ def source_about_someone_else(seen: RecordView) -> list[Finding]:
     )
     if not cites:
         return []
-    visible_acts = set()
+    visible_acts: set[Any] = set()
     act_ids = sorted({a for a, _s in cites}, key=str)
     for start in range(0, len(act_ids), CHUNK):
         visible_acts.update(

@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -80,7 +81,7 @@ ORDER = {
 class CustodyState:
     status: Custody
     since: dt.date | None = None
-    act_id: object = None
+    act_id: Any = None  # the deciding act's id
     term_ends: dt.date | None = None
 
     @property
@@ -199,7 +200,7 @@ def custody_of(person: object, today: dt.date | None = None) -> CustodyState:
 
 def custody_by_person(
     acts: QuerySet[Act] | None = None, today: dt.date | None = None
-) -> dict[object, CustodyState]:
+) -> dict[Any, CustodyState]:
     """The custody state of every person who is the victim of one of ``acts``."""
     grouped: dict[object, list[_ActFacts]] = defaultdict(list)
     qs = acts if acts is not None else Act.objects.all()

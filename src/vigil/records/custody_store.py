@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -41,6 +41,9 @@ from vigil.records.custody import (
 )
 from vigil.records.models import Act, Person
 from vigil.records.models.stored_custody import StoredCustody
+
+if TYPE_CHECKING:
+    pass
 
 CEILINGS: tuple[str, ...] = LEVELS
 CHUNK = 500

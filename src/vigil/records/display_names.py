@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import get_language
 
 from vigil.records.models import Person, PersonName
 from vigil.records.models.fields import NameKind, Script
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 __all__ = ["CYRILLIC_LANGUAGES", "display_name_for", "display_names_for", "ui_language"]
 
@@ -82,7 +85,7 @@ def display_names_for(
 
 
 def visible_display_names(
-    user: Any, persons: Iterable[Person], language: str | None = None
+    user: User, persons: Iterable[Person], language: str | None = None
 ) -> dict[Any, str]:
     """:func:`display_names_for` over the names ``user`` may view (one query for all persons)."""
     from vigil.policy.access import restrict
@@ -100,7 +103,7 @@ def visible_display_names(
 
 
 def attach_display_names(
-    user: Any, persons: Iterable[Person | None], language: str | None = None
+    user: User, persons: Iterable[Person | None], language: str | None = None
 ) -> None:
     """Set ``shown_name`` on each person (display only) so pages show names in one query."""
     # The same person may come as several instances (a victim here, a perpetrator there).

@@ -56,6 +56,6 @@ def _resolve(text: str, records: QuerySet[T], nouns: tuple[str, str], empty: str
     if not found:
         raise NotFound(f"no {one} named {text!r}")
     if len(found) > 1:
-        listing = "; ".join(f"{r.display_name} ({r.pk})" for r in found)  # type: ignore[attr-defined]
+        listing = "; ".join(f"{r.display_name} ({r.pk})" for r in found)
         raise ValidationFailed(f"{text!r} names {len(found)} {many}: {listing}. Use the id.")
     return found[0]

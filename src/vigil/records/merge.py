@@ -13,7 +13,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -55,7 +55,7 @@ class Reference:
             lookup = {self.ct_field: ct, self.field: person_id}
         else:
             lookup = {self.field: person_id}
-        return self.model.all_objects.filter(**lookup).order_by("pk")  # type: ignore[attr-defined]
+        return self.model.all_objects.filter(**lookup).order_by("pk")
 
     def repoint(
         self, obj: VigilModel, person_id: Any, action: str, also: tuple[str, ...] = ()
@@ -106,7 +106,7 @@ def person_references() -> list[Reference]:
     return sorted(refs, key=lambda r: r.key)
 
 
-def _is_record(model: Any) -> bool:
+def _is_record(model: Any) -> TypeGuard[type[VigilModel]]:
     return isinstance(model, type) and issubclass(model, VigilModel)
 
 
@@ -304,7 +304,7 @@ def _move_back(
     ref: Reference, ids: list[str], keep: Person, duplicate: Person, demoted: dict[str, str]
 ) -> None:
     """Point the records a merge moved back at the duplicate, after checking each one."""
-    objs = list(ref.model.all_objects.select_for_update().filter(pk__in=ids))  # type: ignore[attr-defined]
+    objs = list(ref.model.all_objects.select_for_update().filter(pk__in=ids))
     attname = ref.model._meta.get_field(ref.field).attname  # type: ignore[union-attr]
     strays = [o for o in objs if getattr(o, attname) != keep.pk]
     if strays or len(objs) != len(ids):
@@ -322,7 +322,7 @@ def _restore_memberships(
     ref: Reference, owners: dict[str, bool], keep: Person, duplicate: Person
 ) -> None:
     """Put the duplicate back in each m2m field; drop the kept person where the merge added it."""
-    for owner in ref.model.all_objects.select_for_update().filter(pk__in=list(owners)):  # type: ignore[attr-defined]
+    for owner in ref.model.all_objects.select_for_update().filter(pk__in=list(owners)):
         members = getattr(owner, ref.field)
         members.add(duplicate)
         if not owners[str(owner.pk)]:

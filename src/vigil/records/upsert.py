@@ -91,7 +91,8 @@ def existing_ids(model: type[models.Model], ids: Sequence[Any]) -> set[Any]:
     prep = pk.get_db_prep_value
     native = connection.features.has_native_uuid_field
     quote = connection.ops.quote_name
-    head = f"SELECT {quote(pk.column)} FROM {quote(model._meta.db_table)} WHERE {quote(pk.column)} IN "  # noqa: S608, E501  # nosec B608
+    column = quote(str(pk.column))
+    head = f"SELECT {column} FROM {quote(model._meta.db_table)} WHERE {column} IN "  # noqa: S608  # nosec B608
     found: set[Any] = set()
     with connection.cursor() as cursor:
         for chunk in _chunks(ids):

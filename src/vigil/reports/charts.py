@@ -48,7 +48,8 @@ def detained_chart(figure: Figure) -> Canvas:
     canvas = _canvas()
     axes = canvas.add_subplot()
     months = [_month(r[0]) for r in figure.rows]
-    axes.bar(months, [r[1] for r in figure.rows], width=25, color=COLOURS[0])
+    # (matplotlib plots dates through its units registry; its stubs accept numbers only.)
+    axes.bar(months, [r[1] for r in figure.rows], width=25, color=COLOURS[0])  # type: ignore[arg-type]
     axes.set_ylabel("persons detained", fontdict=FONT)
     _style(axes)
     return canvas
@@ -110,7 +111,7 @@ def ngo_chart(figure: Figure) -> Canvas:
     axes = canvas.add_subplot()
     months = [_month(r[0]) for r in figure.rows]
     values = [r[1] for r in figure.rows]
-    axes.plot(months, values, linestyle="none", marker="o", markersize=4, color=COLOURS[0])
+    axes.plot(months, values, linestyle="none", marker="o", markersize=4, color=COLOURS[0])  # type: ignore[arg-type]  # dates, as above
     for month, value in zip(months, values, strict=True):
         axes.annotate(f"{value:,}", (month, value), textcoords="offset points", xytext=(0, 5),
                       ha="center", fontsize=6, color=INK)  # fmt: skip

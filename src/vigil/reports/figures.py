@@ -274,7 +274,7 @@ def lawyers(scope: Scope) -> Figure:
         Profession.all_objects.filter(profession_id="profession.lawyer"), "person__"
     ).values("person_id")
     rows: list[tuple[Any, ...]] = []
-    every = []
+    every: list[str] = []
     for category, keys in LAWYER_CATEGORIES.items():
         acts = _victim_acts(scope, *keys).filter(victim_person_id__in=lawyer_ids)
         every.extend(keys)

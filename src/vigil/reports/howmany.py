@@ -36,7 +36,7 @@ CATEGORIES: tuple[str, ...] = (
     Category.LAWYERS,
 )
 
-DEFINITIONS = {
+DEFINITIONS: dict[str, Any] = {
     Category.DETAINED: _(
         "Distinct persons who are victims of at least one recorded arrest or detention "
         "(including administrative and incommunicado detention)."

@@ -8,11 +8,14 @@ a record hidden from the user never counts, dates a period or names a source.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vigil.core.errors import ValidationFailed
 from vigil.core.models import Confidentiality
 from vigil.policy.access import restrict
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 LEVELS: tuple[str, ...] = tuple(c.value for c in Confidentiality)
 
@@ -27,7 +30,7 @@ class Scope:
     generated data; no command or view exposes it, and every output leaves synthetic records out.
     """
 
-    user: Any
+    user: User
     ceiling: str = Confidentiality.INTERNAL.value
     include_synthetic: bool = False
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -14,6 +14,9 @@ from vigil.core.errors import ValidationFailed
 from vigil.policy.access import restrict
 from vigil.records.models import Case, Organisation, Person, Source, Term
 from vigil.responses.models import Forum, ForumPosition, PositionKind
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 FOREIGN_GOVERNMENT = Term.pk_for("organisation_kind", "foreign_government")
 
@@ -97,7 +100,7 @@ class SilentState:
 
 
 def silent_states(
-    user: Any, topic: str | None = None, persons: Iterable[Person] | None = None
+    user: User, topic: str | None = None, persons: Iterable[Person] | None = None
 ) -> list[SilentState]:
     """Foreign governments ``user`` may view with no position ``user`` can see on the subject.
 

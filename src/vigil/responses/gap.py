@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext, gettext_lazy
@@ -16,6 +16,9 @@ from vigil.records.custody import Custody, CustodyState, custody_by_person
 from vigil.records.models import Act, Case, Intervention, Person, Profession, Term
 from vigil.responses.interventions import NON_RESPONSES, Overdue
 from vigil.responses.models import FollowUp, StateResponse
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 HELD_OR_UNRELEASED = (Custody.IN_CUSTODY, Custody.TERM_ENDED)
 
@@ -107,7 +110,7 @@ def profession_terms() -> list[str]:
     return keys + list(narrower.values_list("pk", flat=True))
 
 
-def _kinds_by_person(user: Any, person_ids: list[Any]) -> dict[Any, set[str]]:
+def _kinds_by_person(user: User, person_ids: list[Any]) -> dict[Any, set[str]]:
     """For each person, which kinds of response ``user`` can see (direct, through acts or cases).
 
     Links are read through their join tables so that both ends pass the policy: an
@@ -150,7 +153,7 @@ def _kinds_by_person(user: Any, person_ids: list[Any]) -> dict[Any, set[str]]:
     return found
 
 
-def detained_without_response(user: Any) -> list[DetainedWithoutResponse]:
+def detained_without_response(user: User) -> list[DetainedWithoutResponse]:
     """Lawyers and defenders in custody lacking some kind of response, as ``user`` sees them.
 
     Professions, persons, the acts custody is derived from and the responses are all read
@@ -184,7 +187,7 @@ def detained_without_response(user: Any) -> list[DetainedWithoutResponse]:
     return sorted(result, key=lambda d: (d.person.display_name, str(d.person.pk)))
 
 
-def _unanswered(user: Any, interventions: QuerySet[Intervention]) -> QuerySet[Intervention]:
+def _unanswered(user: User, interventions: QuerySet[Intervention]) -> QuerySet[Intervention]:
     """Of ``interventions``, those with no state response ``user`` can see."""
     answered = restrict(
         user,
@@ -200,7 +203,7 @@ def _unanswered(user: Any, interventions: QuerySet[Intervention]) -> QuerySet[In
     )
 
 
-def unanswered_communications(user: Any) -> list[Intervention]:
+def unanswered_communications(user: User) -> list[Intervention]:
     """Communications the state was asked to answer and has not (as ``user`` sees them)."""
     qs = Intervention.objects.real().filter(intervention_type__key__in=ANSWERABLE)
     return list(
@@ -211,7 +214,7 @@ def unanswered_communications(user: Any) -> list[Intervention]:
     )
 
 
-def overdue(user: Any, today: dt.date | None = None) -> list[Overdue]:
+def overdue(user: User, today: dt.date | None = None) -> list[Overdue]:
     """Follow-ups ``user`` can see, due before ``today``, on interventions left unanswered."""
     today = today or dt.date.today()
     waiting = _unanswered(user, Intervention.objects.real())
@@ -232,7 +235,7 @@ def overdue(user: Any, today: dt.date | None = None) -> list[Overdue]:
     return sorted(found, key=lambda o: (o.due, str(o.intervention.pk)))
 
 
-def response_gap(user: Any, today: dt.date | None = None) -> ResponseGap:
+def response_gap(user: User, today: dt.date | None = None) -> ResponseGap:
     """The three lists an advocate works from, over what ``user`` may view only."""
     return ResponseGap(
         detained=detained_without_response(user),

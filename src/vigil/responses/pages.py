@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
@@ -13,6 +13,9 @@ from vigil.policy.access import restrict
 from vigil.records.models import Act, Information, Intervention, Source, Term
 from vigil.responses.models import ForumPosition, ViolationCoding
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 PAGE_SIZE = 50
 
 
@@ -21,7 +24,7 @@ def intervention_types() -> QuerySet[Term]:
     return Term.objects.filter(vocabulary="intervention_type").order_by("label_en")
 
 
-def intervention_page(user: Any, type_key: str, page: Any) -> Page:
+def intervention_page(user: User, type_key: str, page: Any) -> Page:
     """Real interventions ``user`` may view, optionally of one type, newest first, paginated."""
     qs = (
         restrict(user, "view", Intervention.objects.real())
@@ -45,7 +48,7 @@ class InterventionDetail:
     sources: list[Information]
 
 
-def intervention_detail(user: Any, intervention: Intervention) -> InterventionDetail:
+def intervention_detail(user: User, intervention: Intervention) -> InterventionDetail:
     """One intervention with its targets, responses, follow-ups and sources ``user`` may view."""
     ct = ContentType.objects.get_for_model(Intervention)
 
@@ -82,14 +85,14 @@ def intervention_detail(user: Any, intervention: Intervention) -> InterventionDe
     )
 
 
-def act_codings(user: Any, act: Act) -> list[ViolationCoding]:
+def act_codings(user: User, act: Act) -> list[ViolationCoding]:
     """The codings of one act ``user`` may view, suggestions first."""
     order = {"suggested": 0, "accepted": 1, "rejected": 2}
     codings = list(restrict(user, "view", act.codings.select_related("standard", "decided_by")))
     return sorted(codings, key=lambda c: (order[c.status], c.standard.instrument, c.standard.pk))
 
 
-def recent_positions(user: Any, limit: int = 100) -> list[ForumPosition]:
+def recent_positions(user: User, limit: int = 100) -> list[ForumPosition]:
     """The latest forum positions recorded that ``user`` may view."""
     return list(
         restrict(user, "view", ForumPosition.objects.real())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +19,9 @@ from vigil.responses import coding, forums, gap, pages
 from vigil.responses.models import ViolationCoding
 from vigil.responses.standards import SUMMARY_NOTICE
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import SignedInRequest
+
 CODERS = {"admin", "coordinator", "analyst"}
 
 
@@ -25,7 +30,7 @@ def _may_code(request: HttpRequest) -> bool:
 
 
 @login_required
-def intervention_list(request: HttpRequest) -> HttpResponse:
+def intervention_list(request: SignedInRequest) -> HttpResponse:
     """Interventions, filterable by type."""
     type_key = request.GET.get("type", "").strip()[:80]
     context = {
@@ -37,7 +42,7 @@ def intervention_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def intervention_detail(request: HttpRequest, pk: str) -> HttpResponse:
+def intervention_detail(request: SignedInRequest, pk: str) -> HttpResponse:
     """One intervention: targets, the state's responses, follow-ups, sources."""
     intervention = visible_or_404(request.user, Intervention.objects.real(), pk)
     return render(
@@ -48,13 +53,13 @@ def intervention_detail(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @login_required
-def response_gap(request: HttpRequest) -> HttpResponse:
+def response_gap(request: SignedInRequest) -> HttpResponse:
     """Detained lawyers and defenders with no response; unanswered; overdue (visible only)."""
     return render(request, "responses/gap.html", {"gap": gap.response_gap(request.user)})
 
 
 @login_required
-def forum_positions(request: HttpRequest) -> HttpResponse:
+def forum_positions(request: SignedInRequest) -> HttpResponse:
     """Positions taken in forums, and the governments silent on a topic or person."""
     topic = request.GET.get("topic", "").strip()[:100]
     person_id = request.GET.get("person", "").strip()[:40]
@@ -77,7 +82,7 @@ def forum_positions(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def act_coding(request: HttpRequest, pk: str) -> HttpResponse:
+def act_coding(request: SignedInRequest, pk: str) -> HttpResponse:
     """The violation codings of one act, with accept and reject buttons."""
     act = visible_or_404(
         request.user, Act.objects.real().select_related("act_type", "victim_person", "event"), pk
@@ -93,7 +98,7 @@ def act_coding(request: HttpRequest, pk: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def suggest_for_act(request: HttpRequest, pk: str) -> HttpResponse:
+def suggest_for_act(request: SignedInRequest, pk: str) -> HttpResponse:
     """Run the suggestion rules on one act."""
     if not _may_code(request):
         raise PermissionDenied
@@ -107,7 +112,7 @@ def suggest_for_act(request: HttpRequest, pk: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def decide_coding(request: HttpRequest, pk: str, decision: str) -> HttpResponse:
+def decide_coding(request: SignedInRequest, pk: str, decision: str) -> HttpResponse:
     """Accept or reject one coding."""
     if not _may_code(request):
         raise PermissionDenied

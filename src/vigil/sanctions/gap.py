@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch
 from django.utils import formats
@@ -29,6 +29,9 @@ from vigil.records.sentence_totals import SentenceTotals, sentence_totals
 from vigil.sanctions.labels import STANDING_LABELS, STANDINGS
 from vigil.sanctions.models import Decision, ListScreening, SanctionsList, ScreeningMatch
 from vigil.sanctions.screening import perpetrator_organisations, perpetrators
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 MAJOR_ISSUERS = ("EU", "UK", "US")
 # A perpetrator's statuses on the lists, in the order the dossier lists them.
@@ -141,6 +144,12 @@ class GapRow:
     organisation: Organisation | None = None
 
     @property
+    def of_person(self) -> Person:
+        """The person of a person row (every row of :func:`gap_report` is one)."""
+        assert self.person is not None, "an organisation row"
+        return self.person
+
+    @property
     def display_name(self) -> str:
         subject = self.organisation if self.organisation is not None else self.person
         return subject.display_name if subject is not None else ""
@@ -180,8 +189,9 @@ class GapRow:
     def victims(self) -> list[Person]:
         seen: dict[Any, Person] = {}
         for line in self.acts:
-            if line.act.victim_person_id and line.act.victim_person_id not in seen:
-                seen[line.act.victim_person_id] = line.act.victim_person
+            victim_id = line.act.victim_person_id
+            if victim_id and victim_id not in seen and line.act.victim_person is not None:
+                seen[victim_id] = line.act.victim_person
         return list(seen.values())
 
     @cached_property
@@ -279,7 +289,7 @@ def _plural(role: str) -> str:
     return word + "s" if not word.endswith("s") else word
 
 
-def gap_report(user: Any, *, roles: list[str] | None = None) -> GapReport:
+def gap_report(user: User, *, roles: list[str] | None = None) -> GapReport:
     """The gap report over the perpetrators ``user`` may see (optionally only some roles).
 
     Every queryset goes through the policy: a hidden act, involvement, victim or screening
@@ -362,7 +372,7 @@ def _act_lines(involvements: Any) -> tuple[list[ActLine], list[str], dict[str, A
 
 
 def _organisation_rows(
-    user: Any, lists: list[SanctionsList], roles: list[str] | None
+    user: User, lists: list[SanctionsList], roles: list[str] | None
 ) -> list[GapRow]:
     """Perpetrator organisations ``user`` may see, with their statuses on every list."""
     involvements = restrict(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.template.loader import render_to_string
@@ -15,6 +15,9 @@ from vigil.records.models import Act, Event, Information, Organisation, Person
 from vigil.records.sentence_totals import SentenceTotals
 from vigil.sanctions.gap import GapReport, GapRow, gap_report
 from vigil.sanctions.models import ScreeningMatch
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 DECISION_ORDER = {"confirmed": 0, "pending": 1, "rejected": 2}
 # Sentences handed by kind (``records.sentence_totals``), never added together.
@@ -106,7 +109,7 @@ def gap_pdf(report: GapReport) -> bytes:
     return pdf(gap_html(report, for_pdf=True))
 
 
-def dossier_context(user: Any, person: Person | Organisation) -> dict[str, Any]:
+def dossier_context(user: User, person: Person | Organisation) -> dict[str, Any]:
     """Everything a designation dossier states about one perpetrator (a person, or an
     organisation) that ``user`` may see."""
     report = gap_report(user)
@@ -157,7 +160,7 @@ def dossier_context(user: Any, person: Person | Organisation) -> dict[str, Any]:
     }
 
 
-def _sources_for(user: Any, acts: list[Act]) -> dict[Any, list[Information]]:
+def _sources_for(user: User, acts: list[Act]) -> dict[Any, list[Information]]:
     """Information supporting each act, directly or through its event."""
     act_ct = ContentType.objects.get_for_model(Act)
     event_ct = ContentType.objects.get_for_model(Event)
@@ -182,7 +185,7 @@ def _sources_for(user: Any, acts: list[Act]) -> dict[Any, list[Information]]:
     return found
 
 
-def dossier_pdf(user: Any, person: Person | Organisation) -> bytes:
+def dossier_pdf(user: User, person: Person | Organisation) -> bytes:
     """The designation dossier of ``person`` (or of an organisation) as ``user`` may see it."""
     return pdf(render_to_string("sanctions/dossier.html", dossier_context(user, person)))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
@@ -29,6 +29,9 @@ from vigil.records.models import (
 )
 from vigil.sanctions.labels import local_date
 from vigil.sanctions.models import Decision, ListedEntity, ScreeningMatch
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 MAX_ACTS = 6
 
@@ -139,7 +142,7 @@ def list_side(entity: ListedEntity) -> ListSide:
     )
 
 
-def record_sides(user: Any, persons: list[Person]) -> dict[Any, RecordSide]:
+def record_sides(user: User, persons: list[Person]) -> dict[Any, RecordSide]:
     """The record's side for each perpetrator, through the policy (hidden acts never show)."""
     sides = {p.pk: RecordSide(person=p, birth_date=_birth_date(p)) for p in persons}
     if not sides:
@@ -154,7 +157,7 @@ def record_sides(user: Any, persons: list[Person]) -> dict[Any, RecordSide]:
     return sides
 
 
-def organisation_sides(user: Any, organisations: list[Organisation]) -> dict[Any, RecordSide]:
+def organisation_sides(user: User, organisations: list[Organisation]) -> dict[Any, RecordSide]:
     """The record's side for each perpetrator organisation, through the policy."""
     sides = {
         o.pk: RecordSide(person=None, organisation=o, kind=o.kind.label() if o.kind_id else "")
@@ -174,7 +177,7 @@ def organisation_sides(user: Any, organisations: list[Organisation]) -> dict[Any
     return sides
 
 
-def _add_acts(user: Any, sides: dict[Any, RecordSide], involvements: Any, key: str) -> None:
+def _add_acts(user: User, sides: dict[Any, RecordSide], involvements: Any, key: str) -> None:
     """Roles, courts, acts and cases of each side from its visible involvements."""
     involvements = involvements.select_related(
         "role", "act", "act__act_type", "act__place", "act__place__kind", "act__victim_person"
@@ -249,7 +252,7 @@ def _victim(act: Any, visible: set[Any]) -> str:
     return person.display_name
 
 
-def _visible_matches(user: Any) -> QuerySet[ScreeningMatch]:
+def _visible_matches(user: User) -> QuerySet[ScreeningMatch]:
     """Candidates of persons, and of organisations, that ``user`` may see."""
     visible_orgs = restrict(user, "view", Organisation.objects.all()).values("pk")
     return (
@@ -266,7 +269,7 @@ def _visible_matches(user: Any) -> QuerySet[ScreeningMatch]:
     )
 
 
-def candidates(user: Any, matches: Iterable[ScreeningMatch]) -> list[Candidate]:
+def candidates(user: User, matches: Iterable[ScreeningMatch]) -> list[Candidate]:
     """Both sides of each of ``matches`` (already restricted to what ``user`` may see)."""
     rows = list(matches)
     sides = record_sides(user, [m.person for m in rows if m.person is not None])
@@ -281,19 +284,19 @@ def candidates(user: Any, matches: Iterable[ScreeningMatch]) -> list[Candidate]:
     return found
 
 
-def pending(user: Any, limit: int = 200) -> list[Candidate]:
+def pending(user: User, limit: int = 200) -> list[Candidate]:
     """Candidates awaiting review that ``user`` may see, best score first."""
     matches = _visible_matches(user).filter(decision=Decision.PENDING).order_by("-score")
     return candidates(user, matches[:limit])
 
 
-def recent_decisions(user: Any, limit: int = 20) -> list[Candidate]:
+def recent_decisions(user: User, limit: int = 20) -> list[Candidate]:
     """The latest confirmed or rejected candidates ``user`` may see, newest first (to undo)."""
     matches = _visible_matches(user).exclude(decision=Decision.PENDING).order_by("-reviewed_at")
     return candidates(user, matches[:limit])
 
 
-def candidate(user: Any, pk: Any) -> Candidate | None:
+def candidate(user: User, pk: Any) -> Candidate | None:
     """One match that ``user`` may see, with both sides; None when there is none."""
     found = candidates(user, _visible_matches(user).filter(pk=pk))
     return found[0] if found else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -21,6 +21,9 @@ from vigil.names import OPERATING_THRESHOLD, REVIEW_THRESHOLD, NameIndex, NameRe
 from vigil.names.org_index import OrgIndex, OrgRecord
 from vigil.records.models import Organisation, Person
 from vigil.sanctions.models import Decision, ListScreening, SanctionsList, ScreeningMatch
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 _INDEXES: dict[tuple[int, Any, bool], tuple[NameIndex, dict[str, int]]] = {}
 _ORG_INDEXES: dict[tuple[int, Any], tuple[OrgIndex, dict[str, int]]] = {}
@@ -322,7 +325,9 @@ def screen_perpetrators(
     return len(people) + len(orgs)
 
 
-def decide(match: ScreeningMatch, decision: str, *, user: Any = None, note: str = "") -> None:
+def decide(
+    match: ScreeningMatch, decision: str, *, user: User | None = None, note: str = ""
+) -> None:
     """An analyst confirms or rejects a candidate (a new version records who and when)."""
     if decision not in {Decision.CONFIRMED, Decision.REJECTED, Decision.PENDING}:
         raise ValidationFailed(f"unknown decision {decision!r}")
@@ -338,7 +343,7 @@ def decide(match: ScreeningMatch, decision: str, *, user: Any = None, note: str 
     audit("screening_decision", actor=user, obj=match, decision=decision)
 
 
-def undo_decision(match: ScreeningMatch, *, user: Any = None, note: str = "") -> str:
+def undo_decision(match: ScreeningMatch, *, user: User | None = None, note: str = "") -> str:
     """Take back an analyst's decision: the candidate awaits review again.
 
     The decision undone stays in the match's history (a new version records who undid it and

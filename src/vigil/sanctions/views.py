@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
@@ -15,11 +17,14 @@ from vigil.sanctions.gap import gap_report
 from vigil.sanctions.models import Decision, ScreeningMatch
 from vigil.sanctions.screening import decide, undo_decision
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import SignedInRequest
+
 DECISIONS = (Decision.CONFIRMED, Decision.REJECTED)
 
 
 @login_required
-def gap_page(request: HttpRequest) -> HttpResponse:
+def gap_page(request: SignedInRequest) -> HttpResponse:
     report = gap_report(request.user)
     pending = restrict(
         request.user,
@@ -30,7 +35,7 @@ def gap_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def gap_download(request: HttpRequest, fmt: str) -> HttpResponse:
+def gap_download(request: SignedInRequest, fmt: str) -> HttpResponse:
     report = gap_report(request.user)
     if fmt == "csv":
         response = HttpResponse(reports.gap_csv(report), content_type="text/csv; charset=utf-8")
@@ -41,7 +46,7 @@ def gap_download(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @login_required
-def review_page(request: HttpRequest) -> HttpResponse:
+def review_page(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "sanctions/review.html",
@@ -52,7 +57,7 @@ def review_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _candidate(request: HttpRequest, pk: str) -> review.Candidate:
+def _candidate(request: SignedInRequest, pk: str) -> review.Candidate:
     found = review.candidate(request.user, pk)
     if found is None:
         raise Http404
@@ -60,7 +65,7 @@ def _candidate(request: HttpRequest, pk: str) -> review.Candidate:
 
 
 @login_required
-def review_decide(request: HttpRequest, pk: str) -> HttpResponse:
+def review_decide(request: SignedInRequest, pk: str) -> HttpResponse:
     """GET: the confirmation step; POST with ``confirm``: the decision, recorded and audited."""
     found = _candidate(request, pk)
     decision = request.POST.get("decision") or request.GET.get("decision", "")
@@ -92,7 +97,7 @@ def review_decide(request: HttpRequest, pk: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_undo(request: HttpRequest, pk: str) -> HttpResponse:
+def review_undo(request: SignedInRequest, pk: str) -> HttpResponse:
     """Take back a decision: the candidate awaits review again (history and audit keep both)."""
     found = _candidate(request, pk)
     if not allows(request.user, "change", found.match):

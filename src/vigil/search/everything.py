@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.urls import NoReverseMatch, reverse
@@ -30,6 +30,9 @@ from vigil.search.fulltext import Document, matching_documents, query_words
 from vigil.search.name_search import find_persons
 from vigil.search.snippets import Part, snippet
 from vigil.search.sync import catch_up
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 #: Hits listed per group on the page.
 PER_GROUP = 20
@@ -107,7 +110,7 @@ def page_url(label: str, pk: Any) -> str | None:
         return None
 
 
-def search_everything(user: Any, query: str) -> Results:
+def search_everything(user: User, query: str) -> Results:
     """Persons, organisations, events, acts and sources matching ``query`` the user may view."""
     query = " ".join(query.split())[:MAX_QUERY]
     groups = {key: Group(key, label) for key, label in GROUPS}
@@ -126,7 +129,7 @@ def search_everything(user: Any, query: str) -> Results:
     return Results(query, list(groups.values()), current)
 
 
-def _visible(user: Any, model: Any, ids: Iterable[Any], *related: str) -> dict[Any, Any]:
+def _visible(user: User, model: Any, ids: Iterable[Any], *related: str) -> dict[Any, Any]:
     """The records among ``ids`` the user may view, by id."""
     found = restrict(user, "view", model.objects.filter(pk__in=set(ids)))
     if related:
@@ -134,7 +137,7 @@ def _visible(user: Any, model: Any, ids: Iterable[Any], *related: str) -> dict[A
     return {obj.pk: obj for obj in found}
 
 
-def _persons(user: Any, query: str) -> list[Hit]:
+def _persons(user: User, query: str) -> list[Hit]:
     found = find_persons(query, user)
     persons = _visible(user, Person, [h.person_id for h in found])
     shown = visible_display_names(user, persons.values())
@@ -149,7 +152,7 @@ def _persons(user: Any, query: str) -> list[Hit]:
     return hits
 
 
-def _organisations(user: Any, documents: dict[str, list[Document]], terms: list[str]) -> list[Hit]:
+def _organisations(user: User, documents: dict[str, list[Document]], terms: list[str]) -> list[Hit]:
     named = documents["records.organisationname"]
     names = _visible(user, OrganisationName, [d.object_id for d in named])
     order: dict[Any, Document] = {}
@@ -166,7 +169,7 @@ def _organisations(user: Any, documents: dict[str, list[Document]], terms: list[
     ]
 
 
-def _events(user: Any, docs: list[Document], terms: list[str]) -> list[Hit]:
+def _events(user: User, docs: list[Document], terms: list[str]) -> list[Hit]:
     events = _visible(user, Event, [d.object_id for d in docs])
     return [
         Hit(str(e), page_url("records.event", e.pk), e, e.date_display, _parts(d, terms))
@@ -175,7 +178,7 @@ def _events(user: Any, docs: list[Document], terms: list[str]) -> list[Hit]:
     ]
 
 
-def _acts(user: Any, docs: list[Document], terms: list[str]) -> list[Hit]:
+def _acts(user: User, docs: list[Document], terms: list[str]) -> list[Hit]:
     related = ("act_type", "victim_person", "victim_organisation", "event")
     acts = _visible(user, Act, [d.object_id for d in docs], *related)
     hits = []
@@ -193,7 +196,7 @@ def _acts(user: Any, docs: list[Document], terms: list[str]) -> list[Hit]:
     return hits
 
 
-def _sources(user: Any, documents: dict[str, list[Document]], terms: list[str]) -> list[Hit]:
+def _sources(user: User, documents: dict[str, list[Document]], terms: list[str]) -> list[Hit]:
     source_docs = documents["records.source"]
     quote_docs = documents["records.information"]
     quotes = _visible(user, Information, [d.object_id for d in quote_docs], "source")
@@ -218,8 +221,10 @@ def _sources(user: Any, documents: dict[str, list[Document]], terms: list[str]) 
             same[key] = (d, info, url, [])
         if about not in same[key][3]:
             same[key][3].append(about)
-    for d, info, url, about in same.values():
-        detail = str(_("Quote from this source about: %(target)s")) % {"target": "; ".join(about)}
+    for d, info, url, supported in same.values():
+        detail = str(_("Quote from this source about: %(target)s")) % {
+            "target": "; ".join(supported)
+        }
         hits.append(Hit(str(info.source), url, info, detail, _parts(d, terms)))
     return hits
 
@@ -237,7 +242,7 @@ def _about(target: Any) -> tuple[str, str | None]:
     return str(getattr(target, "title", "") or target), url
 
 
-def _visible_targets(user: Any, infos: Iterable[Information]) -> dict[tuple[int, Any], Any]:
+def _visible_targets(user: User, infos: Iterable[Information]) -> dict[tuple[int, Any], Any]:
     """The facts the quotes support, those the user may view, by (content type, id)."""
     wanted: dict[int, set[Any]] = defaultdict(set)
     for info in infos:

@@ -32,9 +32,10 @@ def index_persons(person_ids: Iterable[Any], name_ids: Iterable[Any] = ()) -> No
 def rebuild(progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None) -> int:
     """Drop and rebuild the whole name index; returns the number of persons indexed."""
     ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
-    batches: Iterable[list[Any]] = [ids[i : i + BATCH] for i in range(0, len(ids), BATCH)]
+    chunks = [ids[i : i + BATCH] for i in range(0, len(ids), BATCH)]
+    batches: Iterable[list[Any]] = chunks
     if progress is not None:
-        batches = progress(batches, len(batches))
+        batches = progress(chunks, len(chunks))
     with transaction.atomic():
         NameKey.objects.all().delete()
         NameForm.objects.all().delete()

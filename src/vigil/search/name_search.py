@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Q
@@ -19,6 +19,9 @@ from vigil.policy.access import restrict
 from vigil.records.models import Person, PersonName
 from vigil.search.models import NameForm, NameKey
 from vigil.search.spelling import QueryToken, query_tokens
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 #: Query words looked up (a pasted paragraph is not a name).
 MAX_TOKENS = 6
@@ -58,7 +61,7 @@ class _Form:
     text: str
 
 
-def find_persons(query: str, user: Any = None, limit: int = MAX_RESULTS) -> list[PersonHit]:
+def find_persons(query: str, user: User | None = None, limit: int = MAX_RESULTS) -> list[PersonHit]:
     """Persons with a name matching ``query`` in any script or spelling, best first.
 
     Given a ``user``, a form counts only when that user may view the person and, for a stored
@@ -99,7 +102,7 @@ def _ranked(query: str, tokens: list[QueryToken]) -> list[_Form]:
     return forms
 
 
-def _visible(user: Any, forms: list[_Form], limit: int) -> list[_Form]:
+def _visible(user: User | None, forms: list[_Form], limit: int) -> list[_Form]:
     """The best form of each of the first ``limit`` persons with a form ``user`` may view.
 
     Checked in batches, best first, so a common surname costs a few small queries rather
@@ -115,7 +118,7 @@ def _visible(user: Any, forms: list[_Form], limit: int) -> list[_Form]:
     return list(chosen.values())
 
 
-def _allowed(user: Any, forms: list[_Form]) -> list[_Form]:
+def _allowed(user: User | None, forms: list[_Form]) -> list[_Form]:
     """The forms whose person (and stored name) ``user`` may view, in their order."""
     if user is None or not forms:
         return forms

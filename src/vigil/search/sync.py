@@ -45,8 +45,8 @@ def catch_up(limit: int | None = CATCH_UP_LIMIT) -> bool:
     newest = newest_history()
     if newest <= last:
         return True
-    rows = Version.objects.filter(pk__gt=last, pk__lte=newest, model__in=INDEXED)
-    rows = rows.order_by("pk").values_list("pk", "model", "object_id")
+    versions = Version.objects.filter(pk__gt=last, pk__lte=newest, model__in=INDEXED)
+    rows = versions.order_by("pk").values_list("pk", "model", "object_id")
     if limit is not None:
         rows = rows[:limit]
     pending: dict[str, set[Any]] = defaultdict(set)

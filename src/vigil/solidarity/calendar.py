@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q
 from django.urls import reverse
@@ -22,6 +22,9 @@ from vigil.records.custody import RELEVANT, SERVING, custody_by_person
 from vigil.records.models import Act, Intervention, Person, Term
 from vigil.responses.models import FollowUp
 from vigil.solidarity.models import EndangeredLawyerDay, Hearing, InternationalDate
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 400
@@ -93,7 +96,7 @@ def window(start: dt.date | None = None, days: int = DEFAULT_DAYS) -> tuple[dt.d
     return first, first + dt.timedelta(days=max(1, min(days, MAX_DAYS)))
 
 
-def items(user: Any, start: dt.date, end: dt.date) -> list[CalendarItem]:
+def items(user: User, start: dt.date, end: dt.date) -> list[CalendarItem]:
     """Every item between ``start`` and ``end`` (inclusive) the user may see, by date."""
     found = [
         *_hearings(user, start, end),
@@ -105,7 +108,7 @@ def items(user: Any, start: dt.date, end: dt.date) -> list[CalendarItem]:
     return sorted(found, key=lambda i: (i.date, i.time or dt.time.min, i.kind, i.title))
 
 
-def _hearings(user: Any, start: dt.date, end: dt.date) -> list[CalendarItem]:
+def _hearings(user: User, start: dt.date, end: dt.date) -> list[CalendarItem]:
     qs = Hearing.objects.filter(
         Q(date__range=(start, end)) | Q(appeal_deadline__range=(start, end))
     ).select_related("case")
@@ -139,7 +142,7 @@ def _hearings(user: Any, start: dt.date, end: dt.date) -> list[CalendarItem]:
     return out
 
 
-def _sentence_ends(user: Any, start: dt.date, end: dt.date) -> list[CalendarItem]:
+def _sentence_ends(user: User, start: dt.date, end: dt.date) -> list[CalendarItem]:
     acts = restrict(
         user,
         "view",
@@ -168,7 +171,7 @@ def _sentence_ends(user: Any, start: dt.date, end: dt.date) -> list[CalendarItem
     ]
 
 
-def _follow_ups(user: Any, start: dt.date, end: dt.date) -> list[CalendarItem]:
+def _follow_ups(user: User, start: dt.date, end: dt.date) -> list[CalendarItem]:
     out = []
     interventions = restrict(
         user, "view", Intervention.objects.filter(follow_up_due__range=(start, end))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -12,17 +12,20 @@ from vigil.policy import feed_tokens
 from vigil.solidarity.calendar import CalendarItem, items, window
 from vigil.solidarity.models import CalendarToken
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 FEED_DAYS = 400
 FEED_PAST_DAYS = 30
 ROUTE = "solidarity:feed"
 
 
-def issue(user: Any) -> str:
+def issue(user: User) -> str:
     """A new feed token for ``user`` (shown once); earlier ones are revoked."""
     return feed_tokens.issue(CalendarToken, user, ROUTE)
 
 
-def revoke(user: Any) -> int:
+def revoke(user: User) -> int:
     """Revoke every active feed token of ``user``; the number revoked."""
     return feed_tokens.revoke(CalendarToken, user, ROUTE)
 
@@ -45,7 +48,8 @@ def _fold(line: str) -> str:
     data = line.encode("utf-8")
     if len(data) <= 75:
         return line
-    parts, current = [], b""
+    parts: list[str] = []
+    current = b""
     for ch in line:
         b = ch.encode("utf-8")
         if len(current) + len(b) > (75 if not parts else 74):
@@ -56,7 +60,7 @@ def _fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
-def ics(user: Any, today: dt.date | None = None) -> str:
+def ics(user: User, today: dt.date | None = None) -> str:
     """The feed of ``user``: a month back to about a year ahead, titles as the policy allows."""
     first = (today or dt.date.today()) - dt.timedelta(days=FEED_PAST_DAYS)
     start, end = window(first, FEED_DAYS)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +16,10 @@ from vigil.solidarity.models import (
     InternationalDateKind,
     StatementKind,
 )
+
+if TYPE_CHECKING:
+    from vigil.accounts.models import User
+    from vigil.records.models import Term
 
 
 class HearingForm(forms.Form):
@@ -33,19 +40,26 @@ class HearingForm(forms.Form):
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args: object, options: dict | None = None, **kwargs: object) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        options: Mapping[str, Iterable[tuple[Any, str]]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         for name, choices in (options or {}).items():
             blank = [] if name == "case" else [("", "—")]
-            self.fields[name].choices = [*blank, *[(str(pk), label) for pk, label in choices]]
+            field = cast(forms.ChoiceField, self.fields[name])
+            field.choices = [*blank, *[(str(pk), label) for pk, label in choices]]
 
 
 class AssignForm(forms.Form):
     observer = forms.ChoiceField(label=_("Observer"))
 
-    def __init__(self, *args: object, users: list | None = None, **kwargs: object) -> None:
+    def __init__(self, *args: Any, users: Sequence[User] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["observer"].choices = [(str(u.pk), u.get_username()) for u in users or []]
+        field = cast(forms.ChoiceField, self.fields["observer"])
+        field.choices = [(str(u.pk), u.get_username()) for u in users or []]
 
 
 class ReportForm(forms.Form):
@@ -60,7 +74,9 @@ class ReportForm(forms.Form):
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def __init__(self, *args: object, items: list | None = None, **kwargs: object) -> None:
+    def __init__(
+        self, *args: Any, items: Sequence[Term] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", "—"), *Answer.choices]
         for term in items or []:
@@ -118,9 +134,12 @@ class StatementForm(forms.Form):
     )
 
 
-    def __init__(self, *args: object, cases: list | None = None, **kwargs: object) -> None:
+    def __init__(
+        self, *args: Any, cases: Iterable[tuple[Any, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cases"].choices = [(str(pk), title) for pk, title in cases or []]
+        field = cast("forms.MultipleChoiceField", self.fields["cases"])
+        field.choices = [(str(pk), title) for pk, title in cases or []]
 
 
 class EditionForm(forms.Form):

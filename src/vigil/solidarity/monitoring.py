@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from vigil.core.errors import ValidationFailed
+from vigil.core.models import VigilModel
 from vigil.policy.access import restrict, save_checked
 from vigil.records import vocabularies
 from vigil.records.models import Act, Case, Event, Organisation, Person, Term
@@ -26,6 +27,9 @@ from vigil.solidarity.models import (
     ObservationReport,
     ObserverAssignment,
 )
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 CHECKLIST = "fair_trial_check"
 # The act type a refused observer is recorded as, by the access recorded in the report.
@@ -65,7 +69,7 @@ class HearingInput:
     notes: str = ""
 
 
-def _visible(user: Any, model: type, pk: Any, what: str) -> Any:
+def _visible(user: User, model: type[VigilModel], pk: Any, what: str) -> Any:
     if pk is None or pk == "":
         return None
     if isinstance(pk, model):
@@ -76,7 +80,7 @@ def _visible(user: Any, model: type, pk: Any, what: str) -> Any:
     return found
 
 
-def add_hearing(user: Any, data: HearingInput) -> Hearing:
+def add_hearing(user: User, data: HearingInput) -> Hearing:
     """Record a hearing of a case the user may see; it takes the case's confidentiality."""
     case = _visible(user, Case, data.case, "case")
     if case is None:
@@ -101,13 +105,13 @@ def add_hearing(user: Any, data: HearingInput) -> Hearing:
     return save_checked(user, "add", hearing)
 
 
-def assignable_observers(user: Any) -> list[Any]:
+def assignable_observers(user: User) -> list[Any]:
     """The users ``user`` may assign (every active user for coordinators, else themselves)."""
     users = get_user_model().objects.filter(is_active=True).order_by("username")
     return list(restrict(user, "view", users))
 
 
-def assign_observer(user: Any, hearing: Hearing, observer: Any) -> ObserverAssignment:
+def assign_observer(user: User, hearing: Hearing, observer: Any) -> ObserverAssignment:
     """Assign ``observer`` to ``hearing`` (once); the assignment follows the hearing."""
     wanted = str(getattr(observer, "pk", observer))
     chosen = next((u for u in assignable_observers(user) if str(u.pk) == wanted), None)
@@ -123,7 +127,7 @@ def assign_observer(user: Any, hearing: Hearing, observer: Any) -> ObserverAssig
     return save_checked(user, "add", assignment)
 
 
-def observers(user: Any, hearing: Hearing) -> list[ObserverAssignment]:
+def observers(user: User, hearing: Hearing) -> list[ObserverAssignment]:
     """The assignments of a hearing the user may see."""
     qs = ObserverAssignment.objects.filter(hearing=hearing).select_related("observer")
     return list(restrict(user, "view", qs))
@@ -153,7 +157,7 @@ class ReportInput:
     notes: str = ""
 
 
-def file_report(user: Any, hearing: Hearing, data: ReportInput) -> ObservationReport:
+def file_report(user: User, hearing: Hearing, data: ReportInput) -> ObservationReport:
     """File the user's observation of ``hearing``; a refused observer is recorded as an act.
 
     The act (refusal of entry, or of a visa) belongs to an event of the hearing's date,
@@ -183,7 +187,7 @@ def file_report(user: Any, hearing: Hearing, data: ReportInput) -> ObservationRe
         return save_checked(user, "add", report)
 
 
-def _record_refusal(user: Any, hearing: Hearing, access: str) -> Act:
+def _record_refusal(user: User, hearing: Hearing, access: str) -> Act:
     kind = REFUSAL_ACT_TYPES[Access(access)]
     title = (
         "Trial observer refused a visa"
@@ -210,13 +214,13 @@ def _record_refusal(user: Any, hearing: Hearing, access: str) -> Act:
     return save_checked(user, "add", act)
 
 
-def reports(user: Any, hearing: Hearing) -> list[ObservationReport]:
+def reports(user: User, hearing: Hearing) -> list[ObservationReport]:
     """The observation reports of a hearing the user may see."""
     qs = ObservationReport.objects.filter(hearing=hearing).select_related("observer")
     return list(restrict(user, "view", qs))
 
 
-def hearings(user: Any, *, case: Any = None, upcoming_from: dt.date | None = None) -> Any:
+def hearings(user: User, *, case: Any = None, upcoming_from: dt.date | None = None) -> Any:
     """Hearings the user may see, soonest first (optionally of one case, or from a date)."""
     qs = Hearing.objects.select_related("case", "court", "judge", "prosecutor")
     if case is not None:

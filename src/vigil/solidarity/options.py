@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vigil.policy.access import restrict
 from vigil.records.models import Case, Involvement, Organisation, Person, Term
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 LIMIT = 500
 
 
-def hearing_options(user: Any) -> dict[str, list[tuple[Any, str]]]:
+def hearing_options(user: User) -> dict[str, list[tuple[Any, str]]]:
     """Choices for the hearing form, each limited to what ``user`` may see."""
     cases = restrict(user, "view", Case.objects.all()).order_by("title")[:LIMIT]
     courts = restrict(
@@ -26,7 +29,7 @@ def hearing_options(user: Any) -> dict[str, list[tuple[Any, str]]]:
     }
 
 
-def _people(user: Any, roles: tuple[str, ...]) -> list[tuple[Any, str]]:
+def _people(user: User, roles: tuple[str, ...]) -> list[tuple[Any, str]]:
     involved = Involvement.objects.filter(
         role_id__in=[Term.pk_for("perpetrator_role", r) for r in roles]
     ).values("perpetrator_person")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
@@ -24,6 +24,9 @@ from vigil.policy.access import restrict
 from vigil.records.models import Act, Case, Information, Person, Source
 from vigil.solidarity.models import Access, Hearing, HearingKind, ObservationReport
 from vigil.solidarity.monitoring import checklist_items
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 ANSWER_TEXT = {"yes": "yes", "no": "no", "unknown": "could not tell"}
 ACCESS_TEXT = {
@@ -63,7 +66,7 @@ def _information(case: Case, hearings: Any, reports: Any, acts: Any) -> QuerySet
     ).select_related("source", "source__reliability", "reliability")
 
 
-def _infos(user: Any, model: type, pk: Any) -> list[Information]:
+def _infos(user: User, model: type, pk: Any) -> list[Information]:
     ct = ContentType.objects.get_for_model(model)
     qs = Information.objects.filter(target_type=ct, target_id=pk).select_related(
         "source", "source__reliability", "reliability"
@@ -71,13 +74,13 @@ def _infos(user: Any, model: type, pk: Any) -> list[Information]:
     return list(restrict(user, "view", qs))
 
 
-def monitoring_draft(user: Any, case: Case) -> Draft:
+def monitoring_draft(user: User, case: Case) -> Draft:
     """The monitoring report of ``case`` from what ``user`` may see."""
     with translation.override("en"):
         return _draft(user, case)
 
 
-def _draft(user: Any, case: Case) -> Draft:
+def _draft(user: User, case: Case) -> Draft:
     w = Writer("monitoring", f"Trial monitoring report: {case.title}")
     items = checklist_items()
     labels = {t.key: t.label_en for t in items}
@@ -146,7 +149,7 @@ def _draft(user: Any, case: Case) -> Draft:
     )
 
 
-def _name(user: Any, person: Person | None) -> str:
+def _name(user: User, person: Person | None) -> str:
     if person is None:
         return "not recorded"
     if not restrict(user, "view", Person.objects.filter(pk=person.pk)).exists():
@@ -162,7 +165,7 @@ class RenderedReport:
     draft: Draft
 
 
-def monitoring_file(user: Any, case: Case, fmt: str) -> RenderedReport:
+def monitoring_file(user: User, case: Case, fmt: str) -> RenderedReport:
     """Build and render the monitoring report of ``case``."""
     if fmt not in FORMATS:
         raise ValidationFailed(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import QuerySet
 
 from vigil.core.errors import Forbidden, ValidationFailed
+from vigil.core.models import VigilModel
 from vigil.policy.access import reference_allows, restrict, save_checked
 from vigil.records.models import Case, Organisation, Person
 from vigil.solidarity.models import EndangeredLawyerDay, Signatory, Statement, StatementKind
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,7 @@ class StatementInput:
     confidentiality: str = "internal"
 
 
-def _visible(user: Any, model: type, pks: list[Any], what: str) -> list[Any]:
+def _visible(user: User, model: type[VigilModel], pks: list[Any], what: str) -> list[Any]:
     pks = [getattr(p, "pk", p) for p in pks if p not in (None, "")]
     found = list(restrict(user, "view", model.objects.filter(pk__in=pks)))
     if len(found) != len(set(map(str, pks))):
@@ -41,7 +45,7 @@ def _visible(user: Any, model: type, pks: list[Any], what: str) -> list[Any]:
     return found
 
 
-def add_statement(user: Any, data: StatementInput) -> Statement:
+def add_statement(user: User, data: StatementInput) -> Statement:
     """Record a statement by an organisation or a named author, about persons and cases."""
     title = data.title.strip()
     if not title:
@@ -89,24 +93,24 @@ def add_statement(user: Any, data: StatementInput) -> Statement:
     return statement
 
 
-def statements(user: Any) -> QuerySet[Statement]:
+def statements(user: User) -> QuerySet[Statement]:
     """Statements the user may see, newest first."""
     qs = Statement.objects.select_related("author", "edition")
     return restrict(user, "view", qs).order_by("-date", "title")
 
 
-def statements_about(user: Any, person: Person) -> list[Statement]:
+def statements_about(user: User, person: Person) -> list[Statement]:
     """Statements concerning ``person`` (directly or through one of their cases) the user sees."""
     qs = Statement.objects.filter(persons=person) | Statement.objects.filter(cases__persons=person)
     return list(statements(user).filter(pk__in=qs.values("pk")))
 
 
-def signatories(user: Any, statement: Statement) -> list[Signatory]:
+def signatories(user: User, statement: Statement) -> list[Signatory]:
     qs = Signatory.objects.filter(statement=statement).select_related("organisation")
     return list(restrict(user, "view", qs))
 
 
-def concerned(user: Any, statement: Statement) -> tuple[list[Person], list[Case]]:
+def concerned(user: User, statement: Statement) -> tuple[list[Person], list[Case]]:
     """The persons and cases a statement concerns, those the user may see."""
     persons = list(restrict(user, "view", statement.persons.all()))
     cases = list(restrict(user, "view", statement.cases.all()))
@@ -118,7 +122,7 @@ def editions() -> list[EndangeredLawyerDay]:
     return list(EndangeredLawyerDay.objects.all())
 
 
-def add_edition(user: Any, year: int, focus_country: str, theme: str = "") -> EndangeredLawyerDay:
+def add_edition(user: User, year: int, focus_country: str, theme: str = "") -> EndangeredLawyerDay:
     """Record one edition (24 January of ``year``) and its focus country (ISO 3166 alpha-2)."""
     if not reference_allows(user, "add"):
         raise Forbidden("You may not record an edition.")
@@ -137,7 +141,7 @@ def edition_exists(year: int) -> bool:
     return EndangeredLawyerDay.objects.filter(year=year).exists()
 
 
-def persons_with_statements(user: Any, person_ids: list[Any]) -> set[Any]:
+def persons_with_statements(user: User, person_ids: list[Any]) -> set[Any]:
     """Which of ``person_ids`` a statement the user may see concerns (directly or by a case).
 
     The response gap counts these as a statement of solidarity; both ends of each link pass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,6 +36,9 @@ from vigil.solidarity.models import Hearing, Statement
 from vigil.solidarity.options import find_organisations, hearing_options, statement_cases
 from vigil.solidarity.report import drawn_on, monitoring_file
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import SignedInRequest
+
 REPORT_ROUTE = "solidarity:report"
 
 
@@ -47,7 +50,7 @@ def _text(message: str, status: int) -> HttpResponse:
 
 
 @login_required
-def hearing_list(request: HttpRequest) -> HttpResponse:
+def hearing_list(request: SignedInRequest) -> HttpResponse:
     """Upcoming hearings first, then the latest past ones; the form to add one."""
     today = dt.date.today()
     seen = monitoring.hearings(request.user)
@@ -59,7 +62,7 @@ def hearing_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def hearing_new(request: HttpRequest) -> HttpResponse:
+def hearing_new(request: SignedInRequest) -> HttpResponse:
     """Record a hearing of a case the user may see."""
     options = hearing_options(request.user)
     initial = {"case": request.GET.get("case", "")}
@@ -90,12 +93,12 @@ def hearing_new(request: HttpRequest) -> HttpResponse:
     return render(request, "solidarity/hearing_form.html", {"form": form})
 
 
-def _hearing(request: HttpRequest, pk: Any) -> Hearing:
+def _hearing(request: SignedInRequest, pk: Any) -> Hearing:
     qs = Hearing.objects.select_related("case", "court", "judge", "prosecutor")
     return visible_or_404(request.user, qs, pk)
 
 
-def _hearing_page(request: HttpRequest, hearing: Hearing, **forms: Any) -> HttpResponse:
+def _hearing_page(request: SignedInRequest, hearing: Hearing, **forms: Any) -> HttpResponse:
     user = request.user
     items = monitoring.checklist_items()
     labels = {t.key: t.label() for t in items}
@@ -125,14 +128,14 @@ def _seen(user: Any, person: Person | None) -> Person | None:
 
 
 @login_required
-def hearing_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+def hearing_detail(request: SignedInRequest, pk: Any) -> HttpResponse:
     """One hearing: its court, judge, prosecutor, observers and observation reports."""
     return _hearing_page(request, _hearing(request, pk))
 
 
 @require_POST
 @login_required
-def hearing_assign(request: HttpRequest, pk: Any) -> HttpResponse:
+def hearing_assign(request: SignedInRequest, pk: Any) -> HttpResponse:
     """Assign an observer to the hearing."""
     hearing = _hearing(request, pk)
     form = AssignForm(request.POST, users=monitoring.assignable_observers(request.user))
@@ -149,7 +152,7 @@ def hearing_assign(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @require_POST
 @login_required
-def hearing_report(request: HttpRequest, pk: Any) -> HttpResponse:
+def hearing_report(request: SignedInRequest, pk: Any) -> HttpResponse:
     """File the signed-in observer's report of the hearing."""
     hearing = _hearing(request, pk)
     form = ReportForm(request.POST, items=monitoring.checklist_items())
@@ -177,7 +180,7 @@ def hearing_report(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @require_GET
 @login_required
-def monitoring_report(request: HttpRequest, pk: Any, fmt: str) -> HttpResponse:
+def monitoring_report(request: SignedInRequest, pk: Any, fmt: str) -> HttpResponse:
     """The monitoring report of a case as DOCX or PDF: an export, through the policy."""
     user = request.user
     case = visible_or_404(user, Case.objects.all(), pk)
@@ -220,7 +223,7 @@ def monitoring_report(request: HttpRequest, pk: Any, fmt: str) -> HttpResponse:
 
 
 @login_required
-def statement_list(request: HttpRequest) -> HttpResponse:
+def statement_list(request: SignedInRequest) -> HttpResponse:
     """Statements and letters the user may see; the Day of the Endangered Lawyer editions."""
     context = {
         "statements": list(statements.statements(request.user)[:200]),
@@ -232,7 +235,7 @@ def statement_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def statement_new(request: HttpRequest) -> HttpResponse:
+def statement_new(request: SignedInRequest) -> HttpResponse:
     """Record a statement; ``?person=`` and ``?case=`` preselect what it concerns."""
     user = request.user
     source = request.POST if request.method == "POST" else request.GET
@@ -300,7 +303,7 @@ def _uuids(values: list[str]) -> list[str]:
 
 
 @login_required
-def statement_detail(request: HttpRequest, pk: Any) -> HttpResponse:
+def statement_detail(request: SignedInRequest, pk: Any) -> HttpResponse:
     """One statement: by whom, signatories, the persons and cases it concerns, what followed."""
     qs = Statement.objects.select_related("author", "edition")
     statement = visible_or_404(request.user, qs, pk)
@@ -324,7 +327,7 @@ def statement_detail(request: HttpRequest, pk: Any) -> HttpResponse:
 
 @require_POST
 @login_required
-def edition_add(request: HttpRequest) -> HttpResponse:
+def edition_add(request: SignedInRequest) -> HttpResponse:
     """Record (or correct) a Day of the Endangered Lawyer edition."""
     form = EditionForm(request.POST)
     if form.is_valid():
@@ -344,7 +347,7 @@ def edition_add(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def calendar_page(request: HttpRequest) -> HttpResponse:
+def calendar_page(request: SignedInRequest) -> HttpResponse:
     """What is due in the coming days, and the user's feed address."""
     try:
         days = int(request.GET.get("days", calendar.DEFAULT_DAYS))
@@ -398,7 +401,7 @@ def international_date_remove(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def calendar_token(request: HttpRequest) -> HttpResponse:
+def calendar_token(request: SignedInRequest) -> HttpResponse:
     """Issue a new feed address (revoking the old one), or revoke it with ``revoke``."""
     if request.POST.get("revoke"):
         feed.revoke(request.user)

@@ -9,7 +9,7 @@ Nothing is merged: the two records stay apart.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -21,8 +21,11 @@ from vigil.policy.access import require_risk, restrict
 from vigil.records.models import Person
 from vigil.warning.models import CrossSourceLink, LinkStatus
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
-def links_for(user: Any, status: str | None = None) -> QuerySet[CrossSourceLink]:
+
+def links_for(user: User, status: str | None = None) -> QuerySet[CrossSourceLink]:
     """The stored links ``user`` may see (both persons visible; risk roles only)."""
     rows = restrict(user, "view", CrossSourceLink.objects.all())
     if status:
@@ -34,7 +37,7 @@ def links_for(user: Any, status: str | None = None) -> QuerySet[CrossSourceLink]
     return rows.select_related("zubr_person", "other_person")
 
 
-def refresh_offers(user: Any, threshold: float | None = None) -> dict[str, int]:
+def refresh_offers(user: User, threshold: float | None = None) -> dict[str, int]:
     """Store the names engine's current offers; earlier decisions are kept. Counts."""
     from vigil.importers.zubr_links import offer_links
     from vigil.names import OPERATING_THRESHOLD
@@ -64,7 +67,7 @@ def refresh_offers(user: Any, threshold: float | None = None) -> dict[str, int]:
     return {"offered": len(offers), "new": len(new)}
 
 
-def decide_link(user: Any, link_id: Any, decision: str) -> CrossSourceLink:
+def decide_link(user: User, link_id: Any, decision: str) -> CrossSourceLink:
     """Confirm or reject one stored link (audited); a later decision replaces an earlier one."""
     require_risk(user, "change", route="warning links decide")
     if decision not in (LinkStatus.CONFIRMED, LinkStatus.REJECTED):
@@ -82,7 +85,7 @@ def decide_link(user: Any, link_id: Any, decision: str) -> CrossSourceLink:
     return link
 
 
-def confirmed_aliases(user: Any) -> dict[str, str]:
+def confirmed_aliases(user: User) -> dict[str, str]:
     """Confirmed links as ``{zubr person: other person}``, one to one, best score first."""
     aliases: dict[str, str] = {}
     taken: set[str] = set()

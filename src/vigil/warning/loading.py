@@ -7,7 +7,7 @@ organisations the user may not view are not read, so they cannot inform a score.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from django.db.models import QuerySet
@@ -15,6 +15,9 @@ from django.db.models import QuerySet
 from vigil.policy.access import restrict
 from vigil.records.models import Act, Counsel, Person, Profession
 from vigil.warning.record import WarningRecord
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 
 class Include(StrEnum):
@@ -31,7 +34,7 @@ def _scope(qs: QuerySet[Any], include: Include) -> QuerySet[Any]:
     return qs
 
 
-def visible_persons(user: Any, include: Include, scheme: str | None = None) -> QuerySet[Person]:
+def visible_persons(user: User, include: Include, scheme: str | None = None) -> QuerySet[Person]:
     persons = _scope(restrict(user, "view", Person.objects.all()), include)
     if scheme:
         persons = persons.filter(external_ids__scheme=scheme)
@@ -39,7 +42,7 @@ def visible_persons(user: Any, include: Include, scheme: str | None = None) -> Q
 
 
 def load_record(
-    user: Any, include: Include = Include.REAL, scheme: str | None = None
+    user: User, include: Include = Include.REAL, scheme: str | None = None
 ) -> WarningRecord:
     """Acts on persons and organisations, memberships and counsel links ``user`` may view."""
     persons = visible_persons(user, include, scheme).values("pk")
@@ -79,7 +82,7 @@ def load_record(
     return record
 
 
-def name_links(user: Any) -> dict[str, str]:
+def name_links(user: User) -> dict[str, str]:
     """ZUBR persons the names engine links to a person from another source (one to one).
 
     At or above the operating threshold, with no contradicting sex (ZUBR gives no birth date

@@ -7,6 +7,7 @@ seed, so writing the same seed twice is refused rather than doubled.
 from __future__ import annotations
 
 import random
+import uuid
 from collections import Counter
 
 from django.db import transaction
@@ -24,7 +25,7 @@ def write_planted(spec: PlantedSpec) -> Counter[str]:
     """Write the planted record of ``spec`` (in the caller's change context); counts by model."""
     record = generate(spec)
 
-    def rid(*parts: object) -> object:
+    def rid(*parts: object) -> uuid.UUID:
         return stable_id("warning-planted", spec.seed, *parts)
 
     if Person.all_objects.filter(pk=rid("person", record.acts["person"].iloc[0])).exists():

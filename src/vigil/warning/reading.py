@@ -9,7 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -22,6 +22,9 @@ from vigil.records.precursors import PRECURSOR_ACT_TYPES
 from vigil.warning.charts import signal_strip, sparkline
 from vigil.warning.models import ModelFit, RiskScore, WatchedPerson
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 TREND_FITS = 12
 
 
@@ -32,7 +35,7 @@ def signal_label(signal: str) -> str:
     return str(labels.LABELS.get(signal, signal.removeprefix("n_").replace("_", " ")))
 
 
-def latest_fit(user: Any) -> ModelFit | None:
+def latest_fit(user: User) -> ModelFit | None:
     """The most recent stored fit ``user`` may see (risk roles only)."""
     return restrict(user, "view", ModelFit.objects.all()).order_by("-fitted_at", "-id").first()
 
@@ -65,7 +68,7 @@ class Row:
     entry: WatchedPerson | None
 
 
-def _sources(user: Any, ids: Iterable[str]) -> dict[str, Source]:
+def _sources(user: User, ids: Iterable[str]) -> dict[str, Source]:
     ids = sorted({i for i in ids if i})
     found: dict[str, Source] = {}
     for start in range(0, len(ids), 900):
@@ -97,7 +100,7 @@ def _reasons(score: RiskScore, sources: dict[str, Source]) -> list[Reason]:
 History = dict[str, list[tuple[dt.date, float]]]
 
 
-def _history(user: Any, fit: ModelFit, persons: list[Any]) -> History:
+def _history(user: User, fit: ModelFit, persons: list[Any]) -> History:
     rows = restrict(
         user,
         "view",
@@ -112,7 +115,7 @@ def _history(user: Any, fit: ModelFit, persons: list[Any]) -> History:
     return {k: v[-TREND_FITS:] for k, v in out.items()}
 
 
-def scores_of(user: Any, fit: ModelFit, only: str = "") -> QuerySet[RiskScore]:
+def scores_of(user: User, fit: ModelFit, only: str = "") -> QuerySet[RiskScore]:
     """The fit's scores ``user`` may see; ``only="above"`` keeps those over the threshold."""
     rows = restrict(user, "view", RiskScore.objects.filter(fit=fit)).select_related("person")
     if only == "above":
@@ -121,7 +124,7 @@ def scores_of(user: Any, fit: ModelFit, only: str = "") -> QuerySet[RiskScore]:
 
 
 def rows_for(
-    user: Any, fit: ModelFit, scores: Iterable[RiskScore], route: str, action: str = "list"
+    user: User, fit: ModelFit, scores: Iterable[RiskScore], route: str, action: str = "list"
 ) -> list[Row]:
     """The page's rows with trend, reasons and their sources; the view is audited."""
     scores = list(scores)
@@ -160,7 +163,7 @@ class Panel:
     strip: Any
 
 
-def person_panel(user: Any, person: Person) -> Panel | None:
+def person_panel(user: User, person: Person) -> Panel | None:
     """The risk panel of a person page, or None for a role that may not see risk scores."""
     if not may_see_risk(user):
         return None
@@ -187,11 +190,10 @@ def person_panel(user: Any, person: Person) -> Panel | None:
         for a in acts.select_related("act_type")
     ]
     strip = None
-    if signals:
-        start = signals[0].date
+    points = [(s.date, s.kind) for s in signals if s.date is not None]  # all: dated acts
+    if points:
+        start = points[0][0]
         # To the date of the scores (the record's "now"), or today without a fit.
-        end = max(fit.as_of if fit else timezone.localdate(), signals[-1].date)
-        strip = signal_strip(
-            [(s.date, s.kind) for s in signals], start, end, label=_("Signals over time")
-        )
+        end = max(fit.as_of if fit else timezone.localdate(), points[-1][0])
+        strip = signal_strip(points, start, end, label=_("Signals over time"))
     return Panel(fit, row, entry, signals, strip)

@@ -7,7 +7,7 @@ reason's text). Only the roles of ``vigil.policy.rules.RISK_RULES`` may read or 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -19,10 +19,13 @@ from vigil.policy.access import require_risk, restrict
 from vigil.records.models import Person
 from vigil.warning.models import RegisterStatus, WatchedPerson
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 MAX_REASON = 2000
 
 
-def entries(user: Any, status: str | None = None) -> QuerySet[WatchedPerson]:
+def entries(user: User, status: str | None = None) -> QuerySet[WatchedPerson]:
     """Register entries ``user`` may see (risk roles, persons they may view)."""
     rows = restrict(user, "view", WatchedPerson.objects.all()).select_related("person")
     if status:
@@ -38,7 +41,7 @@ def _status(value: str) -> str:
     return value
 
 
-def _person(user: Any, person: Person | Any) -> Person:
+def _person(user: User, person: Person | Any) -> Person:
     pk = getattr(person, "pk", person)
     found = restrict(user, "view", Person.objects.filter(pk=pk)).first()
     if found is None:
@@ -46,7 +49,7 @@ def _person(user: Any, person: Person | Any) -> Person:
     return found
 
 
-def add(user: Any, person: Person | Any, reason: str = "") -> tuple[WatchedPerson, bool]:
+def add(user: User, person: Person | Any, reason: str = "") -> tuple[WatchedPerson, bool]:
     """Put ``person`` on the register (watched); (the entry, whether it is new)."""
     from vigil.alerts.watching import watch
 
@@ -72,7 +75,7 @@ def add(user: Any, person: Person | Any, reason: str = "") -> tuple[WatchedPerso
     return entry, created
 
 
-def set_status(user: Any, person: Person | Any, status: str) -> WatchedPerson:
+def set_status(user: User, person: Person | Any, status: str) -> WatchedPerson:
     """Mark ``person`` watched, relocated, safe or arrested on the register (audited)."""
     require_risk(user, "change", route="warning register status")
     person = _person(user, person)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,11 +29,14 @@ from vigil.warning.model import MIN_EVENTS
 from vigil.warning.models import ModelFit, RegisterStatus, RiskScore, WatchedPerson
 from vigil.warning.outcomes import Outcome
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 LINK_MODES = ("names", "confirmed", "none")
 Progress = Callable[[Iterable[Any]], Iterable[Any]]
 
 
-def aliases_for(user: Any, links: str, include: Include) -> dict[str, str]:
+def aliases_for(user: User, links: str, include: Include) -> dict[str, str]:
     """Persons counted as one: offered (names), human-confirmed, or none."""
     if links not in LINK_MODES:
         raise ValidationFailed(f"--links must be one of {', '.join(LINK_MODES)}.")
@@ -43,7 +46,7 @@ def aliases_for(user: Any, links: str, include: Include) -> dict[str, str]:
 
 
 def run_scoring(
-    user: Any,
+    user: User,
     *,
     at: dt.date | None = None,
     horizon_days: int = 90,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,12 +30,17 @@ from vigil.warning.labels import LINK_MODES, RECORD_SETS
 from vigil.warning.models import LinkStatus, RegisterStatus
 from vigil.warning.reading import latest_fit, rows_for, scores_of
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import SignedInRequest
+
 PAGE_SIZE = 50
 
 
 def _require(request: HttpRequest, action: str = "view") -> None:
     try:
-        require_risk(request.user, action, route=request.resolver_match.view_name)
+        match = request.resolver_match
+        assert match is not None, "a view is reached through the URL resolver"
+        require_risk(request.user, action, route=match.view_name)
     except Forbidden:
         raise PermissionDenied from None
 
@@ -49,7 +54,7 @@ def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
 
 @login_required
 @require_GET
-def at_risk(request: HttpRequest) -> HttpResponse:
+def at_risk(request: SignedInRequest) -> HttpResponse:
     """Persons with their current risk, trend, top reasons, last signal and actions."""
     _require(request)
     fit = latest_fit(request.user)
@@ -73,7 +78,7 @@ def at_risk(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def model_card(request: HttpRequest) -> HttpResponse:
+def model_card(request: SignedInRequest) -> HttpResponse:
     """Data used, events, backtest figures with intervals, baselines, limits, date of last fit."""
     _require(request)
     fit = latest_fit(request.user)
@@ -135,7 +140,7 @@ def _acts_by_type(fit: Any) -> list[tuple[str, int]]:
 
 @login_required
 @require_POST
-def register_add(request: HttpRequest) -> HttpResponse:
+def register_add(request: SignedInRequest) -> HttpResponse:
     """Put a person (``person`` id in the form) on the watched register."""
     _require(request, "add")
     try:
@@ -160,7 +165,7 @@ def register_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def register_status(request: HttpRequest, pk: Any) -> HttpResponse:
+def register_status(request: SignedInRequest, pk: Any) -> HttpResponse:
     """Mark a person watched, relocated, safe or arrested on the register."""
     _require(request, "change")
     try:
@@ -175,7 +180,7 @@ def register_status(request: HttpRequest, pk: Any) -> HttpResponse:
 
 
 @login_required
-def cross_links(request: HttpRequest) -> HttpResponse:
+def cross_links(request: SignedInRequest) -> HttpResponse:
     """Offered ZUBR ↔ other-source links: confirm or reject (POST ``link``, ``decision``)."""
     _require(request, "change" if request.method == "POST" else "view")
     if request.method == "POST":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db import models
@@ -16,6 +16,9 @@ from vigil.core.history import history_for
 from vigil.core.models import Version
 from vigil.policy.access import restrict, restrict_history_of
 from vigil.records.models import Person
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 PERSON_LABEL = Person._meta.label_lower
 # What wrote a version (``core.context.KINDS``), as a person reads it.
@@ -80,7 +83,7 @@ def describe(version: Version) -> Change:
     return Change(version=version, kind=kind, person_url=person_url, admin_url=admin_url)
 
 
-def recent_changes(user: Any, limit: int = 15) -> list[Change]:
+def recent_changes(user: User, limit: int = 15) -> list[Change]:
     """The latest changes to records ``user`` may view, newest first."""
     rows = restrict(user, "view", Version.objects.all())
     return _titled(
@@ -88,14 +91,14 @@ def recent_changes(user: Any, limit: int = 15) -> list[Change]:
     )
 
 
-def changes_of(user: Any, objs: Iterable[models.Model]) -> list[Change]:
+def changes_of(user: User, objs: Iterable[models.Model]) -> list[Change]:
     """The versions of the given records that ``user`` may view, newest first."""
     objs = list(objs)
     rows = restrict_history_of(user, history_for(objs), {type(o) for o in objs})
     return _titled(user, [describe(v) for v in rows.select_related("actor").order_by("-at", "-id")])
 
 
-def _titled(user: Any, changes: list[Change]) -> list[Change]:
+def _titled(user: User, changes: list[Change]) -> list[Change]:
     """Give screening decisions a title a person reads, in place of a record id."""
     from vigil.sanctions.models import ScreeningMatch
 

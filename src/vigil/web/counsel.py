@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
 from vigil.policy.access import restrict
 from vigil.records.custody import ORDER
 from vigil.records.models import Act, Counsel, Participant, Person
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 _ACT_FIELDS = (
     "act__act_type",
@@ -40,7 +43,7 @@ def _is_counsel(role: str) -> bool:
     return "counsel" in role.casefold() or "defen" in role.casefold()
 
 
-def counsel_record(user: Any, person: Person) -> list[CounselRow]:
+def counsel_record(user: User, person: Person) -> list[CounselRow]:
     """The visible acts in which ``person`` is counsel, oldest first (undated last)."""
     acts = restrict(user, "view", Act.objects.all())
     rows: dict[Any, CounselRow] = {}

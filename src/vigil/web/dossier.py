@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model, Prefetch, QuerySet
@@ -29,6 +29,9 @@ from vigil.records.models import (
 )
 from vigil.records.visible import custody_of, visible
 from vigil.web.changes import Change, changes_of
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 
 @dataclass
@@ -66,7 +69,7 @@ class Dossier:
     history: list[Change]
 
 
-def information_on(user: Any, objs: Iterable[Model]) -> dict[Any, list[Information]]:
+def information_on(user: User, objs: Iterable[Model]) -> dict[Any, list[Information]]:
     """Live Information rows ``user`` may view on the given records (of one model), by target.
 
     The witness (``Source.source_person``) is never loaded here: it is read only through
@@ -121,7 +124,7 @@ def visible_acts(user: Any, acts: QuerySet[Act]) -> QuerySet[Act]:
     )
 
 
-def hide_places(user: Any, acts: list[Act]) -> None:
+def hide_places(user: User, acts: list[Act]) -> None:
     """Blank the place of acts whose place (an organisation) ``user`` may not view."""
     # The place is an organisation record of its own, not a parent the policy checks with the act.
     ids = {a.place_id for a in acts if a.place_id}
@@ -132,7 +135,7 @@ def hide_places(user: Any, acts: list[Act]) -> None:
             act.place_hidden = True  # type: ignore[attr-defined]  # not "no court named"
 
 
-def _timeline(user: Any, person: Person) -> list[ActView]:
+def _timeline(user: User, person: Person) -> list[ActView]:
     acts = list(visible_acts(user, Act.objects.filter(victim_person=person)))
     acts.sort(key=lambda a: (date_sort_key(a.date, a.date_end), ORDER.get(a.act_type.key, 5)))
     hide_places(user, acts)
@@ -149,7 +152,7 @@ def _timeline(user: Any, person: Person) -> list[ActView]:
     return views
 
 
-def perpetrator_record(user: Any, person: Person) -> list[Involvement]:
+def perpetrator_record(user: User, person: Person) -> list[Involvement]:
     """The visible acts in which the person took part as a perpetrator, oldest first."""
     rows = (
         visible(user, Involvement.objects.filter(perpetrator_person=person))
@@ -168,7 +171,7 @@ def perpetrator_record(user: Any, person: Person) -> list[Involvement]:
     return list(rows)
 
 
-def successor_of(user: Any, pk: Any) -> Any:
+def successor_of(user: User, pk: Any) -> Any:
     """The id of the person a merged duplicate went into, when ``user`` may view both."""
     duplicate = visible(user, Person.all_objects.filter(pk=pk, merged_into__isnull=False))
     successor = duplicate.values_list("merged_into_id", flat=True).first()

@@ -23,7 +23,7 @@ class RedactPathFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         request = getattr(record, "request", None)
         path = getattr(request, "path", None)
-        if path and isinstance(record.args, tuple):
+        if path and request is not None and isinstance(record.args, tuple):
             escaped = path.encode("unicode_escape").decode("ascii")
             route = _route(request)
             record.args = tuple(route if a in (path, escaped) else a for a in record.args)

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
 from vigil.core.errors import ValidationFailed
 from vigil.policy import export as export_service
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 FORMATS = ("csv", "xlsx")
 
 
 def export_view(
-    user: Any,
+    user: User,
     queryset: QuerySet[Any],
     fields: tuple[str, ...],
     fmt: str,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -16,6 +16,9 @@ from vigil.policy.access import exact_ceiling, restrict
 from vigil.records.custody import Custody
 from vigil.records.models import LegalProvision, Organisation, Term
 from vigil.records.models.cases import CaseStatus
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 CUSTODY_CHOICES = [
     ("", _("any")),
@@ -54,7 +57,7 @@ def cached_options(field: forms.ModelChoiceField, *key: Any, generation: int | N
         generation = generations.current(OPTIONS_GENERATION)
     hit = _OPTIONS.get(key)
     if hit is None or now - hit[0] > OPTIONS_SECONDS or hit[1] != generation:
-        hit = (now, generation, list(field.choices))
+        hit = (now, generation, list(field.choices))  # type: ignore[arg-type]  # a ChoiceField's choices: a list
         _OPTIONS[key] = hit
     field.choices = hit[2]
 
@@ -103,7 +106,7 @@ class ListFilterForm(forms.Form):
         label=_("Confidentiality"), choices=LEVEL_CHOICES, required=False
     )
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
 
@@ -122,7 +125,7 @@ class ActFilterForm(ListFilterForm):
         label=_("Needs review (a source value kept as written)"), required=False
     )
 
-    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         provisions = self.fields["provision"]
         courts = self.fields["court"]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,15 +20,18 @@ from vigil.web.exports import export_view
 from vigil.web.listing import filtered, list_page
 from vigil.web.lists import SPECS
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import SignedInRequest
 
-def _spec(name: str):  # type: ignore[no-untyped-def]
+
+def _spec(name: str):
     if name not in SPECS:
         raise Http404
     return SPECS[name]
 
 
 @login_required
-def record_list(request: HttpRequest, name: str) -> HttpResponse:
+def record_list(request: SignedInRequest, name: str) -> HttpResponse:
     """One of the five lists, filtered, sorted and paginated by its GET parameters."""
     spec = _spec(name)
     result = list_page(spec, request.user, request.GET)
@@ -42,7 +46,7 @@ def record_list(request: HttpRequest, name: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def record_export(request: HttpRequest, name: str) -> HttpResponse:
+def record_export(request: SignedInRequest, name: str) -> HttpResponse:
     """Export the list's current view (``view`` holds its query) as CSV or XLSX."""
     spec = _spec(name)
     view = request.POST.get("view", "")[:2000]

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 from django.http import QueryDict
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -134,7 +137,7 @@ def headers(spec: ListSpec, sort: str, filter_query: str) -> list[Header]:
     return found
 
 
-def filtered(spec: ListSpec, user: Any, params: QueryDict) -> tuple[forms.Form, QuerySet[Any]]:
+def filtered(spec: ListSpec, user: User, params: QueryDict) -> tuple[forms.Form, QuerySet[Any]]:
     """The bound filter form and the sorted queryset of the view ``params`` describe."""
     form = spec.form_class(params or None, user=user)  # type: ignore[call-arg]
     data = form.cleaned_data if form.is_valid() else {}
@@ -151,7 +154,7 @@ def by_relevance(params: QueryDict, queryset: QuerySet[Any]) -> bool:
     return bool(params.get("q", "").strip()) and not params.get("sort") and explicit
 
 
-def list_page(spec: ListSpec, user: Any, params: QueryDict) -> ListPage:
+def list_page(spec: ListSpec, user: User, params: QueryDict) -> ListPage:
     """The page of ``spec`` that ``params`` asks for, as ``user`` may see it."""
     form, queryset = filtered(spec, user, params)
     sort = parse_sort(spec, params.get("sort"))

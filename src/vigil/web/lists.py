@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -21,10 +21,13 @@ from vigil.web import filters as f
 from vigil.web.listing import Column, ListSpec
 from vigil.web.search import PersonRow
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 # Persons -------------------------------------------------------------------------------------
 
 
-def _persons(user: Any, qs: QuerySet[Person], data: dict[str, Any]) -> QuerySet[Person]:
+def _persons(user: User, qs: QuerySet[Person], data: dict[str, Any]) -> QuerySet[Person]:
     qs = f.by_level(search_persons(data.get("q") or "", user), data)
     if data.get("custody"):
         qs = filter_custody(user, qs, data["custody"])
@@ -39,7 +42,7 @@ def _persons(user: Any, qs: QuerySet[Person], data: dict[str, Any]) -> QuerySet[
     return qs
 
 
-def _person_rows(user: Any, persons: list[Person]) -> list[PersonRow]:
+def _person_rows(user: User, persons: list[Person]) -> list[PersonRow]:
     custody = custody_seen_by(user, [p.pk for p in persons])
     attach_display_names(user, persons)
     return [PersonRow(p, custody.get(p.pk)) for p in persons]
@@ -95,7 +98,7 @@ def _involvements(user: Any, data: dict[str, Any]) -> QuerySet[Involvement]:
     return rows
 
 
-def _perpetrators(user: Any, qs: QuerySet[Person], data: dict[str, Any]) -> QuerySet[Person]:
+def _perpetrators(user: User, qs: QuerySet[Person], data: dict[str, Any]) -> QuerySet[Person]:
     involved = _involvements(user, data)
     qs = f.by_level(search_persons(data.get("q") or "", user), data)
     count = (
@@ -110,7 +113,7 @@ def _perpetrators(user: Any, qs: QuerySet[Person], data: dict[str, Any]) -> Quer
     )
 
 
-def _perpetrator_rows(user: Any, persons: list[Person]) -> list[PerpetratorRow]:
+def _perpetrator_rows(user: User, persons: list[Person]) -> list[PerpetratorRow]:
     rows = {p.pk: PerpetratorRow(p) for p in persons}
     attach_display_names(user, persons)
     involvements = Involvement.objects.filter(perpetrator_person__in=persons)
@@ -174,7 +177,7 @@ class CountedRow:
 
 
 def _organisations(
-    user: Any, qs: QuerySet[Organisation], data: dict[str, Any]
+    user: User, qs: QuerySet[Organisation], data: dict[str, Any]
 ) -> QuerySet[Organisation]:
     qs = f.by_level(f.text_filter(visible(user, qs), "display_name", data.get("q") or ""), data)
     if data.get("kind"):
@@ -248,7 +251,7 @@ def _cases(user: Any, qs: QuerySet[Case], data: dict[str, Any]) -> QuerySet[Case
     return qs
 
 
-def _case_rows(user: Any, cases: list[Case]) -> list[CountedRow]:
+def _case_rows(user: User, cases: list[Case]) -> list[CountedRow]:
     ids = [c.pk for c in cases]
     persons = _grouped(
         Case.persons.through.objects.filter(

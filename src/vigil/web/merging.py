@@ -9,14 +9,14 @@ undoing a merge alike.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,6 +42,9 @@ from vigil.records.models import (
     PersonMerge,
     Source,
 )
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import SignedInRequest, User
 
 # Persons whose duplicates the suggestions page looks for; each costs one candidate search.
 SEEDS = 10
@@ -86,7 +89,7 @@ class Comparison:
         return [self.first, self.second]
 
 
-def find_person(user: Any, pk: Any) -> Person:
+def find_person(user: User, pk: Any) -> Person:
     """A person ``user`` may view, merged-away ones included; NotFound for hidden or missing."""
     found = restrict(user, "view", Person.all_objects.filter(pk=pk)).first()
     if found is None:
@@ -94,12 +97,12 @@ def find_person(user: Any, pk: Any) -> Person:
     return found
 
 
-def may_merge(user: Any, first: Person, second: Person) -> bool:
+def may_merge(user: User, first: Person, second: Person) -> bool:
     """Whether the policy lets ``user`` change both persons."""
     return allows(user, "change", first) and allows(user, "change", second)
 
 
-def _seeds(user: Any, query: str) -> list[Person]:
+def _seeds(user: User, query: str) -> list[Person]:
     """The persons to look for duplicates of: matching ``query``, or the latest changed."""
     people = restrict(user, "change", Person.objects.filter(name_withheld=False))
     query = query.strip()
@@ -110,7 +113,7 @@ def _seeds(user: Any, query: str) -> list[Person]:
     return list(people.order_by("-updated_at", "pk")[:SEEDS])
 
 
-def suggested_pairs(user: Any, query: str = "") -> list[Pair]:
+def suggested_pairs(user: User, query: str = "") -> list[Pair]:
     """Likely duplicate pairs among the persons ``user`` may change, best first, no repeats."""
     best: dict[tuple[str, str], Pair] = {}
     found: list[tuple[Person, Person, float, str]] = []
@@ -132,7 +135,7 @@ def suggested_pairs(user: Any, query: str = "") -> list[Pair]:
     return sorted(best.values(), key=lambda p: (-p.score, str(p.first.pk), str(p.second.pk)))
 
 
-def _side(user: Any, person: Person) -> Side:
+def _side(user: User, person: Person) -> Side:
     ct = ContentType.objects.get_for_model(Person)
     cited = Information.objects.filter(target_type=ct, target_id=person.pk).values("source_id")
     return Side(
@@ -157,7 +160,7 @@ def _birth(person: Person) -> Any:
     return person.birth_date.year if person.birth_date_precision != "day" else person.birth_date
 
 
-def comparison(user: Any, first: Person, second: Person) -> Comparison:
+def comparison(user: User, first: Person, second: Person) -> Comparison:
     """Both persons as ``user`` may see them, the name score, and what stands in the way."""
     problem = ""
     try:
@@ -178,7 +181,7 @@ def comparison(user: Any, first: Person, second: Person) -> Comparison:
 
 
 def merge_for(
-    user: Any, keep: Person, duplicate: Person, *, reason: str, versions: tuple[int, int]
+    user: User, keep: Person, duplicate: Person, *, reason: str, versions: tuple[int, int]
 ) -> MergeResult:
     """Merge ``duplicate`` into ``keep`` for ``user``, as both were when the user saw them.
 
@@ -191,7 +194,7 @@ def merge_for(
     return merge_persons(keep, duplicate, reason=reason)
 
 
-def history_of(user: Any, person: Person) -> list[PersonMerge]:
+def history_of(user: User, person: Person) -> list[PersonMerge]:
     """Merges ``person`` took part in, newest first, where ``user`` may view both persons."""
     merges = list(
         PersonMerge.all_objects.filter(Q(keep=person) | Q(duplicate=person))
@@ -205,7 +208,7 @@ def history_of(user: Any, person: Person) -> list[PersonMerge]:
     return [m for m in merges if m.keep_id in seen and m.duplicate_id in seen]
 
 
-def find_merge(user: Any, pk: Any) -> PersonMerge:
+def find_merge(user: User, pk: Any) -> PersonMerge:
     """A merge whose two persons ``user`` may view; NotFound otherwise."""
     merge = PersonMerge.all_objects.filter(pk=pk).select_related("keep", "duplicate").first()
     if merge is None or merge not in history_of(user, merge.keep):
@@ -213,7 +216,7 @@ def find_merge(user: Any, pk: Any) -> PersonMerge:
     return merge
 
 
-def unmerge_for(user: Any, merge: PersonMerge, *, reason: str) -> MergeResult:
+def unmerge_for(user: User, merge: PersonMerge, *, reason: str) -> MergeResult:
     """Undo ``merge`` for ``user``: the same "change" on both persons as merging needed."""
     if not reason.strip():
         raise ValidationFailed(_("A reason is required to undo a merge."))
@@ -241,7 +244,7 @@ class MergeForm(forms.Form):
     second_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(
-        self, *args: Any, first: Person, second: Person, user: Any = None, **kwargs: Any
+        self, *args: Any, first: Person, second: Person, user: User | None = None, **kwargs: Any
     ) -> None:
         kwargs.setdefault(
             "initial",
@@ -252,13 +255,13 @@ class MergeForm(forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
-        self.fields["keep"].choices = [
+        cast(forms.ChoiceField, self.fields["keep"]).choices = [
             (str(first.pk), keep_label(user, first)),
             (str(second.pk), keep_label(user, second)),
         ]
 
 
-def keep_label(user: Any, person: Person) -> str:
+def keep_label(user: User | None, person: Person) -> str:
     """A person as the "keep" choice names them: the name, the record's short id and where it
     came from (its identifiers in other systems, or when it was recorded), so that two records
     of the same name are told apart."""
@@ -280,7 +283,7 @@ class UnmergeForm(forms.Form):
     )
 
 
-def _person_or_404(user: Any, pk: Any) -> Person:
+def _person_or_404(user: User, pk: Any) -> Person:
     try:
         return find_person(user, pk)
     except NotFound:
@@ -289,7 +292,7 @@ def _person_or_404(user: Any, pk: Any) -> Person:
 
 @login_required
 @require_GET
-def duplicates(request: HttpRequest) -> HttpResponse:
+def duplicates(request: SignedInRequest) -> HttpResponse:
     """Suggested duplicate pairs among the persons the user may change (``?q=`` narrows)."""
     query = request.GET.get("q", "").strip()[:200]
     context = {"pairs": suggested_pairs(request.user, query), "query": query, "seeds": SEEDS}
@@ -298,7 +301,7 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def compare_persons(request: HttpRequest, first: Any, second: Any) -> HttpResponse:
+def compare_persons(request: SignedInRequest, first: Any, second: Any) -> HttpResponse:
     """Two persons side by side; POST merges them."""
     a = _person_or_404(request.user, first)
     b = _person_or_404(request.user, second)
@@ -344,7 +347,7 @@ def compare_persons(request: HttpRequest, first: Any, second: Any) -> HttpRespon
     return render(request, "merge/compare.html", context, status=status)
 
 
-def _history_page(request: HttpRequest, person: Person, status: int = 200) -> HttpResponse:
+def _history_page(request: SignedInRequest, person: Person, status: int = 200) -> HttpResponse:
     rows = [
         {"merge": m, "may_undo": not m.is_undone and may_merge(request.user, m.keep, m.duplicate)}
         for m in history_of(request.user, person)
@@ -355,14 +358,14 @@ def _history_page(request: HttpRequest, person: Person, status: int = 200) -> Ht
 
 @login_required
 @require_GET
-def history(request: HttpRequest, pk: Any) -> HttpResponse:
+def history(request: SignedInRequest, pk: Any) -> HttpResponse:
     """The merges a person took part in, each undoable by those who may change both."""
     return _history_page(request, _person_or_404(request.user, pk))
 
 
 @login_required
 @require_POST
-def undo(request: HttpRequest, pk: Any) -> HttpResponse:
+def undo(request: SignedInRequest, pk: Any) -> HttpResponse:
     """Undo one merge (POST only), then show the restored person's merge history."""
     try:
         merge = find_merge(request.user, pk)

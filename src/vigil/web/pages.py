@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -28,6 +28,9 @@ from vigil.records.visible import visible
 from vigil.web.changes import Change, changes_of
 from vigil.web.dossier import hide_places, information_on, perpetrator_record, visible_acts
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 MAX_ROWS = 200
 
 
@@ -38,13 +41,13 @@ def _acts(user: Any, acts: QuerySet[Act]) -> list[Act]:
             date_ordering(), "created_at"
         ),
     )
-    acts = list(found[:MAX_ROWS])
-    hide_places(user, acts)
-    _name_people(user, acts)
-    return acts
+    shown = list(found[:MAX_ROWS])
+    hide_places(user, shown)
+    _name_people(user, shown)
+    return shown
 
 
-def _name_people(user: Any, acts: list[Act]) -> None:
+def _name_people(user: User, acts: list[Act]) -> None:
     """Victims, perpetrators and counsel of ``acts`` under their names in the page's language."""
     people: list[Person | None] = []
     for act in acts:
@@ -69,7 +72,7 @@ class OrganisationPage:
     history: list[Change]
 
 
-def organisation_page(user: Any, org: Organisation) -> OrganisationPage:
+def organisation_page(user: User, org: Organisation) -> OrganisationPage:
     """Gather the organisation page of ``org`` as ``user`` may see it."""
     names = list(visible(user, org.names.all()))
     parent = visible(user, Organisation.objects.filter(pk=org.parent_id)).first()
@@ -104,7 +107,7 @@ class EventPage:
     history: list[Change]
 
 
-def event_page(user: Any, event: Event) -> EventPage:
+def event_page(user: User, event: Event) -> EventPage:
     """Gather the event page of ``event`` as ``user`` may see it."""
     acts = _acts(user, Act.objects.filter(event=event))
     on_acts = information_on(user, acts)
@@ -134,7 +137,7 @@ class CasePage:
     history: list[Change]
 
 
-def case_page(user: Any, case: Case) -> CasePage:
+def case_page(user: User, case: Case) -> CasePage:
     """Gather the case page of ``case`` as ``user`` may see it."""
     events = list(visible(user, case.events.all()).order_by(date_ordering(), "title")[:MAX_ROWS])
     persons = list(visible(user, case.persons.all()).order_by("display_name")[:MAX_ROWS])
@@ -189,7 +192,7 @@ def _has_sentence(act: Act) -> bool:
     )
 
 
-def perpetrator_dossier(user: Any, person: Person) -> PerpetratorDossier:
+def perpetrator_dossier(user: User, person: Person) -> PerpetratorDossier:
     """Gather the perpetrator dossier of ``person`` as ``user`` may see it."""
     # The policy makes an involvement visible only with its act, and an act only with its victim.
     rows = perpetrator_record(user, person)

@@ -140,7 +140,7 @@ def _protected_upload(request: HttpRequest, handler: _HeldUpload) -> HttpRespons
             message = _("Choose a CSV file.")
         messages.error(request, message)
         return redirect("lists:index")
-    file = request.FILES["file"]
+    file = request.FILES.getlist("file")[0]
     try:
         plist = start_upload(
             request.user,

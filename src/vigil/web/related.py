@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vigil.records.models import Act, Case, Involvement, Person
 from vigil.records.visible import visible
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 JUDGING = ("perpetrator_role.judge", "perpetrator_role.presiding_judge")
 LIMIT = 50
@@ -48,7 +51,7 @@ def co_defendants(user: Any, person: Person) -> list[Related]:
     return sorted(found.values(), key=lambda r: str(r.person))[:LIMIT]
 
 
-def same_judge(user: Any, person: Person) -> list[Related]:
+def same_judge(user: User, person: Person) -> list[Related]:
     """Other persons sentenced or tried by a judge who judged ``person``."""
     judged = visible(
         user,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
 
@@ -13,6 +13,9 @@ from vigil.records.display_names import attach_display_names
 from vigil.records.models import Person
 from vigil.records.visible import custody_seen_by
 from vigil.search.persons import search_persons
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,7 @@ class PersonPage:
     rows: list[PersonRow]
 
 
-def person_page(user: Any, query: str, number: str | int | None, per_page: int = 25) -> PersonPage:
+def person_page(user: User, query: str, number: str | int | None, per_page: int = 25) -> PersonPage:
     """The page ``number`` of visible persons matching ``query``, with custody from visible acts."""
     page = Paginator(search_persons(query, user), per_page).get_page(number)
     persons = list(page.object_list)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vigil.records.custody import Custody, CustodyState
 from vigil.records.models import Person, Term
@@ -11,6 +11,9 @@ from vigil.records.stats import record_stats
 from vigil.records.visible import custody_seen_by
 from vigil.web.changes import Change, recent_changes
 from vigil.web.tasks import Task, follow_ups_due, persons_in
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ def labelled(vocabulary: str, counts: dict[str, int]) -> list[Count]:
     return sorted(rows, key=lambda c: (-c.n, c.label))
 
 
-def visible_stats(user: Any, custody: dict[Any, CustodyState] | None = None) -> dict[str, Any]:
+def visible_stats(user: User, custody: dict[Any, CustodyState] | None = None) -> dict[str, Any]:
     """The counts of ``record_stats``, over what ``user`` may view only.
 
     A count of hidden records would tell a viewer that restricted records exist, and how many.
@@ -55,7 +58,7 @@ def visible_stats(user: Any, custody: dict[Any, CustodyState] | None = None) -> 
     return record_stats(user=user, custody=custody)
 
 
-def home_summary(user: Any, recent: int = 15) -> HomeSummary:
+def home_summary(user: User, recent: int = 15) -> HomeSummary:
     """Everything the home page shows to ``user``."""
     # One derivation serves the counts and the two work lists, so they cannot disagree.
     states = custody_seen_by(user)

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vigil.records.custody import Custody, CustodyState
 from vigil.records.models import Intervention, Person
 from vigil.records.visible import visible
 from vigil.responses.interventions import unanswered
 from vigil.responses.models.interventions import FollowUp
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 HORIZON_DAYS = 30
 
@@ -27,7 +30,7 @@ class Task:
 
 
 def persons_in(
-    user: Any, states: dict[Any, CustodyState], status: Custody, limit: int = 10
+    user: User, states: dict[Any, CustodyState], status: Custody, limit: int = 10
 ) -> list[Person]:
     """Up to ``limit`` visible persons, by name, whose state in ``states`` (derived from the
     acts ``user`` may view) is ``status``: in custody, or a term ended without a recorded
@@ -38,7 +41,7 @@ def persons_in(
 
 
 def follow_ups_due(
-    user: Any, today: dt.date | None = None, limit: int = 10
+    user: User, today: dt.date | None = None, limit: int = 10
 ) -> tuple[list[Task], bool]:
     """Follow-ups due within the horizon (or late) on visible interventions the state has not
     answered, soonest first; with none, interventions still awaiting a reply (flag True)."""
@@ -46,7 +49,7 @@ def follow_ups_due(
     horizon = today + dt.timedelta(days=HORIZON_DAYS)
     waiting = unanswered(visible(user, Intervention.objects.all()))
     tasks = [
-        Task(i, i.follow_up_due, "", i.follow_up_due < today)
+        Task(i, i.follow_up_due, "", i.follow_up_due is not None and i.follow_up_due < today)
         for i in waiting.filter(follow_up_due__lte=horizon).order_by("follow_up_due")[:limit]
     ]
     for fu in (

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,9 +20,12 @@ from vigil.web.dossier import person_dossier, successor_of
 from vigil.web.related import co_defendants, same_judge
 from vigil.web.summary import home_summary
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import SignedInRequest
+
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     """Counts of the visible record, stored estimates, recent changes and the search box."""
     from vigil.reports.howmany import stored_estimates
     from vigil.reports.scope import Scope
@@ -34,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_detail(request: HttpRequest, pk: str) -> HttpResponse:
+def person_detail(request: SignedInRequest, pk: str) -> HttpResponse:
     """One person: names, identifiers, custody, timeline, perpetrator record, history."""
     person = visible(request.user, Person.objects.filter(pk=pk)).first()
     if person is None:
@@ -54,7 +59,7 @@ def person_detail(request: HttpRequest, pk: str) -> HttpResponse:
 
 
 @login_required
-def how_many(request: HttpRequest) -> HttpResponse:
+def how_many(request: SignedInRequest) -> HttpResponse:
     """Per category: the documented count, the stored estimate with its interval, the lists'
     overlap, the assumptions and the command that reproduces it."""
     from vigil.counting.link_runs import visible_runs
@@ -83,7 +88,7 @@ SHOWN = 200  # findings of one kind shown on the page; `vigil check-record` list
 
 
 @login_required
-def record_checks(request: HttpRequest) -> HttpResponse:
+def record_checks(request: SignedInRequest) -> HttpResponse:
     """What in the record needs a human (admins, coordinators): each kind loads on its own."""
     try:
         require_checker(request.user, "web:checks")
@@ -93,7 +98,7 @@ def record_checks(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def record_check_kind(request: HttpRequest, kind: str) -> HttpResponse:
+def record_check_kind(request: SignedInRequest, kind: str) -> HttpResponse:
     """The findings of one kind, as ``vigil check-record`` lists them."""
     try:
         findings = check_kind(request.user, kind, route="web:check_kind")

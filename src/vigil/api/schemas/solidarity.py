@@ -66,7 +66,7 @@ class HearingIn(Schema):
     time: dt.time | None = None
     kind: HearingKindCode = "first_instance"
     court: UUID | None = None
-    court_text: text(300) = ""  # type: ignore[valid-type]
+    court_text: text(300) = ""
     judge: UUID | None = None
     prosecutor: UUID | None = None
     appeal_deadline: dt.date | None = Field(None, ge=dt.date(1900, 1, 1), le=dt.date(2200, 12, 31))
@@ -110,11 +110,11 @@ class StatementOut(RecordMeta):
 class StatementIn(Schema):
     """A new statement: by an organisation of the record or a name as stated."""
 
-    title: nonempty(300)  # type: ignore[valid-type]
+    title: nonempty(300)
     kind: StatementKindCode = "statement"
     date: dt.date | None = Field(None, ge=dt.date(1900, 1, 1), le=dt.date(2200, 12, 31))
     author: UUID | None = None
-    author_text: text(300) = ""  # type: ignore[valid-type]
+    author_text: text(300) = ""
     url: Url = ""
     summary: Note = ""
     edition: int | None = Field(None, ge=2009, le=2100)
@@ -122,7 +122,7 @@ class StatementIn(Schema):
     followed_date: dt.date | None = Field(None, ge=dt.date(1900, 1, 1), le=dt.date(2200, 12, 31))
     persons: list[UUID] = Field(default_factory=list, max_length=200)
     cases: list[UUID] = Field(default_factory=list, max_length=200)
-    signatories: list[text(300)] = Field(default_factory=list, max_length=500)  # type: ignore[valid-type]
+    signatories: list[text(300)] = Field(default_factory=list, max_length=500)
     confidentiality: ConfidentialityLevel = "internal"
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,9 @@ from vigil.policy.access import restrict
 from vigil.records.date_input import DateInput
 from vigil.records.entry.inputs import ArrestChoiceNeeded, EntryError, TrialInput
 from vigil.records.models import Act, Person
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ def same_arrest_date(act: Act, typed: DateInput) -> bool:
     return bool(a[0] <= b[1] and b[0] <= a[1])
 
 
-def recorded_arrests(user: Any, person: Person) -> list[Act]:
+def recorded_arrests(user: User, person: Person) -> list[Act]:
     """The arrests of ``person`` that ``user`` may view, oldest first (undated last)."""
     found = restrict(
         user, "view", Act.objects.filter(victim_person=person, act_type__key="arrest")
@@ -58,7 +61,7 @@ def recorded_arrests(user: Any, person: Person) -> list[Act]:
     return sorted(found, key=lambda a: (a.date is None, a.date or dt.date.min, a.created_at))
 
 
-def plan_arrest(user: Any, victim: Person, data: TrialInput, *, new_victim: bool) -> ArrestPlan:
+def plan_arrest(user: User, victim: Person, data: TrialInput, *, new_victim: bool) -> ArrestPlan:
     """Follow the chosen or the one matching recorded arrest; add one only when none is recorded
     or the user chose to; otherwise raise :class:`ArrestChoiceNeeded`."""
     if data.arrest_id is not None:

@@ -8,7 +8,7 @@ the user cannot see are kept as they are: a form shows only what its user may vi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,6 +18,9 @@ from vigil.records.entry.inputs import EntryError
 from vigil.records.entry.writing import _check_level, _Writer
 from vigil.records.models import Case, Event, Person
 from vigil.records.models.cases import CaseStatus
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 MAX_TITLE = 300
 
@@ -67,7 +70,7 @@ def _members(writer: _Writer, case: Case, data: CaseInput) -> None:
         members.set(chosen | (current - seen))
 
 
-def create_case(user: Any, data: CaseInput) -> Case:
+def create_case(user: User, data: CaseInput) -> Case:
     """Record a new case with its persons and events; nothing is saved on error."""
     _check_level(user, data.confidentiality)
     with transaction.atomic():
@@ -79,7 +82,7 @@ def create_case(user: Any, data: CaseInput) -> Case:
         return case
 
 
-def update_case(user: Any, case_id: Any, data: CaseInput, *, version: int) -> Case:
+def update_case(user: User, case_id: Any, data: CaseInput, *, version: int) -> Case:
     """Change a case as the user sees it, from the ``version`` they read (stale: ConflictError)."""
     _check_level(user, data.confidentiality)
     with transaction.atomic():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -40,6 +40,9 @@ from vigil.records.models import (
     Source,
     Term,
 )
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 
 def _provision(charge: Any) -> LegalProvision:
@@ -152,7 +155,7 @@ def _counsel(writer: _Writer, act: Act, refs: list[PersonRef]) -> None:
 
 
 # --- arrest and trial -----------------------------------------------------------------------
-def record_arrest(user: Any, data: ArrestInput) -> Recorded:
+def record_arrest(user: User, data: ArrestInput) -> Recorded:
     """Record an arrest: event, arrest act, detention, charges, perpetrators, counsel, sources."""
     _check_level(user, data.confidentiality)
     when = _required_date(data.date, "date")
@@ -221,7 +224,7 @@ def _has_sentence(s: SentenceInput | None) -> bool:
     )
 
 
-def record_trial(user: Any, data: TrialInput) -> Recorded:
+def record_trial(user: User, data: TrialInput) -> Recorded:
     """Record a trial: event, (arrest,) trial and sentence acts, court, judge, prosecutor,
     charges, counsel and sources."""
     _check_level(user, data.confidentiality)

@@ -9,11 +9,14 @@ each only where the record holds it and the user may view it. A place that is no
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from vigil.policy.access import restrict
 from vigil.records.entry.arrests import recorded_arrests
 from vigil.records.models import Act, Involvement, Organisation, Person
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 # Acts whose court and judge a new trial of the same person most likely shares.
 COURT_ACTS = ("trial", "sentence", "appeal_decision", "cassation_decision")
@@ -30,7 +33,7 @@ class KnownForTrial:
     judge_role: str = ""
 
 
-def known_for_trial(user: Any, person: Person) -> KnownForTrial:
+def known_for_trial(user: User, person: Person) -> KnownForTrial:
     """The latest recorded arrest, court and judge of ``person`` that ``user`` may view."""
     arrests = recorded_arrests(user, person)
     dated = [a for a in arrests if a.date is not None]
@@ -54,7 +57,7 @@ def known_for_trial(user: Any, person: Person) -> KnownForTrial:
     return KnownForTrial(arrest=arrest, court=court, judge=judge, judge_role=role)
 
 
-def _judge(user: Any, acts: list[Act]) -> tuple[Person | None, str]:
+def _judge(user: User, acts: list[Act]) -> tuple[Person | None, str]:
     """The judge of the latest of ``acts`` that names one the user may view, and their role."""
     order = {a.pk: i for i, a in enumerate(acts)}
     involvements = restrict(

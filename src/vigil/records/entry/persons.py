@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -30,6 +30,9 @@ from vigil.records.models import (
     Sex,
     Term,
 )
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 
 # --- persons --------------------------------------------------------------------------------
@@ -120,14 +123,14 @@ def _new_person(writer: _Writer, data: PersonInput) -> Person:
     return person
 
 
-def create_person(user: Any, data: PersonInput) -> Person:
+def create_person(user: User, data: PersonInput) -> Person:
     """Record a new person with every name given; nothing is saved on error."""
     _check_level(user, data.confidentiality)
     with transaction.atomic():
         return _new_person(_Writer(user, data.confidentiality), data)
 
 
-def update_person(user: Any, person_id: Any, data: PersonInput, *, version: int) -> Person:
+def update_person(user: User, person_id: Any, data: PersonInput, *, version: int) -> Person:
     """Change a person and their names as the user sees them, from the ``version`` they read.
 
     A name left out of ``data`` is soft-deleted (which the policy lets coordinators do); names

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils import timezone
@@ -20,9 +20,12 @@ from vigil.records.models import (
     Term,
 )
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 
 # --- policy helpers -------------------------------------------------------------------------
-def may_record(user: Any) -> bool:
+def may_record(user: User) -> bool:
     """Whether ``user`` may add records at all (documenters, analysts, coordinators, admins)."""
     role = role_of(user)
     return role is not None and any(
@@ -30,7 +33,7 @@ def may_record(user: Any) -> bool:
     )
 
 
-def levels_for(user: Any) -> list[str]:
+def levels_for(user: User) -> list[str]:
     """The confidentiality levels ``user`` may record at, least protected first."""
     role = role_of(user)
     if role is None:
@@ -38,7 +41,7 @@ def levels_for(user: Any) -> list[str]:
     return [level for level in LEVELS if scope_for(role, "add", level) is not Scope.NONE]
 
 
-def _check_level(user: Any, level: str) -> None:
+def _check_level(user: User, level: str) -> None:
     if not levels_for(user):
         raise Forbidden(_("You may not record anything."))
     if level not in LEVELS:
@@ -53,7 +56,7 @@ def _check_level(user: Any, level: str) -> None:
 class _Writer:
     """Saves new records for one user at one confidentiality level, remembering each."""
 
-    def __init__(self, user: Any, level: str, known_since: dt.date | None = None) -> None:
+    def __init__(self, user: User, level: str, known_since: dt.date | None = None) -> None:
         self.user = user
         self.level = level
         self.created: list[VigilModel] = []

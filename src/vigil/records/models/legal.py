@@ -34,7 +34,7 @@ class LegalProvision(VigilModel):
             )
         ]
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         # The law itself is public knowledge.
         if self._state.adding:
             self.confidentiality = Confidentiality.PUBLIC

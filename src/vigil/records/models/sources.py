@@ -42,7 +42,7 @@ class Source(VigilModel, UncertainDateMixin):
         ordering = ["title"]
         verbose_name = _("source")
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args, **kwargs):
         from vigil.core.models import CONFIDENTIALITY_ORDER, Confidentiality
 
         witness = self.source_person_id or self.witness_contact

@@ -92,7 +92,8 @@ class DatabaseWrapper(sqlite_base.DatabaseWrapper):
         conn.execute("PRAGMA legacy_alter_table = OFF")
         for name, value in self._pragmas.items():
             conn.execute(f"PRAGMA {name} = {value}")
-        for init_command in self.init_commands:
+        # init_commands: set by Django's get_connection_params, absent from the stubs.
+        for init_command in self.init_commands:  # type: ignore[attr-defined]
             if init_command := init_command.strip():
                 conn.execute(init_command)
         # Keep the planner's statistics current (SQLite's advice for long-lived connections):
@@ -104,7 +105,7 @@ class DatabaseWrapper(sqlite_base.DatabaseWrapper):
         return self.connection.cursor(factory=SQLCipherCursorWrapper)
 
 
-class SQLCipherCursorWrapper(Database.Cursor):
+class SQLCipherCursorWrapper(Database.Cursor):  # type: ignore[misc]  # sqlcipher3 is untyped
     """Django's format-style parameters on an SQLCipher cursor (as SQLiteCursorWrapper does)."""
 
     def execute(self, query: str, params: Any = None) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import CommandParser
 
@@ -17,6 +17,9 @@ from vigil.policy.access import allows, restrict
 from vigil.policy.acting import ActingCommand
 from vigil.records.models import Evidence, Source
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 
 def _uuid(text: str, what: str) -> uuid.UUID:
     try:
@@ -25,7 +28,7 @@ def _uuid(text: str, what: str) -> uuid.UUID:
         raise ValidationFailed(f"{text!r} is not a {what} id.") from None
 
 
-def _evidence(user: Any, text: str) -> Evidence:
+def _evidence(user: User, text: str) -> Evidence:
     # A file the acting user may not view looks like a missing one.
     found = restrict(user, "view", Evidence.all_objects.filter(pk=_uuid(text, "evidence"))).first()
     if found is None:
@@ -60,8 +63,8 @@ class Command(ActingCommand):
 
     def add(self, path: Path, source_id: str, description: str) -> None:
         """Ingest one file."""
-        source = restrict(self.user, "view", Source.objects.filter(pk=_uuid(source_id, "source")))
-        source = source.first()
+        visible = restrict(self.user, "view", Source.objects.filter(pk=_uuid(source_id, "source")))
+        source = visible.first()
         if source is None:
             raise NotFound(f"There is no source {source_id}.")
         if not allows(self.user, "change", source):

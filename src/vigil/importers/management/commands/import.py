@@ -74,8 +74,8 @@ class Command(ActingCommand):
                 self.stdout.write(f"  + {n:6d} {label.split('.')[-1]}")
         if report.imported and not created and not updated:
             self.stdout.write("Nothing changed: the record already holds this file.")
-        for line in report.notes():
-            self.stdout.write(line)
+        for note in report.notes():
+            self.stdout.write(note)
 
 
 def _count_lines(path: Path) -> int | None:

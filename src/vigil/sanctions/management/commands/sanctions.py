@@ -2,7 +2,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import CommandParser
 from tqdm import tqdm
@@ -13,6 +13,9 @@ from vigil.policy.access import allows, restrict
 from vigil.policy.acting import ActingCommand, require_scope
 from vigil.sanctions import lists, screening
 from vigil.sanctions.batch import read_queries
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 
 class Command(ActingCommand):
@@ -209,7 +212,7 @@ class Command(ActingCommand):
                 lines.append(f"Warning: {lst.name} (version {lst.version_label}) is stale.")
             for row in report.rows:
                 lines.append(
-                    f"{row.person.display_name} ({', '.join(row.role_labels)}, "
+                    f"{row.of_person.display_name} ({', '.join(row.role_labels)}, "
                     f"{len(row.acts)} acts, {len(row.victims)} victims)"
                 )
                 lines.append(f"    sentences: {reports.totals_text(row.totals)}")
@@ -268,7 +271,7 @@ class Command(ActingCommand):
         )
 
 
-def _persons(user: Any) -> Any:
+def _persons(user: "User") -> Any:
     """The persons ``user`` may view: the only ones a name or id can resolve to."""
     from vigil.records.models import Person
 
@@ -285,7 +288,7 @@ def _write(command: Command, data: str | bytes, output: Path | None) -> None:
     command.stdout.write(f"Wrote {output}")
 
 
-def _perpetrator(user: Any, options: dict[str, Any]) -> Any:
+def _perpetrator(user: "User", options: dict[str, Any]) -> Any:
     """The person (or, with ``--organisation``, the organisation) the command names."""
     from vigil.records.lookup import resolve_organisation, resolve_person
     from vigil.records.models import Organisation
