@@ -1,12 +1,27 @@
-"""Shared fixtures: the real data folder beside the project, and change contexts."""
+"""Shared fixtures: the real data folder, change contexts, fictional users and signed-in clients.
+
+A folder's conftest overrides a fixture here to parameterise it (``user_prefix`` and
+``extra_users`` name its users); it asks for fast password hashing with an autouse fixture that
+requests ``fast_password_hashing``.
+"""
 
 from __future__ import annotations
 
 import os
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
+from django.test import Client
 from hypothesis import settings
+
+from vigil.accounts.models import User
+from vigil.accounts.testing import login_verified
+from vigil.core.context import ChangeContext, change_context
+from vigil.records.models import Term
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -62,3 +77,111 @@ def _fresh_filter_options():
     from vigil.web.filters import forget_options
 
     forget_options()
+
+
+ROLES = ("admin", "coordinator", "analyst", "documenter", "viewer")
+PASSWORD = "fictional-pass-Phrase-42"  # noqa: S105 - test-only credential
+
+
+def term(vocabulary: str, key: str) -> str:
+    """The id of the term ``key`` of ``vocabulary``."""
+    return Term.pk_for(vocabulary, key)
+
+
+def make_user(role: str, name: str | None = None, *, password: str | None = None) -> User:
+    """A saved active user with ``role`` (named ``fictional-<role>`` unless told otherwise)."""
+    return User.objects.create_user(
+        username=name or f"fictional-{role}", password=password, role=role, is_active=True
+    )
+
+
+def as_user(user: User, detail: str = "tests") -> Any:
+    """A test change context acting as ``user`` (so records are created by them)."""
+    return change_context("test", actor=user, detail=detail)
+
+
+def stepped_up(user: User) -> Any:
+    """A request-like object whose session passed 2FA just now."""
+    from vigil.accounts.sessions import VERIFIED_AT
+
+    return SimpleNamespace(user=user, session={VERIFIED_AT: time.time()})
+
+
+def stale(user: User) -> Any:
+    """A request-like object whose last 2FA check was an hour ago."""
+    from vigil.accounts.sessions import VERIFIED_AT
+
+    return SimpleNamespace(user=user, session={VERIFIED_AT: time.time() - 3600})
+
+
+@pytest.fixture
+def fast_password_hashing(settings: Any) -> None:
+    """Argon2 is deliberately slow; a folder whose tests are not about hashing asks for MD5."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def ctx(db: Any, request: pytest.FixtureRequest) -> Iterator[ChangeContext]:
+    """Changes made under a test context with no actor (detail: the test folder)."""
+    folder = request.node.path.parent.name
+    with change_context("test", detail=f"{folder} tests") as c:
+        yield c
+
+
+@pytest.fixture
+def user_prefix() -> str:
+    """How the ``users`` fixture's usernames start (a folder may override it)."""
+    return "fictional-"
+
+
+@pytest.fixture
+def extra_users() -> dict[str, str]:
+    """Users beyond one per role, as {key: role} (a folder may override it)."""
+    return {}
+
+
+@pytest.fixture
+def users(db: Any, user_prefix: str, extra_users: dict[str, str]) -> dict[str, User]:
+    """One active user per role, plus ``extra_users``, usernames visibly fictional."""
+    found = {role: make_user(role, f"{user_prefix}{role}") for role in ROLES}
+    for key, role in extra_users.items():
+        found[key] = make_user(role, f"{user_prefix}{key}")
+    return found
+
+
+@pytest.fixture
+def analyst(db: Any) -> User:
+    """A fictional analyst: the acting user of the services under test."""
+    return User.objects.get_or_create(username="fictional-analyst", defaults={"role": "analyst"})[0]
+
+
+@pytest.fixture
+def password() -> str:
+    """The password of every signed-in test user."""
+    return PASSWORD
+
+
+@pytest.fixture
+def viewer(db: Any) -> User:
+    """A user with the viewer role: internal records only."""
+    return make_user("viewer", password=PASSWORD)
+
+
+@pytest.fixture
+def viewer_client(client: Client, viewer: User) -> Client:
+    """A test client signed in (with 2FA) as the viewer."""
+    return login_verified(client, viewer)
+
+
+@pytest.fixture
+def admin_user(db: Any) -> User:
+    """An administrator and superuser of the fictional organisation: every level."""
+    return User.objects.create_superuser(
+        username="fictional-admin", password=PASSWORD, email="admin@example.org", role="admin"
+    )
+
+
+@pytest.fixture
+def admin_client(client: Client, admin_user: User) -> Client:
+    """A test client signed in (with 2FA) as the administrator."""
+    return login_verified(client, admin_user)

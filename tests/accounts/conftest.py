@@ -15,9 +15,8 @@ PASSWORD = "fictional correct horse battery staple"  # noqa: S105 - test-only cr
 
 
 @pytest.fixture(autouse=True)
-def hashers(settings) -> None:
+def hashers(fast_password_hashing: None) -> None:
     """A fast hasher for tests about other things; modules about hashing override this fixture."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from tests.conftest import term
 from vigil.accounts.models import User
 from vigil.accounts.tokens import create_token
 from vigil.core.context import change_context
@@ -26,16 +27,9 @@ from vigil.records.models import (
     Person,
     PersonName,
     Profession,
-    Term,
 )
 from vigil.responses.forums import record_position
 from vigil.sanctions.models import ListedEntity, SanctionsList, ScreeningMatch
-
-ROLES = ("admin", "coordinator", "analyst", "documenter", "viewer")
-
-
-def term(vocabulary: str, key: str) -> str:
-    return Term.pk_for(vocabulary, key)
 
 
 @dataclass
@@ -201,12 +195,9 @@ def build_world() -> World:
 
 
 @pytest.fixture
-def users(db: Any) -> dict[str, User]:
-    """One active user per role (visibly fictional usernames)."""
-    return {
-        role: User.objects.create_user(username=f"fictional-api-{role}", password=None, role=role)
-        for role in ROLES
-    }
+def user_prefix() -> str:
+    """Usernames of the API tests' users (one per role: ``users`` in tests/conftest.py)."""
+    return "fictional-api-"
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ def test_vigil_errors_keep_their_status(api, db, monkeypatch, error):
     def fail(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr("vigil.api.records.search", fail)
+    monkeypatch.setattr("vigil.api.persons.search", fail)
     response = api.get("/persons")
     assert response.status_code == error.status
     assert response.json() == {"error": error.message}
@@ -45,7 +45,7 @@ def test_unexpected_error_is_a_json_500_with_an_id_and_no_traceback(api, db, mon
     def fail(*args, **kwargs):
         raise RuntimeError(canary)
 
-    monkeypatch.setattr("vigil.api.records.search", fail)
+    monkeypatch.setattr("vigil.api.persons.search", fail)
     response = api.get("/persons")
     assert response.status_code == 500
     body = response.json()
@@ -84,15 +84,15 @@ def test_pages_partition_the_list(api, world, limit, offset):
 def test_schema_choices_match_the_models():
     from typing import get_args
 
-    from vigil.api.schemas import common, records
+    from vigil.api.schemas import common, names, persons
     from vigil.core.models import Confidentiality
     from vigil.records.models import DatePrecision, NameKind, Script, Sex
 
     assert set(get_args(common.ConfidentialityLevel)) == set(Confidentiality.values)
     assert set(get_args(common.Precision)) == set(DatePrecision.values)
-    assert set(get_args(records.SexValue)) == set(Sex.values)
-    assert set(get_args(records.ScriptValue)) == {*Script.values, ""}
-    assert set(get_args(records.NameKindValue)) == set(NameKind.values)
+    assert set(get_args(persons.SexValue)) == set(Sex.values)
+    assert set(get_args(names.ScriptValue)) == {*Script.values, ""}
+    assert set(get_args(names.NameKindValue)) == set(NameKind.values)
 
 
 def test_lone_surrogate_in_a_body_is_a_4xx(api, db):

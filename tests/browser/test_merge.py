@@ -5,7 +5,7 @@ import hashlib
 import pytest
 
 from tests.browser.helpers import shot, sign_in
-from tests.merging.conftest import make_duplicates
+from tests.web.merging.conftest import make_duplicates
 from vigil.core.context import change_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture(autouse=True)
 def merge_urls(settings):
     """Mount the merge pages at /merge/ as the lead will."""
-    settings.ROOT_URLCONF = "tests.merging.urls"
+    settings.ROOT_URLCONF = "tests.web.merging.urls"
 
 
 @pytest.fixture

@@ -6,28 +6,20 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import PASSWORD, make_user
 from vigil.accounts.testing import login_verified
 from vigil.core.context import change_context
 from vigil.records.models import Person, PersonName
 
-PASSWORD = "fictional-pass-Phrase-42"  # noqa: S105 - test-only credential
-
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
+def fast_password_hashing(fast_password_hashing: None) -> None:
     """Argon2 is deliberately slow; these tests are not about hashing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def _user(django_user_model: Any, role: str) -> Any:
-    return django_user_model.objects.create_user(
-        username=f"fictional-{role}", password=PASSWORD, role=role
-    )
 
 
 @pytest.fixture
-def documenter(django_user_model: Any) -> Any:
-    return _user(django_user_model, "documenter")
+def documenter(db: Any) -> Any:
+    return make_user("documenter", password=PASSWORD)
 
 
 @pytest.fixture
@@ -38,24 +30,13 @@ def other_documenter(django_user_model: Any) -> Any:
 
 
 @pytest.fixture
-def viewer(django_user_model: Any) -> Any:
-    return _user(django_user_model, "viewer")
-
-
-@pytest.fixture
-def coordinator(django_user_model: Any) -> Any:
-    return _user(django_user_model, "coordinator")
+def coordinator(db: Any) -> Any:
+    return make_user("coordinator", password=PASSWORD)
 
 
 @pytest.fixture
 def documenter_client(client: Any, documenter: Any) -> Any:
     login_verified(client, documenter)
-    return client
-
-
-@pytest.fixture
-def viewer_client(client: Any, viewer: Any) -> Any:
-    login_verified(client, viewer)
     return client
 
 

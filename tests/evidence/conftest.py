@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PIL import Image
 
-from vigil.accounts.models import User
-from vigil.core.context import ChangeContext, change_context
+from vigil.core.context import ChangeContext
 from vigil.records.models import Source
 
 
@@ -53,27 +51,8 @@ def evidence_dir(settings: Any, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def ctx(db: Any) -> Iterator[ChangeContext]:
-    """Changes made under a test context with no actor."""
-    with change_context("test", detail="evidence tests") as c:
-        yield c
-
-
-@pytest.fixture
 def source(ctx: ChangeContext) -> Source:
     """A saved, visibly fictional source."""
     found = Source(title="Fictional report on a fictional search")
     found.save()
     return found
-
-
-@pytest.fixture
-def users(db: Any) -> dict[str, User]:
-    """One active user per role (visibly fictional names)."""
-    roles = ("admin", "coordinator", "analyst", "documenter", "viewer")
-    return {
-        role: User.objects.create_user(
-            username=f"fictional-{role}", password=None, role=role, is_active=True
-        )
-        for role in roles
-    }

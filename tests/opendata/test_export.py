@@ -14,7 +14,7 @@ from followthemoney import model
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.countryreport import factories as f
+from tests.reports import factories as f
 from vigil.opendata.datasets import DATASETS, collect, exported_fields, identity_fields
 from vigil.opendata.writers import export_open_data
 from vigil.policy.public import public_fields

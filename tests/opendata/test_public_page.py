@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from tests.countryreport import factories as f
+from tests.reports import factories as f
 from vigil.opendata.prisoners import public_prisoners
 
 D = dt.date

@@ -45,11 +45,3 @@ def bialiatski(db) -> Person:
     with change_context("test"):
         load_seed_facts_into_record()
     return Person.objects.get(display_name="Ales Bialiatski")
-
-
-@pytest.fixture
-def analyst(db):
-    """A fictional analyst: the acting user the drafts are built for."""
-    from vigil.accounts.models import User
-
-    return User.objects.get_or_create(username="fictional-analyst", defaults={"role": "analyst"})[0]

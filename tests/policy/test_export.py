@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import override_settings
 
+from tests.conftest import stale, stepped_up
 from vigil.accounts.stepup import StepUpRequired
 from vigil.audit.models import AuditEntry
 from vigil.core.errors import ConfigurationError, Forbidden, QuotaExceeded, ValidationFailed
@@ -19,7 +20,6 @@ from vigil.policy.models import UserFlag
 from vigil.records.models import Person, Source
 
 from . import factories as f
-from .conftest import stale, stepped_up
 
 pytestmark = pytest.mark.django_db
 

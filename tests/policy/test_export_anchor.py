@@ -6,6 +6,7 @@ import pyrage
 import pytest
 from django.test import override_settings
 
+from tests.conftest import stepped_up
 from vigil.audit import audit
 from vigil.audit.anchors import logged_anchors
 from vigil.audit.models import AuditEntry
@@ -14,7 +15,6 @@ from vigil.policy.export import export
 from vigil.records.models import Person
 
 from . import factories as f
-from .conftest import stepped_up
 
 pytestmark = pytest.mark.django_db
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from tests.conftest import stale, stepped_up
 from vigil.accounts.stepup import StepUpRequired
 from vigil.audit.models import AuditEntry
 from vigil.core.errors import Forbidden, ValidationFailed
@@ -16,7 +17,6 @@ from vigil.policy.models import CaseGrant
 from vigil.records.models import Case
 
 from . import factories as f
-from .conftest import stale, stepped_up
 
 pytestmark = pytest.mark.django_db
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
+from tests.conftest import stale, stepped_up
 from vigil.accounts.stepup import StepUpRequired
 from vigil.audit.models import AuditEntry
 from vigil.core.errors import Forbidden, QuotaExceeded, ValidationFailed
@@ -14,7 +15,6 @@ from vigil.policy.quotas import used_today
 from vigil.records.models import Case, Source
 
 from . import factories as f
-from .conftest import stale, stepped_up
 
 pytestmark = pytest.mark.django_db
 

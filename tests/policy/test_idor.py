@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import as_user
 from vigil.policy.access import restrict
 from vigil.policy.registry import record_models
 from vigil.policy.rules import ACTIONS
 
 from . import factories as f
-from .conftest import as_user
 
 pytestmark = pytest.mark.django_db
 

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.models import Session
 
+from tests.conftest import as_user, make_user
 from vigil.core.errors import Forbidden
 from vigil.core.models import Version
 from vigil.policy.access import allows, check_write, restrict, save_checked
@@ -13,7 +14,6 @@ from vigil.policy.models import CaseGrant, UserFlag
 from vigil.records.models import Case, Person, PersonName, Source, Term
 
 from . import factories as f
-from .conftest import as_user, make_user
 
 pytestmark = pytest.mark.django_db
 

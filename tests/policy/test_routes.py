@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import resolve
 from django.utils import timezone
 
+from tests.conftest import as_user
 from tests.surface.routes import concrete_path, walk
 from vigil.accounts.models import ApiToken, User
 from vigil.accounts.testing import login_verified
@@ -52,7 +53,6 @@ from vigil.records.models import (
 )
 
 from . import factories as f
-from .conftest import as_user
 
 pytestmark = pytest.mark.django_db
 

@@ -23,6 +23,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from tests.conftest import make_user
 from vigil.core.context import change_context
 from vigil.policy.access import restrict
 from vigil.policy.models import CaseGrant
@@ -30,7 +31,6 @@ from vigil.policy.rules import CONFIDENTIALITY_ORDER, decide
 from vigil.records.models import Act, Case, Event, Person
 
 from . import factories as f
-from .conftest import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -7,14 +7,13 @@ import datetime as dt
 import pytest
 from django.db import connection
 
+from tests.conftest import as_user, stepped_up
 from vigil.audit.models import AuditEntry
 from vigil.core.errors import Forbidden, NotFound, ValidationFailed
 from vigil.core.models import Version
 from vigil.protection import cases
 from vigil.protection.access import grant_access, holds_access, revoke_access
 from vigil.protection.models import ActionKind, ProtectionCase, Urgency
-
-from .conftest import as_user, stepped_up
 
 pytestmark = pytest.mark.django_db
 

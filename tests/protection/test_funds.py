@@ -13,13 +13,12 @@ import pytest
 from django.test import override_settings
 from openpyxl import load_workbook
 
+from tests.conftest import as_user, stepped_up
 from vigil.audit.models import AuditEntry
 from vigil.core.errors import StepUpRequired, ValidationFailed
 from vigil.protection import cases, funds
 from vigil.protection.chart import spending_svg
 from vigil.protection.models import FundGrant
-
-from .conftest import as_user, stepped_up
 
 pytestmark = pytest.mark.django_db
 

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client, override_settings
 from openpyxl import load_workbook
 
+from tests.conftest import as_user, stepped_up
 from vigil.accounts.testing import login_verified
 from vigil.accounts.tokens import create_token
 from vigil.alerts.models import Notification, Outbox
@@ -19,8 +20,6 @@ from vigil.audit.models import AuditEntry
 from vigil.protection import cases, funds
 from vigil.protection.access import grant_access
 from vigil.protection.models import FundGrant, ProtectionAction, ProtectionCase
-
-from .conftest import as_user, stepped_up
 
 pytestmark = pytest.mark.django_db
 

@@ -17,6 +17,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.utils import timezone
+from tests.conftest import PASSWORD, make_user
 
 from vigil.accounts.testing import login_verified
 from vigil.audit.models import AuditEntry
@@ -35,29 +36,18 @@ from vigil.records.models import (
 )
 from vigil.sanctions.models import ListScreening, SanctionsList
 
-PASSWORD = "fictional-pass-Phrase-42"  # noqa: S105 - test-only credential
 D = dt.date
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def _user(django_user_model: Any, role: str) -> Any:
-    return django_user_model.objects.create_user(
-        username=f"fictional-{role}", password=PASSWORD, role=role
-    )
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 
 @pytest.fixture
-def coordinator(django_user_model: Any) -> Any:
-    return _user(django_user_model, "coordinator")
+def coordinator(db: Any) -> Any:
+    return make_user("coordinator", password=PASSWORD)
 
 
 @pytest.fixture
-def analyst(django_user_model: Any) -> Any:
-    return _user(django_user_model, "analyst")
+def analyst(db: Any) -> Any:
+    return make_user("analyst", password=PASSWORD)
 
 
 def _term(vocabulary: str, key: str) -> str:
@@ -218,7 +208,7 @@ def test_a_hidden_record_is_never_named_in_a_finding(record, coordinator, django
     findings = check_record(coordinator)
     assert str(record.secret.pk) not in {f.record for f in findings}
     assert not any("Arcana" in f.detail or "Аркана" in f.detail for f in findings)
-    admin = _user(django_user_model, "admin")
+    admin = make_user("admin", password=PASSWORD)
     assert str(record.secret.pk) in {f.record for f in check_record(admin)}
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from vigil.core.context import change_context
+from tests.conftest import PASSWORD, term
 from vigil.records.models import (
     Act,
     ActCharge,
@@ -22,14 +21,7 @@ from vigil.records.models import (
     Person,
     Profession,
     Source,
-    Term,
 )
-
-PASSWORD = "fictional-pass-Phrase-42"  # noqa: S105 - test-only credential
-
-
-def term(vocabulary: str, key: str) -> str:
-    return Term.pk_for(vocabulary, key)
 
 
 def person(name: str, *professions: str, synthetic: bool = False) -> Person:
@@ -85,17 +77,9 @@ def imprisonment(victim: Person, date: dt.date, months: int = 72) -> Act:
     )
 
 
-@pytest.fixture
-def ctx(db: None) -> Iterator[None]:
-    """A test change context around the test body."""
-    with change_context("test", detail="responses tests"):
-        yield
-
-
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
+def fast_password_hashing(fast_password_hashing: None) -> None:
     """Argon2 is deliberately slow; these tests are not about hashing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -26,11 +26,3 @@ def record_with_eu_list(db, eu_file, viasna_file):
         import_viasna(viasna_file)
         import_list("eu-765", eu_file, version_date=dt.date(2026, 7, 17))
     return eu_file
-
-
-@pytest.fixture
-def analyst(db):
-    """A fictional analyst: the acting user of the services and commands under test."""
-    from vigil.accounts.models import User
-
-    return User.objects.get_or_create(username="fictional-analyst", defaults={"role": "analyst"})[0]

@@ -5,13 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-from django.test import Client
 
-from vigil.accounts.testing import login_verified
 from vigil.core.context import change_context
 from vigil.records.models import Person, PersonName
-
-PASSWORD = "fictional-pass-Phrase-42"  # noqa: S105 - test-only credential
 
 
 @dataclass
@@ -40,32 +36,5 @@ def testavy(db: None) -> Testavy:
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+def fast_password_hashing(fast_password_hashing: None) -> None:
     """Argon2 is deliberately slow; these tests are not about hashing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def viewer(django_user_model):  # type: ignore[no-untyped-def]
-    """A user with the viewer role: internal records only."""
-    return django_user_model.objects.create_user(username="fictional-viewer", password=PASSWORD)
-
-
-@pytest.fixture
-def admin_user(django_user_model):  # type: ignore[no-untyped-def]
-    """An administrator: every level."""
-    return django_user_model.objects.create_superuser(
-        username="fictional-admin", password=PASSWORD, email="admin@example.org", role="admin"
-    )
-
-
-@pytest.fixture
-def viewer_client(viewer):  # type: ignore[no-untyped-def]
-    """A client signed in (with 2FA) as the viewer."""
-    return login_verified(Client(), viewer)
-
-
-@pytest.fixture
-def admin_client(admin_user):  # type: ignore[no-untyped-def]
-    """A client signed in (with 2FA) as the administrator."""
-    return login_verified(Client(), admin_user)

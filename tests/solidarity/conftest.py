@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 
+from tests.conftest import term
 from vigil.accounts.models import User
 from vigil.core.context import change_context
-from vigil.records.models import Act, Case, Event, Involvement, Organisation, Person, Term
-
-ROLES = ("admin", "coordinator", "analyst", "documenter", "viewer")
-
-
-def term(vocabulary: str, key: str) -> str:
-    return Term.pk_for(vocabulary, key)
+from vigil.records.models import Act, Case, Event, Involvement, Organisation, Person
 
 
 @dataclass
@@ -30,18 +24,8 @@ class World:
     users: dict[str, User]
 
 
-def as_user(user: User) -> Any:
-    return change_context("test", actor=user, detail="solidarity tests")
-
-
 @pytest.fixture
-def world(db: Any) -> World:
-    users = {
-        role: User.objects.create_user(
-            username=f"fictional-{role}", password=None, role=role, is_active=True
-        )
-        for role in ROLES
-    }
+def world(users: dict[str, User]) -> World:
     with change_context("test", detail="fixture"):
         defendant = Person.objects.create(display_name="Fictional Defendia Testovna")
         judge = Person.objects.create(display_name="Fictional Judex Exemplarov")

@@ -8,14 +8,13 @@ import io
 import pytest
 from docx import Document
 
+from tests.conftest import as_user
 from vigil.core.errors import Forbidden, ValidationFailed
 from vigil.policy.access import restrict
 from vigil.records.models import Act
 from vigil.solidarity import monitoring
 from vigil.solidarity.models import Hearing, ObservationReport
 from vigil.solidarity.report import monitoring_draft, monitoring_file
-
-from .conftest import as_user
 
 pytestmark = pytest.mark.django_db
 

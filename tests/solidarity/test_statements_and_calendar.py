@@ -6,13 +6,12 @@ import datetime as dt
 
 import pytest
 
+from tests.conftest import as_user, term
 from vigil.audit.models import AuditEntry
 from vigil.core.errors import Forbidden, ValidationFailed
 from vigil.records.models import Act, Event, Intervention
 from vigil.solidarity import calendar, feed, monitoring, statements
 from vigil.solidarity.models import CalendarToken
-
-from .conftest import as_user, term
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,8 @@ PASSWORD = "fictional surface pass phrase"  # noqa: S105 - test-only credential
 
 
 @pytest.fixture(autouse=True)
-def hashers(settings) -> None:
+def hashers(fast_password_hashing: None) -> None:
     """A fast hasher: these tests are not about password hashing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from vigil.accounts.testing import login_verified
+from tests.conftest import term
 from vigil.core.context import change_context
 from vigil.records.models import (
     Act,
@@ -24,10 +24,7 @@ from vigil.records.models import (
     Person,
     PersonName,
     Source,
-    Term,
 )
-
-PASSWORD = "fictional-pass-Phrase-42"  # noqa: S105 - test-only credential
 
 
 @dataclass
@@ -44,10 +41,6 @@ class FictionalCase:
     act_source: Source
     event_source: Source
     person_source: Source
-
-
-def term(vocabulary: str, key: str) -> str:
-    return Term.pk_for(vocabulary, key)
 
 
 def cite(source: Source, target: object, quote: str = "") -> Information:
@@ -166,40 +159,5 @@ def fictional_case(db: None) -> FictionalCase:
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):  # type: ignore[no-untyped-def]
+def fast_password_hashing(fast_password_hashing: None) -> None:
     """Argon2 is deliberately slow; these tests are not about hashing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def password() -> str:
-    """The password of every test user."""
-    return PASSWORD
-
-
-@pytest.fixture
-def viewer(django_user_model):  # type: ignore[no-untyped-def]
-    """A signed-in user with no staff rights."""
-    return django_user_model.objects.create_user(username="fictional-viewer", password=PASSWORD)
-
-
-@pytest.fixture
-def viewer_client(client, viewer):  # type: ignore[no-untyped-def]
-    """A test client signed in as the viewer."""
-    login_verified(client, viewer)
-    return client
-
-
-@pytest.fixture
-def admin_user(django_user_model):  # type: ignore[no-untyped-def]
-    """A superuser of the fictional organisation."""
-    return django_user_model.objects.create_superuser(
-        username="fictional-admin", password=PASSWORD, email="admin@example.org", role="admin"
-    )
-
-
-@pytest.fixture
-def admin_client(client, admin_user):  # type: ignore[no-untyped-def]
-    """A test client signed in as the superuser."""
-    login_verified(client, admin_user)
-    return client

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from tests.web.conftest import term
+from tests.conftest import term
 from vigil.core.context import change_context
 from vigil.records.models import Act, Counsel, Participant, Person
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from tests.web.conftest import term
+from tests.conftest import term
 from vigil.accounts.testing import login_verified
 from vigil.core.context import change_context
 from vigil.records.models import Act, Case, Event, Involvement, Organisation, Person

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from tests.web.conftest import term
+from tests.conftest import term
 from vigil.core.context import change_context
 from vigil.records.models import Act, Case, Event, Intervention, Involvement, Organisation, Person
 from vigil.responses.models.interventions import FollowUp

@@ -1,6 +1,7 @@
 """Acts with their charges, perpetrators and counsel: list, read, record, change, soft delete."""
 
 import datetime as dt
+from collections import defaultdict
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -12,15 +13,16 @@ from vigil.api.auth import api_user
 from vigil.api.common import visible
 from vigil.api.crud import Resource, Writer, register
 from vigil.api.errors import InvalidField
-from vigil.api.present import acts_out
-from vigil.api.present_records import charges_out, counsel_out, involvements_out
+from vigil.api.present import Visibility, meta, term_out
 from vigil.api.schemas.acts import (
     ActCreate,
     ActFilters,
+    ActOut,
     ActRowFilters,
     ActUpdate,
     ChargeCreate,
     ChargeIn,
+    ChargeOut,
     ChargeRecordOut,
     ChargeUpdate,
     CounselCreate,
@@ -33,8 +35,10 @@ from vigil.api.schemas.acts import (
     InvolvementIn,
     InvolvementOut,
     InvolvementUpdate,
+    ParticipantOut,
+    PerpetratorOut,
+    ProvisionOut,
 )
-from vigil.api.schemas.records import ActOut
 from vigil.records.act_queries import matching_acts
 from vigil.records.models import (
     Act,
@@ -44,6 +48,7 @@ from vigil.records.models import (
     Involvement,
     LegalProvision,
     Organisation,
+    Participant,
     Person,
     Term,
 )
@@ -230,6 +235,179 @@ def select_counsel(request: HttpRequest, f: CounselFilters) -> QuerySet[Counsel]
     if f.lawyer is not None:
         rows = rows.filter(lawyer_id=f.lawyer)
     return rows.select_related("lawyer").order_by("created_at", "id")
+
+
+def _by_act(queryset: QuerySet[Any]) -> dict[Any, list[Any]]:
+    grouped: dict[Any, list[Any]] = defaultdict(list)
+    for row in queryset:
+        grouped[row.act_id].append(row)
+    return grouped
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if value is not None else None
+
+
+def acts_out(seen: Visibility, acts: list[Act]) -> list[ActOut]:
+    """Acts with their related rows, each collection restricted to what the user may see."""
+    ids = [a.pk for a in acts]
+    acts = list(
+        Act.objects.filter(pk__in=ids).select_related(
+            "act_type",
+            "event",
+            "victim_person",
+            "victim_organisation",
+            "place",
+            "sentence_regime",
+            "restriction_measure",
+        )
+    )
+    order = {pk: i for i, pk in enumerate(ids)}
+    acts.sort(key=lambda a: order[a.pk])
+    charges = _by_act(
+        seen.view(ActCharge.objects.filter(act_id__in=ids)).select_related("provision")
+    )
+    involvements = _by_act(
+        seen.view(Involvement.objects.filter(act_id__in=ids)).select_related(
+            "perpetrator_person", "perpetrator_organisation", "role", "degree"
+        )
+    )
+    counsel = _by_act(seen.view(Counsel.objects.filter(act_id__in=ids)).select_related("lawyer"))
+    participants = _by_act(
+        seen.view(Participant.objects.filter(act_id__in=ids)).select_related("person")
+    )
+    return [
+        _act_out(seen, a, charges[a.pk], involvements[a.pk], counsel[a.pk], participants[a.pk])
+        for a in acts
+    ]
+
+
+def _act_out(
+    seen: Visibility,
+    act: Act,
+    charges: list[ActCharge],
+    involvements: list[Involvement],
+    counsel: list[Counsel],
+    participants: list[Participant],
+) -> ActOut:
+    return ActOut(
+        **meta(act),
+        event=seen.ref(Event, act.event),
+        act_type=term_out(act.act_type),
+        victim_person=seen.ref(Person, act.victim_person),
+        victim_organisation=seen.ref(Organisation, act.victim_organisation),
+        date=act.date,
+        date_precision=act.date_precision,
+        date_end=act.date_end,
+        place=seen.ref(Organisation, act.place),
+        place_text=act.place_text,
+        status=act.status,
+        outcome=act.outcome,
+        description=act.description,
+        sentence_months=_number(act.sentence_months),
+        sentence_regime=term_out(act.sentence_regime),
+        restriction_measure=term_out(act.restriction_measure),
+        suspended=act.suspended,
+        fine_amount=_number(act.fine_amount),
+        fine_unit=act.fine_unit,
+        sentence_text=act.sentence_text,
+        source_status=act.source_status,
+        detention_days=act.detention_days,
+        known_since=act.known_since,
+        known_since_assumed=act.known_since_assumed,
+        charges=[
+            ChargeOut(
+                id=c.pk,
+                provision=str(c.provision),
+                provision_id=c.provision_id,
+                code=c.provision.code,
+                article=c.provision.article,
+                part=c.provision.part,
+                point=c.provision.point,
+                title=c.provision.title,
+                inchoate=c.inchoate,
+                text_as_written=c.text_as_written,
+            )
+            for c in charges
+        ],
+        perpetrators=[
+            PerpetratorOut(
+                id=i.pk,
+                person=seen.ref(Person, i.perpetrator_person),
+                organisation=seen.ref(Organisation, i.perpetrator_organisation),
+                role=term_out(i.role),
+                degree=term_out(i.degree),
+            )
+            for i in involvements
+        ],
+        counsel=[r for c in counsel if (r := seen.ref(Person, c.lawyer)) is not None],
+        participants=[
+            ParticipantOut(
+                id=p.pk,
+                person=seen.ref(Person, p.person),
+                name_text=p.name_text,
+                stated_role=p.stated_role,
+                confirmed_role=p.confirmed_role,
+            )
+            for p in participants
+        ],
+    )
+
+
+def provision_out(provision: LegalProvision) -> ProvisionOut:
+    """A legal provision."""
+    return ProvisionOut(
+        id=provision.pk,
+        label=str(provision),
+        jurisdiction=provision.jurisdiction,
+        code=provision.code,
+        article=provision.article,
+        part=provision.part,
+        point=provision.point,
+        title=provision.title,
+    )
+
+
+def charges_out(seen: Visibility, charges: list[ActCharge]) -> list[ChargeRecordOut]:
+    """Charges with their provisions."""
+    return [
+        ChargeRecordOut(
+            **meta(c),
+            act=c.act_id,
+            provision=provision_out(c.provision),
+            inchoate=c.inchoate,
+            text_as_written=c.text_as_written,
+        )
+        for c in charges
+    ]
+
+
+def involvements_out(seen: Visibility, rows: list[Involvement]) -> list[InvolvementOut]:
+    """Perpetrators in acts, with the act's type, date and victim (when visible)."""
+    return [
+        InvolvementOut(
+            **meta(i),
+            act=i.act_id,
+            act_type=term_out(i.act.act_type),
+            act_date=i.act.date,
+            victim=seen.ref(Person, i.act.victim_person)
+            or seen.ref(Organisation, i.act.victim_organisation),
+            perpetrator_person=seen.ref(Person, i.perpetrator_person),
+            perpetrator_organisation=seen.ref(Organisation, i.perpetrator_organisation),
+            role=term_out(i.role),
+            degree=term_out(i.degree),
+            note=i.note,
+        )
+        for i in rows
+    ]
+
+
+def counsel_out(seen: Visibility, rows: list[Counsel]) -> list[CounselOut]:
+    """Counsel in acts."""
+    return [
+        CounselOut(**meta(c), act=c.act_id, lawyer=seen.ref(Person, c.lawyer), note=c.note)
+        for c in rows
+    ]
 
 
 ACTS = Resource(

@@ -19,8 +19,8 @@ from vigil.api.errors import install_error_handlers
 from vigil.api.events import router as events_router
 from vigil.api.names import router as names_router
 from vigil.api.organisations import router as organisations_router
+from vigil.api.persons import router as persons_router
 from vigil.api.protection import router as protection_router
-from vigil.api.records import router as records_router
 from vigil.api.responses import router as responses_router
 from vigil.api.sanctions import router as sanctions_router
 from vigil.api.solidarity import router as solidarity_router
@@ -55,7 +55,7 @@ api = VigilAPI(
     urls_namespace="api",
 )
 install_error_handlers(api)
-api.add_router("", records_router)
+api.add_router("", persons_router)
 api.add_router("", names_router)
 api.add_router("", organisations_router)
 api.add_router("", events_router)

@@ -1,6 +1,6 @@
 """What needs a human, as JSON: the API twin of `vigil check-record` and /checks/."""
 
-from typing import Any, Literal
+from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -41,7 +41,7 @@ class CheckFilters(Schema):
     "/checks",
     response={200: list[FindingOut], 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
 )
-def get_checks(request: HttpRequest, filters: Query[CheckFilters]) -> list[dict[str, Any]]:
+def get_checks(request: HttpRequest, filters: Query[CheckFilters]) -> list[FindingOut]:
     """What in the record needs a human, among the records the user may view (admins and
     coordinators; others get 403)."""
     user = api_user(request)
@@ -49,4 +49,4 @@ def get_checks(request: HttpRequest, filters: Query[CheckFilters]) -> list[dict[
         found = check_kind(user, filters.kind, route="api:checks")
     else:
         found = check_record(user, route="api:checks")
-    return [f.as_dict() for f in found]
+    return [FindingOut(**f.as_dict()) for f in found]

@@ -5,7 +5,7 @@ missing), writes through ``save_checked`` inside an "api" change context naming 
 user, changes against the ``version`` the client read (stale is 409), deletes soft with a reason.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -33,7 +33,7 @@ from vigil.records.models import Term
 if TYPE_CHECKING:
     from vigil.accounts.types import User
 
-Presenter = Callable[[Visibility, list[Any]], list[dict[str, Any]]]
+Presenter = Callable[[Visibility, list[Any]], Sequence[Schema]]
 DATE_FIELDS = ("date", "date_precision", "date_end", "date_text")
 
 
@@ -195,10 +195,10 @@ def register(router: Router, r: Resource) -> None:
     """Add list, detail, create, change and delete operations for ``r`` to ``router``."""
     plural = r.path.strip("/").replace("-", "_")
 
-    def present_one(request: HttpRequest, obj: Any) -> dict[str, Any]:
+    def present_one(request: HttpRequest, obj: Any) -> Schema:
         return r.present(Visibility(api_user(request)), [obj])[0]
 
-    def prepare(request: HttpRequest, items: list[Any]) -> list[dict[str, Any]]:
+    def prepare(request: HttpRequest, items: list[Any]) -> Sequence[Schema]:
         return r.present(Visibility(api_user(request)), items)
 
     @router.get(

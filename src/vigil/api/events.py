@@ -9,8 +9,8 @@ from ninja import Router
 from vigil.api.acts import matching
 from vigil.api.common import visible
 from vigil.api.crud import Resource, Writer, register
-from vigil.api.present_records import cases_out, events_out
-from vigil.api.schemas.entities import (
+from vigil.api.present import Visibility, meta
+from vigil.api.schemas.events import (
     CaseCreate,
     CaseFilters,
     CaseOut,
@@ -20,7 +20,8 @@ from vigil.api.schemas.entities import (
     EventOut,
     EventUpdate,
 )
-from vigil.records.models import Case, Event, Person
+from vigil.records.dates import display_date
+from vigil.records.models import Act, Case, Event, Person
 
 router = Router(tags=["events and cases"])
 
@@ -79,6 +80,41 @@ def set_members(writer: Writer, case: Case, nested: dict[str, Any], creating: bo
             )
         )
         members.set(chosen | (current - seen))
+
+
+def events_out(seen: Visibility, events: list[Event]) -> list[EventOut]:
+    """Events with the acts and cases the user may see."""
+    return [
+        EventOut(
+            **meta(e),
+            title=e.title,
+            description=e.description,
+            place=e.place,
+            country=e.country,
+            date=e.date,
+            date_precision=e.date_precision,
+            date_end=e.date_end,
+            date_display=display_date(e.date, e.date_precision, e.date_end),
+            acts=seen.refs(Act.objects.filter(event=e).order_by("date", "created_at")),
+            cases=seen.refs(e.cases.order_by("title", "id")),
+        )
+        for e in events
+    ]
+
+
+def cases_out(seen: Visibility, cases: list[Case]) -> list[CaseOut]:
+    """Cases with the persons and events the user may see."""
+    return [
+        CaseOut(
+            **meta(c),
+            title=c.title,
+            status=c.status,
+            description=c.description,
+            persons=seen.refs(c.persons.order_by("display_name", "id")),
+            events=seen.refs(c.events.order_by("date", "title", "id")),
+        )
+        for c in cases
+    ]
 
 
 EVENTS = Resource(

@@ -8,9 +8,10 @@ from ninja import Router
 
 from vigil.api.common import visible
 from vigil.api.crud import Resource, register
-from vigil.api.present_records import organisation_names_out, person_names_out
-from vigil.api.schemas.entities import (
+from vigil.api.present import Visibility, meta
+from vigil.api.schemas.names import (
     NameChange,
+    NameOut,
     OrganisationNameCreate,
     OrganisationNameFilters,
     OrganisationNameOut,
@@ -53,6 +54,42 @@ def select_organisation_names(
     if f.organisation is not None:
         names = names.filter(organisation_id=f.organisation)
     return visible(request, names).select_related("organisation").order_by("value", "id")
+
+
+def _name_fields(name: PersonName | OrganisationName) -> dict[str, Any]:
+    return {
+        "value": name.value,
+        "script": name.script,
+        "lang": name.lang,
+        "kind": name.kind,
+        "scheme": name.scheme,
+        "is_primary": name.is_primary,
+    }
+
+
+def name_out(name: PersonName | OrganisationName) -> NameOut:
+    """A stored name, as part of its person or organisation."""
+    return NameOut(id=name.pk, **_name_fields(name))
+
+
+def person_names_out(seen: Visibility, names: list[PersonName]) -> list[PersonNameOut]:
+    """Stored names of persons."""
+    return [
+        PersonNameOut(**meta(n), person=seen.ref(Person, n.person), **_name_fields(n))
+        for n in names
+    ]
+
+
+def organisation_names_out(
+    seen: Visibility, names: list[OrganisationName]
+) -> list[OrganisationNameOut]:
+    """Stored names of organisations."""
+    return [
+        OrganisationNameOut(
+            **meta(n), organisation=seen.ref(Organisation, n.organisation), **_name_fields(n)
+        )
+        for n in names
+    ]
 
 
 def _only_primary(writer: Any, name: Any, nested: dict[str, Any], creating: bool) -> None:

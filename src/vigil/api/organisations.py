@@ -1,5 +1,6 @@
 """Organisations (courts, prisons, ministries, bar associations, NGOs, states) with their names."""
 
+from collections import defaultdict
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -10,15 +11,15 @@ from vigil.api.acts import term_filter
 from vigil.api.common import visible
 from vigil.api.crud import Resource, Writer, register
 from vigil.api.errors import InvalidField
-from vigil.api.names import spelled
-from vigil.api.present_records import organisations_out
-from vigil.api.schemas.entities import (
+from vigil.api.names import name_out, spelled
+from vigil.api.present import Visibility, meta, term_out
+from vigil.api.schemas.names import NameIn
+from vigil.api.schemas.organisations import (
     OrganisationCreate,
     OrganisationFilters,
     OrganisationOut,
     OrganisationUpdate,
 )
-from vigil.api.schemas.records import NameIn
 from vigil.records.models import Organisation, OrganisationName
 
 router = Router(tags=["organisations"])
@@ -57,6 +58,26 @@ def check_parent(org: Organisation) -> None:
     """An organisation is not its own parent."""
     if org.parent_id is not None and org.parent_id == org.pk:
         raise InvalidField("parent", "An organisation cannot be its own parent.")
+
+
+def organisations_out(seen: Visibility, orgs: list[Organisation]) -> list[OrganisationOut]:
+    """Organisations with the names the user may see."""
+    names: dict[Any, list[OrganisationName]] = defaultdict(list)
+    visible_names = seen.view(OrganisationName.objects.filter(organisation__in=orgs))
+    for name in visible_names.order_by("-is_primary", "value"):
+        names[name.organisation_id].append(name)
+    return [
+        OrganisationOut(
+            **meta(o),
+            display_name=o.display_name,
+            kind=term_out(o.kind),
+            parent=seen.ref(Organisation, o.parent),
+            country=o.country,
+            notes=o.notes,
+            names=[name_out(n) for n in names[o.pk]],
+        )
+        for o in orgs
+    ]
 
 
 ORGANISATIONS = Resource(

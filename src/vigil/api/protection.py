@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -17,6 +17,7 @@ from vigil.api.present import meta
 from vigil.api.schemas.common import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from vigil.api.schemas.protection import (
     ProtectionActionCreate,
+    ProtectionActionOut,
     ProtectionCaseCreate,
     ProtectionCaseOut,
     ProtectionCaseUpdate,
@@ -37,54 +38,54 @@ if TYPE_CHECKING:
 router = Router(tags=["protection"])
 
 
-def case_out(user: User, case: ProtectionCase) -> dict[str, Any]:
+def case_out(user: User, case: ProtectionCase) -> ProtectionCaseOut:
     actions = cases.visible_actions(user, case).select_related("owner")
-    return {
+    return ProtectionCaseOut(
         **meta(case),
-        "pseudonym": case.pseudonym,
-        "urgency": case.urgency,
-        "status": case.status,
-        "threats": case.threats,
-        "needs": case.needs,
-        "opened_on": case.opened_on,
-        "closed_on": case.closed_on,
-        "outcome": case.outcome,
-        "identity_granted": may_see_identity(user, case),
-        "actions": [
-            {
-                "id": a.pk,
-                "kind": a.kind,
-                "status": a.status,
-                "due": a.due,
-                "owner": a.owner.get_username() if a.owner else None,
-                "note": a.note,
-            }
+        pseudonym=case.pseudonym,
+        urgency=case.urgency,
+        status=case.status,
+        threats=case.threats,
+        needs=case.needs,
+        opened_on=case.opened_on,
+        closed_on=case.closed_on,
+        outcome=case.outcome,
+        identity_granted=may_see_identity(user, case),
+        actions=[
+            ProtectionActionOut(
+                id=a.pk,
+                kind=a.kind,
+                status=a.status,
+                due=a.due,
+                owner=a.owner.get_username() if a.owner else None,
+                note=a.note,
+            )
             for a in actions
         ],
-    }
+    )
 
 
-def grant_out(grant: FundGrant) -> dict[str, Any]:
-    return {
+def grant_out(grant: FundGrant) -> ProtectionGrantOut:
+    return ProtectionGrantOut(
         **meta(grant),
-        "reference": grant.reference,
-        "fund": grant.fund_id,
-        "case": grant.case_id,
-        "beneficiary": grant.beneficiary_pseudonym,
-        "amount": str(grant.amount),
-        "currency": grant.currency,
-        "date": grant.date,
-        "purpose": grant.purpose,
-        "status": grant.status,
-    }
+        reference=grant.reference,
+        fund=grant.fund_id,
+        case=grant.case_id,
+        beneficiary=grant.beneficiary_pseudonym,
+        amount=str(grant.amount),
+        currency=grant.currency,
+        date=grant.date,
+        purpose=grant.purpose,
+        status=grant.status,
+    )
 
 
-def _cases(request: HttpRequest, items: list[ProtectionCase]) -> list[dict[str, Any]]:
+def _cases(request: HttpRequest, items: list[ProtectionCase]) -> list[ProtectionCaseOut]:
     user = api_user(request)
     return [case_out(user, c) for c in items]
 
 
-def _grants(request: HttpRequest, items: list[FundGrant]) -> list[dict[str, Any]]:
+def _grants(request: HttpRequest, items: list[FundGrant]) -> list[ProtectionGrantOut]:
     return [grant_out(g) for g in items]
 
 
@@ -100,14 +101,16 @@ def list_cases(request: HttpRequest) -> QuerySet[ProtectionCase]:
 
 
 @router.get("/protection/cases/{id}", response={200: ProtectionCaseOut, **READ_ERRORS})
-def get_case(request: HttpRequest, id: UUID) -> dict[str, Any]:  # noqa: A002
+def get_case(request: HttpRequest, id: UUID) -> ProtectionCaseOut:  # noqa: A002
     """One case: assessment, actions and outcome; the identity is never returned."""
     user = api_user(request)
     return case_out(user, _case(user, id))
 
 
 @router.post("/protection/cases", response={201: ProtectionCaseOut, **WRITE_ERRORS})
-def create_case(request: HttpRequest, payload: ProtectionCaseCreate) -> tuple[int, dict[str, Any]]:
+def create_case(
+    request: HttpRequest, payload: ProtectionCaseCreate
+) -> tuple[int, ProtectionCaseOut]:
     """Open a case; the identity is encrypted, audited, and granted to its writer only."""
     with writing(request) as user:
         case = cases.open_case(user, **payload.dict())
@@ -115,7 +118,7 @@ def create_case(request: HttpRequest, payload: ProtectionCaseCreate) -> tuple[in
 
 
 @router.patch("/protection/cases/{id}", response={200: ProtectionCaseOut, **WRITE_ERRORS})
-def update_case(request: HttpRequest, id: UUID, payload: ProtectionCaseUpdate) -> dict[str, Any]:  # noqa: A002
+def update_case(request: HttpRequest, id: UUID, payload: ProtectionCaseUpdate) -> ProtectionCaseOut:  # noqa: A002
     """Change the assessment; a stale ``version`` is refused with 409."""
     changes = payload.dict(exclude_unset=True, exclude={"version"})
     changes = {k: v for k, v in changes.items() if v is not None}
@@ -130,7 +133,7 @@ def create_action(
     request: HttpRequest,
     id: UUID,  # noqa: A002
     payload: ProtectionActionCreate,
-) -> tuple[int, dict[str, Any]]:
+) -> tuple[int, ProtectionCaseOut]:
     """Add an action (owned by the caller) to a case."""
     with writing(request) as user:
         case = _case(user, id)
@@ -145,17 +148,16 @@ def list_funds(request: HttpRequest) -> QuerySet[DefenceFund]:
     return funds.visible_funds(api_user(request))
 
 
-def fund_out(fund: DefenceFund) -> dict[str, Any]:
-    return {
-        **meta(fund),
-        "name": fund.name,
-        "currency": fund.currency,
-        "description": fund.description,
-    }
+def fund_out(fund: DefenceFund) -> ProtectionFundOut:
+    return ProtectionFundOut(
+        **meta(fund), name=fund.name, currency=fund.currency, description=fund.description
+    )
 
 
 @router.post("/protection/funds", response={201: ProtectionFundOut, **WRITE_ERRORS})
-def create_fund(request: HttpRequest, payload: ProtectionFundCreate) -> tuple[int, dict[str, Any]]:
+def create_fund(
+    request: HttpRequest, payload: ProtectionFundCreate
+) -> tuple[int, ProtectionFundOut]:
     """Add a defence fund (coordinators and administrators)."""
     with writing(request) as user:
         fund = funds.create_fund(user, **payload.dict())
@@ -167,7 +169,7 @@ def create_grant(
     request: HttpRequest,
     id: UUID,  # noqa: A002
     payload: ProtectionGrantCreate,
-) -> tuple[int, dict[str, Any]]:
+) -> tuple[int, ProtectionGrantOut]:
     """Record a grant for a protection case or a named beneficiary (encrypted, never returned)."""
     data = payload.dict()
     case_id = data.pop("case")
@@ -193,16 +195,16 @@ def list_grants(request: HttpRequest) -> QuerySet[FundGrant]:
 
 
 @router.get("/protection/totals", response={200: list[ProtectionTotalOut], **LIST_ERRORS})
-def grant_totals(request: HttpRequest) -> list[dict[str, Any]]:
+def grant_totals(request: HttpRequest) -> list[ProtectionTotalOut]:
     """Money granted by fund, year, purpose and currency; no beneficiary."""
     return [
-        {
-            "fund": t.fund,
-            "year": t.year,
-            "purpose": t.purpose,
-            "currency": t.currency,
-            "amount": str(t.amount),
-            "grants": t.grants,
-        }
+        ProtectionTotalOut(
+            fund=t.fund,
+            year=t.year,
+            purpose=t.purpose,
+            currency=t.currency,
+            amount=str(t.amount),
+            grants=t.grants,
+        )
         for t in funds.grant_totals(api_user(request))
     ]

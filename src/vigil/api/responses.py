@@ -12,8 +12,15 @@ from ninja.pagination import paginate
 from vigil.api.auth import api_user
 from vigil.api.common import Paged, visible, visible_or_404
 from vigil.api.present import Visibility, custody_out, meta, term_out
-from vigil.api.schemas.common import LIST_ERRORS, READ_ERRORS, Code, NonEmptyLine
-from vigil.api.schemas.responses import InterventionOut, ResponseGapOut, SilentStateOut
+from vigil.api.schemas.common import LIST_ERRORS, READ_ERRORS, Code, NonEmptyLine, Ref
+from vigil.api.schemas.responses import (
+    DetainedOut,
+    InterventionOut,
+    OverdueOut,
+    ResponseGapOut,
+    SilentStateOut,
+    UnansweredOut,
+)
 from vigil.records.models import Intervention, Organisation, Person
 from vigil.responses.forums import positions_about, states
 from vigil.responses.gap import HELD_OR_UNRELEASED, response_gap
@@ -35,38 +42,38 @@ class SilenceQuery(Schema):
     topic: NonEmptyLine
 
 
-def _ref(obj: Any) -> dict[str, Any]:
+def _ref(obj: Any) -> Ref:
     if isinstance(obj, Intervention):
-        return {"id": obj.pk, "name": obj.title or obj.reference or str(obj.pk)}
-    return {"id": obj.pk, "name": str(obj) or str(obj.pk)}
+        return Ref(id=obj.pk, name=obj.title or obj.reference or str(obj.pk))
+    return Ref(id=obj.pk, name=str(obj) or str(obj.pk))
 
 
-def intervention_out(seen: Visibility, item: Intervention) -> dict[str, Any]:
+def intervention_out(seen: Visibility, item: Intervention) -> InterventionOut:
     """An intervention with only the linked records the user may see."""
     persons = seen.view(item.persons.all())
     cases = seen.view(item.cases.all())
     acts = seen.view(item.acts.all()).values_list("pk", flat=True)
-    return {
+    return InterventionOut(
         **meta(item),
-        "intervention_type": term_out(item.intervention_type),
-        "party": seen.ref(Organisation, item.party),
-        "title": item.title,
-        "reference": item.reference,
-        "url": item.url,
-        "date": item.date,
-        "date_precision": item.date_precision,
-        "status": term_out(item.status),
-        "state_response": term_out(item.state_response),
-        "state_response_date": item.state_response_date,
-        "outcome": item.outcome,
-        "follow_up_due": item.follow_up_due,
-        "persons": [_ref(p) for p in persons],
-        "acts": list(acts),
-        "cases": [_ref(c) for c in cases],
-    }
+        intervention_type=term_out(item.intervention_type),
+        party=seen.ref(Organisation, item.party),
+        title=item.title,
+        reference=item.reference,
+        url=item.url,
+        date=item.date,
+        date_precision=item.date_precision,
+        status=term_out(item.status),
+        state_response=term_out(item.state_response),
+        state_response_date=item.state_response_date,
+        outcome=item.outcome,
+        follow_up_due=item.follow_up_due,
+        persons=[_ref(p) for p in persons],
+        acts=list(acts),
+        cases=[_ref(c) for c in cases],
+    )
 
 
-def _interventions(request: HttpRequest, items: list[Intervention]) -> list[dict[str, Any]]:
+def _interventions(request: HttpRequest, items: list[Intervention]) -> list[InterventionOut]:
     seen = Visibility(api_user(request))
     return [intervention_out(seen, i) for i in items]
 
@@ -90,14 +97,14 @@ def list_interventions(
 
 
 @router.get("/interventions/{id}", response={200: InterventionOut, **READ_ERRORS})
-def get_intervention(request: HttpRequest, id: UUID) -> dict[str, Any]:
+def get_intervention(request: HttpRequest, id: UUID) -> InterventionOut:
     """One intervention with the state's response."""
     item = visible_or_404(request, _with_terms(Intervention.objects.all()), id)
     return intervention_out(Visibility(api_user(request)), item)
 
 
 @router.get("/response-gap", response={200: ResponseGapOut, **LIST_ERRORS})
-def get_response_gap(request: HttpRequest) -> dict[str, Any]:
+def get_response_gap(request: HttpRequest) -> ResponseGapOut:
     """Detained lawyers and defenders without response, unanswered and overdue communications.
 
     Custody is re-derived from the acts the user may see, and every row names only records
@@ -108,44 +115,47 @@ def get_response_gap(request: HttpRequest) -> dict[str, Any]:
     people = seen.ids(Person, [d.person.pk for d in gap.detained])
     custody = seen.custody(people)
     detained = [
-        {
-            "person": _ref(d.person),
-            "professions": list(d.professions),
-            "custody": custody_out(custody.get(d.person.pk)),
-            "missing": list(d.missing),
-        }
+        DetainedOut(
+            person=_ref(d.person),
+            professions=list(d.professions),
+            custody=custody_out(custody.get(d.person.pk)),
+            missing=list(d.missing),
+        )
         for d in gap.detained
         if d.person.pk in custody and custody[d.person.pk].status in HELD_OR_UNRELEASED
     ]
     shown = seen.ids(
         Intervention, [i.pk for i in gap.unanswered] + [o.intervention.pk for o in gap.overdue]
     )
-    return {
-        "detained_without_response": detained,
-        "communications_without_state_response": [
-            {
-                "intervention": _ref(i),
-                "type": term_out(i.intervention_type),
-                "reference": i.reference,
-                "date": i.date,
-            }
+    return ResponseGapOut(
+        detained_without_response=detained,
+        communications_without_state_response=[
+            UnansweredOut(
+                intervention=_ref(i),
+                type=term_out(i.intervention_type),
+                reference=i.reference,
+                date=i.date,
+            )
             for i in gap.unanswered
             if i.pk in shown
         ],
-        "overdue_follow_ups": [
-            {"intervention": _ref(o.intervention), "due": o.due, "action": o.action}
+        overdue_follow_ups=[
+            OverdueOut(intervention=_ref(o.intervention), due=o.due, action=o.action)
             for o in gap.overdue
             if o.intervention.pk in shown
         ],
-    }
+    )
 
 
 @router.get("/forums/silent-states", response={200: list[SilentStateOut], **LIST_ERRORS})
-def list_silent_states(request: HttpRequest, query: Query[SilenceQuery]) -> list[dict[str, Any]]:
+def list_silent_states(request: HttpRequest, query: Query[SilenceQuery]) -> list[SilentStateOut]:
     """Foreign governments with no recorded position on ``topic`` among what the user may see."""
     seen = Visibility(api_user(request))
     # Counted over visible positions only, so a hidden position cannot show through.
     spoke = seen.view(positions_about(query.topic)).values("state_id")
     counts = Counter(seen.view(ForumPosition.objects.real()).values_list("state_id", flat=True))
     silent = seen.view(states()).exclude(pk__in=spoke).order_by("display_name", "id")
-    return [{"state": _ref(s), "positions_on_other_subjects": counts.get(s.pk, 0)} for s in silent]
+    return [
+        SilentStateOut(state=_ref(s), positions_on_other_subjects=counts.get(s.pk, 0))
+        for s in silent
+    ]

@@ -11,8 +11,17 @@ from ninja.pagination import paginate
 from vigil.api.auth import api_user
 from vigil.api.common import Paged, require_role, visible, visible_or_404, writing
 from vigil.api.present import Visibility, term_out
-from vigil.api.schemas.common import LIST_ERRORS, WRITE_ERRORS
-from vigil.api.schemas.sanctions import CandidateOut, DecisionIn, GapOut
+from vigil.api.schemas.common import LIST_ERRORS, WRITE_ERRORS, Ref
+from vigil.api.schemas.sanctions import (
+    CandidateOut,
+    DecisionIn,
+    GapActOut,
+    GapOut,
+    GapRowOut,
+    ListedEntityOut,
+    ListOut,
+    ListStatusOut,
+)
 from vigil.policy.access import check_write
 from vigil.records.models import Act, Person
 from vigil.sanctions.gap import GapReport, GapRow, gap_report
@@ -30,39 +39,39 @@ class CandidateFilters(Schema):
     decision: Literal["pending", "confirmed", "rejected"] = "pending"
 
 
-def _row_out(seen: Visibility, row: GapRow, acts: set[Any]) -> dict[str, Any]:
-    return {
-        "person": {"id": row.of_person.pk, "name": str(row.person)},
-        "roles": row.roles,
-        "acts": [
-            {
-                "act": line.act.pk,
-                "act_type": term_out(line.act.act_type),
-                "role": line.role,
-                "date": line.act.date,
-                "victim": seen.ref(Person, line.act.victim_person),
-                "sentence_months": (
+def _row_out(seen: Visibility, row: GapRow, acts: set[Any]) -> GapRowOut:
+    return GapRowOut(
+        person=Ref(id=row.of_person.pk, name=str(row.person)),
+        roles=row.roles,
+        acts=[
+            GapActOut(
+                act=line.act.pk,
+                act_type=term_out(line.act.act_type),
+                role=line.role,
+                date=line.act.date,
+                victim=seen.ref(Person, line.act.victim_person),
+                sentence_months=(
                     float(line.act.sentence_months)
                     if line.act.sentence_months is not None
                     else None
                 ),
-            }
+            )
             for line in row.acts
             if line.act.pk in acts
         ],
-        "statuses": [
-            {
-                "list": s.list.name,
-                "state": s.state,
-                "text": s.text,
-                "entity_id": s.entity_id,
-                "score": s.score,
-            }
+        statuses=[
+            ListStatusOut(
+                list=s.list.name,
+                state=s.state,
+                text=s.text,
+                entity_id=s.entity_id,
+                score=s.score,
+            )
             for s in row.statuses
         ],
-        "listed_by": row.listed_by,
-        "unsanctioned": row.unsanctioned,
-    }
+        listed_by=row.listed_by,
+        unsanctioned=row.unsanctioned,
+    )
 
 
 def _visible_gap(seen: Visibility) -> tuple[GapReport, set[Any]]:
@@ -77,54 +86,54 @@ def _visible_gap(seen: Visibility) -> tuple[GapReport, set[Any]]:
 
 
 @router.get("/sanctions/gap", response={200: GapOut, **LIST_ERRORS})
-def get_gap(request: HttpRequest) -> dict[str, Any]:
+def get_gap(request: HttpRequest) -> GapOut:
     """Perpetrators the user may see and their status on every loaded list."""
     seen = Visibility(api_user(request))
     report, acts = _visible_gap(seen)
-    return {
-        "generated": report.generated,
-        "lists": [
-            {
-                "name": lst.name,
-                "issuer": lst.issuer,
-                "programme": lst.programme,
-                "version_date": lst.version_date,
-                "stale": lst.is_stale(),
-            }
+    return GapOut(
+        generated=report.generated,
+        lists=[
+            ListOut(
+                name=lst.name,
+                issuer=lst.issuer,
+                programme=lst.programme,
+                version_date=lst.version_date,
+                stale=lst.is_stale(),
+            )
             for lst in report.lists
         ],
-        "missing_issuers": report.missing_issuers,
-        "summary": report.summary(),
-        "rows": [_row_out(seen, row, acts) for row in report.rows],
-    }
+        missing_issuers=report.missing_issuers,
+        summary=report.summary(),
+        rows=[_row_out(seen, row, acts) for row in report.rows],
+    )
 
 
-def candidate_out(seen: Visibility, match: ScreeningMatch) -> dict[str, Any]:
+def candidate_out(seen: Visibility, match: ScreeningMatch) -> CandidateOut:
     """A screening candidate with its listed entity (public list data)."""
     entity = match.listed_entity
-    return {
-        "id": match.pk,
-        "version": match.version,
-        "person": seen.ref(Person, match.person),
-        "listed_entity": {
-            "list": entity.sanctions_list.name,
-            "entity_id": entity.entity_id,
-            "caption": entity.caption,
-            "positions": [str(p) for p in entity.positions],
-            "listing_date": entity.listing_date,
-            "reason": entity.reason,
-        },
-        "score": match.score,
-        "query_name": match.query_name,
-        "matched_name": match.matched_name,
-        "explanation": match.explanation,
-        "decision": match.decision,
-        "reviewed_at": match.reviewed_at,
-        "review_note": match.review_note,
-    }
+    return CandidateOut(
+        id=match.pk,
+        version=match.version,
+        person=seen.ref(Person, match.person),
+        listed_entity=ListedEntityOut(
+            list=entity.sanctions_list.name,
+            entity_id=entity.entity_id,
+            caption=entity.caption,
+            positions=[str(p) for p in entity.positions],
+            listing_date=entity.listing_date,
+            reason=entity.reason,
+        ),
+        score=match.score,
+        query_name=match.query_name,
+        matched_name=match.matched_name,
+        explanation=match.explanation,
+        decision=match.decision,
+        reviewed_at=match.reviewed_at,
+        review_note=match.review_note,
+    )
 
 
-def _candidates(request: HttpRequest, items: list[ScreeningMatch]) -> list[dict[str, Any]]:
+def _candidates(request: HttpRequest, items: list[ScreeningMatch]) -> list[CandidateOut]:
     seen = Visibility(api_user(request))
     return [candidate_out(seen, m) for m in items]
 
@@ -149,7 +158,7 @@ def list_candidates(
     "/sanctions/candidates/{id}/decision",
     response={200: CandidateOut, **WRITE_ERRORS},
 )
-def decide_candidate(request: HttpRequest, id: UUID, payload: DecisionIn) -> dict[str, Any]:
+def decide_candidate(request: HttpRequest, id: UUID, payload: DecisionIn) -> CandidateOut:
     """Confirm or reject a candidate (analysts and above); a stale ``version`` gets 409."""
     with writing(request) as user:
         match = visible_or_404(request, _matches(), id)

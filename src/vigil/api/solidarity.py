@@ -17,12 +17,13 @@ from vigil.api.auth import api_user
 from vigil.api.common import Paged, visible, visible_or_404, writing
 from vigil.api.errors import InvalidField
 from vigil.api.present import Visibility, meta
-from vigil.api.schemas.common import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
+from vigil.api.schemas.common import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, Ref
 from vigil.api.schemas.solidarity import (
     CalendarItemOut,
     HearingIn,
     HearingOut,
     ObservationIn,
+    ObservationOut,
     ObserverIn,
     StatementIn,
     StatementOut,
@@ -46,41 +47,41 @@ class CalendarQuery(Schema):
     days: int = Field(calendar.DEFAULT_DAYS, ge=1, le=calendar.MAX_DAYS)
 
 
-def _ref(seen: Visibility, model: type, obj: Any) -> dict[str, Any] | None:
+def _ref(seen: Visibility, model: type, obj: Any) -> Ref | None:
     return seen.ref(model, obj)
 
 
-def hearing_out(user: "User", seen: Visibility, h: Hearing) -> dict[str, Any]:
-    return {
+def hearing_out(user: "User", seen: Visibility, h: Hearing) -> HearingOut:
+    return HearingOut(
         **meta(h),
-        "case": {"id": h.case.pk, "name": h.case.title},
-        "date": h.date,
-        "time": h.time,
-        "kind": h.kind,
-        "court": _ref(seen, Organisation, h.court),
-        "court_text": h.court_text,
-        "judge": _ref(seen, Person, h.judge),
-        "prosecutor": _ref(seen, Person, h.prosecutor),
-        "appeal_deadline": h.appeal_deadline,
-        "notes": h.notes,
-        "observers": [a.observer.get_username() for a in monitoring.observers(user, h)],
-        "reports": [
-            {
+        case=Ref(id=h.case.pk, name=h.case.title),
+        date=h.date,
+        time=h.time,
+        kind=h.kind,
+        court=_ref(seen, Organisation, h.court),
+        court_text=h.court_text,
+        judge=_ref(seen, Person, h.judge),
+        prosecutor=_ref(seen, Person, h.prosecutor),
+        appeal_deadline=h.appeal_deadline,
+        notes=h.notes,
+        observers=[a.observer.get_username() for a in monitoring.observers(user, h)],
+        reports=[
+            ObservationOut(
                 **meta(r),
-                "observer": r.observer.get_username(),
-                "access": r.access,
-                "answers": r.answers,
-                "duration_minutes": r.duration_minutes,
-                "motions_refused": r.motions_refused,
-                "notes": r.notes,
-                "refusal_act": r.refusal_act_id,
-            }
+                observer=r.observer.get_username(),
+                access=r.access,
+                answers=r.answers,
+                duration_minutes=r.duration_minutes,
+                motions_refused=r.motions_refused,
+                notes=r.notes,
+                refusal_act=r.refusal_act_id,
+            )
             for r in monitoring.reports(user, h)
         ],
-    }
+    )
 
 
-def _hearings(request: HttpRequest, items: list[Hearing]) -> list[dict[str, Any]]:
+def _hearings(request: HttpRequest, items: list[Hearing]) -> list[HearingOut]:
     user = api_user(request)
     seen = Visibility(user)
     return [hearing_out(user, seen, h) for h in items]
@@ -101,7 +102,7 @@ def list_hearings(request: HttpRequest, filters: Query[HearingFilters]) -> Query
 
 
 @router.get("/hearings/{id}", response={200: HearingOut, **READ_ERRORS})
-def get_hearing(request: HttpRequest, id: UUID) -> dict[str, Any]:
+def get_hearing(request: HttpRequest, id: UUID) -> HearingOut:
     """One hearing with its observers and the observation reports the user may see."""
     h = visible_or_404(request, _select(Hearing.objects.all()), id)
     user = api_user(request)
@@ -120,7 +121,7 @@ def _must_see(
 
 
 @router.post("/hearings", response={201: HearingOut, **WRITE_ERRORS})
-def create_hearing(request: HttpRequest, body: HearingIn) -> tuple[int, dict[str, Any]]:
+def create_hearing(request: HttpRequest, body: HearingIn) -> tuple[int, HearingOut]:
     """Record a hearing of a case; it takes the case's confidentiality."""
     with writing(request) as user:
         data = monitoring.HearingInput(
@@ -142,7 +143,7 @@ def create_hearing(request: HttpRequest, body: HearingIn) -> tuple[int, dict[str
 
 
 @router.post("/hearings/{id}/observers", response={201: HearingOut, **WRITE_ERRORS})
-def assign_observer(request: HttpRequest, id: UUID, body: ObserverIn) -> tuple[int, dict[str, Any]]:
+def assign_observer(request: HttpRequest, id: UUID, body: ObserverIn) -> tuple[int, HearingOut]:
     """Assign an observer (coordinators and admins: any active user; others: themselves)."""
     hearing = visible_or_404(request, _select(Hearing.objects.all()), id)
     with writing(request) as user:
@@ -155,7 +156,7 @@ def assign_observer(request: HttpRequest, id: UUID, body: ObserverIn) -> tuple[i
 
 
 @router.post("/hearings/{id}/reports", response={201: HearingOut, **WRITE_ERRORS})
-def file_report(request: HttpRequest, id: UUID, body: ObservationIn) -> tuple[int, dict[str, Any]]:
+def file_report(request: HttpRequest, id: UUID, body: ObservationIn) -> tuple[int, HearingOut]:
     """File the calling user's observation; a refused observer is recorded as an act."""
     hearing = visible_or_404(request, _select(Hearing.objects.all()), id)
     known = {t.key for t in monitoring.checklist_items()}
@@ -177,27 +178,27 @@ def file_report(request: HttpRequest, id: UUID, body: ObservationIn) -> tuple[in
     return 201, hearing_out(user, Visibility(user), hearing)
 
 
-def statement_out(user: "User", seen: Visibility, s: Statement) -> dict[str, Any]:
+def statement_out(user: "User", seen: Visibility, s: Statement) -> StatementOut:
     persons, cases = statements.concerned(user, s)
-    return {
+    return StatementOut(
         **meta(s),
-        "kind": s.kind,
-        "title": s.title,
-        "date": s.date,
-        "author": _ref(seen, Organisation, s.author),
-        "author_text": s.author_text,
-        "url": s.url,
-        "summary": s.summary,
-        "edition": s.edition.year if s.edition else None,
-        "followed": s.followed,
-        "followed_date": s.followed_date,
-        "persons": [{"id": p.pk, "name": p.display_name} for p in persons],
-        "cases": [{"id": c.pk, "name": c.title} for c in cases],
-        "signatories": [str(x) for x in statements.signatories(user, s)],
-    }
+        kind=s.kind,
+        title=s.title,
+        date=s.date,
+        author=_ref(seen, Organisation, s.author),
+        author_text=s.author_text,
+        url=s.url,
+        summary=s.summary,
+        edition=s.edition.year if s.edition else None,
+        followed=s.followed,
+        followed_date=s.followed_date,
+        persons=[Ref(id=p.pk, name=p.display_name) for p in persons],
+        cases=[Ref(id=c.pk, name=c.title) for c in cases],
+        signatories=[str(x) for x in statements.signatories(user, s)],
+    )
 
 
-def _statements(request: HttpRequest, items: list[Statement]) -> list[dict[str, Any]]:
+def _statements(request: HttpRequest, items: list[Statement]) -> list[StatementOut]:
     user = api_user(request)
     seen = Visibility(user)
     return [statement_out(user, seen, s) for s in items]
@@ -218,7 +219,7 @@ def list_statements(request: HttpRequest, filters: Query[StatementFilters]) -> Q
 
 
 @router.get("/statements/{id}", response={200: StatementOut, **READ_ERRORS})
-def get_statement(request: HttpRequest, id: UUID) -> dict[str, Any]:
+def get_statement(request: HttpRequest, id: UUID) -> StatementOut:
     """One statement, its signatories and what it concerns."""
     s = visible_or_404(request, Statement.objects.select_related("author", "edition"), id)
     user = api_user(request)
@@ -226,7 +227,7 @@ def get_statement(request: HttpRequest, id: UUID) -> dict[str, Any]:
 
 
 @router.post("/statements", response={201: StatementOut, **WRITE_ERRORS})
-def create_statement(request: HttpRequest, body: StatementIn) -> tuple[int, dict[str, Any]]:
+def create_statement(request: HttpRequest, body: StatementIn) -> tuple[int, StatementOut]:
     """Record a statement by an organisation or a named author, about persons and cases."""
     author = _must_see(request, Organisation, body.author, "author")
     for pk in body.persons:
@@ -261,7 +262,7 @@ def create_statement(request: HttpRequest, body: StatementIn) -> tuple[int, dict
 
 
 @router.get("/calendar", response={200: list[CalendarItemOut], **LIST_ERRORS})
-def get_calendar(request: HttpRequest, query: Query[CalendarQuery]) -> list[dict[str, Any]]:
+def get_calendar(request: HttpRequest, query: Query[CalendarQuery]) -> list[CalendarItemOut]:
     """Hearings, appeal deadlines, sentence ends, follow-ups due, 24 January and the UN
     sessions and deadlines an admin entered, by date."""
     first = query.start
@@ -270,6 +271,6 @@ def get_calendar(request: HttpRequest, query: Query[CalendarQuery]) -> list[dict
     start, end = calendar.window(first, query.days)
     with translation.override("en"):
         return [
-            {"date": i.date, "kind": i.kind, "title": i.title, "link": i.link}
+            CalendarItemOut(date=i.date, kind=i.kind, title=i.title, link=i.link)
             for i in calendar.items(api_user(request), start, end)
         ]

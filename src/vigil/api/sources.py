@@ -1,5 +1,9 @@
 """Sources (with their evidence files) and information: a source supporting a fact."""
 
+from collections import defaultdict
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from ninja import Router
@@ -7,8 +11,9 @@ from ninja import Router
 from vigil.api.acts import term_filter
 from vigil.api.common import visible
 from vigil.api.crud import Resource, Writer, register
-from vigil.api.present_records import TARGETS, information_out, sources_out, target_type_id
+from vigil.api.present import Visibility, meta, term_out
 from vigil.api.schemas.sources import (
+    EvidenceOut,
     InformationCreate,
     InformationFilters,
     InformationOut,
@@ -17,10 +22,37 @@ from vigil.api.schemas.sources import (
     SourceFilters,
     SourceOut,
     SourceUpdate,
+    TargetOut,
 )
-from vigil.records.models import Information, Person, Source
+from vigil.records.models import (
+    Act,
+    Case,
+    Event,
+    Evidence,
+    Information,
+    Intervention,
+    Organisation,
+    Person,
+    Source,
+    Statistic,
+)
 
 router = Router(tags=["sources"])
+
+TARGETS: dict[str, type[Any]] = {
+    "person": Person,
+    "organisation": Organisation,
+    "event": Event,
+    "act": Act,
+    "case": Case,
+    "intervention": Intervention,
+    "statistic": Statistic,
+}
+
+
+def target_type_id(kind: str) -> int:
+    """The content type id of an information target kind."""
+    return ContentType.objects.get_for_model(TARGETS[kind]).pk
 
 
 def select_sources(request: HttpRequest, f: SourceFilters) -> QuerySet[Source]:
@@ -81,6 +113,61 @@ def build_information(writer: Writer, payload: InformationCreate) -> Information
             confidentiality=payload.confidentiality or source.confidentiality,
         )
     )
+
+
+def sources_out(seen: Visibility, sources: list[Source]) -> list[SourceOut]:
+    """Sources with their visible evidence files, and nothing about a witness."""
+    files: dict[Any, list[Evidence]] = defaultdict(list)
+    for item in seen.view(Evidence.objects.filter(source__in=sources)).order_by("original_name"):
+        files[item.source_id].append(item)
+    return [
+        SourceOut(
+            **meta(s),
+            title=s.title,
+            source_type=term_out(s.source_type),
+            reliability=term_out(s.reliability),
+            url=s.url,
+            publisher=s.publisher,
+            citation=s.citation,
+            notes=s.notes,
+            date=s.date,
+            date_precision=s.date_precision,
+            date_end=s.date_end,
+            evidence=[
+                EvidenceOut(
+                    id=f.pk,
+                    original_name=f.original_name,
+                    sha256=f.sha256,
+                    size=f.size,
+                    content_type=f.content_type,
+                    description=f.description,
+                )
+                for f in files[s.pk]
+            ],
+        )
+        for s in sources
+    ]
+
+
+def information_out(seen: Visibility, items: list[Information]) -> list[InformationOut]:
+    """Citations, naming their target only when the user may see it."""
+    kinds = {target_type_id(k): k for k in TARGETS}
+    out = []
+    for item in items:
+        kind = kinds.get(item.target_type_id)
+        shown = kind is not None and item.target_id in seen.ids(TARGETS[kind], [item.target_id])
+        out.append(
+            InformationOut(
+                **meta(item),
+                source=seen.ref(Source, item.source),
+                target=TargetOut(type=kind, id=item.target_id) if shown else None,
+                claim_kind=item.claim_kind,
+                quote=item.quote,
+                reliability=term_out(item.reliability),
+                note=item.note,
+            )
+        )
+    return out
 
 
 SOURCES = Resource(

@@ -1,4 +1,4 @@
-"""Schemas for writing acts with their charges, perpetrators and counsel, and reading those rows."""
+"""Schemas of acts with their charges, perpetrators and counsel: writing them, reading them."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from vigil.api.schemas.common import (
     CountryCode,
     DatesIn,
     Note,
+    Precision,
     RecordMeta,
     Ref,
     Search,
@@ -22,9 +23,9 @@ from vigil.api.schemas.common import (
     nonempty,
     text,
 )
-from vigil.api.schemas.records import Inchoate
 
 ActStatusValue = Literal["ongoing", "ended", "unknown"]
+Inchoate = Literal["", "preparation", "attempt"]
 LegalCodeValue = Literal["criminal", "administrative", "other"]
 Months = float
 Text300 = text(300)
@@ -237,3 +238,74 @@ class CounselFilters(ActRowFilters):
     """Filters of the counsel list."""
 
     lawyer: UUID | None = None
+
+
+class ChargeOut(Schema):
+    """A legal provision an act rests on, as the source wrote it."""
+
+    id: UUID
+    provision: str
+    provision_id: UUID
+    code: str
+    article: str
+    part: str
+    point: str
+    title: str
+    inchoate: Inchoate
+    text_as_written: str
+
+
+class PerpetratorOut(Schema):
+    """A perpetrator in an act, with role and degree of involvement."""
+
+    id: UUID
+    person: Ref | None
+    organisation: Ref | None
+    role: TermOut
+    degree: TermOut | None
+
+
+class ParticipantOut(Schema):
+    """Someone a source names in an act whose role is not confirmed (not counsel)."""
+
+    id: UUID
+    person: Ref | None
+    name_text: str
+    stated_role: str
+    confirmed_role: str
+
+
+class ActOut(RecordMeta):
+    """One act with its charges, perpetrators, counsel and participants the user may see."""
+
+    event: Ref | None
+    act_type: TermOut
+    victim_person: Ref | None
+    victim_organisation: Ref | None
+    date: dt.date | None
+    date_precision: Precision
+    date_end: dt.date | None
+    place: Ref | None
+    place_text: str
+    status: Literal["ongoing", "ended", "unknown"]
+    outcome: str
+    description: str
+    sentence_months: float | None
+    sentence_regime: TermOut | None
+    restriction_measure: TermOut | None
+    suspended: bool
+    fine_amount: float | None
+    fine_unit: str
+    sentence_text: str
+    source_status: str
+    detention_days: int | None
+    known_since: dt.date | None = Field(
+        description="When the organisation learned of the act; models see it only from then."
+    )
+    known_since_assumed: bool = Field(
+        description="No date of learning was given: the act's own date stands in for it."
+    )
+    charges: list[ChargeOut]
+    perpetrators: list[PerpetratorOut]
+    counsel: list[Ref]
+    participants: list[ParticipantOut]

@@ -89,6 +89,7 @@ class RecordMeta(Schema):
 
 
 Reason = nonempty(2000)
+Title = nonempty(300)
 
 
 class DeleteIn(Schema):

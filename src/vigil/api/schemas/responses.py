@@ -8,7 +8,7 @@ from uuid import UUID
 from ninja import Schema
 
 from vigil.api.schemas.common import Precision, RecordMeta, Ref, TermOut
-from vigil.api.schemas.records import CustodyOut
+from vigil.api.schemas.persons import CustodyOut
 
 
 class InterventionOut(RecordMeta):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +12,7 @@ from django.test import Client
 
 from vigil.accounts.models import User
 from vigil.accounts.testing import login_verified
-from vigil.core.context import ChangeContext, change_context
+from vigil.core.context import ChangeContext
 from vigil.records.models import Act, Event, Information, Person, PersonName, Source, Term
 
 
@@ -31,32 +30,12 @@ class Duplicates:
 @pytest.fixture(autouse=True)
 def merge_urls(settings: Any) -> None:
     """Mount the merge pages as the lead will."""
-    settings.ROOT_URLCONF = "tests.merging.urls"
+    settings.ROOT_URLCONF = "tests.web.merging.urls"
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
+def fast_password_hashing(fast_password_hashing: None) -> None:
     """Argon2 is deliberately slow; these tests are not about hashing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def ctx(db: Any) -> Iterator[ChangeContext]:
-    """Changes made under a test context with no actor."""
-    with change_context("test", detail="merge tests") as c:
-        yield c
-
-
-@pytest.fixture
-def users(db: Any) -> dict[str, User]:
-    """One active user per role (visibly fictional names)."""
-    roles = ("admin", "coordinator", "analyst", "documenter", "viewer")
-    return {
-        role: User.objects.create_user(
-            username=f"fictional-{role}", password=None, role=role, is_active=True
-        )
-        for role in roles
-    }
 
 
 def client_for(user: User) -> Client:

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
-from tests.countryreport import factories as f
+from tests.reports import factories as f
 from vigil.core.errors import ValidationFailed
 from vigil.reports.document import report_html, report_pdf
 from vigil.reports.figures import FIGURES

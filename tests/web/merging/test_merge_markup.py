@@ -6,7 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from tests.merging.conftest import Duplicates, client_for
+from tests.web.merging.conftest import Duplicates, client_for
 from tests.web.test_markup import _audit
 
 

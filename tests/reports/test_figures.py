@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests.countryreport import factories as f
+from tests.reports import factories as f
 from vigil.reports.figures import figure
 from vigil.reports.scope import Scope
 

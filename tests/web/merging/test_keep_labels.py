@@ -7,7 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from tests.merging.conftest import client_for, person
+from tests.web.merging.conftest import client_for, person
 from vigil.core.context import change_context
 from vigil.records.models import ExternalId, PersonName
 

@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "build_vocab.py"
+SCRIPT = Path(__file__).resolve().parents[3] / "scripts" / "build_vocab.py"
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import pytest
 
 from vigil.importers.viasna_values import withheld_name
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@ import re
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.sample import distinct_values
 
 from vigil.records.citations import (
     Charge,
@@ -12,8 +13,6 @@ from vigil.records.citations import (
     parse_charges,
     parse_citation,
 )
-
-from .sample import distinct_values
 
 
 def _only(text):

@@ -4,6 +4,7 @@ from fractions import Fraction
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from tests.sample import distinct_values
 
 from vigil.records.sentences import (
     Measure,
@@ -13,8 +14,6 @@ from vigil.records.sentences import (
     parse_penalty,
     parse_term,
 )
-
-from .sample import distinct_values
 
 
 @pytest.mark.parametrize(

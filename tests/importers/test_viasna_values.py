@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from tests.sample import distinct_values
 
 from vigil.importers.viasna_values import (
     Custody,
@@ -13,8 +14,6 @@ from vigil.importers.viasna_values import (
     withheld_name,
 )
 from vigil.names.homoglyphs import repair_homoglyphs
-
-from .sample import distinct_values
 
 # Stand-in for vigil.names.is_given_name: the obvious given names of the sample's `judge` and
 # `counsel` columns, written out by hand so these tests do not depend on the names package.

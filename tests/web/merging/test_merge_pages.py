@@ -6,7 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from tests.merging.conftest import Duplicates, client_for, make_duplicates
+from tests.web.merging.conftest import Duplicates, client_for, make_duplicates
 from vigil.audit.models import AuditEntry
 from vigil.core.context import change_context
 from vigil.core.models import Version
