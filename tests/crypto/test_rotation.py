@@ -130,3 +130,15 @@ def test_req3_rekey_to_a_new_passphrase_derives_the_key_with_argon2id(
             assert witness_model_tx.objects.get(pk=pk).contact == canary
     finally:
         rekey_master(old_key)
+
+
+@pytest.mark.django_db
+def test_a_first_key_made_anew_is_not_served_from_the_process_cache():
+    """A database emptied (a flush, a restore) and given a new first key: the process keyring
+    unwraps the new version 1, not the old one it cached (which the data would not open)."""
+    keyring = database_keyring()
+    _, first = keyring.current()
+    OrganisationKey.objects.all().delete()
+    _, again = keyring.current()
+    assert again != first
+    assert keyring.key(1) == again

@@ -37,14 +37,18 @@ class DatabaseKeyring:
     """Organisation keys from the OrganisationKey table; unwrapped keys cached per process."""
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[str, int], bytes] = {}
+        # (master fingerprint, version) -> (the wrapped key as stored, the unwrapped key). The
+        # stored form is kept so that a version whose row was replaced (a restore, a database
+        # emptied and its first key made anew) is unwrapped again, not served from the cache.
+        self._cache: dict[tuple[str, int], tuple[bytes, bytes]] = {}
 
     def _unwrap(self, master: bytes, fp: str, row: OrganisationKey) -> bytes:
+        wrapped = bytes(row.wrapped)
         cached = self._cache.get((fp, row.version))
-        if cached is None:
-            cached = unwrap_key(master, bytes(row.wrapped), org_label(row.version))
+        if cached is None or cached[0] != wrapped:
+            cached = (wrapped, unwrap_key(master, wrapped, org_label(row.version)))
             self._cache[(fp, row.version)] = cached
-        return cached
+        return cached[1]
 
     def current(self) -> tuple[int, bytes]:
         """The newest organisation key; the first one is created on first use."""
@@ -67,7 +71,7 @@ class DatabaseKeyring:
         fp = fingerprint(master)
         cached = self._cache.get((fp, version))
         if cached is not None:
-            return cached
+            return cached[1]
         row = OrganisationKey.objects.filter(master_fingerprint=fp, version=version).first()
         if row is None:
             raise DecryptionFailed(
