@@ -81,18 +81,8 @@ def add_list(
     """Add a list from a CSV file's text read under ``mapping`` (atomic, idempotent)."""
     name = checked_name(name)
     rows = read_rows(text, mapping, name)
-    with transaction.atomic():
-        same = _existing(user, name, as_of, rows_digest(rows))
-        if same is not None:
-            return Added(same, False)
-        plist = PersonList(
-            name=name,
-            as_of=as_of,
-            kind=ListKind.FILE,
-            description=description.strip(),
-            confidentiality=_level(confidentiality),
-        )
-        return Added(_fill(user, plist, rows, mapping), True)
+    about = description.strip()
+    return _store(user, name, as_of, rows, ListKind.FILE, about, confidentiality, mapping)
 
 
 def start_upload(
@@ -188,6 +178,21 @@ def add_record_rows(
     name = checked_name(name)
     if CONFIDENTIALITY_ORDER[level] < CONFIDENTIALITY_ORDER[Confidentiality.RESTRICTED]:
         level = Confidentiality.RESTRICTED
+    about = description.strip() or f"record: {category}"
+    return _store(user, name, as_of, rows, ListKind.RECORD, about, level, {"category": category})
+
+
+def _store(
+    user: Any,
+    name: str,
+    as_of: dt.date,
+    rows: list[ParsedRow],
+    kind: str,
+    description: str,
+    level: str,
+    mapping: dict[str, str],
+) -> Added:
+    """The ready list of this name, date and rows if there is one; else a new list of them."""
     with transaction.atomic():
         same = _existing(user, name, as_of, rows_digest(rows))
         if same is not None:
@@ -195,11 +200,11 @@ def add_record_rows(
         plist = PersonList(
             name=name,
             as_of=as_of,
-            kind=ListKind.RECORD,
-            description=description.strip() or f"record: {category}",
-            confidentiality=level,
+            kind=kind,
+            description=description,
+            confidentiality=_level(level),
         )
-        return Added(_fill(user, plist, rows, {"category": category}), True)
+        return Added(_fill(user, plist, rows, mapping), True)
 
 
 def visible_lists(user: Any, *, ready: bool = True) -> Any:
