@@ -164,6 +164,26 @@ def test_downloading_from_the_profile_needs_a_recent_second_factor_and_is_audite
     assert AuditEntry.objects.filter(event="export", object_id=str(person.pk)).exists()
 
 
+def test_a_draft_of_public_records_needs_no_fresh_second_factor_and_is_audited_all_the_same(
+    client, analyst
+):
+    from vigil.outputs.exporting import drawn_on
+
+    person = _fictional_prisoner(arrested=dt.date(2021, 3, 2), level="public")
+    with change_context("test"):
+        for records in drawn_on(person):
+            records.update(confidentiality="public")
+    login_verified(client, analyst)
+    session = client.session
+    session[sessions.VERIFIED_AT] = sessions.now() - 3600
+    session.save()
+    response = client.get(f"/outputs/wgad/{person.pk}.docx")
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    assert response["Content-Disposition"].startswith('attachment; filename="wgad-fictiva-testava-')
+    entry = AuditEntry.objects.get(event="export", object_id=str(person.pk))
+    assert entry.meta["format"] == "docx" and entry.meta["size"] == len(response.content)
+
+
 def test_a_person_with_no_act_against_them_is_offered_no_drafts(client, analyst):
     with change_context("test"):
         lawyer = Person.objects.create(display_name="Advocata Fictiva")

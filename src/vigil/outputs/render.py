@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from django.template import Context, Engine
 
+from vigil.core.errors import ValidationFailed
 from vigil.outputs.document import Draft, Paragraph
 
 FORMATS = {
@@ -124,3 +128,29 @@ def render(draft: Draft, fmt: str) -> bytes:
     if fmt == "docx":
         return draft_docx(draft)
     raise ValueError(f"unknown format {fmt!r}")
+
+
+@dataclass(frozen=True)
+class RenderedFile:
+    """A rendered draft or report, with a file name safe to offer for download."""
+
+    content: bytes
+    filename: str
+    content_type: str
+    draft: Draft
+
+
+def rendered_file(
+    build: Callable[[], Draft], fmt: str, *, prefix: str, title: str, pk: object, fallback: str
+) -> RenderedFile:
+    """Check ``fmt`` before the (costly) ``build``, render, and name the file.
+
+    The name is ``<prefix>-<title as ASCII slug, at most 60 characters>-<first 8 of pk>.<fmt>``;
+    a title with no ASCII letter or digit gives ``fallback`` instead.
+    """
+    if fmt not in FORMATS:
+        raise ValidationFailed(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    draft = build()
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", title).strip("-").lower()[:60].strip("-") or fallback
+    filename = f"{prefix}-{slug}-{str(pk)[:8]}.{fmt}"
+    return RenderedFile(render(draft, fmt), filename, FORMATS[fmt], draft)

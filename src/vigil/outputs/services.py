@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils import translation
@@ -13,7 +11,7 @@ from vigil.core.errors import ValidationFailed
 from vigil.outputs.appeal import appeal_draft
 from vigil.outputs.brief import brief_draft
 from vigil.outputs.document import Draft
-from vigil.outputs.render import FORMATS, render
+from vigil.outputs.render import RenderedFile, rendered_file
 from vigil.outputs.wgad import wgad_draft
 from vigil.records.models import Person
 
@@ -27,14 +25,6 @@ BUILDERS: dict[str, Callable[[Any, Person], Draft]] = {
 }
 
 
-@dataclass(frozen=True)
-class RenderedDraft:
-    content: bytes
-    filename: str
-    content_type: str
-    draft: Draft
-
-
 def build_draft(user: User, kind: str, person: Person) -> Draft:
     """The draft of ``kind`` ("wgad", "appeal", "brief") for ``person``, as ``user`` sees them.
 
@@ -46,11 +36,13 @@ def build_draft(user: User, kind: str, person: Person) -> Draft:
         return BUILDERS[kind](user, person)
 
 
-def draft_file(user: User, kind: str, person: Person, fmt: str) -> RenderedDraft:
+def draft_file(user: User, kind: str, person: Person, fmt: str) -> RenderedFile:
     """Build and render one draft, with a file name safe to offer for download."""
-    if fmt not in FORMATS:
-        raise ValidationFailed(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    draft = build_draft(user, kind, person)
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", person.display_name).strip("-").lower() or "person"
-    filename = f"{kind}-{slug}-{str(person.pk)[:8]}.{fmt}"
-    return RenderedDraft(render(draft, fmt), filename, FORMATS[fmt], draft)
+    return rendered_file(
+        lambda: build_draft(user, kind, person),
+        fmt,
+        prefix=kind,
+        title=person.display_name,
+        pk=person.pk,
+        fallback="person",
+    )

@@ -7,18 +7,15 @@ leaves Vigil and an observer's name is theirs to give.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils import translation
 
-from vigil.core.errors import ValidationFailed
 from vigil.outputs.document import Draft, Run
 from vigil.outputs.phrases import sourced
-from vigil.outputs.render import FORMATS, render
+from vigil.outputs.render import RenderedFile, rendered_file
 from vigil.outputs.writer import Writer
 from vigil.policy.access import restrict
 from vigil.records.models import Act, Case, Information, Person, Source
@@ -157,19 +154,13 @@ def _name(user: User, person: Person | None) -> str:
     return person.display_name
 
 
-@dataclass(frozen=True)
-class RenderedReport:
-    content: bytes
-    filename: str
-    content_type: str
-    draft: Draft
-
-
-def monitoring_file(user: User, case: Case, fmt: str) -> RenderedReport:
+def monitoring_file(user: User, case: Case, fmt: str) -> RenderedFile:
     """Build and render the monitoring report of ``case``."""
-    if fmt not in FORMATS:
-        raise ValidationFailed(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    draft = monitoring_draft(user, case)
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", case.title).strip("-").lower()[:60] or "case"
-    filename = f"monitoring-{slug}-{str(case.pk)[:8]}.{fmt}"
-    return RenderedReport(render(draft, fmt), filename, FORMATS[fmt], draft)
+    return rendered_file(
+        lambda: monitoring_draft(user, case),
+        fmt,
+        prefix="monitoring",
+        title=case.title,
+        pk=case.pk,
+        fallback="case",
+    )

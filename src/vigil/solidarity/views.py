@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
@@ -14,12 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from vigil.accounts.stepup import StepUpRequired, require_recent_2fa, step_up_url
-from vigil.core.errors import Forbidden, NotFound, QuotaExceeded, ValidationFailed
-from vigil.outputs.exporting import all_public, may_export_all
+from vigil.core.errors import Forbidden, NotFound, ValidationFailed
+from vigil.outputs.delivery import send_drawn_file
 from vigil.policy.access import reference_allows, restrict
-from vigil.policy.auditing import audit
-from vigil.policy.quotas import consume
 from vigil.records.models import Case, Organisation, Person
 from vigil.records.visible import visible_one, visible_or_404
 from vigil.solidarity import calendar, feed, international, monitoring, statements
@@ -40,10 +36,6 @@ if TYPE_CHECKING:
     from vigil.accounts.types import SignedInRequest
 
 REPORT_ROUTE = "solidarity:report"
-
-
-def _text(message: str, status: int) -> HttpResponse:
-    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
 # --- trial monitoring ----------------------------------------------------------------------
@@ -184,39 +176,14 @@ def monitoring_report(request: SignedInRequest, pk: Any, fmt: str) -> HttpRespon
     """The monitoring report of a case as DOCX or PDF: an export, through the policy."""
     user = request.user
     case = visible_or_404(user, Case.objects.all(), pk)
-    records = drawn_on(case)
-    if not may_export_all(user, records):
-        audit("denied", actor=user, obj=case, action="export", route=REPORT_ROUTE)
-        return _text(_("This report draws on records you may not export."), 403)
-    public = all_public(records)
-    if not public:
-        try:
-            require_recent_2fa(request)
-        except StepUpRequired:
-            return HttpResponseRedirect(step_up_url(request.get_full_path()))
-    try:
-        result = monitoring_file(user, case, fmt)
-    except ValidationFailed as exc:
-        return _text(exc.message, 400)
-    if not public:
-        try:
-            consume(user, "export")
-        except QuotaExceeded as exc:
-            return _text(exc.message, exc.status)
-    audit(
-        "export",
-        actor=user,
-        obj=case,
-        action="export",
-        format=fmt,
+    return send_drawn_file(
+        request,
+        case,
+        drawn_on(case),
+        lambda: monitoring_file(user, case, fmt),
         route=REPORT_ROUTE,
-        sha256=hashlib.sha256(result.content).hexdigest(),
-        size=len(result.content),
+        refused=_("This report draws on records you may not export."),
     )
-    response = HttpResponse(result.content, content_type=result.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{result.filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 # --- solidarity campaigns ------------------------------------------------------------------
