@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from vigil.core.models import FeedSecret
 from vigil.crypto.fields import EncryptedTextField
 
 ACT_CREATED = "act.created"
@@ -216,20 +217,11 @@ class EmailPreference(models.Model):
         return f"alert e-mails of {self.user}: {self.cadence}"
 
 
-class FeedToken(models.Model):
-    """A revocable secret in a user's Atom feed address; only its SHA-256 is stored."""
+class FeedToken(FeedSecret):
+    """The secret in a user's Atom feed address."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    feed_label = "notification feed"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_feed_tokens"
     )
-    digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"notification feed of {self.user} ({'revoked' if self.revoked_at else 'active'})"

@@ -191,6 +191,30 @@ class VigilModel(models.Model):
         return self.deleted_at is not None
 
 
+class FeedSecret(models.Model):
+    """A revocable secret in a user's feed address (iCalendar, Atom); only its SHA-256 is stored.
+
+    A concrete feed's model adds ``user`` (a foreign key with its own related name) and
+    ``feed_label``; issuing, revoking and reading are ``vigil.policy.feed_tokens``.
+    """
+
+    feed_label = "feed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        owner = getattr(self, "user", None)
+        return f"{self.feed_label} of {owner} ({'revoked' if self.revoked_at else 'active'})"
+
+
 class Version(models.Model):
     """One saved state of one record, written in the same transaction as the change."""
 

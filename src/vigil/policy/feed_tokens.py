@@ -1,7 +1,7 @@
 """Revocable secrets in a user's feed addresses (iCalendar, Atom): only their SHA-256 stored.
 
-One mechanism for every feed: a model with ``user``, ``digest``, ``created_at``,
-``revoked_at`` and ``last_used_at`` (solidarity.CalendarToken, alerts.FeedToken); issuing a
+One mechanism for every feed: a model built on ``core.models.FeedSecret`` with a ``user``
+(solidarity.CalendarToken, alerts.FeedToken); issuing a
 token revokes the user's earlier ones; both are audited, never with the token itself.
 """
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vigil.core.models import VigilModel
+from vigil.core.models import FeedSecret, VigilModel
 from vigil.records.models.fields import UncertainDateMixin
 
 
@@ -261,20 +261,11 @@ class InternationalDate(models.Model):
         return f"{self.date.isoformat()} {self.title}"
 
 
-class CalendarToken(models.Model):
-    """A revocable secret in a user's iCalendar feed address; only its SHA-256 is stored."""
+class CalendarToken(FeedSecret):
+    """The secret in a user's iCalendar feed address."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    feed_label = "calendar feed"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_tokens"
     )
-    digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"calendar feed of {self.user} ({'revoked' if self.revoked_at else 'active'})"
