@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext, pgettext_lazy
@@ -296,62 +296,14 @@ def gap_report(user: User, *, roles: list[str] | None = None) -> GapReport:
     match never counts, and a perpetrator known only through hidden acts is not a row.
     """
     lists = list(restrict(user, "view", SanctionsList.objects.all()))
-    involvements = restrict(
-        user,
-        "view",
-        Involvement.objects.filter(perpetrator_person__isnull=False).select_related(
-            "act", "act__victim_person", "act__act_type", "role"
-        ),
-    )
-    if roles:
-        involvements = involvements.filter(role__key__in=roles)
-    people = restrict(user, "view", perpetrators()).filter(
-        pk__in=involvements.values("perpetrator_person_id")
-    )
-    people = people.prefetch_related(Prefetch("involvements", queryset=involvements))
-    matches: dict[Any, list[ScreeningMatch]] = defaultdict(list)
-    visible_matches = restrict(
-        user,
-        "view",
-        ScreeningMatch.objects.filter(person__isnull=False).exclude(decision=Decision.REJECTED),
-    )
-    for m in visible_matches.select_related("listed_entity", "listed_entity__sanctions_list"):
-        matches[m.person_id].append(m)
-    current = {lst.pk: lst.imported_at for lst in lists}
-    screened: set[tuple[Any, int]] = {
-        (pid, list_id)
-        for pid, list_id, imported_at in ListScreening.objects.filter(
-            person__in=people, sanctions_list__in=lists
-        ).values_list("person_id", "sanctions_list_id", "list_imported_at")
-        if current.get(list_id) == imported_at
-    }
-    rows = []
-    for person in people:
-        # Each act once: two involvements of one person in an act (judge and presiding judge,
-        # or a duplicate) are one act line with both roles.
-        acts, keys, terms = _act_lines(person.involvements.all())
-        rows.append(
-            GapRow(
-                person=person,
-                roles=keys,
-                role_terms=[terms[k] for k in keys],
-                acts=acts,
-                statuses=[
-                    _status(lst, matches[person.pk], (person.pk, lst.pk) in screened)
-                    for lst in lists
-                ],
-            )
-        )
-    # Listed first, then candidates, not found, not screened yet: on every surface.
-    rows.sort(key=lambda r: (STANDINGS.index(r.standing), -len(r.acts), r.display_name))
     loaded = {lst.issuer for lst in lists}
     missing = [i for i in MAJOR_ISSUERS if i not in loaded]
     return GapReport(
         generated=dt.datetime.now(dt.UTC),
         lists=lists,
-        rows=rows,
+        rows=_rows(user, lists, roles, "person", perpetrators()),
         missing_issuers=missing,
-        organisations=_organisation_rows(user, lists, roles),
+        organisations=_rows(user, lists, roles, "organisation", perpetrator_organisations()),
     )
 
 
@@ -371,56 +323,68 @@ def _act_lines(involvements: Any) -> tuple[list[ActLine], list[str], dict[str, A
     return acts, roles, terms
 
 
-def _organisation_rows(
-    user: User, lists: list[SanctionsList], roles: list[str] | None
+def _rows(
+    user: User,
+    lists: list[SanctionsList],
+    roles: list[str] | None,
+    side: str,
+    candidates: QuerySet[Any],
 ) -> list[GapRow]:
-    """Perpetrator organisations ``user`` may see, with their statuses on every list."""
+    """One row per perpetrator of ``side`` ("person" or "organisation") ``user`` may see.
+
+    Every queryset goes through the policy; a status says "not found" only where a screening
+    against the list as imported now is on record.
+    """
     involvements = restrict(
         user,
         "view",
-        Involvement.objects.filter(perpetrator_organisation__isnull=False).select_related(
+        Involvement.objects.filter(**{f"perpetrator_{side}__isnull": False}).select_related(
             "act", "act__victim_person", "act__act_type", "role"
         ),
     )
     if roles:
         involvements = involvements.filter(role__key__in=roles)
-    orgs = restrict(user, "view", perpetrator_organisations()).filter(
-        pk__in=involvements.values("perpetrator_organisation_id")
+    subjects = restrict(user, "view", candidates).filter(
+        pk__in=involvements.values(f"perpetrator_{side}_id")
     )
-    orgs = orgs.prefetch_related(Prefetch("involvements", queryset=involvements))
+    subjects = subjects.prefetch_related(Prefetch("involvements", queryset=involvements))
     matches: dict[Any, list[ScreeningMatch]] = defaultdict(list)
     visible_matches = restrict(
         user,
         "view",
-        ScreeningMatch.objects.filter(organisation__isnull=False).exclude(
+        ScreeningMatch.objects.filter(**{f"{side}__isnull": False}).exclude(
             decision=Decision.REJECTED
         ),
     )
     for m in visible_matches.select_related("listed_entity", "listed_entity__sanctions_list"):
-        matches[m.organisation_id].append(m)
+        matches[getattr(m, f"{side}_id")].append(m)
     current = {lst.pk: lst.imported_at for lst in lists}
     screened: set[tuple[Any, int]] = {
-        (oid, list_id)
-        for oid, list_id, imported_at in ListScreening.objects.filter(
-            organisation__in=orgs, sanctions_list__in=lists
-        ).values_list("organisation_id", "sanctions_list_id", "list_imported_at")
+        (sid, list_id)
+        for sid, list_id, imported_at in ListScreening.objects.filter(
+            **{f"{side}__in": subjects, "sanctions_list__in": lists}
+        ).values_list(f"{side}_id", "sanctions_list_id", "list_imported_at")
         if current.get(list_id) == imported_at
     }
     rows = []
-    for org in orgs:
-        acts, keys, terms = _act_lines(org.involvements.all())
+    for subject in subjects:
+        # Each act once: two involvements in an act (judge and presiding judge, or a
+        # duplicate) are one act line with both roles.
+        acts, keys, terms = _act_lines(subject.involvements.all())
         rows.append(
             GapRow(
-                person=None,
-                organisation=org,
+                person=subject if side == "person" else None,
+                organisation=subject if side == "organisation" else None,
                 roles=keys,
                 role_terms=[terms[k] for k in keys],
                 acts=acts,
                 statuses=[
-                    _status(lst, matches[org.pk], (org.pk, lst.pk) in screened) for lst in lists
+                    _status(lst, matches[subject.pk], (subject.pk, lst.pk) in screened)
+                    for lst in lists
                 ],
             )
         )
+    # Listed first, then candidates, not found, not screened yet: on every surface.
     rows.sort(key=lambda r: (STANDINGS.index(r.standing), -len(r.acts), r.display_name))
     return rows
 
