@@ -172,7 +172,57 @@ def one_slip_apart(a: TokenInfo, b: TokenInfo) -> bool:
         for y in typo_keys(b):
             if len(y) < TYPO_MIN_LENGTH or x[0] != y[0]:
                 continue
-            if OSA.distance(x, y, score_cutoff=1) == 1:
+            if OSA.distance(x, y, score_cutoff=1) == 1 or _merged_slip(x, y):
+                return True
+    return False
+
+
+def _merged_slip(x: str, y: str) -> bool:
+    """True when one letter dropped from the longer key leaves the shorter once runs merge.
+
+    A consonant lost between two vowels (АВАКАЎ → АВААЎ) or changed into one of them
+    (ДАМАРНАЦКІ → DAAARNACKI) merges the vowel groups around it: two edits to the keys,
+    one slip to the writer.
+    """
+    if len(x) == len(y):
+        return False
+    short, long_ = (x, y) if len(x) < len(y) else (y, x)
+    return short in merged_deletions(long_)
+
+
+@functools.lru_cache(maxsize=200_000)
+def merged_deletions(key: str) -> frozenset[str]:
+    """Each one-letter deletion of a typo key that merges two equal neighbours, run together."""
+    return frozenset(
+        key[: i - 1] + key[i + 1 :] for i in range(1, len(key) - 1) if key[i - 1] == key[i + 1]
+    )
+
+
+@functools.lru_cache(maxsize=100_000)
+def _stem_keys(stem: str) -> tuple[str, ...]:
+    """Typo keys of a surname stem's sound forms."""
+    return _typo_keys(tuple(dict.fromkeys(sound(v) for v in latin_variants(stem))))
+
+
+def stems_one_slip_apart(a: TokenInfo, b: TokenInfo) -> bool:
+    """True when two surnames of one ending family and gender have stems one slip apart.
+
+    The slip falls on top of a Belarusian/Russian ending pair (ЗАЙЦАЎ typed as ЗАЙЕВ against
+    ZAITSEV): the whole tokens are two differences apart, their stems one. The tokens must be
+    long enough for the typo rule, and the first letter is kept, as in `one_slip_apart`.
+    """
+    ea, eb = a.ending, b.ending
+    if not ea or not eb or ea.family != eb.family or ea.gender != eb.gender:
+        return False
+    if not any(len(k) >= TYPO_MIN_LENGTH for k in typo_keys(a)):
+        return False
+    if not any(len(k) >= TYPO_MIN_LENGTH for k in typo_keys(b)):
+        return False
+    for x in _stem_keys(ea.stem):
+        for y in _stem_keys(eb.stem):
+            if x[:1] != y[:1] or x == y:
+                continue
+            if OSA.distance(x, y, score_cutoff=1) == 1 or _merged_slip(x, y):
                 return True
     return False
 
@@ -186,8 +236,11 @@ def surname_similarity(a: TokenInfo, b: TokenInfo) -> tuple[float, str]:
     found = _SURNAME_PAIRS.get(key)
     if found is None:
         found = token_similarity(a, b)
-        if found[0] < TYPO_SCORE and one_slip_apart(a, b):
-            found = (TYPO_SCORE, "≈ one letter off")
+        if found[0] < TYPO_SCORE:
+            if one_slip_apart(a, b):
+                found = (TYPO_SCORE, "≈ one letter off")
+            elif stems_one_slip_apart(a, b):
+                found = (TYPO_SCORE, "≈ one letter off, be-ru ending")
         if len(_SURNAME_PAIRS) >= PAIR_CACHE_SIZE:
             _SURNAME_PAIRS.clear()
         _SURNAME_PAIRS[key] = found
