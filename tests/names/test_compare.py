@@ -130,7 +130,10 @@ def test_a_different_first_letter_is_no_slip():
 def test_a_consonant_lost_between_two_vowels_is_one_slip():
     # ЗАБАКАЎ typed without its К merges two vowel groups: two edits to the keys, one slip.
     assert one_slip_apart(token_info("забакаў"), token_info("zabaau"))
+    assert one_slip_apart(token_info("fedkova"), token_info("fedkoa"))  # в between vowels
     assert not one_slip_apart(token_info("забакаў"), token_info("zabu"))
+    # The vowel groups must be alike before folding: FYKOV is not FELIAKOV without its L.
+    assert not one_slip_apart(token_info("fykov"), token_info("feliakov"))
 
 
 def test_a_slip_in_the_stem_on_top_of_a_belarusian_russian_ending_is_one_slip():

@@ -155,8 +155,7 @@ def typo_keys(token: TokenInfo) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=200_000)
 def _typo_keys(sounds: tuple[str, ...]) -> tuple[str, ...]:
     """Typo keys of a token's sound forms, in a fixed order (cached)."""
-    keys = (_SAME_RUNS.sub(r"\1", s.replace("a", "i")) for s in sounds)
-    return tuple(sorted(set(keys)))
+    return tuple(sorted({_fold(s) for s in sounds}))
 
 
 def one_slip_apart(a: TokenInfo, b: TokenInfo) -> bool:
@@ -172,36 +171,75 @@ def one_slip_apart(a: TokenInfo, b: TokenInfo) -> bool:
         for y in typo_keys(b):
             if len(y) < TYPO_MIN_LENGTH or x[0] != y[0]:
                 continue
-            if OSA.distance(x, y, score_cutoff=1) == 1 or _merged_slip(x, y):
+            if OSA.distance(x, y, score_cutoff=1) == 1:
+                return True
+    return _merged_slip(a.sounds, b.sounds)
+
+
+def _merged_slip(xs: tuple[str, ...], ys: tuple[str, ...]) -> bool:
+    """True when one letter dropped from the longer sound form leaves the other, runs merged.
+
+    A consonant lost between two like vowels (АВАКАЎ → АВААЎ) or changed into one of them
+    (ДАМАРНАЦКІ → DAAARNACKI) merges the vowel groups around it: two edits to the typo keys,
+    one slip to the writer. The neighbours must be alike before а/е/я are folded (or BYKOV
+    would be BELYAKOV without its L); the results are compared as typo keys.
+    """
+    for x in xs:
+        for y in ys:
+            if len(x) == len(y) or x[:1] != y[:1]:
+                continue
+            short, long_ = (x, y) if len(x) < len(y) else (y, x)
+            key = _fold(short)
+            if len(key) < TYPO_MIN_LENGTH:
+                continue
+            if any(_fold(merged) == key for merged in _merged_forms(long_)):
                 return True
     return False
 
 
-def _merged_slip(x: str, y: str) -> bool:
-    """True when one letter dropped from the longer key leaves the shorter once runs merge.
+@functools.lru_cache(maxsize=200_000)
+def _merged_forms(sound_form: str) -> tuple[str, ...]:
+    """A sound form with one consonant dropped between two equal vowel groups or letters."""
+    found = []
+    for i in range(1, len(sound_form) - 1):
+        if not sound_form[i].isupper() and sound_form[i] != "u":  # u: also в/v between vowels
+            continue
+        left = _VOWELS_BEFORE.search(sound_form, 0, i)
+        right = _VOWELS_AFTER.match(sound_form, i + 1)
+        if left and right and left.group(0) == right.group(0):
+            found.append(sound_form[:i] + sound_form[right.end() :])
+        elif sound_form[i - 1] == sound_form[i + 1] and sound_form[i - 1].isupper():
+            found.append(sound_form[:i] + sound_form[i + 2 :])
+    return tuple(found)
 
-    A consonant lost between two vowels (АВАКАЎ → АВААЎ) or changed into one of them
-    (ДАМАРНАЦКІ → DAAARNACKI) merges the vowel groups around it: two edits to the keys,
-    one slip to the writer.
-    """
-    if len(x) == len(y):
-        return False
-    short, long_ = (x, y) if len(x) < len(y) else (y, x)
-    return short in merged_deletions(long_)
+
+# Vowel groups of a sound form; u (у, ў, в, v, w) counts as a consonant here.
+_VOWELS_BEFORE = re.compile(r"[ai]+$")
+_VOWELS_AFTER = re.compile(r"[ai]+")
+
+
+def _fold(sound_form: str) -> str:
+    """The typo key of one sound form: а/е/я folded, repeated letters run together."""
+    return _SAME_RUNS.sub(r"\1", sound_form.replace("a", "i"))
 
 
 @functools.lru_cache(maxsize=200_000)
 def merged_deletions(key: str) -> frozenset[str]:
-    """Each one-letter deletion of a typo key that merges two equal neighbours, run together."""
+    """Each one-letter deletion of a key that merges two equal neighbours, run together."""
     return frozenset(
         key[: i - 1] + key[i + 1 :] for i in range(1, len(key) - 1) if key[i - 1] == key[i + 1]
     )
 
 
 @functools.lru_cache(maxsize=100_000)
+def _stem_sound_forms(stem: str) -> tuple[str, ...]:
+    """Sound forms of a surname stem's Latin spellings."""
+    return tuple(dict.fromkeys(sound(v) for v in latin_variants(stem)))
+
+
 def _stem_keys(stem: str) -> tuple[str, ...]:
     """Typo keys of a surname stem's sound forms."""
-    return _typo_keys(tuple(dict.fromkeys(sound(v) for v in latin_variants(stem))))
+    return _typo_keys(_stem_sound_forms(stem))
 
 
 def stems_one_slip_apart(a: TokenInfo, b: TokenInfo) -> bool:
@@ -222,9 +260,9 @@ def stems_one_slip_apart(a: TokenInfo, b: TokenInfo) -> bool:
         for y in _stem_keys(eb.stem):
             if x[:1] != y[:1] or x == y:
                 continue
-            if OSA.distance(x, y, score_cutoff=1) == 1 or _merged_slip(x, y):
+            if OSA.distance(x, y, score_cutoff=1) == 1:
                 return True
-    return False
+    return _merged_slip(_stem_sound_forms(ea.stem), _stem_sound_forms(eb.stem))
 
 
 _SURNAME_PAIRS: dict[tuple[str, str], tuple[float, str]] = {}
