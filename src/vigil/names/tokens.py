@@ -30,6 +30,10 @@ DIFFERENT_NAME_CAP = 0.0
 #: reaches the operating threshold only when the given name and the patronymic both agree in
 #: full (0.8375 against 0.82); with a given name alone it stays below (0.797).
 TYPO_SCORE = 0.8
+#: Least token similarity of two surnames that may be one slip apart: a slip costs a surname
+#: of four letters or more a fraction of its letters, never half (the least seen is 0.63), so
+#: pairs further apart are not looked at for one.
+SLIP_FLOOR = 0.5
 #: Fewest letters a folded sound form needs for one slip to be read as a typo (SMaL, not Ha).
 TYPO_MIN_LENGTH = 4
 
@@ -274,7 +278,7 @@ def surname_similarity(a: TokenInfo, b: TokenInfo) -> tuple[float, str]:
     found = _SURNAME_PAIRS.get(key)
     if found is None:
         found = token_similarity(a, b)
-        if found[0] < TYPO_SCORE:
+        if SLIP_FLOOR <= found[0] < TYPO_SCORE:
             if one_slip_apart(a, b):
                 found = (TYPO_SCORE, "≈ one letter off")
             elif stems_one_slip_apart(a, b):
