@@ -2,6 +2,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vigil.names import OPERATING_THRESHOLD, REVIEW_THRESHOLD, compare, search_keys
+from vigil.names.tokens import (
+    TYPO_SCORE,
+    one_slip_apart,
+    stems_one_slip_apart,
+    surname_similarity,
+    token_info,
+)
 
 # Fictional people: names are made up from common parts and carry no facts.
 FICTIONAL = [
@@ -118,3 +125,26 @@ def test_a_different_first_letter_is_no_slip():
     listed = "Аляксандр Тэставіч ФІЦАЎ"
     assert compare(listed, "Alexander Testovich BITSEV").score < REVIEW_THRESHOLD
     assert compare("Ivan Testovich PARSHIN", "Ivan Testovich PERSON").score < REVIEW_THRESHOLD
+
+
+def test_a_consonant_lost_between_two_vowels_is_one_slip():
+    # ЗАБАКАЎ typed without its К merges two vowel groups: two edits to the keys, one slip.
+    assert one_slip_apart(token_info("забакаў"), token_info("zabaau"))
+    assert one_slip_apart(token_info("fedkova"), token_info("fedkoa"))  # в between vowels
+    assert not one_slip_apart(token_info("забакаў"), token_info("zabu"))
+    # The vowel groups must be alike before folding: FYKOV is not FELIAKOV without its L.
+    assert not one_slip_apart(token_info("fykov"), token_info("feliakov"))
+
+
+def test_a_slip_in_the_stem_on_top_of_a_belarusian_russian_ending_is_one_slip():
+    listed, typed = token_info("злуцкі"), token_info("zltusky")
+    assert stems_one_slip_apart(listed, typed)
+    assert surname_similarity(listed, typed) == (TYPO_SCORE, "≈ one letter off, be-ru ending")
+    assert compare("Ігар Тэставіч ЗЛУЦКІ", "Ihar Testavich ZLTUSKY").score >= OPERATING_THRESHOLD
+    # Still only with the given name and the patronymic agreeing in full.
+    assert compare("Ігар ЗЛУЦКІ", "Ihar ZLTUSKY").score < OPERATING_THRESHOLD
+
+
+def test_stems_with_another_first_letter_or_gender_are_no_slip():
+    assert not stems_one_slip_apart(token_info("злуцкі"), token_info("bltusky"))
+    assert not stems_one_slip_apart(token_info("злуцкі"), token_info("zltuskaya"))

@@ -77,3 +77,14 @@ def test_a_surname_one_slip_off_is_blocked_and_found_in_another_script():
 def test_a_surname_one_slip_off_is_no_match_without_the_patronymic():
     index = NameIndex([NameRecord("f/5", ["Аляксандр Тэставіч ФІЦАЎ"]), *RECORDS])
     assert index.search("Alexander FISEV") == []
+
+
+def test_a_token_near_the_typo_by_chance_does_not_hide_the_one_it_was_typed_for():
+    # ZHATSAK (a slip in ZHESTAK) sounds near ZHOTIK, which used to stop the search for slips.
+    index = NameIndex(
+        [
+            NameRecord("f/6", ["Nina Testovna ZHESTAK"]),
+            NameRecord("f/7", ["Tatiana Fiktovna ZHOTIK"]),
+        ]
+    )
+    assert [c.entity_id for c in index.search("Nina Testauna ZHATSAK")] == ["f/6"]

@@ -7,7 +7,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from operator import neg
 
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
@@ -21,6 +20,7 @@ from vigil.names.tokens import (
     VOWEL_SCORE,
     TokenInfo,
     initial_letters,
+    merged_deletions,
     one_slip_apart,
     surname_similarity,
     typo_keys,
@@ -47,6 +47,9 @@ PRESCORE_MARGIN = 0.05
 #: How far below the surname floor a sound-form similarity may be and still be checked in full
 #: when nothing reached the floor (a typo costs a short sound form more than its spelling).
 VERIFY_MARGIN = 0.15
+#: A token estimate at or above this is plainly the query token in another spelling: no search
+#: for tokens one typing slip away is made (below it, one is, even when some token is near).
+SURE_TOKEN = 0.95
 #: Query tokens whose similar indexed tokens are remembered (names repeat their tokens).
 SIMILAR_CACHE_SIZE = 100_000
 #: Query tokens whose per-form estimates are remembered (each up to a few thousand forms).
@@ -147,6 +150,7 @@ def slip_keys(token: TokenInfo) -> set[str]:
         if len(key) >= TYPO_MIN_LENGTH:
             found.add("t:" + key)
             found.update("t:" + key[:i] + key[i + 1 :] for i in range(1, len(key)))
+            found.update("t:" + merged for merged in merged_deletions(key))
     return found
 
 
@@ -168,6 +172,21 @@ def surname_tokens(f: Features) -> tuple[TokenInfo, ...]:
     """Tokens that are the surname in some reading of the name (given ones if order is open)."""
     tokens = f.surnames if f.parsed.certain else (*f.surnames, *f.given)
     return tuple({t.norm: t for t in tokens}.values())
+
+
+def _leaders(rank: dict[int, float]) -> list[int]:
+    """The RANKED best-ranked form ids; ties broken by form number (the same in every process).
+
+    The floats alone are sorted (C's fast path for floats) to find the RANKED-th rank; only
+    the forms at or above it are ordered by (rank, number).
+    """
+    if len(rank) <= RANKED:
+        return list(rank)
+    cutoff = sorted(rank.values(), reverse=True)[RANKED - 1]
+    above = [i for i, score in rank.items() if score >= cutoff]
+    if len(above) > RANKED:
+        above = sorted(above, key=lambda i: (-rank[i], i))[:RANKED]
+    return above
 
 
 class NameIndex:
@@ -266,12 +285,16 @@ class NameIndex:
         # Sound forms at C speed, with a margin below the floor: spellings seldom agree more
         # than their sounds, and the full comparison of the shortlist is exact anyway.
         self._prescore(token, keys, floor, found)
-        if token.skeleton and not any(score >= floor for score in found.values()):
-            # Nothing near: perhaps a typo. Two edits on the query side, and the tokens whose
-            # sound forms come within a wider margin compared in full (spelling, endings).
-            keys = sorted({*keys, *self._blocking_lists(token, wider=True)})
-            self._prescore(token, keys, floor, found, verify=True)
-            # The typo rule joins surnames one slip apart once vowels are folded.
+        if not any(score >= SURE_TOKEN for score in found.values()):
+            # Nothing that is plainly the same token: perhaps a typo, and a token near the
+            # query by chance (SHATSAK near SHOTIK) must not hide the one it was typed for.
+            if token.skeleton:
+                # Two edits on the query side, and the tokens whose sound forms come within a
+                # wider margin compared in full (spelling, endings).
+                keys = sorted({*keys, *self._blocking_lists(token, wider=True)})
+                self._prescore(token, keys, floor, found, verify=True)
+            # The typo rule joins surnames one slip apart once vowels are folded (a token
+            # without consonant classes, such as АВААЎ, has typo keys all the same).
             if floor <= TYPO_SCORE:
                 self._slips(token, found)
         # The vowel rule joins tokens whose sound forms differ more than that.
@@ -366,16 +389,18 @@ class NameIndex:
         # A form's rank: the best match of each query token among its tokens, summed.
         pairs = zip(tokens, similar, strict=True)
         scores = [self._form_scores(token, floor, found, rare) for token, found in pairs]
-        rank: dict[int, float] = dict(scores[0]) if scores else {}
-        for other in scores[1:]:
-            for form_id, score in other.items():
-                rank[form_id] = rank.get(form_id, 0.0) + score
+        rank: dict[int, float] = {}
+        if len(scores) == 1:
+            rank = scores[0]  # remembered per token: read here, never changed
+        elif scores:
+            rank = dict(scores[0])
+            for other in scores[1:]:
+                for form_id, score in other.items():
+                    rank[form_id] = rank.get(form_id, 0.0) + score
         # Ties among namesakes (a family on one list) are broken by the other shared tokens.
         words = form_words(query)
-        # Ties are broken by form number, so a search gives the same shortlist in every process.
-        ranked = sorted(zip(rank.values(), map(neg, rank), strict=True), reverse=True)
-        leaders = [-i for _, i in ranked[:RANKED]]
-        rank = {i: rank[i] + OVERLAP_WEIGHT * len(words & self._forms[i].words) for i in leaders}
+        forms = self._forms
+        rank = {i: rank[i] + OVERLAP_WEIGHT * len(words & forms[i].words) for i in _leaders(rank)}
         shortlist: list[int] = []
         forms_of: dict[int, int] = defaultdict(int)
         for form_id in sorted(rank, key=lambda i: (-rank[i], i)):

@@ -30,6 +30,10 @@ DIFFERENT_NAME_CAP = 0.0
 #: reaches the operating threshold only when the given name and the patronymic both agree in
 #: full (0.8375 against 0.82); with a given name alone it stays below (0.797).
 TYPO_SCORE = 0.8
+#: Least token similarity of two surnames that may be one slip apart: a slip costs a surname
+#: of four letters or more a fraction of its letters, never half (the least seen is 0.63), so
+#: pairs further apart are not looked at for one.
+SLIP_FLOOR = 0.5
 #: Fewest letters a folded sound form needs for one slip to be read as a typo (SMaL, not Ha).
 TYPO_MIN_LENGTH = 4
 
@@ -155,8 +159,7 @@ def typo_keys(token: TokenInfo) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=200_000)
 def _typo_keys(sounds: tuple[str, ...]) -> tuple[str, ...]:
     """Typo keys of a token's sound forms, in a fixed order (cached)."""
-    keys = (_SAME_RUNS.sub(r"\1", s.replace("a", "i")) for s in sounds)
-    return tuple(sorted(set(keys)))
+    return tuple(sorted({_fold(s) for s in sounds}))
 
 
 def one_slip_apart(a: TokenInfo, b: TokenInfo) -> bool:
@@ -174,7 +177,96 @@ def one_slip_apart(a: TokenInfo, b: TokenInfo) -> bool:
                 continue
             if OSA.distance(x, y, score_cutoff=1) == 1:
                 return True
+    return _merged_slip(a.sounds, b.sounds)
+
+
+def _merged_slip(xs: tuple[str, ...], ys: tuple[str, ...]) -> bool:
+    """True when one letter dropped from the longer sound form leaves the other, runs merged.
+
+    A consonant lost between two like vowels (АВАКАЎ → АВААЎ) or changed into one of them
+    (ДАМАРНАЦКІ → DAAARNACKI) merges the vowel groups around it: two edits to the typo keys,
+    one slip to the writer. The neighbours must be alike before а/е/я are folded (or BYKOV
+    would be BELYAKOV without its L); the results are compared as typo keys.
+    """
+    for x in xs:
+        for y in ys:
+            if len(x) == len(y) or x[:1] != y[:1]:
+                continue
+            short, long_ = (x, y) if len(x) < len(y) else (y, x)
+            key = _fold(short)
+            if len(key) < TYPO_MIN_LENGTH:
+                continue
+            if any(_fold(merged) == key for merged in _merged_forms(long_)):
+                return True
     return False
+
+
+@functools.lru_cache(maxsize=200_000)
+def _merged_forms(sound_form: str) -> tuple[str, ...]:
+    """A sound form with one consonant dropped between two equal vowel groups or letters."""
+    found = []
+    for i in range(1, len(sound_form) - 1):
+        if not sound_form[i].isupper() and sound_form[i] != "u":  # u: also в/v between vowels
+            continue
+        left = _VOWELS_BEFORE.search(sound_form, 0, i)
+        right = _VOWELS_AFTER.match(sound_form, i + 1)
+        if left and right and left.group(0) == right.group(0):
+            found.append(sound_form[:i] + sound_form[right.end() :])
+        elif sound_form[i - 1] == sound_form[i + 1] and sound_form[i - 1].isupper():
+            found.append(sound_form[:i] + sound_form[i + 2 :])
+    return tuple(found)
+
+
+# Vowel groups of a sound form; u (у, ў, в, v, w) counts as a consonant here.
+_VOWELS_BEFORE = re.compile(r"[ai]+$")
+_VOWELS_AFTER = re.compile(r"[ai]+")
+
+
+def _fold(sound_form: str) -> str:
+    """The typo key of one sound form: а/е/я folded, repeated letters run together."""
+    return _SAME_RUNS.sub(r"\1", sound_form.replace("a", "i"))
+
+
+@functools.lru_cache(maxsize=200_000)
+def merged_deletions(key: str) -> frozenset[str]:
+    """Each one-letter deletion of a key that merges two equal neighbours, run together."""
+    return frozenset(
+        key[: i - 1] + key[i + 1 :] for i in range(1, len(key) - 1) if key[i - 1] == key[i + 1]
+    )
+
+
+@functools.lru_cache(maxsize=100_000)
+def _stem_sound_forms(stem: str) -> tuple[str, ...]:
+    """Sound forms of a surname stem's Latin spellings."""
+    return tuple(dict.fromkeys(sound(v) for v in latin_variants(stem)))
+
+
+def _stem_keys(stem: str) -> tuple[str, ...]:
+    """Typo keys of a surname stem's sound forms."""
+    return _typo_keys(_stem_sound_forms(stem))
+
+
+def stems_one_slip_apart(a: TokenInfo, b: TokenInfo) -> bool:
+    """True when two surnames of one ending family and gender have stems one slip apart.
+
+    The slip falls on top of a Belarusian/Russian ending pair (ЗАЙЦАЎ typed as ЗАЙЕВ against
+    ZAITSEV): the whole tokens are two differences apart, their stems one. The tokens must be
+    long enough for the typo rule, and the first letter is kept, as in `one_slip_apart`.
+    """
+    ea, eb = a.ending, b.ending
+    if not ea or not eb or ea.family != eb.family or ea.gender != eb.gender:
+        return False
+    if not any(len(k) >= TYPO_MIN_LENGTH for k in typo_keys(a)):
+        return False
+    if not any(len(k) >= TYPO_MIN_LENGTH for k in typo_keys(b)):
+        return False
+    for x in _stem_keys(ea.stem):
+        for y in _stem_keys(eb.stem):
+            if x[:1] != y[:1] or x == y:
+                continue
+            if OSA.distance(x, y, score_cutoff=1) == 1:
+                return True
+    return _merged_slip(_stem_sound_forms(ea.stem), _stem_sound_forms(eb.stem))
 
 
 _SURNAME_PAIRS: dict[tuple[str, str], tuple[float, str]] = {}
@@ -186,8 +278,11 @@ def surname_similarity(a: TokenInfo, b: TokenInfo) -> tuple[float, str]:
     found = _SURNAME_PAIRS.get(key)
     if found is None:
         found = token_similarity(a, b)
-        if found[0] < TYPO_SCORE and one_slip_apart(a, b):
-            found = (TYPO_SCORE, "≈ one letter off")
+        if SLIP_FLOOR <= found[0] < TYPO_SCORE:
+            if one_slip_apart(a, b):
+                found = (TYPO_SCORE, "≈ one letter off")
+            elif stems_one_slip_apart(a, b):
+                found = (TYPO_SCORE, "≈ one letter off, be-ru ending")
         if len(_SURNAME_PAIRS) >= PAIR_CACHE_SIZE:
             _SURNAME_PAIRS.clear()
         _SURNAME_PAIRS[key] = found
