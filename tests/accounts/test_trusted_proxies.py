@@ -3,7 +3,7 @@ from a trusted peer, read from the right, and never by default; the sign-in thro
 per-address count follows it. Spoofed headers from an untrusted peer change nothing.
 
 The last test does it through a real `vigil serve` over TCP, from a trusted and an untrusted
-loopback address."""
+loopback address (slow; in the SQLite half of CI only)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from http.cookies import SimpleCookie
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.test import RequestFactory
 
 from tests.crash.harness import free_port, installations, wait_for_port
@@ -45,9 +46,7 @@ def test_a_trusted_peer_hands_over_the_right_most_untrusted_hop(settings):
     # The left part is whatever the client sent: never believed.
     assert client_address(_request(PROXY, "192.0.2.66, 198.51.100.1")) == "198.51.100.1"
     # Trusted hops (a second proxy layer) are skipped from the right.
-    assert client_address(_request(PROXY, "192.0.2.66, 198.51.100.1, 10.1.4.7")) == (
-        "198.51.100.1"
-    )
+    assert client_address(_request(PROXY, "192.0.2.66, 198.51.100.1, 10.1.4.7")) == ("198.51.100.1")
     # Only trusted hops: the left-most is the client; no header: the proxy itself.
     assert client_address(_request(PROXY, "10.1.4.7")) == "10.1.4.7"
     assert client_address(_request(PROXY)) == PROXY
@@ -164,6 +163,10 @@ class Browser:
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_through_a_real_server_only_the_trusted_peer_may_name_the_client(tmp_path):
+    if connection.vendor != "sqlite":
+        # Most of its time is `vigil init` and a server starting; what it proves does not
+        # depend on the database, so CI runs it once, in the (faster) SQLite half.
+        pytest.skip("runs in the SQLite half only: the client's address is not a database matter")
     with installations(tmp_path) as made:
         host = made.fresh("proxy")
         host.env["VIGIL_TRUSTED_PROXIES"] = "127.0.0.1"
@@ -172,17 +175,13 @@ def test_through_a_real_server_only_the_trusted_peer_may_name_the_client(tmp_pat
         try:
             wait_for_port(port, server, seconds=300)
             proxy, stranger = Browser(port, "127.0.0.1"), Browser(port, "127.0.0.2")
-            # The trusted proxy forwards many clients: none is throttled by the others.
-            assert [
-                proxy.attempt(f"fictional-client-{i}", f"192.0.2.1, 198.51.100.{i}")
-                for i in range(throttle.LIMIT + 2)
-            ] == [200] * (throttle.LIMIT + 2)
             # A stranger (not a trusted proxy) spoofs a new address each time: counted as itself.
             assert [
                 stranger.attempt(f"fictional-spoof-{i}", f"198.51.100.{100 + i}")
                 for i in range(throttle.LIMIT + 1)
             ] == [200] * throttle.LIMIT + [429]
-            # One client behind the proxy reaches its own limit; its neighbour does not.
+            # One client behind the proxy reaches its own limit, whatever it puts on the left;
+            # its neighbour behind the same proxy does not (the proxy's address is no bucket).
             assert [
                 proxy.attempt(f"fictional-one-{i}", f"192.0.2.{i}, 203.0.113.5")
                 for i in range(throttle.LIMIT + 1)

@@ -206,9 +206,7 @@ def test_the_figures_page_reads_the_standby_until_the_browser_writes(
     assert len(listing) == 0
 
 
-def test_a_backup_dumped_from_the_standby_restores_everything(
-    with_replica, tmp_path, settings
-):
+def test_a_backup_dumped_from_the_standby_restores_everything(with_replica, tmp_path, settings):
     populate(tmp_path, settings)
     _person("Fictional Person Written Just Before The Backup")
     identity, identity_file = custodian(tmp_path)
