@@ -11,15 +11,19 @@ PostgreSQL only (a standby of encrypted SQLite does not exist): skipped on SQLit
 
 from __future__ import annotations
 
+import io
+import json
 import logging
 import os
 import socket
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
+from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models.expressions import RawSQL
 from django.test.utils import CaptureQueriesContext
@@ -133,6 +137,11 @@ def with_dead_replica(standby, transactional_db) -> Iterator[int]:
     _point_replica(standby)
 
 
+def _record_queries(captured: CaptureQueriesContext) -> list[str]:
+    """The captured statements that read the record's tables (not the replica's lag check)."""
+    return [q["sql"] for q in captured.captured_queries if '"records_' in q["sql"]]
+
+
 def _caught_up() -> None:
     assert replica.wait_for_replay(30), "the standby did not replay the primary's writes"
 
@@ -192,18 +201,18 @@ def test_the_figures_page_reads_the_standby_until_the_browser_writes(
     _caught_up()
     with CaptureQueriesContext(connections[replica.REPLICA]) as on_standby:
         assert browser.get(FIGURES).status_code == 200
-    assert len(on_standby) > 0
+    assert _record_queries(on_standby)  # the record itself, not just the lag check
     # Any write (here: choosing a language) pins the browser to the primary for a while.
     assert browser.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
     assert replica.PIN_COOKIE in browser.cookies
     with CaptureQueriesContext(connections[replica.REPLICA]) as pinned:
         assert browser.get(FIGURES).status_code == 200
-    assert len(pinned) == 0
+    assert not _record_queries(pinned) and len(pinned) == 0
     # Interactive pages (a person's list) never read the standby.
     browser.cookies.pop(replica.PIN_COOKIE)
     with CaptureQueriesContext(connections[replica.REPLICA]) as listing:
         assert browser.get("/persons/").status_code == 200
-    assert len(listing) == 0
+    assert not _record_queries(listing) and len(listing) == 0
 
 
 def test_a_backup_dumped_from_the_standby_restores_everything(with_replica, tmp_path, settings):
@@ -263,7 +272,7 @@ def test_a_standby_that_stops_mid_request_is_left_for_the_primary_without_an_err
     _caught_up()
     with CaptureQueriesContext(connections[replica.REPLICA]) as on_standby:
         assert browser.get(FIGURES).status_code == 200
-    assert len(on_standby) > 0  # a connection to the standby is now open and kept
+    assert _record_queries(on_standby)  # a connection to the standby is now open and kept
     _throwaway("halt", str(with_replica))
     try:
         with caplog.at_level(logging.WARNING, logger="vigil.replica"):
@@ -279,3 +288,41 @@ def test_a_standby_that_stops_mid_request_is_left_for_the_primary_without_an_err
         assert len(warnings) == 2 and "unreachable" in warnings[1]
     finally:
         _throwaway("resume", str(with_replica))
+
+
+def test_a_standby_further_behind_than_allowed_is_not_read_until_it_catches_up(
+    with_replica, settings, caplog
+):
+    settings.REPLICA_MAX_LAG = 0.5
+    _person("Fictional Person Replayed")
+    _caught_up()
+    with connections[replica.REPLICA].cursor() as cursor:
+        cursor.execute("SELECT pg_wal_replay_pause()")
+    try:
+        _person("Fictional Person Not Yet Replayed")  # received by the standby, not replayed
+        time.sleep(1.2)
+        replica.reset()
+        with caplog.at_level(logging.WARNING, logger="vigil.replica"):
+            with replica.reading_from_replica() as used:
+                assert used is False
+                assert Person.objects.count() == 2  # the primary answered
+        warnings = [r.getMessage() for r in caplog.records if r.name == "vigil.replica"]
+        assert len(warnings) == 1 and "behind, more than 0.5 s" in warnings[0]
+    finally:
+        with connections[replica.REPLICA].cursor() as cursor:
+            cursor.execute("SELECT pg_wal_replay_resume()")
+    _caught_up()
+    replica.reset()
+    with replica.reading_from_replica() as used:
+        assert used is True
+        assert Person.objects.count() == 2
+
+
+def test_a_reading_command_reads_the_standby(with_replica, admin_user):
+    _person("Fictional Person Counted By Stats")
+    _caught_up()
+    out = io.StringIO()
+    with CaptureQueriesContext(connections[replica.REPLICA]) as on_standby:
+        call_command("stats", "--json", acting_user=admin_user.username, stdout=out)
+    assert json.loads(out.getvalue())["persons"] == 1
+    assert any("records_person" in q for q in _record_queries(on_standby))
