@@ -119,6 +119,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "vigil.web.middleware.ChangeContextMiddleware",
     "vigil.web.middleware.PolicyReadingMiddleware",
+    "vigil.core.replica.PrimaryPinMiddleware",
 ]
 
 ROOT_URLCONF = "vigil.urls"
@@ -183,6 +184,22 @@ else:
             "TEST": {"NAME": str(DATA_DIR / "test-vigil.db")},
         }
     }
+
+# A PostgreSQL streaming replica (hot standby) for heavy read-only work: the figures, checks,
+# exports and open-data pages, `vigil backup create` and the reading commands (vigil.core.replica
+# says what goes there; docs/operations.md the recipe). Unset: one database, nothing changes.
+DATABASE_REPLICA_URL = os.environ.get("VIGIL_DATABASE_REPLICA_URL", "")
+# Seconds behind the primary beyond which the replica is not used (the primary answers).
+REPLICA_MAX_LAG = float(os.environ.get("VIGIL_REPLICA_MAX_LAG", "10"))
+# Seconds a browser that wrote reads from the primary only (it sees its own writes).
+REPLICA_PIN_SECONDS = int(os.environ.get("VIGIL_REPLICA_PIN_SECONDS", "30"))
+if DATABASE_URL and DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    # A replica that does not answer is given up quickly: the primary serves meanwhile.
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+    # Test databases are made on the primary only; the standby copies them by itself.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["vigil.core.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -279,6 +296,10 @@ CONTENT_SECURITY_POLICY = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+# Proxies (addresses or networks, comma-separated) whose X-Forwarded-For is believed: only
+# when the immediate peer is one of them is the client taken from the header (its right-most
+# untrusted hop) for the sign-in throttle. Empty (the default): the header is ignored.
+TRUSTED_PROXIES = os.environ.get("VIGIL_TRUSTED_PROXIES", "")
 if os.environ.get("VIGIL_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = (os.environ["VIGIL_PROXY_SSL_HEADER"], "https")
 

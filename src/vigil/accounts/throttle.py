@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from vigil.accounts.models import AuthAttempt
+from vigil.core import client_address as addresses
 from vigil.core.errors import TooManyAttempts
 
 LIMIT = 5
@@ -36,10 +37,9 @@ def _digest(kind: str, value: str) -> str:
 
 
 def client_address(request: HttpRequest | None) -> str:
-    """The client's address as Django sees it (the proxy sets REMOTE_ADDR via its own header)."""
-    if request is None:
-        return "unknown"
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
+    """The client's address: the peer, or behind a trusted proxy (``VIGIL_TRUSTED_PROXIES``)
+    the right-most untrusted hop of ``X-Forwarded-For`` (vigil.core.client_address)."""
+    return addresses.client_address(request)
 
 
 def attempt_keys(request: HttpRequest | None, username: str) -> list[str]:

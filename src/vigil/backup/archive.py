@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from vigil.audit.errors import AuditError
 from vigil.backup import pg_tools
@@ -44,6 +44,7 @@ from vigil.backup.members import (
 from vigil.backup.progress import progress
 from vigil.backup.sqlite_copy import check_integrity, open_encrypted
 from vigil.backup.streaming import decrypt_tar, encrypt_tar
+from vigil.core import replica
 from vigil.crypto.custody import parse_recipients, read_identities
 from vigil.crypto.envelope import fingerprint
 from vigil.crypto.keysource import KeySourceConfig, database_key
@@ -52,6 +53,9 @@ __all__ = ["DB_NAME", "DUMP_NAME", "BackupResult", "create_backup", "verify_back
 
 CHECKPOINT_TABLE = "audit_auditcheckpoint"
 EVIDENCE_TABLE = "records_evidence"
+# How long a backup waits for the replica to replay the primary's writes before dumping the
+# primary instead.
+BACKUP_CATCH_UP_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,8 @@ class BackupResult:
     sha256: str
     size: int
     manifest: Manifest
+    # Where the database copy was read: "primary", or "replica" (VIGIL_DATABASE_REPLICA_URL).
+    source: str = "primary"
 
 
 def key_header_path() -> Path | None:
@@ -111,10 +117,12 @@ def create_backup(dest: Path, recipients: Sequence[str]) -> BackupResult:
         payload.mkdir(mode=0o700)
         # The database first: every evidence row in it has its file on disk already (files are
         # written before their row), so the evidence listed afterwards covers them all.
+        source = DEFAULT_DB_ALIAS
         if connection.vendor == "sqlite":
             manifest = _copy_sqlite(payload, master)
         elif connection.vendor == "postgresql":
-            manifest = _dump_postgres(payload, master)
+            source = _dump_source()
+            manifest = _dump_postgres(payload, master, source)
         else:
             raise BackupInvalid(f"Backups of {connection.vendor} databases are not supported.")
         manifest.audit_anchor = anchor
@@ -153,7 +161,17 @@ def create_backup(dest: Path, recipients: Sequence[str]) -> BackupResult:
             raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return BackupResult(dest, sha256_file(dest), dest.stat().st_size, manifest)
+    where = "replica" if source == replica.REPLICA else "primary"
+    return BackupResult(dest, sha256_file(dest), dest.stat().st_size, manifest, where)
+
+
+def _dump_source() -> str:
+    """The replica when one is configured, reachable and has replayed everything the primary
+    had written when the backup began (so the dump holds at least the anchored audit head);
+    else the primary, with a warning in the log."""
+    if replica.available() and replica.wait_for_replay(BACKUP_CATCH_UP_SECONDS):
+        return replica.REPLICA
+    return DEFAULT_DB_ALIAS
 
 
 def _private_tmp() -> str | None:
@@ -186,13 +204,15 @@ def _copy_sqlite(folder: Path, master: bytes) -> Manifest:
     )
 
 
-def _dump_postgres(folder: Path, master: bytes) -> Manifest:
+def _dump_postgres(folder: Path, master: bytes, alias: str = DEFAULT_DB_ALIAS) -> Manifest:
     pg_dump = pg_tools.find_tool("pg_dump")
-    flags, env, dbname = pg_tools.connection_argv()
+    flags, env, dbname = pg_tools.connection_argv(alias)
     dump = folder / DUMP_NAME
-    connection.ensure_connection()
-    # pg_dump and the row counts read the same exported snapshot, so they agree.
-    with connection.connection.transaction(), connection.connection.cursor() as cursor:
+    source = connections[alias]
+    source.ensure_connection()
+    # pg_dump and the row counts read the same exported snapshot, so they agree (a standby
+    # exports snapshots too: the dump is then read from the replica, not the primary).
+    with source.connection.transaction(), source.connection.cursor() as cursor:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         cursor.execute("SELECT pg_export_snapshot()")
         snapshot = cursor.fetchone()[0]

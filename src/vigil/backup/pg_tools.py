@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from vigil.backup.manifest import BackupInvalid
 
@@ -32,9 +32,11 @@ def find_tool(name: str) -> str:
     return found
 
 
-def connection_argv() -> tuple[list[str], dict[str, str], str]:
+def connection_argv(alias: str = DEFAULT_DB_ALIAS) -> tuple[list[str], dict[str, str], str]:
     """Host/port/user flags, the environment (password) and the database name of Django's
-    connection, for pg_dump and pg_restore (the password never reaches the command line)."""
+    connection ``alias`` (the primary unless told), for pg_dump and pg_restore (the password
+    never reaches the command line)."""
+    connection = connections[alias]
     params: dict[str, Any] = connection.get_connection_params()
     env = dict(os.environ)
     if params.get("password"):

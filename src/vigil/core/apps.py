@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "Vigil core"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from vigil.core import checks  # noqa: F401  # registers the settings' system checks

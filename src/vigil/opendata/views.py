@@ -11,6 +11,7 @@ from django.template.backends.django import DjangoTemplates
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from vigil.core.replica import replica_view
 from vigil.opendata.prisoners import as_of, public_prisoners
 from vigil.records.custody import Custody
 
@@ -39,6 +40,7 @@ def templates() -> DjangoTemplates:
 
 @require_safe
 @cache_control(public=True, max_age=300)
+@replica_view
 def prisoners(request: HttpRequest) -> HttpResponse:
     """The public list of political prisoners (HTML)."""
     rows = public_prisoners()
@@ -60,6 +62,7 @@ def prisoners(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @cache_control(public=True, max_age=300)
+@replica_view
 def prisoners_json(request: HttpRequest) -> JsonResponse:
     """The public list of political prisoners (the page's JSON twin)."""
     rows = [

@@ -20,6 +20,7 @@ from vigil.accounts.models import User
 from vigil.core.commands import VigilCommand
 from vigil.core.context import change_context
 from vigil.core.errors import Forbidden
+from vigil.core.replica import reading_from_replica
 from vigil.policy.access import role_of
 from vigil.policy.rules import Scope, scope_for
 
@@ -88,6 +89,10 @@ class ActingCommand(VigilCommand):
     """A data command: ``self.user`` is the acting user, and the change context is theirs."""
 
     user: User
+    # A command that only reads the record (stats, checks, open data, reports) reads it from
+    # the replica when one is configured (vigil.core.replica); the acting user, the policy
+    # and the audit log are read and written on the primary either way.
+    reads_from_replica = False
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         parser = super().create_parser(prog_name, subcommand, **kwargs)
@@ -107,7 +112,10 @@ class ActingCommand(VigilCommand):
         command = " ".join(a for a in sys.argv[1:3] if not a.startswith("-")) or self._name()
         self.user = acting_user(options.get(DEST), command=self._name())
         with change_context("cli", actor=self.user, detail=f"vigil {command}"[:200]):
-            return BaseCommand.execute(self, *args, **options)
+            if not self.reads_from_replica:
+                return BaseCommand.execute(self, *args, **options)
+            with reading_from_replica():
+                return BaseCommand.execute(self, *args, **options)
 
     def _name(self) -> str:
         return self.__class__.__module__.rsplit(".", 1)[-1]

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from vigil.core.errors import VigilError
+from vigil.core.replica import replica_view
 from vigil.policy.access import allows
 from vigil.records.models import Act, Intervention, Person
 from vigil.records.visible import visible, visible_or_404
@@ -53,6 +54,7 @@ def intervention_detail(request: SignedInRequest, pk: str) -> HttpResponse:
 
 
 @login_required
+@replica_view
 def response_gap(request: SignedInRequest) -> HttpResponse:
     """Detained lawyers and defenders with no response; unanswered; overdue (visible only)."""
     return render(request, "responses/gap.html", {"gap": gap.response_gap(request.user)})

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from vigil.core.replica import replica_view
 from vigil.policy.access import allows, restrict
 from vigil.sanctions import reports, review
 from vigil.sanctions.gap import gap_report
@@ -24,6 +25,7 @@ DECISIONS = (Decision.CONFIRMED, Decision.REJECTED)
 
 
 @login_required
+@replica_view
 def gap_page(request: SignedInRequest) -> HttpResponse:
     report = gap_report(request.user)
     pending = restrict(
@@ -35,6 +37,7 @@ def gap_page(request: SignedInRequest) -> HttpResponse:
 
 
 @login_required
+@replica_view
 def gap_download(request: SignedInRequest, fmt: str) -> HttpResponse:
     report = gap_report(request.user)
     if fmt == "csv":

@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from vigil.core.errors import Forbidden, NotFound
+from vigil.core.replica import replica_view
 from vigil.outputs.menu import draft_menu
 from vigil.records.checks import KINDS, check_kind, may_check, require_checker
 from vigil.records.glossary import FIGURES
@@ -59,6 +60,7 @@ def person_detail(request: SignedInRequest, pk: str) -> HttpResponse:
 
 
 @login_required
+@replica_view
 def how_many(request: SignedInRequest) -> HttpResponse:
     """Per category: the documented count, the stored estimate with its interval, the lists'
     overlap, the assumptions and the command that reproduces it."""
@@ -88,6 +90,7 @@ SHOWN = 200  # findings of one kind shown on the page; `vigil check-record` list
 
 
 @login_required
+@replica_view
 def record_checks(request: SignedInRequest) -> HttpResponse:
     """What in the record needs a human (admins, coordinators): each kind loads on its own."""
     try:
@@ -98,6 +101,7 @@ def record_checks(request: SignedInRequest) -> HttpResponse:
 
 
 @login_required
+@replica_view
 def record_check_kind(request: SignedInRequest, kind: str) -> HttpResponse:
     """The findings of one kind, as ``vigil check-record`` lists them."""
     try:

@@ -42,7 +42,8 @@ class Command(VigilCommand):
             self.stdout.write(
                 f"Backup written: {result.path} ({result.size} bytes, sha256 {result.sha256}); "
                 f"{sum(result.manifest.row_counts.values())} rows in "
-                f"{len(result.manifest.row_counts)} tables, {len(result.manifest.files)} files."
+                f"{len(result.manifest.row_counts)} tables, {len(result.manifest.files)} files"
+                + (", the database read from the replica." if result.source == "replica" else ".")
             )
             return
         if options["action"] == "restore":

@@ -12,6 +12,7 @@ from vigil.policy.acting import ActingCommand, require_scope
 
 
 class Command(ActingCommand):
+    reads_from_replica = True
     help = "Open data: export the published records (CSV, JSON or FollowTheMoney) to a folder."
 
     def add_arguments(self, parser: CommandParser) -> None:

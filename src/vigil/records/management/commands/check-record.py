@@ -6,6 +6,7 @@ from vigil.records.checks import by_kind, check_record
 
 
 class Command(ActingCommand):
+    reads_from_replica = True
     help = (
         "What in the record needs a human, with links (admins, coordinators).\n"
         "Two primary names, two arrests on one date, a source about someone else, "

@@ -6,6 +6,7 @@ from vigil.records.stats import record_stats
 
 
 class Command(ActingCommand):
+    reads_from_replica = True
     help = "Counts of the record the acting user may see: persons, acts, perpetrators, custody."
 
     def add_arguments(self, parser: Any) -> None:
