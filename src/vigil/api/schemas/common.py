@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -11,6 +11,9 @@ from pydantic import StringConstraints
 
 ConfidentialityLevel = Literal["public", "internal", "restricted", "secret"]
 Precision = Literal["day", "month", "year", "decade", "unknown"]
+# Each Literal that a presenter fills from a stored choice has its members as a tuple, for
+# vigil.api.present.choice (tests/api/test_errors_and_paging.py matches them to the models).
+PRECISIONS: tuple[Precision, ...] = get_args(Precision)
 
 
 # No control characters (PostgreSQL refuses NUL) except tab and line breaks; the pattern is

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, get_args
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -25,6 +25,7 @@ from vigil.api.schemas.common import (
 
 Place = text(200)
 CaseStatus = Literal["open", "closed"]
+CASE_STATUSES: tuple[CaseStatus, ...] = get_args(CaseStatus)
 IdList = list[UUID]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, get_args
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -12,6 +12,8 @@ from vigil.api.schemas.common import Note, Ref, TermOut
 
 DecisionValue = Literal["pending", "confirmed", "rejected"]
 ListState = Literal["listed", "pending", "not_found", "not_screened"]
+DECISIONS: tuple[DecisionValue, ...] = get_args(DecisionValue)
+LIST_STATES: tuple[ListState, ...] = get_args(ListState)
 
 
 class ListOut(Schema):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Literal, get_args
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -24,6 +24,21 @@ AnswerCode = Literal["yes", "no", "unknown"]
 StatementKindCode = Literal[
     "statement", "letter", "joint_letter", "un_communication", "government", "campaign"
 ]
+CalendarKind = Literal[
+    "hearing",
+    "appeal-deadline",
+    "sentence-end",
+    "follow-up",
+    "endangered-lawyer-day",
+    "un-session",
+    "upr-deadline",
+    "submission-deadline",
+    "international-date",
+]
+HEARING_KINDS: tuple[HearingKindCode, ...] = get_args(HearingKindCode)
+ACCESS_CODES: tuple[AccessCode, ...] = get_args(AccessCode)
+STATEMENT_KINDS: tuple[StatementKindCode, ...] = get_args(StatementKindCode)
+CALENDAR_KINDS: tuple[CalendarKind, ...] = get_args(CalendarKind)
 
 
 class HearingOut(RecordMeta):
@@ -130,16 +145,6 @@ class CalendarItemOut(Schema):
     """One dated item; ``title`` names the record (the user may see it)."""
 
     date: dt.date
-    kind: Literal[
-        "hearing",
-        "appeal-deadline",
-        "sentence-end",
-        "follow-up",
-        "endangered-lawyer-day",
-        "un-session",
-        "upr-deadline",
-        "submission-deadline",
-        "international-date",
-    ]
+    kind: CalendarKind
     title: str
     link: str
