@@ -75,9 +75,9 @@ class ProtectionCaseOut(RecordMeta):
 class ProtectionCaseCreate(Schema):
     """A new protection case; the identity fields are encrypted and never returned."""
 
-    beneficiary_name: nonempty(5000) = Field(..., description=IDENTITY)
+    beneficiary_name: Annotated[str, nonempty(5000)] = Field(..., description=IDENTITY)
     beneficiary_contacts: Note = Field("", description=IDENTITY)
-    location: text(5000) = Field("", description=IDENTITY)
+    location: Annotated[str, text(5000)] = Field("", description=IDENTITY)
     dependants: Note = Field("", description=IDENTITY)
     urgency: Urgency = 2
     threats: Note = ""
@@ -110,7 +110,7 @@ class ProtectionFundOut(RecordMeta):
 
 
 class ProtectionFundCreate(Schema):
-    name: nonempty(200)
+    name: Annotated[str, nonempty(200)]
     currency: Currency = "EUR"
     description: Note = ""
 
@@ -133,7 +133,7 @@ class ProtectionGrantCreate(Schema):
     """A grant for a protection case (``case``) or a named beneficiary, not both."""
 
     case: UUID | None = None
-    beneficiary_name: text(5000) = Field("", description=IDENTITY)
+    beneficiary_name: Annotated[str, text(5000)] = Field("", description=IDENTITY)
     amount: Amount
     currency: Currency | None = None
     date: dt.date

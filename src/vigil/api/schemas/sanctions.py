@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from typing import Literal, get_args
 from uuid import UUID
@@ -74,7 +75,7 @@ class ListedEntityOut(Schema):
     list: str
     entity_id: str
     caption: str
-    positions: list[str]
+    positions: builtins.list[str]  # the field "list" above hides the builtin in this class
     listing_date: str
     reason: str
 
