@@ -95,6 +95,68 @@ def test_schema_choices_match_the_models():
     assert set(get_args(names.NameKindValue)) == set(NameKind.values)
 
 
+def test_every_choice_a_presenter_checks_lists_exactly_the_stored_values():
+    from vigil.api import checks
+    from vigil.api.schemas import acts, common, events, protection, sanctions, solidarity, sources
+    from vigil.protection import models as protection_models
+    from vigil.records import checks as record_checks
+    from vigil.records import models as records
+    from vigil.records.models.cases import CaseStatus
+    from vigil.sanctions.gap import STATUS_ORDER
+    from vigil.sanctions.models import Decision
+    from vigil.solidarity import calendar
+    from vigil.solidarity import models as solidarity_models
+
+    calendar_kinds = {v for k, v in vars(calendar.Kind).items() if k.isupper()}
+    pairs = [
+        (common.PRECISIONS, records.DatePrecision.values),
+        (acts.ACT_STATUSES, records.ActStatus.values),
+        (acts.INCHOATES, records.Inchoate.values),
+        (events.CASE_STATUSES, CaseStatus.values),
+        (sources.CLAIM_KINDS, records.ClaimKind.values),
+        (protection.URGENCIES, protection_models.Urgency.values),
+        (protection.PROTECTION_STATUSES, protection_models.CaseStatus.values),
+        (protection.PURPOSES, protection_models.GrantPurpose.values),
+        (protection.DISBURSEMENTS, protection_models.Disbursement.values),
+        (sanctions.DECISIONS, Decision.values),
+        (sanctions.LIST_STATES, list(STATUS_ORDER)),
+        (solidarity.HEARING_KINDS, solidarity_models.HearingKind.values),
+        (solidarity.ACCESS_CODES, solidarity_models.Access.values),
+        (solidarity.STATEMENT_KINDS, solidarity_models.StatementKind.values),
+        (solidarity.CALENDAR_KINDS, calendar_kinds),
+        (checks.KINDS, list(record_checks.KINDS)),
+    ]
+    for members, stored in pairs:
+        assert len(members) == len(set(members))
+        assert set(members) == set(stored), members
+
+
+def test_a_stored_choice_the_schema_does_not_list_is_refused_not_passed_on():
+    from vigil.api.present import choice
+    from vigil.api.schemas.common import PRECISIONS
+    from vigil.api.schemas.protection import URGENCIES
+
+    assert choice("month", PRECISIONS) == "month"
+    assert choice(3, URGENCIES) == 3
+    with pytest.raises(ValueError, match="fortnight"):
+        choice("fortnight", PRECISIONS)
+    with pytest.raises(ValueError):
+        choice(5, URGENCIES)
+
+
+def test_a_record_with_an_unknown_stored_choice_is_a_500_not_a_silent_value(api, db):
+    from vigil.records.models import Event
+
+    body = {"title": "Fictional search", "date": "2021-03-01"}
+    created = api.call("POST", "/events", "admin", body)
+    assert created.status_code == 201, created.content
+    # "season": not a precision, and short enough for the column (PostgreSQL checks the width)
+    Event.objects.filter(pk=created.json()["id"]).update(date_precision="season")
+    response = api.get(f"/events/{created.json()['id']}")
+    assert response.status_code == 500
+    assert "season" not in response.content.decode()
+
+
 def test_lone_surrogate_in_a_body_is_a_4xx(api, db):
     response = api.call("POST", "/persons", "admin", '{"display_name": "Fict\\ud800iva"}')
     assert 400 <= response.status_code < 500

@@ -14,7 +14,7 @@ the mark loses nothing. Rows held after the day's digest wait for the next day's
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -22,6 +22,9 @@ from django.utils import timezone
 
 from vigil.alerts.models import DIGEST, Cadence, Channel, EmailPreference, Outbox
 from vigil.core.errors import ConfigurationError, ValidationFailed
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 DEFAULT_DIGEST_HOUR = 7
 
@@ -38,13 +41,13 @@ def digest_hour() -> int:
     return hour
 
 
-def cadence_of(user: Any) -> str:
+def cadence_of(user: User) -> str:
     """``immediate`` or ``daily``: how ``user`` wants alert e-mails."""
     found = EmailPreference.objects.filter(user=user).values_list("cadence", flat=True).first()
     return found or Cadence.IMMEDIATE
 
 
-def set_cadence(user: Any, cadence: str) -> str:
+def set_cadence(user: User, cadence: str) -> str:
     """Choose how ``user`` receives alert e-mails; the cadence now in force.
 
     Held rows of a user who goes back to ``immediate`` are released by the next delivery run.

@@ -9,7 +9,7 @@ watched record, never a name, a place or record text.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.urls import reverse
@@ -22,30 +22,33 @@ from vigil.alerts.models import FeedToken
 from vigil.alerts.notifications import visible_notifications
 from vigil.policy import feed_tokens
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 ROUTE = "alerts:feed"
 FEED_ENTRIES = 100
 
 
-def issue(user: Any) -> str:
+def issue(user: User) -> str:
     """A new feed token for ``user`` (shown once); earlier ones are revoked."""
     return feed_tokens.issue(FeedToken, user, ROUTE)
 
 
-def revoke(user: Any) -> int:
+def revoke(user: User) -> int:
     """Revoke the user's feed tokens; the number revoked."""
     return feed_tokens.revoke(FeedToken, user, ROUTE)
 
 
-def active(user: Any) -> FeedToken | None:
+def active(user: User) -> FeedToken | None:
     return feed_tokens.active(FeedToken, user)
 
 
-def user_for(token: str) -> Any:
+def user_for(token: str) -> User | None:
     """The active user a feed token belongs to, or None."""
     return feed_tokens.user_for(FeedToken, token)
 
 
-def atom(user: Any, token: str) -> str:
+def atom(user: User, token: str) -> str:
     """The Atom document of ``user``'s latest notifications they may see now."""
     base = settings.VIGIL_BASE_URL
     language = getattr(user, "language", "") or settings.LANGUAGE_CODE

@@ -79,7 +79,7 @@ SUBJECTS = {
 }
 
 
-def visible_to(user: Any, payload: dict[str, Any]) -> bool:
+def visible_to(user: User, payload: dict[str, Any]) -> bool:
     """Whether ``user`` may see, now, the watched record and every record the payload names."""
     if not getattr(user, "is_active", False):
         return False
@@ -100,7 +100,7 @@ def visible_to(user: Any, payload: dict[str, Any]) -> bool:
     return True
 
 
-def visible_payloads(user: Any, payloads: list[dict[str, Any]]) -> list[bool]:
+def visible_payloads(user: User, payloads: list[dict[str, Any]]) -> list[bool]:
     """:func:`visible_to` for many payloads at once: one query per kind of record named.
 
     A digest may list hundreds of events; this reads each model's visible ids in chunks
@@ -159,7 +159,7 @@ def email_of(user: User, payload: dict[str, Any]) -> tuple[str, str]:
     return subject, body + "\n"
 
 
-def digest_email(user: Any, payloads: list[dict[str, Any]], day: str) -> tuple[str, str]:
+def digest_email(user: User, payloads: list[dict[str, Any]], day: str) -> tuple[str, str]:
     """Subject and body of a daily digest: each kind of event once per record, with its link.
 
     Like a single e-mail it says what kind of thing happened and links to it; a record with

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.contrib.contenttypes.models import ContentType
@@ -95,7 +95,7 @@ def parse_events(text: str) -> list[str]:
     return kinds
 
 
-def add_webhook(owner: Any, url: str, secret: str, events: list[str] | None = None) -> Webhook:
+def add_webhook(owner: User, url: str, secret: str, events: list[str] | None = None) -> Webhook:
     """A webhook for ``owner``'s watches (admins and coordinators only)."""
     if getattr(owner, "role", None) not in WEBHOOK_ROLES:
         raise Forbidden("Only an admin or a coordinator may add a webhook.")
@@ -110,7 +110,7 @@ def add_webhook(owner: Any, url: str, secret: str, events: list[str] | None = No
     return hook
 
 
-def disable_webhook(owner: Any, webhook_id: str) -> None:
+def disable_webhook(owner: User, webhook_id: str) -> None:
     """Stop sending to one of ``owner``'s webhooks; its pending rows are dropped at delivery."""
     try:
         pk = uuid.UUID(webhook_id.strip())

@@ -13,8 +13,10 @@ from vigil.api.auth import api_user
 from vigil.api.common import visible
 from vigil.api.crud import Resource, Writer, register
 from vigil.api.errors import InvalidField
-from vigil.api.present import Visibility, meta, term_out
+from vigil.api.present import Visibility, choice, meta, term_out
 from vigil.api.schemas.acts import (
+    ACT_STATUSES,
+    INCHOATES,
     ActCreate,
     ActFilters,
     ActOut,
@@ -39,6 +41,7 @@ from vigil.api.schemas.acts import (
     PerpetratorOut,
     ProvisionOut,
 )
+from vigil.api.schemas.common import PRECISIONS
 from vigil.records.act_queries import matching_acts
 from vigil.records.models import (
     Act,
@@ -297,11 +300,11 @@ def _act_out(
         victim_person=seen.ref(Person, act.victim_person),
         victim_organisation=seen.ref(Organisation, act.victim_organisation),
         date=act.date,
-        date_precision=act.date_precision,
+        date_precision=choice(act.date_precision, PRECISIONS),
         date_end=act.date_end,
         place=seen.ref(Organisation, act.place),
         place_text=act.place_text,
-        status=act.status,
+        status=choice(act.status, ACT_STATUSES),
         outcome=act.outcome,
         description=act.description,
         sentence_months=_number(act.sentence_months),
@@ -325,7 +328,7 @@ def _act_out(
                 part=c.provision.part,
                 point=c.provision.point,
                 title=c.provision.title,
-                inchoate=c.inchoate,
+                inchoate=choice(c.inchoate, INCHOATES),
                 text_as_written=c.text_as_written,
             )
             for c in charges
@@ -375,7 +378,7 @@ def charges_out(seen: Visibility, charges: list[ActCharge]) -> list[ChargeRecord
             **meta(c),
             act=c.act_id,
             provision=provision_out(c.provision),
-            inchoate=c.inchoate,
+            inchoate=choice(c.inchoate, INCHOATES),
             text_as_written=c.text_as_written,
         )
         for c in charges

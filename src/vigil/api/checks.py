@@ -1,11 +1,12 @@
 """What needs a human, as JSON: the API twin of `vigil check-record` and /checks/."""
 
-from typing import Literal
+from typing import Literal, get_args
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from vigil.api.auth import api_user
+from vigil.api.present import choice
 from vigil.api.schemas.common import ErrorOut
 from vigil.records.checks import check_kind, check_record
 
@@ -20,6 +21,7 @@ Kind = Literal[
     "likely_duplicate",
     "needs_review",
 ]
+KINDS: tuple[Kind, ...] = get_args(Kind)
 
 
 class FindingOut(Schema):
@@ -49,4 +51,7 @@ def get_checks(request: HttpRequest, filters: Query[CheckFilters]) -> list[Findi
         found = check_kind(user, filters.kind, route="api:checks")
     else:
         found = check_record(user, route="api:checks")
-    return [FindingOut(**f.as_dict()) for f in found]
+    return [
+        FindingOut(kind=choice(f.kind, KINDS), record=f.record, detail=f.detail, url=f.url)
+        for f in found
+    ]

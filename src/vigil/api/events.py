@@ -9,8 +9,10 @@ from ninja import Router
 from vigil.api.acts import matching
 from vigil.api.common import visible
 from vigil.api.crud import Resource, Writer, register
-from vigil.api.present import Visibility, meta
+from vigil.api.present import Visibility, choice, meta
+from vigil.api.schemas.common import PRECISIONS
 from vigil.api.schemas.events import (
+    CASE_STATUSES,
     CaseCreate,
     CaseFilters,
     CaseOut,
@@ -92,7 +94,7 @@ def events_out(seen: Visibility, events: list[Event]) -> list[EventOut]:
             place=e.place,
             country=e.country,
             date=e.date,
-            date_precision=e.date_precision,
+            date_precision=choice(e.date_precision, PRECISIONS),
             date_end=e.date_end,
             date_display=display_date(e.date, e.date_precision, e.date_end),
             acts=seen.refs(Act.objects.filter(event=e).order_by("date", "created_at")),
@@ -108,7 +110,7 @@ def cases_out(seen: Visibility, cases: list[Case]) -> list[CaseOut]:
         CaseOut(
             **meta(c),
             title=c.title,
-            status=c.status,
+            status=choice(c.status, CASE_STATUSES),
             description=c.description,
             persons=seen.refs(c.persons.order_by("display_name", "id")),
             events=seen.refs(c.events.order_by("date", "title", "id")),

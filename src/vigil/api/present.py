@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from django.db import models
 
@@ -16,9 +16,24 @@ from vigil.records.visible import custody_seen_by, visible
 if TYPE_CHECKING:
     from vigil.accounts.types import User
 
+C = TypeVar("C")
 
+
+def choice(value: object, allowed: tuple[C, ...]) -> C:
+    """A stored choice as the schema's Literal (``allowed``: its members, e.g. PRECISIONS);
+    a value the schema does not list is an error (a 500), never passed on."""
+    for member in allowed:
+        if member == value:
+            return member
+    raise ValueError(f"stored value {repr(value)[:60]} is not one of {allowed!r}")
+
+
+@overload
+def term_out(term: Term) -> TermOut: ...
+@overload
+def term_out(term: Term | None) -> TermOut | None: ...
 def term_out(term: Term | None) -> TermOut | None:
-    """A term with its key and English label."""
+    """A term with its key and English label (None only for an optional term left empty)."""
     return None if term is None else TermOut(key=term.key, label=term.label_en or term.key)
 
 

@@ -13,9 +13,13 @@ from ninja.pagination import paginate
 from vigil.api.auth import api_user
 from vigil.api.common import Paged, writing
 from vigil.api.errors import InvalidField
-from vigil.api.present import meta
+from vigil.api.present import choice, meta
 from vigil.api.schemas.common import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from vigil.api.schemas.protection import (
+    DISBURSEMENTS,
+    PROTECTION_STATUSES,
+    PURPOSES,
+    URGENCIES,
     ProtectionActionCreate,
     ProtectionActionOut,
     ProtectionCaseCreate,
@@ -43,8 +47,8 @@ def case_out(user: User, case: ProtectionCase) -> ProtectionCaseOut:
     return ProtectionCaseOut(
         **meta(case),
         pseudonym=case.pseudonym,
-        urgency=case.urgency,
-        status=case.status,
+        urgency=choice(case.urgency, URGENCIES),
+        status=choice(case.status, PROTECTION_STATUSES),
         threats=case.threats,
         needs=case.needs,
         opened_on=case.opened_on,
@@ -75,8 +79,8 @@ def grant_out(grant: FundGrant) -> ProtectionGrantOut:
         amount=str(grant.amount),
         currency=grant.currency,
         date=grant.date,
-        purpose=grant.purpose,
-        status=grant.status,
+        purpose=choice(grant.purpose, PURPOSES),
+        status=choice(grant.status, DISBURSEMENTS),
     )
 
 
@@ -201,7 +205,7 @@ def grant_totals(request: HttpRequest) -> list[ProtectionTotalOut]:
         ProtectionTotalOut(
             fund=t.fund,
             year=t.year,
-            purpose=t.purpose,
+            purpose=choice(t.purpose, PURPOSES),
             currency=t.currency,
             amount=str(t.amount),
             grants=t.grants,

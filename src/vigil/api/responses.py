@@ -11,8 +11,8 @@ from ninja.pagination import paginate
 
 from vigil.api.auth import api_user
 from vigil.api.common import Paged, visible, visible_or_404
-from vigil.api.present import Visibility, custody_out, meta, term_out
-from vigil.api.schemas.common import LIST_ERRORS, READ_ERRORS, Code, NonEmptyLine, Ref
+from vigil.api.present import Visibility, choice, custody_out, meta, term_out
+from vigil.api.schemas.common import LIST_ERRORS, PRECISIONS, READ_ERRORS, Code, NonEmptyLine, Ref
 from vigil.api.schemas.responses import (
     DetainedOut,
     InterventionOut,
@@ -61,7 +61,7 @@ def intervention_out(seen: Visibility, item: Intervention) -> InterventionOut:
         reference=item.reference,
         url=item.url,
         date=item.date,
-        date_precision=item.date_precision,
+        date_precision=choice(item.date_precision, PRECISIONS),
         status=term_out(item.status),
         state_response=term_out(item.state_response),
         state_response_date=item.state_response_date,

@@ -10,9 +10,11 @@ from ninja.pagination import paginate
 
 from vigil.api.auth import api_user
 from vigil.api.common import Paged, require_role, visible, visible_or_404, writing
-from vigil.api.present import Visibility, term_out
+from vigil.api.present import Visibility, choice, term_out
 from vigil.api.schemas.common import LIST_ERRORS, WRITE_ERRORS, Ref
 from vigil.api.schemas.sanctions import (
+    DECISIONS,
+    LIST_STATES,
     CandidateOut,
     DecisionIn,
     GapActOut,
@@ -62,7 +64,7 @@ def _row_out(seen: Visibility, row: GapRow, acts: set[Any]) -> GapRowOut:
         statuses=[
             ListStatusOut(
                 list=s.list.name,
-                state=s.state,
+                state=choice(s.state, LIST_STATES),
                 text=s.text,
                 entity_id=s.entity_id,
                 score=s.score,
@@ -127,7 +129,7 @@ def candidate_out(seen: Visibility, match: ScreeningMatch) -> CandidateOut:
         query_name=match.query_name,
         matched_name=match.matched_name,
         explanation=match.explanation,
-        decision=match.decision,
+        decision=choice(match.decision, DECISIONS),
         reviewed_at=match.reviewed_at,
         review_note=match.review_note,
     )

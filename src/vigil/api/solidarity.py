@@ -16,9 +16,13 @@ from ninja.pagination import paginate
 from vigil.api.auth import api_user
 from vigil.api.common import Paged, visible, visible_or_404, writing
 from vigil.api.errors import InvalidField
-from vigil.api.present import Visibility, meta
+from vigil.api.present import Visibility, choice, meta
 from vigil.api.schemas.common import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS, Ref
 from vigil.api.schemas.solidarity import (
+    ACCESS_CODES,
+    CALENDAR_KINDS,
+    HEARING_KINDS,
+    STATEMENT_KINDS,
     CalendarItemOut,
     HearingIn,
     HearingOut,
@@ -57,7 +61,7 @@ def hearing_out(user: "User", seen: Visibility, h: Hearing) -> HearingOut:
         case=Ref(id=h.case.pk, name=h.case.title),
         date=h.date,
         time=h.time,
-        kind=h.kind,
+        kind=choice(h.kind, HEARING_KINDS),
         court=_ref(seen, Organisation, h.court),
         court_text=h.court_text,
         judge=_ref(seen, Person, h.judge),
@@ -69,7 +73,7 @@ def hearing_out(user: "User", seen: Visibility, h: Hearing) -> HearingOut:
             ObservationOut(
                 **meta(r),
                 observer=r.observer.get_username(),
-                access=r.access,
+                access=choice(r.access, ACCESS_CODES),
                 answers=r.answers,
                 duration_minutes=r.duration_minutes,
                 motions_refused=r.motions_refused,
@@ -182,7 +186,7 @@ def statement_out(user: "User", seen: Visibility, s: Statement) -> StatementOut:
     persons, cases = statements.concerned(user, s)
     return StatementOut(
         **meta(s),
-        kind=s.kind,
+        kind=choice(s.kind, STATEMENT_KINDS),
         title=s.title,
         date=s.date,
         author=_ref(seen, Organisation, s.author),
@@ -271,6 +275,8 @@ def get_calendar(request: HttpRequest, query: Query[CalendarQuery]) -> list[Cale
     start, end = calendar.window(first, query.days)
     with translation.override("en"):
         return [
-            CalendarItemOut(date=i.date, kind=i.kind, title=i.title, link=i.link)
+            CalendarItemOut(
+                date=i.date, kind=choice(i.kind, CALENDAR_KINDS), title=i.title, link=i.link
+            )
             for i in calendar.items(api_user(request), start, end)
         ]

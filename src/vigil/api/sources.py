@@ -11,8 +11,10 @@ from ninja import Router
 from vigil.api.acts import term_filter
 from vigil.api.common import visible
 from vigil.api.crud import Resource, Writer, register
-from vigil.api.present import Visibility, meta, term_out
+from vigil.api.present import Visibility, choice, meta, term_out
+from vigil.api.schemas.common import PRECISIONS
 from vigil.api.schemas.sources import (
+    CLAIM_KINDS,
     EvidenceOut,
     InformationCreate,
     InformationFilters,
@@ -23,6 +25,7 @@ from vigil.api.schemas.sources import (
     SourceOut,
     SourceUpdate,
     TargetOut,
+    TargetType,
 )
 from vigil.records.models import (
     Act,
@@ -39,7 +42,7 @@ from vigil.records.models import (
 
 router = Router(tags=["sources"])
 
-TARGETS: dict[str, type[Any]] = {
+TARGETS: dict[TargetType, type[Any]] = {
     "person": Person,
     "organisation": Organisation,
     "event": Event,
@@ -50,7 +53,7 @@ TARGETS: dict[str, type[Any]] = {
 }
 
 
-def target_type_id(kind: str) -> int:
+def target_type_id(kind: TargetType) -> int:
     """The content type id of an information target kind."""
     return ContentType.objects.get_for_model(TARGETS[kind]).pk
 
@@ -131,7 +134,7 @@ def sources_out(seen: Visibility, sources: list[Source]) -> list[SourceOut]:
             citation=s.citation,
             notes=s.notes,
             date=s.date,
-            date_precision=s.date_precision,
+            date_precision=choice(s.date_precision, PRECISIONS),
             date_end=s.date_end,
             evidence=[
                 EvidenceOut(
@@ -155,13 +158,15 @@ def information_out(seen: Visibility, items: list[Information]) -> list[Informat
     out = []
     for item in items:
         kind = kinds.get(item.target_type_id)
-        shown = kind is not None and item.target_id in seen.ids(TARGETS[kind], [item.target_id])
+        target = None
+        if kind is not None and item.target_id in seen.ids(TARGETS[kind], [item.target_id]):
+            target = TargetOut(type=kind, id=item.target_id)
         out.append(
             InformationOut(
                 **meta(item),
                 source=seen.ref(Source, item.source),
-                target=TargetOut(type=kind, id=item.target_id) if shown else None,
-                claim_kind=item.claim_kind,
+                target=target,
+                claim_kind=choice(item.claim_kind, CLAIM_KINDS),
                 quote=item.quote,
                 reliability=term_out(item.reliability),
                 note=item.note,

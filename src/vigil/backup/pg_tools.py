@@ -17,11 +17,16 @@ from vigil.backup.manifest import BackupInvalid
 _VERSION = re.compile(r"/postgresql/(\d+)(?:\.(\d+))?/bin$")
 
 
+def _version_of(folder: str) -> tuple[int, ...]:
+    found = _VERSION.search(folder)
+    return tuple(int(x or 0) for x in found.groups()) if found else ()
+
+
 def find_tool(name: str) -> str:
     """The newest ``/usr/lib/postgresql/N/bin/NAME`` (as scripts/pg-throwaway finds the server),
     else ``NAME`` on PATH; BackupInvalid when neither exists."""
     folders = [f for f in glob.glob("/usr/lib/postgresql/*/bin") if _VERSION.search(f)]
-    folders.sort(key=lambda f: tuple(int(x or 0) for x in _VERSION.search(f).groups()))  # type: ignore[union-attr]
+    folders.sort(key=_version_of)
     for folder in reversed(folders):
         candidate = Path(folder) / name
         if candidate.is_file() and os.access(candidate, os.X_OK):

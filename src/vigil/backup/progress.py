@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sized
 from typing import TypeVar
 
 from tqdm import tqdm
@@ -12,5 +12,5 @@ T = TypeVar("T")
 
 def progress(items: Iterable[T], *, desc: str, unit: str = "item") -> Iterator[T]:
     """``items``, drawing a bar on standard error when it is a terminal."""
-    total = len(items) if hasattr(items, "__len__") else None  # type: ignore[arg-type]
+    total = len(items) if isinstance(items, Sized) else None
     yield from tqdm(items, total=total, desc=desc, unit=unit, disable=None, leave=False)

@@ -73,8 +73,8 @@ def _data_dir() -> Path:
 
 def _keyfile_in_use() -> Path | None:
     config = getattr(settings, "KEY_SOURCE_CONFIG", None)
-    if getattr(config, "source", "") == "keyfile":
-        return Path(config.key_file)  # type: ignore[union-attr]
+    if config is not None and getattr(config, "source", "") == "keyfile":
+        return Path(config.key_file)
     return None
 
 

@@ -179,7 +179,11 @@ def check_sentence_months(months: Any, column: str) -> None:
 def refuse_duplicate_columns(header: list[str]) -> None:
     """A header that names a column twice (the csv module would keep only the last value)."""
     seen: set[str] = set()
-    repeated = [h for h in header if h in seen or seen.add(h)]  # type: ignore[func-returns-value]
+    repeated: list[str] = []
+    for h in header:
+        if h in seen:
+            repeated.append(h)
+        seen.add(h)
     if repeated:
         names = ", ".join(repr(h) for h in dict.fromkeys(repeated))
         raise InputRefused(f"the header names the column(s) {names} more than once")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import shlex
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -40,6 +40,9 @@ from vigil.counting.uncertain_links import DEFAULT_DRAWS, Link, LinkedLists, che
 from vigil.policy.access import allows, restrict, save_checked
 from vigil.policy.auditing import audit
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 DECISIONS = {"same": Decision.SAME, "different": Decision.DIFFERENT, "undo": Decision.PENDING}
 
 
@@ -49,7 +52,7 @@ def list_labels(lists: list[PersonList]) -> list[str]:
     return [str(p) if names.count(p.name) > 1 else p.name for p in lists]
 
 
-def run_link(user: Any, lists: list[PersonList], seed: int = 0) -> LinkRun:
+def run_link(user: User, lists: list[PersonList], seed: int = 0) -> LinkRun:
     """Link every pair of ``lists`` (two or more, ready, each viewable by ``user``)."""
     if len(lists) < 2:
         raise ValidationFailed("choose two or more lists to link")
@@ -107,11 +110,11 @@ def run_link(user: Any, lists: list[PersonList], seed: int = 0) -> LinkRun:
     return run
 
 
-def visible_runs(user: Any) -> Any:
+def visible_runs(user: User) -> Any:
     return restrict(user, "view", LinkRun.objects.all())
 
 
-def find_run(user: Any, ref: str) -> LinkRun:
+def find_run(user: User, ref: str) -> LinkRun:
     import uuid
 
     try:
@@ -129,7 +132,7 @@ def run_lists(run: LinkRun) -> list[PersonList]:
     return [by_id[i] for i in run.list_order]
 
 
-def may_review(user: Any, run: LinkRun) -> bool:
+def may_review(user: User, run: LinkRun) -> bool:
     """Whether ``user`` may decide the run's pairs: changing the run, under the one policy."""
     return allows(user, "change", run)
 
@@ -139,7 +142,7 @@ def in_review_band(pair: LinkPair) -> bool:
     return not pair.match
 
 
-def decide(user: Any, pair: LinkPair, decision: str) -> LinkPair:
+def decide(user: User, pair: LinkPair, decision: str) -> LinkPair:
     """Record ``decision`` ("same", "different" or "undo") on ``pair``; audited."""
     if decision not in DECISIONS:
         raise ValidationFailed(f"decide same, different or undo, not {decision!r}")
@@ -166,7 +169,7 @@ def decide(user: Any, pair: LinkPair, decision: str) -> LinkPair:
     return locked
 
 
-def find_pair(user: Any, pk: Any) -> LinkPair:
+def find_pair(user: User, pk: Any) -> LinkPair:
     try:
         found = restrict(user, "view", LinkPair.objects.all()).filter(pk=int(pk)).first()
     except (TypeError, ValueError):
@@ -273,7 +276,7 @@ def reproducing_command(run: LinkRun, method: str, seed: int | None, draws: int)
 
 
 def estimate_run(
-    user: Any,
+    user: User,
     run: LinkRun,
     *,
     method: str = "loglinear",

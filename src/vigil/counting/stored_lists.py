@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -31,6 +31,9 @@ from vigil.counting.models import ListKind, ListRow, ListStatus, PersonList
 from vigil.counting.person_lists import ListedPerson
 from vigil.policy.access import restrict, save_checked
 from vigil.policy.auditing import audit
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 #: What the organisation's own record can be listed by (the "How many?" categories and all).
 RECORD_CATEGORIES = ("all", "detained", "political_prisoners", "lawyers_persecuted")
@@ -69,7 +72,7 @@ def _level(level: str) -> str:
 
 
 def add_list(
-    user: Any,
+    user: User,
     name: str,
     as_of: dt.date,
     text: str,
@@ -86,7 +89,7 @@ def add_list(
 
 
 def start_upload(
-    user: Any,
+    user: User,
     name: str,
     as_of: dt.date,
     text: str,
@@ -110,7 +113,7 @@ def start_upload(
     return save_checked(user, "add", plist)
 
 
-def finish_upload(user: Any, plist: PersonList, mapping: dict[str, str]) -> Added:
+def finish_upload(user: User, plist: PersonList, mapping: dict[str, str]) -> Added:
     """Import the rows of an upload under the chosen mapping; the file's text is then dropped."""
     if plist.status != ListStatus.MAPPING or plist.pending is None:
         raise ValidationFailed("this list has its rows already")
@@ -124,7 +127,7 @@ def finish_upload(user: Any, plist: PersonList, mapping: dict[str, str]) -> Adde
         return Added(_fill(user, plist, rows, mapping), True)
 
 
-def _existing(user: Any, name: str, as_of: dt.date, digest: str) -> PersonList | None:
+def _existing(user: User, name: str, as_of: dt.date, digest: str) -> PersonList | None:
     """The ready list of this name and date: itself when its rows are these, else refused."""
     found = PersonList.objects.filter(name=name, as_of=as_of, status=ListStatus.READY).first()
     if found is None:
@@ -139,7 +142,7 @@ def _existing(user: Any, name: str, as_of: dt.date, digest: str) -> PersonList |
 
 
 def _fill(
-    user: Any, plist: PersonList, rows: list[ParsedRow], mapping: dict[str, str]
+    user: User, plist: PersonList, rows: list[ParsedRow], mapping: dict[str, str]
 ) -> PersonList:
     plist.mapping = mapping
     plist.digest = rows_digest(rows)
@@ -165,7 +168,7 @@ def _row(plist: PersonList, position: int, key: str, line: int, fields: dict[str
 
 
 def add_record_rows(
-    user: Any,
+    user: User,
     name: str,
     as_of: dt.date,
     rows: list[ParsedRow],
@@ -183,7 +186,7 @@ def add_record_rows(
 
 
 def _store(
-    user: Any,
+    user: User,
     name: str,
     as_of: dt.date,
     rows: list[ParsedRow],
@@ -207,13 +210,13 @@ def _store(
         return Added(_fill(user, plist, rows, mapping), True)
 
 
-def visible_lists(user: Any, *, ready: bool = True) -> Any:
+def visible_lists(user: User, *, ready: bool = True) -> Any:
     """The stored lists ``user`` may view (ready ones, unless ``ready`` is False)."""
     lists = restrict(user, "view", PersonList.objects.all())
     return lists.filter(status=ListStatus.READY) if ready else lists
 
 
-def find_list(user: Any, ref: str, *, ready: bool = True) -> PersonList:
+def find_list(user: User, ref: str, *, ready: bool = True) -> PersonList:
     """A list ``user`` may view by id, or by name (the newest of that name)."""
     import uuid
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 
 from vigil.audit.services import audit
 from vigil.core.context import current_context
 from vigil.records.models import CustodyEvent, Evidence
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 INGEST = "ingest"
 VIEW = "view"
@@ -20,7 +23,7 @@ ACTIONS = (INGEST, VIEW, DOWNLOAD, EXPORT, SHARE, VERIFY)
 
 
 def record_custody(
-    evidence: Evidence, action: str, *, actor: Any = None, sha256: str = ""
+    evidence: Evidence, action: str, *, actor: User | None = None, sha256: str = ""
 ) -> CustodyEvent:
     """Append a custody event (and an audit entry) for ``action`` on ``evidence``."""
     if action not in ACTIONS:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
@@ -23,6 +23,9 @@ from vigil.evidence.errors import UploadRefused, UploadTooLarge
 from vigil.evidence.ingest import HashingReader, clean_name
 from vigil.evidence.limits import max_upload_bytes
 from vigil.evidence.storage import new_identity, new_stored_name, stored_path, write_encrypted
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 # Chunks waiting for the encrypting thread: bounds the memory an upload holds at once.
 QUEUE_CHUNKS = 16
@@ -173,7 +176,7 @@ class EncryptingUploadHandler(FileUploadHandler):
     call :meth:`discard_unclaimed` when done, so files no record claimed are removed.
     """
 
-    def __init__(self, request: Any = None, *, limit: int | None = None) -> None:
+    def __init__(self, request: HttpRequest | None = None, *, limit: int | None = None) -> None:
         super().__init__(request)
         self.limit = max_upload_bytes() if limit is None else limit
         self.staged: list[StagedFile] = []

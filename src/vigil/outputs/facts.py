@@ -116,7 +116,7 @@ def _real(obj: Any) -> bool:
     return obj is None or not getattr(obj, "is_synthetic", False)
 
 
-def _visible(user: Any, queryset: Any) -> Any:
+def _visible(user: User, queryset: Any) -> Any:
     """The real (not synthetic) records of ``queryset`` that ``user`` may view."""
     return visible(user, queryset.filter(is_synthetic=False))
 
@@ -145,7 +145,7 @@ def _acts(user: User, person: Person) -> list[Act]:
     return sorted(acts, key=lambda a: (_when(a), ORDER.get(a.act_type.key, 5)))
 
 
-def gather(user: Any, person: Person) -> CaseFacts:
+def gather(user: User, person: Person) -> CaseFacts:
     """Collect the facts about ``person`` that a draft for ``user`` may state, with claims.
 
     Every record is read through the policy: what ``user`` may not view is never stated,
@@ -194,7 +194,7 @@ def gather(user: Any, person: Person) -> CaseFacts:
     )
 
 
-def _interventions(user: Any, person: Person) -> list[tuple[Intervention, Infos]]:
+def _interventions(user: User, person: Person) -> list[tuple[Intervention, Infos]]:
     seen_acts = visible(user, Act.objects.filter(victim_person=person))
     found = list(
         _visible(

@@ -180,8 +180,9 @@ def _exact_ceiling(user: AnyUser) -> str | None:
     return ceiling
 
 
-def _owns_above(user: Any, levels: tuple[str, ...]) -> bool:
-    # By label, as the registry names models: the policy sits below the record it governs.
+def _owns_above(user: AnyUser, levels: tuple[str, ...]) -> bool:
+    # Reached only with a role, so a signed-in user. By label, as the registry names models:
+    # the policy sits below the record it governs.
     return any(
         apps.get_model(label)
         .all_objects.filter(created_by=user, confidentiality__in=levels)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import AnyUser
 
-def audit(event: str, *, actor: Any = None, obj: Any = None, **meta: Any) -> Any:
+
+def audit(event: str, *, actor: AnyUser = None, obj: Any = None, **meta: Any) -> Any:
     """Append ``event`` to the audit log, or do nothing while the audit app is not installed."""
     if not apps.is_installed("vigil.audit"):
         return None

@@ -24,6 +24,8 @@ from vigil.policy.quotas import consume
 from vigil.policy.stepup import require_step_up
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from vigil.accounts.types import User
 
 FORMATS = {
@@ -99,7 +101,7 @@ def export(
     fields: Sequence[str],
     format: str = "csv",  # noqa: A002 - the brief's name for it
     *,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> ExportResult:
     """Export the rows of ``queryset`` ``user`` may export, with ``fields``, as ``format``."""
     model = queryset.model
@@ -140,7 +142,7 @@ def _encrypted(
     name: str,
     format: str,  # noqa: A002
     *,
-    request: Any,
+    request: HttpRequest | None,
     count: Any,
 ) -> ExportResult:
     if role_of(user) is None:
@@ -169,7 +171,7 @@ def export_table(
     format: str,  # noqa: A002
     *,
     name: str,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> ExportResult:
     """Export rows a service built itself (already cut to what ``user`` may see, no identity
     fields) as CSV or XLSX: stepped-up, counted, audited and age-encrypted like any

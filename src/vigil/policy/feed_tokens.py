@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils import timezone
 
 from vigil.policy.access import role_of
 from vigil.policy.auditing import audit
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 MAX_TOKEN_LENGTH = 100
 
@@ -24,7 +27,7 @@ def digest_of(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue(model: type[models.Model], user: Any, route: str) -> str:
+def issue(model: type[models.Model], user: User, route: str) -> str:
     """A new token for ``user`` (shown once); the user's earlier ones are revoked."""
     revoke(model, user, route)
     token = secrets.token_urlsafe(32)
@@ -33,7 +36,7 @@ def issue(model: type[models.Model], user: Any, route: str) -> str:
     return token
 
 
-def revoke(model: type[models.Model], user: Any, route: str) -> int:
+def revoke(model: type[models.Model], user: User, route: str) -> int:
     """Revoke every active token of ``user``; the number revoked."""
     n = model._default_manager.filter(user=user, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
@@ -43,12 +46,12 @@ def revoke(model: type[models.Model], user: Any, route: str) -> int:
     return n
 
 
-def active(model: type[models.Model], user: Any) -> Any:
+def active(model: type[models.Model], user: User) -> Any:
     """The user's active token row, or None."""
     return model._default_manager.filter(user=user, revoked_at__isnull=True).first()
 
 
-def user_for(model: type[models.Model], token: str) -> Any:
+def user_for(model: type[models.Model], token: str) -> User | None:
     """The active user a token belongs to, or None (revoked, unknown, disabled user)."""
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
@@ -57,7 +60,7 @@ def user_for(model: type[models.Model], token: str) -> Any:
         .select_related("user")
         .first()
     )
-    user = getattr(row, "user", None)  # every feed-token model has a ``user`` (see above)
+    user: User | None = getattr(row, "user", None)  # every feed-token model has a ``user``
     if row is None or role_of(user) is None:
         return None
     model._default_manager.filter(pk=row.pk).update(last_used_at=timezone.now())

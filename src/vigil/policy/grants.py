@@ -15,6 +15,8 @@ from vigil.policy.models import CaseGrant, GrantLevel
 from vigil.policy.stepup import require_step_up
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from vigil.accounts.types import User
 
 
@@ -25,14 +27,14 @@ def holds_grant(user: User, case: Any, level: str) -> bool:
 
 
 def grant_case(
-    granter: Any,
+    granter: User,
     user: User,
     case: Any,
     level: str,
     *,
     expires: datetime | None = None,
     reason: str = "",
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> CaseGrant:
     """Give ``user`` access to the records of ``case`` up to ``level`` (needs step-up)."""
     if level not in GrantLevel.values:
@@ -78,7 +80,7 @@ def revoke_grant(revoker: Any, grant: CaseGrant, *, reason: str = "") -> CaseGra
     return grant
 
 
-def revoke_all_grants(user: User, *, actor: Any = None) -> int:
+def revoke_all_grants(user: User, *, actor: User | None = None) -> int:
     """Revoke every active grant ``user`` holds (lockdown); return how many."""
     with transaction.atomic():
         count = (

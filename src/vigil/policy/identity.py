@@ -14,6 +14,8 @@ from vigil.policy.quotas import consume
 from vigil.policy.stepup import require_step_up
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from vigil.accounts.types import AnyUser, User
 
 # model label → names of fields that identify a witness or a victim's contacts.
@@ -62,7 +64,7 @@ def can_reveal(user: AnyUser, obj: models.Model, field: str) -> bool:
     return gate is None or bool(gate(user, obj))
 
 
-def reveal_all(user: User, obj: models.Model, request: Any = None) -> dict[str, Any]:
+def reveal_all(user: User, obj: models.Model, request: HttpRequest | None = None) -> dict[str, Any]:
     """Every identity field of ``obj`` at once: one check, one step-up, one reveal counted.
 
     Each field read is audited by name, as :func:`reveal` does.
@@ -79,7 +81,7 @@ def reveal_all(user: User, obj: models.Model, request: Any = None) -> dict[str, 
     return {name: getattr(stored, name) for name in names}
 
 
-def reveal(user: User, obj: models.Model, field: str, request: Any = None) -> Any:
+def reveal(user: User, obj: models.Model, field: str, request: HttpRequest | None = None) -> Any:
     """Return the stored value of identity ``field`` of ``obj``: checked, counted, audited."""
     if field not in identity_fields(obj):
         raise ValidationFailed(f"{field!r} is not an identity field of this record.")

@@ -67,7 +67,7 @@ def open_flags() -> Any:
     return UserFlag.objects.filter(cleared_at__isnull=True)
 
 
-def clear_flag(flag: UserFlag, by: Any) -> None:
+def clear_flag(flag: UserFlag, by: User) -> None:
     """Mark a flag as reviewed."""
     flag.cleared_at = timezone.now()
     flag.cleared_by = by

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from vigil.core.context import current_context
 from vigil.core.errors import MissingChangeContext
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
-def require_step_up(request: Any) -> None:
+
+def require_step_up(request: HttpRequest | None) -> None:
     """Raise the accounts app's ``StepUpRequired`` unless the 2FA check is recent.
 
     Without a request only a CLI command passes: whoever runs it on the host already holds

@@ -20,6 +20,8 @@ from vigil.policy.stepup import require_step_up
 from vigil.protection.models import BeneficiaryAccess, FundGrant, ProtectionCase
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from vigil.accounts.types import User
 
 CASE_IDENTITY = ("beneficiary_name", "beneficiary_contacts", "location", "dependants")
@@ -59,7 +61,7 @@ def give_creator_access(user: User, obj: models.Model) -> BeneficiaryAccess:
 
 
 def grant_access(
-    granter: Any, user: User, obj: models.Model, *, request: Any = None
+    granter: User, user: User, obj: models.Model, *, request: HttpRequest | None = None
 ) -> BeneficiaryAccess:
     """Let ``user`` see who is behind ``obj`` (needs step-up; nobody but an admin self-grants)."""
     if role_of(user) is None:

@@ -36,6 +36,8 @@ from vigil.protection.models import (
 )
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from vigil.accounts.types import User
 
 LEVELS = ("restricted", "secret")
@@ -176,7 +178,9 @@ def reopen_case(user: User, case: ProtectionCase) -> ProtectionCase:
     return save_checked(user, "change", case)
 
 
-def reveal_identity(user: User, case: ProtectionCase, request: Any = None) -> dict[str, str]:
+def reveal_identity(
+    user: User, case: ProtectionCase, request: HttpRequest | None = None
+) -> dict[str, str]:
     """Who the beneficiary is: policy-checked, explicit grant, step-up, counted, audited."""
     return reveal_all(user, case, request)
 
@@ -200,7 +204,7 @@ def add_action(
     case: ProtectionCase,
     *,
     kind: str,
-    owner: Any = None,
+    owner: User | None = None,
     due: Any = None,
     note: str = "",
     status: str = ActionStatus.PLANNED,

@@ -32,6 +32,8 @@ from vigil.protection.models import (
 )
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from vigil.accounts.types import User
 
 MAX_AMOUNT = Decimal("9999999999.99")
@@ -293,7 +295,12 @@ def auditor_rows(user: User) -> list[list[Any]]:
     ]
 
 
-def auditor_export(user: User, format: str = "csv", *, request: Any = None) -> ExportResult:  # noqa: A002
+def auditor_export(
+    user: User,
+    format: str = "csv",  # noqa: A002
+    *,
+    request: HttpRequest | None = None,
+) -> ExportResult:
     """The auditor's export (CSV or XLSX): age-encrypted, stepped-up, counted and audited."""
     return export_table(
         user, AUDIT_HEADER, auditor_rows(user), format, name="grants", request=request

@@ -215,7 +215,7 @@ def action_update(request: SignedInRequest, pk: uuid.UUID) -> HttpResponse:
 @login_required
 @require_POST
 @step_up_required()
-def case_access(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+def case_access(request: SignedInRequest, pk: uuid.UUID) -> HttpResponse:
     """Grant a user access to the beneficiary's identity (coordinators, step-up)."""
     case = _found(cases.get_case, request.user, pk)
     if not allows(request.user, "grant", case):

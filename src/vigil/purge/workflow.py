@@ -25,6 +25,7 @@ from vigil.core.errors import NotFound, ValidationFailed, VigilError
 from vigil.core.hard_delete import hard_delete_permitted
 
 if TYPE_CHECKING:
+    from vigil.accounts.types import User
     from vigil.core.models import VigilModel
 
 REASONS = ("entered-in-error", "duplicate", "consent-withdrawn", "safety", "legal-obligation")
@@ -121,7 +122,7 @@ def purge_plan(obj: models.Model) -> list[models.Model]:
     return order
 
 
-def _check_admin(user: Any, code: str) -> None:
+def _check_admin(user: User, code: str) -> None:
     from vigil.accounts.models import Role
     from vigil.accounts.totp import confirmed_device, verify
     from vigil.audit.events import Event
@@ -167,7 +168,7 @@ def pending_requests() -> list[PurgeRequest]:
 
 
 def request_purge(
-    label: str, object_id: str, *, reason: str, admin: Any, code: str
+    label: str, object_id: str, *, reason: str, admin: User, code: str
 ) -> PurgeRequest:
     """Record one admin's request to purge a soft-deleted record (audited; deletes nothing)."""
     from vigil.audit.events import Event
@@ -187,7 +188,7 @@ def request_purge(
     return _as_request(entry)
 
 
-def approve_purge(request_id: int, *, admin: Any, code: str) -> PurgeResult:
+def approve_purge(request_id: int, *, admin: User, code: str) -> PurgeResult:
     """A second admin approves a pending request: the record and its dependents are deleted."""
     from vigil.audit.events import Event
     from vigil.audit.services import audit

@@ -3,12 +3,15 @@ query the lists and the API share."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 
 from vigil.records.models import Act
 from vigil.records.visible import visible
+
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
 ACT_FILTERS = ("act_type", "date_from", "date_to", "provision", "court", "needs_review")
 
@@ -18,7 +21,7 @@ def has_act_filter(data: dict[str, Any]) -> bool:
     return any(data.get(name) for name in ACT_FILTERS)
 
 
-def matching_acts(user: Any, data: dict[str, Any]) -> QuerySet[Act]:
+def matching_acts(user: User, data: dict[str, Any]) -> QuerySet[Act]:
     """Acts ``user`` may view that satisfy every act filter in ``data`` at once."""
     acts = visible(user, Act.objects.all())
     if data.get("act_type"):

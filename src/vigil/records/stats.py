@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet
 
@@ -20,11 +20,14 @@ from vigil.records.models import (
 )
 from vigil.records.visible import visible
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 
 def record_stats(
     *,
     include_synthetic: bool = True,
-    user: Any = None,
+    user: User | None = None,
     custody: dict[Any, CustodyState] | None = None,
 ) -> dict[str, Any]:
     """Counts of persons, organisations, events, acts by type, provisions, roles, custody.

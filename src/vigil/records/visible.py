@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
 from django.http import Http404
@@ -23,20 +23,23 @@ from vigil.records.custody import Custody, CustodyState, custody_by_person
 from vigil.records.custody_store import stored_at
 from vigil.records.models import Act, Person
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 M = TypeVar("M", bound=models.Model)
 
 
-def visible(user: Any, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+def visible(user: User, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
     """The part of ``queryset`` that ``user`` may view."""
     return restrict(user, "view", queryset)
 
 
-def visible_one(user: Any, queryset: models.QuerySet[M], pk: Any) -> M | None:
+def visible_one(user: User, queryset: models.QuerySet[M], pk: Any) -> M | None:
     """The record ``pk`` of ``queryset`` when ``user`` may view it; else None."""
     return visible(user, queryset).filter(pk=pk).first()
 
 
-def visible_or_404(user: Any, queryset: models.QuerySet[M], pk: Any) -> M:
+def visible_or_404(user: User, queryset: models.QuerySet[M], pk: Any) -> M:
     """One record ``user`` may view, for a page; a hidden record is a 404 like a missing one."""
     found = visible_one(user, queryset, pk)
     if found is None:
@@ -46,7 +49,7 @@ def visible_or_404(user: Any, queryset: models.QuerySet[M], pk: Any) -> M:
 
 
 def custody_seen_by(
-    user: Any,
+    user: User,
     person_ids: Iterable[Any] | models.QuerySet[Any] | None = None,
     today: dt.date | None = None,
 ) -> dict[Any, CustodyState]:
@@ -63,7 +66,7 @@ def custody_seen_by(
     return custody_by_person(visible(user, acts), today)
 
 
-def custody_of(user: Any, person: Person) -> CustodyState:
+def custody_of(user: User, person: Person) -> CustodyState:
     """One person's custody derived from the acts ``user`` may view (none: unknown)."""
     found = custody_seen_by(user, [person.pk]).get(person.pk)
     return found if found is not None else CustodyState(Custody.UNKNOWN)

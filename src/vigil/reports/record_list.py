@@ -4,7 +4,7 @@ persons a user may view, of one "How many?" category, copied into encrypted list
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from vigil.core.errors import ValidationFailed
 from vigil.core.models import CONFIDENTIALITY_ORDER, Confidentiality
@@ -14,11 +14,14 @@ from vigil.records.models import Person
 from vigil.reports.howmany import documented_person_ids
 from vigil.reports.scope import Scope
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 _SEX = {"male": "m", "female": "f"}
 
 
 def list_from_record(
-    user: Any, name: str, as_of: dt.date, category: str = "all", *, description: str = ""
+    user: User, name: str, as_of: dt.date, category: str = "all", *, description: str = ""
 ) -> Added:
     """The organisation's own record as a list: the persons ``user`` may view (real, live),
     of ``category``; names, birth dates and sex copied into encrypted rows, the person's id as

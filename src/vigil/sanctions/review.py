@@ -160,7 +160,9 @@ def record_sides(user: User, persons: list[Person]) -> dict[Any, RecordSide]:
 def organisation_sides(user: User, organisations: list[Organisation]) -> dict[Any, RecordSide]:
     """The record's side for each perpetrator organisation, through the policy."""
     sides = {
-        o.pk: RecordSide(person=None, organisation=o, kind=o.kind.label() if o.kind_id else "")
+        o.pk: RecordSide(
+            person=None, organisation=o, kind=o.kind.label() if o.kind is not None else ""
+        )
         for o in organisations
     }
     if not sides:

@@ -3,7 +3,7 @@ and the API's ``q`` call this."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -14,8 +14,11 @@ from vigil.records.visible import visible
 from vigil.search.name_search import find_persons
 from vigil.search.sync import catch_up
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
 
-def search_persons(query: str, user: Any = None) -> QuerySet[Person]:
+
+def search_persons(query: str, user: User | None = None) -> QuerySet[Person]:
     """Persons with a name matching ``query`` in any script or spelling, best first; all when blank.
 
     Given a ``user``, only persons and names that user may view are searched: a hidden alias

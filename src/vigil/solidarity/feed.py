@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -30,11 +30,11 @@ def revoke(user: User) -> int:
     return feed_tokens.revoke(CalendarToken, user, ROUTE)
 
 
-def active(user: Any) -> CalendarToken | None:
+def active(user: User) -> CalendarToken | None:
     return feed_tokens.active(CalendarToken, user)
 
 
-def user_for(token: str) -> Any:
+def user_for(token: str) -> User | None:
     """The active user a feed token belongs to, or None (revoked, unknown, disabled user)."""
     return feed_tokens.user_for(CalendarToken, token)
 

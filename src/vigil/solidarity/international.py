@@ -8,23 +8,26 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from vigil.core.errors import Forbidden, NotFound, ValidationFailed
 from vigil.policy.access import reference_allows
 from vigil.solidarity.models import InternationalDate, InternationalDateKind
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import User
+
 EARLIEST = dt.date(2000, 1, 1)
 LATEST = dt.date(2100, 12, 31)
 
 
-def may_edit(user: Any) -> bool:
+def may_edit(user: User) -> bool:
     """Admins and coordinators add and remove international dates."""
     return reference_allows(user, "change")
 
 
-def add_date(user: Any, date: dt.date, kind: str, title: str, url: str = "") -> InternationalDate:
+def add_date(user: User, date: dt.date, kind: str, title: str, url: str = "") -> InternationalDate:
     """Record one international date; ValidationFailed names what is wrong."""
     if not may_edit(user):
         raise Forbidden("Only an admin or a coordinator may add an international date.")
@@ -48,7 +51,7 @@ def add_date(user: Any, date: dt.date, kind: str, title: str, url: str = "") -> 
     return row
 
 
-def remove_date(user: Any, pk: str) -> None:
+def remove_date(user: User, pk: str) -> None:
     """Remove one international date (a cancelled session, a mistake)."""
     if not may_edit(user):
         raise Forbidden("Only an admin or a coordinator may remove an international date.")

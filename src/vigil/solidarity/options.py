@@ -37,13 +37,13 @@ def _people(user: User, roles: tuple[str, ...]) -> list[tuple[Any, str]]:
     return [(p.pk, p.display_name) for p in persons.order_by("display_name")[:LIMIT]]
 
 
-def statement_cases(user: Any) -> list[tuple[Any, str]]:
+def statement_cases(user: User) -> list[tuple[Any, str]]:
     """Cases a statement may concern: those ``user`` may see, by title."""
     cases = restrict(user, "view", Case.objects.all()).order_by("title")[:LIMIT]
     return [(c.pk, c.title) for c in cases]
 
 
-def find_organisations(user: Any, typed: str, limit: int = 8) -> list[Organisation]:
+def find_organisations(user: User, typed: str, limit: int = 8) -> list[Organisation]:
     """Organisations ``user`` may see whose name (any recorded form) contains what was typed."""
     from django.db.models import Q
 

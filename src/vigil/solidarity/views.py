@@ -33,7 +33,7 @@ from vigil.solidarity.options import find_organisations, hearing_options, statem
 from vigil.solidarity.report import drawn_on, monitoring_file
 
 if TYPE_CHECKING:
-    from vigil.accounts.types import SignedInRequest
+    from vigil.accounts.types import SignedInRequest, User
 
 REPORT_ROUTE = "solidarity:report"
 
@@ -115,7 +115,7 @@ def _hearing_page(request: SignedInRequest, hearing: Hearing, **forms: Any) -> H
     return render(request, "solidarity/hearing.html", context)
 
 
-def _seen(user: Any, person: Person | None) -> Person | None:
+def _seen(user: User, person: Person | None) -> Person | None:
     return None if person is None else visible_one(user, Person.objects, person.pk)
 
 
@@ -247,7 +247,7 @@ def statement_new(request: SignedInRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def organisation_choices(request: HttpRequest) -> HttpResponse:
+def organisation_choices(request: SignedInRequest) -> HttpResponse:
     """Organisations the user may see whose name is like the one typed, as radio buttons."""
     typed = request.GET.get("author_search", "").strip()[:200]
     found = find_organisations(request.user, typed) if typed else []
@@ -337,7 +337,7 @@ def calendar_page(request: SignedInRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def international_date_add(request: HttpRequest) -> HttpResponse:
+def international_date_add(request: SignedInRequest) -> HttpResponse:
     """Add a UN session or deadline (admins and coordinators)."""
     form = InternationalDateForm(request.POST)
     if form.is_valid():
@@ -355,7 +355,7 @@ def international_date_add(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def international_date_remove(request: HttpRequest) -> HttpResponse:
+def international_date_remove(request: SignedInRequest) -> HttpResponse:
     """Remove the international date ``id`` (admins and coordinators)."""
     try:
         international.remove_date(request.user, request.POST.get("id", ""))

@@ -94,7 +94,7 @@ def information_on(user: User, objs: Iterable[Model]) -> dict[Any, list[Informat
     return found
 
 
-def visible_acts(user: Any, acts: QuerySet[Act]) -> QuerySet[Act]:
+def visible_acts(user: User, acts: QuerySet[Act]) -> QuerySet[Act]:
     """``acts`` that ``user`` may view, each with only the related rows they may view."""
     return (
         visible(user, acts)
@@ -180,7 +180,7 @@ def successor_of(user: User, pk: Any) -> Any:
     return successor
 
 
-def person_dossier(user: Any, person: Person) -> Dossier:
+def person_dossier(user: User, person: Person) -> Dossier:
     """Gather the person page of ``person`` as ``user`` may see it."""
     names = list(visible(user, person.names.all()))
     person.shown_name = display_name_for(person, names=names)  # type: ignore[attr-defined]

@@ -10,6 +10,8 @@ from vigil.core.errors import ValidationFailed
 from vigil.policy import export as export_service
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from vigil.accounts.types import User
 
 FORMATS = ("csv", "xlsx")
@@ -21,7 +23,7 @@ def export_view(
     fields: tuple[str, ...],
     fmt: str,
     *,
-    request: Any = None,
+    request: HttpRequest | None = None,
 ) -> export_service.ExportResult:
     """Export ``queryset`` (the list as filtered, unpaginated) through the export service.
 

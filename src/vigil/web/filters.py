@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -57,7 +58,10 @@ def cached_options(field: forms.ModelChoiceField, *key: Any, generation: int | N
         generation = generations.current(OPTIONS_GENERATION)
     hit = _OPTIONS.get(key)
     if hit is None or now - hit[0] > OPTIONS_SECONDS or hit[1] != generation:
-        hit = (now, generation, list(field.choices))  # type: ignore[arg-type]  # a ChoiceField's choices: a list
+        options = field.choices  # read now: the field's queryset, through its iterator
+        if not isinstance(options, Iterable):  # a ChoiceField stores even a callable wrapped
+            raise TypeError(f"options of {field!r} are not iterable")
+        hit = (now, generation, list(options))
         _OPTIONS[key] = hit
     field.choices = hit[2]
 

@@ -89,7 +89,7 @@ class PerpetratorRow:
         return sorted(self.roles)
 
 
-def _involvements(user: Any, data: dict[str, Any]) -> QuerySet[Involvement]:
+def _involvements(user: User, data: dict[str, Any]) -> QuerySet[Involvement]:
     rows = visible(user, Involvement.objects.filter(perpetrator_person__isnull=False))
     if has_act_filter(data):
         rows = rows.filter(act__in=matching_acts(user, data).values("pk"))
@@ -194,7 +194,7 @@ def _grouped(qs: QuerySet[Any], key: str) -> dict[Any, int]:
     return dict(qs.order_by().values_list(key).annotate(n=Count("pk", distinct=True)))
 
 
-def _organisation_rows(user: Any, orgs: list[Organisation]) -> list[CountedRow]:
+def _organisation_rows(user: User, orgs: list[Organisation]) -> list[CountedRow]:
     acts = visible(user, Act.objects.all())
     against = _grouped(acts.filter(victim_organisation__in=orgs), "victim_organisation_id")
     here = _grouped(acts.filter(place__in=orgs), "place_id")
@@ -240,7 +240,7 @@ ORGANISATIONS = ListSpec(
 # Cases ---------------------------------------------------------------------------------------
 
 
-def _cases(user: Any, qs: QuerySet[Case], data: dict[str, Any]) -> QuerySet[Case]:
+def _cases(user: User, qs: QuerySet[Case], data: dict[str, Any]) -> QuerySet[Case]:
     qs = f.by_level(f.text_filter(visible(user, qs), "title", data.get("q") or ""), data)
     if data.get("status"):
         qs = qs.filter(status=data["status"])
@@ -295,14 +295,14 @@ CASES = ListSpec(
 # Events --------------------------------------------------------------------------------------
 
 
-def _events(user: Any, qs: QuerySet[Event], data: dict[str, Any]) -> QuerySet[Event]:
+def _events(user: User, qs: QuerySet[Event], data: dict[str, Any]) -> QuerySet[Event]:
     qs = f.by_level(f.text_filter(visible(user, qs), "title", data.get("q") or ""), data)
     if has_act_filter(data):
         qs = qs.filter(pk__in=matching_acts(user, data).values("event_id"))
     return qs
 
 
-def _event_rows(user: Any, events: list[Event]) -> list[CountedRow]:
+def _event_rows(user: User, events: list[Event]) -> list[CountedRow]:
     acts = visible(user, Act.objects.filter(event__in=events))
     counts = _grouped(acts, "event_id")
     victims: dict[Any, int] = defaultdict(int)

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 MAX_ROWS = 200
 
 
-def _acts(user: Any, acts: QuerySet[Act]) -> list[Act]:
+def _acts(user: User, acts: QuerySet[Act]) -> list[Act]:
     found = visible_acts(
         user,
         acts.select_related("victim_person", "victim_organisation").order_by(

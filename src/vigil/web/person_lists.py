@@ -8,13 +8,13 @@ memory only (no plaintext temporary file) and stored encrypted until its mapping
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import MemoryFileUploadHandler
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -49,6 +49,9 @@ from vigil.counting.upset import upset
 from vigil.policy.access import allows, role_of
 from vigil.reports.record_list import list_from_record
 
+if TYPE_CHECKING:
+    from vigil.accounts.types import SignedInRequest
+
 MAX_UPLOAD_MB = 20
 ROWS_SHOWN = 100
 PAIRS_SHOWN = 50
@@ -67,7 +70,7 @@ def _field_labels() -> list[tuple[str, str]]:
     return [(f, labels[f]) for f in FIELDS]
 
 
-def _may_add(request: HttpRequest) -> bool:
+def _may_add(request: SignedInRequest) -> bool:
     return role_of(request.user) in {"admin", "coordinator", "analyst", "documenter"}
 
 
@@ -84,7 +87,7 @@ def _record_categories() -> list[tuple[str, str]]:
 
 
 @login_required
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: SignedInRequest) -> HttpResponse:
     """The stored lists the user may view, the link runs, and the forms that add and link."""
     lists = list(visible_lists(request.user).order_by("name", "-as_of"))
     drafts = [
@@ -120,7 +123,7 @@ class _HeldUpload(MemoryFileUploadHandler):
 # request.POST before the view could install the in-memory upload handler.
 @csrf_exempt
 @login_required
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: SignedInRequest) -> HttpResponse:
     """Step 1: keep the uploaded CSV (encrypted) and show its header for the mapping."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -132,7 +135,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_protect
-def _protected_upload(request: HttpRequest, handler: _HeldUpload) -> HttpResponse:
+def _protected_upload(request: SignedInRequest, handler: _HeldUpload) -> HttpResponse:
     if handler.too_large or "file" not in request.FILES:
         if handler.too_large:
             message = _("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_MB}
@@ -159,7 +162,7 @@ def _protected_upload(request: HttpRequest, handler: _HeldUpload) -> HttpRespons
 
 
 @login_required
-def map_columns(request: HttpRequest, pk: str) -> HttpResponse:
+def map_columns(request: SignedInRequest, pk: str) -> HttpResponse:
     """Step 2: choose which column holds each field; the rows are imported, or every bad row
     is shown with its line and reason and nothing is written."""
     try:
@@ -221,7 +224,7 @@ def _guess(header: list[str]) -> dict[str, str]:
 
 @login_required
 @require_POST
-def from_record(request: HttpRequest) -> HttpResponse:
+def from_record(request: SignedInRequest) -> HttpResponse:
     """The organisation's own record (one category) as a list: rows encrypted."""
     try:
         added = list_from_record(
@@ -239,7 +242,7 @@ def from_record(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, pk: str) -> HttpResponse:
+def detail(request: SignedInRequest, pk: str) -> HttpResponse:
     """A list: its date, kind, mapping and rows (decrypted for a user who may view it)."""
     plist = _found(find_list, request.user, str(pk))
     shown = _field_labels()[1:]
@@ -259,7 +262,7 @@ def detail(request: HttpRequest, pk: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def link(request: HttpRequest) -> HttpResponse:
+def link(request: SignedInRequest) -> HttpResponse:
     """Link the chosen lists; the pairs are kept in a link run."""
     try:
         lists = [find_list(request.user, ref) for ref in request.POST.getlist("lists")]
@@ -293,7 +296,7 @@ def _pair_view(pair: Any, names: dict[Any, str]) -> dict[str, Any]:
 
 
 @login_required
-def run_detail(request: HttpRequest, pk: str) -> HttpResponse:
+def run_detail(request: SignedInRequest, pk: str) -> HttpResponse:
     """A link run: the pairs compared, the overlap, clusters with their confidence, the pairs
     to review side by side, and the estimate form."""
     run = _found(find_run, request.user, str(pk))
@@ -346,7 +349,7 @@ def _plot(run: Any) -> Any:
 
 @login_required
 @require_POST
-def pair_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def pair_decide(request: SignedInRequest, pk: int) -> HttpResponse:
     """Same person, different persons, or undo: stored, audited; the rows stay as they are."""
     pair = _found(find_pair, request.user, pk)
     try:
@@ -360,7 +363,7 @@ def pair_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def run_estimate(request: HttpRequest, pk: str) -> HttpResponse:
+def run_estimate(request: SignedInRequest, pk: str) -> HttpResponse:
     """Estimate from the run's decided links and store it (``--save``): shown on How many?"""
     run = _found(find_run, request.user, str(pk))
     try:

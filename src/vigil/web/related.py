@@ -24,7 +24,7 @@ class Related:
     through: Any
 
 
-def co_defendants(user: Any, person: Person) -> list[Related]:
+def co_defendants(user: User, person: Person) -> list[Related]:
     """Other victims of acts in the events and cases that hold acts against ``person``."""
     own_acts = visible(user, Act.objects.filter(victim_person=person))
     events = list(own_acts.values_list("event_id", flat=True).distinct())

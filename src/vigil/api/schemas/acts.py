@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal, get_args
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -26,13 +26,15 @@ from vigil.api.schemas.common import (
 
 ActStatusValue = Literal["ongoing", "ended", "unknown"]
 Inchoate = Literal["", "preparation", "attempt"]
+ACT_STATUSES: tuple[ActStatusValue, ...] = get_args(ActStatusValue)
+INCHOATES: tuple[Inchoate, ...] = get_args(Inchoate)
 LegalCodeValue = Literal["criminal", "administrative", "other"]
 Months = float
-Text300 = text(300)
-Text100 = text(100)
-Text40 = text(40)
-Article = nonempty(20)
-Part = text(10)
+Text300 = Annotated[str, text(300)]
+Text100 = Annotated[str, text(100)]
+Text40 = Annotated[str, text(40)]
+Article = Annotated[str, nonempty(20)]
+Part = Annotated[str, text(10)]
 
 
 class ChargeIn(Schema):
@@ -287,7 +289,7 @@ class ActOut(RecordMeta):
     date_end: dt.date | None
     place: Ref | None
     place_text: str
-    status: Literal["ongoing", "ended", "unknown"]
+    status: ActStatusValue
     outcome: str
     description: str
     sentence_months: float | None

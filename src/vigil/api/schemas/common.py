@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal, get_args
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -11,6 +11,9 @@ from pydantic import StringConstraints
 
 ConfidentialityLevel = Literal["public", "internal", "restricted", "secret"]
 Precision = Literal["day", "month", "year", "decade", "unknown"]
+# Each Literal that a presenter fills from a stored choice has its members as a tuple, for
+# vigil.api.present.choice (tests/api/test_errors_and_paging.py matches them to the models).
+PRECISIONS: tuple[Precision, ...] = get_args(Precision)
 
 
 # No control characters (PostgreSQL refuses NUL) except tab and line breaks; the pattern is
@@ -35,17 +38,16 @@ DateText = Annotated[str, StringConstraints(max_length=60, pattern=_ANY)]
 Version = Annotated[int, Field(ge=1, le=2_000_000_000)]
 
 
-def text(length: int) -> Any:
+# A column's width as a field type: ``Annotated[str, text(300)]``, written out so that mypy
+# reads it as str (a function returning the whole Annotated type is a value, not a type, to mypy).
+def text(length: int) -> StringConstraints:
     """Text of at most ``length`` characters (a column's width), no control characters."""
-    return Annotated[str, StringConstraints(max_length=length, pattern=_ANY)]
+    return StringConstraints(max_length=length, pattern=_ANY)
 
 
-def nonempty(length: int) -> Any:
+def nonempty(length: int) -> StringConstraints:
     """Like :func:`text`, with at least one visible character (surrounding blanks dropped)."""
-    return Annotated[
-        str,
-        StringConstraints(min_length=1, max_length=length, pattern=_SOME, strip_whitespace=True),
-    ]
+    return StringConstraints(min_length=1, max_length=length, pattern=_SOME, strip_whitespace=True)
 
 
 class ErrorDetail(Schema):
@@ -88,8 +90,8 @@ class RecordMeta(Schema):
     updated_at: dt.datetime | None
 
 
-Reason = nonempty(2000)
-Title = nonempty(300)
+Reason = Annotated[str, nonempty(2000)]
+Title = Annotated[str, nonempty(300)]
 
 
 class DeleteIn(Schema):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal, get_args
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -23,8 +23,9 @@ from vigil.api.schemas.common import (
     text,
 )
 
-Place = text(200)
+Place = Annotated[str, text(200)]
 CaseStatus = Literal["open", "closed"]
+CASE_STATUSES: tuple[CaseStatus, ...] = get_args(CaseStatus)
 IdList = list[UUID]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Schema
@@ -21,7 +21,7 @@ from vigil.api.schemas.common import (
 
 ScriptValue = Literal["Cyrl", "Latn", "Zyyy", ""]
 NameKindValue = Literal["official", "transliteration", "alias", "previous", "nickname"]
-Scheme = text(40)
+Scheme = Annotated[str, text(40)]
 
 
 class NameIn(Schema):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -31,7 +31,7 @@ CustodyValue = Literal[
     "unknown",
 ]
 IDENTITY = "Write-only: stored encrypted, never returned; changing it needs the right to reveal it."
-BirthPlace = text(200)
+BirthPlace = Annotated[str, text(200)]
 
 
 class PersonCreate(Schema):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -12,6 +12,9 @@ from pydantic import StringConstraints
 from vigil.api.schemas.common import Note, RecordMeta, Version, nonempty, text
 
 Urgency = Literal[1, 2, 3, 4]
+URGENCIES: tuple[Urgency, ...] = get_args(Urgency)
+ProtectionStatus = Literal["open", "closed"]
+PROTECTION_STATUSES: tuple[ProtectionStatus, ...] = get_args(ProtectionStatus)
 CaseLevel = Literal["restricted", "secret"]
 ActionKind = Literal[
     "emergency_grant",
@@ -35,6 +38,8 @@ Purpose = Literal[
     "other",
 ]
 Disbursement = Literal["approved", "disbursed", "cancelled"]
+PURPOSES: tuple[Purpose, ...] = get_args(Purpose)
+DISBURSEMENTS: tuple[Disbursement, ...] = get_args(Disbursement)
 Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
 # At least 1, at most ten digits before the point, at most two after: money as text, exact.
 Amount = Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{0,9}(\.[0-9]{1,2})?$")]
@@ -57,7 +62,7 @@ class ProtectionCaseOut(RecordMeta):
 
     pseudonym: str
     urgency: Urgency
-    status: Literal["open", "closed"]
+    status: ProtectionStatus
     threats: str
     needs: str
     opened_on: dt.date
@@ -70,9 +75,9 @@ class ProtectionCaseOut(RecordMeta):
 class ProtectionCaseCreate(Schema):
     """A new protection case; the identity fields are encrypted and never returned."""
 
-    beneficiary_name: nonempty(5000) = Field(..., description=IDENTITY)
+    beneficiary_name: Annotated[str, nonempty(5000)] = Field(..., description=IDENTITY)
     beneficiary_contacts: Note = Field("", description=IDENTITY)
-    location: text(5000) = Field("", description=IDENTITY)
+    location: Annotated[str, text(5000)] = Field("", description=IDENTITY)
     dependants: Note = Field("", description=IDENTITY)
     urgency: Urgency = 2
     threats: Note = ""
@@ -105,7 +110,7 @@ class ProtectionFundOut(RecordMeta):
 
 
 class ProtectionFundCreate(Schema):
-    name: nonempty(200)
+    name: Annotated[str, nonempty(200)]
     currency: Currency = "EUR"
     description: Note = ""
 
@@ -128,7 +133,7 @@ class ProtectionGrantCreate(Schema):
     """A grant for a protection case (``case``) or a named beneficiary, not both."""
 
     case: UUID | None = None
-    beneficiary_name: text(5000) = Field("", description=IDENTITY)
+    beneficiary_name: Annotated[str, text(5000)] = Field("", description=IDENTITY)
     amount: Amount
     currency: Currency | None = None
     date: dt.date

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
-from typing import Literal
+from typing import Literal, get_args
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -12,6 +13,8 @@ from vigil.api.schemas.common import Note, Ref, TermOut
 
 DecisionValue = Literal["pending", "confirmed", "rejected"]
 ListState = Literal["listed", "pending", "not_found", "not_screened"]
+DECISIONS: tuple[DecisionValue, ...] = get_args(DecisionValue)
+LIST_STATES: tuple[ListState, ...] = get_args(ListState)
 
 
 class ListOut(Schema):
@@ -72,7 +75,7 @@ class ListedEntityOut(Schema):
     list: str
     entity_id: str
     caption: str
-    positions: list[str]
+    positions: builtins.list[str]  # the field "list" above hides the builtin in this class
     listing_date: str
     reason: str
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal, get_args
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -24,6 +24,21 @@ AnswerCode = Literal["yes", "no", "unknown"]
 StatementKindCode = Literal[
     "statement", "letter", "joint_letter", "un_communication", "government", "campaign"
 ]
+CalendarKind = Literal[
+    "hearing",
+    "appeal-deadline",
+    "sentence-end",
+    "follow-up",
+    "endangered-lawyer-day",
+    "un-session",
+    "upr-deadline",
+    "submission-deadline",
+    "international-date",
+]
+HEARING_KINDS: tuple[HearingKindCode, ...] = get_args(HearingKindCode)
+ACCESS_CODES: tuple[AccessCode, ...] = get_args(AccessCode)
+STATEMENT_KINDS: tuple[StatementKindCode, ...] = get_args(StatementKindCode)
+CALENDAR_KINDS: tuple[CalendarKind, ...] = get_args(CalendarKind)
 
 
 class HearingOut(RecordMeta):
@@ -66,7 +81,7 @@ class HearingIn(Schema):
     time: dt.time | None = None
     kind: HearingKindCode = "first_instance"
     court: UUID | None = None
-    court_text: text(300) = ""
+    court_text: Annotated[str, text(300)] = ""
     judge: UUID | None = None
     prosecutor: UUID | None = None
     appeal_deadline: dt.date | None = Field(None, ge=dt.date(1900, 1, 1), le=dt.date(2200, 12, 31))
@@ -110,11 +125,11 @@ class StatementOut(RecordMeta):
 class StatementIn(Schema):
     """A new statement: by an organisation of the record or a name as stated."""
 
-    title: nonempty(300)
+    title: Annotated[str, nonempty(300)]
     kind: StatementKindCode = "statement"
     date: dt.date | None = Field(None, ge=dt.date(1900, 1, 1), le=dt.date(2200, 12, 31))
     author: UUID | None = None
-    author_text: text(300) = ""
+    author_text: Annotated[str, text(300)] = ""
     url: Url = ""
     summary: Note = ""
     edition: int | None = Field(None, ge=2009, le=2100)
@@ -122,7 +137,7 @@ class StatementIn(Schema):
     followed_date: dt.date | None = Field(None, ge=dt.date(1900, 1, 1), le=dt.date(2200, 12, 31))
     persons: list[UUID] = Field(default_factory=list, max_length=200)
     cases: list[UUID] = Field(default_factory=list, max_length=200)
-    signatories: list[text(300)] = Field(default_factory=list, max_length=500)
+    signatories: list[Annotated[str, text(300)]] = Field(default_factory=list, max_length=500)
     confidentiality: ConfidentialityLevel = "internal"
 
 
@@ -130,16 +145,6 @@ class CalendarItemOut(Schema):
     """One dated item; ``title`` names the record (the user may see it)."""
 
     date: dt.date
-    kind: Literal[
-        "hearing",
-        "appeal-deadline",
-        "sentence-end",
-        "follow-up",
-        "endangered-lawyer-day",
-        "un-session",
-        "upr-deadline",
-        "submission-deadline",
-        "international-date",
-    ]
+    kind: CalendarKind
     title: str
     link: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal, get_args
 from uuid import UUID
 
 from ninja import Field, Schema
@@ -24,10 +24,11 @@ from vigil.api.schemas.common import (
     text,
 )
 
-SourceTitle = nonempty(500)
-Publisher = text(300)
+SourceTitle = Annotated[str, nonempty(500)]
+Publisher = Annotated[str, text(300)]
 ClaimKindValue = Literal["source_text", "reader_comment", "derived"]
 TargetType = Literal["person", "organisation", "event", "act", "case", "intervention", "statistic"]
+CLAIM_KINDS: tuple[ClaimKindValue, ...] = get_args(ClaimKindValue)
 WITNESS = "Write-only: stored encrypted, never returned; read only through an audited reveal."
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from vigil.records.models.vocab import Term
 
 
 class DatePrecision(models.TextChoices):
@@ -30,8 +33,16 @@ class NameKind(models.TextChoices):
     NICKNAME = "nickname", _("nickname")
 
 
+@overload
+def term_fk(
+    vocabulary: str, verbose_name: Any, *, null: Literal[False], **kwargs: Any
+) -> models.ForeignKey[Term, Term]: ...
+@overload
+def term_fk(
+    vocabulary: str, verbose_name: Any, *, null: Literal[True] = ..., **kwargs: Any
+) -> models.ForeignKey[Term | None, Term | None]: ...
 def term_fk(vocabulary: str, verbose_name: Any, *, null: bool = True, **kwargs: Any) -> Any:
-    """A foreign key to a vocabulary term, limited to one vocabulary."""
+    """A foreign key to a vocabulary term, limited to one vocabulary (typed by ``null``)."""
     return models.ForeignKey(
         "records.Term",
         verbose_name=verbose_name,
