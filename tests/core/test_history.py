@@ -269,3 +269,25 @@ def test_bulk_and_single_history_agree_for_any_person_values(
         single = _written(lambda: _single_saves(person()), [Person])
         bulk = _written(lambda: _bulk(person()), [Person])
     assert bulk == single
+
+
+def _uses_an_index(queryset: object) -> bool:
+    sql, params = queryset.query.sql_with_params()  # type: ignore[attr-defined]
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    return "USING INDEX" in plan and "SCAN" not in plan.replace("SCAN CONSTANT", "")
+
+
+def test_the_version_table_keeps_one_index_by_record_and_reads_histories_with_it():
+    with change_context("cli", detail="vigil test-command"):
+        person = Person.objects.create(display_name="Fictional Ivanka Tsvirko")
+    with connection.cursor() as cursor:
+        indexed = connection.introspection.get_constraints(cursor, Version._meta.db_table)
+    columns = {tuple(c["columns"]) for c in indexed.values() if c["index"] or c["unique"]}
+    assert ("object_id", "model", "version") in columns
+    # Each further index on a random object_id is one more random insert per imported record.
+    assert ("model",) not in columns and ("object_id",) not in columns
+    if connection.vendor == "sqlite":
+        assert _uses_an_index(history_of(person))
+        assert _uses_an_index(Version.objects.filter(object_id__in=[person.pk]).order_by())

@@ -219,8 +219,12 @@ class Version(models.Model):
     """One saved state of one record, written in the same transaction as the change."""
 
     id = models.BigAutoField(primary_key=True)
-    model = models.CharField(max_length=100, db_index=True)
-    object_id = models.UUIDField(db_index=True)
+    # One index serves every reader by record (history pages, merges, purges, the policy's
+    # check): the unique (object_id, model, version). A bulk import writes one version row per
+    # record with a random object_id, so each further index on it is one more random B-tree
+    # insert per row (issue 14 §3).
+    model = models.CharField(max_length=100)
+    object_id = models.UUIDField()
     version = models.PositiveIntegerField()
     action = models.CharField(max_length=10, choices=Action.choices)
     at = models.DateTimeField()
@@ -236,7 +240,9 @@ class Version(models.Model):
     class Meta:
         ordering = ["model", "object_id", "version"]
         constraints = [
-            models.UniqueConstraint(fields=["model", "object_id", "version"], name="uniq_version")
+            models.UniqueConstraint(
+                fields=["object_id", "model", "version"], name="uniq_version_by_object"
+            )
         ]
 
     def __str__(self) -> str:

@@ -191,9 +191,16 @@ _FRESH = object()
 @lru_cache(maxsize=64)
 def _blueprint(
     model: type[models.Model],
-) -> tuple[dict[str, tuple[int, bool]], list[Any], tuple[str, ...], bool]:
+) -> tuple[
+    dict[str, tuple[int, bool]],
+    list[Any],
+    tuple[str, ...],
+    bool,
+    tuple[tuple[int, models.Field[Any, Any]], ...],
+]:
     """Per field name and attname: its position and whether it is a relation; the defaults;
-    the attnames in order; whether the model can be built without calling ``__init__``."""
+    the attnames in order; whether the model can be built without calling ``__init__``; the
+    positions (and fields) whose default is called per record."""
     index: dict[str, tuple[int, bool]] = {}
     defaults: list[Any] = []
     for i, f in enumerate(model._meta.concrete_fields):
@@ -214,7 +221,9 @@ def _blueprint(
         and all(isinstance(f, GenericForeignKey) for f in private)
         and len(attnames) == len(model._meta.fields)
     )
-    return index, defaults, attnames, direct
+    fields = model._meta.concrete_fields
+    fresh = tuple((i, f) for i, f in enumerate(fields) if defaults[i] is _FRESH)
+    return index, defaults, attnames, direct, fresh
 
 
 def new_record(model: type[M], **values: Any) -> M:
@@ -223,15 +232,14 @@ def new_record(model: type[M], **values: Any) -> M:
     A related field takes a record or its id (by the field's name) or an id (by its attname);
     an unknown field name raises ``KeyError``.
     """
-    index, defaults, attnames, direct = _blueprint(model)
+    index, defaults, attnames, direct, fresh = _blueprint(model)
     args = defaults.copy()
     for key, value in values.items():
         i, relation = index[key]
         args[i] = value.pk if relation and isinstance(value, models.Model) else value
-    fields = model._meta.concrete_fields
-    for i, value in enumerate(args):
-        if value is _FRESH:
-            args[i] = fields[i].get_default()
+    for i, f in fresh:
+        if args[i] is _FRESH:
+            args[i] = f.get_default()
     if not direct:
         return model(*args)
     obj = model.__new__(model)

@@ -173,6 +173,11 @@ def as_of(state: CustodyState, today: dt.date | None = None) -> CustodyState:
     return state
 
 
+def acts_facts(qs: QuerySet[Act]) -> Iterable[tuple[object, _ActFacts]]:
+    """(victim person id, the facts ``derive`` reads) of each of ``qs`` that custody reads."""
+    return _facts(qs)
+
+
 def _facts(qs: QuerySet[Act]) -> Iterable[tuple[object, _ActFacts]]:
     rows = qs.filter(act_type__key__in=RELEVANT).values_list(
         "victim_person_id",

@@ -36,8 +36,10 @@ from vigil.records.custody import (
     SERVING,
     Custody,
     CustodyState,
+    acts_facts,
     as_of,
     custody_by_person,
+    derive,
 )
 from vigil.records.models import Act, Person
 from vigil.records.models.stored_custody import StoredCustody
@@ -60,6 +62,34 @@ def derived_at(level: str, person_ids: Iterable[Any]) -> dict[Any, CustodyState]
     return custody_by_person(acts, RECORDED)
 
 
+def derived_at_every_ceiling(person_ids: Iterable[Any]) -> dict[str, dict[Any, CustodyState]]:
+    """:func:`derived_at` for every ceiling, reading the acts' facts once.
+
+    Each ceiling asks only which acts it sees; a person is derived once per distinct set of
+    visible acts (usually one set for every ceiling), from the same facts in the same order.
+    """
+    ids = list(person_ids)
+    facts = list(acts_facts(Act.all_objects.filter(victim_person_id__in=ids)))
+    derived: dict[tuple[Any, tuple[Any, ...]], CustodyState] = {}
+    found: dict[str, dict[Any, CustodyState]] = {}
+    for level in CEILINGS:
+        visible = restrict_to_ceiling(level, Act.objects.filter(victim_person_id__in=ids))
+        seen = set(visible.values_list("pk", flat=True))
+        grouped: dict[Any, list[Any]] = {}
+        for person_id, fact in facts:
+            if fact.id in seen:
+                grouped.setdefault(person_id, []).append(fact)
+        states: dict[Any, CustodyState] = {}
+        for person_id, person_facts in grouped.items():
+            key = (person_id, tuple(f.id for f in person_facts))
+            state = derived.get(key)
+            if state is None:
+                state = derived[key] = derive(person_facts, RECORDED)
+            states[person_id] = state
+        found[level] = states
+    return found
+
+
 def refresh(person_ids: Iterable[Any]) -> int:
     """Recompute the stored custody of these persons at every ceiling; how many persons."""
     ids = sorted({pk for pk in person_ids if pk is not None}, key=str)
@@ -74,8 +104,8 @@ def refresh(person_ids: Iterable[Any]) -> int:
                 act_id=state.act_id,
                 term_ends=state.term_ends,
             )
-            for level in CEILINGS
-            for pk, state in derived_at(level, chunk).items()
+            for level, states in derived_at_every_ceiling(chunk).items()
+            for pk, state in states.items()
             if state.status is not Custody.UNKNOWN
         ]
         with transaction.atomic():
