@@ -205,6 +205,7 @@ class _Evaluation:
         self.role = role
         self.grants = granted_case_ids(user)
         self._visible: dict[str, models.QuerySet[Any]] = {}
+        self._probes: dict[tuple[str, str], _VisibleProbe] = {}
 
     def restrict(self, action: str, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
         spec = governed(queryset.model)
@@ -266,16 +267,28 @@ class _Evaluation:
             self._visible[key] = self.restrict(action, rows)
         return self._visible[key]
 
+    def probe(
+        self, model: type[models.Model], column: str, action: str = "view", *, deleted: bool = False
+    ) -> _VisibleProbe:
+        """``EXISTS`` (a row of ``model`` this user may ``action`` whose key is the outer row's
+        ``column``): one object per evaluation, compiled once per outer query shape."""
+        key = (f"{model._meta.label_lower}:{action}:{deleted}", column)
+        found = self._probes.get(key)
+        if found is None:
+            rows = self.visible_rows(model, action, deleted=deleted)
+            found = self._probes[key] = _VisibleProbe(rows, column)
+        return found
+
     def with_visible_parents(
         self, queryset: models.QuerySet[M], spec: Governed
     ) -> models.QuerySet[M]:
         condition = Q()
         for name in spec.parents:
             field = parent_key(queryset.model, name)
-            visible = self.visible_rows(field.related_model, deleted=name in spec.deleted_parents)
+            deleted = name in spec.deleted_parents
             # Correlated, so the database looks up each row's parent by key; a plain
             # `IN (subquery)` made SQLite scan every parent row for each check.
-            found = Exists(visible.filter(pk=OuterRef(field.attname)))
+            found = self.probe(field.related_model, field.attname, deleted=deleted)
             condition &= Q(**{f"{name}__isnull": True}) | Q(found)
         return queryset.filter(condition) if spec.parents else queryset
 
@@ -303,9 +316,60 @@ class _Evaluation:
                 if not getattr(model._meta.get_field(f), "encrypted", False)
             ]
             needed = "reveal_identity" if in_clear else "view"
-            visible = self.visible_rows(model, needed).filter(pk=OuterRef("object_id"))
-            condition |= Q(model=model._meta.label_lower) & Q(Exists(visible))
+            visible = self.probe(model, "object_id", needed)
+            condition |= Q(model=model._meta.label_lower) & Q(visible)
         return queryset.filter(condition)
+
+
+class _VisibleProbe(Exists):
+    """``EXISTS (visible rows … WHERE pk = outer.column)``, resolved and compiled once per outer
+    query shape for the evaluation's lifetime (one request).
+
+    The policy's trees nest (a charge's act's victim, event and organisation, each with its own
+    conditions), and Django resolved and compiled the whole tree again for each of a page's
+    queries: most of a profile page's CPU. This probe defers resolution to compilation, against
+    the query being compiled (``compiler.query``, whose base row is the restricted model's), and
+    keeps the SQL by what it depends on: the connection, the outer query's alias prefix (which
+    decides the inner aliases) and its base alias (the outer column). The SQL is exactly what
+    ``Exists(rows.filter(pk=OuterRef(column)))`` compiles to in that query.
+    """
+
+    # A visibility check holds no aggregate or window: say so instead of walking the tree.
+    contains_aggregate = False
+    contains_over_clause = False
+
+    def __init__(self, rows: models.QuerySet[Any], column: str) -> None:
+        super().__init__(rows.filter(pk=OuterRef(column)))
+        self._rows = rows
+        self._column = column
+        self._compiled: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
+
+    def resolve_expression(self, *args: Any, **kwargs: Any) -> _VisibleProbe:
+        return self  # resolved in as_sql, against the query being compiled
+
+    def relabeled_clone(self, change_map: Any) -> _VisibleProbe:
+        return self  # no column of an outer query is held: nothing to relabel
+
+    def as_sql(
+        self, compiler: Any, connection: Any, template: Any = None, **extra: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        outer = compiler.query
+        if template is not None or extra:
+            return self._compile(compiler, connection, template, **extra)
+        key = (connection.alias, outer.alias_prefix, outer.base_table)
+        hit = self._compiled.get(key)
+        if hit is None:
+            hit = self._compiled[key] = self._compile(compiler, connection)
+        return hit
+
+    def _compile(
+        self, compiler: Any, connection: Any, template: Any = None, **extra: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        # A fresh correlation each time: resolving binds the OuterRef's lookup in place.
+        probe = Exists(self._rows.filter(pk=OuterRef(self._column)))
+        resolved = probe.resolve_expression(compiler.query)
+        sql, params = resolved.as_sql(compiler, connection, template, **extra)
+        return sql, tuple(params)
 
 
 class _Ceiling(_Evaluation):
@@ -316,6 +380,7 @@ class _Ceiling(_Evaluation):
         self.role = "ceiling"
         self.grants = {lvl: [] for lvl in LEVELS}
         self._visible = {}
+        self._probes = {}
         self.levels = LEVELS[: LEVELS.index(level) + 1]
 
     def record_filter(self, action: str, spec: Governed) -> Q | None:

@@ -17,6 +17,7 @@ from vigil.policy.access import exact_ceiling, restrict
 from vigil.records.custody import Custody
 from vigil.records.models import LegalProvision, Organisation, Term
 from vigil.records.models.cases import CaseStatus
+from vigil.web.widgets import FastSelect
 
 if TYPE_CHECKING:
     from vigil.accounts.types import User
@@ -81,6 +82,8 @@ def options_changed(*args: Any, **kwargs: Any) -> None:
 class TermChoiceField(forms.ModelChoiceField):
     """A vocabulary picker labelled in the user's language, keyed by the term's key."""
 
+    widget = FastSelect
+
     def __init__(self, vocabulary: str, **kwargs: Any) -> None:
         self.vocabulary = vocabulary
         super().__init__(
@@ -107,7 +110,7 @@ class ListFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Name or title contains"), required=False, max_length=200)
     confidentiality = forms.ChoiceField(
-        label=_("Confidentiality"), choices=LEVEL_CHOICES, required=False
+        label=_("Confidentiality"), choices=LEVEL_CHOICES, required=False, widget=FastSelect
     )
 
     def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
@@ -122,9 +125,11 @@ class ActFilterForm(ListFilterForm):
     date_from = forms.DateField(label=_("Acts from"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("Acts until"), required=False, widget=DateInput())
     provision = forms.ModelChoiceField(
-        LegalProvision.objects.none(), label=_("Legal provision"), required=False
+        LegalProvision.objects.none(), label=_("Legal provision"), required=False, widget=FastSelect
     )
-    court = forms.ModelChoiceField(Organisation.objects.none(), label=_("Court"), required=False)
+    court = forms.ModelChoiceField(
+        Organisation.objects.none(), label=_("Court"), required=False, widget=FastSelect
+    )
     needs_review = forms.BooleanField(
         label=_("Needs review (a source value kept as written)"), required=False
     )
@@ -154,7 +159,9 @@ class ActFilterForm(ListFilterForm):
 
 
 class PersonFilterForm(ActFilterForm):
-    custody = forms.ChoiceField(label=_("Custody"), choices=CUSTODY_CHOICES, required=False)
+    custody = forms.ChoiceField(
+        label=_("Custody"), choices=CUSTODY_CHOICES, required=False, widget=FastSelect
+    )
 
 
 class PerpetratorFilterForm(ActFilterForm):
@@ -167,7 +174,10 @@ class OrganisationFilterForm(ActFilterForm):
 
 class CaseFilterForm(ActFilterForm):
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("any")), *CaseStatus.choices], required=False
+        label=_("Status"),
+        choices=[("", _("any")), *CaseStatus.choices],
+        required=False,
+        widget=FastSelect,
     )
 
 
