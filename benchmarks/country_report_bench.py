@@ -8,7 +8,7 @@ same process and on the same data:
 - the baseline: the same aggregate SQL statements alone, replayed on the same connection
   with the same page cache.
 
-Outputs never show synthetic records, so this script alone builds its ``Scope`` with
+Outputs never show synthetic records, so this script alone builds its ``Coverage`` with
 ``include_synthetic=True``; no command or view can. Median of ``--repeat`` runs.
 
     python benchmarks/country_report_bench.py [--acts 100000] [--repeat 3] [--keep DIR]
@@ -97,10 +97,10 @@ def main() -> None:
 
     from vigil.records.models import Act
     from vigil.reports.charts import chart, data_uri
+    from vigil.reports.coverage import Coverage
     from vigil.reports.document import report_pdf
     from vigil.reports.figures import all_figures
     from vigil.reports.pagecache import page_cache
-    from vigil.reports.scope import Scope
 
     if fresh:
         acts, seconds = fill(args.acts)
@@ -110,10 +110,10 @@ def main() -> None:
 
     admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"role": "admin"})
     # Benchmark only: outputs never include synthetic data.
-    scope = Scope(admin, include_synthetic=True)
+    coverage = Coverage(admin, include_synthetic=True)
 
     with CaptureQueriesContext(connection) as captured:
-        figures = all_figures(scope)
+        figures = all_figures(coverage)
     statements = [q["sql"] for q in captured.captured_queries]
 
     def baseline() -> None:
@@ -132,10 +132,10 @@ def main() -> None:
     pdf = b""
     for _ in range(args.repeat):
         results["sql"].append(timed(baseline))
-        results["figures"].append(timed(lambda: all_figures(scope)))
+        results["figures"].append(timed(lambda: all_figures(coverage)))
         results["charts"].append(timed(charts))
         start = time.perf_counter()
-        pdf = report_pdf(scope)
+        pdf = report_pdf(coverage)
         results["report"].append(time.perf_counter() - start)
     median = {k: statistics.median(v) for k, v in results.items()}
 

@@ -74,7 +74,7 @@ def main() -> None:
         vigil(live, "users", "add", OPERATOR, "--role", "admin")
         _fill(live, options.files, options.size_kb * 1024)
         vigil(live, "audit", "checkpoint")
-        identity = work / "custodian.identity"
+        identity = work / "keyholder.identity"
         key = x25519.Identity.generate()
         identity.write_text(f"{key}\n")
         archive = work / "vigil-bench.age"

@@ -64,9 +64,9 @@ def populate(tmp_path: Path, settings_fixture: object) -> Installation:
     return Installation(store, key, evidence)
 
 
-def custodian(tmp_path: Path) -> tuple[x25519.Identity, Path]:
+def key_holder(tmp_path: Path) -> tuple[x25519.Identity, Path]:
     identity = x25519.Identity.generate()
-    path = tmp_path / "custodian.identity"
+    path = tmp_path / "keyholder.identity"
     path.write_text(f"{identity}\n")
     return identity, path
 

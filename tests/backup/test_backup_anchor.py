@@ -21,10 +21,10 @@ def test_req28_backup_manifest_anchors_the_audit_head_and_a_later_cut_is_detecte
     for i in range(5):
         audit("identity_read", field="last_name", count=i)
     identity = x25519.Identity.generate()
-    (tmp_path / "custodian.identity").write_text(f"{identity}\n")
+    (tmp_path / "keyholder.identity").write_text(f"{identity}\n")
     result = create_backup(tmp_path / "vigil.backup.age", [str(identity.to_public())])
     assert result.manifest.audit_anchor["size"] == 5
-    verify_backup(result.path, [tmp_path / "custodian.identity"])  # the backup still proves itself
+    verify_backup(result.path, [tmp_path / "keyholder.identity"])  # the backup still proves itself
     tar = tarfile.open(fileobj=io.BytesIO(pyrage.decrypt(result.path.read_bytes(), [identity])))
     manifest = tmp_path / "manifest.json"
     manifest.write_bytes(tar.extractfile("manifest.json").read())

@@ -38,9 +38,9 @@ def _own_evidence_store_and_signing_key(settings, tmp_path):
 
 
 @pytest.fixture
-def custodian(tmp_path):
+def key_holder(tmp_path):
     identity = x25519.Identity.generate()
-    path = tmp_path / "custodian.identity"
+    path = tmp_path / "keyholder.identity"
     path.write_text(f"{identity}\n")
     return identity, path
 
@@ -53,8 +53,8 @@ def canary():
     return value
 
 
-def _backup(tmp_path, custodian):
-    identity, _ = custodian
+def _backup(tmp_path, key_holder):
+    identity, _ = key_holder
     return create_backup(tmp_path / "vigil.backup.age", [str(identity.to_public())])
 
 
@@ -82,11 +82,11 @@ def _reseal(path: Path, identity, files: dict[str, bytes], rehash: bool = True) 
     path.write_bytes(pyrage.encrypt(buffer.getvalue(), [identity.to_public()]))
 
 
-def test_req4_backup_verify_proves_a_fresh_backup_by_test_restore(tmp_path, custodian, canary):
-    result = _backup(tmp_path, custodian)
+def test_req4_backup_verify_proves_a_fresh_backup_by_test_restore(tmp_path, key_holder, canary):
+    result = _backup(tmp_path, key_holder)
     assert result.sha256 == sha256_file(result.path)
     assert result.manifest.row_counts["records_person"] >= 1
-    manifest = verify_backup(result.path, [custodian[1]])
+    manifest = verify_backup(result.path, [key_holder[1]])
     assert manifest.row_counts == result.manifest.row_counts
     # Every audit entry is sealed with a key derived from the signing key, so a record that was
     # audited has one, and the backup carries it.
@@ -94,11 +94,11 @@ def test_req4_backup_verify_proves_a_fresh_backup_by_test_restore(tmp_path, cust
 
 
 def test_req4_backup_is_age_encrypted_and_its_database_copy_stays_encrypted(
-    tmp_path, custodian, canary
+    tmp_path, key_holder, canary
 ):
-    result = _backup(tmp_path, custodian)
+    result = _backup(tmp_path, key_holder)
     assert result.path.read_bytes().startswith(b"age-encryption.org/v1")
-    files = _open(result.path, custodian[0])
+    files = _open(result.path, key_holder[0])
     assert canary.encode() not in files["vigil.db"]
     copy = tmp_path / "copy.db"
     copy.write_bytes(files["vigil.db"])
@@ -106,97 +106,97 @@ def test_req4_backup_is_age_encrypted_and_its_database_copy_stays_encrypted(
         sqlite3.connect(copy).execute("SELECT count(*) FROM sqlite_master").fetchall()
 
 
-def test_req4_one_flipped_byte_in_the_backup_file_fails_verify(tmp_path, custodian, canary):
-    result = _backup(tmp_path, custodian)
+def test_req4_one_flipped_byte_in_the_backup_file_fails_verify(tmp_path, key_holder, canary):
+    result = _backup(tmp_path, key_holder)
     data = bytearray(result.path.read_bytes())
     data[len(data) // 2] ^= 0x01
     result.path.write_bytes(bytes(data))
     with pytest.raises(BackupInvalid, match="does not decrypt"):
-        verify_backup(result.path, [custodian[1]])
+        verify_backup(result.path, [key_holder[1]])
 
 
-def test_req4_flipped_byte_in_the_database_fails_the_manifest_digest(tmp_path, custodian, canary):
-    result = _backup(tmp_path, custodian)
-    files = _open(result.path, custodian[0])
+def test_req4_flipped_byte_in_the_database_fails_the_manifest_digest(tmp_path, key_holder, canary):
+    result = _backup(tmp_path, key_holder)
+    files = _open(result.path, key_holder[0])
     db = bytearray(files["vigil.db"])
     db[5000] ^= 0x01
     files["vigil.db"] = bytes(db)
-    _reseal(result.path, custodian[0], files, rehash=False)
+    _reseal(result.path, key_holder[0], files, rehash=False)
     with pytest.raises(BackupInvalid, match="does not match its SHA-256"):
-        verify_backup(result.path, [custodian[1]])
+        verify_backup(result.path, [key_holder[1]])
 
 
 def test_req4_flipped_byte_in_the_schema_page_is_reported_as_damage_not_a_wrong_key(
-    tmp_path, custodian, canary
+    tmp_path, key_holder, canary
 ):
-    result = _backup(tmp_path, custodian)
-    files = _open(result.path, custodian[0])
+    result = _backup(tmp_path, key_holder)
+    files = _open(result.path, key_holder[0])
     db = bytearray(files["vigil.db"])
     db[200] ^= 0x01  # page 1: the schema every open reads first
     files["vigil.db"] = bytes(db)
-    _reseal(result.path, custodian[0], files)
+    _reseal(result.path, key_holder[0], files)
     with pytest.raises(BackupInvalid, match="damaged"):
-        verify_backup(result.path, [custodian[1]])
+        verify_backup(result.path, [key_holder[1]])
 
 
 def test_req4_flipped_byte_with_a_rehashed_manifest_fails_the_integrity_check(
-    tmp_path, custodian, canary
+    tmp_path, key_holder, canary
 ):
-    result = _backup(tmp_path, custodian)
-    files = _open(result.path, custodian[0])
+    result = _backup(tmp_path, key_holder)
+    files = _open(result.path, key_holder[0])
     db = bytearray(files["vigil.db"])
     db[len(db) - 100] ^= 0x01
     files["vigil.db"] = bytes(db)
-    _reseal(result.path, custodian[0], files)
+    _reseal(result.path, key_holder[0], files)
     with pytest.raises(BackupInvalid, match="damaged|page authentication|integrity"):
-        verify_backup(result.path, [custodian[1]])
+        verify_backup(result.path, [key_holder[1]])
 
 
-def test_req4_row_counts_differing_from_the_manifest_fail_verify(tmp_path, custodian, canary):
-    result = _backup(tmp_path, custodian)
-    files = _open(result.path, custodian[0])
+def test_req4_row_counts_differing_from_the_manifest_fail_verify(tmp_path, key_holder, canary):
+    result = _backup(tmp_path, key_holder)
+    files = _open(result.path, key_holder[0])
     manifest = json.loads(files["manifest.json"])
     manifest["row_counts"]["records_person"] += 1
     files["manifest.json"] = json.dumps(manifest).encode()
-    _reseal(result.path, custodian[0], files)
+    _reseal(result.path, key_holder[0], files)
     with pytest.raises(BackupInvalid, match="records_person"):
-        verify_backup(result.path, [custodian[1]])
+        verify_backup(result.path, [key_holder[1]])
 
 
-def test_req4_audit_head_differing_from_the_manifest_fails_verify(tmp_path, custodian, canary):
-    result = _backup(tmp_path, custodian)
-    files = _open(result.path, custodian[0])
+def test_req4_audit_head_differing_from_the_manifest_fails_verify(tmp_path, key_holder, canary):
+    result = _backup(tmp_path, key_holder)
+    files = _open(result.path, key_holder[0])
     manifest = json.loads(files["manifest.json"])
     manifest["audit_head"] = {"size": 7, "head_hash": "0" * 64}
     files["manifest.json"] = json.dumps(manifest).encode()
-    _reseal(result.path, custodian[0], files)
+    _reseal(result.path, key_holder[0], files)
     with pytest.raises(BackupInvalid, match="audit log head"):
-        verify_backup(result.path, [custodian[1]])
+        verify_backup(result.path, [key_holder[1]])
 
 
-def test_req4_extra_file_in_the_backup_fails_verify(tmp_path, custodian, canary):
-    result = _backup(tmp_path, custodian)
-    files = _open(result.path, custodian[0])
+def test_req4_extra_file_in_the_backup_fails_verify(tmp_path, key_holder, canary):
+    result = _backup(tmp_path, key_holder)
+    files = _open(result.path, key_holder[0])
     files["extra.sql"] = b"-- planted"
-    _reseal(result.path, custodian[0], files)
+    _reseal(result.path, key_holder[0], files)
     with pytest.raises(BackupInvalid, match="other files"):
-        verify_backup(result.path, [custodian[1]])
+        verify_backup(result.path, [key_holder[1]])
 
 
-def test_req4_wrong_identity_or_wrong_key_fails_verify(tmp_path, custodian, canary):
-    result = _backup(tmp_path, custodian)
+def test_req4_wrong_identity_or_wrong_key_fails_verify(tmp_path, key_holder, canary):
+    result = _backup(tmp_path, key_holder)
     stranger = tmp_path / "stranger.identity"
     stranger.write_text(f"{x25519.Identity.generate()}\n")
     with pytest.raises(BackupInvalid, match="does not decrypt"):
         verify_backup(result.path, [stranger])
     with pytest.raises(BackupInvalid, match="another master key"):
-        verify_backup(result.path, [custodian[1]], key=secrets.token_bytes(32))
+        verify_backup(result.path, [key_holder[1]], key=secrets.token_bytes(32))
 
 
-def test_req4_backup_refuses_to_overwrite_and_needs_a_recipient(tmp_path, custodian):
-    result = _backup(tmp_path, custodian)
+def test_req4_backup_refuses_to_overwrite_and_needs_a_recipient(tmp_path, key_holder):
+    result = _backup(tmp_path, key_holder)
     with pytest.raises(BackupInvalid, match="refusing to overwrite"):
-        _backup(tmp_path, custodian)
+        _backup(tmp_path, key_holder)
     from vigil.crypto.errors import KeyBackupError
 
     with pytest.raises(KeyBackupError, match="recipient"):
@@ -204,8 +204,8 @@ def test_req4_backup_refuses_to_overwrite_and_needs_a_recipient(tmp_path, custod
     assert result.path.exists()
 
 
-def test_req4_vigil_backup_commands_create_and_verify(tmp_path, custodian, canary):
-    identity, identity_file = custodian
+def test_req4_vigil_backup_commands_create_and_verify(tmp_path, key_holder, canary):
+    identity, identity_file = key_holder
     target = tmp_path / "cli.age"
     out = StringIO()
     call_command(
@@ -228,13 +228,13 @@ def test_req4_vigil_backup_commands_create_and_verify(tmp_path, custodian, canar
         call_command("backup", "verify", str(target), "--identity", str(identity_file))
 
 
-def test_req3_vigil_keys_rotate_rekey_replaces_the_database_key(tmp_path, custodian):
+def test_req3_vigil_keys_rotate_rekey_replaces_the_database_key(tmp_path, key_holder):
     old_key = master_key()
     call_command("keys", "rotate", "--rekey", stdout=StringIO())
     new_key = master_key()
     assert new_key != old_key
     assert database_key(settings.KEY_SOURCE_CONFIG) == new_key
-    result = _backup(tmp_path, custodian)
+    result = _backup(tmp_path, key_holder)
     with pytest.raises(BackupInvalid, match="another master key"):
-        verify_backup(result.path, [custodian[1]], key=old_key)
-    assert verify_backup(result.path, [custodian[1]]).row_counts == result.manifest.row_counts
+        verify_backup(result.path, [key_holder[1]], key=old_key)
+    assert verify_backup(result.path, [key_holder[1]]).row_counts == result.manifest.row_counts

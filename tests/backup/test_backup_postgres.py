@@ -23,7 +23,7 @@ def test_req4_postgres_backup_is_an_encrypted_pg_dump_that_verifies(tmp_path):
     with change_context("test"):
         Person.objects.create(display_name="Fictional Witness Example", notes=canary)
     identity = x25519.Identity.generate()
-    identity_file = tmp_path / "custodian.identity"
+    identity_file = tmp_path / "keyholder.identity"
     identity_file.write_text(f"{identity}\n")
     result = create_backup(tmp_path / "pg.age", [str(identity.to_public())])
     assert result.manifest.engine == "postgresql"

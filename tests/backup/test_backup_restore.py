@@ -15,8 +15,8 @@ from .drill import (
     OPERATOR,
     backup,
     checkpoints_in,
-    custodian,
     env_for,
+    key_holder,
     open_archive,
     populate,
     reseal,
@@ -41,7 +41,7 @@ def installation(tmp_path, settings):
 def test_backup_holds_the_database_evidence_and_signing_key_each_with_its_sha256(
     tmp_path, installation
 ):
-    identity, identity_file = custodian(tmp_path)
+    identity, identity_file = key_holder(tmp_path)
     result = backup(tmp_path, identity)
     files = open_archive(result.path, identity)
     listed = {f.name: f for f in result.manifest.files}
@@ -63,7 +63,7 @@ def test_backup_holds_the_database_evidence_and_signing_key_each_with_its_sha256
 def test_restore_drill_into_an_empty_folder_passes_evidence_verify_and_audit_verify(
     tmp_path, installation
 ):
-    identity, identity_file = custodian(tmp_path)
+    identity, identity_file = key_holder(tmp_path)
     result = backup(tmp_path, identity)
     target = tmp_path / "restored"
     env = env_for(target)
@@ -91,7 +91,7 @@ def test_restore_drill_into_an_empty_folder_passes_evidence_verify_and_audit_ver
 
 
 def test_verify_fails_when_an_evidence_file_is_missing_from_the_archive(tmp_path, installation):
-    identity, identity_file = custodian(tmp_path)
+    identity, identity_file = key_holder(tmp_path)
     result = backup(tmp_path, identity)
     files = open_archive(result.path, identity)
     gone = evidence_arcname(installation.evidence[1].stored_name)
@@ -116,7 +116,7 @@ def test_verify_fails_when_an_evidence_file_is_missing_from_the_archive(tmp_path
 
 
 def test_verify_fails_when_the_signing_key_is_missing_from_the_archive(tmp_path, installation):
-    identity, identity_file = custodian(tmp_path)
+    identity, identity_file = key_holder(tmp_path)
     result = backup(tmp_path, identity)
     files = open_archive(result.path, identity)
     reseal(result.path, identity, files, drop=SIGNING_KEY_NAME)
@@ -130,7 +130,7 @@ def test_verify_fails_when_the_signing_key_is_missing_from_the_archive(tmp_path,
 def test_backup_create_refuses_when_checkpoints_exist_but_the_signing_key_is_gone(
     tmp_path, installation
 ):
-    identity, _ = custodian(tmp_path)
+    identity, _ = key_holder(tmp_path)
     installation.signing_key.unlink()
     with pytest.raises(BackupInvalid, match="signing key .* is missing"):
         backup(tmp_path, identity)
@@ -138,7 +138,7 @@ def test_backup_create_refuses_when_checkpoints_exist_but_the_signing_key_is_gon
 
 
 def test_restore_refuses_a_non_empty_folder_and_leaves_it_alone(tmp_path, installation):
-    identity, identity_file = custodian(tmp_path)
+    identity, identity_file = key_holder(tmp_path)
     result = backup(tmp_path, identity)
     target = tmp_path / "in-use"
     target.mkdir()
@@ -154,7 +154,7 @@ def test_restore_refuses_a_non_empty_folder_and_leaves_it_alone(tmp_path, instal
 
 @pytest.mark.parametrize("damage", ["flipped-byte", "altered-evidence", "wrong-identity"])
 def test_restore_refuses_a_corrupted_archive_and_writes_nothing(tmp_path, installation, damage):
-    identity, identity_file = custodian(tmp_path)
+    identity, identity_file = key_holder(tmp_path)
     result = backup(tmp_path, identity)
     if damage == "flipped-byte":
         data = bytearray(result.path.read_bytes())
@@ -169,7 +169,7 @@ def test_restore_refuses_a_corrupted_archive_and_writes_nothing(tmp_path, instal
         expected = f"{name} in the backup does not match its SHA-256"
     else:
         (tmp_path / "stranger").mkdir()
-        _, identity_file = custodian(tmp_path / "stranger")
+        _, identity_file = key_holder(tmp_path / "stranger")
         expected = "does not decrypt"
     target = tmp_path / "restored"
     done = vigil_cli(
@@ -184,7 +184,7 @@ def test_restore_refuses_a_corrupted_archive_and_writes_nothing(tmp_path, instal
 def test_checkpoint_on_a_restored_copy_without_its_key_refuses_instead_of_making_one(
     tmp_path, installation
 ):
-    identity, identity_file = custodian(tmp_path)
+    identity, identity_file = key_holder(tmp_path)
     result = backup(tmp_path, identity)
     target = tmp_path / "restored"
     env = env_for(target)
@@ -205,7 +205,7 @@ def test_passphrase_installation_restore_drill_entirely_from_the_command_line(tm
     in the backup and the restored database opens with the same passphrase."""
     passphrase = tmp_path / "passphrase.txt"
     passphrase.write_text("fictional drill passphrase 1\n")
-    identity, identity_file = custodian(tmp_path)
+    identity, identity_file = key_holder(tmp_path)
     source_dir, target = tmp_path / "live", tmp_path / "restored"
 
     def run(data_dir, *args):
@@ -245,7 +245,7 @@ NEW_SOURCE = (
 
 
 def test_a_format_1_backup_still_verifies_but_restore_refuses_it_clearly(tmp_path, installation):
-    identity, identity_file = custodian(tmp_path)
+    identity, identity_file = key_holder(tmp_path)
     result = backup(tmp_path, identity)
     files = open_archive(result.path, identity)
     manifest = json.loads(files["manifest.json"])
@@ -267,7 +267,7 @@ def test_a_format_1_backup_still_verifies_but_restore_refuses_it_clearly(tmp_pat
 def test_restore_accepts_a_folder_holding_only_the_keyfile_its_key_source_reads(
     tmp_path, installation, settings
 ):
-    identity, identity_file = custodian(tmp_path)
+    identity, identity_file = key_holder(tmp_path)
     result = backup(tmp_path, identity)
     target = tmp_path / "restored"
     target.mkdir(mode=0o700)

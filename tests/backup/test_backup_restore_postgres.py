@@ -16,8 +16,8 @@ from vigil.backup.members import DUMP_NAME, SIGNING_KEY_NAME, evidence_arcname
 from .drill import (
     backup,
     checkpoints_in,
-    custodian,
     env_for,
+    key_holder,
     open_archive,
     populate,
     reseal,
@@ -64,7 +64,7 @@ def empty_database():
 def test_postgres_restore_drill_into_an_empty_database_passes_evidence_and_audit_verify(
     tmp_path, installation, empty_database
 ):
-    identity, identity_file = custodian(tmp_path)
+    identity, identity_file = key_holder(tmp_path)
     result = backup(tmp_path, identity)
     assert result.manifest.engine == "postgresql"
     files = open_archive(result.path, identity)
@@ -90,7 +90,7 @@ def test_postgres_restore_drill_into_an_empty_database_passes_evidence_and_audit
 def test_postgres_restore_refuses_a_database_holding_vigil_tables_and_writes_nothing(
     tmp_path, installation, empty_database
 ):
-    identity, identity_file = custodian(tmp_path)
+    identity, identity_file = key_holder(tmp_path)
     result = backup(tmp_path, identity)
     env = env_for(tmp_path / "first", empty_database)
     done = vigil_cli(env, "backup", "restore", str(result.path), "--identity", str(identity_file))
@@ -113,7 +113,7 @@ def test_postgres_restore_refuses_a_database_holding_vigil_tables_and_writes_not
 def test_postgres_restore_of_a_corrupted_archive_leaves_the_database_empty(
     tmp_path, installation, empty_database
 ):
-    identity, identity_file = custodian(tmp_path)
+    identity, identity_file = key_holder(tmp_path)
     result = backup(tmp_path, identity)
     data = bytearray(result.path.read_bytes())
     data[len(data) // 2] ^= 0x01
@@ -140,7 +140,7 @@ def test_postgres_restore_of_a_corrupted_archive_leaves_the_database_empty(
 def test_postgres_backup_verify_fails_when_evidence_or_the_signing_key_is_missing(
     tmp_path, installation
 ):
-    identity, identity_file = custodian(tmp_path)
+    identity, identity_file = key_holder(tmp_path)
     result = backup(tmp_path, identity)
     files = open_archive(result.path, identity)
     for gone in (evidence_arcname(installation.evidence[0].stored_name), SIGNING_KEY_NAME):
@@ -157,7 +157,7 @@ def test_postgres_restore_accepts_a_database_whose_only_tables_are_not_vigils(
 ):
     with psycopg.connect(empty_database, autocommit=True) as other:
         other.execute("CREATE TABLE fictional_unrelated (id integer)")
-    identity, identity_file = custodian(tmp_path)
+    identity, identity_file = key_holder(tmp_path)
     result = backup(tmp_path, identity)
     env = env_for(tmp_path / "restored", empty_database)
     done = vigil_cli(env, "backup", "restore", str(result.path), "--identity", str(identity_file))
@@ -171,7 +171,7 @@ def test_postgres_restore_accepts_a_database_whose_only_tables_are_not_vigils(
 def test_restore_refuses_a_backup_of_the_other_engine_naming_the_setting(
     tmp_path, installation, empty_database
 ):
-    identity, identity_file = custodian(tmp_path)
+    identity, identity_file = key_holder(tmp_path)
     result = backup(tmp_path, identity)
     files = open_archive(result.path, identity)
     manifest = json.loads(files["manifest.json"])

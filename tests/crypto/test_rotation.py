@@ -119,7 +119,7 @@ def test_req3_rekey_to_a_new_passphrase_derives_the_key_with_argon2id(
     config = KeySourceConfig(
         source="passphrase", header_path=tmp_path / "vigil.kdf.json", key_file=tmp_path / "k"
     )
-    new_pass = "fictional new passphrase for custodians"
+    new_pass = "fictional new passphrase for key holders"
     answers = [new_pass, new_pass]
     try:
         rekey_from_source(config, prompt=lambda _: answers.pop(0))

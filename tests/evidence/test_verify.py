@@ -14,7 +14,7 @@ from vigil.evidence.ingest import ingest
 from vigil.evidence.storage import stored_path
 from vigil.records.models import CustodyEvent
 
-ACTING = "fictional-custodian"
+ACTING = "fictional-key-holder"
 
 
 def run(*args: str) -> str:

@@ -4,7 +4,7 @@ import pytest
 from tests.sample import distinct_values
 
 from vigil.importers.viasna_values import (
-    Custody,
+    LibertyHint,
     PlaceKind,
     StatusMeaning,
     ViasnaValueError,
@@ -125,7 +125,7 @@ def test_split_people_repairs_a_cyrillic_letter_inside_a_latin_name():
 
 
 @pytest.mark.parametrize(
-    ("title", "kind", "name", "custody"),
+    ("title", "kind", "name", "liberty"),
     [
         ("Penal colony No. 4", "penal_colony", "Penal colony No. 4", "in_custody"),
         (
@@ -158,12 +158,12 @@ def test_split_people_repairs_a_cyrillic_letter_inside_a_latin_name():
         ("prison #1", "prison", "Prison No. 1", "in_custody"),
     ],
 )
-def test_classify_place_names_facilities_canonically(title, kind, name, custody):
+def test_classify_place_names_facilities_canonically(title, kind, name, liberty):
     place = classify_place(title)
-    assert (place.kind, place.name, place.custody, place.is_organisation) == (
+    assert (place.kind, place.name, place.liberty, place.is_organisation) == (
         kind,
         name,
-        custody,
+        liberty,
         True,
     )
     assert place.text == title
@@ -173,14 +173,14 @@ def test_house_arrest_is_a_status_of_restricted_liberty():
     place = classify_place("House arrest")
     assert place.kind == PlaceKind.STATUS
     assert not place.is_organisation
-    assert place.custody == Custody.RESTRICTED_LIBERTY
+    assert place.liberty == LibertyHint.RESTRICTED_LIBERTY
 
 
 def test_released_awaiting_sentence_is_a_status_out_of_custody():
     place = classify_place("Released awaiting the commencement of the sentence")
     assert place.kind == PlaceKind.STATUS
     assert not place.is_organisation
-    assert place.custody == Custody.NOT_IN_CUSTODY
+    assert place.liberty == LibertyHint.NOT_IN_CUSTODY
 
 
 def test_classify_place_rejects_unknown_places_naming_them():

@@ -28,7 +28,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models.expressions import RawSQL
 from django.test.utils import CaptureQueriesContext
 
-from tests.backup.drill import backup, custodian, env_for, populate, run_drill
+from tests.backup.drill import backup, env_for, key_holder, populate, run_drill
 from tests.conftest import make_user
 from tests.crash.harness import free_port
 from vigil.accounts.models import User
@@ -218,7 +218,7 @@ def test_the_figures_page_reads_the_standby_until_the_browser_writes(
 def test_a_backup_dumped_from_the_standby_restores_everything(with_replica, tmp_path, settings):
     populate(tmp_path, settings)
     _person("Fictional Person Written Just Before The Backup")
-    identity, identity_file = custodian(tmp_path)
+    identity, identity_file = key_holder(tmp_path)
     result = backup(tmp_path, identity)
     assert result.source == "replica"
     with psycopg.connect(_primary_url()) as primary:
@@ -256,7 +256,7 @@ def test_with_the_replica_unreachable_pages_and_backups_use_the_primary_with_a_w
         assert page.status_code == 200
         assert browser.get("/public/prisoners.json").status_code == 200
         populate(tmp_path, settings)
-        identity, _ = custodian(tmp_path)
+        identity, _ = key_holder(tmp_path)
         assert backup(tmp_path, identity).source == "primary"
     warnings = [r.getMessage() for r in caplog.records if r.name == "vigil.replica"]
     assert warnings and "unreachable" in warnings[0] and "reading from the primary" in warnings[0]

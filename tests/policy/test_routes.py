@@ -64,7 +64,7 @@ TARGETS = {
     "vigil.outputs.views.download": "person",
     "vigil.evidence.views.download": "evidence",
     "vigil.evidence.views.share": "evidence",
-    "vigil.evidence.views.custody": "evidence",
+    "vigil.evidence.views.handling": "evidence",
     "vigil.responses.views.intervention_detail": "intervention",
     "vigil.responses.views.act_coding": "act",
     "vigil.responses.views.suggest_for_act": "act",

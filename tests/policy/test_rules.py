@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vigil.policy.rules import ACTIONS, LEVELS, ROLES, RULES, Scope, decide, render_table
+from vigil.policy.rules import ACTIONS, LEVELS, ROLES, RULES, Reach, decide, render_table
 
 roles = st.sampled_from(ROLES)
 actions = st.sampled_from(ACTIONS)
@@ -19,7 +19,7 @@ def test_req11_rules_table_names_only_known_roles_actions_and_levels():
         assert set(by_action) <= set(ACTIONS)
         for row in by_action.values():
             assert set(row) == set(LEVELS)
-            assert all(isinstance(scope, Scope) for scope in row.values())
+            assert all(isinstance(reach, Reach) for reach in row.values())
 
 
 def test_req11_unknown_role_or_action_is_denied():

@@ -31,8 +31,8 @@ from vigil.records.models import (
     Source,
     Term,
 )
+from vigil.reports.coverage import Coverage
 from vigil.reports.figures import figure
-from vigil.reports.scope import Scope
 from vigil.responses.forums import record_position, silent_states
 from vigil.responses.gap import response_gap
 from vigil.responses.interventions import create_intervention
@@ -184,7 +184,7 @@ def test_req11_country_report_counts_no_hidden_record_at_any_ceiling(admin, anal
     _act(_person("Fictional Detainee Open"), "arrest", D(2022, 5, 3))
     _act(_person("Fictional Detainee Secret"), "arrest", D(2022, 6, 3), "secret")
 
-    full = figure("detained-by-month", Scope(admin, ceiling="secret")).rows
-    seen = figure("detained-by-month", Scope(analyst, ceiling="secret")).rows
+    full = figure("detained-by-month", Coverage(admin, ceiling="secret")).rows
+    seen = figure("detained-by-month", Coverage(analyst, ceiling="secret")).rows
     assert full == [("2022-05", 1, 1), ("2022-06", 1, 1)]
     assert seen == [("2022-05", 1, 1)]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from tests.reports import factories as f
+from vigil.reports.coverage import Coverage
 from vigil.reports.figures import figure
-from vigil.reports.scope import Scope
 
 D = dt.date
 
@@ -18,7 +18,7 @@ def test_detained_by_month_counts_persons_per_month_from_arrest_and_detention_ac
     f.act("administrative_arrest", b, D(2021, 3, 9))
     f.act("arrest", b, D(2021, 7, 1))
     f.act("sentence", b, D(2021, 9, 1), months=24)  # not a detention act
-    found = figure("detained-by-month", Scope(reader))
+    found = figure("detained-by-month", Coverage(reader))
     assert found.rows == [("2021-03", 2, 3), ("2021-07", 1, 1)]
     assert found.period == ("2021-03", "2021-07")
 
@@ -27,7 +27,7 @@ def test_detained_by_month_reports_acts_without_a_month_instead_of_guessing_one(
     a = f.person("Fictional Ana Testava")
     f.act("arrest", a, D(2021, 1, 1), precision="year")
     f.act("arrest", a, None)
-    found = figure("detained-by-month", Scope(reader))
+    found = figure("detained-by-month", Coverage(reader))
     assert found.rows == []
     assert any("2 arrest or detention acts" in n for n in found.notes)
 
@@ -48,11 +48,11 @@ def test_synthetic_records_never_reach_a_figure(ctx, reader):
     f.judged(real_sentence, judge)
     f.judged(fake_sentence, fake_judge)
     f.intervention("urgent_appeal", None, synthetic=True)
-    assert figure("detained-by-month", Scope(reader)).rows == [("2022-05", 1, 1)]
-    assert [r[2:] for r in figure("sentences-by-article", Scope(reader)).rows] == [(1, 1)]
-    assert [r[0] for r in figure("judges", Scope(reader)).rows] == ["Fictional Judge Real"]
-    assert figure("interventions", Scope(reader)).rows == []
-    with_synthetic = Scope(reader, include_synthetic=True)
+    assert figure("detained-by-month", Coverage(reader)).rows == [("2022-05", 1, 1)]
+    assert [r[2:] for r in figure("sentences-by-article", Coverage(reader)).rows] == [(1, 1)]
+    assert [r[0] for r in figure("judges", Coverage(reader)).rows] == ["Fictional Judge Real"]
+    assert figure("interventions", Coverage(reader)).rows == []
+    with_synthetic = Coverage(reader, include_synthetic=True)
     assert figure("detained-by-month", with_synthetic).rows == [
         ("2022-05", 2, 2),
         ("2022-06", 1, 1),
@@ -62,7 +62,7 @@ def test_synthetic_records_never_reach_a_figure(ctx, reader):
 def test_a_real_act_against_a_synthetic_person_is_not_counted(ctx, reader):
     fake = f.person("Fictional Synthetic Person", synthetic=True)
     f.act("arrest", fake, D(2022, 5, 5))
-    assert figure("detained-by-month", Scope(reader)).rows == []
+    assert figure("detained-by-month", Coverage(reader)).rows == []
 
 
 def test_restricted_and_deleted_records_are_left_out_by_default(ctx, reader):
@@ -71,8 +71,8 @@ def test_restricted_and_deleted_records_are_left_out_by_default(ctx, reader):
     gone = f.act("arrest", a, D(2020, 9, 10))
     gone.soft_delete("fictional test deletion")
     f.act("arrest", a, D(2020, 10, 10), confidentiality="public")
-    assert figure("detained-by-month", Scope(reader)).rows == [("2020-10", 1, 1)]
-    wider = figure("detained-by-month", Scope(reader, ceiling="restricted")).rows
+    assert figure("detained-by-month", Coverage(reader)).rows == [("2020-10", 1, 1)]
+    wider = figure("detained-by-month", Coverage(reader, ceiling="restricted")).rows
     assert wider == [("2020-08", 1, 1), ("2020-10", 1, 1)]
 
 
@@ -85,7 +85,7 @@ def test_sentences_by_article_counts_each_provision_charged(ctx, reader):
     f.charge(s1, calls)
     f.charge(s2, riots)
     f.act("sentence", b, D(2022, 1, 1))  # no charge recorded
-    found = figure("sentences-by-article", Scope(reader))
+    found = figure("sentences-by-article", Coverage(reader))
     assert found.rows == [
         ("Part 2 of Art. 293 CC", "Participation in riots", 2, 2),
         ("Art. 361 CC", "", 1, 1),
@@ -99,7 +99,7 @@ def test_judges_are_ranked_by_distinct_acts_and_limited_to_the_top(ctx, reader):
     for i, judge in enumerate(judges):
         for victim in victims[: i + 1]:
             f.judged(f.act("sentence", victim, D(2021, 1, 1 + i)), judge)
-    found = figure("judges", Scope(reader))
+    found = figure("judges", Coverage(reader))
     assert found.rows == [
         ("Fictional Judge C", 3, 3),
         ("Fictional Judge B", 2, 2),
@@ -107,7 +107,7 @@ def test_judges_are_ranked_by_distinct_acts_and_limited_to_the_top(ctx, reader):
     ]
     from vigil.reports.figures import judges as judges_figure
 
-    top = judges_figure(Scope(reader), top=2)
+    top = judges_figure(Coverage(reader), top=2)
     assert len(top.rows) == 2 and "of 3 judges" in top.notes[0]
 
 
@@ -117,7 +117,7 @@ def test_courts_count_court_acts_held_there(ctx, reader):
     f.act("sentence", a, D(2021, 1, 1), place=here)
     f.act("appeal_decision", a, D(2021, 4, 1), place=here)
     f.act("arrest", a, D(2020, 12, 1), place=here)  # not a court act
-    assert figure("courts", Scope(reader)).rows == [("Fictional District Court", 2, 1)]
+    assert figure("courts", Coverage(reader)).rows == [("Fictional District Court", 2, 1)]
 
 
 def test_lawyers_figure_counts_only_persons_with_the_profession_lawyer(ctx, reader):
@@ -127,7 +127,7 @@ def test_lawyers_figure_counts_only_persons_with_the_profession_lawyer(ctx, read
     f.act("arrest", counsel, D(2023, 3, 1))
     f.act("sentence", counsel, D(2023, 9, 1), months=72)
     f.act("arrest", other, D(2023, 3, 1))
-    found = figure("lawyers", Scope(reader))
+    found = figure("lawyers", Coverage(reader))
     assert found.rows == [
         (2022, "disbarred or licence suspended", 1, 1),
         (2023, "detained", 1, 1),
@@ -142,7 +142,7 @@ def test_interventions_are_counted_by_type_and_response_and_an_empty_response_is
     f.intervention("urgent_appeal", None)
     f.intervention("urgent_appeal", None)
     f.intervention("wgad_opinion", "rejected")
-    rows = figure("interventions", Scope(reader)).rows
+    rows = figure("interventions", Coverage(reader)).rows
     assert ("Urgent appeal", "not recorded", 2) in rows
     assert ("Opinion of the Working Group on Arbitrary Detention", "Rejected", 1) in rows
 
@@ -152,7 +152,7 @@ def test_every_figure_names_its_period_sources_and_reproducing_command(ctx, read
     a = f.person("Fictional Ana Testava")
     arrest = f.act("arrest", a, D(2021, 3, 4))
     f.cite(src, arrest.event)
-    found = figure("detained-by-month", Scope(reader))
+    found = figure("detained-by-month", Coverage(reader))
     assert found.command == "vigil country-report figure detained-by-month --csv"
     assert found.attribution.count == 1
     assert "Fictional monitoring report" in found.attribution.text()
@@ -164,4 +164,4 @@ def test_a_restricted_source_is_not_named_in_a_figure(ctx, reader):
     secret = f.source("Fictional witness statement", confidentiality="restricted")
     a = f.person("Fictional Ana Testava")
     f.cite(secret, f.act("arrest", a, D(2021, 3, 4)))
-    assert figure("detained-by-month", Scope(reader)).attribution.count == 0
+    assert figure("detained-by-month", Coverage(reader)).attribution.count == 0

@@ -12,9 +12,9 @@ from pypdf import PdfReader
 
 from tests.reports import factories as f
 from vigil.core.errors import ValidationFailed
+from vigil.reports.coverage import Coverage
 from vigil.reports.document import report_html, report_pdf
 from vigil.reports.figures import FIGURES
-from vigil.reports.scope import Scope
 
 D = dt.date
 
@@ -42,7 +42,7 @@ def some_record():
 
 def test_the_report_states_each_figures_period_source_and_command(ctx, reader):
     some_record()
-    html = report_html(Scope(reader))
+    html = report_html(Coverage(reader))
     for name in ("detained-by-month", "sentences-by-article", "courts", "judges", "lawyers"):
         assert f"vigil country-report figure {name} --csv" in html
     assert "Period:" in html and "Source:" in html
@@ -52,14 +52,14 @@ def test_the_report_states_each_figures_period_source_and_command(ctx, reader):
 
 
 def test_figures_with_no_data_are_listed_as_missing_not_filled(ctx, reader):
-    html = report_html(Scope(reader))
+    html = report_html(Coverage(reader))
     assert "Missing." in html
     assert html.count("No data in the record for this figure.") == len(FIGURES) == 9
 
 
 def test_the_pdf_holds_the_charts_and_the_figures(ctx, reader):
     some_record()
-    data = report_pdf(Scope(reader))
+    data = report_pdf(Coverage(reader))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
     assert data.startswith(b"%PDF")
     assert "Persons detained, by month" in text
@@ -132,7 +132,7 @@ def test_the_report_has_the_how_many_section_with_estimates_and_their_intervals(
 
     some_record()
     estimate = saved(stored_estimate("Fictional detentions estimate"))
-    html = report_html(Scope(reader))
+    html = report_html(Coverage(reader))
     section = html[html.index('id="how-many"'):]
     assert "Persons detained" in section and "Lawyers persecuted" in section
     assert "<b>Documented:</b> 1 " in section  # the synthetic victim is not counted

@@ -15,8 +15,8 @@ from vigil.core.errors import ImportFailed
 from vigil.records.models import Source, Statistic
 from vigil.reports.attribution import Attribution
 from vigil.reports.charts import chart
+from vigil.reports.coverage import Coverage
 from vigil.reports.figures import Figure, figure
-from vigil.reports.scope import Scope
 from vigil.reports.series import LAWTREND_SERIES, import_lawtrend, plan_lawtrend
 
 HEADER = (
@@ -81,7 +81,7 @@ def test_the_chart_plots_exactly_the_published_months_with_no_line_between_them(
     ctx, lawtrend, reader
 ):
     import_lawtrend(lawtrend)
-    found = figure("ngo-liquidations", Scope(reader))
+    found = figure("ngo-liquidations", Coverage(reader))
     canvas = chart(found)
     (line,) = canvas.axes[0].get_lines()
     plotted = [mdates.num2date(x).date() for x in mdates.date2num(line.get_xdata())]

@@ -178,15 +178,15 @@ def test_the_response_gap_counts_a_statement_about_a_detained_lawyer(world):
 
 
 def test_the_country_report_counts_statements_by_kind_through_the_scope(world):
+    from vigil.reports.coverage import Coverage
     from vigil.reports.figures import figure
-    from vigil.reports.scope import Scope
 
     _statement(world)
     _statement(world, title="Fictional second letter", kind="letter", persons=[])
     admin = world.users["admin"]
     _statement(world, admin, title="Fictional secret", kind="letter", confidentiality="secret")
-    found = figure("solidarity-statements", Scope(world.users["admin"]))
+    found = figure("solidarity-statements", Coverage(world.users["admin"]))
     assert found.rows == [("letter", 1, 0), ("public statement", 1, 1)]
     assert found.period == ("2026-01-24", "2026-01-24")
-    everything = figure("solidarity-statements", Scope(world.users["admin"], ceiling="secret"))
+    everything = figure("solidarity-statements", Coverage(world.users["admin"], ceiling="secret"))
     assert everything.rows[0] == ("letter", 2, 1)

@@ -31,9 +31,9 @@ from vigil.outputs.citing import Citations
 from vigil.outputs.facts import gather
 from vigil.outputs.identity import custody_runs
 from vigil.records.models import Act, Event, Person, Term
+from vigil.reports.coverage import Coverage
 from vigil.reports.figures import CUSTODY_LABELS, figure
-from vigil.reports.scope import Scope
-from vigil.web.dossier import person_dossier
+from vigil.web.profile import person_profile
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -242,7 +242,7 @@ def test_every_surface_shows_the_same_custody_numbers_for_the_viewer(edge_cases,
     assert in_custody == stats["in_custody"]
     page, listed = _public()
     assert page == listed == {s: stats[s] for s in PUBLIC_SECTIONS}
-    report = dict(figure("custody-now", Scope(viewer)).rows)
+    report = dict(figure("custody-now", Coverage(viewer)).rows)
     assert report == {CUSTODY_LABELS[s]: n for s, n in stats.items() if n}
 
 
@@ -252,7 +252,7 @@ def test_profile_drafts_and_api_give_each_person_the_same_custody(edge_cases, us
     persons = Person.objects.filter(confidentiality="public")
     assert len(persons) == len(statuses) == 11
     for person in persons:
-        profile = person_dossier(viewer, person).custody.status.value
+        profile = person_profile(viewer, person).custody.status.value
         draft = gather(viewer, person).custody.status.value
         assert profile == draft == statuses[str(person.pk)], person.display_name
 

@@ -19,8 +19,8 @@ from vigil.core.spreadsheet import csv_text, spreadsheet_text, xlsx_bytes
 from vigil.opendata.writers import export_open_data
 from vigil.policy.export import export
 from vigil.records.models import Act, Event, Involvement, Person, Term
+from vigil.reports.coverage import Coverage
 from vigil.reports.figures import figure
-from vigil.reports.scope import Scope
 from vigil.sanctions.gap import gap_report
 from vigil.sanctions.reports import gap_csv
 
@@ -134,7 +134,7 @@ def test_sanctions_gap_csv_has_no_live_formula(hostile_record, coordinator):
 
 
 def test_country_report_figure_csv_has_no_live_formula(hostile_record, coordinator):
-    cells = _csv_cells(figure("judges", Scope(coordinator)).to_csv())
+    cells = _csv_cells(figure("judges", Coverage(coordinator)).to_csv())
     assert _live_cells(cells) == []
     assert "'" + HOSTILE[0] in cells
 

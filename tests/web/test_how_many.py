@@ -10,8 +10,8 @@ import pytest
 from tests.policy.factories import stored_estimate
 from vigil.core.context import change_context
 from vigil.records.models import Act, Event, Person, Profession, Term
+from vigil.reports.coverage import Coverage
 from vigil.reports.howmany import documented_count
-from vigil.reports.scope import Scope
 
 pytestmark = pytest.mark.django_db
 
@@ -39,10 +39,10 @@ def counted() -> dict[str, object]:
 
 
 def test_documented_counts_are_distinct_visible_real_persons(counted, viewer):
-    scope = Scope(viewer)
-    assert documented_count("detained", scope) == 2  # the lawyer once; the demo person never
-    assert documented_count("lawyers_persecuted", scope) == 1
-    assert documented_count("political_prisoners", scope) == 2  # arrested, never released
+    coverage = Coverage(viewer)
+    assert documented_count("detained", coverage) == 2  # the lawyer once; the demo person never
+    assert documented_count("lawyers_persecuted", coverage) == 1
+    assert documented_count("political_prisoners", coverage) == 2  # arrested, never released
 
 
 def test_the_page_shows_each_category_with_the_estimate_interval_overlap_and_command(

@@ -10,8 +10,8 @@ from django.urls import reverse
 from tests.conftest import term
 from vigil.core.context import change_context
 from vigil.records.models import Act, Involvement, Organisation
+from vigil.reports.coverage import Coverage
 from vigil.reports.figures import figure
-from vigil.reports.scope import Scope
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,7 @@ def test_the_country_reports_courts_figure_counts_courts_from_every_source_and_n
                 date=dt.date(2021, 5, 1),
                 place=court,
             )
-    found = figure("courts", Scope(admin_user))
+    found = figure("courts", Coverage(admin_user))
     assert [r[0] for r in found.rows] == ["Fictional Administrative Court"]
     assert found.rows[0][1:] == (2, 1)
 

@@ -45,8 +45,8 @@ from vigil.backup.progress import progress
 from vigil.backup.sqlite_copy import check_integrity, open_encrypted
 from vigil.backup.streaming import decrypt_tar, encrypt_tar
 from vigil.core import replica
-from vigil.crypto.custody import parse_recipients, read_identities
 from vigil.crypto.envelope import fingerprint
+from vigil.crypto.keyholders import parse_recipients, read_identities
 from vigil.crypto.keysource import KeySourceConfig, database_key
 
 __all__ = ["DB_NAME", "DUMP_NAME", "BackupResult", "create_backup", "verify_backup"]

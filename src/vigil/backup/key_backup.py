@@ -1,4 +1,4 @@
-"""Backing up the master key: age-encrypted to custodians, or split k-of-n, and recovering it."""
+"""Backing up the master key: age-encrypted to key holders, or split k-of-n, and recovering it."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from vigil.crypto import custody
+from vigil.crypto import keyholders
 from vigil.crypto.errors import KeyBackupError
 from vigil.crypto.keysource import parse_hex_key
 from vigil.crypto.shares import combine_shares, split_key
@@ -34,25 +34,25 @@ def backup_master_key(
 
     Without shares: one file any recipient can decrypt. With k-of-n shares and n recipients:
     share i encrypted to recipient i. With shares and no recipients: plain mnemonic files,
-    to be handed to custodians and deleted.
+    to be handed to key holders and deleted.
     """
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
-    parsed = custody.parse_recipients(recipients) if recipients else []
+    parsed = keyholders.parse_recipients(recipients) if recipients else []
     if shares is None:
         if not parsed:
             raise KeyBackupError("Give age recipients (--recipient), shares (--shares), or both.")
         plain = f"# Vigil master key (hex)\n{key.hex()}\n".encode()
-        return [_write_new(out / KEY_FILE, custody.encrypt(plain, parsed))]
+        return [_write_new(out / KEY_FILE, keyholders.encrypt(plain, parsed))]
     k, n = shares
     if parsed and len(parsed) != n:
         raise KeyBackupError(
-            f"{n} shares need {n} recipients, one per custodian (got {len(parsed)})."
+            f"{n} shares need {n} recipients, one per key holder (got {len(parsed)})."
         )
     written: list[Path] = []
     for i, mnemonic in enumerate(split_key(key, k, n), start=1):
         text = f"# Vigil master key share {i} of {n}; any {k} recover the key\n{mnemonic}\n"
         if parsed:
-            data = custody.encrypt(text.encode(), [parsed[i - 1]])
+            data = keyholders.encrypt(text.encode(), [parsed[i - 1]])
             written.append(_write_new(out / f"share-{i}-of-{n}.age", data))
         else:
             written.append(_write_new(out / f"share-{i}-of-{n}.txt", text.encode()))
@@ -61,14 +61,14 @@ def backup_master_key(
 
 def recover_master_key(files: Sequence[Path], identity_files: Sequence[Path] = ()) -> bytes:
     """The master key from a key backup file, or from enough share files (.age or text)."""
-    identities = custody.read_identities(identity_files) if identity_files else []
+    identities = keyholders.read_identities(identity_files) if identity_files else []
     lines: list[str] = []
     for path in files:
         data = Path(path).read_bytes()
         if data.startswith(b"age-encryption.org/"):
             if not identities:
                 raise KeyBackupError(f"{path} is age-encrypted: give an identity (--identity).")
-            data = custody.decrypt(data, identities, str(path))
+            data = keyholders.decrypt(data, identities, str(path))
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:

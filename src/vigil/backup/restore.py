@@ -38,8 +38,8 @@ from vigil.backup.members import (
 from vigil.backup.progress import progress
 from vigil.core.errors import VigilError
 from vigil.core.keys import create_secret_key
-from vigil.crypto.custody import read_identities
 from vigil.crypto.envelope import fingerprint
+from vigil.crypto.keyholders import read_identities
 from vigil.crypto.keysource import LazyMasterKey
 
 STAGING_PREFIX = ".vigil-restore-"

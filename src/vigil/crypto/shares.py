@@ -23,7 +23,7 @@ def parse_threshold(spec: str) -> tuple[int, int]:
     if not 2 <= k <= n <= MAX_SHARES:
         raise KeyBackupError(
             f"Shares need 2 <= K <= N <= {MAX_SHARES} (got {k}-of-{n}): with K = 1 every "
-            "custodian alone holds the key, so encrypt it to several recipients instead."
+            "key holder alone holds the key, so encrypt it to several recipients instead."
         )
     return k, n
 

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from vigil.audit.services import audit
 from vigil.core.errors import Forbidden
-from vigil.evidence.custody import DOWNLOAD, EXPORT, SHARE, VIEW, record_custody
 from vigil.evidence.errors import EvidenceFileMissing, IntegrityFailed
+from vigil.evidence.handling import DOWNLOAD, EXPORT, SHARE, VIEW, record_handling
 from vigil.evidence.models import EvidenceKey
 from vigil.evidence.storage import iter_decrypted, parse_identity, stored_path
 from vigil.evidence.strip import stripped_image
@@ -56,7 +56,7 @@ def open_original(evidence: Evidence, user: User, purpose: str) -> Iterator[byte
         raise ValueError("a shared copy comes from shared_copy(), never the original")
     check_access(evidence, user, purpose)
     chunks = original_chunks(evidence)
-    record_custody(evidence, purpose, actor=user, sha256=evidence.sha256)
+    record_handling(evidence, purpose, actor=user, sha256=evidence.sha256)
     return chunks
 
 
@@ -67,5 +67,5 @@ def shared_copy(evidence: Evidence, user: User) -> bytes:
     if hashlib.sha256(original).hexdigest() != evidence.sha256:
         raise IntegrityFailed(f"The stored file of {_label(evidence)} fails its SHA-256 check.")
     copy = stripped_image(original, evidence.content_type)
-    record_custody(evidence, SHARE, actor=user, sha256=hashlib.sha256(copy).hexdigest())
+    record_handling(evidence, SHARE, actor=user, sha256=hashlib.sha256(copy).hexdigest())
     return copy

@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 
 from vigil.core.errors import NotFound, ValidationFailed
 from vigil.core.models import CONFIDENTIALITY_ORDER, Confidentiality, VigilModel
-from vigil.evidence.custody import INGEST, record_custody
+from vigil.evidence.handling import INGEST, record_handling
 from vigil.evidence.models import EvidenceKey
 from vigil.evidence.sniff import HEAD_BYTES, sniff
 from vigil.evidence.upload import StagedFile
 from vigil.policy.access import restrict, role_of, save_checked
-from vigil.policy.rules import Scope, scope_for
+from vigil.policy.rules import Reach, reach_for
 from vigil.records.models import Act, Event, Evidence, Information, Person, Source
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ def may_attach(user: User, target: VigilModel) -> bool:
     role = role_of(user)
     if role is None:
         return False
-    return scope_for(role, "add", _level_for(target)) is not Scope.NONE
+    return reach_for(role, "add", _level_for(target)) is not Reach.NONE
 
 
 def attach_upload(
@@ -123,7 +123,7 @@ def attach_upload(
         )
         save_checked(user, "add", evidence)
         EvidenceKey.objects.create(evidence=evidence, identity=str(staged.identity))
-        record_custody(evidence, INGEST, actor=user, sha256=evidence.sha256)
+        record_handling(evidence, INGEST, actor=user, sha256=evidence.sha256)
     staged.claimed = True
     return Attachment(evidence, source, created)
 

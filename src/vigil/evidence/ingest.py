@@ -12,8 +12,8 @@ from django.db import transaction
 
 from vigil.core.context import current_context
 from vigil.core.errors import VigilError
-from vigil.evidence.custody import INGEST, record_custody
 from vigil.evidence.errors import UploadRefused, UploadTooLarge
+from vigil.evidence.handling import INGEST, record_handling
 from vigil.evidence.limits import max_upload_bytes
 from vigil.evidence.models import EvidenceKey
 from vigil.evidence.sniff import HEAD_BYTES, sniff
@@ -109,7 +109,7 @@ def ingest(
         with transaction.atomic():
             evidence.save()
             EvidenceKey.objects.create(evidence=evidence, identity=str(identity))
-            record_custody(evidence, INGEST, sha256=evidence.sha256)
+            record_handling(evidence, INGEST, sha256=evidence.sha256)
     except BaseException:
         path.unlink(missing_ok=True)
         raise

@@ -8,6 +8,6 @@ app_name = "evidence"
 urlpatterns = [
     path("<uuid:pk>/download/", views.download, name="download"),
     path("<uuid:pk>/share/", views.share, name="share"),
-    path("<uuid:pk>/custody/", views.custody, name="custody"),
+    path("<uuid:pk>/custody/", views.handling, name="custody"),
     path("attach/<slug:kind>/<uuid:pk>/", views.attach, name="attach"),
 ]

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from vigil.core.errors import VigilError
-from vigil.evidence.custody import VERIFY, record_custody
+from vigil.evidence.handling import VERIFY, record_handling
 from vigil.evidence.models import EvidenceKey
 from vigil.evidence.storage import decrypt_into, parse_identity, stored_path
 from vigil.records.models import Evidence
@@ -75,7 +75,7 @@ def verify(evidence_list: Iterable[Evidence]) -> Iterator[FileCheck]:
     """Check each file, appending a "verify" custody event with the hash found."""
     for evidence in evidence_list:
         check = check_file(evidence)
-        record_custody(evidence, VERIFY, sha256=check.actual)
+        record_handling(evidence, VERIFY, sha256=check.actual)
         yield check
 
 

@@ -32,9 +32,9 @@ from vigil.evidence.attach import (
     may_attach,
     sources_for,
 )
-from vigil.evidence.custody import DOWNLOAD, custody_chain
 from vigil.evidence.errors import ShareRefused
 from vigil.evidence.forms import AttachForm
+from vigil.evidence.handling import DOWNLOAD, handling_log
 from vigil.evidence.sniff import OCTET_STREAM, served_type
 from vigil.evidence.strip import STRIPPABLE
 from vigil.evidence.upload import EncryptingUploadHandler, StagedUpload
@@ -88,15 +88,15 @@ def share(request: SignedInRequest, pk: str) -> HttpResponseBase:
 
 
 @login_required
-def custody(request: HttpRequest, pk: str) -> HttpResponse:
+def handling(request: HttpRequest, pk: str) -> HttpResponse:
     """The chain of custody of one file."""
     evidence = _visible(request, pk)
     return render(
         request,
-        "evidence/custody.html",
+        "evidence/handling.html",
         {
             "evidence": evidence,
-            "events": custody_chain(evidence),
+            "events": handling_log(evidence),
             "shareable": evidence.content_type in STRIPPABLE,
         },
     )

@@ -493,7 +493,8 @@ def plan_row(
     if place is not None and not place.is_organisation:
         # A status in the place column ("House arrest", "Released awaiting ...") is a claim
         # about now, with no date: recorded as an undated act.
-        kind = "house_arrest" if place.custody == values.Custody.RESTRICTED_LIBERTY else "release"
+        restricted = place.liberty == values.LibertyHint.RESTRICTED_LIBERTY
+        kind = "house_arrest" if restricted else "release"
         act(
             f"{kind}",
             None,

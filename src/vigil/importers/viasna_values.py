@@ -11,7 +11,7 @@ from vigil.core.errors import VigilError
 from vigil.names.homoglyphs import repair_homoglyphs
 
 __all__ = [
-    "Custody",
+    "LibertyHint",
     "PersonNameParts",
     "Place",
     "PlaceKind",
@@ -106,7 +106,7 @@ class PlaceKind(StrEnum):
     STATUS = "status"
 
 
-class Custody(StrEnum):
+class LibertyHint(StrEnum):
     """What a place says about liberty; a hint only, custody is derived from acts."""
 
     IN_CUSTODY = "in_custody"
@@ -122,16 +122,16 @@ class Place:
     name: str
     number: str | None
     is_organisation: bool
-    custody: Custody
+    liberty: LibertyHint
     text: str
 
 
 _NUMBER = re.compile(r"(?:(?:\bno\.?|№|#)\s*|(?<=\s))(\d+)\s*$", re.IGNORECASE)
-_PLACES: tuple[tuple[PlaceKind, str, Custody, re.Pattern[str]], ...] = (
+_PLACES: tuple[tuple[PlaceKind, str, LibertyHint, re.Pattern[str]], ...] = (
     (
         PlaceKind.PRETRIAL_DETENTION_CENTRE,
         "Pre-trial detention centre",
-        Custody.IN_CUSTODY,
+        LibertyHint.IN_CUSTODY,
         re.compile(
             r"pre-?\s?trial\s+detention\s+cent(?:er|re)|sizo|сизо|сіза|следственн\w+\s+изолятор"
         ),
@@ -139,13 +139,13 @@ _PLACES: tuple[tuple[PlaceKind, str, Custody, re.Pattern[str]], ...] = (
     (
         PlaceKind.JUVENILE_COLONY,
         "Juvenile penal colony",
-        Custody.IN_CUSTODY,
+        LibertyHint.IN_CUSTODY,
         re.compile(r"juvenile\s+(?:penal\s+|correctional\s+)?colony|воспитательн\w+\s+колони\w+"),
     ),
     (
         PlaceKind.OPEN_CORRECTIONAL_FACILITY,
         "Open correctional facility",
-        Custody.RESTRICTED_LIBERTY,
+        LibertyHint.RESTRICTED_LIBERTY,
         re.compile(
             r"open\s+(?:correctional|penal)\s+(?:facility|institution)|иуот|іуат"
             r"|исправительн\w+\s+учреждени\w+\s+открытого\s+типа"
@@ -154,20 +154,20 @@ _PLACES: tuple[tuple[PlaceKind, str, Custody, re.Pattern[str]], ...] = (
     (
         PlaceKind.PENAL_COLONY,
         "Penal colony",
-        Custody.IN_CUSTODY,
+        LibertyHint.IN_CUSTODY,
         re.compile(r"(?:penal\s+|correctional\s+)?colony|ик|исправительн\w+\s+колони\w+|калоні\w*"),
     ),
-    (PlaceKind.PRISON, "Prison", Custody.IN_CUSTODY, re.compile(r"prison|тюрьма|турма")),
+    (PlaceKind.PRISON, "Prison", LibertyHint.IN_CUSTODY, re.compile(r"prison|тюрьма|турма")),
 )
-_STATUSES: tuple[tuple[str, Custody, re.Pattern[str]], ...] = (
+_STATUSES: tuple[tuple[str, LibertyHint, re.Pattern[str]], ...] = (
     (
         "House arrest",
-        Custody.RESTRICTED_LIBERTY,
+        LibertyHint.RESTRICTED_LIBERTY,
         re.compile(r"(?:under\s+)?house\s+arrest|домашн\w+\s+арест|хатн\w+\s+арышт"),
     ),
     (
         "Released awaiting the commencement of the sentence",
-        Custody.NOT_IN_CUSTODY,
+        LibertyHint.NOT_IN_CUSTODY,
         re.compile(
             r"released\s+(?:and\s+)?awaiting\s+(?:the\s+)?commencement\s+of\s+(?:the\s+)?sentence"
         ),
@@ -181,16 +181,16 @@ def classify_place(prison_title: str) -> Place | None:
     if not cleaned:
         return None
     lowered = cleaned.casefold()
-    for name, custody, pattern in _STATUSES:
+    for name, liberty, pattern in _STATUSES:
         if pattern.fullmatch(lowered):
-            return Place(PlaceKind.STATUS, name, None, False, custody, prison_title)
+            return Place(PlaceKind.STATUS, name, None, False, liberty, prison_title)
     number_match = _NUMBER.search(lowered)
     number = number_match[1] if number_match else None
     designation = lowered[: number_match.start()].strip() if number_match else lowered
-    for kind, label, custody, pattern in _PLACES:
+    for kind, label, liberty, pattern in _PLACES:
         if pattern.fullmatch(designation):
             name = f"{label} No. {number}" if number else label
-            return Place(kind, name, number, True, custody, prison_title)
+            return Place(kind, name, number, True, liberty, prison_title)
     raise ViasnaValueError(f"unknown place of detention {prison_title!r}")
 
 

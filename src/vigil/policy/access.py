@@ -18,10 +18,10 @@ from vigil.policy.rules import (
     ACTIONS,
     LEVELS,
     ROLES,
-    Scope,
+    Reach,
     grant_covers,
+    reach_for,
     risk_allowed,
-    scope_for,
 )
 
 if TYPE_CHECKING:
@@ -138,7 +138,7 @@ def ceiling_of(role: str) -> str | None:
     """The highest level up to which ``role`` views every record (None: not even public)."""
     ceiling = None
     for level in LEVELS:
-        if scope_for(role, "view", level) is not Scope.ALL:
+        if reach_for(role, "view", level) is not Reach.ALL:
             break
         ceiling = level
     return ceiling
@@ -169,12 +169,12 @@ def _exact_ceiling(user: AnyUser) -> str | None:
     grants = granted_case_ids(user)
     own = False
     for level in above:
-        scope = scope_for(role, "view", level)
-        if scope is Scope.ALL:
+        reach = reach_for(role, "view", level)
+        if reach is Reach.ALL:
             return None
-        if scope in (Scope.GRANTED, Scope.OWN_OR_GRANTED) and grants[level]:
+        if reach in (Reach.GRANTED, Reach.OWN_OR_GRANTED) and grants[level]:
             return None
-        own = own or scope is Scope.OWN_OR_GRANTED
+        own = own or reach is Reach.OWN_OR_GRANTED
     if own and _owns_above(user, above):
         return None
     return ceiling
@@ -238,14 +238,14 @@ class _Evaluation:
     def record_filter(self, action: str, spec: Governed) -> Q | None:
         parts: list[Q] = []
         for level in LEVELS:
-            scope = scope_for(self.role, action, level)
+            reach = reach_for(self.role, action, level)
             cases = self.grants[level]
             granted = spec.in_cases(cases) if spec.in_cases and cases else None
-            if scope is Scope.ALL:
+            if reach is Reach.ALL:
                 parts.append(Q(confidentiality=level))
-            elif scope is Scope.GRANTED and granted is not None:
+            elif reach is Reach.GRANTED and granted is not None:
                 parts.append(Q(confidentiality=level) & granted)
-            elif scope is Scope.OWN_OR_GRANTED:
+            elif reach is Reach.OWN_OR_GRANTED:
                 own = Q(created_by=self.user)
                 parts.append(
                     Q(confidentiality=level) & ((own | granted) if granted is not None else own)

@@ -22,7 +22,7 @@ from vigil.core.context import change_context
 from vigil.core.errors import Forbidden
 from vigil.core.replica import reading_from_replica
 from vigil.policy.access import role_of
-from vigil.policy.rules import Scope, scope_for
+from vigil.policy.rules import Reach, reach_for
 
 if TYPE_CHECKING:
     from vigil.accounts.types import User
@@ -54,10 +54,10 @@ def acting_user(username: str | None, command: str) -> User:
     return user
 
 
-def require_scope(user: User, action: str, level: str, command: str) -> None:
+def require_reach(user: User, action: str, level: str, command: str) -> None:
     """Refuse unless the rules table gives ``user`` ``action`` on some records at ``level``."""
     role = role_of(user)
-    if role is None or scope_for(role, action, level) is Scope.NONE:
+    if role is None or reach_for(role, action, level) is Reach.NONE:
         audit("denied", actor=user, action=action, route=f"cli:{command}", reason="role")
         raise Forbidden(
             f"The account {user.get_username()!r} ({role or 'no role'}) may not {action} "

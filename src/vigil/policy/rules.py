@@ -1,6 +1,6 @@
-"""The rules as data: role × action × confidentiality → scope, and its pure evaluation.
+"""The rules as data: role × action × confidentiality → reach, and its pure evaluation.
 
-A scope says which records of that confidentiality a role may act on:
+A reach says which records of that confidentiality a role may act on:
 
 - ``ALL``: every such record;
 - ``GRANTED``: those linked to a case on which the user holds an active grant whose level is
@@ -32,25 +32,25 @@ ACTIONS: tuple[str, ...] = (
 ROLES: tuple[str, ...] = ("admin", "coordinator", "analyst", "documenter", "viewer")
 
 
-class Scope(Enum):
+class Reach(Enum):
     NONE = "-"
     ALL = "all"
     GRANTED = "granted"
     OWN_OR_GRANTED = "own/granted"
 
 
-_ = Scope.NONE
-A = Scope.ALL
-G = Scope.GRANTED
-OG = Scope.OWN_OR_GRANTED
+_ = Reach.NONE
+A = Reach.ALL
+G = Reach.GRANTED
+OG = Reach.OWN_OR_GRANTED
 
 
-def _row(public: Scope, internal: Scope, restricted: Scope, secret: Scope) -> dict[str, Scope]:
+def _row(public: Reach, internal: Reach, restricted: Reach, secret: Reach) -> dict[str, Reach]:
     return dict(zip(LEVELS, (public, internal, restricted, secret), strict=True))
 
 
 #                                    public internal restricted secret
-RULES: dict[str, dict[str, dict[str, Scope]]] = {
+RULES: dict[str, dict[str, dict[str, Reach]]] = {
     "viewer": {
         "view": _row(A, A, G, G),
         "export": _row(A, _, _, _),
@@ -99,9 +99,9 @@ def risk_allowed(role: str | None, action: str) -> bool:
     return role is not None and role in RISK_RULES.get(action, frozenset())
 
 
-def scope_for(role: str, action: str, level: str) -> Scope:
-    """The scope the table gives ``role`` for ``action`` on records at ``level``."""
-    return RULES.get(role, {}).get(action, {}).get(level, Scope.NONE)
+def reach_for(role: str, action: str, level: str) -> Reach:
+    """The reach the table gives ``role`` for ``action`` on records at ``level``."""
+    return RULES.get(role, {}).get(action, {}).get(level, Reach.NONE)
 
 
 def grant_covers(grant_level: str | None, level: str) -> bool:
@@ -113,12 +113,12 @@ def grant_covers(grant_level: str | None, level: str) -> bool:
 
 def decide(role: str, action: str, level: str, *, own: bool, grant_level: str | None) -> bool:
     """Pure evaluation of the table for one record (the oracle the queries must agree with)."""
-    scope = scope_for(role, action, level)
-    if scope is Scope.ALL:
+    reach = reach_for(role, action, level)
+    if reach is Reach.ALL:
         return True
-    if scope is Scope.GRANTED:
+    if reach is Reach.GRANTED:
         return grant_covers(grant_level, level)
-    if scope is Scope.OWN_OR_GRANTED:
+    if reach is Reach.OWN_OR_GRANTED:
         return own or grant_covers(grant_level, level)
     return False
 
@@ -131,7 +131,7 @@ def render_table() -> str:
     ]
     for role in ROLES:
         for action in ACTIONS:
-            row = [scope_for(role, action, level).value for level in LEVELS]
-            if any(cell != Scope.NONE.value for cell in row):
+            row = [reach_for(role, action, level).value for level in LEVELS]
+            if any(cell != Reach.NONE.value for cell in row):
                 lines.append(f"| {role} | {action} | " + " | ".join(row) + " |")
     return "\n".join(lines)

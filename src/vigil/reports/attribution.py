@@ -1,4 +1,4 @@
-"""Which sources stand behind a figure: the sources of the counted records, within scope."""
+"""Which sources stand behind a figure: the sources of the counted records, within coverage."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from vigil.records.models import Act, Event, Information, Source
-from vigil.reports.scope import Scope
+from vigil.reports.coverage import Coverage
 
 SHOWN = 3
 
@@ -38,27 +38,29 @@ def _named(sources: Any, lead: str) -> Attribution:
     return Attribution(len(found), tuple(url or title for url, title in found[:SHOWN]), lead)
 
 
-def sources_of_acts(acts: Any, scope: Scope, lead: str = "Vigil record") -> Attribution:
-    """The in-scope sources supporting ``acts`` (a queryset), directly or through their event."""
+def sources_of_acts(acts: Any, coverage: Coverage, lead: str = "Vigil record") -> Attribution:
+    """The covered sources supporting ``acts`` (a queryset), directly or through their event."""
     source_ids: set[Any] = set()
     # Two lookups rather than one OR: each can then use the index on the claim's target.
     for model, targets in ((Act, acts.values("pk")), (Event, acts.values("event_id"))):
         ct = ContentType.objects.get_for_model(model)
         source_ids.update(
-            scope.apply(Information.all_objects.filter(target_type=ct, target_id__in=targets))
+            coverage.apply(Information.all_objects.filter(target_type=ct, target_id__in=targets))
             .values_list("source_id", flat=True)
             .distinct()
         )
-    return _named(scope.apply(Source.all_objects.filter(pk__in=source_ids)), lead)
+    return _named(coverage.apply(Source.all_objects.filter(pk__in=source_ids)), lead)
 
 
-def sources_of(model: Any, records: Any, scope: Scope, lead: str = "Vigil record") -> Attribution:
-    """The in-scope sources linked by Information to ``records`` of ``model``."""
+def sources_of(
+    model: Any, records: Any, coverage: Coverage, lead: str = "Vigil record"
+) -> Attribution:
+    """The covered sources linked by Information to ``records`` of ``model``."""
     ct = ContentType.objects.get_for_model(model)
-    infos = scope.apply(
+    infos = coverage.apply(
         Information.all_objects.filter(target_type=ct, target_id__in=records.values("pk"))
     )
     direct = Q(pk__in=infos.values("source_id"))
     if any(f.name == "source" for f in model._meta.concrete_fields):
         direct |= Q(pk__in=records.values("source_id"))
-    return _named(scope.apply(Source.all_objects.filter(direct)), lead)
+    return _named(coverage.apply(Source.all_objects.filter(direct)), lead)

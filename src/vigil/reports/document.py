@@ -12,8 +12,8 @@ from django.utils.functional import lazy
 from django.utils.translation import ngettext
 
 from vigil.reports.charts import chart, data_uri
+from vigil.reports.coverage import Coverage
 from vigil.reports.figures import Figure, all_figures
-from vigil.reports.scope import Scope
 
 SHOWN_ROWS = 15
 FORMATS = ("pdf", "html")
@@ -68,36 +68,36 @@ def _section(figure: Figure) -> dict[str, Any]:
     }
 
 
-def report_context(scope: Scope) -> dict[str, Any]:
-    """Everything the report shows for ``scope``'s user: each figure, chart, period, sources."""
+def report_context(coverage: Coverage) -> dict[str, Any]:
+    """Everything the report shows for ``coverage``'s user: each figure, chart, period, sources."""
     from vigil.reports.howmany import ASSUMPTIONS, how_many
 
-    figures = all_figures(scope)
+    figures = all_figures(coverage)
     return {
         "generated": dt.date.today(),
-        "scope": scope,
+        "coverage": coverage,
         "sections": [_section(f) for f in figures],
         "missing": [f for f in figures if not f.rows],
-        "how_many": how_many(scope),
+        "how_many": how_many(coverage),
         "assumptions": ASSUMPTIONS,
     }
 
 
-def report_html(scope: Scope) -> str:
+def report_html(coverage: Coverage) -> str:
     """The report as a standalone HTML page."""
     template = templates().get_template("country_reports/country_report.html")
-    return template.render(report_context(scope))
+    return template.render(report_context(coverage))
 
 
-def report_pdf(scope: Scope) -> bytes:
+def report_pdf(coverage: Coverage) -> bytes:
     """The report as PDF."""
     from weasyprint import HTML
 
-    return HTML(string=report_html(scope)).write_pdf()
+    return HTML(string=report_html(coverage)).write_pdf()
 
 
-def render(format: str, scope: Scope) -> bytes:  # noqa: A002 - the CLI's word
+def render(format: str, coverage: Coverage) -> bytes:  # noqa: A002 - the CLI's word
     """The report in ``format`` (pdf or html)."""
     if format == "pdf":
-        return report_pdf(scope)
-    return report_html(scope).encode()
+        return report_pdf(coverage)
+    return report_html(coverage).encode()

@@ -1,4 +1,4 @@
-"""The figures of the country report, each an aggregate query over in-scope records.
+"""The figures of the country report, each an aggregate query over covered records.
 
 Every figure carries its period, the sources behind it and the command that reproduces it.
 """
@@ -37,8 +37,8 @@ from vigil.records.models import (
 )
 from vigil.records.places import court_decisions
 from vigil.reports.attribution import Attribution, sources_of, sources_of_acts
+from vigil.reports.coverage import Coverage
 from vigil.reports.pagecache import page_cache
-from vigil.reports.scope import Scope
 from vigil.reports.series import LAWTREND_SERIES
 
 TOP = 15
@@ -96,16 +96,16 @@ def _span(queryset: Any, fmt: str = "%Y-%m-%d") -> tuple[str | None, str | None]
     return (first.strftime(fmt) if first else None, last.strftime(fmt) if last else None)
 
 
-def _victim_acts(scope: Scope, *keys: str) -> Any:
-    return scope.apply(
+def _victim_acts(coverage: Coverage, *keys: str) -> Any:
+    return coverage.apply(
         Act.all_objects.filter(act_type_id__in=act_types(*keys), victim_person__isnull=False),
         "victim_person__",
     )
 
 
-def detained_by_month(scope: Scope) -> Figure:
+def detained_by_month(coverage: Coverage) -> Figure:
     """Persons detained per month, from arrest and detention acts."""
-    acts = _victim_acts(scope, *DETAINING)
+    acts = _victim_acts(coverage, *DETAINING)
     # One pass: acts dated less precisely than the month fall in a group of their own.
     month = Case(
         When(date__isnull=False, date_precision__in=("day", "month"), then=TruncMonth("date")),
@@ -135,7 +135,7 @@ def detained_by_month(scope: Scope) -> Figure:
         "Arrest and detention acts (including administrative and incommunicado detention) "
         "against persons, counted by the month of the act; a person detained twice in a "
         "month counts once in that month.",
-        sources_of_acts(dated, scope),
+        sources_of_acts(dated, coverage),
         (rows[0][0], rows[-1][0]) if rows else (None, None),
         notes,
     )
@@ -151,11 +151,11 @@ def _period(rows: list[dict[str, Any]]) -> tuple[str | None, str | None]:
     )
 
 
-def sentences_by_article(scope: Scope) -> Figure:
+def sentences_by_article(coverage: Coverage) -> Figure:
     """Sentences by the legal provision they rest on."""
-    sentences = _victim_acts(scope, "sentence")
+    sentences = _victim_acts(coverage, "sentence")
     counts = list(
-        scope.apply(ActCharge.all_objects.filter(act__in=sentences.values("pk")))
+        coverage.apply(ActCharge.all_objects.filter(act__in=sentences.values("pk")))
         .values("provision_id")
         .annotate(
             acts=Count("act_id", distinct=True),
@@ -178,7 +178,7 @@ def sentences_by_article(scope: Scope) -> Figure:
         ),
         key=lambda r: (-r[2], r[0]),
     )
-    charged = scope.apply(ActCharge.all_objects.all()).values("act_id")
+    charged = coverage.apply(ActCharge.all_objects.all()).values("act_id")
     uncharged = sentences.exclude(pk__in=charged).count()
     notes = [f"{uncharged} sentences have no recorded legal provision."] if uncharged else []
     return Figure(
@@ -188,15 +188,15 @@ def sentences_by_article(scope: Scope) -> Figure:
         rows,
         "Conviction and sentence acts, counted under each provision charged; a sentence on "
         "two articles counts under both.",
-        sources_of_acts(sentences, scope),
+        sources_of_acts(sentences, coverage),
         _period(counts),
         notes,
     )
 
 
-def judges(scope: Scope, top: int = TOP) -> Figure:
+def judges(coverage: Coverage, top: int = TOP) -> Figure:
     """Judges by the number of acts they took part in (top N)."""
-    involvements = scope.apply(
+    involvements = coverage.apply(
         Involvement.all_objects.filter(role_id__in=JUDGE_ROLES, perpetrator_person__isnull=False),
         "perpetrator_person__",
         "act__",
@@ -225,19 +225,19 @@ def judges(scope: Scope, top: int = TOP) -> Figure:
         ("judge", "acts", "victims"),
         rows,
         "Involvements with the role judge or presiding judge, counted by distinct act.",
-        sources_of_acts(acts, scope),
+        sources_of_acts(acts, coverage),
         _period(counted),
         notes,
     )
 
 
-def courts(scope: Scope, top: int = TOP) -> Figure:
+def courts(coverage: Coverage, top: int = TOP) -> Figure:
     """Courts by the number of decisions recorded there, from every source (top N).
 
     The acts are :func:`vigil.records.places.court_decisions`: trials, sentences, appeal and
     cassation decisions, administrative arrests and fines whose place is a court.
     """
-    acts = scope.apply(court_decisions(Act.all_objects.all()), "place__")
+    acts = coverage.apply(court_decisions(Act.all_objects.all()), "place__")
     counted = list(
         acts.values("place_id", "place__display_name")
         .annotate(
@@ -262,21 +262,21 @@ def courts(scope: Scope, top: int = TOP) -> Figure:
         rows,
         "Trials, sentences, appeal and cassation decisions, administrative arrests and fines "
         "whose place is a court, from every source; a place of detention is never a court.",
-        sources_of_acts(acts, scope),
+        sources_of_acts(acts, coverage),
         _period(counted),
         notes,
     )
 
 
-def lawyers(scope: Scope) -> Figure:
+def lawyers(coverage: Coverage) -> Figure:
     """Lawyers disbarred, detained and sentenced, by year."""
-    lawyer_ids = scope.apply(
+    lawyer_ids = coverage.apply(
         Profession.all_objects.filter(profession_id="profession.lawyer"), "person__"
     ).values("person_id")
     rows: list[tuple[Any, ...]] = []
     every: list[str] = []
     for category, keys in LAWYER_CATEGORIES.items():
-        acts = _victim_acts(scope, *keys).filter(victim_person_id__in=lawyer_ids)
+        acts = _victim_acts(coverage, *keys).filter(victim_person_id__in=lawyer_ids)
         every.extend(keys)
         for r in (
             acts.annotate(year=ExtractYear("date"))
@@ -286,7 +286,7 @@ def lawyers(scope: Scope) -> Figure:
         ):
             rows.append((r["year"] or "undated", category, r["persons"], r["acts"]))
     rows.sort(key=lambda r: (str(r[0]), list(LAWYER_CATEGORIES).index(r[1])))
-    all_acts = _victim_acts(scope, *every).filter(victim_person_id__in=lawyer_ids)
+    all_acts = _victim_acts(coverage, *every).filter(victim_person_id__in=lawyer_ids)
     years = [r[0] for r in rows if r[0] != "undated"]
     return Figure(
         "lawyers",
@@ -295,19 +295,19 @@ def lawyers(scope: Scope) -> Figure:
         rows,
         "Acts against persons recorded with the profession lawyer (advocate): disbarment and "
         "licence suspension, arrest and detention, conviction and sentence.",
-        sources_of_acts(all_acts, scope),
+        sources_of_acts(all_acts, coverage),
         (min(years), max(years)) if years else (None, None),
     )
 
 
-def ngo_liquidations(scope: Scope) -> Figure:
+def ngo_liquidations(coverage: Coverage) -> Figure:
     """The Lawtrend series of NGOs liquidated or in liquidation (only the published points)."""
-    stats = scope.apply(
+    stats = coverage.apply(
         Statistic.all_objects.filter(series=LAWTREND_SERIES, as_of__isnull=False)
     ).select_related("source")
     # A source the user may not view is not named, even beside a figure they may see.
     shown = set(
-        scope.apply(Source.all_objects.filter(pk__in=stats.values("source_id"))).values_list(
+        coverage.apply(Source.all_objects.filter(pk__in=stats.values("source_id"))).values_list(
             "pk", flat=True
         )
     )
@@ -327,14 +327,14 @@ def ngo_liquidations(scope: Scope) -> Figure:
         rows,
         "Lawtrend's monthly monitoring as published, one point per published month; months "
         "with no published figure are left empty, never interpolated.",
-        sources_of(Statistic, stats, scope, lead="Lawtrend monitoring as published"),
+        sources_of(Statistic, stats, coverage, lead="Lawtrend monitoring as published"),
         (rows[0][0], rows[-1][0]) if rows else (None, None),
     )
 
 
-def interventions(scope: Scope) -> Figure:
+def interventions(coverage: Coverage) -> Figure:
     """Interventions by type and by the state's response."""
-    records = scope.apply(Intervention.all_objects.all())
+    records = coverage.apply(Intervention.all_objects.all())
     counted = records.values("intervention_type_id", "state_response_id").annotate(n=Count("id"))
     labels = dict(
         Term.objects.filter(vocabulary__in=("intervention_type", "state_response")).values_list(
@@ -360,17 +360,17 @@ def interventions(scope: Scope) -> Figure:
         "Interventions in the record (UN, governments, bar associations, NGOs), by type and "
         "by the response of the state; 'not recorded' means no response is entered, which is "
         "not the same as a recorded absence of response.",
-        sources_of(Intervention, records, scope),
+        sources_of(Intervention, records, coverage),
         _span(records),
     )
 
 
-def solidarity_statements(scope: Scope) -> Figure:
+def solidarity_statements(coverage: Coverage) -> Figure:
     """Statements and letters of solidarity by kind, with the persons they concern."""
     from vigil.solidarity.models import Statement, StatementKind
 
-    records = scope.apply(Statement.all_objects.all())
-    persons = scope.apply(Person.all_objects.all()).values("pk")
+    records = coverage.apply(Statement.all_objects.all())
+    persons = coverage.apply(Person.all_objects.all()).values("pk")
     counted = records.values("kind").annotate(n=Count("id", distinct=True))
     concerned = dict(
         records.filter(persons__in=persons)
@@ -395,7 +395,7 @@ def solidarity_statements(scope: Scope) -> Figure:
         "Statements, letters and campaigns of solidarity in the record (bar associations, "
         "Lawyers for Lawyers, UN experts, governments), by kind; persons concerned counts the "
         "distinct persons a statement names directly (not through a case).",
-        sources_of(Statement, records, scope),
+        sources_of(Statement, records, coverage),
         _span(records),
     )
 
@@ -410,9 +410,9 @@ CUSTODY_LABELS = {
 }
 
 
-def custody_now(scope: Scope) -> Figure:
-    """Persons by custody state today, derived from the acts in scope (``records.custody``)."""
-    acts = _victim_acts(scope, *RELEVANT)
+def custody_now(coverage: Coverage) -> Figure:
+    """Persons by custody state today, derived from the acts in coverage (``records.custody``)."""
+    acts = _victim_acts(coverage, *RELEVANT)
     counts = custody_counts(custody_by_person(acts).values())
     rows = [(CUSTODY_LABELS[c.value], counts[c.value]) for c in COUNTED if counts[c.value]]
     return Figure(
@@ -424,12 +424,12 @@ def custody_now(scope: Scope) -> Figure:
         "latest arrest, detention or sentence of deprivation of liberty has no later release "
         "and its term has not ended; a term that has ended with no release recorded is counted "
         "apart (custody unknown), never as in custody; restricted liberty apart from both.",
-        sources_of_acts(acts, scope),
+        sources_of_acts(acts, coverage),
         _span(acts),
     )
 
 
-FIGURES: dict[str, Callable[[Scope], Figure]] = {
+FIGURES: dict[str, Callable[[Coverage], Figure]] = {
     "custody-now": custody_now,
     "detained-by-month": detained_by_month,
     "sentences-by-article": sentences_by_article,
@@ -442,14 +442,14 @@ FIGURES: dict[str, Callable[[Scope], Figure]] = {
 }
 
 
-def figure(name: str, scope: Scope) -> Figure:
-    """The figure called ``name`` over ``scope`` (its user, ceiling and synthetic choice)."""
+def figure(name: str, coverage: Coverage) -> Figure:
+    """The figure called ``name`` over ``coverage`` (its user, ceiling and synthetic choice)."""
     if name not in FIGURES:
         raise ValidationFailed(f"No figure {name!r}; the figures are: {', '.join(FIGURES)}.")
-    return FIGURES[name](scope)
+    return FIGURES[name](coverage)
 
 
-def all_figures(scope: Scope) -> list[Figure]:
-    """Every figure of the report over ``scope``, in report order."""
+def all_figures(coverage: Coverage) -> list[Figure]:
+    """Every figure of the report over ``coverage``, in report order."""
     with page_cache():
-        return [build(scope) for build in FIGURES.values()]
+        return [build(coverage) for build in FIGURES.values()]

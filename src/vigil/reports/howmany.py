@@ -2,7 +2,7 @@
 
 For each category (persons detained, political prisoners, lawyers persecuted): the count the
 record documents — distinct persons, so deduplicated by the merges already made — over what
-the acting user may count (the country report's scope: the one policy, public and internal
+the acting user may count (the country report's coverage: the one policy, public and internal
 records, synthetic ones left out); the latest stored estimate of that category the user may
 view, with its interval, the overlap of its lists as an UpSet plot, the assumptions in plain
 words, and the command that reproduces it. An estimate is never given without its interval.
@@ -27,8 +27,8 @@ from vigil.records.custody import (
     custody_counts,
 )
 from vigil.records.models import Act, Profession, Term
+from vigil.reports.coverage import Coverage
 from vigil.reports.figures import LAWYER_CATEGORIES
-from vigil.reports.scope import Scope
 
 CATEGORIES: tuple[str, ...] = (
     Category.DETAINED,
@@ -80,73 +80,74 @@ def _act_types(keys: tuple[str, ...] | frozenset[str] | set[str]) -> list[str]:
     return [Term.pk_for("act_type", k) for k in keys]
 
 
-def _victims(scope: Scope, keys: Any) -> Any:
-    return scope.apply(
+def _victims(coverage: Coverage, keys: Any) -> Any:
+    return coverage.apply(
         Act.all_objects.filter(act_type_id__in=_act_types(keys), victim_person__isnull=False),
         "victim_person__",
     )
 
 
-def documented_count(category: str, scope: Scope) -> int:
-    """The documented, deduplicated count of ``category`` over ``scope``."""
+def documented_count(category: str, coverage: Coverage) -> int:
+    """The documented, deduplicated count of ``category`` over ``coverage``."""
     if category == Category.DETAINED:
-        return _victims(scope, DETAINING).aggregate(n=Count("victim_person", distinct=True))["n"]
+        return _victims(coverage, DETAINING).aggregate(n=Count("victim_person", distinct=True))["n"]
     if category == Category.POLITICAL_PRISONERS:
-        return custody_counts(custody_by_person(_victims(scope, RELEVANT)).values())["in_custody"]
+        states = custody_by_person(_victims(coverage, RELEVANT))
+        return custody_counts(states.values())["in_custody"]
     if category == Category.LAWYERS:
-        lawyers = scope.apply(
+        lawyers = coverage.apply(
             Profession.all_objects.filter(profession_id="profession.lawyer"), "person__"
         ).values("person_id")
         keys = {k for group in LAWYER_CATEGORIES.values() for k in group}
         return (
-            _victims(scope, keys)
+            _victims(coverage, keys)
             .filter(victim_person_id__in=lawyers)
             .aggregate(n=Count("victim_person", distinct=True))["n"]
         )
     raise ValueError(f"no documented count for {category!r}")
 
 
-def documented_person_ids(category: str, scope: Scope) -> set[Any]:
+def documented_person_ids(category: str, coverage: Coverage) -> set[Any]:
     """The ids of the persons :func:`documented_count` counts (a list of the record's own)."""
     if category == Category.DETAINED:
-        return set(_victims(scope, DETAINING).values_list("victim_person_id", flat=True))
+        return set(_victims(coverage, DETAINING).values_list("victim_person_id", flat=True))
     if category == Category.POLITICAL_PRISONERS:
-        states = custody_by_person(_victims(scope, RELEVANT))
+        states = custody_by_person(_victims(coverage, RELEVANT))
         return {pid for pid, state in states.items() if state.status is Custody.IN_CUSTODY}
     if category == Category.LAWYERS:
-        lawyers = scope.apply(
+        lawyers = coverage.apply(
             Profession.all_objects.filter(profession_id="profession.lawyer"), "person__"
         ).values("person_id")
         keys = {k for group in LAWYER_CATEGORIES.values() for k in group}
         return set(
-            _victims(scope, keys)
+            _victims(coverage, keys)
             .filter(victim_person_id__in=lawyers)
             .values_list("victim_person_id", flat=True)
         )
     raise ValueError(f"no documented persons for {category!r}")
 
 
-def latest_estimate(category: str, scope: Scope) -> StoredEstimate | None:
-    """The newest stored estimate of ``category`` the scope may count."""
+def latest_estimate(category: str, coverage: Coverage) -> StoredEstimate | None:
+    """The newest stored estimate of ``category`` the coverage may count."""
     return (
-        scope.apply(StoredEstimate.all_objects.filter(category=category))
+        coverage.apply(StoredEstimate.all_objects.filter(category=category))
         .order_by("-created_at")
         .first()
     )
 
 
-def how_many(scope: Scope) -> list[Section]:
+def how_many(coverage: Coverage) -> list[Section]:
     """Every category's section, for the page and the country report."""
     labels = dict(Category.choices)
     sections = []
     for category in CATEGORIES:
-        stored = latest_estimate(category, scope)
+        stored = latest_estimate(category, coverage)
         plot = upset(table_from_inputs(stored.inputs)) if stored is not None else None
         sections.append(
             Section(
                 category=category,
                 title=str(labels[category]),
-                documented=documented_count(category, scope),
+                documented=documented_count(category, coverage),
                 definition=str(DEFINITIONS[category]),
                 estimate=stored,
                 upset=plot,
@@ -155,8 +156,8 @@ def how_many(scope: Scope) -> list[Section]:
     return sections
 
 
-def stored_estimates(scope: Scope) -> list[tuple[str, StoredEstimate]]:
+def stored_estimates(coverage: Coverage) -> list[tuple[str, StoredEstimate]]:
     """(category title, latest estimate) for the categories that have one (the home page)."""
     labels = dict(Category.choices)
-    found = [(str(labels[c]), latest_estimate(c, scope)) for c in CATEGORIES]
+    found = [(str(labels[c]), latest_estimate(c, coverage)) for c in CATEGORIES]
     return [(title, row) for title, row in found if row is not None]

@@ -11,8 +11,8 @@ from vigil.core.models import CONFIDENTIALITY_ORDER, Confidentiality
 from vigil.counting.list_import import ParsedRow
 from vigil.counting.stored_lists import RECORD_CATEGORIES, Added, add_record_rows, checked_name
 from vigil.records.models import Person
+from vigil.reports.coverage import Coverage
 from vigil.reports.howmany import documented_person_ids
-from vigil.reports.scope import Scope
 
 if TYPE_CHECKING:
     from vigil.accounts.types import User
@@ -31,10 +31,10 @@ def list_from_record(
         raise ValidationFailed(
             f"unknown category {category!r}; use one of {', '.join(RECORD_CATEGORIES)}"
         )
-    scope = Scope(user, ceiling=Confidentiality.SECRET)
-    persons = scope.apply(Person.objects.all())
+    coverage = Coverage(user, ceiling=Confidentiality.SECRET)
+    persons = coverage.apply(Person.objects.all())
     if category != "all":
-        persons = persons.filter(pk__in=documented_person_ids(category, scope))
+        persons = persons.filter(pk__in=documented_person_ids(category, coverage))
     found = list(
         persons.order_by("pk").values_list(
             "pk", "display_name", "birth_date", "sex", "birth_place", "confidentiality"

@@ -26,7 +26,7 @@ from vigil.records.places import court_of
 from vigil.records.sentence_totals import SentenceTotals, sentence_totals
 from vigil.records.visible import visible
 from vigil.web.changes import Change, changes_of
-from vigil.web.dossier import hide_places, information_on, perpetrator_record, visible_acts
+from vigil.web.profile import hide_places, information_on, perpetrator_record, visible_acts
 
 if TYPE_CHECKING:
     from vigil.accounts.types import User
@@ -161,7 +161,7 @@ class Victim:
 
 
 @dataclass
-class PerpetratorDossier:
+class PerpetratorPage:
     """Every visible act a person took part in as a perpetrator, with victims and courts."""
 
     person: Person
@@ -192,7 +192,7 @@ def _has_sentence(act: Act) -> bool:
     )
 
 
-def perpetrator_dossier(user: User, person: Person) -> PerpetratorDossier:
+def perpetrator_page(user: User, person: Person) -> PerpetratorPage:
     """Gather the perpetrator dossier of ``person`` as ``user`` may see it."""
     # The policy makes an involvement visible only with its act, and an act only with its victim.
     rows = perpetrator_record(user, person)
@@ -219,7 +219,7 @@ def perpetrator_dossier(user: User, person: Person) -> PerpetratorDossier:
     attach_display_names(user, [i.act.victim_person for i in rows])
     sentences = list({i.act_id: i for i in rows if _has_sentence(i.act)}.values())
     dates = [i.act.date for i in rows if i.act.date]
-    return PerpetratorDossier(
+    return PerpetratorPage(
         person=person,
         involvements=rows,
         victims=sorted(victims.values(), key=lambda v: str(v.record)),

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from vigil.policy.access import allows
 from vigil.records.models import Case, Event, Organisation, Person
 from vigil.records.visible import visible_or_404
-from vigil.web.pages import case_page, event_page, organisation_page, perpetrator_dossier
+from vigil.web.pages import case_page, event_page, organisation_page, perpetrator_page
 
 if TYPE_CHECKING:
     from vigil.accounts.types import SignedInRequest
@@ -47,5 +47,5 @@ def perpetrator_detail(request: SignedInRequest, pk: str) -> HttpResponse:
     """A perpetrator dossier: every visible act they took part in, victims, sentences, courts."""
     person = visible_or_404(request.user, Person.objects.all(), pk)
     return render(
-        request, "vigil/perpetrator.html", {"d": perpetrator_dossier(request.user, person)}
+        request, "vigil/perpetrator.html", {"d": perpetrator_page(request.user, person)}
     )

@@ -17,7 +17,7 @@ from vigil.records.glossary import FIGURES
 from vigil.records.models import Person
 from vigil.records.visible import visible
 from vigil.web.counsel import counsel_record
-from vigil.web.dossier import person_dossier, successor_of
+from vigil.web.profile import person_profile, successor_of
 from vigil.web.related import co_defendants, same_judge
 from vigil.web.summary import home_summary
 
@@ -28,12 +28,12 @@ if TYPE_CHECKING:
 @login_required
 def home(request: SignedInRequest) -> HttpResponse:
     """Counts of the visible record, stored estimates, recent changes and the search box."""
+    from vigil.reports.coverage import Coverage
     from vigil.reports.howmany import stored_estimates
-    from vigil.reports.scope import Scope
 
     context = {
         "summary": home_summary(request.user),
-        "estimates": stored_estimates(Scope(request.user)),
+        "estimates": stored_estimates(Coverage(request.user)),
         "may_check": may_check(request.user),
     }
     return render(request, "vigil/home.html", context)
@@ -50,7 +50,7 @@ def person_detail(request: SignedInRequest, pk: str) -> HttpResponse:
             raise Http404
         return redirect("web:person", successor)
     context = {
-        "d": person_dossier(request.user, person),
+        "d": person_profile(request.user, person),
         "co_defendants": co_defendants(request.user, person),
         "same_judge": same_judge(request.user, person),
         "counsel_in": counsel_record(request.user, person),
@@ -66,12 +66,12 @@ def how_many(request: SignedInRequest) -> HttpResponse:
     overlap, the assumptions and the command that reproduces it."""
     from vigil.counting.link_runs import visible_runs
     from vigil.counting.stored_lists import visible_lists
+    from vigil.reports.coverage import Coverage
     from vigil.reports.howmany import ASSUMPTIONS
     from vigil.reports.howmany import how_many as sections
-    from vigil.reports.scope import Scope
 
     context = {
-        "sections": sections(Scope(request.user)),
+        "sections": sections(Coverage(request.user)),
         "assumptions": ASSUMPTIONS,
         # Start from stored lists: choose lists → link → review → estimate (stored).
         "stored_lists": list(visible_lists(request.user).order_by("name", "-as_of")),

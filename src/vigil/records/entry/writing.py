@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from vigil.core.errors import Forbidden
 from vigil.core.models import VigilModel
 from vigil.policy.access import restrict, role_of, save_checked
-from vigil.policy.rules import LEVELS, Scope, scope_for
+from vigil.policy.rules import LEVELS, Reach, reach_for
 from vigil.records.date_input import DateInput
 from vigil.records.entry.inputs import EntryError
 from vigil.records.models import (
@@ -29,7 +29,7 @@ def may_record(user: User) -> bool:
     """Whether ``user`` may add records at all (documenters, analysts, coordinators, admins)."""
     role = role_of(user)
     return role is not None and any(
-        scope_for(role, "add", level) is not Scope.NONE for level in LEVELS
+        reach_for(role, "add", level) is not Reach.NONE for level in LEVELS
     )
 
 
@@ -38,7 +38,7 @@ def levels_for(user: User) -> list[str]:
     role = role_of(user)
     if role is None:
         return []
-    return [level for level in LEVELS if scope_for(role, "add", level) is not Scope.NONE]
+    return [level for level in LEVELS if reach_for(role, "add", level) is not Reach.NONE]
 
 
 def _check_level(user: User, level: str) -> None:

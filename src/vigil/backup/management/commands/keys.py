@@ -27,7 +27,7 @@ class Command(VigilCommand):
         rotate.add_argument(
             "--new-passphrase-fd", type=int, default=None, help="read the new passphrase here"
         )
-        backup = sub.add_parser("backup", help="back up the master key to custodians")
+        backup = sub.add_parser("backup", help="back up the master key to key holders")
         backup.add_argument("--recipient", "--recipients", action="append", default=[])
         backup.add_argument("--shares", metavar="K-of-N", help="split into N shares, K needed")
         backup.add_argument("--out", type=Path, required=True, help="folder for the files")
@@ -66,7 +66,7 @@ class Command(VigilCommand):
         for path in written:
             self.stdout.write(f"  wrote {path}")
         if shares and not options["recipient"]:
-            self.stdout.write("Hand each share to its custodian, then delete these files.")
+            self.stdout.write("Hand each share to its key holder, then delete these files.")
 
     def _recover(self, options: dict[str, Any]) -> None:
         key = recover_master_key(options["files"], options["identity"])

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.management.base import CommandParser
 
 from vigil.core.errors import Forbidden, NotFound, ValidationFailed
-from vigil.evidence.custody import custody_chain
 from vigil.evidence.errors import IntegrityFailed
+from vigil.evidence.handling import handling_log
 from vigil.evidence.ingest import ingest
 from vigil.evidence.verify import all_evidence, verify
 from vigil.policy.access import allows, restrict
@@ -49,8 +49,8 @@ class Command(ActingCommand):
         which = check.add_mutually_exclusive_group(required=True)
         which.add_argument("id", nargs="?", help="one evidence id")
         which.add_argument("--all", action="store_true", help="every stored file")
-        custody = actions.add_parser("custody", help="print the chain of custody of a file")
-        custody.add_argument("id")
+        log = actions.add_parser("custody", help="print the chain of custody of a file")
+        log.add_argument("id")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
@@ -59,7 +59,7 @@ class Command(ActingCommand):
         elif action == "verify":
             self.verify(options.get("id"), options["all"])
         elif action == "custody":
-            self.custody(options["id"])
+            self.handling_log(options["id"])
 
     def add(self, path: Path, source_id: str, description: str) -> None:
         """Ingest one file."""
@@ -102,14 +102,14 @@ class Command(ActingCommand):
             )
         self.stdout.write(f"All {checked} evidence file(s) match their SHA-256.")
 
-    def custody(self, evidence_id: str) -> None:
+    def handling_log(self, evidence_id: str) -> None:
         """Print the chain of custody of one file."""
         evidence = _evidence(self.user, evidence_id)
         self.stdout.write(
             f"Evidence {evidence.pk} ({evidence.content_type}, {evidence.size} bytes, "
             f"sha256 {evidence.sha256})"
         )
-        for event in custody_chain(evidence):
+        for event in handling_log(evidence):
             actor = event.actor_id or "-"
             self.stdout.write(
                 f"{event.at:%Y-%m-%d %H:%M:%S} {event.action:<8} {event.context_kind:<6} "

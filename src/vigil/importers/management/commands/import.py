@@ -8,7 +8,7 @@ from vigil.core.errors import ImportFailed, VigilError
 from vigil.importers.viasna import import_viasna
 from vigil.importers.zubr import import_zubr
 from vigil.importers.zubr_records import count_records
-from vigil.policy.acting import ActingCommand, require_scope
+from vigil.policy.acting import ActingCommand, require_reach
 
 FORMATS = {"viasna": import_viasna, "zubr": import_zubr}
 
@@ -28,7 +28,7 @@ class Command(ActingCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Imported records are internal and created by the acting user (the change context's).
-        require_scope(self.user, "add", "internal", "import")
+        require_reach(self.user, "add", "internal", "import")
         path: Path = options["file"]
         total = count_records(path) if options["format"] == "zubr" else _count_lines(path)
         with tqdm(total=total, unit="row", desc=path.name, disable=None, leave=False) as bar:

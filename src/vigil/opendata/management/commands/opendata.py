@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from vigil.opendata.writers import FORMATS, export_open_data
-from vigil.policy.acting import ActingCommand, require_scope
+from vigil.policy.acting import ActingCommand, require_reach
 
 
 class Command(ActingCommand):
@@ -27,7 +27,7 @@ class Command(ActingCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Open data is published records only: the acting user needs export on public records.
-        require_scope(self.user, "export", "public", "opendata export")
+        require_reach(self.user, "export", "public", "opendata export")
         files = export_open_data(options["output"], options["format"])
         for path in files:
             self.stdout.write(str(path))

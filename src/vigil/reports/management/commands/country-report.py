@@ -10,10 +10,10 @@ from django.core.management.base import CommandParser
 
 from vigil.core.errors import ValidationFailed
 from vigil.core.files import check_output, write_output
-from vigil.policy.acting import ActingCommand, require_scope
+from vigil.policy.acting import ActingCommand, require_reach
+from vigil.reports.coverage import LEVELS, Coverage
 from vigil.reports.document import FORMATS, render
 from vigil.reports.figures import FIGURES, figure
-from vigil.reports.scope import LEVELS, Scope
 from vigil.reports.series import SERIES_IMPORTERS
 
 
@@ -49,24 +49,24 @@ class Command(ActingCommand):
         imp.add_argument("file", type=Path)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        scope = Scope(self.user, ceiling=options["confidentiality"])
+        coverage = Coverage(self.user, ceiling=options["confidentiality"])
         action = options.get("action")
         if action == "figure":
-            self._figure(options["name"], scope, as_json=options["json"])
+            self._figure(options["name"], coverage, as_json=options["json"])
         elif action == "import-series":
             self._import(options["kind"], options["file"])
         else:
-            self._report(options["format"], options["output"], scope)
+            self._report(options["format"], options["output"], coverage)
 
-    def _report(self, fmt: str, output: Path | None, scope: Scope) -> None:
+    def _report(self, fmt: str, output: Path | None, coverage: Coverage) -> None:
         if output is None:
             raise ValidationFailed("Give the file to write with -o FILE.")
         check_output(output)
-        write_output(output, render(fmt, scope))
+        write_output(output, render(fmt, coverage))
         self.stdout.write(f"Country report written to {output}")
 
-    def _figure(self, name: str, scope: Scope, *, as_json: bool) -> None:
-        found = figure(name, scope)
+    def _figure(self, name: str, coverage: Coverage, *, as_json: bool) -> None:
+        found = figure(name, coverage)
         if not as_json:
             self.stdout.write(found.to_csv(), ending="")
             return
@@ -85,7 +85,7 @@ class Command(ActingCommand):
 
     def _import(self, kind: str, path: Path) -> None:
         # A published series is recorded as published data (public statistics).
-        require_scope(self.user, "add", "public", "country-report import-series")
+        require_reach(self.user, "add", "public", "country-report import-series")
         if not path.is_file():
             raise ValidationFailed(f"No such file: {path}")
         report = SERIES_IMPORTERS[kind](path)

@@ -7,7 +7,7 @@ from django.core.management.base import CommandParser
 
 from vigil.core.errors import Forbidden, ImportFailed, NotFound
 from vigil.policy.access import allows, restrict
-from vigil.policy.acting import ActingCommand, require_scope
+from vigil.policy.acting import ActingCommand, require_reach
 from vigil.records.lookup import resolve_person
 from vigil.records.models import Act, Person
 from vigil.responses import coding, forums, gap, upr
@@ -68,7 +68,7 @@ class Command(ActingCommand):
 
     def _import_upr(self, options: dict[str, Any]) -> None:
         # Recommendations and responses are published UN documents: recorded as public.
-        require_scope(self.user, "add", "public", "responses import-upr")
+        require_reach(self.user, "add", "public", "responses import-upr")
         try:
             report = upr.import_upr(options["file"], reference=options["reference"])
         except ImportFailed as exc:
@@ -127,7 +127,7 @@ class Command(ActingCommand):
             )
 
     def _suggest(self, options: dict[str, Any]) -> None:
-        require_scope(self.user, "add", "internal", "responses suggest")
+        require_reach(self.user, "add", "internal", "responses suggest")
         acts = restrict(self.user, "change", Act.objects.real())
         if options["person"]:
             acts = acts.filter(victim_person=resolve_person(options["person"], self._persons()))
@@ -158,7 +158,7 @@ class Command(ActingCommand):
         self.stdout.write(f"{c.standard.citation} for {c.act}: {c.status}.")
 
     def _standards(self, options: dict[str, Any]) -> None:
-        require_scope(self.user, "add", "internal", "responses standards")
+        require_reach(self.user, "add", "internal", "responses standards")
         self.stdout.write(f"{sync_standards()} standards loaded ({SUMMARY_NOTICE}).")
 
 

@@ -10,7 +10,7 @@ from tqdm import tqdm
 from vigil.core.errors import Forbidden, ImportFailed, ValidationFailed
 from vigil.core.files import check_output, decode_text, read_text_lines, write_output
 from vigil.policy.access import allows, restrict
-from vigil.policy.acting import ActingCommand, require_scope
+from vigil.policy.acting import ActingCommand, require_reach
 from vigil.sanctions import lists, screening
 from vigil.sanctions.batch import read_queries
 
@@ -105,7 +105,7 @@ class Command(ActingCommand):
 
     def _import(self, options: dict[str, Any]) -> None:
         # A list is public reference data; screening afterwards writes internal candidates.
-        require_scope(self.user, "add", "internal", "sanctions import")
+        require_reach(self.user, "add", "internal", "sanctions import")
         version = None
         if options["version_date"]:
             try:
@@ -263,7 +263,7 @@ class Command(ActingCommand):
         self.stdout.write(f"{person.display_name} ~ {match.matched_name}: {options['decision']}")
 
     def _rescreen(self, options: dict[str, Any]) -> None:
-        require_scope(self.user, "add", "internal", "sanctions rescreen")
+        require_reach(self.user, "add", "internal", "sanctions rescreen")
         result = screening.screen()
         self.stdout.write(
             f"Screened {result.screened} perpetrators against {len(result.lists)} lists: "

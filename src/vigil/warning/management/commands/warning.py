@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from vigil.accounts.auditing import audit
 from vigil.core.errors import ValidationFailed
-from vigil.policy.acting import ActingCommand, require_scope
+from vigil.policy.acting import ActingCommand, require_reach
 from vigil.records.lookup import resolve_person
 from vigil.warning import links as link_store
 from vigil.warning import register
@@ -112,7 +112,7 @@ class Command(ActingCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "plant":
-            require_scope(self.user, "add", "internal", "warning plant")
+            require_reach(self.user, "add", "internal", "warning plant")
             if options["persons"] < 8:
                 raise ValidationFailed("--persons must be at least 8.")
             counts = write_planted(PlantedSpec(persons=options["persons"], seed=options["seed"]))

@@ -1,4 +1,4 @@
-"""age encryption to custodians: recipients (age1...) and identity files (AGE-SECRET-KEY-1...)."""
+"""age encryption to key holders: recipients (age1...) and identity files (AGE-SECRET-KEY-1...)."""
 
 from __future__ import annotations
 

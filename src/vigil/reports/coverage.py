@@ -1,6 +1,6 @@
 """Which records a report counts: real, live, no more confidential than a ceiling, and visible.
 
-Every queryset a figure reads goes through :meth:`Scope.apply`, which cuts it to what the
+Every queryset a figure reads goes through :meth:`Coverage.apply`, which cuts it to what the
 acting user may view under the one policy (and each related record named by a prefix too):
 a record hidden from the user never counts, dates a period or names a source.
 """
@@ -21,7 +21,7 @@ LEVELS: tuple[str, ...] = tuple(c.value for c in Confidentiality)
 
 
 @dataclass(frozen=True)
-class Scope:
+class Coverage:
     """The records a report may count for ``user``.
 
     ``user`` is the acting user; the policy decides what of the record they may view.
@@ -46,7 +46,7 @@ class Scope:
         return list(LEVELS[: LEVELS.index(self.ceiling) + 1])
 
     def conditions(self, prefix: str = "") -> dict[str, Any]:
-        """Filter keywords keeping the records (through ``prefix``) this scope counts."""
+        """Filter keywords keeping the records (through ``prefix``) this coverage counts."""
         found: dict[str, Any] = {
             f"{prefix}confidentiality__in": self.levels,
             f"{prefix}deleted_at__isnull": True,
@@ -56,7 +56,7 @@ class Scope:
         return found
 
     def apply(self, queryset: Any, *prefixes: str) -> Any:
-        """``queryset`` narrowed to in-scope records the user may view, related ones by prefix."""
+        """``queryset`` narrowed to covered records the user may view, related ones by prefix."""
         for prefix in ("", *prefixes):
             queryset = queryset.filter(**self.conditions(prefix))
         queryset = restrict(self.user, "view", queryset)

@@ -22,7 +22,7 @@ VERIFY = "verify"
 ACTIONS = (INGEST, VIEW, DOWNLOAD, EXPORT, SHARE, VERIFY)
 
 
-def record_custody(
+def record_handling(
     evidence: Evidence, action: str, *, actor: User | None = None, sha256: str = ""
 ) -> CustodyEvent:
     """Append a custody event (and an audit entry) for ``action`` on ``evidence``."""
@@ -42,6 +42,6 @@ def record_custody(
     return event
 
 
-def custody_chain(evidence: Evidence) -> list[CustodyEvent]:
+def handling_log(evidence: Evidence) -> list[CustodyEvent]:
     """Every custody event of ``evidence``, oldest first."""
     return list(CustodyEvent.objects.filter(evidence=evidence).order_by("at", "id"))

@@ -54,7 +54,7 @@ class ActView:
 
 
 @dataclass
-class Dossier:
+class Profile:
     """The person page: identity, custody, timeline, perpetrator record and history."""
 
     person: Person
@@ -180,7 +180,7 @@ def successor_of(user: User, pk: Any) -> Any:
     return successor
 
 
-def person_dossier(user: User, person: Person) -> Dossier:
+def person_profile(user: User, person: Person) -> Profile:
     """Gather the person page of ``person`` as ``user`` may see it."""
     names = list(visible(user, person.names.all()))
     person.shown_name = display_name_for(person, names=names)  # type: ignore[attr-defined]
@@ -192,7 +192,7 @@ def person_dossier(user: User, person: Person) -> Dossier:
         others.extend(i.perpetrator_person for i in view.act.involvements.all())
         others.extend(c.lawyer for c in view.act.counsel.all())
     attach_display_names(user, others)  # one query for every name on the page
-    return Dossier(
+    return Profile(
         person=person,
         birth_date=birth if person.birth_date else "",
         names=names,
