@@ -1,1 +1,1 @@
-"""Evidence files: streamed ingest with SHA-256, encryption at rest, custody, shared copies."""
+"""Evidence files: streamed ingest with SHA-256, encryption at rest, handling log, shared copies."""

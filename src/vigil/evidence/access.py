@@ -1,4 +1,4 @@
-"""Reading evidence: the original for those allowed, metadata-free shared copies, custody."""
+"""Reading evidence: the original for those allowed, metadata-free shared copies, handling log."""
 
 from __future__ import annotations
 
@@ -45,13 +45,13 @@ def _label(evidence: Evidence) -> str:
 
 
 def original_chunks(evidence: Evidence) -> Iterator[bytes]:
-    """The original bytes, decrypted chunk by chunk (no policy check, no custody event)."""
+    """The original bytes, decrypted chunk by chunk (no policy check, no handling-log entry)."""
     path = stored_path(evidence.stored_name)
     return iter_decrypted(path, _identity(evidence), _label(evidence))
 
 
 def open_original(evidence: Evidence, user: User, purpose: str) -> Iterator[bytes]:
-    """The original, unaltered bytes for ``user``; appends a custody event for ``purpose``."""
+    """The original, unaltered bytes for ``user``; appends a handling-log entry for ``purpose``."""
     if purpose == SHARE:
         raise ValueError("a shared copy comes from shared_copy(), never the original")
     check_access(evidence, user, purpose)
@@ -61,7 +61,7 @@ def open_original(evidence: Evidence, user: User, purpose: str) -> Iterator[byte
 
 
 def shared_copy(evidence: Evidence, user: User) -> bytes:
-    """A copy of an image with its metadata (EXIF, GPS...) removed; custody event "share"."""
+    """A copy of an image with its metadata (EXIF, GPS...) removed; handling-log entry "share"."""
     check_access(evidence, user, SHARE)
     original = b"".join(original_chunks(evidence))
     if hashlib.sha256(original).hexdigest() != evidence.sha256:

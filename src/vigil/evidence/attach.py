@@ -1,4 +1,4 @@
-"""Attaching an uploaded file to a record: the record's source, the evidence row, its custody."""
+"""Attaching an uploaded file to a record: its source, the evidence row, its handling log."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def attach_upload(
     """Record a stored upload as evidence of ``source`` (or of a new source citing ``target``).
 
     One transaction: the new source and its link, the evidence row, its key and the "ingest"
-    custody event are all written, or none. Every save goes through the policy.
+    handling-log entry are all written, or none. Every save goes through the policy.
     """
     if not staged.complete:
         raise ValidationFailed(_("The file did not arrive whole; nothing was stored."))

@@ -1,4 +1,9 @@
-"""The chain of custody: one append-only event per ingest, access, share and check."""
+"""An evidence file's handling log: one append-only entry per ingest, access, share and check.
+
+Users read it as the file's *chain of custody* (the legal term the page and the CLI show); in
+code "custody" is a person's detention only. Entries are stored as ``CustodyEvent`` rows, the
+model's released name, kept for its table.
+"""
 
 from __future__ import annotations
 
@@ -25,9 +30,9 @@ ACTIONS = (INGEST, VIEW, DOWNLOAD, EXPORT, SHARE, VERIFY)
 def record_handling(
     evidence: Evidence, action: str, *, actor: User | None = None, sha256: str = ""
 ) -> CustodyEvent:
-    """Append a custody event (and an audit entry) for ``action`` on ``evidence``."""
+    """Append a handling-log entry (and an audit entry) for ``action`` on ``evidence``."""
     if action not in ACTIONS:
-        raise ValueError(f"unknown custody action {action!r}; expected one of {ACTIONS}")
+        raise ValueError(f"unknown handling action {action!r}; expected one of {ACTIONS}")
     ctx = current_context()
     actor_id = getattr(actor, "pk", None) if actor is not None else ctx.actor_id
     with transaction.atomic():
@@ -43,5 +48,5 @@ def record_handling(
 
 
 def handling_log(evidence: Evidence) -> list[CustodyEvent]:
-    """Every custody event of ``evidence``, oldest first."""
+    """The handling log of ``evidence``: every entry, oldest first."""
     return list(CustodyEvent.objects.filter(evidence=evidence).order_by("at", "id"))

@@ -72,7 +72,7 @@ def check_file(evidence: Evidence) -> FileCheck:
 
 
 def verify(evidence_list: Iterable[Evidence]) -> Iterator[FileCheck]:
-    """Check each file, appending a "verify" custody event with the hash found."""
+    """Check each file, appending a "verify" handling-log entry with the hash found."""
     for evidence in evidence_list:
         check = check_file(evidence)
         record_handling(evidence, VERIFY, sha256=check.actual)

@@ -64,7 +64,7 @@ def _attachment(response: HttpResponseBase, filename: str) -> HttpResponseBase:
 
 @login_required
 def download(request: SignedInRequest, pk: str) -> HttpResponseBase:
-    """The original, unaltered file as an attachment; a custody event "download"."""
+    """The original, unaltered file as an attachment; a "download" entry in its handling log."""
     evidence = _visible(request, pk)
     chunks: Iterable[bytes] = open_original(evidence, request.user, DOWNLOAD)
     response = StreamingHttpResponse(chunks, content_type=served_type(evidence.content_type))
@@ -74,7 +74,7 @@ def download(request: SignedInRequest, pk: str) -> HttpResponseBase:
 
 @login_required
 def share(request: SignedInRequest, pk: str) -> HttpResponseBase:
-    """A copy of an image without its metadata, as an attachment; a custody event "share"."""
+    """A copy of an image without its metadata, as an attachment; logged as "share"."""
     evidence = _visible(request, pk)
     try:
         copy = shared_copy(evidence, request.user)
@@ -89,7 +89,7 @@ def share(request: SignedInRequest, pk: str) -> HttpResponseBase:
 
 @login_required
 def handling(request: HttpRequest, pk: str) -> HttpResponse:
-    """The chain of custody of one file."""
+    """The handling log of one file (the page users read as its chain of custody)."""
     evidence = _visible(request, pk)
     return render(
         request,

@@ -85,7 +85,7 @@ class MergeResult:
 def person_references() -> list[Reference]:
     """Every field through which a record can refer to a person, found from the models.
 
-    Models that are not records (logs, custody chains) keep pointing at the person they saw,
+    Models that are not records (logs, evidence handling logs) keep pointing at the person they saw,
     and the merge log itself is never rewritten.
     """
     refs: list[Reference] = []

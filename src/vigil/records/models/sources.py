@@ -70,7 +70,11 @@ class Evidence(VigilModel):
 
 
 class CustodyEvent(models.Model):
-    """Append-only chain of custody of an evidence file (ingest, view, download, export)."""
+    """One entry of an evidence file's append-only handling log (ingest, view, download, export...).
+
+    ``vigil.evidence.handling`` writes and reads it; users see it as the chain of custody. The
+    class keeps its released name (table ``records_custodyevent``, related name ``custody``).
+    """
 
     id = models.BigAutoField(primary_key=True)
     evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="custody")

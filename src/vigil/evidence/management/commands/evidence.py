@@ -103,7 +103,7 @@ class Command(ActingCommand):
         self.stdout.write(f"All {checked} evidence file(s) match their SHA-256.")
 
     def handling_log(self, evidence_id: str) -> None:
-        """Print the chain of custody of one file."""
+        """Print the handling log of one file (its chain of custody)."""
         evidence = _evidence(self.user, evidence_id)
         self.stdout.write(
             f"Evidence {evidence.pk} ({evidence.content_type}, {evidence.size} bytes, "
