@@ -219,7 +219,7 @@ def select_charges(request: HttpRequest, f: Any) -> QuerySet[ActCharge]:
 
 
 def select_involvements(request: HttpRequest, f: InvolvementFilters) -> QuerySet[Involvement]:
-    """Visible involvements by act, perpetrator (a dossier) and role."""
+    """Visible involvements by act, perpetrator (their page) and role."""
     rows = _in_act(request, Involvement, f.act)
     if f.perpetrator is not None:
         rows = rows.filter(perpetrator_person_id=f.perpetrator) | rows.filter(

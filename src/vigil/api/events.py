@@ -1,4 +1,4 @@
-"""Events (what happened, when, where) and case dossiers grouping persons and events."""
+"""Events (what happened, when, where) and cases grouping persons and events."""
 
 from typing import Any
 

@@ -6,10 +6,10 @@ an administrative arrest or fine was decided. A place of detention (``organisati
 penal colony, prison, SIZO) is where the person is or was held: the Viasna list names only that,
 so a conviction imported from it has a place of detention and no court. Pages label each place by
 what it is ("Court", "Place of detention") and say "court not named in the source" for a court
-decision whose court is not recorded; a judge's dossier lists only courts as courts.
+decision whose court is not recorded; a judge's page lists only courts as courts.
 
 **Courts, by decisions recorded there** (the country report's courts figure, the judge
-dossier's courts): acts of the court-decision types (:data:`COURT_DECISIONS`) whose place is a
+page's courts): acts of the court-decision types (:data:`COURT_DECISIONS`) whose place is a
 court, from every source (entry forms, the API, the ZUBR administrative decisions), each act once;
 a place of detention or any other place never counts as a court. Function: :func:`court_decisions`.
 """

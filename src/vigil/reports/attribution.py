@@ -1,4 +1,4 @@
-"""Which sources stand behind a figure: the sources of the counted records, within coverage."""
+"""Which sources stand behind a figure: the covered sources of the counted records."""
 
 from __future__ import annotations
 

@@ -411,7 +411,7 @@ CUSTODY_LABELS = {
 
 
 def custody_now(coverage: Coverage) -> Figure:
-    """Persons by custody state today, derived from the acts in coverage (``records.custody``)."""
+    """Persons by custody state today, derived from the covered acts (``records.custody``)."""
     acts = _victim_acts(coverage, *RELEVANT)
     counts = custody_counts(custody_by_person(acts).values())
     rows = [(CUSTODY_LABELS[c.value], counts[c.value]) for c in COUNTED if counts[c.value]]

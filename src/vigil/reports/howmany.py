@@ -128,7 +128,7 @@ def documented_person_ids(category: str, coverage: Coverage) -> set[Any]:
 
 
 def latest_estimate(category: str, coverage: Coverage) -> StoredEstimate | None:
-    """The newest stored estimate of ``category`` the coverage may count."""
+    """The newest stored estimate of ``category`` that ``coverage`` counts."""
     return (
         coverage.apply(StoredEstimate.all_objects.filter(category=category))
         .order_by("-created_at")

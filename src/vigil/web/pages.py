@@ -127,7 +127,7 @@ def event_page(user: User, event: Event) -> EventPage:
 
 @dataclass
 class CasePage:
-    """A case dossier: the persons and events it groups, their acts, history."""
+    """A case: the persons and events it groups, their acts, history."""
 
     case: Case
     persons: list[Person]
@@ -193,7 +193,7 @@ def _has_sentence(act: Act) -> bool:
 
 
 def perpetrator_page(user: User, person: Person) -> PerpetratorPage:
-    """Gather the perpetrator dossier of ``person`` as ``user`` may see it."""
+    """Gather the perpetrator page of ``person`` as ``user`` may see it."""
     # The policy makes an involvement visible only with its act, and an act only with its victim.
     rows = perpetrator_record(user, person)
     victims: dict[Any, Victim] = {}

@@ -33,7 +33,7 @@ def event_detail(request: SignedInRequest, pk: str) -> HttpResponse:
 
 @login_required
 def case_detail(request: SignedInRequest, pk: str) -> HttpResponse:
-    """One case dossier: persons, events and their acts."""
+    """One case: persons, events and their acts."""
     case = visible_or_404(request.user, Case.objects.all(), pk)
     context = {
         "d": case_page(request.user, case),
@@ -44,7 +44,7 @@ def case_detail(request: SignedInRequest, pk: str) -> HttpResponse:
 
 @login_required
 def perpetrator_detail(request: SignedInRequest, pk: str) -> HttpResponse:
-    """A perpetrator dossier: every visible act they took part in, victims, sentences, courts."""
+    """A perpetrator page: every visible act they took part in, victims, sentences, courts."""
     person = visible_or_404(request.user, Person.objects.all(), pk)
     return render(
         request, "vigil/perpetrator.html", {"d": perpetrator_page(request.user, person)}

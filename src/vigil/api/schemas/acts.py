@@ -194,7 +194,7 @@ class InvolvementUpdate(Schema):
 
 
 class InvolvementOut(RecordMeta):
-    """A perpetrator in an act, with the act's type and date for a dossier."""
+    """A perpetrator in an act, with the act's type and date for a perpetrator's page."""
 
     act: UUID
     act_type: TermOut
@@ -208,7 +208,7 @@ class InvolvementOut(RecordMeta):
 
 
 class InvolvementFilters(ActRowFilters):
-    """Filters of the involvements list (a perpetrator's dossier: ``perpetrator``)."""
+    """Filters of the involvements list (a perpetrator's page: ``perpetrator``)."""
 
     perpetrator: UUID | None = None
     role: Code | None = None

@@ -78,7 +78,7 @@ class EventFilters(Schema):
 
 
 class CaseCreate(Schema):
-    """A new case dossier grouping persons and events."""
+    """A new case grouping persons and events."""
 
     title: Title
     status: CaseStatus = "open"

@@ -1,4 +1,4 @@
-"""Cases (dossiers grouping persons and events): create and change them through the policy.
+"""Cases (each grouping persons and events): create and change them through the policy.
 
 The case form calls these; every save goes through ``save_checked`` for the acting user, inside
 the request's change context (so the history records who did what), in one transaction. Members

@@ -1,4 +1,4 @@
-"""Case dossiers, the first intervention model, and sourced statistics."""
+"""Cases, the first intervention model, and sourced statistics."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ class CaseStatus(models.TextChoices):
 
 
 class Case(VigilModel):
-    """A dossier grouping events around a victim or a proceeding."""
+    """A case: the persons and events grouped around a victim or a proceeding."""
 
     title = models.CharField(_("title"), max_length=300)
     status = models.CharField(

@@ -186,7 +186,7 @@ class Involvement(VigilModel):
 
     class Meta:
         verbose_name = _("involvement")
-        # "Persons sentenced by the same judge" and the perpetrator dossier.
+        # "Persons sentenced by the same judge" and the perpetrator page.
         indexes = [
             models.Index(fields=["perpetrator_person", "role"], name="involvement_person_role")
         ]
