@@ -1,8 +1,8 @@
 """Shared fixtures: the real data folder, change contexts, fictional users and signed-in clients.
 
 A folder's conftest overrides a fixture here to parameterise it (``user_prefix`` and
-``extra_users`` name its users); it asks for fast password hashing with an autouse fixture that
-requests ``fast_password_hashing``.
+``extra_users`` name its users). Every test hashes passwords with MD5 (the autouse ``hashers``);
+a module about hashing overrides ``hashers`` to keep Argon2id.
 """
 
 from __future__ import annotations
@@ -116,8 +116,18 @@ def stale(user: User) -> Any:
 
 @pytest.fixture
 def fast_password_hashing(settings: Any) -> None:
-    """Argon2 is deliberately slow; a folder whose tests are not about hashing asks for MD5."""
+    """Argon2 is deliberately slow; a test that is not about hashing hashes with MD5."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def hashers(fast_password_hashing: None) -> None:
+    """Every test hashes with MD5 unless its module is about hashing: an Argon2id hash costs
+    about 0.37 s of CPU here (the project's parameters), and ``admin_user``, ``viewer`` and
+    every sign-in with a password paid it in each folder that had not asked for MD5 (api,
+    policy, alerts, evidence, i18n ...). A module that checks the real hasher overrides this
+    fixture with one that does not request ``fast_password_hashing`` (accounts/test_passwords.py,
+    accounts/test_timing.py)."""
 
 
 @pytest.fixture

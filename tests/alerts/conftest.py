@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import http.server
+import re
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
@@ -17,6 +18,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from vigil.accounts.models import User
+from vigil.alerts.models import Outbox
 from vigil.importers.viasna import COLUMNS
 
 
@@ -126,3 +128,38 @@ def write_rows(path: Path, rows: list[dict[str, str]]) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+MESSAGE_ID = re.compile(r"<\d+\.\d+\.\d+@[\w.-]+>")
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def assert_names_none_of(raw: bytes, secrets: Iterable[str]) -> None:
+    """The sent e-mail, every header and the body, holds none of ``secrets``.
+
+    Some of it is made of digits and hex by construction, and those can hold a short number
+    such as an article ("342") by chance: the Message-ID (clock, process id and 64 random bits:
+    "342" turned up in one run in twelve), record ids (UUIDs, in links and the dedup key) and
+    the outbox row's id (a PostgreSQL sequence reaches 342 in a long run). Those are checked
+    by their shape instead: the Message-ID is digits only, X-Vigil-Delivery is exactly the
+    row's id and dedup key; UUIDs are masked; everything else is searched as text.
+    """
+    text = re.sub(r"\r?\n[ \t]+", " ", raw.decode("utf-8", "replace"))  # unfold headers
+    head, _, body = re.split(r"(\r?\n\r?\n)", text, maxsplit=1)
+    kept = []
+    for line in head.splitlines():
+        name, _, value = line.partition(":")
+        value = value.strip()
+        if name.lower() == "message-id":
+            assert MESSAGE_ID.fullmatch(value), value
+        elif name.lower() == "x-vigil-delivery":
+            pk, _, key = value.partition(":")
+            assert value == f"{pk}:{Outbox.objects.get(pk=pk).dedup_key}", value
+            assert re.fullmatch(
+                r"[a-z._]+(:(<uuid>|v\d+|\d+|[a-z]+|\d{4}-\d\d-\d\d))*", UUID.sub("<uuid>", key)
+            ), key
+        else:
+            kept.append(line)
+    searched = UUID.sub("<uuid>", "\n".join(kept) + "\n\n" + body)
+    for secret in secrets:
+        assert secret not in searched, secret
