@@ -5,21 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 
-def _attrs(attrs: dict[str, Any]) -> str:
+def _attrs(attrs: dict[str, Any]) -> SafeString:
     """``django/forms/widgets/attrs.html`` in Python: `` name="value"``, `` name`` for True."""
-    parts = []
-    for name, value in attrs.items():
-        if value is False:
-            continue
-        if value is True:
-            parts.append(f" {conditional_escape(name)}")
-        else:
-            parts.append(f' {conditional_escape(name)}="{conditional_escape(str(value))}"')
-    return "".join(parts)
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
 
 
 class FastSelect(forms.Select):
@@ -33,15 +33,24 @@ class FastSelect(forms.Select):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"', widget["name"]), _attrs(widget["attrs"]), ">"]
+        groups = []
         for group_name, group_choices, _index in widget["optgroups"]:
+            options = format_html_join(
+                "",
+                '\n  <option value="{}"{}>{}</option>\n',
+                (
+                    (str(option["value"]), _attrs(option["attrs"]), option["label"])
+                    for option in group_choices
+                ),
+            )
             if group_name:
-                parts.append(format_html('\n  <optgroup label="{}">', group_name))
-            for option in group_choices:
-                parts.append(format_html('\n  <option value="{}"', str(option["value"])))
-                parts.append(_attrs(option["attrs"]))
-                parts.append(format_html(">{}</option>\n", option["label"]))
-            if group_name:
-                parts.append("\n  </optgroup>")
-        parts.append("\n</select>")
-        return mark_safe("".join(parts).strip())  # noqa: S308  # every value escaped above
+                options = format_html(
+                    '\n  <optgroup label="{}">{}\n  </optgroup>', group_name, options
+                )
+            groups.append((options,))
+        return format_html(
+            '<select name="{}"{}>{}\n</select>',
+            widget["name"],
+            _attrs(widget["attrs"]),
+            format_html_join("", "{}", groups),
+        )
