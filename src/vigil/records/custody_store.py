@@ -86,7 +86,7 @@ def derived_at_every_ceiling(person_ids: Iterable[Any]) -> dict[str, dict[Any, C
     derived: dict[tuple[Any, tuple[Any, ...]], CustodyState] = {}
     found: dict[str, dict[Any, CustodyState]] = {}
     for level in CEILINGS:
-        visible = restrict_to_ceiling(level, Act.objects.filter(victim_person_id__in=ids))
+        visible = _visible_acts(level).filter(victim_person_id__in=ids)
         seen = set(visible.values_list("pk", flat=True))
         grouped: dict[Any, list[Any]] = {}
         for person_id, fact in facts:
