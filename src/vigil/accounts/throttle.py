@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from vigil.accounts.models import AuthAttempt
-from vigil.core import client_address as addresses
+from vigil.core.client_address import client_address
 from vigil.core.errors import TooManyAttempts
 
 LIMIT = 5
@@ -34,12 +34,6 @@ class Attempt:
 def _digest(kind: str, value: str) -> str:
     key = settings.SECRET_KEY.encode()
     return hmac.new(key, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
-
-
-def client_address(request: HttpRequest | None) -> str:
-    """The client's address: the peer, or behind a trusted proxy (``VIGIL_TRUSTED_PROXIES``)
-    the right-most untrusted hop of ``X-Forwarded-For`` (vigil.core.client_address)."""
-    return addresses.client_address(request)
 
 
 def attempt_keys(request: HttpRequest | None, username: str) -> list[str]:
