@@ -78,6 +78,22 @@ def test_req21_lock_check_finds_stale_or_unhashed_locks(
     assert any(expected in p for p in problems), problems
 
 
+PSYCOPG = "psycopg{extra}==3.3.9 \\\n" + HASH + "\n    # via vigil (pyproject.toml)\n"
+
+
+def test_req21_lock_check_finds_an_extra_the_lock_strips(supply, tmp_path, monkeypatch):
+    """pip --require-hashes refuses `psycopg[binary]` pinned as plain `psycopg` once the index
+    holds a newer release (CI failed this way on `fonttools[woff]`)."""
+    stripped = _project(tmp_path, ["psycopg[binary]>=3.2"], PSYCOPG.format(extra=""))
+    monkeypatch.setattr(supply, "ROOT", stripped)
+    assert supply.check_lock("runtime.lock", ()) == [
+        "runtime.lock: psycopg is asked for with [binary] but pinned without it "
+        "(pip --require-hashes fails once the index has a newer release)"
+    ]
+    (stripped / "requirements" / "runtime.lock").write_text(PSYCOPG.format(extra="[binary]"))
+    assert supply.check_lock("runtime.lock", ()) == []
+
+
 def test_req21_lock_check_reports_a_missing_lock(supply, tmp_path, monkeypatch):
     monkeypatch.setattr(supply, "ROOT", tmp_path)
     assert "missing" in supply.check_lock("test.lock", ("test",))[0]
