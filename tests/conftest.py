@@ -38,6 +38,26 @@ def shared_data_dir() -> Path | None:
     return path if path.is_dir() else None
 
 
+def child_env() -> dict[str, str]:
+    """This process's environment without Vigil's settings, for a `vigil` process a test starts.
+    The run's one static folder stays (``static_root``): collecting it costs 17 s."""
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("VIGIL_") or k == "VIGIL_STATIC_ROOT"
+    }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def static_root(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """One STATIC_ROOT for every `vigil serve` the run starts, shared by the xdist workers:
+    the first server collects, the others find it current (core/static_files.py)."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base if worker_id == "master" else base.parent) / "static"
+    os.environ["VIGIL_STATIC_ROOT"] = str(folder)
+    return folder
+
+
 @pytest.fixture
 def shared_data() -> Path:
     """Path to the real sample data; the test is skipped with a clear message when absent."""

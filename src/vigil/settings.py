@@ -227,7 +227,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = DATA_DIR / "static"
+# Collected (and compressed) once per set of files; hosts or test servers may share one folder.
+STATIC_ROOT = Path(os.environ.get("VIGIL_STATIC_ROOT") or DATA_DIR / "static").expanduser()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},

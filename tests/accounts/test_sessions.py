@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
@@ -13,6 +12,7 @@ from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import child_env
 from vigil.accounts import sessions, tokens
 from vigil.accounts.models import UserSession
 from vigil.accounts.testing import login_verified
@@ -136,7 +136,7 @@ def test_req8_cookies_are_secure_outside_tests_and_debug(tmp_path):
         "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, "
         "s.SESSION_COOKIE_SAMESITE, s.SESSION_COOKIE_AGE <= 12 * 3600)"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIL_")}
+    env = child_env()
     env["VIGIL_DATA_DIR"] = str(tmp_path)
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True

@@ -4,7 +4,6 @@ nothing twice and loses nothing (real processes, a real SMTP server, an on-disk 
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -16,7 +15,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, child_env
 
 from .conftest import FICTIONAL_NAME, fictional_row, free_port, write_rows
 
@@ -58,7 +57,7 @@ class HangingInbox:
 
 
 def _env(data_dir: Path, smtp_port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIL_")}
+    env = child_env()
     env.update(
         VIGIL_DATA_DIR=str(data_dir),
         VIGIL_KEY_SOURCE="keyfile",

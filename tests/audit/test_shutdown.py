@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from tests.conftest import child_env
 from vigil.audit import audit
 from vigil.audit.checkpoints import checkpoint_if_behind, create_checkpoint
 from vigil.audit.models import AuditCheckpoint, AuditHead
@@ -98,7 +99,7 @@ def _last_line(done: subprocess.CompletedProcess[str]) -> str:
 
 @pytest.mark.slow
 def test_req28_vigil_serve_stopped_with_sigterm_signs_a_checkpoint_of_its_head(tmp_path: Path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIL_")}
+    env = child_env()
     env.update(
         VIGIL_DATA_DIR=str(tmp_path / "data"),
         VIGIL_KEY_SOURCE="keyfile",

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import re
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from django.conf import settings
 from pyrage import x25519
 
 import vigil
+from tests.conftest import child_env
 from vigil.accounts.models import User
 from vigil.audit import audit
 from vigil.audit.checkpoints import create_checkpoint
@@ -78,7 +78,7 @@ def backup(tmp_path: Path, identity: x25519.Identity) -> BackupResult:
 def env_for(data_dir: Path, database_url: str = "") -> dict[str, str]:
     """The environment of an operator's shell on the restored installation: its own data
     folder, the same master key (a keyfile kept outside the folder), the given database."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIL_")}
+    env = child_env()
     env.update(
         VIGIL_DATA_DIR=str(data_dir),
         VIGIL_KEY_SOURCE="keyfile",

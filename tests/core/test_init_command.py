@@ -9,12 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.conftest import child_env
 
 PASSPHRASE = "fictional init passphrase, long enough"
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIL_")}
+    env = child_env()
     env.update(VIGIL_DATA_DIR=str(tmp_path / "data"), VIGIL_KEY_SOURCE="passphrase", **extra)
     env.setdefault("DJANGO_SETTINGS_MODULE", "vigil.settings")
     return env

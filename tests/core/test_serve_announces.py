@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -10,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from tests.conftest import child_env
 
 pytestmark = pytest.mark.slow
 
@@ -21,7 +21,7 @@ def _free_port() -> int:
 
 
 def test_serve_prints_its_address_only_when_it_accepts_connections(tmp_path: Path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIL_")}
+    env = child_env()
     env.update(
         VIGIL_DATA_DIR=str(tmp_path / "data"),
         VIGIL_KEY_SOURCE="keyfile",

@@ -28,7 +28,7 @@ def started(monkeypatch) -> list[str]:
     """Addresses gunicorn was started on (it is never really started)."""
     runs: list[str] = []
     monkeypatch.setattr(serving, "check_database_ready", lambda: None)
-    monkeypatch.setattr(serving, "call_command", lambda *args, **kwargs: None)
+    monkeypatch.setattr(serving, "collect_static", lambda: False)
     monkeypatch.setattr(serving, "connection", _Closed())
     monkeypatch.setattr(
         "gunicorn.app.base.BaseApplication.run", lambda app: runs.append(app.cfg.bind[0])

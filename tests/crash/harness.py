@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import vigil
+from tests.conftest import child_env
 
 SRC = str(Path(vigil.__file__).resolve().parent.parent)
 
@@ -74,7 +75,7 @@ class Installation:
     env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIL_")}
+        env = child_env()
         env.update(
             VIGIL_DATA_DIR=str(self.data_dir),
             VIGIL_KEY_SOURCE="keyfile",

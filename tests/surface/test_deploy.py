@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import child_env
 
 PRODUCTION = {
     "VIGIL_SECURE_COOKIES": "1",
@@ -28,7 +29,7 @@ def vigil(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[s
 @pytest.fixture(scope="module")
 def production_env(tmp_path_factory) -> dict[str, str]:
     """A production-like environment around a data folder made by `vigil init`."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIL_")}
+    env = child_env()
     env.update(PRODUCTION)
     env["VIGIL_SECRET_KEY"] = secrets.token_urlsafe(64)[:50]
     env["VIGIL_DATA_DIR"] = str(Path(tmp_path_factory.mktemp("deploy")) / "data")

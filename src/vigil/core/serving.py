@@ -11,13 +11,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core import checks
-from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from vigil.core.demo_folder import is_demo
 from vigil.core.errors import ConfigurationError
+from vigil.core.static_files import collect_static
 
 
 def check_database_ready() -> None:
@@ -171,7 +171,7 @@ def serve(
 
     check_database_ready()
     check_deploy(host, say)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    collect_static()
     connection.close()  # workers open their own connections after the fork
 
     class _App(BaseApplication):  # type: ignore[misc]
