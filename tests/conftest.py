@@ -38,6 +38,34 @@ def shared_data_dir() -> Path | None:
     return path if path.is_dir() else None
 
 
+def _db_group(item: pytest.Item) -> int:
+    """pytest-django's order group: 0 rolled back, 1 transactional (flushes), 2 no database."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", [])
+    if (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))) or (
+        "transactional_db" in fixtures or "live_server" in fixtures
+    ):
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
+def _quick(item: pytest.Item) -> bool:
+    return not (item.get_closest_marker("slow") or item.get_closest_marker("browser"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow and browser tests first within each of pytest-django's groups (it runs rolled-back
+    tests before those that flush the database: that order is kept), so that pytest-xdist hands
+    the long tests out early and no worker is left running one alone at the end of the run.
+    Only runs of neighbours in one group are reordered, so a test never crosses a group."""
+    start = 0
+    for end in range(1, len(items) + 1):
+        if end == len(items) or _db_group(items[end]) != _db_group(items[start]):
+            items[start:end] = sorted(items[start:end], key=_quick)
+            start = end
+
+
 def child_env() -> dict[str, str]:
     """This process's environment without Vigil's settings, for a `vigil` process a test starts.
     The run's one static folder stays (``static_root``): collecting it costs 17 s."""
