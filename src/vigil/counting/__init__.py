@@ -8,7 +8,29 @@ estimates, stored lists, link runs), ``stored.store``,
 carries the linkage's uncertainty.
 """
 
-from vigil.counting.estimate import METHODS, Estimate, estimate
-from vigil.counting.table import OverlapTable, read_overlap_table
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from vigil.counting.estimate import METHODS, Estimate, estimate
+    from vigil.counting.table import OverlapTable, read_overlap_table
 
 __all__ = ["METHODS", "Estimate", "OverlapTable", "estimate", "read_overlap_table"]
+
+# Django imports this package when it loads the apps, in every `vigil` process; the estimators
+# (numpy) load on first use of one of these names, not then.
+_HOME = {
+    "METHODS": "vigil.counting.estimate",
+    "Estimate": "vigil.counting.estimate",
+    "estimate": "vigil.counting.estimate",
+    "OverlapTable": "vigil.counting.table",
+    "read_overlap_table": "vigil.counting.table",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOME:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_HOME[name]), name)
