@@ -30,6 +30,7 @@ HEAVY = (
     "weasyprint",
     "docx",
     "docxtpl",
+    "numpy",
 )
 
 PROBE = """
