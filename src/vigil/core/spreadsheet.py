@@ -17,10 +17,6 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any, TextIO
 
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
-
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
 
@@ -62,6 +58,10 @@ def csv_text(header: Sequence[Any], rows: Iterable[Iterable[Any]]) -> str:
 
 def xlsx_bytes(header: Sequence[Any], rows: Iterable[Iterable[Any]], *, title: str) -> bytes:
     """An XLSX workbook of one sheet whose cells are all text (data type ``s``), never formulas."""
+    # openpyxl is imported here, not at the top: every `vigil` command and the URL conf load
+    # this module, and only an XLSX export needs the library (0.2 s to import).
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title)
     sheet.append(_text_cells(sheet, header))
@@ -72,7 +72,10 @@ def xlsx_bytes(header: Sequence[Any], rows: Iterable[Iterable[Any]], *, title: s
     return out.getvalue()
 
 
-def _text_cells(sheet: Any, row: Iterable[Any]) -> list[WriteOnlyCell]:
+def _text_cells(sheet: Any, row: Iterable[Any]) -> list[Any]:  # openpyxl's WriteOnlyCell
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # type: ignore[import-untyped]
+
     cells = []
     for value in row:
         # XML 1.0 cannot hold most control characters: shown as U+FFFD, not a failed export.

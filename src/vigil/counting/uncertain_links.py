@@ -29,8 +29,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
-from scipy.optimize import brentq
-from scipy.stats import norm
 
 from vigil.core.errors import ValidationFailed
 from vigil.counting.estimate import LEVEL, Estimate, estimate
@@ -245,6 +243,11 @@ def _pooled_lcmcr(
 def _mixed_loglinear(
     distinct: dict[bytes, tuple[OverlapTable, int]], method: str
 ) -> tuple[float, tuple[float, float], list[float]]:
+    # scipy here, not at the top: the URL conf and every `vigil` command import this module
+    # (through the stored link runs), and scipy.stats alone costs 0.7 s to import.
+    from scipy.optimize import brentq
+    from scipy.stats import norm
+
     z = float(norm.ppf(1 - (1 - LEVEL) / 2))
     centre, left, right, weights, points = [], [], [], [], []
     for table, weight in distinct.values():

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from followthemoney import model
-from followthemoney.proxy import EntityProxy
+if TYPE_CHECKING:
+    from followthemoney.proxy import EntityProxy
 
 PREFIX = "vigil"
 
@@ -30,6 +30,10 @@ def _names(rows: list[dict[str, Any]], owner: str) -> dict[Any, list[str]]:
 
 def entities(data: dict[str, list[dict[str, Any]]]) -> Iterator[EntityProxy]:
     """FtM entities for the collected open data (see :func:`vigil.opendata.datasets.collect`)."""
+    # followthemoney loads its whole schema model on import (about 1 s): only when exporting,
+    # not whenever `vigil` lists its commands.
+    from followthemoney import model
+
     terms = {t["id"]: t["label_en"] for t in data["terms"]}
     names = _names(data["person_names"], "person_id")
     people: dict[Any, str] = {}
@@ -62,6 +66,8 @@ def entities(data: dict[str, list[dict[str, Any]]]) -> Iterator[EntityProxy]:
 
 
 def _acts(data: dict[str, list[dict[str, Any]]], terms: dict[str, str]) -> Iterator[EntityProxy]:
+    from followthemoney import model
+
     provisions = {
         p["id"]: " ".join(
             x for x in (f"Part {p['part']} of" if p["part"] else "", f"Art. {p['article']}") if x

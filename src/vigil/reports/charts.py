@@ -10,10 +10,12 @@ import base64
 import datetime as dt
 import io
 from collections.abc import Callable
-
-from matplotlib.figure import Figure as Canvas
+from typing import TYPE_CHECKING
 
 from vigil.reports.figures import LAWYER_CATEGORIES, Figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure as Canvas
 
 INK = "#1f2a36"
 COLOURS = ("#8a1c00", "#1f5f99", "#c98a00", "#3c7a3c", "#6b4c9a", "#777777", "#b35c8a")
@@ -30,6 +32,9 @@ CHAR_PT = 3.7  # the width of an average 7-point DejaVu Sans character
 
 def _canvas(height: float = 2.8, label_chars: int = 0) -> Canvas:
     """A blank chart; margins fixed from the longest tick label (a layout engine costs ~0.5 s)."""
+    # matplotlib (1 s to import) only when a chart is drawn, not when a command module loads.
+    from matplotlib.figure import Figure as Canvas
+
     canvas = Canvas(figsize=(6.8, height), dpi=100)
     left = min(0.55, 0.03 + (label_chars * CHAR_PT + 12) / WIDTH_PT) if label_chars else 0.09
     bottom = min(0.45, 0.5 / height)

@@ -11,14 +11,12 @@ words, and the command that reproduces it. An estimate is never given without it
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from vigil.counting.models import Category, StoredEstimate
-from vigil.counting.stored import table_from_inputs
-from vigil.counting.upset import UpSet, upset
 from vigil.records.custody import (
     DETAINING,
     RELEVANT,
@@ -29,6 +27,9 @@ from vigil.records.custody import (
 from vigil.records.models import Act, Profession, Term
 from vigil.reports.coverage import Coverage
 from vigil.reports.figures import LAWYER_CATEGORIES
+
+if TYPE_CHECKING:
+    from vigil.counting.upset import UpSet
 
 CATEGORIES: tuple[str, ...] = (
     Category.DETAINED,
@@ -138,6 +139,10 @@ def latest_estimate(category: str, coverage: Coverage) -> StoredEstimate | None:
 
 def how_many(coverage: Coverage) -> list[Section]:
     """Every category's section, for the page and the country report."""
+    # The overlap table and its plot use numpy: loaded here, not with the URL conf.
+    from vigil.counting.stored import table_from_inputs
+    from vigil.counting.upset import upset
+
     labels = dict(Category.choices)
     sections = []
     for category in CATEGORIES:

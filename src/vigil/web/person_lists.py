@@ -22,19 +22,6 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from vigil.core.errors import Forbidden, NotFound, VigilError
-from vigil.counting.link_runs import (
-    clusters,
-    decide,
-    estimate_run,
-    find_pair,
-    find_run,
-    in_review_band,
-    may_review,
-    overlap,
-    run_link,
-    run_lists,
-    visible_runs,
-)
 from vigil.counting.list_import import FIELDS, RowsRefused, decode
 from vigil.counting.models import Category, Decision, ListStatus
 from vigil.counting.stored_lists import (
@@ -45,12 +32,14 @@ from vigil.counting.stored_lists import (
     start_upload,
     visible_lists,
 )
-from vigil.counting.upset import upset
 from vigil.policy.access import allows, role_of
 from vigil.reports.record_list import list_from_record
 
 if TYPE_CHECKING:
     from vigil.accounts.types import SignedInRequest
+
+# The link runs compute with numpy: their views import them, so that loading the URL conf (every
+# `vigil` command that checks, every server and worker start) does not.
 
 MAX_UPLOAD_MB = 20
 ROWS_SHOWN = 100
@@ -89,6 +78,8 @@ def _record_categories() -> list[tuple[str, str]]:
 @login_required
 def index(request: SignedInRequest) -> HttpResponse:
     """The stored lists the user may view, the link runs, and the forms that add and link."""
+    from vigil.counting.link_runs import visible_runs
+
     lists = list(visible_lists(request.user).order_by("name", "-as_of"))
     drafts = [
         p
@@ -264,6 +255,8 @@ def detail(request: SignedInRequest, pk: str) -> HttpResponse:
 @require_POST
 def link(request: SignedInRequest) -> HttpResponse:
     """Link the chosen lists; the pairs are kept in a link run."""
+    from vigil.counting.link_runs import run_link
+
     try:
         lists = [find_list(request.user, ref) for ref in request.POST.getlist("lists")]
         run = run_link(request.user, lists)
@@ -299,6 +292,8 @@ def _pair_view(pair: Any, names: dict[Any, str]) -> dict[str, Any]:
 def run_detail(request: SignedInRequest, pk: str) -> HttpResponse:
     """A link run: the pairs compared, the overlap, clusters with their confidence, the pairs
     to review side by side, and the estimate form."""
+    from vigil.counting.link_runs import clusters, find_run, in_review_band, may_review, run_lists
+
     run = _found(find_run, request.user, str(pk))
     lists = run_lists(run)
     names = {p.pk: p.name for p in lists}
@@ -341,6 +336,9 @@ def run_detail(request: SignedInRequest, pk: str) -> HttpResponse:
 
 def _plot(run: Any) -> Any:
     """The run's overlap as an UpSet plot; None when it cannot be drawn (a list withdrawn)."""
+    from vigil.counting.link_runs import overlap
+    from vigil.counting.upset import upset
+
     try:
         return upset(overlap(run))
     except VigilError:
@@ -351,6 +349,8 @@ def _plot(run: Any) -> Any:
 @require_POST
 def pair_decide(request: SignedInRequest, pk: int) -> HttpResponse:
     """Same person, different persons, or undo: stored, audited; the rows stay as they are."""
+    from vigil.counting.link_runs import decide, find_pair
+
     pair = _found(find_pair, request.user, pk)
     try:
         decide(request.user, pair, request.POST.get("decision", ""))
@@ -365,6 +365,8 @@ def pair_decide(request: SignedInRequest, pk: int) -> HttpResponse:
 @require_POST
 def run_estimate(request: SignedInRequest, pk: str) -> HttpResponse:
     """Estimate from the run's decided links and store it (``--save``): shown on How many?"""
+    from vigil.counting.link_runs import estimate_run, find_run
+
     run = _found(find_run, request.user, str(pk))
     try:
         _result, row = estimate_run(

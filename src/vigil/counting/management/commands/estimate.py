@@ -1,37 +1,39 @@
+"""`vigil estimate`: multiple systems estimation from an overlap table or linked person lists.
+
+The estimators compute with numpy (and scipy, statsmodels): the methods import them, so that
+`vigil --help`, which loads every command module, does not.
+"""
+
+from __future__ import annotations
+
 import json
 import shlex
 from dataclasses import replace
 from itertools import combinations
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import CommandParser
 
 from vigil.core.commands import VigilCommand
 from vigil.core.context import change_context
 from vigil.core.errors import ValidationFailed
-from vigil.counting import METHODS, read_overlap_table
-from vigil.counting.lcmcr import LcmcrSettings
-from vigil.counting.link import MATCH_NAME_SCORE, link
 from vigil.counting.models import Category
 from vigil.counting.person_lists import read_person_list
-from vigil.counting.stored import (
-    compute,
-    links_inputs,
-    reproduces,
-    settings_json,
-    store,
-    table_inputs,
-    used_seed,
-)
-from vigil.counting.uncertain_links import DEFAULT_DRAWS, Link, LinkedLists, checked
 from vigil.policy.acting import DEST, ENV, OPTION, acting_user
+
+if TYPE_CHECKING:
+    from vigil.counting.uncertain_links import LinkedLists
 
 
 class Command(VigilCommand):
     help = "Estimate how many persons no list recorded (multiple systems estimation)."
 
     def add_arguments(self, parser: CommandParser) -> None:
+        from vigil.counting.estimate import METHODS
+        from vigil.counting.lcmcr import LcmcrSettings
+        from vigil.counting.uncertain_links import DEFAULT_DRAWS
+
         defaults = LcmcrSettings()
         parser.add_argument(
             "files",
@@ -100,6 +102,17 @@ class Command(VigilCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        from vigil.counting.lcmcr import LcmcrSettings
+        from vigil.counting.stored import (
+            compute,
+            links_inputs,
+            settings_json,
+            store,
+            table_inputs,
+            used_seed,
+        )
+        from vigil.counting.table import read_overlap_table
+
         if options["recompute"]:
             self._recompute(options)
             return
@@ -145,6 +158,7 @@ class Command(VigilCommand):
 
     def _recompute(self, options: dict[str, Any]) -> None:
         from vigil.counting.models import StoredEstimate
+        from vigil.counting.stored import reproduces
         from vigil.policy.access import restrict
 
         user = acting_user(options.get(DEST), command="estimate")
@@ -181,6 +195,9 @@ def _uuid(text: str) -> Any:
 def linked_from_files(files: list[Path]) -> LinkedLists:
     """Read person lists and link every pair of them; a link's probability is the one
     `vigil link` reports, 0 when the names are not at least review-alike (no match)."""
+    from vigil.counting.link import MATCH_NAME_SCORE, link
+    from vigil.counting.uncertain_links import Link, LinkedLists, checked
+
     names = [f.stem for f in files]
     if len(set(names)) != len(names):
         raise ValidationFailed("the lists' file names must differ (they name the lists)")

@@ -6,7 +6,6 @@ from typing import Any
 from django.core.management.base import CommandParser
 
 from vigil.core.commands import VigilCommand
-from vigil.counting.link import link
 from vigil.counting.person_lists import read_person_list
 
 
@@ -22,6 +21,9 @@ class Command(VigilCommand):
         parser.add_argument("--seed", type=int, default=0, help="seed of the recall sample")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Fellegi–Sunter computes with numpy: imported here, not when `vigil --help` loads this.
+        from vigil.counting.link import link
+
         left = read_person_list(options["left"])
         right = read_person_list(options["right"])
         result = link(left, right, seed=options["seed"])

@@ -7,17 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from vigil.core.errors import ValidationFailed
-from vigil.counting import METHODS
-from vigil.counting.link_runs import (
-    DECISIONS,
-    decide,
-    estimate_run,
-    find_pair,
-    find_run,
-    in_review_band,
-    run_link,
-    run_lists,
-)
 from vigil.counting.list_import import FIELDS, parse_mapping, read_file
 from vigil.counting.models import Category, Decision
 from vigil.counting.stored_lists import (
@@ -27,15 +16,21 @@ from vigil.counting.stored_lists import (
     parse_date,
     visible_lists,
 )
-from vigil.counting.uncertain_links import DEFAULT_DRAWS
 from vigil.policy.acting import ActingCommand
 from vigil.reports.record_list import list_from_record
+
+# Linking and estimating compute with numpy (and scipy): the actions import them, so that
+# `vigil --help`, which loads every command module, does not.
 
 
 class Command(ActingCommand):
     help = "Stored lists of persons: add (CSV + column mapping), link, review links, estimate."
 
     def add_arguments(self, parser: Any) -> None:
+        from vigil.counting.estimate import METHODS
+        from vigil.counting.link_runs import DECISIONS
+        from vigil.counting.uncertain_links import DEFAULT_DRAWS
+
         sub = parser.add_subparsers(dest="action")
         sub.add_parser("list", help="the stored lists you may view (the default)")
         add = sub.add_parser("add", help="add a list from a CSV file with a column mapping")
@@ -124,6 +119,8 @@ class Command(ActingCommand):
         )
 
     def _link(self, options: dict[str, Any]) -> None:
+        from vigil.counting.link_runs import run_link
+
         lists = [find_list(self.user, ref) for ref in options["lists"]]
         run = run_link(self.user, lists, seed=options["seed"])
         self.stdout.write(f"Link run {run.pk}:")
@@ -141,6 +138,8 @@ class Command(ActingCommand):
         )
 
     def _review(self, options: dict[str, Any]) -> None:
+        from vigil.counting.link_runs import find_run, in_review_band, run_lists
+
         run = find_run(self.user, options["run"])
         names = {p.pk: p.name for p in run_lists(run)}
         pairs = run.pairs.select_related("left", "right")
@@ -165,10 +164,14 @@ class Command(ActingCommand):
                 )
 
     def _decide(self, options: dict[str, Any]) -> None:
+        from vigil.counting.link_runs import decide, find_pair
+
         pair = decide(self.user, find_pair(self.user, options["pair"]), options["decision"])
         self.stdout.write(f"Pair #{pair.pk}: {pair.get_decision_display()}.")
 
     def _estimate(self, options: dict[str, Any]) -> None:
+        from vigil.counting.link_runs import estimate_run, find_run
+
         if options["link_draws"] < 1:
             raise ValidationFailed("--link-draws must be at least 1")
         run = find_run(self.user, options["run"])

@@ -19,14 +19,11 @@ from vigil.policy.acting import ActingCommand, require_reach
 from vigil.records.lookup import resolve_person
 from vigil.warning import links as link_store
 from vigil.warning import register
-from vigil.warning.backtest import BacktestConfig, run_backtest
-from vigil.warning.explain import explain
-from vigil.warning.loading import Include, load_record, visible_persons
 from vigil.warning.models import LinkStatus, RegisterStatus
-from vigil.warning.outcomes import parse_outcome
-from vigil.warning.planted import PlantedSpec
-from vigil.warning.planted_writer import write_planted
-from vigil.warning.scoring import aliases_for, run_scoring
+
+# The model, the backtest and the record loader work on pandas, numpy, scipy and scikit-learn
+# (about 1.5 s to import): the actions import them, so that `vigil --help`, which loads every
+# command module, does not.
 
 
 def _date(text: str) -> dt.date:
@@ -40,6 +37,8 @@ class Command(ActingCommand):
     help = "Early warning of arrest: rolling-origin backtest of the risk model (confidential)."
 
     def add_arguments(self, parser: CommandParser) -> None:
+        from vigil.warning.loading import Include
+
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         bt = actions.add_parser("backtest", help="rolling-origin backtest with baselines")
         bt.add_argument("--horizon", type=int, default=90, help="days ahead (30 or 90)")
@@ -112,6 +111,9 @@ class Command(ActingCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "plant":
+            from vigil.warning.planted import PlantedSpec
+            from vigil.warning.planted_writer import write_planted
+
             require_reach(self.user, "add", "internal", "warning plant")
             if options["persons"] < 8:
                 raise ValidationFailed("--persons must be at least 8.")
@@ -136,6 +138,10 @@ class Command(ActingCommand):
         self.backtest(options)
 
     def score(self, options: dict[str, Any]) -> None:
+        from vigil.warning.loading import Include
+        from vigil.warning.outcomes import parse_outcome
+        from vigil.warning.scoring import run_scoring
+
         def progress(cutoffs: Any) -> Any:
             return tqdm(cutoffs, unit="cut-off", desc="backtest", disable=None, leave=False)
 
@@ -167,6 +173,8 @@ class Command(ActingCommand):
             self.stdout.write(f"Backtest: {fit.backtest['error']}")
 
     def register(self, options: dict[str, Any]) -> None:
+        from vigil.warning.loading import Include, visible_persons
+
         action = options["register_action"]
         if action == "list":
             for e in register.entries(self.user, options["status"]):
@@ -208,6 +216,11 @@ class Command(ActingCommand):
         self.stdout.write(f"Link {link.pk} {link.status}.")
 
     def explain(self, options: dict[str, Any]) -> None:
+        from vigil.warning.explain import explain
+        from vigil.warning.loading import Include, load_record, visible_persons
+        from vigil.warning.outcomes import parse_outcome
+        from vigil.warning.scoring import aliases_for
+
         include = Include(options["records"])
         person = resolve_person(
             options["person"], visible_persons(self.user, include)
@@ -250,6 +263,11 @@ class Command(ActingCommand):
             self.stdout.write(result["note"])
 
     def backtest(self, options: dict[str, Any]) -> None:
+        from vigil.warning.backtest import BacktestConfig, run_backtest
+        from vigil.warning.loading import Include, load_record
+        from vigil.warning.outcomes import parse_outcome
+        from vigil.warning.scoring import aliases_for
+
         include = Include(options["records"])
         record = load_record(self.user, include, options["scheme"])
         record.merge_persons(aliases_for(self.user, options["links"], include), options["links"])
