@@ -8,6 +8,9 @@ a module about hashing overrides ``hashers`` to keep Argon2id.
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,6 +77,80 @@ def child_env() -> dict[str, str]:
         for k, v in os.environ.items()
         if not k.startswith("VIGIL_") or k == "VIGIL_STATIC_ROOT"
     }
+
+
+# What a data folder holds beside a closed SQLite database only while it is open or was not
+# closed cleanly; a copy of a folder holding one would be a copy of a half-written database.
+OPEN_DATABASE_FILES = ("vigil.db-wal", "vigil.db-shm", "vigil.db-journal")
+
+
+def keyfile_env(data_dir: Path) -> dict[str, str]:
+    """``child_env()`` for a `vigil` process on a keyfile installation in ``data_dir``
+    (encrypted SQLite), running the code under test."""
+    import vigil
+
+    env = child_env()
+    env.pop("PYTEST_XDIST_WORKER", None)
+    env.update(
+        VIGIL_DATA_DIR=str(data_dir),
+        VIGIL_KEY_SOURCE="keyfile",
+        VIGIL_ALLOW_KEYFILE="1",
+        PYTHONPATH=str(Path(vigil.__file__).resolve().parent.parent),
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def initialised_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder `vigil init` made once per test process (keyfile, encrypted SQLite): the
+    source of ``copy_installation``, never used itself. `vigil init` costs about 8 s of CPU (a
+    process start and 54 migrations); a test whose subject is not `init` copies this instead.
+
+    Every copy made in one run holds the same values of the database key (``vigil.key``) and the
+    web secret (``secret_key``): each copy is still its own installation (its own folder and
+    database file), but they are not independent secrets, so a test about keys or about `init`
+    itself runs the real `vigil init` (tests/core/test_init_command.py, tests/surface/
+    test_deploy.py, the passphrase drill in tests/backup/test_backup_restore.py). The audit
+    signing key is not made by `init`: each copy makes its own on first use."""
+    folder = tmp_path_factory.mktemp("initialised") / "data"
+    done = subprocess.run(  # noqa: S603 - fixed argv
+        [sys.executable, "-m", "vigil", "init"],
+        env=keyfile_env(folder),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, f"vigil init: {done.stderr[-2000:]}"
+    left = [name for name in OPEN_DATABASE_FILES if (folder / name).exists()]
+    assert not left, f"vigil init left {left}: its database was not closed and checkpointed"
+    return folder
+
+
+def copy_installation(initialised: Path, data_dir: Path) -> Path:
+    """A new installation in ``data_dir`` (which must not exist): a copy of ``initialised``
+    (the ``initialised_data`` fixture's folder), with its modes (0700 folder, 0600 files, as
+    `vigil init` makes them). The source must hold a closed database (no write-ahead log)."""
+    left = [name for name in OPEN_DATABASE_FILES if (initialised / name).exists()]
+    assert not left, f"{initialised} holds {left}: it is in use, not a closed installation"
+    shutil.copytree(initialised, data_dir)  # copy2: contents, modes and times
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def installation_template(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[Any]:
+    """The empty installation tests/crash/harness.py's ``Installations.fresh`` copies, once per
+    test process, on the database the run is configured for: on SQLite ``initialised_data``;
+    on PostgreSQL a folder and a database made by one `vigil init`, which each fresh
+    installation clones (``CREATE DATABASE ... TEMPLATE``); the template database is dropped
+    when the session ends. The copies share key and secret values as ``initialised_data``'s do."""
+    from tests.crash.harness import template_installation
+
+    root = tmp_path_factory.mktemp("template")
+    with template_installation(root, lambda: request.getfixturevalue("initialised_data")) as made:
+        yield made
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -162,12 +162,14 @@ class Browser:
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_through_a_real_server_only_the_trusted_peer_may_name_the_client(tmp_path):
+def test_through_a_real_server_only_the_trusted_peer_may_name_the_client(tmp_path, request):
     if connection.vendor != "sqlite":
-        # Most of its time is `vigil init` and a server starting; what it proves does not
-        # depend on the database, so CI runs it once, in the (faster) SQLite half.
+        # Most of its time is a server starting; what it proves does not depend on the
+        # database, so CI runs it once, in the (faster) SQLite half.
         pytest.skip("runs in the SQLite half only: the client's address is not a database matter")
-    with installations(tmp_path) as made:
+    # Asked for after the skip: on PostgreSQL the template is a `vigil init` of its own.
+    template = request.getfixturevalue("installation_template")
+    with installations(tmp_path, template) as made:
         host = made.fresh("proxy")
         host.env["VIGIL_TRUSTED_PROXIES"] = "127.0.0.1"
         port = free_port()

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.conftest import ROOT, child_env
+from tests.conftest import ROOT, child_env, copy_installation
 
 from .conftest import FICTIONAL_NAME, fictional_row, free_port, write_rows
 
@@ -72,17 +72,19 @@ def _env(data_dir: Path, smtp_port: int) -> dict[str, str]:
 
 
 def test_killing_the_worker_mid_delivery_and_restarting_sends_nothing_twice_and_loses_nothing(
-    tmp_path,
+    tmp_path, initialised_data
 ):
-    _kill_mid_delivery_and_restart(tmp_path, digest=False)
+    _kill_mid_delivery_and_restart(tmp_path, initialised_data, digest=False)
 
 
-def test_killing_the_worker_mid_digest_and_restarting_sends_each_digest_once(tmp_path):
+def test_killing_the_worker_mid_digest_and_restarting_sends_each_digest_once(
+    tmp_path, initialised_data
+):
     # Each watcher is on the daily digest, composed from hour 0: one digest each, once.
-    _kill_mid_delivery_and_restart(tmp_path, digest=True)
+    _kill_mid_delivery_and_restart(tmp_path, initialised_data, digest=True)
 
 
-def _kill_mid_delivery_and_restart(tmp_path: Path, digest: bool) -> None:
+def _kill_mid_delivery_and_restart(tmp_path: Path, initialised: Path, digest: bool) -> None:
     inbox = HangingInbox()
     port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
@@ -92,8 +94,8 @@ def _kill_mid_delivery_and_restart(tmp_path: Path, digest: bool) -> None:
     vigil = [sys.executable, "-m", "vigil"]
     v1 = write_rows(tmp_path / "v1.csv", [fictional_row()])
     v2 = write_rows(tmp_path / "v2.csv", [fictional_row(release_date="2024-01-01")])
+    copy_installation(initialised, tmp_path / "data")  # what `vigil init` would make
     try:
-        subprocess.run([*vigil, "init"], env=env, check=True, capture_output=True)
         setup = SETUP.format(v1=str(v1), v2=str(v2), name=FICTIONAL_NAME, digest=digest)
         subprocess.run([*vigil, "shell", "-c", setup], env=env, check=True, capture_output=True)
 

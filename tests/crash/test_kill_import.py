@@ -54,11 +54,11 @@ def _intact(seen: Probe) -> None:
 
 
 def test_kill9_of_an_import_leaves_nothing_or_everything_and_a_rerun_gives_the_same_counts(
-    tmp_path: Path,
+    tmp_path: Path, installation_template: Installation
 ) -> None:
     began = time.monotonic()
     rows = _viasna_file(tmp_path / "viasna.csv")
-    with installations(tmp_path) as made:
+    with installations(tmp_path, installation_template) as made:
         crashed = made.fresh("crashed")
         crashed.ok("users", "add", USER, "--role", "documenter")
         before = crashed.probe()

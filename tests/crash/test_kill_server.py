@@ -113,13 +113,13 @@ def _kill_a_worker(server: subprocess.Popen[bytes], rng: random.Random) -> None:
 
 
 def test_kill9_of_the_server_under_api_writes_loses_no_acknowledged_write(
-    tmp_path: Path,
+    tmp_path: Path, installation_template: Installation
 ) -> None:
     began = time.monotonic()
     rng = random.Random(SEED)
     plan = list(PLAN)
     rng.shuffle(plan)
-    with installations(tmp_path) as made:
+    with installations(tmp_path, installation_template) as made:
         installation = made.fresh("served")
         writer = Writer(free_port(), installation.shell(TOKEN))
         client = threading.Thread(target=writer.run, daemon=True)

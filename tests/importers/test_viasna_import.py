@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from tests.conftest import copy_installation
 
 from vigil.core.context import change_context
 from vigil.core.errors import ImportFailed
@@ -221,7 +222,7 @@ def test_changed_row_in_a_newer_file_updates_in_place_with_a_new_version(tmp_pat
 
 
 @pytest.mark.slow
-def test_cli_reports_bad_rows_and_exits_2(tmp_path):
+def test_cli_reports_bad_rows_and_exits_2(tmp_path, initialised_data):
     path = _write(tmp_path / "bad.csv", [_fictional_row(birthday="yesterday")])
     env = {
         "VIGIL_DATA_DIR": str(tmp_path / "data"),
@@ -230,7 +231,7 @@ def test_cli_reports_bad_rows_and_exits_2(tmp_path):
         "VIGIL_ALLOW_KEYFILE": "1",
     }
     vigil = [sys.executable, "-m", "vigil"]
-    subprocess.run([*vigil, "init"], env=env, check=True, capture_output=True)
+    copy_installation(initialised_data, tmp_path / "data")  # what `vigil init` would make
     create = "from vigil.accounts.models import User; User.objects.create_user('fictional-importer', role='documenter')"  # noqa: E501
     subprocess.run([*vigil, "shell", "-c", create], env=env, check=True, capture_output=True)
     run = subprocess.run(

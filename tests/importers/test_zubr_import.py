@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import copy_installation
 
 import vigil as vigil_package
 from vigil.core.context import change_context
@@ -346,7 +347,7 @@ def test_the_whole_real_file_imports_every_decision_or_reports_it_twice_unchange
 
 @pytest.mark.slow
 def test_cli_imports_says_nothing_changed_the_second_time_and_reports_bad_records(
-    tmp_path, sample
+    tmp_path, sample, initialised_data
 ):
     good = _write(tmp_path / "good.json", _records(sample))
     bad = _write(tmp_path / "bad.json", [{**sample["arrest"], "sex": "x"}])
@@ -359,7 +360,7 @@ def test_cli_imports_says_nothing_changed_the_second_time_and_reports_bad_record
         "PYTHONPATH": str(Path(vigil_package.__file__).parent.parent),
     }
     vigil = [sys.executable, "-m", "vigil"]
-    subprocess.run([*vigil, "init"], env=env, check=True, capture_output=True)
+    copy_installation(initialised_data, tmp_path / "data")  # what `vigil init` would make
     create = "from vigil.accounts.models import User; User.objects.create_user('fictional-importer', role='documenter')"  # noqa: E501
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -241,8 +241,10 @@ def _postgres_only() -> None:
 
 
 def test_two_servers_and_two_workers_on_one_postgresql_lose_no_update_and_send_nothing_twice(
-    tmp_path: Path, hooks: Hooks
+    tmp_path: Path, hooks: Hooks, request: pytest.FixtureRequest
 ) -> None:
+    # Asked for here, not as a parameter: a session fixture would be made before the skip.
+    template: Installation = request.getfixturevalue("installation_template")
     began = time.monotonic()
     cpu_before = _cpu_seconds()
     phases: dict[str, float] = {}
@@ -259,7 +261,7 @@ def test_two_servers_and_two_workers_on_one_postgresql_lose_no_update_and_send_n
     evidence.mkdir(mode=0o700)
     password = "fictional-multihost-password-1"
     try:
-        with installations(tmp_path) as made:
+        with installations(tmp_path, template) as made:
             first = made.fresh("host-a")
             first.env["VIGIL_EVIDENCE_DIR"] = str(evidence)
             document = tmp_path / "statement.txt"
