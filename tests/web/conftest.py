@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from tests.conftest import term
+from tests.module_data import built_once, refreshed
 from vigil.core.context import change_context
 from vigil.records.models import (
     Act,
@@ -151,11 +154,20 @@ def make_case() -> FictionalCase:
     )
 
 
+@pytest.fixture(scope="module")
+def _fictional_case_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[FictionalCase]:
+    """The fictional case, written once per module (tests/module_data.py: every test runs in a
+    savepoint of the module's transaction, so what a test changes is undone after it)."""
+    with built_once(django_db_blocker), change_context("test", detail="web fixture"):
+        yield make_case()
+
+
 @pytest.fixture
-def fictional_case(db: None) -> FictionalCase:
-    """The fictional case, created under a test change context."""
-    with change_context("test", detail="web fixture"):
-        return make_case()
+def fictional_case(_fictional_case_once: FictionalCase, db: None) -> FictionalCase:
+    """The fictional case as stored now (re-read: an earlier test may have changed the objects
+    it held in memory, never the rows)."""
+    stored = (refreshed(getattr(_fictional_case_once, f.name)) for f in fields(FictionalCase))
+    return FictionalCase(*stored)
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tests.web.conftest import FictionalCase, make_case
 from vigil.core.context import change_context
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +18,14 @@ def _stat(html: str, label: str) -> int:
     )
     assert match, f"no count labelled {label!r}"
     return int(match.group(1))
+
+
+@pytest.fixture
+def fictional_case(db: None) -> FictionalCase:
+    """Made per test here: the module also shows the home page of an empty record, which the
+    module-wide case (tests/web/conftest.py) would fill."""
+    with change_context("test", detail="web fixture"):
+        return make_case()
 
 
 def test_home_shows_record_counts(viewer_client, fictional_case):
