@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import Any
 
@@ -12,10 +13,12 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tests.conftest import term
+from tests.conftest import make_user, term
+from tests.module_data import built_once, refreshed
 from vigil.accounts.models import User
 from vigil.accounts.tokens import create_token
 from vigil.core.context import change_context
+from vigil.policy.rules import ROLES
 from vigil.records.models import (
     Act,
     ActCharge,
@@ -194,23 +197,36 @@ def build_world() -> World:
     )
 
 
-@pytest.fixture
-def user_prefix() -> str:
-    """Usernames of the API tests' users (one per role: ``users`` in tests/conftest.py)."""
-    return "fictional-api-"
+@pytest.fixture(scope="module")
+def _api_once(
+    django_db_setup: None, django_db_blocker: Any
+) -> Iterator[tuple[dict[str, User], dict[str, str], World]]:
+    """The users (one per role), their API tokens and the fictional world, written once per
+    module (tests/module_data.py: each test runs in a savepoint of the module's transaction, so
+    what it changes is undone after it)."""
+    with built_once(django_db_blocker):
+        made = {role: make_user(role, f"fictional-api-{role}") for role in ROLES}
+        raw = {role: create_token(user, "fictional test token")[1] for role, user in made.items()}
+        with change_context("test", actor=made["admin"], detail="api fixture"):
+            yield made, raw, build_world()
 
 
 @pytest.fixture
-def tokens(users: dict[str, User]) -> dict[str, str]:
+def users(_api_once: tuple[dict[str, User], dict[str, str], World], db: None) -> dict[str, User]:
+    """One user per role, as stored now (``fictional-api-<role>``)."""
+    return {role: refreshed(user) for role, user in _api_once[0].items()}
+
+
+@pytest.fixture
+def tokens(_api_once: tuple[dict[str, User], dict[str, str], World]) -> dict[str, str]:
     """A raw API token per role."""
-    return {role: create_token(user, "fictional test token")[1] for role, user in users.items()}
+    return dict(_api_once[1])
 
 
 @pytest.fixture
-def world(users: dict[str, User]) -> World:
-    """The fictional world, created by the admin under a test context."""
-    with change_context("test", actor=users["admin"], detail="api fixture"):
-        return build_world()
+def world(_api_once: tuple[dict[str, User], dict[str, str], World], db: None) -> World:
+    """The fictional world, created by the admin under a test context, as stored now."""
+    return World(*(refreshed(getattr(_api_once[2], f.name)) for f in fields(World)))
 
 
 class Api:
