@@ -10,6 +10,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
+from schemathesis.specs.openapi import converter
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from vigil.core.context import change_context
@@ -45,6 +46,26 @@ CROSS_FIELD = {
     # A grant is for a protection case or a named beneficiary, exactly one of them.
     "POST /api/protection/funds/{id}/grants",
 }
+
+
+@pytest.fixture(scope="module", autouse=True)
+def patterns_as_published():
+    """Keep each string's ``pattern`` and ``maxLength`` apart, as the schema publishes them.
+
+    Schemathesis folds a length into the pattern's quantifier when it converts the schema
+    (``^[^…]*$`` with ``maxLength: 20000`` becomes ``^[^…]{0,20000}$``), and the Rust regex
+    engines behind its canonicalizer and validators expand a bounded repeat into one state per
+    count: 130–300 ms per compile of a notes field, paid for every mutated body schema of the
+    negative mode (about 740 distinct ones) and each validator, a quarter of this file's CPU.
+    The generator folds the length into the pattern again on the Python side before drawing
+    (``_pattern_driven``), so the values drawn are the same; the canonical schema and the
+    validators see the pattern as published, and ``maxLength`` stays a keyword the negative
+    mode can break.
+    """
+    assert callable(converter.update_pattern_in_schema)  # a rename upstream must fail here
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(converter, "update_pattern_in_schema", lambda schema: None)
+        yield
 
 
 @pytest.fixture
