@@ -13,7 +13,7 @@ from django.utils import timezone
 from vigil.core.context import change_context
 from vigil.core.history import snapshot
 from vigil.core.models import Version
-from vigil.records.batch import NewRecords, insert_plain, new_record
+from vigil.records.batch import NewRecords, insert_plain, new_record, next_ids
 from vigil.records.models import Information, Person, PersonName, Source
 from vigil.records.upsert import existing_ids
 from vigil.sanctions.models import ListChange, SanctionsList
@@ -80,6 +80,34 @@ def test_plain_rows_get_their_keys_from_the_database() -> None:
     assert [c.entity_id for c in stored] == [f"e{i}" for i in range(5)]
     assert len({c.pk for c in stored}) == 5
     assert all(c.pk is not None for c in stored)
+
+
+@pytest.mark.django_db
+def test_keys_taken_ahead_are_new_and_the_database_gives_later_rows_others() -> None:
+    lst = SanctionsList.objects.create(
+        name="fictional", kind="ftm", issuer="Test", programme="Test", imported_at=timezone.now()
+    )
+
+    def change(i: int, **fields: object) -> ListChange:
+        return new_record(
+            ListChange, sanctions_list=lst, at=timezone.now(), version_date=dt.date(2025, 1, 1),
+            entity_id=f"e{i}", change="added", caption=f"Fictional entity {i}", **fields,
+        )  # fmt: skip
+
+    insert_plain([change(0)])
+    before = set(ListChange.objects.values_list("pk", flat=True))
+    with transaction.atomic():
+        ids = next_ids(ListChange, 3)
+        insert_plain([change(i + 1, id=pk) for i, pk in enumerate(ids)])
+    assert next_ids(ListChange, 0) == []
+    assert len(set(ids)) == 3 and not set(ids) & before
+    assert min(ids) > max(before)
+    stored = dict(ListChange.objects.filter(pk__in=ids).values_list("pk", "entity_id"))
+    assert stored == {pk: f"e{i + 1}" for i, pk in enumerate(ids)}
+    later = change(9)
+    later.save()
+    assert later.pk not in set(ids) | before
+    assert set(next_ids(ListChange, 2)).isdisjoint(set(ids) | before | {later.pk})
 
 
 @pytest.mark.django_db(transaction=True)

@@ -30,7 +30,7 @@ from vigil.core.context import current_context
 from vigil.core.errors import ValidationFailed
 from vigil.core.models import VigilModel
 from vigil.demo.synthetic_tables import ARTICLES, FACILITIES, PENALTIES, TERMS
-from vigil.records.batch import NewRecords, new_record
+from vigil.records.batch import NewRecords, new_record, refresh_statistics
 from vigil.records.models import (
     Act,
     ActCharge,
@@ -370,6 +370,7 @@ def generate(
     with transaction.atomic():
         pools = _pools(writer, rng, persons, seed)
         writer.flush()
+    refresh_statistics()
     for start in range(0, persons, BATCH_PERSONS):
         size = min(BATCH_PERSONS, persons - start)
         for _ in range(size):
@@ -378,6 +379,8 @@ def generate(
         # over 100k persons grew it to gigabytes, rewriting spilled pages again and again.
         with transaction.atomic():
             writer.flush()
+        # The next batch's stored custody refresh plans its reads on the tables' new sizes.
+        refresh_statistics()
         if progress:
             progress(size)
     if index:

@@ -14,6 +14,7 @@ from typing import Any
 from django.apps import apps
 from django.db import transaction
 
+from vigil.records.batch import insert_plain, new_record
 from vigil.search.models import TextDocument
 
 #: Searchable fields per record model; the text of a record is these fields, one per line.
@@ -26,6 +27,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "records.information": ("quote",),
 }
 BATCH = 2000
+#: The columns a document is made from, read as plain values (no model instances).
+_COLUMNS = {label: ("pk", "deleted_at", *fields) for label, fields in FIELDS.items()}
 _WORDS = re.compile(r"[^\W_]+")
 
 
@@ -43,9 +46,16 @@ def words(text: str) -> list[str]:
 
 def body_of(label: str, obj: Any) -> str:
     """The searchable text of a record; blank when it is deleted or has none."""
-    if obj is None or getattr(obj, "deleted_at", None) is not None:
+    if obj is None:
         return ""
-    parts = (str(getattr(obj, field) or "").strip() for field in FIELDS[label])
+    return _body(getattr(obj, "deleted_at", None), (getattr(obj, f) for f in FIELDS[label]))
+
+
+def _body(deleted_at: Any, values: Iterable[Any]) -> str:
+    """:func:`body_of` from the values read: blank when deleted, else the fields one a line."""
+    if deleted_at is not None:
+        return ""
+    parts = (str(value or "").strip() for value in values)
     return "\n".join(p for p in parts if p)
 
 
@@ -55,13 +65,11 @@ def index_documents(label: str, ids: Iterable[Any]) -> None:
     if not ids or label not in FIELDS:
         return
     model = apps.get_model(label)
-    fields = ("pk", "deleted_at", *FIELDS[label])
     with transaction.atomic():
         for start in range(0, len(ids), BATCH):
             chunk = ids[start : start + BATCH]
             TextDocument.objects.filter(model=label, object_id__in=chunk).delete()
-            found = model.all_objects.filter(pk__in=chunk).only(*fields)
-            _write(label, found)
+            _write(label, model.all_objects.filter(pk__in=chunk).values_list(*_COLUMNS[label]))
 
 
 def rebuild(progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None) -> int:
@@ -77,15 +85,17 @@ def rebuild(progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = Non
         TextDocument.objects.all().delete()
         for label, chunk in steps:
             model = apps.get_model(label)
-            fields = ("pk", "deleted_at", *FIELDS[label])
-            _write(label, model.objects.filter(pk__in=chunk).only(*fields))
+            _write(label, model.objects.filter(pk__in=chunk).values_list(*_COLUMNS[label]))
     return TextDocument.objects.count()
 
 
-def _write(label: str, objs: Iterable[Any]) -> None:
-    rows = []
-    for obj in objs:
-        body = body_of(label, obj)
+def _write(label: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    """Insert the documents of records read as (pk, deleted_at, *fields) rows."""
+    docs = []
+    for pk, deleted_at, *values in rows:
+        body = _body(deleted_at, values)
         if body:
-            rows.append(TextDocument(model=label, object_id=obj.pk, body=body, folded=fold(body)))
-    TextDocument.objects.bulk_create(rows, batch_size=1000)
+            docs.append(
+                new_record(TextDocument, model=label, object_id=pk, body=body, folded=fold(body))
+            )
+    insert_plain(docs)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from vigil.names import normalise
+from vigil.records.batch import insert_plain, new_record, next_ids
 from vigil.records.models import Person, PersonName
 from vigil.search.models import NameForm, NameKey
 from vigil.search.spelling import form_keys
@@ -38,7 +39,8 @@ def rebuild(progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = Non
         batches = progress(chunks, len(chunks))
     with transaction.atomic():
         NameKey.objects.all().delete()
-        NameForm.objects.all().delete()
+        # Raw: ``delete()`` would load every form to cascade to the keys just deleted.
+        NameForm.objects.all()._raw_delete(NameForm.objects.db)
         for batch in batches:
             _write(_forms(batch))
     return len(ids)
@@ -61,13 +63,22 @@ def _forms(person_ids: Iterable[Any]) -> Iterator[_Form]:
 
 
 def _write(forms: Iterable[_Form]) -> None:
-    """Insert forms and their keys."""
-    rows = [
-        NameForm(person_id=p, name_id=n, text=text[:300], normalised=normalise(text)[:300])
-        for p, n, text in forms
-    ]
+    """Insert forms and their keys: plain inserts (``COPY`` on PostgreSQL), the forms' keys
+    taken beforehand so that their keys can point at them."""
+    rows = [(p, n, text[:300], normalise(text)[:300]) for p, n, text in forms]
     if not rows:
         return
-    NameForm.objects.bulk_create(rows, batch_size=1000)
-    keys = [NameKey(form_id=row.pk, key=key[:100]) for row in rows for key in form_keys(row.text)]
-    NameKey.objects.bulk_create(keys, batch_size=2000)
+    ids = next_ids(NameForm, len(rows))
+    insert_plain(
+        [
+            new_record(NameForm, id=pk, person_id=p, name_id=n, text=text, normalised=norm)
+            for pk, (p, n, text, norm) in zip(ids, rows, strict=True)
+        ]
+    )
+    insert_plain(
+        [
+            new_record(NameKey, form_id=pk, key=key[:100])
+            for pk, (_, _, text, _) in zip(ids, rows, strict=True)
+            for key in form_keys(text)
+        ]
+    )
