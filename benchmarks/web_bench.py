@@ -37,9 +37,13 @@ from web_data import ROOT, VIGIL, Backend, postgres_demo, sqlite_demo, stop_post
 from web_load import Figures, Server, concurrent, free_port, sequential  # noqa: E402
 
 SCENARIOS = ("list", "filtered", "profile", "search")
+# Issue 14 §2: p95 ≤ 100 ms with one client (the list filtered by custody ≤ 300 ms), ≤ 3× the
+# bare view, ≥ 200 requests/s under 16 clients on the list and the search.
 TARGET_P95_MS = 100.0
+TARGET_P95_MS_OF = {"filtered": 300.0}
 TARGET_RATIO = 3.0
 TARGET_RPS = 200.0
+RPS_PAGES = ("list", "search")
 DEFAULT_FILTER = "act_type=sentence&date_from=2023-01-01&custody=in_custody"
 
 
@@ -138,15 +142,19 @@ def measure(backend: Backend, plan: dict[str, Any], args: argparse.Namespace) ->
     return found
 
 
-def verdicts(row: dict[str, Any]) -> dict[str, bool]:
+def verdicts(name: str, row: dict[str, Any]) -> dict[str, bool]:
+    """Each of the page's targets, met or not (no throughput target but on the list and search)."""
     single, bare = Figures(**row["vigil_single"]), Figures(**row["bare_single"])
     many = Figures(**row["vigil_concurrent"])
-    return {
-        "p95": single.p95_ms <= TARGET_P95_MS,
+    found = {
+        "p95": single.p95_ms <= TARGET_P95_MS_OF.get(name, TARGET_P95_MS),
         "ratio": single.p95_ms <= TARGET_RATIO * bare.p95_ms,
         "rps": many.rps >= TARGET_RPS,
         "errors": single.errors == 0 and many.errors == 0,
     }
+    if name not in RPS_PAGES:
+        del found["rps"]
+    return found
 
 
 def table(backend: str, plan: dict[str, Any], found: dict[str, Any]) -> str:
@@ -161,7 +169,7 @@ def table(backend: str, plan: dict[str, Any], found: dict[str, Any]) -> str:
     for name, row in found.items():
         s, b = Figures(**row["vigil_single"]), Figures(**row["bare_single"])
         c, bc = Figures(**row["vigil_concurrent"]), Figures(**row["bare_concurrent"])
-        ok = verdicts(row)
+        ok = verdicts(name, row)
         marks = " ".join(f"{k} {'ok' if v else 'MISSED'}" for k, v in ok.items())
         lines.append(
             f"| {name} | {row['queries_per_page']:.0f} ({row['writes_per_page']:.0f}) "
