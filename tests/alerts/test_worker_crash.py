@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.conftest import ROOT, child_env, copy_installation
+from tests.conftest import copy_installation, keyfile_env
 
 from .conftest import FICTIONAL_NAME, fictional_row, free_port, write_rows
 
@@ -57,16 +57,11 @@ class HangingInbox:
 
 
 def _env(data_dir: Path, smtp_port: int) -> dict[str, str]:
-    env = child_env()
+    env = keyfile_env(data_dir)
     env.update(
-        VIGIL_DATA_DIR=str(data_dir),
-        VIGIL_KEY_SOURCE="keyfile",
-        VIGIL_ALLOW_KEYFILE="1",
         VIGIL_EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
         VIGIL_EMAIL_FROM="vigil-alerts@example.org",
-        PYTHONPATH=str(ROOT / "src"),
     )
-    env.pop("PYTEST_XDIST_WORKER", None)
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return env
 

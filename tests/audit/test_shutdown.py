@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from tests.conftest import child_env, copy_installation
+from tests.conftest import copy_installation, keyfile_env
 from vigil.audit import audit
 from vigil.audit.checkpoints import checkpoint_if_behind, create_checkpoint
 from vigil.audit.models import AuditCheckpoint, AuditHead
@@ -101,14 +101,8 @@ def _last_line(done: subprocess.CompletedProcess[str]) -> str:
 def test_req28_vigil_serve_stopped_with_sigterm_signs_a_checkpoint_of_its_head(
     tmp_path: Path, initialised_data: Path
 ):
-    env = child_env()
-    env.update(
-        VIGIL_DATA_DIR=str(tmp_path / "data"),
-        VIGIL_KEY_SOURCE="keyfile",
-        VIGIL_ALLOW_KEYFILE="1",
-        VIGIL_SECURE_COOKIES="0",
-        DJANGO_SETTINGS_MODULE="vigil.settings",
-    )
+    env = keyfile_env(tmp_path / "data")
+    env.update(VIGIL_SECURE_COOKIES="0", DJANGO_SETTINGS_MODULE="vigil.settings")
     copy_installation(initialised_data, tmp_path / "data")  # what `vigil init` would make
     # `vigil shell` is Django's command, not Vigil's: it leaves the log behind its checkpoint.
     grow = "from vigil.audit import audit; audit('login', method='totp'); audit('logout')"

@@ -25,10 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import vigil
-from tests.conftest import child_env
-
-SRC = str(Path(vigil.__file__).resolve().parent.parent)
+from tests.conftest import keyfile_env
 
 # Printed by `vigil shell -c PROBE` as one JSON line: whether the database opens and is intact,
 # the number of rows of every record table, and the audit log's own verification.
@@ -78,15 +75,8 @@ class Installation:
     env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        env = child_env()
-        env.update(
-            VIGIL_DATA_DIR=str(self.data_dir),
-            VIGIL_KEY_SOURCE="keyfile",
-            VIGIL_ALLOW_KEYFILE="1",
-            VIGIL_SECURE_COOKIES="0",
-            DJANGO_SETTINGS_MODULE="vigil.settings",
-            PYTHONPATH=SRC,
-        )
+        env = keyfile_env(self.data_dir)
+        env.update(VIGIL_SECURE_COOKIES="0", DJANGO_SETTINGS_MODULE="vigil.settings")
         if self.database_url:
             env["VIGIL_DATABASE_URL"] = self.database_url
         self.env = env

@@ -28,23 +28,23 @@ def _sources() -> dict[str, Path]:
     return found
 
 
-def fingerprint() -> str:
-    """A digest of the names and contents of the files to collect and of the storage that
-    post-processes them (whitenoise's compression)."""
+def fingerprint(sources: dict[str, Path]) -> str:
+    """A digest of the names and contents of ``sources`` (:func:`_sources`) and of the storage
+    that post-processes them (whitenoise's compression)."""
     digest = hashlib.sha256(settings.STORAGES["staticfiles"]["BACKEND"].encode())
-    for name, path in sorted(_sources().items()):
+    for name, path in sorted(sources.items()):
         digest.update(name.encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
-def is_current(root: Path, expected: str) -> bool:
+def is_current(root: Path, sources: dict[str, Path], expected: str) -> bool:
     """Whether ``root`` was collected from the files that give ``expected`` and still holds
-    every one of them."""
+    every one of ``sources``."""
     stamp = root / STAMP
     if not stamp.is_file() or stamp.read_text() != expected:
         return False
-    return all((root / name).is_file() for name in _sources())
+    return all((root / name).is_file() for name in sources)
 
 
 def collect_static() -> bool:
@@ -54,13 +54,14 @@ def collect_static() -> bool:
     servers, or hosts on one volume) collect one at a time: they lock the folder itself."""
     root = Path(settings.STATIC_ROOT)
     root.mkdir(parents=True, exist_ok=True)
-    expected = fingerprint()
-    if is_current(root, expected):
+    sources = _sources()
+    expected = fingerprint(sources)
+    if is_current(root, sources, expected):
         return False
     lock = os.open(root, os.O_RDONLY)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if is_current(root, expected):  # another process collected while this one waited
+        if is_current(root, sources, expected):  # another process collected meanwhile
             return False
         call_command("collectstatic", interactive=False, clear=True, verbosity=0)
         written = root / f"{STAMP}.{os.getpid()}"
