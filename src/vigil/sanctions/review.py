@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 MAX_ACTS = 6
 # Candidates per page of the review: each is a card comparing both sides, so a page of 200
 # was tens of thousands of pixels tall on a phone.
-PAGE_SIZE = 20
+PAGE_SIZE = 10
 
 
 @dataclass(frozen=True)

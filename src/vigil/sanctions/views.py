@@ -127,4 +127,5 @@ def review_undo(request: SignedInRequest, pk: str) -> HttpResponse:
         gettext("Decision undone: %(person)s awaits review again.")
         % {"person": found.record.display_name},
     )
-    return redirect("sanctions:review")
+    # Back to the page that shows it again, wherever its score puts it in the queue.
+    return redirect(f"{reverse('sanctions:review')}?match={found.match.pk}")
