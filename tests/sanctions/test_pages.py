@@ -150,7 +150,8 @@ def test_the_gap_report_html_for_print_shows_labels(analyst_client):
 def test_the_review_page_shows_both_sides_of_a_candidate(analyst_client):
     match = _zapasnik_match()
     entity = match.listed_entity
-    html = analyst_client.get("/sanctions/review/").content.decode()
+    html = analyst_client.get(f"/sanctions/review/?match={match.pk}", follow=True)
+    html = html.content.decode()
     card = html[html.index(f'id="match-{match.pk}"') :]
     card = card[: card.index("</article>")]
     text = visible_text(card)
