@@ -43,8 +43,6 @@ def _parse(reading: Reading, programme: str | None) -> Iterator[ListedRecord]:
         if not names or names[0].kind != "primary":
             reading.problem(line, "empty name; row skipped", entity_id)
             continue
-        remarks = parse_remarks(_value(cells[11]))
-        names.extend(NameForm(clean_text(value), kind) for value, kind in remarks.names)
         programmes = _programmes(cells[3])
         if programme is not None and programme not in programmes:
             continue
@@ -52,6 +50,8 @@ def _parse(reading: Reading, programme: str | None) -> Iterator[ListedRecord]:
         if sdn_type not in SCHEMAS:
             reading.problem(line, f"unknown SDN type {sdn_type!r}; row skipped", entity_id)
             continue
+        remarks = parse_remarks(_value(cells[11]))
+        names.extend(NameForm(clean_text(value), kind) for value, kind in remarks.names)
         for text in remarks.unread_dates:
             reading.problem(line, f"unreadable DOB {text!r} left out", entity_id)
         yield ListedRecord.create(
@@ -125,25 +125,26 @@ def _data_rows(reading: Reading, path: Path, width: int) -> Iterator[tuple[int, 
     seen_row = False
     last_line = 0
     for row in csv_rows(decoded_lines(path, fallback="cp1252")):
-        last_line = row.last_line
-        if row.cells == [END_MARKER] or row.cells == [END_MARKER, ""]:
+        first_line, last_line, cells, error = row
+        if cells and cells[0] == END_MARKER and cells[1:] in ([], [""]):
             return
         if not seen_row:
             _check_first_row(row, label, width)
             seen_row = True
-        if row.error:
-            reading.problem(row.first_line, f"{label}: {row.error}; row skipped")
+        if error:
+            reading.problem(first_line, f"{label}: {error}; row skipped")
             continue
-        if not any(cell.strip() for cell in row.cells):
+        # A row of the right width led by an entry number (the usual case) is not blank.
+        if len(cells) == width and ENTRY_NUMBER.fullmatch(_value(cells[0])) is not None:
+            yield first_line, cells
             continue
-        if len(row.cells) != width or not _entry_number(row.cells[0]):
-            reading.problem(
-                row.first_line,
-                f"{label}: expected {width} fields starting with an entry number, "
-                f"found {len(row.cells)}; row skipped",
-            )
+        if not any(cell.strip() for cell in cells):
             continue
-        yield row.first_line, row.cells
+        reading.problem(
+            first_line,
+            f"{label}: expected {width} fields starting with an entry number, "
+            f"found {len(cells)}; row skipped",
+        )
     if not seen_row:
         raise ListFormatError(1, f"{label}: empty file, expected OFAC legacy CSV rows")
     raise ListFormatError(

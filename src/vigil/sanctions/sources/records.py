@@ -135,17 +135,33 @@ def unique(values: Any) -> tuple[str, ...]:
 
 
 def content_fingerprint(record: ListedRecord) -> str:
-    """SHA-256 of the record's content; the source line is left out so moves don't count."""
-    content: dict[str, Any] = {}
-    for item in fields(record):
-        if item.name in _NOT_CONTENT:
-            continue
-        value = getattr(record, item.name)
-        if item.name == "names":
-            value = [[name.value, name.kind] for name in value]
-        content[item.name] = value
-    payload = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    """SHA-256 of the record's content; the source line is left out so moves don't count.
+
+    The content is the JSON object of every field but ``line`` (names as ``[value, kind]``
+    pairs), keys sorted, no spaces, not ASCII-escaped: stored fingerprints are compared with
+    new ones on every re-import, so this text must not change (tests pin known values).
+    """
+    content = {name: getattr(record, name) for name in _CONTENT_FIELDS}
+    content["names"] = [[name.value, name.kind] for name in record.names]
+    return hashlib.sha256(_encode_content(content).encode("utf-8")).hexdigest()
+
+
+def _content_encoder() -> Any:
+    """``json.dumps(…, ensure_ascii=False, sort_keys=True, separators=(",", ":"))`` built once."""
+    encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # no C accelerator: the encoder itself
+        return encoder.encode
+    # The C encoder json.dumps itself builds for each call, built once (no cycle check: the
+    # content is strings and lists of strings).
+    chunks = make(
+        None, encoder.default, json.encoder.encode_basestring, None, ":", ",", True, False, True
+    )
+    return lambda value: "".join(chunks(value, 0))
+
+
+_CONTENT_FIELDS = tuple(f.name for f in fields(ListedRecord) if f.name not in _NOT_CONTENT)
+_encode_content = _content_encoder()
 
 
 def safe_entity_id(raw: str) -> str:
