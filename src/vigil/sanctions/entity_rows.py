@@ -18,7 +18,7 @@ from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from vigil.sanctions.models import ListedEntity
-from vigil.sanctions.sources.records import ListedRecord
+from vigil.sanctions.sources.records import ListedRecord, NameForm
 
 # The columns a record fills, in the order `_content` gives them; JSON ones marked.
 CONTENT_FIELDS = (
@@ -48,24 +48,45 @@ INSERT_FIELDS = (
 _UPDATE_FIELDS = (*CONTENT_FIELDS, "active", "removed_in")
 # What json.dumps(value) gives, as JSONField.get_db_prep_save calls it (no encoder class).
 _encode = json.JSONEncoder().encode
+_quote = json.encoder.encode_basestring_ascii  # the escaping json.dumps applies to a string
 CHUNK = 1000
+
+
+def json_strings(values: Sequence[str]) -> str:
+    """``json.dumps(list(values))`` for strings, built from the strings' own escapes."""
+    if not values:
+        return "[]"
+    try:
+        return "[" + ", ".join(map(_quote, values)) + "]"
+    except TypeError:  # not all strings: the encoder decides
+        return _encode(list(values))
+
+
+def json_names(names: Sequence[NameForm]) -> str:
+    """``json.dumps([{"value": …, "kind": …}, …])``, as the ``names`` column holds them."""
+    try:
+        items = [
+            '{"value": ' + _quote(n.value) + ', "kind": ' + _quote(n.kind) + "}" for n in names
+        ]
+    except TypeError:
+        return _encode([{"value": n.value, "kind": n.kind} for n in names])
+    return "[" + ", ".join(items) + "]"
 
 
 def _content(record: ListedRecord) -> tuple[Any, ...]:
     """The record's values for CONTENT_FIELDS, JSON columns as their JSON text."""
-    encode = _encode
     return (
         record.schema,
         record.primary_name[:500],
-        encode([{"value": n.value, "kind": n.kind} for n in record.names]),
-        encode(list(record.birth_dates)),
-        encode(list(record.birth_places)),
+        json_names(record.names),
+        json_strings(record.birth_dates),
+        json_strings(record.birth_places),
         record.gender or "",
-        encode(list(record.nationalities)),
-        encode(list(record.positions)),
+        json_strings(record.nationalities),
+        json_strings(record.positions),
         record.programme or "",
         record.listing_date or "",
-        encode(list(record.measures)),
+        json_strings(record.measures),
         record.reason or "",
         record.raw_fingerprint,
     )

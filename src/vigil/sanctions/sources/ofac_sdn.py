@@ -37,8 +37,9 @@ def _parse(reading: Reading, programme: str | None) -> Iterator[ListedRecord]:
     """Merge sdn.csv with alt.csv (both sorted by ent_num) in one streaming pass."""
     aliases = _AliasCursor(reading, reading.path.with_name("alt.csv"))
     for line, cells in _data_rows(reading, reading.path, SDN_FIELDS):
-        entity_id = _value(cells[0])
-        names = [NameForm(clean_text(cells[1]), "primary")] if _value(cells[1]) else []
+        entity_id = cells[0].strip()  # an entry number (_data_rows checked it)
+        primary = _value(cells[1])
+        names = [NameForm(clean_text(primary), "primary")] if primary else []
         names.extend(aliases.take(int(entity_id)))
         if not names or names[0].kind != "primary":
             reading.problem(line, "empty name; row skipped", entity_id)
@@ -51,14 +52,15 @@ def _parse(reading: Reading, programme: str | None) -> Iterator[ListedRecord]:
             reading.problem(line, f"unknown SDN type {sdn_type!r}; row skipped", entity_id)
             continue
         remarks = parse_remarks(_value(cells[11]))
-        names.extend(NameForm(clean_text(value), kind) for value, kind in remarks.names)
+        if remarks.names:
+            names.extend(NameForm(clean_text(value), kind) for value, kind in remarks.names)
         for text in remarks.unread_dates:
             reading.problem(line, f"unreadable DOB {text!r} left out", entity_id)
         yield ListedRecord.create(
             list_kind=LIST_KIND,
             entity_id=entity_id,
             schema=SCHEMAS[sdn_type],
-            names=tuple(dict.fromkeys(names)),
+            names=tuple(dict.fromkeys(names)) if len(names) > 1 else tuple(names),
             birth_dates=unique(remarks.birth_dates),
             birth_places=unique(remarks.birth_places),
             gender=remarks.gender,
@@ -92,9 +94,10 @@ class _AliasCursor:
             if key < ent_num:
                 self.reading.problem(line, f"alt.csv: alias of unknown entry {key}; skipped")
             else:
-                kind = ALIAS_KINDS.get(_value(cells[2]).lower(), "alias")
-                if _value(cells[3]):
-                    names.append(NameForm(clean_text(cells[3]), kind))
+                value = _value(cells[3])
+                if value:
+                    kind = ALIAS_KINDS.get(_value(cells[2]).lower(), "alias")
+                    names.append(NameForm(clean_text(value), kind))
             self._advance()
         return names
 
@@ -108,7 +111,7 @@ class _AliasCursor:
         if self.rows is None:
             return
         for line, cells in self.rows:
-            key = int(_value(cells[0]))
+            key = int(cells[0])  # an entry number (_data_rows checked it)
             if key < self.last_key:
                 self.reading.problem(
                     line, f"alt.csv: not sorted by ent_num at entry {key}; alias skipped"

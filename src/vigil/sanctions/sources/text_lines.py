@@ -90,6 +90,9 @@ def split_cell(value: str) -> list[str]:
     """The values of a `;`-separated multi-valued cell (quoted values may hold `;`)."""
     if not value.strip():
         return []
+    if '"' not in value and "\n" not in value and "\r" not in value:
+        # Nothing quoted and one line: the csv module would split exactly here.
+        return [v.strip() for v in value.split(";") if v.strip()]
     try:
         row = next(csv.reader([value], delimiter=";", skipinitialspace=True, strict=True))
     except csv.Error:
