@@ -35,6 +35,8 @@ class Remarks:
 def parse_remarks(text: str) -> Remarks:
     """Read `DOB 15 Nov 1964; POB Minsk, Belarus; nationality Belarus; Gender Male.` and kin."""
     remarks = Remarks()
+    if not text:
+        return remarks
     text = text.strip()
     if text.endswith("."):
         text = text[:-1]

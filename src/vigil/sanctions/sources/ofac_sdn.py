@@ -89,8 +89,9 @@ class _AliasCursor:
     def take(self, ent_num: int) -> list[NameForm]:
         """The aliases of `ent_num`; aliases of numbers never reached are reported."""
         names: list[NameForm] = []
-        while self.pending is not None and self.pending[0] <= ent_num:
-            key, line, cells = self.pending
+        pending = self.pending
+        while pending is not None and pending[0] <= ent_num:
+            key, line, cells = pending
             if key < ent_num:
                 self.reading.problem(line, f"alt.csv: alias of unknown entry {key}; skipped")
             else:
@@ -99,6 +100,7 @@ class _AliasCursor:
                     kind = ALIAS_KINDS.get(_value(cells[2]).lower(), "alias")
                     names.append(NameForm(clean_text(value), kind))
             self._advance()
+            pending = self.pending
         return names
 
     def finish(self) -> None:

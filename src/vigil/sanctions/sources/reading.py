@@ -36,17 +36,18 @@ class Reading:
         self.problems = []
         self.source_version = None
         self.complete = False
-        self._seen_ids = set()
+        self._seen_ids = seen = set()
         self._good_births = set()
+        checked = self._checked
         for parsed in self._parse(self):
-            record = self._checked(parsed)
+            record = checked(parsed)
             if record is None:
                 continue
             # The ids alone are kept: small next to the records, and uniqueness is the contract.
-            if record.entity_id in self._seen_ids:
+            if record.entity_id in seen:
                 self.problem(record.line, f"duplicate id {record.entity_id!r}; row skipped")
                 continue
-            self._seen_ids.add(record.entity_id)
+            seen.add(record.entity_id)
             yield record
         self.complete = True
 
