@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vigil.core.validation import InputRefused, check_name, is_checked_name
+from vigil.core.validation import InputRefused, are_checked_names, check_name
 from vigil.sanctions.entity_rows import json_names, json_strings
 from vigil.sanctions.sources import ListedRecord, NameForm
 from vigil.sanctions.sources.dates import OFAC_FORMATS, parse_date
@@ -111,17 +111,21 @@ def test_json_of_values_that_are_not_strings_falls_back_to_the_encoder() -> None
     assert json_strings((1, None)) == json.dumps([1, None])  # type: ignore[arg-type]
 
 
-@given(value=AWKWARD_TEXT)
-def test_a_name_passes_the_one_pass_check_exactly_when_check_name_keeps_it(value: str) -> None:
+def _kept(value: str) -> bool:
     try:
-        kept = check_name(value, "name") == value
+        return check_name(value, "name") == value
     except InputRefused:
-        kept = False
-    assert is_checked_name(value) is kept
+        return False
+
+
+@given(values=st.lists(AWKWARD_TEXT, max_size=4))
+def test_names_pass_the_one_pass_check_exactly_when_check_name_keeps_each(values) -> None:
+    assert are_checked_names(values) is all(_kept(v) for v in values)
 
 
 def test_an_over_long_name_fails_the_one_pass_check() -> None:
-    assert is_checked_name("A" * 500) and not is_checked_name("A" * 501)
+    assert are_checked_names(["A" * 500, "B"]) and not are_checked_names(["B", "A" * 501])
+    assert are_checked_names([]) and not are_checked_names([""])
 
 
 @given(value=AWKWARD_TEXT)

@@ -140,7 +140,7 @@ def _data_rows(reading: Reading, path: Path, width: int) -> Iterator[tuple[int, 
             reading.problem(first_line, f"{label}: {error}; row skipped")
             continue
         # A row of the right width led by an entry number (the usual case) is not blank.
-        if len(cells) == width and ENTRY_NUMBER.fullmatch(_value(cells[0])) is not None:
+        if len(cells) == width and ENTRY_NUMBER.fullmatch(cells[0].strip()) is not None:
             yield first_line, cells
             continue
         if not any(cell.strip() for cell in cells):

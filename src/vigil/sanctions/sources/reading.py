@@ -8,9 +8,9 @@ from pathlib import Path
 
 from vigil.core.validation import (
     InputRefused,
+    are_checked_names,
     check_iso_birth_date,
     check_name,
-    is_checked_name,
 )
 from vigil.sanctions.sources.records import ListedRecord, NameForm, ReadResult, RowProblem
 
@@ -56,10 +56,10 @@ class Reading:
 
         A primary name that fails (control characters, blank, over-long) skips the record.
         """
-        # Nearly every record passes as it is: checked in one pass per name, and each birth
-        # date once per reading (lists repeat them); only a misfit goes through the long way.
+        # Nearly every record passes as it is: its names checked in one pass, each birth date
+        # once per reading (lists repeat them); only a misfit goes through the long way.
         good_births = self._good_births
-        if all(is_checked_name(form.value) for form in record.names) and all(
+        if are_checked_names([form.value for form in record.names]) and all(
             text in good_births or self._good_birth(text) for text in record.birth_dates
         ):
             return record
