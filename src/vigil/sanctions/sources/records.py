@@ -89,6 +89,9 @@ class ListedRecord:
     @property
     def primary_name(self) -> str:
         """The first primary name (every reader gives each record one)."""
+        first = self.names[0]
+        if first.kind == "primary":  # where every reader puts it
+            return first.value
         return next((n.value for n in self.names if n.kind == "primary"), self.names[0].value)
 
     def names_of(self, kind: str) -> tuple[str, ...]:
