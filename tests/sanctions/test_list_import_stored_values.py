@@ -9,6 +9,8 @@ fingerprint is what lets a re-import after the upgrade recognise unchanged entit
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import hashlib
 import json
 import shutil
@@ -136,6 +138,33 @@ def test_a_changed_entity_is_updated_and_the_others_are_left_alone(ofac_file, tm
     assert (change.entity_id, change.change) == ("10575", "changed")
     again = ListedEntity.objects.get(entity_id="10574")
     assert (again.fingerprint, again.names) == (untouched.fingerprint, untouched.names)
+
+
+def test_a_removed_entity_listed_again_is_active_again_with_its_values(eu_file, tmp_path):
+    with change_context("test"):
+        first = import_list("eu-765", eu_file)
+        kept = ListedEntity.objects.get(sanctions_list__name="eu-765", entity_id="I.A/2")
+        with eu_file.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        shorter = tmp_path / "shorter.csv"
+        with shorter.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(r for r in rows if (r["annex"], r["recordId"]) != ("I.A", "2"))
+        removed = import_list("eu-765", shorter, version_date=dt.date(2026, 7, 1))
+        again = import_list("eu-765", eu_file, version_date=dt.date(2026, 7, 17))
+    assert first.added == 408 and removed.removed == 1
+    assert (again.changed, again.unchanged, again.added) == (1, 407, 0)
+    back = ListedEntity.objects.get(pk=kept.pk)
+    assert back.active and back.removed_in == ""
+    assert (back.fingerprint, back.names, back.birth_dates) == (
+        kept.fingerprint,
+        kept.names,
+        kept.birth_dates,
+    )
+    changes = ListChange.objects.filter(sanctions_list__name="eu-765").order_by("at")
+    history = [(c.entity_id, c.change) for c in changes]
+    assert history == [("I.A/2", "removed"), ("I.A/2", "changed")]
 
 
 def test_stored_json_is_the_json_django_itself_writes(ofac_file):

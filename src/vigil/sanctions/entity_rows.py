@@ -140,7 +140,9 @@ class EntityWriter:
 
 
 def _columns(names: Sequence[str]) -> list[str]:
-    return [str(ListedEntity._meta.get_field(name).column) for name in names]  # type: ignore[union-attr]
+    fields = [ListedEntity._meta.get_field(name) for name in names]
+    # get_field may also answer a reverse relation (no column); these names are all columns.
+    return [str(field.column) for field in fields]  # type: ignore[union-attr]
 
 
 def _insert(
