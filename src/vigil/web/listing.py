@@ -10,12 +10,20 @@ from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 from django.http import QueryDict
+from django.utils import formats
+from django.utils.functional import cached_property
 
 if TYPE_CHECKING:
     from vigil.accounts.types import User
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
+# A narrowed list counts its rows up to this many (or the page asked for, if further): past
+# it the page says "more than 1,000" instead of reading every match to count them (issue 14).
+COUNT_CAP = 1000
+# Set in the filter data for a list's ``rows`` when the page is sorted by name: how many rows
+# the page needs (its last row's position), so the query can stop once it has them.
+ROWS_BY_NAME = "_rows_by_name"
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,39 @@ class ListSpec:
     row_template: str
     export_fields: Sequence[str] = ()
     help_text: Any = ""
+    # Given the cleaned filters: whether this view's count stops at COUNT_CAP.
+    capped: Callable[[dict[str, Any]], bool] | None = None
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most ``cap`` + 1 rows; past ``cap`` the count is not known
+    (``more``) and the page says "more than" the cap. Rows and their order are unchanged."""
+
+    def __init__(
+        self,
+        object_list: QuerySet[Any],
+        per_page: int,
+        cap: int,
+        counted: QuerySet[Any] | None = None,
+    ) -> None:
+        super().__init__(object_list, per_page)
+        self.cap = cap
+        # The same rows, in SQL shaped for counting (the page's may be shaped to stop early).
+        self.counted = object_list if counted is None else counted
+
+    @cached_property
+    def count(self) -> int:
+        return int(self.counted.order_by()[: self.cap + 1].count())
+
+    @property
+    def more(self) -> bool:
+        """Whether there are more rows than the cap (the count shown is a lower bound)."""
+        return self.count > self.cap
+
+    @property
+    def cap_label(self) -> str:
+        """The cap as the user's language writes numbers (1,000; 1 000)."""
+        return str(formats.number_format(self.cap, force_grouping=True))
 
 
 @dataclass(frozen=True)
@@ -137,15 +178,42 @@ def headers(spec: ListSpec, sort: str, filter_query: str) -> list[Header]:
     return found
 
 
-def filtered(spec: ListSpec, user: User, params: QueryDict) -> tuple[forms.Form, QuerySet[Any]]:
+def page_number(params: QueryDict) -> int:
+    """The page ``params`` asks for (1 when none or not a number)."""
+    try:
+        return max(1, int(params.get("page") or 1))
+    except ValueError:
+        return 1
+
+
+def filtered(
+    spec: ListSpec, user: User, params: QueryDict
+) -> tuple[forms.Form, QuerySet[Any]]:
     """The bound filter form and the sorted queryset of the view ``params`` describe."""
+    form, queryset, _counted = _filtered(spec, user, params, paged=False)
+    return form, queryset
+
+
+def _filtered(
+    spec: ListSpec, user: User, params: QueryDict, *, paged: bool
+) -> tuple[forms.Form, QuerySet[Any], QuerySet[Any]]:
+    """The form, the sorted queryset and the same rows shaped for counting.
+
+    ``paged``: the queryset serves one page (not an export): a page sorted by name tells the
+    list's ``rows`` how many rows it needs (``ROWS_BY_NAME``), which may shape its SQL by it
+    (to stop early); the rows are counted by a queryset built without it.
+    """
     form = spec.form_class(params or None, user=user)  # type: ignore[call-arg]
-    data = form.cleaned_data if form.is_valid() else {}
+    data = dict(form.cleaned_data) if form.is_valid() else {}
     sort = parse_sort(spec, params.get("sort"))
-    queryset = spec.rows(user, spec.model._default_manager.all(), data)
+    base = spec.model._default_manager.all()
+    queryset = counted = spec.rows(user, base, data)
+    narrowed = spec.capped is not None and spec.capped(data)
+    if paged and narrowed and sort.lstrip("-") == "name" and not params.get("q", "").strip():
+        queryset = spec.rows(user, base, {**data, ROWS_BY_NAME: page_number(params) * PAGE_SIZE})
     if by_relevance(params, queryset):
-        return form, queryset
-    return form, queryset.order_by(*ordering(spec, sort))
+        return form, queryset, counted
+    return form, queryset.order_by(*ordering(spec, sort)), counted
 
 
 def by_relevance(params: QueryDict, queryset: QuerySet[Any]) -> bool:
@@ -156,7 +224,7 @@ def by_relevance(params: QueryDict, queryset: QuerySet[Any]) -> bool:
 
 def list_page(spec: ListSpec, user: User, params: QueryDict) -> ListPage:
     """The page of ``spec`` that ``params`` asks for, as ``user`` may see it."""
-    form, queryset = filtered(spec, user, params)
+    form, queryset, counted = _filtered(spec, user, params, paged=True)
     sort = parse_sort(spec, params.get("sort"))
     kept = QueryDict(mutable=True)
     active = 0
@@ -166,7 +234,13 @@ def list_page(spec: ListSpec, user: User, params: QueryDict) -> ListPage:
             kept.setlist(name, values)
             active += 1
     filter_query = kept.urlencode()
-    page = Paginator(queryset, PAGE_SIZE).get_page(params.get("page"))
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if spec.capped is not None and spec.capped(data):
+        cap = max(COUNT_CAP, page_number(params) * PAGE_SIZE)
+        paginator: Paginator = CappedPaginator(queryset, PAGE_SIZE, cap, counted)
+    else:
+        paginator = Paginator(queryset, PAGE_SIZE)
+    page = paginator.get_page(params.get("page"))
     rows = spec.decorate(user, list(page.object_list))
     return ListPage(
         spec=spec,
