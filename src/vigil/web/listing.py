@@ -186,34 +186,22 @@ def page_number(params: QueryDict) -> int:
         return 1
 
 
-def filtered(
-    spec: ListSpec, user: User, params: QueryDict
-) -> tuple[forms.Form, QuerySet[Any]]:
+def filtered(spec: ListSpec, user: User, params: QueryDict) -> tuple[forms.Form, QuerySet[Any]]:
     """The bound filter form and the sorted queryset of the view ``params`` describe."""
-    form, queryset, _counted = _filtered(spec, user, params, paged=False)
-    return form, queryset
+    form, data = _form(spec, user, params)
+    return form, _rows(spec, user, params, data)
 
 
-def _filtered(
-    spec: ListSpec, user: User, params: QueryDict, *, paged: bool
-) -> tuple[forms.Form, QuerySet[Any], QuerySet[Any]]:
-    """The form, the sorted queryset and the same rows shaped for counting.
-
-    ``paged``: the queryset serves one page (not an export): a page sorted by name tells the
-    list's ``rows`` how many rows it needs (``ROWS_BY_NAME``), which may shape its SQL by it
-    (to stop early); the rows are counted by a queryset built without it.
-    """
+def _form(spec: ListSpec, user: User, params: QueryDict) -> tuple[forms.Form, dict[str, Any]]:
     form = spec.form_class(params or None, user=user)  # type: ignore[call-arg]
-    data = dict(form.cleaned_data) if form.is_valid() else {}
-    sort = parse_sort(spec, params.get("sort"))
-    base = spec.model._default_manager.all()
-    queryset = counted = spec.rows(user, base, data)
-    narrowed = spec.capped is not None and spec.capped(data)
-    if paged and narrowed and sort.lstrip("-") == "name" and not params.get("q", "").strip():
-        queryset = spec.rows(user, base, {**data, ROWS_BY_NAME: page_number(params) * PAGE_SIZE})
+    return form, (dict(form.cleaned_data) if form.is_valid() else {})
+
+
+def _rows(spec: ListSpec, user: User, params: QueryDict, data: dict[str, Any]) -> QuerySet[Any]:
+    queryset = spec.rows(user, spec.model._default_manager.all(), data)
     if by_relevance(params, queryset):
-        return form, queryset, counted
-    return form, queryset.order_by(*ordering(spec, sort)), counted
+        return queryset
+    return queryset.order_by(*ordering(spec, parse_sort(spec, params.get("sort"))))
 
 
 def by_relevance(params: QueryDict, queryset: QuerySet[Any]) -> bool:
@@ -222,9 +210,28 @@ def by_relevance(params: QueryDict, queryset: QuerySet[Any]) -> bool:
     return bool(params.get("q", "").strip()) and not params.get("sort") and explicit
 
 
+def _paginator(
+    spec: ListSpec, user: User, params: QueryDict, data: dict[str, Any], queryset: QuerySet[Any]
+) -> Paginator:
+    """A narrowed list counts up to its cap. Past the cap (many matches), a page sorted by name
+    tells the list's ``rows`` how many rows it needs (``ROWS_BY_NAME``), which may shape its SQL
+    to stop early; the count stays on the first queryset (the same rows)."""
+    if spec.capped is None or not spec.capped(data):
+        return Paginator(queryset, PAGE_SIZE)
+    number = page_number(params)
+    paginator = CappedPaginator(queryset, PAGE_SIZE, max(COUNT_CAP, number * PAGE_SIZE))
+    by_name = parse_sort(spec, params.get("sort")).lstrip("-") == "name"
+    if paginator.more and by_name and not params.get("q", "").strip():
+        paginator.object_list = _rows(
+            spec, user, params, {**data, ROWS_BY_NAME: number * PAGE_SIZE}
+        )
+    return paginator
+
+
 def list_page(spec: ListSpec, user: User, params: QueryDict) -> ListPage:
     """The page of ``spec`` that ``params`` asks for, as ``user`` may see it."""
-    form, queryset, counted = _filtered(spec, user, params, paged=True)
+    form, data = _form(spec, user, params)
+    queryset = _rows(spec, user, params, data)
     sort = parse_sort(spec, params.get("sort"))
     kept = QueryDict(mutable=True)
     active = 0
@@ -234,12 +241,7 @@ def list_page(spec: ListSpec, user: User, params: QueryDict) -> ListPage:
             kept.setlist(name, values)
             active += 1
     filter_query = kept.urlencode()
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    if spec.capped is not None and spec.capped(data):
-        cap = max(COUNT_CAP, page_number(params) * PAGE_SIZE)
-        paginator: Paginator = CappedPaginator(queryset, PAGE_SIZE, cap, counted)
-    else:
-        paginator = Paginator(queryset, PAGE_SIZE)
+    paginator = _paginator(spec, user, params, data, queryset)
     page = paginator.get_page(params.get("page"))
     rows = spec.decorate(user, list(page.object_list))
     return ListPage(
