@@ -167,12 +167,18 @@ def custody_with_acts(
     return filter_custody(user, persons, status).filter(matched)
 
 
+def name_order_plans() -> bool:
+    """Whether :func:`custody_with_acts` may read a page in name order on this database
+    (SQLite; PostgreSQL's planner weighs this itself from its statistics)."""
+    return connection.vendor == "sqlite"
+
+
 def _name_scan_pays(
     level: str, persons: QuerySet[Person], status: str, acts: QuerySet[Act], rows: int
 ) -> bool:
     """Whether scanning persons by name until ``rows`` match reads less than probing every
     candidate (SQLite only: PostgreSQL's planner weighs this itself from its statistics)."""
-    if connection.vendor != "sqlite" or status == Custody.UNKNOWN.value:
+    if not name_order_plans() or status == Custody.UNKNOWN.value:
         return False
     if status not in {c.value for c in Custody}:
         return False

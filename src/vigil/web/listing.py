@@ -51,8 +51,10 @@ class ListSpec:
     row_template: str
     export_fields: Sequence[str] = ()
     help_text: Any = ""
-    # Given the cleaned filters: whether this view's count stops at COUNT_CAP.
+    # Given the cleaned filters: whether this view's count stops at COUNT_CAP, and whether its
+    # ``rows`` may shape the SQL of a page sorted by name by ``ROWS_BY_NAME``.
     capped: Callable[[dict[str, Any]], bool] | None = None
+    stops_early: Callable[[dict[str, Any]], bool] | None = None
 
 
 class CappedPaginator(Paginator):
@@ -221,7 +223,8 @@ def _paginator(
     number = page_number(params)
     paginator = CappedPaginator(queryset, PAGE_SIZE, max(COUNT_CAP, number * PAGE_SIZE))
     by_name = parse_sort(spec, params.get("sort")).lstrip("-") == "name"
-    if paginator.more and by_name and not params.get("q", "").strip():
+    early = spec.stops_early is not None and spec.stops_early(data)
+    if early and by_name and not params.get("q", "").strip() and paginator.more:
         paginator.object_list = _rows(
             spec, user, params, {**data, ROWS_BY_NAME: number * PAGE_SIZE}
         )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.policy.public import public_fields
 from vigil.records.act_queries import has_act_filter, matching_acts
-from vigil.records.custody_filter import custody_with_acts, filter_custody
+from vigil.records.custody_filter import custody_with_acts, filter_custody, name_order_plans
 from vigil.records.display_names import attach_display_names
 from vigil.records.models import Act, Case, Event, Involvement, Organisation, Person, Term
 from vigil.records.visible import custody_seen_by, visible
@@ -41,8 +41,13 @@ def _persons(user: User, qs: QuerySet[Person], data: dict[str, Any]) -> QuerySet
 
 
 def _persons_narrowed(data: dict[str, Any]) -> bool:
-    """A custody or act filter is set: the list's count stops at a cap (``listing.CountCap``)."""
+    """A custody or act filter is set: the list's count stops at a cap (``listing.COUNT_CAP``)."""
     return bool(data.get("custody")) or has_act_filter(data)
+
+
+def _persons_stop_early(data: dict[str, Any]) -> bool:
+    """Custody and act filters together, on a database where a page may be read by name."""
+    return bool(data.get("custody")) and has_act_filter(data) and name_order_plans()
 
 
 def _person_rows(user: User, persons: list[Person]) -> list[PersonRow]:
@@ -69,6 +74,7 @@ PERSONS = ListSpec(
     row_template="vigil/rows/person.html",
     export_fields=public_fields(Person),
     capped=_persons_narrowed,
+    stops_early=_persons_stop_early,
     help_text=_(
         "Custody is derived from the acts you may view. Act filters keep persons with at least "
         "one act that matches them all."
