@@ -24,7 +24,7 @@ def _attrs(attrs: dict[str, Any]) -> SafeString:
 
 # The ``<select>``s drawn from cached options, by what decides their HTML: a list page's ~240
 # options drawn once per process and options' reading, not once per page.
-DRAWN_MAX = 512
+DRAWN_MAX = 256
 _DRAWN: dict[Any, SafeString] = {}
 
 
