@@ -14,6 +14,10 @@ if TYPE_CHECKING:
 
 JUDGING = ("perpetrator_role.judge", "perpetrator_role.presiding_judge")
 LIMIT = 50
+# What the page shows of a related person (its link and its name in the page's language:
+# ``display_name_for``): up to 200 rows of four records each are read, and loading every
+# column of each was most of the section's time.
+_SHOWN = ("display_name", "name_withheld")
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ def co_defendants(
         .exclude(victim_person=person)
         .filter(victim_person__isnull=False)
         .select_related("victim_person", "event")
+        .only("victim_person", *(f"victim_person__{f}" for f in _SHOWN), "event__title")
         .order_by("victim_person__display_name")[: LIMIT * 4]
     ):
         found.setdefault(act.victim_person_id, Related(act.victim_person, "event", act.event))
@@ -97,6 +102,11 @@ def same_judge(user: User, person: Person, judges: Iterable[Any] | None = None) 
         .exclude(act__victim_person=person)
         .filter(act__victim_person__isnull=False)
         .select_related("act__victim_person", "perpetrator_person")
+        .only(
+            "act__victim_person",
+            *(f"act__victim_person__{f}" for f in _SHOWN),
+            *(f"perpetrator_person__{f}" for f in _SHOWN),
+        )
         .order_by("act__victim_person__display_name")[: LIMIT * 4]
     )
     for inv in rows:
