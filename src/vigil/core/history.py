@@ -522,6 +522,27 @@ def _converter(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -
             return None if value is None else prep(value, connection)
 
         return _Conversion(None, uuid_hex)
+    if (
+        isinstance(target, AutoFieldMixin)
+        and isinstance(target, models.IntegerField)
+        and cls.get_prep_value is models.IntegerField.get_prep_value
+        and type(connection.ops).validate_autopk_value
+        is BaseDatabaseOperations.validate_autopk_value
+    ):
+        # A reference to an automatic integer key (a content type): an int is sent as it is.
+        return _Conversion(int, convert)
+    if (
+        cls is models.DateField
+        and type(connection.ops).adapt_datefield_value
+        is BaseDatabaseOperations.adapt_datefield_value
+    ):
+        # Dates differ from record to record; the field would send str(date), its ISO text.
+        remembered = _memoised(convert)
+
+        def iso(value: Any) -> Any:
+            return value.isoformat() if type(value) is dt.date else remembered(value)
+
+        return _Conversion(None, iso)
     if isinstance(target, models.DateField):
         return _Conversion(None, _memoised(convert))
     return _Conversion(None, convert)

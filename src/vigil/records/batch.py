@@ -137,9 +137,11 @@ class Plan:
         return self.pending.get(pk) or self.records.get(pk) or self.shared.get(pk)
 
     def add(self, obj: VigilModel) -> VigilModel:
-        if obj.pk in self.records:
-            return self.records[obj.pk]
-        return self.pending.setdefault(obj.pk, obj)
+        pk = obj.pk
+        kept = self.records.get(pk)
+        if kept is not None:
+            return kept
+        return self.pending.setdefault(pk, obj)
 
     def add_shared(self, obj: VigilModel) -> VigilModel:
         """Plan a record many rows refer to (call :meth:`get` first to avoid building it)."""
