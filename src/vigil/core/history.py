@@ -255,10 +255,15 @@ def _snapshot_json(
     encoder_class = getattr(field, "encoder", None)
     if encoder_class is not DjangoJSONEncoder:
         return None
+    # SQLite takes the JSON text as the parameter; PostgreSQL's COPY (how _write_rows writes
+    # there) is sent the same text psycopg's Jsonb would send: json.dumps with this encoder.
     text_json = (
         type(connection.ops).adapt_json_value is BaseDatabaseOperations.adapt_json_value
-        and type(field).get_prep_value is models.JSONField.get_prep_value
+        or connection.vendor == "postgresql"
+    ) and (
+        type(field).get_prep_value is models.JSONField.get_prep_value
         and type(field).get_db_prep_save is models.JSONField.get_db_prep_save
+        and type(field).get_db_prep_value is models.JSONField.get_db_prep_value
     )
     if not text_json:
         return None
