@@ -3,7 +3,10 @@
 Runs in one process against a fresh database (encrypted SQLite by default, or a new database
 on the PostgreSQL cluster given by ``--postgres``), with the real OFAC SDN file (and the EU
 list) from the sample data folder. Reading the file alone (parsing, no database) is timed
-too, so the share of the database write is visible.
+too, so the share of the database write is visible. Each figure is the median of ``--repeat``
+runs (first import, re-import of the same file, parse alone), in CPU seconds of this process;
+on a PostgreSQL cluster on this machine the server's CPU for the same work is added
+(``server_cpu_s``, read from its backend process), so ``total_cpu_s`` compares across databases.
 
     python benchmarks/list_import_bench.py [--data DIR] [--postgres URL] [--repeat N]
 """
@@ -25,6 +28,26 @@ ROOT = Path(__file__).resolve().parent.parent
 LISTS = (("ofac-sdn", "ofac/sdn.csv"), ("eu-765", "sanctions/eu_reg_765_2006_annexI.csv"))
 
 
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
+def _server_cpu() -> float | None:
+    """CPU seconds of this connection's PostgreSQL backend, if it runs on this machine."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _fresh(pg_url: str | None) -> None:
     """Point this process at a new, initialised database."""
     data_dir = Path(tempfile.mkdtemp(prefix="vigil-list-bench-"))
@@ -35,7 +58,8 @@ def _fresh(pg_url: str | None) -> None:
     if pg_url:
         import psycopg
 
-        base, name = pg_url.rsplit("/", 1)[0], "vigil_list_bench"
+        # One database per run: a before and an after run can share the cluster at once.
+        base, name = pg_url.rsplit("/", 1)[0], f"vigil_list_bench_{os.getpid()}"
         with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
             conn.execute(f'CREATE DATABASE "{name}"')
@@ -47,10 +71,14 @@ def _count(reader: Any, path: Path) -> int:
     return sum(1 for _ in reader(path))
 
 
-def _timed(fn: Any) -> tuple[Any, float, float]:
+def _timed(fn: Any) -> tuple[Any, float, float, float | None]:
+    """Result, wall seconds, this process's CPU seconds, the database server's (or None)."""
+    server = _server_cpu()
     wall, cpu = time.perf_counter(), time.process_time()
     result = fn()
-    return result, time.perf_counter() - wall, time.process_time() - cpu
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    after = _server_cpu()
+    return result, wall, cpu, None if server is None or after is None else after - server
 
 
 def main() -> None:
@@ -72,27 +100,49 @@ def main() -> None:
     results: list[dict[str, Any]] = []
     for kind, rel in LISTS:
         path = Path(args.data) / rel
-        _, parse_wall, parse_cpu = _timed(partial(_count, KINDS[kind].reader, path))
-        firsts = []
+        parses = [_timed(partial(_count, KINDS[kind].reader, path)) for _ in range(args.repeat)]
+        parse_cpu = _median([p[2] for p in parses])
+        firsts, agains = [], []
         for _ in range(args.repeat):
             ListChange.objects.all().delete()
             ListedEntity.objects.all().delete()
             SanctionsList.objects.all().delete()
-            report, wall, cpu = _timed(partial(import_list, kind, path))
-            firsts.append((cpu, wall, report.added))
-        cpu, wall, added = sorted(firsts)[len(firsts) // 2]
-        again, rwall, rcpu = _timed(partial(import_list, kind, path))
-        row = {
-            "list": kind, "vendor": connection.vendor, "entities": added,
-            "first_wall_s": round(wall, 3), "first_cpu_s": round(cpu, 3),
-            "entities_s_wall": round(added / wall), "entities_s_cpu": round(added / cpu),
-            "reimport_cpu_s": round(rcpu, 3), "reimport_entities_s_cpu": round(added / rcpu),
-            "reimport_unchanged": again.unchanged,
-            "parse_cpu_s": round(parse_cpu, 3), "parse_entities_s_cpu": round(added / parse_cpu),
-        }  # fmt: skip
+            firsts.append(_timed(partial(import_list, kind, path)))
+            agains.append(_timed(partial(import_list, kind, path)))
+        added = firsts[0][0].added
+        assert all(a[0].unchanged == added for a in agains), "a re-import changed something"
+        row: dict[str, Any] = {"list": kind, "vendor": connection.vendor, "entities": added}
+        for label, runs in (("first", firsts), ("reimport", agains)):
+            wall = _median([r[1] for r in runs])
+            cpu = _median([r[2] for r in runs])
+            server = [r[3] for r in runs if r[3] is not None]
+            total = _median([r[2] + (r[3] or 0.0) for r in runs])
+            row.update({
+                f"{label}_wall_s": round(wall, 3), f"{label}_cpu_s": round(cpu, 3),
+                f"{label}_entities_s_wall": round(added / wall),
+                f"{label}_entities_s_cpu": round(added / cpu),
+            })  # fmt: skip
+            if server:
+                row.update({
+                    f"{label}_server_cpu_s": round(_median(server), 3),
+                    f"{label}_total_cpu_s": round(total, 3),
+                    f"{label}_entities_s_total_cpu": round(added / total),
+                })  # fmt: skip
+        row.update(parse_cpu_s=round(parse_cpu, 3), parse_entities_s_cpu=round(added / parse_cpu))
         results.append(row)
         print(json.dumps(row), flush=True)
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if args.postgres:
+        connection.close()
+        _drop(args.postgres)
+
+
+def _drop(pg_url: str) -> None:
+    import psycopg
+
+    base = pg_url.rsplit("/", 1)[0]
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "vigil_list_bench_{os.getpid()}"')
 
 
 if __name__ == "__main__":

@@ -66,7 +66,8 @@ def test_a_reviewer_confirms_after_a_confirmation_step_then_undoes(
     )
     page = browser.new_page(viewport={"width": 1366, "height": 900})
     sign_in(page, live_server.url, user.username, password, secret)
-    page.goto(live_server.url + "/sanctions/review/")
+    # The queue comes a page at a time; a link to one candidate opens the page that shows it.
+    page.goto(live_server.url + f"/sanctions/review/?match={match.pk}")
     card = page.locator(f"#match-{match.pk}")
     # Both sides are there to compare: the record's role and acts, the list's reason.
     assert "Judge" in card.inner_text() and "Leninsky District" in card.inner_text()
@@ -83,6 +84,8 @@ def test_a_reviewer_confirms_after_a_confirmation_step_then_undoes(
     assert match.decision == "confirmed" and match.reviewed_by == user
     assert page.locator(f"#match-{match.pk}").count() == 0
     assert "Recorded: Maryna Zapasnik" in page.locator(".messages").inner_text()
+    page.goto(live_server.url + f"/sanctions/review/?match={match.pk}")
+    assert "no longer awaits review" in page.locator(".messages").inner_text()
     page.goto(live_server.url + "/sanctions/gap/")
     assert "listed as I.A/102" in page.locator("main table").nth(1).inner_text()
     # Undo, from the review page's recent decisions.
@@ -146,7 +149,7 @@ def test_an_organisation_candidate_is_reviewed_on_the_same_page_and_fits_a_phone
     sign_in(page, live_server.url, user.username, password, secret)
     for width, height in ((1366, 900), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
-        page.goto(live_server.url + "/sanctions/review/")
+        page.goto(live_server.url + f"/sanctions/review/?match={match.pk}")
         card = page.locator(f"#match-{match.pk}")
         assert "Kind of organisation" in card.inner_text()
         assert "Open Joint Stock Company" in card.inner_text()
@@ -155,7 +158,7 @@ def test_an_organisation_candidate_is_reviewed_on_the_same_page_and_fits_a_phone
         card.scroll_into_view_if_needed()
         _save(page, f"sanctions-review-organisation-{width}")
     page.set_viewport_size({"width": 1366, "height": 900})
-    page.goto(live_server.url + "/sanctions/review/")
+    page.goto(live_server.url + f"/sanctions/review/?match={match.pk}")
     page.locator(f"#match-{match.pk}").get_by_role("link", name="Same organisation…").click()
     page.wait_for_load_state()
     assert page.locator("main h1").inner_text() == "Confirm: the same organisation?"

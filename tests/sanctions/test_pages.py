@@ -150,7 +150,8 @@ def test_the_gap_report_html_for_print_shows_labels(analyst_client):
 def test_the_review_page_shows_both_sides_of_a_candidate(analyst_client):
     match = _zapasnik_match()
     entity = match.listed_entity
-    html = analyst_client.get("/sanctions/review/").content.decode()
+    html = analyst_client.get(f"/sanctions/review/?match={match.pk}", follow=True)
+    html = html.content.decode()
     card = html[html.index(f'id="match-{match.pk}"') :]
     card = card[: card.index("</article>")]
     text = visible_text(card)
@@ -257,3 +258,74 @@ def test_the_dossier_shows_labels_never_raw_codes(analyst_client, lang):
     assert label in text
     found = RAW_CODES.search(text)
     assert found is None, found and found.group(0)
+
+
+def _pending_ids(html: str) -> list[str]:
+    return re.findall(r'<article class="card candidate" id="match-([^"]+)"', html)
+
+
+def test_the_review_queue_comes_a_page_at_a_time_and_shows_every_candidate_once(
+    analyst_client, monkeypatch
+):
+    from vigil.sanctions import review
+
+    pending = ScreeningMatch.objects.filter(decision="pending")
+    total = pending.count()
+    assert total >= 3, "the real sample gives several candidates"
+    monkeypatch.setattr(review, "PAGE_SIZE", 2)
+    first = analyst_client.get("/sanctions/review/").content.decode()
+    assert f"{total} candidates await review" in first and "(showing 1–2)" in first
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    seen: list[str] = []
+    pages = (total + 1) // 2
+    for number in range(1, pages + 1):
+        html = analyst_client.get(f"/sanctions/review/?page={number}").content.decode()
+        ids = _pending_ids(html)
+        assert len(ids) == (2 if number < pages else total - 2 * (pages - 1))
+        seen += ids
+    assert sorted(seen) == sorted(str(pk) for pk in pending.values_list("pk", flat=True))
+    scores = {str(pk): score for pk, score in pending.values_list("pk", "score")}
+    ordered = [scores[pk] for pk in seen]
+    assert ordered == sorted(ordered, reverse=True)  # best score first, across pages
+    # Not a page number: the nearest page, never an error.
+    assert analyst_client.get("/sanctions/review/?page=zz").status_code == 200
+    assert _pending_ids(analyst_client.get("/sanctions/review/?page=999").content.decode())
+
+
+def test_a_gap_page_link_opens_the_review_page_that_shows_its_candidate(
+    analyst_client, monkeypatch
+):
+    from vigil.sanctions import review
+
+    monkeypatch.setattr(review, "PAGE_SIZE", 1)
+    last = (
+        ScreeningMatch.objects.filter(decision="pending").order_by("score", "-pk").first()
+    )  # the last card of the queue
+    gap = analyst_client.get("/sanctions/gap/").content.decode()
+    assert "/sanctions/review/?match=" in gap and "/sanctions/review/#match-" not in gap
+    response = analyst_client.get(f"/sanctions/review/?match={last.pk}")
+    assert response.status_code == 302
+    number = ScreeningMatch.objects.filter(decision="pending").count()
+    assert response["Location"] == f"/sanctions/review/?page={number}#match-{last.pk}"
+    html = analyst_client.get(f"/sanctions/review/?page={number}").content.decode()
+    assert _pending_ids(html) == [str(last.pk)]
+    # Decided, unknown or malformed: back to the queue with a message, never an error.
+    analyst_client.post(
+        f"/sanctions/review/{last.pk}/decide/", {"decision": "rejected", "confirm": "yes"}
+    )
+    for wanted in (last.pk, "not-an-id", "00000000-0000-0000-0000-000000000000"):
+        followed = analyst_client.get(f"/sanctions/review/?match={wanted}", follow=True)
+        assert followed.status_code == 200
+        assert "That candidate no longer awaits review." in followed.content.decode()
+
+
+def test_the_gap_page_and_the_review_queue_count_the_same_candidates(analyst_client):
+    from vigil.sanctions import review
+
+    gap = analyst_client.get("/sanctions/gap/").content.decode()
+    queue = analyst_client.get("/sanctions/review/").content.decode()
+    user = User.objects.get(username="fictional-analyst")
+    n = review.pending_count(user)
+    assert n == ScreeningMatch.objects.filter(decision="pending").count()
+    phrase = f"{n} candidates await review"
+    assert phrase in gap and phrase in queue

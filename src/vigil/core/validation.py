@@ -14,7 +14,7 @@ import csv
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TextIO
 from urllib.parse import urlsplit
@@ -85,6 +85,25 @@ def check_name(value: str, column: str, *, limit: int = MAX_NAME) -> str:
     if not name:
         raise InputRefused(f"{column}: blank (a name is required)")
     return name
+
+
+def are_checked_names(values: Sequence[str], *, limit: int = MAX_NAME) -> bool:
+    """Whether :func:`check_name` accepts every one of ``values`` and returns it as it is.
+
+    One pass over them all, for readers that check many names and call ``check_name`` only
+    on the misfits: joined with `` | ``, the text has single spaces only if every value is
+    non-blank and has single spaces (a lone blank value joins to nothing: refused too), and
+    control characters only if one value has.
+    """
+    if not values:
+        return True
+    joined = " | ".join(values)
+    return (
+        max(map(len, values)) <= limit
+        and _CONTROL.search(joined) is None
+        and " ".join(joined.split()) == joined
+        and joined != ""
+    )
 
 
 def check_text(value: str, column: str, *, limit: int = MAX_CELL, multiline: bool = False) -> str:

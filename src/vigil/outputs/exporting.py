@@ -60,11 +60,13 @@ def drawn_on(person: Person) -> list[QuerySet[Any]]:
 
 
 def may_export_all(user: User, records: list[QuerySet[Any]]) -> bool:
-    """Whether ``user`` may export every one of ``records``."""
-    return all(
-        restrict(user, "export", qs).values("pk").distinct().count()
-        == qs.values("pk").distinct().count()
-        for qs in records
+    """Whether ``user`` may export every one of ``records``.
+
+    ``restrict`` only cuts a queryset, so the user may export all of it exactly when no row of
+    it lies outside the cut: one ``EXISTS`` per queryset (it was two counts).
+    """
+    return not any(
+        qs.exclude(pk__in=restrict(user, "export", qs).values("pk")).exists() for qs in records
     )
 
 

@@ -57,13 +57,16 @@ class DraftMenu:
     drafts: list[DraftLink] = field(default_factory=list)
 
 
-def draft_menu(user: User, person: Person) -> DraftMenu | None:
+def draft_menu(user: User, person: Person, *, sees_acts: bool | None = None) -> DraftMenu | None:
     """The drafts ``user`` may download about ``person``, or why none is offered.
 
     None when the user sees no act against the person (a lawyer, a judge): a draft about them
-    as a victim would state nothing.
+    as a victim would state nothing. ``sees_acts``: whether ``user`` may view an act against
+    ``person``, when the caller has read those acts already (the profile's timeline).
     """
-    if not restrict(user, "view", Act.objects.filter(victim_person=person)).exists():
+    if sees_acts is None:
+        sees_acts = restrict(user, "view", Act.objects.filter(victim_person=person)).exists()
+    if not sees_acts:
         return None
     if person.is_synthetic:
         return DraftMenu(

@@ -9,9 +9,10 @@ and Russian add the year abbreviation a native reader expects ("17 чэрвен�
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
-from babel.dates import format_date
+from babel.dates import format_date as _babel_format_date
 from django.db.models import OrderBy
 from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
@@ -45,6 +46,13 @@ _OPEN = {Precision.DAY: "d MMMM y", Precision.MONTH: "LLLL y", Precision.YEAR: "
 _SHORT = {"en": "d MMM y", "ru": "dd.MM.y", "be": "dd.MM.y"}
 # A sentence ending in "г." takes no second full stop ("… 2022 г.", never "… 2022 г..").
 _DOUBLE_STOP = re.compile(r"(?<=[^\W\d_])\.\.(?!\.)")
+
+
+@functools.lru_cache(maxsize=4096)
+def format_date(day: dt.date, pattern: str, locale: str) -> str:
+    """Babel's ``format_date``, kept per (day, pattern, locale): a list page formats the same
+    few days again and again, and Babel parses the pattern and reads the locale each time."""
+    return _babel_format_date(day, pattern, locale=locale)
 
 
 def _locale(language: str | None = None) -> str:

@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from vigil.core.errors import ImportFailed, ValidationFailed
 from vigil.records.batch import bulk_cache, insert_plain, new_record
-from vigil.sanctions.models import ListChange, ListedEntity, SanctionsList
+from vigil.sanctions.entity_rows import EntityWriter
+from vigil.sanctions.models import ListChange, SanctionsList
 from vigil.sanctions.sources.eu_765 import read_eu_765
 from vigil.sanctions.sources.ftm_lines import read_ftm
 from vigil.sanctions.sources.ofac_sdn import read_ofac_sdn
@@ -41,7 +42,6 @@ KINDS: dict[str, ListKind] = {
     "un": ListKind(read_un, "UN", "UN Security Council consolidated list"),
     "ftm": ListKind(read_ftm, "FollowTheMoney", "FollowTheMoney entities"),
 }
-BATCH = 5000
 
 
 @dataclass
@@ -59,24 +59,6 @@ class ListImportReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items()}
-
-
-def _entity_fields(record: ListedRecord) -> dict[str, Any]:
-    return {
-        "schema": record.schema,
-        "caption": record.primary_name[:500],
-        "names": [{"value": n.value, "kind": n.kind} for n in record.names],
-        "birth_dates": list(record.birth_dates),
-        "birth_places": list(record.birth_places),
-        "gender": record.gender or "",
-        "nationalities": list(record.nationalities),
-        "positions": list(record.positions),
-        "programme": record.programme or "",
-        "listing_date": record.listing_date or "",
-        "measures": list(record.measures),
-        "reason": record.reason or "",
-        "fingerprint": record.raw_fingerprint,
-    }
 
 
 def _parse_version(text: str | None) -> dt.date | None:
@@ -127,8 +109,7 @@ def import_list(
             )
         }
         report = ListImportReport(name=name, kind=kind, version="", first_import=created)
-        new: list[ListedEntity] = []
-        updates: list[ListedEntity] = []
+        writer = EntityWriter(lst.pk, version_date)
         changes: list[ListChange] = []
         seen: set[str] = set()
         try:
@@ -137,30 +118,19 @@ def import_list(
                 if progress:
                     progress(1)
                 seen.add(record.entity_id)
-                values = _entity_fields(record)
                 known = existing.get(record.entity_id)
                 if known is None:
-                    new.append(
-                        new_record(
-                            ListedEntity,
-                            sanctions_list=lst,
-                            entity_id=record.entity_id,
-                            first_seen=version_date,
-                            **values,
-                        )
-                    )
+                    writer.add(record)
                     report.added += 1
                     if not created:
                         changes.append(_change(lst, now, version_date, record, "added"))
                 elif known[1] != record.raw_fingerprint or not known[2]:
-                    updates.append(ListedEntity(pk=known[0], active=True, removed_in="", **values))
+                    # Unchanged entities (the same fingerprint, still listed) are left alone.
+                    writer.change(known[0], record)
                     report.changed += 1
                     changes.append(_change(lst, now, version_date, record, "changed"))
                 else:
                     report.unchanged += 1
-                if len(new) >= BATCH:
-                    insert_plain(new)
-                    new = []
         except ListFormatError as exc:
             raise ImportFailed(f"{Path(path).name}: {exc}", _problems(exc)) from None
         report.problems = [(p.line, p.reason) for p in reading.problems]
@@ -172,9 +142,7 @@ def import_list(
             )
         if report.read == 0:
             raise ImportFailed(f"{Path(path).name}: no entries found; nothing was imported")
-        insert_plain(new)
-        fields = ["active", "removed_in", *_entity_fields_names()]
-        ListedEntity.objects.bulk_update(updates, fields, batch_size=1000)
+        writer.finish()
         version = version_date or _parse_version(reading.source_version)
         gone = [eid for eid, (_, _, active) in existing.items() if active and eid not in seen]
         label = version.isoformat() if version else now.date().isoformat()
@@ -202,24 +170,6 @@ def import_list(
         lst.save()
         report.version = lst.version_label
     return report
-
-
-def _entity_fields_names() -> list[str]:
-    return [
-        "schema",
-        "caption",
-        "names",
-        "birth_dates",
-        "birth_places",
-        "gender",
-        "nationalities",
-        "positions",
-        "programme",
-        "listing_date",
-        "measures",
-        "reason",
-        "fingerprint",
-    ]
 
 
 def _change(

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
@@ -34,6 +35,9 @@ if TYPE_CHECKING:
     from vigil.accounts.types import User
 
 MAX_ACTS = 6
+# Candidates per page of the review: each is a card comparing both sides, so a page of 200
+# was tens of thousands of pixels tall on a phone.
+PAGE_SIZE = 10
 
 
 @dataclass(frozen=True)
@@ -286,10 +290,50 @@ def candidates(user: User, matches: Iterable[ScreeningMatch]) -> list[Candidate]
     return found
 
 
+def _pending_matches(user: User) -> QuerySet[ScreeningMatch]:
+    """Candidates awaiting review that ``user`` may see, best score first (then by id, so a
+    page is the same page on every request)."""
+    return _visible_matches(user).filter(decision=Decision.PENDING).order_by("-score", "pk")
+
+
+def pending_count(user: User) -> int:
+    """How many candidates await review for ``user``: the one count the gap page and the
+    review page show."""
+    return _pending_matches(user).count()
+
+
 def pending(user: User, limit: int = 200) -> list[Candidate]:
     """Candidates awaiting review that ``user`` may see, best score first."""
-    matches = _visible_matches(user).filter(decision=Decision.PENDING).order_by("-score")
-    return candidates(user, matches[:limit])
+    return candidates(user, _pending_matches(user)[:limit])
+
+
+@dataclass(frozen=True)
+class PendingPage:
+    """One page of the review queue: the page (numbers, neighbours) and its candidates."""
+
+    page: Page[ScreeningMatch]
+    candidates: list[Candidate]
+
+
+def pending_page(user: User, number: Any, per_page: int | None = None) -> PendingPage:
+    """Page ``number`` (1-based; anything not a page number gives the nearest page) of the
+    candidates awaiting review that ``user`` may see, both sides built only for that page."""
+    size = per_page or PAGE_SIZE
+    page = Paginator(_pending_matches(user), size).get_page(number)
+    return PendingPage(page=page, candidates=candidates(user, page.object_list))
+
+
+def page_of_pending(user: User, pk: Any) -> int | None:
+    """The review page on which candidate ``pk`` is shown to ``user``; None when it is not
+    awaiting review or ``user`` may not see it."""
+    matches = _pending_matches(user)
+    match = matches.filter(pk=pk).values("pk", "score").first()
+    if match is None:
+        return None
+    ahead = matches.filter(
+        Q(score__gt=match["score"]) | Q(score=match["score"], pk__lt=match["pk"])
+    ).count()
+    return ahead // PAGE_SIZE + 1
 
 
 def recent_decisions(user: User, limit: int = 20) -> list[Candidate]:

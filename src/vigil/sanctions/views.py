@@ -6,16 +6,18 @@ from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from vigil.core.replica import replica_view
-from vigil.policy.access import allows, restrict
+from vigil.policy.access import allows
 from vigil.sanctions import reports, review
 from vigil.sanctions.gap import gap_report
-from vigil.sanctions.models import Decision, ScreeningMatch
+from vigil.sanctions.models import Decision
 from vigil.sanctions.screening import decide, undo_decision
 
 if TYPE_CHECKING:
@@ -28,11 +30,7 @@ DECISIONS = (Decision.CONFIRMED, Decision.REJECTED)
 @replica_view
 def gap_page(request: SignedInRequest) -> HttpResponse:
     report = gap_report(request.user)
-    pending = restrict(
-        request.user,
-        "view",
-        ScreeningMatch.objects.filter(decision=Decision.PENDING),
-    ).count()
+    pending = review.pending_count(request.user)
     return render(request, "sanctions/gap_page.html", {"report": report, "pending": pending})
 
 
@@ -50,11 +48,26 @@ def gap_download(request: SignedInRequest, fmt: str) -> HttpResponse:
 
 @login_required
 def review_page(request: SignedInRequest) -> HttpResponse:
+    """The queue, a page at a time; ``?match=<id>`` (the gap page's links) opens the page
+    that shows that candidate."""
+    wanted = request.GET.get("match")
+    if wanted:
+        try:
+            number = review.page_of_pending(request.user, wanted)
+        except (ValidationError, ValueError):
+            number = None
+        if number is None:
+            messages.info(request, gettext("That candidate no longer awaits review."))
+            return redirect("sanctions:review")
+        return redirect(f"{reverse('sanctions:review')}?page={number}#match-{wanted}")
+    queue = review.pending_page(request.user, request.GET.get("page"))
     return render(
         request,
         "sanctions/review.html",
         {
-            "candidates": review.pending(request.user),
+            "candidates": queue.candidates,
+            "page": queue.page,
+            "pending": queue.page.paginator.count,
             "decided": review.recent_decisions(request.user),
         },
     )
@@ -114,4 +127,5 @@ def review_undo(request: SignedInRequest, pk: str) -> HttpResponse:
         gettext("Decision undone: %(person)s awaits review again.")
         % {"person": found.record.display_name},
     )
-    return redirect("sanctions:review")
+    # Back to the page that shows it again, wherever its score puts it in the queue.
+    return redirect(f"{reverse('sanctions:review')}?match={found.match.pk}")

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Subquery
 from django.db.models.signals import post_save
 
 from vigil.core.models import Version
@@ -41,8 +42,7 @@ def reindex(label: str, ids: Iterable[Any]) -> None:
 
 def catch_up(limit: int | None = CATCH_UP_LIMIT) -> bool:
     """Replay history rows written since the last run; True when the index is current."""
-    last = _watermark()
-    newest = newest_history()
+    last, newest = _positions()
     if newest <= last:
         return True
     versions = Version.objects.filter(pk__gt=last, pk__lte=newest, model__in=INDEXED)
@@ -75,6 +75,16 @@ def lag() -> int:
 def newest_history() -> int:
     """The id of the newest history row (0 when there is none)."""
     return Version.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def _positions() -> tuple[int, int]:
+    """The watermark and the newest history row's id, in one query (every name search asks)."""
+    mark = IndexState.objects.filter(key=WATERMARK).values("value")[:1]
+    found = list(Version.objects.order_by("-pk").values_list("pk", Subquery(mark))[:1])
+    if not found:
+        return _watermark(), 0
+    newest, last = found[0]
+    return last or 0, newest
 
 
 def _watermark() -> int:

@@ -163,8 +163,14 @@ class Panel:
     strip: Any
 
 
-def person_panel(user: User, person: Person) -> Panel | None:
-    """The risk panel of a person page, or None for a role that may not see risk scores."""
+def person_panel(
+    user: User, person: Person, acts: Iterable[Act] | None = None
+) -> Panel | None:
+    """The risk panel of a person page, or None for a role that may not see risk scores.
+
+    ``acts``: the acts against ``person`` that ``user`` may view, with their types, when the
+    caller has read them (the profile's timeline); else the precursors are read here.
+    """
     if not may_see_risk(user):
         return None
     fit = latest_fit(user)
@@ -179,16 +185,23 @@ def person_panel(user: User, person: Person) -> Panel | None:
     if row is not None:
         audit("risk_view", actor=user, obj=person, action="panel", count=1, route="person panel")
     entry = restrict(user, "view", WatchedPerson.objects.filter(person=person)).first()
-    acts = restrict(
-        user,
-        "view",
-        Act.objects.filter(victim_person=person, act_type__key__in=PRECURSOR_ACT_TYPES,
-                           date__isnull=False),  # fmt: skip
-    ).order_by("date")
-    signals = [
-        Source(str(a.pk), str(person.pk), a.date, str(a.act_type))
-        for a in acts.select_related("act_type")
-    ]
+    if acts is None:
+        precursors = list(
+            restrict(
+                user,
+                "view",
+                Act.objects.filter(victim_person=person, act_type__key__in=PRECURSOR_ACT_TYPES,
+                                   date__isnull=False),  # fmt: skip
+            )
+            .order_by("date")
+            .select_related("act_type")
+        )
+    else:
+        precursors = sorted(
+            (a for a in acts if a.act_type.key in PRECURSOR_ACT_TYPES and a.date is not None),
+            key=lambda a: a.date,
+        )
+    signals = [Source(str(a.pk), str(person.pk), a.date, str(a.act_type)) for a in precursors]
     strip = None
     points = [(s.date, s.kind) for s in signals if s.date is not None]  # all: dated acts
     if points:

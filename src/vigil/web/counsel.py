@@ -45,18 +45,17 @@ def _is_counsel(role: str) -> bool:
 
 def counsel_record(user: User, person: Person) -> list[CounselRow]:
     """The visible acts in which ``person`` is counsel, oldest first (undated last)."""
-    acts = restrict(user, "view", Act.objects.all())
+    # The policy shows a counsel or participant row only with its act (a parent: ``EXISTS``
+    # visible act ``WHERE id = act_id``, per row), so the act is checked there; a second
+    # ``act IN (every visible act)`` made SQLite list the whole record for a busy lawyer.
     rows: dict[Any, CounselRow] = {}
-    confirmed = (
-        restrict(user, "view", Counsel.objects.filter(lawyer=person))
-        .filter(act__in=acts)
-        .select_related(*_ACT_FIELDS)
+    confirmed = restrict(user, "view", Counsel.objects.filter(lawyer=person)).select_related(
+        *_ACT_FIELDS
     )
     for c in confirmed:
         rows[c.act_id] = CounselRow(c.act, True)
     named = (
         restrict(user, "view", Participant.objects.filter(person=person))
-        .filter(act__in=acts)
         .filter(Q(confirmed_role="") | Q(confirmed_role__icontains="counsel"))
         .select_related(*_ACT_FIELDS)
     )

@@ -62,9 +62,13 @@ def cached_options(field: forms.ModelChoiceField, *key: Any, generation: int | N
         options = field.choices  # read now: the field's queryset, through its iterator
         if not isinstance(options, Iterable):  # a ChoiceField stores even a callable wrapped
             raise TypeError(f"options of {field!r} are not iterable")
-        hit = (now, generation, list(options))
+        # Iterated, not measured: list() would ask a model field's options for their length,
+        # a COUNT query per picker before the query that reads them.
+        hit = (now, generation, [*iter(options)])
         _OPTIONS[key] = hit
     field.choices = hit[2]
+    # The same options draw the same <select> (for the same name, value and attributes).
+    field.widget.options_key = (key, hit[0], generation)
 
 
 def forget_options(*args: Any, **kwargs: Any) -> None:

@@ -10,12 +10,20 @@ from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 from django.http import QueryDict
+from django.utils import formats
+from django.utils.functional import cached_property
 
 if TYPE_CHECKING:
     from vigil.accounts.types import User
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
+# A narrowed list counts its rows up to this many (or the page asked for, if further): past
+# it the page says "more than 1,000" instead of reading every match to count them (issue 14).
+COUNT_CAP = 1000
+# Set in the filter data for a list's ``rows`` when the page is sorted by name: how many rows
+# the page needs (its last row's position), so the query can stop once it has them.
+ROWS_BY_NAME = "_rows_by_name"
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,41 @@ class ListSpec:
     row_template: str
     export_fields: Sequence[str] = ()
     help_text: Any = ""
+    # Given the cleaned filters: whether this view's count stops at COUNT_CAP, and whether its
+    # ``rows`` may shape the SQL of a page sorted by name by ``ROWS_BY_NAME``.
+    capped: Callable[[dict[str, Any]], bool] | None = None
+    stops_early: Callable[[dict[str, Any]], bool] | None = None
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most ``cap`` + 1 rows; past ``cap`` the count is not known
+    (``more``) and the page says "more than" the cap. Rows and their order are unchanged."""
+
+    def __init__(
+        self,
+        object_list: QuerySet[Any],
+        per_page: int,
+        cap: int,
+        counted: QuerySet[Any] | None = None,
+    ) -> None:
+        super().__init__(object_list, per_page)
+        self.cap = cap
+        # The same rows, in SQL shaped for counting (the page's may be shaped to stop early).
+        self.counted = object_list if counted is None else counted
+
+    @cached_property
+    def count(self) -> int:
+        return int(self.counted.order_by()[: self.cap + 1].count())
+
+    @property
+    def more(self) -> bool:
+        """Whether there are more rows than the cap (the count shown is a lower bound)."""
+        return self.count > self.cap
+
+    @property
+    def cap_label(self) -> str:
+        """The cap as the user's language writes numbers (1,000; 1 000)."""
+        return str(formats.number_format(self.cap, force_grouping=True))
 
 
 @dataclass(frozen=True)
@@ -137,15 +180,30 @@ def headers(spec: ListSpec, sort: str, filter_query: str) -> list[Header]:
     return found
 
 
+def page_number(params: QueryDict) -> int:
+    """The page ``params`` asks for (1 when none or not a number)."""
+    try:
+        return max(1, int(params.get("page") or 1))
+    except ValueError:
+        return 1
+
+
 def filtered(spec: ListSpec, user: User, params: QueryDict) -> tuple[forms.Form, QuerySet[Any]]:
     """The bound filter form and the sorted queryset of the view ``params`` describe."""
+    form, data = _form(spec, user, params)
+    return form, _rows(spec, user, params, data)
+
+
+def _form(spec: ListSpec, user: User, params: QueryDict) -> tuple[forms.Form, dict[str, Any]]:
     form = spec.form_class(params or None, user=user)  # type: ignore[call-arg]
-    data = form.cleaned_data if form.is_valid() else {}
-    sort = parse_sort(spec, params.get("sort"))
+    return form, (dict(form.cleaned_data) if form.is_valid() else {})
+
+
+def _rows(spec: ListSpec, user: User, params: QueryDict, data: dict[str, Any]) -> QuerySet[Any]:
     queryset = spec.rows(user, spec.model._default_manager.all(), data)
     if by_relevance(params, queryset):
-        return form, queryset
-    return form, queryset.order_by(*ordering(spec, sort))
+        return queryset
+    return queryset.order_by(*ordering(spec, parse_sort(spec, params.get("sort"))))
 
 
 def by_relevance(params: QueryDict, queryset: QuerySet[Any]) -> bool:
@@ -154,9 +212,29 @@ def by_relevance(params: QueryDict, queryset: QuerySet[Any]) -> bool:
     return bool(params.get("q", "").strip()) and not params.get("sort") and explicit
 
 
+def _paginator(
+    spec: ListSpec, user: User, params: QueryDict, data: dict[str, Any], queryset: QuerySet[Any]
+) -> Paginator:
+    """A narrowed list counts up to its cap. Past the cap (many matches), a page sorted by name
+    tells the list's ``rows`` how many rows it needs (``ROWS_BY_NAME``), which may shape its SQL
+    to stop early; the count stays on the first queryset (the same rows)."""
+    if spec.capped is None or not spec.capped(data):
+        return Paginator(queryset, PAGE_SIZE)
+    number = page_number(params)
+    paginator = CappedPaginator(queryset, PAGE_SIZE, max(COUNT_CAP, number * PAGE_SIZE))
+    by_name = parse_sort(spec, params.get("sort")).lstrip("-") == "name"
+    early = spec.stops_early is not None and spec.stops_early(data)
+    if early and by_name and not params.get("q", "").strip() and paginator.more:
+        paginator.object_list = _rows(
+            spec, user, params, {**data, ROWS_BY_NAME: number * PAGE_SIZE}
+        )
+    return paginator
+
+
 def list_page(spec: ListSpec, user: User, params: QueryDict) -> ListPage:
     """The page of ``spec`` that ``params`` asks for, as ``user`` may see it."""
-    form, queryset = filtered(spec, user, params)
+    form, data = _form(spec, user, params)
+    queryset = _rows(spec, user, params, data)
     sort = parse_sort(spec, params.get("sort"))
     kept = QueryDict(mutable=True)
     active = 0
@@ -166,7 +244,8 @@ def list_page(spec: ListSpec, user: User, params: QueryDict) -> ListPage:
             kept.setlist(name, values)
             active += 1
     filter_query = kept.urlencode()
-    page = Paginator(queryset, PAGE_SIZE).get_page(params.get("page"))
+    paginator = _paginator(spec, user, params, data, queryset)
+    page = paginator.get_page(params.get("page"))
     rows = spec.decorate(user, list(page.object_list))
     return ListPage(
         spec=spec,

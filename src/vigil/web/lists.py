@@ -6,19 +6,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from vigil.policy.public import public_fields
 from vigil.records.act_queries import has_act_filter, matching_acts
-from vigil.records.custody_filter import filter_custody
+from vigil.records.custody_filter import custody_with_acts, filter_custody, name_order_plans
 from vigil.records.display_names import attach_display_names
 from vigil.records.models import Act, Case, Event, Involvement, Organisation, Person, Term
 from vigil.records.visible import custody_seen_by, visible
 from vigil.search.persons import search_persons
 from vigil.web import filters as f
-from vigil.web.listing import Column, ListSpec
+from vigil.web.listing import ROWS_BY_NAME, Column, ListSpec
 from vigil.web.search import PersonRow
 
 if TYPE_CHECKING:
@@ -29,17 +29,25 @@ if TYPE_CHECKING:
 
 def _persons(user: User, qs: QuerySet[Person], data: dict[str, Any]) -> QuerySet[Person]:
     qs = f.by_level(search_persons(data.get("q") or "", user), data)
+    if data.get("custody") and has_act_filter(data):
+        return custody_with_acts(
+            user, qs, data["custody"], matching_acts(user, data), data.get(ROWS_BY_NAME)
+        )
     if data.get("custody"):
         qs = filter_custody(user, qs, data["custody"])
     if has_act_filter(data):
-        acts = matching_acts(user, data)
-        if data.get("custody"):
-            # The custody filter drives (a list of person ids from the stored custody); each
-            # candidate's acts are then probed by key: `IN (acts)` read every matching act.
-            qs = qs.filter(Exists(acts.filter(victim_person=OuterRef("pk"))))
-        else:
-            qs = qs.filter(pk__in=acts.values("victim_person_id"))
+        qs = qs.filter(pk__in=matching_acts(user, data).values("victim_person_id"))
     return qs
+
+
+def _persons_narrowed(data: dict[str, Any]) -> bool:
+    """A custody or act filter is set: the list's count stops at a cap (``listing.COUNT_CAP``)."""
+    return bool(data.get("custody")) or has_act_filter(data)
+
+
+def _persons_stop_early(data: dict[str, Any]) -> bool:
+    """Custody and act filters together, on a database where a page may be read by name."""
+    return bool(data.get("custody")) and has_act_filter(data) and name_order_plans()
 
 
 def _person_rows(user: User, persons: list[Person]) -> list[PersonRow]:
@@ -65,6 +73,8 @@ PERSONS = ListSpec(
     decorate=_person_rows,
     row_template="vigil/rows/person.html",
     export_fields=public_fields(Person),
+    capped=_persons_narrowed,
+    stops_early=_persons_stop_early,
     help_text=_(
         "Custody is derived from the acts you may view. Act filters keep persons with at least "
         "one act that matches them all."

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Model, Prefetch, Q, QuerySet
 
 from vigil.policy.access import restrict
 from vigil.records.custody import ORDER, CustodyState
@@ -18,6 +18,7 @@ from vigil.records.models import (
     Act,
     ActCharge,
     Counsel,
+    Event,
     ExternalId,
     Information,
     Involvement,
@@ -68,6 +69,19 @@ class Profile:
     perpetrator_in: list[Involvement]
     history: list[Change]
 
+    @property
+    def acts(self) -> list[Act]:
+        """The timeline's acts, in its order."""
+        return [view.act for view in self.timeline]
+
+    def named(self) -> list[Person | None]:
+        """The other persons the page names: victims, perpetrators and counsel."""
+        others: list[Person | None] = [i.act.victim_person for i in self.perpetrator_in]
+        for act in self.acts:
+            others.extend(i.perpetrator_person for i in act.involvements.all())
+            others.extend(c.lawyer for c in act.counsel.all())
+        return others
+
 
 def information_on(user: User, objs: Iterable[Model]) -> dict[Any, list[Information]]:
     """Live Information rows ``user`` may view on the given records (of one model), by target.
@@ -79,18 +93,31 @@ def information_on(user: User, objs: Iterable[Model]) -> dict[Any, list[Informat
     if not items:
         return {}
     ct = ContentType.objects.get_for_model(type(items[0]))
-    found: dict[Any, list[Information]] = defaultdict(list)
+    return {pk: rows for (_, pk), rows in information_about(user, items).items() if _ == ct.pk}
+
+
+def information_about(
+    user: User, objs: Iterable[Model]
+) -> dict[tuple[int, Any], list[Information]]:
+    """:func:`information_on` for records of several models in one query, by (content type id,
+    target id): each row is restricted exactly as a query per model restricts it (the policy's
+    condition is per row; the targets only choose which rows are asked for)."""
+    ids: dict[int, list[Any]] = defaultdict(list)
+    for obj in objs:
+        ids[ContentType.objects.get_for_model(type(obj)).pk].append(obj.pk)
+    if not ids:
+        return {}
+    wanted = Q()
+    for ct_id, pks in ids.items():
+        wanted |= Q(target_type_id=ct_id, target_id__in=pks)
+    found: dict[tuple[int, Any], list[Information]] = defaultdict(list)
     rows = (
-        restrict(
-            user,
-            "view",
-            Information.objects.filter(target_type=ct, target_id__in=[o.pk for o in items]),
-        )
+        restrict(user, "view", Information.objects.filter(wanted))
         .select_related("source", "source__reliability", "source__source_type", "reliability")
         .order_by("source__title", "id")
     )
     for info in rows:
-        found[info.target_id].append(info)
+        found[(info.target_type_id, info.target_id)].append(info)
     return found
 
 
@@ -135,18 +162,24 @@ def hide_places(user: User, acts: list[Act]) -> None:
             act.place_hidden = True  # type: ignore[attr-defined]  # not "no court named"
 
 
-def _timeline(user: User, person: Person) -> list[ActView]:
+def timeline_acts(user: User, person: Person) -> list[Act]:
+    """The acts against ``person`` that ``user`` may view, in timeline order, places cut."""
     acts = list(visible_acts(user, Act.objects.filter(victim_person=person)))
     acts.sort(key=lambda a: (date_sort_key(a.date, a.date_end), ORDER.get(a.act_type.key, 5)))
     hide_places(user, acts)
-    on_acts = information_on(user, acts)
-    on_events = information_on(user, {a.event_id: a.event for a in acts}.values())
+    return acts
+
+
+def _timeline(acts: list[Act], sources: dict[tuple[int, Any], list[Information]]) -> list[ActView]:
+    """The timeline of ``acts`` with the sources on each act and on its event."""
+    on_act = ContentType.objects.get_for_model(Act).pk
+    on_event = ContentType.objects.get_for_model(Event).pk
     views = []
     for act in acts:
-        own = on_acts.get(act.pk, [])
+        own = sources.get((on_act, act.pk), [])
         act_sources = {i.source_id for i in own}
         event_sources = [
-            i for i in on_events.get(act.event_id, []) if i.source_id not in act_sources
+            i for i in sources.get((on_event, act.event_id), []) if i.source_id not in act_sources
         ]
         views.append(ActView(act, own, event_sources))
     return views
@@ -182,16 +215,21 @@ def successor_of(user: User, pk: Any) -> Any:
 
 def person_profile(user: User, person: Person) -> Profile:
     """Gather the person page of ``person`` as ``user`` may see it."""
+    profile = _gather(user, person)
+    attach_display_names(user, profile.named())  # one query for every name on the page
+    return profile
+
+
+def _gather(user: User, person: Person) -> Profile:
+    """:func:`person_profile` without the other persons' names (the page attaches them once)."""
     names = list(visible(user, person.names.all()))
     person.shown_name = display_name_for(person, names=names)  # type: ignore[attr-defined]
     birth = display_date(person.birth_date, person.birth_date_precision)
-    timeline = _timeline(user, person)
-    perpetrator_in = perpetrator_record(user, person)
-    others: list[Person | None] = [i.act.victim_person for i in perpetrator_in]
-    for view in timeline:
-        others.extend(i.perpetrator_person for i in view.act.involvements.all())
-        others.extend(c.lawyer for c in view.act.counsel.all())
-    attach_display_names(user, others)  # one query for every name on the page
+    acts = timeline_acts(user, person)
+    events = {a.event_id: a.event for a in acts if a.event is not None}
+    # One read for the sources on the person, the acts and their events.
+    sources = information_about(user, [person, *acts, *events.values()])
+    on_person = (ContentType.objects.get_for_model(Person).pk, person.pk)
     return Profile(
         person=person,
         birth_date=birth if person.birth_date else "",
@@ -201,8 +239,34 @@ def person_profile(user: User, person: Person) -> Profile:
         ),
         external_ids=list(visible(user, person.external_ids.order_by("scheme", "value"))),
         custody=custody_of(user, person),
-        person_sources=information_on(user, [person]).get(person.pk, []),
-        timeline=timeline,
-        perpetrator_in=perpetrator_in,
+        person_sources=sources.get(on_person, []),
+        timeline=_timeline(acts, sources),
+        perpetrator_in=perpetrator_record(user, person),
         history=changes_of(user, [person, *names]),
     )
+
+
+def person_page(user: User, person: Person) -> dict[str, Any]:
+    """Everything the person page shows, read once: the profile, related persons, the record
+    as counsel and the drafts, with every other person's name attached in one query.
+
+    The related persons and the drafts reuse the timeline's acts (the same acts, through the
+    same policy, that they would otherwise read again); the risk panel takes them from the
+    page (``{% risk_panel p d.acts %}``).
+    """
+    from vigil.outputs.menu import draft_menu
+    from vigil.web.counsel import counsel_record
+    from vigil.web.related import co_defendants, judges_of, same_judge
+
+    profile = _gather(user, person)
+    acts = profile.acts
+    related = co_defendants(user, person, events=dict.fromkeys(a.event_id for a in acts))
+    judged = same_judge(user, person, judges=judges_of(acts))
+    attach_display_names(user, [*profile.named(), *(r.person for r in (*related, *judged))])
+    return {
+        "d": profile,
+        "co_defendants": related,
+        "same_judge": judged,
+        "counsel_in": counsel_record(user, person),
+        "drafts": draft_menu(user, person, sees_acts=bool(acts)),
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,10 @@ if TYPE_CHECKING:
 
 JUDGING = ("perpetrator_role.judge", "perpetrator_role.presiding_judge")
 LIMIT = 50
+# What the page shows of a related person (its link and its name in the page's language:
+# ``display_name_for``): up to 200 rows of four records each are read, and loading every
+# column of each was most of the section's time.
+_SHOWN = ("display_name", "name_withheld")
 
 
 @dataclass(frozen=True)
@@ -24,10 +29,18 @@ class Related:
     through: Any
 
 
-def co_defendants(user: User, person: Person) -> list[Related]:
-    """Other victims of acts in the events and cases that hold acts against ``person``."""
-    own_acts = visible(user, Act.objects.filter(victim_person=person))
-    events = list(own_acts.values_list("event_id", flat=True).distinct())
+def co_defendants(
+    user: User, person: Person, events: Iterable[Any] | None = None
+) -> list[Related]:
+    """Other victims of acts in the events and cases that hold acts against ``person``.
+
+    ``events``: the events of the acts against ``person`` that ``user`` may view, when the
+    caller has read those acts already (the profile's timeline); else they are read here.
+    """
+    if events is None:
+        own_acts = visible(user, Act.objects.filter(victim_person=person))
+        events = own_acts.values_list("event_id", flat=True).distinct()
+    events = list(events)
     cases = visible(user, Case.objects.filter(persons=person))
     found: dict[Any, Related] = {}
     for act in (
@@ -35,6 +48,7 @@ def co_defendants(user: User, person: Person) -> list[Related]:
         .exclude(victim_person=person)
         .filter(victim_person__isnull=False)
         .select_related("victim_person", "event")
+        .only("victim_person", *(f"victim_person__{f}" for f in _SHOWN), "event__title")
         .order_by("victim_person__display_name")[: LIMIT * 4]
     ):
         found.setdefault(act.victim_person_id, Related(act.victim_person, "event", act.event))
@@ -51,16 +65,33 @@ def co_defendants(user: User, person: Person) -> list[Related]:
     return sorted(found.values(), key=lambda r: str(r.person))[:LIMIT]
 
 
-def same_judge(user: User, person: Person) -> list[Related]:
-    """Other persons sentenced or tried by a judge who judged ``person``."""
-    judged = visible(
-        user,
-        Involvement.objects.filter(
-            act__victim_person=person, role_id__in=JUDGING, perpetrator_person__isnull=False
-        ),
-    )
-    # Materialised first: as a subquery, SQLite started from every judge involvement.
-    judges = list(judged.values_list("perpetrator_person_id", flat=True).distinct())
+def judges_of(acts: Iterable[Act]) -> set[Any]:
+    """The persons who judged in ``acts``, from their involvements as the caller read them
+    (``visible_acts`` prefetches the ones the user may view)."""
+    return {
+        i.perpetrator_person_id
+        for act in acts
+        for i in act.involvements.all()
+        if i.role_id in JUDGING and i.perpetrator_person_id is not None
+    }
+
+
+def same_judge(user: User, person: Person, judges: Iterable[Any] | None = None) -> list[Related]:
+    """Other persons sentenced or tried by a judge who judged ``person``.
+
+    ``judges``: :func:`judges_of` the acts against ``person`` that ``user`` may view, when the
+    caller has read them (the profile's timeline); else they are read here.
+    """
+    if judges is None:
+        judged = visible(
+            user,
+            Involvement.objects.filter(
+                act__victim_person=person, role_id__in=JUDGING, perpetrator_person__isnull=False
+            ),
+        )
+        # Materialised first: as a subquery, SQLite started from every judge involvement.
+        judges = judged.values_list("perpetrator_person_id", flat=True).distinct()
+    judges = sorted(judges, key=str)
     if not judges:
         return []
     found: dict[Any, Related] = {}
@@ -71,6 +102,11 @@ def same_judge(user: User, person: Person) -> list[Related]:
         .exclude(act__victim_person=person)
         .filter(act__victim_person__isnull=False)
         .select_related("act__victim_person", "perpetrator_person")
+        .only(
+            "act__victim_person",
+            *(f"act__victim_person__{f}" for f in _SHOWN),
+            *(f"perpetrator_person__{f}" for f in _SHOWN),
+        )
         .order_by("act__victim_person__display_name")[: LIMIT * 4]
     )
     for inv in rows:

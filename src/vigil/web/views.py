@@ -11,14 +11,11 @@ from django.shortcuts import redirect, render
 
 from vigil.core.errors import Forbidden, NotFound
 from vigil.core.replica import replica_view
-from vigil.outputs.menu import draft_menu
 from vigil.records.checks import KINDS, check_kind, may_check, require_checker
 from vigil.records.glossary import FIGURES
 from vigil.records.models import Person
 from vigil.records.visible import visible
-from vigil.web.counsel import counsel_record
-from vigil.web.profile import person_profile, successor_of
-from vigil.web.related import co_defendants, same_judge
+from vigil.web.profile import person_page, successor_of
 from vigil.web.summary import home_summary
 
 if TYPE_CHECKING:
@@ -49,14 +46,7 @@ def person_detail(request: SignedInRequest, pk: str) -> HttpResponse:
         if successor is None:
             raise Http404
         return redirect("web:person", successor)
-    context = {
-        "d": person_profile(request.user, person),
-        "co_defendants": co_defendants(request.user, person),
-        "same_judge": same_judge(request.user, person),
-        "counsel_in": counsel_record(request.user, person),
-        "drafts": draft_menu(request.user, person),
-    }
-    return render(request, "vigil/person.html", context)
+    return render(request, "vigil/person.html", person_page(request.user, person))
 
 
 @login_required

@@ -22,6 +22,12 @@ def _attrs(attrs: dict[str, Any]) -> SafeString:
     )
 
 
+# The ``<select>``s drawn from cached options, by what decides their HTML: a list page's ~240
+# options drawn once per process and options' reading, not once per page.
+DRAWN_MAX = 256
+_DRAWN: dict[Any, SafeString] = {}
+
+
 class FastSelect(forms.Select):
     """A ``<select>`` with the same HTML as Django's ``select.html``, built without templates.
 
@@ -29,9 +35,41 @@ class FastSelect(forms.Select):
     includes, which cost more than the 25 rows of the page.
     """
 
+    #: Set by ``vigil.web.filters.cached_options``: what identifies this widget's options
+    #: (the cache key, when they were read, the shared generation). None: drawn every time.
+    options_key: Any = None
+
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
+        key = self._drawing_key(name, value, attrs)
+        if key is None:
+            return self._draw(name, value, attrs)
+        found = _DRAWN.get(key)
+        if found is None:
+            if len(_DRAWN) >= DRAWN_MAX:
+                _DRAWN.clear()
+            found = _DRAWN[key] = self._draw(name, value, attrs)
+        return found
+
+    def _drawing_key(self, name: str, value: Any, attrs: dict[str, Any] | None) -> Any:
+        """What decides this ``<select>``'s HTML, when its options are cached; else None."""
+        if self.options_key is None or not isinstance(value, str | int | None):
+            return None
+        try:
+            return (
+                self.options_key,
+                type(self),
+                name,
+                type(value),
+                value,
+                tuple(sorted(self.attrs.items())),
+                tuple(sorted((attrs or {}).items())),
+            )
+        except TypeError:  # an unhashable or unorderable attribute: draw it
+            return None
+
+    def _draw(self, name: str, value: Any, attrs: dict[str, Any] | None) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         groups = []
         for group_name, group_choices, _index in widget["optgroups"]:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from vigil.sanctions.sources.dates import OFAC_FORMATS, parse_date, year_range
 
-_LABELLED = re.compile(
-    r"^(?:alt\. )?(?P<label>DOB|POB|nationality|citizen|Gender)\s+(?P<value>.+)$", re.IGNORECASE
+# One statement, one match: a quoted weak alias (`a.k.a. 'ALPHA GROUP'`) or a labelled fact.
+# Weak (low-quality) aliases appear only here; the quoted form is tried first.
+_STATEMENT = re.compile(
+    r"^(?:(?P<alias>[afn])\.k\.a\.,?\s+'(?P<name>.+)'"
+    r"|(?:alt\. )?(?P<label>DOB|POB|nationality|citizen|Gender)\s+(?P<value>.+))$",
+    re.IGNORECASE,
 )
 _RANGE = re.compile(r"^(?P<start>.+?)\s+to\s+(?P<end>.+)$|^(?P<from>\d{4})\s*-\s*(?P<to>\d{4})$")
-# Weak (low-quality) aliases appear only here, quoted: `a.k.a. 'ALPHA GROUP'`.
-_QUOTED_NAME = re.compile(r"^(?P<label>[afn])\.k\.a\.,?\s+'(?P<name>.+)'$", re.IGNORECASE)
 _QUOTED_KINDS = {"a": "weak_alias", "n": "weak_alias", "f": "previous"}
 _APPROXIMATE = re.compile(r"^(?:circa|approximately|about)\s+", re.IGNORECASE)
 
@@ -32,18 +35,24 @@ class Remarks:
 def parse_remarks(text: str) -> Remarks:
     """Read `DOB 15 Nov 1964; POB Minsk, Belarus; nationality Belarus; Gender Male.` and kin."""
     remarks = Remarks()
-    for part in _parts(text):
-        quoted = _QUOTED_NAME.match(part)
-        if quoted:
-            remarks.names.append((quoted["name"], _QUOTED_KINDS[quoted["label"].lower()]))
-            continue
-        match = _LABELLED.match(part)
+    if not text:
+        return remarks
+    text = text.strip()
+    if text.endswith("."):
+        text = text[:-1]
+    match_statement = _STATEMENT.match
+    for part in text.split(";"):
+        match = match_statement(part.strip())
         if match is None:
             continue
-        label = match["label"].lower()
-        value = match["value"].strip()
+        alias, name, label, value = match.group("alias", "name", "label", "value")
+        if alias is not None:
+            remarks.names.append((name, _QUOTED_KINDS[alias.lower()]))
+            continue
+        label = label.lower()
+        value = value.strip()
         if label == "dob":
-            dates = birth_dates(value)
+            dates = _birth_dates(value)
             if dates:
                 remarks.birth_dates.extend(dates)
             else:
@@ -59,6 +68,16 @@ def parse_remarks(text: str) -> Remarks:
 
 def birth_dates(value: str) -> list[str]:
     """ISO dates from `15 Nov 1964`, `1964`, `circa 1964`, `1960 to 1962` and the like."""
+    return list(_birth_dates(value))
+
+
+@lru_cache(maxsize=8192)
+def _birth_dates(value: str) -> tuple[str, ...]:
+    """:func:`birth_dates`, remembered: the list repeats its dates (years above all)."""
+    return tuple(_read_birth_dates(value))
+
+
+def _read_birth_dates(value: str) -> list[str]:
     value = _APPROXIMATE.sub("", value.strip())
     ranged = _RANGE.match(value)
     if ranged:
@@ -69,11 +88,3 @@ def birth_dates(value: str) -> list[str]:
         return []
     single = parse_date(value, OFAC_FORMATS)
     return [single] if single else []
-
-
-def _parts(text: str) -> list[str]:
-    """The `;`-separated statements of a remarks cell, without the closing full stop."""
-    text = text.strip()
-    if text.endswith("."):
-        text = text[:-1]
-    return [part.strip() for part in text.split(";") if part.strip()]

@@ -37,14 +37,13 @@ def _parse(reading: Reading, programme: str | None) -> Iterator[ListedRecord]:
     """Merge sdn.csv with alt.csv (both sorted by ent_num) in one streaming pass."""
     aliases = _AliasCursor(reading, reading.path.with_name("alt.csv"))
     for line, cells in _data_rows(reading, reading.path, SDN_FIELDS):
-        entity_id = _value(cells[0])
-        names = [NameForm(clean_text(cells[1]), "primary")] if _value(cells[1]) else []
+        entity_id = cells[0].strip()  # an entry number (_data_rows checked it)
+        primary = _value(cells[1])
+        names = [NameForm(clean_text(primary), "primary")] if primary else []
         names.extend(aliases.take(int(entity_id)))
         if not names or names[0].kind != "primary":
             reading.problem(line, "empty name; row skipped", entity_id)
             continue
-        remarks = parse_remarks(_value(cells[11]))
-        names.extend(NameForm(clean_text(value), kind) for value, kind in remarks.names)
         programmes = _programmes(cells[3])
         if programme is not None and programme not in programmes:
             continue
@@ -52,13 +51,16 @@ def _parse(reading: Reading, programme: str | None) -> Iterator[ListedRecord]:
         if sdn_type not in SCHEMAS:
             reading.problem(line, f"unknown SDN type {sdn_type!r}; row skipped", entity_id)
             continue
+        remarks = parse_remarks(_value(cells[11]))
+        if remarks.names:
+            names.extend(NameForm(clean_text(value), kind) for value, kind in remarks.names)
         for text in remarks.unread_dates:
             reading.problem(line, f"unreadable DOB {text!r} left out", entity_id)
         yield ListedRecord.create(
             list_kind=LIST_KIND,
             entity_id=entity_id,
             schema=SCHEMAS[sdn_type],
-            names=tuple(dict.fromkeys(names)),
+            names=tuple(dict.fromkeys(names)) if len(names) > 1 else tuple(names),
             birth_dates=unique(remarks.birth_dates),
             birth_places=unique(remarks.birth_places),
             gender=remarks.gender,
@@ -87,15 +89,18 @@ class _AliasCursor:
     def take(self, ent_num: int) -> list[NameForm]:
         """The aliases of `ent_num`; aliases of numbers never reached are reported."""
         names: list[NameForm] = []
-        while self.pending is not None and self.pending[0] <= ent_num:
-            key, line, cells = self.pending
+        pending = self.pending
+        while pending is not None and pending[0] <= ent_num:
+            key, line, cells = pending
             if key < ent_num:
                 self.reading.problem(line, f"alt.csv: alias of unknown entry {key}; skipped")
             else:
-                kind = ALIAS_KINDS.get(_value(cells[2]).lower(), "alias")
-                if _value(cells[3]):
-                    names.append(NameForm(clean_text(cells[3]), kind))
+                value = _value(cells[3])
+                if value:
+                    kind = ALIAS_KINDS.get(_value(cells[2]).lower(), "alias")
+                    names.append(NameForm(clean_text(value), kind))
             self._advance()
+            pending = self.pending
         return names
 
     def finish(self) -> None:
@@ -108,7 +113,7 @@ class _AliasCursor:
         if self.rows is None:
             return
         for line, cells in self.rows:
-            key = int(_value(cells[0]))
+            key = int(cells[0])  # an entry number (_data_rows checked it)
             if key < self.last_key:
                 self.reading.problem(
                     line, f"alt.csv: not sorted by ent_num at entry {key}; alias skipped"
@@ -125,25 +130,26 @@ def _data_rows(reading: Reading, path: Path, width: int) -> Iterator[tuple[int, 
     seen_row = False
     last_line = 0
     for row in csv_rows(decoded_lines(path, fallback="cp1252")):
-        last_line = row.last_line
-        if row.cells == [END_MARKER] or row.cells == [END_MARKER, ""]:
+        first_line, last_line, cells, error = row
+        if cells and cells[0] == END_MARKER and cells[1:] in ([], [""]):
             return
         if not seen_row:
             _check_first_row(row, label, width)
             seen_row = True
-        if row.error:
-            reading.problem(row.first_line, f"{label}: {row.error}; row skipped")
+        if error:
+            reading.problem(first_line, f"{label}: {error}; row skipped")
             continue
-        if not any(cell.strip() for cell in row.cells):
+        # A row of the right width led by an entry number (the usual case) is not blank.
+        if len(cells) == width and ENTRY_NUMBER.fullmatch(cells[0].strip()) is not None:
+            yield first_line, cells
             continue
-        if len(row.cells) != width or not _entry_number(row.cells[0]):
-            reading.problem(
-                row.first_line,
-                f"{label}: expected {width} fields starting with an entry number, "
-                f"found {len(row.cells)}; row skipped",
-            )
+        if not any(cell.strip() for cell in cells):
             continue
-        yield row.first_line, row.cells
+        reading.problem(
+            first_line,
+            f"{label}: expected {width} fields starting with an entry number, "
+            f"found {len(cells)}; row skipped",
+        )
     if not seen_row:
         raise ListFormatError(1, f"{label}: empty file, expected OFAC legacy CSV rows")
     raise ListFormatError(

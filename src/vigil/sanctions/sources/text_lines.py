@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
-from vigil.core.validation import MAX_FIELD, MAX_LINE, is_field_limit_error, next_row
+from vigil.core.validation import MAX_FIELD, MAX_LINE, is_field_limit_error
 from vigil.sanctions.sources.records import ListFormatError
 
 
-@dataclass(frozen=True)
-class CsvRow:
-    """One CSV record, the physical lines it spans, or the error that broke it."""
+class CsvRow(NamedTuple):
+    """One CSV record, the physical lines it spans, or the error that broke it.
+
+    A named tuple, not a dataclass: a list file yields one per row, and a tuple is the
+    cheapest record Python builds.
+    """
 
     first_line: int
     last_line: int
@@ -44,28 +47,37 @@ def decoded_lines(path: Path, *, fallback: str | None = None) -> Iterator[str]:
 def csv_rows(lines: Iterator[str]) -> Iterator[CsvRow]:
     """Strict CSV records; a broken row is reported with its lines and reading goes on."""
     reader = csv.reader(_without_nul(lines), strict=True)
+    limit = csv.field_size_limit
     while True:
         first = reader.line_num + 1
+        # The field limit is the process's and other libraries change it (followthemoney sets
+        # 30 MB on import): ours is in force while a row is read, the previous one put back.
+        broken: csv.Error | None = None
+        previous = limit(MAX_FIELD)
         try:
-            cells = next_row(reader)
+            cells = next(reader)
         except StopIteration:
             return
         except csv.Error as error:
-            if is_field_limit_error(error):
-                reason = f"a field longer than {MAX_FIELD:,} characters"
-                if reader.line_num < first:
-                    raise ListFormatError(first, reason) from None
-                yield CsvRow(first, reader.line_num, [], reason)
-                continue
-            if "unexpected end of data" in str(error):
-                raise ListFormatError(
-                    first, f"the file ends inside a quoted field opened on line {first}"
-                ) from None
-            if reader.line_num < first:
-                raise ListFormatError(first, f"unreadable CSV: {error}") from None
-            yield CsvRow(first, reader.line_num, [], f"broken CSV quoting: {error}")
+            broken, cells = error, []
+        finally:
+            limit(previous)
+        if broken is None:
+            yield CsvRow(first, reader.line_num, cells)
             continue
-        yield CsvRow(first, reader.line_num, cells)
+        if is_field_limit_error(broken):
+            reason = f"a field longer than {MAX_FIELD:,} characters"
+            if reader.line_num < first:
+                raise ListFormatError(first, reason) from None
+            yield CsvRow(first, reader.line_num, [], reason)
+            continue
+        if "unexpected end of data" in str(broken):
+            raise ListFormatError(
+                first, f"the file ends inside a quoted field opened on line {first}"
+            ) from None
+        if reader.line_num < first:
+            raise ListFormatError(first, f"unreadable CSV: {broken}") from None
+        yield CsvRow(first, reader.line_num, [], f"broken CSV quoting: {broken}")
 
 
 def _without_nul(lines: Iterator[str]) -> Iterator[str]:
@@ -78,6 +90,9 @@ def split_cell(value: str) -> list[str]:
     """The values of a `;`-separated multi-valued cell (quoted values may hold `;`)."""
     if not value.strip():
         return []
+    if '"' not in value and "\n" not in value and "\r" not in value:
+        # Nothing quoted and one line: the csv module would split exactly here.
+        return [v.strip() for v in value.split(";") if v.strip()]
     try:
         row = next(csv.reader([value], delimiter=";", skipinitialspace=True, strict=True))
     except csv.Error:

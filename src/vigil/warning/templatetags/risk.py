@@ -1,4 +1,4 @@
-"""``{% risk_panel person %}``: the risk panel of a person page, for risk roles only."""
+"""``{% risk_panel person [acts] %}``: the risk panel of a person page, for risk roles only."""
 
 from __future__ import annotations
 
@@ -15,11 +15,14 @@ register = template.Library()
 
 
 @register.inclusion_tag("warning/panel.html", takes_context=True)
-def risk_panel(context: dict[str, Any], person: Any) -> dict[str, Any]:
-    """Nothing for roles that may not see risk scores; the view is audited when a score shows."""
+def risk_panel(context: dict[str, Any], person: Any, acts: Any = None) -> dict[str, Any]:
+    """Nothing for roles that may not see risk scores; the view is audited when a score shows.
+
+    ``acts``: the acts against ``person`` the page already read for this user (its timeline).
+    """
     request = context.get("request")
     user = getattr(request, "user", None)
-    panel = person_panel(user, person) if user is not None else None
+    panel = person_panel(user, person, acts) if user is not None else None
     return {
         "panel": panel,
         "person": person,

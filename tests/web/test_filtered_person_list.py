@@ -1,0 +1,215 @@
+"""The person list filtered by custody and acts: the same persons in the same order whichever
+SQL reads them, equal to the definition, hidden acts never showing through, and a count that
+stops at its cap and says so (issue 14 §2).
+
+The definition: the persons the user may view, whose custody derived from the acts the user
+may view (``records.custody``) is the state asked for, and who are the victim of at least one
+act the user may view matching every act filter; sorted by name, then id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.http import QueryDict
+from django.test import Client
+
+from tests.module_data import built_once
+from vigil.accounts.models import User
+from vigil.accounts.testing import login_verified
+from vigil.core.context import change_context
+from vigil.policy.access import restrict
+from vigil.records import custody_filter
+from vigil.records.act_queries import matching_acts
+from vigil.records.custody import Custody, custody_by_person
+from vigil.records.models import Act, Event, Person, Term
+from vigil.web import listing
+from vigil.web.lists import PERSONS
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+SINCE_2023 = {"act_type": Term.pk_for("act_type", "sentence"), "date_from": D(2023, 1, 1)}
+SINCE_2023_QUERY = {"act_type": "sentence", "date_from": "2023-01-01"}
+STATES = [c.value for c in Custody]
+
+
+def _colony(months: int) -> dict[str, Any]:
+    return {
+        "sentence_months": Decimal(months),
+        "sentence_regime_id": Term.pk_for("detention_regime", "general_colony"),
+    }
+
+
+def _act(victim: Person, kind: str, date: dt.date, level: str = "internal", **kw: Any) -> Act:
+    event = kw.pop("event", None) or Event.objects.create(
+        title=f"Fictional events of {victim}", date=date, confidentiality=level
+    )
+    return Act.objects.create(
+        event=event,
+        act_type_id=Term.pk_for("act_type", kind),
+        victim_person=victim,
+        date=date,
+        date_precision="day",
+        confidentiality=level,
+        **kw,
+    )
+
+
+def _person(name: str, level: str = "internal") -> Person:
+    return Person.objects.create(display_name=name, confidentiality=level, is_synthetic=True)
+
+
+def _record() -> None:
+    """Persons at every custody edge the filter meets, two of them with the same name."""
+    for twin in ("Fictional Alpha Twin", "Fictional Alpha Twin"):
+        held = _person(twin)  # in custody, sentenced since 2023: matches
+        _act(held, "arrest", D(2023, 2, 1))
+        _act(held, "sentence", D(2023, 6, 1), **_colony(1200))
+    earlier = _person("Fictional Beta Earlier")  # in custody, sentenced before 2023
+    _act(earlier, "arrest", D(2021, 2, 1))
+    _act(earlier, "sentence", D(2022, 6, 1), **_colony(1200))
+    secret = _person("Fictional Gamma Secret")  # public arrest; secret sentence and release
+    _act(secret, "arrest", D(2023, 1, 10), "public")
+    _act(secret, "sentence", D(2023, 3, 1), "secret", **_colony(1200))
+    _act(secret, "release", D(2023, 5, 1), "secret")
+    restricted = _person("Fictional Delta Restricted Event")  # acts in a restricted event
+    event = Event.objects.create(title="Fictional closed trial", confidentiality="restricted")
+    _act(restricted, "arrest", D(2023, 1, 5), "internal", event=event)
+    _act(restricted, "sentence", D(2023, 9, 1), "internal", event=event, **_colony(1200))
+    ended = _person("Fictional Epsilon Term Ended")  # 12 months from 2023: term ended
+    _act(ended, "arrest", D(2023, 1, 3))
+    _act(ended, "sentence", D(2023, 4, 1), **_colony(12))
+    hidden = _person("Fictional Zeta Restricted Person", "restricted")  # the person is hidden
+    _act(hidden, "arrest", D(2023, 2, 2), "restricted")
+    _act(hidden, "sentence", D(2024, 2, 2), "restricted", **_colony(1200))
+    deleted = _person("Fictional Eta Deleted Sentence")  # the only recent sentence is deleted
+    _act(deleted, "arrest", D(2022, 2, 2))
+    _act(deleted, "sentence", D(2024, 2, 2), **_colony(1200)).soft_delete("fictional: an error")
+    freed = _person("Fictional Theta Released")  # sentenced since 2023, then released
+    _act(freed, "arrest", D(2023, 2, 2))
+    _act(freed, "sentence", D(2023, 7, 1), **_colony(1200))
+    _act(freed, "release", D(2024, 7, 1))
+
+
+@pytest.fixture(scope="module")
+def _record_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    with built_once(django_db_blocker), change_context("test", detail="filtered list"):
+        _record()
+        yield
+
+
+@pytest.fixture
+def people(_record_once: None, db: None) -> dict[str, User]:
+    return {
+        role: User.objects.get_or_create(username=f"fictional-filter-{role}", role=role)[0]
+        for role in ("viewer", "analyst", "admin")
+    }
+
+
+def _definition(user: User, status: str, data: dict[str, Any]) -> list[Any]:
+    """The persons the definition gives, in the list's order (name, then id)."""
+    derived = custody_by_person(restrict(user, "view", Act.objects.all()))
+    victims = set(matching_acts(user, data).values_list("victim_person_id", flat=True))
+    persons = restrict(user, "view", Person.objects.all()).order_by("display_name", "id")
+    return [
+        p.pk
+        for p in persons
+        if p.pk in victims
+        and (derived[p.pk].status.value if p.pk in derived else Custody.UNKNOWN.value) == status
+    ]
+
+
+def _listed(user: User, status: str, data: dict[str, Any], rows_by_name: int | None) -> list[Any]:
+    persons = restrict(user, "view", Person.objects.all())
+    acts = matching_acts(user, data)
+    found = custody_filter.custody_with_acts(user, persons, status, acts, rows_by_name)
+    return list(found.order_by("display_name", "id").values_list("pk", flat=True))
+
+
+@pytest.fixture
+def name_scan_always(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the scan by name pay on any data (SQLite: the drive chosen at 100k persons)."""
+    monkeypatch.setattr(custody_filter, "FEW_CANDIDATES", 0)
+    monkeypatch.setattr(custody_filter, "SCAN_COST", 0)
+
+
+@pytest.mark.parametrize("role", ["viewer", "analyst", "admin"])
+@pytest.mark.parametrize("drive", ["by custody", "by name"])
+def test_the_filtered_list_is_the_definition_whichever_sql_reads_it(
+    people, role, drive, request
+):  # type: ignore[no-untyped-def]
+    if drive == "by name":
+        request.getfixturevalue("name_scan_always")
+    user = people[role]
+    for status in STATES:
+        wanted = _definition(user, status, SINCE_2023)
+        assert _listed(user, status, SINCE_2023, 25 if drive == "by name" else None) == wanted, (
+            status
+        )
+
+
+def test_the_definition_here_holds_the_edge_cases(people):
+    names = {p.pk: p.display_name for p in Person.all_objects.all()}
+
+    def held(role: str) -> list[str]:
+        return [names[pk] for pk in _definition(people[role], "in_custody", SINCE_2023)]
+
+    # The twins in name order; Gamma's sentence is secret (only the admin sees it, and its
+    # secret release with it); Delta's acts sit in a restricted event; Zeta is restricted.
+    assert held("viewer") == ["Fictional Alpha Twin", "Fictional Alpha Twin"]
+    assert held("analyst") == [
+        "Fictional Alpha Twin",
+        "Fictional Alpha Twin",
+        "Fictional Delta Restricted Event",
+        "Fictional Zeta Restricted Person",
+    ]
+    assert "Fictional Gamma Secret" not in held("admin")
+    ended = _definition(people["viewer"], "term_ended_release_not_recorded", SINCE_2023)
+    assert [names[pk] for pk in ended] == ["Fictional Epsilon Term Ended"]
+
+
+def test_every_page_past_the_cap_lists_the_definition(people, name_scan_always, monkeypatch):  # type: ignore[no-untyped-def]
+    # One row a page and a cap of one: every page is past the cap, so the page is read in name
+    # order (on SQLite) while the count stays on the stored custody's plan.
+    monkeypatch.setattr(listing, "COUNT_CAP", 1)
+    monkeypatch.setattr(listing, "PAGE_SIZE", 1)
+    for role in ("viewer", "analyst"):
+        wanted = _definition(people[role], "in_custody", SINCE_2023)
+        shown = []
+        for number in range(1, len(wanted) + 1):
+            query = QueryDict(
+                f"act_type=sentence&date_from=2023-01-01&custody=in_custody&page={number}"
+            )
+            page = listing.list_page(PERSONS, people[role], query)
+            shown += [row.person.pk for row in page.rows]
+            assert page.page.paginator.more is (number < len(wanted)), (role, number)
+        assert shown == wanted, role
+
+
+def test_a_count_past_the_cap_says_more_than_the_cap(people, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(listing, "COUNT_CAP", 1)
+    monkeypatch.setattr(listing, "PAGE_SIZE", 1)  # the cap is never below the page asked for
+    client = login_verified(Client(), people["analyst"])
+    html = client.get("/persons/", {"custody": "in_custody", **SINCE_2023_QUERY}).content.decode()
+    assert "More than 1 person in this view." in html
+    assert "records in this view" not in html
+    assert "Page 1 of 2 or more" in html
+    monkeypatch.setattr(listing, "COUNT_CAP", 1000)
+    html = client.get("/persons/", {"custody": "in_custody", **SINCE_2023_QUERY}).content.decode()
+    assert "4 records in this view." in html
+    assert "More than" not in html
+
+
+def test_a_page_past_the_cap_is_still_reachable(people, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(listing, "COUNT_CAP", 1)
+    monkeypatch.setattr(listing, "PAGE_SIZE", 1)
+    query = QueryDict("act_type=sentence&date_from=2023-01-01&custody=in_custody&page=3")
+    page = listing.list_page(PERSONS, people["analyst"], query)
+    wanted = _definition(people["analyst"], "in_custody", SINCE_2023)
+    assert page.page.number == 3
+    assert [row.person.pk for row in page.rows] == wanted[2:3]
+    assert page.page.has_next()
