@@ -10,7 +10,10 @@ are written, so after each run the database is counted: records, version rows, d
 the same run and database, is a plain ``csv.reader`` + ``executemany`` into one table.
 
     python benchmarks/import_bench.py [--sizes 1000,10000,100000 | --quick] [--backends ...]
-        [--postgres URL]
+        [--postgres URL] [--prefix NAME]
+
+``--prefix`` names this run's databases (and folders), so that two runs share one cluster at
+the same time: e.g. the branch point and a change, each with its own ``PYTHONPATH``.
 """
 
 from __future__ import annotations
@@ -161,13 +164,13 @@ def _json_tail(text: str) -> dict[str, Any]:
 
 
 def bench_one(work: Path, size: int, csv_path: Path, empty: Path, backend: str,
-              pg_url: str | None) -> dict[str, Any]:  # fmt: skip
+              pg_url: str | None, prefix: str = "") -> dict[str, Any]:  # fmt: skip
     """Measure one import of ``size`` rows on ``backend``; verify the history; run the baseline."""
-    startup_env = fresh_database(work, f"{backend}_startup_{size}", pg_url)
+    startup_env = fresh_database(work, f"{prefix}{backend}_startup_{size}", pg_url)
     startup = measure(
         [*VIGIL, "import", "viasna", str(empty), "--as", USER], startup_env, "empty import"
     )
-    env = fresh_database(work, f"{backend}_{size}", pg_url)
+    env = fresh_database(work, f"{prefix}{backend}_{size}", pg_url)
     cmd = [*VIGIL, "import", "viasna", str(csv_path), "--json", "--as", USER]
     run = measure(cmd, env, "import")
     report = _json_tail(run.stdout)
@@ -273,6 +276,7 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgres", help="sqlite and/or postgres")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--postgres", metavar="URL", help="use this cluster (not a throwaway one)")
+    parser.add_argument("--prefix", default="", help="prefix of this run's database names")
     parser.add_argument("--count", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--baseline", metavar="CSV", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -298,7 +302,9 @@ def main() -> None:
                 if backend == "postgres" and pg_url is None:
                     continue
                 url = pg_url if backend == "postgres" else None
-                results.append(bench_one(work, size, csv_path, empty, backend, url))
+                results.append(
+                    bench_one(work, size, csv_path, empty, backend, url, args.prefix)
+                )
     finally:
         if own_cluster and pg_url:
             stop_postgres()

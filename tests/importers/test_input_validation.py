@@ -212,3 +212,12 @@ def test_validation_rules_accept_the_edges_and_refuse_past_them():
     for bad in ("JavaScript:alert(1)", "data:text/html,x", "//example.org", "http://a b"):
         with pytest.raises(validation.InputRefused):
             validation.check_url(bad, "url")
+
+
+def test_a_link_with_any_unicode_space_inside_is_refused_as_not_a_link():
+    # No-break, em and ideographic spaces, a line separator: every character str.isspace()
+    # names, not only the ASCII space.
+    for space in ("\u00a0", "\u2003", "\u3000", "\u2028", "\u205f"):
+        with pytest.raises(validation.InputRefused, match="not a link"):
+            validation.check_url(f"https://example.org/a{space}b", "url")
+    assert validation.check_url("https://example.org/a\u200bb", "url")  # zero width: not a space

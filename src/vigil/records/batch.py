@@ -137,9 +137,11 @@ class Plan:
         return self.pending.get(pk) or self.records.get(pk) or self.shared.get(pk)
 
     def add(self, obj: VigilModel) -> VigilModel:
-        if obj.pk in self.records:
-            return self.records[obj.pk]
-        return self.pending.setdefault(obj.pk, obj)
+        pk = obj.pk
+        kept = self.records.get(pk)
+        if kept is not None:
+            return kept
+        return self.pending.setdefault(pk, obj)
 
     def add_shared(self, obj: VigilModel) -> VigilModel:
         """Plan a record many rows refer to (call :meth:`get` first to avoid building it)."""
@@ -282,6 +284,26 @@ def _blueprint(
     return index, defaults, attnames, direct, fresh
 
 
+@lru_cache(maxsize=64)
+def _template(
+    model: type[models.Model],
+) -> tuple[dict[str, Any], dict[str, str], frozenset[str], tuple[tuple[str, Any], ...]]:
+    """For the direct build: every attname with its default (``_FRESH`` where the default is
+    called per record), the attname of each field name and attname, the names that are
+    relations, and the attnames (with fields) whose default is called per record."""
+    _, defaults, attnames, _, fresh = _blueprint(model)
+    fields = model._meta.concrete_fields
+    attname_of: dict[str, str] = {}
+    relations: set[str] = set()
+    for f in fields:
+        attname_of[f.attname] = f.attname
+        attname_of[f.name] = f.attname
+        if f.is_relation and f.name != f.attname:
+            relations.add(f.name)
+    template = dict(zip(attnames, defaults, strict=True))
+    return template, attname_of, frozenset(relations), tuple((f.attname, f) for _, f in fresh)
+
+
 def new_record(model: type[M], /, **values: Any) -> M:
     """``model(**values)`` without Django's per-field descriptor work: the same record, faster.
 
@@ -289,16 +311,25 @@ def new_record(model: type[M], /, **values: Any) -> M:
     an unknown field name raises ``KeyError``.
     """
     index, defaults, attnames, direct, fresh = _blueprint(model)
-    args = defaults.copy()
-    for key, value in values.items():
-        i, relation = index[key]
-        args[i] = value.pk if relation and isinstance(value, models.Model) else value
-    for i, f in fresh:
-        if args[i] is _FRESH:
-            args[i] = f.get_default()
     if not direct:
+        args = defaults.copy()
+        for key, value in values.items():
+            i, relation = index[key]
+            args[i] = value.pk if relation and isinstance(value, models.Model) else value
+        for i, f in fresh:
+            if args[i] is _FRESH:
+                args[i] = f.get_default()
         return model(*args)
+    template, attname_of, relations, fresh_names = _template(model)
+    state = template.copy()
+    for key, value in values.items():
+        if key in relations and isinstance(value, models.Model):
+            value = value.pk
+        state[attname_of[key]] = value
+    for name, f in fresh_names:
+        if state[name] is _FRESH:
+            state[name] = f.get_default()
     obj = model.__new__(model)
     obj._state = ModelState()
-    obj.__dict__.update(zip(attnames, args, strict=True))
+    obj.__dict__.update(state)
     return obj

@@ -51,7 +51,7 @@ def stable_id(*parts: object) -> uuid.UUID:
     ``uuid.uuid5(NAMESPACE, "\\x1f".join(parts))``, computed without UUID's constructor
     checks (an import computes one per record).
     """
-    name = "\x1f".join([p if type(p) is str else str(p) for p in parts])
+    name = "\x1f".join(map(str, parts))
     digest = hashlib.sha1(_NAMESPACE_BYTES + name.encode(), usedforsecurity=False).digest()
     value = object.__new__(uuid.UUID)
     object.__setattr__(value, "int", (int.from_bytes(digest[:16]) & _CLEAR) | _SET)
