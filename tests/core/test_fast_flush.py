@@ -88,8 +88,9 @@ def test_a_table_of_many_rows_is_emptied_too():
     make_user("viewer", "fictional-flush-many").user_permissions.add(
         *Permission.objects.filter(content_type=ct)[:3]
     )
+    # Truncated on PostgreSQL; SQLite deletes every table's rows (no files to replace).
     assert fast_flush.non_empty_tables(connection, ["auth_permission"]) == {
-        "auth_permission": True
+        "auth_permission": connection.vendor == "postgresql"
     }
     fast_flush.flush(connection)
     assert _everything() == baseline
