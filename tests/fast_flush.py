@@ -11,11 +11,12 @@ every browser, live-server and other transactional test.
 
 Here the first flush of a process is Django's own; what it leaves (the rows the receivers
 wrote) is read once as the baseline. Every later flush deletes the rows of the tables that
-are not empty (one query finds them) and writes the baseline rows back, in one transaction:
-the same tables, the same rows (the receivers' rows keep the ids of the first flush instead
-of taking new ones). A table holding more than ``BIG`` rows is truncated instead of deleted
-row by row. Tests that flush only some apps (``available_apps``) or restore serialized data
-keep Django's flush. ``tests/core/test_fast_flush.py`` checks that both leave the same rows.
+are not empty (one query finds them) and writes back the baseline tables whose rows a test
+changed, in one transaction: the same tables, the same rows (the receivers' rows keep the ids
+of the first flush instead of taking new ones). A table holding more than ``BIG`` rows is
+truncated instead of deleted row by row. Tests that flush only some apps
+(``available_apps``) or restore serialized data keep Django's flush.
+``tests/core/test_fast_flush.py`` checks that both leave the same rows.
 """
 
 from __future__ import annotations
