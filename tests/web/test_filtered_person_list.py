@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -19,6 +18,7 @@ from django.http import QueryDict
 from django.test import Client
 
 from tests.module_data import built_once
+from tests.records.test_custody_store import _act, _colony
 from vigil.accounts.models import User
 from vigil.accounts.testing import login_verified
 from vigil.core.context import change_context
@@ -35,28 +35,6 @@ D = dt.date
 SINCE_2023 = {"act_type": Term.pk_for("act_type", "sentence"), "date_from": D(2023, 1, 1)}
 SINCE_2023_QUERY = {"act_type": "sentence", "date_from": "2023-01-01"}
 STATES = [c.value for c in Custody]
-
-
-def _colony(months: int) -> dict[str, Any]:
-    return {
-        "sentence_months": Decimal(months),
-        "sentence_regime_id": Term.pk_for("detention_regime", "general_colony"),
-    }
-
-
-def _act(victim: Person, kind: str, date: dt.date, level: str = "internal", **kw: Any) -> Act:
-    event = kw.pop("event", None) or Event.objects.create(
-        title=f"Fictional events of {victim}", date=date, confidentiality=level
-    )
-    return Act.objects.create(
-        event=event,
-        act_type_id=Term.pk_for("act_type", kind),
-        victim_person=victim,
-        date=date,
-        date_precision="day",
-        confidentiality=level,
-        **kw,
-    )
 
 
 def _person(name: str, level: str = "internal") -> Person:
@@ -139,9 +117,7 @@ def name_scan_always(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("role", ["viewer", "analyst", "admin"])
 @pytest.mark.parametrize("drive", ["by custody", "by name"])
-def test_the_filtered_list_is_the_definition_whichever_sql_reads_it(
-    people, role, drive, request
-):  # type: ignore[no-untyped-def]
+def test_the_filtered_list_is_the_definition_whichever_sql_reads_it(people, role, drive, request):  # type: ignore[no-untyped-def]
     if drive == "by name":
         request.getfixturevalue("name_scan_always")
     user = people[role]
