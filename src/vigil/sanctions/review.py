@@ -302,11 +302,6 @@ def pending_count(user: User) -> int:
     return _pending_matches(user).count()
 
 
-def pending(user: User, limit: int = 200) -> list[Candidate]:
-    """Candidates awaiting review that ``user`` may see, best score first."""
-    return candidates(user, _pending_matches(user)[:limit])
-
-
 @dataclass(frozen=True)
 class PendingPage:
     """One page of the review queue: the page (numbers, neighbours) and its candidates."""
