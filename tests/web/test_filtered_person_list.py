@@ -4,7 +4,8 @@ stops at its cap and says so (issue 14 §2).
 
 The definition: the persons the user may view, whose custody derived from the acts the user
 may view (``records.custody``) is the state asked for, and who are the victim of at least one
-act the user may view matching every act filter; sorted by name, then id.
+act the user may view matching every act filter; sorted by name, then id. Without a custody
+filter: the persons the user may view who are the victim of such an act.
 """
 
 from __future__ import annotations
@@ -23,10 +24,18 @@ from vigil.accounts.models import User
 from vigil.accounts.testing import login_verified
 from vigil.core.context import change_context
 from vigil.policy.access import restrict
-from vigil.records import custody_filter
+from vigil.records import act_victims, custody_filter
 from vigil.records.act_queries import matching_acts
 from vigil.records.custody import Custody, custody_by_person
-from vigil.records.models import Act, Event, Person, Term
+from vigil.records.models import (
+    Act,
+    ActCharge,
+    Event,
+    LegalProvision,
+    Organisation,
+    Person,
+    Term,
+)
 from vigil.web import listing
 from vigil.web.lists import PERSONS
 
@@ -71,6 +80,28 @@ def _record() -> None:
     _act(freed, "arrest", D(2023, 2, 2))
     _act(freed, "sentence", D(2023, 7, 1), **_colony(1200))
     _act(freed, "release", D(2024, 7, 1))
+    _acts_at_a_court()
+
+
+COURT = "Fictional Filter Court"
+ARTICLE = "999"
+
+
+def _acts_at_a_court() -> None:
+    """Acts the court, provision and review filters find, some of them hidden."""
+    court = Organisation.objects.create(
+        display_name=COURT, kind_id=Term.pk_for("organisation_kind", "court")
+    )
+    provision = LegalProvision.objects.create(code="criminal", article=ARTICLE, part="1")
+    heard = _person("Fictional Iota Court Hearing")  # a visible act at the court, charged
+    act = _act(heard, "arrest", D(2022, 3, 1), place=court, review_note="as written: 999")
+    ActCharge.objects.create(act=act, provision=provision)
+    secret = _person("Fictional Kappa Secret Court")  # its only such act is secret
+    act = _act(secret, "arrest", D(2022, 4, 1), "secret", place=court, review_note="secret")
+    ActCharge.objects.create(act=act, provision=provision, confidentiality="secret")
+    charged = _person("Fictional Lambda Secret Charge")  # a visible act, a secret charge
+    act = _act(charged, "arrest", D(2022, 5, 1))
+    ActCharge.objects.create(act=act, provision=provision, confidentiality="secret")
 
 
 @pytest.fixture(scope="module")
@@ -189,3 +220,118 @@ def test_a_page_past_the_cap_is_still_reachable(people, monkeypatch):  # type: i
     assert page.page.number == 3
     assert [row.person.pk for row in page.rows] == wanted[2:3]
     assert page.page.has_next()
+
+
+# Act filters without custody ------------------------------------------------------------------
+
+
+def _act_filters() -> dict[str, dict[str, Any]]:
+    """Every act filter of the form, alone and together, dense and sparse on this record."""
+    court = Organisation.objects.get(display_name=COURT)
+    provision = LegalProvision.objects.get(article=ARTICLE)
+    sentence = Term.pk_for("act_type", "sentence")
+    return {
+        "sentence since 2023": SINCE_2023,
+        "arrests": {"act_type": Term.pk_for("act_type", "arrest")},
+        "from a day": {"date_from": D(2023, 2, 2)},
+        "a span": {"date_from": D(2023, 1, 1), "date_to": D(2023, 3, 1)},
+        "until a day": {"date_to": D(2022, 4, 30)},
+        "court": {"court": court},
+        "court and type": {"court": court, "act_type": sentence},
+        "provision": {"provision": provision},
+        "needs review": {"needs_review": True},
+        "nothing": {"date_from": D(2031, 1, 1)},
+    }
+
+
+def _victims(user: User, data: dict[str, Any]) -> list[Any]:
+    """The definition without custody: persons the user may view with an act the user may view
+    matching every act filter, by name then id."""
+    victims = {a.victim_person_id for a in matching_acts(user, data)}
+    persons = restrict(user, "view", Person.objects.all()).order_by("display_name", "id")
+    return [p.pk for p in persons if p.pk in victims]
+
+
+@pytest.mark.parametrize("role", ["viewer", "analyst", "admin"])
+@pytest.mark.parametrize(
+    "shape", [act_victims.driven_by_acts, act_victims.driven_by_persons], ids=["acts", "persons"]
+)
+def test_an_act_filter_alone_is_the_definition_in_either_shape(people, role, shape):  # type: ignore[no-untyped-def]
+    user = people[role]
+    persons = restrict(user, "view", Person.objects.all())
+    for name, data in _act_filters().items():
+        found = shape(persons, matching_acts(user, data)).order_by("display_name", "id")
+        assert list(found.values_list("pk", flat=True)) == _victims(user, data), name
+
+
+def test_hidden_acts_and_charges_never_show_a_person(people):  # type: ignore[no-untyped-def]
+    names = {p.pk: p.display_name for p in Person.all_objects.all()}
+    filters = _act_filters()
+
+    def found(role: str, name: str) -> list[str]:
+        return [names[pk] for pk in _victims(people[role], filters[name])]
+
+    # Kappa's only act at the court is secret; Lambda's charge is secret; the review notes
+    # are on Iota's visible act and Kappa's secret one.
+    for name in ("court", "provision", "needs review"):
+        assert found("analyst", name) == ["Fictional Iota Court Hearing"], name
+    assert "Fictional Kappa Secret Court" in found("admin", "court")
+    assert found("analyst", "nothing") == []
+
+
+@pytest.fixture(params=["acts", "persons"])
+def act_drive(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Make one shape the cheaper on any data (on SQLite; PostgreSQL keeps the acts')."""
+    cheap = "PROBE_COST" if request.param == "persons" else "ACT_COST"
+    dear = "ACT_COST" if request.param == "persons" else "PROBE_COST"
+    monkeypatch.setattr(act_victims, cheap, 0)
+    monkeypatch.setattr(act_victims, dear, 1)
+    monkeypatch.setattr(act_victims, "FEW_PERSONS", 0)  # estimate even on a short list
+    return str(request.param)
+
+
+@pytest.mark.parametrize("sort", ["-name", "born"])  # by name (its index), and otherwise
+def test_every_page_of_an_act_filter_lists_the_definition(people, act_drive, sort, monkeypatch):  # type: ignore[no-untyped-def]
+    # One row a page and a cap of one: the count stops at its cap and every later page is read
+    # in the SQL chosen for a page past it, in each sort of the list.
+    monkeypatch.setattr(listing, "COUNT_CAP", 1)
+    monkeypatch.setattr(listing, "PAGE_SIZE", 1)
+    order = listing.ordering(PERSONS, sort)
+    user = people["analyst"]
+    for query in ("act_type=arrest", "date_from=2023-02-02"):
+        form = PERSONS.form_class(QueryDict(query), user=user)  # type: ignore[call-arg]
+        assert form.is_valid()
+        listed = Person.objects.filter(pk__in=_victims(user, form.cleaned_data))
+        wanted = list(listed.order_by(*order).values_list("pk", flat=True))
+        shown = []
+        for number in range(1, len(wanted) + 1):
+            params = QueryDict(f"{query}&sort={sort}&page={number}")
+            page = listing.list_page(PERSONS, user, params)
+            shown += [row.person.pk for row in page.rows]
+            assert page.page.paginator.more is (number < len(wanted)), (query, number)
+        assert shown == wanted, query
+
+
+def test_an_act_filter_counts_the_same_in_either_shape(people, act_drive):  # type: ignore[no-untyped-def]
+    client = login_verified(Client(), people["analyst"])
+    html = client.get("/persons/", {"act_type": "arrest"}).content.decode()
+    wanted = len(_victims(people["analyst"], {"act_type": Term.pk_for("act_type", "arrest")}))
+    assert f"{wanted} records in this view." in html
+
+
+def test_the_share_of_a_sample_chooses_the_shape(people, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(act_victims, "FEW_PERSONS", 0)
+    user = people["analyst"]
+    persons = restrict(user, "view", Person.objects.all())
+    dense = act_victims.estimate(
+        persons, matching_acts(user, {"act_type": Term.pk_for("act_type", "arrest")})
+    )
+    none = act_victims.estimate(persons, matching_acts(user, {"date_from": D(2031, 1, 1)}))
+    assert dense.persons == none.persons == persons.count()
+    assert dense.matching > 0.5 and none.matching == 0
+    # Nobody matches: probing would read every person; a few matching acts cost less.
+    assert not none.persons_drive(26)
+    # Most match: a page of 25 by name is found after a few dozen probes.
+    big = act_victims.Share(100_000, dense.matching)
+    assert big.persons_drive(26)
+    assert not act_victims.Share(100_000, 0.001).persons_drive(26)

@@ -21,8 +21,9 @@ MAX_PAGE_SIZE = 100
 # A narrowed list counts its rows up to this many (or the page asked for, if further): past
 # it the page says "more than 1,000" instead of reading every match to count them (issue 14).
 COUNT_CAP = 1000
-# Set in the filter data for a list's ``rows`` when the page is sorted by name: how many rows
-# the page needs (its last row's position), so the query can stop once it has them.
+# Set in the filter data for a list's ``rows`` when the page lies past the count's cap: how many
+# rows the page needs when it is sorted by name (its last row's position), so the query can
+# stop once it has them; None when it is sorted otherwise.
 ROWS_BY_NAME = "_rows_by_name"
 
 
@@ -215,19 +216,19 @@ def by_relevance(params: QueryDict, queryset: QuerySet[Any]) -> bool:
 def _paginator(
     spec: ListSpec, user: User, params: QueryDict, data: dict[str, Any], queryset: QuerySet[Any]
 ) -> Paginator:
-    """A narrowed list counts up to its cap. Past the cap (many matches), a page sorted by name
-    tells the list's ``rows`` how many rows it needs (``ROWS_BY_NAME``), which may shape its SQL
-    to stop early; the count stays on the first queryset (the same rows)."""
+    """A narrowed list counts up to its cap. Past the cap (many matches), the page tells the
+    list's ``rows`` how many rows it needs when sorted by name (``ROWS_BY_NAME``; None when
+    sorted otherwise), which may shape its SQL differently (to stop early); the count stays
+    on the first queryset (the same rows)."""
     if spec.capped is None or not spec.capped(data):
         return Paginator(queryset, PAGE_SIZE)
     number = page_number(params)
     paginator = CappedPaginator(queryset, PAGE_SIZE, max(COUNT_CAP, number * PAGE_SIZE))
     by_name = parse_sort(spec, params.get("sort")).lstrip("-") == "name"
     early = spec.stops_early is not None and spec.stops_early(data)
-    if early and by_name and not params.get("q", "").strip() and paginator.more:
-        paginator.object_list = _rows(
-            spec, user, params, {**data, ROWS_BY_NAME: number * PAGE_SIZE}
-        )
+    if early and not params.get("q", "").strip() and paginator.more:
+        rows = number * PAGE_SIZE if by_name else None
+        paginator.object_list = _rows(spec, user, params, {**data, ROWS_BY_NAME: rows})
     return paginator
 
 

@@ -12,12 +12,14 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.policy.public import public_fields
 from vigil.records.act_queries import has_act_filter, matching_acts
+from vigil.records.act_victims import estimate, persons_with_acts
 from vigil.records.custody_filter import custody_with_acts, filter_custody, name_order_plans
 from vigil.records.display_names import attach_display_names
 from vigil.records.models import Act, Case, Event, Involvement, Organisation, Person, Term
 from vigil.records.visible import custody_seen_by, visible
 from vigil.search.persons import search_persons
 from vigil.web import filters as f
+from vigil.web import listing
 from vigil.web.listing import ROWS_BY_NAME, Column, ListSpec
 from vigil.web.search import PersonRow
 
@@ -34,10 +36,25 @@ def _persons(user: User, qs: QuerySet[Person], data: dict[str, Any]) -> QuerySet
             user, qs, data["custody"], matching_acts(user, data), data.get(ROWS_BY_NAME)
         )
     if data.get("custody"):
-        qs = filter_custody(user, qs, data["custody"])
+        return filter_custody(user, qs, data["custody"])
     if has_act_filter(data):
-        qs = qs.filter(pk__in=matching_acts(user, data).values("victim_person_id"))
+        return _with_acts(qs, matching_acts(user, data), data)
     return qs
+
+
+# Where the first estimate of an act filter's share is kept, for the page read after the count.
+_SHARE = "_act_share"
+
+
+def _with_acts(
+    persons: QuerySet[Person], acts: QuerySet[Act], data: dict[str, Any]
+) -> QuerySet[Person]:
+    """The persons with a matching act, in SQL shaped for the statement: the count (its cap + 1
+    rows, in any order) and the page within it, or a page past the cap (``ROWS_BY_NAME``)."""
+    rows = data[ROWS_BY_NAME] if ROWS_BY_NAME in data else listing.COUNT_CAP + 1
+    if name_order_plans() and data.get(_SHARE) is None:
+        data[_SHARE] = estimate(persons, acts)  # the data this view's statements share
+    return persons_with_acts(persons, acts, rows, data.get(_SHARE))
 
 
 def _persons_narrowed(data: dict[str, Any]) -> bool:
@@ -46,8 +63,9 @@ def _persons_narrowed(data: dict[str, Any]) -> bool:
 
 
 def _persons_stop_early(data: dict[str, Any]) -> bool:
-    """Custody and act filters together, on a database where a page may be read by name."""
-    return bool(data.get("custody")) and has_act_filter(data) and name_order_plans()
+    """An act filter (with custody or not), on a database where a page past the count's cap
+    may be read in other SQL than its count."""
+    return has_act_filter(data) and name_order_plans()
 
 
 def _person_rows(user: User, persons: list[Person]) -> list[PersonRow]:
