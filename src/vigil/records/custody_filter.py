@@ -127,10 +127,10 @@ def filter_custody(user: User, persons: QuerySet[Person], status: str) -> QueryS
     return annotated.filter(custody_status=status)
 
 
-# Choosing how SQLite reads "custody is S and some act matches" for a page sorted by name
-# (issue 14 §2). Driven by the stored custody, every candidate's acts are probed and the
-# matches sorted: the cost grows with the candidates. Driven by the persons' name index, the
-# scan stops once the page is full: the cost grows with how far the page lies, divided by how
+# Choosing how SQLite reads "custody is S and some act matches" for a page sorted by an indexed
+# column (name, birth date, last change; issue 14 §2). Driven by the stored custody, every
+# candidate's acts are probed and the matches sorted: the cost grows with the candidates.
+# Driven by the persons' index in the page's order, the scan stops once the page is full: the cost grows with how far the page lies, divided by how
 # dense the matches are. Costs per candidate probed and per person scanned, measured on
 # encrypted SQLite at 100k persons (34 and 20 µs); the sample sets the density.
 FEW_CANDIDATES = 1000
@@ -144,21 +144,22 @@ def custody_with_acts(
     persons: QuerySet[Person],
     status: str,
     acts: QuerySet[Act],
-    rows_by_name: int | None = None,
+    rows_in_order: int | None = None,
 ) -> QuerySet[Person]:
     """``persons`` whose custody (as :func:`filter_custody`) is ``status`` and who are the victim
     of at least one of ``acts``. The same persons whatever the SQL's shape.
 
-    ``rows_by_name``: the rows a page sorted by name needs (its last row's position); given,
-    on SQLite the query may scan persons in name order and probe each one's stored custody,
+    ``rows_in_order``: the rows a page sorted by an indexed column needs (its last row's
+    position); given, on SQLite the query may scan persons in that order and probe each one's
+    stored custody,
     when the sampled density of matches says that reads less than probing every candidate.
     """
     matched = Exists(acts.filter(victim_person=OuterRef("pk")))
     level = exact_ceiling(user)
     if (
         level is not None
-        and rows_by_name is not None
-        and _name_scan_pays(level, persons, status, acts, rows_by_name)
+        and rows_in_order is not None
+        and _name_scan_pays(level, persons, status, acts, rows_in_order)
     ):
         stored = StoredCustody.objects.filter(state_filter(level, status), person=OuterRef("pk"))
         return persons.filter(Exists(stored)).filter(matched)
@@ -168,7 +169,7 @@ def custody_with_acts(
 
 
 def name_order_plans() -> bool:
-    """Whether :func:`custody_with_acts` may read a page in name order on this database
+    """Whether :func:`custody_with_acts` may read a page in its index's order on this database
     (SQLite; PostgreSQL's planner weighs this itself from its statistics)."""
     return connection.vendor == "sqlite"
 
@@ -176,7 +177,7 @@ def name_order_plans() -> bool:
 def _name_scan_pays(
     level: str, persons: QuerySet[Person], status: str, acts: QuerySet[Act], rows: int
 ) -> bool:
-    """Whether scanning persons by name until ``rows`` match reads less than probing every
+    """Whether scanning persons in order until ``rows`` match reads less than probing every
     candidate (SQLite only: PostgreSQL's planner weighs this itself from its statistics)."""
     if not name_order_plans() or status == Custody.UNKNOWN.value:
         return False
@@ -192,6 +193,6 @@ def _name_scan_pays(
     if hits == 0:
         return False
     everyone = persons.count()
-    # Persons scanned before the page is full, if matches are spread evenly by name.
+    # Persons scanned before the page is full, if matches are spread evenly in that order.
     scanned = rows * everyone * DENSITY_SAMPLE / (hits * candidates)
     return scanned * SCAN_COST <= candidates * PROBE_COST

@@ -22,9 +22,9 @@ MAX_PAGE_SIZE = 100
 # it the page says "more than 1,000" instead of reading every match to count them (issue 14).
 COUNT_CAP = 1000
 # Set in the filter data for a list's ``rows`` when the page lies past the count's cap: how many
-# rows the page needs when it is sorted by name (its last row's position), so the query can
-# stop once it has them; None when it is sorted otherwise.
-ROWS_BY_NAME = "_rows_by_name"
+# rows the page needs when it is sorted by an indexed column (its last row's position), so the
+# query can read rows in that order and stop once it has them; None when sorted otherwise.
+ROWS_IN_ORDER = "_rows_in_order"
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,8 @@ class Column:
     label: Any
     order: tuple[str, ...] = ()
     numeric: bool = False
+    # Its order is an index's: a query may read rows in it and stop once a page is full.
+    indexed: bool = False
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,7 @@ class ListSpec:
     export_fields: Sequence[str] = ()
     help_text: Any = ""
     # Given the cleaned filters: whether this view's count stops at COUNT_CAP, and whether its
-    # ``rows`` may shape the SQL of a page sorted by name by ``ROWS_BY_NAME``.
+    # ``rows`` may shape the SQL of a page past that cap by ``ROWS_IN_ORDER``.
     capped: Callable[[dict[str, Any]], bool] | None = None
     stops_early: Callable[[dict[str, Any]], bool] | None = None
 
@@ -217,18 +219,19 @@ def _paginator(
     spec: ListSpec, user: User, params: QueryDict, data: dict[str, Any], queryset: QuerySet[Any]
 ) -> Paginator:
     """A narrowed list counts up to its cap. Past the cap (many matches), the page tells the
-    list's ``rows`` how many rows it needs when sorted by name (``ROWS_BY_NAME``; None when
-    sorted otherwise), which may shape its SQL differently (to stop early); the count stays
-    on the first queryset (the same rows)."""
+    list's ``rows`` how many rows it needs when sorted by an indexed column (``ROWS_IN_ORDER``;
+    None when sorted otherwise), which may shape its SQL differently (to stop early); the count
+    stays on the first queryset (the same rows)."""
     if spec.capped is None or not spec.capped(data):
         return Paginator(queryset, PAGE_SIZE)
     number = page_number(params)
     paginator = CappedPaginator(queryset, PAGE_SIZE, max(COUNT_CAP, number * PAGE_SIZE))
-    by_name = parse_sort(spec, params.get("sort")).lstrip("-") == "name"
+    key = parse_sort(spec, params.get("sort")).lstrip("-")
+    in_order = any(c.key == key and c.indexed for c in spec.columns)
     early = spec.stops_early is not None and spec.stops_early(data)
     if early and not params.get("q", "").strip() and paginator.more:
-        rows = number * PAGE_SIZE if by_name else None
-        paginator.object_list = _rows(spec, user, params, {**data, ROWS_BY_NAME: rows})
+        rows = number * PAGE_SIZE if in_order else None
+        paginator.object_list = _rows(spec, user, params, {**data, ROWS_IN_ORDER: rows})
     return paginator
 
 

@@ -20,7 +20,7 @@ from vigil.records.visible import custody_seen_by, visible
 from vigil.search.persons import search_persons
 from vigil.web import filters as f
 from vigil.web import listing
-from vigil.web.listing import ROWS_BY_NAME, Column, ListSpec
+from vigil.web.listing import ROWS_IN_ORDER, Column, ListSpec
 from vigil.web.search import PersonRow
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def _persons(user: User, qs: QuerySet[Person], data: dict[str, Any]) -> QuerySet
     qs = f.by_level(search_persons(data.get("q") or "", user), data)
     if data.get("custody") and has_act_filter(data):
         return custody_with_acts(
-            user, qs, data["custody"], matching_acts(user, data), data.get(ROWS_BY_NAME)
+            user, qs, data["custody"], matching_acts(user, data), data.get(ROWS_IN_ORDER)
         )
     if data.get("custody"):
         return filter_custody(user, qs, data["custody"])
@@ -50,8 +50,8 @@ def _with_acts(
     persons: QuerySet[Person], acts: QuerySet[Act], data: dict[str, Any]
 ) -> QuerySet[Person]:
     """The persons with a matching act, in SQL shaped for the statement: the count (its cap + 1
-    rows, in any order) and the page within it, or a page past the cap (``ROWS_BY_NAME``)."""
-    rows = data[ROWS_BY_NAME] if ROWS_BY_NAME in data else listing.COUNT_CAP + 1
+    rows, in any order) and the page within it, or a page past the cap (``ROWS_IN_ORDER``)."""
+    rows = data[ROWS_IN_ORDER] if ROWS_IN_ORDER in data else listing.COUNT_CAP + 1
     if name_order_plans() and data.get(_SHARE) is None:
         data[_SHARE] = estimate(persons, acts)  # the data this view's statements share
     return persons_with_acts(persons, acts, rows, data.get(_SHARE))
@@ -80,10 +80,10 @@ PERSONS = ListSpec(
     model=Person,
     form_class=f.PersonFilterForm,
     columns=(
-        Column("name", _("Name"), ("display_name",)),
-        Column("born", _("Born"), ("birth_date",)),
+        Column("name", _("Name"), ("display_name",), indexed=True),
+        Column("born", _("Born"), ("birth_date",), indexed=True),
         Column("custody", _("Custody")),
-        Column("updated", _("Last changed"), ("updated_at",)),
+        Column("updated", _("Last changed"), ("updated_at",), indexed=True),
         Column("record", _("Record")),
     ),
     default_sort="name",

@@ -56,10 +56,14 @@ class Person(VigilModel):
         ordering = ["display_name"]
         verbose_name = _("person")
         verbose_name_plural = _("persons")
-        # The live rows of a level: every list counts and pages through them.
+        # The live rows of a level: every list counts and pages through them. One index per
+        # sort of the person list: a filtered page reads persons in its order and stops once
+        # it is full (issue 14 §2).
         indexes = [
             models.Index(fields=["deleted_at", "confidentiality"], name="person_live_level"),
             models.Index(fields=["display_name", "id"], name="person_name_order"),
+            models.Index(fields=["birth_date", "id"], name="person_born_order"),
+            models.Index(fields=["updated_at", "id"], name="person_updated_order"),
         ]
 
     def __str__(self) -> str:

@@ -119,10 +119,14 @@ class Act(VigilModel, UncertainDateMixin):
     class Meta:
         ordering = ["date", "created_at"]
         verbose_name = _("act")
-        # List filters (type and dates) and each person's timeline and custody.
+        # List filters (type and dates) and each person's timeline and custody; the acts that
+        # need review (few: a partial index, so the filter reads them and not every act).
         indexes = [
             models.Index(fields=["act_type", "date"], name="act_type_date"),
             models.Index(fields=["victim_person", "date"], name="act_victim_date"),
+            models.Index(
+                fields=["victim_person"], condition=~Q(review_note=""), name="act_needs_review"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
