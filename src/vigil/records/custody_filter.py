@@ -130,9 +130,10 @@ def filter_custody(user: User, persons: QuerySet[Person], status: str) -> QueryS
 # Choosing how SQLite reads "custody is S and some act matches" for a page sorted by an indexed
 # column (name, birth date, last change; issue 14 §2). Driven by the stored custody, every
 # candidate's acts are probed and the matches sorted: the cost grows with the candidates.
-# Driven by the persons' index in the page's order, the scan stops once the page is full: the cost grows with how far the page lies, divided by how
-# dense the matches are. Costs per candidate probed and per person scanned, measured on
-# encrypted SQLite at 100k persons (34 and 20 µs); the sample sets the density.
+# Driven by the persons' index in the page's order, the scan stops once the page is full: the
+# cost grows with how far the page lies, divided by how dense the matches are. Costs per
+# candidate probed and per person scanned, measured on encrypted SQLite at 100k persons (34 and
+# 20 µs); the sample sets the density.
 FEW_CANDIDATES = 1000
 DENSITY_SAMPLE = 200
 PROBE_COST = 34
