@@ -132,10 +132,10 @@ def _definition(user: User, status: str, data: dict[str, Any]) -> list[Any]:
     ]
 
 
-def _listed(user: User, status: str, data: dict[str, Any], rows_by_name: int | None) -> list[Any]:
+def _listed(user: User, status: str, data: dict[str, Any], rows_in_order: int | None) -> list[Any]:
     persons = restrict(user, "view", Person.objects.all())
-    acts = matching_acts(user, data)
-    found = custody_filter.custody_with_acts(user, persons, status, acts, rows_by_name)
+    acts, listed = matching_acts(user, data, per_act=True), matching_acts(user, data)
+    found = custody_filter.custody_with_acts(user, persons, status, acts, rows_in_order, listed)
     return list(found.order_by("display_name", "id").values_list("pk", flat=True))
 
 
@@ -146,17 +146,27 @@ def name_scan_always(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(custody_filter, "SCAN_COST", 0)
 
 
+@pytest.fixture
+def acts_drive_always(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the matching acts' victims drive on any data (SQLite: a sparse act filter)."""
+    monkeypatch.setattr(custody_filter, "FEW_CANDIDATES", 0)
+    monkeypatch.setattr(custody_filter, "ACT_COST", 0)
+
+
 @pytest.mark.parametrize("role", ["viewer", "analyst", "admin"])
-@pytest.mark.parametrize("drive", ["by custody", "by name"])
+@pytest.mark.parametrize("drive", ["by custody", "by name", "by acts"])
 def test_the_filtered_list_is_the_definition_whichever_sql_reads_it(people, role, drive, request):  # type: ignore[no-untyped-def]
     if drive == "by name":
         request.getfixturevalue("name_scan_always")
+    if drive == "by acts":
+        request.getfixturevalue("acts_drive_always")
     user = people[role]
-    for status in STATES:
-        wanted = _definition(user, status, SINCE_2023)
-        assert _listed(user, status, SINCE_2023, 25 if drive == "by name" else None) == wanted, (
-            status
-        )
+    charged = {"provision": LegalProvision.objects.get(article=ARTICLE)}  # probed per act
+    for data in (SINCE_2023, charged):
+        for status in STATES:
+            wanted = _definition(user, status, data)
+            rows = 25 if drive == "by name" else None
+            assert _listed(user, status, data, rows) == wanted, (status, data)
 
 
 def test_the_definition_here_holds_the_edge_cases(people):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from vigil.records.models import Act
 from vigil.records.visible import visible
@@ -21,8 +21,13 @@ def has_act_filter(data: dict[str, Any]) -> bool:
     return any(data.get(name) for name in ACT_FILTERS)
 
 
-def matching_acts(user: User, data: dict[str, Any]) -> QuerySet[Act]:
-    """Acts ``user`` may view that satisfy every act filter in ``data`` at once."""
+def matching_acts(user: User, data: dict[str, Any], *, per_act: bool = False) -> QuerySet[Act]:
+    """Acts ``user`` may view that satisfy every act filter in ``data`` at once.
+
+    ``per_act``: the provision as a probe of each act's charges (for a query that reads a few
+    acts, such as one person's), instead of a list of every act charged with it (for a query
+    that reads every matching act): the same acts.
+    """
     acts = visible(user, Act.objects.all())
     if data.get("act_type"):
         acts = acts.filter(act_type=data["act_type"])
@@ -31,8 +36,11 @@ def matching_acts(user: User, data: dict[str, Any]) -> QuerySet[Act]:
     if data.get("date_to"):
         acts = acts.filter(date__lte=data["date_to"])
     if data.get("provision"):
-        charged = visible(user, data["provision"].charges.all()).values("act_id")
-        acts = acts.filter(pk__in=charged)
+        charges = visible(user, data["provision"].charges.all())
+        if per_act:
+            acts = acts.filter(Exists(charges.filter(act=OuterRef("pk"))))
+        else:
+            acts = acts.filter(pk__in=charges.values("act_id"))
     if data.get("court"):
         acts = acts.filter(place=data["court"])
     if data.get("needs_review"):

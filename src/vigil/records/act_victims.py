@@ -56,7 +56,7 @@ class Share:
 
 def estimate(persons: QuerySet[Person], acts: QuerySet[Act]) -> Share:
     """The persons of ``persons`` and the share of a sample of them who are the victim of one
-    of ``acts``.
+    of ``acts`` (in SQL shaped for probing a person's acts).
 
     The sample: the first persons by name from each end (the name index; a page sorted by
     name reads them first). Not the first by id: imported records get ordered ids, so those are
@@ -78,17 +78,21 @@ def persons_with_acts(
     acts: QuerySet[Act],
     rows: int | None = None,
     share: Share | None = None,
+    probed: QuerySet[Act] | None = None,
 ) -> QuerySet[Person]:
     """``persons`` who are the victim of at least one of ``acts``; the same persons, whichever
     SQL reads them.
 
     ``rows``: how many rows the statement needs in the order it reads persons (a page sorted
-    by name: its last row's position; a capped count: the cap + 1); None: all of them (a page
-    sorted otherwise, an export). ``share``: the estimate, when the caller has it already.
+    by an indexed column: its last row's position; a capped count: the cap + 1); None: all of
+    them (a page sorted otherwise, an export). ``share``: the estimate, when the caller has it
+    already. ``probed``: the same acts in SQL shaped for probing one person's acts
+    (``act_queries.matching_acts(per_act=True)``), when it differs.
     """
+    probed = acts if probed is None else probed
     if connection.vendor == "sqlite":
-        if (share or estimate(persons, acts)).persons_drive(rows):
-            return driven_by_persons(persons, acts)
+        if (share or estimate(persons, probed)).persons_drive(rows):
+            return driven_by_persons(persons, probed)
     return driven_by_acts(persons, acts)
 
 

@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from vigil.policy.access import exact_ceiling, restrict
+from vigil.records.act_victims import ACT_COST, driven_by_acts, estimate
 from vigil.records.custody import (
     DETAINING,
     ENDING,
@@ -146,6 +147,7 @@ def custody_with_acts(
     status: str,
     acts: QuerySet[Act],
     rows_in_order: int | None = None,
+    listed: QuerySet[Act] | None = None,
 ) -> QuerySet[Person]:
     """``persons`` whose custody (as :func:`filter_custody`) is ``status`` and who are the victim
     of at least one of ``acts``. The same persons whatever the SQL's shape.
@@ -154,6 +156,10 @@ def custody_with_acts(
     position); given, on SQLite the query may scan persons in that order and probe each one's
     stored custody,
     when the sampled density of matches says that reads less than probing every candidate.
+    ``listed``: the same acts in SQL shaped for reading all of them
+    (``act_queries.matching_acts``; ``acts`` is shaped for probing a person's); given, on
+    SQLite a sparse act filter drives: its acts' victims are read and each one's stored custody
+    probed.
     """
     matched = Exists(acts.filter(victim_person=OuterRef("pk")))
     level = exact_ceiling(user)
@@ -164,6 +170,9 @@ def custody_with_acts(
     ):
         stored = StoredCustody.objects.filter(state_filter(level, status), person=OuterRef("pk"))
         return persons.filter(Exists(stored)).filter(matched)
+    if level is not None and listed is not None and _acts_drive(level, persons, status, acts):
+        stored = StoredCustody.objects.filter(state_filter(level, status), person=OuterRef("pk"))
+        return driven_by_acts(persons, listed).filter(Exists(stored))
     # The custody filter drives (a list of person ids from the stored custody); each
     # candidate's acts are then probed by key: `IN (acts)` read every matching act.
     return filter_custody(user, persons, status).filter(matched)
@@ -173,6 +182,20 @@ def name_order_plans() -> bool:
     """Whether :func:`custody_with_acts` may read a page in its index's order on this database
     (SQLite; PostgreSQL's planner weighs this itself from its statistics)."""
     return connection.vendor == "sqlite"
+
+
+def _acts_drive(level: str, persons: QuerySet[Person], status: str, acts: QuerySet[Act]) -> bool:
+    """Whether reading the matching acts' victims reads less than probing the acts of every
+    candidate of the stored custody (an act filter that few persons match; SQLite only)."""
+    if not name_order_plans() or status == Custody.UNKNOWN.value:
+        return False
+    if status not in {c.value for c in Custody}:
+        return False
+    candidates = StoredCustody.objects.filter(state_filter(level, status)).count()
+    if candidates < FEW_CANDIDATES:
+        return False
+    share = estimate(persons, acts)
+    return share.persons * share.matching * ACT_COST < candidates * PROBE_COST
 
 
 def _name_scan_pays(

@@ -32,13 +32,13 @@ if TYPE_CHECKING:
 def _persons(user: User, qs: QuerySet[Person], data: dict[str, Any]) -> QuerySet[Person]:
     qs = f.by_level(search_persons(data.get("q") or "", user), data)
     if data.get("custody") and has_act_filter(data):
-        return custody_with_acts(
-            user, qs, data["custody"], matching_acts(user, data), data.get(ROWS_IN_ORDER)
-        )
+        acts, listed = matching_acts(user, data, per_act=True), matching_acts(user, data)
+        rows = data.get(ROWS_IN_ORDER)
+        return custody_with_acts(user, qs, data["custody"], acts, rows, listed)
     if data.get("custody"):
         return filter_custody(user, qs, data["custody"])
     if has_act_filter(data):
-        return _with_acts(qs, matching_acts(user, data), data)
+        return _with_acts(user, qs, data)
     return qs
 
 
@@ -46,15 +46,14 @@ def _persons(user: User, qs: QuerySet[Person], data: dict[str, Any]) -> QuerySet
 _SHARE = "_act_share"
 
 
-def _with_acts(
-    persons: QuerySet[Person], acts: QuerySet[Act], data: dict[str, Any]
-) -> QuerySet[Person]:
+def _with_acts(user: User, persons: QuerySet[Person], data: dict[str, Any]) -> QuerySet[Person]:
     """The persons with a matching act, in SQL shaped for the statement: the count (its cap + 1
     rows, in any order) and the page within it, or a page past the cap (``ROWS_IN_ORDER``)."""
     rows = data[ROWS_IN_ORDER] if ROWS_IN_ORDER in data else listing.COUNT_CAP + 1
+    acts, probed = matching_acts(user, data), matching_acts(user, data, per_act=True)
     if name_order_plans() and data.get(_SHARE) is None:
-        data[_SHARE] = estimate(persons, acts)  # the data this view's statements share
-    return persons_with_acts(persons, acts, rows, data.get(_SHARE))
+        data[_SHARE] = estimate(persons, probed)  # the data this view's statements share
+    return persons_with_acts(persons, acts, rows, data.get(_SHARE), probed)
 
 
 def _persons_narrowed(data: dict[str, Any]) -> bool:
