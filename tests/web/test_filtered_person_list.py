@@ -150,7 +150,7 @@ def name_scan_always(monkeypatch: pytest.MonkeyPatch) -> None:
 def acts_drive_always(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make the matching acts' victims drive on any data (SQLite: a sparse act filter)."""
     monkeypatch.setattr(custody_filter, "FEW_CANDIDATES", 0)
-    monkeypatch.setattr(custody_filter, "ACT_COST", 0)
+    monkeypatch.setattr(custody_filter, "SPARSE_ACTS", 10**9)
 
 
 @pytest.mark.parametrize("role", ["viewer", "analyst", "admin"])

@@ -54,7 +54,7 @@ class Share:
         return self.probes(rows) * PROBE_COST <= acts * ACT_COST
 
 
-def estimate(persons: QuerySet[Person], acts: QuerySet[Act]) -> Share:
+def estimate(persons: QuerySet[Person], acts: QuerySet[Act], sample: int = SAMPLE) -> Share:
     """The persons of ``persons`` and the share of a sample of them who are the victim of one
     of ``acts`` (in SQL shaped for probing a person's acts).
 
@@ -65,12 +65,12 @@ def estimate(persons: QuerySet[Person], acts: QuerySet[Act]) -> Share:
     everyone = persons.order_by().count()
     if everyone <= FEW_PERSONS:
         return Share(everyone, 1.0)  # probing all of them is cheap, whatever the share
-    half = SAMPLE // 2
+    half = sample // 2
     first = persons.order_by("display_name", "pk").values("pk")[:half]
     last = persons.order_by("-display_name", "-pk").values("pk")[:half]
-    sample = persons.filter(Q(pk__in=first) | Q(pk__in=last)).order_by()
-    hits = sample.filter(_matched(acts)).count()
-    return Share(everyone, hits / min(SAMPLE, everyone))
+    probed = persons.filter(Q(pk__in=first) | Q(pk__in=last)).order_by()
+    hits = probed.filter(_matched(acts)).count()
+    return Share(everyone, hits / min(2 * half, everyone))
 
 
 def persons_with_acts(

@@ -27,7 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from vigil.policy.access import exact_ceiling, restrict
-from vigil.records.act_victims import ACT_COST, driven_by_acts, estimate
+from vigil.records.act_victims import driven_by_acts
 from vigil.records.custody import (
     DETAINING,
     ENDING,
@@ -137,6 +137,8 @@ def filter_custody(user: User, persons: QuerySet[Person], status: str) -> QueryS
 # 20 µs); the sample sets the density.
 FEW_CANDIDATES = 1000
 DENSITY_SAMPLE = 200
+# Fewer matching acts than this (and at least FEW_CANDIDATES candidates): the acts drive.
+SPARSE_ACTS = 50
 PROBE_COST = 34
 SCAN_COST = 20
 
@@ -194,8 +196,9 @@ def _acts_drive(level: str, persons: QuerySet[Person], status: str, acts: QueryS
     candidates = StoredCustody.objects.filter(state_filter(level, status)).count()
     if candidates < FEW_CANDIDATES:
         return False
-    share = estimate(persons, acts)
-    return share.persons * share.matching * ACT_COST < candidates * PROBE_COST
+    # Counted up to a bound, the acts tell a sparse filter at the cost of reading that many (a
+    # sampled share of persons cost more than it saved on a dense filter's page).
+    return acts.order_by().values("pk")[:SPARSE_ACTS].count() < SPARSE_ACTS
 
 
 def _name_scan_pays(

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 def _persons(user: User, qs: QuerySet[Person], data: dict[str, Any]) -> QuerySet[Person]:
     qs = f.by_level(search_persons(data.get("q") or "", user), data)
     if data.get("custody") and has_act_filter(data):
-        acts, listed = matching_acts(user, data, per_act=True), matching_acts(user, data)
+        acts, listed = _acts_both_ways(user, data)
         rows = data.get(ROWS_IN_ORDER)
         return custody_with_acts(user, qs, data["custody"], acts, rows, listed)
     if data.get("custody"):
@@ -50,10 +50,17 @@ def _with_acts(user: User, persons: QuerySet[Person], data: dict[str, Any]) -> Q
     """The persons with a matching act, in SQL shaped for the statement: the count (its cap + 1
     rows, in any order) and the page within it, or a page past the cap (``ROWS_IN_ORDER``)."""
     rows = data[ROWS_IN_ORDER] if ROWS_IN_ORDER in data else listing.COUNT_CAP + 1
-    acts, probed = matching_acts(user, data), matching_acts(user, data, per_act=True)
+    probed, acts = _acts_both_ways(user, data)
     if name_order_plans() and data.get(_SHARE) is None:
         data[_SHARE] = estimate(persons, probed)  # the data this view's statements share
     return persons_with_acts(persons, acts, rows, data.get(_SHARE), probed)
+
+
+def _acts_both_ways(user: User, data: dict[str, Any]) -> tuple[QuerySet[Act], QuerySet[Act]]:
+    """The matching acts shaped for probing a person's, and for reading them all (the same
+    query unless a provision is chosen)."""
+    probed = matching_acts(user, data, per_act=True)
+    return probed, (matching_acts(user, data) if data.get("provision") else probed)
 
 
 def _persons_narrowed(data: dict[str, Any]) -> bool:
