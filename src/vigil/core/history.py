@@ -904,15 +904,41 @@ def stored_history_for(objs: Iterable[models.Model]) -> models.QuerySet[Version]
     return Version.objects.filter(object_id__in=ids).order_by("-at", "-id")
 
 
-def derived_for(objs: Iterable[models.Model]) -> list[Version]:
-    """The derived version 1 of those of ``objs`` (mixed types) that still hold it."""
-    by_model: dict[type[models.Model], list[Any]] = {}
+def derived_for(
+    objs: Iterable[models.Model], stored: Iterable[Version] = ()
+) -> list[Version]:
+    """The derived version 1 of those of ``objs`` (mixed types, as just read) that still hold
+    it. One query finds the batches at the records' times; only records at such a time are
+    read again (a record read at version 1 holds the ``updated_at`` of its row: a change that
+    moves it either bumps the version or stores version 1 first). ``stored``: version rows
+    already read for some of them (a record with a stored version has no derived one)."""
+    has_rows = {(v.model, v.object_id) for v in stored}
+    candidates: dict[tuple[str, Any], list[models.Model]] = {}
     for o in objs:
-        by_model.setdefault(type(o), []).append(o.pk)
+        # Versions only grow: a record read past version 1 holds no derived version.
+        if (
+            isinstance(o, VigilModel)
+            and o.version == 1
+            and o.updated_at is not None
+            and (model_label(o), o.pk) not in has_rows
+        ):
+            candidates.setdefault((model_label(o), o.updated_at), []).append(o)
+    if not candidates:
+        return []
+    times: dict[str, list[Any]] = {}
+    for label, at in candidates:
+        times.setdefault(label, []).append(at)
+    condition = models.Q(pk__in=[])
+    for label, ats in times.items():
+        condition |= models.Q(model=label, at__in=ats)
+    held = set(VersionBatch.objects.filter(condition).values_list("model", "at"))
+    by_model: dict[type[models.Model], list[Any]] = {}
+    for key in held:
+        for o in candidates.get(key, []):
+            by_model.setdefault(type(o), []).append(o.pk)
     found: list[Version] = []
     for model, ids in by_model.items():
-        if isinstance(model, type) and issubclass(model, VigilModel):
-            found.extend(first_versions(model, ids).values())
+        found.extend(first_versions(model, ids).values())
     return found
 
 
@@ -930,7 +956,8 @@ def newest_first(versions: Iterable[Version]) -> list[Version]:
 def history_for(objs: Iterable[models.Model]) -> list[Version]:
     """The versions of several records of mixed types, newest first (stored and derived)."""
     objs = list(objs)
-    return newest_first([*stored_history_for(objs), *derived_for(objs)])
+    stored = list(stored_history_for(objs))
+    return newest_first([*stored, *derived_for(objs, stored)])
 
 
 def batch_versions(batch: VersionBatch) -> list[Version]:

@@ -124,7 +124,8 @@ def changes_of(user: User, objs: Iterable[models.Model]) -> list[Change]:
     """The versions of the given records that ``user`` may view, newest first."""
     objs = list(objs)
     rows = restrict_history_of(user, stored_history_for(objs), {type(o) for o in objs})
-    derived = derived_for(objs)
+    stored = list(rows.select_related("actor"))
+    derived = derived_for(objs, stored)
     by_model: dict[str, list[Version]] = {}
     for v in derived:
         by_model.setdefault(v.model, []).append(v)
@@ -135,7 +136,7 @@ def changes_of(user: User, objs: Iterable[models.Model]) -> list[Change]:
             continue
         visible = history_visible(user, model, [v.object_id for v in found])
         allowed.extend(v for v in found if v.object_id in visible)
-    versions = newest_first([*rows.select_related("actor"), *allowed])
+    versions = newest_first([*stored, *allowed])
     return _titled(user, [describe(v) for v in versions])
 
 
