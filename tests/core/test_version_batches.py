@@ -314,3 +314,19 @@ def test_restricted_batch_created_records_stay_hidden_as_with_single_saves(users
     hidden = {str(uuid.UUID(int=22)), str(uuid.UUID(int=23))}
     assert any(not hidden & set(found[0]) for found in bulk.values())  # someone may not see it
     assert any(hidden <= set(found[0]) for found in bulk.values())
+
+
+def test_the_search_index_catches_up_with_batches_in_steps_across_them():
+    from vigil.search.models import NameForm
+    from vigil.search.sync import catch_up, lag
+
+    with change_context("test"):
+        bulk_create_records([Person(display_name=f"Fictus Primus {i}") for i in range(4)])
+        bulk_create_records([Person(display_name=f"Fictus Secundus {i}") for i in range(4)])
+    assert lag() == 8
+    seen = []
+    for _ in range(3):
+        current = catch_up(limit=3)
+        seen.append((current, NameForm.objects.count(), lag()))
+    assert seen == [(False, 3, 5), (False, 6, 2), (True, 8, 0)]
+    assert catch_up(limit=3) is True and lag() == 0

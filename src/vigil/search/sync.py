@@ -66,23 +66,24 @@ def catch_up(limit: int | None = CATCH_UP_LIMIT) -> bool:
             seen, count = pk, count + 1
     stored_done = limit is None or count < limit
     if stored_done:
-        seen = newest
+        seen = max(newest, last)
     mark = batch_mark
     batches_done = True
     if stored_done and batches_pending:
         batches = VersionBatch.objects.filter(pk__gte=start, pk__lte=newest_batch).order_by("pk")
         for batch in batches.only("pk", "model", "object_ids").iterator(chunk_size=20):
-            ids = batch_ids(batch)[skip if batch.pk == start else 0 :]
+            if batch.model not in INDEXED:
+                mark = (batch.pk + 1) * BATCH_SPAN
+                continue
             first = skip if batch.pk == start else 0
+            ids = batch_ids(batch)[first:]
             room = None if limit is None else limit - count
             if room is not None and room < len(ids):
-                if batch.model in INDEXED:
-                    pending[batch.model].update(ids[:room])
+                pending[batch.model].update(ids[:room])
                 mark, batches_done = batch.pk * BATCH_SPAN + first + room, False
                 break
-            if batch.model in INDEXED:
-                pending[batch.model].update(ids)
-                count += len(ids)
+            pending[batch.model].update(ids)
+            count += len(ids)
             mark = (batch.pk + 1) * BATCH_SPAN
         else:
             mark = max(mark, (newest_batch + 1) * BATCH_SPAN)
