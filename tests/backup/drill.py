@@ -25,11 +25,13 @@ from vigil.audit.checkpoints import create_checkpoint
 from vigil.backup.archive import BackupResult, create_backup
 from vigil.backup.keyring import database_keyring
 from vigil.core.context import change_context
+from vigil.core.history import bulk_create_records
 from vigil.evidence.ingest import ingest
 from vigil.records.models import Evidence, Person, Source
 
 OPERATOR = "fictional-drill-admin"
 SRC = str(Path(vigil.__file__).resolve().parent.parent)
+ROOT = str(Path(__file__).resolve().parent.parent.parent)  # the repository (tests.backup.drill)
 
 
 @dataclass
@@ -53,6 +55,8 @@ def populate(tmp_path: Path, settings_fixture: object) -> Installation:
     User.objects.create_user(username=OPERATOR, password=None, role="admin", is_active=True)
     with change_context("test", detail="restore drill"):
         Person.objects.create(display_name="Fictional Witness Example")
+        # A bulk write: its history is one batch row (core_versionbatch), restored with the rest.
+        bulk_create_records([Person(display_name=f"Fictional Imported {i}") for i in range(2)])
         source = Source(title="Fictional report on a fictional search")
         source.save()
         evidence = [
@@ -142,6 +146,44 @@ def reseal(
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
     path.write_bytes(pyrage.encrypt(buffer.getvalue(), [identity.to_public()]))
+
+
+#: Run by `vigil shell` on a restored installation: its history as every reader sees it.
+HISTORY_PRINT = (
+    "import json; from tests.backup.drill import history_rows; print(json.dumps(history_rows()))"
+)
+
+
+def history_rows() -> list[list[object]]:
+    """Every version every reader sees (stored and derived from batches), as JSON values."""
+    from vigil.core.history import all_versions
+
+    rows = [
+        [
+            v.model,
+            str(v.object_id),
+            v.version,
+            v.action,
+            v.at.isoformat(),
+            str(v.context_id),
+            v.context_kind,
+            v.context_detail,
+            v.actor_id,
+            json.dumps(v.snapshot, sort_keys=True),
+        ]
+        for v in all_versions()
+    ]
+    return sorted(json.loads(json.dumps(rows)))
+
+
+def history_seen(env: dict[str, str] | None = None) -> list[list[object]]:
+    """The history of this installation (``env`` None) or of a restored one (`vigil shell`)."""
+    if env is None:
+        return history_rows()
+    env = {**env, "PYTHONPATH": f"{ROOT}:{env['PYTHONPATH']}"}
+    done = vigil_cli(env, "shell", "-c", HISTORY_PRINT)
+    assert done.returncode == 0, done.stderr
+    return list(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
 def run_drill(archive: Path, identity_file: Path, env: dict[str, str]) -> dict[str, str]:

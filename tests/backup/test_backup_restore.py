@@ -16,6 +16,7 @@ from .drill import (
     backup,
     checkpoints_in,
     env_for,
+    history_seen,
     key_holder,
     open_archive,
     populate,
@@ -84,6 +85,9 @@ def test_restore_drill_into_an_empty_folder_passes_evidence_verify_and_audit_ver
     assert (target / "vigil.db").exists()
     assert (target / "secret_key").stat().st_mode & 0o077 == 0
     assert not [p for p in target.iterdir() if p.name.startswith(".vigil-restore-")]
+    # The history round-trips: the batch row of the bulk write and the versions it holds.
+    assert result.manifest.row_counts["core_versionbatch"] == 1
+    assert history_seen(env) == history_seen()
     for evidence in installation.evidence:
         restored = target / "evidence" / evidence.stored_name[:2] / f"{evidence.stored_name}.age"
         original = installation.evidence_dir / restored.relative_to(target / "evidence")

@@ -17,6 +17,7 @@ from .drill import (
     backup,
     checkpoints_in,
     env_for,
+    history_seen,
     key_holder,
     open_archive,
     populate,
@@ -85,6 +86,9 @@ def test_postgres_restore_drill_into_an_empty_database_passes_evidence_and_audit
     with psycopg.connect(empty_database) as restored:
         persons = restored.execute("SELECT count(*) FROM records_person").fetchone()[0]
     assert persons == result.manifest.row_counts["records_person"] >= 1
+    # The history round-trips: the batch row of the bulk write and the versions it holds.
+    assert result.manifest.row_counts["core_versionbatch"] == 1
+    assert history_seen(env_for(target, empty_database)) == history_seen()
 
 
 def test_postgres_restore_refuses_a_database_holding_vigil_tables_and_writes_nothing(

@@ -10,7 +10,7 @@ import pytest
 from django.db import migrations, models
 from django.db.migrations.loader import MigrationLoader
 
-from vigil.core.migration_safety import unsafe_in, unsafe_operations
+from vigil.core.migration_safety import history_unkept, unsafe_in, unsafe_operations
 
 RELEASED_FILE = Path(__file__).with_name("released_migrations.txt")
 
@@ -103,3 +103,15 @@ def test_columns_of_a_table_created_in_the_same_migration_are_not_findings(loade
         )
         == []
     )
+
+
+def test_no_new_data_migration_changes_records_without_keeping_their_first_versions(loader):
+    # A bulk write's records hold their version 1 in their row until their first change; a
+    # data migration changing those rows must store those versions first (keep_first_versions).
+    assert history_unkept(released(), loader) == []
+
+
+def test_a_data_migration_on_records_without_keep_first_versions_is_found(loader):
+    # records.0006 (released before the batch history) fills a column with RunPython.
+    found = {(f.app, f.migration, f.operation) for f in history_unkept(set(), loader)}
+    assert ("records", "0006_act_known_since", "RunPython") in found

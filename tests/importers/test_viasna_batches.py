@@ -7,7 +7,8 @@ import pytest
 
 from vigil.core.context import change_context
 from vigil.core.errors import ImportFailed
-from vigil.core.models import Version
+from vigil.core.history import count_versions
+from vigil.core.models import Version, VersionBatch
 from vigil.importers import viasna
 from vigil.importers.viasna import COLUMNS, import_viasna
 from vigil.records.models import Involvement, LegalProvision, Organisation, Person
@@ -63,11 +64,17 @@ def test_batch_size_does_not_change_what_is_written(tmp_path):
     path = _write(tmp_path / "rows.csv", [_row(i) for i in range(5)])
     one_batch = _import(path, batch_rows=100)
     records = {k: v for k, v in one_batch.upsert.created.items() if v}
-    versions = Version.objects.count()
+    versions, stored, batches = (
+        count_versions(),
+        Version.objects.count(),
+        VersionBatch.objects.count(),
+    )
     second = _import(path, batch_rows=1)
     assert second.upsert.total("created") == second.upsert.total("updated") == 0
     assert second.upsert.total("unchanged") == sum(records.values())
-    assert Version.objects.count() == versions == sum(records.values())
+    assert count_versions() == versions == sum(records.values())
+    # The re-import wrote nothing to the history: no version row, no batch.
+    assert (Version.objects.count(), VersionBatch.objects.count()) == (stored, batches)
 
 
 def test_bad_row_in_a_late_batch_writes_nothing_from_earlier_batches(tmp_path):

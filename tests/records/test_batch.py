@@ -11,8 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vigil.core.context import change_context
-from vigil.core.history import snapshot
-from vigil.core.models import Version
+from vigil.core.history import history_of, snapshot
 from vigil.records.batch import NewRecords, insert_plain, new_record, next_ids
 from vigil.records.models import Information, Person, PersonName, Source
 from vigil.records.upsert import existing_ids
@@ -56,8 +55,10 @@ def test_new_records_are_written_with_one_first_version_each() -> None:
     assert writer.counts == {"records.person": 3, "records.personname": 1}
     assert writer.pending == {}
     for obj in [*people]:
-        versions = Version.objects.filter(model="records.person", object_id=obj.pk)
-        assert [(v.version, v.action) for v in versions] == [(1, "create")]
+        versions = history_of(obj)
+        assert [(v.model, v.version, v.action) for v in versions] == [
+            ("records.person", 1, "create")
+        ]
     assert Person.objects.filter(pk__in=[p.pk for p in people]).count() == 3
 
 

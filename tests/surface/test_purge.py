@@ -197,3 +197,30 @@ def test_req14_purge_command_requests_then_approves(deleted_person, admins, caps
     )
     assert "Purged records.person" in capsys.readouterr().out
     assert not Person.all_objects.filter(pk=deleted_person.pk).exists()
+
+
+def test_purging_a_batch_created_record_leaves_no_trace_in_its_batch(admins):
+    from vigil.core.history import batch_ids, bulk_create_records, count_versions
+    from vigil.core.models import VersionBatch
+
+    first, second = admins
+    with change_context("test", detail="fictional import"):
+        people = bulk_create_records(
+            [Person(display_name=f"Fictia Batchova {i}", is_synthetic=True) for i in range(2)]
+        )
+        names = bulk_create_records(
+            [PersonName(person=p, value=p.display_name, normalised="fictia") for p in people]
+        )
+        people[0].soft_delete("fictional duplicate")  # stores its version 1 first
+    request = _request(people[0], first)
+    result = approve_purge(request.id, admin=second, code=next_code(second))
+    assert result.deleted == {"records.person": 1, "records.personname": 1}
+    # The person's two stored versions and its name's version 1, derived from the batch.
+    assert result.versions == 3
+    gone = {people[0].pk, names[0].pk}
+    for batch in VersionBatch.objects.all():
+        assert not gone & set(batch_ids(batch))
+        assert batch.count == len(batch_ids(batch)) == 1
+    assert not Version.objects.filter(object_id__in=gone).exists()
+    assert count_versions() == 2  # the other person and its name, still derived
+    assert [v.version for v in history_of(names[1])] == [1]

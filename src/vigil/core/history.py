@@ -1,4 +1,14 @@
-"""Version history: snapshots of records, single and bulk writes with identical history."""
+"""Version history: snapshots of records, single and bulk writes with identical history.
+
+A single save writes a :class:`Version` row per save. A bulk write of new records
+(:func:`bulk_create_records`) writes one :class:`VersionBatch` row per model and write; each
+record it created keeps its version 1 *in its own row* (``version`` = 1, ``updated_at`` = the
+batch's time) until its first change, which first writes that version 1 out as a stored row
+(:func:`keep_first_version`, from the row as it was, in the same transaction). The readers
+(:func:`history_of`, :func:`history_for`, :func:`first_versions`) return the stored versions
+and the derived ones alike: the same model, object id, version, action, time, context, actor
+and snapshot as the per-record row of a bulk write held before.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +17,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from operator import attrgetter, itemgetter
 from typing import Any, cast
@@ -20,7 +31,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from vigil.core.context import ChangeContext, current_context
-from vigil.core.models import Action, Version, VigilModel
+from vigil.core.models import Action, Version, VersionBatch, VigilModel
 
 BOOKKEEPING = {"version", "updated_at", "updated_by_id"}
 # Rows per executemany call: large enough to amortise the call, small enough to stay flat.
@@ -159,7 +170,8 @@ def prepare_new(obj: VigilModel, ctx: ChangeContext, now: Any) -> None:
 def bulk_create_records(
     objs: Sequence[VigilModel], *, batch_size: int = 500, ctx: ChangeContext | None = None
 ) -> list[VigilModel]:
-    """Insert new records and their first version rows, as single saves would.
+    """Insert new records and the history of the write (one :class:`VersionBatch` row): every
+    reader of the history sees the first versions single saves would have written.
 
     All records must be of one model. The caller owns the transaction (imports wrap a whole
     batch). ``batch_size`` applies to models the fast path does not handle (multi-table
@@ -168,18 +180,30 @@ def bulk_create_records(
     if not objs:
         return []
     ctx = ctx or current_context()
-    now = timezone.now()
     model = type(objs[0])
-    for obj in objs:
-        prepare_new(obj, ctx, now)
     alias = router.db_for_write(model)
     connection = connections[alias]
     with transaction.atomic(using=alias):
+        # One batch row per model and time: a record's batch is found by its updated_at.
+        now = _free_time(model, timezone.now())
+        for obj in objs:
+            prepare_new(obj, ctx, now)
         if model._meta.parents:
             model.all_objects.bulk_create(objs, batch_size=batch_size)
         else:
             insert_rows(connection, model, objs)
-        _insert_versions(connections[router.db_for_write(Version)], objs, ctx, now)
+        # A record whose row, read back, gives the very snapshot its version row would hold
+        # is listed in the batch; any other (a value in a form the database does not keep,
+        # e.g. Decimal("30") in a one-decimal column) gets its version row as before.
+        kept = _kept_exactly(model)
+        batched: list[VigilModel] = []
+        single: list[VigilModel] = []
+        for obj in objs:
+            (batched if kept(obj) else single).append(obj)
+        if batched:
+            _write_batch(model, batched, ctx, now)
+        if single:
+            _insert_versions(connections[router.db_for_write(Version)], single, ctx, now)
         for obj in objs:
             obj._state.adding = False
             obj._state.db = alias
@@ -583,12 +607,434 @@ def _version_row(obj: VigilModel, action: str, ctx: ChangeContext, now: Any) -> 
     )
 
 
-def history_of(obj: models.Model) -> models.QuerySet[Version]:
-    """The versions of one record, oldest first."""
+FieldCheck = Callable[[Any], bool]
+
+
+def _field_check(field: models.Field[Any, Any]) -> FieldCheck | None:
+    """A test that a value of ``field`` is kept by the database in the form it has (reading
+    the row back gives a value :func:`snapshot` encodes to the same text), or None when no
+    value of this field can be trusted to be (the record then keeps a version row)."""
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    cls = type(target)
+    if cls is models.UUIDField or isinstance(target, models.UUIDField):
+        return lambda v: type(v) is uuid.UUID
+    if isinstance(target, models.BooleanField):
+        return lambda v: type(v) is bool
+    if isinstance(target, (models.CharField, models.TextField)) and cls.to_python in _TEXT_PYTHON:
+        # Text (a TextChoices member too: JSON writes a str subclass as its text).
+        return lambda v: isinstance(v, str)
+    if isinstance(target, models.IntegerField) and not isinstance(target, models.BooleanField):
+        return lambda v: isinstance(v, int) and not isinstance(v, bool)
+    if isinstance(target, models.FloatField):
+        return lambda v: type(v) is float
+    if isinstance(target, models.DecimalField):
+        places = -int(target.decimal_places)
+
+        def decimal(v: Any) -> bool:
+            return (
+                type(v) is Decimal
+                and v.is_finite()
+                and isinstance(exponent := v.as_tuple().exponent, int)
+                and exponent == places
+            )
+
+        return decimal
+    if cls is models.DateTimeField:
+        return lambda v: (
+            type(v) is dt.datetime and v.utcoffset() == dt.timedelta(0) and v.fold == 0
+        )
+    if cls is models.DateField:
+        return lambda v: type(v) is dt.date
+    if isinstance(target, models.JSONField):
+        encoder = target.encoder
+
+        def same_json(v: Any) -> bool:
+            try:
+                return bool(json.loads(json.dumps(v, cls=encoder)) == v) and _plain_json(v)
+            except (TypeError, ValueError):
+                return False
+
+        return same_json
+    return None
+
+
+def _plain_json(value: Any) -> bool:
+    """Only the types JSON reads back as themselves (no tuple, no non-str key)."""
+    if value is None or type(value) in (str, int, float, bool):
+        return True
+    if type(value) is list:
+        return all(_plain_json(v) for v in value)
+    if type(value) is dict:
+        return all(type(k) is str and _plain_json(v) for k, v in value.items())
+    return False
+
+
+@lru_cache(maxsize=256)
+def _kept_exactly(model: type[models.Model]) -> Callable[[models.Model], bool]:
+    """Whether a new record's own values are what its row gives back (so its version 1 can
+    be derived from the row, byte for byte): every snapshot field's value None or of the form
+    the database keeps."""
+    exclude = getattr(model, "history_exclude", ())
+    checks: list[tuple[str, FieldCheck]] = []
+    for f in model._meta.concrete_fields:
+        if f.attname in exclude or getattr(f, "encrypted", False):
+            continue  # an encrypted field's snapshot is "[encrypted]", whatever it holds
+        check = _field_check(f)
+        if check is None:
+            return lambda obj: False
+        checks.append((str(f.attname), check))
+    names = tuple(n for n, _ in checks)
+    tests = tuple(c for _, c in checks)
+    values = _values_getter(names)
+
+    def kept(obj: models.Model) -> bool:
+        if type(obj.pk) is not uuid.UUID:
+            return False
+        for value, test in zip(values(obj), tests, strict=True):
+            if value is not None and not test(value):
+                return False
+        return True
+
+    return kept
+
+
+def _ids(objs: Iterable[models.Model]) -> list[bytes]:
+    return [o.pk.bytes for o in objs]
+
+
+def _free_time(model: type[models.Model], now: dt.datetime) -> dt.datetime:
+    """``now``, or the next microsecond no batch of ``model`` holds (one batch per time)."""
+    label = model_label(model)
+    taken = set(
+        VersionBatch.objects.filter(
+            model=label, at__gte=now, at__lt=now + dt.timedelta(milliseconds=1)
+        ).values_list("at", flat=True)
+    )
+    while now in taken:
+        now += dt.timedelta(microseconds=1)
+    return now
+
+
+def snapshot_fields(model: type[models.Model]) -> list[list[Any]]:
+    """The snapshot's fields of ``model`` as a batch stores them: ``[attname, sealed]``."""
+    exclude = getattr(model, "history_exclude", ())
+    return [
+        [str(f.attname), bool(getattr(f, "encrypted", False))]
+        for f in model._meta.concrete_fields
+        if f.attname not in exclude
+    ]
+
+
+def _write_batch(
+    model: type[models.Model], objs: Sequence[models.Model], ctx: ChangeContext, now: Any
+) -> None:
+    VersionBatch.objects.create(
+        model=model_label(model),
+        at=now,
+        context_id=ctx.id,
+        context_kind=ctx.kind,
+        context_detail=ctx.detail,
+        actor_id=ctx.actor_id,
+        count=len(objs),
+        object_ids=b"".join(_ids(objs)),
+        fields=snapshot_fields(model),
+    )
+
+
+def batch_ids(batch: VersionBatch) -> list[uuid.UUID]:
+    """The ids of the records a batch created, in write order."""
+    raw = bytes(batch.object_ids)
+    return [uuid.UUID(bytes=raw[i : i + 16]) for i in range(0, len(raw), 16)]
+
+
+def _position_in(batch: VersionBatch, pk: uuid.UUID) -> int | None:
+    """Where the batch wrote the record (0 first), or None when it did not write it."""
+    held: dict[bytes, int] | None = getattr(batch, "_held", None)
+    if held is None:
+        raw = bytes(batch.object_ids)
+        held = {raw[i : i + 16]: i // 16 for i in range(0, len(raw), 16)}
+        batch._held = held  # type: ignore[attr-defined]
+    return held.get(pk.bytes)
+
+
+def first_snapshot(row: models.Model, fields: Sequence[Sequence[Any]]) -> dict[str, Any]:
+    """The snapshot of a batch-created record at version 1: :func:`snapshot` of its row over
+    the fields the batch recorded (a field added since is not in it)."""
+    data: dict[str, Any] = {}
+    for name, sealed in fields:
+        if sealed:
+            data[name] = "[encrypted]"
+            continue
+        value = getattr(row, name)
+        data[name] = str(value) if isinstance(value, uuid.UUID) else value
+    return data
+
+
+def first_snapshot_text(row: models.Model, fields: Sequence[Sequence[Any]]) -> str:
+    """The JSON text the version 1 row of a bulk write stored for ``row`` (the text a save of
+    the derived version writes: ``json.dumps`` with the snapshot field's encoder)."""
+    return json.dumps(first_snapshot(row, fields), cls=DjangoJSONEncoder)
+
+
+def _derived(batch: VersionBatch, row: models.Model, position: int) -> Version:
+    text = first_snapshot_text(row, batch.fields)
+    version = Version(
+        model=batch.model,
+        object_id=row.pk,
+        version=1,
+        action=Action.CREATE.value,
+        at=batch.at,
+        context_id=batch.context_id,
+        context_kind=batch.context_kind,
+        context_detail=batch.context_detail,
+        actor_id=batch.actor_id,
+        snapshot=json.loads(text),
+        changed=[],
+    )
+    if batch.actor_id is not None and "actor" in batch._state.fields_cache:
+        version.actor = batch.actor
+    # Its place among the batch's rows: a bulk write's version rows were ordered so.
+    version._position = position  # type: ignore[attr-defined]
+    return version
+
+
+CHUNK = 500
+
+
+def first_versions(
+    model: type[models.Model], ids: Iterable[Any], *, lock: bool = False
+) -> dict[Any, Version]:
+    """The version 1 of those records of ``model`` (by id) that a bulk write created and that
+    still hold it in their row (version 1, no stored version): unsaved :class:`Version`
+    objects, by record id. ``lock`` reads the rows ``FOR UPDATE`` (before a change)."""
+    label = model_label(model)
+    manager = getattr(model, "all_objects", model._default_manager)
+    found: dict[Any, Version] = {}
+    wanted = list(dict.fromkeys(ids))
+    for start in range(0, len(wanted), CHUNK):
+        rows = manager.filter(pk__in=wanted[start : start + CHUNK], version=1)
+        if lock:
+            rows = rows.select_for_update()
+        held: dict[Any, Any] = {r.pk: r for r in rows}
+        if not held:
+            continue
+        stored = set(
+            Version.objects.filter(model=label, object_id__in=list(held)).values_list(
+                "object_id", flat=True
+            )
+        )
+        rows_left = [r for pk, r in held.items() if pk not in stored]
+        times = {r.updated_at for r in rows_left if r.updated_at is not None}
+        if not times:
+            continue
+        batches = {
+            b.at: b
+            for b in VersionBatch.objects.filter(model=label, at__in=times).select_related("actor")
+        }
+        for r in rows_left:
+            batch = batches.get(r.updated_at)
+            position = None if batch is None else _position_in(batch, r.pk)
+            if batch is not None and position is not None:
+                found[r.pk] = _derived(batch, r, position)
+    return found
+
+
+def keep_first_version(obj: VigilModel) -> None:
+    """Before the first change of a record a bulk write created: store its version 1, derived
+    from its row as it still is (locked, in the caller's transaction), so that the change's
+    version names the fields it changed against exactly what was written."""
+    derived = first_versions(type(obj), [obj.pk], lock=True).get(obj.pk)
+    if derived is not None:
+        derived.save()
+
+
+def keep_first_versions(rows: models.QuerySet[Any]) -> int:
+    """Store the derived version 1 of every record of ``rows`` that still holds it (before a
+    change that does not go through ``save()``: a queryset's ``update()``, a data migration).
+    Returns how many were stored."""
+    model = rows.model
+    if not (isinstance(model, type) and issubclass(model, VigilModel)):
+        return 0
+    ids = list(rows.filter(version=1).values_list("pk", flat=True))
+    derived = first_versions(model, ids, lock=True)
+    for version in derived.values():
+        version.save()
+    return len(derived)
+
+
+class History(list[Version]):
+    """A record's versions, oldest first (stored and derived alike)."""
+
+    def first(self) -> Version | None:
+        return self[0] if self else None
+
+    def last(self) -> Version | None:
+        return self[-1] if self else None
+
+    def get(self) -> Version:
+        if len(self) != 1:
+            raise Version.MultipleObjectsReturned if self else Version.DoesNotExist
+        return self[0]
+
+    def exists(self) -> bool:
+        return bool(self)
+
+    def count(self) -> int:  # type: ignore[override]
+        return len(self)
+
+
+def stored_history_of(obj: models.Model) -> models.QuerySet[Version]:
+    """The stored version rows of one record, oldest first."""
     return Version.objects.filter(model=model_label(obj), object_id=obj.pk).order_by("version")
 
 
-def history_for(objs: Iterable[models.Model]) -> models.QuerySet[Version]:
-    """The versions of several records of mixed types, newest first."""
+def history_of(obj: models.Model) -> History:
+    """The versions of one record, oldest first: its stored versions and, for a record a bulk
+    write created that has not changed since, its version 1 derived from the batch."""
+    stored = list(stored_history_of(obj))
+    if stored:
+        return History(stored)
+    derived = first_versions(type(obj), [obj.pk]).get(obj.pk)
+    return History([derived] if derived is not None else [])
+
+
+def stored_history_for(objs: Iterable[models.Model]) -> models.QuerySet[Version]:
+    """The stored version rows of several records of mixed types, newest first."""
     ids = [o.pk for o in objs]
     return Version.objects.filter(object_id__in=ids).order_by("-at", "-id")
+
+
+def derived_for(
+    objs: Iterable[models.Model], stored: Iterable[Version] = ()
+) -> list[Version]:
+    """The derived version 1 of those of ``objs`` (mixed types, as just read) that still hold
+    it. One query finds the batches at the records' times; only records at such a time are
+    read again (a record read at version 1 holds the ``updated_at`` of its row: a change that
+    moves it either bumps the version or stores version 1 first). ``stored``: version rows
+    already read for some of them (a record with a stored version has no derived one)."""
+    has_rows = {(v.model, v.object_id) for v in stored}
+    candidates: dict[tuple[str, Any], list[models.Model]] = {}
+    for o in objs:
+        # Versions only grow: a record read past version 1 holds no derived version.
+        if (
+            isinstance(o, VigilModel)
+            and o.version == 1
+            and o.updated_at is not None
+            and (model_label(o), o.pk) not in has_rows
+        ):
+            candidates.setdefault((model_label(o), o.updated_at), []).append(o)
+    if not candidates:
+        return []
+    times: dict[str, list[Any]] = {}
+    for label, at in candidates:
+        times.setdefault(label, []).append(at)
+    condition = models.Q(pk__in=[])
+    for label, ats in times.items():
+        condition |= models.Q(model=label, at__in=ats)
+    held = set(VersionBatch.objects.filter(condition).values_list("model", "at"))
+    by_model: dict[type[models.Model], list[Any]] = {}
+    for key in held:
+        for o in candidates.get(key, []):
+            by_model.setdefault(type(o), []).append(o.pk)
+    found: list[Version] = []
+    for model, ids in by_model.items():
+        found.extend(first_versions(model, ids).values())
+    return found
+
+
+def newest_first(versions: Iterable[Version]) -> list[Version]:
+    """Versions newest first, as ``order_by("-at", "-id")`` ordered the stored rows: by time,
+    then stored rows by id, then derived ones (one batch per model and time) by their place
+    in the write, last written first, as the per-record rows of a bulk write were."""
+    return sorted(
+        versions,
+        key=lambda v: (v.at, v.pk is not None, v.pk or getattr(v, "_position", 0), v.model),
+        reverse=True,
+    )
+
+
+def history_for(objs: Iterable[models.Model]) -> list[Version]:
+    """The versions of several records of mixed types, newest first (stored and derived)."""
+    objs = list(objs)
+    stored = list(stored_history_for(objs))
+    return newest_first([*stored, *derived_for(objs, stored)])
+
+
+def batch_versions(batch: VersionBatch) -> list[Version]:
+    """The derived versions 1 of a batch's records that still hold them, in write order."""
+    model = apps_model(batch.model)
+    if model is None:
+        return []
+    ids = batch_ids(batch)
+    found = first_versions(model, ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def apps_model(label: str) -> type[models.Model] | None:
+    from django.apps import apps
+
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def all_versions() -> Iterable[Version]:
+    """Every version, stored and derived (for checks and tests: it reads every batch)."""
+    yield from Version.objects.order_by("id").iterator(chunk_size=2000)
+    for batch in VersionBatch.objects.order_by("id").select_related("actor").iterator(
+        chunk_size=100
+    ):
+        yield from batch_versions(batch)
+
+
+def count_versions() -> int:
+    """How many versions the history holds, stored and derived."""
+    derived = 0
+    for batch in VersionBatch.objects.order_by("id").iterator(chunk_size=100):
+        model = apps_model(batch.model)
+        if model is None:
+            continue
+        ids = batch_ids(batch)
+        manager = getattr(model, "all_objects", model._default_manager)
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            stored = Version.objects.filter(model=batch.model, object_id__in=chunk)
+            derived += (
+                manager.filter(pk__in=chunk, version=1, updated_at=batch.at)
+                .exclude(pk__in=stored.values("object_id"))
+                .count()
+            )
+    return Version.objects.count() + derived
+
+
+def forget_in_batch(obj: models.Model) -> int:
+    """Take a record about to be purged out of the batch that created it (its id, its count;
+    an emptied batch goes): no trace of it stays in the history. Returns 1 when its version 1
+    was still derived (a version the purge removes), else 0."""
+    if not isinstance(obj, VigilModel) or type(obj.pk) is not uuid.UUID:
+        return 0  # not a record with a history
+    label = model_label(obj)
+    derived = first_versions(type(obj), [obj.pk]).get(obj.pk)
+    at = derived.at if derived is not None else None
+    if at is None:
+        at = (
+            Version.objects.filter(model=label, object_id=obj.pk, version=1)
+            .values_list("at", flat=True)
+            .first()
+        )
+    if at is None:
+        return 0
+    for batch in VersionBatch.objects.select_for_update().filter(model=label, at=at):
+        raw = bytes(batch.object_ids)
+        kept = b"".join(
+            raw[i : i + 16] for i in range(0, len(raw), 16) if raw[i : i + 16] != obj.pk.bytes
+        )
+        if kept == raw:
+            continue
+        rows = VersionBatch.objects.filter(pk=batch.pk)
+        if kept:
+            rows.update(object_ids=kept, count=len(kept) // 16)
+        else:
+            rows.delete()
+    return 1 if derived is not None else 0

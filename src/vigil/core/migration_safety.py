@@ -107,3 +107,37 @@ def unsafe_operations(
         before = loader.project_state((app, name), at_end=False)
         findings.extend(unsafe_in(app, migration, before))
     return findings
+
+
+def history_unkept(
+    released: Iterable[tuple[str, str]], loader: MigrationLoader | None = None
+) -> list[Finding]:
+    """New migrations that run code (``RunPython``, ``RunSQL``) in an app holding records and
+    do not call ``keep_first_versions``: a data migration that changes the rows of records a
+    bulk write created would change their version 1, which is derived from the row until its
+    first change (``vigil.core.history``). Call ``keep_first_versions(rows)`` on the rows
+    first, then change them (and write it in the migration's source, which is checked)."""
+    import inspect
+    import sys
+
+    from django.apps import apps
+
+    from vigil.core.models import VigilModel
+
+    loader = loader or MigrationLoader(None, ignore_no_migrations=True)
+    done = set(released)
+    holding = {m._meta.app_label for m in apps.get_models() if issubclass(m, VigilModel)}
+    found: list[Finding] = []
+    for (app, name), migration in sorted(loader.disk_migrations.items()):
+        if (app, name) in done or app not in holding:
+            continue
+        if not type(migration).__module__.startswith("vigil."):
+            continue
+        code = [o for o in migration.operations if isinstance(o, (ops.RunPython, ops.RunSQL))]
+        if not code:
+            continue
+        source = inspect.getsource(sys.modules[type(migration).__module__])
+        if "keep_first_versions" not in source:
+            reason = "runs code on an app's records without keep_first_versions first"
+            found.extend(Finding(app, name, type(o).__name__, reason) for o in code)
+    return found

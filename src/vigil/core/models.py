@@ -35,10 +35,20 @@ class Action(models.TextChoices):
 
 
 class RecordQuerySet(models.QuerySet[Any]):
-    """Querysets refuse bulk hard deletion."""
+    """Querysets refuse bulk hard deletion; a bulk update keeps the history exact."""
 
     def delete(self) -> Any:
         raise HardDeleteRefused("Records are never hard-deleted; use soft delete with a reason.")
+
+    def update(self, **kwargs: Any) -> int:
+        """UPDATE the rows (``bulk_update`` comes here too), after storing the version 1 of any
+        of them a bulk write created that still holds it in its row (which this would change
+        without a version): ``vigil.core.history.keep_first_versions``."""
+        from vigil.core.history import keep_first_versions
+
+        with transaction.atomic(using=self.db):
+            keep_first_versions(self)
+            return int(super().update(**kwargs))
 
     def live(self) -> RecordQuerySet:
         return self.filter(deleted_at__isnull=True)
@@ -138,6 +148,12 @@ class VigilModel(models.Model):
             }
         try:
             with transaction.atomic():
+                if not creating and self._loaded_version == 1:
+                    # A record a bulk write created holds its version 1 in its row: store it
+                    # before the row changes (vigil.core.history.keep_first_version).
+                    from vigil.core.history import keep_first_version
+
+                    keep_first_version(self)
                 super().save(*args, **kwargs)
                 from vigil.core.history import record_version
 
@@ -247,6 +263,45 @@ class Version(models.Model):
 
     def __str__(self) -> str:
         return f"{self.model} {self.object_id} v{self.version} ({self.action})"
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise HardDeleteRefused("The version history is append-only.")
+
+
+class VersionBatch(models.Model):
+    """The history of one bulk write of new records of one model: every record it created.
+
+    A bulk write (importers, the synthetic demo) stores this one row instead of a version 1
+    row per record. Each record it created holds ``updated_at`` = ``at`` and ``version`` = 1
+    until its first change, so its version 1 (action "create", this row's time, context and
+    actor, a snapshot of the record's own row) is derived while it stays at version 1, and
+    written out as a :class:`Version` row just before that first change
+    (``vigil.core.history``). ``object_ids`` holds the records' ids in write order (16 bytes
+    each); ``fields`` the snapshot's field names as they were (``[name, sealed]``), so a field
+    added later does not appear in an old version 1.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    model = models.CharField(max_length=100)
+    at = models.DateTimeField()
+    context_id = models.UUIDField()
+    context_kind = models.CharField(max_length=12)
+    context_detail = models.CharField(max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    count = models.PositiveIntegerField()
+    object_ids = models.BinaryField()
+    fields = models.JSONField(encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["model", "at"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "at"], name="uniq_version_batch_by_time")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model} batch of {self.count} at {self.at}"
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise HardDeleteRefused("The version history is append-only.")

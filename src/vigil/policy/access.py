@@ -89,6 +89,17 @@ def restrict_history_of(
     return _evaluation(user, role).restrict_history("view", queryset, of)
 
 
+def history_visible(user: AnyUser, model: type[models.Model], ids: Iterable[Any]) -> set[Any]:
+    """Of the records of ``model`` with these ids, those whose history ``user`` may view: the
+    rule :func:`restrict_history_of` applies to stored versions, for the versions a bulk
+    write's batch holds (``vigil.core.history.first_versions``)."""
+    role = role_of(user)
+    wanted = list(ids)
+    if role is None or not wanted:
+        return set()
+    return _evaluation(user, role).history_visible(model, wanted)
+
+
 def granted_case_ids(user: AnyUser) -> dict[str, list[Any]]:
     """Case ids ``user`` holds an active grant on, by the confidentiality level lifted.
 
@@ -298,7 +309,6 @@ class _Evaluation:
         queryset: models.QuerySet[M],
         of: Iterable[type[models.Model]] | None = None,
     ) -> models.QuerySet[M]:
-        from vigil.policy.identity import identity_fields
         from vigil.policy.registry import record_models
 
         if action != "view":
@@ -308,17 +318,34 @@ class _Evaluation:
         for model in record_models():
             if wanted is not None and model not in wanted:
                 continue
-            # A snapshot holds every field but encrypted ones (the history stores
-            # "[encrypted]" for those): an identity field in clear makes it a reveal.
-            in_clear = [
-                f
-                for f in identity_fields(model)
-                if not getattr(model._meta.get_field(f), "encrypted", False)
-            ]
-            needed = "reveal_identity" if in_clear else "view"
-            visible = self.probe(model, "object_id", needed)
+            visible = self.probe(model, "object_id", _history_action(model))
             condition |= Q(model=model._meta.label_lower) & Q(visible)
         return queryset.filter(condition)
+
+    def history_visible(self, model: type[models.Model], ids: list[Any]) -> set[Any]:
+        from vigil.policy.registry import record_models
+
+        if model not in record_models():
+            return set()
+        rows = self.visible_rows(model, _history_action(model))
+        found: set[Any] = set()
+        for start in range(0, len(ids), 500):
+            found.update(rows.filter(pk__in=ids[start : start + 500]).values_list("pk", flat=True))
+        return found
+
+
+def _history_action(model: type[models.Model]) -> str:
+    """What viewing a record's history needs: a snapshot holds every field but encrypted ones
+    (the history stores "[encrypted]" for those), so an identity field in clear makes it a
+    reveal."""
+    from vigil.policy.identity import identity_fields
+
+    in_clear = [
+        f
+        for f in identity_fields(model)
+        if not getattr(model._meta.get_field(f), "encrypted", False)
+    ]
+    return "reveal_identity" if in_clear else "view"
 
 
 class _VisibleProbe(Exists):

@@ -192,7 +192,7 @@ def approve_purge(request_id: int, *, admin: User, code: str) -> PurgeResult:
     """A second admin approves a pending request: the record and its dependents are deleted."""
     from vigil.audit.events import Event
     from vigil.audit.services import audit
-    from vigil.core.history import model_label
+    from vigil.core.history import forget_in_batch, model_label
     from vigil.core.models import Version
 
     entry = _entries(seq=request_id, meta__action=ACTION_REQUEST).first()
@@ -228,6 +228,9 @@ def approve_purge(request_id: int, *, admin: User, code: str) -> PurgeResult:
         with hard_delete_permitted():
             for row in plan:
                 label, pk = model_label(row), row.pk
+                # A record a bulk write created: out of its batch (a version 1 still derived
+                # from its row goes with the row).
+                derived = forget_in_batch(row)
                 try:
                     row.delete()
                 except (ProtectedError, RestrictedError) as exc:
@@ -238,4 +241,5 @@ def approve_purge(request_id: int, *, admin: User, code: str) -> PurgeResult:
                 result.deleted[label] = result.deleted.get(label, 0) + 1
                 # The history's snapshots hold the values a purge exists to remove.
                 result.versions += Version.objects.filter(model=label, object_id=pk).delete()[0]
+                result.versions += derived
     return result

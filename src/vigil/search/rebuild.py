@@ -31,8 +31,8 @@ def rebuild_all(progress: Progress | None = None) -> RebuildReport:
     connection plan on the index's new size.
     """
     with bulk_cache(), transaction.atomic():
-        newest = sync.newest_history()
+        newest, batch = sync.newest_history(), sync.newest_batch()
         persons = name_index.rebuild(progress)
         written = documents.rebuild(progress)
-        sync.set_watermark(newest)
+        sync.mark_current(newest, batch)
     return RebuildReport(persons, written)

@@ -1,8 +1,9 @@
 """Keeping the index current: on every save (signals), and from the history for bulk writes.
 
 Single saves send ``post_save`` and are indexed in their own transaction. Bulk inserts
-(importers, the synthetic demo) send no signal but write a history row per record, so
-:func:`catch_up` replays the history written since it last ran.
+(importers, the synthetic demo) send no signal but write their history (one batch row per
+model and write, naming every record it created), so :func:`catch_up` replays the version
+rows and the batches written since it last ran.
 """
 
 from __future__ import annotations
@@ -15,13 +16,18 @@ from django.db import transaction
 from django.db.models import Subquery
 from django.db.models.signals import post_save
 
-from vigil.core.models import Version
+from vigil.core.history import batch_ids
+from vigil.core.models import Version, VersionBatch
 from vigil.records.models import PersonName
 from vigil.search.documents import FIELDS, index_documents
 from vigil.search.models import IndexState
 from vigil.search.name_index import index_persons
 
 WATERMARK = "history"
+#: Where the replay of the batches stands: ``pk * BATCH_SPAN + n`` = batch ``pk`` is next, its
+#: first ``n`` records replayed (every batch before it done).
+BATCH_WATERMARK = "history-batches"
+BATCH_SPAN = 2**32
 #: History rows replayed per search at most; past that the page says the index lags behind.
 CATCH_UP_LIMIT = 5000
 NAME_MODELS = ("records.person", "records.personname")
@@ -41,35 +47,75 @@ def reindex(label: str, ids: Iterable[Any]) -> None:
 
 
 def catch_up(limit: int | None = CATCH_UP_LIMIT) -> bool:
-    """Replay history rows written since the last run; True when the index is current."""
-    last, newest = _positions()
-    if newest <= last:
+    """Replay history written since the last run (version rows, then the records of batches);
+    True when the index is current."""
+    last, newest, batch_mark, newest_batch = _positions()
+    start, skip = divmod(batch_mark, BATCH_SPAN)
+    batches_pending = newest_batch > 0 and newest_batch >= start
+    if newest <= last and not batches_pending:
         return True
-    versions = Version.objects.filter(pk__gt=last, pk__lte=newest, model__in=INDEXED)
-    rows = versions.order_by("pk").values_list("pk", "model", "object_id")
-    if limit is not None:
-        rows = rows[:limit]
     pending: dict[str, set[Any]] = defaultdict(set)
     seen, count = last, 0
-    for pk, label, object_id in rows:
-        pending[label].add(object_id)
-        seen, count = pk, count + 1
-    current = limit is None or count < limit
+    if newest > last:
+        versions = Version.objects.filter(pk__gt=last, pk__lte=newest, model__in=INDEXED)
+        rows = versions.order_by("pk").values_list("pk", "model", "object_id")
+        if limit is not None:
+            rows = rows[:limit]
+        for pk, label, object_id in rows:
+            pending[label].add(object_id)
+            seen, count = pk, count + 1
+    stored_done = limit is None or count < limit
+    if stored_done:
+        seen = max(newest, last)
+    mark = batch_mark
+    batches_done = True
+    if stored_done and batches_pending:
+        batches = VersionBatch.objects.filter(pk__gte=start, pk__lte=newest_batch).order_by("pk")
+        for batch in batches.only("pk", "model", "object_ids").iterator(chunk_size=20):
+            if batch.model not in INDEXED:
+                mark = (batch.pk + 1) * BATCH_SPAN
+                continue
+            first = skip if batch.pk == start else 0
+            ids = batch_ids(batch)[first:]
+            room = None if limit is None else limit - count
+            if room is not None and room < len(ids):
+                pending[batch.model].update(ids[:room])
+                mark, batches_done = batch.pk * BATCH_SPAN + first + room, False
+                break
+            pending[batch.model].update(ids)
+            count += len(ids)
+            mark = (batch.pk + 1) * BATCH_SPAN
+        else:
+            mark = max(mark, (newest_batch + 1) * BATCH_SPAN)
+    current = stored_done and batches_done
     with transaction.atomic():
         # Locked: two searches catching up at once would write the same rows twice.
-        state = IndexState.objects.select_for_update().filter(key=WATERMARK).first()
-        if state is not None and state.value > last:
+        states = {
+            s.key: s.value
+            for s in IndexState.objects.select_for_update().filter(
+                key__in=[WATERMARK, BATCH_WATERMARK]
+            )
+        }
+        if states.get(WATERMARK, 0) > last or states.get(BATCH_WATERMARK, 0) > batch_mark:
             return True  # someone else caught up meanwhile
         for label in INDEXED:  # persons before their names
             if pending.get(label):
                 reindex(label, pending[label])
-        set_watermark(newest if current else seen)
+        set_watermark(seen)
+        _set(BATCH_WATERMARK, mark)
     return current
 
 
 def lag() -> int:
-    """History rows of indexed models not yet replayed (0 when the index is current)."""
-    return Version.objects.filter(pk__gt=_watermark(), model__in=INDEXED).count()
+    """History rows (version rows and records of batches) of indexed models not yet replayed
+    (0 when the index is current)."""
+    stored = Version.objects.filter(pk__gt=_watermark(), model__in=INDEXED).count()
+    start, skip = divmod(_mark(BATCH_WATERMARK), BATCH_SPAN)
+    batches = VersionBatch.objects.filter(pk__gte=start, model__in=INDEXED)
+    written = sum(batches.values_list("count", flat=True))
+    if batches.filter(pk=start).exists():
+        written -= skip
+    return stored + written
 
 
 def newest_history() -> int:
@@ -77,14 +123,41 @@ def newest_history() -> int:
     return Version.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
-def _positions() -> tuple[int, int]:
-    """The watermark and the newest history row's id, in one query (every name search asks)."""
+def newest_batch() -> int:
+    """The id of the newest batch row (0 when there is none)."""
+    return VersionBatch.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def mark_current(newest: int, batch: int) -> None:
+    """Record that the index reflects the history up to version row ``newest`` and batch
+    ``batch`` (from :func:`newest_history` and :func:`newest_batch`, read before a rebuild)."""
+    set_watermark(newest)
+    _set(BATCH_WATERMARK, (batch + 1) * BATCH_SPAN)
+
+
+def _positions() -> tuple[int, int, int, int]:
+    """The watermark, the newest history row's id, the batch watermark and the newest batch's
+    id, in one query (every name search asks)."""
     mark = IndexState.objects.filter(key=WATERMARK).values("value")[:1]
-    found = list(Version.objects.order_by("-pk").values_list("pk", Subquery(mark))[:1])
+    batch_mark = IndexState.objects.filter(key=BATCH_WATERMARK).values("value")[:1]
+    newest_batch_id = VersionBatch.objects.order_by("-pk").values("pk")[:1]
+    found = list(
+        Version.objects.order_by("-pk").values_list(
+            "pk", Subquery(mark), Subquery(batch_mark), Subquery(newest_batch_id)
+        )[:1]
+    )
     if not found:
-        return _watermark(), 0
-    newest, last = found[0]
-    return last or 0, newest
+        return _watermark(), 0, _mark(BATCH_WATERMARK), newest_batch()
+    newest, last, batches, newest_batch_pk = found[0]
+    return last or 0, newest, batches or 0, newest_batch_pk or 0
+
+
+def _mark(key: str) -> int:
+    return IndexState.objects.filter(key=key).values_list("value", flat=True).first() or 0
+
+
+def _set(key: str, value: int) -> None:
+    IndexState.objects.update_or_create(key=key, defaults={"value": value})
 
 
 def _watermark() -> int:

@@ -12,9 +12,16 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from vigil.core.history import history_for
-from vigil.core.models import Version
-from vigil.policy.access import restrict, restrict_history_of
+from vigil.core.history import (
+    apps_model,
+    batch_ids,
+    derived_for,
+    first_versions,
+    newest_first,
+    stored_history_for,
+)
+from vigil.core.models import Version, VersionBatch
+from vigil.policy.access import history_visible, restrict, restrict_history_of
 from vigil.records.models import Person
 
 if TYPE_CHECKING:
@@ -84,18 +91,53 @@ def describe(version: Version) -> Change:
 
 
 def recent_changes(user: User, limit: int = 15) -> list[Change]:
-    """The latest changes to records ``user`` may view, newest first."""
+    """The latest changes to records ``user`` may view, newest first (stored versions and the
+    versions 1 a bulk write's batch holds)."""
     rows = restrict(user, "view", Version.objects.all())
-    return _titled(
-        user, [describe(v) for v in rows.select_related("actor").order_by("-at", "-id")[:limit]]
-    )
+    stored = list(rows.select_related("actor").order_by("-at", "-id")[:limit])
+    cutoff = stored[-1].at if len(stored) >= limit else None
+    derived: list[Version] = []
+    batches = VersionBatch.objects.select_related("actor").order_by("-at", "-id")
+    for batch in batches.iterator(chunk_size=20):
+        if len(derived) >= limit or (cutoff is not None and batch.at < cutoff):
+            break
+        model = apps_model(batch.model)
+        if model is None:
+            continue
+        ids = batch_ids(batch)
+        visible = history_visible(user, model, ids)
+        if not visible:
+            continue
+        newest = [pk for pk in reversed(ids) if pk in visible]
+        taken = 0
+        for start in range(0, len(newest), 100):  # last written first, until enough
+            found = first_versions(model, newest[start : start + 100])
+            derived.extend(found.values())
+            taken += len(found)
+            if taken >= limit:
+                break
+    versions = newest_first([*stored, *derived])[:limit]
+    return _titled(user, [describe(v) for v in versions])
 
 
 def changes_of(user: User, objs: Iterable[models.Model]) -> list[Change]:
     """The versions of the given records that ``user`` may view, newest first."""
     objs = list(objs)
-    rows = restrict_history_of(user, history_for(objs), {type(o) for o in objs})
-    return _titled(user, [describe(v) for v in rows.select_related("actor").order_by("-at", "-id")])
+    rows = restrict_history_of(user, stored_history_for(objs), {type(o) for o in objs})
+    stored = list(rows.select_related("actor"))
+    derived = derived_for(objs, stored)
+    by_model: dict[str, list[Version]] = {}
+    for v in derived:
+        by_model.setdefault(v.model, []).append(v)
+    allowed: list[Version] = []
+    for label, found in by_model.items():
+        model = apps_model(label)
+        if model is None:
+            continue
+        visible = history_visible(user, model, [v.object_id for v in found])
+        allowed.extend(v for v in found if v.object_id in visible)
+    versions = newest_first([*stored, *allowed])
+    return _titled(user, [describe(v) for v in versions])
 
 
 def _titled(user: User, changes: list[Change]) -> list[Change]:
