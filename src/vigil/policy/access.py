@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.apps import apps
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, OuterRef, Q
 from django.db.models.expressions import BaseExpression
 
 from vigil.core.errors import Forbidden
@@ -207,6 +207,7 @@ class _Evaluation:
         self.grants = granted_case_ids(user)
         self._visible: dict[str, models.QuerySet[Any]] = {}
         self._probes: dict[tuple[str, str], _VisibleProbe] = {}
+        self._parents: dict[str, _ParentChecks] = {}
         # Everything this evaluation's conditions are made of: the user (own records, own
         # rows), the role and the grants as read now. The SQL of a parent check is kept per
         # process under it (``_VisibleProbe``), so a changed role or grant is a new key.
@@ -294,15 +295,22 @@ class _Evaluation:
     def with_visible_parents(
         self, queryset: models.QuerySet[M], spec: Governed
     ) -> models.QuerySet[M]:
-        condition = Q()
-        for name in spec.parents:
-            field = parent_key(queryset.model, name)
-            deleted = name in spec.deleted_parents
-            # Correlated, so the database looks up each row's parent by key; a plain
-            # `IN (subquery)` made SQLite scan every parent row for each check.
-            found = self.probe(field.related_model, field.attname, deleted=deleted)
-            condition &= Q(**{f"{name}__isnull": True}) | Q(found)
-        return queryset.filter(condition) if spec.parents else queryset
+        if not spec.parents:
+            return queryset
+        model = queryset.model
+        key = model._meta.label_lower
+        checks = self._parents.get(key)
+        if checks is None:
+            probes = []
+            for name in spec.parents:
+                field = parent_key(model, name)
+                deleted = name in spec.deleted_parents
+                # Correlated, so the database looks up each row's parent by key; a plain
+                # `IN (subquery)` made SQLite scan every parent row for each check.
+                found = self.probe(field.related_model, field.attname, deleted=deleted)
+                probes.append((field.column, found))
+            checks = self._parents[key] = _ParentChecks(tuple(probes), (*self.signature, key))
+        return queryset.filter(checks)
 
     def restrict_history(
         self,
@@ -423,6 +431,47 @@ class _VisibleProbe(Exists):
         return sql, tuple(params)
 
 
+class _ParentChecks(BaseExpression):
+    """Every parent check of a record, ``(row.parent IS NULL OR EXISTS (visible parent …))``
+    for each parent, as one condition whose SQL is kept per process like a probe's (the same
+    key, with the restricted model): Django built four lookups per parent for each query."""
+
+    contains_aggregate = False
+    contains_over_clause = False
+    output_field = BooleanField()
+
+    def __init__(
+        self, probes: tuple[tuple[str, _VisibleProbe], ...], signature: tuple[Any, ...]
+    ) -> None:
+        super().__init__()
+        self._probes = probes
+        self._signature = signature
+
+    def resolve_expression(self, *args: Any, **kwargs: Any) -> _ParentChecks:
+        return self  # compiled against the query being compiled, whose base row is the record
+
+    def relabeled_clone(self, change_map: Any) -> _ParentChecks:
+        return self
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        outer = compiler.query
+        key = (*self._signature, connection.alias, outer.alias_prefix, outer.base_table)
+        hit = _PROBE_SQL.get(key)
+        if hit is None:
+            table = compiler.quote_name_unless_alias(outer.base_table)
+            parts: list[str] = []
+            params: list[Any] = []
+            for column, probe in self._probes:
+                sql, found = probe.as_sql(compiler, connection)
+                parts.append(f"({table}.{connection.ops.quote_name(column)} IS NULL OR {sql})")
+                params.extend(found)
+            hit = (" AND ".join(parts), tuple(params))
+            if len(_PROBE_SQL) >= _PROBE_SQL_MAX:
+                _PROBE_SQL.clear()
+            _PROBE_SQL[key] = hit
+        return hit
+
+
 class _Ceiling(_Evaluation):
     """The policy for a pseudo-role that views every record up to one level, none above."""
 
@@ -432,6 +481,7 @@ class _Ceiling(_Evaluation):
         self.grants = {lvl: [] for lvl in LEVELS}
         self._visible = {}
         self._probes = {}
+        self._parents = {}
         self.levels = LEVELS[: LEVELS.index(level) + 1]
         self.signature = ("ceiling", self.levels)
 
