@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.apps import apps
 from django.db import models, transaction
-from django.db.models import BooleanField, Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, OuterRef, Q, Value
 from django.db.models.expressions import BaseExpression
 
 from vigil.core.errors import Forbidden
@@ -77,6 +77,16 @@ def _evaluation(user: AnyUser, role: str) -> _Evaluation:
     if found is None:
         found = cache[key] = _Evaluation(user, role)
     return found
+
+
+def visible_reference(user: AnyUser, model: type[models.Model], column: str) -> Any:
+    """A condition for ``annotate`` or ``filter``: the row's ``column`` holds the key of a
+    ``model`` record ``user`` may view — the check the policy makes of a parent, for a
+    reference the policy does not check with its record (an act's place). Deny by default."""
+    role = role_of(user)
+    if role is None:
+        return Value(False)
+    return _evaluation(user, role).probe(model, column)
 
 
 def restrict_history_of(
@@ -346,11 +356,6 @@ class _Evaluation:
 # the connection and the outer query's shape. Bounded: cleared when full.
 _PROBE_SQL: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
 _PROBE_SQL_MAX = 4096
-
-
-def forget_compiled_checks() -> None:
-    """Drop every parent check's SQL kept by this process (they are compiled again on use)."""
-    _PROBE_SQL.clear()
 
 
 class _VisibleProbe(Exists):
