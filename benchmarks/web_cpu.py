@@ -9,12 +9,19 @@ on PostgreSQL only the client side) per request for:
   what every request pays — middleware, session, 2FA and session-limit checks, the user,
   language, CSP, context processors and the page frame;
 - ``list``: ``/persons/?page=1..10``;
-- ``search``: the name searches of ``web_plan.py`` (20 names, full names and surnames).
+- ``search``: the name searches of ``web_plan.py`` (20 names, full names and surnames);
+- ``profile``: the person pages of ``web_plan.py``'s profile scenario (20 sentenced persons).
+
+``--dump DIR`` writes pages instead (CSRF tokens masked), to compare two trees byte for byte:
+the profiles of six sentenced persons, a judge, a lawyer, a named participant, the two persons
+with the most sources and two real persons, in English, Belarusian and Russian, as an analyst,
+a viewer, a documenter and an administrator (``--roles``, ``--languages`` choose).
 
 CPU time, not wall time, so that a machine shared with other work still compares trees:
 run it on two checkouts against one database, alternating, and compare the medians.
 
     VIGIL_DATA_DIR=DIR/demo python benchmarks/web_cpu.py [--rounds 5] [--profile search] [--json]
+    VIGIL_DATA_DIR=DIR/demo python benchmarks/web_cpu.py --dump /tmp/pages-before
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import cProfile
 import io
 import json
 import pstats
+import re
 import statistics
 import sys
 import time
@@ -32,8 +40,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-PAGES = ("blank", "list", "search")
+PAGES = ("blank", "list", "search", "profile")
 BLANK = "/bench/blank/"
+ROLES = ("analyst", "viewer", "documenter", "admin")
+LANGUAGES = ("en", "be", "ru")
+CSRF = (
+    re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]+(")'),
+    re.compile(rb'("X-CSRFToken": ")[^"]+(")'),
+)
 
 
 def blank_urls() -> list[Any]:
@@ -61,22 +75,71 @@ def page_urls(rotation: int) -> dict[str, list[str]]:
         "blank": [BLANK] * 10,
         "list": [f"/persons/?page={n}" for n in range(1, 11)],
         "search": urls["search"],
+        "profile": urls["profile"],
     }
 
 
-def signed_in_client() -> Any:
+def compared_profiles() -> dict[str, str]:
+    """The person pages compared by ``--dump``: kinds of profile whose reads differ, by name."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Count
+
+    from vigil.records.models import Act, Counsel, Information, Involvement, Participant, Person
+
+    found = {f"sentenced-{n}": url for n, url in enumerate(page_urls(20)["profile"][:6])}
+    judge = Involvement.objects.filter(perpetrator_person__isnull=False).order_by(
+        "perpetrator_person_id"
+    )
+    lawyer = Counsel.objects.order_by("lawyer_id")
+    participant = Participant.objects.filter(person__isnull=False).order_by("person_id")
+    picks = {
+        "judge": judge.values_list("perpetrator_person_id", flat=True).first(),
+        "lawyer": lawyer.values_list("lawyer_id", flat=True).first(),
+        "participant": participant.values_list("person_id", flat=True).first(),
+    }
+    on_person = Information.objects.filter(target_type=ContentType.objects.get_for_model(Person))
+    most = on_person.values("target_id").annotate(n=Count("id")).order_by("-n", "target_id")
+    for n, pk in enumerate(most.values_list("target_id", flat=True)[:2]):
+        picks[f"sources-{n}"] = pk
+    real = Act.objects.filter(
+        victim_person__is_synthetic=False, act_type_id="act_type.sentence"
+    ).order_by("victim_person_id")
+    for n, pk in enumerate(real.values_list("victim_person_id", flat=True)[:2]):
+        picks[f"real-{n}"] = pk
+    found.update({name: f"/persons/{pk}/" for name, pk in picks.items() if pk is not None})
+    return found
+
+
+def dump(folder: Path, roles: list[str], languages: list[str]) -> int:
+    """Write the compared person pages under ``folder`` (CSRF tokens masked); how many."""
+    folder.mkdir(parents=True, exist_ok=True)
+    profiles = compared_profiles()
+    written = 0
+    for role in roles:
+        client = signed_in_client(role)
+        for name, url in profiles.items():
+            for language in languages:
+                body = fetch(client, url, HTTP_ACCEPT_LANGUAGE=language).content
+                for pattern in CSRF:
+                    body = pattern.sub(rb"\1-\2", body)
+                (folder / f"{role}-{name}-{language}.html").write_bytes(body)
+                written += 1
+    return written
+
+
+def signed_in_client(role: str = "analyst") -> Any:
     from django.conf import settings
     from django.test import Client
 
     from web_plan import bench_user, verified_session
 
     client = Client(SERVER_NAME="127.0.0.1")
-    client.cookies[settings.SESSION_COOKIE_NAME] = verified_session(bench_user("analyst"))
+    client.cookies[settings.SESSION_COOKIE_NAME] = verified_session(bench_user(role))
     return client
 
 
-def fetch(client: Any, url: str) -> Any:
-    response = client.get(url)
+def fetch(client: Any, url: str, **headers: Any) -> Any:
+    response = client.get(url, **headers)
     if response.status_code != 200:
         raise SystemExit(f"web_cpu: {url} answered {response.status_code}")
     return response
@@ -128,6 +191,9 @@ def main() -> None:
     parser.add_argument("--profile", choices=PAGES, help="print a cProfile of this page instead")
     parser.add_argument("--limit", type=int, default=45, help="profile lines")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--dump", type=Path, help="write the compared person pages here")
+    parser.add_argument("--roles", nargs="+", choices=ROLES, default=list(ROLES))
+    parser.add_argument("--languages", nargs="+", choices=LANGUAGES, default=list(LANGUAGES))
     args = parser.parse_args()
 
     import django
@@ -139,6 +205,9 @@ def main() -> None:
     from django.urls import clear_url_caches
 
     clear_url_caches()
+    if args.dump:
+        print(f"web_cpu: {dump(args.dump, args.roles, args.languages)} pages in {args.dump}")
+        return
     client = signed_in_client()
     urls = page_urls(args.searches)
     if args.profile:

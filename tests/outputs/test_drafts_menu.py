@@ -206,3 +206,28 @@ def test_a_draft_names_the_colony_a_place_of_detention_and_says_no_court_is_name
     assert "place of detention stated by the source: Fictional Penal Colony No. 0" in text
     assert "court not named in the source" in text
     assert "court: Fictional Penal Colony" not in text
+
+
+def test_the_record_sets_are_asked_in_one_query_with_the_answers_of_one_query_each(users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from vigil.outputs.exporting import all_public, any_row, drawn_on, may_export_all
+    from vigil.policy.access import one_reading, restrict
+
+    person = _fictional_prisoner(arrested=dt.date(2022, 3, 1), level="restricted")
+    records = drawn_on(person)
+    missing = Person.objects.filter(pk=uuid.uuid4())
+    assert not any_row([])
+    assert not any_row([missing, Person.objects.none(), Person.objects.filter(pk__in=[])])
+    assert any_row([missing, Person.objects.filter(pk=person.pk)])
+    for user in users.values():
+        one_each = not any(
+            qs.exclude(pk__in=restrict(user, "export", qs).values("pk")).exists() for qs in records
+        )
+        with one_reading(), CaptureQueriesContext(connection) as captured:
+            together = may_export_all(user, records)
+        assert together == one_each
+        assert len(captured.captured_queries) <= 2  # the user's grants, then one question
+    assert all_public(records) is False
+    assert all_public([Person.objects.filter(pk=person.pk, confidentiality="public")]) is True

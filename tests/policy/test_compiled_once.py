@@ -83,3 +83,54 @@ def test_one_reading_keeps_each_users_checks_apart(record, users):
     assert admin["names"] == {shown, hidden}
     assert viewer["names"] == {shown}
     assert viewer["charges"] == {record["shown_charge"].pk}
+
+
+def _secret_record_seen(user: Any, person: Any) -> dict[str, bool]:
+    """Whether ``user`` sees a secret person's name (one parent up) and the charge on an act
+    against them (two parents up), through the process's compiled checks."""
+    with one_reading():
+        return {
+            "name": restrict(user, "view", PersonName.objects.filter(person=person)).exists(),
+            "charge": restrict(user, "view", ActCharge.objects.filter(act__victim_person=person))
+            .values_list("pk", flat=True)
+            .exists(),
+        }
+
+
+def test_a_grant_revoked_mid_process_hides_the_record_at_once(record, users):
+    from vigil.policy.access import _PROBE_SQL
+    from vigil.policy.grants import revoke_grant
+    from vigil.policy.models import CaseGrant
+    from vigil.records.models import Case
+
+    hidden = record["hidden"]
+    case = f.saved(Case(title="Fictional case"))
+    case.persons.add(hidden)
+    viewer = users["viewer"]
+    assert _secret_record_seen(viewer, hidden) == {"name": False, "charge": False}
+    grant = CaseGrant.objects.create(user=viewer, case=case, level="secret")
+    assert _secret_record_seen(viewer, hidden) == {"name": True, "charge": True}
+    assert _secret_record_seen(viewer, hidden) == {"name": True, "charge": True}
+    assert _PROBE_SQL  # the checks' SQL is kept past the request that compiled it
+    revoke_grant(users["admin"], grant)
+    assert _secret_record_seen(viewer, hidden) == {"name": False, "charge": False}
+    # Inside one request too: a revocation there forgets what the request read.
+    again = CaseGrant.objects.create(user=viewer, case=case, level="secret")
+    with one_reading():
+        assert restrict(viewer, "view", PersonName.objects.filter(person=hidden)).exists()
+        revoke_grant(users["admin"], again)
+        assert not restrict(viewer, "view", PersonName.objects.filter(person=hidden)).exists()
+        charges = restrict(viewer, "view", ActCharge.objects.filter(act__victim_person=hidden))
+        assert not charges.exists()
+
+
+def test_a_changed_role_is_a_new_check_not_the_old_one_kept(record, users):
+    hidden = record["hidden"]
+    user = users["admin"]
+    assert _secret_record_seen(user, hidden) == {"name": True, "charge": True}
+    user.role = "analyst"
+    user.save(update_fields=["role"])
+    assert _secret_record_seen(user, hidden) == {"name": False, "charge": False}
+    user.role = "admin"
+    user.save(update_fields=["role"])
+    assert _secret_record_seen(user, hidden) == {"name": True, "charge": True}

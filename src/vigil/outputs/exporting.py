@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Q, QuerySet
 
 from vigil.policy.access import restrict
@@ -63,13 +67,35 @@ def may_export_all(user: User, records: list[QuerySet[Any]]) -> bool:
     """Whether ``user`` may export every one of ``records``.
 
     ``restrict`` only cuts a queryset, so the user may export all of it exactly when no row of
-    it lies outside the cut: one ``EXISTS`` per queryset (it was two counts).
+    it lies outside the cut: one ``EXISTS`` per queryset (it was two counts), all asked in one
+    query.
     """
-    return not any(
-        qs.exclude(pk__in=restrict(user, "export", qs).values("pk")).exists() for qs in records
+    return not any_row(
+        qs.exclude(pk__in=restrict(user, "export", qs).values("pk")) for qs in records
     )
 
 
 def all_public(records: list[QuerySet[Any]]) -> bool:
-    """Whether every one of ``records`` is public."""
-    return not any(qs.exclude(confidentiality="public").exists() for qs in records)
+    """Whether every one of ``records`` is public (one query)."""
+    return not any_row(qs.exclude(confidentiality="public") for qs in records)
+
+
+def any_row(querysets: Iterable[QuerySet[Any]]) -> bool:
+    """Whether any of ``querysets`` holds a row, each asked as ``QuerySet.exists`` asks it, all in
+    one ``SELECT EXISTS (…) OR EXISTS (…)`` per database (a draft's 13 record sets were 13
+    queries). Only the answer is read, never a row."""
+    asked: dict[str, list[tuple[str, tuple[Any, ...]]]] = defaultdict(list)
+    for qs in querysets:
+        try:
+            sql, params = qs.query.exists().get_compiler(using=qs.db).as_sql()
+        except EmptyResultSet:
+            continue  # a set that cannot hold a row (Django would not ask the database either)
+        asked[qs.db].append((sql, tuple(params)))
+    for alias, parts in asked.items():
+        condition = " OR ".join(f"EXISTS ({sql})" for sql, _ in parts)
+        with connections[alias].cursor() as cursor:
+            cursor.execute(f"SELECT {condition}", [p for _, params in parts for p in params])
+            row = cursor.fetchone()
+        if row is not None and row[0]:
+            return True
+    return False

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.apps import apps
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, OuterRef, Q, Value
+from django.db.models.expressions import BaseExpression
 
 from vigil.core.errors import Forbidden
 from vigil.policy.auditing import audit
@@ -76,6 +77,16 @@ def _evaluation(user: AnyUser, role: str) -> _Evaluation:
     if found is None:
         found = cache[key] = _Evaluation(user, role)
     return found
+
+
+def visible_reference(user: AnyUser, model: type[models.Model], column: str) -> Any:
+    """A condition for ``annotate`` or ``filter``: the row's ``column`` holds the key of a
+    ``model`` record ``user`` may view — the check the policy makes of a parent, for a
+    reference the policy does not check with its record (an act's place). Deny by default."""
+    role = role_of(user)
+    if role is None:
+        return Value(False)
+    return _evaluation(user, role).probe(model, column)
 
 
 def restrict_history_of(
@@ -217,6 +228,15 @@ class _Evaluation:
         self.grants = granted_case_ids(user)
         self._visible: dict[str, models.QuerySet[Any]] = {}
         self._probes: dict[tuple[str, str], _VisibleProbe] = {}
+        self._parents: dict[str, _ParentChecks] = {}
+        # Everything this evaluation's conditions are made of: the user (own records, own
+        # rows), the role and the grants as read now. The SQL of a parent check is kept per
+        # process under it (``_VisibleProbe``), so a changed role or grant is a new key.
+        self.signature: tuple[Any, ...] = (
+            role,
+            getattr(user, "pk", None),
+            tuple(tuple(self.grants[level]) for level in LEVELS),
+        )
 
     def restrict(self, action: str, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
         spec = governed(queryset.model)
@@ -286,22 +306,32 @@ class _Evaluation:
         key = (f"{model._meta.label_lower}:{action}:{deleted}", column)
         found = self._probes.get(key)
         if found is None:
-            rows = self.visible_rows(model, action, deleted=deleted)
-            found = self._probes[key] = _VisibleProbe(rows, column)
+            found = self._probes[key] = _VisibleProbe(
+                lambda: self.visible_rows(model, action, deleted=deleted),
+                column,
+                (*self.signature, *key),
+            )
         return found
 
     def with_visible_parents(
         self, queryset: models.QuerySet[M], spec: Governed
     ) -> models.QuerySet[M]:
-        condition = Q()
-        for name in spec.parents:
-            field = parent_key(queryset.model, name)
-            deleted = name in spec.deleted_parents
-            # Correlated, so the database looks up each row's parent by key; a plain
-            # `IN (subquery)` made SQLite scan every parent row for each check.
-            found = self.probe(field.related_model, field.attname, deleted=deleted)
-            condition &= Q(**{f"{name}__isnull": True}) | Q(found)
-        return queryset.filter(condition) if spec.parents else queryset
+        if not spec.parents:
+            return queryset
+        model = queryset.model
+        key = model._meta.label_lower
+        checks = self._parents.get(key)
+        if checks is None:
+            probes = []
+            for name in spec.parents:
+                field = parent_key(model, name)
+                deleted = name in spec.deleted_parents
+                # Correlated, so the database looks up each row's parent by key; a plain
+                # `IN (subquery)` made SQLite scan every parent row for each check.
+                found = self.probe(field.related_model, field.attname, deleted=deleted)
+                probes.append((field.column, found))
+            checks = self._parents[key] = _ParentChecks(tuple(probes), (*self.signature, key))
+        return queryset.filter(checks)
 
     def restrict_history(
         self,
@@ -348,28 +378,59 @@ def _history_action(model: type[models.Model]) -> str:
     return "reveal_identity" if in_clear else "view"
 
 
+# The SQL of each parent check, per process, by everything it is made of: the evaluation's
+# signature (role, user, grants as read by the request), the checked model, action and column,
+# the connection and the outer query's shape. Bounded: cleared when full.
+_PROBE_SQL: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
+_PROBE_SQL_MAX = 4096
+
+
 class _VisibleProbe(Exists):
     """``EXISTS (visible rows … WHERE pk = outer.column)``, resolved and compiled once per outer
-    query shape for the evaluation's lifetime (one request).
+    query shape for the process's lifetime, per evaluation signature.
 
     The policy's trees nest (a charge's act's victim, event and organisation, each with its own
     conditions), and Django resolved and compiled the whole tree again for each of a page's
     queries: most of a profile page's CPU. This probe defers resolution to compilation, against
     the query being compiled (``compiler.query``, whose base row is the restricted model's), and
-    keeps the SQL by what it depends on: the connection, the outer query's alias prefix (which
+    keeps the SQL by what it depends on: the evaluation's signature (role, user, grants: the
+    conditions of the visible rows and of their own parents are built from nothing else), the
+    checked model, action and column, the connection, the outer query's alias prefix (which
     decides the inner aliases) and its base alias (the outer column). The SQL is exactly what
-    ``Exists(rows.filter(pk=OuterRef(column)))`` compiles to in that query.
+    ``Exists(rows.filter(pk=OuterRef(column)))`` compiles to in that query. The visible rows
+    themselves are built only when a shape is compiled for the first time.
     """
 
     # A visibility check holds no aggregate or window: say so instead of walking the tree.
     contains_aggregate = False
     contains_over_clause = False
 
-    def __init__(self, rows: models.QuerySet[Any], column: str) -> None:
-        super().__init__(rows.filter(pk=OuterRef(column)))
-        self._rows = rows
+    def __init__(
+        self,
+        rows: Callable[[], models.QuerySet[Any]],
+        column: str,
+        signature: tuple[Any, ...],
+    ) -> None:
+        # Exists.__init__ would build the subquery now; it is built when first needed.
+        BaseExpression.__init__(self)
+        self.extra: dict[str, Any] = {}
+        self._rows_of = rows
         self._column = column
-        self._compiled: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
+        self._signature = signature
+
+    def __getattr__(self, name: str) -> Any:
+        # ``query`` (the unresolved subquery), for whatever in Django walks the expression.
+        if name != "query" or "_rows_of" not in self.__dict__:
+            raise AttributeError(name)
+        query = Exists(self._rows().filter(pk=OuterRef(self._column))).query
+        self.__dict__["query"] = query
+        return query
+
+    def _rows(self) -> models.QuerySet[Any]:
+        rows = self.__dict__.get("_rows_built")
+        if rows is None:
+            rows = self.__dict__["_rows_built"] = self._rows_of()
+        return rows
 
     def resolve_expression(self, *args: Any, **kwargs: Any) -> _VisibleProbe:
         return self  # resolved in as_sql, against the query being compiled
@@ -383,20 +444,64 @@ class _VisibleProbe(Exists):
         outer = compiler.query
         if template is not None or extra:
             return self._compile(compiler, connection, template, **extra)
-        key = (connection.alias, outer.alias_prefix, outer.base_table)
-        hit = self._compiled.get(key)
+        key = (*self._signature, connection.alias, outer.alias_prefix, outer.base_table)
+        hit = _PROBE_SQL.get(key)
         if hit is None:
-            hit = self._compiled[key] = self._compile(compiler, connection)
+            hit = self._compile(compiler, connection)
+            if len(_PROBE_SQL) >= _PROBE_SQL_MAX:
+                _PROBE_SQL.clear()
+            _PROBE_SQL[key] = hit
         return hit
 
     def _compile(
         self, compiler: Any, connection: Any, template: Any = None, **extra: Any
     ) -> tuple[str, tuple[Any, ...]]:
         # A fresh correlation each time: resolving binds the OuterRef's lookup in place.
-        probe = Exists(self._rows.filter(pk=OuterRef(self._column)))
+        probe = Exists(self._rows().filter(pk=OuterRef(self._column)))
         resolved = probe.resolve_expression(compiler.query)
         sql, params = resolved.as_sql(compiler, connection, template, **extra)
         return sql, tuple(params)
+
+
+class _ParentChecks(BaseExpression):
+    """Every parent check of a record, ``(row.parent IS NULL OR EXISTS (visible parent …))``
+    for each parent, as one condition whose SQL is kept per process like a probe's (the same
+    key, with the restricted model): Django built four lookups per parent for each query."""
+
+    contains_aggregate = False
+    contains_over_clause = False
+    output_field = BooleanField()
+
+    def __init__(
+        self, probes: tuple[tuple[str, _VisibleProbe], ...], signature: tuple[Any, ...]
+    ) -> None:
+        super().__init__()
+        self._probes = probes
+        self._signature = signature
+
+    def resolve_expression(self, *args: Any, **kwargs: Any) -> _ParentChecks:
+        return self  # compiled against the query being compiled, whose base row is the record
+
+    def relabeled_clone(self, change_map: Any) -> _ParentChecks:
+        return self
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        outer = compiler.query
+        key = (*self._signature, connection.alias, outer.alias_prefix, outer.base_table)
+        hit = _PROBE_SQL.get(key)
+        if hit is None:
+            table = compiler.quote_name_unless_alias(outer.base_table)
+            parts: list[str] = []
+            params: list[Any] = []
+            for column, probe in self._probes:
+                sql, found = probe.as_sql(compiler, connection)
+                parts.append(f"({table}.{connection.ops.quote_name(column)} IS NULL OR {sql})")
+                params.extend(found)
+            hit = (" AND ".join(parts), tuple(params))
+            if len(_PROBE_SQL) >= _PROBE_SQL_MAX:
+                _PROBE_SQL.clear()
+            _PROBE_SQL[key] = hit
+        return hit
 
 
 class _Ceiling(_Evaluation):
@@ -408,7 +513,9 @@ class _Ceiling(_Evaluation):
         self.grants = {lvl: [] for lvl in LEVELS}
         self._visible = {}
         self._probes = {}
+        self._parents = {}
         self.levels = LEVELS[: LEVELS.index(level) + 1]
+        self.signature = ("ceiling", self.levels)
 
     def record_filter(self, action: str, spec: Governed) -> Q | None:
         return Q(confidentiality__in=self.levels) if action == "view" else None

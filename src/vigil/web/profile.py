@@ -8,15 +8,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, Prefetch, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet
 
-from vigil.policy.access import restrict
+from vigil.policy.access import restrict, visible_reference
 from vigil.records.custody import ORDER, CustodyState
 from vigil.records.dates import date_ordering, date_sort_key, display_date
 from vigil.records.display_names import attach_display_names, display_name_for
 from vigil.records.models import (
     Act,
     ActCharge,
+    Case,
     Counsel,
     Event,
     ExternalId,
@@ -154,17 +155,27 @@ def visible_acts(user: User, acts: QuerySet[Act]) -> QuerySet[Act]:
 def hide_places(user: User, acts: list[Act]) -> None:
     """Blank the place of acts whose place (an organisation) ``user`` may not view."""
     # The place is an organisation record of its own, not a parent the policy checks with the act.
-    ids = {a.place_id for a in acts if a.place_id}
-    shown = set(visible(user, Organisation.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+    # Acts read with ``place_shown`` (``timeline_acts``) carry the answer; others are asked here.
+    asked = [a for a in acts if a.place_id and not hasattr(a, "place_shown")]
+    ids = {a.place_id for a in asked}
+    shown = set()
+    if ids:
+        places = visible(user, Organisation.objects.filter(pk__in=ids))
+        shown = set(places.values_list("pk", flat=True))
     for act in acts:
-        if act.place_id and act.place_id not in shown:
+        if not act.place_id:
+            continue
+        if not getattr(act, "place_shown", act.place_id in shown):
             act.place = None  # for display only; these instances are never saved
             act.place_hidden = True  # type: ignore[attr-defined]  # not "no court named"
 
 
 def timeline_acts(user: User, person: Person) -> list[Act]:
     """The acts against ``person`` that ``user`` may view, in timeline order, places cut."""
-    acts = list(visible_acts(user, Act.objects.filter(victim_person=person)))
+    # Whether each act's place may be shown, asked in the acts' own query.
+    shown = visible_reference(user, Organisation, "place_id")
+    rows = visible_acts(user, Act.objects.filter(victim_person=person))
+    acts: list[Act] = list(rows.annotate(place_shown=shown))
     acts.sort(key=lambda a: (date_sort_key(a.date, a.date_end), ORDER.get(a.act_type.key, 5)))
     hide_places(user, acts)
     return acts
@@ -220,8 +231,40 @@ def person_profile(user: User, person: Person) -> Profile:
     return profile
 
 
-def _gather(user: User, person: Person) -> Profile:
+@dataclass(frozen=True)
+class Parts:
+    """Whether any row, of any confidentiality and deleted or not, names the person as a
+    perpetrator, as counsel or a participant, or in a case: where none does, the policy's reads
+    of those rows would find nothing, so the page does not make them (one query for all)."""
+
+    perpetrator: bool = True
+    counsel: bool = True
+    in_case: bool = True
+
+
+def parts_taken(person: Person) -> Parts:
+    """:class:`Parts` of ``person``, read in one query (the rows themselves are never read)."""
+    found = (
+        Person.all_objects.filter(pk=person.pk)
+        .annotate(
+            perpetrator=Exists(Involvement.all_objects.filter(perpetrator_person=OuterRef("pk"))),
+            lawyer=Exists(Counsel.all_objects.filter(lawyer=OuterRef("pk"))),
+            participant=Exists(Participant.all_objects.filter(person=OuterRef("pk"))),
+            in_case=Exists(Case.persons.through.objects.filter(person=OuterRef("pk"))),
+        )
+        .values_list("perpetrator", "lawyer", "participant", "in_case")
+        .first()
+    )
+    if found is None:
+        return Parts()
+    perpetrator, lawyer, participant, in_case = found
+    return Parts(bool(perpetrator), bool(lawyer or participant), bool(in_case))
+
+
+def _gather(user: User, person: Person, parts: Parts | None = None) -> Profile:
     """:func:`person_profile` without the other persons' names (the page attaches them once)."""
+    if parts is None:
+        parts = parts_taken(person)
     names = list(visible(user, person.names.all()))
     person.shown_name = display_name_for(person, names=names)  # type: ignore[attr-defined]
     birth = display_date(person.birth_date, person.birth_date_precision)
@@ -241,7 +284,7 @@ def _gather(user: User, person: Person) -> Profile:
         custody=custody_of(user, person),
         person_sources=sources.get(on_person, []),
         timeline=_timeline(acts, sources),
-        perpetrator_in=perpetrator_record(user, person),
+        perpetrator_in=perpetrator_record(user, person) if parts.perpetrator else [],
         history=changes_of(user, [person, *names]),
     )
 
@@ -258,15 +301,17 @@ def person_page(user: User, person: Person) -> dict[str, Any]:
     from vigil.web.counsel import counsel_record
     from vigil.web.related import co_defendants, judges_of, same_judge
 
-    profile = _gather(user, person)
+    parts = parts_taken(person)
+    profile = _gather(user, person, parts)
     acts = profile.acts
-    related = co_defendants(user, person, events=dict.fromkeys(a.event_id for a in acts))
+    events = dict.fromkeys(a.event_id for a in acts)
+    related = co_defendants(user, person, events=events, in_cases=parts.in_case)
     judged = same_judge(user, person, judges=judges_of(acts))
     attach_display_names(user, [*profile.named(), *(r.person for r in (*related, *judged))])
     return {
         "d": profile,
         "co_defendants": related,
         "same_judge": judged,
-        "counsel_in": counsel_record(user, person),
+        "counsel_in": counsel_record(user, person) if parts.counsel else [],
         "drafts": draft_menu(user, person, sees_acts=bool(acts)),
     }

@@ -30,18 +30,18 @@ class Related:
 
 
 def co_defendants(
-    user: User, person: Person, events: Iterable[Any] | None = None
+    user: User, person: Person, events: Iterable[Any] | None = None, *, in_cases: bool = True
 ) -> list[Related]:
     """Other victims of acts in the events and cases that hold acts against ``person``.
 
     ``events``: the events of the acts against ``person`` that ``user`` may view, when the
     caller has read those acts already (the profile's timeline); else they are read here.
+    ``in_cases=False``: the caller knows no case holds ``person`` (the case links are not read).
     """
     if events is None:
         own_acts = visible(user, Act.objects.filter(victim_person=person))
         events = own_acts.values_list("event_id", flat=True).distinct()
     events = list(events)
-    cases = visible(user, Case.objects.filter(persons=person))
     found: dict[Any, Related] = {}
     for act in (
         visible(user, Act.objects.filter(event__in=events))
@@ -52,16 +52,18 @@ def co_defendants(
         .order_by("victim_person__display_name")[: LIMIT * 4]
     ):
         found.setdefault(act.victim_person_id, Related(act.victim_person, "event", act.event))
-    links = (
-        Case.persons.through.objects.filter(
-            case__in=cases.values("pk"),
-            person__in=visible(user, Person.objects.exclude(pk=person.pk)).values("pk"),
+    if in_cases:
+        cases = visible(user, Case.objects.filter(persons=person))
+        links = (
+            Case.persons.through.objects.filter(
+                case__in=cases.values("pk"),
+                person__in=visible(user, Person.objects.exclude(pk=person.pk)).values("pk"),
+            )
+            .select_related("person", "case")
+            .order_by("person__display_name")[:LIMIT]
         )
-        .select_related("person", "case")
-        .order_by("person__display_name")[:LIMIT]
-    )
-    for link in links:
-        found.setdefault(link.person_id, Related(link.person, "case", link.case))
+        for link in links:
+            found.setdefault(link.person_id, Related(link.person, "case", link.case))
     return sorted(found.values(), key=lambda r: str(r.person))[:LIMIT]
 
 
