@@ -97,7 +97,9 @@ def mask(body: str, url: str = "") -> str:
     return NONCE.sub(r"\1NONCE\2", body)
 
 
-def signed_in_pages(searches: int, plain: bool = True) -> list[tuple[str, dict[str, str]]]:
+def signed_in_pages(
+    searches: int, plain: bool = True, lists: tuple[str, ...] = tuple(LISTS)
+) -> list[tuple[str, dict[str, str]]]:
     """(URL, extra headers) of every page a signed-in user is shown."""
     from vigil.records.models import Case, Event, Involvement, Organisation
     from web_plan import ROTATION, scenario_urls
@@ -105,7 +107,8 @@ def signed_in_pages(searches: int, plain: bool = True) -> list[tuple[str, dict[s
     urls = scenario_urls("", {**ROTATION, "search": searches, "profile": 6})
     pages: list[tuple[str, dict[str, str]]] = [(u, {}) for u in (PLAIN if plain else PLAIN[:2])]
     fragment = {"HX-Request": "true"}
-    for name, (sort, filters) in LISTS.items():
+    for name in lists:
+        sort, filters = LISTS[name]
         for query in ("", f"sort={sort}", filters, f"{filters}&sort={sort}", INVALID, "page=2"):
             url = f"/{name}/?{query}" if query else f"/{name}/"
             pages += [(url, {}), (url, fragment)]
@@ -205,6 +208,9 @@ def main() -> None:
         action="store_true",
         help="of the other pages only the home page and the glossary (a large database)",
     )
+    parser.add_argument(
+        "--lists", nargs="+", choices=list(LISTS), default=list(LISTS), help="which lists"
+    )
     args = parser.parse_args()
     import django
 
@@ -214,7 +220,7 @@ def main() -> None:
 
     for role in ROLES:  # the session list shows this run's sessions only
         end_all(page_user(role))
-    pages = signed_in_pages(args.searches, plain=not args.lists_only)
+    pages = signed_in_pages(args.searches, plain=not args.lists_only, lists=tuple(args.lists))
     index = []
     for language in args.languages:
         anonymous = client_for(None, language)

@@ -29,7 +29,11 @@ from vigil.web.widgets import FastCheckboxInput, FastDateInput, FastTextInput
 pytestmark = pytest.mark.django_db
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
-ODD_PATH = "/persons/?q=%3Cb%3E%22%26%27&page=2"
+# Quotes and brackets to escape, and the placeholders' own letters (put in as they are).
+ODD_PATH = (
+    "/persons/?q=%3Cb%3E%22%26%27&page=2"
+    f"&x={vigil_frame.NAME_MARK}{vigil_frame.TOKEN_MARK}{vigil_frame.PATH_MARK}"
+)
 
 
 def _header_of(page: str) -> str:
@@ -74,6 +78,7 @@ def test_the_kept_header_is_what_its_template_draws_with_this_requests_values(ro
             expected = _drawn_directly(request, user, signed_in=True, unread=0, token=tokens[0])
             assert shown == expected
     assert "fictional-&lt;" in shown and "q=%3Cb%3E%22%26%27&amp;page=2" in shown
+    assert shown.count(vigil_frame.NAME_MARK) == 1  # in the address, not replaced by the name
 
 
 def test_the_bell_counts_on_every_request_and_each_user_sees_their_own_name(client):

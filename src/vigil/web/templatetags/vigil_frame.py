@@ -14,6 +14,7 @@ put in, escaped as the template escapes it, on every request.
 
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple
 
 from django import template
@@ -54,7 +55,10 @@ class HeaderKey(NamedTuple):
     csrf: str  # how {% csrf_token %} draws: "token", "none" or "notprovided"
 
 
-_DRAWN: dict[HeaderKey, SafeString] = {}
+_MARKS = re.compile(f"({TOKEN_MARK}|{PATH_MARK}|{NAME_MARK})")
+# Each header as its text cut at the placeholders (kept as their own parts): a value put in is
+# never searched again, so a path or a name holding a placeholder's letters stays as it is.
+_DRAWN: dict[HeaderKey, tuple[str, ...]] = {}
 
 
 def _token_state(token: Any) -> str:
@@ -92,7 +96,7 @@ def header_key(context: template.Context) -> HeaderKey:
     )
 
 
-def draw_header(key: HeaderKey) -> SafeString:
+def draw_header(key: HeaderKey) -> tuple[str, ...]:
     """The header for ``key`` from its template, with placeholders for the per-request values
     (no request in its context: nothing else can reach it)."""
     token = {"none": "", "notprovided": "NOTPROVIDED", "token": TOKEN_MARK}[key.csrf]
@@ -110,7 +114,7 @@ def draw_header(key: HeaderKey) -> SafeString:
             "username": NAME_MARK,
         }
     )
-    return mark_safe(drawn.removesuffix("\n"))  # noqa: S308  (drawn and escaped by the template)
+    return tuple(_MARKS.split(drawn.removesuffix("\n")))
 
 
 @register.simple_tag(takes_context=True)
@@ -123,10 +127,11 @@ def site_header(context: template.Context) -> SafeString:
             _DRAWN.clear()
         drawn = _DRAWN[key] = draw_header(key)
     request = context.get("request")
-    html = drawn.replace(PATH_MARK, conditional_escape(request.get_full_path() if request else ""))
+    values = {PATH_MARK: conditional_escape(request.get_full_path() if request else "")}
     if key.csrf == "token":  # the token Django made for this request (and will set as cookie)
-        html = html.replace(TOKEN_MARK, conditional_escape(str(context.get("csrf_token"))))
+        values[TOKEN_MARK] = conditional_escape(str(context.get("csrf_token")))
     if key.authenticated:
-        name = context["user"].get_username()
-        html = html.replace(NAME_MARK, conditional_escape(name))
-    return mark_safe(html)  # noqa: S308  (every value put in is escaped)
+        values[NAME_MARK] = conditional_escape(context["user"].get_username())
+    # The parts at odd places are placeholders (re.split keeps them), the rest drawn HTML.
+    html = "".join(values[part] if n % 2 else part for n, part in enumerate(drawn))
+    return mark_safe(html)  # noqa: S308  (drawn by the template; every value put in escaped)
