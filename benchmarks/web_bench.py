@@ -2,8 +2,9 @@
 
 Builds (or reuses) the demo with ``--persons`` synthetic persons (about three acts each) on
 encrypted SQLite and, with ``--postgres``, on a throwaway PostgreSQL cluster; serves it with
-``vigil serve`` (gunicorn, 2 workers) and, beside it, a bare Django server on the same database
-whose one view replays each page's captured SELECT statements and returns their rows as JSON
+``vigil serve`` (gunicorn: its default layout, or ``--workers`` × ``--threads``) and, beside
+it, a bare Django server (2 workers × 4 threads) on the same database whose one view
+replays each page's captured SELECT statements and returns their rows as JSON
 (``web_bare_urls.py``). For each scenario — the person list, a filtered list, a profile with
 its timeline, a name search — it measures, alternating Vigil and the bare server:
 
@@ -74,11 +75,17 @@ def make_plan(backend: Backend, args: argparse.Namespace) -> dict[str, Any]:
     return plan
 
 
-def start_servers(backend: Backend, plan: dict[str, Any]) -> tuple[Server, Server]:
-    """Vigil (``vigil serve``) and the bare baseline, both with 2 gthread workers."""
+def start_servers(
+    backend: Backend, plan: dict[str, Any], layout: tuple[int, int] | None = None
+) -> tuple[Server, Server]:
+    """Vigil (``vigil serve``, its default layout unless ``layout`` = (workers, threads)) and
+    the bare baseline (2 gthread workers of 4 threads)."""
     port = free_port()
+    serve = [*VIGIL, "serve", "--port", str(port)]
+    if layout is not None:
+        serve += ["--workers", str(layout[0]), "--threads", str(layout[1])]
     vigil = Server(
-        [*VIGIL, "serve", "--port", str(port), "--workers", "2"],
+        serve,
         backend.env,
         port,
         "/accounts/login/",
@@ -105,7 +112,10 @@ def start_servers(backend: Backend, plan: dict[str, Any]) -> tuple[Server, Serve
 
 def measure(backend: Backend, plan: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
     """Every scenario on Vigil and on the bare server, alternating, on one backend."""
-    vigil, bare = start_servers(backend, plan)
+    layout = (args.workers, args.threads) if args.workers or args.threads else None
+    if layout is not None and not all(layout):
+        raise SystemExit("web_bench: give --workers and --threads together")
+    vigil, bare = start_servers(backend, plan, layout)
     cookie_name = plan["cookie_name"]
     cookies = [f"{cookie_name}={key}" for key in plan["sessions"]]
     found: dict[str, Any] = {}
@@ -203,6 +213,8 @@ def main() -> None:
     parser.add_argument("--pg-port", type=int, default=55439, help="the throwaway cluster's port")
     parser.add_argument("--requests", type=int, default=200, help="sequential requests per page")
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, help="Vigil's workers (default: vigil serve's)")
+    parser.add_argument("--threads", type=int, help="threads of each of Vigil's workers")
     parser.add_argument("--seconds", type=int, default=20, help="wrk duration per page")
     parser.add_argument("--filter", default=DEFAULT_FILTER, help="query of the filtered list")
     parser.add_argument("--scenarios", nargs="+", choices=SCENARIOS, default=list(SCENARIOS))

@@ -152,16 +152,26 @@ def _shutdown_hooks() -> dict[str, Callable[[Any], None]]:
     return {"on_exit": on_exit}
 
 
+# gunicorn's layout: gthread workers (processes) × threads each. See docs/benchmarks.md §4
+# ("fifth round") for the layouts measured on two cores.
+DEFAULT_WORKERS = 2
+DEFAULT_THREADS = 4
+
+
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
-    workers: int = 2,
+    workers: int = DEFAULT_WORKERS,
     say: Callable[[str], Any] = _to_stderr,
     announce: Callable[[str], Any] | None = None,
+    *,
+    threads: int = DEFAULT_THREADS,
 ) -> None:
     """Serve the web UI with gunicorn until interrupted, after the deploy checks pass; the
     address is announced once gunicorn listens on it (not before: start-up takes seconds)."""
     tell = announce or say
+    if workers < 1 or threads < 1:
+        raise ConfigurationError("`vigil serve` needs at least one worker and one thread each.")
 
     def listening(server: Any) -> None:
         tell(f"Vigil at http://{host}:{port}/ (listening; Ctrl-C stops it)")
@@ -180,7 +190,7 @@ def serve(
                 "bind": f"{host}:{port}",
                 "workers": workers,
                 "worker_class": "gthread",
-                "threads": 4,
+                "threads": threads,
                 "accesslog": None,  # no request log: paths can name records
                 "errorlog": "-",
                 "loglevel": "warning",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils.choices import normalize_choices
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +18,7 @@ from vigil.policy.access import exact_ceiling, restrict
 from vigil.records.custody import Custody
 from vigil.records.models import LegalProvision, Organisation, Term
 from vigil.records.models.cases import CaseStatus
-from vigil.web.widgets import FastSelect
+from vigil.web.widgets import FastCheckboxInput, FastDateInput, FastSelect, FastTextInput
 
 if TYPE_CHECKING:
     from vigil.accounts.types import User
@@ -64,9 +65,11 @@ def cached_options(field: forms.ModelChoiceField, *key: Any, generation: int | N
             raise TypeError(f"options of {field!r} are not iterable")
         # Iterated, not measured: list() would ask a model field's options for their length,
         # a COUNT query per picker before the query that reads them.
-        hit = (now, generation, [*iter(options)])
+        hit = (now, generation, normalize_choices([*iter(options)]))
         _OPTIONS[key] = hit
-    field.choices = hit[2]
+    # What ``field.choices = ...`` leaves, without normalising ~240 options twice per page (the
+    # field's setter and the widget's): the cached list is only ever read.
+    field._choices = field.widget._choices = hit[2]  # type: ignore[attr-defined]
     # The same options draw the same <select> (for the same name, value and attributes).
     field.widget.options_key = (key, hit[0], generation)
 
@@ -102,7 +105,7 @@ class TermChoiceField(forms.ModelChoiceField):
         return obj.label()
 
 
-class DateInput(forms.DateInput):
+class DateInput(FastDateInput):
     input_type = "date"
 
     def __init__(self) -> None:
@@ -112,7 +115,9 @@ class DateInput(forms.DateInput):
 class ListFilterForm(forms.Form):
     """Fields every list has: free text and confidentiality."""
 
-    q = forms.CharField(label=_("Name or title contains"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Name or title contains"), required=False, max_length=200, widget=FastTextInput
+    )
     confidentiality = forms.ChoiceField(
         label=_("Confidentiality"), choices=LEVEL_CHOICES, required=False, widget=FastSelect
     )
@@ -135,7 +140,9 @@ class ActFilterForm(ListFilterForm):
         Organisation.objects.none(), label=_("Court"), required=False, widget=FastSelect
     )
     needs_review = forms.BooleanField(
-        label=_("Needs review (a source value kept as written)"), required=False
+        label=_("Needs review (a source value kept as written)"),
+        required=False,
+        widget=FastCheckboxInput,
     )
 
     def __init__(self, *args: Any, user: User | None = None, **kwargs: Any) -> None:
@@ -186,6 +193,7 @@ class CaseFilterForm(ActFilterForm):
 
 
 EventFilterForm = ActFilterForm
+
 
 def by_level(queryset: QuerySet[Any], data: dict[str, Any]) -> QuerySet[Any]:
     """``queryset`` cut to the chosen confidentiality, when one is chosen."""

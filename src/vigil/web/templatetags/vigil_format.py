@@ -130,20 +130,28 @@ _CUSTODY_LABELS = {
 @register.simple_tag
 def custody_badge(state: CustodyState | None) -> SafeString:
     """The custody badge: in custody, restricted liberty, not in custody, unknown."""
-    status = (state.status if state is not None else Custody.UNKNOWN).value
-    expired = bool(state and state.term_expired_without_release)
+    if state is None:
+        return _custody_badge(Custody.UNKNOWN.value, None, None, get_language())
+    return _custody_badge(state.status.value, state.since, state.term_ends, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _custody_badge(
+    status: str, since: dt.date | None, term_ends: dt.date | None, language: str | None
+) -> SafeString:
+    # A status, two dates and the language decide the badge: a list page draws 25, and the
+    # same persons' badges again on the next request.
+    expired = status == Custody.TERM_ENDED.value
     label = _CUSTODY_LABELS.get(status) or gettext("Custody unknown")
     detail = ""
-    if state is not None and state.since and status != Custody.UNKNOWN.value and not expired:
-        since = gettext("since %(date)s") % {"date": day(state.since)}
-        detail = format_html(' <span class="badge__detail">{}</span>', since)
+    if since and status != Custody.UNKNOWN.value and not expired:
+        since_text = gettext("since %(date)s") % {"date": day(since)}
+        detail = format_html(' <span class="badge__detail">{}</span>', since_text)
     badge = format_html(
         '<span class="badge badge--custody badge--{}">{}{}</span>', status, label, detail
     )
     if expired:
-        ended = gettext("term ended %(date)s, release not recorded") % {
-            "date": day(state.term_ends if state else None)
-        }
+        ended = gettext("term ended %(date)s, release not recorded") % {"date": day(term_ends)}
         badge += format_html(' <span class="badge badge--warning">{}</span>', ended)
     # The newline the inclusion template ended with: the same HTML as before, byte for byte.
     return format_html("{}\n", badge)

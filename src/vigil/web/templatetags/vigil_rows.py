@@ -8,17 +8,17 @@ stays the reference: ``tests/web/test_rows.py`` renders rows both ways and compa
 from __future__ import annotations
 
 import datetime as dt
+import html
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from django import template
 from django.conf import settings
-from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from vigil.web.templatetags.vigil_format import custody_badge, day, person_name, record_badges
@@ -40,6 +40,13 @@ def _local(value: Any, use_tz: bool | None) -> Any:
     return value
 
 
+def _escaped(value: Any) -> str:
+    """``conditional_escape`` without its lazy-text wrapper (a row's values are never lazy):
+    safe HTML as it is, anything else escaped."""
+    safe = getattr(value, "__html__", None)
+    return safe() if safe is not None else html.escape(str(value))  # as Django's ``escape``
+
+
 @register.simple_tag(takes_context=True)
 def person_rows(context: template.Context, rows: Iterable[Any]) -> SafeString:
     """The ``<tr>`` of each :class:`vigil.web.search.PersonRow`, as the row template draws it."""
@@ -54,18 +61,22 @@ def person_rows(context: template.Context, rows: Iterable[Any]) -> SafeString:
     )
     use_tz = context.use_tz
 
-    def cells(row: Any) -> tuple[Any, ...]:
+    def cells(row: Any) -> tuple[str, ...]:
         person = row.person
         updated = person.updated_at
+        local = _local(updated, use_tz)
         return (
             link.replace(placeholder, str(person.pk)),
             person_name(context, person),
             withheld if person.name_withheld and person.display_name else "",
             row.born or "—",
             custody_badge(row.custody) if row.custody else no_custody,
-            date_filter(_local(updated, use_tz), "c"),
+            # The ``date`` filter's "c": ISO 8601 (``DateFormat.c``), blank for no date.
+            local.isoformat() if isinstance(local, dt.date) else "",
             day(updated, "short"),
             record_badges(person),
         )
 
-    return format_html_join("", _PERSON_ROW, (cells(row) for row in rows))
+    return mark_safe(  # noqa: S308  (every cell escaped unless already safe HTML)
+        "".join(_PERSON_ROW.format(*map(_escaped, cells(row))) for row in rows)
+    )
