@@ -282,11 +282,11 @@ class _Reads:
         own = _terms(self._split, near=False)
         near = _Sql.keys(set().union(*(t.near for t in self._split)))
         # The near keys only while the required words' own keys have fewer rows.
-        nth = _Sql.any(own).select("1", f"LIMIT 1 OFFSET {NEAR_AFTER - 1}")
+        nth = _Sql.rows(own, "1", f"LIMIT 1 OFFSET {NEAR_AFTER - 1}")
         few = _Sql(f"NOT EXISTS ({nth.sql})", nth.params)
         near_few = near.both(few)
         # Every row of the forms with an own key (where they first come counts: ``_seen``).
-        mine = _Sql.any(own).select("form_id")
+        mine = _Sql.rows(own, "form_id")
         near_mine = near.both(_Sql(f"form_id + 0 IN ({mine.sql})", mine.params))
         self._rows = _select([*own, near_few, near_mine, *self._held([*own, near_few])])
         counts = _matcher(self._split)
@@ -308,7 +308,7 @@ class _Reads:
         # each against the holders read once, instead of reading every holder's keys through
         # the form index; each term is one key or one range, as SQLite's use of an index for
         # each term of an OR needs.
-        holders = _Sql.any(holding).select("form_id")
+        holders = _Sql.rows(holding, "form_id")
         held = _Sql(f"form_id + 0 IN ({holders.sql})", holders.params)
         return [term.both(held) for term in _terms(self._others, near=True)]
 
@@ -340,6 +340,22 @@ class _Sql:
         sql = f"SELECT {columns} FROM {table} WHERE {self.sql} {tail}"  # noqa: S608  # nosec B608
         return _Sql(sql.rstrip(), self.params)
 
+    @staticmethod
+    def rows(terms: list[_Sql], columns: str, tail: str = "") -> _Sql:
+        """A statement reading ``columns`` of the key rows under any of these terms.
+
+        SQLite answers an OR of terms from the key index term by term (a MULTI-INDEX OR).
+        PostgreSQL turns it into one bitmap scan that visits the table for every row of every
+        term, then filters: there, each term is a statement of its own (an index-only scan of
+        the covering index for a list of keys), the statements joined by UNION ALL (a row
+        under two terms comes twice, which changes no form's strength or first place).
+        """
+        if connection.vendor == "sqlite":
+            return _Sql.any(terms).select(columns, tail)
+        parts = [term.select(columns) for term in terms]
+        sql = " UNION ALL ".join(part.sql for part in parts)
+        return _Sql(f"{sql} {tail}".rstrip(), [p for part in parts for p in part.params])
+
 
 def _terms(tokens: list[QueryToken], *, near: bool) -> list[_Sql]:
     """The keys of these words (and their skeletons one edit away, when ``near``) as the
@@ -350,7 +366,7 @@ def _terms(tokens: list[QueryToken], *, near: bool) -> list[_Sql]:
 
 def _select(terms: list[_Sql]) -> _Rows:
     """(form id, key) rows under any of these terms."""
-    statement = _Sql.any(terms).select("form_id, key", f"LIMIT {ROW_CAP}")
+    statement = _Sql.rows(terms, "form_id, key", f"LIMIT {ROW_CAP}")
     with connection.cursor() as cursor:
         cursor.execute(statement.sql, statement.params)
         return list(cursor.fetchall())
