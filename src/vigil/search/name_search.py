@@ -272,6 +272,7 @@ class _Reads:
         self._tokens = tokens
         self._split = split
         self._others = [t for t in tokens if t not in split] if required else []
+        self._near_keys: set[str] = set().union(*(t.near for t in split))
         self._rows: _Rows = []
         self.partial = False
 
@@ -280,7 +281,10 @@ class _Reads:
         if not self._split:
             return _select(_terms(self._tokens, near=True))
         own = _terms(self._split, near=False)
-        near = _Sql.keys(set().union(*(t.near for t in self._split)))
+        if not self._near_keys:  # nothing to leave out (an empty term would cost a scan)
+            self._rows = _select([*own, *self._held(own)])
+            return self._rows
+        near = _Sql.keys(self._near_keys)
         # The near keys only while the required words' own keys have fewer rows.
         nth = _Sql.rows(own, "1", f"LIMIT 1 OFFSET {NEAR_AFTER - 1}")
         few = _Sql(f"NOT EXISTS ({nth.sql})", nth.params)
@@ -297,7 +301,7 @@ class _Reads:
 
     def rest(self) -> _Rows:
         """Every row: those of the first step and those it left out."""
-        near = _Sql.keys(set().union(*(t.near for t in self._split)))
+        near = _Sql.keys(self._near_keys)
         return self._rows + _select([near, *self._held([near])])
 
     def _held(self, holding: list[_Sql]) -> list[_Sql]:
@@ -323,6 +327,7 @@ class _Sql:
     @staticmethod
     def keys(keys: set[str]) -> _Sql:
         if not keys:
+            # Never a term of an OR: SQLite would scan the whole table for it.
             return _Sql("0 = 1", [])
         return _Sql(f"key IN ({', '.join(['%s'] * len(keys))})", sorted(keys))
 
