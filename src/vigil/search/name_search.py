@@ -99,7 +99,7 @@ def _ranked(
     loaded ones name ``limit`` persons: string similarity orders forms only inside a group, so
     no form of a later group can come before them (an exact form — the query itself — has
     every word's own key, so it is always in the first group). Forms of equal rank are taken
-    in the order of their ids.
+    in the order one read of every key gives them (``_seen``).
 
     The key rows are read in two steps (``_Reads``): when the required words' own keys are
     many, first without the skeletons one edit away from those words: they only add forms of
