@@ -6,6 +6,7 @@ skeletons one edit away); only the few forms found are scored with ``vigil.names
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,8 @@ MAX_TOKENS = 6
 ROW_CAP = 50_000
 #: Forms loaded per query at most, the best by tier and words matched (then string similarity).
 FORM_CAP = 500
+#: Rows of the required words' own keys from which their near keys are read only if needed.
+NEAR_AFTER = 400
 #: Forms loaded at a time (at least; up to the end of the last group of equal rank).
 LOAD_BATCH = 150
 #: Persons returned at most: the best of them, scored in full with the name scorer.
@@ -38,6 +41,7 @@ NEAR_FLOOR = 0.5
 EXACT, KEYED, NEAR = 0, 1, 2
 STRONG, WEAK = 2, 1
 _Rows = list[tuple[int, str]]  # (form id, key)
+_Loaded = tuple[Any, Any, str, str]  # person id, name id, text, normalised
 
 
 @dataclass(frozen=True)
@@ -94,21 +98,64 @@ def _ranked(
     Forms are loaded a whole (tier, words matched) group at a time, best first, until the
     loaded ones name ``limit`` persons: string similarity orders forms only inside a group, so
     no form of a later group can come before them (an exact form — the query itself — has
-    every word's own key, so it is always in the first group).
+    every word's own key, so it is always in the first group). Forms of equal rank are taken
+    in the order one read of every key gives them (``_seen``).
+
+    The key rows are read in two steps (``_Reads``): when the required words' own keys are
+    many, first without the skeletons one edit away from those words: they only add forms of
+    the NEAR tier (a form with every required word's own key is KEYED, with the same rank,
+    either way). If the KEYED forms then name ``limit`` persons, no NEAR form can be among
+    the first of them and the near keys are never read; otherwise they are, and the forms are
+    ranked again from every row, as in one step.
     """
-    # Key rows are cheap (a covering index); loading forms and checking access are not.
-    found = _qualifying(tokens, _key_rows(tokens))
-    kept = sorted(found, key=found.__getitem__)[:FORM_CAP]
+    reads = _Reads(tokens)
     wanted = normalise(query)
+    loaded: dict[int, _Loaded | None] = {}
+    rows = reads.first()
+    found = _qualifying(tokens, rows)
+    if reads.partial:
+        # Only the KEYED forms are ranked for certain without the near keys.
+        keyed = {pk: rank for pk, rank in found.items() if rank[0] == KEYED}
+        forms, persons = _load(wanted, keyed, _seen(tokens, rows), user, limit, loaded)
+        if persons >= limit:
+            return forms
+        rows = reads.rest()
+        found = _qualifying(tokens, rows)
+    forms, _ = _load(wanted, found, _seen(tokens, rows), user, limit, loaded)
+    return forms
+
+
+def _load(
+    wanted: str,
+    found: dict[int, tuple[int, int]],
+    seen: dict[int, tuple[int, str]],
+    user: User | None,
+    limit: int,
+    loaded: dict[int, _Loaded | None],
+) -> tuple[list[_Form], int]:
+    """The best ``found`` forms ``user`` may see, a group of rank at a time, until they name
+    ``limit`` persons; and how many persons they name. ``loaded`` keeps forms read before.
+
+    Forms of equal rank are taken in the order ``seen`` gives, then by id (``_seen``)."""
+    kept = sorted(found, key=lambda pk: (found[pk], seen.get(pk, _FIRST), pk))[:FORM_CAP]
     forms = []
     persons: set[Any] = set()
     start = 0
     while start < len(kept) and len(persons) < limit:
         end = _group_end(kept, found, start + LOAD_BATCH)
-        loaded = _allowed(user, NameForm.objects.filter(pk__in=kept[start:end])).values_list(
-            "pk", "person_id", "name_id", "text", "normalised"
-        )
-        for pk, person_id, name_id, text, normalised in loaded:
+        batch = kept[start:end]
+        missing = [pk for pk in batch if pk not in loaded]
+        if missing:
+            loaded.update(dict.fromkeys(missing))  # None: not visible (or gone)
+            rows = _allowed(user, NameForm.objects.filter(pk__in=missing)).values_list(
+                "pk", "person_id", "name_id", "text", "normalised"
+            )
+            loaded.update((pk, (person, name, text, norm)) for pk, person, name, text, norm in rows)
+        for pk in batch:
+            row = loaded[pk]
+            if row is None:
+                continue
+            person_id, name_id, text, normalised = row
             tier, weight = found[pk]
             tier = EXACT if normalised == wanted else tier
             similarity = -fuzz.token_sort_ratio(wanted, normalised)
@@ -116,7 +163,7 @@ def _ranked(
             persons.add(person_id)
         start = end
     forms.sort(key=lambda f: (f.rank, f.text, str(f.person_id)))
-    return forms
+    return forms, len(persons)
 
 
 def _group_end(kept: list[int], found: dict[int, tuple[int, int]], at: int) -> int:
@@ -153,6 +200,42 @@ def _allowed(user: User | None, forms: QuerySet[NameForm]) -> QuerySet[NameForm]
     return forms.filter(Exists(person)).filter(Q(name_id__isnull=True) | Exists(name))
 
 
+_FIRST = (0, "")
+
+
+def _seen(tokens: list[QueryToken], rows: _Rows) -> dict[int, tuple[int, str]]:
+    """Where each form first comes in the rows one statement over every key gives: the order
+    that decides between forms of equal rank (which of them the first ``FORM_CAP`` keep).
+
+    SQLite reads ``key IN (…) OR range OR range…`` term by term (a MULTI-INDEX OR), each in
+    the key index's order (key, then form), skipping rows an earlier term gave: a form comes
+    at its least (term, key). PostgreSQL's bitmap scan gives rows in the table's order, which
+    is the forms' for keys written with their forms: no position, the form's id decides.
+    """
+    if connection.vendor != "sqlite":
+        return {}
+    listed = set().union(*(t.exact | t.near for t in tokens))
+    prefixes = [t.prefix for t in tokens if t.prefix]
+    terms: dict[str, int] = {}
+    seen: dict[int, tuple[int, str]] = {}
+    for form_id, key in rows:
+        term = terms.get(key)
+        if term is None:
+            term = terms[key] = 0 if key in listed else _range_term(key, prefixes)
+        at = (term, key)
+        if at < seen.get(form_id, _LAST):
+            seen[form_id] = at
+    return seen
+
+
+def _range_term(key: str, prefixes: list[str]) -> int:
+    """The first prefix range (counted from 1) that holds ``key``."""
+    return next((i for i, p in enumerate(prefixes, 1) if p <= key < p + _TOP), len(prefixes) + 1)
+
+
+_LAST = (1 << 30, "")
+
+
 def _qualifying(tokens: list[QueryToken], rows: _Rows) -> dict[int, tuple[int, int]]:
     """Forms every required word matched, with their (tier, minus the strength summed)."""
     found: dict[int, tuple[int, int]] = {}
@@ -167,22 +250,156 @@ def _qualifying(tokens: list[QueryToken], rows: _Rows) -> dict[int, tuple[int, i
     return found
 
 
+class _Reads:
+    """The key rows of a query's words, read in one step or two (see ``_ranked``).
+
+    Every qualifying form has a key of each required word (a word that is not a given name):
+    rows of the other words are read only for forms that have one (the holders), which keeps
+    every such form's rows (a given name alone matches thousands of forms that lack the
+    surname). When the required words' own keys hold at least ``NEAR_AFTER`` rows, the first
+    step leaves out their skeletons one edit away and the other words' rows of the forms
+    found only by those (``partial``); ``rest`` then reads them.
+
+    The statements are written here, not by the ORM: compiling the same few hundred keys in
+    several places of one statement cost Django more than the database's work on them.
+    """
+
+    def __init__(self, tokens: list[QueryToken]) -> None:
+        required = [t for t in tokens if not t.given]
+        # With no required word, a single word is the one the near keys would add to; with
+        # several given names, a near key of one may add to a form another word found.
+        split = required or (tokens if len(tokens) == 1 else [])
+        self._tokens = tokens
+        self._split = split
+        self._others = [t for t in tokens if t not in split] if required else []
+        self._near_keys: set[str] = set().union(*(t.near for t in split))
+        self._rows: _Rows = []
+        self.partial = False
+
+    def first(self) -> _Rows:
+        """The rows of the first step; ``partial`` tells whether near keys were left out."""
+        if not self._split:
+            return _select(_terms(self._tokens, near=True))
+        own = _terms(self._split, near=False)
+        if not self._near_keys:  # nothing to leave out (an empty term would cost a scan)
+            self._rows = _select([*own, *self._held(own)])
+            return self._rows
+        near = _Sql.keys(self._near_keys)
+        # The near keys only while the required words' own keys have fewer rows.
+        nth = _Sql.rows(own, "1", f"LIMIT 1 OFFSET {NEAR_AFTER - 1}")
+        few = _Sql(f"NOT EXISTS ({nth.sql})", nth.params)
+        near_few = near.both(few)
+        # Every row of the forms with an own key (where they first come counts: ``_seen``).
+        mine = _Sql.rows(own, "form_id")
+        near_mine = near.both(_Sql(f"form_id + 0 IN ({mine.sql})", mine.params))
+        self._rows = _select([*own, near_few, near_mine, *self._held([*own, near_few])])
+        counts = _matcher(self._split)
+        self.partial = len(self._rows) >= ROW_CAP or (
+            sum(1 for _, key in self._rows if counts(key)) >= NEAR_AFTER
+        )
+        return self._rows
+
+    def rest(self) -> _Rows:
+        """Every row: those of the first step and those it left out."""
+        near = _Sql.keys(self._near_keys)
+        return self._rows + _select([near, *self._held([near])])
+
+    def _held(self, holding: list[_Sql]) -> list[_Sql]:
+        """Terms for the other words' rows of the forms with a row under ``holding``."""
+        if not self._others:
+            return []
+        # The form id plus nothing keeps SQLite on the key index for these rows, checking
+        # each against the holders read once, instead of reading every holder's keys through
+        # the form index; each term is one key or one range, as SQLite's use of an index for
+        # each term of an OR needs.
+        holders = _Sql.rows(holding, "form_id")
+        held = _Sql(f"form_id + 0 IN ({holders.sql})", holders.params)
+        return [term.both(held) for term in _terms(self._others, near=True)]
+
+
+@dataclass(frozen=True)
+class _Sql:
+    """A condition on the key table's rows and its parameters."""
+
+    sql: str
+    params: list[str]
+
+    @staticmethod
+    def keys(keys: set[str]) -> _Sql:
+        if not keys:
+            # Never a term of an OR: SQLite would scan the whole table for it.
+            return _Sql("0 = 1", [])
+        return _Sql(f"key IN ({', '.join(['%s'] * len(keys))})", sorted(keys))
+
+    @staticmethod
+    def any(terms: list[_Sql]) -> _Sql:
+        return _Sql(" OR ".join(f"({t.sql})" for t in terms), [p for t in terms for p in t.params])
+
+    def both(self, other: _Sql) -> _Sql:
+        return _Sql(f"({self.sql}) AND {other.sql}", self.params + other.params)
+
+    def select(self, columns: str, tail: str = "") -> _Sql:
+        """A statement reading ``columns`` of the key rows under this condition."""
+        table = connection.ops.quote_name(NameKey._meta.db_table)
+        # Only our own column names, placeholders and integers: the keys are parameters.
+        sql = f"SELECT {columns} FROM {table} WHERE {self.sql} {tail}"  # noqa: S608  # nosec B608
+        return _Sql(sql.rstrip(), self.params)
+
+    @staticmethod
+    def rows(terms: list[_Sql], columns: str, tail: str = "") -> _Sql:
+        """A statement reading ``columns`` of the key rows under any of these terms.
+
+        SQLite answers an OR of terms from the key index term by term (a MULTI-INDEX OR).
+        PostgreSQL turns it into one bitmap scan that visits the table for every row of every
+        term, then filters: there, each term is a statement of its own (an index-only scan of
+        the covering index for a list of keys), the statements joined by UNION ALL (a row
+        under two terms comes twice, which changes no form's strength or first place).
+        """
+        if connection.vendor == "sqlite":
+            return _Sql.any(terms).select(columns, tail)
+        parts = [term.select(columns) for term in terms]
+        sql = " UNION ALL ".join(part.sql for part in parts)
+        return _Sql(f"{sql} {tail}".rstrip(), [p for part in parts for p in part.params])
+
+
+def _terms(tokens: list[QueryToken], *, near: bool) -> list[_Sql]:
+    """The keys of these words (and their skeletons one edit away, when ``near``) as the
+    terms of an OR: the keys, then the range of each word's prefix."""
+    keys = set().union(*(t.exact | t.near if near else t.exact for t in tokens))
+    return [_Sql.keys(keys)] + [_prefix(t.prefix) for t in tokens if t.prefix]
+
+
+def _select(terms: list[_Sql]) -> _Rows:
+    """(form id, key) rows under any of these terms."""
+    statement = _Sql.rows(terms, "form_id, key", f"LIMIT {ROW_CAP}")
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, statement.params)
+        return list(cursor.fetchall())
+
+
 def _key_rows(tokens: list[QueryToken]) -> _Rows:
-    """(form id, key) rows under any key of any of these words."""
-    keys = set().union(*(t.exact | t.near for t in tokens))
-    wanted = Q(key__in=keys)
-    for token in tokens:
-        if token.prefix:
-            wanted |= _prefix(token.prefix)
-    return list(NameKey.objects.filter(wanted).values_list("form_id", "key")[:ROW_CAP])
+    """(form id, key) rows under any key of any of these words, in one read."""
+    return _select(_terms(tokens, near=True))
 
 
-def _prefix(prefix: str) -> Q:
+def _prefix(prefix: str) -> _Sql:
     """Keys starting with ``prefix``, as a range the key index answers on every backend."""
     if connection.vendor == "sqlite":
         # SQLite's LIKE ignores the index under its default collation; a range does not.
-        return Q(key__gte=prefix, key__lt=prefix + "\U0010ffff")
-    return Q(key__startswith=prefix)
+        return _Sql("key >= %s AND key < %s", [prefix, prefix + _TOP])
+    return _Sql("key LIKE %s", [connection.ops.prep_for_like_query(prefix) + "%"])
+
+
+def _matcher(tokens: list[QueryToken]) -> Callable[[str], bool]:
+    """Whether a key is one of these words' own keys (``_terms`` without near keys)."""
+    keys = set().union(*(t.exact for t in tokens))
+    prefixes = [t.prefix for t in tokens if t.prefix]
+    if connection.vendor == "sqlite":
+        return lambda key: key in keys or any(p <= key < p + _TOP for p in prefixes)
+    return lambda key: key in keys or any(key.startswith(p) for p in prefixes)
+
+
+_TOP = "\U0010ffff"
 
 
 def _strengths(tokens: list[QueryToken], rows: _Rows) -> dict[int, tuple[int, ...]]:
