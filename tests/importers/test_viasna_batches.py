@@ -105,3 +105,64 @@ def test_unwritten_batches_leave_no_shared_records_behind():
 def test_cell_caches_are_bounded():
     for cached in (viasna._term, viasna._penalty, viasna._charges, viasna._place, viasna._people):
         assert cached.cache_info().maxsize is not None
+
+
+def test_an_import_opens_no_savepoint_per_model_or_custody_refresh(tmp_path):
+    """On SQLite a savepoint holds a copy of every page it changes until released: one per
+    model and per custody refresh of every batch grew an import's memory with the database."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    path = _write(tmp_path / "rows.csv", [_row(i) for i in range(5)])
+    with CaptureQueriesContext(connection) as queries:
+        report = _import(path, batch_rows=2)
+    assert report.imported == 5
+    assert Version.objects.filter(model="records.act").count() > 0
+    savepoints = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" in q["sql"].upper()]
+    # The test's own transaction and the import's outer atomic block: nothing per batch.
+    assert len(savepoints) <= 2, savepoints
+
+
+def test_after_a_batch_the_custody_facts_are_read_by_person(tmp_path):
+    """The planner's statistics are refreshed after every batch: a connection that opened on
+    an empty database read every act of a type for each custody refresh (an import then
+    slowed with the square of its rows)."""
+    from django.db import connection
+
+    from vigil.records.custody import RELEVANT, acts_facts
+    from vigil.records.models import Act
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the plan checked is SQLite's (PostgreSQL's autovacuum analyses)")
+    assert not Act.all_objects.exists()
+    with connection.cursor() as cursor:
+        # What a connection opened on an empty database knows: the vocabulary's size, and
+        # an empty act table.
+        cursor.execute("ANALYZE records_term")
+        cursor.execute("ANALYZE records_act")
+    path = _write(tmp_path / "rows.csv", [_row(i) for i in range(30)])
+    _import(path, batch_rows=10)
+    ids = list(Person.objects.values_list("pk", flat=True)[:5])
+    query = Act.all_objects.filter(victim_person_id__in=ids, act_type__key__in=RELEVANT)
+    sql, params = query.values_list("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql, params)
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "victim_person_id" in plan, plan
+    assert list(acts_facts(Act.all_objects.filter(victim_person_id__in=ids)))
+
+
+def test_a_bulk_write_collects_garbage_less_often_and_gives_the_collector_back():
+    import gc
+
+    from vigil.records.batch import BULK_GC_THRESHOLD, bulk_gc
+
+    before = gc.get_threshold()
+    with bulk_gc():
+        assert gc.get_threshold() == BULK_GC_THRESHOLD
+        assert gc.get_freeze_count() > 0
+        with bulk_gc():  # nested bulk writes: the outermost one restores
+            pass
+        assert gc.get_threshold() == BULK_GC_THRESHOLD
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
