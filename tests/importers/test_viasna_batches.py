@@ -112,3 +112,70 @@ def test_unwritten_batches_leave_no_shared_records_behind():
 def test_cell_caches_are_bounded():
     for cached in (viasna._term, viasna._penalty, viasna._charges, viasna._place, viasna._people):
         assert cached.cache_info().maxsize is not None
+
+
+def test_an_import_opens_no_savepoint_per_model_or_custody_refresh(tmp_path):
+    """On SQLite a savepoint holds a copy of every page it changes until released: one per
+    model and per custody refresh of every batch grew an import's memory with the database."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    path = _write(tmp_path / "rows.csv", [_row(i) for i in range(5)])
+    with CaptureQueriesContext(connection) as queries:
+        report = _import(path, batch_rows=2)
+    assert report.imported == 5
+    assert Version.objects.filter(model="records.act").count() > 0
+    savepoints = [q["sql"] for q in queries.captured_queries if "SAVEPOINT" in q["sql"].upper()]
+    # The test's own transaction and the import's outer atomic block: nothing per batch.
+    assert len(savepoints) <= 2, savepoints
+
+
+def test_the_planner_knows_the_acts_of_earlier_batches_when_custody_is_refreshed(
+    tmp_path, monkeypatch
+):
+    """The planner's statistics are refreshed after every batch: a connection that opened on
+    an empty database planned with an empty act table until the import ended, and read every
+    act of a type for each custody refresh (at 12,000 rows; an import then slowed with the
+    square of its rows)."""
+    from django.db import connection
+
+    from vigil.records import custody_store
+    from vigil.records.models import Act
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's statistics (PostgreSQL's autovacuum analyses)")
+    assert not Act.all_objects.exists()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE records_act")  # what a connection opened on an empty database knows
+    known: list[int] = []
+    refresh = custody_store.refresh
+
+    def noting(person_ids):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'records_act'")
+            stats = [row[0] for row in cursor.fetchall()]
+        known.append(max((int(str(s).split()[0]) for s in stats), default=0))
+        return refresh(person_ids)
+
+    monkeypatch.setattr(custody_store, "refresh", noting)
+    path = _write(tmp_path / "rows.csv", [_row(i) for i in range(30)])
+    _import(path, batch_rows=10)
+    assert len(known) == 3
+    # The third batch's refresh is planned knowing the acts of the first two.
+    assert known[-1] >= 20, known
+
+
+def test_a_bulk_write_collects_garbage_less_often_and_gives_the_collector_back():
+    import gc
+
+    from vigil.records.batch import BULK_GC_THRESHOLD, bulk_gc
+
+    before = gc.get_threshold()
+    with bulk_gc():
+        assert gc.get_threshold() == BULK_GC_THRESHOLD
+        assert gc.get_freeze_count() > 0
+        with bulk_gc():  # nested bulk writes: the outermost one restores
+            pass
+        assert gc.get_threshold() == BULK_GC_THRESHOLD
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0

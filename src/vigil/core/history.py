@@ -183,7 +183,12 @@ def bulk_create_records(
     model = type(objs[0])
     alias = router.db_for_write(model)
     connection = connections[alias]
-    with transaction.atomic(using=alias):
+    # No savepoint inside the caller's transaction (as Django's bulk_create): on SQLite a
+    # savepoint keeps a copy of every page it changes until released, and a batch's inserts
+    # into random-keyed indexes change a page per row once the indexes outgrow the batch
+    # (memory and copying that grew with the database during an import). An error here still
+    # rolls back the caller's transaction, which owns the records.
+    with transaction.atomic(using=alias, savepoint=False):
         # One batch row per model and time: a record's batch is found by its updated_at.
         now = _free_time(model, timezone.now())
         for obj in objs:

@@ -121,7 +121,9 @@ def refresh(person_ids: Iterable[Any]) -> int:
             for pk, state in states.items()
             if state.status is not Custody.UNKNOWN
         ]
-        with transaction.atomic():
+        # No savepoint inside a caller's transaction (an import's batch): see
+        # ``bulk_create_records``; the caller's transaction still makes the pair atomic.
+        with transaction.atomic(savepoint=False):
             StoredCustody.objects.filter(person_id__in=chunk).delete()
             insert_plain(rows)
     return len(ids)

@@ -117,6 +117,7 @@ def upsert_records(
     names the fields an existing record keeps as they are (a file that does not hold the
     column they come from): only new records get the planned values for them.
     """
+    from vigil.records.batch import refresh_statistics
     from vigil.records.merge import follow_merges
 
     report = report or UpsertReport()
@@ -155,4 +156,9 @@ def upsert_records(
                 setattr(current, attname, getattr(wanted, attname))
             current.save()
             report.updated[label] += 1
+    # The statistics the planner reads next batch: without them a connection that opened on
+    # an emptier database reads every act of a type for each stored custody refresh (the
+    # refresh of a batch then grows with the database, and an import with the square of its
+    # rows). A no-op unless a table grew markedly since it was last analysed.
+    refresh_statistics()
     return report
