@@ -129,11 +129,16 @@ def test_a_given_name_s_keys_are_read_only_for_forms_with_the_surname(names):
     assert len(rows) < len(every) / 5
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's order of a MULTI-INDEX OR")
-def test_forms_of_equal_rank_come_in_the_order_one_statement_gives_them(names):
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite ranks ties by (term, key)")
+def test_forms_of_equal_rank_keep_one_order_whatever_order_the_database_returns_rows_in(names):
+    # Which forms of equal rank the cap keeps is decided by where each first matches (the
+    # statement's term, then the key) and then its id, not by the order the rows arrive in:
+    # that order follows SQLite's plan, which changes with the tables' statistics (a
+    # MULTI-INDEX OR gives it term by term; with other statistics it did not).
     for query in QUERIES:
         tokens = query_tokens(query)
-        rows = name_search._key_rows(tokens)
+        rows = list(name_search._key_rows(tokens))
         seen = name_search._seen(tokens, rows)
-        first_come = list(dict.fromkeys(form for form, _ in rows))
-        assert first_come == sorted(first_come, key=lambda f: (seen[f], f)), query
+        assert seen, query
+        for shuffled in (rows[::-1], sorted(rows, key=lambda row: (-row[0], row[1]))):
+            assert name_search._seen(tokens, shuffled) == seen, query
