@@ -65,18 +65,18 @@ def model_label(model: type[models.Model] | models.Model) -> str:
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
     """The record's own field values (attnames), as stored in the history."""
-    data: dict[str, Any] = {}
-    exclude = getattr(obj, "history_exclude", ())
-    for f in obj._meta.concrete_fields:
-        if f.attname in exclude:
-            continue
-        if getattr(f, "encrypted", False):
-            # The history never holds an encrypted field's plaintext (nor its ciphertext).
-            data[f.attname] = "[encrypted]"
-            continue
-        value = getattr(obj, f.attname)
-        data[f.attname] = str(value) if isinstance(value, uuid.UUID) else value
-    return data
+    return first_snapshot(obj, _snapshot_fields_of(type(obj)))
+
+
+@lru_cache(maxsize=256)
+def _snapshot_fields_of(model: type[models.Model]) -> tuple[tuple[str, bool], ...]:
+    """The snapshot's fields of ``model``: ``(attname, sealed)``, in the model's order."""
+    exclude = getattr(model, "history_exclude", ())
+    return tuple(
+        (str(f.attname), bool(getattr(f, "encrypted", False)))
+        for f in model._meta.concrete_fields
+        if f.attname not in exclude
+    )
 
 
 @lru_cache(maxsize=256)
@@ -722,12 +722,7 @@ def _free_time(model: type[models.Model], now: dt.datetime) -> dt.datetime:
 
 def snapshot_fields(model: type[models.Model]) -> list[list[Any]]:
     """The snapshot's fields of ``model`` as a batch stores them: ``[attname, sealed]``."""
-    exclude = getattr(model, "history_exclude", ())
-    return [
-        [str(f.attname), bool(getattr(f, "encrypted", False))]
-        for f in model._meta.concrete_fields
-        if f.attname not in exclude
-    ]
+    return [list(field) for field in _snapshot_fields_of(model)]
 
 
 def _write_batch(
@@ -768,6 +763,7 @@ def first_snapshot(row: models.Model, fields: Sequence[Sequence[Any]]) -> dict[s
     data: dict[str, Any] = {}
     for name, sealed in fields:
         if sealed:
+            # The history never holds an encrypted field's plaintext (nor its ciphertext).
             data[name] = "[encrypted]"
             continue
         value = getattr(row, name)
