@@ -49,6 +49,11 @@ STANDBY = RawSQL("pg_is_in_recovery()", [])
 
 
 def _port_free(port: int) -> bool:
+    """Nothing listens on ``port`` and no cluster folder of scripts/pg-throwaway is named for it
+    (a folder left by a benchmark is another cluster: the standby must not start or delete it)."""
+    root = Path(os.environ.get("VIGIL_PG_ROOT", "/tmp"))  # noqa: S108 - the script's default
+    if (root / f"vigil-pg-{port}").exists():
+        return False
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", port)) != 0
 
@@ -80,7 +85,7 @@ def standby(django_db_setup, django_db_blocker) -> Iterator[int]:
     primary = int(params.get("port") or 5432)
     worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
     port = primary + 1 + int(worker) if worker.isdigit() else free_port()
-    if not _port_free(port):
+    while not _port_free(port):
         port = free_port()
     _throwaway("standby", str(primary), str(port))
     _point_replica(port)
