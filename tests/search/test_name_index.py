@@ -141,3 +141,29 @@ def test_search_index_catch_up_replays_only_new_history(db):
     call_command("search-index", "--catch-up", stdout=out)
     assert "1 history rows" in out.getvalue()
     assert NameForm.objects.filter(text="Fictus Importatus").exists()
+
+
+def test_the_positions_read_in_one_statement_are_the_history_and_the_watermarks(viewer, db):
+    from vigil.search.sync import (
+        BATCH_WATERMARK,
+        _mark,
+        _positions,
+        _watermark,
+        newest_batch,
+        newest_history,
+    )
+
+    def by_the_orm() -> tuple[int, int, int, int]:
+        return _watermark(), newest_history(), _mark(BATCH_WATERMARK), newest_batch()
+
+    assert _positions() == by_the_orm()
+    with change_context("test"):
+        Person.objects.create(display_name="Fictus Singulus", is_synthetic=True)
+        bulk_create_records([Person(display_name=f"Fictus Numerus {i}") for i in range(3)])
+    before = _positions()
+    assert before == by_the_orm()
+    assert before[1] > 0 and before[3] > 0  # a version row and a batch to replay
+    assert catch_up() is True
+    after = _positions()
+    assert after == by_the_orm()
+    assert after[0] == after[1] and after[2] > before[2]  # both watermarks moved on

@@ -6,16 +6,16 @@ skeletons one edit away); only the few forms found are scored with ``vigil.names
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Expression, Q, QuerySet
 from rapidfuzz import fuzz
 
 from vigil.names import compare, normalise
-from vigil.policy.access import restrict
+from vigil.policy.access import visible_reference
 from vigil.records.models import Person, PersonName
 from vigil.search.models import NameForm, NameKey
 from vigil.search.spelling import QueryToken, query_tokens
@@ -41,7 +41,7 @@ NEAR_FLOOR = 0.5
 EXACT, KEYED, NEAR = 0, 1, 2
 STRONG, WEAK = 2, 1
 _Rows = list[tuple[int, str]]  # (form id, key)
-_Loaded = tuple[Any, Any, str, str]  # person id, name id, text, normalised
+_Loaded = tuple[Any, str, str]  # person id, text, normalised
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,6 @@ class _Form:
 
     rank: tuple[int, int, float]
     person_id: Any
-    name_id: Any
     text: str
 
 
@@ -147,19 +146,16 @@ def _load(
         missing = [pk for pk in batch if pk not in loaded]
         if missing:
             loaded.update(dict.fromkeys(missing))  # None: not visible (or gone)
-            rows = _allowed(user, NameForm.objects.filter(pk__in=missing)).values_list(
-                "pk", "person_id", "name_id", "text", "normalised"
-            )
-            loaded.update((pk, (person, name, text, norm)) for pk, person, name, text, norm in rows)
+            loaded.update(_visible_forms(user, missing))
         for pk in batch:
             row = loaded[pk]
             if row is None:
                 continue
-            person_id, name_id, text, normalised = row
+            person_id, text, normalised = row
             tier, weight = found[pk]
             tier = EXACT if normalised == wanted else tier
             similarity = -fuzz.token_sort_ratio(wanted, normalised)
-            forms.append(_Form((tier, weight, similarity), person_id, name_id, text))
+            forms.append(_Form((tier, weight, similarity), person_id, text))
             persons.add(person_id)
         start = end
     forms.sort(key=lambda f: (f.rank, f.text, str(f.person_id)))
@@ -187,17 +183,59 @@ def _first_persons(forms: list[_Form], limit: int) -> list[_Form]:
     return list(chosen.values())
 
 
+def _visible_forms(user: User | None, ids: list[int]) -> Iterator[tuple[int, _Loaded]]:
+    """The forms with these ids that ``user`` may see (``_allowed``), by id.
+
+    The policy's query, read through a cursor: Django's converters would build a person id
+    for each of up to 500 forms (two a form with the name's id, which the ranking never
+    needs); here each person's id is built once (~2 ms a search at 100k on SQLite).
+    """
+    query = _allowed(user, NameForm.objects.filter(_FormsIn(ids))).values_list(
+        "pk", "person_id", "text", "normalised"
+    )
+    sql, params = query.query.get_compiler(using=query.db).as_sql()
+    to_python = NameForm._meta.get_field("person").target_field.to_python
+    persons: dict[Any, Any] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for pk, raw, text, normalised in cursor.fetchall():
+            person = persons.get(raw)
+            if person is None:
+                person = persons[raw] = to_python(raw)
+            yield pk, (person, text, normalised)
+
+
 def _allowed(user: User | None, forms: QuerySet[NameForm]) -> QuerySet[NameForm]:
     """The forms whose person (and stored name) ``user`` may view.
 
     One query with the forms (the policy's checks as ``EXISTS`` probes by key) instead of a
-    query per model and batch: the same forms, a third of the queries.
+    query per model and batch: the same forms, a third of the queries. The probes are the
+    policy's own (``visible_reference``: the rows ``restrict`` leaves, by key), whose SQL it
+    builds once per process and grants, not on every search (~2 ms a search).
     """
     if user is None:
         return forms
-    person = restrict(user, "view", Person.objects.filter(pk=OuterRef("person_id")))
-    name = restrict(user, "view", PersonName.objects.filter(pk=OuterRef("name_id")))
-    return forms.filter(Exists(person)).filter(Q(name_id__isnull=True) | Exists(name))
+    person = visible_reference(user, Person, "person_id")
+    name = visible_reference(user, PersonName, "name_id")
+    return forms.filter(person).filter(Q(name_id__isnull=True) | name)
+
+
+class _FormsIn(Expression):
+    """``id IN (…)`` on the form table, the ids written as parameters as they are: the
+    condition ``pk__in`` makes, without Django preparing each of up to 500 integers through
+    the lookup machinery (~1.4 ms a search at 100k, more than the database's work on them).
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, ids: list[int]) -> None:
+        super().__init__()
+        self.ids = [int(pk) for pk in ids]
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[int, ...]]:
+        quote = connection.ops.quote_name
+        column = f"{quote(NameForm._meta.db_table)}.{quote('id')}"
+        return f"{column} IN ({', '.join(['%s'] * len(self.ids))})", tuple(self.ids)
 
 
 _FIRST = (0, "")
