@@ -183,3 +183,18 @@ def test_a_bulk_write_collects_garbage_less_often_and_gives_the_collector_back()
         assert gc.get_threshold() == BULK_GC_THRESHOLD
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+def test_imported_names_are_normalised_as_before_without_filling_the_process_cache():
+    from vigil.names.normalise import normalise
+    from vigil.records.names import normalised_name
+
+    names = ["Іван  Фікцыйны", "IVAN Fiktsyjny", "Ales' Fictionau", "Аляксандр Ф'ікцыйны"]
+    normalise.cache_clear()
+    assert [viasna._normalised.__wrapped__(n) for n in names] == [
+        normalised_name(n, remember=False) for n in names
+    ]
+    assert normalise.cache_info().currsize == 0  # computed, not remembered
+    assert [normalised_name(n, remember=False) for n in names] == [
+        normalised_name(n) for n in names
+    ]
