@@ -746,10 +746,6 @@ def _plain_json(value: Any) -> bool:
     return False
 
 
-# Per field kind, the value types a check accepts without being called (the common case).
-_PLAIN_TYPES: dict[type, frozenset[type]] = {}
-
-
 @lru_cache(maxsize=256)
 def _kept_exactly(
     model: type[models.Model], trimmed: frozenset[str] = frozenset()
