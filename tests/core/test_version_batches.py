@@ -330,3 +330,62 @@ def test_the_search_index_catches_up_with_batches_in_steps_across_them():
         seen.append((current, NameForm.objects.count(), lag()))
     assert seen == [(False, 3, 5), (False, 6, 2), (True, 8, 0)]
     assert catch_up(limit=3) is True and lag() == 0
+
+
+def _acts_with(months: list[Decimal | None], fines: list[Decimal | None]) -> list:
+    """The records of the fictional Viasna row, its acts given these sentence lengths and
+    fines in turn."""
+    planned = _planned(_fictional_viasna_row())
+    acts = [o for o in planned if isinstance(o, Act)]
+    assert len(acts) >= len(months) >= len(fines)
+    for i, act in enumerate(acts):
+        act.sentence_months = months[i] if i < len(months) else None
+        act.fine_amount = fines[i] if i < len(fines) else None
+    return planned
+
+
+@pytest.mark.parametrize(
+    ("months", "fines", "stored"),
+    [
+        # An importer's whole numbers (the column gives back 30.0): derived trimmed, as held.
+        ([Decimal("30"), Decimal("7"), Decimal("30.0")], [Decimal("50")], 1),
+        ([Decimal("0.5"), Decimal("7"), None], [Decimal("50"), Decimal("0.25")], 0),
+        # A generator's values at the column's places: derived as read (the earlier form).
+        ([Decimal("36.0"), Decimal("12.0"), Decimal("30")], [Decimal("2.50")], 1),
+    ],
+)
+def test_decimals_a_batch_derives_are_the_bytes_single_saves_wrote(
+    monkeypatch, months, fines, stored
+):
+    from tests.core.test_history import _bulk, _single_saves, _written
+
+    from vigil.importers.viasna import WRITE_ORDER
+
+    monkeypatch.setattr(timezone, "now", lambda: FROZEN)
+    with change_context("cli", detail="vigil import viasna"):
+        single = _written(lambda: _single_saves(_acts_with(months, fines)), WRITE_ORDER)
+        bulk = _written(lambda: _bulk(_acts_with(months, fines)), WRITE_ORDER)
+        # Without writing the derived versions out: only the record in the other form has a
+        # stored version row; every other act is derived from its batch.
+        acts = [o for o in _acts_with(months, fines) if isinstance(o, Act)]
+        held = _seen(
+            lambda: bulk_create_records(acts),
+            lambda objs: (
+                Version.objects.filter(model="records.act").count(),
+                [_shown(v) for o in objs for v in history_of(o)],
+            ),
+        )
+    assert bulk == single
+    assert held[0] == stored
+    assert len(held[1]) == len(acts)
+    texts = [row[-2] for row in held[1]]
+    assert any('"sentence_months": "30"' in t for t in texts) is (Decimal("30") in months)
+
+
+def test_a_trimmed_decimal_is_one_the_column_gives_back_without_trailing_zeros():
+    trimmed = _kept_exactly(Act, frozenset({"sentence_months"}))
+    for value in ("30", "0.5", "0", "1200", "12.5"):
+        assert trimmed(Act(id=uuid.uuid4(), sentence_months=Decimal(value))), value
+    for value in ("30.0", "0.0", "-0", "0.25", "3E+1", "NaN", "Infinity"):
+        assert not trimmed(Act(id=uuid.uuid4(), sentence_months=Decimal(value))), value
+    assert not trimmed(Act(id=uuid.uuid4(), sentence_months=30))

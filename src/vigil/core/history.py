@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -198,15 +198,17 @@ def bulk_create_records(
         else:
             insert_rows(connection, model, objs)
         # A record whose row, read back, gives the very snapshot its version row would hold
-        # is listed in the batch; any other (a value in a form the database does not keep,
-        # e.g. Decimal("30") in a one-decimal column) gets its version row as before.
-        kept = _kept_exactly(model)
+        # is listed in the batch; any other (a value in a form the batch cannot give back,
+        # e.g. Decimal("30.0") in a batch whose decimals are written trimmed) gets its version
+        # row as before.
+        trimmed = _trimmed_decimals(model, objs)
+        kept = _kept_exactly(model, trimmed)
         batched: list[VigilModel] = []
         single: list[VigilModel] = []
         for obj in objs:
             (batched if kept(obj) else single).append(obj)
         if batched:
-            _write_batch(model, batched, ctx, now)
+            _write_batch(model, batched, ctx, now, trimmed)
         if single:
             _insert_versions(connections[router.db_for_write(Version)], single, ctx, now)
         for obj in objs:
@@ -453,8 +455,12 @@ def _row_builder(
             values[i] = f.pre_save(obj, True)
         for i, kind, convert in checked:
             value = values[i]
-            # Values of the plain type (and None) are what the field would send anyway.
+            # Values of the plain type (and None) are what the field would send anyway; so is
+            # a text field's str subclass (a choices member), which its preparation returns as
+            # it is.
             if value is not None and type(value) is not kind:
+                if kind is str and isinstance(value, str):
+                    continue
                 values[i] = convert(value)
         for i, convert in always:
             values[i] = convert(values[i])
@@ -614,11 +620,86 @@ def _version_row(obj: VigilModel, action: str, ctx: ChangeContext, now: Any) -> 
 
 FieldCheck = Callable[[Any], bool]
 
+#: A batch's form of a decimal field whose version 1 is derived with the value's trailing
+#: zeros after the point taken off (the column gives back 30.0, the record held 30): the third
+#: item of the field's entry in ``VersionBatch.fields``.
+TRIMMED = "trimmed"
 
-def _field_check(field: models.Field[Any, Any]) -> FieldCheck | None:
+
+def _trimmed(value: Decimal) -> Decimal:
+    """``value`` without trailing zeros after the point (30.0 -> 30, 2.50 -> 2.5, 0.0 -> 0)."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+def _exact_decimal(places: int) -> FieldCheck:
+    """Whether a value is a decimal with exactly the column's places (what the row gives)."""
+    wanted = -places
+
+    def exact(v: Any) -> bool:
+        return (
+            type(v) is Decimal
+            and v.is_finite()
+            and isinstance(exponent := v.as_tuple().exponent, int)
+            and exponent == wanted
+        )
+
+    return exact
+
+
+def _trimmed_decimal(places: int) -> FieldCheck:
+    """Whether a value is a decimal the row gives back trimmed (:func:`_trimmed`): at most the
+    column's places, no trailing zero after the point, not a negative zero."""
+
+    def trimmed(v: Any) -> bool:
+        if type(v) is not Decimal or not v.is_finite():
+            return False
+        sign, digits, exponent = v.as_tuple()
+        if not isinstance(exponent, int) or not -places <= exponent <= 0 or len(digits) > 28:
+            return False
+        if exponent < 0 and digits[-1] == 0:
+            return False
+        return not (sign and not any(digits))
+
+    return trimmed
+
+
+@lru_cache(maxsize=256)
+def _decimal_fields(model: type[models.Model]) -> tuple[tuple[str, int], ...]:
+    """The snapshot's decimal fields of ``model``: ``(attname, decimal places)``."""
+    exclude = getattr(model, "history_exclude", ())
+    return tuple(
+        (str(f.attname), int(f.decimal_places))
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.DecimalField)
+        and f.attname not in exclude
+        and not getattr(f, "encrypted", False)
+    )
+
+
+def _trimmed_decimals(model: type[models.Model], objs: Sequence[models.Model]) -> frozenset[str]:
+    """The decimal fields a batch of ``objs`` derives trimmed: those whose values are more
+    often of the trimmed form (an importer's Decimal("30")) than of the column's (a generator's
+    Decimal("30.0")). Each record whose value fits neither the chosen form keeps a version row."""
+    chosen: set[str] = set()
+    for name, places in _decimal_fields(model):
+        exact, trimmed = _exact_decimal(places), _trimmed_decimal(places)
+        score = 0
+        for obj in objs:
+            value = obj.__dict__.get(name)
+            if value is not None:
+                score += trimmed(value) - exact(value)
+        if score > 0:
+            chosen.add(name)
+    return frozenset(chosen)
+
+
+def _field_check(field: models.Field[Any, Any], form: str | None = None) -> FieldCheck | None:
     """A test that a value of ``field`` is kept by the database in the form it has (reading
     the row back gives a value :func:`snapshot` encodes to the same text), or None when no
-    value of this field can be trusted to be (the record then keeps a version row)."""
+    value of this field can be trusted to be (the record then keeps a version row). ``form``
+    :data:`TRIMMED`: a decimal field's value is read back trimmed (:func:`_trimmed`)."""
     target = field.target_field if isinstance(field, models.ForeignKey) else field
     cls = type(target)
     if cls is models.UUIDField or isinstance(target, models.UUIDField):
@@ -633,17 +714,8 @@ def _field_check(field: models.Field[Any, Any]) -> FieldCheck | None:
     if isinstance(target, models.FloatField):
         return lambda v: type(v) is float
     if isinstance(target, models.DecimalField):
-        places = -int(target.decimal_places)
-
-        def decimal(v: Any) -> bool:
-            return (
-                type(v) is Decimal
-                and v.is_finite()
-                and isinstance(exponent := v.as_tuple().exponent, int)
-                and exponent == places
-            )
-
-        return decimal
+        places = int(target.decimal_places)
+        return _trimmed_decimal(places) if form == TRIMMED else _exact_decimal(places)
     if cls is models.DateTimeField:
         return lambda v: (
             type(v) is dt.datetime and v.utcoffset() == dt.timedelta(0) and v.fold == 0
@@ -675,32 +747,55 @@ def _plain_json(value: Any) -> bool:
 
 
 @lru_cache(maxsize=256)
-def _kept_exactly(model: type[models.Model]) -> Callable[[models.Model], bool]:
+def _kept_exactly(
+    model: type[models.Model], trimmed: frozenset[str] = frozenset()
+) -> Callable[[models.Model], bool]:
     """Whether a new record's own values are what its row gives back (so its version 1 can
     be derived from the row, byte for byte): every snapshot field's value None or of the form
-    the database keeps."""
+    the database keeps (``trimmed``: the decimal fields the batch derives trimmed)."""
     exclude = getattr(model, "history_exclude", ())
-    checks: list[tuple[str, FieldCheck]] = []
+    checks: list[tuple[str, FieldCheck, frozenset[type]]] = []
     for f in model._meta.concrete_fields:
         if f.attname in exclude or getattr(f, "encrypted", False):
             continue  # an encrypted field's snapshot is "[encrypted]", whatever it holds
-        check = _field_check(f)
+        check = _field_check(f, TRIMMED if f.attname in trimmed else None)
         if check is None:
             return lambda obj: False
-        checks.append((str(f.attname), check))
-    names = tuple(n for n, _ in checks)
-    tests = tuple(c for _, c in checks)
+        checks.append((str(f.attname), check, _plain_types(f)))
+    names = tuple(n for n, _, _ in checks)
+    tests = tuple((plain, c) for _, c, plain in checks)
     values = _values_getter(names)
 
     def kept(obj: models.Model) -> bool:
         if type(obj.pk) is not uuid.UUID:
             return False
-        for value, test in zip(values(obj), tests, strict=True):
-            if value is not None and not test(value):
+        for value, (plain, test) in zip(values(obj), tests, strict=True):
+            # None and a value of a type the check accepts as it is need no call.
+            if value is not None and type(value) not in plain and not test(value):
                 return False
         return True
 
     return kept
+
+
+def _plain_types(field: models.Field[Any, Any]) -> frozenset[type]:
+    """Types whose every value :func:`_field_check` accepts for ``field``, so the check need
+    not be called for them (a decimal, a datetime or JSON is always checked)."""
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    cls = type(target)
+    if cls is models.UUIDField or isinstance(target, models.UUIDField):
+        return frozenset({uuid.UUID})
+    if isinstance(target, models.BooleanField):
+        return frozenset({bool})
+    if isinstance(target, (models.CharField, models.TextField)) and cls.to_python in _TEXT_PYTHON:
+        return frozenset({str})
+    if isinstance(target, models.IntegerField):
+        return frozenset({int})
+    if isinstance(target, models.FloatField):
+        return frozenset({float})
+    if cls is models.DateField:
+        return frozenset({dt.date})
+    return frozenset()
 
 
 def _ids(objs: Iterable[models.Model]) -> list[bytes]:
@@ -720,13 +815,23 @@ def _free_time(model: type[models.Model], now: dt.datetime) -> dt.datetime:
     return now
 
 
-def snapshot_fields(model: type[models.Model]) -> list[list[Any]]:
-    """The snapshot's fields of ``model`` as a batch stores them: ``[attname, sealed]``."""
-    return [list(field) for field in _snapshot_fields_of(model)]
+def snapshot_fields(
+    model: type[models.Model], trimmed: Collection[str] = ()
+) -> list[list[Any]]:
+    """The snapshot's fields of ``model`` as a batch stores them: ``[attname, sealed]``, and
+    ``[attname, sealed, "trimmed"]`` for a decimal field the batch derives trimmed."""
+    return [
+        [name, sealed, TRIMMED] if name in trimmed else [name, sealed]
+        for name, sealed in _snapshot_fields_of(model)
+    ]
 
 
 def _write_batch(
-    model: type[models.Model], objs: Sequence[models.Model], ctx: ChangeContext, now: Any
+    model: type[models.Model],
+    objs: Sequence[models.Model],
+    ctx: ChangeContext,
+    now: Any,
+    trimmed: Collection[str] = (),
 ) -> None:
     VersionBatch.objects.create(
         model=model_label(model),
@@ -737,7 +842,7 @@ def _write_batch(
         actor_id=ctx.actor_id,
         count=len(objs),
         object_ids=b"".join(_ids(objs)),
-        fields=snapshot_fields(model),
+        fields=snapshot_fields(model, trimmed),
     )
 
 
@@ -761,12 +866,14 @@ def first_snapshot(row: models.Model, fields: Sequence[Sequence[Any]]) -> dict[s
     """The snapshot of a batch-created record at version 1: :func:`snapshot` of its row over
     the fields the batch recorded (a field added since is not in it)."""
     data: dict[str, Any] = {}
-    for name, sealed in fields:
+    for name, sealed, *form in fields:
         if sealed:
             # The history never holds an encrypted field's plaintext (nor its ciphertext).
             data[name] = "[encrypted]"
             continue
         value = getattr(row, name)
+        if form and form[0] == TRIMMED and isinstance(value, Decimal) and value.is_finite():
+            value = _trimmed(value)  # the record held 30 where the column gives back 30.0
         data[name] = str(value) if isinstance(value, uuid.UUID) else value
     return data
 

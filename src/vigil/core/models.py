@@ -278,7 +278,9 @@ class VersionBatch(models.Model):
     written out as a :class:`Version` row just before that first change
     (``vigil.core.history``). ``object_ids`` holds the records' ids in write order (16 bytes
     each); ``fields`` the snapshot's field names as they were (``[name, sealed]``), so a field
-    added later does not appear in an old version 1.
+    added later does not appear in an old version 1; a decimal field whose records held their
+    values without trailing zeros (an importer's 30 where the column gives back 30.0) is listed
+    ``[name, sealed, "trimmed"]`` and its version 1 is derived trimmed.
     """
 
     id = models.BigAutoField(primary_key=True)

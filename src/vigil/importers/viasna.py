@@ -210,7 +210,8 @@ def _people(cell: str, given: Callable[[str], bool]) -> tuple[values.PersonNameP
 
 @lru_cache(maxsize=CELL_CACHE * 4)
 def _normalised(value: str) -> str:
-    return normalised_name(value)
+    # Bounded here; not in the process-wide cache, which would grow with the rows.
+    return normalised_name(value, remember=False)
 
 
 _new = new_record
