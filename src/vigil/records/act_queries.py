@@ -60,4 +60,3 @@ def matching_acts(
     # parents — a provision's charge before the act's event.
     victim = ("victim_person",) if of_visible_victims else ()
     return visible(user, acts, checked_parents=victim)
-

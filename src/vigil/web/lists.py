@@ -101,6 +101,7 @@ PERSONS = ListSpec(
     export_fields=public_fields(Person),
     capped=_persons_narrowed,
     stops_early=_persons_stop_early,
+    by_keys=lambda user, keys: visible(user, Person.objects.filter(pk__in=keys)),
     help_text=_(
         "Custody is derived from the acts you may view. Act filters keep persons with at least "
         "one act that matches them all."
