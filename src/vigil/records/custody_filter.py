@@ -215,32 +215,32 @@ def _name_scan_pays(
     candidates = stored.count()
     if candidates < FEW_CANDIDATES:
         return False
-    sample, hits = _sampled_density(level, persons, status, acts)
+    size, hits = _sampled_density(level, persons, status, acts)
     if hits == 0:
         return False
-    everyone = persons.count()
     # Persons scanned before the page is full, if matches are spread evenly in that order.
-    scanned = rows * everyone * sample / (hits * candidates)
+    scanned = rows * size / hits
     return scanned * SCAN_COST <= candidates * PROBE_COST
 
 
 def _sampled_density(
     level: str, persons: QuerySet[Person], status: str, acts: QuerySet[Act]
 ) -> tuple[int, int]:
-    """A sample of the candidates (persons of the list in ``status``) and how many of them have
-    a matching act: the first and the last by name, as ``act_victims.estimate`` samples.
+    """A sample of the list's persons and how many of them are in ``status`` with a matching
+    act: the first and the last by name, as ``act_victims.estimate`` samples — the rows a scan
+    in name order reads first.
 
-    Not the first by id: the demo's synthetic persons have ordered ids (one prefix and a
-    counter), so the first candidates by id are the seed's and the sample's persons, whose
-    acts are not those of the rest; read by name, the sample is spread over the whole list,
-    in the order a page sorted by name reads it.
+    Not the first candidates by id: the demo's synthetic persons have ordered ids (one prefix
+    and a counter), so the first persons in custody by id are the seed's and the sample's,
+    whose acts are not those of the rest.
     """
-    stored = StoredCustody.objects.filter(state_filter(level, status), person=OuterRef("pk"))
-    candidates = persons.filter(Exists(stored))
     half = DENSITY_SAMPLE // 2
-    first = candidates.order_by("display_name", "pk").values("pk")[:half]
-    last = candidates.order_by("-display_name", "-pk").values("pk")[:half]
+    first = persons.order_by("display_name", "pk").values("pk")[:half]
+    last = persons.order_by("-display_name", "-pk").values("pk")[:half]
     sample = persons.filter(Q(pk__in=first) | Q(pk__in=last)).order_by()
+    stored = StoredCustody.objects.filter(state_filter(level, status), person=OuterRef("pk"))
     matched = Exists(acts.filter(victim_person=OuterRef("pk")))
-    found = sample.aggregate(size=Count("pk"), hits=Count("pk", filter=matched))
+    found = sample.aggregate(
+        size=Count("pk"), hits=Count("pk", filter=Q(Exists(stored)) & Q(matched))
+    )
     return int(found["size"]), int(found["hits"])

@@ -29,10 +29,4 @@ class Migration(migrations.Migration):
                 name="charge_provision_act",
             ),
         ),
-        migrations.AddIndex(
-            model_name="person",
-            index=models.Index(
-                fields=["id", "deleted_at", "confidentiality"], name="person_visible"
-            ),
-        ),
     ]

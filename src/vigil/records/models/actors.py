@@ -58,12 +58,9 @@ class Person(VigilModel):
         verbose_name_plural = _("persons")
         # The live rows of a level: every list counts and pages through them. One index per
         # sort of the person list: a filtered page reads persons in its order and stops once
-        # it is full (issue 14 §2). A person's live state and level by key, without its row:
-        # the list checks thousands of persons by key (the persons in custody, the victims of
-        # matching acts), and a row read costs several times an index's.
+        # it is full (issue 14 §2).
         indexes = [
             models.Index(fields=["deleted_at", "confidentiality"], name="person_live_level"),
-            models.Index(fields=["id", "deleted_at", "confidentiality"], name="person_visible"),
             models.Index(fields=["display_name", "id"], name="person_name_order"),
             models.Index(fields=["birth_date", "id"], name="person_born_order"),
             models.Index(fields=["updated_at", "id"], name="person_updated_order"),
