@@ -10,6 +10,7 @@ filter: the persons the user may view who are the victim of such an act.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any
@@ -23,10 +24,11 @@ from tests.records.test_custody_store import _act, _colony
 from vigil.accounts.models import User
 from vigil.accounts.testing import login_verified
 from vigil.core.context import change_context
-from vigil.policy.access import restrict
+from vigil.policy.access import exact_ceiling, restrict
 from vigil.records import act_victims, custody_filter
 from vigil.records.act_queries import matching_acts
 from vigil.records.custody import Custody, custody_by_person
+from vigil.records.custody_store import state_filter
 from vigil.records.models import (
     Act,
     ActCharge,
@@ -34,9 +36,10 @@ from vigil.records.models import (
     LegalProvision,
     Organisation,
     Person,
+    StoredCustody,
     Term,
 )
-from vigil.web import listing
+from vigil.web import listing, lists
 from vigil.web.lists import PERSONS
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +105,18 @@ def _acts_at_a_court() -> None:
     charged = _person("Fictional Lambda Secret Charge")  # a visible act, a secret charge
     act = _act(charged, "arrest", D(2022, 5, 1))
     ActCharge.objects.create(act=act, provision=provision, confidentiality="secret")
+    # The checks the list leaves to its own query: a visible act (and charge) of a secret
+    # person, and a visible charge on a secret act.
+    hidden = _person("Fictional Mu Secret Victim", "secret")
+    act = _act(hidden, "arrest", D(2022, 3, 2), event=_open_event(), place=court)
+    ActCharge.objects.create(act=act, provision=provision)
+    covered = _person("Fictional Nu Secret Act")
+    act = _act(covered, "arrest", D(2022, 3, 3), "secret", place=court)
+    ActCharge.objects.create(act=act, provision=provision)
+
+
+def _open_event() -> Event:
+    return Event.objects.create(title="Fictional open hearing", confidentiality="internal")
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +149,7 @@ def _definition(user: User, status: str, data: dict[str, Any]) -> list[Any]:
 
 def _listed(user: User, status: str, data: dict[str, Any], rows_in_order: int | None) -> list[Any]:
     persons = restrict(user, "view", Person.objects.all())
-    acts, listed = matching_acts(user, data, per_act=True), matching_acts(user, data)
+    acts, listed = lists._acts_both_ways(user, data)  # the acts the list reads (victims unchecked)
     found = custody_filter.custody_with_acts(user, persons, status, acts, rows_in_order, listed)
     return list(found.order_by("display_name", "id").values_list("pk", flat=True))
 
@@ -266,12 +281,129 @@ def _victims(user: User, data: dict[str, Any]) -> list[Any]:
 @pytest.mark.parametrize(
     "shape", [act_victims.driven_by_acts, act_victims.driven_by_persons], ids=["acts", "persons"]
 )
-def test_an_act_filter_alone_is_the_definition_in_either_shape(people, role, shape):  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("victims_checked_outside", [False, True], ids=["checked", "by the list"])
+def test_an_act_filter_alone_is_the_definition_in_either_shape(  # type: ignore[no-untyped-def]
+    people, role, shape, victims_checked_outside
+):
     user = people[role]
     persons = restrict(user, "view", Person.objects.all())
     for name, data in _act_filters().items():
-        found = shape(persons, matching_acts(user, data)).order_by("display_name", "id")
-        assert list(found.values_list("pk", flat=True)) == _victims(user, data), name
+        for per_act in (False, True):
+            acts = matching_acts(
+                user, data, per_act=per_act, of_visible_victims=victims_checked_outside
+            )
+            found = shape(persons, acts).order_by("display_name", "id")
+            assert list(found.values_list("pk", flat=True)) == _victims(user, data), name
+
+
+def test_the_policy_leaves_out_only_the_checks_the_list_makes(people):  # type: ignore[no-untyped-def]
+    user = people["analyst"]
+    court = {"court": Organisation.objects.get(display_name=COURT)}
+    names = {p.pk: p.display_name for p in Person.all_objects.all()}
+
+    def victims(acts: Any) -> set[str]:
+        return {names[pk] for pk in acts.values_list("victim_person_id", flat=True)}
+
+    # Read alone, the acts whose victim check is left to the list include the secret person's
+    # visible act: only a query that restricts the persons may use them.
+    unchecked = victims(matching_acts(user, court, of_visible_victims=True))
+    assert "Fictional Mu Secret Victim" in unchecked
+    assert "Fictional Mu Secret Victim" not in victims(matching_acts(user, court))
+    # The act check is never left out: a visible charge on a secret act finds nothing.
+    charged = {"provision": LegalProvision.objects.get(article=ARTICLE)}
+    for per_act in (False, True):
+        acts = matching_acts(user, charged, per_act=per_act, of_visible_victims=True)
+        assert "Fictional Nu Secret Act" not in victims(acts)
+    assert "Fictional Nu Secret Act" in victims(matching_acts(people["admin"], charged))
+    # And the list shows neither.
+    client = login_verified(Client(), user)
+    for query in ({"court": str(court["court"].pk)}, {"provision": str(charged["provision"].pk)}):
+        html = client.get("/persons/", query).content.decode()
+        assert "Fictional Iota Court Hearing" in html
+        assert "Fictional Mu Secret Victim" not in html
+        assert "Fictional Nu Secret Act" not in html
+
+
+def test_a_parent_the_policy_does_not_know_is_refused(people):  # type: ignore[no-untyped-def]
+    user = people["analyst"]
+    with pytest.raises(ValueError):
+        restrict(user, "view", Act.objects.all(), checked_parents=("place",))
+    with pytest.raises(ValueError):
+        restrict(user, "change", Act.objects.all(), checked_parents=("victim_person",))
+
+
+_KEYED = [
+    "court={court}",
+    "provision={provision}",
+    "act_type=arrest",
+    "date_from=2023-02-02",
+    "court={court}&custody=in_custody",
+    "provision={provision}&custody=in_custody",
+    "act_type=sentence&date_from=2023-01-01&custody=in_custody",
+    "custody=in_custody",
+]
+
+
+def _pages_by_key_and_by_filters(
+    user: User, views: list[str], sorts: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One row a page: every page of every view the count finds whole, read by key and through
+    # the filters.
+    monkeypatch.setattr(listing, "PAGE_SIZE", 1)
+    by_filters = dataclasses.replace(PERSONS, by_keys=None)
+    ids = {
+        "court": Organisation.objects.get(display_name=COURT).pk,
+        "provision": LegalProvision.objects.get(article=ARTICLE).pk,
+    }
+    for view in views:
+        for sort in sorts:
+            query = f"{view.format(**ids)}&sort={sort}"
+            first = listing.list_page(PERSONS, user, QueryDict(query))
+            total = first.page.paginator.count
+            assert not first.page.paginator.more
+            for number in range(1, total + 1):
+                params = QueryDict(f"{query}&page={number}")
+                keyed = listing.list_page(PERSONS, user, params)
+                filtered = listing.list_page(by_filters, user, params)
+                assert [r.person.pk for r in keyed.rows] == [r.person.pk for r in filtered.rows]
+                assert keyed.page.paginator.count == filtered.page.paginator.count == total
+
+
+def test_a_page_read_by_the_counted_keys_is_the_page_the_filters_give(people, monkeypatch):  # type: ignore[no-untyped-def]
+    views = ["court={court}&custody=in_custody", "provision={provision}", "custody=in_custody"]
+    _pages_by_key_and_by_filters(people["analyst"], views, ("name", "-updated"), monkeypatch)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("role", ["viewer", "analyst", "admin"])
+def test_every_view_read_by_the_counted_keys_is_the_view_the_filters_give(  # type: ignore[no-untyped-def]
+    people, role, monkeypatch
+):
+    sorts = ("name", "-name", "born", "-updated")
+    _pages_by_key_and_by_filters(people[role], _KEYED, sorts, monkeypatch)
+
+
+def test_the_custody_sample_is_taken_by_name_from_both_ends(people, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(custody_filter, "DENSITY_SAMPLE", 4)
+    user = people["analyst"]
+    level = exact_ceiling(user)
+    assert level is not None
+    persons = restrict(user, "view", Person.objects.all())
+    acts = matching_acts(user, SINCE_2023, per_act=True)
+    by_name = list(persons.order_by("display_name", "pk"))
+    ends = by_name[:2] + by_name[-2:]
+    held = set(
+        StoredCustody.objects.filter(state_filter(level, "in_custody")).values_list(
+            "person_id", flat=True
+        )
+    )
+    matched = set(acts.values_list("victim_person_id", flat=True))
+    wanted = sum(p.pk in held and p.pk in matched for p in ends)
+    # The twins sort first, both held and sentenced since 2023: a sample by id would not
+    # know that (their ids are random).
+    assert [p.display_name for p in ends[:2]] == ["Fictional Alpha Twin"] * 2
+    assert custody_filter._sampled_density(level, persons, "in_custody", acts) == (4, wanted)
+    assert wanted >= 2
 
 
 def test_hidden_acts_and_charges_never_show_a_person(people):  # type: ignore[no-untyped-def]

@@ -56,15 +56,34 @@ def reference_allows(user: AnyUser, action: str) -> bool:
     return role_of(user) in _REFERENCE_ROLES.get(action, set())
 
 
-def restrict(user: AnyUser, action: str, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+def restrict(
+    user: AnyUser,
+    action: str,
+    queryset: models.QuerySet[M],
+    *,
+    checked_parents: Iterable[str] = (),
+) -> models.QuerySet[M]:
     """The part of ``queryset`` that ``user`` may ``action``; deny by default.
 
     Grants are read when this is called: build the queryset per request, not once for all.
+
+    ``checked_parents``: parents (of the model's policy entry) whose check the statement
+    already makes, because the rows are read only as rows of those parents and the outer
+    query restricts them for the same user and action (the acts of a person in a list of
+    visible persons; the charges of an act of a list of visible acts). Their probes are left
+    out: the same rows, without checking each parent twice. A name that is not a parent, or
+    an action other than ``view``, is refused (``ValueError``).
     """
     role = role_of(user)
     if role is None:
         return queryset.none()
-    return _evaluation(user, role).restrict(action, queryset)
+    skipped = frozenset(checked_parents)
+    if skipped:
+        spec = governed(queryset.model)
+        unknown = skipped - set(spec.parents if spec else ())
+        if unknown or action != "view":
+            raise ValueError(f"Not parents checked by a view of this model: {sorted(unknown)}")
+    return _evaluation(user, role).restrict(action, queryset, skipped)
 
 
 def _evaluation(user: AnyUser, role: str) -> _Evaluation:
@@ -238,7 +257,9 @@ class _Evaluation:
             tuple(tuple(self.grants[level]) for level in LEVELS),
         )
 
-    def restrict(self, action: str, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+    def restrict(
+        self, action: str, queryset: models.QuerySet[M], skipped: frozenset[str] = frozenset()
+    ) -> models.QuerySet[M]:
         spec = governed(queryset.model)
         if spec is None or action not in ACTIONS:
             return queryset.none()
@@ -246,14 +267,14 @@ class _Evaluation:
             condition = self.record_filter(action, spec)
             if condition is None:
                 return queryset.none()
-            return self.with_visible_parents(queryset.filter(condition), spec)
+            return self.with_visible_parents(queryset.filter(condition), spec, skipped)
         if spec.kind == Kind.REFERENCE:
             allowed = self.role in _REFERENCE_ROLES.get(action, set())
             return queryset if allowed else queryset.none()
         if spec.kind == Kind.ATTACHED:
             if action != "view":
                 return queryset.none()
-            return self.with_visible_parents(queryset, spec)
+            return self.with_visible_parents(queryset, spec, skipped)
         if spec.kind == Kind.USER:
             return _restrict_users(self.user, self.role, action, queryset)
         if spec.kind == Kind.HISTORY:
@@ -263,7 +284,7 @@ class _Evaluation:
         if spec.kind == Kind.RISK:
             if not risk_allowed(self.role, action):
                 return queryset.none()
-            return self.with_visible_parents(queryset, spec)
+            return self.with_visible_parents(queryset, spec, skipped)
         return queryset.none()
 
     def record_filter(self, action: str, spec: Governed) -> Q | None:
@@ -314,16 +335,17 @@ class _Evaluation:
         return found
 
     def with_visible_parents(
-        self, queryset: models.QuerySet[M], spec: Governed
+        self, queryset: models.QuerySet[M], spec: Governed, skipped: frozenset[str] = frozenset()
     ) -> models.QuerySet[M]:
-        if not spec.parents:
+        names = [name for name in spec.parents if name not in skipped]
+        if not names:
             return queryset
         model = queryset.model
-        key = model._meta.label_lower
+        key = model._meta.label_lower + "".join(f"-{name}" for name in sorted(skipped))
         checks = self._parents.get(key)
         if checks is None:
             probes = []
-            for name in spec.parents:
+            for name in names:
                 field = parent_key(model, name)
                 deleted = name in spec.deleted_parents
                 # Correlated, so the database looks up each row's parent by key; a plain

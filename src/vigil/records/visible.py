@@ -29,9 +29,15 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=models.Model)
 
 
-def visible(user: User, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
-    """The part of ``queryset`` that ``user`` may view."""
-    return restrict(user, "view", queryset)
+def visible(
+    user: User, queryset: models.QuerySet[M], *, checked_parents: Iterable[str] = ()
+) -> models.QuerySet[M]:
+    """The part of ``queryset`` that ``user`` may view.
+
+    ``checked_parents``: parents the statement already checks (``policy.access.restrict``):
+    only for rows read as rows of parents that the outer query restricts for ``user``.
+    """
+    return restrict(user, "view", queryset, checked_parents=checked_parents)
 
 
 def visible_one(user: User, queryset: models.QuerySet[M], pk: Any) -> M | None:

@@ -58,9 +58,11 @@ def _with_acts(user: User, persons: QuerySet[Person], data: dict[str, Any]) -> Q
 
 def _acts_both_ways(user: User, data: dict[str, Any]) -> tuple[QuerySet[Act], QuerySet[Act]]:
     """The matching acts shaped for probing a person's, and for reading them all (the same
-    query unless a provision is chosen)."""
-    probed = matching_acts(user, data, per_act=True)
-    return probed, (matching_acts(user, data) if data.get("provision") else probed)
+    query unless a provision is chosen); read only as acts of the list's persons, whose
+    check the list's query makes (``of_visible_victims``)."""
+    probed = matching_acts(user, data, per_act=True, of_visible_victims=True)
+    listed = matching_acts(user, data, of_visible_victims=True) if data.get("provision") else probed
+    return probed, listed
 
 
 def _persons_narrowed(data: dict[str, Any]) -> bool:
@@ -99,6 +101,7 @@ PERSONS = ListSpec(
     export_fields=public_fields(Person),
     capped=_persons_narrowed,
     stops_early=_persons_stop_early,
+    by_keys=lambda user, keys: visible(user, Person.objects.filter(pk__in=keys)),
     help_text=_(
         "Custody is derived from the acts you may view. Act filters keep persons with at least "
         "one act that matches them all."

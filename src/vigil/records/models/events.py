@@ -124,6 +124,9 @@ class Act(VigilModel, UncertainDateMixin):
         indexes = [
             models.Index(fields=["act_type", "date"], name="act_type_date"),
             models.Index(fields=["victim_person", "date"], name="act_victim_date"),
+            # A person's acts at a court, without reading the others (a court filter probed
+            # per person, as with custody).
+            models.Index(fields=["victim_person", "place"], name="act_victim_place"),
             models.Index(
                 fields=["victim_person"], condition=~Q(review_note=""), name="act_needs_review"
             ),
@@ -164,6 +167,18 @@ class ActCharge(VigilModel):
 
     class Meta:
         verbose_name = _("charge")
+        # The provision filter, both ways, from the index alone (live state and level
+        # included): an act's charges of a provision, and a provision's charged acts.
+        indexes = [
+            models.Index(
+                fields=["act", "provision", "deleted_at", "confidentiality"],
+                name="charge_act_provision",
+            ),
+            models.Index(
+                fields=["provision", "deleted_at", "confidentiality", "act"],
+                name="charge_provision_act",
+            ),
+        ]
 
 
 class Involvement(VigilModel):
