@@ -9,6 +9,7 @@ from django import forms
 from django.utils import translation
 
 from vigil.core.day_input import (
+    ClockInput,
     DayField,
     DayInput,
     DayInputError,
@@ -102,3 +103,20 @@ def test_the_input_is_text_with_the_language_pattern_and_shows_iso_in_it(
             assert 'type="text"' in html and 'type="date"' not in html
             assert f'value="{shown}"' in html
             assert f'placeholder="{placeholder}"' in html
+
+
+class _Hearing(forms.Form):
+    time = forms.TimeField(required=False, widget=ClockInput)
+
+
+@pytest.mark.parametrize(
+    ("language", "placeholder"), [("be", "гг:хх"), ("ru", "чч:мм"), ("en", "hh:mm")]
+)
+def test_a_time_is_a_24_hour_text_input_with_the_language_pattern(language, placeholder):
+    with translation.override(language):
+        html = str(_Hearing(initial={"time": dt.time(14, 30)})["time"])
+        assert 'type="text"' in html and 'value="14:30"' in html
+        assert f'placeholder="{placeholder}"' in html
+        form = _Hearing({"time": "09:05"})
+        assert form.is_valid() and form.cleaned_data["time"] == dt.time(9, 5)
+        assert not _Hearing({"time": "9pm"}).is_valid()

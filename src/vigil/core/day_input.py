@@ -1,5 +1,5 @@
-"""A calendar day typed and shown in the page's language: "17.06.2022" in Belarusian and
-Russian, "2022-06-17" in English, ISO understood everywhere.
+"""A calendar day (and a time of day) typed and shown in the page's language: "17.06.2022"
+in Belarusian and Russian, "2022-06-17" in English, ISO understood everywhere; times 24-hour.
 
 A browser's ``<input type="date">`` follows the browser's locale, not the page's (Chromium
 under an English locale shows mm/dd/yyyy on a Belarusian page), so Vigil's exact-day fields
@@ -24,6 +24,8 @@ __all__ = [
     "DayField",
     "DayInput",
     "DayInputError",
+    "ClockInput",
+    "clock_pattern",
     "day_pattern",
     "format_day_input",
     "parse_day",
@@ -168,3 +170,30 @@ class DayField(forms.DateField):
             return parse_day(str(value))
         except DayInputError as error:
             raise forms.ValidationError(error.message, code="invalid") from None
+
+
+# A time of day: always 24-hour (a browser's <input type="time"> shows "--:-- --", AM/PM,
+# under an English browser locale).
+_CLOCK_PATTERNS = {"be": "гг:хх", "ru": "чч:мм", "en": "hh:mm"}
+
+
+def clock_pattern(language: str | None = None) -> str:
+    """The pattern a time of day is typed in: "гг:хх", "чч:мм", "hh:mm" (24-hour)."""
+    primary = (language or get_language() or "en").replace("_", "-").split("-", 1)[0].lower()
+    return _CLOCK_PATTERNS.get(primary, _CLOCK_PATTERNS["en"])
+
+
+class ClockInput(forms.TimeInput):
+    """A text input for a 24-hour time ("14:30") with the active language's pattern as
+    placeholder, for a ``forms.TimeField`` (whose formats are 24-hour)."""
+
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%H:%M")
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        extra = {"placeholder": clock_pattern(), "autocomplete": "off", "inputmode": "numeric"}
+        context["widget"]["attrs"] = {**extra, **context["widget"]["attrs"]}
+        return context

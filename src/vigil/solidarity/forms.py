@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vigil.core.day_input import DayField
+from vigil.core.day_input import ClockInput, DayField
 from vigil.core.models import Confidentiality
 from vigil.solidarity.models import (
     Access,
@@ -26,9 +26,7 @@ if TYPE_CHECKING:
 class HearingForm(forms.Form):
     case = forms.ChoiceField(label=_("Case"))
     date = DayField(label=_("Date"))
-    time = forms.TimeField(
-        label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
-    )
+    time = forms.TimeField(label=_("Time"), required=False, widget=ClockInput)
     kind = forms.ChoiceField(label=_("Kind of hearing"), choices=HearingKind.choices)
     court = forms.ChoiceField(label=_("Court"), required=False)
     court_text = forms.CharField(label=_("Court as stated"), max_length=300, required=False)
