@@ -45,13 +45,6 @@ class SanctionsList(models.Model):
         return list_label(self)
 
     @property
-    def issuer_text(self) -> str:
-        """Who issued the list, in the active language ("ЕС" for ``EU``)."""
-        from vigil.sanctions.labels import issuer_label
-
-        return issuer_label(self.issuer)
-
-    @property
     def version_text(self) -> str:
         """The version date in the active language's format (``version_label`` is ISO)."""
         from vigil.sanctions.labels import version_label

@@ -22,6 +22,7 @@ from vigil.records.labels import language_label as _language_label
 from vigil.records.labels import role_label as _role_label
 from vigil.records.labels import scheme_label as _scheme_label
 from vigil.records.models import Person
+from vigil.sanctions.labels import issuer_label as _issuer_label
 
 register = template.Library()
 
@@ -54,6 +55,18 @@ def at_precision(value: dt.date | None, precision: str = "day") -> str:
 def day_span(first: dt.date | None, last: dt.date | None) -> str:
     """Two days as a range in the page's language; one date when they are the same day."""
     return dates.format_span(first, last)
+
+
+@register.filter
+def issuer_label(code: str) -> str:
+    """A sanctions list's issuer in the active language ("EU" → "ЕС")."""
+    return _issuer_label(code)
+
+
+@register.filter
+def issuer_labels(codes: list[str]) -> list[str]:
+    """Issuers in the active language, for ``|join``."""
+    return [_issuer_label(c) for c in codes]
 
 
 @register.simple_tag
