@@ -327,4 +327,5 @@ def test_arrest_form_keeps_the_day_the_organisation_learned_of_it(documenter_cli
         (dt.date(2021, 4, 2), False)
     }
     html = documenter_client.get(reverse("entry:arrest")).content.decode()
-    assert 'name="known_since"' in html and 'type="date"' in html
+    # A day field in the page's language (not the browser's <input type="date">).
+    assert 'name="known_since"' in html and 'placeholder="yyyy-mm-dd"' in html

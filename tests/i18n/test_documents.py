@@ -29,7 +29,7 @@ def test_a_caller_may_ask_for_a_document_in_russian():
     html = _gap_report(document_language="ru")
     assert "<h1>Отчёт о пробеле в санкциях</h1>" in html
     assert '<html lang="ru">' in html
-    assert "Не загружены списки: EU." in html
+    assert "Не загружены списки: ЕС." in html
 
 
 def test_the_interface_language_is_restored_after_a_document():

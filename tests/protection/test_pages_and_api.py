@@ -3,6 +3,7 @@ grant never learns who a beneficiary is: not from a page, an export, the API, an
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import logging
@@ -199,6 +200,45 @@ def test_the_web_forms_open_a_case_add_an_action_record_a_grant_and_show_totals(
     assert canary not in page
     client.post(f"/protection/cases/{case.pk}/close/", {"outcome": "Fictional: resettled"})
     assert ProtectionCase.objects.get().status == "closed"
+
+
+def test_a_belarusian_page_takes_dates_in_its_own_form_and_refuses_others_in_belarusian(
+    users, planted
+):
+    coordinator = users["coordinator"]
+    coordinator.language = "be"
+    coordinator.save(update_fields=["language"])
+    client = login_verified(Client(), coordinator)
+    case = planted["case"]
+    client.post(
+        f"/protection/cases/{case.pk}/actions/", {"kind": "relocation", "due": "01.03.2026"}
+    )
+    assert ProtectionAction.objects.filter(kind="relocation").get().due == dt.date(2026, 3, 1)
+    fund = planted["fund"]
+    client.post(
+        f"/protection/funds/{fund.pk}/",
+        {
+            "amount": "700",
+            "date": "15.01.2026",
+            "purpose": "legal_fees",
+            "beneficiary_name": "Fictional Grantee",
+        },
+    )
+    assert FundGrant.objects.filter(amount=700).get().date == dt.date(2026, 1, 15)
+    refused = client.post(
+        f"/protection/funds/{fund.pk}/",
+        {
+            "amount": "800",
+            "date": "01/15/2026",
+            "purpose": "legal_fees",
+            "beneficiary_name": "Fictional Grantee",
+        },
+        follow=True,
+    )
+    assert "запішыце яе як дд.мм.гггг" in _body(refused)
+    assert not FundGrant.objects.filter(amount=800).exists()
+    page = _body(client.get(f"/protection/cases/{case.pk}/"))
+    assert 'placeholder="дд.мм.гггг"' in page and 'type="date"' not in page
 
 
 def test_bad_form_input_is_a_message_not_an_error(users, planted):

@@ -133,3 +133,18 @@ def test_gap_names_professions_by_their_labels(ctx, analyst):
     act(defender, "arrest", D(2022, 4, 1))
     [row] = response_gap(analyst).detained
     assert row.professions == ("Human rights defenders",)
+
+
+def test_gap_names_professions_in_the_page_language(ctx, analyst):
+    from django.utils import translation
+
+    from vigil.records.models import Term
+
+    defender = person("Defensor Imaginarius (fictional)", "human_rights_defender")
+    act(defender, "arrest", D(2022, 4, 1))
+    term = Term.objects.get(vocabulary="profession", key="human_rights_defender")
+    for language in ("be", "ru"):
+        with translation.override(language):
+            [row] = response_gap(analyst).detained
+        assert row.professions == (term.label(language),)
+        assert term.label(language) != "Human rights defenders"

@@ -136,6 +136,17 @@ def test_sanctions_pages_show_labels_never_raw_codes(analyst_client, lang):
     assert label in visible_text(analyst_client.get("/sanctions/gap/").content.decode())
 
 
+@pytest.mark.parametrize(
+    ("lang", "eu", "uk"), [("be", "ЕС", "Вялікабрытанія"), ("ru", "ЕС", "Великобритания")]
+)
+def test_the_gap_page_names_the_issuers_in_the_page_language(analyst_client, lang, eu, uk):
+    analyst_client.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    text = visible_text(analyst_client.get("/sanctions/gap/").content.decode())
+    assert f" {eu} " in f" {text} " and uk in text
+    # The issuer codes never show as words of their own (list labels may contain them).
+    assert not re.search(r"(?<![\w.])(EU|UK|US)(?![\w.])", text), text
+
+
 def test_the_gap_report_html_for_print_shows_labels(analyst_client):
     from vigil.sanctions.gap import gap_report
     from vigil.sanctions.reports import gap_html

@@ -156,3 +156,15 @@ def test_person_page_shows_what_an_act_needs_reviewed(viewer_client, fictional_c
     html = _page(viewer_client, fictional_case.victim)
     assert "<dt>Needs review</dt>" in html
     assert "decision &#x27;compulsory medical measures&#x27;" in html
+
+
+def test_a_charge_reads_in_the_page_language_short_form():
+    from vigil.records.models import LegalProvision
+
+    provision = LegalProvision(code="criminal", article="342", part="1")
+    assert provision.short_label("en") == "Part 1 of Art. 342 CC"
+    assert provision.short_label("ru") == "ч. 1 ст. 342 УК"
+    assert provision.short_label("be") == "ч. 1 арт. 342 КК"
+    other = LegalProvision(code="administrative", article="24.23", part="1", point="2")
+    assert other.short_label("be") == "п. 2 ч. 1 арт. 24.23 КаАП"
+    assert other.short_label("ru") == "п. 2 ч. 1 ст. 24.23 КоАП"

@@ -146,3 +146,20 @@ def test_a_file_over_the_limit_is_refused_with_a_message_and_nothing_kept(
     page = analyst_client.get("/lists/").content.decode()
     assert "The file is larger than" in page
     assert not PersonList.all_objects.exists()
+
+
+def test_a_russian_page_takes_the_list_date_in_its_own_form(analyst, analyst_client):
+    analyst.language = "ru"
+    analyst.save(update_fields=["language"])
+    file = SimpleUploadedFile("partner.csv", PARTNER.encode(), content_type="text/csv")
+    analyst_client.post(
+        "/lists/upload/", {"name": "Fictional dotted", "as_of": "02.11.2026", "file": file}
+    )
+    assert str(PersonList.objects.get(name="Fictional dotted").as_of) == "2026-11-02"
+    file = SimpleUploadedFile("partner.csv", PARTNER.encode(), content_type="text/csv")
+    refused = analyst_client.post(
+        "/lists/upload/", {"name": "Fictional slashed", "as_of": "11/02/2026", "file": file},
+        follow=True,
+    )
+    assert "запишите её как дд.мм.гггг" in refused.content.decode()
+    assert not PersonList.objects.filter(name="Fictional slashed").exists()

@@ -23,7 +23,7 @@ from operator import attrgetter, itemgetter
 from typing import Any, cast
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connections, models, router, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.db.models.fields import AutoFieldMixin
@@ -191,12 +191,9 @@ def bulk_create_records(
     with transaction.atomic(using=alias, savepoint=False):
         # One batch row per model and time: a record's batch is found by its updated_at.
         now = _free_time(model, timezone.now())
+        undated = [obj for obj in objs if obj.created_at is None]
         for obj in objs:
             prepare_new(obj, ctx, now)
-        if model._meta.parents:
-            model.all_objects.bulk_create(objs, batch_size=batch_size)
-        else:
-            insert_rows(connection, model, objs)
         # A record whose row, read back, gives the very snapshot its version row would hold
         # is listed in the batch; any other (a value in a form the batch cannot give back,
         # e.g. Decimal("30.0") in a batch whose decimals are written trimmed) gets its version
@@ -208,7 +205,18 @@ def bulk_create_records(
         for obj in objs:
             (batched if kept(obj) else single).append(obj)
         if batched:
-            _write_batch(model, batched, ctx, now, trimmed)
+            # The batch row first: it claims the time before any record is written with it.
+            claimed = _claim_batch(model, batched, ctx, now, trimmed)
+            if claimed != now:
+                for obj in objs:
+                    obj.updated_at = claimed
+                for obj in undated:
+                    obj.created_at = claimed
+                now = claimed
+        if model._meta.parents:
+            model.all_objects.bulk_create(objs, batch_size=batch_size)
+        else:
+            insert_rows(connection, model, objs)
         if single:
             _insert_versions(connections[router.db_for_write(Version)], single, ctx, now)
         for obj in objs:
@@ -717,9 +725,7 @@ def _field_check(field: models.Field[Any, Any], form: str | None = None) -> Fiel
         places = int(target.decimal_places)
         return _trimmed_decimal(places) if form == TRIMMED else _exact_decimal(places)
     if cls is models.DateTimeField:
-        return lambda v: (
-            type(v) is dt.datetime and v.utcoffset() == dt.timedelta(0) and v.fold == 0
-        )
+        return lambda v: type(v) is dt.datetime and v.utcoffset() == dt.timedelta(0) and v.fold == 0
     if cls is models.DateField:
         return lambda v: type(v) is dt.date
     if isinstance(target, models.JSONField):
@@ -824,6 +830,45 @@ def snapshot_fields(
         [name, sealed, TRIMMED] if name in trimmed else [name, sealed]
         for name, sealed in _snapshot_fields_of(model)
     ]
+
+
+#: How many times a write takes the next free microsecond after another write committed a
+#: batch of its model at the time it chose (each retry waits for that other write to end).
+CLAIM_ATTEMPTS = 50
+
+
+def _claim_batch(
+    model: type[models.Model],
+    objs: Sequence[models.Model],
+    ctx: ChangeContext,
+    now: dt.datetime,
+    trimmed: Collection[str] = (),
+) -> dt.datetime:
+    """Write the batch row at ``now`` or, when a concurrent write of the same model committed a
+    batch at that time first, at the next free microsecond: the time the batch holds.
+
+    The row is written in a savepoint of its own (one row: cheap on SQLite too). On PostgreSQL
+    an INSERT that meets another transaction's uncommitted batch at the same time waits for
+    it; if that transaction commits, the unique (model, at) refuses the row, the savepoint is
+    rolled back (the caller's transaction and what it wrote stay) and the next free time is
+    taken. SQLite has one writer at a time (BEGIN IMMEDIATE), so the free time it reads is
+    never taken by another write before this one commits.
+    """
+    alias = router.db_for_write(VersionBatch)
+    for _ in range(CLAIM_ATTEMPTS):
+        try:
+            with transaction.atomic(using=alias):
+                _write_batch(model, objs, ctx, now, trimmed)
+            return now
+        except IntegrityError:
+            if not _batch_exists(model, now):
+                raise  # another constraint: not a time taken by another write
+            now = _free_time(model, now + dt.timedelta(microseconds=1))
+    raise IntegrityError(f"no free batch time for {model_label(model)} after {now}")
+
+
+def _batch_exists(model: type[models.Model], at: dt.datetime) -> bool:
+    return VersionBatch.objects.filter(model=model_label(model), at=at).exists()
 
 
 def _write_batch(
@@ -1012,9 +1057,7 @@ def stored_history_for(objs: Iterable[models.Model]) -> models.QuerySet[Version]
     return Version.objects.filter(object_id__in=ids).order_by("-at", "-id")
 
 
-def derived_for(
-    objs: Iterable[models.Model], stored: Iterable[Version] = ()
-) -> list[Version]:
+def derived_for(objs: Iterable[models.Model], stored: Iterable[Version] = ()) -> list[Version]:
     """The derived version 1 of those of ``objs`` (mixed types, as just read) that still hold
     it. One query finds the batches at the records' times; only records at such a time are
     read again (a record read at version 1 holds the ``updated_at`` of its row: a change that
@@ -1090,8 +1133,8 @@ def apps_model(label: str) -> type[models.Model] | None:
 def all_versions() -> Iterable[Version]:
     """Every version, stored and derived (for checks and tests: it reads every batch)."""
     yield from Version.objects.order_by("id").iterator(chunk_size=2000)
-    for batch in VersionBatch.objects.order_by("id").select_related("actor").iterator(
-        chunk_size=100
+    for batch in (
+        VersionBatch.objects.order_by("id").select_related("actor").iterator(chunk_size=100)
     ):
         yield from batch_versions(batch)
 

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from vigil.core.day_input import parse_day
 from vigil.core.errors import NotFound, ValidationFailed
 from vigil.core.models import CONFIDENTIALITY_ORDER, Confidentiality
 from vigil.counting.list_import import (
@@ -48,10 +50,12 @@ class Added:
 
 
 def parse_date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise ValidationFailed(f"the list's date {text!r} is not YYYY-MM-DD") from exc
+    """The list's date, typed in the page's pattern (17.06.2022 in Belarusian and Russian) or
+    ISO; a clear error naming the pattern otherwise."""
+    day = parse_day(text)
+    if day is None:
+        raise ValidationFailed(_("Give the date of the list."))
+    return day
 
 
 def checked_name(name: str) -> str:

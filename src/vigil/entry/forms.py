@@ -11,6 +11,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from vigil.core.day_input import DayField
 from vigil.core.models import Confidentiality
 from vigil.entry.fields import (
     CitationField,
@@ -265,11 +266,10 @@ class EntryForm(ConfidentialityMixin, forms.Form):
     description = forms.CharField(
         label=_("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
-    known_since = forms.DateField(
+    known_since = DayField(
         label=_("Known since"),
         required=False,
         help_text=_("The day your organisation learned of this. Leave blank for today."),
-        widget=forms.DateInput(attrs={"type": "date"}),
     )
     confidentiality = _confidentiality()
 

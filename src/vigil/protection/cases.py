@@ -15,6 +15,7 @@ from django.db import models, transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
+from vigil.core.day_input import parse_day
 from vigil.core.errors import ConflictError, Forbidden, NotFound, ValidationFailed
 from vigil.policy.access import allows, restrict, save_checked
 from vigil.policy.auditing import audit
@@ -193,10 +194,7 @@ def _due(value: Any) -> dt.date | None:
         return None
     if isinstance(value, dt.date):
         return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationFailed("A due date is written YYYY-MM-DD.") from None
+    return parse_day(str(value))  # the page's pattern or ISO; a clear error otherwise
 
 
 def add_action(

@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 from django.db import models, transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext as _
 
+from vigil.core.day_input import parse_day
 from vigil.core.errors import NotFound, ValidationFailed
 from vigil.policy.access import allows, restrict, save_checked
 from vigil.policy.auditing import audit
@@ -57,12 +59,13 @@ def _amount(value: Any) -> Decimal:
 
 
 def _date(value: Any) -> dt.date:
+    """A date given as a date, or typed in the page's pattern or ISO (``parse_day``)."""
     if isinstance(value, dt.date):
         return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationFailed("A date is written YYYY-MM-DD.") from None
+    day = parse_day(str(value or ""))
+    if day is None:
+        raise ValidationFailed(_("Give the date."))
+    return day
 
 
 def _text(value: Any, limit: int, what: str, *, required: bool = False) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from vigil.policy.access import restrict
 from vigil.records.custody import Custody, CustodyState, custody_by_person
@@ -163,10 +163,15 @@ def detained_without_response(user: User) -> list[DetainedWithoutResponse]:
         restrict(user, "view", Profession.objects.real())
         .filter(profession_id__in=profession_terms(), person__is_synthetic=False)
         .filter(person__deleted_at__isnull=True)
-        .values_list("person_id", "profession__label_en")
+        .values_list(
+            "person_id", "profession__label_en", "profession__label_be", "profession__label_ru"
+        )
     )
+    # Each profession by its label in the active language (English where it has none).
+    language = (get_language() or "en")[:2]
     professions: dict[Any, set[str]] = {}
-    for pid, label in held:
+    for pid, label_en, label_be, label_ru in held:
+        label = {"be": label_be, "ru": label_ru}.get(language) or label_en
         professions.setdefault(pid, set()).add(label)
     acts = restrict(user, "view", Act.objects.real().filter(victim_person_id__in=list(professions)))
     custody = custody_by_person(acts)

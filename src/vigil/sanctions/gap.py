@@ -26,7 +26,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from vigil.policy.access import restrict
 from vigil.records.models import Act, Involvement, Organisation, Person
 from vigil.records.sentence_totals import SentenceTotals, sentence_totals
-from vigil.sanctions.labels import STANDING_LABELS, STANDINGS
+from vigil.sanctions.labels import STANDING_LABELS, STANDINGS, issuer_label
 from vigil.sanctions.models import Decision, ListScreening, SanctionsList, ScreeningMatch
 from vigil.sanctions.screening import perpetrator_organisations, perpetrators
 
@@ -228,6 +228,11 @@ class GapReport:
     organisations: list[GapRow] = field(default_factory=list)
 
     @property
+    def missing_issuer_labels(self) -> list[str]:
+        """The issuers no list is loaded from, in the active language."""
+        return [issuer_label(i) for i in self.missing_issuers]
+
+    @property
     def stale_lists(self) -> list[SanctionsList]:
         return [lst for lst in self.lists if lst.is_stale()]
 
@@ -242,7 +247,8 @@ class GapReport:
         for role, rows in sorted(by_role.items(), key=lambda kv: -len(kv[1])):
             counts = Counter(issuer for row in rows for issuer in row.listed_by)
             listed = ", ".join(
-                gettext("%(count)s by the %(issuer)s") % {"count": counts.get(i, 0), "issuer": i}
+                gettext("%(count)s by the %(issuer)s")
+                % {"count": counts.get(i, 0), "issuer": issuer_label(i)}
                 for i in issuers
             ) or gettext("no list")
             # "On none of the lists" only for those screened against every list loaded.
@@ -255,7 +261,8 @@ class GapReport:
         if self.organisations:
             counts = Counter(i for row in self.organisations for i in row.listed_by)
             listed = ", ".join(
-                gettext("%(count)s by the %(issuer)s") % {"count": counts.get(i, 0), "issuer": i}
+                gettext("%(count)s by the %(issuer)s")
+                % {"count": counts.get(i, 0), "issuer": issuer_label(i)}
                 for i in issuers
             ) or gettext("no list")
             nowhere = sum(1 for r in self.organisations if r.unsanctioned and not r.unscreened)
@@ -276,7 +283,7 @@ class GapReport:
         if self.missing_issuers:
             lines.append(
                 gettext("Not loaded: %(issuers)s lists.")
-                % {"issuers": ", ".join(self.missing_issuers)}
+                % {"issuers": ", ".join(self.missing_issuer_labels)}
             )
         return lines
 

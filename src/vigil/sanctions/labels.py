@@ -25,6 +25,9 @@ LIST_LABELS = {
     "ftm": _("FollowTheMoney entities"),
 }
 
+# Who issues a list (``SanctionsList.issuer``, ``gap.MAJOR_ISSUERS``), as a person names them.
+ISSUER_LABELS = {"EU": _("EU"), "UK": _("UK"), "US": _("US"), "UN": _("UN")}
+
 # A perpetrator's standing in the gap report, in the order the report lists them.
 STANDINGS = ("listed", "candidate", "not_found", "not_screened")
 STANDING_LABELS = {
@@ -47,6 +50,12 @@ def list_label(lst: SanctionsList) -> str:
     if lst.name != lst.kind:
         return f"{known} — {lst.name}"
     return str(known)
+
+
+def issuer_label(issuer: str) -> str:
+    """The issuer of a list in the active language ("EU": "ЕС"); an unknown one as stored."""
+    known = ISSUER_LABELS.get(issuer)
+    return issuer if known is None else str(known)
 
 
 def version_label(lst: SanctionsList) -> str:

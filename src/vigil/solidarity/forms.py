@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vigil.core.day_input import ClockInput, DayField
 from vigil.core.models import Confidentiality
 from vigil.solidarity.models import (
     Access,
@@ -24,18 +25,14 @@ if TYPE_CHECKING:
 
 class HearingForm(forms.Form):
     case = forms.ChoiceField(label=_("Case"))
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    time = forms.TimeField(
-        label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
-    )
+    date = DayField(label=_("Date"))
+    time = forms.TimeField(label=_("Time"), required=False, widget=ClockInput)
     kind = forms.ChoiceField(label=_("Kind of hearing"), choices=HearingKind.choices)
     court = forms.ChoiceField(label=_("Court"), required=False)
     court_text = forms.CharField(label=_("Court as stated"), max_length=300, required=False)
     judge = forms.ChoiceField(label=_("Judge"), required=False)
     prosecutor = forms.ChoiceField(label=_("Prosecutor"), required=False)
-    appeal_deadline = forms.DateField(
-        label=_("Appeal deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    appeal_deadline = DayField(label=_("Appeal deadline"), required=False)
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -74,9 +71,7 @@ class ReportForm(forms.Form):
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def __init__(
-        self, *args: Any, items: Sequence[Term] | None = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, items: Sequence[Term] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", "—"), *Answer.choices]
         for term in items or []:
@@ -95,9 +90,7 @@ class ReportForm(forms.Form):
 class StatementForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     kind = forms.ChoiceField(label=_("Kind"), choices=StatementKind.choices)
-    date = forms.DateField(
-        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = DayField(label=_("Date"), required=False)
     # Chosen with the organisation picker (radio buttons the search offers), not typed.
     author = forms.UUIDField(label=_("By (organisation)"), required=False)
     author_text = forms.CharField(label=_("By (as stated)"), max_length=300, required=False)
@@ -124,15 +117,10 @@ class StatementForm(forms.Form):
     followed = forms.CharField(
         label=_("What followed"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    followed_date = forms.DateField(
-        label=_("What followed: date"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    followed_date = DayField(label=_("What followed: date"), required=False)
     confidentiality = forms.ChoiceField(
         label=_("Confidentiality"), choices=Confidentiality.choices, initial="internal"
     )
-
 
     def __init__(
         self, *args: Any, cases: Iterable[tuple[Any, str]] | None = None, **kwargs: Any
@@ -149,7 +137,7 @@ class EditionForm(forms.Form):
 
 
 class InternationalDateForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = DayField(label=_("Date"))
     kind = forms.ChoiceField(label=_("Kind"), choices=InternationalDateKind.choices)
     title = forms.CharField(label=_("Title"), max_length=300)
     url = forms.URLField(label=_("Link to the announcement"), max_length=500, required=False)

@@ -13,12 +13,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core import generations
+from vigil.core.day_input import DayField
 from vigil.core.models import Confidentiality
 from vigil.policy.access import exact_ceiling, restrict
 from vigil.records.custody import Custody
 from vigil.records.models import LegalProvision, Organisation, Term
 from vigil.records.models.cases import CaseStatus
-from vigil.web.widgets import FastCheckboxInput, FastDateInput, FastSelect, FastTextInput
+from vigil.web.widgets import FastCheckboxInput, FastDayInput, FastSelect, FastTextInput
 
 if TYPE_CHECKING:
     from vigil.accounts.types import User
@@ -105,13 +106,6 @@ class TermChoiceField(forms.ModelChoiceField):
         return obj.label()
 
 
-class DateInput(FastDateInput):
-    input_type = "date"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%d")
-
-
 class ListFilterForm(forms.Form):
     """Fields every list has: free text and confidentiality."""
 
@@ -131,8 +125,8 @@ class ActFilterForm(ListFilterForm):
     """Adds what narrows the acts behind a row: type, dates, provision, court."""
 
     act_type = TermChoiceField("act_type", label=_("Type of act"))
-    date_from = forms.DateField(label=_("Acts from"), required=False, widget=DateInput())
-    date_to = forms.DateField(label=_("Acts until"), required=False, widget=DateInput())
+    date_from = DayField(label=_("Acts from"), required=False, widget=FastDayInput)
+    date_to = DayField(label=_("Acts until"), required=False, widget=FastDayInput)
     provision = forms.ModelChoiceField(
         LegalProvision.objects.none(), label=_("Legal provision"), required=False, widget=FastSelect
     )

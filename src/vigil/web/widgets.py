@@ -8,6 +8,8 @@ from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from vigil.core.day_input import DayInput
+
 
 def _attrs(attrs: dict[str, Any]) -> SafeString:
     """``django/forms/widgets/attrs.html`` in Python: `` name="value"``, `` name`` for True."""
@@ -118,6 +120,10 @@ class FastTextInput(_PythonDrawnInput, forms.TextInput):
 
 class FastDateInput(_PythonDrawnInput, forms.DateInput):
     """Django's ``DateInput``, drawn in Python."""
+
+
+class FastDayInput(_PythonDrawnInput, DayInput):
+    """A day in the page's language (:class:`vigil.core.day_input.DayInput`), drawn in Python."""
 
 
 class FastCheckboxInput(_PythonDrawnInput, forms.CheckboxInput):

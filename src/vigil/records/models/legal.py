@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core.models import Confidentiality, VigilModel
@@ -12,6 +13,13 @@ class LegalCode(models.TextChoices):
     CRIMINAL = "criminal", _("Criminal Code")
     ADMINISTRATIVE = "administrative", _("Code of Administrative Offences")
     OTHER = "other", _("other law")
+
+
+# Short citations as Russian and Belarusian texts write them: point, part, article, codes.
+_SHORT_FORMS = {
+    "ru": ("п.", "ч.", "ст.", {"criminal": "УК", "administrative": "КоАП"}),
+    "be": ("п.", "ч.", "арт.", {"criminal": "КК", "administrative": "КаАП"}),
+}
 
 
 class LegalProvision(VigilModel):
@@ -49,6 +57,18 @@ class LegalProvision(VigilModel):
         parts.append(f"Art. {self.article}")
         code = {"criminal": "CC", "administrative": "CAO"}.get(self.code, self.code)
         return " ".join(parts) + f" {code}"
+
+    def short_label(self, language: str | None = None) -> str:
+        """The provision as a reader of ``language`` (default: the active one) writes it:
+        "Part 1 of Art. 342 CC", "ч. 1 ст. 342 УК", "ч. 1 арт. 342 КК"."""
+        lang = (language or get_language() or "en")[:2]
+        if lang not in _SHORT_FORMS:
+            return str(self)
+        point, part, article, codes = _SHORT_FORMS[lang]
+        pieces = [f"{point} {self.point}" if self.point else ""]
+        pieces += [f"{part} {self.part}" if self.part else ""]
+        pieces += [f"{article} {self.article} {codes.get(self.code, self.code)}"]
+        return " ".join(p for p in pieces if p)
 
 
 class LegalAmendment(VigilModel):

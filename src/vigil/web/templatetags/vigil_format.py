@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext, gettext_lazy
 
+from vigil.core.day_input import DayInput
 from vigil.core.models import Confidentiality
 from vigil.records import dates, quantities
 from vigil.records.custody import Custody, CustodyState
@@ -21,6 +22,7 @@ from vigil.records.labels import language_label as _language_label
 from vigil.records.labels import role_label as _role_label
 from vigil.records.labels import scheme_label as _scheme_label
 from vigil.records.models import Person
+from vigil.sanctions.labels import issuer_label as _issuer_label
 
 register = template.Library()
 
@@ -53,6 +55,26 @@ def at_precision(value: dt.date | None, precision: str = "day") -> str:
 def day_span(first: dt.date | None, last: dt.date | None) -> str:
     """Two days as a range in the page's language; one date when they are the same day."""
     return dates.format_span(first, last)
+
+
+@register.filter
+def issuer_label(code: str) -> str:
+    """A sanctions list's issuer in the active language ("EU" → "ЕС")."""
+    return _issuer_label(code)
+
+
+@register.filter
+def issuer_labels(codes: list[str]) -> list[str]:
+    """Issuers in the active language, for ``|join``."""
+    return [_issuer_label(c) for c in codes]
+
+
+@register.simple_tag
+def day_input(name: str, id: str, required: bool = False, value: Any = None) -> SafeString:
+    """A day's text input in the page's language (placeholder "дд.мм.гггг"): the widget of
+    ``vigil.core.day_input.DayField``, for forms written in a template."""
+    attrs: dict[str, Any] = {"id": id, "required": required}
+    return DayInput().render(name, value, attrs=attrs)
 
 
 @register.filter(is_safe=True)
