@@ -847,38 +847,43 @@ def _claim_batch(
     """Write the batch row at ``now`` or, when a concurrent write of the same model committed a
     batch at that time first, at the next free microsecond: the time the batch holds.
 
-    The row is written in a savepoint of its own (one row: cheap on SQLite too). On PostgreSQL
-    an INSERT that meets another transaction's uncommitted batch at the same time waits for
-    it; if that transaction commits, the unique (model, at) refuses the row, the savepoint is
-    rolled back (the caller's transaction and what it wrote stay) and the next free time is
-    taken. SQLite has one writer at a time (BEGIN IMMEDIATE), so the free time it reads is
+    The row is inserted skipping a conflict on the unique (model, at) (``ON CONFLICT DO
+    NOTHING`` on PostgreSQL, ``INSERT OR IGNORE`` on SQLite), then the batch holding that time
+    is read: ours (its record ids are these new records') or another write's. No savepoint: on
+    SQLite one per batch held a copy of every page it changed (an import's memory grew), and
+    on PostgreSQL thousands of subtransactions in one import slow every other session's
+    snapshots. On PostgreSQL an insert that meets another transaction's uncommitted batch at
+    the same time waits for it; if that commits, nothing is inserted and the next free time
+    is taken. SQLite has one writer at a time (BEGIN IMMEDIATE): the free time it reads is
     never taken by another write before this one commits.
     """
-    alias = router.db_for_write(VersionBatch)
+    label = model_label(model)
     for _ in range(CLAIM_ATTEMPTS):
-        try:
-            with transaction.atomic(using=alias):
-                _write_batch(model, objs, ctx, now, trimmed)
+        batch = _batch_row(model, objs, ctx, now, trimmed)
+        VersionBatch.objects.bulk_create([batch], ignore_conflicts=True)
+        held = (
+            VersionBatch.objects.filter(model=label, at=now)
+            .values_list("object_ids", flat=True)
+            .first()
+        )
+        if held is None:
+            # Nothing holds the time, yet the row was not written: not a time taken by
+            # another write (a constraint the insert skipped); never go on without history.
+            raise IntegrityError(f"the batch of {label} at {now} could not be written")
+        if bytes(held) == batch.object_ids:
             return now
-        except IntegrityError:
-            if not _batch_exists(model, now):
-                raise  # another constraint: not a time taken by another write
-            now = _free_time(model, now + dt.timedelta(microseconds=1))
-    raise IntegrityError(f"no free batch time for {model_label(model)} after {now}")
+        now = _free_time(model, now + dt.timedelta(microseconds=1))
+    raise IntegrityError(f"no free batch time for {label} after {now}")
 
 
-def _batch_exists(model: type[models.Model], at: dt.datetime) -> bool:
-    return VersionBatch.objects.filter(model=model_label(model), at=at).exists()
-
-
-def _write_batch(
+def _batch_row(
     model: type[models.Model],
     objs: Sequence[models.Model],
     ctx: ChangeContext,
     now: Any,
     trimmed: Collection[str] = (),
-) -> None:
-    VersionBatch.objects.create(
+) -> VersionBatch:
+    return VersionBatch(
         model=model_label(model),
         at=now,
         context_id=ctx.id,
