@@ -189,6 +189,36 @@ def test_history_for_orders_batches_newest_first_and_each_in_reverse_write_order
     assert order == [single.pk, later[1].pk, later[0].pk, first[2].pk, first[1].pk, first[0].pk]
 
 
+def test_the_versions_derived_from_rows_in_hand_are_those_the_rows_read_again_give():
+    from django.test.utils import CaptureQueriesContext
+
+    with change_context("test", detail="in hand"):
+        people = [Person(display_name=f"Fictional Inhand {i}") for i in range(3)]
+        bulk_create_records(people)
+        names = [PersonName(person=p, value=f"Fictional Inhand {i}") for i, p in enumerate(people)]
+        bulk_create_records(names)
+        kept = Person.objects.get(pk=people[2].pk)
+        kept.notes = "changed: its version 1 is stored, no longer derived"
+        kept.save()
+    rows = [*Person.objects.filter(pk__in=[p.pk for p in people]), *PersonName.objects.all()]
+    again = [
+        v
+        for model, group in ((Person, people), (PersonName, names))
+        for v in first_versions(model, [o.pk for o in group]).values()
+    ]
+    with CaptureQueriesContext(connection) as reads:
+        derived = history_for(rows)
+    # The stored rows, the batches, which of their records have stored versions: three reads
+    # for two models (each model's rows were read again, three reads a model, before).
+    assert len(reads.captured_queries) == 3
+    assert sorted(_shown(v) for v in derived if v.pk is None) == sorted(_shown(v) for v in again)
+    assert len(again) == 5  # the changed person's version 1 is stored, not derived
+    # A record read without a field its batch recorded is read again, to the same version.
+    partial = list(Person.objects.filter(pk=people[0].pk).only("id", "version", "updated_at"))
+    [version] = history_for(partial)
+    assert _shown(version) == _shown(first_versions(Person, [people[0].pk])[people[0].pk])
+
+
 def test_the_first_change_stores_version_one_from_the_row_as_it_was():
     def change(objs):
         [person] = objs

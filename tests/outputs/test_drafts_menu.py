@@ -231,3 +231,33 @@ def test_the_record_sets_are_asked_in_one_query_with_the_answers_of_one_query_ea
         assert len(captured.captured_queries) <= 2  # the user's grants, then one question
     assert all_public(records) is False
     assert all_public([Person.objects.filter(pk=person.pk, confidentiality="public")]) is True
+
+
+def test_the_records_a_draft_draws_on_are_named_without_a_read_and_hold_every_cited_record():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from vigil.outputs.exporting import drawn_on
+
+    person = _fictional_prisoner(arrested=dt.date(2021, 3, 2))
+    with change_context("test"):
+        name = PersonName.objects.get(person=person)
+        event = Event.objects.get(title="Fictional prosecution")
+        elsewhere = Person.objects.create(display_name="Fictiva Elsewhere")
+        page = Source.objects.create(title="Fictional other page", url="https://example.org/q")
+        for target in (person, name, event, elsewhere):
+            _cite(page, target, f"A fictional claim on {type(target).__name__}.")
+    with CaptureQueriesContext(connection) as reads:
+        records = drawn_on(person)
+    assert reads.captured_queries == []  # the cited records are subqueries of the one question
+    by_model = {qs.model: qs for qs in records}
+    cited = {str(i.target_id) for i in by_model[Information]}
+    assert cited == {str(a.pk) for a in Act.objects.filter(victim_person=person)} | {
+        str(person.pk),
+        str(name.pk),
+        str(event.pk),
+    }
+    assert set(by_model[Source].values_list("title", flat=True)) == {
+        "Fictional monitoring page",
+        "Fictional other page",
+    }

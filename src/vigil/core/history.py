@@ -1064,10 +1064,14 @@ def stored_history_for(objs: Iterable[models.Model]) -> models.QuerySet[Version]
 
 def derived_for(objs: Iterable[models.Model], stored: Iterable[Version] = ()) -> list[Version]:
     """The derived version 1 of those of ``objs`` (mixed types, as just read) that still hold
-    it. One query finds the batches at the records' times; only records at such a time are
-    read again (a record read at version 1 holds the ``updated_at`` of its row: a change that
-    moves it either bumps the version or stores version 1 first). ``stored``: version rows
-    already read for some of them (a record with a stored version has no derived one)."""
+    it. One query reads the batches at the records' times and one asks which of the records in
+    them have a stored version (those have no derived one), whatever their models: the version
+    1 is derived from the rows as the caller read them (a record read at version 1 holds the
+    ``updated_at`` of its row: a change that moves it either bumps the version or stores
+    version 1 first), exactly as :func:`first_versions` derives it from the rows it reads
+    again. A record read without every field its batch recorded is read again there.
+    ``stored``: version rows already read for some of them (a record with a stored version
+    has no derived one)."""
     has_rows = {(v.model, v.object_id) for v in stored}
     candidates: dict[tuple[str, Any], list[models.Model]] = {}
     for o in objs:
@@ -1087,13 +1091,34 @@ def derived_for(objs: Iterable[models.Model], stored: Iterable[Version] = ()) ->
     condition = models.Q(pk__in=[])
     for label, ats in times.items():
         condition |= models.Q(model=label, at__in=ats)
-    held = set(VersionBatch.objects.filter(condition).values_list("model", "at"))
-    by_model: dict[type[models.Model], list[Any]] = {}
-    for key in held:
-        for o in candidates.get(key, []):
-            by_model.setdefault(type(o), []).append(o.pk)
+    batches = VersionBatch.objects.filter(condition).select_related("actor")
+    held: list[tuple[VersionBatch, models.Model, int]] = []
+    for batch in batches:
+        for o in candidates.get((batch.model, batch.at), []):
+            position = _position_in(batch, o.pk)
+            if position is not None:
+                held.append((batch, o, position))
+    if not held:
+        return []
+    # A stored version of any confidentiality: ``stored`` may be what one user may see.
+    asked = models.Q(pk__in=[])
+    by_label: dict[str, list[Any]] = {}
+    for batch, o, _ in held:
+        by_label.setdefault(batch.model, []).append(o.pk)
+    for label, pks in by_label.items():
+        asked |= models.Q(model=label, object_id__in=pks)
+    with_rows = set(Version.objects.filter(asked).values_list("model", "object_id"))
     found: list[Version] = []
-    for model, ids in by_model.items():
+    read_again: dict[type[models.Model], list[Any]] = {}
+    for batch, o, position in held:
+        if (batch.model, o.pk) in with_rows:
+            continue
+        deferred = o.get_deferred_fields()
+        if any(name in deferred for name, _ in batch.fields):
+            read_again.setdefault(type(o), []).append(o.pk)
+            continue
+        found.append(_derived(batch, o, position))
+    for model, ids in read_again.items():
         found.extend(first_versions(model, ids).values())
     return found
 

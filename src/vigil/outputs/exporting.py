@@ -36,16 +36,18 @@ def drawn_on(person: Person) -> list[QuerySet[Any]]:
     acts = Act.objects.filter(victim_person=person)
     act_ids = acts.values("pk")
     interventions = Intervention.objects.filter(Q(persons=person) | Q(acts__victim_person=person))
-    targets = [
-        person.pk,
-        *PersonName.objects.filter(person=person).values_list("pk", flat=True),
-        *Profession.objects.filter(person=person).values_list("pk", flat=True),
-        *acts.values_list("pk", flat=True),
-        *acts.values_list("event_id", flat=True),
-        *ActCharge.objects.filter(act_id__in=act_ids).values_list("pk", flat=True),
-        *interventions.values_list("pk", flat=True),
-    ]
-    information = Information.objects.filter(target_id__in=targets)
+    # The records the cited information may be on, as subqueries: the set is asked where it is
+    # used (one ``EXISTS`` of ``any_row``), not read first (six queries for the ids).
+    targets = (
+        Q(target_id=person.pk)
+        | Q(target_id__in=PersonName.objects.filter(person=person).values("pk"))
+        | Q(target_id__in=Profession.objects.filter(person=person).values("pk"))
+        | Q(target_id__in=act_ids)
+        | Q(target_id__in=acts.values("event_id"))
+        | Q(target_id__in=ActCharge.objects.filter(act_id__in=act_ids).values("pk"))
+        | Q(target_id__in=interventions.values("pk"))
+    )
+    information = Information.objects.filter(targets)
     return [
         Person.objects.filter(pk=person.pk),
         PersonName.objects.filter(person=person),

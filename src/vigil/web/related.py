@@ -97,21 +97,32 @@ def same_judge(user: User, person: Person, judges: Iterable[Any] | None = None) 
     if not judges:
         return []
     found: dict[Any, Related] = {}
+    victim = [f"act__victim_person__{f}" for f in ("id", *_SHOWN)]
+    judge = [f"perpetrator_person__{f}" for f in ("id", *_SHOWN)]
     rows = (
         visible(
             user, Involvement.objects.filter(perpetrator_person__in=judges, role_id__in=JUDGING)
         )
         .exclude(act__victim_person=person)
         .filter(act__victim_person__isnull=False)
-        .select_related("act__victim_person", "perpetrator_person")
-        .only(
-            "act__victim_person",
-            *(f"act__victim_person__{f}" for f in _SHOWN),
-            *(f"perpetrator_person__{f}" for f in _SHOWN),
-        )
-        .order_by("act__victim_person__display_name")[: LIMIT * 4]
+        .order_by("act__victim_person__display_name")
+        .values_list(*victim, *judge)[: LIMIT * 4]
     )
-    for inv in rows:
-        victim = inv.act.victim_person
-        found.setdefault(victim.pk, Related(victim, "judge", inv.perpetrator_person))
-    return list(found.values())[:LIMIT]
+    # Up to 200 rows of values; a Person (its id and the shown columns, as ``only`` reads it)
+    # is made for each person kept, not four records for every row.
+    judges_read: dict[Any, Person] = {}
+    for row in rows:
+        if row[0] in found:
+            continue
+        if len(found) >= LIMIT:
+            break
+        through = judges_read.get(row[3])
+        if through is None:
+            through = judges_read[row[3]] = _shown_person(rows.db, row[3:])
+        found[row[0]] = Related(_shown_person(rows.db, row[:3]), "judge", through)
+    return list(found.values())
+
+
+def _shown_person(db: str, values: tuple[Any, ...]) -> Person:
+    """A person as ``Person.objects.only("display_name", "name_withheld")`` reads it."""
+    return Person.from_db(db, ["id", *_SHOWN], values)

@@ -205,9 +205,23 @@ class Involvement(VigilModel):
 
     class Meta:
         verbose_name = _("involvement")
-        # "Persons sentenced by the same judge" and the perpetrator page.
+        # "Persons sentenced by the same judge" and the perpetrator page. It holds every column
+        # the same judge's rows are read for (the policy's conditions on the row, its act, its
+        # id): those rows are read from the index alone, not from as many scattered table pages
+        # (on encrypted SQLite each a page decrypted when it is not in the connection's cache).
         indexes = [
-            models.Index(fields=["perpetrator_person", "role"], name="involvement_person_role")
+            models.Index(
+                fields=[
+                    "perpetrator_person",
+                    "role",
+                    "deleted_at",
+                    "confidentiality",
+                    "act",
+                    "perpetrator_organisation",
+                    "id",
+                ],
+                name="involvement_person_covering",
+            )
         ]
         constraints = [
             models.CheckConstraint(
