@@ -133,12 +133,12 @@ def parse_day(text: str | None, language: str | None = None) -> dt.date | None:
 
 class DayInput(forms.TextInput):
     """A text input for one day: the active language's pattern as placeholder, the day shown
-    in it. Text already typed is shown in that pattern when it reads as a day (a link's ISO
+    in it. The phone's full keyboard, not a numeric one (iOS's number pad has no "." or "-"). Text already typed is shown in that pattern when it reads as a day (a link's ISO
     date on a Russian page shows 17.06.2022), as typed when not (to be corrected)."""
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
-        extra = {"placeholder": day_pattern(), "autocomplete": "off", "inputmode": "numeric"}
+        extra = {"placeholder": day_pattern(), "autocomplete": "off"}
         context["widget"]["attrs"] = {**extra, **context["widget"]["attrs"]}
         context["widget"]["attrs"].setdefault("class", "input-day")
         return context
@@ -194,6 +194,6 @@ class ClockInput(forms.TimeInput):
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
-        extra = {"placeholder": clock_pattern(), "autocomplete": "off", "inputmode": "numeric"}
+        extra = {"placeholder": clock_pattern(), "autocomplete": "off"}
         context["widget"]["attrs"] = {**extra, **context["widget"]["attrs"]}
         return context
