@@ -9,6 +9,7 @@ import signal
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -229,6 +230,20 @@ def sequential(
     )
 
 
+def _explain_errors(raw: dict[str, int], server: Server, clients: int) -> None:
+    """Say which kind of error a run had, and what the server logged (its log is deleted
+    when the phase ends): an error count alone cannot be chased."""
+    kinds = ", ".join(f"{k} {raw[k]}" for k in ("not_200", "connect", "read", "write", "timeout"))
+    logged = [
+        line
+        for line in Path(server.log.name).read_text(errors="replace").splitlines()
+        if any(word in line for word in ("ERROR", "Error", "Traceback", "WARNING", "error id"))
+    ]
+    print(f"web_load: errors under {clients} clients: {kinds}", file=sys.stderr)
+    for line in logged[-20:]:
+        print(f"  server: {line}", file=sys.stderr)
+
+
 def _lua_list(values: Sequence[str]) -> str:
     return ", ".join(json.dumps(v) for v in values)
 
@@ -264,6 +279,8 @@ def concurrent(
         before.children_user + before.children_system
     )
     errors = raw["not_200"] + raw["connect"] + raw["read"] + raw["write"] + raw["timeout"]
+    if errors:
+        _explain_errors(raw, server, clients)
     return Figures(
         requests=raw["requests"],
         p50_ms=raw["p50_us"] / 1000,

@@ -133,8 +133,9 @@ def parse_day(text: str | None, language: str | None = None) -> dt.date | None:
 
 class DayInput(forms.TextInput):
     """A text input for one day: the active language's pattern as placeholder, the day shown
-    in it. The phone's full keyboard, not a numeric one (iOS's number pad has no "." or "-"). Text already typed is shown in that pattern when it reads as a day (a link's ISO
-    date on a Russian page shows 17.06.2022), as typed when not (to be corrected)."""
+    in it. Text already typed is shown in that pattern when it reads as a day (a link's ISO
+    date on a Russian page shows 17.06.2022), as typed when not (to be corrected). The
+    phone's full keyboard, not a numeric one (iOS's number pad has no "." or "-")."""
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
