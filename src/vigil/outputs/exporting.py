@@ -36,18 +36,20 @@ def drawn_on(person: Person) -> list[QuerySet[Any]]:
     acts = Act.objects.filter(victim_person=person)
     act_ids = acts.values("pk")
     interventions = Intervention.objects.filter(Q(persons=person) | Q(acts__victim_person=person))
-    # The records the cited information may be on, as subqueries: the set is asked where it is
-    # used (one ``EXISTS`` of ``any_row``), not read first (six queries for the ids).
-    targets = (
-        Q(target_id=person.pk)
-        | Q(target_id__in=PersonName.objects.filter(person=person).values("pk"))
-        | Q(target_id__in=Profession.objects.filter(person=person).values("pk"))
-        | Q(target_id__in=act_ids)
-        | Q(target_id__in=acts.values("event_id"))
-        | Q(target_id__in=ActCharge.objects.filter(act_id__in=act_ids).values("pk"))
-        | Q(target_id__in=interventions.values("pk"))
+    # The records the cited information may be on, as one subquery: the set is asked where it
+    # is used (one ``EXISTS`` of ``any_row``), not read first (six queries for the ids). One
+    # ``IN (… UNION ALL …)``, not an OR of seven INs: PostgreSQL reads an OR of subqueries by
+    # filtering every information row (200k at 100k persons, 0.13 s a profile).
+    targets = Person.objects.filter(pk=person.pk).order_by().values("pk").union(
+        PersonName.objects.filter(person=person).order_by().values("pk"),
+        Profession.objects.filter(person=person).order_by().values("pk"),
+        acts.order_by().values("pk"),
+        acts.order_by().values("event_id"),
+        ActCharge.objects.filter(act_id__in=act_ids).order_by().values("pk"),
+        interventions.order_by().values("pk"),
+        all=True,
     )
-    information = Information.objects.filter(targets)
+    information = Information.objects.filter(target_id__in=targets)
     return [
         Person.objects.filter(pk=person.pk),
         PersonName.objects.filter(person=person),
