@@ -1114,7 +1114,7 @@ def derived_for(objs: Iterable[models.Model], stored: Iterable[Version] = ()) ->
         if (batch.model, o.pk) in with_rows:
             continue
         deferred = o.get_deferred_fields()
-        if any(name in deferred for name, _ in batch.fields):
+        if any(name in deferred for name, *_ in batch.fields):
             read_again.setdefault(type(o), []).append(o.pk)
             continue
         found.append(_derived(batch, o, position))
