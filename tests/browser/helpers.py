@@ -4,6 +4,7 @@ import shutil
 from pathlib import Path
 
 import pyotp
+from django.utils import translation
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -24,3 +25,17 @@ def sign_in(page, base_url: str, username: str, password: str, secret: str) -> N
     page.fill("input[name=code]", pyotp.TOTP(secret).now())
     page.click("main form button[type=submit]")
     page.wait_for_load_state()
+
+
+def in_language(language: str, text: str) -> str:
+    """``text`` as the catalogue of ``language`` gives it (what the page should show)."""
+    with translation.override(language):
+        return translation.gettext(text)
+
+
+def assert_fits(page, what: str) -> None:
+    """The page is no wider than its window (no sideways scrolling, at 390 px above all)."""
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{what} overflows by {overflow}px"

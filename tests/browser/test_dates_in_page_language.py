@@ -7,26 +7,13 @@ the page's language. Screenshots at 1366 and 390 px under test-artifacts/screens
 import datetime as dt
 
 import pytest
-from django.utils import translation
 
-from tests.browser.helpers import shot, sign_in
+from tests.browser.helpers import assert_fits, in_language, shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
 PATTERN = "дд.мм.гггг"
-
-
-def _in(language: str, text: str) -> str:
-    with translation.override(language):
-        return translation.gettext(text)
-
-
-def _fits(page, what: str) -> None:
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"{what} overflows by {overflow}px"
 
 
 @pytest.mark.parametrize("language", ["be", "ru"])
@@ -57,7 +44,7 @@ def test_a_day_typed_in_the_page_language_is_saved_and_shown_in_it(
         page.fill("#id_date", "March 2021")
         field.click()
         page.keyboard.type(f"{day:%d.%m.%Y}")  # typed key by key, as a person would
-        _fits(page, f"arrest form at {label}")
+        assert_fits(page, f"arrest form at {label}")
         shot(page, f"day-arrest-form-{language}-{label}")
         page.click("main form button[type=submit]")
         page.wait_for_load_state()
@@ -82,13 +69,13 @@ def test_a_day_typed_in_the_page_language_is_saved_and_shown_in_it(
     assert page.input_value("#id_date_from") == "01.03.2021"
     # A month-first date is refused, in the page's language, naming the pattern.
     page.goto(live_server.url + "/persons/?date_from=03/31/2021")
-    expected = _in(
+    expected = in_language(
         language,
         "Cannot read “%(text)s” as a date: write it as %(pattern)s, for example %(example)s.",
     ) % {"text": "03/31/2021", "pattern": PATTERN, "example": "17.06.2022"}
     assert expected in page.inner_text("main")
     for label, (width, height) in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": height})
-        _fits(page, f"person list with a refused date at {label}")
+        assert_fits(page, f"person list with a refused date at {label}")
         shot(page, f"day-filter-error-{language}-{label}")
     context.close()

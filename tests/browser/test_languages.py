@@ -2,16 +2,10 @@
 person by a Cyrillic spelling, read the timeline — in Debian's Chromium."""
 
 import pytest
-from django.utils import translation
 
-from tests.browser.helpers import shot, sign_in
+from tests.browser.helpers import in_language, shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _in(language: str, text: str) -> str:
-    with translation.override(language):
-        return translation.gettext(text)
 
 
 def _term_label(key: str, language: str) -> str:
@@ -40,7 +34,7 @@ def test_record_find_and_read_a_case_in_belarusian_and_russian(
     page.wait_for_load_state()
     assert page.get_attribute("html", "lang") == language
     nav = page.inner_text("nav.site-nav")
-    assert _in(language, "Persons") in nav and _in(language, "Persons") != "Persons"
+    assert in_language(language, "Persons") in nav and in_language(language, "Persons") != "Persons"
     user.refresh_from_db()
     assert user.language == language  # the choice follows the account to other browsers
 
@@ -69,5 +63,6 @@ def test_record_find_and_read_a_case_in_belarusian_and_russian(
     assert "Iudex Testovy" in body
     for key in ("trial", "sentence"):
         assert _term_label(key, language) in body, key
-    assert _in(language, "Timeline") in body and _in(language, "Timeline") != "Timeline"
+    timeline = in_language(language, "Timeline")
+    assert timeline in body and timeline != "Timeline"
     shot(page, f"timeline-{language}")

@@ -7,25 +7,13 @@ import pytest
 from django.utils import formats, translation
 
 from tests.browser.helpers import SHOTS as HELPER_SHOTS
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import assert_fits, in_language, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Screenshots for a person to look at, beside the other browser tests' (test-artifacts).
 SHOTS = HELPER_SHOTS
 WIDTHS = {"desktop": (1366, 900), "phone": (390, 844)}
-
-
-def _in(language: str, text: str) -> str:
-    with translation.override(language):
-        return translation.gettext(text)
-
-
-def _fits(page, what: str) -> None:
-    overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
-    assert overflow <= 0, f"{what} overflows by {overflow}px"
 
 
 def _shot(page, name: str) -> None:
@@ -79,7 +67,7 @@ def test_open_a_case_add_an_action_record_a_grant_and_see_the_totals(
         page.click("main form button[type=submit]")
         page.wait_for_load_state()
         heading = page.inner_text("main h1")
-        assert heading.startswith(_in(language, "Case %(p)s") % {"p": "P-"})
+        assert heading.startswith(in_language(language, "Case %(p)s") % {"p": "P-"})
         assert name not in page.inner_text("main")  # shown only on request, audited
 
         page.select_option("#id_kind", "relocation")
@@ -87,17 +75,17 @@ def test_open_a_case_add_an_action_record_a_grant_and_see_the_totals(
         page.fill("#id_note", "Fictional: papers ready")
         page.click("form[action$='/actions/'] button[type=submit]")
         page.wait_for_load_state()
-        assert _in(language, "relocation") in page.inner_text("main")
-        _fits(page, f"case page at {label}")
+        assert in_language(language, "relocation") in page.inner_text("main")
+        assert_fits(page, f"case page at {label}")
         _shot(page, f"case-{language}-{label}")
 
-        page.click(f"text={_in(language, 'Show who this is')}")
+        page.click(f"text={in_language(language, 'Show who this is')}")
         page.wait_for_load_state()
         assert f"{name} {label}" in page.inner_text("main")
 
         page.goto(live_server.url + "/protection/")
         assert heading.split()[-1] in page.inner_text("main table")
-        _fits(page, f"board at {label}")
+        assert_fits(page, f"board at {label}")
         _shot(page, f"board-{language}-{label}")
 
         page.goto(live_server.url + "/protection/funds/")
@@ -117,7 +105,7 @@ def test_open_a_case_add_an_action_record_a_grant_and_see_the_totals(
         page.wait_for_load_state()
         grants = page.inner_text("main table")
         assert heading in grants and name not in grants
-        _fits(page, f"fund page at {label}")
+        assert_fits(page, f"fund page at {label}")
         _shot(page, f"fund-{language}-{label}")
 
         page.goto(live_server.url + "/protection/funds/")
@@ -125,9 +113,9 @@ def test_open_a_case_add_an_action_record_a_grant_and_see_the_totals(
         amount = Decimal("1500.00") if label == "desktop" else Decimal("1900.00")
         with translation.override(language):
             expected = f"{formats.number_format(amount, use_l10n=True)} EUR"
-        assert expected in totals and _in(language, "legal fees") in totals
+        assert expected in totals and in_language(language, "legal fees") in totals
         assert page.locator("svg.chart rect").count() == 1
         assert name not in page.content()
-        _fits(page, f"funds page at {label}")
+        assert_fits(page, f"funds page at {label}")
         _shot(page, f"funds-{language}-{label}")
     context.close()
