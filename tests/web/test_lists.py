@@ -177,6 +177,14 @@ def test_invalid_filter_values_are_reported_not_crashing(viewer_client, world):
     assert "field__error" in html
 
 
+def test_an_unreadable_filter_value_is_left_out_and_the_other_filters_still_apply(
+    viewer_client, world
+):
+    html = _names(viewer_client, "/persons/", q="Liberata", date_from="31/03/2021x")
+    assert "field__error" in html
+    assert "Liberata Fictiva" in html and "Testa Fictionalia" not in html
+
+
 @pytest.mark.parametrize(
     "url", ["/persons/", "/perpetrators/", "/organisations/", "/cases/", "/events/"]
 )

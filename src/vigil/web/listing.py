@@ -207,8 +207,13 @@ def filtered(spec: ListSpec, user: User, params: QueryDict) -> tuple[forms.Form,
 
 
 def _form(spec: ListSpec, user: User, params: QueryDict) -> tuple[forms.Form, dict[str, Any]]:
+    """The bound filter form and the filters it reads. A value that does not read (a typo in
+    a typed date) is reported beside its field and left out; the other filters still apply
+    (dropping them all showed every row under the error)."""
     form = spec.form_class(params or None, user=user)  # type: ignore[call-arg]
-    return form, (dict(form.cleaned_data) if form.is_valid() else {})
+    if not form.is_bound or form.is_valid():
+        return form, (dict(form.cleaned_data) if form.is_bound else {})
+    return form, {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
 
 
 def _rows(spec: ListSpec, user: User, params: QueryDict, data: dict[str, Any]) -> QuerySet[Any]:
