@@ -98,12 +98,13 @@ def are_checked_names(values: Sequence[str], *, limit: int = MAX_NAME) -> bool:
     if not values:
         return True
     joined = " | ".join(values)
-    return (
-        max(map(len, values)) <= limit
-        and _CONTROL.search(joined) is None
-        and " ".join(joined.split()) == joined
-        and joined != ""
-    )
+    if joined == "" or max(map(len, values)) > limit or _CONTROL.search(joined) is not None:
+        return False
+    if joined.isascii():
+        # Without control characters the space is ASCII's only whitespace: single spaces
+        # only if none is doubled, leading or trailing (what the split below finds, cheaper).
+        return "  " not in joined and joined[0] != " " and joined[-1] != " "
+    return " ".join(joined.split()) == joined
 
 
 def check_text(value: str, column: str, *, limit: int = MAX_CELL, multiline: bool = False) -> str:

@@ -45,7 +45,7 @@ def parse_remarks(text: str) -> Remarks:
         match = match_statement(part.strip())
         if match is None:
             continue
-        alias, name, label, value = match.group("alias", "name", "label", "value")
+        alias, name, label, value = match.groups()  # the four named groups, in order
         if alias is not None:
             remarks.names.append((name, _QUOTED_KINDS[alias.lower()]))
             continue

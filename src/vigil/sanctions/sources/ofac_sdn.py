@@ -36,27 +36,33 @@ def read_ofac_sdn(path: Path, programme: str | None = None) -> Reading:
 def _parse(reading: Reading, programme: str | None) -> Iterator[ListedRecord]:
     """Merge sdn.csv with alt.csv (both sorted by ent_num) in one streaming pass."""
     aliases = _AliasCursor(reading, reading.path.with_name("alt.csv"))
+    take, create = aliases.take, ListedRecord.create
     for line, cells in _data_rows(reading, reading.path, SDN_FIELDS):
         entity_id = cells[0].strip()  # an entry number (_data_rows checked it)
-        primary = _value(cells[1])
-        names = [NameForm(clean_text(primary), "primary")] if primary else []
-        names.extend(aliases.take(int(entity_id)))
+        # `_value` of each cell, inlined: five cells of every row of the list.
+        primary = cells[1].strip()
+        names = [NameForm(clean_text(primary), "primary")] if primary and primary != EMPTY else []
+        names.extend(take(int(entity_id)))
         if not names or names[0].kind != "primary":
             reading.problem(line, "empty name; row skipped", entity_id)
             continue
         programmes = _programmes(cells[3])
         if programme is not None and programme not in programmes:
             continue
-        sdn_type = _value(cells[2]).lower()
+        sdn_type = cells[2].strip().lower()
         if sdn_type not in SCHEMAS:
-            reading.problem(line, f"unknown SDN type {sdn_type!r}; row skipped", entity_id)
-            continue
-        remarks = parse_remarks(_value(cells[11]))
+            if sdn_type != EMPTY:
+                reading.problem(line, f"unknown SDN type {sdn_type!r}; row skipped", entity_id)
+                continue
+            sdn_type = ""
+        remarks_text = cells[11].strip()
+        remarks = parse_remarks("" if remarks_text == EMPTY else remarks_text)
         if remarks.names:
             names.extend(NameForm(clean_text(value), kind) for value, kind in remarks.names)
         for text in remarks.unread_dates:
             reading.problem(line, f"unreadable DOB {text!r} left out", entity_id)
-        yield ListedRecord.create(
+        positions = cells[4].strip()
+        yield create(
             list_kind=LIST_KIND,
             entity_id=entity_id,
             schema=SCHEMAS[sdn_type],
@@ -65,7 +71,7 @@ def _parse(reading: Reading, programme: str | None) -> Iterator[ListedRecord]:
             birth_places=unique(remarks.birth_places),
             gender=remarks.gender,
             nationalities=unique(remarks.nationalities),
-            positions=unique(_value(cells[4]).split(";")),
+            positions=() if positions == EMPTY else unique(positions.split(";")),
             programme="; ".join(programmes) or None,
             line=line,
         )

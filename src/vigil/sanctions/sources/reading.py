@@ -59,8 +59,9 @@ class Reading:
         # Nearly every record passes as it is: its names checked in one pass, each birth date
         # once per reading (lists repeat them); only a misfit goes through the long way.
         good_births = self._good_births
-        if are_checked_names([form.value for form in record.names]) and all(
-            text in good_births or self._good_birth(text) for text in record.birth_dates
+        if are_checked_names([form.value for form in record.names]) and (
+            not record.birth_dates
+            or all(text in good_births or self._good_birth(text) for text in record.birth_dates)
         ):
             return record
         return self._rechecked(record)

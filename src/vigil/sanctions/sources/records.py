@@ -129,6 +129,8 @@ def clean_text(value: str | None) -> str:
 
 def unique(values: Any) -> tuple[str, ...]:
     """Cleaned, non-empty values in first-seen order, without repeats."""
+    if type(values) is list and not values:  # most multi-valued fields of most records
+        return ()
     seen: dict[str, None] = {}
     normalize = unicodedata.normalize
     for value in values:
@@ -170,6 +172,8 @@ def _optional(value: str | None) -> str:
 def _strings(values: tuple[str, ...]) -> str:
     if type(values) is not tuple:
         raise TypeError("not a tuple")
+    if not values:  # most multi-valued fields of most records
+        return "[]"
     return "[" + ",".join(map(_quote, values)) + "]"
 
 
