@@ -69,26 +69,29 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=256)
+def _snapshot_model_fields(model: type[models.Model]) -> tuple[models.Field[Any, Any], ...]:
+    """The fields a snapshot of ``model`` holds, in the model's order: every concrete field
+    but those the model names in ``history_exclude`` (the one place that list is read)."""
+    exclude = getattr(model, "history_exclude", ())
+    return tuple(f for f in model._meta.concrete_fields if f.attname not in exclude)
+
+
+@lru_cache(maxsize=256)
 def _snapshot_fields_of(model: type[models.Model]) -> tuple[tuple[str, bool], ...]:
     """The snapshot's fields of ``model``: ``(attname, sealed)``, in the model's order."""
-    exclude = getattr(model, "history_exclude", ())
     return tuple(
         (str(f.attname), bool(getattr(f, "encrypted", False)))
-        for f in model._meta.concrete_fields
-        if f.attname not in exclude
+        for f in _snapshot_model_fields(model)
     )
 
 
 @lru_cache(maxsize=256)
 def _snapshot_maker(model: type[models.Model]) -> Callable[[models.Model], dict[str, Any]]:
     """A faster :func:`snapshot` for many records of one model: same keys, order and values."""
-    exclude = getattr(model, "history_exclude", ())
     names: list[str] = []
     sealed: list[str] = []
-    for f in model._meta.concrete_fields:
-        if f.attname in exclude:
-            continue
-        (sealed if getattr(f, "encrypted", False) else names).append(f.attname)
+    for attname, is_sealed in _snapshot_fields_of(model):
+        (sealed if is_sealed else names).append(attname)
     if sealed or len(names) < 2:
         return snapshot
     values = attrgetter(*names)
@@ -306,8 +309,7 @@ def _snapshot_json(
     )
     if not text_json:
         return None
-    exclude = getattr(model, "history_exclude", ())
-    fields = [f for f in model._meta.concrete_fields if f.attname not in exclude]
+    fields = _snapshot_model_fields(model)
     if len(fields) < 2:
         return None
     names = tuple(str(f.attname) for f in fields)
@@ -676,13 +678,10 @@ def _trimmed_decimal(places: int) -> FieldCheck:
 @lru_cache(maxsize=256)
 def _decimal_fields(model: type[models.Model]) -> tuple[tuple[str, int], ...]:
     """The snapshot's decimal fields of ``model``: ``(attname, decimal places)``."""
-    exclude = getattr(model, "history_exclude", ())
     return tuple(
         (str(f.attname), int(f.decimal_places))
-        for f in model._meta.concrete_fields
-        if isinstance(f, models.DecimalField)
-        and f.attname not in exclude
-        and not getattr(f, "encrypted", False)
+        for f in _snapshot_model_fields(model)
+        if isinstance(f, models.DecimalField) and not getattr(f, "encrypted", False)
     )
 
 
@@ -759,10 +758,9 @@ def _kept_exactly(
     """Whether a new record's own values are what its row gives back (so its version 1 can
     be derived from the row, byte for byte): every snapshot field's value None or of the form
     the database keeps (``trimmed``: the decimal fields the batch derives trimmed)."""
-    exclude = getattr(model, "history_exclude", ())
     checks: list[tuple[str, FieldCheck, frozenset[type]]] = []
-    for f in model._meta.concrete_fields:
-        if f.attname in exclude or getattr(f, "encrypted", False):
+    for f in _snapshot_model_fields(model):
+        if getattr(f, "encrypted", False):
             continue  # an encrypted field's snapshot is "[encrypted]", whatever it holds
         check = _field_check(f, TRIMMED if f.attname in trimmed else None)
         if check is None:
