@@ -33,6 +33,14 @@ def in_language(language: str, text: str) -> str:
         return translation.gettext(text)
 
 
+def choose_language(page, language: str) -> None:
+    """Switch the page to ``language`` with the language menu, as a person does, and wait
+    for the page it loads."""
+    page.select_option("#lang-select", language)
+    page.click(".lang-form button[type=submit]")
+    page.wait_for_load_state()
+
+
 def assert_fits(page, what: str) -> None:
     """The page is no wider than its window (no sideways scrolling, at 390 px above all)."""
     overflow = page.evaluate(

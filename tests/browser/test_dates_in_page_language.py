@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from tests.browser.helpers import assert_fits, in_language, shot, sign_in
+from tests.browser.helpers import assert_fits, choose_language, in_language, shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,9 +28,7 @@ def test_a_day_typed_in_the_page_language_is_saved_and_shown_in_it(
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-US")
     page = context.new_page()
     sign_in(page, live_server.url, user.username, password, secret)
-    page.select_option("#lang-select", language)
-    page.click(".lang-form button[type=submit]")
-    page.wait_for_load_state()
+    choose_language(page, language)
     assert page.get_attribute("html", "lang") == language
 
     for label, (width, height) in WIDTHS.items():

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from tests.browser.helpers import SHOTS as HELPER_SHOTS
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import choose_language, sign_in
 from vigil.core.context import change_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -48,9 +48,7 @@ def test_how_many_fits_and_shows_the_interval(planted, live_server, browser, lan
     page = context.new_page()
     sign_in(page, live_server.url, user.username, password, secret)
     if language != "en":
-        page.select_option("#lang-select", language)
-        page.click(".lang-form button[type=submit]")
-        page.wait_for_load_state()
+        choose_language(page, language)
     for label, (width, height) in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": height})
         for name, path in (("how-many", "/how-many/"), ("home", "/")):

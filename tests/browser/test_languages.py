@@ -3,7 +3,7 @@ person by a Cyrillic spelling, read the timeline — in Debian's Chromium."""
 
 import pytest
 
-from tests.browser.helpers import in_language, shot, sign_in
+from tests.browser.helpers import choose_language, in_language, shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,9 +29,7 @@ def test_record_find_and_read_a_case_in_belarusian_and_russian(
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     sign_in(page, live_server.url, user.username, password, secret)
 
-    page.select_option("#lang-select", language)
-    page.click(".lang-form button[type=submit]")
-    page.wait_for_load_state()
+    choose_language(page, language)
     assert page.get_attribute("html", "lang") == language
     nav = page.inner_text("nav.site-nav")
     assert in_language(language, "Persons") in nav and in_language(language, "Persons") != "Persons"

@@ -5,7 +5,7 @@ Chromium, with screenshots of home, a profile and a list for a person to look at
 import pytest
 from django.utils import translation
 
-from tests.browser.helpers import shot, sign_in
+from tests.browser.helpers import choose_language, shot, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,9 +26,7 @@ def _record():
 
 def _switch(page, base_url: str, language: str) -> None:
     page.goto(base_url + "/")
-    page.select_option("#lang-select", language)
-    page.click(".lang-form button[type=submit]")
-    page.wait_for_load_state()
+    choose_language(page, language)
     assert page.get_attribute("html", "lang") == language
 
 

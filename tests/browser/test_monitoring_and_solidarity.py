@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.helpers import SHOTS as HELPER_SHOTS
-from tests.browser.helpers import sign_in
+from tests.browser.helpers import choose_language, sign_in
 from vigil.core.context import change_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -104,9 +104,7 @@ def test_a_hearing_is_observed_reported_and_a_statement_shows_on_the_profile(
     }
     for language in ("en", "be"):
         if language != "en":
-            page.select_option("#lang-select", language)
-            page.click(".lang-form button[type=submit]")
-            page.wait_for_load_state()
+            choose_language(page, language)
         for label, (width, height) in WIDTHS.items():
             page.set_viewport_size({"width": width, "height": height})
             for name, path in pages.items():

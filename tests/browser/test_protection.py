@@ -7,7 +7,7 @@ import pytest
 from django.utils import formats, translation
 
 from tests.browser.helpers import SHOTS as HELPER_SHOTS
-from tests.browser.helpers import assert_fits, in_language, sign_in
+from tests.browser.helpers import assert_fits, choose_language, in_language, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -50,9 +50,7 @@ def test_open_a_case_add_an_action_record_a_grant_and_see_the_totals(
     # One sign-in: a TOTP code is accepted once, and both widths fall in one 30-second step.
     sign_in(page, live_server.url, user.username, password, secret)
     if language != "en":
-        page.select_option("#lang-select", language)
-        page.click(".lang-form button[type=submit]")
-        page.wait_for_load_state()
+        choose_language(page, language)
     assert page.get_attribute("html", "lang") == language
     for label, (width, height) in WIDTHS.items():
         page.set_viewport_size({"width": width, "height": height})

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import shot, sign_in
+from tests.browser.helpers import choose_language, shot, sign_in
 from vigil.core.context import change_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -120,9 +120,7 @@ def test_sanctions_and_interventions_pages_fit_a_phone_in_english_and_belarusian
     for width, height in ((1366, 900), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
         for language in ("en", "be"):
-            page.select_option("#lang-select", language)
-            page.click(".lang-form button[type=submit]")
-            page.wait_for_load_state()
+            choose_language(page, language)
             for name, path in pages.items():
                 page.goto(live_server.url + path)
                 assert page.locator("main h1").count() == 1, path

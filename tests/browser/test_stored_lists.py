@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tests.browser.helpers import SHOTS, sign_in
+from tests.browser.helpers import SHOTS, choose_language, sign_in
 from vigil.core.context import change_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,9 +44,7 @@ def test_stored_list_pages_fit_and_review_side_by_side(planted, live_server, bro
     page = context.new_page()
     sign_in(page, live_server.url, user.username, password, secret)
     if language != "en":
-        page.select_option("#lang-select", language)
-        page.click(".lang-form button[type=submit]")
-        page.wait_for_load_state()
+        choose_language(page, language)
     pages = {
         "lists": "/lists/",
         "lists-map": f"/lists/{draft.pk}/map/",
