@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from tests.search.conftest import add_name
 from vigil.core.context import change_context
 from vigil.records.models import Act, Event, Information, Person, Source, Term
+from vigil.search import name_search
 from vigil.search.everything import search_everything
 from vigil.search.name_search import find_persons
 from vigil.search.persons import search_persons
@@ -23,7 +24,17 @@ def canary() -> str:
     return f"Canary{uuid.uuid4().hex[:10]}"
 
 
-def test_a_hidden_person_is_not_found_by_any_spelling(viewer, admin_user, db):
+@pytest.fixture(params=["with the forms", "in the forms' order"])
+def checks(request, monkeypatch):  # type: ignore[no-untyped-def]
+    """The policy asked in the statement that reads the forms, or after them in their order
+    (``name_search.CHECK_FROM``: a large batch of forms is checked only as far as needed)."""
+    if request.param != "with the forms":
+        monkeypatch.setattr(name_search, "CHECK_FROM", 1)
+        monkeypatch.setattr(name_search, "CHECK_BATCH", 1)
+    return request.param
+
+
+def test_a_hidden_person_is_not_found_by_any_spelling(viewer, admin_user, db, checks):
     with change_context("test"):
         hidden = Person.objects.create(display_name="Ales Fiktsiukevich", confidentiality="secret")
         add_name(hidden, "Алесь Фікцюкевіч", confidentiality="secret")
@@ -32,7 +43,9 @@ def test_a_hidden_person_is_not_found_by_any_spelling(viewer, admin_user, db):
     assert list(search_persons("Фікцюкевіч", admin_user)) == [hidden]
 
 
-def test_a_hidden_name_does_not_find_the_visible_person(testavy, viewer, admin_user, canary):
+def test_a_hidden_name_does_not_find_the_visible_person(
+    testavy, viewer, admin_user, canary, checks
+):
     with change_context("test"):
         add_name(testavy.person, f"Ales {canary}", confidentiality="restricted")
     assert list(search_persons(canary, viewer)) == []
@@ -41,7 +54,9 @@ def test_a_hidden_name_does_not_find_the_visible_person(testavy, viewer, admin_u
     assert find_persons(canary.upper(), viewer) == []
 
 
-def test_a_name_of_a_visible_person_shows_only_when_the_name_is_visible(testavy, viewer, canary):
+def test_a_name_of_a_visible_person_shows_only_when_the_name_is_visible(
+    testavy, viewer, canary, checks
+):
     with change_context("test"):
         add_name(testavy.person, f"Testavy {canary}", confidentiality="restricted")
     hits = find_persons("Testavy", viewer)

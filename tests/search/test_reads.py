@@ -142,3 +142,35 @@ def test_forms_of_equal_rank_keep_one_order_whatever_order_the_database_returns_
         assert seen, query
         for shuffled in (rows[::-1], sorted(rows, key=lambda row: (-row[0], row[1]))):
             assert name_search._seen(tokens, shuffled) == seen, query
+
+
+@pytest.mark.parametrize(("check_from", "check_batch"), [(1, 1), (1, 7), (30, 100)])
+def test_checking_forms_in_their_order_finds_what_checking_every_loaded_form_finds(
+    names, viewer, admin_user, monkeypatch, check_from, check_batch
+):
+    users = [viewer, admin_user]
+    monkeypatch.setattr(name_search, "CHECK_FROM", 10**6)
+    every_form_checked = _searches(users)
+    monkeypatch.setattr(name_search, "CHECK_FROM", check_from)
+    monkeypatch.setattr(name_search, "CHECK_BATCH", check_batch)
+    in_order = _searches(users)
+    assert in_order == every_form_checked
+    # Restricted names and a restricted person stay out in either way.
+    query = "Fictus07 Quorvalik"
+    assert len(in_order[(admin_user.username, query)]) > len(in_order[(viewer.username, query)])
+
+
+def test_forms_are_checked_only_until_they_name_enough_persons(names, viewer, monkeypatch):
+    monkeypatch.setattr(name_search, "CHECK_FROM", 1)
+    monkeypatch.setattr(name_search, "CHECK_BATCH", 10)
+    read, checked = [], []
+    forms, visible_ids = name_search._forms, name_search._visible_ids
+    monkeypatch.setattr(name_search, "_forms", lambda ids: read.extend(ids) or forms(ids))
+    monkeypatch.setattr(
+        name_search, "_visible_ids", lambda u, ids: checked.extend(ids) or visible_ids(u, ids)
+    )
+    hits = find_persons("Quorvalik", viewer, limit=5)
+    assert len(hits) == 5
+    assert len(read) > 100  # every form with the surname's keys is read to be ordered…
+    assert 5 <= len(checked) <= 20  # …and only the first of them are checked
+    assert set(checked) < set(read)

@@ -137,3 +137,14 @@ def test_the_person_list_and_a_name_search_take_a_fixed_number_of_queries(
     # forms with the policy's checks (one group of rank here).
     with django_assert_max_num_queries(11):
         assert viewer_client.get("/persons/", {"q": "Plurimovich"}).status_code == 200
+
+
+def test_a_name_search_checking_its_forms_in_their_order_takes_one_query_more(
+    plurimi, viewer_client, django_assert_max_num_queries, monkeypatch
+):
+    # A batch of CHECK_FROM forms or more (a common surname at 100k persons) is read first
+    # and checked in its order: the forms, then the policy's checks of the first of them.
+    monkeypatch.setattr(name_search, "CHECK_FROM", 1)
+    assert viewer_client.get("/persons/", {"q": "Fictus"}).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert viewer_client.get("/persons/", {"q": "Plurimovich"}).status_code == 200

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
@@ -33,6 +34,12 @@ FORM_CAP = 500
 NEAR_AFTER = 400
 #: Forms loaded at a time (at least; up to the end of the last group of equal rank).
 LOAD_BATCH = 150
+#: Forms of a batch from which they are read first and checked against the policy in their
+#: final order, ``CHECK_BATCH`` at a time, only until they name enough persons (a smaller batch
+#: is read with the checks, in one statement).
+CHECK_FROM = 200
+#: Forms checked against the policy at a time when a batch is checked in order.
+CHECK_BATCH = 100
 #: Persons returned at most: the best of them, scored in full with the name scorer.
 MAX_RESULTS = 50
 #: Least score of a form found only by skeletons one edit away.
@@ -92,7 +99,9 @@ def _ranked(
     those of the first ``limit`` persons.
 
     Given a ``user``, only forms whose person (and stored name) that user may view: the policy
-    is asked in the query that loads the forms.
+    is asked in the query that loads the forms or, for a batch of ``CHECK_FROM`` forms or more,
+    in their final order until they name ``limit`` persons (``_load``): a form the user may not
+    see is left out before it can take a place.
 
     Forms are loaded a whole (tier, words matched) group at a time, best first, until the
     loaded ones name ``limit`` persons: string similarity orders forms only inside a group, so
@@ -109,7 +118,7 @@ def _ranked(
     """
     reads = _Reads(tokens)
     wanted = normalise(query)
-    loaded: dict[int, _Loaded | None] = {}
+    loaded = _Loads(user)
     rows = reads.first()
     found = _qualifying(tokens, rows)
     if reads.partial:
@@ -130,36 +139,106 @@ def _load(
     seen: dict[int, tuple[int, str]],
     user: User | None,
     limit: int,
-    loaded: dict[int, _Loaded | None],
+    loaded: _Loads,
 ) -> tuple[list[_Form], int]:
     """The best ``found`` forms ``user`` may see, a group of rank at a time, until they name
-    ``limit`` persons; and how many persons they name. ``loaded`` keeps forms read before.
+    ``limit`` persons; and how many persons they name (at most ``limit``: then the forms end
+    with the first form of the last of them). ``loaded`` keeps forms read before.
 
-    Forms of equal rank are taken in the order ``seen`` gives, then by id (``_seen``)."""
+    Forms of equal rank are taken in the order ``seen`` gives, then by id (``_seen``).
+
+    The forms of the batches loaded are ordered (tier, words matched, string similarity, text,
+    person) and checked against the policy in that order (``_Loads``) only until they name
+    ``limit`` persons: the same forms of the same persons as checking every form of the
+    batches first, since the forms ``user`` may not see are left out either way and the loading
+    stops after the same batch (the first whose forms, with those before, name ``limit``
+    persons the user may see).
+    """
     kept = sorted(found, key=lambda pk: (found[pk], seen.get(pk, _FIRST), pk))[:FORM_CAP]
-    forms = []
+    ranked: list[tuple[_Order, int]] = []
+    similarity: dict[str, float] = {}  # forms of a surname share few distinct spellings
+    forms: list[_Form] = []
     persons: set[Any] = set()
     start = 0
-    while start < len(kept) and len(persons) < limit:
+    while start < len(kept):
         end = _group_end(kept, found, start + LOAD_BATCH)
         batch = kept[start:end]
-        missing = [pk for pk in batch if pk not in loaded]
-        if missing:
-            loaded.update(dict.fromkeys(missing))  # None: not visible (or gone)
-            loaded.update(_visible_forms(user, missing))
+        loaded.read([pk for pk in batch if pk not in loaded.rows])
         for pk in batch:
-            row = loaded[pk]
+            row = loaded.rows[pk]
             if row is None:
                 continue
             person_id, text, normalised = row
             tier, weight = found[pk]
             tier = EXACT if normalised == wanted else tier
-            similarity = -fuzz.token_sort_ratio(wanted, normalised)
-            forms.append(_Form((tier, weight, similarity), person_id, text))
-            persons.add(person_id)
+            ratio = similarity.get(normalised)
+            if ratio is None:
+                ratio = similarity[normalised] = -fuzz.token_sort_ratio(wanted, normalised)
+            # The person's id itself, not its text: a UUID orders as its text does.
+            ranked.append((((tier, weight, ratio), text, person_id), pk))
+        ranked.sort(key=itemgetter(0))
+        forms, persons = _in_order(ranked, loaded, limit)
+        if len(persons) >= limit:
+            break
         start = end
-    forms.sort(key=lambda f: (f.rank, f.text, str(f.person_id)))
     return forms, len(persons)
+
+
+#: How a form is ordered: its rank, its text, its person's id.
+_Order = tuple[tuple[int, int, float], str, Any]
+
+
+def _in_order(
+    ranked: list[tuple[_Order, int]], loaded: _Loads, limit: int
+) -> tuple[list[_Form], set[Any]]:
+    """The forms of ``ranked`` (in order) the user may see, up to the first form of the
+    ``limit``-th person; and their persons. Forms not yet checked are checked on the way, the
+    next ``CHECK_BATCH`` of them at a time."""
+    forms = []
+    persons: set[Any] = set()
+    unchecked = loaded.unchecked
+    for at, ((rank, text, person_id), pk) in enumerate(ranked):
+        if pk in unchecked:
+            loaded.check([p for _, p in ranked[at:] if p in unchecked][:CHECK_BATCH])
+        if loaded.rows[pk] is None:
+            continue
+        if person_id not in persons:
+            if len(persons) >= limit:
+                break
+            persons.add(person_id)
+        forms.append(_Form(rank, person_id, text))
+    return forms, persons
+
+
+class _Loads:
+    """Forms read for one search: ``rows`` by id (``None``: one the user may not see, or gone);
+    ``unchecked``: ids read whose policy check is still to come (``check``)."""
+
+    def __init__(self, user: User | None) -> None:
+        self.user = user
+        self.rows: dict[int, _Loaded | None] = {}
+        self.unchecked: set[int] = set()
+
+    def read(self, ids: list[int]) -> None:
+        """Read these forms: with the policy's checks, or, from ``CHECK_FROM`` forms, without
+        them for now (``unchecked``: their order decides which are ever checked)."""
+        if not ids:
+            return
+        self.rows.update(dict.fromkeys(ids))  # None: not visible (or gone)
+        if self.user is None or len(ids) < CHECK_FROM:
+            self.rows.update(_visible_forms(self.user, ids))
+            return
+        read = dict(_forms(ids))
+        self.rows.update(read)
+        self.unchecked.update(read)
+
+    def check(self, ids: list[int]) -> None:
+        """Check these forms read before: ``None`` for those the user may not see (or gone)."""
+        visible = _visible_ids(self.user, ids)
+        for pk in ids:
+            self.unchecked.discard(pk)
+            if pk not in visible:
+                self.rows[pk] = None
 
 
 def _group_end(kept: list[int], found: dict[int, tuple[int, int]], at: int) -> int:
@@ -203,6 +282,37 @@ def _visible_forms(user: User | None, ids: list[int]) -> Iterator[tuple[int, _Lo
             if person is None:
                 person = persons[raw] = to_python(raw)
             yield pk, (person, text, normalised)
+
+
+def _forms(ids: list[int]) -> Iterator[tuple[int, _Loaded]]:
+    """The forms with these ids, read without the policy's checks: only to order them, the
+    checks to come (``_Loads.check``). One written statement (the ids are integers, given as
+    parameters); each person's id built once."""
+    quote = connection.ops.quote_name
+    table = quote(NameForm._meta.db_table)
+    columns = ", ".join(quote(c) for c in ("id", "person_id", "text", "normalised"))
+    marks = ", ".join(["%s"] * len(ids))
+    sql = f"SELECT {columns} FROM {table} WHERE {quote('id')} IN ({marks})"  # noqa: S608  # nosec B608
+    to_python = NameForm._meta.get_field("person").target_field.to_python
+    persons: dict[Any, Any] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [int(pk) for pk in ids])
+        for pk, raw, text, normalised in cursor.fetchall():
+            person = persons.get(raw)
+            if person is None:
+                person = persons[raw] = to_python(raw)
+            yield pk, (person, text, normalised)
+
+
+def _visible_ids(user: User | None, ids: list[int]) -> set[int]:
+    """Of the forms with these ids, those ``user`` may see (``_allowed``): the policy's checks of
+    forms read before (a form's id never changes its person, name or text: the index writes a
+    changed name's forms anew)."""
+    query = _allowed(user, NameForm.objects.filter(_FormsIn(ids))).values_list("pk")
+    sql, params = query.query.get_compiler(using=query.db).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {pk for (pk,) in cursor.fetchall()}
 
 
 def _allowed(user: User | None, forms: QuerySet[NameForm]) -> QuerySet[NameForm]:
