@@ -430,17 +430,22 @@ class _Reads:
             return _select(_terms(self._tokens, near=True))
         own = _terms(self._split, near=False)
         if not self._near_keys:  # nothing to leave out (an empty term would cost a scan)
-            self._rows = _select([*own, *self._held(own)])
+            held, holders = self._held(own)
+            self._rows = _select([*own, *held], holders)
             return self._rows
         near = _Sql.keys(self._near_keys)
         # The near keys only while the required words' own keys have fewer rows.
         nth = _Sql.rows(own, "1", f"LIMIT 1 OFFSET {NEAR_AFTER - 1}")
         few = _Sql(f"NOT EXISTS ({nth.sql})", nth.params)
         near_few = near.both(few)
-        # Every row of the forms with an own key (where they first come counts: ``_seen``).
+        # Else every row of the forms with an own key (where they first come counts: ``_seen``).
+        # One term for both: the index is searched for each near key once, not twice, and the
+        # rows are those of the two terms (all near rows, or those of the own keys' forms) in
+        # the same order.
         mine = _Sql.rows(own, "form_id")
-        near_mine = near.both(_Sql(f"form_id + 0 IN ({mine.sql})", mine.params))
-        self._rows = _select([*own, near_few, near_mine, *self._held([*own, near_few])])
+        either = _Sql(f"({few.sql} OR form_id + 0 IN ({mine.sql}))", few.params + mine.params)
+        held, holders = self._held([*own, near_few])
+        self._rows = _select([*own, near.both(either), *held], holders)
         counts = _matcher(self._split)
         self.partial = len(self._rows) >= ROW_CAP or (
             sum(1 for _, key in self._rows if counts(key)) >= NEAR_AFTER
@@ -450,19 +455,22 @@ class _Reads:
     def rest(self) -> _Rows:
         """Every row: those of the first step and those it left out."""
         near = _Sql.keys(self._near_keys)
-        return self._rows + _select([near, *self._held([near])])
+        held, holders = self._held([near])
+        return self._rows + _select([near, *held], holders)
 
-    def _held(self, holding: list[_Sql]) -> list[_Sql]:
-        """Terms for the other words' rows of the forms with a row under ``holding``."""
+    def _held(self, holding: list[_Sql]) -> tuple[list[_Sql], _Sql | None]:
+        """Terms for the other words' rows of the forms with a row under ``holding``, and the
+        statement reading those forms (``holders``, for ``_select``)."""
         if not self._others:
-            return []
+            return [], None
         # The form id plus nothing keeps SQLite on the key index for these rows, checking
         # each against the holders read once, instead of reading every holder's keys through
         # the form index; each term is one key or one range, as SQLite's use of an index for
         # each term of an OR needs.
-        holders = _Sql.rows(holding, "form_id")
-        held = _Sql(f"form_id + 0 IN ({holders.sql})", holders.params)
-        return [term.both(held) for term in _terms(self._others, near=True)]
+        held = _Sql("form_id + 0 IN (SELECT form_id FROM holders)", [])
+        return [term.both(held) for term in _terms(self._others, near=True)], _Sql.rows(
+            holding, "form_id"
+        )
 
 
 @dataclass(frozen=True)
@@ -517,9 +525,15 @@ def _terms(tokens: list[QueryToken], *, near: bool) -> list[_Sql]:
     return [_Sql.keys(keys)] + [_prefix(t.prefix) for t in tokens if t.prefix]
 
 
-def _select(terms: list[_Sql]) -> _Rows:
-    """(form id, key) rows under any of these terms."""
+def _select(terms: list[_Sql], holders: _Sql | None = None) -> _Rows:
+    """(form id, key) rows under any of these terms; ``holders``: the statement of the forms
+    the terms name ``holders``, read once for all of them (a common table expression used
+    more than once is materialised by SQLite and PostgreSQL alike; written into each term,
+    it was read again for each: ~0.4 ms a two-word search at 100k)."""
     statement = _Sql.rows(terms, "form_id, key", f"LIMIT {ROW_CAP}")
+    if holders is not None:
+        sql = f"WITH holders (form_id) AS ({holders.sql}) {statement.sql}"
+        statement = _Sql(sql, holders.params + statement.params)
     with connection.cursor() as cursor:
         cursor.execute(statement.sql, statement.params)
         return list(cursor.fetchall())
@@ -531,10 +545,17 @@ def _key_rows(tokens: list[QueryToken]) -> _Rows:
 
 
 def _prefix(prefix: str) -> _Sql:
-    """Keys starting with ``prefix``, as a range the key index answers on every backend."""
+    """Keys starting with ``prefix``, as a range the key index answers on every backend.
+
+    On SQLite the range leaves out the key ``prefix`` itself: it is the word's own token
+    (``QueryToken.prefix``), which the keys' term before it reads, and an OR of terms gives
+    each row once, in the same order, either way (a MULTI-INDEX OR skips rows an earlier term
+    gave) — without reading the rows of a common given name's token twice (~0.4 ms a
+    two-word search at 100k).
+    """
     if connection.vendor == "sqlite":
         # SQLite's LIKE ignores the index under its default collation; a range does not.
-        return _Sql("key >= %s AND key < %s", [prefix, prefix + _TOP])
+        return _Sql("key > %s AND key < %s", [prefix, prefix + _TOP])
     return _Sql("key LIKE %s", [connection.ops.prep_for_like_query(prefix) + "%"])
 
 
