@@ -64,7 +64,7 @@ def test_a_name_of_a_visible_person_shows_only_when_the_name_is_visible(
     assert canary not in hits[0].form
 
 
-def test_no_role_no_results(testavy, django_user_model):
+def test_no_role_no_results(testavy, django_user_model, checks):
     disabled = django_user_model.objects.create_user(username="fictional-gone", is_active=False)
     assert find_persons("Testavy", disabled) == []
     assert search_everything(disabled, "Testavy").total == 0
