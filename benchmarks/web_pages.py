@@ -97,6 +97,26 @@ def mask(body: str, url: str = "") -> str:
     return NONCE.sub(r"\1NONCE\2", body)
 
 
+def picked_filters() -> list[str]:
+    """Person-list filters naming a court and a legal provision (values of the form's pickers,
+    which are read and validated through the user's restricted querysets), and an unknown one."""
+    from vigil.records.models import LegalProvision, Organisation, Term
+
+    court = (
+        Organisation.objects.filter(kind_id=Term.pk_for("organisation_kind", "court"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    provision = LegalProvision.objects.order_by("pk").values_list("pk", flat=True).first()
+    found = ["court=00000000-0000-0000-0000-0000000000aa"]  # no such court: a field error
+    if court is not None:
+        found.append(f"court={court}")
+    if provision is not None:
+        found.append(f"provision={provision}&date_from=2021-01-01")
+    return found
+
+
 def signed_in_pages(
     searches: int, plain: bool = True, lists: tuple[str, ...] = tuple(LISTS)
 ) -> list[tuple[str, dict[str, str]]]:
@@ -112,6 +132,9 @@ def signed_in_pages(
         for query in ("", f"sort={sort}", filters, f"{filters}&sort={sort}", INVALID, "page=2"):
             url = f"/{name}/?{query}" if query else f"/{name}/"
             pages += [(url, {}), (url, fragment)]
+    if "persons" in lists:
+        for query in picked_filters():
+            pages += [(f"/persons/?{query}", {}), (f"/persons/?{query}", fragment)]
     for url in urls["search"]:
         pages += [(url, {}), (url, fragment)]
     first = urls["search"][0]

@@ -264,3 +264,18 @@ def test_a_profile_reads_the_users_grants_once(record, users):
         assert client.get(url).status_code == 200
     grants = [q for q in queries.captured_queries if "policy_casegrant" in q["sql"]]
     assert len(grants) == 1, len(grants)
+
+
+def test_a_page_of_ids_reads_what_a_subquery_of_the_same_persons_reads(record, users):
+    without = _person("Fictional Nothing Recorded")
+    ids = [record["held"].pk, record["ended"].pk, without.pk, record["secretly_released"].pk]
+    for level in CEILINGS:
+        for today in (None, D(2021, 6, 1), D(2030, 1, 1)):
+            by_subquery = stored_at(
+                level, Person.all_objects.filter(pk__in=ids).values("pk"), today
+            )
+            for page in (ids, ids[:1], [without.pk], [*ids, *ids], ids * 30):
+                expected = {pk: s for pk, s in by_subquery.items() if pk in page}
+                assert stored_at(level, page, today) == expected, (level, today, len(page))
+    assert without.pk not in stored_at("secret", ids)
+    assert stored_at("internal", []) == {}

@@ -231,3 +231,36 @@ def test_person_list_filters_acts_that_need_review(viewer_client, world):
     assert "Liberata Fictiva" in flagged
     assert "Testa Fictionalia" not in flagged
     assert "Needs review" in _names(viewer_client, "/persons/")
+
+
+def test_a_hidden_court_is_never_offered_nor_accepted_whether_or_not_a_court_is_chosen(
+    world, users
+):
+    from django.http import QueryDict
+
+    from vigil.policy.access import allows, one_reading
+    from vigil.web.filters import PersonFilterForm
+
+    with change_context("test"):
+        hidden_court = Organisation.objects.create(
+            display_name="Fictional Secret Court",
+            kind_id=term("organisation_kind", "court"),
+            confidentiality="secret",
+        )
+    viewer = users["viewer"]
+    assert not allows(viewer, "view", hidden_court)
+    for query in ("", "page=2", "court=", f"court={world['court'].pk}", f"court={hidden_court.pk}"):
+        with one_reading():
+            form = PersonFilterForm(QueryDict(query) or None, user=viewer)
+            offered = [str(value) for value, _label in form.fields["court"].choices]
+            assert str(hidden_court.pk) not in offered
+            assert str(world["court"].pk) in offered
+            rows = list(form.fields["court"].queryset)
+            assert hidden_court not in rows
+            if form.is_bound:
+                if query.endswith(str(hidden_court.pk)):
+                    assert not form.is_valid() and "court" in form.errors
+                else:
+                    assert form.is_valid(), form.errors
+                    chosen = form.cleaned_data["court"]
+                    assert chosen in (None, world["court"])

@@ -148,3 +148,66 @@ def test_the_inputs_drawn_in_python_are_djangos_template_bytes(fast, slow):
     for value in [*CASES, True, False, "on"]:
         for attrs in ATTRS:
             assert fast.render("x", value, attrs) == slow.render("x", value, attrs), (value, attrs)
+
+
+# The loop list.html drew its filter fields with before they were kept (the reference).
+FIELDS_LOOP = (
+    "{% for field in form %}\n"
+    '      <div class="field{% if field.errors %} field--error{% endif %}">\n'
+    '        <label for="{{ field.id_for_label }}">{{ field.label }}</label>\n'
+    "        {{ field }}\n"
+    '        {% if field.errors %}<p class="field__error" id="{{ field.id_for_label }}-error">'
+    '{{ field.errors|join:" " }}</p>{% endif %}\n'
+    "      </div>\n"
+    "    {% endfor %}"
+)
+FILTER_QUERIES = (
+    None,
+    "page=2",
+    "q=%3Cb%3E%22%26%27&confidentiality=restricted&custody=in_custody",
+    "date_from=2021-01-01&date_to=2022-12-31&needs_review=on&act_type=sentence",
+    "date_from=yesterday&confidentiality=nonsense&act_type=nope",
+    "q=a&q=b&needs_review=false",
+)
+
+
+@pytest.mark.parametrize("language", ["en", "be", "ru"])
+@pytest.mark.parametrize("role", ["viewer", "analyst", "admin"])
+def test_the_kept_filter_fields_are_what_the_loop_draws_for_every_query(role, language):
+    from django.http import QueryDict
+
+    from vigil.policy.access import one_reading
+    from vigil.web.filters import PersonFilterForm, PerpetratorFilterForm
+
+    user = make_user(role, f"fictional-fields-{role}")
+    loop = engines["django"].from_string(FIELDS_LOOP)
+    drawn: dict[str, str] = {}
+    with translation.override(language), one_reading():
+        for form_class in (PersonFilterForm, PerpetratorFilterForm):
+            for query in FILTER_QUERIES:
+                for _ in range(2):  # drawn, then kept
+                    form = form_class(QueryDict(query) if query else None, user=user)
+                    form.is_valid()
+                    kept = str(vigil_frame.filter_fields(form))
+                    assert kept == loop.render({"form": form}), (form_class, query)
+                drawn[f"{form_class.__name__}?{query}"] = kept
+    for name in ("PersonFilterForm", "PerpetratorFilterForm"):  # no value given: the same
+        assert drawn.pop(f"{name}?page=2") == drawn[f"{name}?None"]
+    assert len(set(drawn.values())) == len(drawn)  # each other query its own fields
+    assert "&lt;b&gt;&quot;&amp;&#x27;" in drawn["PersonFilterForm?" + FILTER_QUERIES[2]]
+
+
+def test_filter_fields_with_errors_are_not_kept():
+    from django.http import QueryDict
+
+    from vigil.policy.access import one_reading
+    from vigil.web.filters import PersonFilterForm
+
+    user = make_user("analyst", "fictional-fields-errors")
+    with one_reading():
+        form = PersonFilterForm(QueryDict("date_from=yesterday"), user=user)
+        assert not form.is_valid()
+        assert vigil_frame.fields_key(form) is None
+        assert "field--error" in str(vigil_frame.filter_fields(form))
+        plain = PersonFilterForm(QueryDict("page=1"), user=user)
+        assert plain.is_valid() and vigil_frame.fields_key(plain) is not None

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from vigil.alerts.models import Notification
 from vigil.alerts.watching import WATCHABLE
+from vigil.core.statements import Statement
 from vigil.policy.access import may_see_risk, restrict
 
 if TYPE_CHECKING:
@@ -31,10 +32,20 @@ def visible_notifications(user: User) -> QuerySet[Notification]:
     return rows
 
 
+# Whether the user has an unread notification at all: every signed-in page asks (the bell), so
+# the statement is compiled once per process and database (``vigil.core.statements``).
+_ANY_UNREAD = Statement(
+    Notification,
+    [Notification._meta.get_field("recipient")],
+    lambda recipient: Notification.objects.filter(recipient=recipient, read_at__isnull=True)
+    .order_by()
+    .values_list("pk")[:1],
+)
+
+
 def unread_count(user: User) -> int:
     """Unread notifications about records ``user`` may view now (one query when none)."""
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
-    if not getattr(user, "is_authenticated", False) or not unread.exists():
+    if not getattr(user, "is_authenticated", False) or not _ANY_UNREAD.rows(user.pk):
         return 0
     return visible_notifications(user).filter(read_at__isnull=True).count()
 

@@ -10,12 +10,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from vigil.core.models import Generation
+from vigil.core.statements import Statement
+
+# Read on every list page: compiled once per process and database (``vigil.core.statements``).
+_CURRENT = Statement(
+    Generation,
+    [Generation._meta.get_field("key")],
+    lambda name: Generation.objects.filter(key=name).order_by("key").values_list("value")[:1],
+)
 
 
 def current(name: str) -> int:
     """The generation of ``name`` now (0 before its first bump)."""
-    value = Generation.objects.filter(key=name).values_list("value", flat=True).first()
-    return int(value or 0)
+    found = _CURRENT.rows(name)
+    return int(found[0][0] or 0) if found else 0
 
 
 def bump(name: str) -> None:

@@ -11,8 +11,10 @@ from django.apps import apps
 from django.db import models, transaction
 from django.db.models import BooleanField, Exists, OuterRef, Q, Value
 from django.db.models.expressions import BaseExpression
+from django.utils import timezone
 
 from vigil.core.errors import Forbidden
+from vigil.core.statements import Statement
 from vigil.policy.auditing import audit
 from vigil.policy.registry import Governed, Kind, governed, parent_key
 from vigil.policy.rules import (
@@ -135,14 +137,13 @@ def granted_case_ids(user: AnyUser) -> dict[str, list[Any]]:
 
     Inside :func:`one_reading` (a web request) the grants are read once per user.
     """
-    from vigil.policy.models import CaseGrant
 
     cache = _READING.get()
     key = getattr(user, "pk", None)
     if cache is not None and key in cache:
         cached: dict[str, list[Any]] = cache[key]
         return cached
-    held = list(CaseGrant.objects.active().filter(user=user).values_list("case_id", "level"))
+    held = _ACTIVE_GRANTS.rows(key, timezone.now()) if key is not None else []
     found = {
         level: sorted({case for case, granted in held if grant_covers(granted, level)}, key=str)
         for level in LEVELS
@@ -151,6 +152,29 @@ def granted_case_ids(user: AnyUser) -> dict[str, list[Any]]:
         cache[key] = found
     return found
 
+
+def _active_grants(user_id: Any, at: Any) -> models.QuerySet[Any]:
+    from vigil.policy.models import CaseGrant
+
+    return CaseGrant.objects.active(at).filter(user=user_id).values_list("case_id", "level")
+
+
+class _LazyGrants:
+    """The grants read (compiled once per process and database, ``vigil.core.statements``:
+    every signed-in request reads them), made when first read: the models load after this."""
+
+    statement: Statement | None = None
+
+    def rows(self, user_id: Any, at: Any) -> list[tuple[Any, ...]]:
+        if self.statement is None:
+            from vigil.policy.models import CaseGrant
+
+            fields = [CaseGrant._meta.get_field("user"), CaseGrant._meta.get_field("expires")]
+            self.statement = Statement(CaseGrant, fields, _active_grants)
+        return self.statement.rows(user_id, at)
+
+
+_ACTIVE_GRANTS = _LazyGrants()
 
 _READING: ContextVar[dict[Any, Any] | None] = ContextVar("vigil_policy_reading", default=None)
 

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from vigil.core.statements import Statement
 from vigil.policy.access import restrict_to_ceiling
 from vigil.policy.rules import LEVELS
 from vigil.records.batch import insert_plain, new_record
@@ -142,9 +143,25 @@ def rebuild(progress: Callable[[int, int], None] | None = None) -> int:
     return done
 
 
-def _state(row: StoredCustody, today: dt.date | None) -> CustodyState:
-    recorded = CustodyState(Custody(row.status), row.since, row.act_id, row.term_ends)
-    return as_of(recorded, today)
+_STATE_COLUMNS = ("person_id", "status", "since", "act_id", "term_ends")
+# A page's persons (a list's 25 or 100, a search's 50): their rows are read by a statement
+# compiled once per process, database and number of persons (``vigil.core.statements``).
+_LISTED_MAX = 100
+_LISTED: dict[int, Statement] = {}
+
+
+def _listed(count: int) -> Statement:
+    found = _LISTED.get(count)
+    if found is None:
+        fields = StoredCustody._meta.get_field("ceiling"), StoredCustody._meta.get_field("person")
+        found = _LISTED[count] = Statement(
+            StoredCustody,
+            [fields[0], *[fields[1]] * count],
+            lambda level, *ids: StoredCustody.objects.filter(ceiling=level, person_id__in=ids)
+            .order_by()
+            .values_list(*_STATE_COLUMNS),
+        )
+    return found
 
 
 def stored_at(
@@ -157,8 +174,16 @@ def stored_at(
     rows = StoredCustody.objects.filter(ceiling=level)
     if person_ids is not None:
         ids = person_ids if isinstance(person_ids, QuerySet) else list(person_ids)
-        rows = rows.filter(person_id__in=ids)
-    return {row.person_id: _state(row, today) for row in rows}
+        if isinstance(ids, list) and 0 < len(ids) <= _LISTED_MAX:
+            found = _listed(len(ids)).rows(level, *ids)
+        else:
+            found = list(rows.filter(person_id__in=ids).values_list(*_STATE_COLUMNS))
+    else:
+        found = list(rows.values_list(*_STATE_COLUMNS))
+    return {
+        person: as_of(CustodyState(Custody(status), since, act, ends), today)
+        for person, status, since, act, ends in found
+    }
 
 
 def state_filter(level: str, status: str, today: dt.date | None = None) -> Q:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -45,22 +45,33 @@ OPTIONS_GENERATION = "filter-options"
 _OPTIONS: dict[tuple[Any, ...], tuple[float, int, list[Any]]] = {}
 
 
-def cached_options(field: forms.ModelChoiceField, *key: Any, generation: int | None = None) -> None:
+def cached_options(
+    field: forms.ModelChoiceField,
+    *key: Any,
+    generation: int | None = None,
+    queryset: Callable[[], QuerySet[Any]] | None = None,
+) -> None:
     """Give ``field`` the options cached under ``key`` (read them when missing, old or stale).
 
     ``generation``: the shared generation, when the caller has read it for several fields.
+    ``queryset``: makes the field's queryset when its options are read here (not cached, or
+    read again); a field whose queryset is not needed keeps the one it has.
 
     Validation still goes through the field's queryset: a cached option never lets a user pick
     a record they may not view. ``key`` must hold what decides the options (the user's exact
     ceiling for restricted pickers; a user with grants or own records above it: not cached).
     """
     if None in key:
+        if queryset is not None:
+            field.queryset = queryset()  # drawn from the field's own (restricted) queryset
         return
     now = time.monotonic()
     if generation is None:
         generation = generations.current(OPTIONS_GENERATION)
     hit = _OPTIONS.get(key)
     if hit is None or now - hit[0] > OPTIONS_SECONDS or hit[1] != generation:
+        if queryset is not None:
+            field.queryset = queryset()
         options = field.choices  # read now: the field's queryset, through its iterator
         if not isinstance(options, Iterable):  # a ChoiceField stores even a callable wrapped
             raise TypeError(f"options of {field!r} are not iterable")
@@ -147,20 +158,41 @@ class ActFilterForm(ListFilterForm):
         assert isinstance(courts, forms.ModelChoiceField)
         provisions.empty_label = str(_("any"))
         courts.empty_label = str(_("any"))
-        provisions.queryset = restrict(user, "view", LegalProvision.objects.all())
-        courts.queryset = restrict(
-            user,
-            "view",
-            Organisation.objects.filter(kind_id=Term.pk_for("organisation_kind", "court")),
-        ).order_by("display_name")
+
+        def visible_provisions() -> QuerySet[Any]:
+            return restrict(user, "view", LegalProvision.objects.all())
+
+        def visible_courts() -> QuerySet[Any]:
+            court = Term.pk_for("organisation_kind", "court")
+            rows = Organisation.objects.filter(kind_id=court)
+            return restrict(user, "view", rows).order_by("display_name")
+
+        # The restricted querysets are built only when used: to read a chosen value (validation
+        # goes through them) or options not cached. Otherwise the fields keep their class's
+        # empty queryset (deny by default) and draw the cached options.
+        for picker, rows in ((provisions, visible_provisions), (courts, visible_courts)):
+            if self._chosen(picker):
+                picker.queryset = rows()
         level, language = exact_ceiling(user), get_language()
         shared = generations.current(OPTIONS_GENERATION)  # one read for every picker
         for name in self.fields:
             field = self.fields[name]
             if isinstance(field, TermChoiceField):
                 cached_options(field, field.vocabulary, language, generation=shared)
-        cached_options(provisions, "provision", language, level, generation=shared)
-        cached_options(courts, "court", language, level, generation=shared)
+        cached_options(
+            provisions, "provision", language, level, generation=shared, queryset=visible_provisions
+        )
+        cached_options(
+            courts, "court", language, level, generation=shared, queryset=visible_courts
+        )
+
+    def _chosen(self, field: forms.Field) -> bool:
+        """Whether the form's data holds a value for ``field`` (its widget reads it)."""
+        if not self.is_bound:
+            return False
+        name = next(n for n, f in self.fields.items() if f is field)
+        value = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+        return value not in field.empty_values
 
 
 class PersonFilterForm(ActFilterForm):

@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from django import template
+from django import forms, template
+from django.http import QueryDict
 from django.template.loader import get_template
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.html import conditional_escape
@@ -135,3 +136,80 @@ def site_header(context: template.Context) -> SafeString:
     # The parts at odd places are placeholders (re.split keeps them), the rest drawn HTML.
     html = "".join(values[part] if n % 2 else part for n, part in enumerate(drawn))
     return mark_safe(html)  # noqa: S308  # nosec B308 B703 (drawn by the template; every value put in escaped)
+
+
+# A list's filter fields (``vigil/includes/filter_fields.html``), drawn once per key and kept:
+# nine fields, each a label, a widget and its error slot, cost about as much CPU as the page's
+# 25 rows. What they show is decided by the form's class, the language, the values the request
+# gave each field and the options each picker drew from (their cache key, when they were read
+# and the shared generation: ``vigil.web.filters.cached_options``). A form with errors, initial
+# values, files or a picker whose options are not cached is drawn every time.
+FIELDS_TEMPLATE = "vigil/includes/filter_fields.html"
+FIELDS_MAX = 512
+_FIELDS: dict[Any, str] = {}
+
+
+def fields_key(form: forms.BaseForm) -> tuple[Any, ...] | None:
+    """What decides the HTML of ``form``'s fields, or None when it is drawn every time."""
+    if form.initial or form.files or form.errors:
+        return None
+    data = form.data
+    if form.is_bound and not isinstance(data, QueryDict):
+        return None
+    parts = []
+    for name, field in form.fields.items():
+        widget = field.widget
+        options = getattr(widget, "options_key", None)
+        if isinstance(field, forms.ModelChoiceField) and options is None:
+            return None
+        if field.initial is not None or field.disabled or field.show_hidden_initial:
+            return None
+        given = tuple(data.getlist(form.add_prefix(name))) if isinstance(data, QueryDict) else None
+        parts.append(
+            (
+                name,
+                type(field),
+                type(widget),
+                str(field.label),
+                str(field.help_text),
+                field.required,
+                field.localize,
+                tuple(sorted(widget.attrs.items())),
+                options,
+                given,
+            )
+        )
+    key = (
+        type(form),
+        get_language(),
+        form.auto_id,
+        form.prefix,
+        form.label_suffix,
+        form.use_required_attribute,
+        form.is_bound,
+        tuple(parts),
+    )
+    try:
+        hash(key)
+    except TypeError:  # an unhashable attribute: draw it
+        return None
+    return key
+
+
+def draw_fields(form: forms.BaseForm) -> str:
+    """The fields of ``form`` from their template (nothing but the form in its context)."""
+    return get_template(FIELDS_TEMPLATE).render({"form": form}).removesuffix("\n")
+
+
+@register.simple_tag
+def filter_fields(form: forms.BaseForm) -> SafeString:
+    """A list's filter fields (``vigil/includes/filter_fields.html``) for this form."""
+    key = fields_key(form)
+    if key is None:
+        return mark_safe(draw_fields(form))  # noqa: S308  # nosec B308 B703 (drawn by the template)
+    drawn = _FIELDS.get(key)
+    if drawn is None:
+        if len(_FIELDS) >= FIELDS_MAX:
+            _FIELDS.clear()
+        drawn = _FIELDS[key] = draw_fields(form)
+    return mark_safe(drawn)  # noqa: S308  # nosec B308 B703 (drawn by the template)
