@@ -40,6 +40,23 @@ def test_display_date_speaks_the_active_language(lang):
     assert shown == EXPECTED[lang]
 
 
+@pytest.mark.parametrize("lang", ["en", "be", "ru"])
+def test_display_date_in_a_language_asked_for_is_the_same_whatever_language_is_active(lang):
+    cases = [(DAY, p, None) for p in ("day", "month", "year", "decade")] + [
+        (None, "unknown", None),
+        (dt.date(2019, 5, 5), "year", dt.date(2020, 12, 31)),
+        (dt.date(2019, 5, 5), "day", dt.date(2019, 6, 30)),
+        (dt.date(2010, 1, 1), "decade", dt.date(2029, 12, 31)),
+        (None, "unknown", dt.date(2020, 1, 31)),
+    ]
+    with translation.override(lang):
+        expected = [display_date(d, p, e) for d, p, e in cases]
+    for active in ("en", "be", "ru"):
+        with translation.override(active):
+            assert [display_date(d, p, e, lang) for d, p, e in cases] == expected, active
+    assert expected[:5] == EXPECTED[lang]
+
+
 def test_display_date_keeps_english_output_outside_a_request():
     assert display_date(DAY, "month") == "August 2011"
     assert display_date(dt.date(2019, 5, 5), "year", dt.date(2020, 12, 31)) == "2019 – 2020"

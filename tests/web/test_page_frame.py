@@ -177,7 +177,7 @@ def test_the_kept_filter_fields_are_what_the_loop_draws_for_every_query(role, la
     from django.http import QueryDict
 
     from vigil.policy.access import one_reading
-    from vigil.web.filters import PersonFilterForm, PerpetratorFilterForm
+    from vigil.web.filters import PerpetratorFilterForm, PersonFilterForm
 
     user = make_user(role, f"fictional-fields-{role}")
     loop = engines["django"].from_string(FIELDS_LOOP)

@@ -121,6 +121,15 @@ def display_date(
     and "before 24 November 2011" when only the latest possible day is known.
     """
     locale = _locale(language)
+    if date is not None and precision != Precision.DECADE:
+        # Babel formats in ``locale`` itself: no translation is read, none is switched to.
+        value = UncertainDate(date, Precision(precision), end)
+        if value.start is not None and value.precision is not Precision.DECADE:
+            if value.end is None:
+                return _human(value.start, value.precision, locale)
+            last = UncertainDate(value.end, value.precision).start or value.end
+            opening = _human(value.start, value.precision, locale, closing=False)
+            return f"{opening} – {_human(last, value.precision, locale)}"
     with translation.override(locale):
         if date is None:
             if end is None:

@@ -164,14 +164,19 @@ def fields_key(form: forms.BaseForm) -> tuple[Any, ...] | None:
             return None
         if field.initial is not None or field.disabled or field.show_hidden_initial:
             return None
+        # The class's own label and help text (translated by the language in the key): one
+        # set on this form alone is not a key's part, and the form is drawn.
+        declared = form.base_fields.get(name)
+        if declared is None or field.label is not declared.label:
+            return None
+        if field.help_text is not declared.help_text:
+            return None
         given = tuple(data.getlist(form.add_prefix(name))) if isinstance(data, QueryDict) else None
         parts.append(
             (
                 name,
                 type(field),
                 type(widget),
-                str(field.label),
-                str(field.help_text),
                 field.required,
                 field.localize,
                 tuple(sorted(widget.attrs.items())),

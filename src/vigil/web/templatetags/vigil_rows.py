@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from vigil.records.dates import format_day
 from vigil.web.templatetags.vigil_format import custody_badge, day, person_name, record_badges
 
 register = template.Library()
@@ -30,14 +31,6 @@ _PERSON_ROW = (
     '<tr>\n  <td><a href="{}">{}</a>{}</td>\n  <td>{}</td>\n  <td>{}</td>\n'
     '  <td><time datetime="{}">{}</time></td>\n  <td>{}</td>\n</tr>\n'
 )
-
-
-def _local(value: Any, use_tz: bool | None) -> Any:
-    """What the template engine hands the ``date`` filter: an aware datetime in local time."""
-    convert = settings.USE_TZ if use_tz is None else use_tz
-    if isinstance(value, dt.datetime) and convert and timezone.is_aware(value):
-        return timezone.localtime(value)
-    return value
 
 
 def _escaped(value: Any) -> str:
@@ -61,10 +54,18 @@ def person_rows(context: template.Context, rows: Iterable[Any]) -> SafeString:
     )
     use_tz = context.use_tz
 
+    convert = settings.USE_TZ if use_tz is None else use_tz
+
     def cells(row: Any) -> tuple[str, ...]:
         person = row.person
         updated = person.updated_at
-        local = _local(updated, use_tz)
+        if isinstance(updated, dt.datetime) and timezone.is_aware(updated):
+            # Read in the current time zone once: the ``date`` filter's value (when the
+            # context converts) and the day ``day`` shows (it always reads an aware time so).
+            in_zone = timezone.localtime(updated)
+            local, shown = (in_zone if convert else updated), format_day(in_zone.date(), short=True)
+        else:
+            local, shown = updated, day(updated, "short")
         return (
             link.replace(placeholder, str(person.pk)),
             person_name(context, person),
@@ -73,7 +74,7 @@ def person_rows(context: template.Context, rows: Iterable[Any]) -> SafeString:
             custody_badge(row.custody) if row.custody else no_custody,
             # The ``date`` filter's "c": ISO 8601 (``DateFormat.c``), blank for no date.
             local.isoformat() if isinstance(local, dt.date) else "",
-            day(updated, "short"),
+            shown,
             record_badges(person),
         )
 
