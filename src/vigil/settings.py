@@ -266,7 +266,8 @@ AUDIT_CHECKPOINT_EVERY = int(os.environ.get("VIGIL_AUDIT_CHECKPOINT_EVERY", "100
 # Sign a checkpoint when an entry is written and the last one is older than this (0 = off).
 AUDIT_CHECKPOINT_MINUTES = float(os.environ.get("VIGIL_AUDIT_CHECKPOINT_MINUTES", "10"))
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"  # server-side, revocable at once
+# Django's database store (server-side, revocable at once), its per-request read compiled once.
+SESSION_ENGINE = "vigil.accounts.session_store"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SAMESITE = "Strict"

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from datetime import timedelta
+from importlib import import_module
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
 from django.contrib.sessions.models import Session
 from django.test import Client
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -31,7 +35,9 @@ def age_session(client: Client, **seconds_ago: float) -> None:
 
 
 def test_req8_sessions_are_stored_server_side_in_the_database(client, user, device):
-    assert django_settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    engine = import_module(django_settings.SESSION_ENGINE)
+    assert issubclass(engine.SessionStore, DatabaseStore)  # Django's database store
+    assert engine.SessionStore.get_model_class() is Session
     login_verified(client, user)
     key = client.session.session_key
     assert Session.objects.filter(session_key=key).exists()
@@ -153,3 +159,18 @@ def test_activity_is_written_at_most_once_a_minute():
     fresh: dict[str, float] = {}
     sessions.touch(fresh, at=5.0)
     assert fresh[sessions.SEEN_AT] == 5.0
+
+
+def test_req8_a_session_row_deleted_or_expired_on_the_server_signs_the_browser_out_at_once(
+    client, user, device
+):
+    login_verified(client, user)
+    assert client.get("/persons/").status_code == 200
+    key = client.session.session_key
+    past = timezone.now() - timedelta(seconds=1)
+    Session.objects.filter(session_key=key).update(expire_date=past)
+    assert client.get("/persons/")["Location"].startswith("/accounts/login/")
+    login_verified(client, user)
+    assert client.get("/persons/").status_code == 200
+    Session.objects.filter(session_key=client.session.session_key).delete()
+    assert client.get("/persons/")["Location"].startswith("/accounts/login/")
