@@ -166,7 +166,7 @@ def fields_key(form: forms.BaseForm) -> tuple[Any, ...] | None:
             return None
         # The class's own label and help text (translated by the language in the key): one
         # set on this form alone is not a key's part, and the form is drawn.
-        declared = form.base_fields.get(name)
+        declared = getattr(form, "base_fields", {}).get(name)
         if declared is None or field.label is not declared.label:
             return None
         if field.help_text is not declared.help_text:
