@@ -459,3 +459,12 @@ def test_whose_history_a_user_may_view_is_one_query_for_every_model_with_each_mo
     assert any(not hidden & ids for ids in seen.values())  # someone may not see it
     assert any(hidden <= ids for ids in seen.values())
     assert all(uuid.UUID(int=31) in ids for ids in seen.values())
+    # A batch's thousands of ids: 500 a part, eight parts a statement, the same answer.
+    many = [uuid.UUID(int=1000 + n) for n in range(4_600)] + wanted[Person]
+    for user in users.values():
+        with one_reading():
+            granted_case_ids(user)
+            with CaptureQueriesContext(connection) as captured:
+                found = histories_visible(user, {Person: many})
+            assert len(captured.captured_queries) == 2
+            assert found[Person] == history_visible(user, Person, wanted[Person])
