@@ -419,3 +419,52 @@ def test_a_trimmed_decimal_is_one_the_column_gives_back_without_trailing_zeros()
     for value in ("30.0", "0.0", "-0", "0.25", "3E+1", "NaN", "Infinity"):
         assert not trimmed(Act(id=uuid.uuid4(), sentence_months=Decimal(value))), value
     assert not trimmed(Act(id=uuid.uuid4(), sentence_months=30))
+
+
+def test_whose_history_a_user_may_view_is_one_query_for_every_model_with_each_models_answer(
+    users,
+):
+    from django.test.utils import CaptureQueriesContext
+
+    from vigil.policy.access import (
+        granted_case_ids,
+        histories_visible,
+        history_visible,
+        one_reading,
+    )
+
+    persons = [
+        Person(id=uuid.UUID(int=31), display_name="Fictional Open", confidentiality="internal"),
+        Person(id=uuid.UUID(int=32), display_name="Fictional Hidden", confidentiality="secret"),
+    ]
+    names = [
+        PersonName(id=uuid.UUID(int=33), person_id=uuid.UUID(int=31), value="Fictional Open"),
+        PersonName(id=uuid.UUID(int=34), person_id=uuid.UUID(int=32), value="Fictional Hidden"),
+    ]
+    with change_context("test"):
+        bulk_create_records(persons)
+        bulk_create_records(names)
+    wanted = {Person: [p.pk for p in persons], PersonName: [n.pk for n in names]}
+    hidden = {uuid.UUID(int=32), uuid.UUID(int=34)}
+    seen = {}
+    for role, user in users.items():
+        with one_reading():
+            granted_case_ids(user)  # the request's grants, read before the panel asks
+            with CaptureQueriesContext(connection) as captured:
+                found = histories_visible(user, wanted)
+            assert len(captured.captured_queries) == 1
+            each = {model: history_visible(user, model, ids) for model, ids in wanted.items()}
+        assert found == each
+        seen[role] = found[Person] | found[PersonName]
+    assert any(not hidden & ids for ids in seen.values())  # someone may not see it
+    assert any(hidden <= ids for ids in seen.values())
+    assert all(uuid.UUID(int=31) in ids for ids in seen.values())
+    # A batch's thousands of ids: 500 a part, eight parts a statement, the same answer.
+    many = [uuid.UUID(int=1000 + n) for n in range(4_600)] + wanted[Person]
+    for user in users.values():
+        with one_reading():
+            granted_case_ids(user)
+            with CaptureQueriesContext(connection) as captured:
+                found = histories_visible(user, {Person: many})
+            assert len(captured.captured_queries) == 2
+            assert found[Person] == history_visible(user, Person, wanted[Person])

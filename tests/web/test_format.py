@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -47,3 +48,27 @@ def test_web_url_links_only_http_addresses():
     assert web_url("javascript:alert(1)") == ""
     assert web_url("example.org") == ""
     assert web_url("") == ""
+
+
+def test_a_person_link_is_the_address_the_url_tag_gives_under_any_script_prefix():
+    import uuid as uuid_module
+
+    from django.template import engines
+    from django.urls import NoReverseMatch, set_script_prefix
+
+    from vigil.web.templatetags.vigil_format import person_url
+
+    page = engines["django"].from_string(
+        "{% load vigil_format %}{% url 'web:person' pk %}|{{ pk|person_url }}"
+    )
+    pk = uuid_module.uuid4()
+    try:
+        for prefix in ("/", "/vigil/", "/a b/"):
+            set_script_prefix(prefix)
+            tag, filtered = page.render({"pk": pk}).split("|")
+            assert filtered == tag
+            assert tag.endswith(f"/persons/{pk}/")
+    finally:
+        set_script_prefix("/")
+    with pytest.raises(NoReverseMatch):
+        person_url("")  # not an id: refused as the url tag refuses it

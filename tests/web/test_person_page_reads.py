@@ -184,3 +184,46 @@ def _viewer():
     from vigil.accounts.models import User
 
     return User.objects.create_user("fictional-viewer-parts", password="x" * 20, role="viewer")
+
+
+def test_the_timelines_related_rows_show_only_on_acts_shown_and_still_hide_a_restricted_party(
+    viewer_client, admin_user, fictional_case
+):
+    from vigil.records.models import Counsel, Participant
+
+    canary = f"Canary{uuid.uuid4().hex[:12]}"
+    case = fictional_case
+    judge_role = term("perpetrator_role", "judge")
+    with change_context("test", detail="related rows"):
+        hidden_judge = Person.objects.create(
+            display_name=f"Fictional hidden judge {canary}", confidentiality="restricted"
+        )
+        hidden_lawyer = Person.objects.create(
+            display_name=f"Fictional hidden lawyer {canary}", confidentiality="restricted"
+        )
+        open_lawyer = Person.objects.create(display_name="Fictional open lawyer")
+        Involvement.objects.create(
+            act=case.sentence, perpetrator_person=hidden_judge, role_id=judge_role
+        )
+        Counsel.objects.create(act=case.sentence, lawyer=hidden_lawyer)
+        Counsel.objects.create(act=case.sentence, lawyer=open_lawyer)
+        # An act the viewer may not see, whose own related rows are of a level they may see.
+        hidden_act = Act.objects.create(
+            event=case.event,
+            act_type_id=term("act_type", "detention"),
+            victim_person=case.victim,
+            date=dt.date(2021, 5, 6),
+            confidentiality="restricted",
+        )
+        its_lawyer = Person.objects.create(display_name=f"Fictional act lawyer {canary}")
+        Counsel.objects.create(act=hidden_act, lawyer=its_lawyer)
+        Participant.objects.create(act=hidden_act, name_text=f"Fictional participant {canary}")
+    _, seen = _queries(viewer_client, case.victim, "en")
+    assert "Fictional open lawyer" in seen
+    assert canary not in seen
+    assert str(hidden_act.pk) not in seen
+
+    admin = login_verified(Client(), admin_user)
+    _, html = _queries(admin, case.victim, "en")
+    for shown in ("hidden judge", "hidden lawyer", "act lawyer", "participant"):
+        assert f"Fictional {shown} {canary}" in html

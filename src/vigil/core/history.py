@@ -902,12 +902,18 @@ def batch_ids(batch: VersionBatch) -> list[uuid.UUID]:
 
 def _position_in(batch: VersionBatch, pk: uuid.UUID) -> int | None:
     """Where the batch wrote the record (0 first), or None when it did not write it."""
-    held: dict[bytes, int] | None = getattr(batch, "_held", None)
-    if held is None:
+    raw: bytes | None = getattr(batch, "_raw_ids", None)
+    if raw is None:
         raw = bytes(batch.object_ids)
-        held = {raw[i : i + 16]: i // 16 for i in range(0, len(raw), 16)}
-        batch._held = held  # type: ignore[attr-defined]
-    return held.get(pk.bytes)
+        batch._raw_ids = raw  # type: ignore[attr-defined]
+    # Searched, not indexed: a page asks one or two records of a batch of thousands. The
+    # last place the id is written at, on a 16-byte boundary (a match across two ids is not
+    # one).
+    key = pk.bytes
+    at = raw.rfind(key)
+    while at > 0 and at % 16:
+        at = raw.rfind(key, 0, at + 15)
+    return None if at < 0 else at // 16
 
 
 def first_snapshot(row: models.Model, fields: Sequence[Sequence[Any]]) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -10,7 +9,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Q, QuerySet
 
-from vigil.policy.access import restrict
+from vigil.policy.access import allowed_row
 from vigil.records.models import (
     Act,
     ActCharge,
@@ -73,39 +72,63 @@ def drawn_on(person: Person) -> list[QuerySet[Any]]:
     ]
 
 
-def may_export_all(user: User, records: list[QuerySet[Any]]) -> bool:
-    """Whether ``user`` may export every one of ``records``.
+def _not_exportable(user: User, records: list[QuerySet[Any]]) -> list[QuerySet[Any]]:
+    # ``restrict`` only cuts a queryset, so the user may export all of it exactly when no row
+    # of it lies outside the cut. The cut is the policy's check of each row (``allowed_row``),
+    # compiled once per process, not the set restricted again inside itself.
+    return [qs.exclude(allowed_row(user, "export", qs.model)) for qs in records]
 
-    ``restrict`` only cuts a queryset, so the user may export all of it exactly when no row of
-    it lies outside the cut: one ``EXISTS`` per queryset (it was two counts), all asked in one
-    query.
-    """
-    return not any_row(
-        qs.exclude(pk__in=restrict(user, "export", qs).values("pk")) for qs in records
-    )
+
+def _not_public(records: list[QuerySet[Any]]) -> list[QuerySet[Any]]:
+    return [qs.exclude(confidentiality="public") for qs in records]
+
+
+def may_export_all(user: User, records: list[QuerySet[Any]]) -> bool:
+    """Whether ``user`` may export every one of ``records``: one ``EXISTS`` per queryset (it
+    was two counts), all asked in one query."""
+    return not any_row(_not_exportable(user, records))
 
 
 def all_public(records: list[QuerySet[Any]]) -> bool:
     """Whether every one of ``records`` is public (one query)."""
-    return not any_row(qs.exclude(confidentiality="public") for qs in records)
+    return not any_row(_not_public(records))
+
+
+def export_state(user: User, records: list[QuerySet[Any]]) -> tuple[bool, bool]:
+    """``(may_export_all(user, records), all_public(records))``, both asked in one query."""
+    outside, not_public = any_rows([_not_exportable(user, records), _not_public(records)])
+    return not outside, not not_public
 
 
 def any_row(querysets: Iterable[QuerySet[Any]]) -> bool:
     """Whether any of ``querysets`` holds a row, each asked as ``QuerySet.exists`` asks it, all in
     one ``SELECT EXISTS (…) OR EXISTS (…)`` per database (a draft's 13 record sets were 13
     queries). Only the answer is read, never a row."""
-    asked: dict[str, list[tuple[str, tuple[Any, ...]]]] = defaultdict(list)
-    for qs in querysets:
-        try:
-            sql, params = qs.query.exists().get_compiler(using=qs.db).as_sql()
-        except EmptyResultSet:
-            continue  # a set that cannot hold a row (Django would not ask the database either)
-        asked[qs.db].append((sql, tuple(params)))
-    for alias, parts in asked.items():
-        condition = " OR ".join(f"EXISTS ({sql})" for sql, _ in parts)
+    return any_rows([querysets])[0]
+
+
+def any_rows(groups: list[Iterable[QuerySet[Any]]]) -> list[bool]:
+    """:func:`any_row` of each group of querysets, every group asked in the same query per
+    database (``SELECT (EXISTS … OR EXISTS …), (…)``)."""
+    asked: dict[str, list[list[tuple[str, tuple[Any, ...]]]]] = {}
+    for number, querysets in enumerate(groups):
+        for qs in querysets:
+            try:
+                sql, params = qs.query.exists().get_compiler(using=qs.db).as_sql()
+            except EmptyResultSet:
+                continue  # a set that cannot hold a row (Django would not ask the database)
+            by_group = asked.setdefault(qs.db, [[] for _ in groups])
+            by_group[number].append((sql, tuple(params)))
+    found = [False] * len(groups)
+    for alias, by_group in asked.items():
+        columns = [
+            "(" + " OR ".join(f"EXISTS ({sql})" for sql, _ in parts) + ")" if parts else "FALSE"
+            for parts in by_group
+        ]
+        params = [p for parts in by_group for _, found_params in parts for p in found_params]
         with connections[alias].cursor() as cursor:
-            cursor.execute(f"SELECT {condition}", [p for _, params in parts for p in params])
+            cursor.execute(f"SELECT {', '.join(columns)}", params)
             row = cursor.fetchone()
-        if row is not None and row[0]:
-            return True
-    return False
+        for number in range(len(groups)):
+            found[number] = found[number] or bool(row is not None and row[number])
+    return found

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from vigil.outputs.exporting import all_public, drawn_on, may_export_all
+from vigil.outputs.exporting import drawn_on, export_state
 from vigil.outputs.render import FORMATS
 from vigil.policy.access import restrict
 from vigil.records.models import Act, Person
@@ -74,8 +74,8 @@ def draft_menu(user: User, person: Person, *, sees_acts: bool | None = None) -> 
         )
     if person.deleted_at is not None:
         return DraftMenu(False, _("This person is deleted; no draft is produced."))
-    records = drawn_on(person)
-    if not may_export_all(user, records):
+    may_export, public = export_state(user, drawn_on(person))  # one query for both
+    if not may_export:
         return DraftMenu(False, _("The drafts draw on records you may not export."))
     links = [
         DraftLink(
@@ -89,4 +89,4 @@ def draft_menu(user: User, person: Person, *, sees_acts: bool | None = None) -> 
         )
         for kind, label, help_text in DRAFTS
     ]
-    return DraftMenu(True, step_up=not all_public(records), drafts=links)
+    return DraftMenu(True, step_up=not public, drafts=links)

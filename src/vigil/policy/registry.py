@@ -267,12 +267,21 @@ def governed(model: type[models.Model]) -> Governed | None:
 
 
 def record_models() -> list[type[models.Model]]:
-    """The installed models governed by the rules table."""
-    return [
+    """The installed models governed by the rules table (read once the app registry is
+    complete: the installed apps do not change while a process runs)."""
+    if _RECORD_MODELS:
+        return list(_RECORD_MODELS)
+    found = [
         apps.get_model(label)
         for label, spec in GOVERNED.items()
         if spec.kind == Kind.RECORD and _installed(label)
     ]
+    if apps.ready:
+        _RECORD_MODELS.extend(found)
+    return found
+
+
+_RECORD_MODELS: list[type[models.Model]] = []
 
 
 def _installed(label: str) -> bool:

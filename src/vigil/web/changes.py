@@ -21,7 +21,7 @@ from vigil.core.history import (
     stored_history_for,
 )
 from vigil.core.models import Version, VersionBatch
-from vigil.policy.access import history_visible, restrict, restrict_history_of
+from vigil.policy.access import histories_visible, history_visible, restrict, restrict_history_of
 from vigil.records.models import Person
 
 if TYPE_CHECKING:
@@ -129,13 +129,16 @@ def changes_of(user: User, objs: Iterable[models.Model]) -> list[Change]:
     by_model: dict[str, list[Version]] = {}
     for v in derived:
         by_model.setdefault(v.model, []).append(v)
-    allowed: list[Version] = []
+    wanted: dict[type[models.Model], list[Version]] = {}
     for label, found in by_model.items():
         model = apps_model(label)
-        if model is None:
-            continue
-        visible = history_visible(user, model, [v.object_id for v in found])
-        allowed.extend(v for v in found if v.object_id in visible)
+        if model is not None:
+            wanted[model] = found
+    # Whose history the user may view, asked for every model in one query.
+    visible = histories_visible(user, {m: [v.object_id for v in vs] for m, vs in wanted.items()})
+    allowed: list[Version] = []
+    for model, found in wanted.items():
+        allowed.extend(v for v in found if v.object_id in visible[model])
     versions = newest_first([*stored, *allowed])
     return _titled(user, [describe(v) for v in versions])
 

@@ -124,13 +124,19 @@ def information_about(
 
 def visible_acts(user: User, acts: QuerySet[Act]) -> QuerySet[Act]:
     """``acts`` that ``user`` may view, each with only the related rows they may view."""
+    # The related rows are read only as rows of these acts, which the outer query restricts
+    # for the same user: their act's check is made there, not again in each prefetch (their
+    # other parents — the perpetrator, the lawyer, the participant — are still checked).
+    of_acts = ("act",)
     return (
         visible(user, acts)
         .select_related("act_type", "place", "event", "sentence_regime", "restriction_measure")
         .prefetch_related(
             Prefetch(
                 "charges",
-                visible(user, ActCharge.objects.select_related("provision")).order_by("id"),
+                visible(
+                    user, ActCharge.objects.select_related("provision"), checked_parents=of_acts
+                ).order_by("id"),
             ),
             Prefetch(
                 "involvements",
@@ -139,14 +145,20 @@ def visible_acts(user: User, acts: QuerySet[Act]) -> QuerySet[Act]:
                     Involvement.objects.select_related(
                         "perpetrator_person", "perpetrator_organisation", "role", "degree"
                     ),
+                    checked_parents=of_acts,
                 ).order_by("created_at", "id"),
             ),
             Prefetch(
-                "counsel", visible(user, Counsel.objects.select_related("lawyer")).order_by("id")
+                "counsel",
+                visible(
+                    user, Counsel.objects.select_related("lawyer"), checked_parents=of_acts
+                ).order_by("id"),
             ),
             Prefetch(
                 "participants",
-                visible(user, Participant.objects.select_related("person")).order_by("id"),
+                visible(
+                    user, Participant.objects.select_related("person"), checked_parents=of_acts
+                ).order_by("id"),
             ),
         )
     )

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import uuid
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
 from django import template
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext, gettext_lazy
@@ -101,6 +104,32 @@ def person_name(context: template.Context, person: Any) -> str:
             return str(person)
         attach_display_names(user, [person])
     return str(getattr(person, "shown_name", "") or person)
+
+
+@register.filter
+def person_url(pk: Any) -> str:
+    """``{% url 'web:person' pk %}``, for the up to a hundred person links of one page: the
+    address around the id is resolved once per script prefix and URL configuration, not for
+    each link (``reverse`` matched the URL patterns again for every one: ~5% of a profile's
+    CPU). Anything but a UUID goes through ``reverse`` as before."""
+    if not isinstance(pk, uuid.UUID):
+        return reverse("web:person", args=[pk])
+    before, after = _person_url_around(get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
+    return f"{before}{pk}{after}"
+
+
+_SAMPLE_ID = uuid.UUID(int=0)
+
+
+@functools.lru_cache(maxsize=16)
+def _person_url_around(prefix: str, urlconf: Any, root: Any) -> tuple[str, str]:
+    """The person page's address before and after the id, under this script prefix and URL
+    configuration (the arguments are the cache's key: ``reverse`` reads them itself)."""
+    url = reverse("web:person", args=[_SAMPLE_ID])
+    before, found, after = url.partition(str(_SAMPLE_ID))
+    if not found:  # an address that does not hold the id as written: no shortcut
+        raise ValueError(f"The person page's address does not hold its id: {url}")
+    return before, after
 
 
 @register.filter
