@@ -279,3 +279,29 @@ def test_a_page_of_ids_reads_what_a_subquery_of_the_same_persons_reads(record, u
                 assert stored_at(level, page, today) == expected, (level, today, len(page))
     assert without.pk not in stored_at("secret", ids)
     assert stored_at("internal", []) == {}
+
+
+def test_every_ceiling_read_in_one_query_gives_what_each_ceiling_derives(record, users, ctx):
+    """The refresh reads the facts and every ceiling's view of the acts in one query; for each
+    ceiling that is what deriving over the acts that ceiling's own filter returns gives, with
+    acts, events and victims at every level and a soft-deleted act among them."""
+    from vigil.records.custody_store import derived_at_every_ceiling
+
+    mixed = _person("Fictional Mixed Levels", "restricted")
+    _act(mixed, "arrest", D(2022, 1, 1), "public")
+    _act(mixed, "sentence", D(2022, 6, 1), "internal", **_colony(60))
+    _act(mixed, "release", D(2023, 1, 1), "secret")
+    hidden_event = Event.objects.create(
+        title="Fictional secret event", date=D(2024, 1, 1), confidentiality="secret"
+    )
+    _act(mixed, "detention", D(2024, 1, 1), "public", event=hidden_event)
+    gone = _act(mixed, "release", D(2025, 1, 1), "public")
+    gone.soft_delete("fictional: entered by mistake")
+    ids = [*(p.pk for p in record.values()), mixed.pk]
+    with CaptureQueriesContext(connection) as queries:
+        found = derived_at_every_ceiling(ids)
+    assert len(queries.captured_queries) == 1
+    for level in CEILINGS:
+        assert found[level] == derived_at(level, ids), level
+    assert found["restricted"][mixed.pk] != found["secret"][mixed.pk]
+    assert mixed.pk not in found["public"]

@@ -28,13 +28,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from vigil.records.models import Act
 from vigil.records.sentence_totals import SentenceKind, sentence_kind
@@ -178,23 +178,47 @@ def acts_facts(qs: QuerySet[Act]) -> Iterable[tuple[object, _ActFacts]]:
     return _facts(qs)
 
 
+_FACT_COLUMNS = (
+    "victim_person_id",
+    "id",
+    "act_type__key",
+    "date",
+    "sentence_months",
+    "sentence_regime_id",
+    "restriction_measure_id",
+    "suspended",
+    "date_end",
+    "fine_amount",
+)
+
+
 def _facts(qs: QuerySet[Act]) -> Iterable[tuple[object, _ActFacts]]:
-    rows = qs.filter(act_type__key__in=RELEVANT).values_list(
-        "victim_person_id",
-        "id",
-        "act_type__key",
-        "date",
-        "sentence_months",
-        "sentence_regime_id",
-        "restriction_measure_id",
-        "suspended",
-        "date_end",
-        "fine_amount",
-    )
+    rows = qs.filter(act_type__key__in=RELEVANT).values_list(*_FACT_COLUMNS)
     for person_id, act_id, kind, date, months, regime, measure, suspended, end, fine in rows:
         yield (
             person_id,
             _ActFacts(act_id, kind, date, months, regime, measure, suspended, end, fine),
+        )
+
+
+def acts_facts_seen(
+    qs: QuerySet[Act], seen_by: Sequence[QuerySet[Act]]
+) -> Iterable[tuple[object, _ActFacts, tuple[bool, ...]]]:
+    """:func:`acts_facts` of ``qs``, each with whether each of ``seen_by`` holds the act: one
+    query (each of ``seen_by`` an ``EXISTS`` on the act's key) instead of one per queryset,
+    the facts in the same order."""
+    names = [f"_seen_{i}" for i in range(len(seen_by))]
+    marks = {n: Exists(q.filter(pk=OuterRef("pk"))) for n, q in zip(names, seen_by, strict=True)}
+    rows = (
+        qs.filter(act_type__key__in=RELEVANT).annotate(**marks).values_list(*_FACT_COLUMNS, *names)
+    )
+    width = len(_FACT_COLUMNS)
+    for row in rows:
+        person_id, act_id, kind, date, months, regime, measure, suspended, end, fine = row[:width]
+        yield (
+            person_id,
+            _ActFacts(act_id, kind, date, months, regime, measure, suspended, end, fine),
+            tuple(bool(v) for v in row[width:]),
         )
 
 

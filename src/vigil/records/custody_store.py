@@ -38,7 +38,7 @@ from vigil.records.custody import (
     SERVING,
     Custody,
     CustodyState,
-    acts_facts,
+    acts_facts_seen,
     as_of,
     custody_by_person,
     derive,
@@ -77,21 +77,26 @@ def derived_at(level: str, person_ids: Iterable[Any]) -> dict[Any, CustodyState]
 
 
 def derived_at_every_ceiling(person_ids: Iterable[Any]) -> dict[str, dict[Any, CustodyState]]:
-    """:func:`derived_at` for every ceiling, reading the acts' facts once.
+    """:func:`derived_at` for every ceiling, reading the acts once.
 
-    Each ceiling asks only which acts it sees; a person is derived once per distinct set of
-    visible acts (usually one set for every ceiling), from the same facts in the same order.
+    One query reads the acts' facts and, for each ceiling, whether it sees the act (the
+    ceiling's own filter, :func:`_visible_acts`, as an ``EXISTS`` on the act's key); a person
+    is derived once per distinct set of visible acts (usually one set for every ceiling), from
+    the same facts in the same order.
     """
     ids = list(person_ids)
-    facts = list(acts_facts(Act.all_objects.filter(victim_person_id__in=ids)))
+    rows = list(
+        acts_facts_seen(
+            Act.all_objects.filter(victim_person_id__in=ids),
+            [_visible_acts(level) for level in CEILINGS],
+        )
+    )
     derived: dict[tuple[Any, tuple[Any, ...]], CustodyState] = {}
     found: dict[str, dict[Any, CustodyState]] = {}
-    for level in CEILINGS:
-        visible = _visible_acts(level).filter(victim_person_id__in=ids)
-        seen = set(visible.values_list("pk", flat=True))
+    for i, level in enumerate(CEILINGS):
         grouped: dict[Any, list[Any]] = {}
-        for person_id, fact in facts:
-            if fact.id in seen:
+        for person_id, fact, seen in rows:
+            if seen[i]:
                 grouped.setdefault(person_id, []).append(fact)
         states: dict[Any, CustodyState] = {}
         for person_id, person_facts in grouped.items():
