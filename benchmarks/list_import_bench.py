@@ -16,8 +16,10 @@ databases.
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -59,6 +61,7 @@ def _server_cpu() -> float | None:
 def _fresh(pg_url: str | None) -> None:
     """Point this process at a new, initialised database."""
     data_dir = Path(tempfile.mkdtemp(prefix="vigil-list-bench-"))
+    atexit.register(shutil.rmtree, data_dir, True)  # the run's key file and database
     os.environ.update(
         VIGIL_DATA_DIR=str(data_dir), VIGIL_KEY_SOURCE="keyfile", VIGIL_ALLOW_KEYFILE="1",
         DJANGO_SETTINGS_MODULE="vigil.settings",

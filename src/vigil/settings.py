@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import secrets
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -26,8 +28,11 @@ def _env_bool(name: str, default: bool = False) -> bool:
 
 def _default_data_dir() -> Path:
     if "pytest" in sys.modules:
-        # Tests never touch a user's data: each run gets its own folder.
-        return Path(tempfile.mkdtemp(prefix="vigil-test-"))
+        # Tests never touch a user's data: each run gets its own folder, removed when the
+        # process that made it ends (its key file and database go with it).
+        folder = Path(tempfile.mkdtemp(prefix="vigil-test-"))
+        atexit.register(shutil.rmtree, folder, True)
+        return folder
     xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
     return Path(xdg) / "vigil"
 
