@@ -263,40 +263,26 @@ def _first_persons(forms: list[_Form], limit: int) -> list[_Form]:
 
 
 def _visible_forms(user: User | None, ids: list[int]) -> Iterator[tuple[int, _Loaded]]:
-    """The forms with these ids that ``user`` may see (``_allowed``), by id.
+    """The forms with these ids that ``user`` may see (``_allowed``), by id."""
+    return _read_forms(_allowed(user, NameForm.objects.filter(_FormsIn(ids))))
 
-    The policy's query, read through a cursor: Django's converters would build a person id
+
+def _forms(ids: list[int]) -> Iterator[tuple[int, _Loaded]]:
+    """The forms with these ids, read without the policy's checks: only to order them, the
+    checks to come (``_Loads.check``)."""
+    return _read_forms(NameForm.objects.filter(_FormsIn(ids)))
+
+
+def _read_forms(forms: QuerySet[NameForm]) -> Iterator[tuple[int, _Loaded]]:
+    """``forms`` by id, read through a cursor: Django's converters would build a person id
     for each of up to 500 forms (two a form with the name's id, which the ranking never
-    needs); here each person's id is built once (~2 ms a search at 100k on SQLite).
-    """
-    query = _allowed(user, NameForm.objects.filter(_FormsIn(ids))).values_list(
-        "pk", "person_id", "text", "normalised"
-    )
+    needs); here each person's id is built once (~2 ms a search at 100k on SQLite)."""
+    query = forms.values_list("pk", "person_id", "text", "normalised")
     sql, params = query.query.get_compiler(using=query.db).as_sql()
     to_python = NameForm._meta.get_field("person").target_field.to_python
     persons: dict[Any, Any] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for pk, raw, text, normalised in cursor.fetchall():
-            person = persons.get(raw)
-            if person is None:
-                person = persons[raw] = to_python(raw)
-            yield pk, (person, text, normalised)
-
-
-def _forms(ids: list[int]) -> Iterator[tuple[int, _Loaded]]:
-    """The forms with these ids, read without the policy's checks: only to order them, the
-    checks to come (``_Loads.check``). One written statement (the ids are integers, given as
-    parameters); each person's id built once."""
-    quote = connection.ops.quote_name
-    table = quote(NameForm._meta.db_table)
-    columns = ", ".join(quote(c) for c in ("id", "person_id", "text", "normalised"))
-    marks = ", ".join(["%s"] * len(ids))
-    sql = f"SELECT {columns} FROM {table} WHERE {quote('id')} IN ({marks})"  # noqa: S608  # nosec B608
-    to_python = NameForm._meta.get_field("person").target_field.to_python
-    persons: dict[Any, Any] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [int(pk) for pk in ids])
         for pk, raw, text, normalised in cursor.fetchall():
             person = persons.get(raw)
             if person is None:
