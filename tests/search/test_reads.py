@@ -8,6 +8,7 @@ key (``_key_rows``), for three roles, with the first step partial and not.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,7 +19,9 @@ from tests.module_data import built_once
 from vigil.core.context import change_context
 from vigil.records.models import Person, PersonName
 from vigil.search import name_search
+from vigil.search.models import NameForm
 from vigil.search.name_search import find_persons
+from vigil.search.persons import search_persons
 from vigil.search.spelling import query_tokens
 from vigil.search.sync import catch_up
 
@@ -174,3 +177,63 @@ def test_forms_are_checked_only_until_they_name_enough_persons(names, viewer, mo
     assert len(read) > 100  # every form with the surname's keys is read to be ordered…
     assert 5 <= len(checked) <= 20  # …and only the first of them are checked
     assert set(checked) < set(read)
+
+
+def test_a_user_who_may_see_every_form_has_only_the_forms_of_the_first_persons_checked(
+    names, admin_user, monkeypatch
+):
+    monkeypatch.setattr(name_search, "CHECK_FROM", 1)
+    monkeypatch.setattr(name_search, "CHECK_MIN", 1)
+    batches: list[list[int]] = []
+    visible_ids = name_search._visible_ids
+    monkeypatch.setattr(
+        name_search, "_visible_ids", lambda u, ids: batches.append(ids) or visible_ids(u, ids)
+    )
+    hits = find_persons("Quorvalik", admin_user, limit=5)
+    assert len(hits) == 5
+    assert len(batches) == 1  # one statement, holding the forms up to the fifth person's first
+    persons = NameForm.objects.filter(pk__in=batches[0]).values_list("person_id", flat=True)
+    assert set(persons) == {hit.person_id for hit in hits}
+
+
+@pytest.mark.parametrize(("check_min", "check_batch"), [(1, 100), (1, 1), (3, 4), (20, 100)])
+def test_the_size_of_each_check_changes_no_hit(names, viewer, monkeypatch, check_min, check_batch):
+    limits = (1, 3, 50)
+    monkeypatch.setattr(name_search, "CHECK_FROM", 10**6)
+    every_form_checked = {(q, n): find_persons(q, viewer, limit=n) for q in QUERIES for n in limits}
+    monkeypatch.setattr(name_search, "CHECK_FROM", 1)
+    monkeypatch.setattr(name_search, "CHECK_MIN", check_min)
+    monkeypatch.setattr(name_search, "CHECK_BATCH", check_batch)
+    in_order = {(q, n): find_persons(q, viewer, limit=n) for q in QUERIES for n in limits}
+    assert in_order == every_form_checked
+    assert any(len(hits) == 3 for (_, n), hits in in_order.items() if n == 3)
+
+
+def test_the_forms_statement_reads_what_the_orm_reads(names):
+    ids = list(NameForm.objects.order_by("pk").values_list("pk", flat=True)[:40])
+    read = dict(name_search._forms([*ids, -1]))  # an id that is gone reads nothing
+    orm = NameForm.objects.filter(pk__in=ids).values_list("pk", "person_id", "text", "normalised")
+    person_id = name_search._Loads(None).person_id
+    assert {pk: (person_id(key), text, norm) for pk, (key, text, norm) in read.items()} == {
+        pk: (person, text, norm) for pk, person, text, norm in orm
+    }
+
+
+def test_a_person_s_key_orders_as_the_person_s_id_whatever_form_the_id_is_read_in():
+    ids = [uuid.uuid4() for _ in range(200)] + [uuid.UUID(int=0), uuid.UUID(int=12345)]
+    for id_ in ids:
+        assert name_search._person_key(id_) == id_
+        for raw in (id_.hex, str(id_), id_.hex.upper()):
+            assert name_search._person_key(raw) == id_.hex
+    by_id = sorted(ids)
+    assert sorted(ids, key=name_search._person_key) == by_id
+    assert sorted(ids, key=lambda id_: name_search._person_key(id_.hex)) == by_id
+    assert sorted(ids, key=lambda id_: name_search._person_key(str(id_))) == by_id
+
+
+def test_search_persons_lists_the_hits_in_their_order_and_counts_them(names, viewer):
+    for query in QUERIES:
+        found = [hit.person_id for hit in find_persons(query, viewer)]
+        listed = search_persons(query, viewer)
+        assert list(listed.values_list("pk", flat=True)) == found, query
+        assert listed.count() == len(found), query

@@ -6,8 +6,12 @@ skeletons one edit away); only the few forms found are scored with ``vigil.names
 
 from __future__ import annotations
 
+import re
+import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -38,8 +42,11 @@ LOAD_BATCH = 150
 #: final order, ``CHECK_BATCH`` at a time, only until they name enough persons (a smaller batch
 #: is read with the checks, in one statement).
 CHECK_FROM = 200
-#: Forms checked against the policy at a time when a batch is checked in order.
+#: Forms checked against the policy at a time when a batch is checked in order: at most
+#: ``CHECK_BATCH``, and at least ``CHECK_MIN`` even when fewer would name the persons wanted
+#: (``_to_check``).
 CHECK_BATCH = 100
+CHECK_MIN = 20
 #: Persons returned at most: the best of them, scored in full with the name scorer.
 MAX_RESULTS = 50
 #: Least score of a form found only by skeletons one edit away.
@@ -48,7 +55,8 @@ NEAR_FLOOR = 0.5
 EXACT, KEYED, NEAR = 0, 1, 2
 STRONG, WEAK = 2, 1
 _Rows = list[tuple[int, str]]  # (form id, key)
-_Loaded = tuple[Any, str, str]  # person id, text, normalised
+_PersonKey = str | uuid.UUID  # a person's id as read, one type per database (``_person_key``)
+_Loaded = tuple[_PersonKey, str, str]  # person's key, text, normalised
 
 
 @dataclass(frozen=True)
@@ -80,8 +88,11 @@ def find_persons(query: str, user: User | None = None, limit: int = MAX_RESULTS)
     if not tokens:
         return []
     best: dict[Any, PersonHit] = {}
+    scores: dict[str, float] = {}  # namesakes share a text: each scored once
     for form in _first_persons(_ranked(query, tokens, user, limit), limit):
-        score = compare(query, form.text).score
+        score = scores.get(form.text)
+        if score is None:
+            score = scores[form.text] = compare(query, form.text).score
         tier = form.rank[0]
         if tier == NEAR and score < NEAR_FLOOR:
             continue
@@ -136,7 +147,7 @@ def _ranked(
 def _load(
     wanted: str,
     found: dict[int, tuple[int, int]],
-    seen: dict[int, tuple[int, str]],
+    seen: dict[int, int],
     user: User | None,
     limit: int,
     loaded: _Loads,
@@ -154,7 +165,9 @@ def _load(
     stops after the same batch (the first whose forms, with those before, name ``limit``
     persons the user may see).
     """
-    kept = sorted(found, key=lambda pk: (found[pk], seen.get(pk, _FIRST), pk))[:FORM_CAP]
+    order = [(rank, seen.get(pk, _FIRST), pk) for pk, rank in found.items()]
+    order.sort()
+    kept = [pk for _, _, pk in order[:FORM_CAP]]
     ranked: list[tuple[_Order, int]] = []
     similarity: dict[str, float] = {}  # forms of a surname share few distinct spellings
     forms: list[_Form] = []
@@ -168,14 +181,14 @@ def _load(
             row = loaded.rows[pk]
             if row is None:
                 continue
-            person_id, text, normalised = row
+            person, text, normalised = row
             tier, weight = found[pk]
             tier = EXACT if normalised == wanted else tier
             ratio = similarity.get(normalised)
             if ratio is None:
                 ratio = similarity[normalised] = -fuzz.token_sort_ratio(wanted, normalised)
-            # The person's id itself, not its text: a UUID orders as its text does.
-            ranked.append((((tier, weight, ratio), text, person_id), pk))
+            # The person's key (``_person_key``), which orders as the person's id does.
+            ranked.append((((tier, weight, ratio), text, person), pk))
         ranked.sort(key=itemgetter(0))
         forms, persons = _in_order(ranked, loaded, limit)
         if len(persons) >= limit:
@@ -184,30 +197,66 @@ def _load(
     return forms, len(persons)
 
 
-#: How a form is ordered: its rank, its text, its person's id.
-_Order = tuple[tuple[int, int, float], str, Any]
+#: How a form is ordered: its rank, its text, its person's key (``_person_key``).
+_Order = tuple[tuple[int, int, float], str, _PersonKey]
 
 
 def _in_order(
     ranked: list[tuple[_Order, int]], loaded: _Loads, limit: int
-) -> tuple[list[_Form], set[Any]]:
+) -> tuple[list[_Form], set[_PersonKey]]:
     """The forms of ``ranked`` (in order) the user may see, up to the first form of the
-    ``limit``-th person; and their persons. Forms not yet checked are checked on the way, the
-    next ``CHECK_BATCH`` of them at a time."""
-    forms = []
-    persons: set[Any] = set()
-    unchecked = loaded.unchecked
-    for at, ((rank, text, person_id), pk) in enumerate(ranked):
-        if pk in unchecked:
-            loaded.check([p for _, p in ranked[at:] if p in unchecked][:CHECK_BATCH])
+    ``limit``-th person; and their persons (by key). Forms not yet checked are checked on the
+    way, a batch at a time (``_to_check``)."""
+    forms: list[_Form] = []
+    persons: set[_PersonKey] = set()
+    for at, ((rank, text, person), pk) in enumerate(ranked):
+        if pk in loaded.unchecked:
+            loaded.check(_to_check(ranked, at, loaded, persons, limit))
         if loaded.rows[pk] is None:
             continue
-        if person_id not in persons:
+        if person not in persons:
             if len(persons) >= limit:
                 break
-            persons.add(person_id)
-        forms.append(_Form(rank, person_id, text))
+            persons.add(person)
+        forms.append(_Form(rank, loaded.person_id(person), text))
+        if len(persons) >= limit:
+            # Later forms are of persons already placed (never a person's first form, all
+            # that ``_first_persons`` takes) or of persons past the last one.
+            break
     return forms, persons
+
+
+def _to_check(
+    ranked: list[tuple[_Order, int]],
+    at: int,
+    loaded: _Loads,
+    persons: set[_PersonKey],
+    limit: int,
+) -> list[int]:
+    """The forms from ``ranked[at]`` on that are still to be checked, up to the one that would
+    name the ``limit``-th person if every form were visible (past it the walk needs none unless
+    some are hidden); at least ``CHECK_MIN``, at most ``CHECK_BATCH`` of them.
+
+    At 100k a common surname's first 50 persons need 50–75 forms: checking exactly those
+    instead of the next 100 saves the policy's probes of the rest (one statement either way
+    for a user who may see them all).
+    """
+    wanted = limit - len(persons)
+    batch: list[int] = []
+    named: set[_PersonKey] = set()
+    for (_, _, person), pk in islice(ranked, at, None):
+        fresh = person not in persons and person not in named
+        if fresh and len(named) >= wanted and len(batch) >= CHECK_MIN:
+            break
+        if pk in loaded.unchecked:
+            batch.append(pk)
+            if len(batch) >= CHECK_BATCH:
+                break
+        elif loaded.rows[pk] is None:
+            continue  # checked and hidden: it names no one
+        if fresh:
+            named.add(person)
+    return batch
 
 
 class _Loads:
@@ -218,6 +267,15 @@ class _Loads:
         self.user = user
         self.rows: dict[int, _Loaded | None] = {}
         self.unchecked: set[int] = set()
+        self._ids: dict[_PersonKey, Any] = {}
+
+    def person_id(self, key: _PersonKey) -> Any:
+        """The id of the person whose key (``_person_key``) this is: built only for the forms
+        a search returns (~50 of up to 500 read: ~0.5 ms a search at 100k)."""
+        found = self._ids.get(key)
+        if found is None:
+            found = self._ids[key] = _PERSON_ID.to_python(key)
+        return found
 
     def read(self, ids: list[int]) -> None:
         """Read these forms: with the policy's checks, or, from ``CHECK_FROM`` forms, without
@@ -269,25 +327,53 @@ def _visible_forms(user: User | None, ids: list[int]) -> Iterator[tuple[int, _Lo
 
 def _forms(ids: list[int]) -> Iterator[tuple[int, _Loaded]]:
     """The forms with these ids, read without the policy's checks: only to order them, the
-    checks to come (``_Loads.check``)."""
-    return _read_forms(NameForm.objects.filter(_FormsIn(ids)))
+    checks to come (``_Loads.check``). The statement is written here: the ORM's queryset,
+    compiled, cost more than half the database's work on up to 500 forms (~0.5 ms)."""
+    quote = connection.ops.quote_name
+    table = quote(NameForm._meta.db_table)
+    columns = ", ".join(f"{table}.{quote(column)}" for column in _FORM_COLUMNS)
+    condition, params = _FormsIn(ids).as_sql(None, connection)
+    # Only our own table, column names and placeholders: the ids are parameters.
+    sql = f"SELECT {columns} FROM {table} WHERE {condition}"  # noqa: S608  # nosec B608
+    return _read_rows(sql, params)
+
+
+#: The columns of a form read for the ranking: id, person, text, normalised.
+_FORM_COLUMNS = ("id", "person_id", "text", "normalised")
+_PERSON_ID = NameForm._meta.get_field("person").target_field
+_HEX = re.compile("[0-9a-f]{32}")
 
 
 def _read_forms(forms: QuerySet[NameForm]) -> Iterator[tuple[int, _Loaded]]:
-    """``forms`` by id, read through a cursor: Django's converters would build a person id
-    for each of up to 500 forms (two a form with the name's id, which the ranking never
-    needs); here each person's id is built once (~2 ms a search at 100k on SQLite)."""
+    """``forms`` by id, read through a cursor (``_read_rows``)."""
     query = forms.values_list("pk", "person_id", "text", "normalised")
     sql, params = query.query.get_compiler(using=query.db).as_sql()
-    to_python = NameForm._meta.get_field("person").target_field.to_python
-    persons: dict[Any, Any] = {}
+    return _read_rows(sql, params)
+
+
+def _read_rows(sql: str, params: Any) -> Iterator[tuple[int, _Loaded]]:
+    """Forms by id from a statement reading (id, person, text, normalised), each person's
+    key (``_person_key``) worked out once: Django's converters would build a person's id for
+    each of up to 500 forms (two a form with the name's id, which the ranking never needs)."""
+    keys: dict[Any, _PersonKey] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for pk, raw, text, normalised in cursor.fetchall():
-            person = persons.get(raw)
-            if person is None:
-                person = persons[raw] = to_python(raw)
-            yield pk, (person, text, normalised)
+            key = keys.get(raw)
+            if key is None:
+                key = keys[raw] = _person_key(raw)
+            yield pk, (key, text, normalised)
+
+
+def _person_key(raw: Any) -> _PersonKey:
+    """A person's id as read, as a value that orders as the ids do and is built once per
+    person: a UUID as it is (where the database has a UUID type); else its 32 lowercase hex
+    digits (zero-padded: they order as the UUID's number, by which UUIDs compare), as Django
+    writes them, without building the UUID (~250 a search at 100k; ``_Loads.person_id``
+    builds those of the forms returned)."""
+    if isinstance(raw, uuid.UUID) or (isinstance(raw, str) and _HEX.fullmatch(raw)):
+        return raw
+    return str(_PERSON_ID.to_python(raw).hex)
 
 
 def _visible_ids(user: User | None, ids: list[int]) -> set[int]:
@@ -334,29 +420,33 @@ class _FormsIn(Expression):
         return f"{column} IN ({', '.join(['%s'] * len(self.ids))})", tuple(self.ids)
 
 
-_FIRST = (0, "")
+#: Where a form not in ``_seen`` comes: before every form in it (the ids then decide).
+_FIRST = -1
 
 
-def _seen(tokens: list[QueryToken], rows: _Rows) -> dict[int, tuple[int, str]]:
+def _seen(tokens: list[QueryToken], rows: _Rows) -> dict[int, int]:
     """Where each form first comes in the rows one statement over every key gives: the order
     that decides between forms of equal rank (which of them the first ``FORM_CAP`` keep).
 
     SQLite reads ``key IN (…) OR range OR range…`` term by term (a MULTI-INDEX OR), each in
     the key index's order (key, then form), skipping rows an earlier term gave: a form comes
-    at its least (term, key). PostgreSQL's bitmap scan gives rows in the table's order, which
-    is the forms' for keys written with their forms: no position, the form's id decides.
+    at its least (term, key) — here that pair's place among the rows' distinct pairs, worked
+    out once per key (a few dozen keys for ~1,300 rows at 100k). PostgreSQL's bitmap scan
+    gives rows in the table's order, which is the forms' for keys written with their forms:
+    no position, the form's id decides.
     """
     if connection.vendor != "sqlite":
         return {}
     listed = set().union(*(t.exact | t.near for t in tokens))
     prefixes = [t.prefix for t in tokens if t.prefix]
-    terms: dict[str, int] = {}
-    seen: dict[int, tuple[int, str]] = {}
+    pairs = {
+        key: (0 if key in listed else _range_term(key, prefixes), key)
+        for key in {key for _, key in rows}
+    }
+    places = {key: at for at, key in enumerate(sorted(pairs, key=pairs.__getitem__))}
+    seen: dict[int, int] = {}
     for form_id, key in rows:
-        term = terms.get(key)
-        if term is None:
-            term = terms[key] = 0 if key in listed else _range_term(key, prefixes)
-        at = (term, key)
+        at = places[key]
         if at < seen.get(form_id, _LAST):
             seen[form_id] = at
     return seen
@@ -367,7 +457,7 @@ def _range_term(key: str, prefixes: list[str]) -> int:
     return next((i for i, p in enumerate(prefixes, 1) if p <= key < p + _TOP), len(prefixes) + 1)
 
 
-_LAST = (1 << 30, "")
+_LAST = 1 << 62
 
 
 def _qualifying(tokens: list[QueryToken], rows: _Rows) -> dict[int, tuple[int, int]]:
@@ -433,8 +523,10 @@ class _Reads:
         held, holders = self._held([*own, near_few])
         self._rows = _select([*own, near.both(either), *held], holders)
         counts = _matcher(self._split)
+        # Each distinct key asked about once (a few dozen for ~1,300 rows at 100k).
+        rows_by_key = Counter(map(itemgetter(1), self._rows))
         self.partial = len(self._rows) >= ROW_CAP or (
-            sum(1 for _, key in self._rows if counts(key)) >= NEAR_AFTER
+            sum(n for key, n in rows_by_key.items() if counts(key)) >= NEAR_AFTER
         )
         return self._rows
 
