@@ -40,7 +40,7 @@ def search_persons(query: str, user: User | None = None) -> QuerySet[Person]:
     return persons.filter(_PersonsIn(params)).order_by(_in_order(params), "display_name", "id")
 
 
-def _column() -> str:
+def _column(connection: Any) -> str:
     quote = connection.ops.quote_name
     return f"{quote(Person._meta.db_table)}.{quote('id')}"
 
@@ -55,7 +55,7 @@ def _in_order(params: list[Any]) -> RawSQL:
     # Positions are our own integers, written as literals so every backend sorts them as numbers;
     # the ids are parameters (nosec B611 below).
     whens = " ".join(f"WHEN %s THEN {i}" for i in range(len(params)))
-    return RawSQL(f"CASE {_column()} {whens} END", params)  # noqa: S611  # nosec B611
+    return RawSQL(f"CASE {_column(connection)} {whens} END", params)  # noqa: S611  # nosec B611
 
 
 class _PersonsIn(Expression):
@@ -70,4 +70,5 @@ class _PersonsIn(Expression):
         self.params = list(params)
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
-        return f"{_column()} IN ({', '.join(['%s'] * len(self.params))})", tuple(self.params)
+        marks = ", ".join(["%s"] * len(self.params))
+        return f"{_column(connection)} IN ({marks})", tuple(self.params)
