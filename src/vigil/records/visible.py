@@ -66,35 +66,42 @@ def count_visible(user: User, model: type[models.Model]) -> int:
     without stepping a row, and finds the hidden rows — soft-deleted, or live at any other
     value of the level, a value that is no level included — by ranges of the index on
     ``(deleted_at, confidentiality)``, where counting the visible rows steps each of them (3 ms
-    at 100,000 persons). Elsewhere (PostgreSQL reads every row either way) the policy's own
-    query is counted.
+    at 100,000 persons). Elsewhere (PostgreSQL reads every row either way) the live rows at
+    those levels are counted by one written statement (the ORM built and compiled the policy's
+    query anew each time: ~0.4 ms of the page's process). Any other user: the policy's query.
     """
     manager = model._default_manager
     connection = connections[router.db_for_read(model)]
     levels = levels_seen(user, model)
     # The default manager must be the live rows and nothing else (``deleted_at IS NULL``), and
     # every row must hold a level (NOT NULL) for the ranges below to find every other value.
-    plain = levels is None or connection.vendor != "sqlite" or type(manager) is not LiveManager
+    plain = levels is None or type(manager) is not LiveManager
     if plain or model._meta.get_field("confidentiality").null:
         return visible(user, manager.all()).count()
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     deleted = quote(model._meta.get_field("deleted_at").column)
     level = quote(model._meta.get_field("confidentiality").column)
-    # Every value that is not one of ``levels``: below the first, between two, above the last
-    # (the column is NOT NULL: no row is outside every range and every level).
     shown = sorted(set(levels))
-    others = [f"{level} < %s"]
-    others += [f"{level} > %s AND {level} < %s" for _ in shown[1:]]
-    others.append(f"{level} > %s")
-    params: list[str] = [shown[0]]
-    for low, high in zip(shown, shown[1:], strict=False):
-        params += [low, high]
-    params.append(shown[-1])
     # Quoted names and our own comparisons; the levels are parameters (nosec B608 below).
     count = f"(SELECT COUNT(*) FROM {table}"  # noqa: S608  # nosec B608
-    hidden = "".join(f" - {count} WHERE {deleted} IS NULL AND {term})" for term in others)
-    sql = f"SELECT {count}) - {count} WHERE {deleted} IS NOT NULL){hidden}"
+    if connection.vendor == "sqlite":
+        # Every value that is not one of ``levels``: below the first, between two, above the
+        # last (the column is NOT NULL: no row is outside every range and every level).
+        others = [f"{level} < %s"]
+        others += [f"{level} > %s AND {level} < %s" for _ in shown[1:]]
+        others.append(f"{level} > %s")
+        params: list[str] = [shown[0]]
+        for low, high in zip(shown, shown[1:], strict=False):
+            params += [low, high]
+        params.append(shown[-1])
+        hidden = "".join(f" - {count} WHERE {deleted} IS NULL AND {term})" for term in others)
+        sql = f"SELECT {count}) - {count} WHERE {deleted} IS NOT NULL){hidden}"
+    else:
+        # The policy's rows counted as they are, the statement written once instead of built.
+        marks = ", ".join(["%s"] * len(shown))
+        sql = f"SELECT {count} WHERE {deleted} IS NULL AND {level} IN ({marks}))"
+        params = shown
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
