@@ -75,13 +75,15 @@ def count_visible(user: User, model: type[models.Model]) -> int:
     levels = levels_seen(user, model)
     # The default manager must be the live rows and nothing else (``deleted_at IS NULL``), and
     # every row must hold a level (NOT NULL) for the ranges below to find every other value.
-    plain = levels is None or type(manager) is not LiveManager
-    if plain or model._meta.get_field("confidentiality").null:
+    deleted_at = model._meta.get_field("deleted_at")
+    confidentiality = model._meta.get_field("confidentiality")
+    assert isinstance(deleted_at, models.Field) and isinstance(confidentiality, models.Field)
+    if levels is None or type(manager) is not LiveManager or confidentiality.null:
         return visible(user, manager.all()).count()
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    deleted = quote(model._meta.get_field("deleted_at").column)
-    level = quote(model._meta.get_field("confidentiality").column)
+    deleted = quote(str(deleted_at.column))
+    level = quote(str(confidentiality.column))
     shown = sorted(set(levels))
     # Quoted names and our own comparisons; the levels are parameters (nosec B608 below).
     count = f"(SELECT COUNT(*) FROM {table}"  # noqa: S608  # nosec B608
