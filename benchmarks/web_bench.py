@@ -180,9 +180,9 @@ def table(backend: str, plan: dict[str, Any], found: dict[str, Any]) -> str:
         f"### {backend}: {plan['vendor']}, {plan['persons']:,} persons, {plan['acts']:,} acts",
         "",
         "| page | queries (writes) | 1 client p50 / p95 ms (n) | bare p50 / p95 ms | p95 ratio "
-        "| 16 clients req/s | p50 / p95 ms | server CPU ms/req | bare req/s | errors | wrk CPU "
-        "| targets |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| 16 clients req/s | p50 / p95 ms | server CPU ms/req | connections per worker "
+        "| bare req/s | errors | wrk CPU | targets |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for name, row in found.items():
         s, b = Figures(**row["vigil_single"]), Figures(**row["bare_single"])
@@ -193,7 +193,8 @@ def table(backend: str, plan: dict[str, Any], found: dict[str, Any]) -> str:
             f"| {name} | {row['queries_per_page']:.0f} ({row['writes_per_page']:.0f}) "
             f"| {s.p50_ms:.0f} / {s.p95_ms:.0f} ({s.requests}) | {b.p50_ms:.1f} / {b.p95_ms:.1f} "
             f"| {s.p95_ms / max(b.p95_ms, 0.001):.1f}× | {c.rps:.0f} "
-            f"| {c.p50_ms:.0f} / {c.p95_ms:.0f} | {server_ms_per_request(c):.1f} | {bc.rps:.0f} "
+            f"| {c.p50_ms:.0f} / {c.p95_ms:.0f} | {server_ms_per_request(c):.1f} "
+            f"| {'/'.join(map(str, c.split)) or '-'} | {bc.rps:.0f} "
             f"| {s.errors + c.errors} "
             f"| {c.load_cpu:.0%} | {marks} |"
         )

@@ -12,9 +12,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 WRK_LUA = r"""
@@ -72,8 +74,12 @@ class Figures:
     load_cpu: float = 0.0  # CPU share of the load generator (of one core)
     server_cpu: float = 0.0  # CPU share of the server processes (of one core)
     machine_busy: float = 0.0  # share of all cores busy, everyone included
+    # The clients' connections held by each server process midway through the run, most
+    # first: kept-alive connections stay with the worker that took them, and one worker can
+    # take nearly all (docs/benchmarks.md §4, eighth round).
+    split: list[int] = field(default_factory=list)
 
-    def row(self) -> dict[str, float]:
+    def row(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -110,8 +116,9 @@ class Server:
         try:
             wait_until_up(port, probe)
         except RuntimeError:
+            tail = self.tail()  # before stop() closes (and so deletes) the log
             self.stop()
-            raise RuntimeError(self.tail()) from None
+            raise RuntimeError(tail) from None
 
     def tail(self) -> str:
         return Path(self.log.name).read_text(errors="replace")[-3000:]
@@ -230,6 +237,21 @@ def sequential(
     )
 
 
+def connections_by_process(port: int) -> list[int]:
+    """How many established connections to ``port`` each process holds, most first (``ss``);
+    connections still in the kernel's queue, accepted by no process, are left out."""
+    try:
+        listed = subprocess.run(  # noqa: S603
+            ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],  # noqa: S607
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    held = Counter(line.split("pid=", 1)[1].split(",", 1)[0] for line in listed.splitlines()
+                   if "pid=" in line)  # fmt: skip
+    return sorted(held.values(), reverse=True)
+
+
 def _explain_errors(raw: dict[str, int], server: Server, clients: int) -> None:
     """Say which kind of error a run had, and what the server logged (its log is deleted
     when the phase ends): an error count alone cannot be chased."""
@@ -268,11 +290,16 @@ def concurrent(
         ]  # fmt: skip
         before = os.times()
         cpu0, busy0 = server.cpu_seconds(), machine_busy()
-        done = subprocess.run(argv, capture_output=True, text=True, check=True)  # noqa: S603
+        wrk = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # noqa: S603
+        time.sleep(min(2.0, seconds / 2))
+        split = connections_by_process(port)
+        stdout, stderr = wrk.communicate()
+        if wrk.returncode:
+            raise subprocess.CalledProcessError(wrk.returncode, argv, stdout, stderr)
         after = os.times()
         busy1 = machine_busy()
         cpu1 = server.cpu_seconds()
-    line = next(x for x in done.stdout.splitlines() if x.startswith("WRKJSON "))
+    line = next(x for x in stdout.splitlines() if x.startswith("WRKJSON "))
     raw = json.loads(line.removeprefix("WRKJSON "))
     wall = raw["duration_us"] / 1e6
     load = (after.children_user + after.children_system) - (
@@ -291,4 +318,5 @@ def concurrent(
         load_cpu=load / wall,
         server_cpu=(cpu1 - cpu0) / wall,
         machine_busy=(busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1]),
+        split=split,
     )
