@@ -74,6 +74,7 @@ class Figures:
     load_cpu: float = 0.0  # CPU share of the load generator (of one core)
     server_cpu: float = 0.0  # CPU share of the server processes (of one core)
     machine_busy: float = 0.0  # share of all cores busy, everyone included
+    database_cpu: float = 0.0  # CPU share of the PostgreSQL cluster on this machine (of one core)
     # The clients' connections held by each server process midway through the run, most
     # first: kept-alive connections stay with the worker that took them, and one worker can
     # take nearly all (docs/benchmarks.md §4, eighth round).
@@ -160,6 +161,33 @@ def tree_cpu(root: int) -> float:
     return total
 
 
+# The port of the PostgreSQL cluster on this machine whose CPU the runs read (set by the bench;
+# None: SQLite, nothing to read).
+DATABASE_PORT: int | None = None
+
+
+def database_cpu_seconds() -> float:
+    """CPU seconds used so far by the PostgreSQL cluster listening on ``DATABASE_PORT``: its
+    postmaster, the server processes that ended (the postmaster's reaped children) and those
+    still running (one per connection). 0 when there is none on this machine."""
+    if DATABASE_PORT is None:
+        return 0.0
+    wanted = f"-p\0{DATABASE_PORT}\0"
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_text(errors="replace")
+            if not command.split("\0", 1)[0].endswith("/postgres") or wanted not in command:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        reaped = (int(fields[13]) + int(fields[14])) / CLOCK_TICKS
+        return reaped + tree_cpu(int(entry.name))
+    return 0.0
+
+
 def machine_busy() -> tuple[int, int]:
     """Busy and total jiffies of all cores so far (from /proc/stat)."""
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -203,6 +231,7 @@ def sequential(
         conn.getresponse().read()
     latencies: list[float] = []
     errors = 0
+    db0 = database_cpu_seconds()
     cpu0, busy0, started = server.cpu_seconds(), machine_busy(), time.perf_counter()
     for n in range(requests):
         if time.perf_counter() - started > max_seconds:
@@ -223,6 +252,7 @@ def sequential(
         errors += not ok
     wall = time.perf_counter() - started
     busy1 = machine_busy()
+    db1 = database_cpu_seconds()
     conn.close()
     latencies.sort()
     return Figures(
@@ -234,6 +264,7 @@ def sequential(
         errors=errors,
         server_cpu=(server.cpu_seconds() - cpu0) / wall,
         machine_busy=(busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1]),
+        database_cpu=(db1 - db0) / wall,
     )
 
 
@@ -289,7 +320,7 @@ def concurrent(
             "--timeout", "30s", "-s", lua.name, f"http://127.0.0.1:{port}",
         ]  # fmt: skip
         before = os.times()
-        cpu0, busy0 = server.cpu_seconds(), machine_busy()
+        cpu0, busy0, db0 = server.cpu_seconds(), machine_busy(), database_cpu_seconds()
         wrk = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # noqa: S603
         time.sleep(min(2.0, seconds / 2))
         split = connections_by_process(port)
@@ -298,7 +329,7 @@ def concurrent(
             raise subprocess.CalledProcessError(wrk.returncode, argv, stdout, stderr)
         after = os.times()
         busy1 = machine_busy()
-        cpu1 = server.cpu_seconds()
+        cpu1, db1 = server.cpu_seconds(), database_cpu_seconds()
     line = next(x for x in stdout.splitlines() if x.startswith("WRKJSON "))
     raw = json.loads(line.removeprefix("WRKJSON "))
     wall = raw["duration_us"] / 1e6
@@ -319,4 +350,5 @@ def concurrent(
         server_cpu=(cpu1 - cpu0) / wall,
         machine_busy=(busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1]),
         split=split,
+        database_cpu=(db1 - db0) / wall,
     )
