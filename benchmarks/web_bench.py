@@ -34,6 +34,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import web_load  # noqa: E402
 from web_data import ROOT, VIGIL, Backend, postgres_demo, sqlite_demo, stop_postgres  # noqa: E402
 from web_load import Figures, Server, concurrent, free_port, sequential  # noqa: E402
 
@@ -174,15 +175,22 @@ def server_ms_per_request(figures: Figures) -> float:
     return figures.server_cpu * 1000 / figures.rps if figures.rps else 0.0
 
 
+def database_ms_per_request(figures: Figures) -> float:
+    """CPU milliseconds of the PostgreSQL cluster (on this machine) per request served under
+    load; 0 on SQLite, whose work is in the server's figure."""
+    return figures.database_cpu * 1000 / figures.rps if figures.rps else 0.0
+
+
 def table(backend: str, plan: dict[str, Any], found: dict[str, Any]) -> str:
     """The figures of one backend as Markdown."""
     lines = [
         f"### {backend}: {plan['vendor']}, {plan['persons']:,} persons, {plan['acts']:,} acts",
         "",
         "| page | queries (writes) | 1 client p50 / p95 ms (n) | bare p50 / p95 ms | p95 ratio "
-        "| 16 clients req/s | p50 / p95 ms | server CPU ms/req | bare req/s | errors | wrk CPU "
+        "| 16 clients req/s | p50 / p95 ms | server CPU ms/req | PostgreSQL CPU ms/req "
+        "| connections per worker | bare req/s | bare PostgreSQL CPU ms/req | errors | wrk CPU "
         "| targets |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for name, row in found.items():
         s, b = Figures(**row["vigil_single"]), Figures(**row["bare_single"])
@@ -193,7 +201,9 @@ def table(backend: str, plan: dict[str, Any], found: dict[str, Any]) -> str:
             f"| {name} | {row['queries_per_page']:.0f} ({row['writes_per_page']:.0f}) "
             f"| {s.p50_ms:.0f} / {s.p95_ms:.0f} ({s.requests}) | {b.p50_ms:.1f} / {b.p95_ms:.1f} "
             f"| {s.p95_ms / max(b.p95_ms, 0.001):.1f}× | {c.rps:.0f} "
-            f"| {c.p50_ms:.0f} / {c.p95_ms:.0f} | {server_ms_per_request(c):.1f} | {bc.rps:.0f} "
+            f"| {c.p50_ms:.0f} / {c.p95_ms:.0f} | {server_ms_per_request(c):.1f} "
+            f"| {database_ms_per_request(c):.1f} | {'/'.join(map(str, c.split)) or '-'} "
+            f"| {bc.rps:.0f} | {database_ms_per_request(bc):.1f} "
             f"| {s.errors + c.errors} "
             f"| {c.load_cpu:.0%} | {marks} |"
         )
@@ -254,6 +264,7 @@ def main() -> None:
         for name, build in builders:
             print(f"{name}: preparing the database in {base} ...", file=sys.stderr)
             backend = build(base, args.persons, reuse=reuse)
+            web_load.DATABASE_PORT = args.pg_port if name == "postgres" else None
             plan = make_plan(backend, args)
             found = measure(backend, plan, args)
             # The bare view replays the SQL captured for the plan: if the code changed since,

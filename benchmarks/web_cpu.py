@@ -3,7 +3,8 @@
 Runs Django's test client against a benchmark database (settings from the environment, as
 ``web_explain.py``) as the benchmark's analyst, whose session has passed 2FA, and measures
 the process's CPU time (``time.process_time``: on SQLite the database's own work is included,
-on PostgreSQL only the client side) per request for:
+on PostgreSQL only the client side; a PostgreSQL server on this machine has its own column, the
+CPU of the server process that answered, from ``/proc/PID/schedstat``) per request for:
 
 - ``blank``: a signed-in page with nothing in it (the base template, behind ``login_required``):
   what every request pays — middleware, session, 2FA and session-limit checks, the user,
@@ -154,17 +155,43 @@ def queries_of(client: Any, url: str) -> int:
     return len(captured.captured_queries)
 
 
-def measure(client: Any, urls: list[str], rounds: int) -> list[float]:
-    """CPU milliseconds of each request, ``rounds`` times over ``urls`` (after one warm-up)."""
+def backend_pid() -> int | None:
+    """The PostgreSQL server process of this process's connection (None on SQLite, or closed)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or connection.connection is None:
+        return None
+    return int(connection.connection.info.backend_pid)
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """CPU seconds of another process of this machine (the scheduler's count in nanoseconds),
+    or None when it cannot be read (a server on another machine, or gone)."""
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def measure(client: Any, urls: list[str], rounds: int) -> tuple[list[float], list[float]]:
+    """CPU milliseconds of each request, ``rounds`` times over ``urls`` (after one warm-up):
+    this process's, and on PostgreSQL on this machine the server process's that answered it
+    (a request whose connection changed on the way is left out of the second list)."""
     for url in urls:
         fetch(client, url)
-    found = []
+    found: list[float] = []
+    server: list[float] = []
     for _ in range(rounds):
         for url in urls:
+            pid = backend_pid()
+            before = process_cpu_seconds(pid) if pid else None
             start = time.process_time()
             fetch(client, url)
             found.append((time.process_time() - start) * 1000)
-    return found
+            after = process_cpu_seconds(pid) if pid and backend_pid() == pid else None
+            if before is not None and after is not None:
+                server.append((after - before) * 1000)
+    return found, server
 
 
 def profile(client: Any, urls: list[str], rounds: int, limit: int) -> str:
@@ -215,13 +242,16 @@ def main() -> None:
         return
     found: dict[str, Any] = {}
     for name in args.pages:
-        cpu = measure(client, urls[name], args.rounds)
+        cpu, server = measure(client, urls[name], args.rounds)
         found[name] = {
             "requests": len(cpu),
             "cpu_ms_median": round(statistics.median(cpu), 2),
             "cpu_ms_mean": round(statistics.fmean(cpu), 2),
             "queries": queries_of(client, urls[name][0]),
         }
+        if server:
+            found[name]["pg_cpu_ms_median"] = round(statistics.median(server), 2)
+            found[name]["pg_cpu_ms_mean"] = round(statistics.fmean(server), 2)
     if args.json:
         print(json.dumps(found))
         return
@@ -229,6 +259,12 @@ def main() -> None:
         print(
             f"{name:7} {row['requests']:4} requests  CPU median {row['cpu_ms_median']:7.2f} ms"
             f"  mean {row['cpu_ms_mean']:7.2f} ms  queries {row['queries']}"
+            + (
+                f"  PostgreSQL server CPU median {row['pg_cpu_ms_median']:6.2f} ms"
+                f"  mean {row['pg_cpu_ms_mean']:6.2f} ms"
+                if "pg_cpu_ms_median" in row
+                else ""
+            )
         )
 
 

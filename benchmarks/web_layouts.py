@@ -62,6 +62,7 @@ def run_layout(
                 "errors": figures.errors,
                 "cpu_ms_per_request": 1000 * figures.server_cpu / max(figures.rps, 1e-9),
                 "machine_busy": figures.machine_busy,
+                "split": figures.split,
             }
     finally:
         server.stop()
@@ -90,7 +91,8 @@ def main() -> None:
             print(
                 f"  round {n + 1} {layout}: "
                 + ", ".join(
-                    f"{p} {row[p]['rps']:.0f}/s {row[p]['cpu_ms_per_request']:.1f} ms CPU"
+                    f"{p} {row[p]['rps']:.0f}/s {row[p]['cpu_ms_per_request']:.1f} ms CPU "
+                    f"(connections per worker {'/'.join(map(str, row[p]['split']))})"
                     for p in PAGES
                 ),
                 file=sys.stderr,

@@ -12,9 +12,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 WRK_LUA = r"""
@@ -72,8 +74,13 @@ class Figures:
     load_cpu: float = 0.0  # CPU share of the load generator (of one core)
     server_cpu: float = 0.0  # CPU share of the server processes (of one core)
     machine_busy: float = 0.0  # share of all cores busy, everyone included
+    database_cpu: float = 0.0  # CPU share of the PostgreSQL cluster on this machine (of one core)
+    # The clients' connections held by each server process midway through the run, most
+    # first: kept-alive connections stay with the worker that took them, and one worker can
+    # take nearly all (docs/benchmarks.md §4, eighth round).
+    split: list[int] = field(default_factory=list)
 
-    def row(self) -> dict[str, float]:
+    def row(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -110,8 +117,9 @@ class Server:
         try:
             wait_until_up(port, probe)
         except RuntimeError:
+            tail = self.tail()  # before stop() closes (and so deletes) the log
             self.stop()
-            raise RuntimeError(self.tail()) from None
+            raise RuntimeError(tail) from None
 
     def tail(self) -> str:
         return Path(self.log.name).read_text(errors="replace")[-3000:]
@@ -151,6 +159,33 @@ def tree_cpu(root: int) -> float:
         total += times.get(pid, 0.0)
         todo.extend(p for p, parent in parents.items() if parent == pid)
     return total
+
+
+# The port of the PostgreSQL cluster on this machine whose CPU the runs read (set by the bench;
+# None: SQLite, nothing to read).
+DATABASE_PORT: int | None = None
+
+
+def database_cpu_seconds() -> float:
+    """CPU seconds used so far by the PostgreSQL cluster listening on ``DATABASE_PORT``: its
+    postmaster, the server processes that ended (the postmaster's reaped children) and those
+    still running (one per connection). 0 when there is none on this machine."""
+    if DATABASE_PORT is None:
+        return 0.0
+    wanted = f"-p\0{DATABASE_PORT}\0"
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_text(errors="replace")
+            if not command.split("\0", 1)[0].endswith("/postgres") or wanted not in command:
+                continue
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        reaped = (int(fields[13]) + int(fields[14])) / CLOCK_TICKS
+        return reaped + tree_cpu(int(entry.name))
+    return 0.0
 
 
 def machine_busy() -> tuple[int, int]:
@@ -196,6 +231,7 @@ def sequential(
         conn.getresponse().read()
     latencies: list[float] = []
     errors = 0
+    db0 = database_cpu_seconds()
     cpu0, busy0, started = server.cpu_seconds(), machine_busy(), time.perf_counter()
     for n in range(requests):
         if time.perf_counter() - started > max_seconds:
@@ -216,6 +252,7 @@ def sequential(
         errors += not ok
     wall = time.perf_counter() - started
     busy1 = machine_busy()
+    db1 = database_cpu_seconds()
     conn.close()
     latencies.sort()
     return Figures(
@@ -227,7 +264,23 @@ def sequential(
         errors=errors,
         server_cpu=(server.cpu_seconds() - cpu0) / wall,
         machine_busy=(busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1]),
+        database_cpu=(db1 - db0) / wall,
     )
+
+
+def connections_by_process(port: int) -> list[int]:
+    """How many established connections to ``port`` each process holds, most first (``ss``);
+    connections still in the kernel's queue, accepted by no process, are left out."""
+    try:
+        listed = subprocess.run(  # noqa: S603
+            ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"],  # noqa: S607
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return []
+    held = Counter(line.split("pid=", 1)[1].split(",", 1)[0] for line in listed.splitlines()
+                   if "pid=" in line)  # fmt: skip
+    return sorted(held.values(), reverse=True)
 
 
 def _explain_errors(raw: dict[str, int], server: Server, clients: int) -> None:
@@ -267,12 +320,17 @@ def concurrent(
             "--timeout", "30s", "-s", lua.name, f"http://127.0.0.1:{port}",
         ]  # fmt: skip
         before = os.times()
-        cpu0, busy0 = server.cpu_seconds(), machine_busy()
-        done = subprocess.run(argv, capture_output=True, text=True, check=True)  # noqa: S603
+        cpu0, busy0, db0 = server.cpu_seconds(), machine_busy(), database_cpu_seconds()
+        wrk = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # noqa: S603
+        time.sleep(min(2.0, seconds / 2))
+        split = connections_by_process(port)
+        stdout, stderr = wrk.communicate()
+        if wrk.returncode:
+            raise subprocess.CalledProcessError(wrk.returncode, argv, stdout, stderr)
         after = os.times()
         busy1 = machine_busy()
-        cpu1 = server.cpu_seconds()
-    line = next(x for x in done.stdout.splitlines() if x.startswith("WRKJSON "))
+        cpu1, db1 = server.cpu_seconds(), database_cpu_seconds()
+    line = next(x for x in stdout.splitlines() if x.startswith("WRKJSON "))
     raw = json.loads(line.removeprefix("WRKJSON "))
     wall = raw["duration_us"] / 1e6
     load = (after.children_user + after.children_system) - (
@@ -291,4 +349,6 @@ def concurrent(
         load_cpu=load / wall,
         server_cpu=(cpu1 - cpu0) / wall,
         machine_busy=(busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1]),
+        split=split,
+        database_cpu=(db1 - db0) / wall,
     )

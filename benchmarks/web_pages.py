@@ -38,6 +38,16 @@ LISTS = {
     "cases": ("-title", "act_type=sentence&q=%3Ca+href%3D%22x%22%3E%27%26"),
     "events": ("date", "date_from=2022-01-01&date_to=2022-12-31&needs_review=on"),
 }
+UNFILTERED_PERSONS = (
+    "page=3&sort=-updated",
+    "sort=born&page=7",
+    "sort=-born",
+    "page=999999",
+    "page=-2",
+    "q=&custody=&page=5",
+    "confidentiality=internal",
+    "confidentiality=public&page=2",
+)
 INVALID = "date_from=yesterday&confidentiality=nonsense&act_type=nope&page=x"
 # Pages extending base.html that take no argument (what a role may not see answers 403/404,
 # drawn by its own template, and is compared too).
@@ -134,6 +144,10 @@ def signed_in_pages(
             pages += [(url, {}), (url, fragment)]
     if "persons" in lists:
         for query in picked_filters():
+            pages += [(f"/persons/?{query}", {}), (f"/persons/?{query}", fragment)]
+        # The whole list's pages and sorts (its count is read apart from its rows), its last
+        # page and a page past it, and a level chosen (counted as a filter).
+        for query in UNFILTERED_PERSONS:
             pages += [(f"/persons/?{query}", {}), (f"/persons/?{query}", fragment)]
     for url in urls["search"]:
         pages += [(url, {}), (url, fragment)]

@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 
+from vigil.core.db.postgres_session import connection_options
 from vigil.core.demo_folder import is_demo
 from vigil.crypto.keysource import KeySourceConfig, lazy_master_key
 
@@ -163,6 +164,8 @@ FIELD_KEYRING = "vigil.backup.keyring.database_keyring"
 
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if "postgresql" in DATABASES["default"]["ENGINE"]:
+        DATABASES["default"].setdefault("OPTIONS", {}).update(connection_options(os.environ))
 else:
     _sqlite_options = {
         "key": MASTER_KEY,
@@ -202,6 +205,7 @@ if DATABASE_URL and DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
     # A replica that does not answer is given up quickly: the primary serves meanwhile.
     DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 3
+    DATABASES["replica"]["OPTIONS"].update(connection_options(os.environ))
     # Test databases are made on the primary only; the standby copies them by itself.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["vigil.core.replica.ReplicaRouter"]

@@ -227,3 +227,33 @@ def test_the_timelines_related_rows_show_only_on_acts_shown_and_still_hide_a_res
     _, html = _queries(admin, case.victim, "en")
     for shown in ("hidden judge", "hidden lawyer", "act lawyer", "participant"):
         assert f"Fictional {shown} {canary}" in html
+
+
+def test_persons_of_the_same_name_are_listed_and_cut_by_key_whatever_the_plan(
+    admin_user, fictional_case
+):
+    from vigil.web.related import LIMIT, co_defendants, same_judge
+
+    with change_context("test", detail="namesakes"):
+        namesakes = [
+            Person.objects.create(display_name="Fictional Namesake", is_synthetic=True)
+            for _ in range(LIMIT + 5)
+        ]
+        for person in namesakes:
+            act = Act.objects.create(
+                event=fictional_case.event,
+                act_type_id=term("act_type", "sentence"),
+                victim_person=person,
+                date=dt.date(2021, 3, 2),
+            )
+            Involvement.objects.create(
+                act=act,
+                perpetrator_person=fictional_case.judge,
+                role_id=term("perpetrator_role", "judge"),
+            )
+    by_key = sorted(p.pk for p in namesakes)
+    judged = [r.person.pk for r in same_judge(admin_user, fictional_case.victim)]
+    # Every one has the same name: the list is theirs in key order, the last five cut.
+    assert judged == by_key[:LIMIT]
+    together = [r.person.pk for r in co_defendants(admin_user, fictional_case.victim)]
+    assert [pk for pk in together if pk in set(by_key)] == by_key[: len(together)]

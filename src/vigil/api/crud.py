@@ -15,7 +15,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from vigil.api.auth import api_user
@@ -233,7 +233,7 @@ def register(router: Router, r: Resource) -> None:
         description=f"Record a new {r.name} (documenters and above; publishing: coordinators).",
     )
     def create_view(request: HttpRequest, payload: r.create) -> Any:  # type: ignore[name-defined]
-        return 201, present_one(request, create_record(request, r, payload))
+        return Status(201, present_one(request, create_record(request, r, payload)))
 
     @router.patch(
         f"{r.path}/{{id}}",
@@ -256,4 +256,4 @@ def register(router: Router, r: Resource) -> None:
     )
     def delete_view(request: HttpRequest, id: UUID, payload: DeleteIn) -> Any:
         delete_record(request, r.model, id, payload)
-        return 204, None
+        return Status(204, None)

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from vigil.api.acts import acts_out, matching
@@ -209,7 +209,7 @@ def get_person(request: HttpRequest, id: UUID) -> PersonPublic:
     response={201: PersonPublic, **WRITE_ERRORS},
     operation_id=OPERATION("create_person"),
 )
-def create_person(request: HttpRequest, payload: PersonCreate) -> tuple[int, PersonPublic]:
+def create_person(request: HttpRequest, payload: PersonCreate) -> Status[PersonPublic]:
     """Record a new person with their names in every script (documenters and above)."""
     data = payload.dict(exclude={"names"})
     names = payload.names
@@ -223,7 +223,7 @@ def create_person(request: HttpRequest, payload: PersonCreate) -> tuple[int, Per
                 "add",
                 PersonName(person=person, confidentiality=person.confidentiality, **name.dict()),
             )
-    return 201, person_detail(Visibility(user), person)
+    return Status(201, person_detail(Visibility(user), person))
 
 
 @router.patch(
@@ -251,7 +251,7 @@ def update_person(request: HttpRequest, id: UUID, payload: PersonUpdate) -> Pers
     response={204: None, **WRITE_ERRORS},
     operation_id=OPERATION("delete_person"),
 )
-def delete_person(request: HttpRequest, id: UUID, payload: DeleteIn) -> tuple[int, None]:
+def delete_person(request: HttpRequest, id: UUID, payload: DeleteIn) -> Status[None]:
     """Soft-delete a person with a reason (coordinators and admins); the history is kept."""
     delete_record(request, Person, id, payload)
-    return 204, None
+    return Status(204, None)

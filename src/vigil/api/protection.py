@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import paginate
 
 from vigil.api.auth import api_user
@@ -114,11 +114,11 @@ def get_case(request: HttpRequest, id: UUID) -> ProtectionCaseOut:  # noqa: A002
 @router.post("/protection/cases", response={201: ProtectionCaseOut, **WRITE_ERRORS})
 def create_case(
     request: HttpRequest, payload: ProtectionCaseCreate
-) -> tuple[int, ProtectionCaseOut]:
+) -> Status[ProtectionCaseOut]:
     """Open a case; the identity is encrypted, audited, and granted to its writer only."""
     with writing(request) as user:
         case = cases.open_case(user, **payload.dict())
-    return 201, case_out(user, case)
+    return Status(201, case_out(user, case))
 
 
 @router.patch("/protection/cases/{id}", response={200: ProtectionCaseOut, **WRITE_ERRORS})
@@ -137,12 +137,12 @@ def create_action(
     request: HttpRequest,
     id: UUID,  # noqa: A002
     payload: ProtectionActionCreate,
-) -> tuple[int, ProtectionCaseOut]:
+) -> Status[ProtectionCaseOut]:
     """Add an action (owned by the caller) to a case."""
     with writing(request) as user:
         case = _case(user, id)
         cases.add_action(user, case, owner=user, **payload.dict())
-    return 201, case_out(user, case)
+    return Status(201, case_out(user, case))
 
 
 @router.get("/protection/funds", response={200: list[ProtectionFundOut], **LIST_ERRORS})
@@ -161,11 +161,11 @@ def fund_out(fund: DefenceFund) -> ProtectionFundOut:
 @router.post("/protection/funds", response={201: ProtectionFundOut, **WRITE_ERRORS})
 def create_fund(
     request: HttpRequest, payload: ProtectionFundCreate
-) -> tuple[int, ProtectionFundOut]:
+) -> Status[ProtectionFundOut]:
     """Add a defence fund (coordinators and administrators)."""
     with writing(request) as user:
         fund = funds.create_fund(user, **payload.dict())
-    return 201, fund_out(fund)
+    return Status(201, fund_out(fund))
 
 
 @router.post("/protection/funds/{id}/grants", response={201: ProtectionGrantOut, **WRITE_ERRORS})
@@ -173,7 +173,7 @@ def create_grant(
     request: HttpRequest,
     id: UUID,  # noqa: A002
     payload: ProtectionGrantCreate,
-) -> tuple[int, ProtectionGrantOut]:
+) -> Status[ProtectionGrantOut]:
     """Record a grant for a protection case or a named beneficiary (encrypted, never returned)."""
     data = payload.dict()
     case_id = data.pop("case")
@@ -188,7 +188,7 @@ def create_grant(
         if (case is None) == (not data["beneficiary_name"].strip()):
             raise InvalidField("case", "give a protection case or a beneficiary's name, not both")
         grant = funds.record_grant(user, fund, case=case, **data)
-    return 201, grant_out(grant)
+    return Status(201, grant_out(grant))
 
 
 @router.get("/protection/grants", response={200: list[ProtectionGrantOut], **LIST_ERRORS})

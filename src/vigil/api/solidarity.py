@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import translation
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from vigil.api.auth import api_user
@@ -125,7 +125,7 @@ def _must_see(
 
 
 @router.post("/hearings", response={201: HearingOut, **WRITE_ERRORS})
-def create_hearing(request: HttpRequest, body: HearingIn) -> tuple[int, HearingOut]:
+def create_hearing(request: HttpRequest, body: HearingIn) -> Status[HearingOut]:
     """Record a hearing of a case; it takes the case's confidentiality."""
     with writing(request) as user:
         data = monitoring.HearingInput(
@@ -143,11 +143,11 @@ def create_hearing(request: HttpRequest, body: HearingIn) -> tuple[int, HearingO
         if data.appeal_deadline is not None and data.appeal_deadline < data.date:
             raise InvalidField("appeal_deadline", "The appeal deadline comes before the hearing.")
         hearing = monitoring.add_hearing(user, data)
-    return 201, hearing_out(user, Visibility(user), hearing)
+    return Status(201, hearing_out(user, Visibility(user), hearing))
 
 
 @router.post("/hearings/{id}/observers", response={201: HearingOut, **WRITE_ERRORS})
-def assign_observer(request: HttpRequest, id: UUID, body: ObserverIn) -> tuple[int, HearingOut]:
+def assign_observer(request: HttpRequest, id: UUID, body: ObserverIn) -> Status[HearingOut]:
     """Assign an observer (coordinators and admins: any active user; others: themselves)."""
     hearing = visible_or_404(request, _select(Hearing.objects.all()), id)
     with writing(request) as user:
@@ -156,11 +156,11 @@ def assign_observer(request: HttpRequest, id: UUID, body: ObserverIn) -> tuple[i
             raise InvalidField("observer", "No user you may assign with this id.", 404)
         observer = get_user_model().objects.get(pk=body.observer)
         monitoring.assign_observer(user, hearing, observer)
-    return 201, hearing_out(user, Visibility(user), hearing)
+    return Status(201, hearing_out(user, Visibility(user), hearing))
 
 
 @router.post("/hearings/{id}/reports", response={201: HearingOut, **WRITE_ERRORS})
-def file_report(request: HttpRequest, id: UUID, body: ObservationIn) -> tuple[int, HearingOut]:
+def file_report(request: HttpRequest, id: UUID, body: ObservationIn) -> Status[HearingOut]:
     """File the calling user's observation; a refused observer is recorded as an act."""
     hearing = visible_or_404(request, _select(Hearing.objects.all()), id)
     known = {t.key for t in monitoring.checklist_items()}
@@ -179,7 +179,7 @@ def file_report(request: HttpRequest, id: UUID, body: ObservationIn) -> tuple[in
                 notes=body.notes,
             ),
         )
-    return 201, hearing_out(user, Visibility(user), hearing)
+    return Status(201, hearing_out(user, Visibility(user), hearing))
 
 
 def statement_out(user: "User", seen: Visibility, s: Statement) -> StatementOut:
@@ -231,7 +231,7 @@ def get_statement(request: HttpRequest, id: UUID) -> StatementOut:
 
 
 @router.post("/statements", response={201: StatementOut, **WRITE_ERRORS})
-def create_statement(request: HttpRequest, body: StatementIn) -> tuple[int, StatementOut]:
+def create_statement(request: HttpRequest, body: StatementIn) -> Status[StatementOut]:
     """Record a statement by an organisation or a named author, about persons and cases."""
     author = _must_see(request, Organisation, body.author, "author")
     for pk in body.persons:
@@ -262,7 +262,7 @@ def create_statement(request: HttpRequest, body: StatementIn) -> tuple[int, Stat
                 confidentiality=body.confidentiality,
             ),
         )
-    return 201, statement_out(user, Visibility(user), s)
+    return Status(201, statement_out(user, Visibility(user), s))
 
 
 @router.get("/calendar", response={200: list[CalendarItemOut], **LIST_ERRORS})

@@ -152,10 +152,15 @@ def _shutdown_hooks() -> dict[str, Callable[[Any], None]]:
     return {"on_exit": on_exit}
 
 
-# gunicorn's layout: gthread workers (processes) × threads each. See docs/benchmarks.md §4
-# ("fifth round") for the layouts measured on two cores.
+# gunicorn's layout: gthread workers (processes) × threads each. Two threads, not one: a worker
+# keeps taking connections while its threads are busy, so with one thread a slow page (an
+# export, a PDF) would hold every request that worker took; with two, the other thread answers
+# them (tests/core/test_serve_slow_page.py). Not four: each thread has its own connection and
+# cache of decrypted pages, and threads take turns on Python's lock — on two cores 2 × 2 spent
+# the CPU per request of 2 × 1 on the list, well under 2 × 4's (docs/benchmarks.md §4, "eighth
+# round: the serving layer and the default layout").
 DEFAULT_WORKERS = 2
-DEFAULT_THREADS = 4
+DEFAULT_THREADS = 2
 
 
 def serve(

@@ -247,6 +247,20 @@ def exact_ceiling(user: AnyUser) -> str | None:
     return found
 
 
+def levels_seen(user: AnyUser, model: type[models.Model]) -> tuple[str, ...] | None:
+    """The levels whose live records of ``model`` are all that ``user`` may view, when that is
+    the whole rule: the user's view is exactly a ceiling (:func:`exact_ceiling`) and the
+    model's policy entry is a record with no parent to check. Then ``restrict(user, "view",
+    model's live rows)`` keeps exactly the live rows at these levels. Else None."""
+    spec = governed(model)
+    if spec is None or spec.kind != Kind.RECORD or spec.parents:
+        return None
+    ceiling = exact_ceiling(user)
+    if ceiling is None:
+        return None
+    return LEVELS[: LEVELS.index(ceiling) + 1]
+
+
 def _exact_ceiling(user: AnyUser) -> str | None:
     role = role_of(user)
     if role is None:

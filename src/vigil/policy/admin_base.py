@@ -3,11 +3,13 @@ stale saves refused."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Model, QuerySet
 from django.forms import BaseFormSet, ModelForm
 from django.http import HttpRequest
@@ -95,6 +97,11 @@ def save_through_policy(request: HttpRequest, obj: Model, change: bool) -> None:
 
 class PolicyMixin:
     """Admin access through the one policy: rows, pages and saves as for every other view."""
+
+    # An address typed without a scheme is read as https, as in every other form of Vigil.
+    formfield_overrides: ClassVar[Mapping[type[models.Field[Any, Any]], Mapping[str, Any]]] = {
+        models.URLField: {"assume_scheme": "https"}
+    }
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return restrict(request.user, "view", super().get_queryset(request))  # type: ignore[misc]

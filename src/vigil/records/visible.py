@@ -5,6 +5,7 @@ the questions the surfaces put to it, one function per question:
 
 - :func:`visible` — the part of a queryset the user may view;
 - :func:`visible_one` / :func:`visible_or_404` — one record, or nothing (hidden looks missing);
+- :func:`count_visible` — how many records of a model the user may view;
 - :func:`custody_seen_by` / :func:`custody_of` — custody derived only from the acts the user
   may view (stored per ceiling when the user's view is exactly a ceiling, else derived).
 """
@@ -15,10 +16,11 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db import models
+from django.db import connections, models, router
 from django.http import Http404
 
-from vigil.policy.access import exact_ceiling, restrict
+from vigil.core.models import LiveManager
+from vigil.policy.access import exact_ceiling, levels_seen, restrict
 from vigil.records.custody import Custody, CustodyState, custody_by_person
 from vigil.records.custody_store import stored_at
 from vigil.records.models import Act, Person
@@ -52,6 +54,60 @@ def visible_or_404(user: User, queryset: models.QuerySet[M], pk: Any) -> M:
         # Not visible and not existing look the same: no one learns which ids exist.
         raise Http404
     return found
+
+
+def count_visible(user: User, model: type[models.Model]) -> int:
+    """How many records of ``model`` ``user`` may view: ``visible(user, model's live
+    rows).count()``.
+
+    On SQLite, when the user may view exactly the live records at some levels
+    (:func:`vigil.policy.access.levels_seen`), the same number is counted in one statement as
+    every row of the table less the hidden ones: SQLite counts a whole table from its pages
+    without stepping a row, and finds the hidden rows — soft-deleted, or live at any other
+    value of the level, a value that is no level included — by ranges of the index on
+    ``(deleted_at, confidentiality)``, where counting the visible rows steps each of them (3 ms
+    at 100,000 persons). Elsewhere (PostgreSQL reads every row either way) the live rows at
+    those levels are counted by one written statement (the ORM built and compiled the policy's
+    query anew each time: ~0.4 ms of the page's process). Any other user: the policy's query.
+    """
+    manager = model._default_manager
+    connection = connections[router.db_for_read(model)]
+    levels = levels_seen(user, model)
+    # The default manager must be the live rows and nothing else (``deleted_at IS NULL``), and
+    # every row must hold a level (NOT NULL) for the ranges below to find every other value.
+    deleted_at = model._meta.get_field("deleted_at")
+    confidentiality = model._meta.get_field("confidentiality")
+    assert isinstance(deleted_at, models.Field) and isinstance(confidentiality, models.Field)
+    if levels is None or type(manager) is not LiveManager or confidentiality.null:
+        return visible(user, manager.all()).count()
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    deleted = quote(str(deleted_at.column))
+    level = quote(str(confidentiality.column))
+    shown = sorted(set(levels))
+    # Quoted names and our own comparisons; the levels are parameters (nosec B608 below).
+    count = f"(SELECT COUNT(*) FROM {table}"  # noqa: S608  # nosec B608
+    if connection.vendor == "sqlite":
+        # Every value that is not one of ``levels``: below the first, between two, above the
+        # last (the column is NOT NULL: no row is outside every range and every level).
+        others = [f"{level} < %s"]
+        others += [f"{level} > %s AND {level} < %s" for _ in shown[1:]]
+        others.append(f"{level} > %s")
+        params: list[str] = [shown[0]]
+        for low, high in zip(shown, shown[1:], strict=False):
+            params += [low, high]
+        params.append(shown[-1])
+        hidden = "".join(f" - {count} WHERE {deleted} IS NULL AND {term})" for term in others)
+        sql = f"SELECT {count}) - {count} WHERE {deleted} IS NOT NULL){hidden}"
+    else:
+        # The policy's rows counted as they are, the statement written once instead of built.
+        marks = ", ".join(["%s"] * len(shown))
+        sql = f"SELECT {count} WHERE {deleted} IS NULL AND {level} IN ({marks}))"
+        params = shown
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return int(row[0])
 
 
 def custody_seen_by(

@@ -140,7 +140,9 @@ class InternationalDateForm(forms.Form):
     date = DayField(label=_("Date"))
     kind = forms.ChoiceField(label=_("Kind"), choices=InternationalDateKind.choices)
     title = forms.CharField(label=_("Title"), max_length=300)
-    url = forms.URLField(label=_("Link to the announcement"), max_length=500, required=False)
+    url = forms.URLField(
+        label=_("Link to the announcement"), max_length=500, required=False, assume_scheme="https"
+    )
 
 
 def ids(text: str) -> list[str]:

@@ -62,6 +62,22 @@ class ListSpec:
     # the same rows read by key, as ``user`` may see them — so the page does not find them
     # again through the view's filters. Sorted as the view is.
     by_keys: Callable[[Any, list[Any]], QuerySet[Any]] | None = None
+    # How many rows the list holds for ``user`` when no filter is set (every cleaned value
+    # empty): the number ``rows`` then gives, counted another way (no cheaper way: None).
+    count_all: Callable[[Any], int] | None = None
+
+
+class CountedPaginator(Paginator):
+    """A paginator whose count is given by ``count`` (asked once, when first needed) instead of
+    counting ``object_list``: the same rows counted another way."""
+
+    def __init__(self, object_list: QuerySet[Any], per_page: int, count: Callable[[], int]):
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count()
 
 
 class CappedPaginator(Paginator):
@@ -236,6 +252,9 @@ def _paginator(
     list's ``rows`` how many rows it needs when sorted by an indexed column (``ROWS_IN_ORDER``;
     None when sorted otherwise), which may shape its SQL differently (to stop early); the count
     stays on the first queryset (the same rows)."""
+    if spec.count_all is not None and not any(data.values()):
+        count_all = spec.count_all
+        return CountedPaginator(queryset, PAGE_SIZE, lambda: count_all(user))
     if spec.capped is None or not spec.capped(data):
         return Paginator(queryset, PAGE_SIZE)
     number = page_number(params)

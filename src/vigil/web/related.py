@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 
 JUDGING = ("perpetrator_role.judge", "perpetrator_role.presiding_judge")
 LIMIT = 50
+# Each list is ordered by name and then by key: persons of the same name (and a person reached
+# through two rows) come in one order whatever plan the database chose, and the same ones are
+# cut at the limit.
 # What the page shows of a related person (its link and its name in the page's language:
 # ``display_name_for``): up to 200 rows of four records each are read, and loading every
 # column of each was most of the section's time.
@@ -49,7 +52,7 @@ def co_defendants(
         .filter(victim_person__isnull=False)
         .select_related("victim_person", "event")
         .only("victim_person", *(f"victim_person__{f}" for f in _SHOWN), "event__title")
-        .order_by("victim_person__display_name")[: LIMIT * 4]
+        .order_by("victim_person__display_name", "victim_person_id", "pk")[: LIMIT * 4]
     ):
         found.setdefault(act.victim_person_id, Related(act.victim_person, "event", act.event))
     if in_cases:
@@ -60,7 +63,7 @@ def co_defendants(
                 person__in=visible(user, Person.objects.exclude(pk=person.pk)).values("pk"),
             )
             .select_related("person", "case")
-            .order_by("person__display_name")[:LIMIT]
+            .order_by("person__display_name", "person_id", "pk")[:LIMIT]
         )
         for link in links:
             found.setdefault(link.person_id, Related(link.person, "case", link.case))
@@ -105,7 +108,7 @@ def same_judge(user: User, person: Person, judges: Iterable[Any] | None = None) 
         )
         .exclude(act__victim_person=person)
         .filter(act__victim_person__isnull=False)
-        .order_by("act__victim_person__display_name")
+        .order_by("act__victim_person__display_name", "act__victim_person_id", "pk")
         .values_list(*victim, *judge)[: LIMIT * 4]
     )
     # Up to 200 rows of values; a Person (its id and the shown columns, as ``only`` reads it)

@@ -1,0 +1,31 @@
+"""A slow page (Python busy for ``seconds``, as a PDF or an export is) and a fast one."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+
+
+def slow(request: HttpRequest, seconds: float) -> HttpResponse:
+    deadline = time.monotonic() + seconds
+    Path(os.environ["SLOW_PAGE_STARTED"]).touch()  # the test asks its fast pages from now on
+    spins = 0
+    while time.monotonic() < deadline:  # holds Python's lock as CPU-bound work does
+        spins += 1
+    return HttpResponse(f"slow {spins}", content_type="text/plain")
+
+
+def fast(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(b"fast", content_type="text/plain")
+
+
+urlpatterns: list[Any] = [
+    path("test/slow/<int:seconds>/", slow),
+    path("test/fast/", fast),
+    path("", include("vigil.urls")),
+]
