@@ -12,7 +12,6 @@ would write (``vigil.core.history.bulk_create_records``).
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import queue
 import sys
@@ -246,11 +245,17 @@ def _handed_over(
 
 @contextmanager
 def _no_queries() -> Iterator[None]:
-    """Every database of this thread refuses queries for the duration."""
-    with contextlib.ExitStack() as stack:
-        for alias in connections:
-            stack.enter_context(connections[alias].execute_wrapper(_refuse_query))
+    """This thread's connection to every database refuses to open for the duration (before
+    connecting: on SQLite a connection opened beside the writing transaction would wait for
+    its lock). The wrappers are this thread's own (Django keeps one per thread)."""
+    wrappers = [connections[alias] for alias in connections]
+    for wrapper in wrappers:
+        wrapper.ensure_connection = _refuse_query  # type: ignore[method-assign]
+    try:
         yield
+    finally:
+        for wrapper in wrappers:
+            del wrapper.ensure_connection
 
 
 def refresh_statistics() -> None:
