@@ -17,7 +17,7 @@ import queue
 import sys
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -177,7 +177,7 @@ def _refuse_query(*_: Any) -> Any:
 _ITEM, _END, _FAILED = 0, 1, 2
 
 
-def planned_ahead(produce: Callable[[], Iterator[T]]) -> Iterator[T]:
+def planned_ahead(produce: Callable[[], Iterator[T]]) -> Generator[T, None, None]:
     """The items of ``produce()``, each made on a second thread while the caller works on the
     one before (one item ahead, no more: two in memory at a time).
 
