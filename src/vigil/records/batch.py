@@ -7,7 +7,8 @@ row's records are dropped whole), and write a batch at a time with
 The synthetic and planted generators collect new records in :class:`NewRecords` and write
 them with their first versions. The sanctions lists and stored custody, which keep no history,
 insert with :func:`insert_plain`. Every record written here gets the history a single save
-would write (``vigil.core.history.bulk_create_records``).
+would write (``vigil.core.history.bulk_create_records``). :func:`planned_ahead` plans the next
+batch on a second thread while the caller's thread writes the one before.
 """
 
 from __future__ import annotations
