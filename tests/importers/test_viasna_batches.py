@@ -1,7 +1,6 @@
 """Streaming in batches: shared records span batches, nothing accumulates, results agree."""
 
 import csv
-import threading
 from pathlib import Path
 
 import pytest
@@ -199,44 +198,3 @@ def test_imported_names_are_normalised_as_before_without_filling_the_process_cac
     assert [normalised_name(n, remember=False) for n in names] == [
         normalised_name(n) for n in names
     ]
-
-
-def test_rows_are_planned_on_another_thread_and_written_on_the_callers(tmp_path, monkeypatch):
-    caller = threading.get_ident()
-    planners: set[int] = set()
-    writers: set[int] = set()
-    plan_row, upsert = viasna.plan_row, viasna.upsert_records
-
-    def planning(*args, **kwargs):
-        planners.add(threading.get_ident())
-        return plan_row(*args, **kwargs)
-
-    def writing(*args, **kwargs):
-        writers.add(threading.get_ident())
-        return upsert(*args, **kwargs)
-
-    monkeypatch.setattr(viasna, "plan_row", planning)
-    monkeypatch.setattr(viasna, "upsert_records", writing)
-    report = _import(_write(tmp_path / "rows.csv", [_row(i) for i in range(5)]), batch_rows=2)
-    assert report.imported == 5 and Involvement.objects.count() == 5
-    assert writers == {caller}
-    assert planners and caller not in planners
-
-
-def test_a_write_failing_mid_import_leaves_nothing_and_no_planning_thread(tmp_path, monkeypatch):
-    threads = threading.active_count()
-    upsert = viasna.upsert_records
-    calls = []
-
-    def failing_second(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise RuntimeError("the disk is full")
-        return upsert(*args, **kwargs)
-
-    monkeypatch.setattr(viasna, "upsert_records", failing_second)
-    with pytest.raises(RuntimeError, match="the disk is full"):
-        _import(_write(tmp_path / "rows.csv", [_row(i) for i in range(9)]), batch_rows=2)
-    assert Person.all_objects.count() == 0
-    assert Version.objects.count() == VersionBatch.objects.count() == 0
-    assert threading.active_count() == threads

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
-import threading
-import time
 import uuid
-from collections.abc import Iterator
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -16,15 +12,7 @@ from django.utils import timezone
 
 from vigil.core.context import change_context
 from vigil.core.history import history_of, snapshot
-from vigil.records.batch import (
-    PLAN_AHEAD_SWITCH_INTERVAL,
-    NewRecords,
-    QueryWhilePlanning,
-    insert_plain,
-    new_record,
-    next_ids,
-    planned_ahead,
-)
+from vigil.records.batch import NewRecords, insert_plain, new_record, next_ids
 from vigil.records.models import Information, Person, PersonName, Source
 from vigil.records.upsert import existing_ids
 from vigil.sanctions.models import ListChange, SanctionsList
@@ -134,77 +122,3 @@ def test_existing_ids_finds_recorded_and_soft_deleted_records_only() -> None:
     assert existing_ids(Person, []) == set()
     ct = ContentType.objects.get_for_model(Person)
     assert existing_ids(ContentType, [ct.pk, 10**9]) == {ct.pk}
-
-
-def test_planned_ahead_hands_over_every_item_in_order_made_on_another_thread() -> None:
-    caller = threading.get_ident()
-    makers: list[int] = []
-
-    def produce() -> Iterator[int]:
-        for i in range(5):
-            makers.append(threading.get_ident())
-            yield i
-
-    assert list(planned_ahead(produce)) == [0, 1, 2, 3, 4]
-    assert makers and caller not in makers
-
-
-def test_planned_ahead_makes_one_item_ahead_of_the_caller_no_more() -> None:
-    made: list[int] = []
-
-    def produce() -> Iterator[int]:
-        for i in range(10):
-            made.append(i)
-            yield i
-
-    items = planned_ahead(produce)
-    assert next(items) == 0
-    time.sleep(0.3)  # time enough for the planner to run ahead, were it allowed
-    assert made == [0, 1]
-    items.close()
-
-
-def test_planned_ahead_raises_the_planners_error_in_the_callers_thread() -> None:
-    def produce() -> Iterator[int]:
-        yield 1
-        raise ValueError("row 2 is bad")
-
-    seen = []
-    with pytest.raises(ValueError, match="row 2 is bad"):
-        for item in planned_ahead(produce):
-            seen.append(item)
-    assert seen == [1]
-
-
-def test_planned_ahead_stops_and_joins_its_thread_when_the_caller_stops_early() -> None:
-    before = threading.active_count()
-    saved = sys.getswitchinterval()
-
-    def produce() -> Iterator[int]:
-        yield from range(1_000_000)
-
-    items = planned_ahead(produce)
-    assert next(items) == 0
-    assert threading.active_count() == before + 1
-    items.close()
-    assert threading.active_count() == before
-    assert sys.getswitchinterval() == saved  # given back
-
-
-def test_planned_ahead_shortens_the_switch_interval_while_it_runs_only() -> None:
-    saved = sys.getswitchinterval()
-
-    def produce() -> Iterator[float]:
-        yield sys.getswitchinterval()
-
-    assert list(planned_ahead(produce)) == [pytest.approx(PLAN_AHEAD_SWITCH_INTERVAL)]
-    assert sys.getswitchinterval() == saved
-
-
-@pytest.mark.django_db
-def test_planning_ahead_may_not_query_the_database() -> None:
-    def produce() -> Iterator[int]:
-        yield Person.all_objects.count()
-
-    with pytest.raises(QueryWhilePlanning):
-        list(planned_ahead(produce))

@@ -11,8 +11,7 @@ understood is reported with its line and reason, and nothing is written (unless 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterator
-from contextlib import closing
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -41,7 +40,7 @@ from vigil.names.given_names import is_given_name
 from vigil.names.homoglyphs import repair_homoglyphs
 from vigil.records.batch import SHARED_LIMIT as BATCH_SHARED_LIMIT
 from vigil.records.batch import WRITE_ORDER as BATCH_WRITE_ORDER
-from vigil.records.batch import Plan, bulk_cache, new_record, planned_ahead
+from vigil.records.batch import Plan, bulk_cache, new_record
 from vigil.records.citations import parse_charges
 from vigil.records.models import (
     Act,
@@ -624,95 +623,76 @@ def import_viasna(
 
     Rows are planned and written batch by batch inside one transaction; the first bad row
     stops the writing (unless ``partial``) but reading goes on so that every bad row is
-    reported, then the transaction is rolled back. The next batch is planned on a second
-    thread while this one writes the batch before it (:func:`planned_ahead`): the same
-    batches, written in the same order, in the same transaction.
+    reported, then the transaction is rolled back.
     """
     report = ImportReport(path=path.name)
     plan = _Plan()
+    seen: dict[str, int] = {}
+    planned_rows = 0
     header: list[str] = []
     keep: Callable[[VigilModel], Collection[str]] | None = None
+    batch: list[tuple[int, str, RowOutcome]] = []
     perpetrators: set[Any] = set()
 
-    def produce() -> Iterator[_Planned]:
-        return _plan_batches(path, plan, report, header, partial, progress, batch_rows)
+    def write(records: list[VigilModel]) -> None:
+        if "url" not in header:
+            records = _without_placeholder_pages(records, batch)
+        _note_url_changes(batch, report)
+        before = _primary_names(batch)
+        upsert_records(records, report.upsert, keep=keep)
+        report.renamed += _one_primary_name(batch, before)
+        perpetrators.update(
+            r.perpetrator_person_id for r in records if isinstance(r, Involvement)
+        )
 
-    with bulk_cache(), transaction.atomic(), closing(planned_ahead(produce)) as planned:
-        for records, batch, written in planned:
-            if not written:
-                continue
+    with bulk_cache(), transaction.atomic():
+        for line, row in read_csv_rows(
+            path, columns=COLUMNS, required=REQUIRED, header_out=header
+        ):
             if keep is None:
                 keep = kept_fields(header)
-            if "url" not in header:
-                records = _without_placeholder_pages(records, batch)
-            _note_url_changes(batch, report)
-            before = _primary_names(batch)
-            upsert_records(records, report.upsert, keep=keep)
-            report.renamed += _one_primary_name(batch, before)
-            perpetrators.update(
-                r.perpetrator_person_id for r in records if isinstance(r, Involvement)
-            )
-            del records
+            report.rows += 1
+            if progress:
+                progress(1)
+            rid = row["id"].strip()
+            if rid in seen:
+                report.problems.append(
+                    RowProblem(line, f"id: {rid!r} repeats the row on line {seen[rid]}")
+                )
+                continue
+            seen[rid] = line
+            try:
+                outcome = plan_row(plan, row, is_given_name)
+            except ValueError as exc:
+                plan.end_row(keep=False)
+                report.problems.append(RowProblem(line, str(exc)))
+                continue
+            plan.end_row(keep=True)
+            report.imported += 1
+            batch.append((line, rid, outcome))
+            if outcome.review:
+                report.review.append(RowProblem(line, "; ".join(outcome.review)))
+            planned_rows += 1
+            if planned_rows >= batch_rows:
+                planned_rows = 0
+                records = plan.take()
+                written = partial or not report.problems
+                if written:
+                    write(records)
+                plan.settle(written=written)
+                batch = []
+                del records
         if report.problems and not partial:
             raise ImportFailed(
                 f"{path.name}: {len(report.problems)} of {report.rows} rows could not be read; "
                 "nothing was imported (use --partial to import the good rows).",
                 [(p.line, p.reason) for p in report.problems],
             )
+        write(plan.take())
         # A bulk write sends no signal: new (or newly spelled) judges are screened here, at
         # once, against the loaded lists; those already screened against them are not.
         report.screened = screen_perpetrators(perpetrators, only_unscreened=True)
     return report
-
-
-# A planned batch: its records, its rows (line, id, outcome), and whether it is written (not
-# when a bad row has been met and the import is not partial: it will be rolled back).
-_Planned = tuple[list[VigilModel], list[tuple[int, str, "RowOutcome"]], bool]
-
-
-def _plan_batches(
-    path: Path,
-    plan: _Plan,
-    report: ImportReport,
-    header: list[str],
-    partial: bool,
-    progress: Callable[[int], None] | None,
-    batch_rows: int,
-) -> Iterator[_Planned]:
-    """Read and plan the file's rows, a batch at a time (the last one even when empty). Only
-    the reading side of ``report`` is filled here: rows, imported, problems, review."""
-    seen: dict[str, int] = {}
-    batch: list[tuple[int, str, RowOutcome]] = []
-    for line, row in read_csv_rows(path, columns=COLUMNS, required=REQUIRED, header_out=header):
-        report.rows += 1
-        if progress:
-            progress(1)
-        rid = row["id"].strip()
-        if rid in seen:
-            report.problems.append(
-                RowProblem(line, f"id: {rid!r} repeats the row on line {seen[rid]}")
-            )
-            continue
-        seen[rid] = line
-        try:
-            outcome = plan_row(plan, row, is_given_name)
-        except ValueError as exc:
-            plan.end_row(keep=False)
-            report.problems.append(RowProblem(line, str(exc)))
-            continue
-        plan.end_row(keep=True)
-        report.imported += 1
-        batch.append((line, rid, outcome))
-        if outcome.review:
-            report.review.append(RowProblem(line, "; ".join(outcome.review)))
-        if len(batch) >= batch_rows:
-            written = partial or not report.problems
-            yield plan.take(), batch, written
-            # The batch's shared records count as written as soon as it is handed over: if
-            # its write fails, the import fails and nothing of it is kept.
-            plan.settle(written=written)
-            batch = []
-    yield plan.take(), batch, partial or not report.problems
 
 
 def _without_placeholder_pages(

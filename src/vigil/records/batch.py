@@ -7,18 +7,15 @@ row's records are dropped whole), and write a batch at a time with
 The synthetic and planted generators collect new records in :class:`NewRecords` and write
 them with their first versions. The sanctions lists and stored custody, which keep no history,
 insert with :func:`insert_plain`. Every record written here gets the history a single save
-would write (``vigil.core.history.bulk_create_records``). :func:`planned_ahead` plans the next
-batch on a second thread while the caller's thread writes the one before.
+would write (``vigil.core.history.bulk_create_records``).
 """
 
 from __future__ import annotations
 
 import gc
-import queue
-import sys
 import threading
 from collections import Counter
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -48,7 +45,6 @@ from vigil.records.models import (
 )
 
 M = TypeVar("M", bound=models.Model)
-T = TypeVar("T")
 
 # Shared records (judges, prisons, provisions and their names) kept across batches so that a
 # later batch reuses them instead of planning and comparing them again; past this many the
@@ -133,130 +129,6 @@ def bulk_cache() -> Iterator[None]:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {before}")
         refresh_statistics()
-
-
-# The interpreter's switch interval while a batch is planned ahead (seconds; Python's default
-# is 0.005). The writing thread gives the lock up inside every database call and must take it
-# back from the planning thread when the call returns: with the default it waits up to 5 ms
-# each time, which on SQLite (a call per row inserted) cost more than the overlap gave.
-PLAN_AHEAD_SWITCH_INTERVAL = 0.0001
-_switch_lock = threading.Lock()
-_switch_depth = 0
-_switch_saved = 0.005
-
-
-@contextmanager
-def _short_switches() -> Iterator[None]:
-    """:data:`PLAN_AHEAD_SWITCH_INTERVAL` for the duration (process-wide; restored after the
-    outermost one ends)."""
-    global _switch_depth, _switch_saved
-    with _switch_lock:
-        _switch_depth += 1
-        if _switch_depth == 1:
-            _switch_saved = sys.getswitchinterval()
-            sys.setswitchinterval(PLAN_AHEAD_SWITCH_INTERVAL)
-    try:
-        yield
-    finally:
-        with _switch_lock:
-            _switch_depth -= 1
-            if _switch_depth == 0:
-                sys.setswitchinterval(_switch_saved)
-
-
-class QueryWhilePlanning(RuntimeError):
-    """Planning ahead (:func:`planned_ahead`) reached for the database."""
-
-
-def _refuse_query(*_: Any) -> Any:
-    raise QueryWhilePlanning(
-        "planning ahead must not query the database: it runs on its own thread, outside the "
-        "import's transaction"
-    )
-
-
-_ITEM, _END, _FAILED = 0, 1, 2
-
-
-def planned_ahead(produce: Callable[[], Iterator[T]]) -> Generator[T, None, None]:
-    """The items of ``produce()``, each made on a second thread while the caller works on the
-    one before (one item ahead, no more: two in memory at a time).
-
-    For a bulk write that plans in Python and writes through the database: the caller's thread
-    keeps the connection and its transaction (every write, in the order planned, atomic as
-    before), the planning of the next batch runs while the driver waits on the database with
-    the interpreter lock released (PostgreSQL while the server works, SQLite inside its calls).
-    ``produce`` must not touch the database (its thread has no part in the transaction): a
-    query from it raises :class:`QueryWhilePlanning`. An exception in ``produce`` is raised
-    here, in the caller's thread; when the caller stops early (an exception, ``close()``), the
-    planning thread stops before its next item and is joined before this returns.
-    """
-    made: queue.SimpleQueue[tuple[int, Any]] = queue.SimpleQueue()
-    wanted = threading.Semaphore(1)  # the next item may be made
-    stop = threading.Event()
-
-    def run() -> None:
-        try:
-            with _no_queries():
-                items = produce()
-                while True:
-                    while not wanted.acquire(timeout=0.1):
-                        if stop.is_set():
-                            return
-                    if stop.is_set():
-                        return
-                    try:
-                        item = next(items)
-                    except StopIteration:
-                        break
-                    made.put((_ITEM, item))
-                    del item
-            made.put((_END, None))
-        except BaseException as exc:  # noqa: BLE001  # handed to the caller's thread, raised there
-            made.put((_FAILED, exc))
-        finally:
-            connections.close_all()  # this thread's own connection objects (never opened)
-
-    worker = threading.Thread(target=run, name="vigil-plan-ahead", daemon=True)
-    with _short_switches():
-        worker.start()
-        try:
-            yield from _handed_over(made, wanted)
-        finally:
-            stop.set()
-            wanted.release()
-            worker.join()
-
-
-def _handed_over(
-    made: queue.SimpleQueue[tuple[int, Any]], wanted: threading.Semaphore
-) -> Iterator[Any]:
-    """The planning thread's items, in order, until its end (or its exception, raised)."""
-    while True:
-        kind, value = made.get()
-        if kind == _ITEM:
-            wanted.release()  # plan the next one while the caller works on this one
-            yield value
-            del value
-        elif kind == _END:
-            return
-        else:
-            raise value
-
-
-@contextmanager
-def _no_queries() -> Iterator[None]:
-    """This thread's connection to every database refuses to open for the duration (before
-    connecting: on SQLite a connection opened beside the writing transaction would wait for
-    its lock). The wrappers are this thread's own (Django keeps one per thread)."""
-    wrappers = [connections[alias] for alias in connections]
-    for wrapper in wrappers:
-        wrapper.ensure_connection = _refuse_query  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        for wrapper in wrappers:
-            del wrapper.ensure_connection
 
 
 def refresh_statistics() -> None:
