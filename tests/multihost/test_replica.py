@@ -151,6 +151,23 @@ def _caught_up() -> None:
     assert replica.wait_for_replay(30), "the standby did not replay the primary's writes"
 
 
+def _read_again_within(seconds: float) -> bool:
+    """Whether the replica is read again, once caught up, within ``seconds``. The cluster is
+    shared with the other test processes: while their WAL arrives and is not yet replayed, the
+    lag reads as the time since the last replayed transaction (here the paused one, over a
+    second ago), so a check that falls in that moment rightly reads the primary."""
+    deadline = time.monotonic() + seconds
+    while True:
+        _caught_up()
+        replica.reset()
+        with replica.reading_from_replica() as used:
+            if used:
+                return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+
+
 def _person(name: str) -> Person:
     with change_context("test", detail="replica"):
         person = Person(display_name=name)
@@ -318,8 +335,7 @@ def test_a_standby_further_behind_than_allowed_is_not_read_until_it_catches_up(
     finally:
         with connections[replica.REPLICA].cursor() as cursor:
             cursor.execute("SELECT pg_wal_replay_resume()")
-    _caught_up()
-    replica.reset()
+    assert _read_again_within(10), "the standby caught up and was still not read"
     with replica.reading_from_replica() as used:
         assert used is True
         assert Person.objects.count() == 2
