@@ -94,6 +94,25 @@ def test_making_a_nullable_column_not_null_is_found_and_loosening_is_not(loader)
     )
 
 
+def test_changing_a_column_type_or_its_length_is_found_and_a_same_type_change_is_not(loader):
+    state = loader.project_state()
+    name, text = next(
+        (name, field)
+        for name, field in state.models["accounts", "user"].fields.items()
+        if isinstance(field, models.CharField) and field.max_length and not field.choices
+    )
+    longer = models.CharField(max_length=text.max_length + 1, null=text.null, blank=text.blank)
+    assert _check(loader, migrations.AlterField("user", name, longer)) == [
+        f"AlterField accounts.user.{name}"
+    ]
+    assert _check(loader, migrations.AlterField("user", name, models.TextField())) == [
+        f"AlterField accounts.user.{name}"
+    ]
+    same = models.CharField(
+        max_length=text.max_length, null=text.null, blank=text.blank, help_text="only words"
+    )
+    assert _check(loader, migrations.AlterField("user", name, same)) == []
+
 def test_columns_of_a_table_created_in_the_same_migration_are_not_findings(loader):
     assert (
         _check(

@@ -3,8 +3,10 @@ after another, and `vigil init` migrates while old code answers requests).
 
 The rule: a release's new migrations only add. The old code keeps reading and writing the
 columns it knows, so a new migration must not remove or rename a column or table, must not
-make a column NOT NULL that old code may leave empty, and a new NOT NULL column needs a
-database default (``db_default``) because old code's INSERTs do not name it. Removing or
+make a column NOT NULL that old code may leave empty, must not change a column's type (on
+PostgreSQL old code's prepared statements keep the result type they were prepared with), and
+a new NOT NULL column needs a database default (``db_default``) because old code's INSERTs do
+not name it. Removing or
 renaming waits for the release after the one that stopped using it, and is then listed, with
 its reason, in the allow-list the test keeps (tests/core/test_migration_safety.py).
 
@@ -68,6 +70,17 @@ def _not_null_without_db_default(field: models.Field[Any, Any]) -> bool:
     return field.db_default is models.NOT_PROVIDED
 
 
+#: What a field's column type depends on besides its class.
+_TYPE_ARGUMENTS = ("max_length", "max_digits", "decimal_places")
+
+
+def _column_type(field: models.Field[Any, Any]) -> tuple[Any, ...]:
+    """What fixes the column's type: the field's kind and its size arguments. A statement the
+    previous release prepared on PostgreSQL (``VIGIL_PG_PREPARE``) keeps the result type it was
+    prepared with, and fails once the column's type — a varchar's length included — changes."""
+    return (field.get_internal_type(), *(getattr(field, a, None) for a in _TYPE_ARGUMENTS))
+
+
 def unsafe_in(app: str, migration: Migration, before: ProjectState) -> Iterator[Finding]:
     """The operations of ``migration`` that break the rule, given the state ``before`` it."""
     state = before.clone()
@@ -85,10 +98,15 @@ def unsafe_in(app: str, migration: Migration, before: ProjectState) -> Iterator[
                 "a NOT NULL column without db_default: the previous release's inserts fail; "
                 "give it db_default= (or null=True)"
             )
-        elif isinstance(op, ops.AlterField) and not op.field.null:
+        elif isinstance(op, ops.AlterField):
             old = state.models[app, op.model_name_lower].fields.get(op.name)
-            if old is not None and old.null:
+            if old is not None and old.null and not op.field.null:
                 found = "makes a column NOT NULL that the previous release may leave empty"
+            elif old is not None and _column_type(old) != _column_type(op.field):
+                found = (
+                    "changes the column's type: the previous release's statements prepared "
+                    "on PostgreSQL fail on each open connection; add a new column instead"
+                )
         if found:
             yield Finding(app, migration.name, _describe(app, op), found)
         op.state_forwards(app, state)
