@@ -113,6 +113,7 @@ def test_changing_a_column_type_or_its_length_is_found_and_a_same_type_change_is
     )
     assert _check(loader, migrations.AlterField("user", name, same)) == []
 
+
 def test_columns_of_a_table_created_in_the_same_migration_are_not_findings(loader):
     assert (
         _check(
