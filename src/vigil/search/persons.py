@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection
-from django.db.models import BooleanField, Expression, QuerySet
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
+from vigil.core.db.keys_in import KeysIn, key_column
 from vigil.records.models import Person
 from vigil.records.visible import visible
 from vigil.search.name_search import find_persons
@@ -37,12 +38,7 @@ def search_persons(query: str, user: User | None = None) -> QuerySet[Person]:
         return persons.none()
     pk = Person._meta.pk
     params = [pk.get_db_prep_value(value, connection) for value in ids]
-    return persons.filter(_PersonsIn(params)).order_by(_in_order(params), "display_name", "id")
-
-
-def _column(connection: Any) -> str:
-    quote = connection.ops.quote_name
-    return f"{quote(Person._meta.db_table)}.{quote('id')}"
+    return persons.filter(KeysIn(Person, params)).order_by(_in_order(params), "display_name", "id")
 
 
 def _in_order(params: list[Any]) -> RawSQL:
@@ -55,20 +51,4 @@ def _in_order(params: list[Any]) -> RawSQL:
     # Positions are our own integers, written as literals so every backend sorts them as numbers;
     # the ids are parameters (nosec B611 below).
     whens = " ".join(f"WHEN %s THEN {i}" for i in range(len(params)))
-    return RawSQL(f"CASE {_column(connection)} {whens} END", params)  # noqa: S611  # nosec B611
-
-
-class _PersonsIn(Expression):
-    """``id IN (…)`` on the person table, the ids (as the database takes them, prepared once
-    for this and the order) written as parameters: the condition ``pk__in`` makes, without
-    Django preparing each id again through its lookups for the count and then the page."""
-
-    output_field = BooleanField()
-
-    def __init__(self, params: list[Any]) -> None:
-        super().__init__()
-        self.params = list(params)
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
-        marks = ", ".join(["%s"] * len(self.params))
-        return f"{_column(connection)} IN ({marks})", tuple(self.params)
+    return RawSQL(f"CASE {key_column(Person, connection)} {whens} END", params)  # noqa: S611  # nosec B611
