@@ -10,6 +10,7 @@ reason. Vigil's pages are short reads by key, which JIT never pays back.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -43,11 +44,12 @@ def connection_options(environ: Mapping[str, str]) -> dict[str, Any]:
     return {"server_side_binding": True, "prepare_threshold": PREPARE_THRESHOLD}
 
 
+@functools.cache
 def bound_cursor_class() -> type:
     """Django's server-binding cursor, except that a statement with more values than the
     protocol can bind (a long ``IN`` list, a large ``bulk_create``) is sent with its values
     written in on the client side, never prepared (Django 5.2 does not split such statements
-    for PostgreSQL)."""
+    for PostgreSQL). Made once per process."""
     import psycopg
     from django.db.backends.postgresql import base as postgresql
 
@@ -70,18 +72,9 @@ def configure_session(sender: Any, connection: BaseDatabaseWrapper, **kwargs: An
     if connection.vendor != "postgresql":
         return
     if connection.settings_dict.get("OPTIONS", {}).get("server_side_binding") is True:
-        connection.connection.cursor_factory = _bound_cursor()
+        connection.connection.cursor_factory = bound_cursor_class()
     if jit_wanted():
         return
     with connection.connection.cursor() as cursor:
         cursor.execute("SET jit = off")
 
-
-_BOUND_CURSOR: list[type] = []
-
-
-def _bound_cursor() -> type:
-    """:func:`bound_cursor_class`, made once per process."""
-    if not _BOUND_CURSOR:
-        _BOUND_CURSOR.append(bound_cursor_class())
-    return _BOUND_CURSOR[0]
