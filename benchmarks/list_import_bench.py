@@ -28,6 +28,8 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from web_load import process_cpu_seconds
+
 ROOT = Path(__file__).resolve().parent.parent
 LISTS = (("ofac-sdn", "ofac/sdn.csv"), ("eu-765", "sanctions/eu_reg_765_2006_annexI.csv"))
 
@@ -45,17 +47,9 @@ def _server_cpu() -> float | None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
-    try:
-        # The scheduler's count in nanoseconds (utime + stime in /proc/PID/stat come in 10 ms
-        # ticks: a tenth of the server's share of one import).
-        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+    # The scheduler's count in nanoseconds (utime + stime come in 10 ms ticks: a tenth of the
+    # server's share of one import).
+    return process_cpu_seconds(int(pid))
 
 
 def _fresh(pg_url: str | None) -> None:

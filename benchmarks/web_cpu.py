@@ -39,6 +39,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from web_load import process_cpu_seconds
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 PAGES = ("blank", "list", "search", "profile")
@@ -162,15 +164,6 @@ def backend_pid() -> int | None:
     if connection.vendor != "postgresql" or connection.connection is None:
         return None
     return int(connection.connection.info.backend_pid)
-
-
-def process_cpu_seconds(pid: int) -> float | None:
-    """CPU seconds of another process of this machine (the scheduler's count in nanoseconds),
-    or None when it cannot be read (a server on another machine, or gone)."""
-    try:
-        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
-    except (OSError, ValueError, IndexError):
-        return None
 
 
 def measure(client: Any, urls: list[str], rounds: int) -> tuple[list[float], list[float]]:

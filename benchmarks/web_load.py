@@ -139,6 +139,21 @@ class Server:
         self.log.close()
 
 
+def process_cpu_seconds(pid: int) -> float | None:
+    """CPU seconds of one process of this machine (a PostgreSQL backend), or None when it cannot
+    be read (a server on another machine, or gone): the scheduler's count in nanoseconds, else
+    utime + stime from ``/proc/PID/stat`` (10 ms ticks: too coarse for one request)."""
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
 def tree_cpu(root: int) -> float:
     """User + system CPU seconds of ``root`` and its live descendants."""
     parents: dict[int, int] = {}
