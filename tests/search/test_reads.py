@@ -213,7 +213,7 @@ def test_the_forms_statement_reads_what_the_orm_reads(names):
     ids = list(NameForm.objects.order_by("pk").values_list("pk", flat=True)[:40])
     read = dict(name_search._forms([*ids, -1]))  # an id that is gone reads nothing
     orm = NameForm.objects.filter(pk__in=ids).values_list("pk", "person_id", "text", "normalised")
-    person_id = name_search._Loads(None).person_id
+    person_id = name_search._person_id
     assert {pk: (person_id(key), text, norm) for pk, (key, text, norm) in read.items()} == {
         pk: (person, text, norm) for pk, person, text, norm in orm
     }
@@ -237,3 +237,15 @@ def test_search_persons_lists_the_hits_in_their_order_and_counts_them(names, vie
         listed = search_persons(query, viewer)
         assert list(listed.values_list("pk", flat=True)) == found, query
         assert listed.count() == len(found), query
+
+
+@pytest.mark.parametrize("role", ["viewer", "analyst", "admin_user"])
+def test_person_keys_are_the_hits_ids_as_the_database_takes_them(names, role, request):
+    user = request.getfixturevalue(role)
+    prepare = Person._meta.pk.get_db_prep_value
+    for query in QUERIES:
+        hits = find_persons(query, user)
+        keys = name_search.person_keys(query, user)
+        assert keys == [prepare(hit.person_id, connection) for hit in hits], query
+        assert [name_search._person_id(key) for key in keys] == [h.person_id for h in hits]
+    assert name_search.person_keys("Quorvalik", request.getfixturevalue("viewer"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
 from operator import itemgetter
@@ -72,10 +72,11 @@ class PersonHit:
 
 @dataclass(frozen=True)
 class _Form:
-    """A candidate name form, ranked before the policy and the scorer see it."""
+    """A candidate name form, ranked before the policy and the scorer see it; ``person_id``:
+    its person's key (``_person_key``)."""
 
     rank: tuple[int, int, float]
-    person_id: Any
+    person_id: _PersonKey
     text: str
 
 
@@ -85,10 +86,30 @@ def find_persons(query: str, user: User | None = None, limit: int = MAX_RESULTS)
     Given a ``user``, a form counts only when that user may view the person and, for a stored
     name, the name itself: a hidden alias must not find a visible person.
     """
+    return [
+        PersonHit(_person_id(key), text, tier, score)
+        for key, text, tier, score in _hits(query, user, limit)
+    ]
+
+
+def person_keys(query: str, user: User | None = None, limit: int = MAX_RESULTS) -> list[Any]:
+    """The ids of the persons :func:`find_persons` finds, in its order, as the database gives
+    them and takes them back as parameters: on SQLite the 32 hex digits Django writes, on
+    PostgreSQL a UUID (``_person_key``) — what ``get_db_prep_value`` makes of each hit's id,
+    without building ~50 UUIDs a search and preparing each again for the page's statements."""
+    return [key for key, _text, _tier, _score in _hits(query, user, limit)]
+
+
+#: A person found: its key (``_person_key``), the text of its best form, tier and score.
+_Hit = tuple[_PersonKey, str, int, float]
+
+
+def _hits(query: str, user: User | None, limit: int) -> list[_Hit]:
+    """The persons found, best first (``find_persons``), by key."""
     tokens = query_tokens(query)[:MAX_TOKENS]
     if not tokens:
         return []
-    best: dict[Any, PersonHit] = {}
+    best: dict[_PersonKey, _Hit] = {}
     scores: dict[str, float] = {}  # namesakes share a text: each scored once
     for form in _first_persons(_ranked(query, tokens, user, limit), limit):
         score = scores.get(form.text)
@@ -97,11 +118,11 @@ def find_persons(query: str, user: User | None = None, limit: int = MAX_RESULTS)
         tier = form.rank[0]
         if tier == NEAR and score < NEAR_FLOOR:
             continue
-        hit = PersonHit(form.person_id, form.text, tier, score)
         current = best.get(form.person_id)
-        if current is None or (hit.tier, -hit.score) < (current.tier, -current.score):
-            best[form.person_id] = hit
-    return sorted(best.values(), key=lambda h: (h.tier, -h.score, h.form, str(h.person_id)))
+        if current is None or (tier, -score) < (current[2], -current[3]):
+            best[form.person_id] = (form.person_id, form.text, tier, score)
+    # A key orders as the id's text does (``_person_key``: the same hex digits, dashes aside).
+    return sorted(best.values(), key=lambda h: (h[2], -h[3], h[1], h[0]))
 
 
 def _ranked(
@@ -169,28 +190,34 @@ def _load(
     order = [(rank, seen.get(pk, _FIRST), pk) for pk, rank in found.items()]
     order.sort()
     kept = [pk for _, _, pk in order[:FORM_CAP]]
-    ranked: list[tuple[_Order, int]] = []
+    # (tier, words matched, similarity, text, person's key, place in ``kept``, form id): the
+    # place makes every entry distinct, so sorting the whole tuple orders forms of equal rank,
+    # text and person as a stable sort on the first five would (in the order of ``kept``), and
+    # the form id is never compared.
+    ranked: list[_Ranked] = []
     similarity: dict[str, float] = {}  # forms of a surname share few distinct spellings
     forms: list[_Form] = []
     persons: set[Any] = set()
+    rows = loaded.rows
     start = 0
     while start < len(kept):
         end = _group_end(kept, found, start + LOAD_BATCH)
         batch = kept[start:end]
-        loaded.read([pk for pk in batch if pk not in loaded.rows])
-        for pk in batch:
-            row = loaded.rows[pk]
+        loaded.read([pk for pk in batch if pk not in rows])
+        for place, pk in enumerate(batch, start):
+            row = rows[pk]
             if row is None:
                 continue
             person, text, normalised = row
             tier, weight = found[pk]
-            tier = EXACT if normalised == wanted else tier
+            if normalised == wanted:
+                tier = EXACT
             ratio = similarity.get(normalised)
             if ratio is None:
                 ratio = similarity[normalised] = -fuzz.token_sort_ratio(wanted, normalised)
             # The person's key (``_person_key``), which orders as the person's id does.
-            ranked.append((((tier, weight, ratio), text, person), pk))
-        ranked.sort(key=itemgetter(0))
+            ranked.append((tier, weight, ratio, text, person, place, pk))
+        ranked.sort()
         forms, persons = _in_order(ranked, loaded, limit)
         if len(persons) >= limit:
             break
@@ -198,28 +225,31 @@ def _load(
     return forms, len(persons)
 
 
-#: How a form is ordered: its rank, its text, its person's key (``_person_key``).
-_Order = tuple[tuple[int, int, float], str, _PersonKey]
+#: A form as ordered: tier, words matched, string similarity, text, its person's key
+#: (``_person_key``), its place among the forms kept, its id (``_load``).
+_Ranked = tuple[int, int, float, str, _PersonKey, int, int]
 
 
 def _in_order(
-    ranked: list[tuple[_Order, int]], loaded: _Loads, limit: int
+    ranked: list[_Ranked], loaded: _Loads, limit: int
 ) -> tuple[list[_Form], set[_PersonKey]]:
     """The forms of ``ranked`` (in order) the user may see, up to the first form of the
     ``limit``-th person; and their persons (by key). Forms not yet checked are checked on the
     way, a batch at a time (``_to_check``)."""
     forms: list[_Form] = []
     persons: set[_PersonKey] = set()
-    for at, ((rank, text, person), pk) in enumerate(ranked):
-        if pk in loaded.unchecked:
+    rows = loaded.rows
+    unchecked = loaded.unchecked
+    for at, (tier, weight, ratio, text, person, _place, pk) in enumerate(ranked):
+        if pk in unchecked:
             loaded.check(_to_check(ranked, at, loaded, persons, limit))
-        if loaded.rows[pk] is None:
+        if rows[pk] is None:
             continue
         if person not in persons:
             if len(persons) >= limit:
                 break
             persons.add(person)
-        forms.append(_Form(rank, loaded.person_id(person), text))
+        forms.append(_Form((tier, weight, ratio), person, text))
         if len(persons) >= limit:
             # Later forms are of persons already placed (never a person's first form, all
             # that ``_first_persons`` takes) or of persons past the last one.
@@ -228,7 +258,7 @@ def _in_order(
 
 
 def _to_check(
-    ranked: list[tuple[_Order, int]],
+    ranked: list[_Ranked],
     at: int,
     loaded: _Loads,
     persons: set[_PersonKey],
@@ -245,7 +275,7 @@ def _to_check(
     wanted = limit - len(persons)
     batch: list[int] = []
     named: set[_PersonKey] = set()
-    for (_, _, person), pk in islice(ranked, at, None):
+    for _tier, _weight, _ratio, _text, person, _place, pk in islice(ranked, at, None):
         fresh = person not in persons and person not in named
         if fresh and len(named) >= wanted and len(batch) >= CHECK_MIN:
             break
@@ -268,15 +298,6 @@ class _Loads:
         self.user = user
         self.rows: dict[int, _Loaded | None] = {}
         self.unchecked: set[int] = set()
-        self._ids: dict[_PersonKey, Any] = {}
-
-    def person_id(self, key: _PersonKey) -> Any:
-        """The id of the person whose key (``_person_key``) this is: built only for the forms
-        a search returns (~50 of up to 500 read: ~0.5 ms a search at 100k)."""
-        found = self._ids.get(key)
-        if found is None:
-            found = self._ids[key] = _PERSON_ID.to_python(key)
-        return found
 
     def read(self, ids: list[int]) -> None:
         """Read these forms: with the policy's checks, or, from ``CHECK_FROM`` forms, without
@@ -287,7 +308,7 @@ class _Loads:
         if self.user is None or len(ids) < CHECK_FROM:
             self.rows.update(_visible_forms(self.user, ids))
             return
-        read = dict(_forms(ids))
+        read = _forms(ids)
         self.rows.update(read)
         self.unchecked.update(read)
 
@@ -321,12 +342,12 @@ def _first_persons(forms: list[_Form], limit: int) -> list[_Form]:
     return list(chosen.values())
 
 
-def _visible_forms(user: User | None, ids: list[int]) -> Iterator[tuple[int, _Loaded]]:
+def _visible_forms(user: User | None, ids: list[int]) -> dict[int, _Loaded]:
     """The forms with these ids that ``user`` may see (``_allowed``), by id."""
     return _read_forms(_allowed(user, NameForm.objects.filter(_forms_in(ids))))
 
 
-def _forms(ids: list[int]) -> Iterator[tuple[int, _Loaded]]:
+def _forms(ids: list[int]) -> dict[int, _Loaded]:
     """The forms with these ids, read without the policy's checks: only to order them, the
     checks to come (``_Loads.check``). The statement is written here: the ORM's queryset,
     compiled, cost more than half the database's work on up to 500 forms (~0.5 ms)."""
@@ -345,36 +366,44 @@ _PERSON_ID = NameForm._meta.get_field("person").target_field
 _HEX = re.compile("[0-9a-f]{32}")
 
 
-def _read_forms(forms: QuerySet[NameForm]) -> Iterator[tuple[int, _Loaded]]:
+def _read_forms(forms: QuerySet[NameForm]) -> dict[int, _Loaded]:
     """``forms`` by id, read through a cursor (``_read_rows``)."""
     query = forms.values_list("pk", "person_id", "text", "normalised")
     sql, params = query.query.get_compiler(using=query.db).as_sql()
     return _read_rows(sql, params)
 
 
-def _read_rows(sql: str, params: Any) -> Iterator[tuple[int, _Loaded]]:
+def _read_rows(sql: str, params: Any) -> dict[int, _Loaded]:
     """Forms by id from a statement reading (id, person, text, normalised), each person's
     key (``_person_key``) worked out once: Django's converters would build a person's id for
     each of up to 500 forms (two a form with the name's id, which the ranking never needs)."""
     keys: dict[Any, _PersonKey] = {}
+    found: dict[int, _Loaded] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for pk, raw, text, normalised in cursor.fetchall():
             key = keys.get(raw)
             if key is None:
                 key = keys[raw] = _person_key(raw)
-            yield pk, (key, text, normalised)
+            found[pk] = (key, text, normalised)
+    return found
 
 
 def _person_key(raw: Any) -> _PersonKey:
     """A person's id as read, as a value that orders as the ids do and is built once per
     person: a UUID as it is (where the database has a UUID type); else its 32 lowercase hex
     digits (zero-padded: they order as the UUID's number, by which UUIDs compare), as Django
-    writes them, without building the UUID (~250 a search at 100k; ``_Loads.person_id``
+    writes them, without building the UUID (~250 a search at 100k; ``_person_id``
     builds those of the forms returned)."""
     if isinstance(raw, uuid.UUID) or (isinstance(raw, str) and _HEX.fullmatch(raw)):
         return raw
     return str(_PERSON_ID.to_python(raw).hex)
+
+
+def _person_id(key: _PersonKey) -> Any:
+    """The id of the person whose key (``_person_key``) this is: built only for the persons a
+    search returns (~50 of up to 500 forms read)."""
+    return _PERSON_ID.to_python(key)
 
 
 def _visible_ids(user: User | None, ids: list[int]) -> set[int]:

@@ -12,7 +12,7 @@ from django.db.models.expressions import RawSQL
 from vigil.core.db.keys_in import KeysIn, key_column
 from vigil.records.models import Person
 from vigil.records.visible import visible
-from vigil.search.name_search import find_persons
+from vigil.search.name_search import person_keys
 from vigil.search.sync import catch_up
 
 if TYPE_CHECKING:
@@ -33,11 +33,10 @@ def search_persons(query: str, user: User | None = None) -> QuerySet[Person]:
     if not text:
         return persons
     catch_up()
-    ids = [hit.person_id for hit in find_persons(text, user)]
-    if not ids:
+    # The hits' ids as the database takes them (each what ``get_db_prep_value`` makes of it).
+    params = person_keys(text, user)
+    if not params:
         return persons.none()
-    pk = Person._meta.pk
-    params = [pk.get_db_prep_value(value, connection) for value in ids]
     return persons.filter(KeysIn(Person, params)).order_by(_in_order(params), "display_name", "id")
 
 
