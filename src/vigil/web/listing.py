@@ -90,6 +90,9 @@ class CountedPaginator(Paginator):
         self._count = count
         self._read = read
 
+    # Never more rows than counted (the template asks, as it asks a capped list).
+    more = False
+
     @cached_property
     def count(self) -> int:
         return self._count()
@@ -172,20 +175,20 @@ class ListPage:
             return _query(self.filter_query, page=str(number))
         return _query(self.filter_query, sort=self.sort, page=str(number))
 
-    @property
+    @cached_property
     def view_query(self) -> str:
         """The filters and sort of this view, without the page: what an export covers."""
         if self.sort == self.spec.default_sort:
             return self.filter_query
         return _query(self.filter_query, sort=self.sort)
 
-    @property
+    @cached_property
     def prev_url(self) -> str:
         """The query of the previous page, blank on the first."""
         has = self.page.has_previous()
         return self.page_url(self.page.previous_page_number()) if has else ""
 
-    @property
+    @cached_property
     def next_url(self) -> str:
         """The query of the next page, blank on the last."""
         return self.page_url(self.page.next_page_number()) if self.page.has_next() else ""
