@@ -105,9 +105,8 @@ class CountedPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         found = self._read(bottom, top) if self._read is not None else None
-        if found is None:
-            return self._get_page(self._rows()[bottom:top], number, self)
-        return self._get_page(found, number, self)
+        rows = self._rows()[bottom:top] if found is None else found
+        return self._get_page(rows, number, self)  # type: ignore[attr-defined]  # Django's hook
 
 
 class CappedPaginator(Paginator):
