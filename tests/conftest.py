@@ -190,6 +190,35 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: N
         create_key_file(key)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """pytest-django's test databases, and before they are dropped on PostgreSQL a warning that
+    names any other session still connected to them (CI's PostgreSQL half has warned "database
+    … is being accessed by other users" at teardown without saying whose session it was)."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    import threading
+    import warnings
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, client_port, backend_start, state, left(query, 160)"
+            " FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid()"
+        )
+        others = cursor.fetchall()
+    if others:
+        threads = ", ".join(sorted(t.name for t in threading.enumerate()))
+        warnings.warn(
+            f"sessions still connected to the test database at teardown: {others!r};"
+            f" this process's threads: {threads}",
+            stacklevel=1,
+        )
+
+
 @pytest.fixture(autouse=True)
 def _english_after_each_test():
     """Leave the thread in the default language: a request in Russian must not leak into the

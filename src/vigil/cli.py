@@ -6,6 +6,7 @@ import os
 import sys
 
 import django
+from django.apps import apps
 from django.core.management import ManagementUtility, get_commands, load_command_class
 
 from vigil.core.errors import ValidationFailed, VigilError
@@ -29,7 +30,8 @@ def _help_text() -> str:
 def run(argv: list[str]) -> None:
     """Dispatch argv to a management command; a VigilError becomes a message and exit code 2."""
     try:
-        django.setup()
+        if not apps.ready:  # once per process: a second setup would bind logging to today's stderr
+            django.setup()
         if len(argv) < 2 or argv[1] in {"-h", "--help", "help"} and len(argv) == 2:
             print(_help_text())
             return

@@ -32,6 +32,7 @@ def _default_data_dir() -> Path:
         # Tests never touch a user's data: each run gets its own folder, removed when the
         # process that made it ends (its key file and database go with it).
         folder = Path(tempfile.mkdtemp(prefix="vigil-test-"))
+        (folder / "static").mkdir()  # in-process tests serve no collected files: say so quietly
         atexit.register(shutil.rmtree, folder, True)
         return folder
     xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")

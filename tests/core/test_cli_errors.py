@@ -122,3 +122,15 @@ def test_a_folder_that_cannot_be_made_is_a_clear_error_not_an_internal_one(
         capsys,
     )  # fmt: skip
     assert str(blocker / "open") in err
+
+
+def test_running_a_command_in_process_leaves_logging_bound_where_it_was(capsys):
+    """A second `run` in one process (tests, an embedding script) used to set Django up again,
+    and Django's setup binds the log handler to the stderr of that moment: after a test's
+    captured stream closed, every warning logged went to a closed file ("Logging error")."""
+    import logging
+
+    before = [getattr(h, "stream", None) for h in logging.getLogger().handlers]
+    run(["vigil", "--help"])
+    capsys.readouterr()
+    assert [getattr(h, "stream", None) for h in logging.getLogger().handlers] == before
