@@ -47,6 +47,15 @@ UNFILTERED_PERSONS = (
     "q=&custody=&page=5",
     "confidentiality=internal",
     "confidentiality=public&page=2",
+    "page=2",
+    "sort=updated&page=2",
+    "sort=-name&page=40",
+    "sort=born&page=4000",
+    "sort=-updated&page=1000",
+    "page=4179",
+    "page=4180",
+    "sort=-born&page=4179&q=",
+    "q=+&page=3",
 )
 INVALID = "date_from=yesterday&confidentiality=nonsense&act_type=nope&page=x"
 # Pages extending base.html that take no argument (what a role may not see answers 403/404,

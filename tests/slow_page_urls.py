@@ -1,4 +1,5 @@
-"""A slow page (Python busy for ``seconds``, as a PDF or an export is) and a fast one."""
+"""A slow page (Python busy for ``seconds``, as a PDF or an export is), a fast one, and one busy
+for ``ms`` milliseconds that answers which server process drew it."""
 
 from __future__ import annotations
 
@@ -24,8 +25,16 @@ def fast(request: HttpRequest) -> HttpResponse:
     return HttpResponse(b"fast", content_type="text/plain")
 
 
+def worker(request: HttpRequest, ms: int) -> HttpResponse:
+    deadline = time.thread_time() + ms / 1000  # this thread's CPU, as a page's own work is
+    while time.thread_time() < deadline:
+        pass
+    return HttpResponse(str(os.getpid()), content_type="text/plain")
+
+
 urlpatterns: list[Any] = [
     path("test/slow/<int:seconds>/", slow),
     path("test/fast/", fast),
+    path("test/worker/<int:ms>/", worker),
     path("", include("vigil.urls")),
 ]

@@ -468,3 +468,16 @@ def test_whose_history_a_user_may_view_is_one_query_for_every_model_with_each_mo
                 found = histories_visible(user, {Person: many})
             assert len(captured.captured_queries) == 2
             assert found[Person] == history_visible(user, Person, wanted[Person])
+
+
+def test_a_record_is_checked_by_its_values_after_others_of_the_same_types_were_kept():
+    # The kept check remembers the value types that need no check; a record of other types
+    # (a decimal, a missing id) is still checked, before and after such records.
+    kept = _kept_exactly(Act)
+    plain = Act(id=uuid.uuid4(), description="Fictional", date=dt.date(2022, 1, 2))
+    assert kept(plain) and kept(plain)
+    assert not kept(Act(id=uuid.uuid4(), description="Fictional", sentence_months=Decimal("3")))
+    assert kept(Act(id=uuid.uuid4(), description="Fictional", sentence_months=Decimal("3.0")))
+    assert not kept(Act(id=None, description="Fictional", date=dt.date(2022, 1, 2)))
+    assert not kept(Act(id=uuid.uuid4(), description=7, date=dt.date(2022, 1, 2)))
+    assert kept(Act(id=uuid.uuid4(), description="Fictional", date=dt.date(2022, 1, 2)))

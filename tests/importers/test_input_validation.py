@@ -221,3 +221,29 @@ def test_a_link_with_any_unicode_space_inside_is_refused_as_not_a_link():
         with pytest.raises(validation.InputRefused, match="not a link"):
             validation.check_url(f"https://example.org/a{space}b", "url")
     assert validation.check_url("https://example.org/a\u200bb", "url")  # zero width: not a space
+
+
+def test_a_row_of_cells_is_refused_for_its_first_bad_column_as_the_cells_one_by_one_would():
+    row = {"id": "1", "name": "Fictional Name", "judge": "A\tB", "description": "x\ty\nz"}
+    limits = {"description": validation.MAX_TEXT}
+    # A tab in a one-line cell is refused (the first bad column named); in free text it is not.
+    with pytest.raises(validation.InputRefused, match="judge: contains a control character"):
+        validation.check_cells(row, limits=limits, multiline=("description",))
+    row["judge"] = "A B"
+    validation.check_cells(row, limits=limits, multiline=("description",))
+    with pytest.raises(validation.InputRefused, match="description: contains a control"):
+        validation.check_cells(row, limits=limits)
+    # Free text longer than a cell, within its own limit, passes; one character more does not.
+    row["description"] = "d" * validation.MAX_TEXT
+    validation.check_cells(row, limits=limits, multiline=("description",))
+    row["description"] += "d"
+    with pytest.raises(validation.InputRefused, match="description: 50,001 characters"):
+        validation.check_cells(row, limits=limits, multiline=("description",))
+    # Over-long and with a control character: the length is named first, as cell by cell.
+    row = {"id": "1", "name": "\x00" + "n" * validation.MAX_CELL}
+    with pytest.raises(validation.InputRefused, match="name: 5,001 characters"):
+        validation.check_cells(row)
+    row = {"id": "\u202e1", "name": "n" * (validation.MAX_CELL + 1)}
+    with pytest.raises(validation.InputRefused, match="id: contains a control character"):
+        validation.check_cells(row)
+    validation.check_cells({})

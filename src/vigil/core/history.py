@@ -151,8 +151,14 @@ def record_version(obj: VigilModel, action: str, ctx: ChangeContext | None = Non
     )
 
 
-def prepare_new(obj: VigilModel, ctx: ChangeContext, now: Any) -> None:
-    """Set the bookkeeping fields a first save would set."""
+#: ``prepare_new``'s default: the change context's actor.
+_CONTEXTS = object()
+
+
+def prepare_new(obj: VigilModel, ctx: ChangeContext, now: Any, actor_id: Any = _CONTEXTS) -> None:
+    """Set the bookkeeping fields a first save would set (``actor_id``: the context's, when a
+    caller preparing many records has read it once)."""
+    actor = ctx.actor_id if actor_id is _CONTEXTS else actor_id
     state = obj.__dict__
     if not obj._state.fields_cache and "created_by_id" in state and "created_at" in state:
         # The same assignments without the related-object descriptors (which only clear a
@@ -160,14 +166,14 @@ def prepare_new(obj: VigilModel, ctx: ChangeContext, now: Any) -> None:
         state["version"] = 1
         state["created_at"] = state["created_at"] or now
         state["updated_at"] = now
-        state["created_by_id"] = state["created_by_id"] or ctx.actor_id
-        state["updated_by_id"] = ctx.actor_id
+        state["created_by_id"] = state["created_by_id"] or actor
+        state["updated_by_id"] = actor
         return
     obj.version = 1
     obj.created_at = obj.created_at or now
     obj.updated_at = now
-    obj.created_by_id = obj.created_by_id or ctx.actor_id
-    obj.updated_by_id = ctx.actor_id
+    obj.created_by_id = obj.created_by_id or actor
+    obj.updated_by_id = actor
 
 
 def bulk_create_records(
@@ -195,8 +201,9 @@ def bulk_create_records(
         # One batch row per model and time: a record's batch is found by its updated_at.
         now = _free_time(model, timezone.now())
         undated = [obj for obj in objs if obj.created_at is None]
+        actor_id = ctx.actor_id  # a property: read once for the batch, not twice a record
         for obj in objs:
-            prepare_new(obj, ctx, now)
+            prepare_new(obj, ctx, now, actor_id)
         # A record whose row, read back, gives the very snapshot its version row would hold
         # is listed in the batch; any other (a value in a form the batch cannot give back,
         # e.g. Decimal("30.0") in a batch whose decimals are written trimmed) gets its version
@@ -453,7 +460,17 @@ def _row_builder(
     pre_saves = [(i, f) for i, f in enumerate(fields) if _needs_pre_save(f)]
     conversions = [_converter(f, connection) for f in fields]
     checked = [(i, c.kind, c.convert) for i, c in enumerate(conversions) if c.kind is not None]
-    always = [(i, c.convert) for i, c in enumerate(conversions) if c.kind is None]
+    always = [
+        (i, c.convert) for i, c in enumerate(conversions) if c.kind is None and not c.uuid_hex
+    ]
+    # UUIDs written as 32 hex digits (SQLite), converted here rather than through a call per
+    # value; records of a batch share ids (actor, event, person), each converted once.
+    hexed = [(i, c.convert) for i, c in enumerate(conversions) if c.uuid_hex]
+    hexes: dict[int, str] = {}
+    uuid_type = uuid.UUID
+    # The types of a row's values for which no checked position needs converting (whether one
+    # does depends on the value's type only): such a row skips the checks; bounded.
+    plain_rows: set[tuple[type, ...]] = set()
 
     def build(obj: models.Model) -> list[Any]:
         # Related objects set on the record (not just their ids) are checked as Django's
@@ -463,14 +480,35 @@ def _row_builder(
         values = list(get_all(obj))
         for i, f in pre_saves:
             values[i] = f.pre_save(obj, True)
-        for i, kind, convert in checked:
+        if checked:
+            signature = tuple(map(type, values))
+            if signature not in plain_rows:
+                plain = True
+                for i, kind, convert in checked:
+                    value = values[i]
+                    # Values of the plain type (and None) are what the field would send anyway;
+                    # so is a text field's str subclass (a choices member), which its
+                    # preparation returns as it is.
+                    if value is not None and type(value) is not kind:
+                        if kind is str and isinstance(value, str):
+                            continue
+                        values[i] = convert(value)
+                        plain = False
+                if plain:
+                    if len(plain_rows) > 1024:
+                        plain_rows.clear()
+                    plain_rows.add(signature)
+        for i, convert in hexed:
             value = values[i]
-            # Values of the plain type (and None) are what the field would send anyway; so is
-            # a text field's str subclass (a choices member), which its preparation returns as
-            # it is.
-            if value is not None and type(value) is not kind:
-                if kind is str and isinstance(value, str):
-                    continue
+            if type(value) is uuid_type:
+                number = value.int
+                found = hexes.get(number)
+                if found is None:
+                    if len(hexes) > 100_000:
+                        hexes.clear()
+                    found = hexes[number] = value.hex
+                values[i] = found
+            elif value is not None:
                 values[i] = convert(value)
         for i, convert in always:
             values[i] = convert(values[i])
@@ -520,6 +558,8 @@ class _Conversion:
 
     kind: type | None
     convert: Converter
+    #: A UUID written as its 32 hex digits (``value.hex``); other values go through ``convert``.
+    uuid_hex: bool = False
 
 
 _TEXT_PREP = (models.CharField.get_prep_value, models.TextField.get_prep_value)
@@ -552,26 +592,34 @@ def _converter(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -
     ):
         return _Conversion(int, convert)
     if (
+        isinstance(target, models.IntegerField)
+        and not isinstance(target, AutoFieldMixin)
+        and cls.get_db_prep_value is models.IntegerField.get_db_prep_value
+        and cls.get_prep_value is models.IntegerField.get_prep_value
+        and connection.vendor == "postgresql"
+    ):
+        # PostgreSQL's operations wrap an int in the driver's sized type (Int2, Int4, Int8)
+        # for server-side binding; the rows built here go out by COPY in text form, where
+        # the wrapped and the plain int are the same digits: an int is sent as it is.
+        return _Conversion(int, convert)
+    if (
         cls is models.UUIDField
         and cls.get_db_prep_value is models.UUIDField.get_db_prep_value
         and not connection.features.has_native_uuid_field
     ):
-        hexes: dict[int, str] = {}
-
-        def uuid_hex(value: Any) -> Any:
-            # Stored as 32 hex digits where the database has no UUID type (SQLite); records
-            # of a batch share ids (actor, event, person), each written once per call.
-            if type(value) is uuid.UUID:
-                number = value.int
-                found = hexes.get(number)
-                if found is None:
-                    if len(hexes) > 100_000:
-                        hexes.clear()
-                    found = hexes[number] = value.hex
-                return found
-            return None if value is None else prep(value, connection)
-
-        return _Conversion(None, uuid_hex)
+        # Stored as 32 hex digits where the database has no UUID type (SQLite): the row
+        # builder writes a UUID's ``hex``, any other value goes through the field.
+        return _Conversion(None, convert, uuid_hex=True)
+    if (
+        cls is models.UUIDField
+        and cls.get_db_prep_value is models.UUIDField.get_db_prep_value
+        and cls.get_db_prep_save is models.Field.get_db_prep_save
+        and type(field).get_db_prep_save in _UUID_SAVES
+        and connection.features.has_native_uuid_field
+    ):
+        # A database with a UUID type (PostgreSQL) is sent the UUID itself: what the field's
+        # preparation returns for a value of exactly that type (a foreign key's too).
+        return _Conversion(uuid.UUID, convert)
     if (
         isinstance(target, AutoFieldMixin)
         and isinstance(target, models.IntegerField)
@@ -593,9 +641,30 @@ def _converter(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -
             return value.isoformat() if type(value) is dt.date else remembered(value)
 
         return _Conversion(None, iso)
+    if (
+        cls is models.DateField
+        and cls.get_db_prep_value is models.DateField.get_db_prep_value
+        and _adapts_date_as_itself(connection)
+    ):
+        # PostgreSQL is sent the date itself (its adapt_datefield_value returns the value).
+        return _Conversion(dt.date, convert)
     if isinstance(target, models.DateField):
         return _Conversion(None, _memoised(convert))
     return _Conversion(None, convert)
+
+
+#: A foreign key's and a plain field's ``get_db_prep_save``: both hand a UUID to the target
+#: field's ``get_db_prep_value`` (a foreign key first turns None and "" into None).
+_UUID_SAVES = (models.Field.get_db_prep_save, models.ForeignKey.get_db_prep_save)
+
+
+def _adapts_date_as_itself(connection: BaseDatabaseWrapper) -> bool:
+    """Whether the connection's operations send a date as the date itself (PostgreSQL's)."""
+    if connection.vendor != "postgresql":
+        return False
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    return type(connection.ops).adapt_datefield_value is DatabaseOperations.adapt_datefield_value
 
 
 def _memoised(convert: Converter) -> Converter:
@@ -768,15 +837,35 @@ def _kept_exactly(
         checks.append((str(f.attname), check, _plain_types(f)))
     names = tuple(n for n, _, _ in checks)
     tests = tuple((plain, c) for _, c, plain in checks)
-    values = _values_getter(names)
+    pk_name = str(model._meta.pk.attname)
+    values = _values_getter((pk_name, *names))
+    uuid_type = uuid.UUID
+    none_type = type(None)
+    # The types of a record's values (its key first) that need no check at all: every value
+    # None or of a type its field's check accepts as it is. Whether they do depends only on
+    # the types, so a record whose types were seen before is decided by one set lookup
+    # (records of a batch share a handful of such signatures); bounded.
+    plain_signatures: set[tuple[type, ...]] = set()
 
     def kept(obj: models.Model) -> bool:
-        if type(obj.pk) is not uuid.UUID:
+        found = values(obj)
+        signature = tuple(map(type, found))
+        if signature in plain_signatures:
+            return True
+        if signature[0] is not uuid_type:
             return False
-        for value, (plain, test) in zip(values(obj), tests, strict=True):
+        plain_only = True
+        for value, kind, (plain, test) in zip(found[1:], signature[1:], tests, strict=True):
             # None and a value of a type the check accepts as it is need no call.
-            if value is not None and type(value) not in plain and not test(value):
+            if kind is none_type or kind in plain:
+                continue
+            plain_only = False
+            if not test(value):
                 return False
+        if plain_only:
+            if len(plain_signatures) > 1024:
+                plain_signatures.clear()
+            plain_signatures.add(signature)
         return True
 
     return kept

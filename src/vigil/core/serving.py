@@ -161,6 +161,9 @@ def _shutdown_hooks() -> dict[str, Callable[[Any], None]]:
 # round: the serving layer and the default layout").
 DEFAULT_WORKERS = 2
 DEFAULT_THREADS = 2
+# gthread, sharing connections evenly between the workers (see its module: with gthread itself
+# 16 kept-alive clients were often split 15 / 1 or 16 / 0, one core serving them all).
+WORKER_CLASS = "vigil.core.serving_worker.BalancedThreadWorker"
 
 
 def serve(
@@ -184,6 +187,8 @@ def serve(
 
     from gunicorn.app.base import BaseApplication
 
+    from vigil.core import serving_worker  # its shared counts exist before the workers fork
+
     check_database_ready()
     check_deploy(host, say)
     collect_static()
@@ -194,7 +199,7 @@ def serve(
             for key, value in {
                 "bind": f"{host}:{port}",
                 "workers": workers,
-                "worker_class": "gthread",
+                "worker_class": WORKER_CLASS,
                 "threads": threads,
                 "accesslog": None,  # no request log: paths can name records
                 "errorlog": "-",
@@ -202,6 +207,7 @@ def serve(
                 "proc_name": "vigil",
                 "forwarded_allow_ips": os.environ.get("VIGIL_FORWARDED_ALLOW_IPS", "127.0.0.1"),
                 "when_ready": listening,
+                "child_exit": serving_worker.child_exit,
                 **_shutdown_hooks(),
             }.items():
                 self.cfg.set(key, value)

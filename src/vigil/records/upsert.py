@@ -92,7 +92,10 @@ def existing_ids(model: type[models.Model], ids: Sequence[Any]) -> set[Any]:
     native = connection.features.has_native_uuid_field
     quote = connection.ops.quote_name
     column = quote(str(pk.column))
-    head = f"SELECT {column} FROM {quote(model._meta.db_table)} WHERE {column} IN "  # noqa: S608  # nosec B608
+    head = f"SELECT {column} FROM {quote(model._meta.db_table)} WHERE {column} "  # noqa: S608  # nosec B608
+    # PostgreSQL is sent a chunk of UUIDs as one array (``= ANY(%s)``): the same rows, with a
+    # short statement the driver parses once instead of a 900-placeholder text per chunk.
+    as_array = connection.vendor == "postgresql" and native and isinstance(pk, models.UUIDField)
     found: set[Any] = set()
     with connection.cursor() as cursor:
         for chunk in _chunks(ids):
@@ -100,7 +103,10 @@ def existing_ids(model: type[models.Model], ids: Sequence[Any]) -> set[Any]:
                 v if native and type(v) is uuid.UUID else prep(v, connection, prepared=False)
                 for v in chunk
             ]
-            cursor.execute(head + "(" + ", ".join(["%s"] * len(params)) + ")", params)
+            if as_array:
+                cursor.execute(head + "= ANY(%s)", [params])
+            else:
+                cursor.execute(head + "IN (" + ", ".join(["%s"] * len(params)) + ")", params)
             found.update(pk.to_python(row[0]) for row in cursor.fetchall())
     return found
 
@@ -133,9 +139,13 @@ def upsert_records(
         found = existing_ids(model, ids)
         # Full instances only for records that exist (a re-import), to compare their fields.
         existing: dict[Any, VigilModel] = {}
-        for chunk in _chunks([pk for pk in ids if pk in found]):
-            existing.update(model.all_objects.in_bulk(chunk))
-        new = [o for pk, o in planned.items() if pk not in found]
+        if not found:
+            # A first import: every planned record is new (no per-id lookups in ``found``).
+            new = list(planned.values())
+        else:
+            for chunk in _chunks([pk for pk in ids if pk in found]):
+                existing.update(model.all_objects.in_bulk(chunk))
+            new = [o for pk, o in planned.items() if pk not in found]
         bulk_create_records(new)
         report.created[label] += len(new)
         for pk, current in existing.items():

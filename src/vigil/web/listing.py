@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -65,19 +66,47 @@ class ListSpec:
     # How many rows the list holds for ``user`` when no filter is set (every cleaned value
     # empty): the number ``rows`` then gives, counted another way (no cheaper way: None).
     count_all: Callable[[Any], int] | None = None
+    # Given the user, the order (``order_by`` arguments) and the bounds of a page: that page's
+    # rows when no filter is set, read another way — the rows ``rows`` then gives, in the same
+    # order — or None when there is no other way for this user.
+    page_all: Callable[[Any, Sequence[str], int, int], list[Any] | None] | None = None
 
 
 class CountedPaginator(Paginator):
     """A paginator whose count is given by ``count`` (asked once, when first needed) instead of
-    counting ``object_list``: the same rows counted another way."""
+    counting rows: the same rows counted another way. A page's rows are read by ``read`` (given
+    the page's bounds: the same rows, in the same order, read another way), or when it gives
+    None (or there is none) sliced from the queryset ``rows()`` makes — made only then."""
 
-    def __init__(self, object_list: QuerySet[Any], per_page: int, count: Callable[[], int]):
-        super().__init__(object_list, per_page)
+    def __init__(
+        self,
+        rows: Callable[[], QuerySet[Any]],
+        per_page: int,
+        count: Callable[[], int],
+        read: Callable[[int, int], list[Any] | None] | None = None,
+    ):
+        super().__init__((), per_page)
+        self._rows = rows
         self._count = count
+        self._read = read
+
+    # Never more rows than counted (the template asks, as it asks a capped list).
+    more = False
 
     @cached_property
     def count(self) -> int:
         return self._count()
+
+    def page(self, number: int | str) -> Page:
+        # Django's ``Paginator.page``, with the rows read by ``read`` when it can.
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        found = self._read(bottom, top) if self._read is not None else None
+        rows = self._rows()[bottom:top] if found is None else found
+        return self._get_page(rows, number, self)  # type: ignore[attr-defined]  # Django's hook
 
 
 class CappedPaginator(Paginator):
@@ -145,20 +174,20 @@ class ListPage:
             return _query(self.filter_query, page=str(number))
         return _query(self.filter_query, sort=self.sort, page=str(number))
 
-    @property
+    @cached_property
     def view_query(self) -> str:
         """The filters and sort of this view, without the page: what an export covers."""
         if self.sort == self.spec.default_sort:
             return self.filter_query
         return _query(self.filter_query, sort=self.sort)
 
-    @property
+    @cached_property
     def prev_url(self) -> str:
         """The query of the previous page, blank on the first."""
         has = self.page.has_previous()
         return self.page_url(self.page.previous_page_number()) if has else ""
 
-    @property
+    @cached_property
     def next_url(self) -> str:
         """The query of the next page, blank on the last."""
         return self.page_url(self.page.next_page_number()) if self.page.has_next() else ""
@@ -246,15 +275,26 @@ def by_relevance(params: QueryDict, queryset: QuerySet[Any]) -> bool:
 
 
 def _paginator(
-    spec: ListSpec, user: User, params: QueryDict, data: dict[str, Any], queryset: QuerySet[Any]
+    spec: ListSpec,
+    user: User,
+    params: QueryDict,
+    data: dict[str, Any],
+    rows: Callable[[], QuerySet[Any]],
 ) -> Paginator:
     """A narrowed list counts up to its cap. Past the cap (many matches), the page tells the
     list's ``rows`` how many rows it needs when sorted by an indexed column (``ROWS_IN_ORDER``;
     None when sorted otherwise), which may shape its SQL differently (to stop early); the count
-    stays on the first queryset (the same rows)."""
+    stays on the first queryset (the same rows). ``rows()`` makes the view's queryset: a list
+    with no filter that counts and reads its pages another way (``count_all``, ``page_all``)
+    may never need it."""
     if spec.count_all is not None and not any(data.values()):
-        count_all = spec.count_all
-        return CountedPaginator(queryset, PAGE_SIZE, lambda: count_all(user))
+        count_all, page_all = spec.count_all, spec.page_all
+        read = None
+        if page_all is not None and not params.get("q", "").strip():  # no search's order
+            order = ordering(spec, parse_sort(spec, params.get("sort")))
+            read = functools.partial(page_all, user, order)
+        return CountedPaginator(rows, PAGE_SIZE, lambda: count_all(user), read)
+    queryset = rows()
     if spec.capped is None or not spec.capped(data):
         return Paginator(queryset, PAGE_SIZE)
     number = page_number(params)
@@ -263,8 +303,8 @@ def _paginator(
     in_order = any(c.key == key and c.indexed for c in spec.columns)
     early = spec.stops_early is not None and spec.stops_early(data)
     if early and not params.get("q", "").strip() and paginator.more:
-        rows = number * PAGE_SIZE if in_order else None
-        paginator.object_list = _rows(spec, user, params, {**data, ROWS_IN_ORDER: rows})
+        needed = number * PAGE_SIZE if in_order else None
+        paginator.object_list = _rows(spec, user, params, {**data, ROWS_IN_ORDER: needed})
     elif spec.by_keys is not None and not paginator.more and not by_relevance(params, queryset):
         # The count found every row: the page reads those rows by key instead of finding them
         # again through the filters (a court with custody: 504 of 6,300 persons in custody,
@@ -277,7 +317,6 @@ def _paginator(
 def list_page(spec: ListSpec, user: User, params: QueryDict) -> ListPage:
     """The page of ``spec`` that ``params`` asks for, as ``user`` may see it."""
     form, data = _form(spec, user, params)
-    queryset = _rows(spec, user, params, data)
     sort = parse_sort(spec, params.get("sort"))
     kept = QueryDict(mutable=True)
     active = 0
@@ -287,7 +326,8 @@ def list_page(spec: ListSpec, user: User, params: QueryDict) -> ListPage:
             kept.setlist(name, values)
             active += 1
     filter_query = kept.urlencode()
-    paginator = _paginator(spec, user, params, data, queryset)
+    make_rows = functools.partial(_rows, spec, user, params, data)  # when a page needs it
+    paginator = _paginator(spec, user, params, data, make_rows)
     page = paginator.get_page(params.get("page"))
     rows = spec.decorate(user, list(page.object_list))
     return ListPage(

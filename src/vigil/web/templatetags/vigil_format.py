@@ -181,9 +181,15 @@ _CUSTODY_LABELS = {
 @register.simple_tag
 def custody_badge(state: CustodyState | None) -> SafeString:
     """The custody badge: in custody, restricted liberty, not in custody, unknown."""
+    return custody_badge_in(state, get_language())
+
+
+def custody_badge_in(state: CustodyState | None, language: str | None) -> SafeString:
+    """:func:`custody_badge` in ``language``, the active language the caller read (once for
+    many badges)."""
     if state is None:
-        return _custody_badge(Custody.UNKNOWN.value, None, None, get_language())
-    return _custody_badge(state.status.value, state.since, state.term_ends, get_language())
+        return _custody_badge(Custody.UNKNOWN.value, None, None, language)
+    return _custody_badge(state.status.value, state.since, state.term_ends, language)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -214,10 +220,16 @@ def record_badges(record: Any, quiet: bool = False) -> SafeString:
 
     ``quiet`` leaves out the default level (internal) on records nested in a page.
     """
+    return record_badges_in(record, get_language(), quiet)
+
+
+def record_badges_in(record: Any, language: str | None, quiet: bool = False) -> SafeString:
+    """:func:`record_badges` in ``language``, the active language the caller read (once for
+    many records)."""
     level = getattr(record, "confidentiality", "")
     if quiet and level == Confidentiality.INTERNAL:
         level = ""
-    return _record_badges(bool(getattr(record, "is_synthetic", False)), level, get_language())
+    return _record_badges(bool(getattr(record, "is_synthetic", False)), level, language)
 
 
 @functools.lru_cache(maxsize=64)

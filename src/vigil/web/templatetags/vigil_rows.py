@@ -19,10 +19,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
-from vigil.records.dates import format_day
-from vigil.web.templatetags.vigil_format import custody_badge, day, person_name, record_badges
+from vigil.records.dates import display_date, format_day
+from vigil.web.search import PersonRow
+from vigil.web.templatetags.vigil_format import (
+    custody_badge_in,
+    day,
+    person_name,
+    record_badges_in,
+)
 
 register = template.Library()
 
@@ -55,27 +61,39 @@ def person_rows(context: template.Context, rows: Iterable[Any]) -> SafeString:
     use_tz = context.use_tz
 
     convert = settings.USE_TZ if use_tz is None else use_tz
+    # The active language and time zone, read once for the page (each read goes through
+    # asgiref's context-local storage: five a row cost more than the row's formatting).
+    language = get_language()
+    zone = timezone.get_current_timezone()
 
     def cells(row: Any) -> tuple[str, ...]:
         person = row.person
         updated = person.updated_at
         if isinstance(updated, dt.datetime) and timezone.is_aware(updated):
-            # Read in the current time zone once: the ``date`` filter's value (when the
-            # context converts) and the day ``day`` shows (it always reads an aware time so).
-            in_zone = timezone.localtime(updated)
-            local, shown = (in_zone if convert else updated), format_day(in_zone.date(), short=True)
+            # Read in the current time zone once (``timezone.localtime``): the ``date``
+            # filter's value (when the context converts) and the day ``day`` shows (it always
+            # reads an aware time so).
+            in_zone = updated.astimezone(zone)
+            local = in_zone if convert else updated
+            shown = format_day(in_zone.date(), language, short=True)
         else:
             local, shown = updated, day(updated, "short")
+        if type(row) is not PersonRow:
+            born = row.born
+        elif person.birth_date:  # ``PersonRow.born`` in the language read above
+            born = display_date(person.birth_date, person.birth_date_precision, language=language)
+        else:
+            born = ""
         return (
             link.replace(placeholder, str(person.pk)),
             person_name(context, person),
             withheld if person.name_withheld and person.display_name else "",
-            row.born or "—",
-            custody_badge(row.custody) if row.custody else no_custody,
+            born or "—",
+            custody_badge_in(row.custody, language) if row.custody else no_custody,
             # The ``date`` filter's "c": ISO 8601 (``DateFormat.c``), blank for no date.
             local.isoformat() if isinstance(local, dt.date) else "",
             shown,
-            record_badges(person),
+            record_badges_in(person, language),
         )
 
     return mark_safe(  # noqa: S308  # nosec B308 B703 (every cell escaped unless already safe HTML)

@@ -1,0 +1,164 @@
+"""`vigil serve`'s gunicorn worker: gthread, sharing connections evenly between the workers.
+
+gunicorn's gthread worker accepts every connection it can and keeps it for the connection's
+life. A client that keeps its connection alive (a browser, a proxy's upstream pool, a load test)
+stays on the worker that won the race to accept it, and a burst of connections is often won by
+one worker: 15 or 16 of 16 kept-alive clients on one process, one core serving them all while
+the other worker idles (docs/benchmarks.md §4, "ninth round: the serving layer").
+
+Each worker publishes how many connections it holds (kept-alive ones included) in memory shared
+by the workers of one server. A worker takes a waiting connection at once only when it holds no
+more than any other worker and has a thread free. Otherwise it leaves the listening socket to
+the others for a short while — ``BUSY_HOLD_SECONDS`` when it holds the fewest but every thread
+is busy, ``HOLD_SECONDS`` when another worker holds fewer — and when the time is up it takes one
+waiting connection itself (if no other worker has), then decides again. No connection waits
+for a worker that is stuck or slow to wake: at worst it waits ``HOLD_SECONDS`` per connection
+queued ahead of it. With one worker there is no one to leave a connection to, and the worker
+accepts as gthread does.
+
+A split can still come out uneven — a worker not scheduled for longer than the hold on a loaded
+machine, or connections closed on one worker and not the other. A worker holding more than one
+connection above the fewest therefore answers its next request with ``Connection: close``, one
+connection at a time: the client (a browser, a proxy, wrk) opens a new connection, which the
+worker holding the fewest takes. HTTP/1.1 clients do this routinely (Apache closes a
+connection after 100 requests by default, nginx after 1,000).
+"""
+
+from __future__ import annotations
+
+import mmap
+import threading
+import time
+from typing import Any
+
+from gunicorn.workers.gthread import ThreadWorker
+
+# How long a worker leaves a new connection to a worker holding fewer: long enough for an idle
+# worker to be woken and scheduled on a loaded machine (and for a busy one's accepting thread
+# to get Python's lock, whose switch interval is 5 ms), short beside a page.
+HOLD_SECONDS = 0.05
+# How long the worker holding the fewest connections, with every thread busy, leaves a new one
+# to another worker that has a thread free.
+BUSY_HOLD_SECONDS = 0.005
+
+# (pid, connections held) per worker, shared by the workers forked from this process (the
+# gunicorn master imports this module to load the worker class, before it forks).
+_SLOTS = 64
+_board = mmap.mmap(-1, _SLOTS * 2 * 8)
+_counts = memoryview(_board).cast("q")
+
+
+def _slot(age: int) -> int:
+    # gunicorn numbers the workers it spawns; two live workers 64 spawns apart would share a
+    # slot and see less of each other (a less even split, never a refused connection).
+    return 2 * (age % _SLOTS)
+
+
+def forget_worker(pid: int) -> None:
+    """Clear a worker's count once it has exited (gunicorn's ``child_exit``, in the master)."""
+    for index in range(0, 2 * _SLOTS, 2):
+        if _counts[index] == pid:
+            _counts[index] = 0
+            _counts[index + 1] = 0
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """gunicorn hook: a worker has exited; its connections are gone."""
+    forget_worker(worker.pid)
+
+
+def held_by_others(own_pid: int) -> list[int]:
+    """Connections held by each other live worker of this server."""
+    return [
+        _counts[index + 1]
+        for index in range(0, 2 * _SLOTS, 2)
+        if _counts[index] not in (0, own_pid)
+    ]
+
+
+class BalancedThreadWorker(ThreadWorker):  # type: ignore[misc]
+    """gthread, taking a new connection at once only when it holds the fewest and has a
+    thread free (see the module)."""
+
+    hold_seconds = HOLD_SECONDS
+    busy_hold_seconds = BUSY_HOLD_SECONDS
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._hold_until = 0.0  # monotonic time until which the listener is left to the others
+        self._shedding = 0  # connections told to close to even the split, not yet closed
+        self._shed_lock = threading.Lock()
+
+    def init_process(self) -> None:
+        self._publish()
+        super().init_process()
+
+    def _publish(self) -> None:
+        index = _slot(self.age)
+        _counts[index] = self.pid
+        _counts[index + 1] = self.nr_conns
+
+    def in_hand(self) -> int:
+        """Connections being served or queued for this worker's threads (not those kept alive
+        and idle, nor those deferred while waiting for their first bytes)."""
+        return int(self.nr_conns - len(self.keepalived_conns) - len(self.pending_conns))
+
+    def hold_for(self) -> float:
+        """Seconds to leave a waiting connection to the other workers (0: take it now)."""
+        if self.cfg.workers < 2:
+            return 0.0
+        others = held_by_others(self.pid)
+        if others and self.nr_conns > min(others):
+            return self.hold_seconds
+        if self.in_hand() >= self.cfg.threads:
+            return self.busy_hold_seconds
+        return 0.0
+
+    def handle_request(self, req: Any, conn: Any) -> bool:
+        if self.cfg.workers > 1 and self._shed(conn):
+            req.force_close()  # answered with "Connection: close"; the client reconnects
+        return bool(super().handle_request(req, conn))
+
+    def _shed(self, conn: Any) -> bool:
+        """Whether to close ``conn`` after this answer: this worker holds more than one
+        connection above the worker holding the fewest, and closes one at a time."""
+        others = held_by_others(self.pid)
+        with self._shed_lock:
+            if self._shedding or not others or self.nr_conns <= min(others) + 1:
+                return False
+            self._shedding += 1
+        conn.vigil_shed = True
+        return True
+
+    def finish_request(self, conn: Any, fs: Any) -> None:
+        super().finish_request(conn, fs)
+        if getattr(conn, "vigil_shed", False):
+            conn.vigil_shed = False
+            with self._shed_lock:
+                self._shedding -= 1
+        self._publish()
+
+    def accept(self, listener: Any) -> None:
+        hold = self.hold_for()
+        if hold:
+            self._hold_until = time.monotonic() + hold
+            self.set_accept_enabled(False)
+            return
+        super().accept(listener)
+        self._publish()
+
+    def set_accept_enabled(self, enabled: bool) -> None:
+        if enabled and self._hold_until:
+            return  # gthread's loop re-enables accepting each turn; not while holding
+        super().set_accept_enabled(enabled)
+
+    def wait_for_and_dispatch_events(self, timeout: float) -> None:
+        if self._hold_until:
+            timeout = min(timeout, max(0.0, self._hold_until - time.monotonic()))
+        super().wait_for_and_dispatch_events(timeout)
+        if self._hold_until and time.monotonic() >= self._hold_until:
+            self._hold_until = 0.0
+            if self.alive:
+                for listener in self.sockets:  # one connection each, if one is still waiting
+                    super().accept(listener)  # non-blocking: nothing waiting is no error
+        self._publish()  # connections closed meanwhile

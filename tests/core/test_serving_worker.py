@@ -1,0 +1,88 @@
+"""`vigil serve`'s worker decides from the counts the workers share: which worker takes a new
+connection now, which leaves it to the others for a while, and which closes one to even a split.
+(tests/core/test_serve_balance.py runs the real server.)"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from types import SimpleNamespace
+
+import pytest
+
+from vigil.core import serving_worker
+from vigil.core.serving_worker import BalancedThreadWorker
+
+OTHER_PID = 999_999_001
+
+
+def _worker(holds: int, busy: int, workers: int = 2, threads: int = 2) -> BalancedThreadWorker:
+    """A worker as gunicorn would have set it up, holding ``holds`` connections of which
+    ``busy`` are being served or queued (the rest kept alive and idle)."""
+    worker = BalancedThreadWorker.__new__(BalancedThreadWorker)
+    worker.cfg = SimpleNamespace(workers=workers, threads=threads)
+    worker.pid = 999_999_000
+    worker.age = 1
+    worker.nr_conns = holds
+    worker.keepalived_conns = deque(range(holds - busy))
+    worker.pending_conns = deque()
+    worker._shedding = 0
+    worker._shed_lock = threading.Lock()
+    worker._publish()
+    return worker
+
+
+@pytest.fixture
+def other_holds():
+    """Publish another worker holding ``n`` connections; cleared afterwards."""
+
+    def publish(n: int) -> None:
+        serving_worker._counts[serving_worker._slot(2)] = OTHER_PID
+        serving_worker._counts[serving_worker._slot(2) + 1] = n
+
+    yield publish
+    serving_worker.forget_worker(OTHER_PID)
+    serving_worker.forget_worker(999_999_000)
+
+
+def test_the_worker_holding_the_fewest_with_a_thread_free_takes_a_connection_at_once(
+    other_holds,
+):
+    other_holds(3)
+    assert _worker(holds=3, busy=1).hold_for() == 0.0
+
+
+def test_a_worker_holding_more_than_another_leaves_the_connection_to_it(other_holds):
+    other_holds(2)
+    assert _worker(holds=3, busy=0).hold_for() == serving_worker.HOLD_SECONDS
+
+
+def test_the_worker_holding_the_fewest_but_busy_leaves_it_briefly(other_holds):
+    other_holds(5)
+    hold = _worker(holds=2, busy=2).hold_for()
+    assert hold == serving_worker.BUSY_HOLD_SECONDS < serving_worker.HOLD_SECONDS
+
+
+def test_a_lone_worker_takes_every_connection_at_once(other_holds):
+    other_holds(0)
+    assert _worker(holds=9, busy=9, workers=1).hold_for() == 0.0
+
+
+def test_a_worker_two_above_the_fewest_closes_one_connection_at_a_time(other_holds):
+    other_holds(6)
+    worker = _worker(holds=8, busy=8)
+    first, second = SimpleNamespace(), SimpleNamespace()
+    assert worker._shed(first) is True
+    assert worker._shed(second) is False  # the first is not closed yet
+
+
+def test_a_worker_one_above_the_fewest_keeps_its_connections(other_holds):
+    other_holds(7)
+    assert _worker(holds=8, busy=8)._shed(SimpleNamespace()) is False
+
+
+def test_an_exited_worker_is_forgotten(other_holds):
+    other_holds(4)
+    assert 4 in serving_worker.held_by_others(999_999_000)
+    serving_worker.forget_worker(OTHER_PID)
+    assert serving_worker.held_by_others(999_999_000) == []
