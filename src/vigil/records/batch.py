@@ -171,7 +171,8 @@ ORDER BY 1
 
 def analyse_grown_tables() -> list[str]:
     """On PostgreSQL, ``ANALYZE`` the tables that grew markedly since they were last analysed
-    (or were never analysed); the tables analysed. Elsewhere nothing.
+    (or were never analysed; see ``ANALYSE_MIN_PAGES``); the tables analysed. Elsewhere
+    nothing.
 
     PostgreSQL's autovacuum analyses a table only after the rows written to it were committed
     and some time has passed (up to a minute), and never what a test's transaction writes.
