@@ -17,7 +17,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test import RequestFactory
 
-from tests.crash.harness import free_port, installations, wait_for_port
+from tests.crash.harness import installations, wait_for_port
+from tests.ports import free_port
 from vigil.accounts import throttle
 from vigil.core.client_address import client_address, parse_networks
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import http.server
 import re
-import socket
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,15 +16,10 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.ports import free_port
 from vigil.accounts.models import User
 from vigil.alerts.models import Outbox
 from vigil.importers.viasna import COLUMNS
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass

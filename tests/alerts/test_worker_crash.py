@@ -16,8 +16,9 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from tests.conftest import copy_installation, keyfile_env
+from tests.ports import free_port
 
-from .conftest import FICTIONAL_NAME, fictional_row, free_port, write_rows
+from .conftest import FICTIONAL_NAME, fictional_row, write_rows
 
 pytestmark = pytest.mark.slow
 

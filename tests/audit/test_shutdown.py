@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.conftest import copy_installation, keyfile_env
+from tests.ports import free_port
 from vigil.audit import audit
 from vigil.audit.checkpoints import checkpoint_if_behind, create_checkpoint
 from vigil.audit.models import AuditCheckpoint, AuditHead
@@ -81,12 +81,6 @@ def test_req28_a_checkpoint_that_cannot_be_signed_at_shutdown_is_a_warning(
     assert "readable by other users" in caplog.text
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _vigil(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "vigil", *args]
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
@@ -113,7 +107,7 @@ def test_req28_vigil_serve_stopped_with_sigterm_signs_a_checkpoint_of_its_head(
     )
     before = _last_line(_vigil(env, "shell", "-c", count)).split(maxsplit=1)
     assert before == ["2", "[]"]
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "vigil", "serve", "--port", str(port), "--workers", "1"],
         env=env,
@@ -123,7 +117,7 @@ def test_req28_vigil_serve_stopped_with_sigterm_signs_a_checkpoint_of_its_head(
     )
     try:
         # Wait for the server's own announcement, not for the port to answer: another test's
-        # server may hold a port `_free_port` just handed out, and a SIGTERM sent before
+        # server may hold a port `free_port` just handed out, and a SIGTERM sent before
         # gunicorn runs would stop the process before it could sign anything.
         assert server.stdout is not None
         line = server.stdout.readline()  # blocks until the announcement (or the end)

@@ -10,14 +10,9 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import child_env, copy_installation
+from tests.ports import free_port
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_serve_prints_its_address_only_when_it_accepts_connections(
@@ -32,7 +27,7 @@ def test_serve_prints_its_address_only_when_it_accepts_connections(
     )
     vigil = [sys.executable, "-m", "vigil"]
     copy_installation(initialised_data, tmp_path / "data")  # what `vigil init` would make
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(  # noqa: S603
         [*vigil, "serve", "--port", str(port), "--workers", "1"],
         env=env,

@@ -11,7 +11,6 @@ busy for a few milliseconds and answers which worker drew it (``tests/slow_page_
 from __future__ import annotations
 
 import http.client
-import socket
 import subprocess
 import sys
 import threading
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import copy_installation, keyfile_env
+from tests.ports import free_port
 
 from vigil.core.serving import DEFAULT_WORKERS
 
@@ -30,12 +30,6 @@ CLIENTS = 16
 LOAD_SECONDS = 6.0
 PAGE = "/test/worker/5/"  # 5 ms of a thread's CPU, then the worker's process id
 FAST_LIMIT = 2.0  # seconds for a new connection's answer while the clients keep the server busy
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _client(port: int, start: threading.Barrier, until: list[float], seen: list[str]) -> None:
@@ -66,7 +60,7 @@ def test_kept_alive_clients_are_shared_between_workers_and_new_ones_are_not_star
         DJANGO_SETTINGS_MODULE="tests.slow_page_settings",
         PYTHONPATH=str(Path(__file__).resolve().parents[2]),
     )
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(  # noqa: S603 - fixed argv, the default layout
         [sys.executable, "-m", "vigil", "serve", "--port", str(port)],
         env=env,

@@ -9,7 +9,6 @@ on new connections and on connections kept alive from before must still answer q
 from __future__ import annotations
 
 import http.client
-import socket
 import subprocess
 import sys
 import threading
@@ -18,17 +17,12 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import copy_installation, keyfile_env
+from tests.ports import free_port
 
 pytestmark = pytest.mark.slow
 
 SLOW_SECONDS = 8
 FAST_LIMIT = 2.0  # seconds: a fast page queued behind the slow one would wait for most of 8
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _get(conn: http.client.HTTPConnection, path: str) -> tuple[int, float]:
@@ -56,7 +50,7 @@ def test_fast_pages_answer_quickly_while_a_slow_page_is_in_flight(
         DJANGO_SETTINGS_MODULE="tests.slow_page_settings",
         PYTHONPATH=str(Path(__file__).resolve().parents[2]),
     )
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(  # noqa: S603 - fixed argv, the default layout
         [sys.executable, "-m", "vigil", "serve", "--port", str(port)],
         env=env,

@@ -179,12 +179,6 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 120) -> None:
     """Wait until something listens on the loopback ``port``; fail if ``process`` ends first."""
     deadline = time.monotonic() + seconds

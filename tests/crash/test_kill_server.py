@@ -24,7 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from .harness import Installation, children, free_port, installations, kill9, wait_for_port
+from tests.ports import free_port
+
+from .harness import Installation, children, installations, kill9, wait_for_port
 
 pytestmark = pytest.mark.slow
 

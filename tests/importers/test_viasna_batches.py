@@ -147,7 +147,7 @@ def test_the_planner_knows_the_acts_of_earlier_batches_when_custody_is_refreshed
     from vigil.records.models import Act
 
     if connection.vendor != "sqlite":
-        pytest.skip("SQLite's statistics (PostgreSQL's autovacuum analyses)")
+        pytest.skip("SQLite's per-batch statistics (PostgreSQL analyses at a bulk write's end)")
     assert not Act.all_objects.exists()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE records_act")  # what a connection opened on an empty database knows

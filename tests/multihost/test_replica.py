@@ -30,7 +30,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.backup.drill import backup, env_for, key_holder, populate, run_drill
 from tests.conftest import make_user
-from tests.crash.harness import free_port
+from tests.ports import free_port
 from vigil.accounts.models import User
 from vigil.accounts.testing import login_verified
 from vigil.core import replica

@@ -37,7 +37,8 @@ import requests
 from aiosmtpd.controller import Controller
 from django.db import connection
 
-from tests.crash.harness import Installation, free_port, installations, kill9, wait_for_port
+from tests.crash.harness import Installation, installations, kill9, wait_for_port
+from tests.ports import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from vigil.records.batch import analyse_grown_tables
 from vigil.search.rebuild import rebuild_all
 from vigil.search.sync import catch_up, lag
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
         if options["catch_up"]:
             pending = lag()
             catch_up(limit=None)
+            analyse_grown_tables()  # a bulk write of the index, as a rebuild is
             self.stdout.write(f"search index caught up with {pending} history rows")
             return
         report = rebuild_all(None if options["no_progress"] else self._progress)
