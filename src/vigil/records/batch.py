@@ -155,16 +155,21 @@ def refresh_statistics() -> None:
 
 
 # A table is analysed at the end of a bulk write when it has at least this many pages (8 KiB
-# each: some 300 persons; a small import's tables stay below it) and was never analysed or has
-# at least GROWN_FACTOR times the pages it had when last analysed.
+# each: some 300 persons; a small import's tables stay below it) and was never analysed, was
+# empty when last analysed (the planner then takes it for empty whatever its size — also
+# after a large write was rolled back and left its pages behind), or has at least
+# GROWN_FACTOR times the pages it had when last analysed.
 ANALYSE_MIN_PAGES = 8
 GROWN_FACTOR = 2
 
 _GROWN_TABLES = """
-SELECT c.relname FROM pg_class c
-WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'
-  AND pg_relation_size(c.oid) / current_setting('block_size')::int
-      >= GREATEST(%s, CASE WHEN c.reltuples < 0 THEN 0 ELSE %s * c.relpages END)
+SELECT relname FROM (
+  SELECT c.relname, c.reltuples, c.relpages,
+         pg_relation_size(c.oid) / current_setting('block_size')::int AS pages
+  FROM pg_class c
+  WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'
+) t
+WHERE pages >= %s AND (reltuples <= 0 OR pages >= %s * relpages)
 ORDER BY 1
 """
 
