@@ -28,8 +28,17 @@ class PersonRow:
     @property
     def born(self) -> str:
         """The birth date at its precision, blank when unknown."""
+        return self.born_in(None)
+
+    def born_in(self, language: str | None) -> str:
+        """:attr:`born` in ``language`` (None: the active one), for a caller that read the
+        language once for many rows."""
         p = self.person
-        return display_date(p.birth_date, p.birth_date_precision) if p.birth_date else ""
+        return (
+            display_date(p.birth_date, p.birth_date_precision, language=language)
+            if p.birth_date
+            else ""
+        )
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
 
-from vigil.records.dates import display_date, format_day
+from vigil.records.dates import format_day
 from vigil.web.search import PersonRow
 from vigil.web.templatetags.vigil_format import (
     custody_badge_in,
@@ -78,12 +78,7 @@ def person_rows(context: template.Context, rows: Iterable[Any]) -> SafeString:
             shown = format_day(in_zone.date(), language, short=True)
         else:
             local, shown = updated, day(updated, "short")
-        if type(row) is not PersonRow:
-            born = row.born
-        elif person.birth_date:  # ``PersonRow.born`` in the language read above
-            born = display_date(person.birth_date, person.birth_date_precision, language=language)
-        else:
-            born = ""
+        born = row.born_in(language) if type(row) is PersonRow else row.born
         return (
             link.replace(placeholder, str(person.pk)),
             person_name(context, person),
