@@ -11,16 +11,14 @@ busy for a few milliseconds and answers which worker drew it (``tests/slow_page_
 from __future__ import annotations
 
 import http.client
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from tests.conftest import copy_installation, keyfile_env
-from tests.ports import free_port
+from tests.conftest import copy_installation
+from tests.slow_page_server import serving_test_pages
 
 from vigil.core.serving import DEFAULT_WORKERS
 
@@ -53,29 +51,7 @@ def test_kept_alive_clients_are_shared_between_workers_and_new_ones_are_not_star
 ):
     assert DEFAULT_WORKERS == 2  # the split below is of two workers
     data = copy_installation(initialised_data, tmp_path / "data")
-    env = keyfile_env(data)
-    env.update(
-        SLOW_PAGE_STARTED=str(tmp_path / "unused"),
-        VIGIL_SECURE_COOKIES="0",
-        DJANGO_SETTINGS_MODULE="tests.slow_page_settings",
-        PYTHONPATH=str(Path(__file__).resolve().parents[2]),
-    )
-    port = free_port()
-    server = subprocess.Popen(  # noqa: S603 - fixed argv, the default layout
-        [sys.executable, "-m", "vigil", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        assert "listening" in server.stdout.readline()
-        for _ in range(30):  # every worker up and its application loaded
-            fresh = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            fresh.request("GET", "/test/worker/0/")
-            assert fresh.getresponse().read().decode().isdigit()
-            fresh.close()
+    with serving_test_pages(data, tmp_path / "unused") as port:
         time.sleep(1)  # the warm-up connections closed and forgotten by the workers
 
         until = [float("inf")]
@@ -117,6 +93,3 @@ def test_kept_alive_clients_are_shared_between_workers_and_new_ones_are_not_star
                 if status != 200 or s >= FAST_LIMIT]  # fmt: skip
         assert not late, f"{len(late)} of {len(fresh_answers)} new connections waited: {late}"
         assert loaded_to_the_end, "the load ended before the new connections were answered"
-    finally:
-        server.terminate()
-        server.wait(timeout=60)

@@ -9,15 +9,13 @@ on new connections and on connections kept alive from before must still answer q
 from __future__ import annotations
 
 import http.client
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from tests.conftest import copy_installation, keyfile_env
-from tests.ports import free_port
+from tests.conftest import copy_installation
+from tests.slow_page_server import serving_test_pages
 
 pytestmark = pytest.mark.slow
 
@@ -42,29 +40,8 @@ def test_fast_pages_answer_quickly_while_a_slow_page_is_in_flight(
     tmp_path: Path, initialised_data: Path
 ):
     data = copy_installation(initialised_data, tmp_path / "data")
-    env = keyfile_env(data)
     started_mark = tmp_path / "slow-page-started"
-    env.update(
-        SLOW_PAGE_STARTED=str(started_mark),
-        VIGIL_SECURE_COOKIES="0",
-        DJANGO_SETTINGS_MODULE="tests.slow_page_settings",
-        PYTHONPATH=str(Path(__file__).resolve().parents[2]),
-    )
-    port = free_port()
-    server = subprocess.Popen(  # noqa: S603 - fixed argv, the default layout
-        [sys.executable, "-m", "vigil", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        assert "listening" in server.stdout.readline()
-        for _ in range(30):  # every worker up and its application loaded
-            fresh = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            assert _get(fresh, "/test/fast/")[0] == 200
-            fresh.close()
+    with serving_test_pages(data, started_mark) as port:
         kept = [http.client.HTTPConnection("127.0.0.1", port, timeout=60) for _ in range(6)]
         for conn in kept:  # kept alive, each on whichever worker took it
             assert _get(conn, "/test/fast/")[0] == 200
@@ -94,6 +71,3 @@ def test_fast_pages_answer_quickly_while_a_slow_page_is_in_flight(
         assert not late, f"{len(late)} of {len(answers)} fast pages failed or waited: {late}"
         assert still_in_flight, "the slow page ended before the fast ones were answered"
         assert slow_answer == [200]
-    finally:
-        server.terminate()
-        server.wait(timeout=60)

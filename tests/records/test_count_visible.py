@@ -8,7 +8,6 @@ their ceiling, and on PostgreSQL (where the policy's query is counted as it is).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,7 +17,6 @@ from django.test.utils import CaptureQueriesContext
 
 from vigil.accounts.models import User
 from vigil.accounts.testing import login_verified
-from vigil.core.context import change_context
 from vigil.policy.access import levels_seen
 from vigil.policy.models import CaseGrant
 from vigil.policy.rules import LEVELS
@@ -26,22 +24,10 @@ from vigil.records.models import Act, Case, Person
 from vigil.records.visible import count_visible, visible
 
 pytestmark = pytest.mark.django_db
-ROLES = ("viewer", "documenter", "analyst", "coordinator", "admin")
 
 
 @pytest.fixture
-def ctx() -> Iterator[None]:
-    with change_context("test", detail="counting visible persons"):
-        yield
-
-
-@pytest.fixture
-def users(db: Any) -> dict[str, User]:
-    return {role: User.objects.create_user(f"fictional-{role}", role=role) for role in ROLES}
-
-
-@pytest.fixture
-def persons(ctx: None) -> list[Person]:
+def persons(ctx: Any) -> list[Person]:  # the shared ctx and users (tests/conftest.py)
     made = []
     for n, level in enumerate(LEVELS):
         for copy in range(n + 2):

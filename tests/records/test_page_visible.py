@@ -12,7 +12,6 @@ another.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -31,7 +30,6 @@ from vigil.web import listing
 from vigil.web.lists import PERSONS
 
 pytestmark = pytest.mark.django_db
-ROLES = ("viewer", "documenter", "analyst", "coordinator", "admin")
 ORDERS = (
     ("display_name", "pk"),
     ("-display_name", "-pk"),
@@ -44,18 +42,7 @@ BOUNDS = ((0, 5), (3, 8), (10, 40), (40, 45), (0, 0))
 
 
 @pytest.fixture
-def ctx() -> Iterator[None]:
-    with change_context("test", detail="reading pages of visible persons"):
-        yield
-
-
-@pytest.fixture
-def users(db: Any) -> dict[str, User]:
-    return {role: User.objects.create_user(f"fictional-{role}", role=role) for role in ROLES}
-
-
-@pytest.fixture
-def persons(ctx: None) -> list[Person]:
+def persons(ctx: Any) -> list[Person]:  # the shared ctx and users (tests/conftest.py)
     made = []
     for n, level in enumerate(LEVELS):
         for copy in range(n + 3):
