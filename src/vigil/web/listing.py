@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django import forms
 from django.core.paginator import Page, Paginator
@@ -26,6 +26,24 @@ COUNT_CAP = 1000
 # rows the page needs when it is sorted by an indexed column (its last row's position), so the
 # query can read rows in that order and stop once it has them; None when sorted otherwise.
 ROWS_IN_ORDER = "_rows_in_order"
+
+
+class Found(Protocol):
+    """What a list's name search found, searched once (``ListSpec.found``)."""
+
+    def queryset(self) -> QuerySet[Any]:
+        """The rows ``rows`` gives when the search is the only filter set, in its order."""
+        ...
+
+    def count(self) -> int:
+        """How many they are, counted another way."""
+        ...
+
+    def page(self, order: Sequence[str] | None, low: int, high: int) -> list[Any] | None:
+        """Rows ``low`` to ``high`` of them, in the search's order (``order`` None) or sorted by
+        ``order`` (``order_by`` arguments), read another way; None when there is none for
+        this user."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -70,6 +88,10 @@ class ListSpec:
     # rows when no filter is set, read another way — the rows ``rows`` then gives, in the same
     # order — or None when there is no other way for this user.
     page_all: Callable[[Any, Sequence[str], int, int], list[Any] | None] | None = None
+    # Given the user and the search's text, when the name search (``q``) is the only filter
+    # set: what the search found (the rows ``rows`` then gives), to be counted and paged
+    # another way.
+    found: Callable[[Any, str], Found] | None = None
 
 
 class CountedPaginator(Paginator):
@@ -262,7 +284,10 @@ def _form(spec: ListSpec, user: User, params: QueryDict) -> tuple[forms.Form, di
 
 
 def _rows(spec: ListSpec, user: User, params: QueryDict, data: dict[str, Any]) -> QuerySet[Any]:
-    queryset = spec.rows(user, spec.model._default_manager.all(), data)
+    return _sorted(spec, params, spec.rows(user, spec.model._default_manager.all(), data))
+
+
+def _sorted(spec: ListSpec, params: QueryDict, queryset: QuerySet[Any]) -> QuerySet[Any]:
     if by_relevance(params, queryset):
         return queryset
     return queryset.order_by(*ordering(spec, parse_sort(spec, params.get("sort"))))
@@ -285,8 +310,8 @@ def _paginator(
     list's ``rows`` how many rows it needs when sorted by an indexed column (``ROWS_IN_ORDER``;
     None when sorted otherwise), which may shape its SQL differently (to stop early); the count
     stays on the first queryset (the same rows). ``rows()`` makes the view's queryset: a list
-    with no filter that counts and reads its pages another way (``count_all``, ``page_all``)
-    may never need it."""
+    with no filter that counts and reads its pages another way (``count_all``, ``page_all``),
+    or with only the name search (``found``), may never need it."""
     if spec.count_all is not None and not any(data.values()):
         count_all, page_all = spec.count_all, spec.page_all
         read = None
@@ -294,6 +319,20 @@ def _paginator(
             order = ordering(spec, parse_sort(spec, params.get("sort")))
             read = functools.partial(page_all, user, order)
         return CountedPaginator(rows, PAGE_SIZE, lambda: count_all(user), read)
+    query = data.get("q") or ""
+    if spec.found is not None and query and not any(v for k, v in data.items() if k != "q"):
+        # Only the name search: searched once, its hits counted and paged another way; the
+        # queryset, made of the same hits, only for a page that cannot be read so.
+        found = spec.found(user, query)
+        # The search's order unless a sort is asked for (``by_relevance``: a search's queryset
+        # is always ordered explicitly).
+        by: list[Any] | None = None
+        if not params.get("q", "").strip() or params.get("sort"):
+            by = ordering(spec, parse_sort(spec, params.get("sort")))
+        read = functools.partial(found.page, by)
+        return CountedPaginator(
+            lambda: _sorted(spec, params, found.queryset()), PAGE_SIZE, found.count, read
+        )
     queryset = rows()
     if spec.capped is None or not spec.capped(data):
         return Paginator(queryset, PAGE_SIZE)
