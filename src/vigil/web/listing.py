@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Page, Paginator
@@ -190,18 +191,22 @@ class ListPage:
     active_filters: int
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @cached_property
+    def _filters(self) -> _Query:
+        return _Query(self.filter_query)
+
     def page_url(self, number: int) -> str:
         """The query string of page ``number`` of this same view."""
         if self.sort == self.spec.default_sort:
-            return _query(self.filter_query, page=str(number))
-        return _query(self.filter_query, sort=self.sort, page=str(number))
+            return self._filters.set(page=str(number))
+        return self._filters.set(sort=self.sort, page=str(number))
 
     @cached_property
     def view_query(self) -> str:
         """The filters and sort of this view, without the page: what an export covers."""
         if self.sort == self.spec.default_sort:
             return self.filter_query
-        return _query(self.filter_query, sort=self.sort)
+        return self._filters.set(sort=self.sort)
 
     @cached_property
     def prev_url(self) -> str:
@@ -215,11 +220,30 @@ class ListPage:
         return self.page_url(self.page.next_page_number()) if self.page.has_next() else ""
 
 
-def _query(base: str, **values: str) -> str:
-    params = QueryDict(base, mutable=True)
-    for key, value in values.items():
-        params[key] = value
-    return params.urlencode()
+class _Query:
+    """A view's query string parsed, and each key's pairs encoded, once: the same query with a
+    value or two set (a page, a sort) is then what ``QueryDict(base)`` with those values set
+    would ``urlencode`` — the same keys in the same order, a key set keeping its place, a new
+    one last. A page's headers, previous and next pages and export each parsed and encoded the
+    whole query again."""
+
+    def __init__(self, base: str) -> None:
+        parsed = QueryDict(base)
+        self.encoding = parsed.encoding
+        self.parts = {key: self._encoded(key, values) for key, values in parsed.lists()}
+
+    def _encoded(self, key: str, values: list[str]) -> str:
+        # As ``QueryDict.urlencode`` encodes each pair.
+        encoding = self.encoding
+        pairs = (urlencode({key.encode(encoding): str(v).encode(encoding)}) for v in values)
+        return "&".join(pairs)
+
+    def set(self, **values: str) -> str:
+        """The query with ``values`` set."""
+        parts = dict(self.parts)
+        for key, value in values.items():
+            parts[key] = self._encoded(key, [value])
+        return "&".join(parts.values())
 
 
 def parse_sort(spec: ListSpec, raw: str | None) -> str:
@@ -244,6 +268,7 @@ def headers(spec: ListSpec, sort: str, filter_query: str) -> list[Header]:
     """Headers whose links flip the direction of the current sort column."""
     current = sort.lstrip("-")
     descending = sort.startswith("-")
+    filters = _Query(filter_query)
     found = []
     for column in spec.columns:
         if not column.order:
@@ -255,7 +280,7 @@ def headers(spec: ListSpec, sort: str, filter_query: str) -> list[Header]:
         else:
             aria = "none"
             target = column.key
-        found.append(Header(column, _query(filter_query, sort=target), aria))
+        found.append(Header(column, filters.set(sort=target), aria))
     return found
 
 
