@@ -5,7 +5,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.paginator import Page, Paginator
@@ -26,6 +27,24 @@ COUNT_CAP = 1000
 # rows the page needs when it is sorted by an indexed column (its last row's position), so the
 # query can read rows in that order and stop once it has them; None when sorted otherwise.
 ROWS_IN_ORDER = "_rows_in_order"
+
+
+class Found(Protocol):
+    """What a list's name search found, searched once (``ListSpec.found``)."""
+
+    def queryset(self) -> QuerySet[Any]:
+        """The rows ``rows`` gives when the search is the only filter set, in its order."""
+        ...
+
+    def count(self) -> int:
+        """How many they are, counted another way."""
+        ...
+
+    def page(self, order: Sequence[str] | None, low: int, high: int) -> list[Any] | None:
+        """Rows ``low`` to ``high`` of them, in the search's order (``order`` None) or sorted by
+        ``order`` (``order_by`` arguments), read another way; None when there is none for
+        this user."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -70,6 +89,10 @@ class ListSpec:
     # rows when no filter is set, read another way — the rows ``rows`` then gives, in the same
     # order — or None when there is no other way for this user.
     page_all: Callable[[Any, Sequence[str], int, int], list[Any] | None] | None = None
+    # Given the user and the search's text, when the name search (``q``) is the only filter
+    # set: what the search found (the rows ``rows`` then gives), to be counted and paged
+    # another way.
+    found: Callable[[Any, str], Found] | None = None
 
 
 class CountedPaginator(Paginator):
@@ -168,18 +191,22 @@ class ListPage:
     active_filters: int
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @cached_property
+    def _filters(self) -> _Query:
+        return _Query(self.filter_query)
+
     def page_url(self, number: int) -> str:
         """The query string of page ``number`` of this same view."""
         if self.sort == self.spec.default_sort:
-            return _query(self.filter_query, page=str(number))
-        return _query(self.filter_query, sort=self.sort, page=str(number))
+            return self._filters.set(page=str(number))
+        return self._filters.set(sort=self.sort, page=str(number))
 
     @cached_property
     def view_query(self) -> str:
         """The filters and sort of this view, without the page: what an export covers."""
         if self.sort == self.spec.default_sort:
             return self.filter_query
-        return _query(self.filter_query, sort=self.sort)
+        return self._filters.set(sort=self.sort)
 
     @cached_property
     def prev_url(self) -> str:
@@ -193,11 +220,30 @@ class ListPage:
         return self.page_url(self.page.next_page_number()) if self.page.has_next() else ""
 
 
-def _query(base: str, **values: str) -> str:
-    params = QueryDict(base, mutable=True)
-    for key, value in values.items():
-        params[key] = value
-    return params.urlencode()
+class _Query:
+    """A view's query string parsed, and each key's pairs encoded, once: the same query with a
+    value or two set (a page, a sort) is then what ``QueryDict(base)`` with those values set
+    would ``urlencode`` — the same keys in the same order, a key set keeping its place, a new
+    one last. A page's headers, previous and next pages and export each parsed and encoded the
+    whole query again."""
+
+    def __init__(self, base: str) -> None:
+        parsed = QueryDict(base)
+        self.encoding = parsed.encoding
+        self.parts = {key: self._encoded(key, values) for key, values in parsed.lists()}
+
+    def _encoded(self, key: str, values: list[str]) -> str:
+        # As ``QueryDict.urlencode`` encodes each pair.
+        encoding = self.encoding
+        pairs = (urlencode({key.encode(encoding): str(v).encode(encoding)}) for v in values)
+        return "&".join(pairs)
+
+    def set(self, **values: str) -> str:
+        """The query with ``values`` set."""
+        parts = dict(self.parts)
+        for key, value in values.items():
+            parts[key] = self._encoded(key, [value])
+        return "&".join(parts.values())
 
 
 def parse_sort(spec: ListSpec, raw: str | None) -> str:
@@ -222,6 +268,7 @@ def headers(spec: ListSpec, sort: str, filter_query: str) -> list[Header]:
     """Headers whose links flip the direction of the current sort column."""
     current = sort.lstrip("-")
     descending = sort.startswith("-")
+    filters = _Query(filter_query)
     found = []
     for column in spec.columns:
         if not column.order:
@@ -233,7 +280,7 @@ def headers(spec: ListSpec, sort: str, filter_query: str) -> list[Header]:
         else:
             aria = "none"
             target = column.key
-        found.append(Header(column, _query(filter_query, sort=target), aria))
+        found.append(Header(column, filters.set(sort=target), aria))
     return found
 
 
@@ -262,7 +309,10 @@ def _form(spec: ListSpec, user: User, params: QueryDict) -> tuple[forms.Form, di
 
 
 def _rows(spec: ListSpec, user: User, params: QueryDict, data: dict[str, Any]) -> QuerySet[Any]:
-    queryset = spec.rows(user, spec.model._default_manager.all(), data)
+    return _sorted(spec, params, spec.rows(user, spec.model._default_manager.all(), data))
+
+
+def _sorted(spec: ListSpec, params: QueryDict, queryset: QuerySet[Any]) -> QuerySet[Any]:
     if by_relevance(params, queryset):
         return queryset
     return queryset.order_by(*ordering(spec, parse_sort(spec, params.get("sort"))))
@@ -285,8 +335,8 @@ def _paginator(
     list's ``rows`` how many rows it needs when sorted by an indexed column (``ROWS_IN_ORDER``;
     None when sorted otherwise), which may shape its SQL differently (to stop early); the count
     stays on the first queryset (the same rows). ``rows()`` makes the view's queryset: a list
-    with no filter that counts and reads its pages another way (``count_all``, ``page_all``)
-    may never need it."""
+    with no filter that counts and reads its pages another way (``count_all``, ``page_all``),
+    or with only the name search (``found``), may never need it."""
     if spec.count_all is not None and not any(data.values()):
         count_all, page_all = spec.count_all, spec.page_all
         read = None
@@ -294,6 +344,20 @@ def _paginator(
             order = ordering(spec, parse_sort(spec, params.get("sort")))
             read = functools.partial(page_all, user, order)
         return CountedPaginator(rows, PAGE_SIZE, lambda: count_all(user), read)
+    query = data.get("q") or ""
+    if spec.found is not None and query and not any(v for k, v in data.items() if k != "q"):
+        # Only the name search: searched once, its hits counted and paged another way; the
+        # queryset, made of the same hits, only for a page that cannot be read so.
+        found = spec.found(user, query)
+        # The search's order unless a sort is asked for (``by_relevance``: a search's queryset
+        # is always ordered explicitly).
+        by: list[Any] | None = None
+        if not params.get("q", "").strip() or params.get("sort"):
+            by = ordering(spec, parse_sort(spec, params.get("sort")))
+        read = functools.partial(found.page, by)
+        return CountedPaginator(
+            lambda: _sorted(spec, params, found.queryset()), PAGE_SIZE, found.count, read
+        )
     queryset = rows()
     if spec.capped is None or not spec.capped(data):
         return Paginator(queryset, PAGE_SIZE)

@@ -17,7 +17,7 @@ from vigil.records.custody_filter import custody_with_acts, filter_custody, name
 from vigil.records.display_names import attach_display_names
 from vigil.records.models import Act, Case, Event, Involvement, Organisation, Person, Term
 from vigil.records.visible import count_visible, custody_seen_by, page_visible, visible
-from vigil.search.persons import search_persons
+from vigil.search.persons import Found, search_persons
 from vigil.web import filters as f
 from vigil.web import listing
 from vigil.web.listing import ROWS_IN_ORDER, Column, ListSpec
@@ -104,6 +104,7 @@ PERSONS = ListSpec(
     by_keys=lambda user, keys: visible(user, Person.objects.filter(pk__in=keys)),
     count_all=lambda user: count_visible(user, Person),
     page_all=lambda user, order, low, high: page_visible(user, Person, order, low, high),
+    found=lambda user, query: Found(query, user),
     help_text=_(
         "Custody is derived from the acts you may view. Act filters keep persons with at least "
         "one act that matches them all."

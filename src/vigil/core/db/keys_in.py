@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import models
 from django.db.models import BooleanField, Expression
+from django.db.models.expressions import RawSQL
 
 
 def key_column(model: type[models.Model], connection: Any) -> str:
@@ -46,3 +47,16 @@ class KeysAny(KeysIn):
             return super().as_sql(compiler, connection)
         array = f"%s::{self.model._meta.pk.db_type(connection)}[]"
         return f"{key_column(self.model, connection)} = ANY({array})", (self.keys,)
+
+
+def keys_order(model: type[models.Model], keys: list[Any], connection: Any) -> RawSQL:
+    """An ORDER BY term listing ``model``'s rows in the order of their keys ``keys`` (as the
+    database takes them).
+
+    One CASE in SQL: Django's Case/When resolves each branch in Python, which costs more
+    than the search itself for a hundred hits.
+    """
+    # Positions are our own integers, written as literals so every backend sorts them as numbers;
+    # the keys are parameters (nosec B611 below).
+    whens = " ".join(f"WHEN %s THEN {i}" for i in range(len(keys)))
+    return RawSQL(f"CASE {key_column(model, connection)} {whens} END", keys)  # noqa: S611  # nosec B611
