@@ -36,7 +36,7 @@ def live_count(connection: Any, table: str, levels: Sequence[str]) -> int | None
         return None
     marks = ", ".join(["%s"] * len(levels))
     # A constant table name and placeholders: no value is written into the SQL.
-    sql = f"SELECT COALESCE(SUM(n), 0) FROM {COUNTS} WHERE confidentiality IN ({marks})"  # noqa: S608  # nosec B608
+    sql = f"SELECT COALESCE(SUM(n), 0)::bigint FROM {COUNTS} WHERE confidentiality IN ({marks})"  # noqa: S608  # nosec B608
     with connection.cursor() as cursor:
         cursor.execute(sql, list(levels))
         row = cursor.fetchone()
