@@ -161,3 +161,46 @@ def test_the_person_count_reads_the_numbers_not_the_rows(
     sql = " ".join(q["sql"] for q in captured.captured_queries)
     assert COUNTS in sql
     assert 'COUNT(*) FROM "records_person"' not in sql
+
+
+INSERT_ONE = (
+    "INSERT INTO records_person (id, version, confidentiality, is_synthetic, deletion_reason,"
+    " display_name, name_withheld, sex, birth_date_precision, birth_place, nationality, notes)"
+    " VALUES (gen_random_uuid(), 1, %s, true, '', 'Fictional concurrent', false, '', '', '',"
+    " '', '')"
+)
+
+
+def _other_connection() -> Any:
+    """A second session on the test database (its own transactions)."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    other = connections.create_connection(DEFAULT_DB_ALIAS)
+    other.settings_dict = {**connection.settings_dict}
+    other.ensure_connection()
+    return other
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_and_a_repeatable_read_writer_keep_the_numbers_exact() -> None:
+    first, second = _other_connection(), _other_connection()
+    try:
+        first.set_autocommit(False)
+        second.set_autocommit(False)
+        with first.cursor() as a, second.cursor() as b:
+            a.execute(INSERT_ONE, [LEVELS[0]])  # holds the advisory lock: folds
+            b.execute(INSERT_ONE, [LEVELS[0]])  # cannot take it: only appends
+            b.execute(INSERT_ONE, [LEVELS[1]])
+            first.commit()
+            b.execute(INSERT_ONE, [LEVELS[1]])  # the lock is free now: folds what it sees
+            second.commit()
+            b.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            b.execute(INSERT_ONE, [LEVELS[2]])  # never folds in REPEATABLE READ
+            a.execute(INSERT_ONE, [LEVELS[2]])
+            first.commit()
+            b.execute(INSERT_ONE, [LEVELS[2]])
+            second.commit()
+        assert _kept() == _counted() == {LEVELS[0]: 2, LEVELS[1]: 2, LEVELS[2]: 3}
+    finally:
+        first.close()
+        second.close()
