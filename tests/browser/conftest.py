@@ -1,27 +1,19 @@
 """Browser fixtures: Debian's Chromium under Playwright, a documenter with TOTP."""
 
 import secrets
-from pathlib import Path
 
 import pyotp
 import pytest
 from django.utils import timezone
 
-from tests.browser.helpers import CHROMIUM
+from tests.browser.helpers import chromium
 
 
 @pytest.fixture
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is required for browser tests (apt-get install chromium)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+    """Debian's Chromium (helpers.chromium: it closes the connections the test's body opened)."""
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture

@@ -90,11 +90,13 @@ def test_two_workers_queueing_the_same_reminder_at_once_write_it_once():
     results: dict[str, object] = {}
 
     def first() -> None:
-        with transaction.atomic():
-            results["first"] = notify(watch, TERM_ENDING, key, uuid.uuid4(), {})
-            first_wrote.set()
-            time.sleep(1.0)  # the second worker's insert waits on this uncommitted row
-        connection.close()
+        try:
+            with transaction.atomic():
+                results["first"] = notify(watch, TERM_ENDING, key, uuid.uuid4(), {})
+                first_wrote.set()
+                time.sleep(1.0)  # the second worker's insert waits on this uncommitted row
+        finally:
+            connection.close()  # each thread has its own connection, also when it failed
 
     def second() -> None:
         first_wrote.wait(10)
@@ -103,7 +105,8 @@ def test_two_workers_queueing_the_same_reminder_at_once_write_it_once():
                 results["second"] = notify(watch, TERM_ENDING, key, uuid.uuid4(), {})
         except Exception as exc:  # noqa: BLE001 - the test reports what escaped
             results["second"] = exc
-        connection.close()
+        finally:
+            connection.close()
 
     threads = [threading.Thread(target=first), threading.Thread(target=second)]
     for thread in threads:

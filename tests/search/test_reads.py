@@ -9,6 +9,7 @@ key (``_key_rows``), for three roles, with the first step partial and not.
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -130,6 +131,44 @@ def test_a_given_name_s_keys_are_read_only_for_forms_with_the_surname(names):
     every = name_search._key_rows(tokens)
     assert {form for form, _ in rows} < {form for form, _ in every}
     assert len(rows) < len(every) / 5
+
+
+def _is_given(token: Any) -> Any:
+    return lambda key: (
+        key in token.exact | token.near or (bool(token.prefix) and key.startswith(token.prefix))
+    )
+
+
+def test_the_given_name_s_rows_are_every_one_of_its_rows_of_the_forms_with_the_surname(
+    names, monkeypatch
+):
+    # NEAR_AFTER above every count: the surname's near keys are read at once, so the forms
+    # with the surname are those of every surname row (the holders).
+    monkeypatch.setattr(name_search, "NEAR_AFTER", 10**6)
+    given, surname = query_tokens("Ales Quorvalik")
+    rows = name_search._Reads([given, surname]).first()
+    holders = {form for form, _ in name_search._key_rows([surname])}
+    every_given = name_search._key_rows([given])
+    is_given = _is_given(given)
+    held = Counter(row for row in rows if is_given(row[1]))
+    assert held == Counter(row for row in every_given if row[0] in holders)
+    assert 0 < len(held) < len(every_given)
+
+
+def test_the_forms_are_read_and_checked_by_one_statement_whatever_their_number(names):
+    ids = list(NameForm.objects.order_by("pk").values_list("pk", flat=True)[:60])
+    statements = []
+    for count in (3, 60):
+        condition = name_search._forms_in(ids[:count])
+        statements.append(condition.as_sql(None, connection)[0])
+        assert set(NameForm.objects.filter(condition).values_list("pk", flat=True)) == set(
+            ids[:count]
+        )
+        assert set(name_search._forms(ids[:count])) == set(ids[:count])
+    if connection.vendor == "postgresql":  # one array: one prepared statement for every search
+        assert statements[0] == statements[1]
+    else:  # SQLite: a placeholder a form, as before
+        assert statements[0] != statements[1]
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite ranks ties by (term, key)")

@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from rapidfuzz import fuzz
 
-from vigil.core.db.keys_in import KeysIn
+from vigil.core.db.keys_in import KeysAny
 from vigil.names import compare, normalise
 from vigil.policy.access import visible_reference
 from vigil.records.models import Person, PersonName
@@ -432,9 +432,11 @@ def _allowed(user: User | None, forms: QuerySet[NameForm]) -> QuerySet[NameForm]
     return forms.filter(person).filter(Q(name_id__isnull=True) | name)
 
 
-def _forms_in(ids: list[int]) -> KeysIn:
-    """The forms with these ids: up to 500 integers, written as parameters as they are."""
-    return KeysIn(NameForm, [int(pk) for pk in ids])
+def _forms_in(ids: list[int]) -> KeysAny:
+    """The forms with these ids: up to 500 integers, written as parameters as they are (on
+    PostgreSQL one array: the forms' read and the policy's check are then one statement each
+    whatever the number of forms, prepared once a connection, without planning the list)."""
+    return KeysAny(NameForm, [int(pk) for pk in ids])
 
 
 #: Where a form not in ``_seen`` comes: before every form in it (the ids then decide).
@@ -558,22 +560,29 @@ class _Reads:
         statement reading those forms (``holders``, for ``_select``)."""
         if not self._others:
             return [], None
+        holders = _Sql.rows(holding, "form_id")
+        terms = _terms(self._others, near=True)
+        if connection.vendor != "sqlite":
+            # PostgreSQL: the rows of every term (each its own index scan), then one
+            # semi-join with the holders — one hash of the holders' forms, not one a term.
+            rows = _Sql.rows(terms, "form_id, key")
+            return [_Sql("form_id IN (SELECT form_id FROM holders)", [], rows)], holders
         # The form id plus nothing keeps SQLite on the key index for these rows, checking
         # each against the holders read once, instead of reading every holder's keys through
         # the form index; each term is one key or one range, as SQLite's use of an index for
         # each term of an OR needs.
         held = _Sql("form_id + 0 IN (SELECT form_id FROM holders)", [])
-        return [term.both(held) for term in _terms(self._others, near=True)], _Sql.rows(
-            holding, "form_id"
-        )
+        return [term.both(held) for term in terms], holders
 
 
 @dataclass(frozen=True)
 class _Sql:
-    """A condition on the key table's rows and its parameters."""
+    """A condition on the key table's rows and its parameters; ``source``: a statement whose
+    (form id, key) rows the condition is on instead of the key table's."""
 
     sql: str
     params: list[str]
+    source: _Sql | None = None
 
     @staticmethod
     def keys(keys: set[str]) -> _Sql:
@@ -591,10 +600,15 @@ class _Sql:
 
     def select(self, columns: str, tail: str = "") -> _Sql:
         """A statement reading ``columns`` of the key rows under this condition."""
-        table = connection.ops.quote_name(NameKey._meta.db_table)
+        if self.source is None:
+            table = connection.ops.quote_name(NameKey._meta.db_table)
+            params = self.params
+        else:
+            table = f"({self.source.sql}) AS held"
+            params = self.source.params + self.params
         # Only our own column names, placeholders and integers: the keys are parameters.
         sql = f"SELECT {columns} FROM {table} WHERE {self.sql} {tail}"  # noqa: S608  # nosec B608
-        return _Sql(sql.rstrip(), self.params)
+        return _Sql(sql.rstrip(), params)
 
     @staticmethod
     def rows(terms: list[_Sql], columns: str, tail: str = "") -> _Sql:
