@@ -35,7 +35,7 @@ from vigil.core.validation import (
 )
 from vigil.importers import viasna_values as values
 from vigil.importers.report import ImportReport
-from vigil.importers.rows import RowProblem, read_csv_rows
+from vigil.importers.rows import RowIds, RowProblem, read_csv_rows
 from vigil.names.given_names import is_given_name
 from vigil.names.homoglyphs import repair_homoglyphs
 from vigil.records.batch import SHARED_LIMIT as BATCH_SHARED_LIMIT
@@ -627,7 +627,7 @@ def import_viasna(
     """
     report = ImportReport(path=path.name)
     plan = _Plan()
-    seen: dict[str, int] = {}
+    seen = RowIds()
     planned_rows = 0
     header: list[str] = []
     keep: Callable[[VigilModel], Collection[str]] | None = None
@@ -655,12 +655,12 @@ def import_viasna(
             if progress:
                 progress(1)
             rid = row["id"].strip()
-            if rid in seen:
+            first = seen.first_line(rid, line)
+            if first is not None:
                 report.problems.append(
-                    RowProblem(line, f"id: {rid!r} repeats the row on line {seen[rid]}")
+                    RowProblem(line, f"id: {rid!r} repeats the row on line {first}")
                 )
                 continue
-            seen[rid] = line
             try:
                 outcome = plan_row(plan, row, is_given_name)
             except ValueError as exc:

@@ -1,0 +1,61 @@
+"""The ids an import has read: repeats found with their first line, 12 bytes a numeric id."""
+
+import sys
+
+from vigil.importers.rows import RowIds
+
+
+def test_a_repeated_id_gives_the_line_it_was_first_read_on():
+    ids = RowIds()
+    assert ids.first_line("9000001", 2) is None
+    assert ids.first_line("9000002", 3) is None
+    assert ids.first_line("9000001", 4) == 2
+    assert ids.first_line("9000001", 5) == 2
+    assert len(ids) == 2
+
+
+def test_ids_that_read_as_the_same_number_are_different_ids():
+    ids = RowIds()
+    assert ids.first_line("7", 2) is None
+    assert ids.first_line("007", 3) is None  # a leading zero: another id
+    assert ids.first_line("٧", 4) is None  # an Arabic-Indic seven: another id
+    assert ids.first_line("+7", 5) is None
+    assert ids.first_line("0", 6) is None
+    assert ids.first_line("00", 7) is None
+    assert [ids.first_line(i, 9) for i in ("7", "007", "٧", "+7", "0", "00")] == [2, 3, 4, 5, 6, 7]
+
+
+def test_text_long_numbers_and_far_lines_are_remembered_too():
+    ids = RowIds()
+    long_number = "1" * 30
+    assert ids.first_line("abc-12", 2) is None
+    assert ids.first_line(long_number, 3) is None
+    assert ids.first_line("42", 2**31 + 1) is None
+    assert ids.first_line("43", 8) is None
+    assert ids.first_line("abc-12", 9) == 2
+    assert ids.first_line(long_number, 10) == 3
+    assert ids.first_line("42", 2**31 + 5) == 2**31 + 1
+    assert ids.first_line("43", 2**31 + 6) == 8
+
+
+def test_many_ids_in_any_order_keep_their_lines_as_the_table_grows():
+    ids = RowIds(bits=2)
+    numbers = [(n * 7919) % 100_003 for n in range(20_000)]  # distinct, scattered
+    for line, n in enumerate(numbers, start=2):
+        assert ids.first_line(str(n), line) is None
+    assert len(ids) == 20_000
+    for line, n in enumerate(numbers, start=2):
+        assert ids.first_line(str(n), 10**6) == line
+    assert ids.first_line("100003", 10**6) is None
+
+
+def test_numeric_ids_hold_no_python_object_each_and_a_bounded_number_of_bytes():
+    ids = RowIds()
+    count = 50_000
+    texts = [str(9_000_001 + n) for n in range(count)]
+    blocks = sys.getallocatedblocks()
+    for line, rid in enumerate(texts, start=2):
+        ids.first_line(rid, line)
+    assert sys.getallocatedblocks() - blocks < 100  # a dict held a string and an int per id
+    # 12 bytes a slot, the table at least 3/8 full after it doubles: at most 32 bytes an id.
+    assert ids.nbytes <= 32 * count
