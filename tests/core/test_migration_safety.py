@@ -18,6 +18,15 @@ RELEASED_FILE = Path(__file__).with_name("released_migrations.txt")
 #: (e.g. the release before stopped reading the column). Empty: nothing needs it yet.
 ALLOWED: dict[tuple[str, str, str], str] = {}
 
+#: (app, migration, operation) → why code a migration runs in an app holding records changes no
+#: record's row (so no version 1 derived from a row can change).
+CHANGES_NO_RECORD: dict[tuple[str, str, str], str] = {
+    ("records", "0013_person_live_count", "RunPython"): (
+        "PostgreSQL only: creates the table of live persons per level and its triggers, and "
+        "fills it from a count of records_person; no row of a record is written"
+    ),
+}
+
 
 def released() -> set[tuple[str, str]]:
     rows = RELEASED_FILE.read_text(encoding="utf-8").splitlines()
@@ -128,7 +137,13 @@ def test_columns_of_a_table_created_in_the_same_migration_are_not_findings(loade
 def test_no_new_data_migration_changes_records_without_keeping_their_first_versions(loader):
     # A bulk write's records hold their version 1 in their row until their first change; a
     # data migration changing those rows must store those versions first (keep_first_versions).
-    assert history_unkept(released(), loader) == []
+    found = [f for f in history_unkept(released(), loader) if f.key not in CHANGES_NO_RECORD]
+    assert found == []
+
+
+def test_every_migration_said_to_change_no_record_is_one_the_check_finds(loader):
+    found = {f.key for f in history_unkept(set(), loader)}
+    assert set(CHANGES_NO_RECORD) <= found  # a stale entry would silently allow a later one
 
 
 def test_a_data_migration_on_records_without_keep_first_versions_is_found(loader):
