@@ -11,19 +11,18 @@ another.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
 from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
+from tests.visible_pages import BOUNDS, ORDERS, persons_at_every_level, values
 
 from vigil.accounts.models import User
 from vigil.core.context import change_context
 from vigil.policy.access import levels_seen
 from vigil.policy.models import CaseGrant
-from vigil.policy.rules import LEVELS
 from vigil.records.live_count import COUNTS
 from vigil.records.models import Case, Person
 from vigil.records.visible import page_visible, visible
@@ -31,37 +30,11 @@ from vigil.web import listing
 from vigil.web.lists import PERSONS
 
 pytestmark = pytest.mark.django_db
-ORDERS = (
-    ("display_name", "pk"),
-    ("-display_name", "-pk"),
-    ("birth_date", "pk"),
-    ("-birth_date", "-pk"),
-    ("updated_at", "pk"),
-    ("-updated_at", "-pk"),
-)
-BOUNDS = ((0, 5), (3, 8), (10, 40), (40, 45), (0, 0))
 
 
 @pytest.fixture
 def persons(ctx: Any) -> list[Person]:  # the shared ctx and users (tests/conftest.py)
-    made = []
-    for n, level in enumerate(LEVELS):
-        for copy in range(n + 3):
-            born = dt.date(1960 + copy, 1 + n, 1) if copy % 3 else None  # some unknown
-            made.append(
-                Person.objects.create(
-                    # Namesakes across levels: the order falls back to the key among them.
-                    display_name=f"Fictional {copy % 4}",
-                    confidentiality=level,
-                    birth_date=born,
-                    name_withheld=copy == 2,
-                )
-            )
-    return made
-
-
-def _values(found: list[Person]) -> list[dict[str, Any]]:
-    return [{k: v for k, v in p.__dict__.items() if k != "_state"} for p in found]
+    return persons_at_every_level(lambda copy: f"Fictional {copy % 4}", 3)
 
 
 def _assert_pages(user: User) -> None:
@@ -71,7 +44,7 @@ def _assert_pages(user: User) -> None:
             found = page_visible(user, Person, order, low, high)
             assert found is not None
             expected = list(policy[low:high])
-            assert _values(found) == _values(expected), (order, low, high)
+            assert values(found) == values(expected), (order, low, high)
             assert all(not p._state.adding and p._state.db == "default" for p in found)
 
 
@@ -82,8 +55,9 @@ def test_page_visible_reads_the_policys_rows_for_every_role_and_order(
         assert levels_seen(user, Person) is not None, role
         _assert_pages(user)
     # The roles see different persons: a read that ignored the levels would differ.
-    firsts = {tuple(p.pk for p in page_visible(u, Person, ORDERS[0], 0, 40) or []) for u in
-              users.values()}
+    firsts = {
+        tuple(p.pk for p in page_visible(u, Person, ORDERS[0], 0, 40) or []) for u in users.values()
+    }
     assert len(firsts) > 1
 
 

@@ -12,7 +12,6 @@ ceiling (a grant, an own record above it) is never read this way.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -20,12 +19,12 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
+from tests.visible_pages import BOUNDS, ORDERS, persons_at_every_level, values
 from vigil.accounts.models import User
 from vigil.core.context import change_context
 from vigil.core.db.keys_in import keys_order
 from vigil.policy.access import levels_seen
 from vigil.policy.models import CaseGrant
-from vigil.policy.rules import LEVELS
 from vigil.records.models import Case, Person
 from vigil.records.visible import count_visible, page_visible, visible
 from vigil.search import name_search
@@ -34,45 +33,18 @@ from vigil.web import listing
 from vigil.web.lists import PERSONS
 
 pytestmark = pytest.mark.django_db
-ORDERS = (
-    ("display_name", "pk"),
-    ("-display_name", "-pk"),
-    ("birth_date", "pk"),
-    ("-birth_date", "-pk"),
-    ("updated_at", "pk"),
-    ("-updated_at", "-pk"),
-)
-BOUNDS = ((0, 5), (3, 8), (10, 40), (40, 45), (0, 0))
 GIVEN = ("Ales", "Ivan", "Volha", "Iryna")
 SORTS = ("", "name", "-name", "born", "-born", "updated", "-updated", "nonsense")
 
 
 @pytest.fixture
 def persons(ctx: Any) -> list[Person]:  # the shared ctx and users (tests/conftest.py)
-    made = []
-    for n, level in enumerate(LEVELS):
-        for copy in range(n + 5):
-            born = dt.date(1960 + copy, 1 + n, 1) if copy % 3 else None  # some unknown
-            made.append(
-                Person.objects.create(
-                    # Namesakes across levels: the order falls back to the key among them.
-                    display_name=f"{GIVEN[copy % 4]} Quorvalik",
-                    confidentiality=level,
-                    birth_date=born,
-                    name_withheld=copy == 2,
-                    is_synthetic=True,
-                )
-            )
-    return made
+    return persons_at_every_level(lambda copy: f"{GIVEN[copy % 4]} Quorvalik", 5, is_synthetic=True)
 
 
 def _key(person: Person) -> Any:
     """The person's key as the database takes it (what the search gives)."""
     return Person._meta.pk.get_db_prep_value(person.pk, connection)
-
-
-def _values(found: list[Person]) -> list[dict[str, Any]]:
-    return [{k: v for k, v in p.__dict__.items() if k != "_state"} for p in found]
 
 
 def _assert_key_pages(user: User, keys: list[Any]) -> None:
@@ -86,7 +58,7 @@ def _assert_key_pages(user: User, keys: list[Any]) -> None:
             found = page_visible(user, Person, order, low, high, keys, by_keys=by_keys)
             assert found is not None
             expected = list(policy[low:high])
-            assert _values(found) == _values(expected), (order, by_keys, low, high)
+            assert values(found) == values(expected), (order, by_keys, low, high)
             assert all(not p._state.adding and p._state.db == "default" for p in found)
 
 
