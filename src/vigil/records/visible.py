@@ -105,16 +105,7 @@ def count_visible(user: User, model: type[models.Model], keys: Sequence[Any] | N
     # Quoted names and our own comparisons; the levels are parameters (nosec B608 below).
     count = f"(SELECT COUNT(*) FROM {table}"  # noqa: S608  # nosec B608
     params: list[Any]
-    if keys is not None:
-        # The keys and the levels are parameters.
-        marks = ", ".join(["%s"] * len(shown))
-        among = ", ".join(["%s"] * len(keys))
-        sql = (
-            f"SELECT {count} WHERE {deleted} IS NULL AND {level} IN ({marks})"
-            f" AND {key_column(model, connection)} IN ({among}))"
-        )
-        params = [*shown, *keys]
-    elif connection.vendor == "sqlite":
+    if keys is None and connection.vendor == "sqlite":
         # Every value that is not one of ``levels``: below the first, between two, above the
         # last (the column is NOT NULL: no row is outside every range and every level).
         others = [f"{level} < %s"]
@@ -127,15 +118,21 @@ def count_visible(user: User, model: type[models.Model], keys: Sequence[Any] | N
         hidden = "".join(f" - {count} WHERE {deleted} IS NULL AND {term})" for term in others)
         sql = f"SELECT {count}) - {count} WHERE {deleted} IS NOT NULL){hidden}"
     else:
-        # PostgreSQL: the numbers the triggers keep per level, where they are kept (the
-        # persons: migration records/0013, vigil.records.live_count); else the rows counted.
-        kept = live_count(connection, str(model._meta.db_table), shown)
-        if kept is not None:
-            return kept
-        # The policy's rows counted as they are, the statement written once instead of built.
+        if keys is None:
+            # PostgreSQL: the numbers the triggers keep per level, where they are kept (the
+            # persons: migration records/0013, vigil.records.live_count); else the rows counted.
+            kept = live_count(connection, str(model._meta.db_table), shown)
+            if kept is not None:
+                return kept
+        # The policy's rows counted as they are (among the keys, when given), the statement
+        # written once instead of built; the levels and the keys are parameters.
         marks = ", ".join(["%s"] * len(shown))
-        sql = f"SELECT {count} WHERE {deleted} IS NULL AND {level} IN ({marks}))"
-        params = shown
+        sql = f"SELECT {count} WHERE {deleted} IS NULL AND {level} IN ({marks})"
+        params = list(shown)
+        if keys is not None:
+            sql += f" AND {key_column(model, connection)} IN ({', '.join(['%s'] * len(keys))})"
+            params += keys
+        sql += ")"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
