@@ -318,10 +318,15 @@ def _sorted(spec: ListSpec, params: QueryDict, queryset: QuerySet[Any]) -> Query
     return queryset.order_by(*ordering(spec, parse_sort(spec, params.get("sort"))))
 
 
+def relevance_asked(params: QueryDict) -> bool:
+    """A name search with no sort asked for: the search's best-match-first order."""
+    return bool(params.get("q", "").strip()) and not params.get("sort")
+
+
 def by_relevance(params: QueryDict, queryset: QuerySet[Any]) -> bool:
     """A name search with no sort asked for keeps the search's best-match-first order."""
     explicit = bool(queryset.query.order_by)  # set by the search, not a model default
-    return bool(params.get("q", "").strip()) and not params.get("sort") and explicit
+    return relevance_asked(params) and explicit
 
 
 def _paginator(
@@ -352,7 +357,7 @@ def _paginator(
         # The search's order unless a sort is asked for (``by_relevance``: a search's queryset
         # is always ordered explicitly).
         by: list[Any] | None = None
-        if not params.get("q", "").strip() or params.get("sort"):
+        if not relevance_asked(params):
             by = ordering(spec, parse_sort(spec, params.get("sort")))
         read = functools.partial(found.page, by)
         return CountedPaginator(
