@@ -30,7 +30,7 @@ from vigil.core.context import current_context
 from vigil.core.errors import ValidationFailed
 from vigil.core.models import VigilModel
 from vigil.demo.synthetic_tables import ARTICLES, FACILITIES, PENALTIES, TERMS
-from vigil.records.batch import NewRecords, analyse_grown_tables, new_record, refresh_statistics
+from vigil.records.batch import NewRecords, new_record, refresh_statistics
 from vigil.records.models import (
     Act,
     ActCharge,
@@ -383,7 +383,6 @@ def generate(
         refresh_statistics()
         if progress:
             progress(size)
-    analyse_grown_tables()  # PostgreSQL: searches right after the load plan on its statistics
     if index:
         refresh_search_index()
     return dict(writer.counts)
