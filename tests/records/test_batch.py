@@ -42,6 +42,38 @@ def test_a_related_field_takes_an_id_by_its_name_and_an_unknown_field_fails() ->
         new_record(Person, id=uuid.uuid4(), no_such_field=1)
 
 
+def test_the_fast_constructor_gives_the_keyword_constructors_attributes_in_its_order() -> None:
+    person = Person(id=uuid.uuid4(), display_name="Fictional Person")
+    fields = {"id": uuid.uuid4(), "person": person, "value": "Fictional Name", "is_primary": True}
+    fast, slow = new_record(PersonName, **fields), PersonName(**fields)
+    slow_values = {k: v for k, v in vars(slow).items() if k != "_state"}
+    fast_values = {k: v for k, v in vars(fast).items() if k != "_state"}
+    assert fast_values == slow_values
+    assert list(vars(fast)) == list(vars(slow))
+    assert fast.person_id == person.pk
+    assert "person" not in vars(fast)
+
+
+def test_a_relation_given_by_name_and_by_attname_keeps_the_value_given_last() -> None:
+    first, second = uuid.uuid4(), Person(id=uuid.uuid4(), display_name="Fictional Person")
+    by_name_last = {"id": uuid.uuid4(), "person_id": first, "person": second, "value": "A"}
+    assert new_record(PersonName, **by_name_last).person_id == second.pk
+    by_id_last = {"id": uuid.uuid4(), "person": second, "person_id": first, "value": "A"}
+    assert new_record(PersonName, **by_id_last).person_id == first
+    assert "person" not in vars(new_record(PersonName, **by_id_last))
+
+
+def test_an_unknown_field_fails_and_records_do_not_share_their_attributes() -> None:
+    with pytest.raises(KeyError, match="no_such_field"):
+        new_record(PersonName, id=uuid.uuid4(), value="A", no_such_field=1)
+    one = new_record(Person, id=uuid.uuid4(), display_name="One")
+    two = new_record(Person, id=uuid.uuid4(), display_name="Two")
+    one.notes = "changed"
+    assert two.notes == ""
+    assert one._state is not two._state
+    assert vars(one) is not vars(two)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_new_records_are_written_with_one_first_version_each() -> None:
     writer = NewRecords(batch_size=1)

@@ -506,7 +506,8 @@ def _row_builder(
                 if found is None:
                     if len(hexes) > 100_000:
                         hexes.clear()
-                    found = hexes[number] = value.hex
+                    # ``UUID.hex`` without its property call.
+                    found = hexes[number] = f"{number:032x}"
                 values[i] = found
             elif value is not None:
                 values[i] = convert(value)
@@ -841,6 +842,10 @@ def _kept_exactly(
     values = _values_getter((pk_name, *names))
     uuid_type = uuid.UUID
     none_type = type(None)
+    datetime_type = dt.datetime
+    # The last datetime accepted, with the check that accepted it: the records of a batch
+    # share their created_at and updated_at (one datetime object), checked once, not per record.
+    accepted: list[Any] = [None, None]
     # The types of a record's values (its key first) that need no check at all: every value
     # None or of a type its field's check accepts as it is. Whether they do depends only on
     # the types, so a record whose types were seen before is decided by one set lookup
@@ -860,6 +865,14 @@ def _kept_exactly(
             if kind is none_type or kind in plain:
                 continue
             plain_only = False
+            if kind is datetime_type:
+                # A datetime is immutable: the very object the same check accepted passes again.
+                if value is accepted[0] and test is accepted[1]:
+                    continue
+                if not test(value):
+                    return False
+                accepted[0], accepted[1] = value, test
+                continue
             if not test(value):
                 return False
         if plain_only:
@@ -892,7 +905,8 @@ def _plain_types(field: models.Field[Any, Any]) -> frozenset[type]:
 
 
 def _ids(objs: Iterable[models.Model]) -> list[bytes]:
-    return [o.pk.bytes for o in objs]
+    """The records' UUID keys as 16 bytes each (``UUID.bytes``, without its property call)."""
+    return [o.pk.int.to_bytes(16) for o in objs]
 
 
 def _free_time(model: type[models.Model], now: dt.datetime) -> dt.datetime:

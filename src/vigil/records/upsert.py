@@ -96,13 +96,25 @@ def existing_ids(model: type[models.Model], ids: Sequence[Any]) -> set[Any]:
     # PostgreSQL is sent a chunk of UUIDs as one array (``= ANY(%s)``): the same rows, with a
     # short statement the driver parses once instead of a 900-placeholder text per chunk.
     as_array = connection.vendor == "postgresql" and native and isinstance(pk, models.UUIDField)
+    # Without a UUID type (SQLite) the field sends a UUID as its 32 hex digits: made inline.
+    hexed = (
+        not native
+        and isinstance(pk, models.UUIDField)
+        and type(pk).get_db_prep_value is models.UUIDField.get_db_prep_value
+    )
     found: set[Any] = set()
     with connection.cursor() as cursor:
         for chunk in _chunks(ids):
-            params = [
-                v if native and type(v) is uuid.UUID else prep(v, connection, prepared=False)
-                for v in chunk
-            ]
+            if hexed:
+                params = [
+                    v.hex if type(v) is uuid.UUID else prep(v, connection, prepared=False)
+                    for v in chunk
+                ]
+            else:
+                params = [
+                    v if native and type(v) is uuid.UUID else prep(v, connection, prepared=False)
+                    for v in chunk
+                ]
             if as_array:
                 cursor.execute(head + "= ANY(%s)", [params])
             else:
