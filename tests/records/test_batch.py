@@ -14,7 +14,7 @@ from vigil.core.context import change_context
 from vigil.core.history import history_of, snapshot
 from vigil.records.batch import NewRecords, insert_plain, new_record, next_ids
 from vigil.records.models import Act, Information, Person, PersonName, Source
-from vigil.records.upsert import existing_ids
+from vigil.records.upsert import NAMESPACE, existing_ids, stable_id
 from vigil.sanctions.models import ListChange, SanctionsList
 
 
@@ -183,3 +183,20 @@ def test_the_row_builder_sends_what_each_field_would_send_whatever_came_before()
             if not _needs_pre_save(f):
                 assert row[i] == f.get_db_prep_save(getattr(obj, f.attname), connection), f.name
     assert build(odd)[[f.name for f in fields].index("description")] == "Fictional lazy"
+
+
+def test_stable_ids_are_the_name_based_uuids_of_their_parts() -> None:
+    parts_list = [
+        ("a",),
+        ("viasna", "row", "9000001"),
+        ("person-name", uuid.UUID(int=2**128 - 1), "Імя Прозвішча"),
+        ("information", uuid.UUID(int=0), 7, uuid.UUID(int=1)),
+        ("",),
+    ]
+    for parts in parts_list:
+        made = stable_id(*parts)
+        assert made == uuid.uuid5(NAMESPACE, "\x1f".join(map(str, parts)))
+        assert (made.version, made.variant) == (5, uuid.RFC_4122)
+        assert made.is_safe is uuid.SafeUUID.unknown
+        assert hash(made) == hash(uuid.uuid5(NAMESPACE, "\x1f".join(map(str, parts))))
+    assert stable_id("a", "b") != stable_id("a\x1fb", "") != stable_id("ab")

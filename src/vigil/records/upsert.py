@@ -49,14 +49,21 @@ def stable_id(*parts: object) -> uuid.UUID:
     """A deterministic UUID for a record derived from a source's identifiers.
 
     ``uuid.uuid5(NAMESPACE, "\\x1f".join(parts))``, computed without UUID's constructor
-    checks (an import computes one per record).
+    checks (an import computes one per record): the first 16 of SHA-1's 20 bytes are its
+    value shifted right by 32 bits.
     """
     name = "\x1f".join(map(str, parts))
-    digest = hashlib.sha1(_NAMESPACE_BYTES + name.encode(), usedforsecurity=False).digest()
-    value = object.__new__(uuid.UUID)
-    object.__setattr__(value, "int", (int.from_bytes(digest[:16]) & _CLEAR) | _SET)
-    object.__setattr__(value, "is_safe", _SAFE)
+    digest = _sha1(_NAMESPACE_BYTES + name.encode(), usedforsecurity=False).digest()
+    value = _new_object(_UUID)
+    _set_attribute(value, "int", ((int.from_bytes(digest) >> 32) & _CLEAR) | _SET)
+    _set_attribute(value, "is_safe", _SAFE)
     return value
+
+
+_sha1 = hashlib.sha1
+_new_object = object.__new__
+_set_attribute = object.__setattr__
+_UUID = uuid.UUID
 
 
 @dataclass
