@@ -382,27 +382,21 @@ def _blueprint(
 @lru_cache(maxsize=64)
 def _template(
     model: type[models.Model],
-) -> tuple[dict[str, Any], frozenset[str], dict[str, str], tuple[tuple[str, Any], ...]] | None:
-    """For the direct build (None: the model needs its constructor): the new record's
-    ``__dict__`` as a template (its ``_state`` first, then every attname with its default,
-    ``_FRESH`` where the default is called per record), the names a value may be given by
-    (field names and attnames), the attname of each relation's field name where the two
-    differ, and the attnames (with fields) whose default is called per record."""
-    _, defaults, attnames, direct, fresh = _blueprint(model)
-    if not direct:
-        return None
+) -> tuple[dict[str, Any], dict[str, str], frozenset[str], tuple[tuple[str, Any], ...]]:
+    """For the direct build: every attname with its default (``_FRESH`` where the default is
+    called per record), the attname of each field name and attname, the names that are
+    relations, and the attnames (with fields) whose default is called per record."""
+    _, defaults, attnames, _, fresh = _blueprint(model)
     fields = model._meta.concrete_fields
-    known: set[str] = set()
-    relations: dict[str, str] = {}
+    attname_of: dict[str, str] = {}
+    relations: set[str] = set()
     for f in fields:
-        known.add(f.attname)
-        known.add(f.name)
+        attname_of[f.attname] = f.attname
+        attname_of[f.name] = f.attname
         if f.is_relation and f.name != f.attname:
-            relations[f.name] = f.attname
-    # ``_state`` first, as ``model.__new__`` then ``obj._state = ...`` would order the keys.
-    template: dict[str, Any] = {"_state": None}
-    template.update(zip(attnames, defaults, strict=True))
-    return template, frozenset(known), relations, tuple((f.attname, f) for _, f in fresh)
+            relations.add(f.name)
+    template = dict(zip(attnames, defaults, strict=True))
+    return template, attname_of, frozenset(relations), tuple((f.attname, f) for _, f in fresh)
 
 
 def new_record(model: type[M], /, **values: Any) -> M:
@@ -411,9 +405,8 @@ def new_record(model: type[M], /, **values: Any) -> M:
     A related field takes a record or its id (by the field's name) or an id (by its attname);
     an unknown field name raises ``KeyError``.
     """
-    plan = _template(model)
-    if plan is None:
-        index, defaults, _, _, fresh = _blueprint(model)
+    index, defaults, attnames, direct, fresh = _blueprint(model)
+    if not direct:
         args = defaults.copy()
         for key, value in values.items():
             i, relation = index[key]
@@ -422,25 +415,16 @@ def new_record(model: type[M], /, **values: Any) -> M:
             if args[i] is _FRESH:
                 args[i] = f.get_default()
         return model(*args)
-    template, known, relations, fresh_names = plan
-    keys = values.keys()
-    if not keys <= known:
-        raise KeyError(next(k for k in keys if k not in known))
-    # The values given by attname (most) go in at once; a relation given by its field name
-    # (a record or an id) is then put under its attname. Both forms of one relation given:
-    # the later wins, as the constructor's keyword order would have it.
+    template, attname_of, relations, fresh_names = _template(model)
     state = template.copy()
-    state.update(values)
-    for name in relations.keys() & keys:
-        attname = relations[name]
-        value = state.pop(name)
-        if attname in keys and list(keys).index(attname) > list(keys).index(name):
-            continue
-        state[attname] = value.pk if isinstance(value, models.Model) else value
+    for key, value in values.items():
+        if key in relations and isinstance(value, models.Model):
+            value = value.pk
+        state[attname_of[key]] = value
     for name, f in fresh_names:
         if state[name] is _FRESH:
             state[name] = f.get_default()
-    state["_state"] = ModelState()
     obj = model.__new__(model)
-    obj.__dict__ = state
+    obj._state = ModelState()
+    obj.__dict__.update(state)
     return obj
