@@ -339,3 +339,33 @@ def test_counsel_and_participants_are_read_only_for_acts_that_have_such_rows(
     assert tables == ["actcharge", "involvement", "counsel", "participant"]
     assert rows.counsel == []
     assert [p.name_text for p in rows.participants] == ["Fictional named participant"]
+
+
+def test_the_timeline_breaks_ties_in_the_models_order_as_the_database_sorts_it(
+    admin_user, fictional_case
+):
+    from vigil.records.custody import ORDER
+    from vigil.records.dates import date_sort_key
+    from vigil.web.profile import timeline_acts
+
+    case = fictional_case
+    with change_context("test", detail="ties"):
+        same_day = [
+            Act.objects.create(
+                event=case.event,
+                act_type_id=term("act_type", "detention"),
+                victim_person=case.victim,
+                date=dt.date(2021, 5, 6) if n < 4 else None,
+            )
+            for n in range(7)
+        ]
+    # No creation time on two (NULL: first in SQLite's ORDER BY, last in PostgreSQL's).
+    Act.all_objects.filter(pk__in=[same_day[1].pk, same_day[5].pk]).update(created_at=None)
+    in_model_order = list(
+        Act.objects.filter(victim_person=case.victim).order_by("date", "created_at")
+    )
+    expected = sorted(
+        in_model_order,
+        key=lambda a: (date_sort_key(a.date, a.date_end), ORDER.get(a.act_type.key, 5)),
+    )
+    assert [a.pk for a in timeline_acts(admin_user, case.victim)] == [a.pk for a in expected]

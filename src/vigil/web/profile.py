@@ -226,10 +226,27 @@ def timeline_acts(user: User, person: Person) -> list[Act]:
             has_participants=Exists(Participant.all_objects.filter(act=OuterRef("pk"))),
         )
     )
+    # Read without ORDER BY (Django keys each of the ~100 selected columns of an ordered query
+    # before writing it) and put in the model's order, ``date, created_at``, as the database
+    # sorts it (a NULL where it puts one); the timeline's order is then applied over it.
+    rows = rows.order_by()
     acts: list[Act] = list(rows)
+    nulls_last = connections[rows.db].features.nulls_order_largest
+    acts.sort(
+        key=lambda a: (
+            _in_order(a.date, dt.date.min, nulls_last),
+            _in_order(a.created_at, _NO_TIME, nulls_last),
+        )
+    )
     acts.sort(key=lambda a: (date_sort_key(a.date, a.date_end), ORDER.get(a.act_type.key, 5)))
     hide_places(user, acts)
     return acts
+
+
+def _in_order(value: Any, missing: Any, nulls_last: bool) -> tuple[bool, Any]:
+    """A sort key that orders ``value`` as an ascending ``ORDER BY`` does on a database that
+    sorts a NULL after every value (``nulls_last``) or before."""
+    return ((value is None) == nulls_last, missing if value is None else value)
 
 
 def act_rows(user: User, acts: list[Act]) -> dict[Any, ActRows]:
@@ -263,8 +280,7 @@ def act_rows(user: User, acts: list[Act]) -> dict[Any, ActRows]:
         return row.id
 
     def by_creation(row: Involvement, nulls_last: bool) -> tuple[Any, ...]:
-        made = row.created_at
-        return ((made is None) == nulls_last, made or _NO_TIME, row.id)
+        return (*_in_order(row.created_at, _NO_TIME, nulls_last), row.id)
 
     kinds: list[tuple[str, QuerySet[Any], Iterable[Act], Any]] = [
         ("charges", ActCharge.objects.select_related("provision"), acts, by_id),
