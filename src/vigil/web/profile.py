@@ -37,6 +37,19 @@ from vigil.web.changes import Change, changes_of
 if TYPE_CHECKING:
     from vigil.accounts.types import User
 
+# What the timeline shows of a perpetrator: the involvement, its role and degree, and of the
+# person or organisation its link and name (``person_name``: the id, the display name and
+# whether it is withheld, as ``web.related`` reads related persons; an organisation's name):
+# each row read every column of both (38 more, for one or two rows an act).
+_INVOLVEMENT_SHOWN = (
+    *(f.name for f in Involvement._meta.concrete_fields),
+    "role",
+    "degree",
+    "perpetrator_person__display_name",
+    "perpetrator_person__name_withheld",
+    "perpetrator_organisation__display_name",
+)
+
 # Stands for a missing ``created_at`` in a sort key (its place is decided before it is compared).
 _NO_TIME = dt.datetime.min.replace(tzinfo=dt.UTC)
 
@@ -288,7 +301,7 @@ def act_rows(user: User, acts: list[Act]) -> dict[Any, ActRows]:
             "involvements",
             Involvement.objects.select_related(
                 "perpetrator_person", "perpetrator_organisation", "role", "degree"
-            ),
+            ).only(*_INVOLVEMENT_SHOWN),
             acts,
             by_creation,
         ),
