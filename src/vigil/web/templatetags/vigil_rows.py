@@ -2,7 +2,8 @@
 
 A list or name-search page draws 25 rows; through the row template each cost a new context, a
 URL reversal, two date filters and four tags — more than the rest of the page. The template
-stays the reference: ``tests/web/test_rows.py`` renders rows both ways and compares the bytes.
+stays the reference: ``tests/web/test_page_costs.py`` renders rows both ways and compares the
+bytes.
 """
 
 from __future__ import annotations
@@ -98,8 +99,9 @@ def person_rows(context: template.Context, rows: Iterable[Any]) -> SafeString:
 
 # The results table's header cells, as the loop over ``result.headers`` in
 # ``vigil/list_table.html`` drew them (``SORT_HEADERS_LOOP`` below, kept as the reference:
-# ``tests/web/test_rows.py`` draws both and compares the bytes). The loop's five to eight cells
-# cost a page about as much as ten rows: each an if, a lookup and an escape per value.
+# ``tests/web/test_sort_headers.py`` draws both and compares the bytes). The loop's five to
+# eight cells cost a page about as much as ten rows: each an if, a lookup and an escape per
+# value.
 SORT_HEADERS_LOOP = (
     "{% for h in headers %}\n"
     '    <th scope="col"{% if h.column.numeric %} class="num"{% endif %}'
