@@ -581,14 +581,20 @@ class _Sql:
     (form id, key) rows the condition is on instead of the key table's."""
 
     sql: str
-    params: list[str]
+    params: list[Any]  # keys (str); on PostgreSQL a list of keys is one value (``keys``)
     source: _Sql | None = None
 
     @staticmethod
     def keys(keys: set[str]) -> _Sql:
+        """Rows under any of these keys: on SQLite a parameter a key; on PostgreSQL the keys as
+        one array, so that the statement's text depends on the query's shape (its words, their
+        prefixes), not on how many keys each word has: one prepared statement, and one kept
+        plan, serves every query of that shape (a real mix of names, not one name repeated)."""
         if not keys:
             # Never a term of an OR: SQLite would scan the whole table for it.
             return _Sql("0 = 1", [])
+        if connection.vendor == "postgresql":
+            return _Sql("key = ANY(%s::varchar[])", [sorted(keys)])
         return _Sql(f"key IN ({', '.join(['%s'] * len(keys))})", sorted(keys))
 
     @staticmethod
@@ -665,7 +671,11 @@ def _prefix(prefix: str) -> _Sql:
     if connection.vendor == "sqlite":
         # SQLite's LIKE ignores the index under its default collation; a range does not.
         return _Sql("key > %s AND key < %s", [prefix, prefix + _TOP])
-    return _Sql("key LIKE %s", [connection.ops.prep_for_like_query(prefix) + "%"])
+    # PostgreSQL: the same range in the byte order of the prefix index (``varchar_pattern_ops``:
+    # its operators ``~>=~`` and ``~<~``), which it answers whatever the prefix, so that a kept
+    # (generic) plan of the prepared statement reads the index; ``LIKE`` with a parameter can
+    # use the index only in a plan made for that parameter's value, planned on every search.
+    return _Sql("key ~>=~ %s AND key ~<~ %s", [prefix, prefix + _TOP])
 
 
 def _matcher(tokens: list[QueryToken]) -> Callable[[str], bool]:
