@@ -6,6 +6,7 @@ skeletons one edit away); only the few forms found are scored with ``vigil.names
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections import Counter
@@ -19,7 +20,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 from rapidfuzz import fuzz
 
-from vigil.core.db.keys_in import KeysAny
+from vigil.core.db.keys_in import KeysAny, key_column
 from vigil.names import compare, normalise
 from vigil.policy.access import visible_reference
 from vigil.records.models import Person, PersonName
@@ -433,10 +434,25 @@ def _allowed(user: User | None, forms: QuerySet[NameForm]) -> QuerySet[NameForm]
 
 
 def _forms_in(ids: list[int]) -> KeysAny:
-    """The forms with these ids: up to 500 integers, written as parameters as they are (on
-    PostgreSQL one array: the forms' read and the policy's check are then one statement each
-    whatever the number of forms, prepared once a connection, without planning the list)."""
-    return KeysAny(NameForm, [int(pk) for pk in ids])
+    """The forms with these ids: up to 500 integers as one value (on PostgreSQL one array, on
+    SQLite one JSON array, ``_FormsIn``): the forms' read and the policy's check are then one
+    statement each whatever the number of forms, prepared once a connection (on PostgreSQL
+    without planning the list), one value bound instead of hundreds."""
+    return _FormsIn(NameForm, [int(pk) for pk in ids])
+
+
+class _FormsIn(KeysAny):
+    """``KeysAny`` (one array on PostgreSQL), and on SQLite the ids as one JSON array read by
+    ``json_each``: the rows of ``id IN (…)`` with a placeholder an id, each looked up by its
+    key, with one statement text whatever their number. Only integers are written."""
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        if connection.vendor != "sqlite":
+            return super().as_sql(compiler, connection)
+        listed = json.dumps([int(pk) for pk in self.keys])
+        # Our own table and column, quoted; the ids are the one parameter.
+        sql = f"{key_column(self.model, connection)} IN (SELECT value FROM json_each(%s))"  # noqa: S608  # nosec B608
+        return sql, (listed,)
 
 
 #: Where a form not in ``_seen`` comes: before every form in it (the ids then decide).
@@ -586,16 +602,20 @@ class _Sql:
 
     @staticmethod
     def keys(keys: set[str]) -> _Sql:
-        """Rows under any of these keys: on SQLite a parameter a key; on PostgreSQL the keys as
-        one array, so that the statement's text depends on the query's shape (its words, their
-        prefixes), not on how many keys each word has: one prepared statement, and one kept
-        plan, serves every query of that shape (a real mix of names, not one name repeated)."""
+        """Rows under any of these keys, the keys as one value: on PostgreSQL an array, on
+        SQLite a JSON array read by ``json_each`` (the same rows in the same order as a
+        placeholder a key: the index is searched for each distinct key in the keys' order).
+        The statement's text then depends on the query's shape (its words, their prefixes),
+        not on how many keys each word has one edit away: one prepared statement — and on
+        PostgreSQL one kept plan — serves every query of that shape, a real mix of names and
+        not only one name repeated; and one value is bound instead of 50–450."""
         if not keys:
             # Never a term of an OR: SQLite would scan the whole table for it.
             return _Sql("0 = 1", [])
         if connection.vendor == "postgresql":
             return _Sql("key = ANY(%s::varchar[])", [sorted(keys)])
-        return _Sql(f"key IN ({', '.join(['%s'] * len(keys))})", sorted(keys))
+        listed = json.dumps(sorted(keys), ensure_ascii=False)
+        return _Sql("key IN (SELECT value FROM json_each(%s))", [listed])
 
     @staticmethod
     def any(terms: list[_Sql]) -> _Sql:
