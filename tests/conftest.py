@@ -29,6 +29,15 @@ from vigil.records.models import Term
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The suite writes bytecode beside the sources (Python's default; .gitignore leaves it out) even
+# where the environment asks not to: container images often set PYTHONDONTWRITEBYTECODE=1, and
+# then every pytest-xdist worker compiles and rewrites the asserts of all 600 test modules on
+# every run (collection 15 s of CPU a worker instead of 7) and every `vigil` process a test
+# starts compiles Vigil again. Set here, before collection and before the workers start (they
+# and every process a test starts inherit the environment).
+sys.dont_write_bytecode = False
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 # Property tests check behaviour, not speed: on a 2-core machine shared by pytest-xdist workers a
 # 200 ms per-example deadline fails at random (tests/counting/test_table.py did in a full run).
 settings.register_profile("vigil", deadline=None)

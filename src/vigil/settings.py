@@ -118,7 +118,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "vigil.accounts.authentication.AuthenticationMiddleware",
     "vigil.accounts.language.UserLanguageMiddleware",
     "vigil.accounts.middleware.SessionLimitsMiddleware",
     "vigil.accounts.middleware.SecondFactorMiddleware",

@@ -61,6 +61,7 @@ def test_backup_holds_the_database_evidence_and_signing_key_each_with_its_sha256
     assert json.loads(files["manifest.json"])["format"] == "vigil-backup/2"
 
 
+@pytest.mark.slow  # a backup, a restore into a new folder and both verifications as processes: ~5 s
 def test_restore_drill_into_an_empty_folder_passes_evidence_verify_and_audit_verify(
     tmp_path, installation
 ):

@@ -8,7 +8,7 @@ import pytest
 
 LOCALE = Path(__file__).resolve().parents[2] / "src" / "vigil" / "locale"
 LANGUAGES = ("be", "ru")
-AUTH = "django.contrib.auth.middleware.AuthenticationMiddleware"
+AUTH = "vigil.accounts.authentication.AuthenticationMiddleware"
 USER_LANGUAGE = "vigil.accounts.language.UserLanguageMiddleware"
 
 

@@ -463,6 +463,7 @@ def test_req11_every_id_route_is_filled_with_a_planted_record(route_users):
     assert "admin/records/source/<path:object_id>/change/" in patterns
 
 
+@pytest.mark.slow  # every route and page requested for each role: ~2 s each
 @pytest.mark.parametrize(
     ("level", "role"), [(level, role) for level in sorted(OUTSIDERS) for role in OUTSIDERS[level]]
 )
@@ -488,6 +489,7 @@ def test_req11_route_sweep_shows_no_planted_record_to_other_users(route_users, l
     assert Version.objects.filter(object_id=planted.by_key["person"].pk).count() == 1
 
 
+@pytest.mark.slow  # every route requested by the owner and an administrator: ~2.5 s each
 @pytest.mark.parametrize("level", sorted(OUTSIDERS))
 def test_req11_owner_and_admin_do_see_the_planted_records(route_users, level):
     planted = plant(route_users["owner"], level)

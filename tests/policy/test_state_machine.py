@@ -202,6 +202,7 @@ def _run(examples: int, steps: int) -> None:
     )
 
 
+@pytest.mark.slow  # 15 Hypothesis runs of 20 steps: ~2.6 s
 def test_req11_state_machine_queries_agree_with_the_rules_table(db):
     _run(examples=15, steps=20)
 

@@ -118,6 +118,7 @@ def _fictional_perpetrators(count: int) -> None:
             Involvement.objects.create(act=act, perpetrator_person=person, role_id=prosecutor)
 
 
+@pytest.mark.slow  # a many-page PDF rendered and read back: ~4 s
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler's pdftotext")
 def test_the_gap_pdf_never_splits_a_row_across_pages(db, analyst, tmp_path):
     with change_context("test", actor=analyst):

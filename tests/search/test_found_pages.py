@@ -138,6 +138,7 @@ def test_a_documenters_own_secret_record_is_found_only_by_them(
             assert (own.pk in {row.person.pk for row in page.rows}) is shown, (user, sort)
 
 
+@pytest.mark.slow  # 768 list pages, each against the policy's query: ~3 s
 def test_search_pages_are_the_policys_pages(
     users: dict[str, User], persons: list[Person], monkeypatch: pytest.MonkeyPatch
 ) -> None:

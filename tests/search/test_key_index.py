@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from vigil.search import name_search
+
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's indexes"),
@@ -34,3 +36,32 @@ def test_the_key_column_keeps_ten_most_common_values_for_the_planner():
             " WHERE attrelid = 'search_namekey'::regclass AND attname = 'key'"
         )
         assert cursor.fetchone()[0] == 10
+
+
+def test_a_prefix_range_as_the_search_writes_it_reads_the_prefix_index_in_a_kept_plan():
+    # The prepared statement's generic plan (what PostgreSQL keeps after five executions) must
+    # still read the prefix index: a LIKE with a parameter could not.
+    term = name_search._prefix("t:алесь")
+    sql = f"SELECT form_id, key FROM search_namekey WHERE {term.sql % ('$1', '$2')}"  # noqa: S608
+    connection.ensure_connection()
+    pgconn = connection.connection.pgconn  # libpq's simple protocol: $1 belongs to PREPARE
+
+    def rows(statement: str) -> list[str]:
+        result = pgconn.exec_(statement.encode())
+        assert result.error_message == b"", result.error_message
+        return [result.get_value(i, 0).decode() for i in range(result.ntuples)]
+
+    settings = ("enable_seqscan", "enable_bitmapscan")
+    try:
+        for setting in settings:
+            rows(f"SET {setting} = off")
+        rows("SET plan_cache_mode = force_generic_plan")
+        rows(f"PREPARE prefix_range (text, text) AS {sql}")
+        a, b = (p.replace("'", "''") for p in term.params)
+        plan = "\n".join(rows(f"EXPLAIN EXECUTE prefix_range ('{a}', '{b}')"))
+    finally:
+        rows("DEALLOCATE prefix_range")
+        for setting in (*settings, "plan_cache_mode"):
+            rows(f"RESET {setting}")
+    assert "Index Only Scan using search_namekey_key_prefix_form" in plan
+    assert "$1" in plan  # the generic plan: the prefix is not written into it

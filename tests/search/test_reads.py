@@ -165,10 +165,58 @@ def test_the_forms_are_read_and_checked_by_one_statement_whatever_their_number(n
             ids[:count]
         )
         assert set(name_search._forms(ids[:count])) == set(ids[:count])
-    if connection.vendor == "postgresql":  # one array: one prepared statement for every search
-        assert statements[0] == statements[1]
-    else:  # SQLite: a placeholder a form, as before
-        assert statements[0] != statements[1]
+    # One value (an array on PostgreSQL, a JSON array on SQLite): one prepared statement for
+    # every search.
+    assert statements[0] == statements[1]
+
+
+def _key_statement(query: str) -> str:
+    statements: list[str] = []
+
+    def capture(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(capture):
+        name_search._Reads(query_tokens(query)).first()
+    return statements[0]
+
+
+def test_the_key_statement_has_one_text_for_every_query_of_one_shape(names):
+    # Two surnames with different numbers of keys one edit away; a given name and a surname.
+    one_word = [_key_statement(q) for q in ("Quorvalik", "Zendrovich")]
+    two_words = [_key_statement(q) for q in ("Ales Quorvalik", "Ivan Zendrovich")]
+    # A list of keys is one value (an array on PostgreSQL, a JSON array on SQLite): one
+    # prepared statement for every query of the shape.
+    assert one_word[0] == one_word[1]
+    assert two_words[0] == two_words[1]
+    assert one_word[0] != two_words[0]
+
+
+@pytest.mark.parametrize(
+    "query", ["Quorvalik", "Quorval", "Кворвал", "Ales Quorvalik", "A. Quorvalik"]
+)
+def test_the_key_rows_are_those_of_a_plain_list_and_prefix_match(names, query):
+    # The statement's lists and ranges (one array and a byte-order range on PostgreSQL, a JSON
+    # array and a range on SQLite) read exactly the rows of `key IN (…)` and
+    # `key LIKE 'prefix%'` written out plainly.
+    tokens = query_tokens(query)
+    keys = sorted(set().union(*(t.exact | t.near for t in tokens)))
+    prefixes = [t.prefix for t in tokens if t.prefix]
+    terms = [f"key IN ({', '.join(['%s'] * len(keys))})"] if keys else []
+    terms += ["substr(key, 1, %s) = %s"] * len(prefixes)
+    params: list[Any] = [*keys]
+    for prefix in prefixes:
+        params += [len(prefix), prefix]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT form_id, key FROM search_namekey WHERE {' OR '.join(terms)}",  # noqa: S608
+            params,
+        )
+        plain = Counter(map(tuple, cursor.fetchall()))
+    rows = Counter(name_search._key_rows(tokens))
+    assert set(rows) == set(plain)
+    assert plain
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite ranks ties by (term, key)")

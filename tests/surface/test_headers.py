@@ -104,6 +104,7 @@ def _is_sample(pattern: str) -> bool:
     return not pattern.startswith("admin/") or "/records/" not in pattern or "/person/" in pattern
 
 
+@pytest.mark.slow  # every web, account and sampled admin route requested: ~4 s
 def test_req17_header_sweep_web_account_and_sample_admin_routes(
     sweep_objects, production_transport
 ):

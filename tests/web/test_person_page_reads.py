@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -257,3 +258,114 @@ def test_persons_of_the_same_name_are_listed_and_cut_by_key_whatever_the_plan(
     assert judged == by_key[:LIMIT]
     together = [r.person.pk for r in co_defendants(admin_user, fictional_case.victim)]
     assert [pk for pk in together if pk in set(by_key)] == by_key[: len(together)]
+
+
+def test_the_timelines_rows_come_in_the_order_the_database_sorts_them(admin_user, fictional_case):
+    from vigil.records.models import Counsel
+    from vigil.web.profile import act_rows, timeline_acts
+
+    case = fictional_case
+    judge_role = term("perpetrator_role", "judge")
+    when = dt.datetime(2021, 3, 2, 10, 0, tzinfo=dt.UTC)
+    with change_context("test", detail="row order"):
+        made = [
+            Involvement.objects.create(
+                act=case.sentence,
+                perpetrator_person=Person.objects.create(display_name=f"Fictional judge {n}"),
+                role_id=judge_role,
+            )
+            for n in range(6)
+        ]
+        for n in range(3):
+            Counsel.objects.create(
+                act=case.sentence,
+                lawyer=Person.objects.create(display_name=f"Fictional lawyer {n}"),
+            )
+    # Two without a creation time (NULL: first in SQLite's ORDER BY, last in PostgreSQL's),
+    # three at the same instant (ordered by key), one at another.
+    Involvement.all_objects.filter(pk__in=[made[0].pk, made[3].pk]).update(created_at=None)
+    Involvement.all_objects.filter(pk__in=[i.pk for i in made[1:3] + made[4:5]]).update(
+        created_at=when
+    )
+    acts = timeline_acts(admin_user, case.victim)
+    rows = act_rows(admin_user, acts)[case.sentence.pk]
+
+    expected = Involvement.objects.filter(act=case.sentence).order_by("created_at", "id")
+    assert [i.pk for i in rows.involvements] == [i.pk for i in expected]
+    assert [c.pk for c in rows.counsel] == [
+        c.pk for c in Counsel.objects.filter(act=case.sentence).order_by("id")
+    ]
+    sentence = next(a for a in acts if a.pk == case.sentence.pk)
+    assert all(i.act is sentence for i in rows.involvements)
+
+
+def test_counsel_and_participants_are_read_only_for_acts_that_have_such_rows(
+    admin_user, fictional_case
+):
+    from vigil.records.models import Counsel, Participant
+    from vigil.web.profile import act_rows, timeline_acts
+
+    case = fictional_case
+    with change_context("test", detail="bare act"):
+        bare = Act.objects.create(
+            event=case.event,
+            act_type_id=term("act_type", "detention"),
+            victim_person=case.victim,
+            date=dt.date(2021, 5, 6),
+        )
+
+    def read() -> tuple[list[str], Any]:
+        acts = [a for a in timeline_acts(admin_user, case.victim) if a.pk == bare.pk]
+        with CaptureQueriesContext(connection) as captured:
+            rows = act_rows(admin_user, acts)[bare.pk]
+        heads = [q["sql"].split(" WHERE ")[0] for q in captured.captured_queries]
+        kinds = ("actcharge", "involvement", "counsel", "participant")
+        tables = [k for h in heads for k in kinds if f'FROM "records_{k}"' in h]
+        return tables, rows
+
+    tables, rows = read()
+    assert tables == ["actcharge", "involvement"]
+    assert rows.counsel == [] and rows.participants == []
+    # A deleted, secret counsel row still counts: the read is made, and the policy hides it.
+    with change_context("test", detail="hidden counsel"):
+        hidden = Counsel.objects.create(
+            act=bare,
+            lawyer=Person.objects.create(display_name="Fictional deleted lawyer"),
+            confidentiality="secret",
+        )
+        hidden.soft_delete("test")
+        Participant.objects.create(act=bare, name_text="Fictional named participant")
+    tables, rows = read()
+    assert tables == ["actcharge", "involvement", "counsel", "participant"]
+    assert rows.counsel == []
+    assert [p.name_text for p in rows.participants] == ["Fictional named participant"]
+
+
+def test_the_timeline_breaks_ties_in_the_models_order_as_the_database_sorts_it(
+    admin_user, fictional_case
+):
+    from vigil.records.custody import ORDER
+    from vigil.records.dates import date_sort_key
+    from vigil.web.profile import timeline_acts
+
+    case = fictional_case
+    with change_context("test", detail="ties"):
+        same_day = [
+            Act.objects.create(
+                event=case.event,
+                act_type_id=term("act_type", "detention"),
+                victim_person=case.victim,
+                date=dt.date(2021, 5, 6) if n < 4 else None,
+            )
+            for n in range(7)
+        ]
+    # No creation time on two (NULL: first in SQLite's ORDER BY, last in PostgreSQL's).
+    Act.all_objects.filter(pk__in=[same_day[1].pk, same_day[5].pk]).update(created_at=None)
+    in_model_order = list(
+        Act.objects.filter(victim_person=case.victim).order_by("date", "created_at")
+    )
+    expected = sorted(
+        in_model_order,
+        key=lambda a: (date_sort_key(a.date, a.date_end), ORDER.get(a.act_type.key, 5)),
+    )
+    assert [a.pk for a in timeline_acts(admin_user, case.victim)] == [a.pk for a in expected]

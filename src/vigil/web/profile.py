@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connections
 from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet
 
 from vigil.policy.access import restrict, visible_reference
@@ -35,24 +37,63 @@ from vigil.web.changes import Change, changes_of
 if TYPE_CHECKING:
     from vigil.accounts.types import User
 
+# What the timeline shows of a perpetrator: the involvement, its role and degree, and of the
+# person or organisation its link and name (``person_name``: the id, the display name and
+# whether it is withheld, as ``web.related`` reads related persons; an organisation's name):
+# each row read every column of both (38 more, for one or two rows an act).
+_INVOLVEMENT_SHOWN = (
+    *(f.name for f in Involvement._meta.concrete_fields),
+    "role",
+    "degree",
+    "perpetrator_person__display_name",
+    "perpetrator_person__name_withheld",
+    "perpetrator_organisation__display_name",
+)
+
+# Stands for a missing ``created_at`` in a sort key (its place is decided before it is compared).
+_NO_TIME = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+@dataclass
+class ActRows:
+    """The rows of one act that a user may view, each list in the page's order."""
+
+    charges: list[ActCharge] = field(default_factory=list)
+    involvements: list[Involvement] = field(default_factory=list)
+    counsel: list[Counsel] = field(default_factory=list)
+    participants: list[Participant] = field(default_factory=list)
+
 
 @dataclass
 class ActView:
-    """One act of the timeline with the sources on the act and on its event."""
+    """One act of the timeline with its rows, and the sources on the act and on its event."""
 
     act: Act
     sources: list[Information] = field(default_factory=list)
     event_sources: list[Information] = field(default_factory=list)
+    rows: ActRows = field(default_factory=ActRows)
+
+    @property
+    def charges(self) -> list[ActCharge]:
+        return self.rows.charges
+
+    @property
+    def involvements(self) -> list[Involvement]:
+        return self.rows.involvements
+
+    @property
+    def counsel(self) -> list[Counsel]:
+        return self.rows.counsel
 
     @property
     def unconfirmed(self) -> list[Participant]:
         """Participants the source names whose role nobody has confirmed."""
-        return [p for p in self.act.participants.all() if not p.confirmed_role]
+        return [p for p in self.rows.participants if not p.confirmed_role]
 
     @property
     def confirmed(self) -> list[Participant]:
         """Participants whose role an analyst has confirmed."""
-        return [p for p in self.act.participants.all() if p.confirmed_role]
+        return [p for p in self.rows.participants if p.confirmed_role]
 
 
 @dataclass
@@ -78,9 +119,9 @@ class Profile:
     def named(self) -> list[Person | None]:
         """The other persons the page names: victims, perpetrators and counsel."""
         others: list[Person | None] = [i.act.victim_person for i in self.perpetrator_in]
-        for act in self.acts:
-            others.extend(i.perpetrator_person for i in act.involvements.all())
-            others.extend(c.lawyer for c in act.counsel.all())
+        for view in self.timeline:
+            others.extend(i.perpetrator_person for i in view.involvements)
+            others.extend(c.lawyer for c in view.counsel)
         return others
 
 
@@ -183,18 +224,115 @@ def hide_places(user: User, acts: list[Act]) -> None:
 
 
 def timeline_acts(user: User, person: Person) -> list[Act]:
-    """The acts against ``person`` that ``user`` may view, in timeline order, places cut."""
+    """The acts against ``person`` that ``user`` may view, in timeline order, places cut; each
+    says whether any counsel or participant row (of any confidentiality, deleted or not) names
+    it (``has_counsel``, ``has_participants``: where none does, :func:`act_rows` does not read
+    them)."""
     # Whether each act's place may be shown, asked in the acts' own query.
     shown = visible_reference(user, Organisation, "place_id")
-    rows = visible_acts(user, Act.objects.filter(victim_person=person))
-    acts: list[Act] = list(rows.annotate(place_shown=shown))
+    rows = (
+        visible(user, Act.objects.filter(victim_person=person))
+        .select_related("act_type", "place", "event", "sentence_regime", "restriction_measure")
+        .annotate(
+            place_shown=shown,
+            has_counsel=Exists(Counsel.all_objects.filter(act=OuterRef("pk"))),
+            has_participants=Exists(Participant.all_objects.filter(act=OuterRef("pk"))),
+        )
+    )
+    # Read without ORDER BY (Django keys each of the ~100 selected columns of an ordered query
+    # before writing it) and put in the model's order, ``date, created_at``, as the database
+    # sorts it (a NULL where it puts one); the timeline's order is then applied over it.
+    rows = rows.order_by()
+    acts: list[Act] = list(rows)
+    nulls_last = connections[rows.db].features.nulls_order_largest
+    acts.sort(
+        key=lambda a: (
+            _in_order(a.date, dt.date.min, nulls_last),
+            _in_order(a.created_at, _NO_TIME, nulls_last),
+        )
+    )
     acts.sort(key=lambda a: (date_sort_key(a.date, a.date_end), ORDER.get(a.act_type.key, 5)))
     hide_places(user, acts)
     return acts
 
 
-def _timeline(acts: list[Act], sources: dict[tuple[int, Any], list[Information]]) -> list[ActView]:
-    """The timeline of ``acts`` with the sources on each act and on its event."""
+def _in_order(value: Any, missing: Any, nulls_last: bool) -> tuple[bool, Any]:
+    """A sort key that orders ``value`` as an ascending ``ORDER BY`` does on a database that
+    sorts a NULL after every value (``nulls_last``) or before."""
+    return ((value is None) == nulls_last, missing if value is None else value)
+
+
+def act_rows(user: User, acts: list[Act]) -> dict[Any, ActRows]:
+    """The charges, perpetrators, counsel and participants of ``acts`` that ``user`` may view,
+    by act, each in the order :func:`visible_acts` prefetches them.
+
+    ``acts`` must be acts ``user`` may view (:func:`timeline_acts`): the rows are read as rows
+    of those acts, so their act's check is not made again (their other parents are checked).
+    Each kind is one query without ``ORDER BY``, sorted here by the same keys — the ids are
+    unique and UUIDs sort alike in both databases and in Python, and a missing ``created_at``
+    goes where the database puts a NULL — because Django keys every selected column of an
+    ordered query before writing its ``ORDER BY``: most of a small read's compile time. Counsel
+    and participants are read only when an act has such a row (``timeline_acts``).
+    """
+    found = {act.pk: ActRows() for act in acts}
+    if not acts:
+        return found
+    by_pk = {act.pk: act for act in acts}
+    of_acts = ("act",)
+
+    def read(queryset: QuerySet[Any], among: Iterable[Act]) -> tuple[list[Any], bool]:
+        """The rows, and whether their database sorts a NULL after every value."""
+        wanted = [act.pk for act in among]
+        if not wanted:
+            return [], False
+        rows = visible(user, queryset.filter(act_id__in=wanted), checked_parents=of_acts)
+        rows = rows.order_by()
+        return list(rows), connections[rows.db].features.nulls_order_largest
+
+    def by_id(row: Any, nulls_last: bool) -> Any:
+        return row.id
+
+    def by_creation(row: Involvement, nulls_last: bool) -> tuple[Any, ...]:
+        return (*_in_order(row.created_at, _NO_TIME, nulls_last), row.id)
+
+    kinds: list[tuple[str, QuerySet[Any], Iterable[Act], Any]] = [
+        ("charges", ActCharge.objects.select_related("provision"), acts, by_id),
+        (
+            "involvements",
+            Involvement.objects.select_related(
+                "perpetrator_person", "perpetrator_organisation", "role", "degree"
+            ).only(*_INVOLVEMENT_SHOWN),
+            acts,
+            by_creation,
+        ),
+        (
+            "counsel",
+            Counsel.objects.select_related("lawyer"),
+            [a for a in acts if getattr(a, "has_counsel", True)],
+            by_id,
+        ),
+        (
+            "participants",
+            Participant.objects.select_related("person"),
+            [a for a in acts if getattr(a, "has_participants", True)],
+            by_id,
+        ),
+    ]
+    for name, queryset, among, key in kinds:
+        read_rows, nulls_last = read(queryset, among)
+        for row in sorted(read_rows, key=lambda row: key(row, nulls_last)):
+            act = by_pk[row.act_id]
+            row.act = act  # as a prefetch leaves it
+            getattr(found[act.pk], name).append(row)
+    return found
+
+
+def _timeline(
+    acts: list[Act],
+    sources: dict[tuple[int, Any], list[Information]],
+    rows: dict[Any, ActRows],
+) -> list[ActView]:
+    """The timeline of ``acts`` with their rows and the sources on each act and on its event."""
     on_act = ContentType.objects.get_for_model(Act).pk
     on_event = ContentType.objects.get_for_model(Event).pk
     views = []
@@ -204,7 +342,7 @@ def _timeline(acts: list[Act], sources: dict[tuple[int, Any], list[Information]]
         event_sources = [
             i for i in sources.get((on_event, act.event_id), []) if i.source_id not in act_sources
         ]
-        views.append(ActView(act, own, event_sources))
+        views.append(ActView(act, own, event_sources, rows[act.pk]))
     return views
 
 
@@ -295,7 +433,7 @@ def _gather(user: User, person: Person, parts: Parts | None = None) -> Profile:
         external_ids=list(visible(user, person.external_ids.order_by("scheme", "value"))),
         custody=custody_of(user, person),
         person_sources=sources.get(on_person, []),
-        timeline=_timeline(acts, sources),
+        timeline=_timeline(acts, sources, act_rows(user, acts)),
         perpetrator_in=perpetrator_record(user, person) if parts.perpetrator else [],
         history=changes_of(user, [person, *names]),
     )
@@ -318,7 +456,9 @@ def person_page(user: User, person: Person) -> dict[str, Any]:
     acts = profile.acts
     events = dict.fromkeys(a.event_id for a in acts)
     related = co_defendants(user, person, events=events, in_cases=parts.in_case)
-    judged = same_judge(user, person, judges=judges_of(acts))
+    judged = same_judge(
+        user, person, judges=judges_of(i for view in profile.timeline for i in view.involvements)
+    )
     attach_display_names(user, [*profile.named(), *(r.person for r in (*related, *judged))])
     return {
         "d": profile,

@@ -70,13 +70,12 @@ def co_defendants(
     return sorted(found.values(), key=lambda r: str(r.person))[:LIMIT]
 
 
-def judges_of(acts: Iterable[Act]) -> set[Any]:
-    """The persons who judged in ``acts``, from their involvements as the caller read them
-    (``visible_acts`` prefetches the ones the user may view)."""
+def judges_of(involvements: Iterable[Involvement]) -> set[Any]:
+    """The persons who judged, from the involvements of a person's acts as the caller read them
+    (the profile's timeline reads the ones the user may view)."""
     return {
         i.perpetrator_person_id
-        for act in acts
-        for i in act.involvements.all()
+        for i in involvements
         if i.role_id in JUDGING and i.perpetrator_person_id is not None
     }
 

@@ -2,7 +2,8 @@
 
 A list or name-search page draws 25 rows; through the row template each cost a new context, a
 URL reversal, two date filters and four tags — more than the rest of the page. The template
-stays the reference: ``tests/web/test_rows.py`` renders rows both ways and compares the bytes.
+stays the reference: ``tests/web/test_page_costs.py`` renders rows both ways and compares the
+bytes.
 """
 
 from __future__ import annotations
@@ -94,3 +95,45 @@ def person_rows(context: template.Context, rows: Iterable[Any]) -> SafeString:
     return mark_safe(  # noqa: S308  # nosec B308 B703 (every cell escaped unless already safe HTML)
         "".join(_PERSON_ROW.format(*map(_escaped, cells(row))) for row in rows)
     )
+
+
+# The results table's header cells, as the loop over ``result.headers`` in
+# ``vigil/list_table.html`` drew them (``SORT_HEADERS_LOOP`` below, kept as the reference:
+# ``tests/web/test_sort_headers.py`` draws both and compares the bytes). The loop's five to
+# eight cells cost a page about as much as ten rows: each an if, a lookup and an escape per
+# value.
+SORT_HEADERS_LOOP = (
+    "{% for h in headers %}\n"
+    '    <th scope="col"{% if h.column.numeric %} class="num"{% endif %}'
+    '{% if h.aria_sort %} aria-sort="{{ h.aria_sort }}"{% endif %}>'
+    '{% if h.url %}<a class="sort-link" href="?{{ h.url }}">{{ h.column.label }}'
+    '<span class="sort-mark" aria-hidden="true">{% if h.aria_sort == "ascending" %} ▲'
+    '{% elif h.aria_sort == "descending" %} ▼{% endif %}</span></a>'
+    "{% else %}{{ h.column.label }}{% endif %}</th>\n"
+    "  {% endfor %}"
+)
+_MARKS = {"ascending": " ▲", "descending": " ▼"}
+
+
+@register.simple_tag
+def sort_headers(headers: Iterable[Any]) -> SafeString:
+    """The ``<th>`` of each :class:`vigil.web.listing.Header`, as ``SORT_HEADERS_LOOP`` draws
+    them (every value escaped unless already safe HTML, as the template escapes)."""
+    cells = []
+    for h in headers:
+        column, aria, url = h.column, h.aria_sort, h.url
+        label = _escaped(column.label)
+        cells.append(
+            '\n    <th scope="col"'
+            + (' class="num"' if column.numeric else "")
+            + (f' aria-sort="{_escaped(aria)}"' if aria else "")
+            + ">"
+            + (
+                f'<a class="sort-link" href="?{_escaped(url)}">{label}'
+                f'<span class="sort-mark" aria-hidden="true">{_MARKS.get(aria, "")}</span></a>'
+                if url
+                else label
+            )
+            + "</th>\n  "
+        )
+    return mark_safe("".join(cells))  # noqa: S308  # nosec B308 B703 (every value escaped unless already safe HTML)
