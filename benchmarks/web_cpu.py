@@ -18,6 +18,10 @@ the profiles of six sentenced persons, a judge, a lawyer, a named participant, t
 with the most sources and two real persons, in English, Belarusian and Russian, as an analyst,
 a viewer, a documenter and an administrator (``--roles``, ``--languages`` choose).
 
+``--collector served`` sets Python's garbage collector as a ``vigil serve`` worker does once its
+application is loaded (``vigil.core.serving_worker.settle_collector``); by default it is left as
+Python sets it, as in the figures of earlier rounds.
+
 CPU time, not wall time, so that a machine shared with other work still compares trees:
 run it on two checkouts against one database, alternating, and compare the medians.
 
@@ -212,6 +216,12 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=45, help="profile lines")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--dump", type=Path, help="write the compared person pages here")
+    parser.add_argument(
+        "--collector",
+        choices=("python", "served"),
+        default="python",
+        help="the garbage collector as Python sets it, or as a vigil serve worker does",
+    )
     parser.add_argument("--roles", nargs="+", choices=ROLES, default=list(ROLES))
     parser.add_argument("--languages", nargs="+", choices=LANGUAGES, default=list(LANGUAGES))
     args = parser.parse_args()
@@ -225,6 +235,10 @@ def main() -> None:
     from django.urls import clear_url_caches
 
     clear_url_caches()
+    if args.collector == "served":
+        from vigil.core.serving_worker import settle_collector
+
+        settle_collector()  # as a worker does once its application is loaded
     if args.dump:
         print(f"web_cpu: {dump(args.dump, args.roles, args.languages)} pages in {args.dump}")
         return

@@ -4,11 +4,14 @@ connection now, which leaves it to the others for a while, and which closes one 
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 from collections import deque
 from types import SimpleNamespace
 
 import pytest
+from gunicorn.workers.gthread import ThreadWorker
 
 from vigil.core import serving_worker
 from vigil.core.serving_worker import BalancedThreadWorker
@@ -86,3 +89,49 @@ def test_an_exited_worker_is_forgotten(other_holds):
     assert 4 in serving_worker.held_by_others(999_999_000)
     serving_worker.forget_worker(OTHER_PID)
     assert serving_worker.held_by_others(999_999_000) == []
+
+
+@pytest.fixture
+def collector_restored():
+    """Python's collector as it was before the test (frozen objects and thresholds)."""
+    threshold = gc.get_threshold()
+    frozen = gc.get_freeze_count()
+    yield
+    if not frozen:
+        gc.unfreeze()
+    gc.set_threshold(*threshold)
+
+
+def test_a_settled_collector_freezes_what_is_loaded_and_collects_the_young_less_often(
+    collector_restored,
+):
+    loaded = [[n] for n in range(1000)]  # objects the process holds when its app is loaded
+    _young, middle, old = gc.get_threshold()
+    serving_worker.settle_collector()
+    assert gc.get_freeze_count() >= len(loaded)
+    assert gc.get_threshold() == (serving_worker.YOUNG_THRESHOLD, middle, old)
+    assert serving_worker.YOUNG_THRESHOLD > 700  # Python's default, about one a search page
+
+
+def test_garbage_made_after_the_collector_is_settled_is_still_collected(collector_restored):
+    serving_worker.settle_collector()
+
+    class Node:
+        pass
+
+    collected = threading.Event()
+    node = Node()
+    node.me = node  # a cycle: freed only by the collector
+    weakref.finalize(node, collected.set)
+    del node
+    gc.collect()
+    assert collected.is_set()
+
+
+def test_a_worker_settles_the_collector_once_its_application_is_loaded(monkeypatch):
+    calls: list[str] = []
+    monkeypatch.setattr(ThreadWorker, "load_wsgi", lambda self: calls.append("loaded"))
+    monkeypatch.setattr(serving_worker, "settle_collector", lambda: calls.append("settled"))
+    worker = BalancedThreadWorker.__new__(BalancedThreadWorker)
+    worker.load_wsgi()
+    assert calls == ["loaded", "settled"]
