@@ -24,7 +24,7 @@ worker holding the fewest takes. HTTP/1.1 clients do this routinely (Apache clos
 connection after 100 requests by default, nginx after 1,000).
 
 Once its application is loaded, a worker keeps Python's cyclic garbage collector off what it
-loaded and collects its youngest objects less often (``settle_collector``).
+loaded (``settle_collector``).
 """
 
 from __future__ import annotations
@@ -45,25 +45,15 @@ HOLD_SECONDS = 0.05
 # to another worker that has a thread free.
 BUSY_HOLD_SECONDS = 0.005
 
-# How many new container objects (net of those freed) Python's collector lets pile up before it
-# collects the youngest generation in a worker: 700 by default, about one collection a search
-# page; at this many, one every ~20 search pages, and most of a page's objects are freed before
-# any collection sees them. What may wait for a collection is cyclic garbage of that many
-# objects at most (a few megabytes).
-YOUNG_THRESHOLD = 10_000
-
 
 def settle_collector() -> None:
-    """Once a worker has loaded its application: freeze what it holds (``gc.freeze``: Django,
-    the settings, the models, the URLs, Vigil's modules — ~180,000 objects, none of them ever
-    garbage, that every full collection walked, ~50 ms every ~100 search pages) and collect the
-    youngest generation every ``YOUNG_THRESHOLD`` new objects instead of 700. Garbage made
-    afterwards is collected as before, only in fewer and larger collections
+    """Once a worker has loaded its application: collect once, then freeze what it holds
+    (``gc.freeze``: Django, the settings, the models, the URLs, Vigil's modules — ~180,000
+    objects, none of them ever garbage, that every full collection walked, ~50 ms every ~100
+    search pages). Garbage made afterwards is collected as before, at Python's thresholds
     (docs/benchmarks.md §4, "twelfth round: the search page outside find_persons")."""
     gc.collect()
     gc.freeze()
-    _young, middle, old = gc.get_threshold()
-    gc.set_threshold(YOUNG_THRESHOLD, middle, old)
 
 
 # (pid, connections held) per worker, shared by the workers forked from this process (the
