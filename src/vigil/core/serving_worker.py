@@ -48,9 +48,10 @@ BUSY_HOLD_SECONDS = 0.005
 
 def settle_collector() -> None:
     """Once a worker has loaded its application: collect once, then freeze what it holds
-    (``gc.freeze``: Django, the settings, the models, the URLs, Vigil's modules — ~180,000
+    (``gc.freeze``: Django, the settings, the models, the URLs, Vigil's modules — ~150,000
     objects, none of them ever garbage, that every full collection walked, ~50 ms every ~100
-    search pages). Garbage made afterwards is collected as before, at Python's thresholds
+    search pages). Garbage made afterwards is collected as before, at Python's thresholds;
+    what the first pages load (templates, catalogues, compiled statements) is not frozen
     (docs/benchmarks.md §4, "twelfth round: the search page outside find_persons")."""
     gc.collect()
     gc.freeze()
