@@ -11,8 +11,8 @@ from django.db.models import Q
 from vigil.names import normalise
 from vigil.records.batch import insert_plain, new_record, next_ids
 from vigil.records.models import Person, PersonName
-from vigil.search.models import NameForm, NameKey
-from vigil.search.spelling import form_keys
+from vigil.search.models import NameForm, NameKey, NameToken
+from vigil.search.spelling import KEY_LENGTH, token_keys
 
 #: Persons read, keyed and written per batch when rebuilding.
 BATCH = 2000
@@ -39,6 +39,7 @@ def rebuild(progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = Non
         batches = progress(chunks, len(chunks))
     with transaction.atomic():
         NameKey.objects.all().delete()
+        NameToken.objects.all().delete()
         # Raw: ``delete()`` would load every form to cascade to the keys just deleted.
         NameForm.objects.all()._raw_delete(NameForm.objects.db)
         for batch in batches:
@@ -64,7 +65,8 @@ def _forms(person_ids: Iterable[Any]) -> Iterator[_Form]:
 
 def _write(forms: Iterable[_Form]) -> None:
     """Insert forms and their keys: plain inserts (``COPY`` on PostgreSQL), the forms' keys
-    taken beforehand so that their keys can point at them."""
+    taken beforehand so that their keys can point at them; and the tokens not yet in the
+    vocabulary (``NameToken``). A form's keys are its tokens' keys (``spelling.form_keys``)."""
     rows = [(p, n, text[:300], normalise(text)[:300]) for p, n, text in forms]
     if not rows:
         return
@@ -75,10 +77,41 @@ def _write(forms: Iterable[_Form]) -> None:
             for pk, (p, n, text, norm) in zip(ids, rows, strict=True)
         ]
     )
-    insert_plain(
-        [
-            new_record(NameKey, form_id=pk, key=key[:100])
-            for pk, (_, _, text, _) in zip(ids, rows, strict=True)
-            for key in form_keys(text)
-        ]
-    )
+    tokens: set[str] = set()
+    keys: list[NameKey] = []
+    for pk, (_, _, text, _) in zip(ids, rows, strict=True):
+        words = normalise(text).split()
+        tokens.update(words)
+        keys.extend(
+            new_record(NameKey, form_id=pk, key=key[:KEY_LENGTH])
+            for key in set().union(*map(token_keys, words))
+        )
+    insert_plain(keys)
+    add_tokens(tokens)
+
+
+#: Tokens looked up in the vocabulary per statement.
+_TOKENS_AT_ONCE = 500
+
+
+def vocabulary(tokens: Iterable[str]) -> set[tuple[str, str]]:
+    """The vocabulary's rows of these tokens: (the token's own key, one of its keys), as the
+    key rows hold them (cut to ``KEY_LENGTH``)."""
+    return {
+        (("t:" + token)[:KEY_LENGTH], key[:KEY_LENGTH])
+        for token in tokens
+        for key in token_keys(token)
+    }
+
+
+def add_tokens(tokens: Iterable[str]) -> None:
+    """Add the vocabulary's rows of the tokens it lacks (in the caller's transaction)."""
+    rows = vocabulary(tokens)
+    wanted = sorted({token for token, _ in rows})
+    known: set[str] = set()
+    for at in range(0, len(wanted), _TOKENS_AT_ONCE):
+        chunk = wanted[at : at + _TOKENS_AT_ONCE]
+        known.update(NameToken.objects.filter(token__in=chunk).values_list("token", flat=True))
+    fresh = [NameToken(token=token, key=key) for token, key in sorted(rows) if token not in known]
+    # A token another writer has just added is skipped, not an error.
+    NameToken.objects.bulk_create(fresh, batch_size=1000, ignore_conflicts=True)
