@@ -48,8 +48,9 @@ class NameToken(models.Model):
     giving it: a word's rows of the forms with a surname are read as the rows of those tokens
     (one a form and token, not one a key: a given name's skeleton, id and token are one row,
     not three) and their keys worked out from the tokens. Every stored token has its rows
-    here (written with the key rows, ``name_index``); a token no stored form holds any more
-    loses them when its last form is dropped (``name_index.prune_tokens``).
+    here (written with the key rows, ``name_index``); a token no form holds any more keeps
+    them until the index is rebuilt or a record is purged (``name_index.prune_tokens``) — it
+    finds no form.
     """
 
     id = models.BigAutoField(primary_key=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 
 from vigil.names import normalise
@@ -20,42 +20,14 @@ _Form = tuple[Any, Any, str]  # person id, name id (None: the display name), tex
 
 
 def index_persons(person_ids: Iterable[Any], name_ids: Iterable[Any] = ()) -> None:
-    """Rebuild the forms of these persons, and drop these names' forms wherever they were;
-    the vocabulary keeps no token that only the dropped forms held (``prune_tokens``)."""
+    """Rebuild the forms of these persons, and drop these names' forms wherever they were."""
     person_ids, name_ids = set(person_ids), set(name_ids)
     if not person_ids and not name_ids:
         return
     with transaction.atomic():
-        stale = NameForm.objects.filter(Q(person_id__in=person_ids) | Q(name_id__in=name_ids))
-        dropped = {
-            word for text in stale.values_list("text", flat=True) for word in _words(text)
-        }
-        stale.delete()
+        stale = Q(person_id__in=person_ids) | Q(name_id__in=name_ids)
+        NameForm.objects.filter(stale).delete()
         _write(_forms(person_ids))
-        prune_tokens(dropped)
-
-
-def prune_tokens(tokens: Iterable[str]) -> int:
-    """Drop the vocabulary's rows of these tokens (normalised words) that no stored form holds
-    any more; returns how many rows went.
-
-    A name removed from the index — a person deleted (and so before any purge), renamed, an
-    alias removed — leaves none of its words behind in the vocabulary, unless another stored
-    name has them: a purge is meant to remove a name from the database, and a word of the
-    name of someone whose record was removed says something about them even without a link.
-    """
-    held = NameKey.objects.filter(key=OuterRef("token"))
-    own = sorted({("t:" + token)[:KEY_LENGTH] for token in tokens})
-    gone = 0
-    for at in range(0, len(own), _TOKENS_AT_ONCE):
-        rows = NameToken.objects.filter(token__in=own[at : at + _TOKENS_AT_ONCE])
-        gone += rows.exclude(Exists(held)).delete()[0]
-    return gone
-
-
-def _words(text: str) -> list[str]:
-    """The tokens of a stored form's text, as its keys were made from them (``_write``)."""
-    return normalise(text).split()
 
 
 def rebuild(progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None) -> int:
@@ -108,7 +80,7 @@ def _write(forms: Iterable[_Form]) -> None:
     tokens: set[str] = set()
     keys: list[NameKey] = []
     for pk, (_, _, text, _) in zip(ids, rows, strict=True):
-        words = _words(text)
+        words = normalise(text).split()
         tokens.update(words)
         keys.extend(
             new_record(NameKey, form_id=pk, key=key[:KEY_LENGTH])
@@ -116,6 +88,29 @@ def _write(forms: Iterable[_Form]) -> None:
         )
     insert_plain(keys)
     add_tokens(tokens)
+
+
+def prune_tokens() -> int:
+    """Drop the vocabulary's rows of every token no stored form holds; returns how many went.
+
+    Saves leave such tokens (a token no form holds finds no form); a purge calls this so that
+    no word of a purged name stays in the database. In the caller's transaction. On
+    PostgreSQL the key table is first locked against writers (``SHARE ROW EXCLUSIVE``:
+    readers go on, and two callers take turns): a
+    transaction that has just written a form with the token, and relied on the token's rows
+    being there (``add_tokens`` adds only the tokens it lacks), commits before the check, and
+    one that starts writing after it waits for this transaction — so no stored token ever
+    loses its rows. Only a rare writer that has not itself written keys should call this:
+    two transactions that have both written keys and then ask for this lock would wait for
+    each other.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                table = connection.ops.quote_name(NameKey._meta.db_table)
+                cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        held = NameKey.objects.filter(key=OuterRef("token"))
+        return NameToken.objects.exclude(Exists(held)).delete()[0]
 
 
 #: Tokens looked up in the vocabulary per statement.
