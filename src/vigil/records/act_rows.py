@@ -103,7 +103,7 @@ class RowKind(Generic[M]):
     def __post_init__(self) -> None:
         # Ties would be left to each database (and to Python's stable sort): refused.
         last = self.model._meta.get_field(self.order[-1])
-        if not (last.primary_key or last.unique):
+        if not (isinstance(last, models.Field) and (last.primary_key or last.unique)):
             raise ValueError(f"{self.model.__name__}: order by a unique field last")
         # Made once (and a field Python does not order as the databases do refused here).
         keys = {last: database_order(self.model, self.order, last) for last in (False, True)}
