@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 
+from vigil.records.act_rows import ACT_RELATED
 from vigil.records.custody import ORDER
 from vigil.records.dates import date_sort_key
 from vigil.records.models import Act, Information, Person
@@ -22,7 +23,7 @@ def timeline_for(person: Person) -> list[TimelineEntry]:
     """The person's acts, oldest first, each with what supports it."""
     acts = list(
         Act.objects.filter(victim_person=person)
-        .select_related("act_type", "place", "event", "sentence_regime", "restriction_measure")
+        .select_related(*ACT_RELATED)
         .prefetch_related(
             "charges__provision",
             "involvements__perpetrator_person",
