@@ -15,8 +15,11 @@ CPU of the server process that answered, from ``/proc/PID/schedstat``) per reque
 
 ``--dump DIR`` writes pages instead (CSRF tokens masked), to compare two trees byte for byte:
 the profiles of six sentenced persons, a judge, a lawyer, a named participant, the two persons
-with the most sources and two real persons, in English, Belarusian and Russian, as an analyst,
-a viewer, a documenter and an administrator (``--roles``, ``--languages`` choose).
+with the most sources and two real persons; the profiles, events and places of acts with rows
+some roles may not view (``web_shapes.py`` marks a copy so), the cases, and the event and
+organisations with the most acts — in English, Belarusian and Russian, as an analyst, a
+viewer, a documenter and an administrator (``--roles``, ``--languages`` choose), with each
+page's status and queries in ``DIR/queries.tsv``.
 
 ``--collector served`` sets Python's garbage collector as a ``vigil serve`` worker does once its
 application is loaded (``vigil.core.serving_worker.settle_collector``); by default it is left as
@@ -114,23 +117,103 @@ def compared_profiles() -> dict[str, str]:
     for n, pk in enumerate(real.values_list("victim_person_id", flat=True)[:2]):
         picks[f"real-{n}"] = pk
     found.update({name: f"/persons/{pk}/" for name, pk in picks.items() if pk is not None})
+    found.update(compared_shapes())
+    return found
+
+
+def _hidden_or_deleted(model: Any) -> Any:
+    """Rows of ``model`` (any) a user of some role may not view: above internal, or deleted."""
+    from django.db.models import Q
+
+    return model.all_objects.filter(
+        Q(deleted_at__isnull=False) | Q(confidentiality__in=("restricted", "secret"))
+    )
+
+
+def compared_shapes() -> dict[str, str]:
+    """Pages whose acts or act rows some roles may not view (``web_shapes.py`` marks a copy
+    so), and the act lists (event, organisation, case pages) most full of acts: by name."""
+    from django.db.models import Count
+
+    from vigil.records.models import (
+        Act,
+        ActCharge,
+        Case,
+        Counsel,
+        Event,
+        Involvement,
+        Organisation,
+        Participant,
+    )
+
+    marked: set[Any] = set(_hidden_or_deleted(Act).values_list("pk", flat=True))
+    for model in (ActCharge, Involvement, Counsel, Participant):
+        marked.update(_hidden_or_deleted(model).values_list("act_id", flat=True))
+    # A hidden perpetrator or lawyer names many acts: the first of each.
+    hidden = ("restricted", "secret")
+    for rows in (
+        Involvement.all_objects.filter(perpetrator_person__confidentiality__in=hidden),
+        Counsel.all_objects.filter(lawyer__confidentiality__in=hidden),
+    ):
+        marked.update(rows.order_by("pk").values_list("act_id", flat=True)[:1])
+    acts = Act.all_objects.filter(pk__in=marked)
+    found: dict[str, str] = {}
+    victims = sorted({pk for pk in acts.values_list("victim_person_id", flat=True) if pk})
+    for n, pk in enumerate(victims[:8]):
+        found[f"shape-{n}"] = f"/persons/{pk}/"
+    events = sorted({pk for pk in acts.values_list("event_id", flat=True) if pk})
+    for n, pk in enumerate(events[:6]):
+        found[f"shape-event-{n}"] = f"/events/{pk}/"
+    places = sorted({pk for pk in acts.values_list("place_id", flat=True) if pk})
+    for n, pk in enumerate(places[:2]):
+        found[f"shape-place-{n}"] = f"/organisations/{pk}/"
+    for n, pk in enumerate(Case.all_objects.order_by("pk").values_list("pk", flat=True)[:3]):
+        found[f"case-{n}"] = f"/cases/{pk}/"
+    fullest = Event.objects.annotate(n=Count("acts")).order_by("-n", "pk")
+    for n, pk in enumerate(fullest.values_list("pk", flat=True)[:2]):
+        found[f"fullest-event-{n}"] = f"/events/{pk}/"
+    for field, name in (("acts_here", "court"), ("acts", "victim-organisation")):
+        pk = (
+            Organisation.objects.annotate(n=Count(field))
+            .filter(n__gt=0)
+            .order_by("-n", "pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if pk is not None:
+            found[f"fullest-{name}"] = f"/organisations/{pk}/"
     return found
 
 
 def dump(folder: Path, roles: list[str], languages: list[str]) -> int:
-    """Write the compared person pages under ``folder`` (CSRF tokens masked); how many."""
+    """Write the compared pages under ``folder`` (CSRF tokens masked), and each page's status
+    and number of queries to ``queries.tsv``; how many."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     folder.mkdir(parents=True, exist_ok=True)
     profiles = compared_profiles()
     written = 0
+    counts = []
     for role in roles:
         client = signed_in_client(role)
         for name, url in profiles.items():
             for language in languages:
-                body = fetch(client, url, HTTP_ACCEPT_LANGUAGE=language).content
+                with CaptureQueriesContext(connection) as first:
+                    client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+                with CaptureQueriesContext(connection) as captured:
+                    response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+                # The fewer of two fetches: the first may fill caches, and either may be the one
+                # that refreshes the session's last-seen time (once a minute, three queries).
+                queries = min(len(first), len(captured))
+                body = response.content
                 for pattern in CSRF:
                     body = pattern.sub(rb"\1-\2", body)
-                (folder / f"{role}-{name}-{language}.html").write_bytes(body)
+                page = f"{role}-{name}-{language}.html"
+                (folder / page).write_bytes(body)
+                counts.append(f"{page}\t{response.status_code}\t{queries}\t{url}")
                 written += 1
+    (folder / "queries.tsv").write_text("\n".join(counts) + "\n")
     return written
 
 

@@ -42,7 +42,7 @@ from vigil.records.models import (
     PersonName,
     Source,
 )
-from vigil.records.timeline import timeline_for
+from vigil.web.profile import timeline_acts
 
 pytestmark = pytest.mark.django_db
 
@@ -153,11 +153,14 @@ def test_record_trial_saves_event_acts_perpetrators_counsel_charges_and_sources(
 def test_recorded_trial_shows_in_timeline_and_custody(documenter):
     with change_context("test", actor=documenter):
         recorded = record_trial(documenter, _trial())
-    entries = timeline_for(recorded.victim)
-    kinds = [e.act.act_type.key for e in entries]
+    # The person page's timeline, as the documenter reads it.
+    acts = timeline_acts(documenter, recorded.victim)
+    kinds = [act.act_type.key for act in acts]
     # Same-day trial and sentence: their order is the timeline's (custody.ORDER) to decide.
     assert kinds[0] == "arrest" and sorted(kinds[1:]) == ["sentence", "trial"]
-    assert all(e.sources for e in entries)
+    act_type = ContentType.objects.get_for_model(Act)
+    cited = Information.objects.filter(target_type=act_type)
+    assert set(cited.values_list("target_id", flat=True)) >= {act.pk for act in acts}
     acts = Act.objects.filter(victim_person=recorded.victim)
     during = custody_by_person(acts, today=dt.date(2022, 1, 1))
     assert during[recorded.victim.pk].status is Custody.IN_CUSTODY

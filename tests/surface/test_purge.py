@@ -24,6 +24,7 @@ from vigil.purge.workflow import (
     request_purge,
 )
 from vigil.records.models import ExternalId, Information, Person, PersonName, Source
+from vigil.search.models import NameForm, NameKey, NameToken
 
 
 @pytest.fixture
@@ -95,6 +96,22 @@ def test_req14_purge_approved_by_another_admin_deletes_record_dependents_and_his
     assert not Version.objects.filter(object_id=pk).exists()
     assert result.versions >= 6
     assert Source.objects.filter(title__startswith="Fictional source").exists()  # not a dependent
+
+
+def test_req14_a_purged_person_s_names_are_in_no_search_table(db, admins):
+    first, second = admins
+    person = make_fictional_person("Fictia Purgowska")
+    words = {"fictia", "purgowska", "фікцыя", "тэстаўна"}
+    assert {f"t:{word}" for word in words} <= set(NameToken.objects.values_list("token", flat=True))
+    with change_context("test"):
+        person.soft_delete("fictional duplicate")
+    request = _request(person, first)
+    approve_purge(request.id, admin=second, code=next_code(second))
+    forms = NameForm.objects.values_list("normalised", flat=True)
+    assert not [text for text in forms if words & set(text.split())]
+    stored = [*NameKey.objects.values_list("key", flat=True)]
+    stored += [*NameToken.objects.values_list("token", flat=True)]
+    assert not [key for key in stored if key.removeprefix("t:") in words]
 
 
 def test_req14_purge_is_audited_by_both_admins_without_values(deleted_person, admins):

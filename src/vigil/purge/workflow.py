@@ -194,6 +194,7 @@ def approve_purge(request_id: int, *, admin: User, code: str) -> PurgeResult:
     from vigil.audit.services import audit
     from vigil.core.history import forget_in_batch, model_label
     from vigil.core.models import Version
+    from vigil.search.name_index import prune_tokens
 
     entry = _entries(seq=request_id, meta__action=ACTION_REQUEST).first()
     if entry is None:
@@ -242,4 +243,7 @@ def approve_purge(request_id: int, *, admin: User, code: str) -> PurgeResult:
                 # The history's snapshots hold the values a purge exists to remove.
                 result.versions += Version.objects.filter(model=label, object_id=pk).delete()[0]
                 result.versions += derived
+        # The name index's vocabulary keeps a word no stored name holds until told: a purged
+        # name's words go with it (its forms went when the record was soft-deleted).
+        prune_tokens()
     return result

@@ -40,6 +40,42 @@ class NameKey(models.Model):
         return self.key
 
 
+class NameToken(models.Model):
+    """The name index's vocabulary: one key of one stored token (``spelling.token_keys``),
+    ``token`` being that token's own key (``t:…``) as the key rows hold it.
+
+    A name's keys are its tokens' keys, so the forms with a key are the forms with a token
+    giving it: a word's rows of the forms with a surname are read as the rows of those tokens
+    (one a form and token, not one a key: a given name's skeleton, id and token are one row,
+    not three) and their keys worked out from the tokens. Every stored token has its rows
+    here (written with the key rows, ``name_index``); a token no form holds any more keeps
+    them until the index is rebuilt or a record is purged (``name_index.prune_tokens``) — it
+    finds no form.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    token = models.CharField(max_length=100)
+    key = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "key"], name="search_nametoken_once")
+        ]
+        # Covering: the tokens giving a key, or a key range, from the index alone (on
+        # PostgreSQL in byte order, the name search's ranges being ``~>=~``/``~<~``; SQLite
+        # has no operator classes and orders its text by bytes).
+        indexes = [
+            models.Index(
+                fields=["key", "token"],
+                name="search_nametoken_key_token",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token} {self.key}"
+
+
 class TextDocument(models.Model):
     """The searchable text of one record (never an encrypted field), as stored and folded."""
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
 
 from vigil.names import normalise
 from vigil.records.batch import insert_plain, new_record, next_ids
 from vigil.records.models import Person, PersonName
-from vigil.search.models import NameForm, NameKey
-from vigil.search.spelling import form_keys
+from vigil.search.models import NameForm, NameKey, NameToken
+from vigil.search.spelling import KEY_LENGTH, token_keys
 
 #: Persons read, keyed and written per batch when rebuilding.
 BATCH = 2000
@@ -39,6 +39,7 @@ def rebuild(progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = Non
         batches = progress(chunks, len(chunks))
     with transaction.atomic():
         NameKey.objects.all().delete()
+        NameToken.objects.all().delete()
         # Raw: ``delete()`` would load every form to cascade to the keys just deleted.
         NameForm.objects.all()._raw_delete(NameForm.objects.db)
         for batch in batches:
@@ -64,7 +65,8 @@ def _forms(person_ids: Iterable[Any]) -> Iterator[_Form]:
 
 def _write(forms: Iterable[_Form]) -> None:
     """Insert forms and their keys: plain inserts (``COPY`` on PostgreSQL), the forms' keys
-    taken beforehand so that their keys can point at them."""
+    taken beforehand so that their keys can point at them; and the tokens not yet in the
+    vocabulary (``NameToken``). A form's keys are its tokens' keys (``spelling.form_keys``)."""
     rows = [(p, n, text[:300], normalise(text)[:300]) for p, n, text in forms]
     if not rows:
         return
@@ -75,10 +77,64 @@ def _write(forms: Iterable[_Form]) -> None:
             for pk, (p, n, text, norm) in zip(ids, rows, strict=True)
         ]
     )
-    insert_plain(
-        [
-            new_record(NameKey, form_id=pk, key=key[:100])
-            for pk, (_, _, text, _) in zip(ids, rows, strict=True)
-            for key in form_keys(text)
-        ]
-    )
+    tokens: set[str] = set()
+    keys: list[NameKey] = []
+    for pk, (_, _, text, _) in zip(ids, rows, strict=True):
+        words = normalise(text).split()
+        tokens.update(words)
+        keys.extend(
+            new_record(NameKey, form_id=pk, key=key[:KEY_LENGTH])
+            for key in set().union(*map(token_keys, words))
+        )
+    insert_plain(keys)
+    add_tokens(tokens)
+
+
+def prune_tokens() -> int:
+    """Drop the vocabulary's rows of every token no stored form holds; returns how many went.
+
+    Saves leave such tokens (a token no form holds finds no form); a purge calls this so that
+    no word of a purged name stays in the database. In the caller's transaction. On
+    PostgreSQL the key table is first locked against writers (``SHARE ROW EXCLUSIVE``:
+    readers go on, and two callers take turns): a
+    transaction that has just written a form with the token, and relied on the token's rows
+    being there (``add_tokens`` adds only the tokens it lacks), commits before the check, and
+    one that starts writing after it waits for this transaction — so no stored token ever
+    loses its rows. Only a rare writer that has not itself written keys should call this:
+    two transactions that have both written keys and then ask for this lock would wait for
+    each other.
+    """
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                table = connection.ops.quote_name(NameKey._meta.db_table)
+                cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        held = NameKey.objects.filter(key=OuterRef("token"))
+        return NameToken.objects.exclude(Exists(held)).delete()[0]
+
+
+#: Tokens looked up in the vocabulary per statement.
+_TOKENS_AT_ONCE = 500
+
+
+def vocabulary(tokens: Iterable[str]) -> set[tuple[str, str]]:
+    """The vocabulary's rows of these tokens: (the token's own key, one of its keys), as the
+    key rows hold them (cut to ``KEY_LENGTH``)."""
+    return {
+        (("t:" + token)[:KEY_LENGTH], key[:KEY_LENGTH])
+        for token in tokens
+        for key in token_keys(token)
+    }
+
+
+def add_tokens(tokens: Iterable[str]) -> None:
+    """Add the vocabulary's rows of the tokens it lacks (in the caller's transaction)."""
+    rows = vocabulary(tokens)
+    wanted = sorted({token for token, _ in rows})
+    known: set[str] = set()
+    for at in range(0, len(wanted), _TOKENS_AT_ONCE):
+        chunk = wanted[at : at + _TOKENS_AT_ONCE]
+        known.update(NameToken.objects.filter(token__in=chunk).values_list("token", flat=True))
+    fresh = [NameToken(token=token, key=key) for token, key in sorted(rows) if token not in known]
+    # A token another writer has just added is skipped, not an error.
+    NameToken.objects.bulk_create(fresh, batch_size=1000, ignore_conflicts=True)

@@ -24,8 +24,8 @@ from vigil.core.db.keys_in import KeysAny, key_column
 from vigil.names import compare, normalise
 from vigil.policy.access import visible_reference
 from vigil.records.models import Person, PersonName
-from vigil.search.models import NameForm, NameKey
-from vigil.search.spelling import QueryToken, query_tokens
+from vigil.search.models import NameForm, NameKey, NameToken
+from vigil.search.spelling import KEY_LENGTH, QueryToken, query_tokens, token_keys
 
 if TYPE_CHECKING:
     from vigil.accounts.types import User
@@ -549,21 +549,31 @@ class _Reads:
         own = _terms(self._split, near=False)
         if not self._near_keys:  # nothing to leave out (an empty term would cost a scan)
             held, holders = self._held(own)
-            self._rows = _select([*own, *held], holders)
+            self._rows = _select(own, holders, held)
             return self._rows
         near = _Sql.keys(self._near_keys)
         # The near keys only while the required words' own keys have fewer rows.
         nth = _Sql.rows(own, "1", f"LIMIT 1 OFFSET {NEAR_AFTER - 1}")
         few = _Sql(f"NOT EXISTS ({nth.sql})", nth.params)
         near_few = near.both(few)
-        # Else every row of the forms with an own key (where they first come counts: ``_seen``).
-        # One term for both: the index is searched for each near key once, not twice, and the
-        # rows are those of the two terms (all near rows, or those of the own keys' forms) in
-        # the same order.
-        mine = _Sql.rows(own, "form_id")
-        either = _Sql(f"({few.sql} OR form_id + 0 IN ({mine.sql}))", few.params + mine.params)
         held, holders = self._held([*own, near_few])
-        self._rows = _select([*own, near.both(either), *held], holders)
+        if connection.vendor == "sqlite":
+            # Else every row of the forms with an own key (where they first come counts:
+            # ``_seen``). One term for both: the index is searched for each near key once, not
+            # twice, and the rows are those of the two terms (all near rows, or those of the
+            # own keys' forms) in the same order.
+            mine = _Sql.rows(own, "form_id")
+            either = _Sql(f"({few.sql} OR form_id + 0 IN ({mine.sql}))", few.params + mine.params)
+            self._rows = _select([*own, near.both(either)], holders, held)
+        else:
+            # PostgreSQL: when the own keys are many, not the near rows of their forms either.
+            # The step is then partial (its own rows are those ``few`` counted), and of it only
+            # the KEYED forms count: no near row changes their rank (each required word matched
+            # by an own key already; another word's keys on these forms are the held terms',
+            # the holders holding every own key's form), ``_seen`` reads no places here, and
+            # ``rest`` reads every near row. At 100k that term read a surname's 1,000–1,500
+            # near rows to keep none of them.
+            self._rows = _select([*own, near_few], holders, held)
         counts = _matcher(self._split)
         # Each distinct key asked about once (a few dozen for ~1,300 rows at 100k).
         rows_by_key = Counter(map(itemgetter(1), self._rows))
@@ -576,26 +586,99 @@ class _Reads:
         """Every row: those of the first step and those it left out."""
         near = _Sql.keys(self._near_keys)
         held, holders = self._held([near])
-        return self._rows + _select([near, *held], holders)
+        return self._rows + _select([near], holders, held)
 
-    def _held(self, holding: list[_Sql]) -> tuple[list[_Sql], _Sql | None]:
-        """Terms for the other words' rows of the forms with a row under ``holding``, and the
-        statement reading those forms (``holders``, for ``_select``)."""
+    def _held(self, holding: list[_Sql]) -> tuple[_Held | None, _Sql | None]:
+        """The other words' rows of the forms with a row under ``holding`` (``_Held``), and
+        the statement reading those forms (``holders``, for ``_select``)."""
         if not self._others:
-            return [], None
-        holders = _Sql.rows(holding, "form_id")
-        terms = _terms(self._others, near=True)
-        if connection.vendor != "sqlite":
-            # PostgreSQL: the rows of every term (each its own index scan), then one
-            # semi-join with the holders — one hash of the holders' forms, not one a term.
-            rows = _Sql.rows(terms, "form_id, key")
-            return [_Sql("form_id IN (SELECT form_id FROM holders)", [], rows)], holders
-        # The form id plus nothing keeps SQLite on the key index for these rows, checking
-        # each against the holders read once, instead of reading every holder's keys through
-        # the form index; each term is one key or one range, as SQLite's use of an index for
-        # each term of an OR needs.
-        held = _Sql("form_id + 0 IN (SELECT form_id FROM holders)", [])
-        return [term.both(held) for term in terms], holders
+            return None, None
+        return _Held.of(self._others), _Sql.rows(holding, "form_id")
+
+
+@dataclass(frozen=True)
+class _Held:
+    """The rows of some words' keys (their keys, skeletons one edit away and prefixes: the
+    terms ``_terms`` gives) of the forms ``holders`` names, read as the rows of the stored
+    tokens giving those keys (``NameToken``) and worked out from them (``rows``).
+
+    A form's keys are its tokens' keys (``spelling.form_keys``), so a form has a key exactly
+    when it has a token giving it: the same rows, read as one row a form and token instead of
+    one a key — a given name's skeleton, id and token, three rows of every form with that name,
+    are one (at 100k a common given name's ~13,700 rows of ~4,600 forms checked against the
+    surname's forms, of which 60 kept). The rows come out as the terms gave them: on
+    PostgreSQL, where each term was its own scan joined by ``UNION ALL``, a row once a term it
+    is under; on SQLite, whose OR of terms gives a row once, once and not again when another
+    term of the statement gave it.
+    """
+
+    terms: list[_Sql]
+    listed: frozenset[str]
+    prefixes: tuple[str, ...]
+
+    @staticmethod
+    def of(tokens: list[QueryToken]) -> _Held:
+        return _Held(
+            _terms(tokens, near=True),
+            frozenset().union(*(t.exact | t.near for t in tokens)),
+            tuple(t.prefix for t in tokens if t.prefix),
+        )
+
+    def select(self) -> _Sql:
+        """A statement reading (form id, token's key, 1) of the holders' forms' rows under a
+        token giving a key of these terms (a statement of ``_select``'s)."""
+        quote = connection.ops.quote_name
+        table = quote(NameKey._meta.db_table)
+        vocabulary = quote(NameToken._meta.db_table)
+        # Each term its own lookup of the vocabulary's key index.
+        found = " UNION ".join(
+            f"SELECT token FROM {vocabulary} WHERE {term.sql}"  # noqa: S608  # nosec B608
+            for term in self.terms
+        )
+        params = [p for term in self.terms for p in term.params]
+        if connection.vendor == "sqlite":
+            # The form id plus nothing keeps SQLite on the key index for these rows, checking
+            # each against the holders read once.
+            tokens, holder = f"key IN ({found})", "form_id + 0"
+        else:
+            tokens, holder = f"key = ANY(ARRAY({found})::varchar[])", "form_id"
+        # Only our own table and column names and placeholders: the keys are parameters.
+        sql = (
+            f"SELECT form_id, key, 1 FROM {table} WHERE {tokens}"  # noqa: S608  # nosec B608
+            f" AND {holder} IN (SELECT form_id FROM holders)"
+        )
+        return _Sql(sql, params)
+
+    def rows(self, tokens: _Rows, others: _Rows) -> _Rows:
+        """The key rows of these (form id, token's key) rows under the terms, given the
+        ``others`` the statement read under its other terms (on SQLite a row once in all)."""
+        counts: dict[str, list[tuple[str, int]]] = {}
+        found: set[tuple[int, str]] = set()
+        for form_id, token in tokens:
+            keys = counts.get(token)
+            if keys is None:
+                keys = counts[token] = self._keys(token)
+            found.update((form_id, key) for key, _ in keys)
+        if connection.vendor == "sqlite":
+            found.difference_update(others)
+            return sorted(found)
+        times = {key: n for keys in counts.values() for key, n in keys}
+        return [row for row in sorted(found) for _ in range(times[row[1]])]
+
+    def _keys(self, token: str) -> list[tuple[str, int]]:
+        """The keys this token's key row stands for under the terms, each with the number of
+        terms it is under (on SQLite a range leaves out its prefix, which is listed)."""
+        sqlite = connection.vendor == "sqlite"
+        found = []
+        for key in {key[:KEY_LENGTH] for key in token_keys(token[2:])}:
+            if sqlite:
+                under = key in self.listed or any(p < key < p + _TOP for p in self.prefixes)
+                times = int(under)
+            else:
+                times = (key in self.listed) + sum(p <= key < p + _TOP for p in self.prefixes)
+            if times:
+                found.append((key, times))
+        return found
 
 
 @dataclass(frozen=True)
@@ -667,18 +750,28 @@ def _terms(tokens: list[QueryToken], *, near: bool) -> list[_Sql]:
     return [_Sql.keys(keys)] + [_prefix(t.prefix) for t in tokens if t.prefix]
 
 
-def _select(terms: list[_Sql], holders: _Sql | None = None) -> _Rows:
-    """(form id, key) rows under any of these terms; ``holders``: the statement of the forms
-    the terms name ``holders``, read once for all of them (a common table expression used
-    more than once is materialised by SQLite and PostgreSQL alike; written into each term,
-    it was read again for each: ~0.4 ms a two-word search at 100k)."""
-    statement = _Sql.rows(terms, "form_id, key", f"LIMIT {ROW_CAP}")
-    if holders is not None:
-        sql = f"WITH holders (form_id) AS ({holders.sql}) {statement.sql}"
-        statement = _Sql(sql, holders.params + statement.params)
+def _select(terms: list[_Sql], holders: _Sql | None = None, held: _Held | None = None) -> _Rows:
+    """(form id, key) rows under any of these terms, and ``held``'s rows of the forms
+    ``holders`` reads (read once for all of them: a common table expression used more than
+    once is materialised by SQLite and PostgreSQL alike; written into each term, it was read
+    again for each: ~0.4 ms a two-word search at 100k)."""
+    if holders is None or held is None:
+        statement = _Sql.rows(terms, "form_id, key", f"LIMIT {ROW_CAP}")
+        with connection.cursor() as cursor:
+            cursor.execute(statement.sql, statement.params)
+            return list(cursor.fetchall())
+    # The held rows last, marked: they are tokens' rows, worked out into key rows (``_Held``).
+    rows = _Sql.rows(terms, "form_id, key, 0")
+    tokens = held.select()
+    sql = (
+        f"WITH holders (form_id) AS ({holders.sql}) "
+        f"{rows.sql} UNION ALL {tokens.sql} LIMIT {ROW_CAP}"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(statement.sql, statement.params)
-        return list(cursor.fetchall())
+        cursor.execute(sql, holders.params + rows.params + tokens.params)
+        read = cursor.fetchall()
+    mine = [(form_id, key) for form_id, key, marked in read if not marked]
+    return mine + held.rows([(form_id, key) for form_id, key, marked in read if marked], mine)
 
 
 def _key_rows(tokens: list[QueryToken]) -> _Rows:

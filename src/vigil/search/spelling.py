@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from vigil.names import normalise, search_keys
 from vigil.names.data_files import read_rows
+from vigil.names.phonetic import skeleton
+from vigil.names.tokens import token_info
 
 #: Skeletons this long also find skeletons one edit away (Bialiatski ~ Bialacki), and one
 #: consonant shorter find those with one more; shorter ones would find half the record.
@@ -17,9 +19,31 @@ PREFIX_MIN = 3
 _RUNS = re.compile(r"(.)\1+")
 
 
+#: Longest key stored (``NameKey.key``, ``NameToken``).
+KEY_LENGTH = 100
+
+
 def form_keys(text: str) -> set[str]:
-    """The keys a stored name is found by: sound skeletons, given-name ids and its tokens."""
-    return search_keys(text) | {"t:" + token for token in normalise(text).split()}
+    """The keys a stored name is found by: sound skeletons, given-name ids and its tokens —
+    each token's keys (``token_keys``), all of them: ``search_keys`` of the text and its
+    tokens, word by word."""
+    return set().union(*map(token_keys, normalise(text).split()))
+
+
+@functools.lru_cache(maxsize=50_000)
+def token_keys(token: str) -> frozenset[str]:
+    """The keys one token of a normalised name gives a stored name: its sound skeleton and
+    given-name and patronymic ids, as ``search_keys`` makes them for each token of a name,
+    and the token itself. A name's keys are its tokens' (``form_keys``): the name index's
+    vocabulary (``NameToken``) maps each stored token to these keys."""
+    keys = {"t:" + token}
+    info = token_info(token)
+    sound = skeleton(token)
+    if len(sound) >= 2:
+        keys.add("s:" + sound)
+    keys.update("g:" + i for i in info.given_ids)
+    keys.update("p:" + i for i in info.patronymic_ids)
+    return frozenset(keys)
 
 
 @dataclass(frozen=True)

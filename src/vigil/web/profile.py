@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from django.db import connections
 from django.db.models import Exists, Model, OuterRef, Prefetch, Q, QuerySet
 
 from vigil.policy.access import restrict, visible_reference
+from vigil.records.act_rows import ACT_RELATED, ROW_KINDS, database_order, presence_annotations
 from vigil.records.custody import ORDER, CustodyState
 from vigil.records.dates import date_ordering, date_sort_key, display_date
 from vigil.records.display_names import attach_display_names, display_name_for
@@ -36,22 +36,6 @@ from vigil.web.changes import Change, changes_of
 
 if TYPE_CHECKING:
     from vigil.accounts.types import User
-
-# What the timeline shows of a perpetrator: the involvement, its role and degree, and of the
-# person or organisation its link and name (``person_name``: the id, the display name and
-# whether it is withheld, as ``web.related`` reads related persons; an organisation's name):
-# each row read every column of both (38 more, for one or two rows an act).
-_INVOLVEMENT_SHOWN = (
-    *(f.name for f in Involvement._meta.concrete_fields),
-    "role",
-    "degree",
-    "perpetrator_person__display_name",
-    "perpetrator_person__name_withheld",
-    "perpetrator_organisation__display_name",
-)
-
-# Stands for a missing ``created_at`` in a sort key (its place is decided before it is compared).
-_NO_TIME = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 @dataclass
@@ -164,44 +148,14 @@ def information_about(
 
 
 def visible_acts(user: User, acts: QuerySet[Act]) -> QuerySet[Act]:
-    """``acts`` that ``user`` may view, each with only the related rows they may view."""
+    """``acts`` that ``user`` may view, each with only the related rows they may view (each
+    kind of :data:`~vigil.records.act_rows.ROW_KINDS` prefetched in its order)."""
     # The related rows are read only as rows of these acts, which the outer query restricts
-    # for the same user: their act's check is made there, not again in each prefetch (their
-    # other parents — the perpetrator, the lawyer, the participant — are still checked).
-    of_acts = ("act",)
+    # for the same user: their act's check is made there, not again in each prefetch.
     return (
         visible(user, acts)
-        .select_related("act_type", "place", "event", "sentence_regime", "restriction_measure")
-        .prefetch_related(
-            Prefetch(
-                "charges",
-                visible(
-                    user, ActCharge.objects.select_related("provision"), checked_parents=of_acts
-                ).order_by("id"),
-            ),
-            Prefetch(
-                "involvements",
-                visible(
-                    user,
-                    Involvement.objects.select_related(
-                        "perpetrator_person", "perpetrator_organisation", "role", "degree"
-                    ),
-                    checked_parents=of_acts,
-                ).order_by("created_at", "id"),
-            ),
-            Prefetch(
-                "counsel",
-                visible(
-                    user, Counsel.objects.select_related("lawyer"), checked_parents=of_acts
-                ).order_by("id"),
-            ),
-            Prefetch(
-                "participants",
-                visible(
-                    user, Participant.objects.select_related("person"), checked_parents=of_acts
-                ).order_by("id"),
-            ),
-        )
+        .select_related(*ACT_RELATED)
+        .prefetch_related(*(Prefetch(kind.name, kind.ordered(user)) for kind in ROW_KINDS))
     )
 
 
@@ -232,98 +186,54 @@ def timeline_acts(user: User, person: Person) -> list[Act]:
     shown = visible_reference(user, Organisation, "place_id")
     rows = (
         visible(user, Act.objects.filter(victim_person=person))
-        .select_related("act_type", "place", "event", "sentence_regime", "restriction_measure")
-        .annotate(
-            place_shown=shown,
-            has_counsel=Exists(Counsel.all_objects.filter(act=OuterRef("pk"))),
-            has_participants=Exists(Participant.all_objects.filter(act=OuterRef("pk"))),
-        )
+        .select_related(*ACT_RELATED)
+        .annotate(place_shown=shown, **presence_annotations())
     )
     # Read without ORDER BY (Django keys each of the ~100 selected columns of an ordered query
     # before writing it) and put in the model's order, ``date, created_at``, as the database
     # sorts it (a NULL where it puts one); the timeline's order is then applied over it.
     rows = rows.order_by()
     acts: list[Act] = list(rows)
-    nulls_last = connections[rows.db].features.nulls_order_largest
-    acts.sort(
-        key=lambda a: (
-            _in_order(a.date, dt.date.min, nulls_last),
-            _in_order(a.created_at, _NO_TIME, nulls_last),
-        )
-    )
+    acts.sort(key=database_order(Act, Act._meta.ordering, _nulls_last(rows)))  # type: ignore[arg-type]
     acts.sort(key=lambda a: (date_sort_key(a.date, a.date_end), ORDER.get(a.act_type.key, 5)))
     hide_places(user, acts)
     return acts
 
 
-def _in_order(value: Any, missing: Any, nulls_last: bool) -> tuple[bool, Any]:
-    """A sort key that orders ``value`` as an ascending ``ORDER BY`` does on a database that
-    sorts a NULL after every value (``nulls_last``) or before."""
-    return ((value is None) == nulls_last, missing if value is None else value)
+def _nulls_last(rows: QuerySet[Any]) -> bool:
+    """Whether the database of ``rows`` sorts a NULL after every value."""
+    return bool(connections[rows.db].features.nulls_order_largest)
 
 
 def act_rows(user: User, acts: list[Act]) -> dict[Any, ActRows]:
     """The charges, perpetrators, counsel and participants of ``acts`` that ``user`` may view,
-    by act, each in the order :func:`visible_acts` prefetches them.
+    by act, each in the order :func:`visible_acts` prefetches them: both are built from
+    :data:`~vigil.records.act_rows.ROW_KINDS`.
 
     ``acts`` must be acts ``user`` may view (:func:`timeline_acts`): the rows are read as rows
     of those acts, so their act's check is not made again (their other parents are checked).
-    Each kind is one query without ``ORDER BY``, sorted here by the same keys — the ids are
-    unique and UUIDs sort alike in both databases and in Python, and a missing ``created_at``
-    goes where the database puts a NULL — because Django keys every selected column of an
-    ordered query before writing its ``ORDER BY``: most of a small read's compile time. Counsel
-    and participants are read only when an act has such a row (``timeline_acts``).
+    Each kind is one query without ``ORDER BY``, sorted here by the kind's keys
+    (:meth:`~vigil.records.act_rows.RowKind.sort_key`: the ids are unique and UUIDs sort alike
+    in both databases and in Python, and a missing ``created_at`` goes where the database puts
+    a NULL) — because Django keys every selected column of an ordered query before writing its
+    ``ORDER BY``: most of a small read's compile time. A kind with a presence annotation
+    (counsel, participants) is read only for acts that have such a row (``timeline_acts``).
     """
     found = {act.pk: ActRows() for act in acts}
     if not acts:
         return found
     by_pk = {act.pk: act for act in acts}
-    of_acts = ("act",)
-
-    def read(queryset: QuerySet[Any], among: Iterable[Act]) -> tuple[list[Any], bool]:
-        """The rows, and whether their database sorts a NULL after every value."""
-        wanted = [act.pk for act in among]
+    for kind in ROW_KINDS:
+        presence = kind.presence
+        wanted = [a.pk for a in acts if presence is None or getattr(a, presence, True)]
         if not wanted:
-            return [], False
-        rows = visible(user, queryset.filter(act_id__in=wanted), checked_parents=of_acts)
-        rows = rows.order_by()
-        return list(rows), connections[rows.db].features.nulls_order_largest
-
-    def by_id(row: Any, nulls_last: bool) -> Any:
-        return row.id
-
-    def by_creation(row: Involvement, nulls_last: bool) -> tuple[Any, ...]:
-        return (*_in_order(row.created_at, _NO_TIME, nulls_last), row.id)
-
-    kinds: list[tuple[str, QuerySet[Any], Iterable[Act], Any]] = [
-        ("charges", ActCharge.objects.select_related("provision"), acts, by_id),
-        (
-            "involvements",
-            Involvement.objects.select_related(
-                "perpetrator_person", "perpetrator_organisation", "role", "degree"
-            ).only(*_INVOLVEMENT_SHOWN),
-            acts,
-            by_creation,
-        ),
-        (
-            "counsel",
-            Counsel.objects.select_related("lawyer"),
-            [a for a in acts if getattr(a, "has_counsel", True)],
-            by_id,
-        ),
-        (
-            "participants",
-            Participant.objects.select_related("person"),
-            [a for a in acts if getattr(a, "has_participants", True)],
-            by_id,
-        ),
-    ]
-    for name, queryset, among, key in kinds:
-        read_rows, nulls_last = read(queryset, among)
-        for row in sorted(read_rows, key=lambda row: key(row, nulls_last)):
+            continue
+        rows = kind.visible_rows(user, wanted)
+        read_rows = list(rows)
+        for row in sorted(read_rows, key=kind.sort_key(_nulls_last(rows))):
             act = by_pk[row.act_id]
             row.act = act  # as a prefetch leaves it
-            getattr(found[act.pk], name).append(row)
+            getattr(found[act.pk], kind.name).append(row)
     return found
 
 
