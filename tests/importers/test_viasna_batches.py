@@ -196,6 +196,25 @@ def test_a_bulk_write_collects_garbage_less_often_and_gives_the_collector_back()
     assert gc.get_freeze_count() == 0
 
 
+def test_a_bulk_write_in_a_serving_worker_leaves_what_the_worker_froze_frozen():
+    import gc
+
+    from vigil.core.serving_worker import settle_collector
+    from vigil.records.batch import BULK_GC_THRESHOLD, bulk_gc
+
+    before = gc.get_threshold()
+    try:
+        settle_collector()
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        with bulk_gc():
+            assert gc.get_threshold() == BULK_GC_THRESHOLD
+        assert gc.get_threshold() == before
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
 def test_imported_names_are_normalised_as_before_without_filling_the_process_cache():
     from vigil.names.normalise import normalise
     from vigil.records.names import normalised_name

@@ -85,19 +85,26 @@ BULK_GC_THRESHOLD = (100_000, 50, 1000)
 _gc_lock = threading.Lock()
 _gc_depth = 0
 _gc_saved: tuple[int, int, int] = (0, 0, 0)
+_gc_froze = False  # whether the outermost bulk write froze the objects (and so unfreezes them)
 
 
 @contextmanager
 def bulk_gc() -> Iterator[None]:
     """Fewer garbage collections for the duration of a bulk write (process-wide, restored
     after the outermost one ends): the objects that exist before it are frozen out of the
-    collector's scans (``gc.freeze``) and the youngest generation is collected less often."""
-    global _gc_depth, _gc_saved
+    collector's scans (``gc.freeze``) and the youngest generation is collected less often.
+
+    In a process that has frozen objects already (a ``vigil serve`` worker freezes what it
+    loaded: ``core.serving_worker.settle_collector``) they are left frozen, before and after:
+    ``gc.unfreeze`` would give the worker's whole start-up back to every full collection."""
+    global _gc_depth, _gc_saved, _gc_froze
     with _gc_lock:
         _gc_depth += 1
         if _gc_depth == 1:
             _gc_saved = gc.get_threshold()
-            gc.freeze()
+            _gc_froze = gc.get_freeze_count() == 0
+            if _gc_froze:
+                gc.freeze()
             gc.set_threshold(*BULK_GC_THRESHOLD)
     try:
         yield
@@ -106,7 +113,8 @@ def bulk_gc() -> Iterator[None]:
             _gc_depth -= 1
             if _gc_depth == 0:
                 gc.set_threshold(*_gc_saved)
-                gc.unfreeze()
+                if _gc_froze:
+                    gc.unfreeze()
 
 
 @contextmanager
