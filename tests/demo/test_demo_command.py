@@ -34,6 +34,9 @@ def test_demo_builds_an_encrypted_database_with_seed_facts_and_shipped_ofac_entr
     assert f"VIGIL_DATA_DIR={tmp_path / 'demo'} vigil serve" in run.stdout
     assert "OFAC SDN, BELARUS programme: 59 entries" in run.stdout
     assert "seed articles" in run.stdout
+    # The early-warning, protection and alerts scenario is loaded and said to be fictional.
+    assert "fictional at-risk scenario (synthetic, not real persons)" in run.stdout
+    assert "protection case P-0001" in run.stdout
     demo = tmp_path / "demo"
     assert (demo / "vigil.db").read_bytes()[:16] != b"SQLite format 3\x00"
     stats = _vigil("stats", "--json", "--as", "demo", data_dir=demo)

@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
@@ -69,6 +70,7 @@ def build_demo(*, synthetic: int = 0, say: Say = print) -> DemoResult:
         _load_samples(result, say)
         _load_lists(result, say)
         _screen(result)
+        _load_scenario(result, user)
         if synthetic:
             _load_synthetic(result, synthetic, say)
     return result
@@ -126,6 +128,19 @@ def _load_samples(result: DemoResult, say: Say) -> None:
         result.skipped.append(
             "Viasna sample: not found (set VIGIL_SAMPLE_DATA to the folder holding viasna/)"
         )
+
+
+def _load_scenario(result: DemoResult, user: Any) -> None:
+    from vigil.demo.scenario import load_scenario
+
+    s = load_scenario(user)
+    result.loaded.append(
+        f"fictional at-risk scenario (synthetic, not real persons): {len(s.persons)} fictional "
+        f"lawyers and defenders, {s.acts} recorded acts (precursors, arrests), {s.watched} on "
+        f"the watched register, {s.scored} risk scores ({s.above} above the alert threshold), "
+        f"protection case {s.case.pseudonym} with actions and a defence-fund grant, "
+        f"{s.alerts} alerts"
+    )
 
 
 def _load_synthetic(result: DemoResult, n: int, say: Say) -> None:

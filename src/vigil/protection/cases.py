@@ -93,13 +93,19 @@ def open_case(
     threats: str = "",
     needs: str = "",
     confidentiality: str = "restricted",
+    synthetic: bool = False,
 ) -> ProtectionCase:
-    """Open a case; the user who typed the identity is granted it (both audited)."""
+    """Open a case; the user who typed the identity is granted it (both audited).
+
+    ``synthetic`` flags a fictional case (the demo's scenario): its actions and grants are
+    flagged too, and every page badges it as fictional.
+    """
     case = ProtectionCase(
         urgency=_choice(_int(urgency), Urgency, "Urgency"),
         threats=_text(threats),
         needs=_text(needs),
         confidentiality=_level(confidentiality),
+        is_synthetic=synthetic,
     )
     identity = {
         "beneficiary_name": beneficiary_name,
@@ -219,6 +225,7 @@ def add_action(
         note=_text(note),
         status=_choice(status, ActionStatus, "An action's status"),
         confidentiality=case.confidentiality,
+        is_synthetic=case.is_synthetic,
     )
     return save_checked(user, "add", action)
 
@@ -266,6 +273,7 @@ class BoardRow:
     overdue: bool
     kinds: tuple[str, ...]
     identity_granted: bool
+    synthetic: bool = False
 
 
 def board(user: User, *, today: dt.date | None = None) -> list[BoardRow]:
@@ -301,6 +309,7 @@ def board(user: User, *, today: dt.date | None = None) -> list[BoardRow]:
             overdue=c.next_due is not None and c.next_due < today,
             kinds=tuple(str(labels[k]) for k in sorted(kinds.get(c.pk, ()))),
             identity_granted=c.pk in granted,
+            synthetic=c.is_synthetic,
         )
         for c in rows
     ]

@@ -93,8 +93,9 @@ def create_fund(
     currency: str = "EUR",
     description: str = "",
     confidentiality: str = "internal",
+    synthetic: bool = False,
 ) -> DefenceFund:
-    """Add a defence fund."""
+    """Add a defence fund (``synthetic``: a fictional one, the demo's; its grants are too)."""
     if confidentiality not in ("internal", "restricted", "secret"):
         raise ValidationFailed("A fund is internal, restricted or secret.")
     fund = DefenceFund(
@@ -102,6 +103,7 @@ def create_fund(
         currency=_currency(currency),
         description=_text(description, 20_000, "A description"),
         confidentiality=confidentiality,
+        is_synthetic=synthetic,
     )
     return save_checked(user, "add", fund)
 
@@ -166,6 +168,8 @@ def record_grant(
         status=_choice(status, Disbursement, "A disbursement status"),
         note=_text(note, 20_000, "A note"),
         confidentiality=confidentiality,
+        # A grant from a fictional fund, or for a fictional case, is fictional.
+        is_synthetic=fund.is_synthetic or (case is not None and case.is_synthetic),
     )
     with transaction.atomic():
         grant.beneficiary_name = name
