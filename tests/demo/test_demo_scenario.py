@@ -13,7 +13,8 @@ from vigil.core.context import change_context
 from vigil.core.models import Version
 from vigil.demo.scenario import ROLES, SOURCE_TITLE, load_scenario
 from vigil.demo.seed_loader import load_seed_facts_into_record
-from vigil.demo.synthetic import NOTE, fictional_names
+from vigil.demo.synthetic import NOTE
+from vigil.names.fictional import fictional_names
 from vigil.protection.models import FundGrant, ProtectionAction, ProtectionCase
 from vigil.records.models import (
     Act,

@@ -12,7 +12,7 @@ records, so each has its history; ``register.add``, ``run_scoring``, ``open_case
 ``add_action``, ``create_fund``, ``record_grant``), never as rows past the domain code. Every
 record is flagged ``is_synthetic``, carries the synthetic data's note and cites only the
 scenario's own fictional source; names come from the fictional list
-(:func:`vigil.demo.synthetic.fictional_names`). No real person, court or organisation is linked.
+(:func:`vigil.names.fictional.fictional_names`). No real person, court or organisation is linked.
 Dates count back from today, so the signals are current whenever the demo is built.
 """
 
@@ -29,7 +29,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from vigil.core.models import VigilModel
-from vigil.demo.synthetic import NOTE, fictional_names
+from vigil.demo.synthetic import NOTE
+from vigil.names.fictional import fictional_names
 from vigil.policy.access import save_checked
 from vigil.records.models import (
     Act,

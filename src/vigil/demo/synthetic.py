@@ -1,7 +1,7 @@
 """Synthetic demo data: fictional persons, their cases, judges, courts and prisons, in bulk.
 
-Every record written here is flagged ``is_synthetic``. Names come from the fictional list in
-``data/fictional_names.csv``; judges, courts and prisons are fictional too, because a synthetic
+Every record written here is flagged ``is_synthetic``. Names come from the fictional list
+(:mod:`vigil.names.fictional`); judges, courts and prisons are fictional too, because a synthetic
 conviction by a real judge would be an invented fact about a real person. Only the law is real:
 charges cite real articles of the Belarus Criminal Code. Output is deterministic for a seed and
 is written in batches, so memory stays flat whatever the number of persons.
@@ -9,7 +9,6 @@ is written in batches, so memory stays flat whatever the number of persons.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import random
@@ -18,8 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache, partial
-from importlib.resources import files
+from functools import partial
 from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
@@ -30,6 +28,7 @@ from vigil.core.context import current_context
 from vigil.core.errors import ValidationFailed
 from vigil.core.models import VigilModel
 from vigil.demo.synthetic_tables import ARTICLES, FACILITIES, PENALTIES, TERMS
+from vigil.names.fictional import fictional_names
 from vigil.records.batch import NewRecords, new_record, refresh_statistics
 from vigil.records.models import (
     Act,
@@ -60,51 +59,6 @@ SEARCH_INDEX_COMMAND = "search-index"
 TENTH = Decimal("0.1")  # sentence_months keeps one decimal: history holds the stored value
 M = TypeVar("M", bound=VigilModel)
 NOTE = "Synthetic demo record: a fictional person, not a real case."
-
-
-@dataclass(frozen=True)
-class FictionalNames:
-    """The fictional name parts: given names by sex, surname stems and endings."""
-
-    given_male: tuple[tuple[str, str], ...]
-    given_female: tuple[tuple[str, str], ...]
-    stems: tuple[tuple[str, str], ...]
-    endings: tuple[tuple[str, str, str, str], ...]
-
-    def person(self, rng: random.Random, sex: str) -> tuple[str, str]:
-        """A fictional full name as (Latin, Cyrillic), "Given Surname"."""
-        female = sex == "female"
-        given = rng.choice(self.given_female if female else self.given_male)
-        surname = self.surname(rng, female=female)
-        return f"{given[0]} {surname[0]}", f"{given[1]} {surname[1]}"
-
-    def surname(self, rng: random.Random, *, female: bool) -> tuple[str, str]:
-        """A fictional surname as (Latin, Cyrillic)."""
-        stem = rng.choice(self.stems)
-        ending = rng.choice(self.endings)
-        if female:
-            return stem[0] + ending[2], stem[1] + ending[3]
-        return stem[0] + ending[0], stem[1] + ending[1]
-
-
-@cache
-def fictional_names() -> FictionalNames:
-    """Load the fictional name list shipped with the package."""
-    text = files("vigil.demo").joinpath("data/fictional_names.csv").read_text(encoding="utf-8")
-    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
-    parts: dict[str, list[Any]] = {"given_m": [], "given_f": [], "stem": [], "ending": []}
-    for row in rows:
-        pair = (row["latin"], row["cyrillic"])
-        if row["kind"] == "ending":
-            parts["ending"].append(pair + (row["latin_female"], row["cyrillic_female"]))
-        else:
-            parts[row["kind"]].append(pair)
-    return FictionalNames(
-        tuple(parts["given_m"]),
-        tuple(parts["given_f"]),
-        tuple(parts["stem"]),
-        tuple(parts["ending"]),
-    )
 
 
 def _term(vocabulary: str, key: str) -> str:

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from vigil.core.errors import ValidationFailed
 from vigil.core.models import VigilModel
-from vigil.demo.synthetic import fictional_names
+from vigil.names.fictional import fictional_names
 from vigil.records.batch import NewRecords, new_record
 from vigil.records.models import Act, Event, Organisation, Person, Profession, Term
 from vigil.records.upsert import stable_id

@@ -15,7 +15,8 @@ from vigil.core.context import change_context, without_context
 from vigil.core.errors import MissingChangeContext, ValidationFailed
 from vigil.core.history import all_versions, count_versions
 from vigil.core.models import Version, VersionBatch, VigilModel
-from vigil.demo.synthetic import fictional_names, generate
+from vigil.demo.synthetic import generate
+from vigil.names.fictional import fictional_names
 from vigil.records.models import Act, Involvement, PersonName, Profession
 
 
