@@ -8,8 +8,7 @@ from dataclasses import dataclass
 
 from vigil.names import normalise, search_keys
 from vigil.names.data_files import read_rows
-from vigil.names.phonetic import skeleton
-from vigil.names.tokens import token_info
+from vigil.names.keys import token_search_keys
 
 #: Skeletons this long also find skeletons one edit away (Bialiatski ~ Bialacki), and one
 #: consonant shorter find those with one more; shorter ones would find half the record.
@@ -36,14 +35,7 @@ def token_keys(token: str) -> frozenset[str]:
     given-name and patronymic ids, as ``search_keys`` makes them for each token of a name,
     and the token itself. A name's keys are its tokens' (``form_keys``): the name index's
     vocabulary (``NameToken``) maps each stored token to these keys."""
-    keys = {"t:" + token}
-    info = token_info(token)
-    sound = skeleton(token)
-    if len(sound) >= 2:
-        keys.add("s:" + sound)
-    keys.update("g:" + i for i in info.given_ids)
-    keys.update("p:" + i for i in info.patronymic_ids)
-    return frozenset(keys)
+    return frozenset({"t:" + token, *token_search_keys(token)})
 
 
 @dataclass(frozen=True)
