@@ -12,7 +12,7 @@ from vigil.names import normalise
 from vigil.records.batch import insert_plain, new_record, next_ids
 from vigil.records.models import Person, PersonName
 from vigil.search.models import NameForm, NameKey, NameToken
-from vigil.search.spelling import KEY_LENGTH, token_keys
+from vigil.search.spelling import KEY_LENGTH, form_keys, token_keys
 
 #: Persons read, keyed and written per batch when rebuilding.
 BATCH = 2000
@@ -77,17 +77,14 @@ def _write(forms: Iterable[_Form]) -> None:
             for pk, (p, n, text, norm) in zip(ids, rows, strict=True)
         ]
     )
-    tokens: set[str] = set()
-    keys: list[NameKey] = []
-    for pk, (_, _, text, _) in zip(ids, rows, strict=True):
-        words = normalise(text).split()
-        tokens.update(words)
-        keys.extend(
+    insert_plain(
+        [
             new_record(NameKey, form_id=pk, key=key[:KEY_LENGTH])
-            for key in set().union(*map(token_keys, words))
-        )
-    insert_plain(keys)
-    add_tokens(tokens)
+            for pk, (_, _, text, _) in zip(ids, rows, strict=True)
+            for key in form_keys(text)
+        ]
+    )
+    add_tokens(word for _, _, text, _ in rows for word in normalise(text).split())
 
 
 def prune_tokens() -> int:
