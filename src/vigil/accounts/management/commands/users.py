@@ -25,12 +25,12 @@ class Command(VigilCommand):
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         add = sub.add_parser("add", help="create an account; prints a one-time password")
-        add.add_argument("username")
-        add.add_argument("--role", required=True, choices=ROLES)
+        add.add_argument("username", help="the new account's user name")
+        add.add_argument("--role", required=True, choices=ROLES, help="what the account may do")
         add.add_argument("--email", default="", help="where alert e-mails go (optional)")
         role = sub.add_parser("role", help="change the role of an account")
-        role.add_argument("username")
-        role.add_argument("role", choices=ROLES)
+        role.add_argument("username", help="the account")
+        role.add_argument("role", choices=ROLES, help="its new role")
         sub.add_parser("list", help="accounts, their roles and whether 2FA is enrolled")
 
     def handle(self, *args: Any, **options: Any) -> None:

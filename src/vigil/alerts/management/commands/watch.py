@@ -19,14 +19,18 @@ class Command(ActingCommand):
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         add = sub.add_parser("add", help="watch a record: a person's name, or a record id")
-        add.add_argument("record")
+        add.add_argument(
+            "record", help="a person's name, or a person's, organisation's or case's id"
+        )
         remove = sub.add_parser("remove", help="stop watching a record")
-        remove.add_argument("record")
+        remove.add_argument("record", help="the watched record (as for add)")
         sub.add_parser("list", help="the records you watch (by kind and id)")
         email = sub.add_parser(
             "email", help="alert e-mails at once (immediate) or one a day (daily); show it"
         )
-        email.add_argument("cadence", nargs="?", choices=Cadence.values)
+        email.add_argument(
+            "cadence", nargs="?", choices=Cadence.values, help="the new choice (shown when omitted)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]

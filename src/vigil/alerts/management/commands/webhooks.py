@@ -15,7 +15,7 @@ class Command(ActingCommand):
     def add_arguments(self, parser: Any) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         add = sub.add_parser("add", help="POST signed JSON to URL for your watches")
-        add.add_argument("url")
+        add.add_argument("url", help="the receiver's address (http:// or https://)")
         add.add_argument("--secret", required=True, help="shared secret (16+ characters)")
         add.add_argument(
             "--events",
@@ -24,7 +24,7 @@ class Command(ActingCommand):
         )
         sub.add_parser("list", help="your webhooks (URLs, events, active); never the secrets")
         disable = sub.add_parser("disable", help="stop sending to a webhook (kept in the log)")
-        disable.add_argument("id")
+        disable.add_argument("id", help="the webhook's id (vigil webhooks list)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "add":

@@ -31,7 +31,7 @@ class Command(VigilCommand):
             help="sign the head if it moved, then write every checkpoint as JSON lines for "
             "off-host storage",
         )
-        export.add_argument("file", type=Path)
+        export.add_argument("file", type=Path, help="the JSON lines file to write")
         verify = actions.add_parser(
             "verify", help="recompute the chain and the tree and check every checkpoint"
         )
@@ -52,7 +52,7 @@ class Command(VigilCommand):
         anchor.add_argument("-o", "--output", type=Path, help="write the anchor to this file")
         actions.add_parser("public-key", help="print the checkpoint signing public key (hex)")
         show = actions.add_parser("show", help="list the latest entries")
-        show.add_argument("--last", type=int, default=20)
+        show.add_argument("--last", type=int, default=20, help="how many entries (default 20)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]

@@ -15,10 +15,22 @@ class Command(VigilCommand):
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         create = sub.add_parser("create", help="write an encrypted backup")
         create.add_argument("--to", type=Path, required=True, help="backup file to write")
-        create.add_argument("--recipient", "--recipients", action="append", required=True)
+        create.add_argument(
+            "--recipient",
+            "--recipients",
+            action="append",
+            required=True,
+            help="an age public key (age1…) the backup is encrypted to; repeatable",
+        )
         verify = sub.add_parser("verify", help="decrypt, check the manifest, test-restore")
-        verify.add_argument("file", type=Path)
-        verify.add_argument("--identity", action="append", type=Path, required=True)
+        verify.add_argument("file", type=Path, help="the backup file")
+        verify.add_argument(
+            "--identity",
+            action="append",
+            type=Path,
+            required=True,
+            help="an age identity file that decrypts it; repeatable",
+        )
         verify.add_argument(
             "--key-file", type=Path, help="the backup's master key, if not the current one"
         )
@@ -26,8 +38,14 @@ class Command(VigilCommand):
             "restore",
             help="restore into an empty VIGIL_DATA_DIR (and empty database), then check it",
         )
-        restore.add_argument("file", type=Path)
-        restore.add_argument("--identity", action="append", type=Path, required=True)
+        restore.add_argument("file", type=Path, help="the backup file")
+        restore.add_argument(
+            "--identity",
+            action="append",
+            type=Path,
+            required=True,
+            help="an age identity file that decrypts it; repeatable",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "create":

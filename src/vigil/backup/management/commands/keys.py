@@ -28,12 +28,24 @@ class Command(VigilCommand):
             "--new-passphrase-fd", type=int, default=None, help="read the new passphrase here"
         )
         backup = sub.add_parser("backup", help="back up the master key to key holders")
-        backup.add_argument("--recipient", "--recipients", action="append", default=[])
+        backup.add_argument(
+            "--recipient",
+            "--recipients",
+            action="append",
+            default=[],
+            help="a key holder's age public key (age1…); repeatable",
+        )
         backup.add_argument("--shares", metavar="K-of-N", help="split into N shares, K needed")
         backup.add_argument("--out", type=Path, required=True, help="folder for the files")
         recover = sub.add_parser("recover", help="rebuild the master key into a new keyfile")
         recover.add_argument("files", nargs="+", type=Path, help="key backup or share files")
-        recover.add_argument("--identity", action="append", type=Path, default=[])
+        recover.add_argument(
+            "--identity",
+            action="append",
+            type=Path,
+            default=[],
+            help="a key holder's age identity file; repeatable",
+        )
         recover.add_argument("--out", type=Path, required=True, help="new keyfile to write")
 
     def handle(self, *args: Any, **options: Any) -> None:

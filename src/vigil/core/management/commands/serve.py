@@ -11,7 +11,9 @@ class Command(VigilCommand):
         parser.add_argument(
             "--host", default="127.0.0.1", help="address to bind (default loopback)"
         )
-        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--port", type=int, default=8000, help="port to listen on (default 8000)"
+        )
         parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="processes")
         parser.add_argument(
             "--threads", type=int, default=DEFAULT_THREADS, help="threads of each process"

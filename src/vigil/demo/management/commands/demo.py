@@ -9,8 +9,12 @@ class Command(VigilCommand):
     help = "Create a fresh demo database (its own folder) and serve it."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument(
+            "--port", type=int, default=8000, help="port to serve on (default 8000)"
+        )
+        parser.add_argument(
+            "--host", default="127.0.0.1", help="address to bind (default loopback)"
+        )
         parser.add_argument(
             "--synthetic",
             type=int,

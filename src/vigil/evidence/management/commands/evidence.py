@@ -42,15 +42,15 @@ class Command(ActingCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         add = actions.add_parser("add", help="store a file as evidence of a source")
-        add.add_argument("file", type=Path)
+        add.add_argument("file", type=Path, help="the file to store (encrypted)")
         add.add_argument("--source", required=True, help="id of the source the file belongs to")
-        add.add_argument("--description", default="")
+        add.add_argument("--description", default="", help="what the file shows")
         check = actions.add_parser("verify", help="recompute the SHA-256 of stored files")
         which = check.add_mutually_exclusive_group(required=True)
         which.add_argument("id", nargs="?", help="one evidence id")
         which.add_argument("--all", action="store_true", help="every stored file")
         log = actions.add_parser("custody", help="print the chain of custody of a file")
-        log.add_argument("id")
+        log.add_argument("id", help="the evidence id")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]

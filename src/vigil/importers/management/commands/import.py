@@ -18,7 +18,7 @@ class Command(ActingCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("format", choices=sorted(FORMATS), help="the file's format")
-        parser.add_argument("file", type=Path)
+        parser.add_argument("file", type=Path, help="the CSV file to import")
         parser.add_argument(
             "--partial",
             action="store_true",

@@ -22,7 +22,12 @@ class Command(ActingCommand):
             help="write published records, allow-listed fields only",
             called_from_command_line=True,
         )
-        exp.add_argument("--format", choices=FORMATS, default="csv")
+        exp.add_argument(
+            "--format",
+            choices=FORMATS,
+            default="csv",
+            help="csv (default), json, or ftm (FollowTheMoney entities)",
+        )
         exp.add_argument("-o", "--output", type=Path, required=True, help="the folder to write")
 
     def handle(self, *args: Any, **options: Any) -> None:

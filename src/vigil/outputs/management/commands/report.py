@@ -39,15 +39,15 @@ class Command(ActingCommand):
         for kind in BUILDERS:
             p = sub.add_parser(kind, help=HELP[kind], called_from_command_line=True)
             p.add_argument("person", help="the person's id or a name that resolves to one person")
-            p.add_argument("--format", choices=sorted(FORMATS), default="docx")
+            p.add_argument("--format", choices=sorted(FORMATS), default="docx", help="default docx")
             p.add_argument("-o", "--output", type=Path, required=True, help="write to this file")
         country = sub.add_parser(
             "country",
             help="country report with charts (same as `vigil country-report`)",
             called_from_command_line=True,
         )
-        country.add_argument("--format", choices=["pdf", "html"], default="pdf")
-        country.add_argument("-o", "--output", type=Path, required=True)
+        country.add_argument("--format", choices=["pdf", "html"], default="pdf", help="default pdf")
+        country.add_argument("-o", "--output", type=Path, required=True, help="write to this file")
 
     def handle(self, *args: Any, **options: Any) -> None:
         check_output(options["output"])

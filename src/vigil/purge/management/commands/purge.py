@@ -40,7 +40,7 @@ class Command(VigilCommand):
         ask.add_argument("id", help="the record's id")
         ask.add_argument("--reason", required=True, choices=REASONS, help="a code for the log")
         approve = actions.add_parser("approve", help="approve another admin's request: deletes")
-        approve.add_argument("request_id", type=int)
+        approve.add_argument("request_id", type=int, help="the request's number")
         for sub in (ask, approve):
             sub.add_argument("--as", dest="admin", required=True, help="your admin username")
             sub.add_argument("--code", help="your authenticator code (asked when omitted)")

@@ -15,7 +15,9 @@ class Command(BaseCommand):
     help = "Stored custody per person: `rebuild` recomputes it from the acts (after a restore)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("action", choices=["rebuild"])
+        parser.add_argument(
+            "action", choices=["rebuild"], help="rebuild: recompute every person's stored custody"
+        )
         parser.add_argument("--no-progress", action="store_true", help="print no progress bar")
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -24,7 +24,7 @@ class Command(ActingCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--format", choices=FORMATS, default="pdf")
+        parser.add_argument("--format", choices=FORMATS, default="pdf", help="default pdf")
         parser.add_argument("-o", "--output", type=Path, help="write the report to this file")
         parser.add_argument(
             "--confidentiality",
@@ -36,7 +36,7 @@ class Command(ActingCommand):
         fig = sub.add_parser(
             "figure", help="print one figure's full table", called_from_command_line=True
         )
-        fig.add_argument("name", choices=sorted(FIGURES))
+        fig.add_argument("name", choices=sorted(FIGURES), help="the figure")
         out = fig.add_mutually_exclusive_group()
         out.add_argument("--csv", action="store_true", help="as CSV (the default)")
         out.add_argument("--json", action="store_true", help="as JSON, with period and sources")
@@ -45,8 +45,8 @@ class Command(ActingCommand):
             help="import a published statistical series (idempotent)",
             called_from_command_line=True,
         )
-        imp.add_argument("kind", choices=sorted(SERIES_IMPORTERS))
-        imp.add_argument("file", type=Path)
+        imp.add_argument("kind", choices=sorted(SERIES_IMPORTERS), help="whose series")
+        imp.add_argument("file", type=Path, help="the published file")
 
     def handle(self, *args: Any, **options: Any) -> None:
         coverage = Coverage(self.user, ceiling=options["confidentiality"])

@@ -43,7 +43,7 @@ class Command(ActingCommand):
             help=f"FIELD=COLUMN,… for the fields {', '.join(FIELDS)} (name is required; "
             "without id a row's key is its line number)",
         )
-        add.add_argument("--description", default="")
+        add.add_argument("--description", default="", help="what the list is, who made it")
         add.add_argument(
             "--confidentiality",
             default="restricted",
@@ -53,9 +53,14 @@ class Command(ActingCommand):
         own = sub.add_parser(
             "from-record", help="the organisation's own record as a list (rows encrypted)"
         )
-        own.add_argument("name")
+        own.add_argument("name", help="the stored list's name")
         own.add_argument("--date", required=True, help="the list's date, YYYY-MM-DD")
-        own.add_argument("--category", default="all", choices=RECORD_CATEGORIES)
+        own.add_argument(
+            "--category",
+            default="all",
+            choices=RECORD_CATEGORIES,
+            help="which persons of the record (default all)",
+        )
         show = sub.add_parser("show", help="one list: its date, mapping and row count")
         show.add_argument("list", help="the list's id or name")
         linking = sub.add_parser("link", help="link two or more stored lists; keep the pairs")
@@ -67,16 +72,33 @@ class Command(ActingCommand):
         review.add_argument("--json", action="store_true", help="one JSON object a line")
         deciding = sub.add_parser("decide", help="decide a pair: same, different or undo")
         deciding.add_argument("pair", help="the pair's number (from `vigil lists review`)")
-        deciding.add_argument("decision", choices=tuple(DECISIONS))
+        deciding.add_argument(
+            "decision", choices=tuple(DECISIONS), help="same person, different persons, or undo"
+        )
         est = sub.add_parser("estimate", help="estimate from a link run's decided links")
         est.add_argument("run", help="the link run's id")
-        est.add_argument("--method", choices=METHODS, default="loglinear")
-        est.add_argument("--seed", type=int, default=None)
-        est.add_argument("--link-draws", type=int, default=DEFAULT_DRAWS)
-        est.add_argument("--json", action="store_true")
+        est.add_argument(
+            "--method",
+            choices=METHODS,
+            default="loglinear",
+            help="loglinear (default) or lcmcr (latent classes)",
+        )
+        est.add_argument("--seed", type=int, default=None, help="random seed (default: a new one)")
+        est.add_argument(
+            "--link-draws",
+            type=int,
+            default=DEFAULT_DRAWS,
+            help=f"draws of the uncertain links (default {DEFAULT_DRAWS})",
+        )
+        est.add_argument("--json", action="store_true", help="print as JSON")
         est.add_argument("--save", metavar="LABEL", default=None, help="store it under LABEL")
-        est.add_argument("--category", choices=Category.values, default=Category.OTHER)
-        est.add_argument("--period", default="")
+        est.add_argument(
+            "--category",
+            choices=Category.values,
+            default=Category.OTHER,
+            help="what the stored estimate counts (default other)",
+        )
+        est.add_argument("--period", default="", help="the period it covers, as text")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options.get("action") or "list"
@@ -150,12 +172,27 @@ class Command(ActingCommand):
                 continue
             left, right = pair.left.fields(), pair.right.fields()
             if options["json"]:
-                self.stdout.write(json.dumps({
-                    "pair": pair.pk, "probability": pair.probability, "match": pair.match,
-                    "decision": pair.decision,
-                    "left": {"list": names[pair.left.list_id], "key": pair.left.key, **left},
-                    "right": {"list": names[pair.right.list_id], "key": pair.right.key, **right},
-                }, ensure_ascii=False))
+                self.stdout.write(
+                    json.dumps(
+                        {
+                            "pair": pair.pk,
+                            "probability": pair.probability,
+                            "match": pair.match,
+                            "decision": pair.decision,
+                            "left": {
+                                "list": names[pair.left.list_id],
+                                "key": pair.left.key,
+                                **left,
+                            },
+                            "right": {
+                                "list": names[pair.right.list_id],
+                                "key": pair.right.key,
+                                **right,
+                            },
+                        },
+                        ensure_ascii=False,
+                    )
+                )
             else:
                 self.stdout.write(
                     f"#{pair.pk} {pair.probability:.3f} {pair.decision:<9} "

@@ -25,7 +25,7 @@ class Command(ActingCommand):
             help="import UPR recommendations and the state's responses (CSV)",
             called_from_command_line=True,
         )
-        imp.add_argument("file", type=Path)
+        imp.add_argument("file", type=Path, help="the CSV file")
         imp.add_argument("--reference", help="the UN document of the review (e.g. A/HRC/15/16)")
         imp.add_argument("--json", action="store_true", help="print the summary as JSON")
         g = sub.add_parser(
@@ -34,15 +34,15 @@ class Command(ActingCommand):
             "overdue follow-ups",
             called_from_command_line=True,
         )
-        g.add_argument("--json", action="store_true")
+        g.add_argument("--json", action="store_true", help="print as JSON")
         sil = sub.add_parser(
             "silent",
             help="governments with no recorded forum position on a topic or person",
             called_from_command_line=True,
         )
-        sil.add_argument("--topic")
+        sil.add_argument("--topic", help="the topic of the positions")
         sil.add_argument("--person", action="append", default=[], help="id or name; repeatable")
-        sil.add_argument("--json", action="store_true")
+        sil.add_argument("--json", action="store_true", help="print as JSON")
         sug = sub.add_parser(
             "suggest", help="suggest violation codings for acts", called_from_command_line=True
         )
@@ -50,9 +50,9 @@ class Command(ActingCommand):
         code = sub.add_parser(
             "code", help="accept or reject a suggested coding", called_from_command_line=True
         )
-        code.add_argument("decision", choices=["accept", "reject"])
-        code.add_argument("coding_id")
-        code.add_argument("--note", default="")
+        code.add_argument("decision", choices=["accept", "reject"], help="the decision")
+        code.add_argument("coding_id", help="the suggestion's id (vigil responses suggest)")
+        code.add_argument("--note", default="", help="why (kept with the decision)")
         sub.add_parser(
             "standards",
             help="load the shipped standards (summaries)",

@@ -26,7 +26,7 @@ class Command(ActingCommand):
         imp = sub.add_parser(
             "import", help="import or update a list", called_from_command_line=True
         )
-        imp.add_argument("kind", choices=sorted(lists.KINDS))
+        imp.add_argument("kind", choices=sorted(lists.KINDS), help="which list's format")
         imp.add_argument(
             "file",
             type=Path,
@@ -46,7 +46,7 @@ class Command(ActingCommand):
             "optionally name<TAB>YYYY[-MM-DD]); - reads standard input",
             called_from_command_line=True,
         )
-        scr.add_argument("file")
+        scr.add_argument("file", help="the file of names, or - for standard input")
         scr.add_argument("--list", dest="list_name", help="only this list")
         scr.add_argument("--json", action="store_true", help="one JSON line per query")
         scr.add_argument(
@@ -62,7 +62,9 @@ class Command(ActingCommand):
             help="the sanctions gap report (text, csv, html or pdf)",
             called_from_command_line=True,
         )
-        gap.add_argument("--format", choices=["text", "csv", "html", "pdf"], default="text")
+        gap.add_argument(
+            "--format", choices=["text", "csv", "html", "pdf"], default="text", help="default text"
+        )
         gap.add_argument("-o", "--output", type=Path, help="write to this file")
         gap.add_argument(
             "--role",
@@ -75,7 +77,7 @@ class Command(ActingCommand):
             called_from_command_line=True,
         )
         dos.add_argument("person", help="the person's id or a name that resolves to one person")
-        dos.add_argument("-o", "--output", type=Path, required=True)
+        dos.add_argument("-o", "--output", type=Path, required=True, help="the PDF to write")
         dos.add_argument(
             "--organisation",
             action="store_true",
@@ -85,10 +87,12 @@ class Command(ActingCommand):
             "decide", help="confirm or reject a screening candidate", called_from_command_line=True
         )
         dec.add_argument("person", help="the person's id or name")
-        dec.add_argument("list_name")
-        dec.add_argument("entity_id")
-        dec.add_argument("decision", choices=["confirmed", "rejected", "pending"])
-        dec.add_argument("--note", default="")
+        dec.add_argument("list_name", help="the list's name in Vigil (vigil sanctions lists)")
+        dec.add_argument("entity_id", help="the entry's id on that list")
+        dec.add_argument(
+            "decision", choices=["confirmed", "rejected", "pending"], help="the decision"
+        )
+        dec.add_argument("--note", default="", help="why (kept with the decision)")
         dec.add_argument(
             "--organisation",
             action="store_true",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.management.base import CommandParser
 from tqdm import tqdm
@@ -20,6 +20,9 @@ from vigil.records.lookup import resolve_person
 from vigil.warning import links as link_store
 from vigil.warning import register
 from vigil.warning.models import LinkStatus, RegisterStatus
+
+if TYPE_CHECKING:
+    from vigil.warning.loading import Include
 
 # The model, the backtest and the record loader work on pandas, numpy, scipy and scikit-learn
 # (about 1.5 s to import): the actions import them, so that `vigil --help`, which loads every
@@ -33,6 +36,28 @@ def _date(text: str) -> dt.date:
         raise ValidationFailed(f"{text!r} is not a date (YYYY-MM-DD).") from None
 
 
+def _model_options(parser: CommandParser, *, records: Include) -> None:
+    """The options that choose what the risk model is fitted on, the same for every action."""
+    parser.add_argument("--horizon", type=int, default=90, help="days ahead (30 or 90)")
+    parser.add_argument(
+        "--outcome", default="criminal", help="criminal (an arrest, default) or any (any detention)"
+    )
+    parser.add_argument(
+        "--records",
+        choices=[i.value for i in type(records)],
+        default=records.value,
+        help=f"real records, the synthetic ones, or all (default {records.value})",
+    )
+    parser.add_argument(
+        "--links",
+        choices=["names", "confirmed", "none"],
+        default="names",
+        help="names (default): count ZUBR persons the names engine links to another source's "
+        "as one; confirmed: only the links a human confirmed (vigil warning links confirm ID); "
+        "none: no links",
+    )
+
+
 class Command(ActingCommand):
     help = "Early warning of arrest: rolling-origin backtest of the risk model (confidential)."
 
@@ -41,26 +66,12 @@ class Command(ActingCommand):
 
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         bt = actions.add_parser("backtest", help="rolling-origin backtest with baselines")
-        bt.add_argument("--horizon", type=int, default=90, help="days ahead (30 or 90)")
+        _model_options(bt, records=Include.REAL)
         bt.add_argument("--from", dest="start", type=_date, help="first cut-off (YYYY-MM-DD)")
         bt.add_argument("--to", dest="end", type=_date, help="last cut-off (YYYY-MM-DD)")
-        bt.add_argument("--outcome", default="criminal", help="criminal (arrest) or any detention")
         bt.add_argument("--seed", type=int, default=0, help="bootstrap and tie-break seed")
         bt.add_argument("--bootstrap", type=int, default=200, help="bootstrap replicates")
-        bt.add_argument(
-            "--records",
-            choices=[i.value for i in Include],
-            default=Include.REAL.value,
-            help="real records (default), the synthetic ones, or all",
-        )
         bt.add_argument("--scheme", help="only persons with an id of this source (e.g. zubr)")
-        bt.add_argument(
-            "--links",
-            choices=["names", "confirmed", "none"],
-            default="names",
-            help="names: count ZUBR persons the names engine links to another source's as one; "
-            "confirmed: only the links a human confirmed (vigil warning links confirm ID)",
-        )
         bt.add_argument(
             "--recalibrate-months",
             type=int,
@@ -72,42 +83,46 @@ class Command(ActingCommand):
         ex = actions.add_parser("explain", help="one person's risk, its reasons and sources")
         ex.add_argument("person", help="the person's id")
         ex.add_argument("--at", type=_date, default=None, help="date of the estimate (today)")
-        ex.add_argument("--horizon", type=int, default=90)
-        ex.add_argument("--outcome", default="criminal")
-        ex.add_argument("--records", choices=[i.value for i in Include], default="all")
-        ex.add_argument("--links", choices=["names", "confirmed", "none"], default="names")
+        _model_options(ex, records=Include.ALL)
         ex.add_argument("--json", action="store_true", help="print as JSON")
         plant = actions.add_parser("plant", help="write the planted synthetic test record")
-        plant.add_argument("--persons", type=int, default=300)
-        plant.add_argument("--seed", type=int, default=0)
+        plant.add_argument(
+            "--persons", type=int, default=300, help="synthetic persons to write (default 300)"
+        )
+        plant.add_argument("--seed", type=int, default=0, help="random seed of the record")
         sc = actions.add_parser(
             "score", help="score the persons at risk today and store the scores (confidential)"
         )
         sc.add_argument("--at", type=_date, default=None, help="date of the scores (today)")
-        sc.add_argument("--horizon", type=int, default=90)
-        sc.add_argument("--outcome", default="criminal")
-        sc.add_argument("--records", choices=[i.value for i in Include], default="real")
-        sc.add_argument("--links", choices=["names", "confirmed", "none"], default="names")
+        _model_options(sc, records=Include.REAL)
         sc.add_argument("--no-backtest", action="store_true", help="store the fit without one")
-        sc.add_argument("--bootstrap", type=int, default=200)
+        sc.add_argument(
+            "--bootstrap", type=int, default=200, help="bootstrap replicates of the backtest"
+        )
         reg = actions.add_parser("register", help="the watched / at risk register")
         reg_actions = reg.add_subparsers(dest="register_action", required=True, metavar="ACTION")
         reg_add = reg_actions.add_parser("add", help="put a person on the register")
         reg_add.add_argument("person", help="the person's id or name")
-        reg_add.add_argument("--reason", default="")
+        reg_add.add_argument("--reason", default="", help="why the person is watched")
         reg_status = reg_actions.add_parser("status", help="mark watched/relocated/safe/arrested")
-        reg_status.add_argument("person")
-        reg_status.add_argument("status", choices=RegisterStatus.values)
+        reg_status.add_argument("person", help="the person's id or name")
+        reg_status.add_argument(
+            "status", choices=RegisterStatus.values, help="the person's status from now on"
+        )
         reg_list = reg_actions.add_parser("list", help="the register")
-        reg_list.add_argument("--status", choices=RegisterStatus.values)
+        reg_list.add_argument(
+            "--status", choices=RegisterStatus.values, help="only persons with this status"
+        )
         ln = actions.add_parser("links", help="cross-source links: offer, list, confirm, reject")
         ln_actions = ln.add_subparsers(dest="links_action", required=True, metavar="ACTION")
         ln_actions.add_parser("offer", help="store the names engine's current offers")
         ln_list = ln_actions.add_parser("list", help="stored links")
-        ln_list.add_argument("--status", choices=LinkStatus.values, default=None)
+        ln_list.add_argument(
+            "--status", choices=LinkStatus.values, default=None, help="only links in this state"
+        )
         for verb in ("confirm", "reject"):
             one = ln_actions.add_parser(verb, help=f"{verb} one offered link by its ID")
-            one.add_argument("id")
+            one.add_argument("id", help="the link's ID (vigil warning links list)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "plant":
@@ -222,9 +237,7 @@ class Command(ActingCommand):
         from vigil.warning.scoring import aliases_for
 
         include = Include(options["records"])
-        person = resolve_person(
-            options["person"], visible_persons(self.user, include)
-        )
+        person = resolve_person(options["person"], visible_persons(self.user, include))
         record = load_record(self.user, include)
         pid = str(person.pk)
         aliases = aliases_for(self.user, options["links"], include)
@@ -251,8 +264,7 @@ class Command(ActingCommand):
         p = result["probability"]
         self.stdout.write(
             f"Risk of a {result['outcome']} outcome within {result['horizon_days']} days from "
-            f"{result['at']}: " + ("no signal" if p is None else f"{p:.4f}")
-            + " (confidential)"
+            f"{result['at']}: " + ("no signal" if p is None else f"{p:.4f}") + " (confidential)"
         )
         for reason in result["reasons"]:
             self.stdout.write(
