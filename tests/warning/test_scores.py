@@ -4,6 +4,7 @@ threshold notifications and the store of confirmed cross-source links."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from io import StringIO
 
 import pytest
@@ -131,6 +132,19 @@ def test_scores_of_persons_the_user_may_not_view_are_not_shown(planted_record):
     assert restrict(planted_record["admin"], "view", RiskScore.objects.filter(person=hidden))
 
 
+def _shows_number(text: str, probability: float) -> bool:
+    """Whether ``text`` shows the probability as a number or a percentage — standing alone,
+    not as digits inside another number (a timestamp's "20.21…" does not show 0.21)."""
+    shown = {f"{round(probability, 3)}", f"{probability * 100:.0f}%", f"{probability * 100:.1f}%"}
+    return any(re.search(rf"(?<![\d.]){re.escape(s)}(?![\d])", text) for s in shown)
+
+
+def test_a_score_shown_in_a_text_is_found_but_not_inside_a_timestamp():
+    assert _shows_number("risk 0.21 today", 0.21)
+    assert _shows_number("risk 21% today", 0.21)
+    assert not _shows_number('"occurred_at":"2026-12-07T12:44:20.214055+00:00"', 0.21)
+
+
 def test_crossing_the_threshold_notifies_watchers_who_may_see_risk_once(planted_record):
     analyst, viewer = planted_record["analyst"], planted_record["viewer"]
     probe = _score(analyst, backtest=False)
@@ -149,7 +163,7 @@ def test_crossing_the_threshold_notifies_watchers_who_may_see_risk_once(planted_
     assert "risk alert threshold" in body
     for text in (subject, body, webhook_body(mail.payload, "d1").decode()):
         assert top.display_name not in text and "Fictional" not in text
-        assert str(round(fit.scores.get(person=top).probability, 3)) not in text
+        assert not _shows_number(text, fit.scores.get(person=top).probability)
     _score(analyst, backtest=False)  # still above: no second notification
     assert Notification.objects.filter(kind="risk.threshold").count() == 1
 
