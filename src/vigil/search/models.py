@@ -26,25 +26,15 @@ class NameForm(models.Model):
 
 
 class NameKey(models.Model):
-    """One key of a name form: a sound skeleton, a given-name id or a normalised token;
-    ``normalised``: the form's normalised text, as the form holds it.
-
-    The text is the form's (a form is never changed: a changed name's forms are written
-    anew), kept with each key so that the name search reads it with the key rows: the forms
-    of equal rank are then ordered by their string similarity before any form is read, and
-    only those of the first persons are (``name_search._load``).
-    """
+    """One key of a name form: a sound skeleton, a given-name id or a normalised token."""
 
     id = models.BigAutoField(primary_key=True)
     form = models.ForeignKey(NameForm, on_delete=models.CASCADE, related_name="keys")
     key = models.CharField(max_length=100)
-    normalised = models.CharField(max_length=300)
 
     class Meta:
-        # Covering: a lookup by key reads the form ids and texts from the index alone.
-        indexes = [
-            models.Index(fields=["key", "form", "normalised"], name="search_namekey_key_form_text")
-        ]
+        # Covering: a lookup by key reads the form ids from the index alone.
+        indexes = [models.Index(fields=["key", "form"], name="search_namekey_key_form")]
 
     def __str__(self) -> str:
         return self.key

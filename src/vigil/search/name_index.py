@@ -79,8 +79,8 @@ def _write(forms: Iterable[_Form]) -> None:
     )
     insert_plain(
         [
-            new_record(NameKey, form_id=pk, key=key[:KEY_LENGTH], normalised=norm)
-            for pk, (_, _, text, norm) in zip(ids, rows, strict=True)
+            new_record(NameKey, form_id=pk, key=key[:KEY_LENGTH])
+            for pk, (_, _, text, _) in zip(ids, rows, strict=True)
             for key in form_keys(text)
         ]
     )

@@ -38,9 +38,8 @@ ROW_CAP = 50_000
 FORM_CAP = 500
 #: Rows of the required words' own keys from which their near keys are read only if needed.
 NEAR_AFTER = 400
-#: Forms loaded at a time (at least; up to the end of the last group of equal rank and
-#: string similarity).
-LOAD_BATCH = 60
+#: Forms loaded at a time (at least; up to the end of the last group of equal rank).
+LOAD_BATCH = 150
 #: Forms of a batch from which they are read first and checked against the policy in their
 #: final order, ``CHECK_BATCH`` at a time, only until they name enough persons (a smaller batch
 #: is read with the checks, in one statement).
@@ -138,12 +137,11 @@ def _ranked(
     in their final order until they name ``limit`` persons (``_load``): a form the user may not
     see is left out before it can take a place.
 
-    The first ``FORM_CAP`` forms by rank (tier, words matched) are kept, forms of equal rank
-    in the order one read of every key gives them (``_seen``); they are ordered by rank and
-    string similarity from the normalised texts read with the key rows (``NameKey.normalised``)
-    and loaded a whole (tier, words matched, similarity) group at a time, best first, until the
-    loaded ones name ``limit`` persons: text and person order forms only inside such a group,
-    so no form of a later group can come before them (``_load``).
+    Forms are loaded a whole (tier, words matched) group at a time, best first, until the
+    loaded ones name ``limit`` persons: string similarity orders forms only inside a group, so
+    no form of a later group can come before them (an exact form — the query itself — has
+    every word's own key, so it is always in the first group). Forms of equal rank are taken
+    in the order one read of every key gives them (``_seen``).
 
     The key rows are read in two steps (``_Reads``): when the required words' own keys are
     many, first without the skeletons one edit away from those words: they only add forms of
@@ -160,13 +158,12 @@ def _ranked(
     if reads.partial:
         # Only the KEYED forms are ranked for certain without the near keys.
         keyed = {pk: rank for pk, rank in found.items() if rank[0] == KEYED}
-        seen = _seen(tokens, rows)
-        forms, persons = _load(wanted, keyed, seen, reads.texts, user, limit, loaded)
+        forms, persons = _load(wanted, keyed, _seen(tokens, rows), user, limit, loaded)
         if persons >= limit:
             return forms
         rows = reads.rest()
         found = _qualifying(tokens, rows)
-    forms, _ = _load(wanted, found, _seen(tokens, rows), reads.texts, user, limit, loaded)
+    forms, _ = _load(wanted, found, _seen(tokens, rows), user, limit, loaded)
     return forms
 
 
@@ -174,59 +171,51 @@ def _load(
     wanted: str,
     found: dict[int, tuple[int, int]],
     seen: dict[int, int],
-    texts: dict[int, str],
     user: User | None,
     limit: int,
     loaded: _Loads,
 ) -> tuple[list[_Form], int]:
-    """The best ``found`` forms ``user`` may see until they name ``limit`` persons; and how
-    many persons they name (at most ``limit``: then the forms end with the first form of the
-    last of them). ``loaded`` keeps forms read before.
+    """The best ``found`` forms ``user`` may see, a group of rank at a time, until they name
+    ``limit`` persons; and how many persons they name (at most ``limit``: then the forms end
+    with the first form of the last of them). ``loaded`` keeps forms read before.
 
-    The first ``FORM_CAP`` forms by rank are kept, forms of equal rank in the order ``seen``
-    gives, then by id (``_seen``). Each kept form's tier (EXACT when its normalised text is
-    the query's), rank and string similarity come from its text (``texts``, read with the key
-    rows: a form's text never changes), so the kept forms are ordered by them before any is
-    read; they are then read a whole (tier, words matched, similarity) group at a time, at
-    least ``LOAD_BATCH`` forms, best first — at 100k the first 50 persons of a common surname
-    need 50–90 forms of the 500 kept. The forms read are ordered (tier, words matched, string
-    similarity, text, person, place) and checked against the policy in that order
-    (``_Loads``) only until they name ``limit`` persons: a form not read has a later (tier,
-    words matched, similarity) than every form read, so the forms and persons are those of
-    ordering and checking every kept form.
+    Forms of equal rank are taken in the order ``seen`` gives, then by id (``_seen``).
+
+    The forms of the batches loaded are ordered (tier, words matched, string similarity, text,
+    person) and checked against the policy in that order (``_Loads``) only until they name
+    ``limit`` persons: the same forms of the same persons as checking every form of the
+    batches first, since the forms ``user`` may not see are left out either way and the loading
+    stops after the same batch (the first whose forms, with those before, name ``limit``
+    persons the user may see).
     """
     order = [(rank, seen.get(pk, _FIRST), pk) for pk, rank in found.items()]
     order.sort()
-    similarity: dict[str, float] = {}  # forms of a surname share few distinct spellings
-    # (tier, words matched, similarity, place among the kept forms, form id).
-    keyed: list[tuple[int, int, float, int, int]] = []
-    for place, ((tier, weight), _, pk) in enumerate(order[:FORM_CAP]):
-        normalised = texts[pk]
-        if normalised == wanted:
-            tier = EXACT
-        ratio = similarity.get(normalised)
-        if ratio is None:
-            ratio = similarity[normalised] = -fuzz.token_sort_ratio(wanted, normalised)
-        keyed.append((tier, weight, ratio, place, pk))
-    keyed.sort()
-    # (tier, words matched, similarity, text, person's key, place, form id): the place makes
-    # every entry distinct, so sorting the whole tuple orders forms of equal rank, text and
-    # person as a stable sort on the first five would (in the order of the kept forms), and
+    kept = [pk for _, _, pk in order[:FORM_CAP]]
+    # (tier, words matched, similarity, text, person's key, place in ``kept``, form id): the
+    # place makes every entry distinct, so sorting the whole tuple orders forms of equal rank,
+    # text and person as a stable sort on the first five would (in the order of ``kept``), and
     # the form id is never compared.
     ranked: list[_Ranked] = []
+    similarity: dict[str, float] = {}  # forms of a surname share few distinct spellings
     forms: list[_Form] = []
     persons: set[Any] = set()
     rows = loaded.rows
     start = 0
-    while start < len(keyed):
-        end = _group_end(keyed, start + LOAD_BATCH)
-        batch = keyed[start:end]
-        loaded.read([pk for *_, pk in batch if pk not in rows])
-        for tier, weight, ratio, place, pk in batch:
+    while start < len(kept):
+        end = _group_end(kept, found, start + LOAD_BATCH)
+        batch = kept[start:end]
+        loaded.read([pk for pk in batch if pk not in rows])
+        for place, pk in enumerate(batch, start):
             row = rows[pk]
             if row is None:
                 continue
-            person, text, _normalised = row
+            person, text, normalised = row
+            tier, weight = found[pk]
+            if normalised == wanted:
+                tier = EXACT
+            ratio = similarity.get(normalised)
+            if ratio is None:
+                ratio = similarity[normalised] = -fuzz.token_sort_ratio(wanted, normalised)
             # The person's key (``_person_key``), which orders as the person's id does.
             ranked.append((tier, weight, ratio, text, person, place, pk))
         ranked.sort()
@@ -333,13 +322,12 @@ class _Loads:
                 self.rows[pk] = None
 
 
-def _group_end(keyed: list[tuple[int, int, float, int, int]], at: int) -> int:
-    """Where the (tier, words matched, similarity) group of the form before ``at`` ends in
-    ``keyed`` (``_load``)."""
-    if at >= len(keyed):
-        return len(keyed)
-    group = keyed[at - 1][:3]
-    while at < len(keyed) and keyed[at][:3] == group:
+def _group_end(kept: list[int], found: dict[int, tuple[int, int]], at: int) -> int:
+    """Where the (tier, words matched) group of the form before ``at`` ends in ``kept``."""
+    if at >= len(kept):
+        return len(kept)
+    rank = found[kept[at - 1]]
+    while at < len(kept) and found[kept[at]] == rank:
         at += 1
     return at
 
@@ -553,17 +541,15 @@ class _Reads:
         self._near_keys: set[str] = set().union(*(t.near for t in split))
         self._rows: _Rows = []
         self.partial = False
-        #: The normalised text of each form read (``_select``).
-        self.texts: dict[int, str] = {}
 
     def first(self) -> _Rows:
         """The rows of the first step; ``partial`` tells whether near keys were left out."""
         if not self._split:
-            return _select(_terms(self._tokens, near=True), texts=self.texts)
+            return _select(_terms(self._tokens, near=True))
         own = _terms(self._split, near=False)
         if not self._near_keys:  # nothing to leave out (an empty term would cost a scan)
             held, holders = self._held(own)
-            self._rows = _select(own, holders, held, self.texts)
+            self._rows = _select(own, holders, held)
             return self._rows
         near = _Sql.keys(self._near_keys)
         # The near keys only while the required words' own keys have fewer rows.
@@ -578,7 +564,7 @@ class _Reads:
             # own keys' forms) in the same order.
             mine = _Sql.rows(own, "form_id")
             either = _Sql(f"({few.sql} OR form_id + 0 IN ({mine.sql}))", few.params + mine.params)
-            self._rows = _select([*own, near.both(either)], holders, held, self.texts)
+            self._rows = _select([*own, near.both(either)], holders, held)
         else:
             # PostgreSQL: when the own keys are many, not the near rows of their forms either.
             # The step is then partial (its own rows are those ``few`` counted), and of it only
@@ -587,7 +573,7 @@ class _Reads:
             # the holders holding every own key's form), ``_seen`` reads no places here, and
             # ``rest`` reads every near row. At 100k that term read a surname's 1,000–1,500
             # near rows to keep none of them.
-            self._rows = _select([*own, near_few], holders, held, self.texts)
+            self._rows = _select([*own, near_few], holders, held)
         counts = _matcher(self._split)
         # Each distinct key asked about once (a few dozen for ~1,300 rows at 100k).
         rows_by_key = Counter(map(itemgetter(1), self._rows))
@@ -600,7 +586,7 @@ class _Reads:
         """Every row: those of the first step and those it left out."""
         near = _Sql.keys(self._near_keys)
         held, holders = self._held([near])
-        return self._rows + _select([near], holders, held, self.texts)
+        return self._rows + _select([near], holders, held)
 
     def _held(self, holding: list[_Sql]) -> tuple[_Held | None, _Sql | None]:
         """The other words' rows of the forms with a row under ``holding`` (``_Held``), and
@@ -639,7 +625,7 @@ class _Held:
         )
 
     def select(self) -> _Sql:
-        """A statement reading (form id, token's key, 1, text) of the holders' forms' rows under a
+        """A statement reading (form id, token's key, 1) of the holders' forms' rows under a
         token giving a key of these terms (a statement of ``_select``'s)."""
         quote = connection.ops.quote_name
         table = quote(NameKey._meta.db_table)
@@ -658,7 +644,7 @@ class _Held:
             tokens, holder = f"key = ANY(ARRAY({found})::varchar[])", "form_id"
         # Only our own table and column names and placeholders: the keys are parameters.
         sql = (
-            f"SELECT form_id, key, 1, normalised FROM {table} WHERE {tokens}"  # noqa: S608  # nosec B608
+            f"SELECT form_id, key, 1 FROM {table} WHERE {tokens}"  # noqa: S608  # nosec B608
             f" AND {holder} IN (SELECT form_id FROM holders)"
         )
         return _Sql(sql, params)
@@ -764,28 +750,18 @@ def _terms(tokens: list[QueryToken], *, near: bool) -> list[_Sql]:
     return [_Sql.keys(keys)] + [_prefix(t.prefix) for t in tokens if t.prefix]
 
 
-def _select(
-    terms: list[_Sql],
-    holders: _Sql | None = None,
-    held: _Held | None = None,
-    texts: dict[int, str] | None = None,
-) -> _Rows:
+def _select(terms: list[_Sql], holders: _Sql | None = None, held: _Held | None = None) -> _Rows:
     """(form id, key) rows under any of these terms, and ``held``'s rows of the forms
     ``holders`` reads (read once for all of them: a common table expression used more than
     once is materialised by SQLite and PostgreSQL alike; written into each term, it was read
-    again for each: ~0.4 ms a two-word search at 100k). Each row's form's normalised text
-    (``NameKey.normalised``, read from the key indexes with the row) goes into ``texts``."""
-    if texts is None:
-        texts = {}
+    again for each: ~0.4 ms a two-word search at 100k)."""
     if holders is None or held is None:
-        statement = _Sql.rows(terms, "form_id, key, normalised", f"LIMIT {ROW_CAP}")
+        statement = _Sql.rows(terms, "form_id, key", f"LIMIT {ROW_CAP}")
         with connection.cursor() as cursor:
             cursor.execute(statement.sql, statement.params)
-            read = cursor.fetchall()
-        texts.update({form_id: text for form_id, _key, text in read})
-        return [(form_id, key) for form_id, key, _text in read]
+            return list(cursor.fetchall())
     # The held rows last, marked: they are tokens' rows, worked out into key rows (``_Held``).
-    rows = _Sql.rows(terms, "form_id, key, 0, normalised")
+    rows = _Sql.rows(terms, "form_id, key, 0")
     tokens = held.select()
     sql = (
         f"WITH holders (form_id) AS ({holders.sql}) "
@@ -794,15 +770,13 @@ def _select(
     with connection.cursor() as cursor:
         cursor.execute(sql, holders.params + rows.params + tokens.params)
         read = cursor.fetchall()
-    texts.update({form_id: text for form_id, _key, _marked, text in read})
-    mine = [(form_id, key) for form_id, key, marked, _text in read if not marked]
-    return mine + held.rows([(form_id, key) for form_id, key, marked, _ in read if marked], mine)
+    mine = [(form_id, key) for form_id, key, marked in read if not marked]
+    return mine + held.rows([(form_id, key) for form_id, key, marked in read if marked], mine)
 
 
-def _key_rows(tokens: list[QueryToken], texts: dict[int, str] | None = None) -> _Rows:
-    """(form id, key) rows under any key of any of these words, in one read (their forms'
-    texts into ``texts``, ``_select``)."""
-    return _select(_terms(tokens, near=True), texts=texts)
+def _key_rows(tokens: list[QueryToken]) -> _Rows:
+    """(form id, key) rows under any key of any of these words, in one read."""
+    return _select(_terms(tokens, near=True))
 
 
 def _prefix(prefix: str) -> _Sql:
