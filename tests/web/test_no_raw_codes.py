@@ -87,7 +87,11 @@ def test_roles_and_name_languages_are_labels_in_belarusian_and_russian(
     roles = re.findall(r'class="tag tag--role">([^<]*)<', page)
     assert roles and all(not re.fullmatch(r"[a-z_]+", r) for r in roles), roles
     # The names table: the language column holds a word, not "be" or "en".
-    cells = re.findall(r"</td><td>([^<]*)</td><td>[^<]*</td><td>[^<]*</td></tr>", page)
+    cells = re.findall(
+        r'</td><td data-label="[^"]*">([^<]*)</td><td data-label="[^"]*">[^<]*</td>'
+        r'<td data-label="[^"]*">[^<]*</td></tr>',
+        page,
+    )
     assert cells and not {c.strip() for c in cells} & {"be", "ru", "en"}, cells
     # The participant named by the source "as counsel" reads in the page's language.
     assert "counsel" not in _visible(page)
@@ -208,7 +212,7 @@ def test_undated_acts_come_last_in_the_perpetrator_and_event_tables(admin_client
     ):
         page = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
         first_table = page.split("<main", 1)[1].split("</table>", 1)[0]
-        rows = re.findall(r"<tr>\s*<td>(.*?)</td>", first_table, re.S)
+        rows = re.findall(r"<tr>\s*<td(?: data-label=\"[^\"]*\")?>(.*?)</td>", first_table, re.S)
         cells = [re.sub(r"<[^>]+>", "", c).strip() for c in rows]
         dated = [c for c in cells if c and c not in ("—", "unknown")]
         assert dated and cells[-1] in ("—", "unknown"), (url, cells)  # the undated act last

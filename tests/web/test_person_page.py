@@ -23,8 +23,11 @@ def test_person_page_shows_names_in_every_script_with_kind_and_language(
     viewer_client, fictional_case
 ):
     html = _page(viewer_client, fictional_case.victim)
-    assert '<td lang="be">Тэста Фіктыўная</td>' in html
-    assert "<td>Cyrillic</td><td>Belarusian</td><td>official</td>" in html  # labels, not codes
+    assert '<td data-label="Name"><span lang="be">Тэста Фіктыўная</span></td>' in html
+    assert (
+        '<td data-label="Script">Cyrillic</td><td data-label="Language">Belarusian</td>'
+        '<td data-label="Kind">official</td>'
+    ) in html  # labels, not codes
 
 
 def test_person_page_shows_birth_date_at_its_precision(viewer_client, fictional_case):
