@@ -29,7 +29,7 @@ def scored_admin():
     call_command("warning", "plant", "--persons", "120", "--seed", "4",
                  acting_user=user.username, stdout=StringIO())  # fmt: skip
     for at in (dt.date(2021, 3, 1), dt.date(2021, 6, 1)):
-        fit = run_scoring(user, at=at, include=Include.SYNTHETIC, bootstrap=20)
+        fit = run_scoring(user, at=at, include=Include.SYNTHETIC, bootstrap=20).fit
     top = fit.scores.first()
     return user, password, secret, str(top.person_id), top.person.display_name
 

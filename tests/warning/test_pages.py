@@ -33,7 +33,7 @@ def scored_once(django_db_setup, django_db_blocker):
         users = make_risk_users()
         plant_record()
         fit = run_scoring(users["analyst"], at=dt.date(2021, 6, 1),
-                          include=Include.SYNTHETIC, bootstrap=10)  # fmt: skip
+                          include=Include.SYNTHETIC, bootstrap=10).fit  # fmt: skip
         yield users, fit
 
 

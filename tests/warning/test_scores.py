@@ -22,7 +22,7 @@ from vigil.records.models import Act, ExternalId, Person
 from vigil.warning import links, register
 from vigil.warning.loading import Include
 from vigil.warning.models import CrossSourceLink, ModelFit, RiskScore, WatchedPerson
-from vigil.warning.scoring import aliases_for, run_scoring
+from vigil.warning.scoring import Scoring, aliases_for, run_scoring
 
 pytestmark = pytest.mark.django_db
 AT = dt.date(2021, 6, 1)
@@ -31,7 +31,7 @@ AT = dt.date(2021, 6, 1)
 def _score(user, at=AT, **kw):
     kw.setdefault("include", Include.SYNTHETIC)
     kw.setdefault("bootstrap", 10)
-    return run_scoring(user, at=at, **kw)
+    return run_scoring(user, at=at, **kw).fit
 
 
 def test_scoring_stores_each_persons_score_with_reasons_sources_and_the_fit(planted_record):
@@ -153,8 +153,9 @@ def test_crossing_the_threshold_notifies_watchers_who_may_see_risk_once(planted_
     ct = ContentType.objects.get_for_model(Person)
     for user in (analyst, viewer):
         Watch.objects.create(user=user, target_type=ct, target_id=top.pk)
-    fit = _score(analyst, backtest=False)
-    assert str(top.pk) in fit.crossed
+    run = run_scoring(analyst, at=AT, include=Include.SYNTHETIC, backtest=False)
+    fit = run.fit
+    assert str(top.pk) in run.crossed and run.notified == 1
     notes = Notification.objects.filter(kind="risk.threshold", target_id=top.pk)
     assert [n.recipient for n in notes] == [analyst]  # a viewer may not see risk scores
     assert visible_notifications(analyst).filter(kind="risk.threshold").count() == 1
@@ -218,3 +219,14 @@ def test_score_command_says_when_the_points_baseline_stands_in(risk_users):
     fit = ModelFit.objects.get()
     assert fit.method == "points" and fit.training_events < fit.min_events
     assert "error" in fit.backtest or "model" in fit.backtest
+
+
+def test_a_scoring_run_returns_who_crossed_beside_the_stored_fit_not_on_it(planted_record):
+    analyst = planted_record["analyst"]
+    ModelFit.objects.all().delete()  # no previous fit: everyone above the threshold crosses
+    run = run_scoring(analyst, at=AT, include=Include.SYNTHETIC, backtest=False)
+    assert isinstance(run, Scoring) and isinstance(run.fit, ModelFit)
+    above = run.fit.scores.filter(above_threshold=True).values_list("person", flat=True)
+    assert run.crossed == sorted(str(p) for p in above) != []
+    assert not hasattr(run.fit, "crossed") and not hasattr(run.fit, "notified")
+    assert not hasattr(ModelFit.objects.get(pk=run.fit.pk), "crossed")

@@ -219,9 +219,9 @@ def load_scenario(user: User) -> ScenarioResult:
         w.act(first_watched, *LATER_ACT)
         result.acts += 1
         w.cite_all()
-    fit = run_scoring(user, include=Include.SYNTHETIC, links="none", backtest=False)
-    result.scored = fit.population
-    result.above = len(fit.crossed)  # type: ignore[attr-defined]
+    run = run_scoring(user, include=Include.SYNTHETIC, links="none", backtest=False)
+    result.scored = run.fit.population
+    result.above = len(run.crossed)
     result.case = _protection(user, w, first_watched)
     from vigil.alerts.models import Notification
 

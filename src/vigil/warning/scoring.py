@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -36,6 +37,16 @@ LINK_MODES = ("names", "confirmed", "none")
 Progress = Callable[[Iterable[Any]], Iterable[Any]]
 
 
+@dataclass(frozen=True)
+class Scoring:
+    """One run of :func:`run_scoring`: the stored fit, the persons who crossed the alert
+    threshold since the previous fit (ids, sorted) and how many notifications that wrote."""
+
+    fit: ModelFit
+    crossed: list[str]
+    notified: int
+
+
 def aliases_for(user: User, links: str, include: Include) -> dict[str, str]:
     """Persons counted as one: offered (names), human-confirmed, or none."""
     if links not in LINK_MODES:
@@ -56,8 +67,8 @@ def run_scoring(
     backtest: bool = True,
     bootstrap: int = 200,
     progress: Progress = lambda xs: xs,
-) -> ModelFit:
-    """Score, store and notify; the stored fit."""
+) -> Scoring:
+    """Score, store and notify; the stored fit and who crossed the threshold."""
     require_risk(user, "add", route="warning score")
     at = at or timezone.localdate()
     record = load_record(user, include)
@@ -138,9 +149,7 @@ def run_scoring(
         notified = _notify(crossed, fit)
         audit("risk_model", actor=user, action="score", count=len(current.scores),
               route="cli:warning score")  # fmt: skip
-    fit.crossed = crossed  # type: ignore[attr-defined]
-    fit.notified = notified  # type: ignore[attr-defined]
-    return fit
+    return Scoring(fit=fit, crossed=crossed, notified=notified)
 
 
 def _notify(persons: list[str], fit: ModelFit) -> int:

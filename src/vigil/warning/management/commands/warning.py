@@ -160,7 +160,7 @@ class Command(ActingCommand):
         def progress(cutoffs: Any) -> Any:
             return tqdm(cutoffs, unit="cut-off", desc="backtest", disable=None, leave=False)
 
-        fit = run_scoring(
+        run = run_scoring(
             self.user,
             at=options["at"],
             horizon_days=options["horizon"],
@@ -171,6 +171,7 @@ class Command(ActingCommand):
             bootstrap=options["bootstrap"],
             progress=progress,
         )
+        fit = run.fit
         method = (
             "the fitted model"
             if fit.method == "model"
@@ -179,8 +180,8 @@ class Command(ActingCommand):
         self.stdout.write(
             f"Scored {fit.population} persons as of {fit.as_of} with {method}: "
             f"{fit.training_events} events in {fit.training_rows} person-periods; alert "
-            f"threshold {fit.threshold:.4f}; {len(fit.crossed)} crossed it, "  # type: ignore[attr-defined]
-            f"{fit.notified} notifications. Stored as fit {fit.pk} (confidential)."  # type: ignore[attr-defined]
+            f"threshold {fit.threshold:.4f}; {len(run.crossed)} crossed it, "
+            f"{run.notified} notifications. Stored as fit {fit.pk} (confidential)."
         )
         if fit.note:
             self.stdout.write(fit.note)
