@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from vigil.accounts.auditing import audit
 from vigil.accounts.models import TOTPDevice, User
+from vigil.core.chunks import chunked
 
 ISSUER = "Vigil"
 # One step either side tolerates a phone clock 30 s off without widening the guess space much.
@@ -52,7 +53,7 @@ def terminal_qr(uri: str) -> str:
 
 def grouped_secret(secret: str) -> str:
     """The secret in groups of four letters, for typing into an app by hand."""
-    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    return " ".join(chunked(secret, 4))
 
 
 def matching_step(device: TOTPDevice, code: str, at: float | None = None) -> int | None:

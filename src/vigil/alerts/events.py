@@ -32,6 +32,7 @@ from vigil.alerts.models import (
     Watch,
     Webhook,
 )
+from vigil.core.chunks import chunked
 from vigil.core.history import bulk_created
 from vigil.records.models import Act, Case, Involvement
 
@@ -61,8 +62,8 @@ def acts_saved(acts: Sequence[Act], kind: str) -> int:
         for act in acts:
             by_event[act.event_id].append(act)
         events = list(by_event)
-        for start in range(0, len(events), CHUNK):
-            links = Case.events.through.objects.filter(event_id__in=events[start : start + CHUNK])
+        for chunk in chunked(events, CHUNK):
+            links = Case.events.through.objects.filter(event_id__in=chunk)
             for case_id, event_id in links.values_list("case_id", "event_id"):
                 targets += [(case_ct.pk, case_id, a) for a in by_event[event_id]]
     return _notify_watchers(targets, kind)
@@ -96,8 +97,8 @@ def risk_threshold_crossed(person_ids: Sequence[Any], key: str) -> int:
     ct = ContentType.objects.get_for_model(Person)
     written = 0
     ids = [str(p) for p in person_ids]
-    for start in range(0, len(ids), CHUNK):
-        watches = Watch.objects.filter(target_type=ct, target_id__in=ids[start : start + CHUNK])
+    for chunk in chunked(ids, CHUNK):
+        watches = Watch.objects.filter(target_type=ct, target_id__in=chunk)
         for w in watches.select_related("user", "target_type"):
             if not may_see_risk(w.user):
                 continue
@@ -138,10 +139,8 @@ def _notify_watchers(targets: list[tuple[int, Any, Any]], kind: str) -> int:
         ids_by_type[type_id].append(target_id)
     written = 0
     for type_id, ids in ids_by_type.items():
-        for start in range(0, len(ids), CHUNK):
-            watches = Watch.objects.filter(
-                target_type_id=type_id, target_id__in=ids[start : start + CHUNK]
-            )
+        for chunk in chunked(ids, CHUNK):
+            watches = Watch.objects.filter(target_type_id=type_id, target_id__in=chunk)
             for watch in watches.select_related("user", "target_type"):
                 for subject in by_target[(type_id, watch.target_id)]:
                     written += _notify(watch, subject, kind)

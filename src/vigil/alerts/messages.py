@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from vigil.core.chunks import chunked
 from vigil.policy.access import may_see_risk, restrict
 
 if TYPE_CHECKING:
@@ -122,8 +123,8 @@ def visible_payloads(user: User, payloads: list[dict[str, Any]]) -> list[bool]:
             seen[label] = set()
             continue
         ordered, found = sorted(ids), set()
-        for start in range(0, len(ordered), CHUNK):
-            rows = model._default_manager.filter(pk__in=ordered[start : start + CHUNK])
+        for chunk in chunked(ordered, CHUNK):
+            rows = model._default_manager.filter(pk__in=chunk)
             found |= {str(pk) for pk in restrict(user, "view", rows).values_list("pk", flat=True)}
         seen[label] = found
     risk = may_see_risk(user)

@@ -30,6 +30,7 @@ from django.db.models.fields import AutoFieldMixin
 from django.dispatch import Signal
 from django.utils import timezone
 
+from vigil.core.chunks import chunked
 from vigil.core.context import ChangeContext, current_context
 from vigil.core.models import Action, Version, VersionBatch, VigilModel
 
@@ -1000,7 +1001,7 @@ def _batch_row(
 def batch_ids(batch: VersionBatch) -> list[uuid.UUID]:
     """The ids of the records a batch created, in write order."""
     raw = bytes(batch.object_ids)
-    return [uuid.UUID(bytes=raw[i : i + 16]) for i in range(0, len(raw), 16)]
+    return [uuid.UUID(bytes=key) for key in chunked(raw, 16)]
 
 
 def _position_in(batch: VersionBatch, pk: uuid.UUID) -> int | None:
@@ -1076,8 +1077,8 @@ def first_versions(
     manager = getattr(model, "all_objects", model._default_manager)
     found: dict[Any, Version] = {}
     wanted = list(dict.fromkeys(ids))
-    for start in range(0, len(wanted), CHUNK):
-        rows = manager.filter(pk__in=wanted[start : start + CHUNK], version=1)
+    for chunk in chunked(wanted, CHUNK):
+        rows = manager.filter(pk__in=chunk, version=1)
         if lock:
             rows = rows.select_for_update()
         held: dict[Any, Any] = {r.pk: r for r in rows}
@@ -1285,8 +1286,7 @@ def count_versions() -> int:
             continue
         ids = batch_ids(batch)
         manager = getattr(model, "all_objects", model._default_manager)
-        for start in range(0, len(ids), CHUNK):
-            chunk = ids[start : start + CHUNK]
+        for chunk in chunked(ids, CHUNK):
             stored = Version.objects.filter(model=batch.model, object_id__in=chunk)
             derived += (
                 manager.filter(pk__in=chunk, version=1, updated_at=batch.at)
@@ -1315,9 +1315,7 @@ def forget_in_batch(obj: models.Model) -> int:
         return 0
     for batch in VersionBatch.objects.select_for_update().filter(model=label, at=at):
         raw = bytes(batch.object_ids)
-        kept = b"".join(
-            raw[i : i + 16] for i in range(0, len(raw), 16) if raw[i : i + 16] != obj.pk.bytes
-        )
+        kept = b"".join(key for key in chunked(raw, 16) if key != obj.pk.bytes)
         if kept == raw:
             continue
         rows = VersionBatch.objects.filter(pk=batch.pk)

@@ -21,6 +21,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from vigil.core.chunks import chunked
 from vigil.core.errors import ImportFailed
 from vigil.core.models import Confidentiality, VigilModel
 from vigil.core.validation import (
@@ -703,8 +704,7 @@ def _without_placeholder_pages(
     pages = {o.person_id: stable_id("viasna-page", f"row:{rid}") for _, rid, o in batch}
     ids = list(pages)
     recorded: set[Any] = set()
-    for start in range(0, len(ids), 900):
-        chunk = ids[start : start + 900]
+    for chunk in chunked(ids, 900):
         recorded.update(Person.all_objects.filter(pk__in=chunk).values_list("pk", flat=True))
     drop = {pages[pk] for pk in recorded}
     return [
@@ -723,8 +723,8 @@ def _note_url_changes(batch: list[tuple[int, str, RowOutcome]], report: ImportRe
         if o.url
     }
     ids = list(wanted)
-    for start in range(0, len(ids), 900):
-        found = ExternalId.all_objects.filter(pk__in=ids[start : start + 900]).values_list(
+    for chunk in chunked(ids, 900):
+        found = ExternalId.all_objects.filter(pk__in=chunk).values_list(
             "pk", "value"
         )
         for pk, old in found:
@@ -738,8 +738,8 @@ def _primary_names(batch: list[tuple[int, str, RowOutcome]]) -> dict[Any, str]:
     """The display names of the batch's recorded persons before the batch is written."""
     persons = [o.person_id for _, _, o in batch if o.primary_name_id]
     found: dict[Any, str] = {}
-    for start in range(0, len(persons), 900):
-        rows = Person.all_objects.filter(pk__in=persons[start : start + 900])
+    for chunk in chunked(persons, 900):
+        rows = Person.all_objects.filter(pk__in=chunk)
         found.update(rows.values_list("pk", "display_name"))
     return found
 
@@ -755,9 +755,9 @@ def _one_primary_name(batch: list[tuple[int, str, RowOutcome]], before: dict[Any
         if o.primary_name_id and o.person_id in before and before[o.person_id] != o.name
     }
     persons = list(changed)
-    for start in range(0, len(persons), 900):
-        names = PersonName.objects.filter(person_id__in=persons[start : start + 900]).filter(
-            Q(is_primary=True) | Q(pk__in=[changed[p] for p in persons[start : start + 900]])
+    for chunk in chunked(persons, 900):
+        names = PersonName.objects.filter(person_id__in=chunk).filter(
+            Q(is_primary=True) | Q(pk__in=[changed[p] for p in chunk])
         )
         for name in names:
             primary = name.pk == changed[name.person_id]

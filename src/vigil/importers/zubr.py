@@ -30,6 +30,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
+from vigil.core.chunks import chunked
 from vigil.core.errors import ImportFailed
 from vigil.core.models import Confidentiality, VigilModel
 from vigil.importers import zubr_values as values
@@ -434,8 +435,7 @@ def import_zubr(
         groups[d.person_key].append(d)
     plan = _ZubrPlan(groups)
     with bulk_cache(), transaction.atomic():
-        for start in range(0, len(decisions), batch_rows):
-            batch = decisions[start : start + batch_rows]
+        for batch in chunked(decisions, batch_rows):
             for d in batch:
                 plan_decision(plan, d, locators[d.key])
                 plan.end_row(keep=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from vigil.core.chunks import chunked
 from vigil.names import OPERATING_THRESHOLD, REVIEW_THRESHOLD, NameIndex, NameRecord
 from vigil.records.models import Person, PersonName
 
@@ -63,8 +64,8 @@ def _select(qs: Any) -> tuple[dict[Any, Person], dict[Any, list[str]]]:
     # after a bulk import planned that IN (SELECT DISTINCT … NOT EXISTS …) for minutes).
     ids = list(persons)
     rows = []
-    for start in range(0, len(ids), 900):
-        chunk = PersonName.objects.filter(person_id__in=ids[start : start + 900])
+    for keys in chunked(ids, 900):
+        chunk = PersonName.objects.filter(person_id__in=keys)
         rows.extend(chunk.values_list("person_id", "value"))
     for pk, value in sorted(rows, key=lambda row: (str(row[0]), row[1])):
         if pk in persons and value not in names[pk]:

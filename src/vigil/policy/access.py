@@ -13,6 +13,7 @@ from django.db.models import BooleanField, Exists, OuterRef, Q, Value
 from django.db.models.expressions import BaseExpression
 from django.utils import timezone
 
+from vigil.core.chunks import chunked
 from vigil.core.errors import Forbidden
 from vigil.core.statements import Statement
 from vigil.policy.auditing import audit
@@ -457,13 +458,13 @@ class _Evaluation:
             if model not in governed_models or not ids:
                 continue
             rows = self.visible_rows(model, _history_action(model)).order_by()
-            for start in range(0, len(ids), 500):
-                chunk = rows.filter(pk__in=ids[start : start + 500])
+            for keys in chunked(ids, 500):
+                chunk = rows.filter(pk__in=keys)
                 key = type(model._meta.pk)
                 parts.setdefault(key, []).append(chunk.values_list(Value(number), "pk"))
         for same_key in parts.values():
-            for start in range(0, len(same_key), 8):
-                first, *rest = same_key[start : start + 8]
+            for group in chunked(same_key, 8):
+                first, *rest = group
                 for number, pk in first.union(*rest, all=True) if rest else first:
                     found[order[number]].add(pk)
         return found

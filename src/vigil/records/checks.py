@@ -51,6 +51,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from vigil.core.chunks import chunked
 from vigil.core.errors import Forbidden, NotFound
 from vigil.names import OPERATING_THRESHOLD, NameIndex, NameRecord
 from vigil.names.evidence import BirthInput, birth_evidence
@@ -161,9 +162,9 @@ class RecordView:
         """Display names of the visible persons among ``ids``."""
         found: dict[Any, str] = {}
         ordered = list(set(ids))
-        for start in range(0, len(ordered), CHUNK):
+        for chunk in chunked(ordered, CHUNK):
             found.update(
-                self(Person.objects.filter(pk__in=ordered[start : start + CHUNK])).values_list(
+                self(Person.objects.filter(pk__in=chunk)).values_list(
                     "pk", "display_name"
                 )
             )
@@ -257,8 +258,7 @@ def two_arrests_one_date(seen: RecordView) -> list[Finding]:
 def _act_persons(seen: RecordView, act_ids: list[Any]) -> dict[Any, set[Any]]:
     """The persons of each act: victim, perpetrators, counsel and participants."""
     persons: dict[Any, set[Any]] = defaultdict(set)
-    for start in range(0, len(act_ids), CHUNK):
-        chunk = act_ids[start : start + CHUNK]
+    for chunk in chunked(act_ids, CHUNK):
         for act_id, pid in Act.objects.filter(pk__in=chunk).values_list("pk", "victim_person_id"):
             if pid is not None:
                 persons[act_id].add(pid)
@@ -286,19 +286,19 @@ def _source_subjects(seen: RecordView, source_ids: set[Any]) -> dict[Any, set[An
         )
     subjects: dict[Any, set[Any]] = defaultdict(set)
     ordered = list(source_ids)
-    for start in range(0, len(ordered), CHUNK):
+    for chunk in chunked(ordered, CHUNK):
         rows = list(
             seen(
                 Information.objects.filter(
-                    source_id__in=ordered[start : start + CHUNK], target_type_id__in=list(by_ct)
+                    source_id__in=chunk, target_type_id__in=list(by_ct)
                 )
             ).values_list("source_id", "target_type_id", "target_id")
         )
         for ct_id, resolve in by_ct.items():
             targets = [t for _s, c, t in rows if c == ct_id]
             owners: dict[Any, Any] = {}
-            for i in range(0, len(targets), CHUNK):
-                owners.update(resolve(targets[i : i + CHUNK]))
+            for chunk in chunked(targets, CHUNK):
+                owners.update(resolve(chunk))
             for source_id, c, target in rows:
                 if c == ct_id and target in owners:
                     subjects[source_id].add(owners[target])
@@ -319,9 +319,9 @@ def source_about_someone_else(seen: RecordView) -> list[Finding]:
         return []
     visible_acts: set[Any] = set()
     act_ids = sorted({a for a, _s in cites}, key=str)
-    for start in range(0, len(act_ids), CHUNK):
+    for chunk in chunked(act_ids, CHUNK):
         visible_acts.update(
-            seen(Act.objects.filter(pk__in=act_ids[start : start + CHUNK])).values_list(
+            seen(Act.objects.filter(pk__in=chunk)).values_list(
                 "pk", flat=True
             )
         )

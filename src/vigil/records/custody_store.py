@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from vigil.core.chunks import chunked
 from vigil.core.statements import Statement
 from vigil.policy.access import restrict_to_ceiling
 from vigil.policy.rules import LEVELS
@@ -51,11 +52,6 @@ if TYPE_CHECKING:
 
 CEILINGS: tuple[str, ...] = LEVELS
 CHUNK = 500
-
-
-def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 @functools.cache
@@ -112,7 +108,7 @@ def derived_at_every_ceiling(person_ids: Iterable[Any]) -> dict[str, dict[Any, C
 def refresh(person_ids: Iterable[Any]) -> int:
     """Recompute the stored custody of these persons at every ceiling; how many persons."""
     ids = sorted({pk for pk in person_ids if pk is not None}, key=str)
-    for chunk in _chunks(ids):
+    for chunk in chunked(ids, CHUNK):
         rows = [
             new_record(
                 StoredCustody,
@@ -141,7 +137,7 @@ def rebuild(progress: Callable[[int, int], None] | None = None) -> int:
     ids = sorted(set(with_acts.values_list("victim_person_id", flat=True)), key=str)
     StoredCustody.objects.exclude(person_id__in=ids).delete() if len(ids) < 900 else _drop_stale()
     done = 0
-    for chunk in _chunks(ids, 2000):
+    for chunk in chunked(ids, 2000):
         done += refresh(chunk)
         if progress is not None:
             progress(done, len(ids))

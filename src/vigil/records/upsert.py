@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import connections, models, router
 
+from vigil.core.chunks import chunked
 from vigil.core.history import bulk_create_records
 from vigil.core.models import VigilModel
 
@@ -81,11 +82,6 @@ def _owned_fields(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if f.name not in NOT_IMPORTED]
 
 
-def _chunks(items: Sequence[Any], size: int = 900) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def existing_ids(model: type[models.Model], ids: Sequence[Any]) -> set[Any]:
     """Which of ``ids`` the model's table holds (soft-deleted rows too), as primary key values.
 
@@ -111,7 +107,7 @@ def existing_ids(model: type[models.Model], ids: Sequence[Any]) -> set[Any]:
     )
     found: set[Any] = set()
     with connection.cursor() as cursor:
-        for chunk in _chunks(ids):
+        for chunk in chunked(ids, 900):
             if hexed:
                 params = [
                     v.hex if type(v) is uuid.UUID else prep(v, connection, prepared=False)
@@ -162,7 +158,7 @@ def upsert_records(
             # A first import: every planned record is new (no per-id lookups in ``found``).
             new = list(planned.values())
         else:
-            for chunk in _chunks([pk for pk in ids if pk in found]):
+            for chunk in chunked([pk for pk in ids if pk in found], 900):
                 existing.update(model.all_objects.in_bulk(chunk))
             new = [o for pk, o in planned.items() if pk not in found]
         bulk_create_records(new)

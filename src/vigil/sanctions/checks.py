@@ -10,6 +10,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from vigil.core.chunks import chunked
 from vigil.records.checks import CHUNK, Finding, RecordView, name_or_withheld
 from vigil.records.dates import display_date
 from vigil.sanctions.models import ListScreening, SanctionsList
@@ -24,9 +25,9 @@ def perpetrator_not_screened(seen: RecordView) -> list[Finding]:
     ids = list(seen(perpetrators()).values_list("pk", flat=True))
     current = {lst.pk: lst.imported_at for lst in lists}
     done: dict[Any, set[int]] = defaultdict(set)
-    for start in range(0, len(ids), CHUNK):
+    for chunk in chunked(ids, CHUNK):
         for pid, list_id, imported_at in ListScreening.objects.filter(
-            person_id__in=ids[start : start + CHUNK], sanctions_list_id__in=list(current)
+            person_id__in=chunk, sanctions_list_id__in=list(current)
         ).values_list("person_id", "sanctions_list_id", "list_imported_at"):
             if current[list_id] == imported_at:
                 done[pid].add(list_id)

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from vigil.core.chunks import chunked
 from vigil.core.errors import NotFound, ValidationFailed
 from vigil.names import OPERATING_THRESHOLD, REVIEW_THRESHOLD, NameIndex, NameRecord
 from vigil.names.org_index import OrgIndex, OrgRecord
@@ -277,9 +278,9 @@ def unscreened(
     current = {lst.pk: lst.imported_at for lst in lists}
     ordered = list(ids)
     column = f"{side}_id"
-    for start in range(0, len(ordered), 900):
+    for chunk in chunked(ordered, 900):
         found = ListScreening.objects.filter(
-            **{f"{column}__in": ordered[start : start + 900]},
+            **{f"{column}__in": chunk},
             sanctions_list_id__in=list(current),
         ).values_list(column, "sanctions_list_id", "list_imported_at")
         for pid, list_id, imported_at in found:
@@ -314,11 +315,9 @@ def screen_perpetrators(
     people: list[Person] = []
     orgs: list[Organisation] = []
     ordered, org_ordered = list(ids), list(org_ids)
-    for start in range(0, len(ordered), 900):
-        chunk = ordered[start : start + 900]
+    for chunk in chunked(ordered, 900):
         people += perpetrators().filter(pk__in=chunk).prefetch_related("names")
-    for start in range(0, len(org_ordered), 900):
-        chunk = org_ordered[start : start + 900]
+    for chunk in chunked(org_ordered, 900):
         orgs += perpetrator_organisations().filter(pk__in=chunk).prefetch_related("names")
     if people or orgs:
         screen(people, lists, orgs)

@@ -14,6 +14,7 @@ from typing import Any
 from django.apps import apps
 from django.db import transaction
 
+from vigil.core.chunks import chunked
 from vigil.records.batch import insert_plain, new_record
 from vigil.search.models import TextDocument
 
@@ -66,8 +67,7 @@ def index_documents(label: str, ids: Iterable[Any]) -> None:
         return
     model = apps.get_model(label)
     with transaction.atomic():
-        for start in range(0, len(ids), BATCH):
-            chunk = ids[start : start + BATCH]
+        for chunk in chunked(ids, BATCH):
             TextDocument.objects.filter(model=label, object_id__in=chunk).delete()
             _write(label, model.all_objects.filter(pk__in=chunk).values_list(*_COLUMNS[label]))
 
@@ -77,7 +77,7 @@ def rebuild(progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = Non
     work = []
     for label in FIELDS:
         ids = list(apps.get_model(label).objects.order_by("pk").values_list("pk", flat=True))
-        work += [(label, ids[i : i + BATCH]) for i in range(0, len(ids), BATCH)]
+        work += [(label, chunk) for chunk in chunked(ids, BATCH)]
     steps: Iterable[tuple[str, list[Any]]] = work
     if progress is not None:
         steps = progress(work, len(work))

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 
+from vigil.core.chunks import chunked
 from vigil.names import normalise
 from vigil.records.batch import insert_plain, new_record, next_ids
 from vigil.records.models import Person, PersonName
@@ -33,7 +34,7 @@ def index_persons(person_ids: Iterable[Any], name_ids: Iterable[Any] = ()) -> No
 def rebuild(progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None) -> int:
     """Drop and rebuild the whole name index; returns the number of persons indexed."""
     ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
-    chunks = [ids[i : i + BATCH] for i in range(0, len(ids), BATCH)]
+    chunks = list(chunked(ids, BATCH))
     batches: Iterable[list[Any]] = chunks
     if progress is not None:
         batches = progress(chunks, len(chunks))
@@ -129,8 +130,7 @@ def add_tokens(tokens: Iterable[str]) -> None:
     rows = vocabulary(tokens)
     wanted = sorted({token for token, _ in rows})
     known: set[str] = set()
-    for at in range(0, len(wanted), _TOKENS_AT_ONCE):
-        chunk = wanted[at : at + _TOKENS_AT_ONCE]
+    for chunk in chunked(wanted, _TOKENS_AT_ONCE):
         known.update(NameToken.objects.filter(token__in=chunk).values_list("token", flat=True))
     fresh = [NameToken(token=token, key=key) for token, key in sorted(rows) if token not in known]
     # A token another writer has just added is skipped, not an error.

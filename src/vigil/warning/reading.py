@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigil.accounts.auditing import audit
+from vigil.core.chunks import chunked
 from vigil.policy.access import may_see_risk, restrict
 from vigil.records.models import Act, Person
 from vigil.records.precursors import PRECURSOR_ACT_TYPES
@@ -71,8 +72,8 @@ class Row:
 def _sources(user: User, ids: Iterable[str]) -> dict[str, Source]:
     ids = sorted({i for i in ids if i})
     found: dict[str, Source] = {}
-    for start in range(0, len(ids), 900):
-        acts = restrict(user, "view", Act.objects.filter(pk__in=ids[start : start + 900]))
+    for chunk in chunked(ids, 900):
+        acts = restrict(user, "view", Act.objects.filter(pk__in=chunk))
         for pk, person, date, kind in acts.values_list(
             "pk", "victim_person_id", "date", "act_type__key"
         ):

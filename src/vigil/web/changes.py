@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from vigil.core.chunks import chunked
 from vigil.core.history import (
     apps_model,
     batch_ids,
@@ -110,8 +111,8 @@ def recent_changes(user: User, limit: int = 15) -> list[Change]:
             continue
         newest = [pk for pk in reversed(ids) if pk in visible]
         taken = 0
-        for start in range(0, len(newest), 100):  # last written first, until enough
-            found = first_versions(model, newest[start : start + 100])
+        for chunk in chunked(newest, 100):  # last written first, until enough
+            found = first_versions(model, chunk)
             derived.extend(found.values())
             taken += len(found)
             if taken >= limit:
