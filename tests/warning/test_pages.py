@@ -4,15 +4,18 @@ en/be/ru; denied to roles outside the risk rule; every view of a score audited."
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from vigil.accounts.testing import login_verified
 from vigil.audit.models import AuditEntry
 from vigil.records.models import Person
 from vigil.warning.loading import Include
-from vigil.warning.models import WatchedPerson
+from vigil.warning.models import ModelFit, WatchedPerson
+from vigil.warning.notes import backtest_note, fit_note, in_english
 from vigil.warning.scoring import run_scoring
 
 from ..module_data import built_once, refreshed
@@ -127,3 +130,44 @@ def test_the_model_card_shows_labels_and_dates_not_stored_codes(scored):
     for code in ("<dd>synthetic</dd>", "<dd>names (", "<dd>none (", "<code>", "_detention"):
         assert code not in main, code
     assert fit.as_of.strftime("%Y-%m-%d") not in main  # dates in words, not ISO
+
+
+def _points_fit(fit) -> tuple[str, str]:
+    """Store ``fit`` as a points fit on too few events whose backtest could not fit the model
+    at any cut-off; its stored (English) notes."""
+    backtest = {**fit.backtest, "model_fitted_cutoffs": 0}
+    note = in_english(fit_note, "points", 3, fit.min_events, fit.as_of)
+    ModelFit.objects.filter(pk=fit.pk).update(
+        method="points", training_events=3, note=note, backtest=backtest
+    )
+    return note, in_english(backtest_note, backtest, fit.min_events)
+
+
+def _sentences(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[.;:]", text) if len(part.strip()) > 12]
+
+
+def test_the_model_card_notes_are_the_stored_english_ones_on_an_english_page(scored):
+    users, fit = scored
+    note, bt_note = _points_fit(fit)
+    assert "3 events in the training rows" in note and "known before 1 June 2021" in note
+    assert "links_used" in bt_note and "At " in bt_note
+    page = _client(users["analyst"]).get("/risk/model/", HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert f"<dd>{note}</dd>" in html and f'<p class="note">{bt_note}</p>' in html
+
+
+@pytest.mark.parametrize("lang", ["be", "ru"])
+def test_the_model_card_notes_read_in_the_page_language_with_no_english_sentence(scored, lang):
+    users, fit = scored
+    note, bt_note = _points_fit(fit)
+    page = _client(users["analyst"]).get("/risk/model/", HTTP_ACCEPT_LANGUAGE=lang)
+    html = page.content.decode()
+    for sentence in _sentences(note) + _sentences(bt_note):
+        assert sentence not in html, sentence
+    with translation.override(lang):
+        fit.refresh_from_db()
+        translated = fit_note(fit.method, fit.training_events, fit.min_events, fit.as_of)
+        assert f"<dd>{translated}</dd>" in html
+        assert f'<p class="note">{backtest_note(fit.backtest, fit.min_events)}</p>' in html
+    assert "1 June 2021" not in html and "2021-06-01" not in html

@@ -23,6 +23,7 @@ from threadpoolctl import threadpool_limits
 
 from vigil.core.errors import ValidationFailed
 from vigil.warning.model import MIN_EVENTS, HazardModel, OneScore
+from vigil.warning.notes import backtest_note, in_english
 from vigil.warning.outcomes import Outcome
 from vigil.warning.panel import build_panel, monthly_cutoffs
 from vigil.warning.record import WarningRecord
@@ -265,27 +266,5 @@ def _run(record: WarningRecord, config: BacktestConfig, progress: Progress) -> d
     }
     if last_model is not None and last_model.coefficients:
         result["coefficients"] = {k: round(v, 4) for k, v in last_model.coefficients.items()}
-    notes = []
-    if fitted < result["cutoffs"]:
-        notes.append(
-            f"At {result['cutoffs'] - fitted} of {result['cutoffs']} cut-offs the training rows "
-            f"held fewer than {MIN_EVENTS} events: the model column shows the points baseline "
-            f"there; at least {MIN_EVENTS} events known before a cut-off are needed to fit it."
-        )
-    if record.links_used and record.links_kind == "confirmed":
-        notes.append(
-            f"links_used {record.links_used}: persons linked across sources by a link a human "
-            "confirmed count as one person (--links confirmed)."
-        )
-    elif record.links_used:
-        notes.append(
-            f"links_used {record.links_used}: persons the names engine links across sources "
-            "(offered links, not confirmed by a human) count as one person."
-        )
-    else:
-        notes.append(
-            "links_used 0: persons from different sources are counted separately (no links "
-            "between sources were applied)."
-        )
-    result["note"] = " ".join(notes)
+    result["note"] = in_english(backtest_note, result, MIN_EVENTS)
     return result

@@ -22,6 +22,7 @@ from threadpoolctl import threadpool_limits
 
 from vigil.core.errors import ValidationFailed
 from vigil.warning.model import MIN_EVENTS, HazardModel
+from vigil.warning.notes import fit_note, in_english
 from vigil.warning.outcomes import Outcome
 from vigil.warning.panel import build_panel, monthly_cutoffs
 from vigil.warning.record import WarningRecord
@@ -160,17 +161,13 @@ def score_current(
             )
         )
     events = int(y.sum())
-    note = model.fallback_reason
-    if not model.fitted:
-        note += (
-            f"; {MIN_EVENTS - events} more events known before {at} would let the model be "
-            "fitted"
-        )
+    method = "model" if model.fitted else "points"
+    note = in_english(fit_note, method, events, MIN_EVENTS, at)
     return CurrentScores(
         at=at,
         horizon_days=horizon_days,
         outcome=outcome.value,
-        method="model" if model.fitted else "points",
+        method=method,
         training_rows=len(panel),
         training_events=events,
         threshold=round(threshold, 6),

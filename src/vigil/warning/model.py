@@ -18,6 +18,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from vigil.warning.notes import in_english, points_reason
 from vigil.warning.signals import FEATURES, NEVER_DAYS
 
 MIN_EVENTS = 20
@@ -115,10 +116,7 @@ class HazardModel:
         """
         events = int(y.sum())
         if events < MIN_EVENTS:
-            self.fallback_reason = (
-                f"{events} events in the training rows; the model needs at least {MIN_EVENTS}: "
-                "the points baseline stands in"
-            )
+            self.fallback_reason = in_english(points_reason, events, MIN_EVENTS)
             self._fallback = OneScore("points").fit(rows, y)
             return self
         x = rows[list(self.features)].to_numpy(dtype=float)

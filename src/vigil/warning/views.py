@@ -28,6 +28,7 @@ from vigil.warning import labels, links, register
 from vigil.warning.charts import calibration_chart
 from vigil.warning.labels import LINK_MODES, RECORD_SETS
 from vigil.warning.models import LinkStatus, RegisterStatus
+from vigil.warning.notes import backtest_note, fit_note
 from vigil.warning.reading import latest_fit, rows_for, scores_of
 
 if TYPE_CHECKING:
@@ -100,6 +101,13 @@ def model_card(request: SignedInRequest) -> HttpResponse:
     context = {
         "fit": fit,
         "bt": bt,
+        # The notes in the page's language, written again from the fit's figures.
+        "fit_note": (
+            fit_note(fit.method, fit.training_events, fit.min_events, fit.as_of)
+            if fit and fit.note
+            else ""
+        ),
+        "bt_note": backtest_note(bt, fit.min_events) if fit and bt.get("note") else "",
         "baselines": baselines,
         "coefficients": coefficients,
         "calibration": calibration_chart(
