@@ -1072,7 +1072,9 @@ def first_versions(
 ) -> dict[Any, Version]:
     """The version 1 of those records of ``model`` (by id) that a bulk write created and that
     still hold it in their row (version 1, no stored version): unsaved :class:`Version`
-    objects, by record id. ``lock`` reads the rows ``FOR UPDATE`` (before a change)."""
+    objects, by record id. ``lock`` reads the rows ``FOR NO KEY UPDATE`` (before a change):
+    other writers of the rows wait, a reference checked to them does not (the change never
+    touches a key; a full search-index rebuild checks its rows' references to them)."""
     label = model_label(model)
     manager = getattr(model, "all_objects", model._default_manager)
     found: dict[Any, Version] = {}
@@ -1080,7 +1082,7 @@ def first_versions(
     for chunk in chunked(wanted, CHUNK):
         rows = manager.filter(pk__in=chunk, version=1)
         if lock:
-            rows = rows.select_for_update()
+            rows = rows.select_for_update(no_key=True)
         held: dict[Any, Any] = {r.pk: r for r in rows}
         if not held:
             continue

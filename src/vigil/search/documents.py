@@ -17,6 +17,7 @@ from django.db import transaction
 from vigil.core.chunks import chunked
 from vigil.records.batch import insert_plain, new_record
 from vigil.search.models import TextDocument
+from vigil.search.name_index import lock_for_writing
 
 #: Searchable fields per record model; the text of a record is these fields, one per line.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -67,6 +68,9 @@ def index_documents(label: str, ids: Iterable[Any]) -> None:
         return
     model = apps.get_model(label)
     with transaction.atomic():
+        # The index's write lock, as for names: a rebuild holding it rewrites the documents
+        # too, and must not wait for rows of a save that waits for it.
+        lock_for_writing()
         for chunk in chunked(ids, BATCH):
             TextDocument.objects.filter(model=label, object_id__in=chunk).delete()
             _write(label, model.all_objects.filter(pk__in=chunk).values_list(*_COLUMNS[label]))

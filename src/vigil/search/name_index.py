@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 
 from vigil.core.chunks import chunked
@@ -26,19 +26,27 @@ def index_persons(person_ids: Iterable[Any], name_ids: Iterable[Any] = ()) -> No
     if not person_ids and not name_ids:
         return
     with transaction.atomic():
+        lock_for_writing()
         stale = Q(person_id__in=person_ids) | Q(name_id__in=name_ids)
         NameForm.objects.filter(stale).delete()
         _write(_forms(person_ids))
 
 
 def rebuild(progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None) -> int:
-    """Drop and rebuild the whole name index; returns the number of persons indexed."""
-    ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
-    chunks = list(chunked(ids, BATCH))
-    batches: Iterable[list[Any]] = chunks
-    if progress is not None:
-        batches = progress(chunks, len(chunks))
+    """Drop and rebuild the whole name index; returns the number of persons indexed.
+
+    On PostgreSQL the rebuild first waits for the saves writing name rows and then holds them
+    off until it commits (:func:`lock_for_rebuild`), and reads the persons after that: a person
+    saved meanwhile is either read by the rebuild as saved or indexed again by its save once
+    the rebuild is done, never left with the rows of the name it had.
+    """
     with transaction.atomic():
+        lock_for_rebuild()
+        ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
+        chunks = list(chunked(ids, BATCH))
+        batches: Iterable[list[Any]] = chunks
+        if progress is not None:
+            batches = progress(chunks, len(chunks))
         NameKey.objects.all().delete()
         NameToken.objects.all().delete()
         # Raw: ``delete()`` would load every form to cascade to the keys just deleted.
@@ -103,12 +111,46 @@ def prune_tokens() -> int:
     each other.
     """
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                table = connection.ops.quote_name(NameKey._meta.db_table)
-                cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+        lock_for_rebuild()
         held = NameKey.objects.filter(key=OuterRef("token"))
         return NameToken.objects.exclude(Exists(held)).delete()[0]
+
+
+def lock_for_writing(*, wait: bool = True) -> bool:
+    """Before a save writes search index rows (PostgreSQL; in the caller's transaction): the
+    index's write lock, ``ROW EXCLUSIVE`` on the key table. Savers hold it together; a full
+    rebuild and :func:`prune_tokens` wait for every saver holding it and make later ones wait
+    until they commit. Taken before the save reads the rows it replaces, so that it reads them
+    after a rebuild that ran meanwhile. Nothing on SQLite, where one writer writes at a time.
+
+    ``wait=False``: False at once, nothing taken, when a rebuild holds the index (a search
+    catching up leaves the replay for later rather than wait for the rebuild).
+    """
+    if not wait and connection.vendor == "postgresql":
+        try:
+            with transaction.atomic():
+                _lock_keys("ROW EXCLUSIVE", nowait=True)
+        except OperationalError:
+            return False
+        return True
+    _lock_keys("ROW EXCLUSIVE")
+    return True
+
+
+def lock_for_rebuild() -> None:
+    """Before rewriting or pruning the whole index (PostgreSQL; in the caller's transaction):
+    ``SHARE ROW EXCLUSIVE`` on the key table, which waits for the savers holding
+    :func:`lock_for_writing` and holds new ones off until this transaction ends; searches
+    read on. Two such callers take turns. A transaction that has written index rows must not
+    ask for it while another one is waiting for it: the two would wait for each other."""
+    _lock_keys("SHARE ROW EXCLUSIVE")
+
+
+def _lock_keys(mode: str, *, nowait: bool = False) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(NameKey._meta.db_table)
+            cursor.execute(f"LOCK TABLE {table} IN {mode} MODE{' NOWAIT' if nowait else ''}")
 
 
 #: Tokens looked up in the vocabulary per statement.

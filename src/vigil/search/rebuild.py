@@ -28,9 +28,12 @@ def rebuild_all(progress: Progress | None = None) -> RebuildReport:
     On SQLite the transaction runs with the bulk writers' larger page cache (it writes some
     400,000 rows at 20,000 persons; spilling the everyday cache re-read and decrypted the same
     pages), and the planner's statistics are refreshed after it, so searches on this
-    connection plan on the index's new size.
+    connection plan on the index's new size. On PostgreSQL it first takes the index's rebuild
+    lock (``name_index.lock_for_rebuild``): saves that write index rows wait for it, and it
+    for them, so none interleaves with it.
     """
     with bulk_cache(), transaction.atomic():
+        name_index.lock_for_rebuild()
         newest, batch = sync.newest_history(), sync.newest_batch()
         persons = name_index.rebuild(progress)
         written = documents.rebuild(progress)

@@ -20,7 +20,7 @@ from vigil.core.models import Version, VersionBatch
 from vigil.records.models import PersonName
 from vigil.search.documents import FIELDS, index_documents
 from vigil.search.models import IndexState
-from vigil.search.name_index import index_persons
+from vigil.search.name_index import index_persons, lock_for_writing
 
 WATERMARK = "history"
 #: Where the replay of the batches stands: ``pk * BATCH_SPAN + n`` = batch ``pk`` is next, its
@@ -88,6 +88,11 @@ def catch_up(limit: int | None = CATCH_UP_LIMIT) -> bool:
             mark = max(mark, (newest_batch + 1) * BATCH_SPAN)
     current = stored_done and batches_done
     with transaction.atomic():
+        # The index's write lock before the watermark rows: a rebuild takes it first and
+        # writes the watermarks last, so the other order would wait for each other. While a
+        # rebuild runs the search does not wait for it: the replay is left for later.
+        if not lock_for_writing(wait=False):
+            return False
         # Locked: two searches catching up at once would write the same rows twice.
         states = {
             s.key: s.value
