@@ -25,6 +25,7 @@ __all__ = [
     "date_sort_key",
     "display_date",
     "format_day",
+    "format_day_time",
     "format_span",
     "one_stop",
 ]
@@ -82,6 +83,26 @@ def format_day(
     locale = _locale(language)
     pattern = _SHORT[locale] if short else _PATTERNS[locale][Precision.DAY]
     return format_date(_as_day(value), pattern, locale=locale)
+
+
+def format_day_time(
+    value: dt.datetime | None,
+    language: str | None = None,
+    *,
+    short: bool = False,
+    seconds: bool = False,
+) -> str:
+    """A moment in ``language`` (default: the active one): its day as :func:`format_day` writes
+    it, then the 24-hour time in the current time zone: "17 June 2022, 14:05",
+    "17 чэрвеня 2022 г., 14:05"; ``short``: "17 Jun 2022, 14:05", "17.06.2022, 14:05";
+    ``seconds`` adds them ("14:05:09"). None gives "".
+    """
+    if value is None:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    clock = value.strftime("%H:%M:%S" if seconds else "%H:%M")
+    return f"{format_day(value, language, short=short)}, {clock}"
 
 
 def format_span(

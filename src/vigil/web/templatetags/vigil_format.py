@@ -47,6 +47,17 @@ def day(value: dt.date | dt.datetime | None, style: str = "") -> str:
 
 
 @register.filter
+def day_time(value: dt.datetime | None, style: str = "") -> str:
+    """A moment in the page's language ("17 June 2022, 14:05"); styles, space-separated:
+    ``"short"`` for tables ("17.06.2022, 14:05"), ``"seconds"`` for logs ("14:05:09").
+
+    Wraps :func:`vigil.records.dates.format_day_time`.
+    """
+    styles = style.split()
+    return dates.format_day_time(value, short="short" in styles, seconds="seconds" in styles)
+
+
+@register.filter
 def at_precision(value: dt.date | None, precision: str = "day") -> str:
     """A stored date at its precision in the page's language ("1980", "March 2021")."""
     if value is None:
