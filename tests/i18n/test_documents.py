@@ -22,7 +22,7 @@ def test_documents_stay_english_when_the_interface_is_belarusian():
         html = _gap_report()
     assert "<h1>Sanctions gap report</h1>" in html
     assert '<html lang="en">' in html
-    assert "Generated 2 January 2026 03:04 UTC." in html
+    assert "Generated 2 January 2026, 03:04 UTC." in html  # Vigil's formatter, |day_time
 
 
 def test_a_caller_may_ask_for_a_document_in_russian():
@@ -30,6 +30,7 @@ def test_a_caller_may_ask_for_a_document_in_russian():
     assert "<h1>Отчёт о пробеле в санкциях</h1>" in html
     assert '<html lang="ru">' in html
     assert "Не загружены списки: ЕС." in html
+    assert "2 января 2026 г., 03:04" in html  # the genitive month, never Django's "2 Январь"
 
 
 def test_the_interface_language_is_restored_after_a_document():
