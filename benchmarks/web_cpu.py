@@ -22,8 +22,10 @@ viewer, a documenter and an administrator (``--roles``, ``--languages`` choose),
 page's status and queries in ``DIR/queries.tsv``.
 
 ``--collector served`` sets Python's garbage collector as a ``vigil serve`` worker does once its
-application is loaded (``vigil.core.serving_worker.settle_collector``); by default it is left as
-Python sets it, as in the figures of earlier rounds.
+application is loaded (``vigil.core.serving_worker.settle_collector``) and again after the
+warm-up, as a worker does between requests once it has answered its first pages
+(``SETTLE_AFTER_ANSWERS``); by default it is left as Python sets it, as in the figures of
+earlier rounds.
 
 CPU time, not wall time, so that a machine shared with other work still compares trees:
 run it on two checkouts against one database, alternating, and compare the medians.
@@ -253,12 +255,19 @@ def backend_pid() -> int | None:
     return int(connection.connection.info.backend_pid)
 
 
-def measure(client: Any, urls: list[str], rounds: int) -> tuple[list[float], list[float]]:
+def measure(
+    client: Any, urls: list[str], rounds: int, served: bool = False
+) -> tuple[list[float], list[float]]:
     """CPU milliseconds of each request, ``rounds`` times over ``urls`` (after one warm-up):
     this process's, and on PostgreSQL on this machine the server process's that answered it
-    (a request whose connection changed on the way is left out of the second list)."""
+    (a request whose connection changed on the way is left out of the second list).
+    ``served``: the collector settled again after the warm-up, as a worker does."""
     for url in urls:
         fetch(client, url)
+    if served:
+        from vigil.core.serving_worker import settle_collector
+
+        settle_collector()  # as a worker does once it has answered its first pages
     found: list[float] = []
     server: list[float] = []
     for _ in range(rounds):
@@ -332,7 +341,7 @@ def main() -> None:
         return
     found: dict[str, Any] = {}
     for name in args.pages:
-        cpu, server = measure(client, urls[name], args.rounds)
+        cpu, server = measure(client, urls[name], args.rounds, args.collector == "served")
         found[name] = {
             "requests": len(cpu),
             "cpu_ms_median": round(statistics.median(cpu), 2),

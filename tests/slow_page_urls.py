@@ -1,8 +1,10 @@
-"""A slow page (Python busy for ``seconds``, as a PDF or an export is), a fast one, and one busy
-for ``ms`` milliseconds that answers which server process drew it."""
+"""A slow page (Python busy for ``seconds``, as a PDF or an export is), a fast one, one busy
+for ``ms`` milliseconds that answers which server process drew it, and one that answers how
+many objects that process's garbage collector has frozen."""
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 from pathlib import Path
@@ -32,7 +34,12 @@ def worker(request: HttpRequest, ms: int) -> HttpResponse:
     return HttpResponse(str(os.getpid()), content_type="text/plain")
 
 
+def frozen(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(f"{os.getpid()} {gc.get_freeze_count()}", content_type="text/plain")
+
+
 urlpatterns: list[Any] = [
+    path("test/frozen/", frozen),
     path("test/slow/<int:seconds>/", slow),
     path("test/fast/", fast),
     path("test/worker/<int:ms>/", worker),

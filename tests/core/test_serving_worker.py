@@ -134,3 +134,102 @@ def test_a_worker_settles_the_collector_once_its_application_is_loaded(monkeypat
     worker = BalancedThreadWorker.__new__(BalancedThreadWorker)
     worker.load_wsgi()
     assert calls == ["loaded", "settled"]
+
+
+class _Settling:
+    """A worker's requests for the second settling of its collector: what gthread hands to
+    its threads, and when the collector is settled."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.submitted: list[object] = []
+        self.settled = 0
+        monkeypatch.setattr(ThreadWorker, "enqueue_req", lambda w, conn: self.submit(w, conn))
+        monkeypatch.setattr(ThreadWorker, "finish_request", lambda w, conn, fs: None)
+        monkeypatch.setattr(serving_worker, "settle_collector", self.settle)
+        self.worker = _worker(holds=0, busy=0, workers=1, threads=4)
+        self.worker._answers = 0
+        self.worker._settled_again = False
+        self.worker._held_back = None
+        self.worker._settle_by = 0.0
+        self.worker._hold_until = 0.0
+
+    def submit(self, worker: BalancedThreadWorker, conn: object) -> None:
+        self.submitted.append(conn)
+
+    def settle(self) -> None:
+        assert self.worker.in_flight() == 0, "settled while a request was in flight"
+        self.settled += 1
+
+    def arrive(self, conn: object) -> None:
+        """A request arrives on a new connection: gthread counts it and enqueues it."""
+        self.worker.nr_conns += 1
+        self.worker.enqueue_req(conn)
+
+    def answer(self, conn: object) -> None:
+        """The request on ``conn`` is answered and its connection closed."""
+        self.worker.nr_conns -= 1
+        self.worker.finish_request(conn, None)
+
+
+def test_a_worker_settles_its_collector_again_after_its_first_answers(monkeypatch):
+    settling = _Settling(monkeypatch)
+    for n in range(serving_worker.SETTLE_AFTER_ANSWERS - 1):
+        settling.arrive(n)
+        settling.answer(n)
+    assert settling.settled == 0
+    settling.arrive("last")
+    settling.answer("last")
+    assert settling.settled == 1
+    for n in range(3 * serving_worker.SETTLE_AFTER_ANSWERS):
+        settling.arrive(n)
+        settling.answer(n)
+    assert settling.settled == 1  # once only
+    assert len(settling.submitted) == 4 * serving_worker.SETTLE_AFTER_ANSWERS
+
+
+def test_requests_arriving_while_others_are_in_flight_wait_for_the_settling(monkeypatch):
+    settling = _Settling(monkeypatch)
+    for n in range(serving_worker.SETTLE_AFTER_ANSWERS - 1):
+        settling.arrive(n)
+        settling.answer(n)
+    settling.arrive("slow")
+    settling.arrive("a")
+    settling.answer("a")  # the hundredth answer, "slow" still in flight
+    settling.arrive("waits")
+    settling.arrive("waits too")
+    assert settling.settled == 0
+    assert settling.submitted[-2:] == ["slow", "a"]  # the two waiting are not handed over
+    settling.answer("slow")
+    assert settling.settled == 1
+    assert settling.submitted[-2:] == ["waits", "waits too"]  # handed over after it
+    settling.arrive("later")
+    assert settling.submitted[-1] == "later"
+
+
+def test_a_request_in_flight_past_the_wait_lets_the_others_on_without_settling(monkeypatch):
+    settling = _Settling(monkeypatch)
+    clock = [1000.0]
+    monkeypatch.setattr(serving_worker.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(ThreadWorker, "wait_for_and_dispatch_events", lambda w, timeout: None)
+    for n in range(serving_worker.SETTLE_AFTER_ANSWERS - 1):
+        settling.arrive(n)
+        settling.answer(n)
+    settling.arrive("export")
+    settling.arrive("a")
+    settling.answer("a")
+    settling.arrive("waits")
+    settling.worker.wait_for_and_dispatch_events(1.0)
+    assert settling.submitted[-1] == "a"  # still waiting
+    clock[0] += serving_worker.SETTLE_WAIT_SECONDS
+    settling.worker.wait_for_and_dispatch_events(1.0)
+    assert settling.settled == 0
+    assert settling.submitted[-1] == "waits"  # served without the settling
+    settling.answer("waits")
+    settling.answer("export")
+    for n in range(serving_worker.SETTLE_AFTER_ANSWERS - 3):
+        settling.arrive(n)
+        settling.answer(n)
+    assert settling.settled == 0  # tried again only after as many answers
+    settling.arrive("next")
+    settling.answer("next")
+    assert settling.settled == 1

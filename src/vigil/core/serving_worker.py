@@ -24,7 +24,9 @@ worker holding the fewest takes. HTTP/1.1 clients do this routinely (Apache clos
 connection after 100 requests by default, nginx after 1,000).
 
 Once its application is loaded, a worker keeps Python's cyclic garbage collector off what it
-loaded (``settle_collector``).
+loaded (``settle_collector``), and once more after its first ``SETTLE_AFTER_ANSWERS`` answers,
+between requests: new requests wait (at most ``SETTLE_WAIT_SECONDS``) until the ones in flight
+have ended, so that no request's objects are frozen mid-way.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ import gc
 import mmap
 import threading
 import time
+from collections import deque
 from typing import Any
 
 from gunicorn.workers.gthread import ThreadWorker
@@ -44,6 +47,14 @@ HOLD_SECONDS = 0.05
 # How long the worker holding the fewest connections, with every thread busy, leaves a new one
 # to another worker that has a thread free.
 BUSY_HOLD_SECONDS = 0.005
+# After this many answers a worker settles its collector again, so that what its first pages
+# loaded (templates, translation catalogues, compiled statements: ~20,000–30,000 objects on
+# the search and list pages) is left out of later collections too.
+SETTLE_AFTER_ANSWERS = 100
+# How long new requests wait for the ones in flight to end before that second settling; when
+# they have not ended by then (a long export, an import) the worker serves on and tries again
+# after as many answers.
+SETTLE_WAIT_SECONDS = 0.25
 
 
 def settle_collector() -> None:
@@ -51,8 +62,10 @@ def settle_collector() -> None:
     (``gc.freeze``: Django, the settings, the models, the URLs, Vigil's modules — ~150,000
     objects, none of them ever garbage, that every full collection walked, ~50 ms every ~100
     search pages). Garbage made afterwards is collected as before, at Python's thresholds;
-    what the first pages load (templates, catalogues, compiled statements) is not frozen
-    (docs/benchmarks.md §4, "twelfth round: the search page outside find_persons")."""
+    what the first pages load (templates, catalogues, compiled statements) is frozen by a
+    second call once the worker has answered its first pages, between requests
+    (``BalancedThreadWorker``; docs/benchmarks.md §4, "twelfth round" and "thirteenth round:
+    the search page outside find_persons")."""
     gc.collect()
     gc.freeze()
 
@@ -104,6 +117,11 @@ class BalancedThreadWorker(ThreadWorker):  # type: ignore[misc]
         self._hold_until = 0.0  # monotonic time until which the listener is left to the others
         self._shedding = 0  # connections told to close to even the split, not yet closed
         self._shed_lock = threading.Lock()
+        self._answers = 0  # answers since the worker started, or since settling last gave up
+        self._settled_again = False  # whether the first pages' objects are frozen
+        # Connections whose next request waits for the second settling (None: none waits).
+        self._held_back: deque[Any] | None = None
+        self._settle_by = 0.0  # monotonic time until which they wait
 
     def init_process(self) -> None:
         self._publish()
@@ -156,7 +174,43 @@ class BalancedThreadWorker(ThreadWorker):  # type: ignore[misc]
             conn.vigil_shed = False
             with self._shed_lock:
                 self._shedding -= 1
+        self._answers += 1
+        if (
+            not self._settled_again
+            and self._held_back is None
+            and self._answers >= SETTLE_AFTER_ANSWERS
+        ):
+            self._held_back = deque()
+            self._settle_by = time.monotonic() + SETTLE_WAIT_SECONDS
+        self._settle_when_idle()
         self._publish()
+
+    def enqueue_req(self, conn: Any) -> None:
+        if self._held_back is not None:
+            self._held_back.append(conn)  # served once the collector is settled again
+            return
+        super().enqueue_req(conn)
+
+    def in_flight(self) -> int:
+        """Requests being served by this worker's threads (or queued for them)."""
+        return self.in_hand() - len(self._held_back or ())
+
+    def _settle_when_idle(self) -> None:
+        """Settle the collector a second time once no request is in flight (runs on the main
+        thread, the only one that hands requests to the threads), then serve the requests that
+        waited; when the wait is over first, serve them and try again later."""
+        if self._held_back is None:
+            return
+        if self.in_flight() == 0:
+            settle_collector()
+            self._settled_again = True
+        elif time.monotonic() < self._settle_by:
+            return
+        else:
+            self._answers = 0
+        held, self._held_back = self._held_back, None
+        for conn in held:
+            super().enqueue_req(conn)
 
     def accept(self, listener: Any) -> None:
         hold = self.hold_for()
@@ -175,7 +229,10 @@ class BalancedThreadWorker(ThreadWorker):  # type: ignore[misc]
     def wait_for_and_dispatch_events(self, timeout: float) -> None:
         if self._hold_until:
             timeout = min(timeout, max(0.0, self._hold_until - time.monotonic()))
+        if self._held_back is not None:
+            timeout = min(timeout, max(0.0, self._settle_by - time.monotonic()))
         super().wait_for_and_dispatch_events(timeout)
+        self._settle_when_idle()  # the wait may be over
         if self._hold_until and time.monotonic() >= self._hold_until:
             self._hold_until = 0.0
             if self.alive:
