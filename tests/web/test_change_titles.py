@@ -69,8 +69,8 @@ def test_home_names_records_of_the_record_by_title_with_a_link(viewer_client, fi
     ) in recent
     # A citation opens the record it supports (the arrest, on its victim's page).
     assert (
-        f'<a href="/persons/{c.victim.pk}/#act-{c.arrest.pk}">Fictional court record, on '
-        "Arrest: Testa Fictionalia (10 August 2020)</a>"
+        f'<a href="/persons/{c.victim.pk}/#act-{c.arrest.pk}">Arrest: Testa Fictionalia '
+        "(10 August 2020), from “Fictional court record”</a>"
     ) in recent
     assert f'<a href="/organisations/{org.pk}/">Fictional Penal Colony No. 0</a>' in recent
     assert f'<a href="/cases/{case.pk}/">Fictional case of the lawyers</a>' in recent
@@ -234,3 +234,23 @@ def test_home_in_belarusian_names_records_in_belarusian(viewer_client, users, pr
     assert "Case P-" not in recent
     assert "Grant G-" not in recent and " for " not in _visible(recent)
     assert "Legal aid" not in recent
+
+
+# Versioned kinds with no readable label of their own: a stored estimate, a stored list and a
+# link run are named by their page (not a record page), a merge by the two persons it joined.
+UNNAMED = {
+    "counting.storedestimate",
+    "counting.personlist",
+    "counting.linkrun",
+    "records.personmerge",
+}
+
+
+def test_every_record_kind_a_history_can_show_is_named_or_listed_as_unnamed():
+    from vigil.core.models import VigilModel
+    from vigil.core.titles import has_titles
+    from vigil.policy.registry import record_models
+
+    labels = {m._meta.label_lower for m in record_models() if issubclass(m, VigilModel)}
+    assert UNNAMED <= labels
+    assert {label for label in labels if not has_titles(label)} == UNNAMED

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
-from django.utils.text import capfirst
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as noop
 
@@ -46,6 +46,8 @@ EVENT = label_of(Event)
 ACT = label_of(Act)
 SOURCE = label_of(Source)
 TERM_LABELS = ("key", "label_en", "label_be", "label_ru")
+# A citation names the record it supports first, then its source, shortened to this.
+SOURCE_CHARS = 40
 
 
 def owner_text(message: str) -> Callable[[Title], str]:
@@ -85,9 +87,10 @@ def _name_acts(acts: Any, titles: Titles) -> dict[str, Title]:
         victim = persons.get(str(a.victim_person_id)) or orgs.get(str(a.victim_organisation_id))
         values = {"kind": kind, "date": a.date_display}
         if victim is not None:
-            text = gettext("%(kind)s: %(victim)s (%(date)s)") % {**values, "victim": victim.text}
+            # Punctuation only, the same in every language: no catalogue entry.
+            text = "{kind}: {victim} ({date})".format(**values, victim=victim.text)
         else:
-            text = gettext("%(kind)s (%(date)s)") % values if a.date else kind
+            text = "{kind} ({date})".format(**values) if a.date else kind
         if victim is not None and a.victim_person_id:
             url: str | None = f"{victim.url}#act-{a.pk}"
         elif victim is not None:
@@ -123,7 +126,8 @@ def _name_information(rows: Any, titles: Titles) -> dict[str, Title]:
         of = titles(label).get(str(target)) if label in INFORMATION_TARGETS else None
         named = sources.get(str(source))
         if named is not None and of is not None:
-            text = gettext("%(source)s, on %(target)s") % {"source": named.text, "target": of.text}
+            source = Truncator(named.text).chars(SOURCE_CHARS)
+            text = gettext("%(target)s, from “%(source)s”") % {"source": source, "target": of.text}
         elif of is not None:
             text = gettext("Source on %(target)s") % {"target": of.text}
         elif named is not None:

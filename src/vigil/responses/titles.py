@@ -43,10 +43,7 @@ def _name_codings(codings: Any, titles: Titles) -> dict[str, Title]:
 
 def _position(p: Any) -> Title:
     """ "Human Rights Council: voted in favour (June 2024)", opening the forums page."""
-    text = gettext("%(forum)s: %(position)s") % {
-        "forum": p.get_forum_display(),
-        "position": p.get_position_display(),
-    }
+    text = f"{p.get_forum_display()}: {p.get_position_display()}"
     if p.date:
         text = f"{text} ({p.date_display})"
     return Title(text, reverse("responses:forums"))
