@@ -83,6 +83,16 @@ def test_home_names_records_of_the_record_by_title_with_a_link(viewer_client, fi
     assert '<code class="muted">' not in recent
 
 
+def test_a_person_page_history_tells_the_names_of_the_person_apart(viewer_client, fictional_case):
+    victim = fictional_case.victim
+    html = viewer_client.get(f"/persons/{victim.pk}/").content.decode()
+    history = html.split('class="table table--changes"', 1)[1].split("</table>", 1)[0]
+    assert f'<a href="/persons/{victim.pk}/">Name: Testa Fictionalia</a>' in history
+    assert f'<a href="/persons/{victim.pk}/">Name: Тэста Фіктыўная</a>' in history
+    assert f'<a href="/persons/{victim.pk}/">Testa Fictionalia</a>' in history
+    assert not HEX8.search(_visible(history))
+
+
 def test_home_names_a_source_by_its_title_for_whoever_may_read_its_history(
     admin_client, fictional_case
 ):
