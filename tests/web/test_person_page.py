@@ -131,7 +131,9 @@ def test_edit_history_lists_versions_with_changed_field_names_only(viewer_client
     history = html[html.index("Edit history") :]
     assert "<code>notes</code>" in history
     assert "Updated" in history and "Created" in history
-    assert history.count("Person name") == 2
+    # The person's two names, each by its value (the history names records, never by an id).
+    assert history.count(">Name: ") == 2
+    assert ">Name: Тэста Фіктыўная</a>" in history
     assert "A fictional revised note" not in history
 
 

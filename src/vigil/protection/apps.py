@@ -14,3 +14,7 @@ class ProtectionConfig(AppConfig):
         from vigil.protection.access import register
 
         register()
+
+        from vigil.protection.titles import register as register_titles
+
+        register_titles()

@@ -19,3 +19,7 @@ class RecordsConfig(AppConfig):
         from vigil.records.custody_store import fill_after_migrate
 
         post_migrate.connect(fill_after_migrate, sender=self)
+
+        from vigil.records.titles import register as register_titles
+
+        register_titles()

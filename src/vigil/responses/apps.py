@@ -12,3 +12,7 @@ class ResponsesConfig(AppConfig):
         from vigil.responses.standards import sync_after_migrate
 
         post_migrate.connect(sync_after_migrate, sender=self)
+
+        from vigil.responses.titles import register as register_titles
+
+        register_titles()

@@ -16,3 +16,7 @@ class SanctionsConfig(AppConfig):
 
         connect()
         register_check("perpetrator_not_screened", perpetrator_not_screened)
+
+        from vigil.sanctions.titles import register as register_titles
+
+        register_titles()

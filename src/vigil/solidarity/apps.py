@@ -15,3 +15,7 @@ class SolidarityConfig(AppConfig):
         from vigil.solidarity.statements import persons_with_statements
 
         count_statements_from(persons_with_statements)
+
+        from vigil.solidarity.titles import register as register_titles
+
+        register_titles()

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db import models
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core.chunks import chunked
@@ -22,13 +21,12 @@ from vigil.core.history import (
     stored_history_for,
 )
 from vigil.core.models import Version, VersionBatch
+from vigil.core.titles import has_titles, titles_of
 from vigil.policy.access import histories_visible, history_visible, restrict, restrict_history_of
-from vigil.records.models import Person
 
 if TYPE_CHECKING:
     from vigil.accounts.types import User
 
-PERSON_LABEL = Person._meta.label_lower
 # What wrote a version (``core.context.KINDS``), as a person reads it.
 CONTEXT_LABELS = {
     "web": _("web"),
@@ -45,13 +43,19 @@ BOOKKEEPING = frozenset({"version", "updated_at", "updated_by", "updated_by_id"}
 
 @dataclass(frozen=True)
 class Change:
-    """One Version row with the names the UI needs; never the record's field values."""
+    """One Version row with the names the UI needs; never the record's field values.
+
+    ``title`` and ``url`` name the record and open its page (or the page of the record it
+    belongs to) when the user may view it (``vigil.core.titles``); ``hint`` holds the record's
+    short id only for a kind no app names, for a tooltip, never as text.
+    """
 
     version: Version
     kind: str
-    person_url: str | None
     admin_url: str | None
     title: str = ""
+    url: str | None = None
+    hint: str = ""
 
     @property
     def through(self) -> str:
@@ -73,12 +77,9 @@ def _model(label: str) -> type[models.Model] | None:
 
 
 def describe(version: Version) -> Change:
-    """The UI view of one version row."""
+    """The UI view of one version row, before it is titled (:func:`_titled`)."""
     model = _model(version.model)
     kind = str(model._meta.verbose_name) if model else version.model
-    person_url = None
-    if version.model == PERSON_LABEL:
-        person_url = reverse("web:person", args=[version.object_id])
     admin_url = None
     if model is not None:
         try:
@@ -88,7 +89,8 @@ def describe(version: Version) -> Change:
             )
         except NoReverseMatch:
             admin_url = None
-    return Change(version=version, kind=kind, person_url=person_url, admin_url=admin_url)
+    hint = "" if has_titles(version.model) else str(version.object_id)[:8]
+    return Change(version=version, kind=kind, admin_url=admin_url, hint=hint)
 
 
 def recent_changes(user: User, limit: int = 15) -> list[Change]:
@@ -145,35 +147,16 @@ def changes_of(user: User, objs: Iterable[models.Model]) -> list[Change]:
 
 
 def _titled(user: User, changes: list[Change]) -> list[Change]:
-    """Give screening decisions a title a person reads, in place of a record id."""
-    from vigil.sanctions.models import ScreeningMatch
-
-    label = ScreeningMatch._meta.label_lower
-    ids = {c.version.object_id for c in changes if c.version.model == label}
-    if not ids:
-        return changes
-    matches = {
-        str(m.pk): m
-        for m in restrict(user, "view", ScreeningMatch.objects.filter(pk__in=ids)).select_related(
-            "person", "organisation", "listed_entity", "listed_entity__sanctions_list"
-        )
-    }
+    """Give each change the title and page of its record, read through the access policy in
+    one batch per kind (``vigil.core.titles``): a record the user may not view stays untitled."""
+    wanted: dict[str, set[str]] = {}
+    for c in changes:
+        wanted.setdefault(c.version.model, set()).add(str(c.version.object_id))
+    found = titles_of(lambda rows: restrict(user, "view", rows), wanted)
     titled = []
     for c in changes:
-        m = matches.get(str(c.version.object_id)) if c.version.model == label else None
-        if m is not None:
-            who = m.person or m.organisation
-            c = Change(
-                version=c.version,
-                kind=c.kind,
-                person_url=reverse("web:person", args=[m.person_id]) if m.person_id else None,
-                admin_url=c.admin_url,
-                title=gettext("Screening of %(who)s against the %(list)s, entry %(entry)s")
-                % {
-                    "who": who.display_name if who else "—",
-                    "list": m.listed_entity.sanctions_list.label,
-                    "entry": m.listed_entity.entity_id,
-                },
-            )
+        named = found.get((c.version.model, str(c.version.object_id)))
+        if named is not None:
+            c = replace(c, title=named.text, url=named.url)
         titled.append(c)
     return titled
