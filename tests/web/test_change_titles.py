@@ -264,3 +264,14 @@ def test_every_record_kind_a_history_can_show_is_named_or_listed_as_unnamed():
     labels = {m._meta.label_lower for m in record_models() if issubclass(m, VigilModel)}
     assert UNNAMED <= labels
     assert {label for label in labels if not has_titles(label)} == UNNAMED
+
+
+def test_a_long_source_title_is_cut_at_a_word_end_with_a_mark():
+    from vigil.records.titles import SOURCE_CHARS, _shortened
+
+    title = "Belarus: lawyers defending political prisoners at risk of disbarment"
+    short = _shortened(title, SOURCE_CHARS)
+    assert short == "Belarus: lawyers defending political…"
+    assert len(short) <= SOURCE_CHARS
+    assert _shortened("Fictional court record", SOURCE_CHARS) == "Fictional court record"
+    assert _shortened("x" * 60, SOURCE_CHARS) == "x" * (SOURCE_CHARS - 1) + "…"

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
-from django.utils.text import Truncator, capfirst
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as noop
 
@@ -48,6 +48,16 @@ SOURCE = label_of(Source)
 TERM_LABELS = ("key", "label_en", "label_be", "label_ru")
 # A citation names the record it supports first, then its source, shortened to this.
 SOURCE_CHARS = 40
+
+
+def _shortened(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word's end, "…" marking the cut (a
+    single word longer than that is cut inside it)."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    words = head.rsplit(" ", 1)[0] if " " in head.strip() else head
+    return words.rstrip(" ,;:.-–—") + "…"
 
 
 def owner_text(message: str) -> Callable[[Title], str]:
@@ -126,7 +136,7 @@ def _name_information(rows: Any, titles: Titles) -> dict[str, Title]:
         of = titles(label).get(str(target)) if label in INFORMATION_TARGETS else None
         named = sources.get(str(source))
         if named is not None and of is not None:
-            source = Truncator(named.text).chars(SOURCE_CHARS)
+            source = _shortened(named.text, SOURCE_CHARS)
             text = gettext("%(target)s, from “%(source)s”") % {"source": source, "target": of.text}
         elif of is not None:
             text = gettext("Source on %(target)s") % {"target": of.text}
