@@ -80,6 +80,7 @@ def _record(user) -> dict[str, str]:
         )  # fmt: skip
     return {
         "interventions": "/responses/",
+        "home-recent-changes": "/",
         "response-gap": "/responses/gap/",
         "protection-board": "/protection/",
         "protection-case": f"/protection/cases/{protection.pk}/",

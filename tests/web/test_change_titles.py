@@ -86,7 +86,7 @@ def test_home_names_records_of_the_record_by_title_with_a_link(viewer_client, fi
 def test_a_person_page_history_tells_the_names_of_the_person_apart(viewer_client, fictional_case):
     victim = fictional_case.victim
     html = viewer_client.get(f"/persons/{victim.pk}/").content.decode()
-    history = html.split('class="table table--changes"', 1)[1].split("</table>", 1)[0]
+    history = html.split('table--changes', 1)[1].split("</table>", 1)[0]
     assert f'<a href="/persons/{victim.pk}/">Name: Testa Fictionalia</a>' in history
     assert f'<a href="/persons/{victim.pk}/">Name: Тэста Фіктыўная</a>' in history
     assert f'<a href="/persons/{victim.pk}/">Testa Fictionalia</a>' in history
@@ -100,7 +100,7 @@ def test_home_names_a_source_by_its_title_for_whoever_may_read_its_history(
     _resave(fictional_case.act_source)
     recent = _recent(admin_client.get("/").content.decode())
     # A source has no page: its title alone.
-    assert "<td>Fictional court record</td>" in recent, _visible(recent)
+    assert "<th scope=\"row\">Fictional court record</th>" in recent, _visible(recent)
 
 
 def test_home_names_monitoring_and_solidarity_records_with_their_pages(viewer_client):
@@ -210,7 +210,7 @@ def test_a_hidden_person_lends_no_name_to_a_citation_the_user_may_view(
     assert "Fictional Occulta Victima" not in page
     assert str(hidden.pk) not in page and str(act.pk) not in page
     # The citation of the hidden person: the source's title, no link to the person.
-    assert "<td>Fictional profile page</td>" in recent, _visible(recent)
+    assert "<th scope=\"row\">Fictional profile page</th>" in recent, _visible(recent)
 
 
 def test_home_page_queries_stay_bounded_whatever_the_kinds_of_its_changes(
