@@ -7,8 +7,8 @@ operator class answers the name search's ranges (``~>=~``/``~<~``) and equality 
 ANY``) alike and carries the form id, and no statement orders or ranges the keys by the
 default collation. At 100k the plain index was read by no search, save, purge or rebuild (the
 planner only looked up the column's ends in it while planning ``prune_tokens``), yet it was
-written for each of the ~10 key rows of every name on every save and import
-(docs/benchmarks.md §2, thirteenth round).
+written for each of the ~10 key rows of a person's names on every save and every rebuild or
+catch-up of the name index (docs/benchmarks.md §2, thirteenth round).
 
 SQLite keeps it: there it is the only key index (its operator classes do not exist), so the
 model still declares it and the migration state still lists it. On PostgreSQL the state then
