@@ -1,19 +1,22 @@
-"""The name keys' indexes on PostgreSQL: a prefix lookup reads the form ids from its index,
+"""The name keys' indexes: on PostgreSQL a prefix lookup reads the form ids from its index,
 and the key column keeps short statistics (migration search 0003; docs/benchmarks.md §4,
-tenth round). SQLite's key index (key, form) answers lists and ranges alike: nothing to add.
+tenth round); that prefix index answers lists of keys too, so the plain key index is dropped
+there (migration search 0005; docs/benchmarks.md §2, thirteenth round). SQLite's key index
+(key, form) answers lists and ranges alike and is its only one.
 """
 
 from __future__ import annotations
+
+import importlib
 
 import pytest
 from django.db import connection
 
 from vigil.search import name_search
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's indexes"),
-]
+pytestmark = [pytest.mark.django_db]
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's indexes")
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's indexes")
 
 
 def _keys_enough_to_tell_the_indexes_apart() -> None:
@@ -32,6 +35,7 @@ def _keys_enough_to_tell_the_indexes_apart() -> None:
         cursor.execute("ANALYZE search_namekey")
 
 
+@postgres_only
 def test_a_prefix_lookup_reads_the_form_ids_from_the_index_alone(ctx):
     _keys_enough_to_tell_the_indexes_apart()
     with connection.cursor() as cursor:
@@ -45,6 +49,7 @@ def test_a_prefix_lookup_reads_the_form_ids_from_the_index_alone(ctx):
     assert "Index Only Scan using search_namekey_key_prefix_form" in plan
 
 
+@postgres_only
 def test_the_key_column_keeps_ten_most_common_values_for_the_planner():
     with connection.cursor() as cursor:
         cursor.execute(
@@ -54,6 +59,7 @@ def test_the_key_column_keeps_ten_most_common_values_for_the_planner():
         assert cursor.fetchone()[0] == 10
 
 
+@postgres_only
 def test_a_prefix_range_as_the_search_writes_it_reads_the_prefix_index_in_a_kept_plan():
     # The prepared statement's generic plan (what PostgreSQL keeps after five executions) must
     # still read the prefix index: a LIKE with a parameter could not.
@@ -81,3 +87,63 @@ def test_a_prefix_range_as_the_search_writes_it_reads_the_prefix_index_in_a_kept
             rows(f"RESET {setting}")
     assert "Index Only Scan using search_namekey_key_prefix_form" in plan
     assert "$1" in plan  # the generic plan: the prefix is not written into it
+
+
+def _key_indexes() -> dict[str, str]:
+    """The key table's indexes that start with the key column: name → definition."""
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, "search_namekey")
+    return {
+        name: ", ".join(info["columns"])
+        for name, info in found.items()
+        if info["index"] and info["columns"][:1] == ["key"]
+    }
+
+
+@postgres_only
+def test_on_postgresql_the_prefix_index_is_the_only_key_index():
+    assert list(_key_indexes()) == ["search_namekey_key_prefix_form"]
+
+
+@sqlite_only
+def test_on_sqlite_the_plain_key_index_is_kept():
+    assert _key_indexes() == {"search_namekey_key_form": "key, form_id"}
+
+
+@postgres_only
+def test_a_list_of_keys_as_the_search_writes_it_reads_the_form_ids_from_the_prefix_index(ctx):
+    _keys_enough_to_tell_the_indexes_apart()
+    term = name_search._Sql.keys({"t:00001", "t:04999", "t:алесь"})
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN {term.select('form_id, key').sql}", term.params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        cursor.execute(term.select("form_id, key").sql, term.params)
+        rows = sorted(key for _, key in cursor.fetchall())
+    assert "Index Only Scan using search_namekey_key_prefix_form" in plan
+    assert rows == ["t:00001", "t:04999"]
+
+
+@postgres_only
+def test_the_migration_builds_the_plain_key_index_again_backwards_and_drops_it_forwards():
+    migration = importlib.import_module(
+        "vigil.search.migrations.0005_drop_namekey_plain_key_index_on_postgresql"
+    )
+    editor = _Editor()
+    migration._run(migration.POSTGRES_BACKWARD)(None, editor)
+    assert _key_indexes()["search_namekey_key_form"] == "key, form_id"
+    migration._run(migration.POSTGRES_FORWARD)(None, editor)
+    assert list(_key_indexes()) == ["search_namekey_key_prefix_form"]
+    migration._run(migration.POSTGRES_FORWARD)(None, editor)  # gone already: no error
+    assert list(_key_indexes()) == ["search_namekey_key_prefix_form"]
+
+
+class _Editor:
+    """What the migration's step uses of a schema editor, in the test's transaction."""
+
+    connection = connection
+
+    def execute(self, sql: str) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql)

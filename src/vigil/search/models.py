@@ -33,7 +33,9 @@ class NameKey(models.Model):
     key = models.CharField(max_length=100)
 
     class Meta:
-        # Covering: a lookup by key reads the form ids from the index alone.
+        # Covering: a lookup by key reads the form ids from the index alone. SQLite only: on
+        # PostgreSQL the prefix index (key varchar_pattern_ops, form_id) of migration 0003
+        # answers every lookup by key, and migration 0005 drops this one there.
         indexes = [models.Index(fields=["key", "form"], name="search_namekey_key_form")]
 
     def __str__(self) -> str:
