@@ -119,6 +119,10 @@ def test_without_any_case_the_form_explains_and_links_to_recording_one(users):
     assert "A hearing belongs to a case recorded in Vigil" in page
     assert f'href="{reverse("entry:case_new")}"' in page
     assert 'action="/monitoring/new/"' not in page  # no form that could not be saved
+    be = _client(users["coordinator"])
+    be.cookies["django_language"] = "be"
+    in_be = be.get("/monitoring/new/", HTTP_ACCEPT_LANGUAGE="be").content.decode()
+    assert "Пасяджэнне належыць да справы" in in_be and "Запісаць справу" in in_be
     viewer = _client(users["viewer"]).get("/monitoring/new/").content.decode()
     assert "Ask a documenter or a coordinator" in viewer
     assert reverse("entry:case_new") not in viewer
