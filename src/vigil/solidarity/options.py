@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from vigil.core.models import VigilModel
 from vigil.policy.access import restrict
@@ -103,9 +103,9 @@ def cases_of(user: User, persons: list[Person], limit: int = FOUND) -> list[Case
     return list(found.order_by("title", "pk")[:limit])
 
 
-def _in_role(role: str) -> QuerySet[Involvement]:
-    terms = [Term.pk_for("perpetrator_role", r) for r in OFFICIAL_ROLES[role]]
-    return Involvement.objects.filter(role_id__in=terms).values("perpetrator_person")
+#: Persons of a name search checked for the role at most (best first): a common given name
+#: alone finds thousands; the judge sought is among the first when more of the name is typed.
+SEARCHED = 2000
 
 
 def find_officials(user: User, typed: str, role: str, limit: int = FOUND) -> list[Person]:
@@ -114,7 +114,18 @@ def find_officials(user: User, typed: str, role: str, limit: int = FOUND) -> lis
     text = _typed(typed)
     if role not in OFFICIAL_ROLES or len(text) < MIN_TYPED:
         return []
-    return list(search_persons(text, user).filter(pk__in=_in_role(role))[:limit])
+    # The search's ids first, then their roles: filtering the search by a subquery of every
+    # involvement in the role made the database read them all (175 ms against 5 ms at 100k).
+    ids = list(search_persons(text, user).values_list("pk", flat=True)[:SEARCHED])
+    terms = [Term.pk_for("perpetrator_role", r) for r in OFFICIAL_ROLES[role]]
+    in_role: set[Any] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = Involvement.objects.filter(perpetrator_person__in=chunk, role_id__in=terms)
+        in_role.update(rows.values_list("perpetrator_person", flat=True))
+    chosen = [pk for pk in ids if pk in in_role][:limit]
+    found = {p.pk: p for p in restrict(user, "view", Person.objects.filter(pk__in=chosen))}
+    return [found[pk] for pk in chosen if pk in found]
 
 
 def court_options(user: User) -> list[tuple[Any, str]]:
