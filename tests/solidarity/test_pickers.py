@@ -79,6 +79,12 @@ def test_a_case_the_user_may_not_view_is_refused_on_post_and_never_offered(world
     assert found.status_code == 200 and b"No case you may see" in found.content
     assert b"Canarycase" not in found.content
     assert str(world.hidden_case.pk).encode() not in found.content
+    with change_context("test"):
+        world.hidden_case.persons.add(world.defendant)  # a visible person in a hidden case
+    by_person = client.get("/monitoring/new/cases/", {"case_search": "Defendia Testovna"})
+    assert str(world.case.pk).encode() in by_person.content
+    assert str(world.hidden_case.pk).encode() not in by_person.content
+    assert b"Canarycase" not in by_person.content
     response = client.post("/monitoring/new/", _hearing_post(world.hidden_case.pk))
     page = response.content.decode()
     assert response.status_code == 200 and not Hearing.objects.exists()
