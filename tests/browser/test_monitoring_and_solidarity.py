@@ -50,7 +50,11 @@ def test_a_hearing_is_observed_reported_and_a_statement_shows_on_the_profile(
     sign_in(page, live_server.url, user.username, password, secret)
     page.goto(live_server.url + "/monitoring/")
     page.click("text=Add a hearing")
-    page.select_option("#id_case", str(case.pk))
+    page.wait_for_url("**/monitoring/new/")
+    page.wait_for_load_state()
+    page.fill("#id_case_search", "Observanda")  # a person in the case, found by name
+    page.wait_for_selector(f"#case-found-{case.pk}")
+    page.check(f"#case-found-{case.pk}")
     page.select_option("#id_kind", "appeal")
     page.fill("#id_date", "2027-02-03")
     page.select_option("#id_court", str(court.pk))

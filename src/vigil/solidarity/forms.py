@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core.day_input import ClockInput, DayField
 from vigil.core.models import Confidentiality
+from vigil.records.models import Case, Person
 from vigil.solidarity.models import (
     Access,
     Answer,
@@ -17,37 +18,92 @@ from vigil.solidarity.models import (
     InternationalDateKind,
     StatementKind,
 )
+from vigil.solidarity.options import court_options, visible_choice
 
 if TYPE_CHECKING:
     from vigil.accounts.models import User
     from vigil.records.models import Term
 
 
+class IdListField(forms.Field):
+    """The ids a picker's checkboxes submit, as strings; the service decides which may be used."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[str]:
+        return [str(v) for v in value or [] if str(v).strip()]
+
+
 class HearingForm(forms.Form):
-    case = forms.ChoiceField(label=_("Case"))
+    """A hearing of a case: the case, judge and prosecutor are chosen with pickers that search
+    the record (radio buttons named like the field), the court from the select of courts.
+
+    Every id, offered or submitted, is read through the access policy: one the user may not
+    view is a field error saying so, never a crash and never its title.
+    """
+
+    # Chosen with the pickers (radio buttons the searches offer), not typed.
+    case = forms.UUIDField(label=_("Case"), required=False)
     date = DayField(label=_("Date"))
     time = forms.TimeField(label=_("Time"), required=False, widget=ClockInput)
     kind = forms.ChoiceField(label=_("Kind of hearing"), choices=HearingKind.choices)
     court = forms.ChoiceField(label=_("Court"), required=False)
     court_text = forms.CharField(label=_("Court as stated"), max_length=300, required=False)
-    judge = forms.ChoiceField(label=_("Judge"), required=False)
-    prosecutor = forms.ChoiceField(label=_("Prosecutor"), required=False)
+    judge = forms.UUIDField(label=_("Judge"), required=False)
+    prosecutor = forms.UUIDField(label=_("Prosecutor"), required=False)
     appeal_deadline = DayField(label=_("Appeal deadline"), required=False)
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(
-        self,
-        *args: Any,
-        options: Mapping[str, Iterable[tuple[Any, str]]] | None = None,
-        **kwargs: Any,
-    ) -> None:
+    PICKED: ClassVar[dict[str, type[Case] | type[Person]]] = {
+        "case": Case,
+        "judge": Person,
+        "prosecutor": Person,
+    }
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, choices in (options or {}).items():
-            blank = [] if name == "case" else [("", "—")]
-            field = cast(forms.ChoiceField, self.fields[name])
-            field.choices = [*blank, *[(str(pk), label) for pk, label in choices]]
+        self.user = user
+        field = cast(forms.ChoiceField, self.fields["court"])
+        field.choices = [("", "—"), *[(str(pk), name) for pk, name in court_options(user)]]
+        for name in self.PICKED:
+            self.fields[name].error_messages["invalid"] = _("Choose one from the list.")
+
+    def chosen(self) -> dict[str, list[Any]]:
+        """The case, judge and prosecutor chosen (submitted, or preselected by the page), as the
+        pickers show them: a list of the one record, empty unless the user may view it."""
+        found = {n: visible_choice(self.user, m, self._raw(n)) for n, m in self.PICKED.items()}
+        return {name: [] if record is None else [record] for name, record in found.items()}
+
+    def _raw(self, name: str) -> Any:
+        if self.is_bound:
+            return self.data.get(self.add_prefix(name))
+        return self.initial.get(name)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        messages = {
+            "case": _("This case is not one you may choose. Search for the case again."),
+            "judge": _("This person is not one you may choose. Search for the judge again."),
+            "prosecutor": _(
+                "This person is not one you may choose. Search for the prosecutor again."
+            ),
+        }
+        for name, model in self.PICKED.items():
+            if name in self.errors:
+                continue
+            pk = data.get(name)
+            if pk is None:
+                continue
+            found = visible_choice(self.user, model, pk)
+            if found is None:
+                self.add_error(name, messages[name])
+            else:
+                data[name] = found
+        if "case" not in self.errors and data.get("case") is None:
+            self.add_error("case", _("Choose the case the hearing belongs to."))
+        return data
 
 
 class AssignForm(forms.Form):
@@ -104,11 +160,8 @@ class StatementForm(forms.Form):
         min_value=2009,
         max_value=2100,
     )
-    cases = forms.MultipleChoiceField(
-        label=_("Cases concerned"),
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
-    )
+    # Chosen with the case picker (checkboxes the search offers), not listed in full.
+    cases = IdListField(label=_("Cases concerned"), required=False)
     signatories = forms.CharField(
         label=_("Signatories (one a line)"),
         required=False,
@@ -121,13 +174,6 @@ class StatementForm(forms.Form):
     confidentiality = forms.ChoiceField(
         label=_("Confidentiality"), choices=Confidentiality.choices, initial="internal"
     )
-
-    def __init__(
-        self, *args: Any, cases: Iterable[tuple[Any, str]] | None = None, **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        field = cast("forms.MultipleChoiceField", self.fields["cases"])
-        field.choices = [(str(pk), title) for pk, title in cases or []]
 
 
 class EditionForm(forms.Form):

@@ -9,6 +9,16 @@ app_name = "solidarity"
 urlpatterns = [
     path("monitoring/", views.hearing_list, name="hearings"),
     path("monitoring/new/", views.hearing_new, name="hearing-new"),
+    path("monitoring/new/cases/", views.case_choices, {"field": "case"}, name="hearing-cases"),
+    path(
+        "monitoring/new/judges/", views.official_choices, {"role": "judge"}, name="hearing-judges"
+    ),
+    path(
+        "monitoring/new/prosecutors/",
+        views.official_choices,
+        {"role": "prosecutor"},
+        name="hearing-prosecutors",
+    ),
     path("monitoring/hearings/<uuid:pk>/", views.hearing_detail, name="hearing"),
     path("monitoring/hearings/<uuid:pk>/assign/", views.hearing_assign, name="hearing-assign"),
     path("monitoring/hearings/<uuid:pk>/report/", views.hearing_report, name="hearing-report"),
@@ -24,6 +34,7 @@ urlpatterns = [
         views.organisation_choices,
         name="statement-organisations",
     ),
+    path("campaigns/new/cases/", views.case_choices, {"field": "cases"}, name="statement-cases"),
     path("campaigns/<uuid:pk>/", views.statement_detail, name="statement"),
     path("campaigns/editions/", views.edition_add, name="edition-add"),
     path("calendar/", views.calendar_page, name="calendar"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from vigil.core.errors import Forbidden, NotFound, ValidationFailed
 from vigil.outputs.delivery import send_drawn_file
 from vigil.policy.access import reference_allows, restrict
+from vigil.records.entry import may_record
 from vigil.records.models import Case, Organisation, Person
 from vigil.records.visible import visible_one, visible_or_404
 from vigil.solidarity import calendar, feed, international, monitoring, statements
@@ -29,7 +30,15 @@ from vigil.solidarity.forms import (
     ids,
 )
 from vigil.solidarity.models import Hearing, Statement
-from vigil.solidarity.options import find_organisations, hearing_options, statement_cases
+from vigil.solidarity.options import (
+    MIN_TYPED,
+    cases_of,
+    find_cases,
+    find_officials,
+    find_organisations,
+    has_cases,
+    visible_choices,
+)
 from vigil.solidarity.report import drawn_on, monitoring_file
 
 if TYPE_CHECKING:
@@ -55,15 +64,15 @@ def hearing_list(request: SignedInRequest) -> HttpResponse:
 
 @login_required
 def hearing_new(request: SignedInRequest) -> HttpResponse:
-    """Record a hearing of a case the user may see."""
-    options = hearing_options(request.user)
+    """Record a hearing of a case the user may see; ``?case=`` preselects the case."""
+    user = request.user
     initial = {"case": request.GET.get("case", "")}
-    form = HearingForm(request.POST or None, options=options, initial=initial)
+    form = HearingForm(request.POST or None, user=user, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             hearing = monitoring.add_hearing(
-                request.user,
+                user,
                 monitoring.HearingInput(
                     case=d["case"],
                     date=d["date"],
@@ -71,8 +80,8 @@ def hearing_new(request: SignedInRequest) -> HttpResponse:
                     kind=d["kind"],
                     court=d["court"] or None,
                     court_text=d["court_text"],
-                    judge=d["judge"] or None,
-                    prosecutor=d["prosecutor"] or None,
+                    judge=d["judge"],
+                    prosecutor=d["prosecutor"],
                     appeal_deadline=d["appeal_deadline"],
                     notes=d["notes"],
                 ),
@@ -82,7 +91,47 @@ def hearing_new(request: SignedInRequest) -> HttpResponse:
         else:
             messages.success(request, _("The hearing is recorded."))
             return HttpResponseRedirect(reverse("solidarity:hearing", args=[hearing.pk]))
-    return render(request, "solidarity/hearing_form.html", {"form": form})
+    context = {
+        "form": form,
+        "chosen": form.chosen(),
+        "has_cases": has_cases(user),
+        "may_record": may_record(user),
+    }
+    return render(request, "solidarity/hearing_form.html", context)
+
+
+@login_required
+@require_GET
+def case_choices(request: SignedInRequest, field: str) -> HttpResponse:
+    """Cases the user may view whose title (or a person's name in them) is like the one typed,
+    as radio buttons (``case``: the hearing form) or checkboxes (``cases``: a statement)."""
+    typed = request.GET.get(f"{field}_search", "").strip()[:200]
+    context = {
+        "found": find_cases(request.user, typed),
+        "typed": typed,
+        "looked": len(typed) >= MIN_TYPED,
+        "field": field,
+        "kind": "case",
+        "multiple": field == "cases",
+        "may_record": may_record(request.user),
+    }
+    return render(request, "solidarity/_choices.html", context)
+
+
+@login_required
+@require_GET
+def official_choices(request: SignedInRequest, role: str) -> HttpResponse:
+    """Judges (or prosecutors) the user may view whose name in any spelling is the one typed,
+    as radio buttons."""
+    typed = request.GET.get(f"{role}_search", "").strip()[:200]
+    context = {
+        "found": find_officials(request.user, typed, role),
+        "typed": typed,
+        "looked": len(typed) >= MIN_TYPED,
+        "field": role,
+        "kind": role,
+    }
+    return render(request, "solidarity/_choices.html", context)
 
 
 def _hearing(request: SignedInRequest, pk: Any) -> Hearing:
@@ -208,8 +257,10 @@ def statement_new(request: SignedInRequest) -> HttpResponse:
     source = request.POST if request.method == "POST" else request.GET
     chosen = _uuids(source.getlist("persons" if request.method == "POST" else "person"))
     persons = list(restrict(user, "view", Person.objects.filter(pk__in=chosen)))
-    initial = {"cases": [str(c) for c in _uuids(request.GET.getlist("case"))]}
-    form = StatementForm(request.POST or None, initial=initial, cases=statement_cases(user))
+    form = StatementForm(request.POST or None)
+    picked = source.getlist("cases" if request.method == "POST" else "case")
+    cases = visible_choices(user, Case, _uuids(picked))
+    offered = [c for c in cases_of(user, persons) if c not in cases]
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -241,7 +292,13 @@ def statement_new(request: SignedInRequest) -> HttpResponse:
     if form.is_bound and form.is_valid() and form.cleaned_data["author"]:
         author = restrict(user, "view", Organisation.objects.filter(pk=form.cleaned_data["author"]))
         author = author.first()
-    context = {"form": form, "persons": persons, "author": author}
+    context = {
+        "form": form,
+        "persons": persons,
+        "author": author,
+        "cases": cases,
+        "offered": offered,
+    }
     return render(request, "solidarity/statement_form.html", context)
 
 

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from vigil.policy.access import allows
+from vigil.records.entry import may_record
 from vigil.records.models import Case, Event, Organisation, Person
 from vigil.records.visible import visible_or_404
 from vigil.web.pages import case_page, event_page, organisation_page, perpetrator_page
@@ -38,6 +39,7 @@ def case_detail(request: SignedInRequest, pk: str) -> HttpResponse:
     context = {
         "d": case_page(request.user, case),
         "may_change": allows(request.user, "change", case),
+        "may_record": may_record(request.user),
     }
     return render(request, "vigil/case.html", context)
 
