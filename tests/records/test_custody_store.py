@@ -305,3 +305,44 @@ def test_every_ceiling_read_in_one_query_gives_what_each_ceiling_derives(record,
         assert found[level] == derived_at(level, ids), level
     assert found["restricted"][mixed.pk] != found["secret"][mixed.pk]
     assert mixed.pk not in found["public"]
+
+
+def test_the_databases_custody_counts_are_the_counts_of_the_stored_states(record, users):
+    from vigil.records.custody import custody_counts
+    from vigil.records.custody_store import counts_at
+
+    # The first day the ended term is over, the day before, and today: "term ended" moves.
+    ends = stored_at("internal", [record["ended"].pk])[record["ended"].pk].term_ends
+    assert ends is not None
+    for day in (ends, ends + dt.timedelta(days=1), None):
+        for level in CEILINGS:
+            tallied = counts_at(level, day)
+            assert tallied == custody_counts(stored_at(level, None, day).values()), (level, day)
+    # Held, the term not yet ended, and the release only a secret act records.
+    assert counts_at("internal", ends)["in_custody"] == 3
+    after = counts_at("internal", ends + dt.timedelta(days=1))
+    assert after["term_ended_release_not_recorded"] == 1 and after["in_custody"] == 2
+
+
+def test_every_users_custody_counts_and_lists_are_what_their_acts_give(record, users):
+    from vigil.records.custody import custody_counts
+    from vigil.records.visible import custody_counts_seen_by, persons_in_custody_state
+
+    coordinator = users["coordinator"]
+    release = Act.objects.get(victim_person=record["secretly_released"], act_type__key="release")
+    with change_context("test", detail="grant"):
+        case = Case.objects.create(title="Fictional case")
+    case.events.add(release.event)
+    CaseGrant.objects.create(user=coordinator, case=case, level="secret", granted_by=None)
+    assert exact_ceiling(coordinator) is None  # the derived path, beside the stored ones
+    for role, user in users.items():
+        derived = custody_by_person(restrict(user, "view", Act.objects.all()))
+        assert custody_counts_seen_by(user) == custody_counts(derived.values()), role
+        persons = restrict(user, "view", Person.objects.all())
+        for status in Custody:
+            if status is Custody.UNKNOWN:
+                continue
+            found = persons_in_custody_state(user, persons, status)
+            found = set(found.values_list("pk", flat=True))
+            wanted = {pk for pk, s in derived.items() if s.status is status}
+            assert found == wanted & set(persons.values_list("pk", flat=True)), (role, status)

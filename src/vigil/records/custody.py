@@ -27,8 +27,8 @@ person with no act that decides custody.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -250,8 +250,14 @@ COUNTED = (
 
 def custody_counts(states: Iterable[CustodyState]) -> dict[str, int]:
     """How many persons are in each counted state (unknown is not counted: no act decides it)."""
+    return counted(Counter(state.status.value for state in states))
+
+
+def counted(by_status: Mapping[str, int]) -> dict[str, int]:
+    """The counts of :func:`custody_counts` from how many persons are in each state (by the
+    state's value), however they were tallied."""
     counts = dict.fromkeys((c.value for c in COUNTED), 0)
-    for state in states:
-        if state.status is not Custody.UNKNOWN:
-            counts[state.status.value] += 1
+    for status, n in by_status.items():
+        if status != Custody.UNKNOWN.value:
+            counts[status] += n
     return counts

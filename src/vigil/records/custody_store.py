@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 
 from vigil.core.chunks import chunked
 from vigil.core.statements import Statement
@@ -41,6 +41,7 @@ from vigil.records.custody import (
     CustodyState,
     acts_facts_seen,
     as_of,
+    counted,
     custody_by_person,
     derive,
 )
@@ -188,6 +189,27 @@ def stored_at(
         person: as_of(CustodyState(Custody(status), since, act, ends), day)
         for person, status, since, act, ends in found
     }
+
+
+def counts_at(level: str, today: dt.date | None = None) -> dict[str, int]:
+    """``custody_counts`` of every person's stored custody at ``level`` as of ``today``, tallied
+    by the database: the states :func:`stored_at` gives (``as_of``: a served term that has
+    ended is "term ended"), without reading a row a person."""
+    day = today or dt.date.today()
+    ended = Q(status__in=[s.value for s in SERVING], term_ends__lt=day)
+    shown = Case(
+        When(ended, then=Value(Custody.TERM_ENDED.value)),
+        default=F("status"),
+        output_field=CharField(),
+    )
+    rows = (
+        StoredCustody.objects.filter(ceiling=level)
+        .annotate(shown=shown)
+        .values_list("shown")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return counted(dict(rows))
 
 
 def state_filter(level: str, status: str, today: dt.date | None = None) -> Q:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet
 
-from vigil.records.custody import CustodyState, custody_by_person, custody_counts
+from vigil.records.custody import custody_by_person, custody_counts
 from vigil.records.models import (
     Act,
     Event,
@@ -18,24 +18,21 @@ from vigil.records.models import (
     Source,
     Statistic,
 )
-from vigil.records.visible import visible
+from vigil.records.visible import custody_counts_seen_by, visible
 
 if TYPE_CHECKING:
     from vigil.accounts.types import User
 
 
-def record_stats(
-    *,
-    include_synthetic: bool = True,
-    user: User | None = None,
-    custody: dict[Any, CustodyState] | None = None,
-) -> dict[str, Any]:
+def record_stats(*, include_synthetic: bool = True, user: User | None = None) -> dict[str, Any]:
     """Counts of persons, organisations, events, acts by type, provisions, roles, custody.
 
     ``user`` narrows every count to what that user may view (:func:`vigil.records.visible.
     visible`), so a user never learns how many records are hidden from them; None counts the
-    whole record (tests and figures that read everything). ``custody``: the states
-    ``custody_by_person`` derived from these same acts, when the caller has them already.
+    whole record (tests and figures that read everything). Custody is counted from the acts
+    counted here: a user's from the stored custody (:func:`custody_counts_seen_by`, derived
+    from the acts the user may view), the whole record's or the real records' alone derived
+    from those acts.
     """
 
     def seen(qs: QuerySet[Any]) -> QuerySet[Any]:
@@ -59,14 +56,19 @@ def record_stats(
         )
         .order_by("role__key")
     }
-    states = custody if custody is not None else custody_by_person(acts)
+    if user is not None and include_synthetic:
+        custody = custody_counts_seen_by(user)
+    else:
+        custody = custody_counts(custody_by_person(acts).values())
     return {
         "persons": real(Person.objects.all()).count(),
         "persons_synthetic": seen(Person.objects.filter(is_synthetic=True)).count(),
         "persons_name_withheld": real(Person.objects.filter(name_withheld=True)).count(),
         "organisations": real(Organisation.objects.all()).count(),
         "events": real(Event.objects.all()).count(),
-        "acts": acts.count(),
+        # Every act has a type (a required reference), so the acts are the types' sum: one
+        # pass over the visible acts, not two (each a second at 300,000 acts).
+        "acts": sum(by_type.values()),
         "acts_by_type": by_type,
         "legal_provisions": seen(LegalProvision.objects.all()).count(),
         "perpetrators_by_role": roles,
@@ -75,5 +77,5 @@ def record_stats(
         "statistics": seen(Statistic.objects.all()).count(),
         # Persons by custody state (``records.custody``): "in_custody" never includes
         # "term_ended_release_not_recorded".
-        "custody": custody_counts(states.values()),
+        "custody": custody,
     }

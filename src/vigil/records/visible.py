@@ -25,8 +25,8 @@ from vigil.core.db.keys_in import KeysIn, key_column, keys_order
 from vigil.core.models import LiveManager
 from vigil.core.statements import stand_in
 from vigil.policy.access import exact_ceiling, levels_seen, restrict
-from vigil.records.custody import Custody, CustodyState, custody_by_person
-from vigil.records.custody_store import stored_at
+from vigil.records.custody import Custody, CustodyState, custody_by_person, custody_counts
+from vigil.records.custody_store import counts_at, filter_stored, stored_at
 from vigil.records.live_count import live_count
 from vigil.records.models import Act, Person
 
@@ -266,6 +266,29 @@ def custody_seen_by(
     if person_ids is not None:
         acts = acts.filter(victim_person_id__in=person_ids)
     return custody_by_person(visible(user, acts), today)
+
+
+def custody_counts_seen_by(user: User, today: dt.date | None = None) -> dict[str, int]:
+    """``custody_counts`` of every person's custody derived from the acts ``user`` may view
+    (:func:`custody_seen_by`): counted by the database from the stored custody when ``user``
+    sees exactly one confidentiality ceiling."""
+    level = exact_ceiling(user)
+    if level is not None:
+        return counts_at(level, today)
+    return custody_counts(custody_seen_by(user, None, today).values())
+
+
+def persons_in_custody_state(
+    user: User, persons: models.QuerySet[Person], status: Custody, today: dt.date | None = None
+) -> models.QuerySet[Person]:
+    """Those of ``persons`` whose custody derived from the acts ``user`` may view
+    (:func:`custody_seen_by`) is ``status`` as of ``today``: from the stored custody's index
+    when ``user`` sees exactly one ceiling."""
+    level = exact_ceiling(user)
+    if level is not None:
+        return filter_stored(level, persons, status.value, today)
+    states = custody_seen_by(user, None, today)
+    return persons.filter(pk__in=[pid for pid, s in states.items() if s.status is status])
 
 
 def custody_of(user: User, person: Person) -> CustodyState:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from vigil.records.custody import Custody, CustodyState
+from vigil.records.custody import Custody
 from vigil.records.models import Person, Term
 from vigil.records.stats import record_stats
-from vigil.records.visible import custody_seen_by
 from vigil.web.changes import Change, recent_changes
 from vigil.web.tasks import Task, follow_ups_due, persons_in
 
@@ -50,27 +49,26 @@ def labelled(vocabulary: str, counts: dict[str, int]) -> list[Count]:
     return sorted(rows, key=lambda c: (-c.n, c.label))
 
 
-def visible_stats(user: User, custody: dict[Any, CustodyState] | None = None) -> dict[str, Any]:
+def visible_stats(user: User) -> dict[str, Any]:
     """The counts of ``record_stats``, over what ``user`` may view only.
 
     A count of hidden records would tell a viewer that restricted records exist, and how many.
     """
-    return record_stats(user=user, custody=custody)
+    return record_stats(user=user)
 
 
 def home_summary(user: User, recent: int = 15) -> HomeSummary:
     """Everything the home page shows to ``user``."""
-    # One derivation serves the counts and the two work lists, so they cannot disagree.
-    states = custody_seen_by(user)
-    stats = visible_stats(user, states)
+    # The counts and the two work lists read the same stored custody (one derivation).
+    stats = visible_stats(user)
     tasks, awaiting = follow_ups_due(user)
     return HomeSummary(
         stats=stats,
         acts_by_type=labelled("act_type", stats["acts_by_type"]),
         perpetrators_by_role=labelled("perpetrator_role", stats["perpetrators_by_role"]),
         recent=recent_changes(user, recent),
-        in_custody=persons_in(user, states, Custody.IN_CUSTODY),
-        term_ended=persons_in(user, states, Custody.TERM_ENDED),
+        in_custody=persons_in(user, Custody.IN_CUSTODY),
+        term_ended=persons_in(user, Custody.TERM_ENDED),
         tasks=tasks,
         tasks_are_awaiting=awaiting,
     )

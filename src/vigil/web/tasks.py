@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from vigil.records.custody import Custody, CustodyState
+from vigil.records.custody import Custody
 from vigil.records.models import Intervention, Person
-from vigil.records.visible import visible
+from vigil.records.visible import persons_in_custody_state, visible
 from vigil.responses.interventions import unanswered
 from vigil.responses.models.interventions import FollowUp
 
@@ -29,14 +29,11 @@ class Task:
     overdue: bool
 
 
-def persons_in(
-    user: User, states: dict[Any, CustodyState], status: Custody, limit: int = 10
-) -> list[Person]:
-    """Up to ``limit`` visible persons, by name, whose state in ``states`` (derived from the
-    acts ``user`` may view) is ``status``: in custody, or a term ended without a recorded
-    release (a documenter's task)."""
-    wanted = [pid for pid, state in states.items() if state.status is status]
-    persons = visible(user, Person.objects.filter(pk__in=wanted))
+def persons_in(user: User, status: Custody, limit: int = 10) -> list[Person]:
+    """Up to ``limit`` visible persons, by name, whose custody derived from the acts ``user``
+    may view is ``status``: in custody, or a term ended without a recorded release (a
+    documenter's task)."""
+    persons = persons_in_custody_state(user, visible(user, Person.objects.all()), status)
     return list(persons.order_by("display_name", "pk")[:limit])
 
 
