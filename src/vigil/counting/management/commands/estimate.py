@@ -18,7 +18,11 @@ from django.core.management.base import CommandParser
 from vigil.core.commands import VigilCommand
 from vigil.core.context import change_context
 from vigil.core.errors import ValidationFailed
-from vigil.counting.models import Category
+from vigil.counting.estimate_options import (
+    add_link_draws_option,
+    add_method_options,
+    add_stored_options,
+)
 from vigil.counting.person_lists import read_person_list
 from vigil.policy.acting import DEST, ENV, OPTION, acting_user
 
@@ -30,9 +34,7 @@ class Command(VigilCommand):
     help = "Estimate how many persons no list recorded (multiple systems estimation)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        from vigil.counting.estimate import METHODS
         from vigil.counting.lcmcr import LcmcrSettings
-        from vigil.counting.uncertain_links import DEFAULT_DRAWS
 
         defaults = LcmcrSettings()
         parser.add_argument(
@@ -42,13 +44,7 @@ class Command(VigilCommand):
             help="CSV: one 0/1 column per list, then a count column (with --from-links: two "
             "or more person lists, id,name[,birth_date,sex])",
         )
-        parser.add_argument(
-            "--method",
-            choices=METHODS,
-            default="loglinear",
-            help="log-linear models chosen by AIC (default) or the LCMCR latent-class model",
-        )
-        parser.add_argument("--seed", type=int, default=None, help="seed of the random draws")
+        add_method_options(parser)
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
         links = parser.add_argument_group("linked lists (linkage uncertainty carried)")
         links.add_argument(
@@ -57,23 +53,9 @@ class Command(VigilCommand):
             help="the files are person lists: link every pair of them (as `vigil link`) and "
             "carry the links' uncertainty into the interval",
         )
-        links.add_argument(
-            "--link-draws",
-            type=int,
-            default=DEFAULT_DRAWS,
-            help=f"linkage draws (default {DEFAULT_DRAWS})",
-        )
+        add_link_draws_option(links)
         saving = parser.add_argument_group("stored estimates (act as a Vigil account)")
-        saving.add_argument(
-            "--save", metavar="LABEL", default=None, help="store the estimate under this label"
-        )
-        saving.add_argument(
-            "--category",
-            choices=Category.values,
-            default=Category.OTHER,
-            help="what the stored estimate counts (its section of the How many? page)",
-        )
-        saving.add_argument("--period", default="", help="the period it covers, as text")
+        add_stored_options(saving)
         saving.add_argument(
             "--recompute",
             metavar="ID",

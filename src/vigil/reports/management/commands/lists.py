@@ -7,8 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from vigil.core.errors import ValidationFailed
+from vigil.counting.estimate_options import (
+    add_link_draws_option,
+    add_method_options,
+    add_stored_options,
+)
 from vigil.counting.list_import import FIELDS, parse_mapping, read_file
-from vigil.counting.models import Category, Decision
+from vigil.counting.models import Decision
 from vigil.counting.stored_lists import (
     RECORD_CATEGORIES,
     add_list,
@@ -27,9 +32,7 @@ class Command(ActingCommand):
     help = "Stored lists of persons: add (CSV + column mapping), link, review links, estimate."
 
     def add_arguments(self, parser: Any) -> None:
-        from vigil.counting.estimate import METHODS
         from vigil.counting.link_runs import DECISIONS
-        from vigil.counting.uncertain_links import DEFAULT_DRAWS
 
         sub = parser.add_subparsers(dest="action")
         sub.add_parser("list", help="the stored lists you may view (the default)")
@@ -77,28 +80,10 @@ class Command(ActingCommand):
         )
         est = sub.add_parser("estimate", help="estimate from a link run's decided links")
         est.add_argument("run", help="the link run's id")
-        est.add_argument(
-            "--method",
-            choices=METHODS,
-            default="loglinear",
-            help="loglinear (default) or lcmcr (latent classes)",
-        )
-        est.add_argument("--seed", type=int, default=None, help="random seed (default: a new one)")
-        est.add_argument(
-            "--link-draws",
-            type=int,
-            default=DEFAULT_DRAWS,
-            help=f"draws of the uncertain links (default {DEFAULT_DRAWS})",
-        )
+        add_method_options(est)
+        add_link_draws_option(est)
         est.add_argument("--json", action="store_true", help="print as JSON")
-        est.add_argument("--save", metavar="LABEL", default=None, help="store it under LABEL")
-        est.add_argument(
-            "--category",
-            choices=Category.values,
-            default=Category.OTHER,
-            help="what the stored estimate counts (default other)",
-        )
-        est.add_argument("--period", default="", help="the period it covers, as text")
+        add_stored_options(est)
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options.get("action") or "list"
