@@ -40,16 +40,20 @@ Titles = Callable[[str], dict[str, Title]]
 Read = Callable[[View, list[str]], tuple[Any, Mapping[str, Iterable[Any]]]]
 # The titles, by id as a string, made from what ``read`` returned and the borrowed titles.
 Name = Callable[[Any, Titles], dict[str, Title]]
+# What ``read`` would return, from records the caller has already read through the same view.
+Given = Callable[[list[Any]], tuple[Any, Mapping[str, Iterable[Any]]]]
 
 
 @dataclass(frozen=True)
 class Kind:
     """How the records of one model are named: ``needs`` lists the model labels ``read`` may
-    borrow from (declared, so that those are read after it)."""
+    borrow from (declared, so that those are read after it); ``given``, when set, makes
+    ``read``'s answer from records already in hand (no query)."""
 
     read: Read
     name: Name
     needs: tuple[str, ...] = ()
+    given: Given | None = None
 
 
 _KINDS: dict[str, Kind] = {}
@@ -96,10 +100,17 @@ def _order() -> list[str]:
     return _ORDER
 
 
-def titles_of(view: View, wanted: Mapping[str, Iterable[Any]]) -> dict[tuple[str, str], Title]:
+def titles_of(
+    view: View, wanted: Mapping[str, Iterable[Any]], in_hand: Iterable[models.Model] = ()
+) -> dict[tuple[str, str], Title]:
     """The titles of the records wanted, by model label and id (as a string). A record ``view``
-    hides, or of a model no app names, is left out."""
+    hides, or of a model no app names, is left out. ``in_hand``: records the caller has read
+    through the same ``view`` (a page's own record and its names); a kind all of whose wanted
+    records are in hand is named from them without a query."""
     asked = {label: {str(pk) for pk in ids} for label, ids in wanted.items() if label in _KINDS}
+    held: dict[str, dict[str, models.Model]] = {}
+    for obj in in_hand:
+        held.setdefault(label_of(type(obj)), {})[str(obj.pk)] = obj
     order = _order()
     rows: dict[str, Any] = {}
     for label in order:  # a kind before the kinds it borrows from: each read once
@@ -107,7 +118,11 @@ def titles_of(view: View, wanted: Mapping[str, Iterable[Any]]) -> dict[tuple[str
         if not ids:
             continue
         kind = _KINDS[label]
-        rows[label], needs = kind.read(view, sorted(ids))
+        have = held.get(label, {})
+        if kind.given is not None and ids <= have.keys():
+            rows[label], needs = kind.given([have[pk] for pk in sorted(ids)])
+        else:
+            rows[label], needs = kind.read(view, sorted(ids))
         for need, need_ids in needs.items():
             if need not in kind.needs:
                 raise ValueError(f"Titles of {label} borrow from {need}, not declared")
@@ -139,7 +154,10 @@ def plain(
     def name(found: Any, titles: Titles) -> dict[str, Title]:
         return {str(r.pk): t for r in found if (t := make(r)) is not None}
 
-    return Kind(read, name)
+    def given(objs: list[Any]) -> tuple[Any, Mapping[str, Iterable[Any]]]:
+        return objs, {}
+
+    return Kind(read, name, given=given)
 
 
 def owned(

@@ -177,6 +177,10 @@ def _names(model: type[Any], column: str, owner: str) -> Kind:
         rows = list(view(model.objects.filter(pk__in=ids)).values_list("pk", column, "value"))
         return rows, {owner: [o for _pk, o, _value in rows]}
 
+    def given(names: list[Any]) -> tuple[Any, Mapping[str, Iterable[Any]]]:
+        rows = [(n.pk, getattr(n, column), n.value) for n in names]
+        return rows, {owner: [o for _pk, o, _value in rows]}
+
     def name(rows: Any, titles: Titles) -> dict[str, Title]:
         owners = titles(owner)
         found = {}
@@ -186,7 +190,7 @@ def _names(model: type[Any], column: str, owner: str) -> Kind:
                 found[str(pk)] = Title(gettext("Name: %(name)s") % {"name": value}, title.url)
         return found
 
-    return Kind(read, name, (owner,))
+    return Kind(read, name, (owner,), given)
 
 
 def _page(name: str) -> Callable[[Any], str]:

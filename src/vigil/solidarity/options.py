@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Q
 
+from vigil.core.chunks import chunked
 from vigil.core.models import VigilModel
 from vigil.policy.access import restrict
 from vigil.records.models import Case, Involvement, Organisation, Person, Term
@@ -119,8 +120,7 @@ def find_officials(user: User, typed: str, role: str, limit: int = FOUND) -> lis
     ids = list(search_persons(text, user).values_list("pk", flat=True)[:SEARCHED])
     terms = [Term.pk_for("perpetrator_role", r) for r in OFFICIAL_ROLES[role]]
     in_role: set[Any] = set()
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for chunk in chunked(ids, 500):
         rows = Involvement.objects.filter(perpetrator_person__in=chunk, role_id__in=terms)
         in_role.update(rows.values_list("perpetrator_person", flat=True))
     chosen = [pk for pk in ids if pk in in_role][:limit]

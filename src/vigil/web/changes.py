@@ -143,16 +143,20 @@ def changes_of(user: User, objs: Iterable[models.Model]) -> list[Change]:
     for model, found in wanted.items():
         allowed.extend(v for v in found if v.object_id in visible[model])
     versions = newest_first([*stored, *allowed])
-    return _titled(user, [describe(v) for v in versions])
+    # The records asked about were read by the page through the policy: named from them.
+    return _titled(user, [describe(v) for v in versions], in_hand=objs)
 
 
-def _titled(user: User, changes: list[Change]) -> list[Change]:
+def _titled(
+    user: User, changes: list[Change], in_hand: Iterable[models.Model] = ()
+) -> list[Change]:
     """Give each change the title and page of its record, read through the access policy in
-    one batch per kind (``vigil.core.titles``): a record the user may not view stays untitled."""
+    one batch per kind (``vigil.core.titles``): a record the user may not view stays untitled.
+    ``in_hand``: records the caller has read through the policy for this user."""
     wanted: dict[str, set[str]] = {}
     for c in changes:
         wanted.setdefault(c.version.model, set()).add(str(c.version.object_id))
-    found = titles_of(lambda rows: restrict(user, "view", rows), wanted)
+    found = titles_of(lambda rows: restrict(user, "view", rows), wanted, in_hand)
     titled = []
     for c in changes:
         named = found.get((c.version.model, str(c.version.object_id)))
