@@ -326,7 +326,7 @@ def test_the_databases_custody_counts_are_the_counts_of_the_stored_states(record
 
 def test_every_users_custody_counts_and_lists_are_what_their_acts_give(record, users):
     from vigil.records.custody import custody_counts
-    from vigil.records.visible import custody_counts_seen_by, persons_in_custody_state
+    from vigil.records.visible import custody_counts_seen_by
 
     coordinator = users["coordinator"]
     release = Act.objects.get(victim_person=record["secretly_released"], act_type__key="release")
@@ -342,7 +342,7 @@ def test_every_users_custody_counts_and_lists_are_what_their_acts_give(record, u
         for status in Custody:
             if status is Custody.UNKNOWN:
                 continue
-            found = persons_in_custody_state(user, persons, status)
+            found = filter_custody(user, persons, status.value)
             found = set(found.values_list("pk", flat=True))
             wanted = {pk for pk, s in derived.items() if s.status is status}
             assert found == wanted & set(persons.values_list("pk", flat=True)), (role, status)

@@ -26,7 +26,7 @@ from vigil.core.models import LiveManager
 from vigil.core.statements import stand_in
 from vigil.policy.access import exact_ceiling, levels_seen, restrict
 from vigil.records.custody import Custody, CustodyState, custody_by_person, custody_counts
-from vigil.records.custody_store import counts_at, filter_stored, stored_at
+from vigil.records.custody_store import counts_at, stored_at
 from vigil.records.live_count import live_count
 from vigil.records.models import Act, Person
 
@@ -276,19 +276,6 @@ def custody_counts_seen_by(user: User, today: dt.date | None = None) -> dict[str
     if level is not None:
         return counts_at(level, today)
     return custody_counts(custody_seen_by(user, None, today).values())
-
-
-def persons_in_custody_state(
-    user: User, persons: models.QuerySet[Person], status: Custody, today: dt.date | None = None
-) -> models.QuerySet[Person]:
-    """Those of ``persons`` whose custody derived from the acts ``user`` may view
-    (:func:`custody_seen_by`) is ``status`` as of ``today``: from the stored custody's index
-    when ``user`` sees exactly one ceiling."""
-    level = exact_ceiling(user)
-    if level is not None:
-        return filter_stored(level, persons, status.value, today)
-    states = custody_seen_by(user, None, today)
-    return persons.filter(pk__in=[pid for pid, s in states.items() if s.status is status])
 
 
 def custody_of(user: User, person: Person) -> CustodyState:
