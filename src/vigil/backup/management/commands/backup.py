@@ -8,6 +8,18 @@ from vigil.core.commands import VigilCommand
 from vigil.crypto.keysource import read_key_file
 
 
+def _backup_to_open(parser: Any) -> None:
+    """The backup file and the age identities that decrypt it (verify and restore alike)."""
+    parser.add_argument("file", type=Path, help="the backup file")
+    parser.add_argument(
+        "--identity",
+        action="append",
+        type=Path,
+        required=True,
+        help="an age identity file that decrypts it; repeatable",
+    )
+
+
 class Command(VigilCommand):
     help = "Create an age-encrypted backup, verify one by a test restore, or restore one."
 
@@ -23,14 +35,7 @@ class Command(VigilCommand):
             help="an age public key (age1…) the backup is encrypted to; repeatable",
         )
         verify = sub.add_parser("verify", help="decrypt, check the manifest, test-restore")
-        verify.add_argument("file", type=Path, help="the backup file")
-        verify.add_argument(
-            "--identity",
-            action="append",
-            type=Path,
-            required=True,
-            help="an age identity file that decrypts it; repeatable",
-        )
+        _backup_to_open(verify)
         verify.add_argument(
             "--key-file", type=Path, help="the backup's master key, if not the current one"
         )
@@ -38,14 +43,7 @@ class Command(VigilCommand):
             "restore",
             help="restore into an empty VIGIL_DATA_DIR (and empty database), then check it",
         )
-        restore.add_argument("file", type=Path, help="the backup file")
-        restore.add_argument(
-            "--identity",
-            action="append",
-            type=Path,
-            required=True,
-            help="an age identity file that decrypts it; repeatable",
-        )
+        _backup_to_open(restore)
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "create":
