@@ -23,6 +23,7 @@ from vigil.search import name_search
 from vigil.search.name_search import find_persons
 from vigil.search.sync import catch_up
 from vigil.web.filters import PersonFilterForm
+from vigil.web.lists import PERSONS
 from vigil.web.search import PersonRow
 
 AT = dt.datetime(2026, 3, 4, 23, 30, tzinfo=dt.UTC)
@@ -63,10 +64,14 @@ def test_the_persons_rows_drawn_in_python_are_the_row_templates_bytes(language):
     request.user = AnonymousUser()
     rows = _rows()
     with translation.override(language):
+        # The columns' labels as the list page gives them, one with characters to escape.
+        labels = {c.key: str(c.label) for c in PERSONS.columns} | {"record": "{Record} <&>"}
         template = get_template("vigil/rows/person.html")
-        slow = "".join(template.render({"row": row}, request) for row in rows)
-        fast = engines["django"].from_string("{% load vigil_rows %}{% person_rows rows %}")
-        assert fast.render({"rows": rows}, request) == slow
+        slow = "".join(template.render({"row": row, "labels": labels}, request) for row in rows)
+        fast = engines["django"].from_string("{% load vigil_rows %}{% person_rows rows labels %}")
+        assert fast.render({"rows": rows, "labels": labels}, request) == slow
+        assert f'data-label="{labels["born"]}"' in slow  # every cell labelled by its column
+        assert 'data-label="{Record} &lt;&amp;&gt;"' in slow
     assert "&lt;b&gt;&amp;&quot;Quote&#x27;" in slow  # escaped, not dropped
 
 

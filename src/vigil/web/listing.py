@@ -202,6 +202,12 @@ class ListPage:
         return self._filters.set(sort=self.sort, page=str(number))
 
     @cached_property
+    def labels(self) -> dict[str, str]:
+        """Each column's label in the page's language, by the column's key: what a row's cells
+        carry (``data-label``) to be read as a stacked card on a phone, as the header says."""
+        return {c.key: str(c.label) for c in self.spec.columns}
+
+    @cached_property
     def view_query(self) -> str:
         """The filters and sort of this view, without the page: what an export covers."""
         if self.sort == self.spec.default_sort:

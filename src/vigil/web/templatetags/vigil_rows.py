@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import template
@@ -34,9 +34,12 @@ from vigil.web.templatetags.vigil_format import (
 register = template.Library()
 
 _PLACEHOLDER = uuid.UUID(int=0)
+# The row's cells, each labelled (``data-label``) with its column's label, escaped once a page.
 _PERSON_ROW = (
-    '<tr>\n  <td><a href="{}">{}</a>{}</td>\n  <td>{}</td>\n  <td>{}</td>\n'
-    '  <td><time datetime="{}">{}</time></td>\n  <td>{}</td>\n</tr>\n'
+    '<tr>\n  <td data-label="{name}"><a href="{}">{}</a>{}</td>\n'
+    '  <td data-label="{born}">{}</td>\n  <td data-label="{custody}">{}</td>\n'
+    '  <td data-label="{updated}"><time datetime="{}">{}</time></td>\n'
+    '  <td data-label="{record}">{}</td>\n</tr>\n'
 )
 
 
@@ -48,8 +51,16 @@ def _escaped(value: Any) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def person_rows(context: template.Context, rows: Iterable[Any]) -> SafeString:
-    """The ``<tr>`` of each :class:`vigil.web.search.PersonRow`, as the row template draws it."""
+def person_rows(
+    context: template.Context, rows: Iterable[Any], labels: Mapping[str, Any]
+) -> SafeString:
+    """The ``<tr>`` of each :class:`vigil.web.search.PersonRow`, as the row template draws it
+    (``labels``: the columns' labels by key, as the template's ``labels``)."""
+    # The page's row: each label escaped, and its braces doubled for ``format``, once a page.
+    row_format = _PERSON_ROW
+    for key in ("name", "born", "custody", "updated", "record"):
+        label = _escaped(labels.get(key, "")).replace("{", "{{").replace("}", "}}")
+        row_format = row_format.replace("{" + key + "}", label)
     # One reversal per page: the profile's address with each row's id in place of a placeholder.
     link = reverse("web:person", args=[_PLACEHOLDER])
     placeholder = str(_PLACEHOLDER)
@@ -93,7 +104,7 @@ def person_rows(context: template.Context, rows: Iterable[Any]) -> SafeString:
         )
 
     return mark_safe(  # noqa: S308  # nosec B308 B703 (every cell escaped unless already safe HTML)
-        "".join(_PERSON_ROW.format(*map(_escaped, cells(row))) for row in rows)
+        "".join(row_format.format(*map(_escaped, cells(row))) for row in rows)
     )
 
 
