@@ -8,9 +8,17 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
+from django.utils import translation
 
 from vigil.core.errors import ValidationFailed
-from vigil.warning.backtest import BacktestConfig, auc, bootstrap_auc, cluster_ids, run_backtest
+from vigil.warning.backtest import (
+    BacktestConfig,
+    BacktestFailed,
+    auc,
+    bootstrap_auc,
+    cluster_ids,
+    run_backtest,
+)
 from vigil.warning.planted import PLANTED, PlantedSpec, generate
 
 SPEC = PlantedSpec(persons=400, detention_factor=8.0, codefendant_factor=8.0, seed=1)
@@ -100,6 +108,27 @@ def test_backtest_refuses_from_after_to_with_a_clear_message():
             generate(PlantedSpec(persons=20, months=12)),
             BacktestConfig(start=dt.date(2021, 1, 1), end=dt.date(2020, 1, 1)),
         )
+
+
+def test_a_backtest_error_is_the_english_text_the_command_printed_whatever_the_language():
+    record = generate(PlantedSpec(persons=20, months=12))
+    first, last = record.acts["known"].min().date(), record.acts["date"].max().date()
+    config = BacktestConfig(start=dt.date(2021, 1, 1), end=dt.date(2020, 1, 1))
+    with translation.override("be"), pytest.raises(BacktestFailed) as caught:
+        run_backtest(record, config)
+    # The command's message, as it was written before the reasons had codes.
+    assert caught.value.message == (
+        f"No cut-off to test: --from 2021-01-01 is after --to 2020-01-01 "
+        f"(the record runs from {first} to {last}; a cut-off needs 90 days after it)."
+    )
+    assert caught.value.code == "no_window"
+    assert caught.value.values == {
+        "start": "2021-01-01", "end": "2020-01-01", "first": str(first), "last": str(last),
+        "horizon": 90,
+    }  # fmt: skip
+    with translation.override("ru"), pytest.raises(BacktestFailed) as caught:
+        run_backtest(record, BacktestConfig(horizon_days=0))
+    assert caught.value.message == "--horizon must be a positive number of days."
 
 
 def test_backtest_with_few_events_says_the_points_baseline_stood_in():

@@ -12,10 +12,12 @@ from django.utils import translation
 
 from vigil.accounts.testing import login_verified
 from vigil.audit.models import AuditEntry
+from vigil.records.dates import format_day
 from vigil.records.models import Person
+from vigil.warning import notes
 from vigil.warning.loading import Include
 from vigil.warning.models import ModelFit, WatchedPerson
-from vigil.warning.notes import backtest_note, fit_note, in_english
+from vigil.warning.notes import backtest_error, backtest_note, fit_note, in_english
 from vigil.warning.scoring import run_scoring
 
 from ..module_data import built_once, refreshed
@@ -171,3 +173,86 @@ def test_the_model_card_notes_read_in_the_page_language_with_no_english_sentence
         assert f"<dd>{translated}</dd>" in html
         assert f'<p class="note">{backtest_note(fit.backtest, fit.min_events)}</p>' in html
     assert "1 June 2021" not in html and "2021-06-01" not in html
+
+
+# Each reason a backtest could not be run, with the figures a fit stores for it.
+BACKTEST_ERRORS = [
+    (notes.NO_ACTS, {}),
+    (notes.NO_WINDOW, {"start": "2021-01-01", "end": "2020-03-01", "first": "2019-06-01",
+                       "last": "2020-05-30", "horizon": 90}),
+    (notes.HORIZON, {}),
+    (notes.NO_SIGNAL, {}),
+    (notes.NO_PERSONS, {}),
+]  # fmt: skip
+
+
+def _failed_backtest(fit, code: str, values: dict, *, coded: bool = True) -> str:
+    """Store ``fit`` as a fit whose backtest failed for ``code`` (without the code and figures:
+    as fits were stored before the reasons had them); its stored English text."""
+    english = in_english(backtest_error, code, values)
+    backtest = {"error": english}
+    if coded:
+        backtest |= {"error_code": code, "error_values": values}
+    ModelFit.objects.filter(pk=fit.pk).update(backtest=backtest)
+    return english
+
+
+def _backtest_section(html: str) -> str:
+    start = html.index('id="bt-title"')
+    return html[start : html.index("</section>", start)]
+
+
+@pytest.mark.parametrize("lang", ["be", "ru"])
+@pytest.mark.parametrize(("code", "values"), BACKTEST_ERRORS)
+def test_the_model_card_says_why_the_backtest_failed_in_the_page_language_with_no_english(
+    scored, lang, code, values
+):
+    users, fit = scored
+    english = _failed_backtest(fit, code, values)
+    html = _client(users["analyst"]).get("/risk/model/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    section = _backtest_section(html)
+    assert english not in html
+    for sentence in _sentences(english):
+        assert sentence not in section, sentence
+    assert code not in section  # no raw code
+    with translation.override(lang):
+        # The days in words, as the rest of the card writes them.
+        expected = backtest_error(code, values, lambda iso: format_day(dt.date.fromisoformat(iso)))
+    assert f'<p class="note">{expected}</p>' in section
+    assert expected != english
+    for iso in (v for v in values.values() if isinstance(v, str)):
+        assert iso not in section  # a day in words, not "2021-01-01"
+
+
+@pytest.mark.parametrize("lang", ["be", "ru"])
+def test_a_fit_stored_before_the_reasons_had_codes_reads_in_the_page_language(scored, lang):
+    users, fit = scored
+    client = _client(users["analyst"])
+    # A reason with no figures is recognised by its English text and written again.
+    english = _failed_backtest(fit, notes.NO_SIGNAL, {}, coded=False)
+    html = client.get("/risk/model/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    with translation.override(lang):
+        assert backtest_error(notes.NO_SIGNAL, {}) in _backtest_section(html)
+    assert english not in html
+    # One with figures is not parsed back: the card says only that the backtest failed.
+    english = _failed_backtest(fit, *BACKTEST_ERRORS[1], coded=False)
+    html = client.get("/risk/model/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    section = _backtest_section(html)
+    assert english not in html and "--from" not in section
+    with translation.override(lang):
+        assert (
+            translation.gettext("The backtest could not be run on the record as it then was.")
+            in section
+        )
+
+
+def test_the_model_card_says_why_the_backtest_failed_in_english_with_days_in_words(scored):
+    users, fit = scored
+    english = _failed_backtest(fit, *BACKTEST_ERRORS[1])
+    html = _client(users["analyst"]).get("/risk/model/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    section = _backtest_section(html)
+    assert "2021-01-01" in english and "2021-01-01" not in section
+    assert (
+        "No cut-off to test: --from 1 January 2021 is after --to 1 March 2020 (the record runs "
+        "from 1 June 2019 to 30 May 2020; a cut-off needs 90 days after it)."
+    ) in section

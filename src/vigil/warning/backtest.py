@@ -22,8 +22,9 @@ from scipy.stats import rankdata
 from threadpoolctl import threadpool_limits
 
 from vigil.core.errors import ValidationFailed
+from vigil.warning import notes
 from vigil.warning.model import MIN_EVENTS, HazardModel, OneScore
-from vigil.warning.notes import backtest_note, in_english
+from vigil.warning.notes import backtest_error, backtest_note, in_english
 from vigil.warning.outcomes import Outcome
 from vigil.warning.panel import build_panel, monthly_cutoffs
 from vigil.warning.record import WarningRecord
@@ -163,10 +164,21 @@ def evaluate(
     }
 
 
+class BacktestFailed(ValidationFailed):
+    """The backtest could not be run: ``code`` and ``values`` say why (the fit stores them, and
+    the model card writes the reason in its page's language); the message is its English text,
+    what the command prints."""
+
+    def __init__(self, code: str, **values: Any) -> None:
+        super().__init__(in_english(backtest_error, code, values))
+        self.code = code
+        self.values = values
+
+
 def _window(record: WarningRecord, config: BacktestConfig) -> tuple[pd.Timestamp, pd.Timestamp]:
     acts = record.acts
     if acts.empty:
-        raise ValidationFailed("The record holds no dated acts on persons the account may see.")
+        raise BacktestFailed(notes.NO_ACTS)
     first, last = acts["known"].min(), acts["date"].max()
     start = pd.Timestamp(config.start) if config.start else first + pd.DateOffset(
         months=config.warmup_months
@@ -177,10 +189,13 @@ def _window(record: WarningRecord, config: BacktestConfig) -> tuple[pd.Timestamp
         else last - pd.Timedelta(days=config.horizon_days)
     )
     if start > end:
-        raise ValidationFailed(
-            f"No cut-off to test: --from {start.date()} is after --to {end.date()} "
-            f"(the record runs from {first.date()} to {last.date()}; "
-            f"a cut-off needs {config.horizon_days} days after it)."
+        raise BacktestFailed(
+            notes.NO_WINDOW,
+            start=str(start.date()),
+            end=str(end.date()),
+            first=str(first.date()),
+            last=str(last.date()),
+            horizon=config.horizon_days,
         )
     return start, end
 
@@ -196,14 +211,14 @@ def run_backtest(
 
 def _run(record: WarningRecord, config: BacktestConfig, progress: Progress) -> dict[str, Any]:
     if config.horizon_days <= 0:
-        raise ValidationFailed("--horizon must be a positive number of days.")
+        raise BacktestFailed(notes.HORIZON)
     start, end = _window(record, config)
     tables = prepare(record, config.outcome)
     first = record.acts["known"].min()
     cutoffs = monthly_cutoffs(first.date(), end.date())
     panel = build_panel(tables, cutoffs, config.horizon_days, config.outcome)
     if panel.empty:
-        raise ValidationFailed("No person has a signal before the last cut-off.")
+        raise BacktestFailed(notes.NO_SIGNAL)
     panel["network_arrested_90"] = panel[
         ["colleague_arrested_90", "codefendant_arrested_90"]
     ].max(axis=1)
@@ -241,7 +256,7 @@ def _run(record: WarningRecord, config: BacktestConfig, progress: Progress) -> d
             test[f"{name}_alert_threshold"] = threshold
         out.append(test)
     if not out:
-        raise ValidationFailed("No cut-off between --from and --to has persons at risk.")
+        raise BacktestFailed(notes.NO_PERSONS)
     rows = pd.concat(out, ignore_index=True)
     events = rows[rows["label"] == 1][["person", "event_date"]].drop_duplicates()
     result: dict[str, Any] = {

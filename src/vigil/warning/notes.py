@@ -84,3 +84,58 @@ def backtest_note(figures: Mapping[str, Any], least: int) -> str:
             )
         )
     return " ".join(notes)
+
+
+# --- why a backtest could not be run ------------------------------------------------------
+# A fit whose backtest failed stores the reason's code and figures (``backtest["error_code"]``,
+# ``["error_values"]``) beside its English text (``backtest["error"]``, what the command
+# prints): the model card writes the reason again in the page's language from them.
+
+NO_ACTS = "no_acts"
+NO_WINDOW = "no_window"
+HORIZON = "horizon_not_positive"
+NO_SIGNAL = "no_signal"
+NO_PERSONS = "no_persons"
+
+
+def backtest_error(code: str, values: Mapping[str, Any], day: Callable[[str], str] = str) -> str:
+    """Why the backtest could not be run, for the reason ``code`` with its ``values``
+    (``day`` writes the days, stored as "YYYY-MM-DD": as they are for the command)."""
+    if code == NO_ACTS:
+        return _("The record holds no dated acts on persons the account may see.")
+    if code == NO_WINDOW:
+        return _(
+            "No cut-off to test: --from %(start)s is after --to %(end)s (the record runs from "
+            "%(first)s to %(last)s; a cut-off needs %(horizon)d days after it)."
+        ) % {
+            "start": day(values["start"]),
+            "end": day(values["end"]),
+            "first": day(values["first"]),
+            "last": day(values["last"]),
+            "horizon": int(values["horizon"]),
+        }
+    if code == HORIZON:
+        return _("--horizon must be a positive number of days.")
+    if code == NO_SIGNAL:
+        return _("No person has a signal before the last cut-off.")
+    if code == NO_PERSONS:
+        return _("No cut-off between --from and --to has persons at risk.")
+    raise ValueError(f"No backtest error {code!r}")
+
+
+def stored_backtest_error(backtest: Mapping[str, Any]) -> str:
+    """The reason a fit's stored backtest failed, in the page's language, its days in words;
+    a fit stored before the reasons had codes: its English text recognised, or a sentence
+    that says only that the backtest could not be run (never its English text, nor a code)."""
+    code, values = backtest.get("error_code"), backtest.get("error_values") or {}
+    if code is None:
+        text = backtest.get("error")
+        code = next(
+            (c for c in (NO_ACTS, HORIZON, NO_SIGNAL, NO_PERSONS)
+             if text == in_english(backtest_error, c, {})),
+            None,
+        )  # fmt: skip
+    try:
+        return backtest_error(str(code), values, lambda iso: format_day(dt.date.fromisoformat(iso)))
+    except (ValueError, KeyError, TypeError):
+        return _("The backtest could not be run on the record as it then was.")

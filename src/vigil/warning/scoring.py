@@ -22,7 +22,7 @@ from django.utils import timezone
 from vigil.accounts.auditing import audit
 from vigil.core.errors import ValidationFailed
 from vigil.policy.access import require_risk, restrict
-from vigil.warning.backtest import BacktestConfig, run_backtest
+from vigil.warning.backtest import BacktestConfig, BacktestFailed, run_backtest
 from vigil.warning.current import describe_record, score_current
 from vigil.warning.links import confirmed_aliases
 from vigil.warning.loading import Include, load_record, name_links
@@ -95,6 +95,10 @@ def run_scoring(
                 horizon_days=horizon_days, outcome=outcome, bootstrap=bootstrap, end=last
             )
             figures = run_backtest(record, config, progress)
+        except BacktestFailed as exc:
+            # The English text (as the command prints it), and the reason's code and figures
+            # the model card writes it again from, in the page's language.
+            figures = {"error": exc.message, "error_code": exc.code, "error_values": exc.values}
         except ValidationFailed as exc:
             figures = {"error": exc.message}
     with transaction.atomic():

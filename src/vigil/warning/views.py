@@ -28,7 +28,7 @@ from vigil.warning import labels, links, register
 from vigil.warning.charts import calibration_chart
 from vigil.warning.labels import LINK_MODES, RECORD_SETS
 from vigil.warning.models import LinkStatus, RegisterStatus
-from vigil.warning.notes import backtest_note, fit_note
+from vigil.warning.notes import backtest_note, fit_note, stored_backtest_error
 from vigil.warning.reading import latest_fit, rows_for, scores_of
 
 if TYPE_CHECKING:
@@ -108,6 +108,7 @@ def model_card(request: SignedInRequest) -> HttpResponse:
             else ""
         ),
         "bt_note": backtest_note(bt, fit.min_events) if fit and bt.get("note") else "",
+        "bt_error": stored_backtest_error(bt) if bt.get("error") else "",
         "baselines": baselines,
         "coefficients": coefficients,
         "calibration": calibration_chart(
