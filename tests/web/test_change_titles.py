@@ -86,7 +86,7 @@ def test_home_names_records_of_the_record_by_title_with_a_link(viewer_client, fi
 def test_a_person_page_history_tells_the_names_of_the_person_apart(viewer_client, fictional_case):
     victim = fictional_case.victim
     html = viewer_client.get(f"/persons/{victim.pk}/").content.decode()
-    history = html.split('table--changes', 1)[1].split("</table>", 1)[0]
+    history = html.split("table--changes", 1)[1].split("</table>", 1)[0]
     assert f'<a href="/persons/{victim.pk}/">Name: Testa Fictionalia</a>' in history
     assert f'<a href="/persons/{victim.pk}/">Name: Тэста Фіктыўная</a>' in history
     assert f'<a href="/persons/{victim.pk}/">Testa Fictionalia</a>' in history
@@ -100,7 +100,7 @@ def test_home_names_a_source_by_its_title_for_whoever_may_read_its_history(
     _resave(fictional_case.act_source)
     recent = _recent(admin_client.get("/").content.decode())
     # A source has no page: its title alone.
-    assert "<th scope=\"row\">Fictional court record</th>" in recent, _visible(recent)
+    assert '<th scope="row">Fictional court record</th>' in recent, _visible(recent)
 
 
 def test_home_names_monitoring_and_solidarity_records_with_their_pages(viewer_client):
@@ -210,7 +210,7 @@ def test_a_hidden_person_lends_no_name_to_a_citation_the_user_may_view(
     assert "Fictional Occulta Victima" not in page
     assert str(hidden.pk) not in page and str(act.pk) not in page
     # The citation of the hidden person: the source's title, no link to the person.
-    assert "<th scope=\"row\">Fictional profile page</th>" in recent, _visible(recent)
+    assert '<th scope="row">Fictional profile page</th>' in recent, _visible(recent)
 
 
 def test_home_page_queries_stay_bounded_whatever_the_kinds_of_its_changes(
@@ -275,3 +275,50 @@ def test_a_long_source_title_is_cut_at_a_word_end_with_a_mark():
     assert len(short) <= SOURCE_CHARS
     assert _shortened("Fictional court record", SOURCE_CHARS) == "Fictional court record"
     assert _shortened("x" * 60, SOURCE_CHARS) == "x" * (SOURCE_CHARS - 1) + "…"
+
+
+def _title_of(user, model: str, pk) -> tuple[str, str | None]:
+    [seen] = _titled(user, [describe(Version.objects.get(model=model, object_id=pk))])
+    return seen.title, seen.url
+
+
+def test_a_hearing_is_named_by_its_case_and_day_for_whoever_may_view_the_case(viewer, users):
+    with change_context("test", detail="secret case"):
+        case = Case.objects.create(title="Fictional secret case", confidentiality="secret")
+        hearing = Hearing.objects.create(case=case, date=dt.date(2025, 3, 4))
+    assert _title_of(users["admin"], "solidarity.hearing", hearing.pk) == (
+        "Hearing of Fictional secret case, 4 March 2025",
+        f"/monitoring/hearings/{hearing.pk}/",
+    )
+    # A hearing follows its case: a user who may not view the case is told nothing of it.
+    assert _title_of(viewer, "solidarity.hearing", hearing.pk) == ("", None)
+
+
+def test_a_coding_is_named_by_its_standard_and_act_and_opens_the_acts_coding(
+    viewer, users, fictional_case
+):
+    from tests.policy.factories import violation_coding
+
+    with change_context("test", detail="coding"):
+        coding = violation_coding("internal")
+        act = coding.act
+    title, url = _title_of(viewer, "responses.violationcoding", coding.pk)
+    [act_seen] = _titled(
+        viewer, [describe(Version.objects.get(model="records.act", object_id=act.pk))]
+    )
+    assert title == f"{coding.standard} for {act_seen.title}" and act_seen.title
+    assert url == f"/responses/acts/{act.pk}/coding/"
+    # An act the user may not view lends nothing: the coding is not named.
+    with change_context("test", detail="hide the act"):
+        Act.objects.filter(pk=act.pk).update(confidentiality="secret")
+    assert _title_of(viewer, "responses.violationcoding", coding.pk) == ("", None)
+
+
+def test_a_protection_action_is_named_by_its_kind_and_the_cases_pseudonym(users, protection):
+    action = protection["action"]
+    title, url = _title_of(users["documenter"], "protection.protectionaction", action.pk)
+    case = action.case
+    assert title == f"Legal aid for Case {case.pseudonym}"
+    assert url == f"/protection/cases/{case.pk}/"
+    # A user who may not view the case gets no title for its action.
+    assert _title_of(users["viewer"], "protection.protectionaction", action.pk) == ("", None)

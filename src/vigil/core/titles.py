@@ -164,23 +164,48 @@ def owned(
     model: type[models.Model],
     column: str,
     owner: type[models.Model],
-    text: Callable[[Title], str],
+    text: Callable[[Any, Title], str],
+    *,
+    fields: tuple[str, ...] = (),
+    related: tuple[str, ...] = (),
+    url: Callable[[Any], str] | None = None,
+    unowned: Callable[[Any], str] | None = None,
 ) -> Kind:
     """A record named by the record it belongs to (a name by its person, a charge by its act):
-    ``text`` of the owner's title, opening the owner's page; none when the owner is hidden."""
+    ``text(row, owner's title)``, opening the owner's page; none when the owner is hidden.
+
+    The row is the record's id and its owner's (``column``) unless the text needs more:
+    ``fields``, the record read with only those of its fields (an action's kind, a hearing's
+    day); ``related``, the record read whole with those related records (a coding's standard).
+    ``url(row)``: the record's own page instead of the owner's. ``unowned(row)``: its text when
+    the owner is hidden (the record is then still named, by what is its own)."""
     owner_label = label_of(owner)
+    whole = bool(fields or related)
 
-    def read(view: View, ids: list[str]) -> tuple[Any, Mapping[str, Iterable[Any]]]:
-        pairs = list(view(model._default_manager.filter(pk__in=ids)).values_list("pk", column))
-        return pairs, {owner_label: [o for _pk, o in pairs]}
+    def ids(row: Any) -> tuple[Any, Any]:
+        """The record's id and its owner's."""
+        return (row.pk, getattr(row, column)) if whole else row
 
-    def name(pairs: Any, titles: Titles) -> dict[str, Title]:
+    def read(view: View, pks: list[str]) -> tuple[Any, Mapping[str, Iterable[Any]]]:
+        rows = view(model._default_manager.filter(pk__in=pks))
+        if related:
+            found: list[Any] = list(rows.select_related(*related))
+        elif fields:
+            found = list(rows.only("pk", column, *fields))
+        else:
+            found = list(rows.values_list("pk", column))
+        return found, {owner_label: [ids(row)[1] for row in found]}
+
+    def name(rows: Any, titles: Titles) -> dict[str, Title]:
         owners = titles(owner_label)
         found = {}
-        for pk, o in pairs:
+        for row in rows:
+            pk, o = ids(row)
             title = owners.get(str(o))
             if title is not None:
-                found[str(pk)] = Title(text(title), title.url)
+                found[str(pk)] = Title(text(row, title), url(row) if url else title.url)
+            elif unowned is not None:
+                found[str(pk)] = Title(unowned(row), url(row) if url else None)
         return found
 
     return Kind(read, name, (owner_label,))

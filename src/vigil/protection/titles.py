@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from vigil.core.titles import Kind, Title, Titles, View, label_of, plain, register_titles
+from vigil.core.titles import Kind, Title, Titles, View, label_of, owned, plain, register_titles
 from vigil.protection.models import DefenceFund, FundGrant, ProtectionAction, ProtectionCase
 
 CASE = label_of(ProtectionCase)
@@ -24,24 +24,12 @@ def _case(case: Any) -> Title:
     )
 
 
-def _read_actions(view: View, ids: list[str]) -> tuple[Any, Mapping[str, Iterable[Any]]]:
-    actions = list(view(ProtectionAction.objects.filter(pk__in=ids)).only("pk", "kind", "case_id"))
-    return actions, {CASE: [a.case_id for a in actions]}
-
-
-def _name_actions(actions: Any, titles: Titles) -> dict[str, Title]:
-    """ "Legal aid for Case P-0007", opening the case."""
-    cases = titles(CASE)
-    found = {}
-    for a in actions:
-        case = cases.get(str(a.case_id))
-        if case is not None:
-            text = gettext("%(action)s for %(case)s") % {
-                "action": capfirst(str(a.get_kind_display())),
-                "case": case.text,
-            }
-            found[str(a.pk)] = Title(text, case.url)
-    return found
+def _action(action: Any, case: Title) -> str:
+    """ "Legal aid for Case P-0007" (opening the case)."""
+    return gettext("%(action)s for %(case)s") % {
+        "action": capfirst(str(action.get_kind_display())),
+        "case": case.text,
+    }
 
 
 def _read_grants(view: View, ids: list[str]) -> tuple[Any, Mapping[str, Iterable[Any]]]:
@@ -87,5 +75,8 @@ def register() -> None:
             lambda f: Title(f.name, reverse("protection:fund", args=[f.pk])),
         ),
     )
-    register_titles(ProtectionAction, Kind(_read_actions, _name_actions, (CASE,)))
+    register_titles(
+        ProtectionAction,
+        owned(ProtectionAction, "case_id", ProtectionCase, _action, fields=("kind",)),
+    )
     register_titles(FundGrant, Kind(_read_grants, _name_grants, (FUND, CASE)))

@@ -60,9 +60,9 @@ def _shortened(text: str, limit: int) -> str:
     return words.rstrip(" ,;:.-–—") + "…"
 
 
-def owner_text(message: str) -> Callable[[Title], str]:
+def owner_text(message: str) -> Callable[[Any, Title], str]:
     """``message`` ("Name of %(owner)s") translated when the page is drawn."""
-    return lambda owner: gettext(message) % {"owner": owner.text}
+    return lambda _row, owner: gettext(message) % {"owner": owner.text}
 
 
 def _read_acts(view: View, ids: list[str]) -> tuple[Any, Mapping[str, Iterable[Any]]]:

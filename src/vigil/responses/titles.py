@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as noop
 
-from vigil.core.titles import Kind, Title, Titles, View, label_of, owned, register_titles
+from vigil.core.titles import Kind, Title, View, owned, register_titles
 from vigil.records.models import Act, Intervention
 from vigil.records.titles import owner_text
 from vigil.responses.models import (
@@ -21,24 +21,15 @@ from vigil.responses.models import (
     ViolationCoding,
 )
 
-ACT = label_of(Act)
+
+def _coding(coding: Any, act: Title) -> str:
+    """ "ICCPR art. 9 for Arrest: Testa Fictionalia (10 August 2020)" (opening the act's
+    coding)."""
+    return gettext("%(standard)s for %(act)s") % {"standard": coding.standard, "act": act.text}
 
 
-def _read_codings(view: View, ids: list[str]) -> tuple[Any, Mapping[str, Iterable[Any]]]:
-    codings = list(view(ViolationCoding.objects.filter(pk__in=ids)).select_related("standard"))
-    return codings, {ACT: [c.act_id for c in codings]}
-
-
-def _name_codings(codings: Any, titles: Titles) -> dict[str, Title]:
-    """ "ICCPR art. 9 for Arrest: Testa Fictionalia (10 August 2020)", opening the act's coding."""
-    acts = titles(ACT)
-    found = {}
-    for c in codings:
-        act = acts.get(str(c.act_id))
-        if act is not None:
-            text = gettext("%(standard)s for %(act)s") % {"standard": c.standard, "act": act.text}
-            found[str(c.pk)] = Title(text, reverse("responses:act-coding", args=[c.act_id]))
-    return found
+def _act_coding(coding: Any) -> str:
+    return reverse("responses:act-coding", args=[coding.act_id])
 
 
 def _position(p: Any) -> Title:
@@ -55,7 +46,8 @@ def _read_positions(view: View, ids: list[str]) -> tuple[Any, Mapping[str, Itera
 
 def register() -> None:
     """Name the response's records in the change history (the app's ``ready``)."""
-    register_titles(ViolationCoding, Kind(_read_codings, _name_codings, (ACT,)))
+    coding = owned(ViolationCoding, "act_id", Act, _coding, related=("standard",), url=_act_coding)
+    register_titles(ViolationCoding, coding)
     register_titles(
         ForumPosition,
         Kind(_read_positions, lambda rows, _titles: {str(p.pk): _position(p) for p in rows}),

@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as noop
 
-from vigil.core.titles import Kind, Title, Titles, View, label_of, owned, plain, register_titles
+from vigil.core.titles import Title, owned, plain, register_titles
 from vigil.records.dates import format_day
 from vigil.records.models import Case
 from vigil.records.titles import owner_text
@@ -22,32 +21,31 @@ from vigil.solidarity.models import (
     Statement,
 )
 
-CASE = label_of(Case)
+
+def _hearing(hearing: Any, case: Title) -> str:
+    """ "Hearing of Fictional case, 3 March 2025"."""
+    return gettext("Hearing of %(case)s, %(day)s") % {
+        "case": case.text,
+        "day": format_day(hearing.date),
+    }
 
 
-def _read_hearings(view: View, ids: list[str]) -> tuple[Any, Mapping[str, Iterable[Any]]]:
-    hearings = list(view(Hearing.objects.filter(pk__in=ids)).only("pk", "case_id", "date"))
-    return hearings, {CASE: [h.case_id for h in hearings]}
+def _hearing_page(hearing: Any) -> str:
+    return reverse("solidarity:hearing", args=[hearing.pk])
 
 
-def _name_hearings(hearings: Any, titles: Titles) -> dict[str, Title]:
-    """ "Hearing of Fictional case, 3 March 2025"; the case only if the user may view it."""
-    cases = titles(CASE)
-    found = {}
-    for h in hearings:
-        case = cases.get(str(h.case_id))
-        day = format_day(h.date)
-        if case is not None:
-            text = gettext("Hearing of %(case)s, %(day)s") % {"case": case.text, "day": day}
-        else:
-            text = gettext("Hearing, %(day)s") % {"day": day}
-        found[str(h.pk)] = Title(text, reverse("solidarity:hearing", args=[h.pk]))
-    return found
+def _hearing_alone(hearing: Any) -> str:
+    """ "Hearing, 3 March 2025": a hearing whose case lends it no title."""
+    return gettext("Hearing, %(day)s") % {"day": format_day(hearing.date)}
 
 
 def register() -> None:
     """Name monitoring and solidarity records in the change history (the app's ``ready``)."""
-    register_titles(Hearing, Kind(_read_hearings, _name_hearings, (CASE,)))
+    register_titles(
+        Hearing,
+        owned(Hearing, "case_id", Case, _hearing, fields=("date",), url=_hearing_page,
+              unowned=_hearing_alone),
+    )  # fmt: skip
     register_titles(
         Statement,
         plain(
