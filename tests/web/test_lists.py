@@ -154,7 +154,9 @@ def test_perpetrator_list_counts_acts_victims_and_sentences(viewer_client, world
     assert "Iudex Fictus" in html
     assert "Testa Fictionalia" not in html  # a victim only, never a perpetrator
     row = html[html.index("Iudex Fictus") :].split("</tr>")[0]
-    assert row.count('<td class="num">1</td>') == 3
+    assert row.count(' class="num">1</td>') == 3
+    for label in ("Acts", "Victims", "Sentences handed"):  # each count under its column's label
+        assert f'<td data-label="{label}" class="num">1</td>' in row, label
     judges = _names(viewer_client, "/perpetrators/", role="judge")
     assert "Iudex Fictus" in judges
     assert "Iudex Fictus" not in _names(viewer_client, "/perpetrators/", role="prosecutor")
