@@ -167,6 +167,20 @@ def test_a_batch_committed_after_a_rebuild_that_ran_beside_it_is_replayed():
 
 
 @pytest.mark.postgres
+def test_every_history_row_records_the_transaction_that_wrote_it():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite keeps 0: its ids commit in order")
+    with transaction.atomic(), change_context("test", detail="one transaction"):
+        saved = Person.objects.create(display_name=EARLY)  # a version row, by the ORM
+        bulked = _bulk_person(LATE)  # a batch row
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_current_xact_id()::text::bigint")
+            mine = cursor.fetchone()[0]
+    assert Version.objects.get(object_id=saved.pk).xact == mine
+    assert VersionBatch.objects.get(pk=_batch_of(bulked)).xact == mine
+
+
+@pytest.mark.postgres
 def test_a_horizon_from_another_cluster_is_replaced_and_the_replay_goes_on():
     """A dump restored into another cluster brings a horizon its transaction ids may not have
     reached: the catch-up still replays what is written and records the cluster's own."""

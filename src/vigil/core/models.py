@@ -257,7 +257,9 @@ class Version(models.Model):
     #: before it). Ids come from a sequence when a row is inserted, not when it commits, so a
     #: reader replaying the history by id (the search index's catch-up) uses it to find rows
     #: that committed after rows with higher ids: ``vigil.search.sync``.
-    xact = models.BigIntegerField(null=True, blank=True, editable=False, db_default=0)
+    xact = models.BigIntegerField(
+        null=True, blank=True, editable=False, db_default=models.Value(0)
+    )
 
     class Meta:
         ordering = ["model", "object_id", "version"]
@@ -302,7 +304,9 @@ class VersionBatch(models.Model):
     object_ids = models.BinaryField()
     fields = models.JSONField(encoder=DjangoJSONEncoder)
     #: PostgreSQL: the id of the transaction that wrote the row, as :attr:`Version.xact`.
-    xact = models.BigIntegerField(null=True, blank=True, editable=False, db_default=0)
+    xact = models.BigIntegerField(
+        null=True, blank=True, editable=False, db_default=models.Value(0)
+    )
 
     class Meta:
         ordering = ["model", "at"]

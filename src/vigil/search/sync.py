@@ -23,12 +23,14 @@ order while it ran, never the replay of rows as they commit.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models.signals import post_save
 
 from vigil.core.history import batch_ids
@@ -259,12 +261,29 @@ def _late_positions() -> _Positions:
     which is right, since a dump holds no uncommitted rows; the next catch-up that moves the
     watermarks records the cluster's own. The rows are found through the ``xact`` indexes;
     only those of indexed models count."""
-    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(_late_positions_sql(connection.alias), [WATERMARK, BATCH_WATERMARK, HORIZON])
+        newest, last, marked, newest_batch_pk, now, stored, late_v, late_b = cursor.fetchone()
+    return _Positions(
+        last or 0, newest or 0, marked or 0, newest_batch_pk or 0, now, stored, late_v, late_b
+    )
+
+
+@lru_cache(maxsize=4)
+def _late_positions_sql(alias: str) -> str:
+    """The statement of :func:`_late_positions`, built once per database (every search runs
+    it). The indexed models' labels are written in as an array literal, not sent as a
+    parameter: they are this module's constants (checked to be plain labels), and adapting a
+    list parameter cost a search more than the rest of the statement's client work."""
+    quote = connections[alias].ops.quote_name
     state, value, key, pk, xact, model = (
         quote(n) for n in (IndexState._meta.db_table, "value", "key", "id", "xact", "model")
     )
     versions, batches = (quote(m._meta.db_table) for m in (Version, VersionBatch))
-    # Only table and column names of our own models; keys and labels are parameters.
+    if not all(re.fullmatch(r"[a-z_]+\.[a-z_]+", label) for label in INDEXED):
+        raise ValueError(f"not a model label: {INDEXED!r}")
+    labels = "ARRAY[" + ", ".join(f"'{label}'" for label in INDEXED) + "]"
+    # Only table and column names of our own models and the labels above; keys are parameters.
     mark = f"(SELECT {value} FROM {state} WHERE {key} = %s)"  # noqa: S608  # nosec B608
 
     def late(table: str, below: str) -> str:
@@ -276,23 +295,16 @@ def _late_positions() -> _Positions:
         )
         return (
             f"(SELECT MIN(r.{pk}) FROM ({ended}) AS r "  # noqa: S608  # nosec B608
-            f"WHERE r.{pk} {below} AND r.{model} = ANY(%s))"
+            f"WHERE r.{pk} {below} AND r.{model} = ANY({labels}))"
         )
 
-    sql = (
+    return (
         f"SELECT p.newest, p.last, p.marked, p.newest_batch, p.horizon, p.stored, "  # noqa: S608  # nosec B608
         f"{late(versions, '<= COALESCE(p.last, 0)')}, "
         f"{late(batches, f'< COALESCE(p.marked, 0) / {BATCH_SPAN}')} "
         f"FROM (SELECT (SELECT MAX({pk}) FROM {versions}) AS newest, {mark} AS last, "
         f"{mark} AS marked, (SELECT MAX({pk}) FROM {batches}) AS newest_batch, "
         f"{_HORIZON_SQL} AS horizon, {mark} AS stored) AS p"
-    )
-    labels = list(INDEXED)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [labels, labels, WATERMARK, BATCH_WATERMARK, HORIZON])
-        newest, last, marked, newest_batch_pk, now, stored, late_v, late_b = cursor.fetchone()
-    return _Positions(
-        last or 0, newest or 0, marked or 0, newest_batch_pk or 0, now, stored, late_v, late_b
     )
 
 

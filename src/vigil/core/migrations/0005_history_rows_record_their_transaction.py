@@ -7,8 +7,10 @@ ones, and a reader that replays the history by id (the search index's catch-up,
 ``vigil.search.sync``) must find those rows once they commit. There the column's default
 becomes ``pg_current_xact_id()`` (the writing transaction's 64-bit id, as a bigint) and an
 index on it lets the catch-up look up the rows of the transactions that have ended since it
-last ran. The model declares ``db_default=0``: inserts leave the column to the database, and
-SQLite (one write transaction at a time, ids commit in order) keeps 0 and no index.
+last ran. The model declares ``db_default=Value(0)``: inserts leave the column to the
+database, and SQLite (one write transaction at a time, ids commit in order) keeps 0 and no
+index. (A ``Value``, not a bare 0: for a bare default Django's SQLite schema editor copies the
+whole table instead of ``ALTER TABLE … ADD COLUMN``.)
 
 Safe while the previous release serves: the columns are added nullable with a constant
 default (no table rewrite on PostgreSQL), and the old code's inserts, which do not name them,
@@ -52,12 +54,16 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="version",
             name="xact",
-            field=models.BigIntegerField(blank=True, db_default=0, editable=False, null=True),
+            field=models.BigIntegerField(
+                blank=True, db_default=models.Value(0), editable=False, null=True
+            ),
         ),
         migrations.AddField(
             model_name="versionbatch",
             name="xact",
-            field=models.BigIntegerField(blank=True, db_default=0, editable=False, null=True),
+            field=models.BigIntegerField(
+                blank=True, db_default=models.Value(0), editable=False, null=True
+            ),
         ),
         migrations.RunPython(_run(POSTGRES_FORWARD), _run(POSTGRES_BACKWARD)),
     ]
