@@ -252,6 +252,14 @@ class Version(models.Model):
     )
     snapshot = models.JSONField(encoder=DjangoJSONEncoder)
     changed = models.JSONField(default=list, encoder=DjangoJSONEncoder)
+    #: PostgreSQL: the id of the transaction that wrote the row (``pg_current_xact_id()``, the
+    #: column's default there, set by migration core 0005; 0 on SQLite and in rows written
+    #: before it). Ids come from a sequence when a row is inserted, not when it commits, so a
+    #: reader replaying the history by id (the search index's catch-up) uses it to find rows
+    #: that committed after rows with higher ids: ``vigil.search.sync``.
+    xact = models.BigIntegerField(
+        null=True, blank=True, editable=False, db_default=models.Value(0)
+    )
 
     class Meta:
         ordering = ["model", "object_id", "version"]
@@ -295,6 +303,10 @@ class VersionBatch(models.Model):
     count = models.PositiveIntegerField()
     object_ids = models.BinaryField()
     fields = models.JSONField(encoder=DjangoJSONEncoder)
+    #: PostgreSQL: the id of the transaction that wrote the row, as :attr:`Version.xact`.
+    xact = models.BigIntegerField(
+        null=True, blank=True, editable=False, db_default=models.Value(0)
+    )
 
     class Meta:
         ordering = ["model", "at"]

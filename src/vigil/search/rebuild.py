@@ -34,8 +34,12 @@ def rebuild_all(progress: Progress | None = None) -> RebuildReport:
     """
     with bulk_cache(), transaction.atomic():
         name_index.lock_for_rebuild()
+        # Read before the records: every history row of a transaction older than the horizon
+        # is visible to the reads that follow; a row of a later one below these ids (a bulk
+        # write still open) is replayed by a later catch-up once it commits.
+        horizon = sync.horizon()
         newest, batch = sync.newest_history(), sync.newest_batch()
         persons = name_index.rebuild(progress)
         written = documents.rebuild(progress)
-        sync.mark_current(newest, batch)
+        sync.mark_current(newest, batch, horizon)
     return RebuildReport(persons, written)

@@ -4,15 +4,33 @@ Single saves send ``post_save`` and are indexed in their own transaction. Bulk i
 (importers, the synthetic demo) send no signal but write their history (one batch row per
 model and write, naming every record it created), so :func:`catch_up` replays the version
 rows and the batches written since it last ran.
+
+The catch-up goes by id: the watermarks name the last version row and batch replayed. On
+SQLite one write transaction runs at a time, so ids commit in order and a row the catch-up
+has not seen always has a higher id than the ones it has. On PostgreSQL ids come from a
+sequence when a row is inserted, not when it commits: a long bulk write (an import, on any
+host) holds rows with low ids uncommitted while others commit higher ones, and the watermarks
+pass the low ids before they are visible. There every history row records its transaction
+(``xact``, migration core 0005) and the catch-up keeps a third mark, :data:`HORIZON`: the
+oldest transaction still running when it last moved the watermarks (``pg_snapshot_xmin``).
+Every row of an older transaction was visible to that catch-up; a row of a transaction at or
+past the horizon that has ended since, below a watermark, may not have been, and the
+watermark is moved back to it (:func:`_late_positions`): the replay then goes over it and
+whatever followed it again (replaying is idempotent). A rolled-back transaction leaves no row
+and holds nothing back; a long one holds back only the check of rows that committed out of
+order while it ran, never the replay of rows as they commit.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models.signals import post_save
 
 from vigil.core.history import batch_ids
@@ -27,6 +45,10 @@ WATERMARK = "history"
 #: first ``n`` records replayed (every batch before it done).
 BATCH_WATERMARK = "history-batches"
 BATCH_SPAN = 2**32
+#: PostgreSQL: the oldest transaction still running when the watermarks were last moved
+#: (``pg_snapshot_xmin`` of the catch-up's first statement): rows of older transactions below
+#: the watermarks were all replayed; rows of this one or later ones below them may not be.
+HORIZON = "history-horizon"
 #: History rows replayed per search at most; past that the page says the index lags behind.
 CATCH_UP_LIMIT = 5000
 NAME_MODELS = ("records.person", "records.personname")
@@ -48,7 +70,8 @@ def reindex(label: str, ids: Iterable[Any]) -> None:
 def catch_up(limit: int | None = CATCH_UP_LIMIT) -> bool:
     """Replay history written since the last run (version rows, then the records of batches);
     True when the index is current."""
-    last, newest, batch_mark, newest_batch = _positions()
+    read = _read_positions()
+    last, newest, batch_mark, newest_batch = read.replay_from()
     start, skip = divmod(batch_mark, BATCH_SPAN)
     batches_pending = newest_batch > 0 and newest_batch >= start
     if newest <= last and not batches_pending:
@@ -97,24 +120,31 @@ def catch_up(limit: int | None = CATCH_UP_LIMIT) -> bool:
         states = {
             s.key: s.value
             for s in IndexState.objects.select_for_update().filter(
-                key__in=[WATERMARK, BATCH_WATERMARK]
+                key__in=[WATERMARK, BATCH_WATERMARK, HORIZON]
             )
         }
-        if states.get(WATERMARK, 0) > last or states.get(BATCH_WATERMARK, 0) > batch_mark:
+        if (
+            states.get(WATERMARK, 0) != read.last
+            or states.get(BATCH_WATERMARK, 0) != read.batch_mark
+            or states.get(HORIZON) != read.stored_horizon
+        ):
             return True  # someone else caught up meanwhile
         for label in INDEXED:  # persons before their names
             if pending.get(label):
                 reindex(label, pending[label])
         set_watermark(seen)
         _set(BATCH_WATERMARK, mark)
+        if read.horizon is not None:
+            _set(HORIZON, read.horizon)
     return current
 
 
 def lag() -> int:
     """History rows (version rows and records of batches) of indexed models not yet replayed
     (0 when the index is current)."""
-    stored = Version.objects.filter(pk__gt=_watermark(), model__in=INDEXED).count()
-    start, skip = divmod(_mark(BATCH_WATERMARK), BATCH_SPAN)
+    last, _, batch_mark, _ = _read_positions().replay_from()
+    stored = Version.objects.filter(pk__gt=last, model__in=INDEXED).count()
+    start, skip = divmod(batch_mark, BATCH_SPAN)
     batches = VersionBatch.objects.filter(pk__gte=start, model__in=INDEXED)
     written = sum(batches.values_list("count", flat=True))
     if batches.filter(pk=start).exists():
@@ -132,11 +162,61 @@ def newest_batch() -> int:
     return VersionBatch.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
-def mark_current(newest: int, batch: int) -> None:
+def horizon() -> int | None:
+    """PostgreSQL: the oldest transaction still running (``pg_snapshot_xmin``): every row of
+    an older one is visible to the statements that follow. None on SQLite."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {_HORIZON_SQL}")
+        value: int = cursor.fetchone()[0]
+    return value
+
+
+def mark_current(newest: int, batch: int, horizon: int | None = None) -> None:
     """Record that the index reflects the history up to version row ``newest`` and batch
-    ``batch`` (from :func:`newest_history` and :func:`newest_batch`, read before a rebuild)."""
+    ``batch`` and, on PostgreSQL, every row of a transaction older than ``horizon`` (from
+    :func:`newest_history`, :func:`newest_batch` and :func:`horizon`, read before a
+    rebuild)."""
     set_watermark(newest)
     _set(BATCH_WATERMARK, (batch + 1) * BATCH_SPAN)
+    if horizon is not None:
+        _set(HORIZON, horizon)
+
+
+@dataclass(frozen=True)
+class _Positions:
+    """What a catch-up starts from, read in one statement: the watermarks as stored, the
+    newest history rows and, on PostgreSQL, the horizons and the oldest rows that committed
+    late (below a watermark, after the catch-up that moved it past them)."""
+
+    last: int
+    newest: int
+    batch_mark: int
+    newest_batch: int
+    #: PostgreSQL: ``pg_snapshot_xmin`` now (the horizon the catch-up records); else None.
+    horizon: int | None = None
+    #: The horizon the last catch-up recorded (None: none yet, or not PostgreSQL).
+    stored_horizon: int | None = None
+    #: The lowest version row and batch that committed late (None: none).
+    late_version: int | None = None
+    late_batch: int | None = None
+
+    def replay_from(self) -> tuple[int, int, int, int]:
+        """The watermarks moved back below the rows that committed late, and the newest rows:
+        ``(last, newest, batch_mark, newest_batch)``."""
+        last, mark = self.last, self.batch_mark
+        if self.late_version is not None:
+            last = min(last, self.late_version - 1)
+        if self.late_batch is not None:
+            mark = min(mark, self.late_batch * BATCH_SPAN)
+        return last, self.newest, mark, self.newest_batch
+
+
+def _read_positions() -> _Positions:
+    if connection.vendor == "postgresql":
+        return _late_positions()
+    return _Positions(*_positions())
 
 
 def _positions() -> tuple[int, int, int, int]:
@@ -161,6 +241,70 @@ def _positions_sql() -> str:
     return (
         f"SELECT (SELECT MAX({pk}) FROM {versions}), {mark}, {mark}, "  # noqa: S608  # nosec B608
         f"(SELECT MAX({pk}) FROM {batches})"
+    )
+
+
+_HORIZON_SQL = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+
+
+def _late_positions() -> _Positions:
+    """PostgreSQL: :func:`_positions`, the horizons and the rows that committed late, in one
+    statement.
+
+    A row committed late when its transaction is at or past the stored horizon (it may still
+    have been running when the last catch-up moved the watermarks), has ended by now (before
+    the current horizon: every row of it is visible to this statement and the ones after),
+    and lies below a watermark. Such a row may also have been visible and replayed then (a
+    transaction that committed while an older one still ran): replaying it again is
+    harmless. A dump restored into another cluster brings the horizon of its own transaction
+    ids: against it the check finds no row (or rows the dump already held, replayed again),
+    which is right, since a dump holds no uncommitted rows; the next catch-up that moves the
+    watermarks records the cluster's own. The rows are found through the ``xact`` indexes;
+    only those of indexed models count."""
+    with connection.cursor() as cursor:
+        cursor.execute(_late_positions_sql(connection.alias), [WATERMARK, BATCH_WATERMARK, HORIZON])
+        newest, last, marked, newest_batch_pk, now, stored, late_v, late_b = cursor.fetchone()
+    return _Positions(
+        last or 0, newest or 0, marked or 0, newest_batch_pk or 0, now, stored, late_v, late_b
+    )
+
+
+@lru_cache(maxsize=4)
+def _late_positions_sql(alias: str) -> str:
+    """The statement of :func:`_late_positions`, built once per database (every search runs
+    it). The indexed models' labels are written in as an array literal, not sent as a
+    parameter: they are this module's constants (checked to be plain labels), and adapting a
+    list parameter cost a search more than the rest of the statement's client work."""
+    quote = connections[alias].ops.quote_name
+    state, value, key, pk, xact, model = (
+        quote(n) for n in (IndexState._meta.db_table, "value", "key", "id", "xact", "model")
+    )
+    versions, batches = (quote(m._meta.db_table) for m in (Version, VersionBatch))
+    if not all(re.fullmatch(r"[a-z_]+\.[a-z_]+", label) for label in INDEXED):
+        raise ValueError(f"not a model label: {INDEXED!r}")
+    labels = "ARRAY[" + ", ".join(f"'{label}'" for label in INDEXED) + "]"
+    # Only table and column names of our own models and the labels above; keys are parameters.
+    mark = f"(SELECT {value} FROM {state} WHERE {key} = %s)"  # noqa: S608  # nosec B608
+
+    def late(table: str, below: str) -> str:
+        # The rows of the ended transactions first, through the xact index (OFFSET 0 keeps
+        # the planner from turning MIN into a walk up the primary key that filters on xact).
+        ended = (
+            f"SELECT {pk}, {model} FROM {table} "  # noqa: S608  # nosec B608
+            f"WHERE {xact} >= p.stored AND {xact} < p.horizon OFFSET 0"
+        )
+        return (
+            f"(SELECT MIN(r.{pk}) FROM ({ended}) AS r "  # noqa: S608  # nosec B608
+            f"WHERE r.{pk} {below} AND r.{model} = ANY({labels}))"
+        )
+
+    return (
+        f"SELECT p.newest, p.last, p.marked, p.newest_batch, p.horizon, p.stored, "  # noqa: S608  # nosec B608
+        f"{late(versions, '<= COALESCE(p.last, 0)')}, "
+        f"{late(batches, f'< COALESCE(p.marked, 0) / {BATCH_SPAN}')} "
+        f"FROM (SELECT (SELECT MAX({pk}) FROM {versions}) AS newest, {mark} AS last, "
+        f"{mark} AS marked, (SELECT MAX({pk}) FROM {batches}) AS newest_batch, "
+        f"{_HORIZON_SQL} AS horizon, {mark} AS stored) AS p"
     )
 
 
