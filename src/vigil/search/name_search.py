@@ -678,8 +678,9 @@ class _Held:
         )
 
     def select(self) -> _Sql:
-        """A statement reading (form id, token's key, 1, text) of the holders' forms' rows under a
-        token giving a key of these terms (a statement of ``_select``'s)."""
+        """A statement reading (form id, token's key, 1, 0) of the holders' forms' rows under a
+        token giving a key of these terms (a statement of ``_select``'s; no text id: each
+        holder's comes with its own rows)."""
         quote = connection.ops.quote_name
         table = quote(NameKey._meta.db_table)
         vocabulary = quote(NameToken._meta.db_table)
@@ -697,7 +698,7 @@ class _Held:
             tokens, holder = f"key = ANY(ARRAY({found})::varchar[])", "form_id"
         # Only our own table and column names and placeholders: the keys are parameters.
         sql = (
-            f"SELECT form_id, key, 1, text_id FROM {table} WHERE {tokens}"  # noqa: S608  # nosec B608
+            f"SELECT form_id, key, 1, 0 FROM {table} WHERE {tokens}"  # noqa: S608  # nosec B608
             f" AND {holder} IN (SELECT form_id FROM holders)"
         )
         return _Sql(sql, params)
@@ -833,8 +834,11 @@ def _select(
     with connection.cursor() as cursor:
         cursor.execute(sql, holders.params + rows.params + tokens.params)
         read = cursor.fetchall()
-    texts.update({form_id: text for form_id, _key, _marked, text in read})
-    mine = [(form_id, key) for form_id, key, marked, _text in read if not marked]
+    own = [row for row in read if not row[2]]
+    # The held rows' forms are the holders, each with a row of its own here: their text ids
+    # come from those (the held rows carry none, ``_Held.select``).
+    texts.update({form_id: text for form_id, _key, _marked, text in own})
+    mine = [(form_id, key) for form_id, key, _marked, _text in own]
     return mine + held.rows([(form_id, key) for form_id, key, marked, _ in read if marked], mine)
 
 
