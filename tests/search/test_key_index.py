@@ -26,11 +26,14 @@ def _keys_enough_to_tell_the_indexes_apart() -> None:
     them in place: they outlive the test's rollback) — the test passed in its folder and failed
     alone on a fresh cluster."""
     from vigil.records.models import Person
-    from vigil.search.models import NameForm, NameKey
+    from vigil.search.models import NameForm, NameKey, NameText
 
     person = Person.objects.create(display_name="Fictional Keyholder")
     form = NameForm.objects.create(person=person, text="Keyholder", normalised="keyholder")
-    NameKey.objects.bulk_create(NameKey(form=form, key=f"t:{i:05d}") for i in range(5000))
+    text = NameText.objects.create(normalised="keyholder")
+    NameKey.objects.bulk_create(
+        NameKey(form=form, key=f"t:{i:05d}", text_id=text.pk) for i in range(5000)
+    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE search_namekey")
 
@@ -106,8 +109,47 @@ def test_on_postgresql_the_prefix_index_is_the_only_key_index():
 
 
 @sqlite_only
-def test_on_sqlite_the_plain_key_index_is_kept():
-    assert _key_indexes() == {"search_namekey_key_form": "key, form_id"}
+def test_on_sqlite_the_key_index_carries_the_form_and_text_ids():
+    assert _key_indexes() == {"search_namekey_key_form_text": "key, form_id, text_id"}
+
+
+def _index_definition(name: str) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
+        else:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [name])
+        return cursor.fetchone()[0]
+
+
+@postgres_only
+def test_on_postgresql_the_prefix_index_carries_the_text_id():
+    definition = _index_definition("search_namekey_key_prefix_form")
+    assert "(key varchar_pattern_ops, form_id) INCLUDE (text_id)" in definition
+
+
+@pytest.mark.parametrize("columns", ["form_id, key, text_id", "form_id, key, 0, text_id"])
+def test_the_key_rows_and_their_text_ids_are_read_from_the_key_index_alone(ctx, columns):
+    _keys_enough_to_tell_the_indexes_apart()
+    terms = [name_search._Sql.keys({"t:00001", "t:04999"}), name_search._prefix("t:0450")]
+    statement = name_search._Sql.rows(terms, columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            cursor.execute(f"EXPLAIN {statement.sql}", statement.params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            scans = [line for line in plan.splitlines() if " Scan " in line]
+            assert scans
+            assert all("Index Only Scan using search_namekey_key_prefix_form" in s for s in scans)
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {statement.sql}", statement.params)
+            plan = "\n".join(row[-1] for row in cursor.fetchall())
+            searches = [line for line in plan.splitlines() if "search_namekey" in line]
+            assert searches
+            assert all("COVERING INDEX search_namekey_key_form_text" in s for s in searches)
+        cursor.execute(statement.sql, statement.params)
+        assert len(cursor.fetchall()) == 2 + 10  # two listed, ten in the range
 
 
 @postgres_only

@@ -82,9 +82,10 @@ class _OneRead:
 
     def __init__(self, tokens: list[Any]) -> None:
         self._tokens = tokens
+        self.texts: dict[int, int] = {}
 
     def first(self) -> list[tuple[int, str]]:
-        return name_search._key_rows(self._tokens)
+        return name_search._key_rows(self._tokens, self.texts)
 
 
 def _searches(users: list[Any]) -> dict[tuple[str, str], list[Any]]:
@@ -253,17 +254,68 @@ def test_checking_forms_in_their_order_finds_what_checking_every_loaded_form_fin
 def test_forms_are_checked_only_until_they_name_enough_persons(names, viewer, monkeypatch):
     monkeypatch.setattr(name_search, "CHECK_FROM", 1)
     monkeypatch.setattr(name_search, "CHECK_BATCH", 10)
-    read, checked = [], []
+    read, checked, kept = [], [], []
     forms, visible_ids = name_search._forms, name_search._visible_ids
     monkeypatch.setattr(name_search, "_forms", lambda ids: read.extend(ids) or forms(ids))
     monkeypatch.setattr(
         name_search, "_visible_ids", lambda u, ids: checked.extend(ids) or visible_ids(u, ids)
     )
+    load = name_search._load
+    monkeypatch.setattr(
+        name_search,
+        "_load",
+        lambda wanted, found, *rest: kept.append(len(found)) or load(wanted, found, *rest),
+    )
     hits = find_persons("Quorvalik", viewer, limit=5)
     assert len(hits) == 5
-    assert len(read) > 100  # every form with the surname's keys is read to be ordered…
+    # Ordered from the key rows' texts, only the first forms are read (a batch, to the end
+    # of its group of equal rank and similarity), not every form with the surname's keys…
+    assert name_search.LOAD_BATCH <= len(read) < kept[-1]
+    assert kept[-1] > 100
     assert 5 <= len(checked) <= 20  # …and only the first of them are checked
     assert set(checked) < set(read)
+
+
+@pytest.mark.parametrize("load_batch", [1, 7, 60])
+def test_forms_read_a_group_of_equal_similarity_at_a_time_are_those_of_reading_every_form(
+    names, viewer, admin_user, monkeypatch, load_batch
+):
+    users = [viewer, admin_user]
+    monkeypatch.setattr(name_search, "LOAD_BATCH", 10**6)  # every kept form, then ordered
+    every_form_read = {
+        (u.username, q, n): find_persons(q, u, limit=n)
+        for u in users
+        for q in QUERIES
+        for n in (3, 50)
+    }
+    monkeypatch.setattr(name_search, "LOAD_BATCH", load_batch)
+    read = []
+    forms = name_search._read_rows
+    monkeypatch.setattr(name_search, "_read_rows", lambda *a: read.append(1) or forms(*a))
+    in_groups = {
+        (u.username, q, n): find_persons(q, u, limit=n)
+        for u in users
+        for q in QUERIES
+        for n in (3, 50)
+    }
+    assert in_groups == every_form_read
+    assert len(every_form_read[(viewer.username, "Quorvalik", 50)]) == 50
+    if load_batch == 1:
+        assert len(read) > 2 * len(in_groups)  # several groups read a search, in turn
+
+
+def test_the_key_rows_name_their_forms_normalised_texts(names):
+    for query in ["Ales Quorvalik", "Quorvalik", "Quorval", "Pavel Zendrowicz", "Ales"]:
+        reads = name_search._Reads(query_tokens(query))
+        rows = reads.first()
+        if reads.partial:
+            rows = reads.rest()
+        forms = {form for form, _ in rows}
+        assert forms, query
+        stored = dict(NameForm.objects.filter(pk__in=forms).values_list("pk", "normalised"))
+        texts = name_search._Texts(reads.texts)
+        named = texts.read([reads.texts[pk] for pk in forms])
+        assert {pk: named[reads.texts[pk]] for pk in forms} == stored, query
 
 
 def test_a_user_who_may_see_every_form_has_only_the_forms_of_the_first_persons_checked(

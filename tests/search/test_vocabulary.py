@@ -201,9 +201,10 @@ def test_searches_find_the_same_persons_with_the_vocabulary_as_with_one_read(
 
         def __init__(self, tokens: list[Any]) -> None:
             self._tokens = tokens
+            self.texts: dict[int, int] = {}
 
         def first(self) -> list[tuple[int, str]]:
-            return name_search._key_rows(self._tokens)
+            return name_search._key_rows(self._tokens, self.texts)
 
     monkeypatch.setattr(name_search, "_Reads", OneRead)
     assert {q: find_persons(q, viewer) for q in queries} == with_vocabulary

@@ -24,7 +24,7 @@ from vigil.purge.workflow import (
     request_purge,
 )
 from vigil.records.models import ExternalId, Information, Person, PersonName, Source
-from vigil.search.models import NameForm, NameKey, NameToken
+from vigil.search.models import NameForm, NameKey, NameText, NameToken
 
 
 @pytest.fixture
@@ -101,8 +101,12 @@ def test_req14_purge_approved_by_another_admin_deletes_record_dependents_and_his
 def test_req14_a_purged_person_s_names_are_in_no_search_table(db, admins):
     first, second = admins
     person = make_fictional_person("Fictia Purgowska")
+    with change_context("test"):
+        Person.objects.create(display_name="Ales Kvorvalik", is_synthetic=True)
     words = {"fictia", "purgowska", "фікцыя", "тэстаўна"}
     assert {f"t:{word}" for word in words} <= set(NameToken.objects.values_list("token", flat=True))
+    texts = NameText.objects.values_list("normalised", flat=True)
+    assert [text for text in texts.all() if words & set(text.split())]
     with change_context("test"):
         person.soft_delete("fictional duplicate")
     request = _request(person, first)
@@ -112,6 +116,9 @@ def test_req14_a_purged_person_s_names_are_in_no_search_table(db, admins):
     stored = [*NameKey.objects.values_list("key", flat=True)]
     stored += [*NameToken.objects.values_list("token", flat=True)]
     assert not [key for key in stored if key.removeprefix("t:") in words]
+    # Nor its names' normalised texts (the key rows' texts, ``NameText``).
+    assert not [text for text in texts.all() if words & set(text.split())]
+    assert "ales kvorvalik" in set(texts.all())  # another person's text stays
 
 
 def test_req14_purge_is_audited_by_both_admins_without_values(deleted_person, admins):

@@ -139,8 +139,8 @@ def test_the_person_list_and_a_name_search_take_a_fixed_number_of_queries(
         assert viewer_client.get("/persons/").status_code == 200
     assert viewer_client.get("/persons/", {"q": "Fictus"}).status_code == 200
     # The same, and the index's watermark and newest history (one query), the key rows, the
-    # forms with the policy's checks (one group of rank here).
-    with django_assert_max_num_queries(11):
+    # kept forms' texts by id, the forms with the policy's checks (one group here).
+    with django_assert_max_num_queries(12):
         assert viewer_client.get("/persons/", {"q": "Plurimovich"}).status_code == 200
 
 
@@ -151,5 +151,5 @@ def test_a_name_search_checking_its_forms_in_their_order_takes_one_query_more(
     # and checked in its order: the forms, then the policy's checks of the first of them.
     monkeypatch.setattr(name_search, "CHECK_FROM", 1)
     assert viewer_client.get("/persons/", {"q": "Fictus"}).status_code == 200
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert viewer_client.get("/persons/", {"q": "Plurimovich"}).status_code == 200

@@ -12,7 +12,7 @@ from vigil.core.chunks import chunked
 from vigil.names import normalise
 from vigil.records.batch import insert_plain, new_record, next_ids
 from vigil.records.models import Person, PersonName
-from vigil.search.models import NameForm, NameKey, NameToken
+from vigil.search.models import NameForm, NameKey, NameText, NameToken
 from vigil.search.spelling import KEY_LENGTH, form_keys, token_keys
 
 #: Persons read, keyed and written per batch when rebuilding.
@@ -49,6 +49,7 @@ def rebuild(progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = Non
             batches = progress(chunks, len(chunks))
         NameKey.objects.all().delete()
         NameToken.objects.all().delete()
+        NameText.objects.all().delete()
         # Raw: ``delete()`` would load every form to cascade to the keys just deleted.
         NameForm.objects.all()._raw_delete(NameForm.objects.db)
         for batch in batches:
@@ -74,8 +75,9 @@ def _forms(person_ids: Iterable[Any]) -> Iterator[_Form]:
 
 def _write(forms: Iterable[_Form]) -> None:
     """Insert forms and their keys: plain inserts (``COPY`` on PostgreSQL), the forms' keys
-    taken beforehand so that their keys can point at them; and the tokens not yet in the
-    vocabulary (``NameToken``). A form's keys are its tokens' keys (``spelling.form_keys``)."""
+    taken beforehand so that their keys can point at them, each key row with the id of its
+    form's normalised text (``text_ids``); and the tokens not yet in the vocabulary
+    (``NameToken``). A form's keys are its tokens' keys (``spelling.form_keys``)."""
     rows = [(p, n, text[:300], normalise(text)[:300]) for p, n, text in forms]
     if not rows:
         return
@@ -86,10 +88,11 @@ def _write(forms: Iterable[_Form]) -> None:
             for pk, (p, n, text, norm) in zip(ids, rows, strict=True)
         ]
     )
+    texts = text_ids(norm for _, _, _, norm in rows)
     insert_plain(
         [
-            new_record(NameKey, form_id=pk, key=key[:KEY_LENGTH])
-            for pk, (_, _, text, _) in zip(ids, rows, strict=True)
+            new_record(NameKey, form_id=pk, key=key[:KEY_LENGTH], text_id=texts[norm])
+            for pk, (_, _, text, norm) in zip(ids, rows, strict=True)
             for key in form_keys(text)
         ]
     )
@@ -97,10 +100,12 @@ def _write(forms: Iterable[_Form]) -> None:
 
 
 def prune_tokens() -> int:
-    """Drop the vocabulary's rows of every token no stored form holds; returns how many went.
+    """Drop the vocabulary's rows of every token no stored form holds, and the texts
+    (``NameText``) no stored form holds; returns how many tokens' rows went.
 
-    Saves leave such tokens (a token no form holds finds no form); a purge calls this so that
-    no word of a purged name stays in the database. In the caller's transaction. On
+    Saves leave such tokens and texts (a token no form holds finds no form; a text no key row
+    names is never read); a purge calls this so that no word or text of a purged name stays
+    in the database. In the caller's transaction. On
     PostgreSQL the key table is first locked against writers (``SHARE ROW EXCLUSIVE``:
     readers go on, and two callers take turns): a
     transaction that has just written a form with the token, and relied on the token's rows
@@ -113,7 +118,11 @@ def prune_tokens() -> int:
     with transaction.atomic():
         lock_for_rebuild()
         held = NameKey.objects.filter(key=OuterRef("token"))
-        return NameToken.objects.exclude(Exists(held)).delete()[0]
+        tokens = NameToken.objects.exclude(Exists(held)).delete()[0]
+        # Through the forms' own index on their normalised text.
+        holders = NameForm.objects.filter(normalised=OuterRef("normalised"))
+        NameText.objects.exclude(Exists(holders)).delete()
+        return tokens
 
 
 def lock_for_writing(*, wait: bool = True) -> bool:
@@ -177,3 +186,28 @@ def add_tokens(tokens: Iterable[str]) -> None:
     fresh = [NameToken(token=token, key=key) for token, key in sorted(rows) if token not in known]
     # A token another writer has just added is skipped, not an error.
     NameToken.objects.bulk_create(fresh, batch_size=1000, ignore_conflicts=True)
+
+
+#: Texts looked up at a time (``text_ids``).
+_TEXTS_AT_ONCE = 500
+
+
+def text_ids(texts: Iterable[str]) -> dict[str, int]:
+    """The ids of these normalised texts (``NameText``), those not yet stored added (in the
+    caller's transaction; the caller holds :func:`lock_for_writing`, so a prune cannot drop a
+    text between its lookup here and the key rows naming it)."""
+    wanted = sorted(set(texts))
+    found: dict[str, int] = {}
+    for chunk in chunked(wanted, _TEXTS_AT_ONCE):
+        found.update(NameText.objects.filter(normalised__in=chunk).values_list("normalised", "pk"))
+    fresh = [text for text in wanted if text not in found]
+    if fresh:
+        # A text another writer has just added is skipped, not an error, and read back.
+        NameText.objects.bulk_create(
+            [NameText(normalised=text) for text in fresh], batch_size=1000, ignore_conflicts=True
+        )
+        for chunk in chunked(fresh, _TEXTS_AT_ONCE):
+            found.update(
+                NameText.objects.filter(normalised__in=chunk).values_list("normalised", "pk")
+            )
+    return found

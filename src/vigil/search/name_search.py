@@ -24,7 +24,7 @@ from vigil.core.db.keys_in import KeysAny, key_column
 from vigil.names import compare, normalise
 from vigil.policy.access import visible_reference
 from vigil.records.models import Person, PersonName
-from vigil.search.models import NameForm, NameKey, NameToken
+from vigil.search.models import NameForm, NameKey, NameText, NameToken
 from vigil.search.spelling import KEY_LENGTH, QueryToken, query_tokens, token_keys
 
 if TYPE_CHECKING:
@@ -38,8 +38,9 @@ ROW_CAP = 50_000
 FORM_CAP = 500
 #: Rows of the required words' own keys from which their near keys are read only if needed.
 NEAR_AFTER = 400
-#: Forms loaded at a time (at least; up to the end of the last group of equal rank).
-LOAD_BATCH = 150
+#: Forms loaded at a time (at least; up to the end of the last group of equal rank and
+#: string similarity).
+LOAD_BATCH = 60
 #: Forms of a batch from which they are read first and checked against the policy in their
 #: final order, ``CHECK_BATCH`` at a time, only until they name enough persons (a smaller batch
 #: is read with the checks, in one statement).
@@ -137,11 +138,13 @@ def _ranked(
     in their final order until they name ``limit`` persons (``_load``): a form the user may not
     see is left out before it can take a place.
 
-    Forms are loaded a whole (tier, words matched) group at a time, best first, until the
-    loaded ones name ``limit`` persons: string similarity orders forms only inside a group, so
-    no form of a later group can come before them (an exact form — the query itself — has
-    every word's own key, so it is always in the first group). Forms of equal rank are taken
-    in the order one read of every key gives them (``_seen``).
+    The first ``FORM_CAP`` forms by rank (tier, words matched) are kept, forms of equal rank
+    in the order one read of every key gives them (``_seen``); they are ordered by rank and
+    string similarity from their normalised texts, named by the key rows (``NameKey.text_id``,
+    the texts read by id: ``_Texts``)
+    and loaded a whole (tier, words matched, similarity) group at a time, best first, until the
+    loaded ones name ``limit`` persons: text and person order forms only inside such a group,
+    so no form of a later group can come before them (``_load``).
 
     The key rows are read in two steps (``_Reads``): when the required words' own keys are
     many, first without the skeletons one edit away from those words: they only add forms of
@@ -153,17 +156,19 @@ def _ranked(
     reads = _Reads(tokens)
     wanted = normalise(query)
     loaded = _Loads(user)
+    texts = _Texts(reads.texts)
     rows = reads.first()
     found = _qualifying(tokens, rows)
     if reads.partial:
         # Only the KEYED forms are ranked for certain without the near keys.
         keyed = {pk: rank for pk, rank in found.items() if rank[0] == KEYED}
-        forms, persons = _load(wanted, keyed, _seen(tokens, rows), user, limit, loaded)
+        seen = _seen(tokens, rows)
+        forms, persons = _load(wanted, keyed, seen, texts, user, limit, loaded)
         if persons >= limit:
             return forms
         rows = reads.rest()
         found = _qualifying(tokens, rows)
-    forms, _ = _load(wanted, found, _seen(tokens, rows), user, limit, loaded)
+    forms, _ = _load(wanted, found, _seen(tokens, rows), texts, user, limit, loaded)
     return forms
 
 
@@ -171,51 +176,71 @@ def _load(
     wanted: str,
     found: dict[int, tuple[int, int]],
     seen: dict[int, int],
+    texts: _Texts,
     user: User | None,
     limit: int,
     loaded: _Loads,
 ) -> tuple[list[_Form], int]:
-    """The best ``found`` forms ``user`` may see, a group of rank at a time, until they name
-    ``limit`` persons; and how many persons they name (at most ``limit``: then the forms end
-    with the first form of the last of them). ``loaded`` keeps forms read before.
+    """The best ``found`` forms ``user`` may see until they name ``limit`` persons; and how
+    many persons they name (at most ``limit``: then the forms end with the first form of the
+    last of them). ``loaded`` keeps forms read before.
 
-    Forms of equal rank are taken in the order ``seen`` gives, then by id (``_seen``).
-
-    The forms of the batches loaded are ordered (tier, words matched, string similarity, text,
-    person) and checked against the policy in that order (``_Loads``) only until they name
-    ``limit`` persons: the same forms of the same persons as checking every form of the
-    batches first, since the forms ``user`` may not see are left out either way and the loading
-    stops after the same batch (the first whose forms, with those before, name ``limit``
-    persons the user may see).
+    The first ``FORM_CAP`` forms by rank are kept, forms of equal rank in the order ``seen``
+    gives, then by id (``_seen``). Each kept form's tier (EXACT when its normalised text is
+    the query's), rank and string similarity come from its text (``texts``: its id read with
+    the key rows, the texts of the kept forms then read by id; a form's text never changes),
+    so the kept forms are ordered by them before any is read; they are then read a whole
+    (tier, words matched, similarity) group at a time, at least ``LOAD_BATCH`` forms, best
+    first — at 100k the first 50 persons of a common surname need 50–90 forms of the 500
+    kept. The forms read are ordered (tier, words matched, string similarity, text, person,
+    place) and checked against the policy in that order (``_Loads``) only until they name
+    ``limit`` persons: a form not read has a later (tier, words matched, similarity) than
+    every form read, so the forms and persons are those of ordering and checking every kept
+    form. A kept form whose text is no longer stored is gone (``_Texts``).
     """
     order = [(rank, seen.get(pk, _FIRST), pk) for pk, rank in found.items()]
     order.sort()
-    kept = [pk for _, _, pk in order[:FORM_CAP]]
-    # (tier, words matched, similarity, text, person's key, place in ``kept``, form id): the
-    # place makes every entry distinct, so sorting the whole tuple orders forms of equal rank,
-    # text and person as a stable sort on the first five would (in the order of ``kept``), and
+    del order[FORM_CAP:]
+    ids = texts.ids
+    named = texts.read([ids[pk] for _, _, pk in order])
+    # Forms of a surname share few distinct spellings: each text's (exact, similarity) once.
+    similarity: dict[int, tuple[bool, float]] = {}
+    # (tier, words matched, similarity, place among the kept forms, form id).
+    keyed: list[tuple[int, int, float, int, int]] = []
+    for place, ((tier, weight), _, pk) in enumerate(order):
+        text_id = ids[pk]
+        known = similarity.get(text_id)
+        if known is None:
+            normalised = named.get(text_id)
+            if normalised is None:
+                # Pruned since the key rows were read: no form holds it, so the form is gone
+                # too (as reading it would find).
+                continue
+            known = similarity[text_id] = (
+                normalised == wanted,
+                -fuzz.token_sort_ratio(wanted, normalised),
+            )
+        exact, ratio = known
+        keyed.append((EXACT if exact else tier, weight, ratio, place, pk))
+    keyed.sort()
+    # (tier, words matched, similarity, text, person's key, place, form id): the place makes
+    # every entry distinct, so sorting the whole tuple orders forms of equal rank, text and
+    # person as a stable sort on the first five would (in the order of the kept forms), and
     # the form id is never compared.
     ranked: list[_Ranked] = []
-    similarity: dict[str, float] = {}  # forms of a surname share few distinct spellings
     forms: list[_Form] = []
     persons: set[Any] = set()
     rows = loaded.rows
     start = 0
-    while start < len(kept):
-        end = _group_end(kept, found, start + LOAD_BATCH)
-        batch = kept[start:end]
-        loaded.read([pk for pk in batch if pk not in rows])
-        for place, pk in enumerate(batch, start):
+    while start < len(keyed):
+        end = _group_end(keyed, start + LOAD_BATCH)
+        batch = keyed[start:end]
+        loaded.read([pk for *_, pk in batch if pk not in rows])
+        for tier, weight, ratio, place, pk in batch:
             row = rows[pk]
             if row is None:
                 continue
-            person, text, normalised = row
-            tier, weight = found[pk]
-            if normalised == wanted:
-                tier = EXACT
-            ratio = similarity.get(normalised)
-            if ratio is None:
-                ratio = similarity[normalised] = -fuzz.token_sort_ratio(wanted, normalised)
+            person, text, _normalised = row
             # The person's key (``_person_key``), which orders as the person's id does.
             ranked.append((tier, weight, ratio, text, person, place, pk))
         ranked.sort()
@@ -322,12 +347,38 @@ class _Loads:
                 self.rows[pk] = None
 
 
-def _group_end(kept: list[int], found: dict[int, tuple[int, int]], at: int) -> int:
-    """Where the (tier, words matched) group of the form before ``at`` ends in ``kept``."""
-    if at >= len(kept):
-        return len(kept)
-    rank = found[kept[at - 1]]
-    while at < len(kept) and found[kept[at]] == rank:
+class _Texts:
+    """The normalised texts of one search's forms: ``ids``, each form's text id as the key rows
+    name it (``_Reads.texts``); the texts read by id (``read``), each once a search."""
+
+    def __init__(self, ids: dict[int, int]) -> None:
+        self.ids = ids
+        self._texts: dict[int, str] = {}
+
+    def read(self, text_ids: list[int]) -> dict[int, str]:
+        """The texts with these ids (with those read before)."""
+        texts = self._texts
+        fresh = list({pk for pk in text_ids if pk not in texts})
+        if fresh:
+            quote = connection.ops.quote_name
+            table = quote(NameText._meta.db_table)
+            condition, params = _FormsIn(NameText, fresh).as_sql(None, connection)
+            # Only our own table and column names and placeholders: the ids are parameters.
+            columns = f"{table}.{quote('id')}, {table}.{quote('normalised')}"
+            sql = f"SELECT {columns} FROM {table} WHERE {condition}"  # noqa: S608  # nosec B608
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                texts.update(cursor.fetchall())
+        return texts
+
+
+def _group_end(keyed: list[tuple[int, int, float, int, int]], at: int) -> int:
+    """Where the (tier, words matched, similarity) group of the form before ``at`` ends in
+    ``keyed`` (``_load``)."""
+    if at >= len(keyed):
+        return len(keyed)
+    group = keyed[at - 1][:3]
+    while at < len(keyed) and keyed[at][:3] == group:
         at += 1
     return at
 
@@ -541,15 +592,17 @@ class _Reads:
         self._near_keys: set[str] = set().union(*(t.near for t in split))
         self._rows: _Rows = []
         self.partial = False
+        #: The id of the normalised text of each form read (``_select``, ``NameText``).
+        self.texts: dict[int, int] = {}
 
     def first(self) -> _Rows:
         """The rows of the first step; ``partial`` tells whether near keys were left out."""
         if not self._split:
-            return _select(_terms(self._tokens, near=True))
+            return _select(_terms(self._tokens, near=True), texts=self.texts)
         own = _terms(self._split, near=False)
         if not self._near_keys:  # nothing to leave out (an empty term would cost a scan)
             held, holders = self._held(own)
-            self._rows = _select(own, holders, held)
+            self._rows = _select(own, holders, held, self.texts)
             return self._rows
         near = _Sql.keys(self._near_keys)
         # The near keys only while the required words' own keys have fewer rows.
@@ -564,7 +617,7 @@ class _Reads:
             # own keys' forms) in the same order.
             mine = _Sql.rows(own, "form_id")
             either = _Sql(f"({few.sql} OR form_id + 0 IN ({mine.sql}))", few.params + mine.params)
-            self._rows = _select([*own, near.both(either)], holders, held)
+            self._rows = _select([*own, near.both(either)], holders, held, self.texts)
         else:
             # PostgreSQL: when the own keys are many, not the near rows of their forms either.
             # The step is then partial (its own rows are those ``few`` counted), and of it only
@@ -573,7 +626,7 @@ class _Reads:
             # the holders holding every own key's form), ``_seen`` reads no places here, and
             # ``rest`` reads every near row. At 100k that term read a surname's 1,000–1,500
             # near rows to keep none of them.
-            self._rows = _select([*own, near_few], holders, held)
+            self._rows = _select([*own, near_few], holders, held, self.texts)
         counts = _matcher(self._split)
         # Each distinct key asked about once (a few dozen for ~1,300 rows at 100k).
         rows_by_key = Counter(map(itemgetter(1), self._rows))
@@ -586,7 +639,7 @@ class _Reads:
         """Every row: those of the first step and those it left out."""
         near = _Sql.keys(self._near_keys)
         held, holders = self._held([near])
-        return self._rows + _select([near], holders, held)
+        return self._rows + _select([near], holders, held, self.texts)
 
     def _held(self, holding: list[_Sql]) -> tuple[_Held | None, _Sql | None]:
         """The other words' rows of the forms with a row under ``holding`` (``_Held``), and
@@ -625,8 +678,9 @@ class _Held:
         )
 
     def select(self) -> _Sql:
-        """A statement reading (form id, token's key, 1) of the holders' forms' rows under a
-        token giving a key of these terms (a statement of ``_select``'s)."""
+        """A statement reading (form id, token's key, 1, 0) of the holders' forms' rows under a
+        token giving a key of these terms (a statement of ``_select``'s; no text id: each
+        holder's comes with its own rows)."""
         quote = connection.ops.quote_name
         table = quote(NameKey._meta.db_table)
         vocabulary = quote(NameToken._meta.db_table)
@@ -644,7 +698,7 @@ class _Held:
             tokens, holder = f"key = ANY(ARRAY({found})::varchar[])", "form_id"
         # Only our own table and column names and placeholders: the keys are parameters.
         sql = (
-            f"SELECT form_id, key, 1 FROM {table} WHERE {tokens}"  # noqa: S608  # nosec B608
+            f"SELECT form_id, key, 1, 0 FROM {table} WHERE {tokens}"  # noqa: S608  # nosec B608
             f" AND {holder} IN (SELECT form_id FROM holders)"
         )
         return _Sql(sql, params)
@@ -750,18 +804,28 @@ def _terms(tokens: list[QueryToken], *, near: bool) -> list[_Sql]:
     return [_Sql.keys(keys)] + [_prefix(t.prefix) for t in tokens if t.prefix]
 
 
-def _select(terms: list[_Sql], holders: _Sql | None = None, held: _Held | None = None) -> _Rows:
+def _select(
+    terms: list[_Sql],
+    holders: _Sql | None = None,
+    held: _Held | None = None,
+    texts: dict[int, int] | None = None,
+) -> _Rows:
     """(form id, key) rows under any of these terms, and ``held``'s rows of the forms
     ``holders`` reads (read once for all of them: a common table expression used more than
     once is materialised by SQLite and PostgreSQL alike; written into each term, it was read
-    again for each: ~0.4 ms a two-word search at 100k)."""
+    again for each: ~0.4 ms a two-word search at 100k). The id of each row's form's normalised
+    text (``NameKey.text_id``, read from the key index with the row) goes into ``texts``."""
+    if texts is None:
+        texts = {}
     if holders is None or held is None:
-        statement = _Sql.rows(terms, "form_id, key", f"LIMIT {ROW_CAP}")
+        statement = _Sql.rows(terms, "form_id, key, text_id", f"LIMIT {ROW_CAP}")
         with connection.cursor() as cursor:
             cursor.execute(statement.sql, statement.params)
-            return list(cursor.fetchall())
+            read = cursor.fetchall()
+        texts.update({form_id: text for form_id, _key, text in read})
+        return [(form_id, key) for form_id, key, _text in read]
     # The held rows last, marked: they are tokens' rows, worked out into key rows (``_Held``).
-    rows = _Sql.rows(terms, "form_id, key, 0")
+    rows = _Sql.rows(terms, "form_id, key, 0, text_id")
     tokens = held.select()
     sql = (
         f"WITH holders (form_id) AS ({holders.sql}) "
@@ -770,13 +834,18 @@ def _select(terms: list[_Sql], holders: _Sql | None = None, held: _Held | None =
     with connection.cursor() as cursor:
         cursor.execute(sql, holders.params + rows.params + tokens.params)
         read = cursor.fetchall()
-    mine = [(form_id, key) for form_id, key, marked in read if not marked]
-    return mine + held.rows([(form_id, key) for form_id, key, marked in read if marked], mine)
+    own = [row for row in read if not row[2]]
+    # The held rows' forms are the holders, each with a row of its own here: their text ids
+    # come from those (the held rows carry none, ``_Held.select``).
+    texts.update({form_id: text for form_id, _key, _marked, text in own})
+    mine = [(form_id, key) for form_id, key, _marked, _text in own]
+    return mine + held.rows([(form_id, key) for form_id, key, marked, _ in read if marked], mine)
 
 
-def _key_rows(tokens: list[QueryToken]) -> _Rows:
-    """(form id, key) rows under any key of any of these words, in one read."""
-    return _select(_terms(tokens, near=True))
+def _key_rows(tokens: list[QueryToken], texts: dict[int, int] | None = None) -> _Rows:
+    """(form id, key) rows under any key of any of these words, in one read (their forms'
+    text ids into ``texts``, ``_select``)."""
+    return _select(_terms(tokens, near=True), texts=texts)
 
 
 def _prefix(prefix: str) -> _Sql:

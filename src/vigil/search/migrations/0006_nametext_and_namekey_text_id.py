@@ -1,0 +1,126 @@
+"""The forms' normalised texts in a table of their own (``NameText``), and each name key row
+the id of its form's text (``NameKey.text_id``), carried by the key index.
+
+The name search reads the text ids with the key rows (from the key index alone), reads the
+texts of the forms it keeps by id, orders those forms by tier, rank and string similarity
+before reading any, and then reads only the forms it needs (docs/benchmarks.md §4, fourteenth
+round). The table is filled with the distinct texts of the stored forms, and every key row's
+id from its form's text (a form is never changed, so its text is the one its keys were
+written with).
+
+The key index: on SQLite ``search_namekey_key_form`` (key, form) becomes
+``search_namekey_key_form_text`` (key, form, text id); on PostgreSQL, which has no plain key
+index since 0005, the prefix index ``search_namekey_key_prefix_form`` (key
+varchar_pattern_ops, form_id) is built again with ``INCLUDE (text_id)`` and the plain index
+of the model's state is not built. The indexes go first and come back after the fill (each
+row is then written once into them). Reversing drops the column and the table and restores
+the indexes as they were.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import migrations, models
+
+SQLITE_KEY_FORM = "CREATE INDEX search_namekey_key_form ON search_namekey (key, form_id)"
+SQLITE_KEY_FORM_TEXT = (
+    "CREATE INDEX search_namekey_key_form_text ON search_namekey (key, form_id, text_id)"
+)
+POSTGRES_PREFIX = (
+    "CREATE INDEX search_namekey_key_prefix_form ON search_namekey "
+    "(key varchar_pattern_ops, form_id)"
+)
+
+
+def _run(sqlite: list[str], postgresql: list[str]) -> Any:
+    def run(apps: Any, schema_editor: Any) -> None:
+        vendor = schema_editor.connection.vendor
+        for sql in sqlite if vendor == "sqlite" else postgresql if vendor == "postgresql" else []:
+            schema_editor.execute(sql)
+
+    return run
+
+
+def fill_texts(apps: Any, schema_editor: Any) -> None:
+    """The stored forms' distinct texts, and every key row's id of its form's text."""
+    schema_editor.execute(
+        "INSERT INTO search_nametext (normalised)"
+        " SELECT DISTINCT normalised FROM search_nameform ORDER BY normalised"
+    )
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "UPDATE search_namekey SET text_id = t.id FROM search_nameform f"
+            " JOIN search_nametext t ON t.normalised = f.normalised"
+            " WHERE f.id = search_namekey.form_id"
+        )
+        schema_editor.execute("ANALYZE search_nametext")
+        return
+    schema_editor.execute(
+        "UPDATE search_namekey SET text_id = (SELECT t.id FROM search_nameform f"
+        " JOIN search_nametext t ON t.normalised = f.normalised"
+        " WHERE f.id = search_namekey.form_id)"
+    )
+
+
+class Migration(migrations.Migration):
+    dependencies = [("search", "0005_drop_namekey_plain_key_index_on_postgresql")]
+
+    operations = [
+        # The key indexes go first (each row is written once into them after the fill).
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.RemoveIndex(model_name="namekey", name="search_namekey_key_form")
+            ],
+            database_operations=[
+                migrations.RunPython(
+                    _run(
+                        ["DROP INDEX IF EXISTS search_namekey_key_form"],
+                        ["DROP INDEX IF EXISTS search_namekey_key_prefix_form"],
+                    ),
+                    _run([SQLITE_KEY_FORM], [POSTGRES_PREFIX, "ANALYZE search_namekey"]),
+                )
+            ],
+        ),
+        migrations.CreateModel(
+            name="NameText",
+            fields=[
+                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                ("normalised", models.CharField(max_length=300)),
+            ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(fields=("normalised",), name="search_nametext_once")
+                ]
+            },
+        ),
+        migrations.AddField(
+            model_name="namekey",
+            name="text_id",
+            field=models.BigIntegerField(default=0),
+            preserve_default=False,
+        ),
+        migrations.RunPython(fill_texts, migrations.RunPython.noop),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddIndex(
+                    model_name="namekey",
+                    index=models.Index(
+                        fields=["key", "form", "text_id"], name="search_namekey_key_form_text"
+                    ),
+                )
+            ],
+            database_operations=[
+                migrations.RunPython(
+                    _run(
+                        [SQLITE_KEY_FORM_TEXT],
+                        [f"{POSTGRES_PREFIX} INCLUDE (text_id)", "ANALYZE search_namekey"],
+                    ),
+                    _run(
+                        ["DROP INDEX IF EXISTS search_namekey_key_form_text"],
+                        ["DROP INDEX IF EXISTS search_namekey_key_prefix_form"],
+                    ),
+                )
+            ],
+        ),
+    ]
