@@ -11,7 +11,9 @@ CPU of the server process that answered, from ``/proc/PID/schedstat``) per reque
   language, CSP, context processors and the page frame;
 - ``list``: ``/persons/?page=1..10``;
 - ``search``: the name searches of ``web_plan.py`` (20 names, full names and surnames);
-- ``profile``: the person pages of ``web_plan.py``'s profile scenario (20 sentenced persons).
+- ``profile``: the person pages of ``web_plan.py``'s profile scenario (20 sentenced persons);
+- ``home`` (only when asked: seconds a page before the fourteenth round at 100k): the home
+  page (``/``) three times: its counts, work lists and recent changes.
 
 ``--dump DIR`` writes pages instead (CSRF tokens masked), to compare two trees byte for byte:
 the profiles of six sentenced persons, a judge, a lawyer, a named participant, the two persons
@@ -52,7 +54,7 @@ from web_load import process_cpu_seconds
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-PAGES = ("blank", "list", "search", "profile")
+PAGES = ("blank", "list", "search", "profile", "home")
 BLANK = "/bench/blank/"
 ROLES = ("analyst", "viewer", "documenter", "admin")
 LANGUAGES = ("en", "be", "ru")
@@ -88,6 +90,7 @@ def page_urls(rotation: int) -> dict[str, list[str]]:
         "list": [f"/persons/?page={n}" for n in range(1, 11)],
         "search": urls["search"],
         "profile": urls["profile"],
+        "home": ["/"] * 3,
     }
 
 
@@ -301,7 +304,9 @@ def profile(client: Any, urls: list[str], rounds: int, limit: int) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pages", nargs="+", choices=PAGES, default=list(PAGES))
+    parser.add_argument(
+        "--pages", nargs="+", choices=PAGES, default=[p for p in PAGES if p != "home"]
+    )
     parser.add_argument("--rounds", type=int, default=5, help="passes over each page's URLs")
     parser.add_argument("--searches", type=int, default=20, help="name searches")
     parser.add_argument("--profile", choices=PAGES, help="print a cProfile of this page instead")
@@ -315,6 +320,7 @@ def main() -> None:
         help="the garbage collector as Python sets it, or as a vigil serve worker does",
     )
     parser.add_argument("--roles", nargs="+", choices=ROLES, default=list(ROLES))
+    parser.add_argument("--role", choices=ROLES, default="analyst", help="who is measured")
     parser.add_argument("--languages", nargs="+", choices=LANGUAGES, default=list(LANGUAGES))
     args = parser.parse_args()
 
@@ -334,7 +340,7 @@ def main() -> None:
     if args.dump:
         print(f"web_cpu: {dump(args.dump, args.roles, args.languages)} pages in {args.dump}")
         return
-    client = signed_in_client()
+    client = signed_in_client(args.role)
     urls = page_urls(args.searches)
     if args.profile:
         print(profile(client, urls[args.profile], args.rounds, args.limit))

@@ -229,6 +229,10 @@ def test_home_page_queries_stay_bounded_whatever_the_kinds_of_its_changes(
     few = len(counted.captured_queries)
     # Fifteen changes to acts cost what a few do: one batch per kind, not a query per row.
     _resave(*([c.sentence, c.arrest, c.appeal] * 5))
+    # The writes moved the record's counts: the first page counts them again (within the same
+    # bound), the next reads them kept (``records.count_changes``), as the page measured above.
+    with django_assert_max_num_queries(40):
+        viewer_client.get("/")
     with django_assert_max_num_queries(few) as again:
         viewer_client.get("/")
     assert len(again.captured_queries) <= few

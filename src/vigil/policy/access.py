@@ -284,14 +284,36 @@ def _exact_ceiling(user: AnyUser) -> str | None:
     return ceiling
 
 
-def _owns_above(user: AnyUser, levels: tuple[str, ...]) -> bool:
+_CEILING_LABELS = ("records.act", "records.person", "records.event", "records.organisation")
+
+
+def exact_ceiling_over(user: AnyUser, labels: Iterable[str]) -> str | None:
+    """:func:`exact_ceiling`, when it is also all ``user`` sees of the records ``labels`` name
+    (``"records.source"``, …): no record of theirs that the user created lifts one above it.
+    Then ``visible(user, rows)`` of any of those models is ``restrict_to_ceiling(level,
+    rows)``. Else None."""
+    level = exact_ceiling(user)
+    if level is None:
+        return None
+    role = role_of(user)
+    assert role is not None  # a ceiling is reached only with a role
+    above = LEVELS[LEVELS.index(level) + 1 :]
+    extra = tuple(label for label in labels if label not in _CEILING_LABELS)
+    if not extra or all(reach_for(role, "view", lvl) is not Reach.OWN_OR_GRANTED for lvl in above):
+        return level
+    return None if _owns_above(user, above, extra) else level
+
+
+def _owns_above(
+    user: AnyUser, levels: tuple[str, ...], labels: Iterable[str] = _CEILING_LABELS
+) -> bool:
     # Reached only with a role, so a signed-in user. By label, as the registry names models:
     # the policy sits below the record it governs.
     return any(
         apps.get_model(label)
         .all_objects.filter(created_by=user, confidentiality__in=levels)
         .exists()
-        for label in ("records.act", "records.person", "records.event", "records.organisation")
+        for label in labels
     )
 
 

@@ -8,9 +8,10 @@ arithmetic over the custody's start, so for those states the candidates are hand
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection
+from django.db import connection, router
 from django.db.models import (
     Case,
     CharField,
@@ -27,8 +28,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from vigil.policy.access import exact_ceiling, restrict
+from vigil.policy.access import exact_ceiling, restrict, restrict_to_ceiling
 from vigil.records.act_victims import driven_by_acts
+from vigil.records.count_changes import kept
 from vigil.records.custody import (
     DETAINING,
     ENDING,
@@ -127,6 +129,35 @@ def filter_custody(user: User, persons: QuerySet[Person], status: str) -> QueryS
         wanted = [pk for pk, s in custody_by_person(acts).items() if s.status.value == status]
         return persons.filter(pk__in=wanted)
     return annotated.filter(custody_status=status)
+
+
+def first_by_name(user: User, status: str, limit: int = 10) -> list[Person]:
+    """Up to ``limit`` persons ``user`` may view, by name, whose custody derived from the acts
+    ``user`` may view is ``status`` (the home page's work lists).
+
+    When the user's view is exactly a ceiling, the persons' keys are read from the stored
+    custody at that ceiling (:func:`filter_stored`) and kept per ceiling, state and day until
+    a write changes the persons or the stored custody (:func:`vigil.records.count_changes.
+    kept`; a term that ended yesterday is read again today); the persons are then read by
+    those keys through the user's policy. Any other user: :func:`filter_custody`.
+    """
+    persons = restrict(user, "view", Person.objects.all())
+    level = exact_ceiling(user)
+    if level is None:
+        return list(filter_custody(user, persons, status).order_by("display_name", "pk")[:limit])
+    day = dt.date.today()
+
+    def keys() -> list[Any]:
+        at_ceiling = filter_stored(
+            level, restrict_to_ceiling(level, Person.objects.all()), status, day
+        )
+        return list(at_ceiling.order_by("display_name", "pk").values_list("pk", flat=True)[:limit])
+
+    alias = router.db_for_read(Person) or "default"
+    found = kept(alias, ("first_by_name", level, status, day, limit), keys)
+    if not found:
+        return []
+    return list(persons.filter(pk__in=found).order_by("display_name", "pk"))
 
 
 # Choosing how SQLite reads "custody is S and some act matches" for a page sorted by an indexed

@@ -25,10 +25,11 @@ from vigil.core.db.keys_in import KeysIn, key_column, keys_order
 from vigil.core.models import LiveManager
 from vigil.core.statements import stand_in
 from vigil.policy.access import exact_ceiling, levels_seen, restrict
+from vigil.records.count_changes import kept
 from vigil.records.custody import Custody, CustodyState, custody_by_person, custody_counts
 from vigil.records.custody_store import counts_at, stored_at
 from vigil.records.live_count import live_count
-from vigil.records.models import Act, Person
+from vigil.records.models import Act, Person, StoredCustody
 
 if TYPE_CHECKING:
     from vigil.accounts.types import User
@@ -271,10 +272,14 @@ def custody_seen_by(
 def custody_counts_seen_by(user: User, today: dt.date | None = None) -> dict[str, int]:
     """``custody_counts`` of every person's custody derived from the acts ``user`` may view
     (:func:`custody_seen_by`): counted by the database from the stored custody when ``user``
-    sees exactly one confidentiality ceiling."""
+    sees exactly one confidentiality ceiling, and kept per ceiling and day until a write
+    changes the stored custody (:func:`vigil.records.count_changes.kept`)."""
     level = exact_ceiling(user)
     if level is not None:
-        return counts_at(level, today)
+        # Read again only after a write to what it reads (the stored custody: ``kept``).
+        day = today or dt.date.today()
+        alias = router.db_for_read(StoredCustody) or "default"
+        return kept(alias, ("custody_counts", level, day), lambda: counts_at(level, day))
     return custody_counts(custody_seen_by(user, None, today).values())
 
 

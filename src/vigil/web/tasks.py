@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from vigil.records.custody import Custody
-from vigil.records.custody_filter import filter_custody
+from vigil.records.custody_filter import first_by_name
 from vigil.records.models import Intervention, Person
 from vigil.records.visible import visible
 from vigil.responses.interventions import unanswered
@@ -34,8 +34,7 @@ def persons_in(user: User, status: Custody, limit: int = 10) -> list[Person]:
     """Up to ``limit`` visible persons, by name, whose custody derived from the acts ``user``
     may view is ``status``: in custody, or a term ended without a recorded release (a
     documenter's task)."""
-    persons = filter_custody(user, visible(user, Person.objects.all()), status.value)
-    return list(persons.order_by("display_name", "pk")[:limit])
+    return first_by_name(user, status.value, limit)
 
 
 def follow_ups_due(
