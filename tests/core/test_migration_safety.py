@@ -25,6 +25,10 @@ CHANGES_NO_RECORD: dict[tuple[str, str, str], str] = {
         "PostgreSQL only: creates the table of live persons per level and its triggers, and "
         "fills it from a count of records_person; no row of a record is written"
     ),
+    ("records", "0014_record_counts_change_marks", "RunPython"): (
+        "creates the table of change marks (records.count_changes) and the triggers that add "
+        "to it on every write of a counted table; no row of a record is written"
+    ),
 }
 
 

@@ -21,6 +21,7 @@ from vigil.names import normalise
 from vigil.records.models import Person
 from vigil.search.models import NameForm, NameKey, NameText
 from vigil.search.name_index import prune_tokens, text_ids
+from vigil.search.name_search import find_persons
 from vigil.search.rebuild import rebuild_all
 
 pytestmark = pytest.mark.django_db
@@ -142,6 +143,30 @@ def test_the_migration_fills_the_texts_and_ids_the_writes_gave(persons):
     }
     _assert_every_key_row_names_its_form_s_text()
     assert len(written) > len(NAMES)
+
+
+def test_key_rows_the_previous_release_writes_without_a_text_id_still_find_their_persons(persons):
+    """While the release before migration 0006 still serves beside this one, its saves write
+    key rows that do not name the column: the database's default 0. The search reads those
+    forms' texts from the forms and finds the same persons in the same order."""
+    queries = ["Quorvalik", "Кворвалік", "Jurgen Weiss", "Юрген", "O'Neill"]
+    before = [_found(q) for q in queries]
+    assert all(before)
+    kept = list(NameKey.objects.values_list("form_id", "key"))
+    NameKey.objects.all().delete()
+    table = connection.ops.quote_name(NameKey._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(  # as the previous release's insert: the text id not named
+            f"INSERT INTO {table} (form_id, key) VALUES (%s, %s)",  # noqa: S608
+            kept,
+        )
+    assert set(NameKey.objects.values_list("text_id", flat=True)) == {0}
+    after = [_found(q) for q in queries]
+    assert after == before
+
+
+def _found(query: str) -> list[tuple[object, str, int, float]]:
+    return [(hit.person_id, hit.form, hit.tier, hit.score) for hit in find_persons(query)]
 
 
 class _Editor:

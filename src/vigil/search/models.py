@@ -57,13 +57,15 @@ class NameKey(models.Model):
     A form never changes (a changed name's forms are written anew), so neither does the text
     its key rows name. A plain integer, not a foreign key: a text row is only ever dropped
     when no form holds its text (so no key row names it), and no constraint is checked on
-    each of the ~10 key rows a name writes.
+    each of the ~10 key rows a name writes. Vigil always writes it; the database's default 0
+    ("no text named") is for the key rows a release before migration 0006 writes while it still
+    serves beside this one (the search reads those forms' texts from the forms themselves).
     """
 
     id = models.BigAutoField(primary_key=True)
     form = models.ForeignKey(NameForm, on_delete=models.CASCADE, related_name="keys")
     key = models.CharField(max_length=100)
-    text_id = models.BigIntegerField()
+    text_id = models.BigIntegerField(null=True, db_default=models.Value(0))
 
     class Meta:
         # Covering: a lookup by key reads the form ids and text ids from the index alone.

@@ -201,6 +201,7 @@ def _load(
     order = [(rank, seen.get(pk, _FIRST), pk) for pk, rank in found.items()]
     order.sort()
     del order[FORM_CAP:]
+    texts.name_unnamed([pk for _, _, pk in order])
     ids = texts.ids
     named = texts.read([ids[pk] for _, _, pk in order])
     # Forms of a surname share few distinct spellings: each text's (exact, similarity) once.
@@ -354,6 +355,19 @@ class _Texts:
     def __init__(self, ids: dict[int, int]) -> None:
         self.ids = ids
         self._texts: dict[int, str] = {}
+
+    def name_unnamed(self, form_ids: list[int]) -> None:
+        """Give the forms whose key rows name no text (0: written by a release before
+        migration ``search/0006`` while it served beside this one, until the history's replay
+        writes them anew) their texts, read from the forms themselves, under their own ids
+        negated (text ids are positive). A form gone meanwhile keeps none: gone, as reading
+        it would find."""
+        unnamed = [pk for pk in form_ids if not self.ids[pk]]
+        for pk, normalised in NameForm.objects.filter(pk__in=unnamed).values_list(
+            "pk", "normalised"
+        ):
+            self.ids[pk] = -pk
+            self._texts[-pk] = normalised
 
     def read(self, text_ids: list[int]) -> dict[int, str]:
         """The texts with these ids (with those read before)."""

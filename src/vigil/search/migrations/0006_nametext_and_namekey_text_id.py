@@ -97,8 +97,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="namekey",
             name="text_id",
-            field=models.BigIntegerField(default=0),
-            preserve_default=False,
+            # Nullable with a constant default: added in place (no table copy on SQLite), and
+            # the previous release's inserts, which do not name it, still succeed.
+            field=models.BigIntegerField(null=True, db_default=models.Value(0)),
         ),
         migrations.RunPython(fill_texts, migrations.RunPython.noop),
         migrations.SeparateDatabaseAndState(
