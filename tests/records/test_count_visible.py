@@ -20,7 +20,7 @@ from vigil.accounts.testing import login_verified
 from vigil.policy.access import levels_seen
 from vigil.policy.models import CaseGrant
 from vigil.policy.rules import LEVELS
-from vigil.records.models import Act, Case, Person
+from vigil.records.models import Act, Case, Person, Source
 from vigil.records.visible import count_visible, visible
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +125,20 @@ def test_person_list_shows_the_policys_count_unfiltered_and_filtered(
         page = client.get("/persons/?confidentiality=internal").content.decode()
         assert f"{internal} records in this view." in page, role
         assert "persons in the record." not in page
+
+
+def test_count_visible_counts_a_documenter_s_own_source_above_their_ceiling(
+    users: dict[str, User], ctx: Any
+) -> None:
+    """The ceiling a documenter sees persons by is not all they see of the sources: a source
+    they recorded as restricted is theirs to view, and counted."""
+    documenter = users["documenter"]
+    Source.objects.create(title="Fictional internal report", confidentiality="internal")
+    Source.objects.create(
+        title="Fictional restricted statement", confidentiality="restricted", created_by=documenter
+    )
+    Source.objects.create(title="Fictional restricted other", confidentiality="restricted")
+    assert levels_seen(documenter, Person) is not None  # persons: exactly the ceiling
+    assert levels_seen(documenter, Source) is None
+    seen = visible(documenter, Source.objects.all()).count()
+    assert count_visible(documenter, Source) == seen == 2

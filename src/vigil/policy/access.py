@@ -252,11 +252,14 @@ def levels_seen(user: AnyUser, model: type[models.Model]) -> tuple[str, ...] | N
     """The levels whose live records of ``model`` are all that ``user`` may view, when that is
     the whole rule: the user's view is exactly a ceiling (:func:`exact_ceiling`) and the
     model's policy entry is a record with no parent to check. Then ``restrict(user, "view",
-    model's live rows)`` keeps exactly the live rows at these levels. Else None."""
+    model's live rows)`` keeps exactly the live rows at these levels. Else None.
+
+    The ceiling must be all the user sees of ``model`` itself (:func:`exact_ceiling_over`): a
+    documenter's own restricted source lifts their view of the sources, not of the persons."""
     spec = governed(model)
     if spec is None or spec.kind != Kind.RECORD or spec.parents:
         return None
-    ceiling = exact_ceiling(user)
+    ceiling = exact_ceiling_over(user, (model._meta.label_lower,))
     if ceiling is None:
         return None
     return LEVELS[: LEVELS.index(ceiling) + 1]
