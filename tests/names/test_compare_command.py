@@ -84,3 +84,22 @@ def test_compare_file_rejects_bad_label_naming_the_line(tmp_path, capsys):
     pairs.write_text("name1,name2,match\nKGB,КГБ,match\nMAZ,MTZ,perhaps\n", encoding="utf-8")
     with pytest.raises(ValidationFailed, match="pairs.csv, line 3: label 'perhaps'"):
         _run(capsys, "--file", str(pairs))
+
+
+def test_compare_file_in_cp1251_is_a_clear_error_not_a_decode_crash(tmp_path, capsys):
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_bytes("name1,name2\nАлесь,Алесь\n".encode("cp1251"))
+    with pytest.raises(ValidationFailed, match="pairs.csv: is not UTF-8 text"):
+        _run(capsys, "--file", str(pairs))
+
+
+def test_compare_file_in_utf16_is_refused_as_binary(tmp_path, capsys):
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_bytes("name1,name2\nA,B\n".encode("utf-16"))
+    with pytest.raises(ValidationFailed, match="pairs.csv: is a binary file"):
+        _run(capsys, "--file", str(pairs))
+
+
+def test_compare_file_that_is_a_folder_says_folder(tmp_path, capsys):
+    with pytest.raises(ValidationFailed, match="is a folder, not a file"):
+        _run(capsys, "--file", str(tmp_path))

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vigil.core.errors import ImportFailed
+from vigil.core.errors import ImportFailed, VigilError
 from vigil.records.models import Source, Statistic
 from vigil.reports.attribution import Attribution
 from vigil.reports.charts import chart
@@ -112,3 +112,18 @@ def test_any_series_with_gaps_is_drawn_with_one_marker_per_point_and_nothing_bet
     (line,) = canvas.axes[0].get_lines()
     assert list(line.get_xdata()) == months
     assert line.get_linestyle() == "None"
+
+
+def test_series_file_in_cp1251_is_a_clear_error_and_writes_nothing(ctx, tmp_path):
+    path = tmp_path / "series.csv"
+    path.write_bytes((HEADER + "2024-01,1000,800,200,Лаўтрэнд\n").encode("cp1251"))
+    with pytest.raises(VigilError, match="series.csv: is not UTF-8 text"):
+        import_lawtrend(path)
+    assert not Statistic.objects.filter(series=LAWTREND_SERIES).exists()
+
+
+def test_series_binary_file_is_a_clear_error(ctx, tmp_path):
+    path = tmp_path / "series.csv"
+    path.write_bytes(b"\xff\xfe\x00\x01\xbe\x00garbage")
+    with pytest.raises(VigilError, match="series.csv: is a binary file"):
+        plan_lawtrend(path)

@@ -9,12 +9,14 @@ from __future__ import annotations
 import calendar
 import csv
 import datetime as dt
+import io
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import transaction
 
 from vigil.core.errors import ImportFailed
+from vigil.core.files import read_csv_text
 from vigil.core.models import Confidentiality
 from vigil.records.models import Source, Statistic, Term
 from vigil.records.upsert import UpsertReport, stable_id, upsert_records
@@ -65,7 +67,7 @@ def _source(text: str) -> Source:
 
 def plan_lawtrend(path: Path) -> list[Source | Statistic]:
     """The Sources and Statistics one Lawtrend series file holds (nothing written)."""
-    with path.open(newline="", encoding="utf-8") as handle:
+    with io.StringIO(read_csv_text(path), newline="") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in LAWTREND_COLUMNS if c not in (reader.fieldnames or [])]
         if missing:

@@ -1,4 +1,5 @@
 import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -7,6 +8,7 @@ from django.core.management.base import CommandParser
 
 from vigil.core.commands import VigilCommand
 from vigil.core.errors import ValidationFailed
+from vigil.core.files import read_csv_text
 from vigil.names import OPERATING_THRESHOLD
 from vigil.names.evaluation import parse_label, score_decisions
 from vigil.names.kinds import KindComparison, compare_names, kind_of
@@ -87,9 +89,7 @@ def _kinds_line(m: KindComparison) -> str:
 def _pairs(options: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
     if options["file"]:
         path: Path = options["file"]
-        if not path.is_file():
-            raise ValidationFailed(f"{path}: no such file")
-        with path.open(encoding="utf-8-sig", newline="") as handle:
+        with io.StringIO(read_csv_text(path), newline="") as handle:
             reader = csv.DictReader(handle)
             if not reader.fieldnames or not {"name1", "name2"} <= set(reader.fieldnames):
                 raise ValidationFailed(
