@@ -5,6 +5,7 @@ from pyrage import x25519
 
 from vigil.backup.key_backup import backup_master_key, recover_master_key
 from vigil.crypto.errors import KeyBackupError
+from vigil.crypto.keyholders import read_identities
 
 
 def _key_holder(tmp_path, name):
@@ -61,3 +62,10 @@ def test_key_backup_refuses_mismatched_recipients_and_overwrites(tmp_path):
     backup_master_key(key, tmp_path / "out", [recipient])
     with pytest.raises(KeyBackupError, match="refusing to overwrite"):
         backup_master_key(key, tmp_path / "out", [recipient])
+
+
+def test_binary_identity_file_is_a_clear_error_not_a_decode_crash(tmp_path):
+    identity = tmp_path / "identity.txt"
+    identity.write_bytes("AGE-SECRET-KEY-1 ключ".encode("cp1251") + b"\x97\xff")
+    with pytest.raises(KeyBackupError, match="identity.txt is not an age identity file"):
+        read_identities([identity])

@@ -36,6 +36,11 @@ def read_identities(paths: Iterable[Path]) -> list[x25519.Identity]:
             lines = Path(path).read_text(encoding="utf-8").splitlines()
         except OSError as exc:
             raise KeyBackupError(f"Cannot read the identity file {path}: {exc.strerror}.") from exc
+        except UnicodeDecodeError:
+            raise KeyBackupError(
+                f"{path} is not an age identity file (it is not text; an identity file holds "
+                "AGE-SECRET-KEY-1... lines)."
+            ) from None
         for line in lines:
             line = line.strip()
             if not line or line.startswith("#"):
