@@ -53,13 +53,11 @@ def test_many_ids_in_any_order_keep_their_lines_as_the_table_grows():
 _HERE_OR_IN_ROWS = [tracemalloc.Filter(True, rows.__file__), tracemalloc.Filter(True, __file__)]
 
 
-def test_numeric_ids_hold_no_python_object_each_and_a_bounded_number_of_bytes():
-    ids = RowIds()
-    count = 50_000
-    texts = [str(9_000_001 + n) for n in range(count)]
-    # Blocks still alive that were allocated here or in the module that keeps the ids (the
-    # line numbers, the parsed ids): another thread of the test process allocating meanwhile
-    # is not counted (the whole process's block count once moved by 105 during this loop in CI).
+def _blocks_held(ids: RowIds, texts: list[str]) -> int:
+    """The blocks still alive after ``texts`` are read as ids on lines 2, 3, … that were
+    allocated here or in the module that keeps the ids (the line numbers, the parsed ids):
+    another thread of the test process allocating meanwhile is not counted (the whole
+    process's block count once moved by 105 during this loop in CI)."""
     tracemalloc.start()
     try:
         for line, rid in enumerate(texts, start=2):
@@ -68,22 +66,19 @@ def test_numeric_ids_hold_no_python_object_each_and_a_bounded_number_of_bytes():
     finally:
         tracemalloc.stop()
     held = snapshot.filter_traces(_HERE_OR_IN_ROWS)
-    blocks = sum(stat.count for stat in held.statistics("filename"))
-    assert blocks < 100  # a dict held a line's integer per id
+    return sum(stat.count for stat in held.statistics("filename"))
+
+
+def test_numeric_ids_hold_no_python_object_each_and_a_bounded_number_of_bytes():
+    ids = RowIds()
+    count = 50_000
+    texts = [str(9_000_001 + n) for n in range(count)]
+    assert _blocks_held(ids, texts) < 100  # a dict held a line's integer per id
     # 12 bytes a slot, the table at least 3/8 full after it doubles: at most 32 bytes an id.
     assert ids.nbytes <= 32 * count
 
 
 def test_the_block_count_above_sees_a_dictionary_of_ids():
     """The measure above could fail: ids kept in a dictionary are counted in the same way."""
-    ids = RowIds()
     texts = [f"x{n}" for n in range(5_000)]  # not numeric: kept in the dictionary
-    tracemalloc.start()
-    try:
-        for line, rid in enumerate(texts, start=2):
-            ids.first_line(rid, line)
-        snapshot = tracemalloc.take_snapshot()
-    finally:
-        tracemalloc.stop()
-    held = snapshot.filter_traces(_HERE_OR_IN_ROWS)
-    assert sum(stat.count for stat in held.statistics("filename")) >= 1_000
+    assert _blocks_held(RowIds(), texts) >= 1_000

@@ -44,37 +44,38 @@ def decode_text(data: bytes, source: str) -> list[str]:
     return text.splitlines()
 
 
-def read_csv_text(path: Path) -> str:
-    """The text of the UTF-8 CSV file at ``path`` (a byte-order mark allowed).
-
-    A missing path, a folder, an unreadable, binary or non-UTF-8 file (cp1251, UTF-16) is a
-    ValidationFailed naming the file, never a UnicodeDecodeError.
-    """
+def read_bytes(path: Path) -> bytes:
+    """The bytes of the file at ``path``; a missing path, a folder or an unreadable file is a
+    ValidationFailed naming it."""
     if path.is_dir():
         raise ValidationFailed(f"{path}: is a folder, not a file")
     if not path.is_file():
         raise ValidationFailed(f"{path}: no such file")
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ValidationFailed(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
+def decode_csv(data: bytes, name: str) -> str:
+    """The text of a UTF-8 CSV file (a byte-order mark allowed); a binary or non-UTF-8 file
+    (cp1251, UTF-16) is a ValidationFailed naming it, never a UnicodeDecodeError."""
     if b"\x00" in data:
-        raise ValidationFailed(f"{path.name}: is a binary file, not a CSV text file")
+        raise ValidationFailed(f"{name}: is a binary file, not a CSV text file")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValidationFailed(
-            f"{path.name}: is not UTF-8 text (byte {exc.start + 1} cannot be read); "
+            f"{name}: is not UTF-8 text (byte {exc.start + 1} cannot be read); "
             "save it as UTF-8 CSV"
         ) from None
 
 
+def read_csv_text(path: Path) -> str:
+    """The text of the UTF-8 CSV file at ``path`` (:func:`read_bytes`, :func:`decode_csv`)."""
+    return decode_csv(read_bytes(path), path.name)
+
+
 def read_text_lines(path: Path) -> list[str]:
     """The lines of the UTF-8 text file at ``path``, with a clear error when it cannot be."""
-    if not path.is_file():
-        raise ValidationFailed(f"{path}: no such file")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ValidationFailed(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    return decode_text(data, str(path))
+    return decode_text(read_bytes(path), str(path))

@@ -12,7 +12,6 @@ import hashlib
 import io
 import json
 from dataclasses import dataclass
-from pathlib import Path
 
 from vigil.core.errors import ValidationFailed
 from vigil.names.evidence import normalise_gender, parse_birth
@@ -73,27 +72,6 @@ def parse_mapping(text: str) -> dict[str, str]:
             raise ValidationFailed(f"--map: {field} is mapped twice")
         mapping[field] = column
     return mapping
-
-
-def decode(data: bytes, name: str) -> str:
-    """The file's text (UTF-8, a byte-order mark allowed); a clear error otherwise."""
-    if b"\x00" in data:
-        raise ValidationFailed(f"{name}: is a binary file, not a CSV text file")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ValidationFailed(f"{name}: not UTF-8 text ({exc.reason})") from exc
-
-
-def read_file(path: Path) -> str:
-    """The text of the CSV file at ``path``, with a clear error when it cannot be read."""
-    if not path.is_file():
-        raise ValidationFailed(f"{path}: no such file")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ValidationFailed(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    return decode(data, path.name)
 
 
 def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:

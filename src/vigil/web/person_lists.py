@@ -22,7 +22,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from vigil.core.errors import Forbidden, NotFound, VigilError
-from vigil.counting.list_import import FIELDS, RowsRefused, decode
+from vigil.core.files import decode_csv
+from vigil.counting.list_import import FIELDS, RowsRefused
 from vigil.counting.models import Category, Decision, ListStatus
 from vigil.counting.stored_lists import (
     RECORD_CATEGORIES,
@@ -140,7 +141,7 @@ def _protected_upload(request: SignedInRequest, handler: _HeldUpload) -> HttpRes
             request.user,
             request.POST.get("name", ""),
             parse_date(request.POST.get("as_of", "")),
-            decode(file.read(), file.name or "upload"),
+            decode_csv(file.read(), file.name or "upload"),
             description=request.POST.get("description", ""),
             confidentiality=request.POST.get("confidentiality", "restricted"),
         )

@@ -7,12 +7,13 @@ from pathlib import Path
 from typing import Any
 
 from vigil.core.errors import ValidationFailed
+from vigil.core.files import read_csv_text
 from vigil.counting.estimate_options import (
     add_link_draws_option,
     add_method_options,
     add_stored_options,
 )
-from vigil.counting.list_import import FIELDS, parse_mapping, read_file
+from vigil.counting.list_import import FIELDS, parse_mapping
 from vigil.counting.models import Decision
 from vigil.counting.stored_lists import (
     RECORD_CATEGORIES,
@@ -97,7 +98,7 @@ class Command(ActingCommand):
             )
 
     def _add(self, options: dict[str, Any]) -> None:
-        text = read_file(options["file"])
+        text = read_csv_text(options["file"])
         added = add_list(
             self.user,
             options["name"],
