@@ -27,11 +27,3 @@ def documenter():
         user=user, secret=pyotp.random_base32(32), confirmed_at=timezone.now()
     )
     return user, password, device.secret
-
-
-def pytest_sessionfinish(session, exitstatus):
-    """Kill this process's shared Chromium when its tests end (``atexit`` does it too, and the
-    Chromium gets SIGKILL if this process dies without either)."""
-    from tests.browser import chromium_server
-
-    chromium_server.stop_all()

@@ -14,8 +14,6 @@ import pytest
 from django.db import connections
 from django.utils import translation
 
-from tests.browser import chromium_server
-
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
@@ -24,13 +22,6 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 def chromium() -> Iterator[Any]:
     """Debian's Chromium under Playwright's sync API; on the way out it also closes the database
     connections the test's own ORM calls opened between browser calls.
-
-    The Chromium process is this test process's one (``chromium_server``: started on first use,
-    restarted if it has died, killed when the process ends); the test gets Playwright connected
-    to it over the DevTools protocol, and every context or page it makes from the yielded
-    browser is its own: closing the browser at the end closes them (cookies, storage and all)
-    and disconnects, and Playwright's driver stops, so no event loop is left running between
-    tests.
 
     Between its sync calls Playwright leaves its event loop set as this thread's running loop
     (``wait_for_future`` in ``playwright/_impl/_greenlets.py``), and Django's ``connections`` is
@@ -44,9 +35,11 @@ def chromium() -> Iterator[Any]:
     sync_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is required for browser tests (apt-get install chromium)")
-    server = chromium_server.shared(CHROMIUM)
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.connect_over_cdp(server.endpoint())
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         try:
             yield browser
         finally:
