@@ -40,7 +40,6 @@ WATCHED = (
     "records_statistic",
     "records_term",
 )
-TOKEN_RANGE = 4611686018427387904  # 2**62, written out in the function below
 
 SQLITE_FORWARD: list[str] = []
 SQLITE_BACKWARD: list[str] = []
