@@ -363,6 +363,8 @@ class _Texts:
         negated (text ids are positive). A form gone meanwhile keeps none: gone, as reading
         it would find."""
         unnamed = [pk for pk in form_ids if not self.ids[pk]]
+        if not unnamed:  # every search once the release before 0006 no longer serves
+            return
         for pk, normalised in NameForm.objects.filter(pk__in=unnamed).values_list(
             "pk", "normalised"
         ):
