@@ -41,9 +41,6 @@ WATCHED = (
     "records_term",
 )
 
-SQLITE_FORWARD: list[str] = []
-SQLITE_BACKWARD: list[str] = []
-
 FUNCTION = """
 CREATE FUNCTION records_count_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -86,12 +83,11 @@ POSTGRES_BACKWARD = [
 ]
 
 
-def _run(sqlite: list[str], postgresql: list[str]) -> Any:
+def _run(statements: list[str]) -> Any:
     def run(apps: Any, schema_editor: Any) -> None:
-        vendor = schema_editor.connection.vendor
-        statements = postgresql if vendor == "postgresql" else sqlite if vendor == "sqlite" else []
-        for sql in statements:
-            schema_editor.execute(sql)
+        if schema_editor.connection.vendor == "postgresql":  # SQLite: nothing (above)
+            for sql in statements:
+                schema_editor.execute(sql)
 
     return run
 
@@ -99,8 +95,4 @@ def _run(sqlite: list[str], postgresql: list[str]) -> Any:
 class Migration(migrations.Migration):
     dependencies = [("records", "0013_person_live_count")]
 
-    operations = [
-        migrations.RunPython(
-            _run(SQLITE_FORWARD, POSTGRES_FORWARD), _run(SQLITE_BACKWARD, POSTGRES_BACKWARD)
-        )
-    ]
+    operations = [migrations.RunPython(_run(POSTGRES_FORWARD), _run(POSTGRES_BACKWARD))]
