@@ -59,3 +59,26 @@ def test_init_with_a_closed_passphrase_descriptor_is_a_clear_error(tmp_path):
     assert run.returncode == 2
     assert f"VIGIL_PASSPHRASE_FD={read}" in run.stderr
     assert "internal error" not in run.stderr and "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize("made", [False, True], ids=["no-folder", "empty-folder"])
+def test_a_command_where_no_installation_is_says_so_and_creates_nothing(tmp_path, made):
+    """Outside `vigil init` a passphrase-keyed command in a folder with no installation (a
+    mistyped VIGIL_DATA_DIR) is pointed at `vigil init`; it neither asks for a passphrase nor
+    starts an empty database there."""
+    folder = tmp_path / "data"
+    if made:
+        folder.mkdir()
+    read, write = os.pipe()
+    os.write(write, (PASSPHRASE + "\n").encode())
+    os.close(write)
+    try:
+        run = _vigil(
+            ["stats"], _env(tmp_path, VIGIL_PASSPHRASE_FD=str(read), VIGIL_USER="x"), (read,)
+        )
+    finally:
+        os.close(read)
+    assert run.returncode == 2, run.stderr
+    assert f"No Vigil installation in {folder}" in run.stderr
+    assert "vigil init" in run.stderr and "Traceback" not in run.stderr
+    assert (sorted(folder.iterdir()) if made else folder.exists()) in ([], False)

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from vigil.core.errors import ConfigurationError
 from vigil.core.keys import create_key_file, create_secret_key, ensure_private_dir
+from vigil.crypto.keysource import creating_installation
 
 
 def initialise(*, verbosity: int = 0) -> Path:
@@ -25,7 +26,8 @@ def initialise(*, verbosity: int = 0) -> Path:
             )
         if not key.exists():
             create_key_file(key)
-    call_command("migrate", interactive=False, verbosity=verbosity)
+    with creating_installation():
+        call_command("migrate", interactive=False, verbosity=verbosity)
     return data_dir
 
 

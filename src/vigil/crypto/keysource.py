@@ -13,10 +13,12 @@ import shlex
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from vigil.crypto import kdf
 from vigil.crypto.errors import KeySourceError
@@ -26,6 +28,21 @@ MIN_PASSPHRASE = 12
 COMMAND_TIMEOUT = 60
 
 Prompt = Callable[[str], str]
+
+# Only `vigil init` (core.setup.initialise) makes a new passphrase header: any other command that
+# finds none is pointed at a folder with no installation, and must not ask for a passphrase and
+# quietly start an empty database there.
+_NEW_INSTALLATION: ContextVar[bool] = ContextVar("new_installation", default=False)
+
+
+@contextmanager
+def creating_installation() -> Iterator[None]:
+    """Within this block the lazy master key may make a new passphrase header."""
+    token = _NEW_INSTALLATION.set(True)
+    try:
+        yield
+    finally:
+        _NEW_INSTALLATION.reset(token)
 
 
 @dataclass(frozen=True)
@@ -156,10 +173,7 @@ def key_from_passphrase(config: KeySourceConfig, *, prompt: Prompt | None = None
     header_path = config.header_path
     creating = not header_path.exists()
     if creating and config.database_path is not None and config.database_path.exists():
-        raise KeySourceError(
-            f"The database {config.database_path} exists but its passphrase header "
-            f"{header_path} does not; restore the header, or open it with its recovered key."
-        )
+        raise _without_header(config)
     passphrase = read_passphrase(config, confirm=creating, prompt=prompt)
     if creating:
         if len(passphrase) < MIN_PASSPHRASE:
@@ -173,6 +187,13 @@ def key_from_passphrase(config: KeySourceConfig, *, prompt: Prompt | None = None
     if header.check and not hmac.compare_digest(header.check, kdf.key_check(key)):
         raise KeySourceError("Wrong passphrase for this database.")
     return key
+
+
+def _without_header(config: KeySourceConfig) -> KeySourceError:
+    return KeySourceError(
+        f"The database {config.database_path} exists but its passphrase header "
+        f"{config.header_path} does not; restore the header, or open it with its recovered key."
+    )
 
 
 def read_passphrase(
@@ -253,5 +274,28 @@ class LazyMasterKey:
 
 
 def lazy_master_key(config: KeySourceConfig) -> LazyMasterKey:
-    """A LazyMasterKey reading ``config``'s source at first use."""
-    return LazyMasterKey(lambda: database_key(config), label=f"VIGIL_KEY_SOURCE={config.source}")
+    """A LazyMasterKey reading ``config``'s source at first use; outside
+    ``creating_installation`` a missing passphrase header means there is no installation."""
+
+    def resolve() -> bytes:
+        if (
+            config.source == "passphrase"
+            and not config.header_path.exists()
+            and not _NEW_INSTALLATION.get()
+        ):
+            missing_installation(config)
+        return database_key(config)
+
+    return LazyMasterKey(resolve, label=f"VIGIL_KEY_SOURCE={config.source}")
+
+
+def missing_installation(config: KeySourceConfig) -> NoReturn:
+    """Raise the error for a passphrase-keyed command run where no installation is."""
+    folder = config.header_path.parent
+    if config.database_path is not None and config.database_path.exists():
+        raise _without_header(config)
+    where = f"{folder} does not exist" if not folder.exists() else f"no {config.header_path.name}"
+    raise KeySourceError(
+        f"No Vigil installation in {folder} ({where}). Run `vigil init` to create one there, "
+        "or set VIGIL_DATA_DIR to the folder of an existing installation."
+    )
