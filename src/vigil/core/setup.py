@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 
 from django.conf import settings
@@ -9,7 +10,6 @@ from django.core.management import call_command
 
 from vigil.core.errors import ConfigurationError
 from vigil.core.keys import create_key_file, create_secret_key, ensure_private_dir
-from vigil.crypto.keysource import creating_installation
 
 
 def initialise(*, verbosity: int = 0) -> Path:
@@ -26,7 +26,9 @@ def initialise(*, verbosity: int = 0) -> Path:
             )
         if not key.exists():
             create_key_file(key)
-    with creating_installation():
+    # The settings' lazy master key (crypto.keysource) makes a passphrase header only here.
+    new = getattr(getattr(settings, "MASTER_KEY", None), "new_installation", None)
+    with new() if new is not None else nullcontext():
         call_command("migrate", interactive=False, verbosity=verbosity)
     return data_dir
 

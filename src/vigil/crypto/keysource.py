@@ -29,20 +29,10 @@ COMMAND_TIMEOUT = 60
 
 Prompt = Callable[[str], str]
 
-# Only `vigil init` (core.setup.initialise) makes a new passphrase header: any other command that
-# finds none is pointed at a folder with no installation, and must not ask for a passphrase and
-# quietly start an empty database there.
+# Only `vigil init` (core.setup.initialise, through ``LazyMasterKey.new_installation``) makes a
+# new passphrase header: any other command that finds none is pointed at a folder with no
+# installation, and must not ask for a passphrase and quietly start an empty database there.
 _NEW_INSTALLATION: ContextVar[bool] = ContextVar("new_installation", default=False)
-
-
-@contextmanager
-def creating_installation() -> Iterator[None]:
-    """Within this block the lazy master key may make a new passphrase header."""
-    token = _NEW_INSTALLATION.set(True)
-    try:
-        yield
-    finally:
-        _NEW_INSTALLATION.reset(token)
 
 
 @dataclass(frozen=True)
@@ -258,6 +248,15 @@ class LazyMasterKey:
         with self._lock:
             self._key = bytes(key)
 
+    @contextmanager
+    def new_installation(self) -> Iterator[None]:
+        """Within this block a missing passphrase header is made (`vigil init`), not refused."""
+        token = _NEW_INSTALLATION.set(True)
+        try:
+            yield
+        finally:
+            _NEW_INSTALLATION.reset(token)
+
     def forget(self) -> None:
         """Drop the cached key; the next use asks the source again."""
         with self._lock:
@@ -274,8 +273,8 @@ class LazyMasterKey:
 
 
 def lazy_master_key(config: KeySourceConfig) -> LazyMasterKey:
-    """A LazyMasterKey reading ``config``'s source at first use; outside
-    ``creating_installation`` a missing passphrase header means there is no installation."""
+    """A LazyMasterKey reading ``config``'s source at first use; outside its
+    ``new_installation`` block a missing passphrase header means there is no installation."""
 
     def resolve() -> bytes:
         if (
