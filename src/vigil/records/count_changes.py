@@ -18,8 +18,12 @@ the reader's snapshot sees them:
 
 PostgreSQL appends one row per writing statement (writers never wait for one another on it)
 and folds them into one when a writer gets the advisory lock without waiting (the sums do not
-change). SQLite keeps no marks (its row-level triggers slowed bulk writes inside a test's
-transaction 15-fold: migration 0014), so there the counts are read each time.
+change). SQLite keeps no marks, so there the counts are read each time: any trigger on a
+table, even one that writes nothing, makes every single-row write open a statement journal,
+and inside a savepoint (a test's transaction, a caller's) each statement's release walks the
+in-memory sub-journal the savepoint holds from its first 1 KiB chunk — bulk writes there became
+15-20 times slower (docs/benchmarks.md §4, "The home page on SQLite, fifteenth round";
+``benchmarks/sqlite_statement_journal.py``).
 """
 
 from __future__ import annotations
