@@ -136,6 +136,37 @@ def _restore(connection: Any, baseline: Baseline) -> None:
     ContentType.objects.clear_cache()
 
 
+def _sequences_past_ids(connection: Any, cursor: Any, tables: list[str]) -> None:
+    """On PostgreSQL, move each of ``tables``' id sequences past the largest id the table holds
+    when it is behind (rows written back with their ids do not advance it)."""
+    if connection.vendor != "postgresql" or not tables:
+        return
+    cursor.execute(
+        "SELECT s.oid::regclass::text, t.relname, a.attname FROM pg_depend d"
+        " JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'"
+        " JOIN pg_class t ON t.oid = d.refobjid"
+        " JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid"
+        " WHERE d.deptype IN ('a', 'i') AND t.relname = ANY(%s)",
+        [tables],
+    )
+    for sequence, table, column in cursor.fetchall():
+        cursor.execute(
+            f"SELECT setval(%s, x.m) FROM (SELECT max({_quote(connection, column)}) AS m"  # noqa: S608
+            f" FROM {_quote(connection, table)}) AS x, {sequence} AS s"
+            " WHERE x.m IS NOT NULL AND (x.m > s.last_value OR (x.m = s.last_value"
+            " AND NOT s.is_called))",
+            [sequence],
+        )
+
+
+def restore(connection: Any, rows: Baseline) -> None:
+    """Make the database hold exactly ``rows`` (a ``Baseline`` read from it earlier in this
+    process): every other model table emptied, ``rows`` written back with their ids."""
+    _restore(connection, rows)
+    with connection.cursor() as cursor:
+        _sequences_past_ids(connection, cursor, [t for t, (_, r, _) in rows.tables.items() if r])
+
+
 def flush(connection: Any) -> None:
     """Empty ``connection``'s database as Django's flush and its ``post_migrate`` would: the
     first time with Django's flush itself (its result becomes the baseline), then quickly."""

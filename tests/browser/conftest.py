@@ -9,10 +9,16 @@ from django.utils import timezone
 from tests.browser.helpers import chromium
 
 
+@pytest.fixture(scope="session")
+def node_compile_cache(tmp_path_factory):
+    """One folder per test process for Node's compile cache of Playwright's driver."""
+    return tmp_path_factory.mktemp("node-compile-cache")
+
+
 @pytest.fixture
-def browser():
+def browser(node_compile_cache):
     """Debian's Chromium (helpers.chromium: it closes the connections the test's body opened)."""
-    with chromium() as b:
+    with chromium(node_compile_cache) as b:
         yield b
 
 

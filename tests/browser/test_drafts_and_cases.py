@@ -11,22 +11,18 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from tests.browser.helpers import SHOTS as HELPER_SHOTS
-from tests.browser.helpers import shot, sign_in
+from tests.browser.helpers import shot, sign_in, sign_in_by_session
 from vigil.core.context import change_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-# Screenshots for a person to look at, beside the other browser tests' (test-artifacts).
-SCREENSHOTS = HELPER_SHOTS
 
 
 def _wide_and_narrow(page, name: str) -> None:  # type: ignore[no-untyped-def]
-    """Screenshots at 1366 and 390 px (test-artifacts, and a folder for a person to look at)."""
+    """Screenshots at 1366 and 390 px under test-artifacts/screenshots (``shot`` writes the
+    file; it was taken a second time into the same path)."""
     for width in (1366, 390):
         page.set_viewport_size({"width": width, "height": 900})
         shot(page, f"{name}-{width}")
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 1366, "height": 900})
 
 
@@ -71,9 +67,10 @@ def prisoner():
 def test_an_analyst_downloads_the_case_brief_and_the_appeal_from_the_profile(
     analyst, prisoner, live_server, browser
 ):
-    user, password, secret = analyst
+    user = analyst[0]
     page = browser.new_page(viewport={"width": 1366, "height": 900}, accept_downloads=True)
-    sign_in(page, live_server.url, user.username, password, secret)
+    # A signed-in session (the case test below signs in through the forms).
+    sign_in_by_session(page, live_server.url, user)
     page.goto(f"{live_server.url}/persons/{prisoner.pk}/")
     page.click("text=Drafts (WGAD, appeal, brief)")
     menu = page.locator("section.drafts")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.helpers import shot, sign_in
+from tests.browser.helpers import shot, sign_in, sign_in_by_session
 from vigil.core.context import change_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,9 +60,10 @@ def existing_person():
 def test_typing_a_cyrillic_spelling_warns_of_a_duplicate_and_records_for_that_person(
     documenter, existing_person, live_server, browser
 ):
-    user, password, secret = documenter
+    user = documenter[0]
     page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
-    sign_in(page, live_server.url, user.username, password, secret)
+    # A signed-in session (the test above signs in through the forms).
+    sign_in_by_session(page, live_server.url, user)
     page.goto(live_server.url + "/record/trial/")
     page.fill("#id_victim_name_be", "Тэставы")
     page.wait_for_selector("#victim-suggestions >> text=You may mean")

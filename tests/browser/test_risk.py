@@ -6,7 +6,8 @@ from io import StringIO
 
 import pytest
 
-from tests.browser.helpers import shot, sign_in
+from tests.browser.helpers import shot, sign_in, sign_in_by_session
+from tests.restored_data import built_once
 from vigil.core.context import change_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,14 +17,23 @@ HEADING = {"en": "At risk", "be": "Пад пагрозай"}
 
 @pytest.fixture
 def scored_admin():
-    """A fictional admin (risk role), the planted synthetic record, one stored fit."""
+    """A fictional admin (risk role), the planted synthetic record, one stored fit: built by
+    the module's first test (in each process and database) and written back for the others
+    (tests/restored_data.py) — the same rows, so the same scores, person and name."""
+    from vigil.accounts.models import User
+
+    # Before the browser starts: Playwright's event loop makes the ORM refuse to run.
+    pk, password, secret, person, name = built_once(_plant_and_score)
+    return User.objects.get(pk=pk), password, secret, person, name
+
+
+def _plant_and_score():
     from django.core.management import call_command
 
     from vigil.accounts.demo import create_demo_admin
     from vigil.warning.loading import Include
     from vigil.warning.scoring import run_scoring
 
-    # Before the browser starts: Playwright's event loop makes the ORM refuse to run.
     with change_context("test"):
         user, password, secret, _ = create_demo_admin("risk-admin")
     call_command("warning", "plant", "--persons", "120", "--seed", "4",
@@ -31,15 +41,20 @@ def scored_admin():
     for at in (dt.date(2021, 3, 1), dt.date(2021, 6, 1)):
         fit = run_scoring(user, at=at, include=Include.SYNTHETIC, bootstrap=20).fit
     top = fit.scores.first()
-    return user, password, secret, str(top.person_id), top.person.display_name
+    return user.pk, password, secret, str(top.person_id), top.person.display_name
 
 
-def _page(browser, live_server, creds, lang, size):
+def _page(browser, live_server, creds, lang, size, *, forms=True):
+    """A page signed in through the login and 2FA forms, or (``forms=False``) handed a
+    signed-in session (helpers.sign_in_by_session)."""
     user, password, secret = creds
     context = browser.new_context(viewport={"width": size[0], "height": size[1]})
     context.add_cookies([{"name": "django_language", "value": lang, "url": live_server.url}])
     page = context.new_page()
-    sign_in(page, live_server.url, user.username, password, secret)
+    if forms:
+        sign_in(page, live_server.url, user.username, password, secret)
+    else:
+        sign_in_by_session(page, live_server.url, user)
     return page
 
 
@@ -54,8 +69,11 @@ def test_at_risk_page_panel_and_model_card_read_well_at_desktop_and_phone_widths
     scored_admin, live_server, browser, lang
 ):
     user, password, secret, person, name = scored_admin
-    # One sign-in: a TOTP code is refused the second time within its window.
-    page = _page(browser, live_server, (user, password, secret), lang, WIDTHS["desktop"])
+    # A signed-in session (the next test signs in through the forms): the page goes
+    # straight to the at-risk list.
+    page = _page(
+        browser, live_server, (user, password, secret), lang, WIDTHS["desktop"], forms=False
+    )
     for label, size in WIDTHS.items():
         page.set_viewport_size({"width": size[0], "height": size[1]})
         page.goto(live_server.url + "/risk/")

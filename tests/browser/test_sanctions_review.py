@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.helpers import choose_language, shot, sign_in
+from tests.browser.helpers import choose_language, shot, sign_in, sign_in_by_session
+from tests.restored_data import built_once
 from vigil.core.context import change_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,14 +23,23 @@ WIDEST = """() => [...document.querySelectorAll('body *')]
 
 @pytest.fixture
 def screened_record(shared_data, monkeypatch):
-    """The real Viasna sample and EU list, screened; an admin with TOTP; one intervention."""
+    """The real Viasna sample and EU list, screened; an admin with TOTP; one intervention:
+    built by the module's first test (in each process and database) and written back for the
+    others (tests/restored_data.py)."""
+    from vigil.accounts.models import User
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+    pk, password, secret = built_once(lambda: _screen(shared_data))
+    return User.objects.get(pk=pk), password, secret
+
+
+def _screen(shared_data):
     from vigil.accounts.demo import create_demo_admin
     from vigil.importers.viasna import import_viasna
     from vigil.responses.interventions import create_intervention, record_response
     from vigil.sanctions.lists import import_list
     from vigil.sanctions.screening import screen
 
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
     with change_context("test"):
         import_viasna(shared_data / "viasna" / "prisoners_sample.csv")
         import_list(
@@ -45,7 +55,7 @@ def screened_record(shared_data, monkeypatch):
         )
         record_response(appeal, "rejected", date=dt.date(2024, 3, 1), summary="Fictional.")
         user, password, secret, _ = create_demo_admin("sanctions-reviewer")
-    return user, password, secret
+    return user.pk, password, secret
 
 
 def _save(page, name: str) -> None:
@@ -138,13 +148,13 @@ def test_an_organisation_candidate_is_reviewed_on_the_same_page_and_fits_a_phone
     from tests.sanctions.test_organisation_screening import _perpetrator_organisation
     from vigil.sanctions.models import ScreeningMatch
 
-    user, password, secret = screened_record
+    user = screened_record[0]
     with change_context("test"):
         org = _perpetrator_organisation("ОАО «Беларуськалий»")
     match = ScreeningMatch.objects.get(organisation=org, listed_entity__entity_id="I.B/28")
-    # One sign-in: a second one within the same 30-second step is a TOTP replay, refused.
+    # A signed-in session (the first test of the module signs in through the forms).
     page = browser.new_page(viewport={"width": 1366, "height": 900})
-    sign_in(page, live_server.url, user.username, password, secret)
+    sign_in_by_session(page, live_server.url, user)
     for width, height in ((1366, 900), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})
         page.goto(live_server.url + f"/sanctions/review/?match={match.pk}")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.helpers import shot, sign_in
+from tests.browser.helpers import shot, sign_in, sign_in_by_session
 from vigil.core.context import change_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,9 +42,10 @@ def test_type_a_russian_spelling_find_the_person_and_open_the_profile(
 
 
 def test_results_appear_while_typing(documenter, live_server, browser):
-    user, password, secret, _ = documenter
+    user = documenter[0]
     page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
-    sign_in(page, live_server.url, user.username, password, secret)
+    # A signed-in session (the test above signs in through the forms).
+    sign_in_by_session(page, live_server.url, user)
     page.goto(live_server.url + "/search/")
     page.type("#search-q", "Тэстав", delay=50)
     page.wait_for_selector("#search-results >> text=Ales Testavy")
