@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -94,6 +95,27 @@ def _batch_of(person: Person) -> int:
     return VersionBatch.objects.get(model="records.person", at=person.updated_at).pk
 
 
+def _when_older_transactions_ended(late: Person) -> None:
+    """Wait until no transaction older than the one that wrote ``late`` still runs.
+
+    The horizon (``pg_snapshot_xmin``) is the cluster's: a writing transaction that began
+    before the held write, in any database of the cluster, holds back the check of rows that
+    committed late until it ends (by design: see ``vigil.search.sync``). On the test cluster
+    that is another test process's open test transaction; the product's next searches wait
+    the same way, so the test waits for it too, then asks for the replay."""
+    xacts = [
+        *VersionBatch.objects.filter(model="records.person", at=late.updated_at).values_list(
+            "xact", flat=True
+        ),
+        *Version.objects.filter(object_id=late.pk).values_list("xact", flat=True),
+    ]
+    wrote = max(x for x in xacts if x)
+    deadline = time.monotonic() + 120
+    while (now := horizon()) is not None and now <= wrote:
+        assert time.monotonic() < deadline, f"a transaction older than {wrote} ran for 2 minutes"
+        time.sleep(0.05)
+
+
 def _commit_a_later_write(name: str, *, version_row: bool = False) -> Person:
     with change_context("test", detail="later bulk write"):
         return _bulk_person(name, version_row=version_row)
@@ -112,6 +134,7 @@ def test_a_batch_committed_after_a_later_one_and_a_catch_up_is_still_replayed():
     transactions = VersionBatch.objects.filter(pk__in=[_batch_of(late), _batch_of(early)])
     assert len({x for x in transactions.values_list("xact", flat=True) if x}) == 2
     assert not _indexed(late)  # bulk writes send no signal: only the replay indexes it
+    _when_older_transactions_ended(late)
     catch_up()
     assert _indexed(late)
     assert lag() == 0
@@ -132,6 +155,7 @@ def test_a_version_row_committed_after_a_later_one_and_a_catch_up_is_still_repla
     [mine] = Version.objects.filter(object_id=late.pk).values_list("pk", flat=True)
     [theirs] = Version.objects.filter(object_id=early.pk).values_list("pk", flat=True)
     assert mine < theirs  # the low id committed last
+    _when_older_transactions_ended(late)
     catch_up()
     assert _indexed(late) and _indexed(early)
 
@@ -161,6 +185,7 @@ def test_a_batch_committed_after_a_rebuild_that_ran_beside_it_is_replayed():
         rebuild_all()
         assert _indexed(early)
     late = held["result"]
+    _when_older_transactions_ended(late)
     catch_up()
     assert _indexed(late)
     assert lag() == 0
