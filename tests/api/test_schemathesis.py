@@ -26,7 +26,7 @@ from vigil.records.models import (
 )
 from vigil.solidarity.models import Hearing, Statement
 
-# 30 examples per operation and mode, kept (docs/benchmarks.md §15, "Fifteenth round"): with
+# 30 examples per operation and mode, kept (docs/benchmarks.md §15, "Nineteenth wave"): with
 # coverage of src/vigil, runs of 10 / 20 / 30 examples reached 3,813 / 3,858 / 3,863 lines, 6,079 /
 # 6,099 / 6,143 branches and 342 / 365 / 364 (operation, status) pairs: flat from 20 but for the
 # branches (+0.7 %), so 25 may do; not cut before a run at the smaller size has been checked on

@@ -209,7 +209,7 @@ def test_req11_state_machine_queries_agree_with_the_rules_table(db):
 
 @pytest.mark.slow
 def test_req11_state_machine_thorough_run(db):
-    # 60 runs kept by measurement (docs/benchmarks.md §15, "Fifteenth round"): runs 41-60 still
+    # 60 runs kept by measurement (docs/benchmarks.md §15, "Nineteenth wave"): runs 41-60 still
     # reached oracle situations and rule pairs that runs 1-40 had not (349 -> 591 situations of
     # model, role, action, level, ownership, grant and parents; 58 -> 76 rule pairs).
     _run(examples=60, steps=25)

@@ -14,7 +14,7 @@ PostgreSQL's planner reads the persons whole for the policy's check of the forms
 that costs less than probing them one by one: at 5,000 persons it does (a hash join over every
 person), at 10,000 it probes them, with little margin; its choices are those of scale only
 from about 20,000 persons, so on PostgreSQL the test keeps that size (docs/benchmarks.md §15,
-fifteenth round). SQLite's planner looks rows up by the indexes from a few thousand persons
+nineteenth wave). SQLite's planner looks rows up by the indexes from a few thousand persons
 on: there 5,000 persons.
 
 Sizes: ``VIGIL_SEARCH_SCALE`` persons (default ``SIZES``; the figures in docs/benchmarks.md §4
