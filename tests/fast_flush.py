@@ -67,6 +67,18 @@ def non_empty_tables(connection: Any, tables: list[str]) -> dict[str, bool]:
         return {t: count > BIG for t, count in zip(filled, cursor.fetchone(), strict=True)}
 
 
+def every_row(connection: Any) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every model table that holds any, as comparable tuples (for tests of the
+    flush and of data written back after it)."""
+    tables = sorted(non_empty_tables(connection, _tables(connection)))
+    found = {}
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"SELECT * FROM {_quote(connection, table)} ORDER BY 1")  # noqa: S608
+            found[table] = [tuple(row) for row in cursor.fetchall()]
+    return found
+
+
 def _rows(cursor: Any, connection: Any, table: str) -> tuple[list[str], list[tuple[Any, ...]]]:
     cursor.execute(f"SELECT * FROM {_quote(connection, table)} ORDER BY 1")  # noqa: S608
     return [c[0] for c in cursor.description], [tuple(r) for r in cursor.fetchall()]

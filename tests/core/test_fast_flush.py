@@ -19,14 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _everything() -> dict[str, Any]:
-    """Every row of every model table that holds any, as comparable tuples."""
-    tables = sorted(fast_flush.non_empty_tables(connection, fast_flush._tables(connection)))
-    found = {}
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)} ORDER BY 1")  # noqa: S608
-            found[table] = [tuple(row) for row in cursor.fetchall()]
-    return found
+    return fast_flush.every_row(connection)
 
 
 def _by_natural_keys(state: dict[str, Any]) -> dict[str, Any]:

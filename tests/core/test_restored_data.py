@@ -34,14 +34,7 @@ def _build() -> tuple[int, str]:
 
 
 def _everything() -> dict[str, Any]:
-    """Every row of every model table that holds any, as comparable tuples."""
-    tables = sorted(fast_flush.non_empty_tables(connection, fast_flush._tables(connection)))
-    found = {}
-    with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)} ORDER BY 1")  # noqa: S608
-            found[table] = [tuple(row) for row in cursor.fetchall()]
-    return found
+    return fast_flush.every_row(connection)
 
 
 def test_the_rows_a_build_left_are_written_back_after_a_flush_without_building_again():
