@@ -12,6 +12,7 @@ import importlib
 import pytest
 from django.db import connection
 
+from tests.search.migration_editor import InTransactionEditor
 from vigil.search import name_search
 
 pytestmark = [pytest.mark.django_db]
@@ -172,7 +173,7 @@ def test_the_migration_builds_the_plain_key_index_again_backwards_and_drops_it_f
     migration = importlib.import_module(
         "vigil.search.migrations.0005_drop_namekey_plain_key_index_on_postgresql"
     )
-    editor = _Editor()
+    editor = InTransactionEditor()
     migration._run(migration.POSTGRES_BACKWARD)(None, editor)
     assert _key_indexes()["search_namekey_key_form"] == "key, form_id"
     migration._run(migration.POSTGRES_FORWARD)(None, editor)
@@ -180,12 +181,3 @@ def test_the_migration_builds_the_plain_key_index_again_backwards_and_drops_it_f
     migration._run(migration.POSTGRES_FORWARD)(None, editor)  # gone already: no error
     assert list(_key_indexes()) == ["search_namekey_key_prefix_form"]
 
-
-class _Editor:
-    """What the migration's step uses of a schema editor, in the test's transaction."""
-
-    connection = connection
-
-    def execute(self, sql: str) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(sql)

@@ -16,6 +16,7 @@ from django.apps import apps
 from django.db import connection
 
 from tests.search.conftest import add_name
+from tests.search.migration_editor import InTransactionEditor
 from vigil.core.context import change_context
 from vigil.names import normalise
 from vigil.records.models import Person
@@ -134,7 +135,7 @@ def test_the_migration_fills_the_texts_and_ids_the_writes_gave(persons):
     NameText.objects.all().delete()
     NameKey.objects.update(text_id=0)
     migration = importlib.import_module("vigil.search.migrations.0006_nametext_and_namekey_text_id")
-    migration.fill_texts(apps, _Editor())
+    migration.fill_texts(apps, InTransactionEditor())
     filled = dict(NameText.objects.values_list("pk", "normalised"))
     assert set(filled.values()) == set(NameForm.objects.values_list("normalised", flat=True))
     rows = NameKey.objects.values_list("pk", "form_id", "key", "text_id")
@@ -168,13 +169,3 @@ def test_key_rows_the_previous_release_writes_without_a_text_id_still_find_their
 def _found(query: str) -> list[tuple[object, str, int, float]]:
     return [(hit.person_id, hit.form, hit.tier, hit.score) for hit in find_persons(query)]
 
-
-class _Editor:
-    """What the migration's step uses of a schema editor (SQLite's cannot be opened inside a
-    test's transaction)."""
-
-    connection = connection
-
-    def execute(self, sql: str) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(sql)

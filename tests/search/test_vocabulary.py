@@ -18,6 +18,7 @@ from django.apps import apps
 from django.db import connection
 
 from tests.search.conftest import add_name
+from tests.search.migration_editor import InTransactionEditor
 from vigil.core.context import change_context
 from vigil.names import normalise, search_keys
 from vigil.records.models import Person
@@ -128,20 +129,10 @@ def test_the_migration_fills_the_vocabulary_the_writes_gave(persons):
     written = _vocabulary()
     NameToken.objects.all().delete()
     migration = importlib.import_module("vigil.search.migrations.0004_nametoken_vocabulary")
-    migration.fill_vocabulary(apps, _Editor())
+    migration.fill_vocabulary(apps, InTransactionEditor())
     assert _vocabulary() == written
     assert len(written) > len(NAMES)
 
-
-class _Editor:
-    """What the migration's step uses of a schema editor (SQLite's cannot be opened inside a
-    test's transaction)."""
-
-    connection = connection
-
-    def execute(self, sql: str) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
 
 
 def _reference_rows(query: str) -> Counter[tuple[int, str]]:
