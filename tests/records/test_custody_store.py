@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from tests.record_acts import act_of
 
 from vigil.accounts.models import User
 from vigil.accounts.testing import login_verified
@@ -46,21 +47,6 @@ ROLES = ("viewer", "documenter", "analyst", "coordinator", "admin")
 
 def _person(name: str, level: str = "internal") -> Person:
     return Person.objects.create(display_name=name, confidentiality=level)
-
-
-def _act(victim: Person, kind: str, date: dt.date, level: str = "internal", **kw: Any) -> Act:
-    event = kw.pop("event", None) or Event.objects.create(
-        title=f"Fictional events of {victim}", date=date, confidentiality=level
-    )
-    return Act.objects.create(
-        event=event,
-        act_type_id=Term.pk_for("act_type", kind),
-        victim_person=victim,
-        date=date,
-        date_precision="day",
-        confidentiality=level,
-        **kw,
-    )
 
 
 def _colony(months: int) -> dict[str, Any]:
@@ -101,14 +87,14 @@ def assert_stored_is_derived(users: dict[str, User]) -> None:
 @pytest.fixture
 def record(ctx: None) -> dict[str, Person]:
     held = _person("Fictional Held")
-    _act(held, "arrest", D(2024, 1, 10))
-    _act(held, "sentence", D(2024, 6, 1), **_colony(1200))
+    act_of(held, "arrest", D(2024, 1, 10))
+    act_of(held, "sentence", D(2024, 6, 1), **_colony(1200))
     ended = _person("Fictional Term Ended")
-    _act(ended, "arrest", D(2020, 8, 10))
-    _act(ended, "sentence", D(2021, 3, 1), **_colony(12))
+    act_of(ended, "arrest", D(2020, 8, 10))
+    act_of(ended, "sentence", D(2021, 3, 1), **_colony(12))
     secretly_released = _person("Fictional Secretly Released")
-    _act(secretly_released, "arrest", D(2023, 1, 1), "public")
-    _act(secretly_released, "release", D(2023, 5, 1), "secret")
+    act_of(secretly_released, "arrest", D(2023, 1, 1), "public")
+    act_of(secretly_released, "release", D(2023, 5, 1), "secret")
     return {"held": held, "ended": ended, "secretly_released": secretly_released}
 
 
@@ -130,7 +116,7 @@ def test_a_changed_act_changes_the_stored_state(record, users, ctx):
 
 
 def test_a_soft_deleted_and_restored_act_moves_the_stored_state(record, users, ctx):
-    release = _act(record["held"], "release", D(2025, 1, 1))
+    release = act_of(record["held"], "release", D(2025, 1, 1))
     assert stored_at("internal", [record["held"].pk])[record["held"].pk].status is (
         Custody.NOT_IN_CUSTODY
     )
@@ -149,7 +135,7 @@ def test_a_soft_deleted_and_restored_act_moves_the_stored_state(record, users, c
 
 def test_an_event_made_secret_hides_its_acts_from_lower_ceilings(record, users, ctx):
     arrest = Act.objects.get(victim_person=record["held"], act_type__key="arrest")
-    release = _act(record["held"], "release", D(2025, 1, 1), event=arrest.event)
+    release = act_of(record["held"], "release", D(2025, 1, 1), event=arrest.event)
     event = release.event
     event.confidentiality = "secret"
     event.save()
@@ -165,7 +151,7 @@ def test_an_event_made_secret_hides_its_acts_from_lower_ceilings(record, users, 
 
 def test_a_merge_moves_the_duplicates_custody_to_the_person_kept(record, users, ctx):
     duplicate = _person("Fictional Held Again")
-    _act(duplicate, "release", D(2026, 1, 1))
+    act_of(duplicate, "release", D(2026, 1, 1))
     assert stored_at("internal", [duplicate.pk])
     merge_persons(record["held"], duplicate, reason="fictional: same person")
     assert stored_at("internal", [duplicate.pk]) == {}
@@ -250,7 +236,7 @@ def test_a_documenter_who_recorded_a_restricted_act_sees_it_in_custody(users):
     assert exact_ceiling(documenter) == "internal"
     with change_context("test", detail="documenter", actor=documenter):
         person = _person("Fictional Documented")
-        _act(person, "arrest", D(2025, 4, 1), "restricted")
+        act_of(person, "arrest", D(2025, 4, 1), "restricted")
     assert exact_ceiling(documenter) is None
     assert custody_seen_by(documenter, [person.pk])[person.pk].status is Custody.IN_CUSTODY
     assert custody_seen_by(users["viewer"], [person.pk]) == {}
@@ -288,14 +274,14 @@ def test_every_ceiling_read_in_one_query_gives_what_each_ceiling_derives(record,
     from vigil.records.custody_store import derived_at_every_ceiling
 
     mixed = _person("Fictional Mixed Levels", "restricted")
-    _act(mixed, "arrest", D(2022, 1, 1), "public")
-    _act(mixed, "sentence", D(2022, 6, 1), "internal", **_colony(60))
-    _act(mixed, "release", D(2023, 1, 1), "secret")
+    act_of(mixed, "arrest", D(2022, 1, 1), "public")
+    act_of(mixed, "sentence", D(2022, 6, 1), "internal", **_colony(60))
+    act_of(mixed, "release", D(2023, 1, 1), "secret")
     hidden_event = Event.objects.create(
         title="Fictional secret event", date=D(2024, 1, 1), confidentiality="secret"
     )
-    _act(mixed, "detention", D(2024, 1, 1), "public", event=hidden_event)
-    gone = _act(mixed, "release", D(2025, 1, 1), "public")
+    act_of(mixed, "detention", D(2024, 1, 1), "public", event=hidden_event)
+    gone = act_of(mixed, "release", D(2025, 1, 1), "public")
     gone.soft_delete("fictional: entered by mistake")
     ids = [*(p.pk for p in record.values()), mixed.pk]
     with CaptureQueriesContext(connection) as queries:

@@ -23,6 +23,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from tests.record_acts import act_of
 
 from vigil.accounts.models import User
 from vigil.core.context import change_context
@@ -68,18 +69,7 @@ def users(db: Any) -> dict[str, User]:
 
 
 def _act(victim: Person, kind: str, level: str = "internal", **kw: Any) -> Act:
-    event = kw.pop("event", None) or Event.objects.create(
-        title=f"Fictional events of {victim}", date=D(2024, 1, 10), confidentiality=level
-    )
-    return Act.objects.create(
-        event=event,
-        act_type_id=Term.pk_for("act_type", kind),
-        victim_person=victim,
-        date=D(2024, 1, 10),
-        date_precision="day",
-        confidentiality=level,
-        **kw,
-    )
+    return act_of(victim, kind, D(2024, 1, 10), level, **kw)
 
 
 def _involve(act: Act, perpetrator: Person | Organisation, role: str, level: str) -> Involvement:
