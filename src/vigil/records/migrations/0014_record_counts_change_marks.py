@@ -6,8 +6,10 @@ with the value its cached counts were read under: every committed write changes 
 
 - SQLite: nothing (the counts are read each time). Its only kind of trigger, one per row,
   slowed bulk writes made inside a test's transaction 15-fold (the name search's scale test:
-  35 s → 530 s in CI; the same generation through `vigil demo` was unchanged), for a cause not
-  found in the time: no mark is kept there until one is found that costs nothing.
+  35 s → 530 s in CI; the same generation through `vigil demo` was unchanged): any trigger
+  makes each row's statement open a statement journal, and inside a savepoint its release walks
+  everything the savepoint has journaled (found later: docs/benchmarks.md §4, "The home page on
+  SQLite, fifteenth round"). No mark is kept there until one is found that costs nothing.
 - PostgreSQL: statement-level triggers append one row per writing statement (``TRUNCATE``
   too), so concurrent writers never wait for one another on it; a writer in ``READ
   COMMITTED`` that gets the advisory lock without waiting folds the rows it sees into one
