@@ -20,7 +20,8 @@ from django.http import QueryDict
 from django.test import Client
 
 from tests.module_data import built_once
-from tests.records.test_custody_store import _act, _colony
+from tests.record_acts import act_of
+from tests.records.test_custody_store import _colony
 from vigil.accounts.models import User
 from vigil.accounts.testing import login_verified
 from vigil.core.context import change_context
@@ -57,32 +58,32 @@ def _record() -> None:
     """Persons at every custody edge the filter meets, two of them with the same name."""
     for twin in ("Fictional Alpha Twin", "Fictional Alpha Twin"):
         held = _person(twin)  # in custody, sentenced since 2023: matches
-        _act(held, "arrest", D(2023, 2, 1))
-        _act(held, "sentence", D(2023, 6, 1), **_colony(1200))
+        act_of(held, "arrest", D(2023, 2, 1))
+        act_of(held, "sentence", D(2023, 6, 1), **_colony(1200))
     earlier = _person("Fictional Beta Earlier")  # in custody, sentenced before 2023
-    _act(earlier, "arrest", D(2021, 2, 1))
-    _act(earlier, "sentence", D(2022, 6, 1), **_colony(1200))
+    act_of(earlier, "arrest", D(2021, 2, 1))
+    act_of(earlier, "sentence", D(2022, 6, 1), **_colony(1200))
     secret = _person("Fictional Gamma Secret")  # public arrest; secret sentence and release
-    _act(secret, "arrest", D(2023, 1, 10), "public")
-    _act(secret, "sentence", D(2023, 3, 1), "secret", **_colony(1200))
-    _act(secret, "release", D(2023, 5, 1), "secret")
+    act_of(secret, "arrest", D(2023, 1, 10), "public")
+    act_of(secret, "sentence", D(2023, 3, 1), "secret", **_colony(1200))
+    act_of(secret, "release", D(2023, 5, 1), "secret")
     restricted = _person("Fictional Delta Restricted Event")  # acts in a restricted event
     event = Event.objects.create(title="Fictional closed trial", confidentiality="restricted")
-    _act(restricted, "arrest", D(2023, 1, 5), "internal", event=event)
-    _act(restricted, "sentence", D(2023, 9, 1), "internal", event=event, **_colony(1200))
+    act_of(restricted, "arrest", D(2023, 1, 5), "internal", event=event)
+    act_of(restricted, "sentence", D(2023, 9, 1), "internal", event=event, **_colony(1200))
     ended = _person("Fictional Epsilon Term Ended")  # 12 months from 2023: term ended
-    _act(ended, "arrest", D(2023, 1, 3))
-    _act(ended, "sentence", D(2023, 4, 1), **_colony(12))
+    act_of(ended, "arrest", D(2023, 1, 3))
+    act_of(ended, "sentence", D(2023, 4, 1), **_colony(12))
     hidden = _person("Fictional Zeta Restricted Person", "restricted")  # the person is hidden
-    _act(hidden, "arrest", D(2023, 2, 2), "restricted")
-    _act(hidden, "sentence", D(2024, 2, 2), "restricted", **_colony(1200))
+    act_of(hidden, "arrest", D(2023, 2, 2), "restricted")
+    act_of(hidden, "sentence", D(2024, 2, 2), "restricted", **_colony(1200))
     deleted = _person("Fictional Eta Deleted Sentence")  # the only recent sentence is deleted
-    _act(deleted, "arrest", D(2022, 2, 2))
-    _act(deleted, "sentence", D(2024, 2, 2), **_colony(1200)).soft_delete("fictional: an error")
+    act_of(deleted, "arrest", D(2022, 2, 2))
+    act_of(deleted, "sentence", D(2024, 2, 2), **_colony(1200)).soft_delete("fictional: an error")
     freed = _person("Fictional Theta Released")  # sentenced since 2023, then released
-    _act(freed, "arrest", D(2023, 2, 2))
-    _act(freed, "sentence", D(2023, 7, 1), **_colony(1200))
-    _act(freed, "release", D(2024, 7, 1))
+    act_of(freed, "arrest", D(2023, 2, 2))
+    act_of(freed, "sentence", D(2023, 7, 1), **_colony(1200))
+    act_of(freed, "release", D(2024, 7, 1))
     _acts_at_a_court()
 
 
@@ -97,21 +98,21 @@ def _acts_at_a_court() -> None:
     )
     provision = LegalProvision.objects.create(code="criminal", article=ARTICLE, part="1")
     heard = _person("Fictional Iota Court Hearing")  # a visible act at the court, charged
-    act = _act(heard, "arrest", D(2022, 3, 1), place=court, review_note="as written: 999")
+    act = act_of(heard, "arrest", D(2022, 3, 1), place=court, review_note="as written: 999")
     ActCharge.objects.create(act=act, provision=provision)
     secret = _person("Fictional Kappa Secret Court")  # its only such act is secret
-    act = _act(secret, "arrest", D(2022, 4, 1), "secret", place=court, review_note="secret")
+    act = act_of(secret, "arrest", D(2022, 4, 1), "secret", place=court, review_note="secret")
     ActCharge.objects.create(act=act, provision=provision, confidentiality="secret")
     charged = _person("Fictional Lambda Secret Charge")  # a visible act, a secret charge
-    act = _act(charged, "arrest", D(2022, 5, 1))
+    act = act_of(charged, "arrest", D(2022, 5, 1))
     ActCharge.objects.create(act=act, provision=provision, confidentiality="secret")
     # The checks the list leaves to its own query: a visible act (and charge) of a secret
     # person, and a visible charge on a secret act.
     hidden = _person("Fictional Mu Secret Victim", "secret")
-    act = _act(hidden, "arrest", D(2022, 3, 2), event=_open_event(), place=court)
+    act = act_of(hidden, "arrest", D(2022, 3, 2), event=_open_event(), place=court)
     ActCharge.objects.create(act=act, provision=provision)
     covered = _person("Fictional Nu Secret Act")
-    act = _act(covered, "arrest", D(2022, 3, 3), "secret", place=court)
+    act = act_of(covered, "arrest", D(2022, 3, 3), "secret", place=court)
     ActCharge.objects.create(act=act, provision=provision)
 
 
