@@ -12,7 +12,8 @@ sequence when a row is inserted, not when it commits: a long bulk write (an impo
 host) holds rows with low ids uncommitted while others commit higher ones, and the watermarks
 pass the low ids before they are visible. There every history row records its transaction
 (``xact``, migration core 0005) and the catch-up keeps a third mark, :data:`HORIZON`: the
-oldest transaction still running when it last moved the watermarks (``pg_snapshot_xmin``).
+oldest transaction that may still write this database's rows when it last moved the
+watermarks (:func:`horizon`; not the cluster's ``pg_snapshot_xmin``).
 Every row of an older transaction was visible to that catch-up; a row of a transaction at or
 past the horizon that has ended since, below a watermark, may not have been, and the
 watermark is moved back to it (:func:`_late_positions`): the replay then goes over it and
@@ -45,9 +46,9 @@ WATERMARK = "history"
 #: first ``n`` records replayed (every batch before it done).
 BATCH_WATERMARK = "history-batches"
 BATCH_SPAN = 2**32
-#: PostgreSQL: the oldest transaction still running when the watermarks were last moved
-#: (``pg_snapshot_xmin`` of the catch-up's first statement): rows of older transactions below
-#: the watermarks were all replayed; rows of this one or later ones below them may not be.
+#: PostgreSQL: this database's horizon when the watermarks were last moved (:func:`horizon`,
+#: in the catch-up's first statement): rows of older transactions below the watermarks were
+#: all replayed; rows of this one or later ones below them may not be.
 HORIZON = "history-horizon"
 #: History rows replayed per search at most; past that the page says the index lags behind.
 CATCH_UP_LIMIT = 5000
@@ -163,8 +164,43 @@ def newest_batch() -> int:
 
 
 def horizon() -> int | None:
-    """PostgreSQL: the oldest transaction still running (``pg_snapshot_xmin``): every row of
-    an older one is visible to the statements that follow. None on SQLite."""
+    """PostgreSQL: this database's horizon: every row that a transaction older than it wrote
+    in this database is visible to the statements that follow. None on SQLite.
+
+    It is the snapshot's ``xmax`` or the oldest of the snapshot's running transactions
+    (``xip``) not known to write elsewhere, whichever is lower — not ``pg_snapshot_xmin``,
+    the oldest running anywhere in the cluster: on a server shared with other databases, a
+    long transaction in one of them held back the replay of rows that committed late here.
+
+    Why it is never later than the true horizon (a later one would lose a late row). Take a
+    transaction T of this database with an id below it. T is below ``xmax``, so the snapshot
+    either counts it as ended (its rows, if it committed, are visible to this statement and
+    to every later one: a statement's snapshot is this one or newer) or lists it as running.
+    A listed T is left out of the minimum only when another database's session shows T as
+    its transaction, or T was prepared in another database; a session never changes
+    database, and a transaction's id is its own while it runs, so T would be that other
+    database's — a contradiction. So T has ended and its rows are visible. What this relies
+    on and what it does not:
+
+    - A transaction that has no id yet (it has not written) gets one at or above ``xmax``
+      when it writes: at or above the horizon, whichever database it is in.
+    - The running list and the sessions are read at different moments (the sessions' table
+      is copied once per transaction): a transaction that moved between them (prepared
+      meanwhile, or ended and a new one began) is simply not recognised, so it stays in the
+      minimum — an unrecognised transaction only holds the horizon back, never forward. A
+      32-bit id could name another transaction only after ~4 billion more (while one runs,
+      PostgreSQL stops before its 32 bits come round).
+    - A prepared transaction of this database stays in the minimum (its database is this
+      one), and so does a session of no database (``datid`` NULL, a background process).
+    - Another role's sessions show their ``backend_xid`` and ``datid`` (only their query and
+      state are hidden), so no privilege is needed; were they hidden, nothing would be left
+      out and the horizon would be the cluster's again.
+    - Ids are the 64-bit ``xid8`` (epoch included), as the history rows' ``xact``; only the
+      comparison with a session's or a prepared transaction's 32-bit id is made as ``xid``.
+    - On a hot standby the running list is the primary's and the sessions are the
+      standby's: it must run on the primary. It does: the catch-up uses the default
+      database (the primary) and writes its watermarks there.
+    """
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
@@ -194,7 +230,8 @@ class _Positions:
     newest: int
     batch_mark: int
     newest_batch: int
-    #: PostgreSQL: ``pg_snapshot_xmin`` now (the horizon the catch-up records); else None.
+    #: PostgreSQL: this database's horizon now (:func:`horizon`; the one the catch-up
+    #: records); else None.
     horizon: int | None = None
     #: The horizon the last catch-up recorded (None: none yet, or not PostgreSQL).
     stored_horizon: int | None = None
@@ -244,7 +281,21 @@ def _positions_sql() -> str:
     )
 
 
-_HORIZON_SQL = "pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+#: The horizon of this database (see :func:`horizon`): the snapshot's ``xmax``, or the oldest
+#: of its running transactions (``xip``) not known to be another database's, whichever is
+#: lower. Known: a session of another database shows it as its ``backend_xid``
+#: (``pg_stat_get_activity``; shown to every role), or a transaction prepared in another
+#: database has it (``pg_prepared_xacts``). The running list holds 64-bit ids (xid8), these
+#: two 32-bit ones: compared as ``xid`` (a running id's 32 bits name one transaction).
+_HORIZON_SQL = (
+    "(SELECT COALESCE(MIN(r.x), pg_snapshot_xmax(pg_current_snapshot()))::text::bigint"
+    " FROM pg_snapshot_xip(pg_current_snapshot()) AS r(x)"
+    " WHERE NOT EXISTS (SELECT FROM pg_stat_get_activity(NULL) AS a"
+    " WHERE a.backend_xid = r.x::xid"
+    " AND a.datid <> (SELECT oid FROM pg_database WHERE datname = current_database()))"
+    " AND NOT EXISTS (SELECT FROM pg_prepared_xacts AS p"
+    " WHERE p.transaction = r.x::xid AND p.database <> current_database()))"
+)
 
 
 def _late_positions() -> _Positions:
