@@ -10,7 +10,18 @@ import pytest
 from django.db import migrations, models
 from django.db.migrations.loader import MigrationLoader
 
-from vigil.core.migration_safety import history_unkept, unsafe_in, unsafe_operations
+from vigil.core.concurrent_index import (
+    AddIndexConcurrentlyOnPostgreSQL,
+    AddUniqueConstraintConcurrentlyOnPostgreSQL,
+    build_index,
+)
+from vigil.core.migration_safety import (
+    blocking_index_builds,
+    history_unkept,
+    index_builds_in,
+    unsafe_in,
+    unsafe_operations,
+)
 
 RELEASED_FILE = Path(__file__).with_name("released_migrations.txt")
 
@@ -28,6 +39,25 @@ CHANGES_NO_RECORD: dict[tuple[str, str, str], str] = {
     ("records", "0014_record_counts_change_marks", "RunPython"): (
         "creates the table of change marks (records.count_changes) and the triggers that add "
         "to it on every write of a counted table; no row of a record is written"
+    ),
+}
+
+
+#: (app, migration, operation) → why a new migration still builds a plain index on a growing
+#: table on PostgreSQL (the table's writes wait for the build while the previous release
+#: serves), and what would lift it.
+BLOCKING_KEPT: dict[tuple[str, str, str], str] = {
+    (
+        "search",
+        "0006_nametext_and_namekey_text_id",
+        "RunPython CREATE INDEX search_namekey_key_prefix_form ON search_namekey",
+    ): (
+        "the migration drops the key index, rewrites every key row (text_id) and builds the "
+        "index again in one transaction: the DROP INDEX already holds an ACCESS EXCLUSIVE "
+        "lock on search_namekey until the end, so a concurrent build alone would change "
+        "nothing; lifting it needs the migration split (fill in its own transaction, the "
+        "index built concurrently under a new name, the old one dropped concurrently) — "
+        "not done (docs/operations.md, 'Several hosts')"
     ),
 }
 
@@ -154,3 +184,110 @@ def test_a_data_migration_on_records_without_keep_first_versions_is_found(loader
     # records.0006 (released before the batch history) fills a column with RunPython.
     found = {(f.app, f.migration, f.operation) for f in history_unkept(set(), loader)}
     assert ("records", "0006_act_known_since", "RunPython") in found
+
+
+def test_no_new_migration_builds_a_plain_index_on_a_growing_table(loader):
+    found = [f for f in blocking_index_builds(released(), loader) if f.key not in BLOCKING_KEPT]
+    assert found == [], (
+        "These migrations build an index on a table that grows with the record without "
+        "CONCURRENTLY on PostgreSQL: its writes wait for the build while the previous release "
+        "serves. Use AddIndexConcurrentlyOnPostgreSQL or build_index "
+        "(vigil.core.concurrent_index) in a migration with atomic = False:\n"
+        + "\n".join(map(str, found))
+    )
+
+
+def test_every_kept_blocking_build_is_one_the_check_finds(loader):
+    found = {f.key for f in blocking_index_builds(set(), loader)}
+    assert set(BLOCKING_KEPT) <= found  # a stale entry would silently allow a later one
+
+
+def _builds(app: str, *operations: object) -> list[str]:
+    migration = migrations.Migration("9999_planted", app)
+    migration.operations = list(operations)
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    return index_builds_in(app, migration, loader.project_state())
+
+
+#: What core 0005 ran on PostgreSQL until this check was written (its indexes are now built
+#: CONCURRENTLY by core 0006).
+OLD_CORE_0005 = [
+    "ALTER TABLE core_version ALTER COLUMN xact SET DEFAULT (pg_current_xact_id()::text::bigint)",
+    "CREATE INDEX IF NOT EXISTS core_version_xact ON core_version (xact)",
+    "CREATE INDEX IF NOT EXISTS core_versionbatch_xact ON core_versionbatch (xact)",
+]
+
+
+def _postgresql_step(statements: list[str]) -> migrations.RunPython:
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            for sql in statements:
+                schema_editor.execute(sql)
+
+    return migrations.RunPython(run, migrations.RunPython.noop)
+
+
+def test_the_old_history_transaction_indexes_are_found_and_the_concurrent_ones_are_not():
+    assert _builds("core", _postgresql_step(OLD_CORE_0005)) == [
+        "RunPython CREATE INDEX IF NOT EXISTS core_version_xact ON core_version",
+        "RunPython CREATE INDEX IF NOT EXISTS core_versionbatch_xact ON core_versionbatch",
+    ]
+    assert _builds("core", migrations.RunSQL(OLD_CORE_0005[1])) == [
+        "RunSQL CREATE INDEX IF NOT EXISTS core_version_xact ON core_version"
+    ]
+
+    def concurrent(apps, schema_editor):
+        build_index(
+            schema_editor,
+            "core_version_xact",
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS core_version_xact ON core_version (xact)",
+        )
+
+    assert _builds("core", migrations.RunPython(concurrent)) == []
+
+
+def test_a_plain_index_on_a_record_table_is_found_and_a_concurrent_one_is_not():
+    index = models.Index(fields=["display_name", "id"], name="fictional_person_name")
+    unique = models.UniqueConstraint(fields=["display_name", "id"], name="fictional_unique")
+    assert _builds(
+        "records",
+        migrations.AddIndex("person", index),
+        AddIndexConcurrentlyOnPostgreSQL("person", index),
+        migrations.AddConstraint("person", unique),
+        AddUniqueConstraintConcurrentlyOnPostgreSQL("person", unique),
+        migrations.AddField(
+            "person", "fictional_code", models.CharField(max_length=9, null=True, db_index=True)
+        ),
+        migrations.AddField("person", "fictional_plain", models.TextField(null=True)),
+        migrations.RunSQL("CREATE INDEX fictional_x ON records_person (display_name)"),
+        migrations.RunSQL("CREATE INDEX CONCURRENTLY fictional_y ON records_person (display_name)"),
+        migrations.RunSQL("ALTER TABLE records_person ADD CONSTRAINT fictional_z UNIQUE (id)"),
+    ) == [
+        "AddIndex records.person fictional_person_name",
+        "AddConstraint records.person fictional_unique",
+        "AddField records.person.fictional_code",
+        "RunSQL CREATE INDEX fictional_x ON records_person",
+        "RunSQL ALTER TABLE records_person ADD CONSTRAINT fictional_z UNIQUE",
+    ]
+
+
+def test_indexes_on_a_new_table_or_a_table_that_does_not_grow_with_the_record_are_not_found():
+    assert (
+        _builds(
+            "search",
+            migrations.CreateModel(
+                "FictionalNew",
+                [("id", models.BigAutoField(primary_key=True)), ("word", models.TextField())],
+            ),
+            migrations.AddIndex("fictionalnew", models.Index(fields=["word"], name="fictional_w")),
+            migrations.RunSQL("CREATE INDEX fictional_v ON search_fictionalnew (word)"),
+        )
+        == []
+    )
+    assert (
+        _builds(
+            "accounts",
+            migrations.AddIndex("user", models.Index(fields=["last_login"], name="fictional_l")),
+        )
+        == []
+    )

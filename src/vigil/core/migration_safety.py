@@ -16,6 +16,7 @@ inspected and are the author's responsibility.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -158,4 +159,187 @@ def history_unkept(
         if "keep_first_versions" not in source:
             reason = "runs code on an app's records without keep_first_versions first"
             found.extend(Finding(app, name, type(o).__name__, reason) for o in code)
+    return found
+
+
+#: Tables that grow with the record besides the records' own (every ``VigilModel``): the
+#: history and the search index's. A plain index build on one of them stops its writes for
+#: the build (seconds at 100,000 records) while the previous release serves.
+GROWING_APPS = frozenset({"search"})
+GROWING_MODELS = frozenset({("core", "version"), ("core", "versionbatch")})
+
+_CREATE_INDEX = re.compile(
+    r"\bCREATE\s+(?:UNIQUE\s+)?INDEX\s+(?!CONCURRENTLY\b)(?:IF\s+NOT\s+EXISTS\s+)?"
+    r"(?:\"?\w+\"?\s+)?ON\s+(?:ONLY\s+)?\"?(\w+)\"?",
+    re.IGNORECASE,
+)
+_ADD_UNIQUE = re.compile(
+    r"\bALTER\s+TABLE\s+(?:ONLY\s+)?\"?(\w+)\"?\s+ADD\s+(?:CONSTRAINT\s+\"?\w+\"?\s+)?"
+    r"(?:UNIQUE|PRIMARY\s+KEY)\b(?![^;]*\bUSING\s+INDEX\b)",
+    re.IGNORECASE,
+)
+
+
+def growing_tables(state: ProjectState) -> dict[str, tuple[str, str]]:
+    """The tables that grow with the record, by table name: (app, model) of each."""
+    from django.apps import apps
+
+    from vigil.core.models import VigilModel
+
+    records = {
+        (m._meta.app_label, m._meta.model_name)
+        for m in apps.get_models()
+        if issubclass(m, VigilModel)
+    }
+    tables: dict[str, tuple[str, str]] = {}
+    for (app, name), model in state.models.items():
+        if (app, name) in records or (app, name) in GROWING_MODELS or app in GROWING_APPS:
+            table = model.options.get("db_table") or f"{app}_{name}"
+            tables[table] = (app, name)
+    return tables
+
+
+class _Recorder:
+    """A stand-in schema editor that records what a ``RunPython`` step would send to
+    PostgreSQL. Its ``apps`` and any query it reads from raise: such a step's other
+    statements cannot be known without a database, and stay the author's responsibility."""
+
+    class _Connection:
+        vendor = "postgresql"
+        alias = "default"
+
+        class _Cursor:
+            def __enter__(self) -> _Recorder._Connection._Cursor:
+                return self
+
+            def __exit__(self, *exc: object) -> None:
+                return None
+
+            def execute(self, sql: str, params: object = None) -> None:
+                return None
+
+            def fetchone(self) -> None:
+                return None  # no such index yet, no row
+
+        def cursor(self) -> _Cursor:
+            return self._Cursor()
+
+    def __init__(self) -> None:
+        self.connection = self._Connection()
+        self.statements: list[str] = []
+
+    def execute(self, sql: object, params: object = None) -> None:
+        self.statements.append(str(sql))
+
+    def quote_name(self, name: str) -> str:
+        return f'"{name}"'
+
+
+class _NoApps:
+    def __getattr__(self, name: str) -> Any:
+        raise LookupError("a migration step's models are not inspected")
+
+
+def _postgresql_statements(op: ops.base.Operation) -> list[str]:
+    """The SQL a ``RunSQL`` or ``RunPython`` operation sends to PostgreSQL forwards, as far
+    as it can be known without a database."""
+    if isinstance(op, ops.RunSQL):
+        sql = op.sql
+        items = [sql] if isinstance(sql, str) else list(sql)
+        return [str(s[0] if isinstance(s, (list, tuple)) else s) for s in items]
+    if isinstance(op, ops.RunPython):
+        editor = _Recorder()
+        try:
+            op.code(_NoApps(), editor)  # type: ignore[arg-type]  # stand-ins, by design
+        except Exception:  # noqa: BLE001, S110  # nosec B110 - what was recorded still counts
+            pass
+        return editor.statements
+    return []
+
+
+def _builds_index(field: models.Field[Any, Any]) -> bool:
+    return bool(getattr(field, "db_index", False) or field.unique) and not field.primary_key
+
+
+def _plain_index_builds(
+    app: str,
+    op: ops.base.Operation,
+    state: ProjectState,
+    tables: dict[str, tuple[str, str]],
+    created: set[tuple[str, str]],
+) -> Iterator[str]:
+    """What in ``op`` builds a plain (not concurrent) index on a growing table on
+    PostgreSQL."""
+    if isinstance(op, ops.SeparateDatabaseAndState):
+        for inner in op.database_operations:
+            yield from _plain_index_builds(app, inner, state, tables, created)
+        return
+    model = getattr(op, "model_name_lower", None)
+    growing = set(tables.values()) - created
+    if model is not None and (app, model) in growing:
+        if isinstance(op, ops.AddIndex) and not getattr(op, "concurrently_on_postgresql", False):
+            if type(op).__name__ != "AddIndexConcurrently":
+                yield f"{_describe(app, op)} {op.index.name}"
+        elif (
+            isinstance(op, ops.AddConstraint)
+            and isinstance(op.constraint, models.UniqueConstraint)
+            and not getattr(op, "concurrently_on_postgresql", False)
+        ):
+            yield f"{_describe(app, op)} {op.constraint.name}"
+        elif isinstance(op, ops.AddField) and _builds_index(op.field):
+            yield _describe(app, op)
+        elif isinstance(op, ops.AlterField):
+            old = state.models[app, model].fields.get(op.name)
+            if _builds_index(op.field) and (old is None or not _builds_index(old)):
+                yield _describe(app, op)
+        elif isinstance(op, (ops.AlterUniqueTogether, ops.AlterIndexTogether)):
+            yield _describe(app, op)
+    for sql in _postgresql_statements(op):
+        for pattern in (_CREATE_INDEX, _ADD_UNIQUE):
+            for match in pattern.finditer(sql):
+                if tables.get(match.group(1)) in growing:
+                    yield f"{type(op).__name__} {' '.join(match.group(0).split())}"
+
+
+def blocking_index_builds(
+    released: Iterable[tuple[str, str]], loader: MigrationLoader | None = None
+) -> list[Finding]:
+    """New migrations that build a plain index on a table that grows with the record (the
+    records', the history's, the search index's) on PostgreSQL: the build stops the table's
+    writes while the previous release serves. Build it ``CONCURRENTLY``
+    (:class:`vigil.core.concurrent_index.AddIndexConcurrentlyOnPostgreSQL`, or
+    :func:`vigil.core.concurrent_index.build_index` in a ``RunPython`` step) in a migration
+    with ``atomic = False``. Found: ``AddIndex``, a unique ``AddConstraint``, an
+    ``AddField``/``AlterField`` that indexes a column, ``CREATE INDEX`` or ``ADD UNIQUE`` in
+    ``RunSQL`` and in what a ``RunPython`` step sends to PostgreSQL (run against a recording
+    stand-in). Tables the same migration creates are empty and not counted."""
+    loader = loader or MigrationLoader(None, ignore_no_migrations=True)
+    done = set(released)
+    found: list[Finding] = []
+    reason = (
+        "builds an index without CONCURRENTLY on a growing table on PostgreSQL: the table's "
+        "writes wait for the build while the previous release serves"
+    )
+    for (app, name), migration in sorted(loader.disk_migrations.items()):
+        if (app, name) in done or not type(migration).__module__.startswith("vigil."):
+            continue
+        state = loader.project_state((app, name), at_end=False)
+        found.extend(
+            Finding(app, name, what, reason) for what in index_builds_in(app, migration, state)
+        )
+    return found
+
+
+def index_builds_in(app: str, migration: Migration, before: ProjectState) -> list[str]:
+    """What of ``migration`` builds a plain index on a growing table on PostgreSQL."""
+    state = before.clone()
+    created: set[tuple[str, str]] = set()
+    found: list[str] = []
+    for op in migration.operations:
+        if isinstance(op, ops.CreateModel):
+            created.add((app, op.name_lower))
+        # The state before the operation: a table created in this migration is not in it, and
+        # an AlterField's old field is.
+        found.extend(_plain_index_builds(app, op, state, growing_tables(state), created))
+        op.state_forwards(app, state)
     return found

@@ -3,15 +3,20 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from vigil.core.concurrent_index import AddIndexConcurrentlyOnPostgreSQL
+
 
 class Migration(migrations.Migration):
+    # PostgreSQL builds the indexes CONCURRENTLY (writes go on), which no transaction may hold.
+    atomic = False
+
     dependencies = [
         ("records", "0009_stored_custody_per_person_and_ceiling"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgreSQL(
             model_name="act",
             index=models.Index(
                 condition=models.Q(("review_note", ""), _negated=True),
@@ -19,11 +24,11 @@ class Migration(migrations.Migration):
                 name="act_needs_review",
             ),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgreSQL(
             model_name="person",
             index=models.Index(fields=["birth_date", "id"], name="person_born_order"),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgreSQL(
             model_name="person",
             index=models.Index(fields=["updated_at", "id"], name="person_updated_order"),
         ),

@@ -3,26 +3,31 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from vigil.core.concurrent_index import AddIndexConcurrentlyOnPostgreSQL
+
 
 class Migration(migrations.Migration):
+    # PostgreSQL builds the indexes CONCURRENTLY (writes go on), which no transaction may hold.
+    atomic = False
+
     dependencies = [
         ("records", "0010_list_filter_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgreSQL(
             model_name="act",
             index=models.Index(fields=["victim_person", "place"], name="act_victim_place"),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgreSQL(
             model_name="actcharge",
             index=models.Index(
                 fields=["act", "provision", "deleted_at", "confidentiality"],
                 name="charge_act_provision",
             ),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrentlyOnPostgreSQL(
             model_name="actcharge",
             index=models.Index(
                 fields=["provision", "deleted_at", "confidentiality", "act"],

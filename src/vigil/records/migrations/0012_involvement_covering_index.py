@@ -3,8 +3,12 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from vigil.core.concurrent_index import AddIndexConcurrentlyOnPostgreSQL
+
 
 class Migration(migrations.Migration):
+    # PostgreSQL builds the indexes CONCURRENTLY (writes go on), which no transaction may hold.
+    atomic = False
 
     dependencies = [
         ('records', '0011_act_filter_key_indexes'),
@@ -12,12 +16,13 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        AddIndexConcurrentlyOnPostgreSQL(
+            model_name='involvement',
+            index=models.Index(fields=['perpetrator_person', 'role', 'deleted_at', 'confidentiality', 'act', 'perpetrator_organisation', 'id'], name='involvement_person_covering'),
+        ),
+        # The old index goes once the new one serves the same lookups.
         migrations.RemoveIndex(
             model_name='involvement',
             name='involvement_person_role',
-        ),
-        migrations.AddIndex(
-            model_name='involvement',
-            index=models.Index(fields=['perpetrator_person', 'role', 'deleted_at', 'confidentiality', 'act', 'perpetrator_organisation', 'id'], name='involvement_person_covering'),
         ),
     ]

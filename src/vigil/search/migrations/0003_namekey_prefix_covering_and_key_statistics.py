@@ -10,7 +10,8 @@ statistics are kept short.
   planner compares each listed key with every most common value kept — half of the planning
   of a two-word search at 100k went there, with the same plans.
 
-SQLite is not touched (its key index answers ranges and lists alike; it keeps no such
+The prefix index is built ``CONCURRENTLY`` (since 2026-12-07; a database that applied this
+migration before built it plainly, and keeps it). SQLite is not touched (its key index answers ranges and lists alike; it keeps no such
 statistics).
 """
 
@@ -20,9 +21,15 @@ from typing import Any
 
 from django.db import migrations
 
+from vigil.core.concurrent_index import build_index
+
+#: Built CONCURRENTLY (the name keys keep taking writes; the migration holds no transaction).
+PREFIX_FORM = (
+    "CREATE INDEX CONCURRENTLY IF NOT EXISTS search_namekey_key_prefix_form ON search_namekey "
+    "(key varchar_pattern_ops, form_id)"
+)
 POSTGRES_FORWARD = [
-    "CREATE INDEX search_namekey_key_prefix_form ON search_namekey "
-    "(key varchar_pattern_ops, form_id)",
+    PREFIX_FORM,
     "DROP INDEX IF EXISTS search_namekey_key_like",
     "ALTER TABLE search_namekey ALTER COLUMN key SET STATISTICS 10",
     "ANALYZE search_namekey",
@@ -40,12 +47,17 @@ def _run(statements: list[str]) -> Any:
     def run(apps: Any, schema_editor: Any) -> None:
         if schema_editor.connection.vendor == "postgresql":
             for sql in statements:
-                schema_editor.execute(sql)
+                if sql == PREFIX_FORM:
+                    build_index(schema_editor, "search_namekey_key_prefix_form", sql)
+                else:
+                    schema_editor.execute(sql)
 
     return run
 
 
 class Migration(migrations.Migration):
+    atomic = False
+
     dependencies = [("search", "0002_fulltext")]
 
     operations = [migrations.RunPython(_run(POSTGRES_FORWARD), _run(POSTGRES_BACKWARD))]
