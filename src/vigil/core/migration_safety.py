@@ -163,9 +163,10 @@ def history_unkept(
 
 
 #: Tables that grow with the record besides the records' own (every ``VigilModel``): the
-#: history and the search index's. A plain index build on one of them stops its writes for
-#: the build (seconds at 100,000 records) while the previous release serves.
-GROWING_APPS = frozenset({"search"})
+#: history, the search index's and the audit log's. A plain index build on one of them stops
+#: its writes for the build (seconds at 100,000 records) while the previous release serves.
+#: Other tables (accounts, policy, the alert outbox, sanctions lists) are not checked.
+GROWING_APPS = frozenset({"search", "audit"})
 GROWING_MODELS = frozenset({("core", "version"), ("core", "versionbatch")})
 
 _CREATE_INDEX = re.compile(
@@ -305,8 +306,8 @@ def blocking_index_builds(
     released: Iterable[tuple[str, str]], loader: MigrationLoader | None = None
 ) -> list[Finding]:
     """New migrations that build a plain index on a table that grows with the record (the
-    records', the history's, the search index's) on PostgreSQL: the build stops the table's
-    writes while the previous release serves. Build it ``CONCURRENTLY``
+    records', the history's, the search index's, the audit log's) on PostgreSQL: the build
+    stops the table's writes while the previous release serves. Build it ``CONCURRENTLY``
     (:class:`vigil.core.concurrent_index.AddIndexConcurrentlyOnPostgreSQL`, or
     :func:`vigil.core.concurrent_index.build_index` in a ``RunPython`` step) in a migration
     with ``atomic = False``. Found: ``AddIndex``, a unique ``AddConstraint``, an
