@@ -174,3 +174,28 @@ def test_a_write_in_the_drivers_own_transaction_is_marked_in_it(marked):
         assert mark(conn)[0] == before[0] + 1
     finally:
         conn.isolation_level = None
+
+
+def test_a_script_that_writes_a_watched_table_is_marked_after_it(marked):
+    conn, _ = marked
+    n = mark(conn)[0]
+    _cursor(conn).executescript("INSERT INTO test_other (name) VALUES ('s');")
+    assert mark(conn)[0] == n
+    _cursor(conn).executescript("INSERT INTO test_watched (name) VALUES ('s');")
+    assert mark(conn)[0] == n + 1
+
+
+def test_an_autocommit_write_whose_mark_fails_is_not_committed(marked):
+    """The write and its mark are one transaction: the mark cannot be lost after the write."""
+    conn, path = marked
+    failing = "UPDATE test_mark SET n = NULL WHERE rowid = 1"  # NOT NULL: fails
+    write_marks.watch_writes(["test_other"], failing)
+    other = _connect(path)
+    try:
+        with pytest.raises(Database.IntegrityError):
+            _cursor(conn).execute("INSERT INTO test_other (name) VALUES ('lost')")
+        assert not conn.in_transaction
+        assert Database.Cursor(other).execute("SELECT count(*) FROM test_other").fetchone() == (0,)
+    finally:
+        write_marks.unwatch(failing)
+        other.close()

@@ -112,8 +112,9 @@ _WRITES = frozenset({Database.SQLITE_INSERT, Database.SQLITE_UPDATE, Database.SQ
 # Statements whose text may write a table (the first word): what a statement the driver had
 # compiled before this connection's authorizer could see it is taken to do.
 _MAY_WRITE = ("INSERT", "UPDATE", "DELETE", "REPLACE", "WITH")
-# SQL texts remembered per connection: more than the driver's statement cache holds (128), so
-# a statement the driver reuses without compiling it again is one remembered here.
+# SQL texts that may write, remembered per connection: more than the driver's statement cache
+# holds (128), so a statement the driver reuses without compiling it again is one remembered
+# here (unless more than this many writing texts came since).
 _KNOWN_MAX = 4096
 
 
@@ -149,9 +150,12 @@ class WriteMarkState:
         compiled now, or what was remembered (or, unknown, every mark if it may write)."""
         if self.seen:
             marks = write_marks.marks_for(self.hit) if self.hit else ()
-            if len(self.known) >= _KNOWN_MAX:
-                self.known.clear()
-            self.known[sql] = marks
+            # Only a text that may write needs remembering (any other is known not to): not the
+            # reads, nor the savepoints, whose names are new each time.
+            if marks or _may_write(sql):
+                if len(self.known) >= _KNOWN_MAX:
+                    self.known.clear()
+                self.known[sql] = marks
             return marks
         found = self.known.get(sql)
         if found is None:
