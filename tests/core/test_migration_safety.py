@@ -40,6 +40,10 @@ CHANGES_NO_RECORD: dict[tuple[str, str, str], str] = {
         "creates the table of change marks (records.count_changes) and the triggers that add "
         "to it on every write of a counted table; no row of a record is written"
     ),
+    ("records", "0015_sqlite_count_change_mark", "RunPython"): (
+        "SQLite only: creates the one-row table of the change mark that the SQLite backend "
+        "writes (records.count_changes); no row of a record is written"
+    ),
 }
 
 

@@ -23,3 +23,8 @@ class RecordsConfig(AppConfig):
         from vigil.records.titles import register as register_titles
 
         register_titles()
+
+        from vigil.core.db.write_marks import watch_writes
+        from vigil.records.count_changes import SQLITE_MARK, WATCHED
+
+        watch_writes(WATCHED, SQLITE_MARK)  # SQLite's change marks (PostgreSQL: triggers)

@@ -1,29 +1,39 @@
 """The mark of the last write to what the record's counts read: a cache of counts is current
 exactly while this mark is the one it was read under.
 
-Migration ``records/0014_record_counts_change_marks`` adds triggers on every table that
-:func:`vigil.records.stats.record_stats` counts, or whose rows decide what a ceiling sees of
-them (acts, involvements, persons, organisations, events, participants, sources, statistics,
-and the vocabulary terms whose keys name the types and roles). Each ``INSERT``, ``UPDATE``,
-``DELETE`` (and on PostgreSQL ``TRUNCATE``) of such a row, whoever writes it — a form, the
-API, an import's bulk batches, a purge, raw SQL — adds a mark in the writer's own transaction:
-one more to a number, and a random token to a sum. :func:`change_mark` is the pair of sums as
-the reader's snapshot sees them:
+The watched tables (:data:`WATCHED`) are every table that :func:`vigil.records.stats.
+record_stats` counts, or whose rows decide what a ceiling sees of them (acts, involvements,
+persons, organisations, events, participants, sources, statistics, and the vocabulary terms
+whose keys name the types and roles), and the stored custody. Each ``INSERT``, ``UPDATE``,
+``DELETE`` (and on PostgreSQL ``TRUNCATE``) of such a row adds a mark in the writer's own
+transaction, and :func:`change_mark` is the mark as the reader's snapshot sees it:
 
 - a reader sees a write's mark exactly when it sees the write's rows (same transaction);
-- every committed write changes the pair (the number grows);
+- every committed write changes the mark (its number grows);
 - a rolled-back write's token is never seen again, so counts read inside a transaction that
   wrote and then rolled back can never match a later mark (the number alone could: a later
   write would bring it back to the same value).
 
-PostgreSQL appends one row per writing statement (writers never wait for one another on it)
-and folds them into one when a writer gets the advisory lock without waiting (the sums do not
-change). SQLite keeps no marks, so there the counts are read each time: any trigger on a
-table, even one that writes nothing, makes every single-row write open a statement journal,
-and inside a savepoint (a test's transaction, a caller's) each statement's release walks the
-in-memory sub-journal the savepoint holds from its first 1 KiB chunk — bulk writes there became
-15-20 times slower (docs/benchmarks.md §4, "The home page on SQLite, fifteenth round";
-``benchmarks/sqlite_statement_journal.py``).
+PostgreSQL (migration ``records/0014``): statement-level triggers, whoever writes — a form, the
+API, an import's bulk batches, a purge, raw SQL, a ``psql`` session. They append one row
+``(1, random token)`` per writing statement (writers never wait for one another on it) and
+fold the rows into one when a writer gets the advisory lock without waiting (the sums do not
+change); the mark is ``(SUM(n), SUM(token) mod 2**62)``.
+
+SQLite (migration ``records/0015``): one row, ``rowid = 1``, set to ``(n + 1, random())`` by
+Vigil's database backend after each statement that writes a watched table
+(:mod:`vigil.core.db.write_marks`, registered by this app's ``ready()``): an authorizer on each
+connection sees the tables a statement writes, its triggers and foreign-key actions included,
+and the mark is written on the same connection in the writer's transaction (a write in
+autocommit mode is put in one with its mark). Not triggers: any trigger made bulk writes inside
+a savepoint 15-20 times slower (docs/benchmarks.md §4, "The home page on SQLite, fifteenth
+round"). The mark is in the database file, so every process that opens it (each gunicorn
+worker) sees the others' writes. **Not covered:** a write made without Vigil's backend — an
+operator's ``sqlcipher`` shell, a script on the driver's own connection — leaves no mark, and
+counts kept before it are shown until the next marked write or until the processes restart
+(the kept values live in each process's memory). After such a write, run
+``UPDATE records_count_change SET n = n + 1, token = random() WHERE rowid = 1`` in the same
+shell, or restart Vigil.
 """
 
 from __future__ import annotations
@@ -39,12 +49,34 @@ T = TypeVar("T")
 TABLE = "records_count_change"
 TOKEN_RANGE = 2**62
 
+# The one definition of the watched tables: migration 0014's PostgreSQL triggers and the
+# SQLite backend's marks (``ready()``). A table added here needs a migration that adds its
+# PostgreSQL triggers (0014 creates them from this list on a new database only).
+WATCHED = (
+    "records_storedcustody",
+    "records_act",
+    "records_involvement",
+    "records_person",
+    "records_organisation",
+    "records_event",
+    "records_participant",
+    "records_source",
+    "records_statistic",
+    "records_term",
+)
+
+# SQLite's mark: one row in one pass (``WHERE rowid = 1``), so the statement opens no statement
+# journal (an ``UPDATE`` that may write several rows would, and inside a savepoint its release
+# is what made triggers slow).
+SQLITE_MARK = f"UPDATE {TABLE} SET n = n + 1, token = random() WHERE rowid = 1"  # noqa: S608
+
 # Constant SQL: the table name and a number of ours, no value from outside.
 _SQL = {
     "postgresql": (
         f"SELECT COALESCE(SUM(n), 0)::bigint,"  # noqa: S608  # nosec B608
         f" COALESCE(MOD(SUM(token), {TOKEN_RANGE}), 0)::bigint FROM {TABLE}"
     ),
+    "sqlite": f"SELECT n, token FROM {TABLE} WHERE rowid = 1",  # noqa: S608  # nosec B608
 }
 
 

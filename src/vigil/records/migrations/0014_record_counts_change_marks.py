@@ -9,7 +9,7 @@ with the value its cached counts were read under: every committed write changes 
   35 s → 530 s in CI; the same generation through `vigil demo` was unchanged): any trigger
   makes each row's statement open a statement journal, and inside a savepoint its release walks
   everything the savepoint has journaled (found later: docs/benchmarks.md §4, "The home page on
-  SQLite, fifteenth round"). No mark is kept there until one is found that costs nothing.
+  SQLite, fifteenth round"). Its marks came later: migration 0015, written by Vigil's backend.
 - PostgreSQL: statement-level triggers append one row per writing statement (``TRUNCATE``
   too), so concurrent writers never wait for one another on it; a writer in ``READ
   COMMITTED`` that gets the advisory lock without waiting folds the rows it sees into one
@@ -26,22 +26,7 @@ from typing import Any
 
 from django.db import migrations
 
-# The tables whose rows the counts of ``record_stats`` read or whose rows decide what a
-# ceiling sees of them (an act's event and victim; an involvement's act and perpetrators; a
-# participant's act and person), the vocabulary whose keys name the types and roles, and the
-# stored custody (the custody counts and the home page's work lists read it).
-WATCHED = (
-    "records_storedcustody",
-    "records_act",
-    "records_involvement",
-    "records_person",
-    "records_organisation",
-    "records_event",
-    "records_participant",
-    "records_source",
-    "records_statistic",
-    "records_term",
-)
+from vigil.records.count_changes import WATCHED  # one list: the SQLite marks' too
 
 FUNCTION = """
 CREATE FUNCTION records_count_change() RETURNS trigger LANGUAGE plpgsql AS $$
