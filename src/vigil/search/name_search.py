@@ -637,6 +637,11 @@ class _Reads:
 
     The statements are written here, not by the ORM: compiling the same few hundred keys in
     several places of one statement cost Django more than the database's work on them.
+
+    The first step's statement reads the required words' own rows (and the near rows while
+    those are few); the other words' rows of the forms found and, on SQLite, those forms'
+    rows under the near keys are worked out from the forms' texts (``_first_by_texts``,
+    ``_by_texts``), which the ranking reads anyway (``named``): the same rows.
     """
 
     def __init__(self, tokens: list[QueryToken]) -> None:
