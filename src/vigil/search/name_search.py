@@ -1018,44 +1018,47 @@ def _by_texts(
     text_of = named.read(text_ids)
     sqlite = connection.vendor == "sqlite"
     # Per text with any, the stored tokens (key rows ``t:…``) the held terms find and its keys
-    # under ``near``; per word, the same (the texts share few words). Most texts have none.
+    # under ``near``; per word, the same (the texts share few words; most have neither).
     of_text: dict[int, tuple[list[str], list[str]]] = {}
-    of_word: dict[str, tuple[bool, frozenset[str]]] = {}
+    of_word: dict[str, tuple[bool, frozenset[str]] | None] = {}
     for text_id in text_ids:
         normalised = text_of.get(text_id)
         if normalised is None or len(normalised) >= _TEXT_LENGTH:
             return None
-        words = set(normalised.split())
-        if max(map(len, words), default=0) > KEY_LENGTH - 2:
+        words = normalised.split()
+        if len(normalised) > KEY_LENGTH - 2 and max(map(len, words)) > KEY_LENGTH - 2:
             return None
         held_tokens: list[str] = []
         near_keys: set[str] = set()
         for word in words:
-            known = of_word.get(word)
-            if known is None:
+            if word in of_word:
+                known = of_word[word]
+            else:
                 finds = held is not None and held.finds("t:" + word, sqlite)
-                stored = {key[:KEY_LENGTH] for key in token_keys(word)}
-                keys = frozenset(stored & near) if near else frozenset()
-                known = of_word[word] = (finds, keys)
-            if known[0]:
-                held_tokens.append("t:" + word)
-            if known[1]:
+                stored = {key[:KEY_LENGTH] for key in token_keys(word)} & near if near else set()
+                known = of_word[word] = (finds, frozenset(stored)) if finds or stored else None
+            if known is not None:
+                if known[0] and "t:" + word not in held_tokens:
+                    held_tokens.append("t:" + word)
                 near_keys.update(known[1])
         if held_tokens or near_keys:
             of_text[text_id] = (held_tokens, sorted(near_keys))
     tokens: _Rows = []
     extra: _Rows = []
     if of_text:
-        have = set(mine) if near else set()
+        have: set[tuple[int, str]] | None = None
         for form_id, text_id in ids.items():
             found = of_text.get(text_id)
             if found is None:
                 continue
             for token in found[0]:
                 tokens.append((form_id, token))
-            for key in found[1]:
-                if (form_id, key) not in have:
-                    extra.append((form_id, key))
+            if found[1]:
+                if have is None:
+                    have = set(mine)
+                for key in found[1]:
+                    if (form_id, key) not in have:
+                        extra.append((form_id, key))
     if len(mine) + len(extra) + len(tokens) > ROW_CAP:
         return None
     mine += extra
