@@ -83,6 +83,7 @@ class _OneRead:
     def __init__(self, tokens: list[Any]) -> None:
         self._tokens = tokens
         self.texts: dict[int, int] = {}
+        self.named = name_search._Texts(self.texts)
 
     def first(self) -> list[tuple[int, str]]:
         return name_search._key_rows(self._tokens, self.texts)
@@ -191,7 +192,9 @@ def test_the_key_statement_has_one_text_for_every_query_of_one_shape(names):
     # prepared statement for every query of the shape.
     assert one_word[0] == one_word[1]
     assert two_words[0] == two_words[1]
-    assert one_word[0] != two_words[0]
+    # The given name's rows are worked out from the surname's forms' texts, not read: a
+    # given name and a surname read what the surname alone reads.
+    assert one_word[0] == two_words[0]
 
 
 @pytest.mark.parametrize(
@@ -388,3 +391,68 @@ def test_person_keys_are_the_hits_ids_as_the_database_takes_them(names, role, re
         assert keys == [prepare(hit.person_id, connection) for hit in hits], query
         assert [name_search._person_id(key) for key in keys] == [h.person_id for h in hits]
     assert name_search.person_keys("Quorvalik", request.getfixturevalue("viewer"))
+
+
+def _first_step(
+    query: str,
+) -> tuple[Counter[tuple[int, str]], bool, Counter[tuple[int, str]], dict]:
+    reads = name_search._Reads(query_tokens(query))
+    first = Counter(reads.first())
+    partial = reads.partial
+    return first, partial, Counter(reads.rest()) if reads._near_keys else Counter(), reads.texts
+
+
+@pytest.mark.parametrize("near_after", [1, 10**6])
+def test_the_rows_worked_out_from_the_texts_are_the_rows_one_statement_reads(
+    names, monkeypatch, near_after
+):
+    # The first step reads the required words' own rows (and, while they are few, the near
+    # rows) and works out the other words' rows and the near rows of those forms from the
+    # forms' texts; read in one statement instead (``None``: as before), the same rows, as
+    # many times each, the same partial step and text ids. NEAR_AFTER 1: the own rows are
+    # many, the near rows of their forms come from the texts (on SQLite); 10**6: few.
+    monkeypatch.setattr(name_search, "NEAR_AFTER", near_after)
+    taken = []
+    by_texts = name_search._Reads._first_by_texts
+    monkeypatch.setattr(
+        name_search._Reads,
+        "_first_by_texts",
+        lambda self, own: taken.append(1) or by_texts(self, own),
+    )
+    worked_out = {q: _first_step(q) for q in QUERIES}
+    assert len(taken) >= 8  # every query with a required word and near keys
+    monkeypatch.setattr(name_search._Reads, "_first_by_texts", lambda self, own: None)
+    monkeypatch.setattr(name_search, "_held_by_texts", lambda *args: None)
+    assert {q: _first_step(q) for q in QUERIES} == worked_out
+
+
+@pytest.mark.parametrize("limit", [("ROW_CAP", 40), ("_TEXT_LENGTH", 12)])
+def test_rows_past_the_cap_or_texts_that_may_be_cut_are_read_as_before(
+    names, viewer, admin_user, monkeypatch, limit
+):
+    # Past ROW_CAP the statement's order decides which rows are cut; a text as long as the
+    # stored one may have been cut, its words not all the form's tokens: read, not worked out.
+    monkeypatch.setattr(name_search, *limit)
+    users = [viewer, admin_user]
+    worked_out = _searches(users)
+    monkeypatch.setattr(name_search._Reads, "_first_by_texts", lambda self, own: None)
+    monkeypatch.setattr(name_search, "_held_by_texts", lambda *args: None)
+    assert _searches(users) == worked_out
+
+
+def test_the_checked_forms_statement_is_the_one_the_orm_compiles(names, viewer, admin_user):
+    # Compiled once per check signature, the search's ids put in place of the marked ones:
+    # the SQL and parameters compiling it anew gives, for each user and any ids.
+    ids = list(NameForm.objects.order_by("pk").values_list("pk", flat=True)[:30])
+    for user in (viewer, admin_user):
+        for chosen in (ids[:5], ids[3:30], ids[:5]):
+            for columns in (("pk",), ("pk", "person_id", "text", "normalised")):
+                forms = NameForm.objects.filter(name_search._forms_in(chosen))
+                query = name_search._allowed(user, forms).values_list(*columns)
+                sql, params = query.query.get_compiler(using=query.db).as_sql()
+                kept_sql, kept_params = name_search._checked(user, chosen, columns)
+                assert (kept_sql, list(kept_params)) == (sql, list(params))
+    assert (
+        name_search._checked(viewer, ids, ("pk",))[0]
+        != name_search._checked(admin_user, ids, ("pk",))[0]
+    )

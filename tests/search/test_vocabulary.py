@@ -193,6 +193,7 @@ def test_searches_find_the_same_persons_with_the_vocabulary_as_with_one_read(
         def __init__(self, tokens: list[Any]) -> None:
             self._tokens = tokens
             self.texts: dict[int, int] = {}
+            self.named = name_search._Texts(self.texts)
 
         def first(self) -> list[tuple[int, str]]:
             return name_search._key_rows(self._tokens, self.texts)

@@ -111,6 +111,17 @@ def visible_reference(user: AnyUser, model: type[models.Model], column: str) -> 
     return _evaluation(user, role).probe(model, column)
 
 
+def check_signature(user: AnyUser) -> tuple[Any, ...] | None:
+    """What the SQL of ``user``'s checks (:func:`visible_reference`, :func:`restrict`) is made
+    of — the role, the user and the grants as read now (inside :func:`one_reading`, once a
+    request) — to keep SQL compiled from them under, as the checks keep their own; None for
+    a user who may view nothing."""
+    role = role_of(user)
+    if role is None:
+        return None
+    return _evaluation(user, role).signature
+
+
 def allowed_row(user: AnyUser, action: str, model: type[models.Model]) -> Any:
     """A condition for ``filter`` or ``exclude`` on rows of ``model``: ``user`` may ``action``
     the row — exactly the check :func:`restrict` makes of each row (its own level and grants,

@@ -10,7 +10,7 @@ import json
 import re
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import islice
 from operator import itemgetter
@@ -22,7 +22,7 @@ from rapidfuzz import fuzz
 
 from vigil.core.db.keys_in import KeysAny, key_column
 from vigil.names import compare, normalise
-from vigil.policy.access import visible_reference
+from vigil.policy.access import check_signature, visible_reference
 from vigil.records.models import Person, PersonName
 from vigil.search.models import NameForm, NameKey, NameText, NameToken
 from vigil.search.spelling import KEY_LENGTH, QueryToken, query_tokens, token_keys
@@ -156,7 +156,7 @@ def _ranked(
     reads = _Reads(tokens)
     wanted = normalise(query)
     loaded = _Loads(user)
-    texts = _Texts(reads.texts)
+    texts = reads.named
     rows = reads.first()
     found = _qualifying(tokens, rows)
     if reads.partial:
@@ -371,7 +371,7 @@ class _Texts:
             self.ids[pk] = -pk
             self._texts[-pk] = normalised
 
-    def read(self, text_ids: list[int]) -> dict[int, str]:
+    def read(self, text_ids: Iterable[int]) -> dict[int, str]:
         """The texts with these ids (with those read before)."""
         texts = self._texts
         fresh = list({pk for pk in text_ids if pk not in texts})
@@ -412,7 +412,57 @@ def _first_persons(forms: list[_Form], limit: int) -> list[_Form]:
 
 def _visible_forms(user: User | None, ids: list[int]) -> dict[int, _Loaded]:
     """The forms with these ids that ``user`` may see (``_allowed``), by id."""
-    return _read_forms(_allowed(user, NameForm.objects.filter(_forms_in(ids))))
+    sql, params = _checked(user, ids, ("pk", "person_id", "text", "normalised"))
+    return _read_rows(sql, params)
+
+
+#: Statements of forms checked against the policy (``_checked``), kept per check signature,
+#: connection and columns: (SQL, parameters, where the ids go among them).
+_CHECKED: dict[tuple[Any, ...], tuple[str, tuple[Any, ...], int]] = {}
+#: Signatures kept at most (a process serving many users and grants): then they start again.
+_CHECKED_KEPT = 1_000
+#: The ids a statement is compiled with, to find where a search's ids go.
+_MARK = [-7, -11, -13]
+
+
+def _checked(user: User | None, ids: list[int], columns: tuple[str, ...]) -> tuple[str, Any]:
+    """The statement reading ``columns`` of the forms with these ids that ``user`` may see
+    (``_allowed``), and its parameters.
+
+    The ORM built and compiled the policy's statement on every search (~0.3 ms of the
+    process at 100k), though its text and every parameter but the ids depend only on the
+    policy's check signature (``check_signature``: role, user and grants as read, by which
+    the probes keep their own SQL) and the connection: it is compiled once per signature
+    with marked ids (``_MARK``), and a search puts its ids in their place — the same SQL and
+    parameters as compiling it anew (the ids are one value, ``_forms_in``).
+    """
+    signature = check_signature(user) if user is not None else None
+    if signature is None:
+        query = _allowed(user, NameForm.objects.filter(_forms_in(ids))).values_list(*columns)
+        return query.query.get_compiler(using=query.db).as_sql()
+    key = (signature, connection.alias, columns)
+    found = _CHECKED.get(key)
+    if found is None:
+        query = _allowed(user, NameForm.objects.filter(_forms_in(_MARK))).values_list(*columns)
+        sql, params = query.query.get_compiler(using=query.db).as_sql()
+        marked = _ids_value(_MARK)
+        places = [at for at, value in enumerate(params) if value == marked]
+        if len(places) != 1:  # never: the ids are one value, and no check's value is theirs
+            query = _allowed(user, NameForm.objects.filter(_forms_in(ids))).values_list(*columns)
+            return query.query.get_compiler(using=query.db).as_sql()
+        if len(_CHECKED) >= _CHECKED_KEPT:
+            _CHECKED.clear()
+        found = _CHECKED[key] = (sql, tuple(params), places[0])
+    sql, kept, at = found
+    params = list(kept)
+    params[at] = _ids_value(ids)
+    return sql, params
+
+
+def _ids_value(ids: list[int]) -> Any:
+    """The one parameter ``_forms_in`` makes of these ids."""
+    _sql, params = _forms_in(ids).as_sql(None, connection)
+    return params[0]
 
 
 def _forms(ids: list[int]) -> dict[int, _Loaded]:
@@ -439,13 +489,6 @@ def _forms(ids: list[int]) -> dict[int, _Loaded]:
 _FORM_COLUMNS = ("id", "person_id", "text", "normalised")
 _PERSON_ID = NameForm._meta.get_field("person").target_field
 _HEX = re.compile("[0-9a-f]{32}")
-
-
-def _read_forms(forms: QuerySet[NameForm]) -> dict[int, _Loaded]:
-    """``forms`` by id, read through a cursor (``_read_rows``)."""
-    query = forms.values_list("pk", "person_id", "text", "normalised")
-    sql, params = query.query.get_compiler(using=query.db).as_sql()
-    return _read_rows(sql, params)
 
 
 def _read_rows(sql: str, params: Any) -> dict[int, _Loaded]:
@@ -485,8 +528,7 @@ def _visible_ids(user: User | None, ids: list[int]) -> set[int]:
     """Of the forms with these ids, those ``user`` may see (``_allowed``): the policy's checks of
     forms read before (a form's id never changes its person, name or text: the index writes a
     changed name's forms anew)."""
-    query = _allowed(user, NameForm.objects.filter(_forms_in(ids))).values_list("pk")
-    sql, params = query.query.get_compiler(using=query.db).as_sql()
+    sql, params = _checked(user, ids, ("pk",))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {pk for (pk,) in cursor.fetchall()}
@@ -595,6 +637,11 @@ class _Reads:
 
     The statements are written here, not by the ORM: compiling the same few hundred keys in
     several places of one statement cost Django more than the database's work on them.
+
+    The first step's statement reads the required words' own rows (and the near rows while
+    those are few); the other words' rows of the forms found and, on SQLite, those forms'
+    rows under the near keys are worked out from the forms' texts (``_first_by_texts``,
+    ``_by_texts``), which the ranking reads anyway (``named``): the same rows.
     """
 
     def __init__(self, tokens: list[QueryToken]) -> None:
@@ -610,6 +657,9 @@ class _Reads:
         self.partial = False
         #: The id of the normalised text of each form read (``_select``, ``NameText``).
         self.texts: dict[int, int] = {}
+        #: The texts read by id (``_Texts``): those of the holders when the other words' rows
+        #: are worked out from them (``_held_by_texts``), then of the forms kept.
+        self.named = _Texts(self.texts)
 
     def first(self) -> _Rows:
         """The rows of the first step; ``partial`` tells whether near keys were left out."""
@@ -618,7 +668,12 @@ class _Reads:
         own = _terms(self._split, near=False)
         if not self._near_keys:  # nothing to leave out (an empty term would cost a scan)
             held, holders = self._held(own)
-            self._rows = _select(own, holders, held, self.texts)
+            self._rows = _select(own, holders, held, self.texts, self.named)
+            return self._rows
+        found = self._first_by_texts(own)
+        if found is not None:
+            self._rows = found
+            self._partial()
             return self._rows
         near = _Sql.keys(self._near_keys)
         # The near keys only while the required words' own keys have fewer rows.
@@ -633,7 +688,7 @@ class _Reads:
             # own keys' forms) in the same order.
             mine = _Sql.rows(own, "form_id")
             either = _Sql(f"({few.sql} OR form_id + 0 IN ({mine.sql}))", few.params + mine.params)
-            self._rows = _select([*own, near.both(either)], holders, held, self.texts)
+            self._rows = _select([*own, near.both(either)], holders, held, self.texts, self.named)
         else:
             # PostgreSQL: when the own keys are many, not the near rows of their forms either.
             # The step is then partial (its own rows are those ``few`` counted), and of it only
@@ -642,20 +697,51 @@ class _Reads:
             # the holders holding every own key's form), ``_seen`` reads no places here, and
             # ``rest`` reads every near row. At 100k that term read a surname's 1,000–1,500
             # near rows to keep none of them.
-            self._rows = _select([*own, near_few], holders, held, self.texts)
+            self._rows = _select([*own, near_few], holders, held, self.texts, self.named)
+        self._partial()
+        return self._rows
+
+    def _first_by_texts(self, own: list[_Sql]) -> _Rows | None:
+        """The rows of the first step as ``first`` reads them, read as the required words' own
+        rows and, while those are fewer than ``NEAR_AFTER``, every near row (the near keys
+        then looked up; else not one of them), with the rest worked out from the forms'
+        texts (``_by_texts``): the other words' rows of these forms and, on SQLite, when the
+        own rows are many, these forms' near rows (``_seen``). None: read them as before
+        (``ROW_CAP``, or a text that cannot stand for its form's keys)."""
+        nth = _Sql.rows(own, "1", f"LIMIT 1 OFFSET {NEAR_AFTER - 1}")
+        few = _Sql(f"NOT EXISTS ({nth.sql})", nth.params)
+        sqlite = connection.vendor == "sqlite"
+        # On SQLite the condition inside the keys' list: when it fails, no near key is looked
+        # up (outside it, each of ~100-125 was, to find its rows and drop them).
+        near_few = _Sql.keys(self._near_keys, few)
+        read = _fetch(_Sql.rows([*own, near_few], "form_id, key, text_id", f"LIMIT {ROW_CAP}"))
+        if len(read) >= ROW_CAP:
+            return None
+        near: frozenset[str] | None = None
+        if sqlite:
+            # Every near row was read while the own rows are few (``few``, as it counted them);
+            # else those of the own rows' forms come from their texts.
+            counts = _matcher(self._split)
+            by_key = Counter(map(itemgetter(1), read))
+            if sum(n for key, n in by_key.items() if counts(key)) >= NEAR_AFTER:
+                near = frozenset(self._near_keys)
+        held = _Held.of(self._others) if self._others else None
+        return _by_texts(read, held, near, self.texts, self.named)
+
+    def _partial(self) -> None:
+        """Whether the first step's rows left near keys out (``partial``)."""
         counts = _matcher(self._split)
         # Each distinct key asked about once (a few dozen for ~1,300 rows at 100k).
         rows_by_key = Counter(map(itemgetter(1), self._rows))
         self.partial = len(self._rows) >= ROW_CAP or (
             sum(n for key, n in rows_by_key.items() if counts(key)) >= NEAR_AFTER
         )
-        return self._rows
 
     def rest(self) -> _Rows:
         """Every row: those of the first step and those it left out."""
         near = _Sql.keys(self._near_keys)
         held, holders = self._held([near])
-        return self._rows + _select([near], holders, held, self.texts)
+        return self._rows + _select([near], holders, held, self.texts, self.named)
 
     def _held(self, holding: list[_Sql]) -> tuple[_Held | None, _Sql | None]:
         """The other words' rows of the forms with a row under ``holding`` (``_Held``), and
@@ -735,10 +821,16 @@ class _Held:
         times = {key: n for keys in counts.values() for key, n in keys}
         return [row for row in sorted(found) for _ in range(times[row[1]])]
 
-    def _keys(self, token: str) -> list[tuple[str, int]]:
+    def finds(self, token: str, sqlite: bool) -> bool:
+        """Whether the terms find this stored token's key row (``select``: a key of it under
+        a term)."""
+        return bool(self._keys(token, sqlite))
+
+    def _keys(self, token: str, sqlite: bool | None = None) -> list[tuple[str, int]]:
         """The keys this token's key row stands for under the terms, each with the number of
         terms it is under (on SQLite a range leaves out its prefix, which is listed)."""
-        sqlite = connection.vendor == "sqlite"
+        if sqlite is None:
+            sqlite = connection.vendor == "sqlite"
         found = []
         for key in {key[:KEY_LENGTH] for key in token_keys(token[2:])}:
             if sqlite:
@@ -761,21 +853,31 @@ class _Sql:
     source: _Sql | None = None
 
     @staticmethod
-    def keys(keys: set[str]) -> _Sql:
+    def keys(keys: set[str], only: _Sql | None = None) -> _Sql:
         """Rows under any of these keys, the keys as one value: on PostgreSQL an array, on
         SQLite a JSON array read by ``json_each`` (the same rows in the same order as a
         placeholder a key: the index is searched for each distinct key in the keys' order).
         The statement's text then depends on the query's shape (its words, their prefixes),
         not on how many keys each word has one edit away: one prepared statement — and on
         PostgreSQL one kept plan — serves every query of that shape, a real mix of names and
-        not only one name repeated; and one value is bound instead of 50–450."""
+        not only one name repeated; and one value is bound instead of 50–450.
+
+        ``only``: an uncorrelated condition the rows must also meet (``… AND only``); on SQLite
+        it is asked inside the list, so that when it fails no key is looked up."""
         if not keys:
             # Never a term of an OR: SQLite would scan the whole table for it.
             return _Sql("0 = 1", [])
         if connection.vendor == "postgresql":
-            return _Sql("key = ANY(%s::varchar[])", [sorted(keys)])
+            term = _Sql("key = ANY(%s::varchar[])", [sorted(keys)])
+            return term if only is None else term.both(only)
         listed = json.dumps(sorted(keys), ensure_ascii=False)
-        return _Sql("key IN (SELECT value FROM json_each(%s))", [listed])
+        if only is None:
+            return _Sql("key IN (SELECT value FROM json_each(%s))", [listed])
+        # ``only`` (uncorrelated) in the list: when it fails the list is empty, no key is
+        # looked up; the same rows as ``key IN (…) AND only``.
+        # Only our own SQL and placeholders: the keys and the condition's values are parameters.
+        sql = f"key IN (SELECT value FROM json_each(%s) WHERE {only.sql})"  # noqa: S608  # nosec B608
+        return _Sql(sql, [listed, *only.params])
 
     @staticmethod
     def any(terms: list[_Sql]) -> _Sql:
@@ -825,6 +927,7 @@ def _select(
     holders: _Sql | None = None,
     held: _Held | None = None,
     texts: dict[int, int] | None = None,
+    named: _Texts | None = None,
 ) -> _Rows:
     """(form id, key) rows under any of these terms, and ``held``'s rows of the forms
     ``holders`` reads (read once for all of them: a common table expression used more than
@@ -840,6 +943,10 @@ def _select(
             read = cursor.fetchall()
         texts.update({form_id: text for form_id, _key, text in read})
         return [(form_id, key) for form_id, key, _text in read]
+    if named is not None:
+        found = _held_by_texts(terms, held, texts, named)
+        if found is not None:
+            return found
     # The held rows last, marked: they are tokens' rows, worked out into key rows (``_Held``).
     rows = _Sql.rows(terms, "form_id, key, 0, text_id")
     tokens = held.select()
@@ -856,6 +963,111 @@ def _select(
     texts.update({form_id: text for form_id, _key, _marked, text in own})
     mine = [(form_id, key) for form_id, key, _marked, _text in own]
     return mine + held.rows([(form_id, key) for form_id, key, marked, _ in read if marked], mine)
+
+
+def _fetch(statement: _Sql) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, statement.params)
+        return cursor.fetchall()
+
+
+def _held_by_texts(
+    terms: list[_Sql], held: _Held, texts: dict[int, int], named: _Texts
+) -> _Rows | None:
+    """The rows ``_select`` reads under ``terms`` and ``held``'s rows of the forms they name
+    (the holders: every form with a row under ``terms``, ``_Reads._held``), the held rows
+    worked out from the holders' texts (``_by_texts``); None: read them instead."""
+    read = _fetch(_Sql.rows(terms, "form_id, key, text_id", f"LIMIT {ROW_CAP}"))
+    if len(read) >= ROW_CAP:
+        return None
+    return _by_texts(read, held, None, texts, named)
+
+
+def _by_texts(
+    read: list[tuple[int, str, int]],
+    held: _Held | None,
+    near: frozenset[str] | None,
+    texts: dict[int, int],
+    named: _Texts,
+) -> _Rows | None:
+    """The (form id, key) rows ``read`` (with each form's text id), and the rows of the same
+    forms that a statement would have read with them — ``held``'s rows (the other words',
+    ``_Held.rows``) and, given ``near``, the rows of these forms under those keys — worked out
+    from the forms' normalised texts instead of read: a form's keys are its tokens' keys
+    (``spelling.form_keys``), and its tokens are the words of its normalised text
+    (``NameText``, read by id: ``_Texts``, which keeps them for the forms' ranking). The same
+    rows as reading them: the near rows once each and none a form already has in ``read``
+    (SQLite's OR of terms gives a row once), the held rows as ``_Held.rows`` gives them from
+    the (form, token) rows a statement would read. At 100k a surname's ~1,000 forms have
+    almost no row under its ~100–125 keys one edit away, whose lookups cost more than half of
+    the key statement (SQLite), and a two-word search's ~4,600 rows of a common given name's
+    tokens hold a few dozen of those forms; neither is read. None (read them instead) when a
+    text cannot stand for its form's keys (cut to the stored length, a token longer than a
+    key, a text gone) or when the rows would pass ``ROW_CAP``, which cuts them where the
+    statement's order decides.
+    """
+    ids = {form_id: text for form_id, _key, text in read}
+    texts.update(ids)
+    mine = [(form_id, key) for form_id, key, _text in read]
+    if held is None and not near:
+        return mine
+    text_ids = set(ids.values())
+    if 0 in text_ids or None in text_ids:
+        named.name_unnamed(list(ids))
+        text_ids = {texts[pk] for pk in ids}
+    text_of = named.read(text_ids)
+    sqlite = connection.vendor == "sqlite"
+    # Per text with any, the stored tokens (key rows ``t:…``) the held terms find and its keys
+    # under ``near``; per word, the same (the texts share few words; most have neither).
+    of_text: dict[int, tuple[list[str], list[str]]] = {}
+    of_word: dict[str, tuple[bool, frozenset[str]] | None] = {}
+    for text_id in text_ids:
+        normalised = text_of.get(text_id)
+        if normalised is None or len(normalised) >= _TEXT_LENGTH:
+            return None
+        words = normalised.split()
+        if len(normalised) > KEY_LENGTH - 2 and max(map(len, words)) > KEY_LENGTH - 2:
+            return None
+        held_tokens: list[str] = []
+        near_keys: set[str] = set()
+        for word in words:
+            if word in of_word:
+                known = of_word[word]
+            else:
+                finds = held is not None and held.finds("t:" + word, sqlite)
+                stored = {key[:KEY_LENGTH] for key in token_keys(word)} & near if near else set()
+                known = of_word[word] = (finds, frozenset(stored)) if finds or stored else None
+            if known is not None:
+                if known[0] and "t:" + word not in held_tokens:
+                    held_tokens.append("t:" + word)
+                near_keys.update(known[1])
+        if held_tokens or near_keys:
+            of_text[text_id] = (held_tokens, sorted(near_keys))
+    tokens: _Rows = []
+    extra: _Rows = []
+    if of_text:
+        have: set[tuple[int, str]] | None = None
+        for form_id, text_id in ids.items():
+            found = of_text.get(text_id)
+            if found is None:
+                continue
+            for token in found[0]:
+                tokens.append((form_id, token))
+            if found[1]:
+                if have is None:
+                    have = set(mine)
+                for key in found[1]:
+                    if (form_id, key) not in have:
+                        extra.append((form_id, key))
+    if len(mine) + len(extra) + len(tokens) > ROW_CAP:
+        return None
+    mine += extra
+    return mine if held is None else mine + held.rows(tokens, mine)
+
+
+#: The stored length of a form's normalised text (``NameForm.normalised``, ``name_index``): a
+#: text this long may be cut, its words not all the form's tokens.
+_TEXT_LENGTH = NameForm._meta.get_field("normalised").max_length or 0
 
 
 def _key_rows(tokens: list[QueryToken], texts: dict[int, int] | None = None) -> _Rows:
