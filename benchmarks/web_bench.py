@@ -11,6 +11,7 @@ its timeline, a name search — it measures, alternating Vigil and the bare serv
 - one client: ``--requests`` sequential GETs on one keep-alive connection (p50/p95);
 - ``--clients`` concurrent clients: wrk, one thread and one signed-in session per connection,
   for ``--seconds`` (p50/p95 from wrk's latency histogram, requests/s, errors, wrk's CPU).
+  wrk must be on the PATH (Debian: ``apt-get install wrk``).
 
 Targets (docs/benchmarks.md): p95 <= 100 ms single client, <= 3x the bare view, >= 200
 requests/s at 16 clients, no errors.
@@ -24,6 +25,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -246,6 +248,8 @@ def main() -> None:
         "--reuse-plan", action="store_true", help="keep the URLs and SQL of the last plan"
     )
     args = parser.parse_args()
+    if shutil.which("wrk") is None:  # the 16-client load; checked before a long demo build
+        parser.error("the 16-client load needs wrk on the PATH (Debian: apt-get install wrk)")
     base = args.reuse or args.dir or Path(tempfile.mkdtemp(prefix="vigil-web-bench-"))
     reuse = args.reuse is not None
     results: dict[str, Any] = {
