@@ -50,8 +50,7 @@ def non_empty_tables(connection: Any, tables: list[str]) -> dict[str, bool]:
         return {}
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT "
-            + ", ".join(f"EXISTS (SELECT 1 FROM {_quote(connection, t)})" for t in tables)
+            "SELECT " + ", ".join(f"EXISTS (SELECT 1 FROM {_quote(connection, t)})" for t in tables)
         )
         filled = [t for t, full in zip(tables, cursor.fetchone(), strict=True) if full]
         if not filled or connection.vendor != "postgresql":

@@ -1,4 +1,4 @@
-"""One act, in an event of its own unless one is given: what the records tests build from."""
+"""One act, in an event of its own unless one is given: what the tests build acts from."""
 
 from __future__ import annotations
 
@@ -8,18 +8,29 @@ from typing import Any
 from vigil.records.models import Act, Event, Person, Term
 
 
-def act_of(victim: Person, kind: str, date: dt.date, level: str = "internal", **kw: Any) -> Act:
-    """An act of type ``kind`` against ``victim`` on ``date`` at ``level`` (``event=`` to put it
-    in an existing event; other keywords are the act's fields)."""
-    event = kw.pop("event", None) or Event.objects.create(
-        title=f"Fictional events of {victim}", date=date, confidentiality=level
-    )
+def act_of(
+    victim: Person | None, kind: str, date: dt.date | None, level: str = "internal", **kw: Any
+) -> Act:
+    """An act of type ``kind`` against ``victim`` on ``date`` at ``level``.
+
+    ``event=`` puts it in an existing event; otherwise a new event holds it, at ``level`` too
+    unless ``event_level=`` says otherwise (an act hidden in an event that is not). Other
+    keywords are the act's fields (``date_precision`` is ``day`` unless given).
+    """
+    event = kw.pop("event", None)
+    event_level = kw.pop("event_level", level)
+    if event is None:
+        event = Event.objects.create(
+            title=f"Fictional events of {victim}" if victim else "Fictional events",
+            date=date,
+            confidentiality=event_level,
+        )
+    kw.setdefault("date_precision", "day")
     return Act.objects.create(
         event=event,
         act_type_id=Term.pk_for("act_type", kind),
         victim_person=victim,
         date=date,
-        date_precision="day",
         confidentiality=level,
         **kw,
     )

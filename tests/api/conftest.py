@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from tests.conftest import make_user, term
 from tests.module_data import built_once, refreshed
+from tests.record_acts import act_of
 from vigil.accounts.models import User
 from vigil.accounts.tokens import create_token
 from vigil.core.context import change_context
@@ -64,14 +65,6 @@ def _person(name: str, level: str = "internal") -> Person:
     return person
 
 
-def _act(event: Event, kind: str, victim: Person, day: dt.date, **extra: Any) -> Act:
-    act = Act(
-        event=event, act_type_id=term("act_type", kind), victim_person=victim, date=day, **extra
-    )
-    act.save()
-    return act
-
-
 def _candidate(person: Person, entity_id: str, level: str) -> ScreeningMatch:
     lst, _ = SanctionsList.objects.get_or_create(
         name="fictional-list",
@@ -115,12 +108,12 @@ def build_world() -> World:
     prosecutor = _person("Accusator Secretus", "restricted")
     event = Event(title="Fictional prosecution of Fictionala Advocatka", date=dt.date(2021, 1, 10))
     event.save()
-    arrest = _act(event, "arrest", lawyer, dt.date(2021, 1, 10))
-    sentence = _act(
-        event,
-        "sentence",
+    arrest = act_of(lawyer, "arrest", dt.date(2021, 1, 10), event=event)
+    sentence = act_of(
         lawyer,
+        "sentence",
         dt.date(2021, 6, 1),
+        event=event,
         sentence_months=Decimal(72),
         sentence_regime_id=term("detention_regime", "general_colony"),
         sentence_text="6 years (fictional)",
@@ -146,8 +139,8 @@ def build_world() -> World:
     ).save()
     hidden_event = Event(title="Fictional hidden event", confidentiality="restricted")
     hidden_event.save()
-    hidden_arrest = _act(
-        hidden_event, "arrest", hidden_lawyer, dt.date(2022, 3, 3), confidentiality="restricted"
+    hidden_arrest = act_of(
+        hidden_lawyer, "arrest", dt.date(2022, 3, 3), "restricted", event=hidden_event
     )
 
     appeal_to_un = Intervention(

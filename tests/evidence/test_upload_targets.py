@@ -14,6 +14,7 @@ from django.urls import reverse
 from PIL import Image
 
 from tests.evidence.conftest import jpeg_with_gps
+from tests.record_acts import act_of
 from vigil.accounts.testing import login_verified
 from vigil.evidence.access import original_chunks
 from vigil.evidence.upload import EncryptingUploadHandler
@@ -25,7 +26,6 @@ from vigil.records.models import (
     Information,
     Person,
     Source,
-    Term,
 )
 
 
@@ -50,9 +50,7 @@ def person(ctx: Any) -> Person:
 def act(ctx: Any, person: Person) -> Act:
     event = Event(title="Fictional search of a fictional office", date=dt.date(2021, 3, 1))
     event.save()
-    found = Act(event=event, act_type_id=Term.pk_for("act_type", "arrest"), victim_person=person)
-    found.save()
-    return found
+    return act_of(person, "arrest", None, event=event)
 
 
 def cites(source: Source, target: Any) -> bool:

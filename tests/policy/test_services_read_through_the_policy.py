@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
+from tests.record_acts import act_of
 from vigil.accounts.models import User
 from vigil.core.context import change_context
 from vigil.outputs.services import build_draft
 from vigil.records.models import (
     Act,
     ClaimKind,
-    Event,
     Information,
     Involvement,
     Organisation,
@@ -65,17 +65,8 @@ def _person(name: str, *professions: str, level: str = "internal") -> Person:
     return p
 
 
-def _act(victim: Person, kind: str, date: dt.date, level: str = "internal", **fields: Any) -> Act:
-    event = Event.objects.create(title=f"Fictional events of {victim}", date=date)
-    return Act.objects.create(
-        event=event,
-        act_type_id=Term.pk_for("act_type", kind),
-        victim_person=victim,
-        date=date,
-        date_precision="day",
-        confidentiality=level,
-        **fields,
-    )
+# The secret acts below sit in events at "internal" (event_level): their own level, not their
+# event's, is what must hide them.
 
 
 def _judge(act: Act, judge: Person) -> Involvement:
@@ -103,8 +94,15 @@ def test_req11_sanctions_gap_counts_no_hidden_act_victim_or_perpetrator(admin, a
     only_secret = _person("Fictional Judge Secretovich")
     seen_victim = _person("Fictional Victim One")
     hidden_victim = _person("Fictional Victim Two")
-    _judge(_act(seen_victim, "sentence", D(2022, 1, 10), sentence_months=Decimal(24)), judge)
-    secret = _act(hidden_victim, "sentence", D(2022, 2, 10), "secret", sentence_months=Decimal(60))
+    _judge(act_of(seen_victim, "sentence", D(2022, 1, 10), sentence_months=Decimal(24)), judge)
+    secret = act_of(
+        hidden_victim,
+        "sentence",
+        D(2022, 2, 10),
+        "secret",
+        event_level="internal",
+        sentence_months=Decimal(60),
+    )
     _judge(secret, judge)
     _judge(secret, only_secret)
 
@@ -118,10 +116,10 @@ def test_req11_sanctions_gap_counts_no_hidden_act_victim_or_perpetrator(admin, a
 
 def test_req11_response_gap_derives_custody_only_from_visible_acts(admin, analyst):
     held = _person("Fictional Advocata Held", "lawyer")
-    _act(held, "arrest", D(2023, 1, 5))
-    _act(held, "release", D(2023, 2, 1), "secret")
+    act_of(held, "arrest", D(2023, 1, 5))
+    act_of(held, "release", D(2023, 2, 1), "secret", event_level="internal")
     hidden_arrest = _person("Fictional Advocata Hidden", "lawyer")
-    _act(hidden_arrest, "arrest", D(2023, 1, 6), "secret")
+    act_of(hidden_arrest, "arrest", D(2023, 1, 6), "secret", event_level="internal")
 
     assert [r.person for r in response_gap(admin).detained] == [hidden_arrest]
     assert [r.person for r in response_gap(analyst).detained] == [held]
@@ -129,7 +127,7 @@ def test_req11_response_gap_derives_custody_only_from_visible_acts(admin, analys
 
 def test_req11_response_gap_counts_no_hidden_response(admin, analyst):
     lawyer = _person("Fictional Advocata Unanswered", "lawyer")
-    _act(lawyer, "arrest", D(2023, 3, 1))
+    act_of(lawyer, "arrest", D(2023, 3, 1))
     appeal = create_intervention("urgent_appeal", persons=[lawyer], confidentiality="secret")
 
     [full] = response_gap(admin).detained
@@ -156,9 +154,9 @@ def test_req11_silent_states_ignore_hidden_positions(admin, analyst):
 
 def test_req11_drafts_cite_no_hidden_source_and_state_no_hidden_act(admin, analyst):
     victim = _person("Fictional Defensor Draftovich", "lawyer")
-    arrest = _act(victim, "arrest", D(2021, 7, 14))
+    arrest = act_of(victim, "arrest", D(2021, 7, 14))
     _cite(Source.objects.create(title="Fictional open monitoring page"), arrest)
-    release = _act(victim, "release", D(2021, 9, 1), "secret")
+    release = act_of(victim, "release", D(2021, 9, 1), "secret", event_level="internal")
     _cite(
         Source.objects.create(title="Fictional hidden testimony", confidentiality="secret"), arrest
     )
@@ -181,8 +179,14 @@ def test_req11_drafts_cite_no_hidden_source_and_state_no_hidden_act(admin, analy
 
 
 def test_req11_country_report_counts_no_hidden_record_at_any_ceiling(admin, analyst):
-    _act(_person("Fictional Detainee Open"), "arrest", D(2022, 5, 3))
-    _act(_person("Fictional Detainee Secret"), "arrest", D(2022, 6, 3), "secret")
+    act_of(_person("Fictional Detainee Open"), "arrest", D(2022, 5, 3))
+    act_of(
+        _person("Fictional Detainee Secret"),
+        "arrest",
+        D(2022, 6, 3),
+        "secret",
+        event_level="internal",
+    )
 
     full = figure("detained-by-month", Coverage(admin, ceiling="secret")).rows
     seen = figure("detained-by-month", Coverage(analyst, ceiling="secret")).rows

@@ -18,6 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.utils import timezone
 from tests.conftest import PASSWORD, make_user
+from tests.record_acts import act_of
 
 from vigil.accounts.testing import login_verified
 from vigil.audit.models import AuditEntry
@@ -25,7 +26,6 @@ from vigil.core.context import change_context
 from vigil.core.errors import Forbidden
 from vigil.records.checks import KINDS, by_kind, check_record
 from vigil.records.models import (
-    Act,
     Event,
     Information,
     Involvement,
@@ -60,12 +60,6 @@ def _person(name: str, *, synthetic: bool = True, **fields: Any) -> Person:
     return person
 
 
-def _act(event: Event, kind: str, victim: Person | None, date: dt.date | None, **fields: Any):
-    return Act.objects.create(
-        event=event, act_type_id=_term("act_type", kind), victim_person=victim, date=date, **fields
-    )
-
-
 def _cite(source: Source, target: Any) -> None:
     Information.objects.create(
         source=source,
@@ -89,26 +83,26 @@ def build_record() -> SimpleNamespace:
         PersonName.objects.create(person=twice, value="Тэста Фіктыўная", is_primary=True)
         # Two arrests on one date; a near miss: two arrests on different dates.
         arrested = _person("Marta Exemplaria")
-        first_arrest = _act(event, "arrest", arrested, D(2021, 3, 5))
-        _act(event, "arrest", arrested, D(2021, 3, 5))
+        first_arrest = act_of(arrested, "arrest", D(2021, 3, 5), event=event)
+        act_of(arrested, "arrest", D(2021, 3, 5), event=event)
         other = _person("Nina Provisoria")
-        _act(event, "arrest", other, D(2021, 3, 5))
-        _act(event, "arrest", other, D(2021, 4, 5))
+        act_of(other, "arrest", D(2021, 3, 5), event=event)
+        act_of(other, "arrest", D(2021, 4, 5), event=event)
         # A source about Dora cited by an act of Carla; Dora's own act citing it is fine.
         carla, dora = _person("Carla Imaginaria"), _person("Dora Inventa")
         page = Source.objects.create(title="Fictional page about Dora Inventa")
         _cite(page, dora)
-        wrong = _act(event, "detention", carla, D(2021, 3, 6))
+        wrong = act_of(carla, "detention", D(2021, 3, 6), event=event)
         _cite(page, wrong)
-        _cite(page, _act(event, "detention", dora, D(2021, 3, 6)))
+        _cite(page, act_of(dora, "detention", D(2021, 3, 6), event=event))
         # Term ended, no release recorded: 24 months from an arrest in 2015.
         served = _person("Olga Terminata")
-        _act(event, "arrest", served, D(2015, 1, 10))
-        _act(
-            event,
-            "sentence",
+        act_of(served, "arrest", D(2015, 1, 10), event=event)
+        act_of(
             served,
+            "sentence",
             D(2015, 6, 1),
+            event=event,
             sentence_months=Decimal(24),
             sentence_regime_id=_term("detention_regime", "general_colony"),
         )
@@ -119,13 +113,13 @@ def build_record() -> SimpleNamespace:
         _person("Zinaida Fabulova", birth_date=D(1985, 1, 1), birth_date_precision="day")
         # A judge and a defendant who share a name are namesakes, not duplicates.
         namesake = _person("Siarhei Namesakovich", synthetic=False)
-        _act(event, "charge", namesake, D(2021, 3, 7))
+        act_of(namesake, "charge", D(2021, 3, 7), event=event)
         # Needs review.
-        odd = _act(
-            event,
-            "sentence",
+        odd = act_of(
             _person("Vera Medicata"),
+            "sentence",
             D(2021, 5, 1),
+            event=event,
             review_note="penalty not read: compulsory medical measures",
         )
         # Perpetrators: one recorded before the list was loaded (never screened), one screened.

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.record_acts import act_of
 
 from vigil.core.context import ChangeContext, change_context
 from vigil.core.errors import ConflictError, NotFound, ValidationFailed
@@ -28,7 +29,6 @@ from vigil.records.models import (
     Act,
     Case,
     Counsel,
-    Event,
     ExternalId,
     Information,
     Intervention,
@@ -74,15 +74,6 @@ def person(name: str, **fields: object) -> Person:
     return p
 
 
-def act_for(victim: Person | None = None) -> Act:
-    """A saved act in a new event."""
-    event = Event(title="Fictional prosecution")
-    event.save()
-    act = Act(event=event, act_type_id=term("act_type", "arrest"), victim_person=victim)
-    act.save()
-    return act
-
-
 @dataclass
 class World:
     """A kept person, a duplicate referred to in every possible way, and their records."""
@@ -102,8 +93,8 @@ def build_world() -> World:
     PersonName(person=dup, value="Антон Экзампленка", script="Cyrl").save()
     Profession(person=dup, profession_id=term("profession", "lawyer")).save()
     ExternalId(person=dup, scheme="example", value="fictional-1").save()
-    victim_act = act_for(dup)
-    other = act_for(person("Zmitser Samplevich"))
+    victim_act = act_of(dup, "arrest", None)
+    other = act_of(person("Zmitser Samplevich"), "arrest", None)
     Involvement(act=other, perpetrator_person=dup, role_id=term("perpetrator_role", "judge")).save()
     Counsel(act=other, lawyer=dup).save()
     Participant(act=other, person=dup, name_text=DUPLICATE_NAME, stated_role="counsel").save()
@@ -496,7 +487,7 @@ def test_merge_then_unmerge_returns_every_reference_to_its_owner(
             case.persons.add(*members)
             target = keep if owner == "keep" else dup
             ExternalId(person=target, scheme="example", value=f"fictional-{i}").save()
-            act_for(target)
+            act_of(target, "arrest", None)
         before = (references_to(keep), references_to(dup))
 
         unmerge(merge_persons(keep, dup, reason="same judge").merge)

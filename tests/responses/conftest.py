@@ -10,11 +10,11 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from tests.conftest import PASSWORD, term
+from tests.record_acts import act_of
 from vigil.records.models import (
     Act,
     ActCharge,
     ClaimKind,
-    Event,
     Information,
     LegalProvision,
     Organisation,
@@ -30,18 +30,6 @@ def person(name: str, *professions: str, synthetic: bool = False) -> Person:
     for key in professions:
         Profession.objects.create(person=p, profession_id=term("profession", key))
     return p
-
-
-def act(victim: Person, kind: str, date: dt.date | None, **fields: Any) -> Act:
-    event = Event.objects.create(title=f"Fictional events of {victim}", date=date)
-    return Act.objects.create(
-        event=event,
-        act_type_id=term("act_type", kind),
-        victim_person=victim,
-        date=date,
-        date_precision="day" if date else "unknown",
-        **fields,
-    )
 
 
 def state(name: str) -> Organisation:
@@ -68,7 +56,7 @@ def charge(target: Act, article: str, text: str) -> ActCharge:
 
 
 def imprisonment(victim: Person, date: dt.date, months: int = 72) -> Act:
-    return act(
+    return act_of(
         victim,
         "sentence",
         date,

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from tests.record_acts import act_of
 from vigil.core.context import change_context
 from vigil.core.history import history_of
 from vigil.records.models import Counsel, Person
@@ -9,7 +10,7 @@ from vigil.responses.coding import code_act, decide, suggest
 from vigil.responses.models import ViolationCoding
 from vigil.responses.rules import every_motion_refused, trial_minutes
 
-from .conftest import act, charge, cite, imprisonment, person
+from .conftest import charge, cite, imprisonment, person
 
 D = dt.date
 
@@ -37,7 +38,7 @@ def test_a_tax_charge_suggests_nothing(ctx):
 
 def test_association_charge_without_deprivation_of_liberty_suggests_nothing(ctx):
     victim = person("Socia Fictiva (fictional)")
-    charge(act(victim, "charge", D(2022, 1, 1)), "361-1", "Art. 361-1 (fictional)")
+    charge(act_of(victim, "charge", D(2022, 1, 1)), "361-1", "Art. 361-1 (fictional)")
     assert suggest(person=victim).created == []
 
 
@@ -45,7 +46,7 @@ def test_short_trial_with_every_motion_refused_suggests_fair_trial_and_wgad_iii(
     from vigil.records.models import Source
 
     victim = person("Rea Fictiva (fictional)")
-    trial = act(victim, "trial", D(2022, 2, 2))
+    trial = act_of(victim, "trial", D(2022, 2, 2))
     source = Source.objects.create(title="Fictional trial-monitoring report")
     cite(source, trial, "The whole trial lasted 25 minutes.")
     cite(source, trial, "All motions of the defence were rejected by the court.")
@@ -60,7 +61,7 @@ def test_short_trial_with_every_motion_refused_suggests_fair_trial_and_wgad_iii(
 
 def test_a_long_trial_or_one_refused_motion_suggests_nothing(ctx):
     victim = person("Rea Altera (fictional)")
-    trial = act(
+    trial = act_of(
         victim,
         "trial",
         D(2022, 2, 2),
@@ -91,8 +92,8 @@ def test_seed_trial_suggestion_says_it_rests_on_a_readers_comment(ctx):
 def test_disbarred_lawyer_suggests_basic_principles_citing_defence_work(ctx):
     lawyer = person("Advocata Fictiva (fictional)", "lawyer")
     client = person("Cliens Fictus (fictional)")
-    Counsel.objects.create(act=act(client, "trial", D(2021, 3, 3)), lawyer=lawyer)
-    act(lawyer, "disbarment", D(2021, 9, 9))
+    Counsel.objects.create(act=act_of(client, "trial", D(2021, 3, 3)), lawyer=lawyer)
+    act_of(lawyer, "disbarment", D(2021, 9, 9))
     report = suggest(person=lawyer)
     assert codes(report) == ["bprl:16", "bprl:18"]
     assert "Cliens Fictus (fictional)" in report.created[0].rationale
@@ -100,14 +101,14 @@ def test_disbarred_lawyer_suggests_basic_principles_citing_defence_work(ctx):
 
 def test_disbarred_lawyer_with_no_recorded_defence_work_asks_to_confirm(ctx):
     lawyer = person("Advocatus Solus (fictional)", "lawyer")
-    act(lawyer, "disbarment", D(2021, 9, 9))
+    act_of(lawyer, "disbarment", D(2021, 9, 9))
     [first, _] = suggest(person=lawyer).created
     assert "No defence work by them is recorded" in first.rationale
 
 
 def test_detained_defender_gets_declaration_and_a_conditional_category_v(ctx):
     defender = person("Defensor Imaginarius (fictional)", "human_rights_defender")
-    act(defender, "arrest", D(2023, 3, 3))
+    act_of(defender, "arrest", D(2023, 3, 3))
     report = suggest(person=defender)
     assert codes(report) == ["hrdd:1", "hrdd:12", "wgad:II", "wgad:V"]
     category_v = next(c for c in report.created if c.standard_id == "wgad:V")
@@ -116,7 +117,7 @@ def test_detained_defender_gets_declaration_and_a_conditional_category_v(ctx):
 
 def test_suggest_twice_creates_nothing_new_and_keeps_rejections(ctx):
     defender = person("Defensor Imaginarius (fictional)", "human_rights_defender")
-    act(defender, "arrest", D(2023, 3, 3))
+    act_of(defender, "arrest", D(2023, 3, 3))
     first = suggest(person=defender)
     decide(first.created[0].pk, "rejected", "fictional reason")
     second = suggest(person=defender)
@@ -126,13 +127,13 @@ def test_suggest_twice_creates_nothing_new_and_keeps_rejections(ctx):
 
 def test_synthetic_persons_get_no_suggestions(ctx):
     synthetic = person("Synthetica Lex", "human_rights_defender", synthetic=True)
-    act(synthetic, "arrest", D(2023, 3, 3))
+    act_of(synthetic, "arrest", D(2023, 3, 3))
     assert suggest().created == []
 
 
 def test_accept_and_reject_are_kept_in_the_history_with_who_decided(ctx, analyst):
     defender = person("Defensor Imaginarius (fictional)", "human_rights_defender")
-    act(defender, "arrest", D(2023, 3, 3))
+    act_of(defender, "arrest", D(2023, 3, 3))
     coding = suggest(person=defender).created[0]
     with change_context("web", actor=analyst):
         decide(coding.pk, "accepted")
@@ -157,7 +158,7 @@ def test_decide_refuses_an_unknown_decision(ctx):
 def test_manual_coding_needs_a_rationale_and_is_accepted(ctx):
     from vigil.core.errors import ValidationFailed
 
-    target = act(person("Victima Fictiva (fictional)"), "ill_treatment", D(2022, 1, 1))
+    target = act_of(person("Victima Fictiva (fictional)"), "ill_treatment", D(2022, 1, 1))
     with pytest.raises(ValidationFailed):
         code_act(target, "cat:16", " ")
     coding = code_act(target, "cat:16", "Fictional rationale.")

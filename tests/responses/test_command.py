@@ -6,10 +6,11 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tests.record_acts import act_of
 from vigil.core.errors import ImportFailed
 from vigil.responses.models import ViolationCoding
 
-from .conftest import act, person
+from .conftest import person
 
 D = dt.date
 
@@ -43,14 +44,14 @@ def test_import_upr_command_fails_on_a_bad_file(db, tmp_path):
 
 def test_gap_command_prints_json(ctx):
     lawyer = person("Advocata Fictiva (fictional)", "lawyer")
-    act(lawyer, "arrest", D(2023, 1, 5))
+    act_of(lawyer, "arrest", D(2023, 1, 5))
     data = json.loads(run("gap", "--json"))
     assert data["detained_without_response"][0]["person"] == "Advocata Fictiva (fictional)"
 
 
 def test_suggest_then_code_accept_from_the_command_line(ctx):
     defender = person("Defensor Imaginarius (fictional)", "human_rights_defender")
-    act(defender, "arrest", D(2023, 3, 3))
+    act_of(defender, "arrest", D(2023, 3, 3))
     out = run("suggest", "--person", str(defender.pk))
     assert out.startswith("4 suggestions created")
     coding = ViolationCoding.objects.get(standard_id="wgad:II")

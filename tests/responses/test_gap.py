@@ -1,5 +1,6 @@
 import datetime as dt
 
+from tests.record_acts import act_of
 from vigil.records.models import Intervention
 from vigil.responses.gap import response_gap
 from vigil.responses.interventions import (
@@ -10,14 +11,14 @@ from vigil.responses.interventions import (
     record_response,
 )
 
-from .conftest import act, imprisonment, person
+from .conftest import imprisonment, person
 
 D = dt.date
 
 
 def test_gap_lists_detained_lawyer_with_no_response_of_any_kind(ctx, analyst):
     lawyer = person("Advocata Fictiva (fictional)", "lawyer")
-    act(lawyer, "arrest", D(2023, 1, 5))
+    act_of(lawyer, "arrest", D(2023, 1, 5))
     gap = response_gap(analyst)
     [row] = gap.detained
     assert row.person == lawyer
@@ -26,7 +27,7 @@ def test_gap_lists_detained_lawyer_with_no_response_of_any_kind(ctx, analyst):
 
 def test_gap_names_only_what_is_missing(ctx, analyst):
     defender = person("Defensor Imaginarius (fictional)", "human_rights_defender")
-    arrest = act(defender, "arrest", D(2022, 4, 1))
+    arrest = act_of(defender, "arrest", D(2022, 4, 1))
     create_intervention("urgent_appeal", persons=[defender])
     create_intervention("statement", acts=[arrest])
     [row] = response_gap(analyst).detained
@@ -35,10 +36,10 @@ def test_gap_names_only_what_is_missing(ctx, analyst):
 
 def test_gap_leaves_out_released_persons_other_professions_and_synthetic_persons(ctx, analyst):
     released = person("Liberata Fictiva (fictional)", "lawyer")
-    act(released, "arrest", D(2021, 1, 1))
-    act(released, "release", D(2021, 2, 1))
+    act_of(released, "arrest", D(2021, 1, 1))
+    act_of(released, "release", D(2021, 2, 1))
     journalist = person("Scriptor Fictus (fictional)", "journalist")
-    act(journalist, "arrest", D(2021, 1, 1))
+    act_of(journalist, "arrest", D(2021, 1, 1))
     synthetic = person("Synthetica Lex", "lawyer", synthetic=True)
     imprisonment(synthetic, D(2021, 1, 1))
     assert response_gap(analyst).detained == []
@@ -108,7 +109,7 @@ def test_gap_as_dict_is_json_ready(ctx, analyst):
     import json
 
     lawyer = person("Advocata Fictiva (fictional)", "lawyer")
-    act(lawyer, "arrest", D(2023, 1, 5))
+    act_of(lawyer, "arrest", D(2023, 1, 5))
     create_intervention("urgent_appeal")
     data = json.loads(json.dumps(response_gap(analyst).as_dict()))
     assert data["detained_without_response"][0]["missing"] == [
@@ -130,7 +131,7 @@ def test_gap_flags_a_sentence_that_ended_with_no_release_recorded(ctx, analyst):
 
 def test_gap_names_professions_by_their_labels(ctx, analyst):
     defender = person("Defensor Imaginarius (fictional)", "human_rights_defender")
-    act(defender, "arrest", D(2022, 4, 1))
+    act_of(defender, "arrest", D(2022, 4, 1))
     [row] = response_gap(analyst).detained
     assert row.professions == ("Human rights defenders",)
 
@@ -141,7 +142,7 @@ def test_gap_names_professions_in_the_page_language(ctx, analyst):
     from vigil.records.models import Term
 
     defender = person("Defensor Imaginarius (fictional)", "human_rights_defender")
-    act(defender, "arrest", D(2022, 4, 1))
+    act_of(defender, "arrest", D(2022, 4, 1))
     term = Term.objects.get(vocabulary="profession", key="human_rights_defender")
     for language in ("be", "ru"):
         with translation.override(language):

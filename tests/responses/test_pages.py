@@ -2,12 +2,13 @@ import datetime as dt
 
 from django.urls import reverse
 
+from tests.record_acts import act_of
 from vigil.responses.coding import suggest
 from vigil.responses.forums import record_position
 from vigil.responses.interventions import add_beneficiary, create_intervention, record_response
 from vigil.responses.models import ViolationCoding
 
-from .conftest import act, person, state
+from .conftest import person, state
 
 D = dt.date
 
@@ -40,7 +41,7 @@ def test_intervention_list_and_detail_show_responses_but_not_beneficiary_names(a
 
 def test_gap_page_names_the_detained_lawyer_and_what_is_missing(analyst_client, ctx):
     lawyer = person("Advocata Fictiva (fictional)", "lawyer")
-    act(lawyer, "arrest", D(2023, 1, 5))
+    act_of(lawyer, "arrest", D(2023, 1, 5))
     page = analyst_client.get(reverse("responses:gap")).content.decode()
     assert "Advocata Fictiva (fictional)" in page and "no WGAD opinion" in page
 
@@ -56,7 +57,7 @@ def test_analyst_accepts_a_suggestion_by_post_and_history_names_the_web(
     analyst_client, analyst, ctx
 ):
     defender = person("Defensor Imaginarius (fictional)", "human_rights_defender")
-    arrest = act(defender, "arrest", D(2023, 3, 3))
+    arrest = act_of(defender, "arrest", D(2023, 3, 3))
     coding = suggest(person=defender).created[0]
     page = analyst_client.get(reverse("responses:act-coding", args=[arrest.pk])).content.decode()
     assert "summary written for Vigil, not official text" in page and "Accept" in page
@@ -74,7 +75,7 @@ def test_viewer_cannot_decide_codings(client, django_user_model, ctx):
     viewer = django_user_model.objects.create_user(username="fictional-viewer", role="viewer")
     login_verified(client, viewer)
     defender = person("Defensor Imaginarius (fictional)", "human_rights_defender")
-    act(defender, "arrest", D(2023, 3, 3))
+    act_of(defender, "arrest", D(2023, 3, 3))
     coding = suggest(person=defender).created[0]
     url = reverse("responses:coding-decide", args=[coding.pk, "reject"])
     assert client.post(url).status_code == 403

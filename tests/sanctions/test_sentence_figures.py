@@ -19,29 +19,18 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.template.loader import render_to_string
+from tests.record_acts import act_of
 
 from vigil.accounts.models import User
 from vigil.accounts.testing import login_verified
 from vigil.core.context import change_context
-from vigil.records.models import Act, Event, Involvement, Person, Term
+from vigil.records.models import Act, Involvement, Person, Term
 from vigil.records.sentence_totals import sentence_totals
 from vigil.sanctions.gap import gap_report
 from vigil.sanctions.reports import dossier_context, gap_csv, gap_html
 
 pytestmark = pytest.mark.django_db
 D = dt.date
-
-
-def _act(victim: Person, kind: str, date: dt.date, **fields: Any) -> Act:
-    event = Event.objects.create(title=f"Fictional trial of {victim}", date=date)
-    return Act.objects.create(
-        event=event,
-        act_type_id=Term.pk_for("act_type", kind),
-        victim_person=victim,
-        date=date,
-        date_precision="day",
-        **fields,
-    )
 
 
 def _judge(act: Act, judge: Person, role: str = "judge") -> None:
@@ -54,28 +43,28 @@ def _judge(act: Act, judge: Person, role: str = "judge") -> None:
 def judge(db: Any) -> Person:
     with change_context("test", detail="worked example of issue 10"):
         judge = Person.objects.create(display_name="Iudex Fictus Exemplaris")
-        colony = _act(
+        colony = act_of(
             Person.objects.create(display_name="Fictional Victim Colonia"),
             "sentence",
             D(2021, 5, 4),
             sentence_months=Decimal(54),
             sentence_regime_id=Term.pk_for("detention_regime", "general_colony"),
         )
-        upheld = _act(
+        upheld = act_of(
             colony.victim_person,
             "appeal_decision",
             D(2021, 8, 10),
             sentence_months=Decimal(54),
             sentence_regime_id=Term.pk_for("detention_regime", "general_colony"),
         )
-        suspended = _act(
+        suspended = act_of(
             Person.objects.create(display_name="Fictional Victim Suspensa"),
             "sentence",
             D(2022, 2, 1),
             sentence_months=Decimal(24),
             suspended=True,
         )
-        home = _act(
+        home = act_of(
             Person.objects.create(display_name="Fictional Victim Domestica"),
             "sentence",
             D(2022, 3, 1),

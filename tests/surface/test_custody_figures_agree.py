@@ -17,12 +17,14 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from tests.record_acts import act_of
 from vigil.accounts.models import User
 from vigil.accounts.testing import login_verified
 from vigil.accounts.tokens import create_token
@@ -30,7 +32,7 @@ from vigil.core.context import change_context
 from vigil.outputs.citing import Citations
 from vigil.outputs.facts import gather
 from vigil.outputs.identity import custody_runs
-from vigil.records.models import Act, Event, Person, Term
+from vigil.records.models import Person, Term
 from vigil.reports.coverage import Coverage
 from vigil.reports.figures import CUSTODY_LABELS, figure
 from vigil.web.profile import person_profile
@@ -63,19 +65,8 @@ def _person(name: str, level: str = "public") -> Person:
     return Person.objects.create(display_name=name, confidentiality=level)
 
 
-def _act(victim: Person, kind: str, date: dt.date, level: str = "public", **fields: Any) -> Act:
-    event = Event.objects.create(
-        title=f"Fictional events of {victim}", date=date, confidentiality=level
-    )
-    return Act.objects.create(
-        event=event,
-        act_type_id=Term.pk_for("act_type", kind),
-        victim_person=victim,
-        date=date,
-        date_precision="day",
-        confidentiality=level,
-        **fields,
-    )
+# Every record here is public but one arrest (given its level with act_of itself).
+_public_act = partial(act_of, level="public")
 
 
 def _colony(months: int) -> dict[str, Any]:
@@ -91,52 +82,58 @@ def _measure(key: str) -> dict[str, str]:
 def edge_cases(db: Any) -> Iterator[None]:
     with change_context("test", detail="custody edge cases"):
         held = _person("Fictional Held Longterm")
-        _act(held, "arrest", D(2024, 1, 10))
-        _act(held, "sentence", D(2024, 6, 1), **_colony(1200))
+        _public_act(held, "arrest", D(2024, 1, 10))
+        _public_act(held, "sentence", D(2024, 6, 1), **_colony(1200))
 
         ended = _person("Fictional Term Ended")
-        _act(ended, "arrest", D(2020, 8, 10))
-        _act(ended, "sentence", D(2021, 3, 1), sentence_months=M(54))
+        _public_act(ended, "arrest", D(2020, 8, 10))
+        _public_act(ended, "sentence", D(2021, 3, 1), sentence_months=M(54))
 
         released = _person("Fictional Released")
-        _act(released, "arrest", D(2021, 1, 1))
-        _act(released, "sentence", D(2021, 5, 1), **_colony(24))
-        _act(released, "release", D(2022, 6, 1))
+        _public_act(released, "arrest", D(2021, 1, 1))
+        _public_act(released, "sentence", D(2021, 5, 1), **_colony(24))
+        _public_act(released, "release", D(2022, 6, 1))
 
         died = _person("Fictional Died In Custody")
-        _act(died, "arrest", D(2021, 1, 1))
-        _act(died, "death_in_custody", D(2022, 1, 1))
+        _public_act(died, "arrest", D(2021, 1, 1))
+        _public_act(died, "death_in_custody", D(2022, 1, 1))
 
         khimiya = _person("Fictional Khimiya")
         # Terms still running whenever the test runs: sentenced a year and a month ago.
-        _act(khimiya, "sentence", A_YEAR_AGO, sentence_months=M(60), **_measure("open_facility"))
+        _public_act(
+            khimiya, "sentence", A_YEAR_AGO, sentence_months=M(60), **_measure("open_facility")
+        )
 
         home = _person("Fictional Home Confinement")
-        _act(home, "sentence", A_MONTH_AGO, sentence_months=M(36), **_measure("home_confinement"))
+        _public_act(
+            home, "sentence", A_MONTH_AGO, sentence_months=M(36), **_measure("home_confinement")
+        )
 
         khimiya_over = _person("Fictional Khimiya Served")
         served = _measure("open_facility")
-        _act(khimiya_over, "sentence", D(2019, 1, 1), sentence_months=M(24), **served)
+        _public_act(khimiya_over, "sentence", D(2019, 1, 1), sentence_months=M(24), **served)
 
         fined = _person("Fictional Fined")
-        _act(fined, "arrest", D(2025, 1, 1))
-        _act(fined, "sentence", D(2025, 2, 1), fine_amount=M(100), fine_unit="base rates")
+        _public_act(fined, "arrest", D(2025, 1, 1))
+        _public_act(fined, "sentence", D(2025, 2, 1), fine_amount=M(100), fine_unit="base rates")
 
         suspended = _person("Fictional Suspended")
-        _act(suspended, "arrest", D(2025, 1, 1))
-        _act(suspended, "sentence", D(2025, 3, 1), sentence_months=M(36), suspended=True)
+        _public_act(suspended, "arrest", D(2025, 1, 1))
+        _public_act(suspended, "sentence", D(2025, 3, 1), sentence_months=M(36), suspended=True)
 
         appealed = _person("Fictional Appeal Shortened")
-        _act(appealed, "arrest", D(2022, 1, 1))
-        _act(appealed, "sentence", D(2022, 6, 1), **_colony(240))
-        _act(appealed, "appeal_decision", D(2022, 9, 1), **_colony(36))
+        _public_act(appealed, "arrest", D(2022, 1, 1))
+        _public_act(appealed, "sentence", D(2022, 6, 1), **_colony(240))
+        _public_act(appealed, "appeal_decision", D(2022, 9, 1), **_colony(36))
 
         deleted_release = _person("Fictional Release Deleted")
-        _act(deleted_release, "arrest", D(2025, 1, 1))
-        _act(deleted_release, "release", D(2025, 2, 1)).soft_delete("fictional: entered in error")
+        _public_act(deleted_release, "arrest", D(2025, 1, 1))
+        _public_act(deleted_release, "release", D(2025, 2, 1)).soft_delete(
+            "fictional: entered in error"
+        )
 
         confidential = _person("Fictional Confidential Prisoner", "restricted")
-        _act(confidential, "arrest", D(2025, 1, 1), "restricted")
+        act_of(confidential, "arrest", D(2025, 1, 1), "restricted")
         yield
 
 
