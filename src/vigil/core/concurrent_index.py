@@ -39,6 +39,16 @@ def build_index(schema_editor: Any, name: str, create: str) -> None:
     schema_editor.execute(create)
 
 
+def _migrated_model(
+    operation: AddIndex | AddConstraint, app_label: str, schema_editor: Any, to_state: Any
+) -> Any:
+    """The model ``operation`` changes, or None when its database is not migrated here."""
+    model = to_state.apps.get_model(app_label, operation.model_name)
+    if not operation.allow_migrate_model(schema_editor.connection.alias, model):
+        return None
+    return model
+
+
 class AddIndexConcurrentlyOnPostgreSQL(AddIndex):
     """``AddIndex`` built ``CONCURRENTLY`` on PostgreSQL (Django's ``AddIndexConcurrently``
     is PostgreSQL's alone) and as usual elsewhere. Its migration must set ``atomic = False``.
@@ -53,8 +63,8 @@ class AddIndexConcurrentlyOnPostgreSQL(AddIndex):
         if schema_editor.connection.vendor != "postgresql":
             super().database_forwards(app_label, schema_editor, from_state, to_state)
             return
-        model = to_state.apps.get_model(app_label, self.model_name)
-        if not self.allow_migrate_model(schema_editor.connection.alias, model):
+        model = _migrated_model(self, app_label, schema_editor, to_state)
+        if model is None:
             return
         sql = str(self.index.create_sql(model, schema_editor, concurrently=True))
         create = sql.replace("INDEX CONCURRENTLY ", "INDEX CONCURRENTLY IF NOT EXISTS ", 1)
@@ -80,8 +90,8 @@ class AddUniqueConstraintConcurrentlyOnPostgreSQL(AddConstraint):
             with transaction.atomic(using=schema_editor.connection.alias):
                 super().database_forwards(app_label, schema_editor, from_state, to_state)
             return
-        model = to_state.apps.get_model(app_label, self.model_name)
-        if not self.allow_migrate_model(schema_editor.connection.alias, model):
+        model = _migrated_model(self, app_label, schema_editor, to_state)
+        if model is None:
             return
         unique = self.constraint
         if not isinstance(unique, models.UniqueConstraint) or (
