@@ -416,3 +416,30 @@ def test_counts_read_while_another_thread_commits_are_never_kept_stale() -> None
     writer.join()
     assert record_stats(user=viewer) == record_stats(user=viewer, fresh=True)
     assert record_stats(user=viewer)["sources"] == 15
+
+
+@pytest.mark.django_db
+def test_every_watched_table_is_marked_on_its_database_and_no_other_is() -> None:
+    """``count_changes.WATCHED`` is the one list of watched tables: PostgreSQL's triggers (made
+    by migrations) and SQLite's registered marks cover exactly it, so a table added to it
+    without a migration of its triggers fails here."""
+    from vigil.core.db.write_marks import watched
+    from vigil.records.count_changes import SQLITE_MARK, WATCHED
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT c.relname, t.tgtype FROM pg_trigger t"
+                " JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc p ON p.oid = t.tgfoid"
+                " WHERE p.proname = 'records_count_change' AND NOT t.tgisinternal"
+            )
+            rows = cursor.fetchall()
+        # tgtype's bits: 4 insert, 8 delete, 16 update, 32 truncate (row-level bit 1 unset).
+        events: dict[str, int] = {}
+        for table, kind in rows:
+            assert not kind & 1, f"{table}: a row-level trigger"
+            events[table] = events.get(table, 0) | (kind & (4 | 8 | 16 | 32))
+        assert events == {table: 4 | 8 | 16 | 32 for table in WATCHED}
+    else:
+        marked = {table for table, marks in watched().items() if SQLITE_MARK in marks}
+        assert marked == set(WATCHED)

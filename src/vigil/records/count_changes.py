@@ -49,9 +49,10 @@ T = TypeVar("T")
 TABLE = "records_count_change"
 TOKEN_RANGE = 2**62
 
-# The one definition of the watched tables: migration 0014's PostgreSQL triggers and the
-# SQLite backend's marks (``ready()``). A table added here needs a migration that adds its
-# PostgreSQL triggers (0014 creates them from this list on a new database only).
+# The one definition of the watched tables: the SQLite backend's marks (``ready()``) and what
+# PostgreSQL's triggers must cover (migration 0014 made them for these; a test checks the
+# migrated database's triggers against this list, so a table added here needs a migration that
+# adds its triggers).
 WATCHED = (
     "records_storedcustody",
     "records_act",
