@@ -7,10 +7,11 @@ ones, and a reader that replays the history by id (the search index's catch-up,
 ``vigil.search.sync``) must find those rows once they commit. There the column's default
 becomes ``pg_current_xact_id()`` (the writing transaction's 64-bit id, as a bigint); an
 index on it (built concurrently by the next migration, 0006) lets the catch-up look up the
-rows of the transactions that have ended since it last ran. The model declares ``db_default=Value(0)``: inserts leave the column to the
-database, and SQLite (one write transaction at a time, ids commit in order) keeps 0 and no
-index. (A ``Value``, not a bare 0: for a bare default Django's SQLite schema editor copies the
-whole table instead of ``ALTER TABLE … ADD COLUMN``.)
+rows of the transactions that have ended since it last ran. The model declares
+``db_default=Value(0)``: inserts leave the column to the database, and SQLite (one write
+transaction at a time, ids commit in order) keeps 0 and no index. (A ``Value``, not a bare 0:
+for a bare default Django's SQLite schema editor copies the whole table instead of ``ALTER
+TABLE … ADD COLUMN``.)
 
 Safe while the previous release serves: the columns are added nullable with a constant
 default (no table rewrite on PostgreSQL), and the old code's inserts, which do not name them,

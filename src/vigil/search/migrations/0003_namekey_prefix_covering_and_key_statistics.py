@@ -11,8 +11,8 @@ statistics are kept short.
   of a two-word search at 100k went there, with the same plans.
 
 The prefix index is built ``CONCURRENTLY`` (since 2026-12-07; a database that applied this
-migration before built it plainly, and keeps it). SQLite is not touched (its key index answers ranges and lists alike; it keeps no such
-statistics).
+migration before built it plainly, and keeps it). SQLite is not touched (its key index
+answers ranges and lists alike; it keeps no such statistics).
 """
 
 from __future__ import annotations
