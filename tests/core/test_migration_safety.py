@@ -295,3 +295,27 @@ def test_indexes_on_a_new_table_or_a_table_that_does_not_grow_with_the_record_ar
         )
         == []
     )
+
+
+def test_plain_indexes_on_the_alert_outbox_and_the_sanctions_entries_are_found():
+    # They grow with use (per event and recipient; hundreds of thousands per list import).
+    assert _builds(
+        "alerts",
+        migrations.AddIndex("outbox", models.Index(fields=["sent_at"], name="fictional_o")),
+        migrations.AddIndex("deliverylog", models.Index(fields=["at"], name="fictional_d")),
+        migrations.AddIndex("notification", models.Index(fields=["kind"], name="fictional_n")),
+        migrations.AddIndex("webhook", models.Index(fields=["url"], name="fictional_w")),
+    ) == [
+        "AddIndex alerts.outbox fictional_o",
+        "AddIndex alerts.deliverylog fictional_d",
+        "AddIndex alerts.notification fictional_n",
+    ]
+    assert _builds(
+        "sanctions",
+        migrations.AddIndex("listedentity", models.Index(fields=["caption"], name="fictional_e")),
+        migrations.AddIndex("listchange", models.Index(fields=["at"], name="fictional_c")),
+        migrations.AddIndex("sanctionslist", models.Index(fields=["name"], name="fictional_s")),
+    ) == [
+        "AddIndex sanctions.listedentity fictional_e",
+        "AddIndex sanctions.listchange fictional_c",
+    ]
