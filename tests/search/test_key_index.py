@@ -181,3 +181,40 @@ def test_the_migration_builds_the_plain_key_index_again_backwards_and_drops_it_f
     migration._run(migration.POSTGRES_FORWARD)(None, editor)  # gone already: no error
     assert list(_key_indexes()) == ["search_namekey_key_prefix_form"]
 
+
+def _invalid(name: str) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT NOT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+            " WHERE c.relname = %s",
+            [name],
+        )
+        return bool(cursor.fetchone()[0])
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)  # CONCURRENTLY cannot run in a transaction
+def test_the_text_id_is_added_to_the_prefix_index_by_a_concurrent_swap_that_runs_again():
+    migration = importlib.import_module(
+        "vigil.search.migrations.0007_namekey_prefix_index_text_id_concurrently"
+    )
+    with connection.schema_editor(atomic=False) as editor:
+        migration._swap(False)(None, editor)  # backwards: the index as 0003 built it
+        plain = _index_definition("search_namekey_key_prefix_form")
+        assert "(key varchar_pattern_ops, form_id)" in plain and "INCLUDE" not in plain
+        # A forwards run that failed after its build, with the build left INVALID.
+        editor.execute(
+            "CREATE INDEX search_namekey_key_prefix_form_swap ON search_namekey"
+            " (key varchar_pattern_ops, form_id) INCLUDE (text_id)"
+        )
+        editor.execute(
+            "UPDATE pg_index SET indisvalid = false WHERE indexrelid ="
+            " 'search_namekey_key_prefix_form_swap'::regclass"
+        )
+        assert _invalid("search_namekey_key_prefix_form_swap")
+        migration._swap(True)(None, editor)
+        migration._swap(True)(None, editor)  # already carries the text id: nothing done
+    assert list(_key_indexes()) == ["search_namekey_key_prefix_form"]
+    assert not _invalid("search_namekey_key_prefix_form")
+    definition = _index_definition("search_namekey_key_prefix_form")
+    assert "(key varchar_pattern_ops, form_id) INCLUDE (text_id)" in definition

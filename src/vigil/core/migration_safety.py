@@ -162,12 +162,27 @@ def history_unkept(
     return found
 
 
-#: Tables that grow with the record besides the records' own (every ``VigilModel``): the
-#: history, the search index's and the audit log's. A plain index build on one of them stops
-#: its writes for the build (seconds at 100,000 records) while the previous release serves.
-#: Other tables (accounts, policy, the alert outbox, sanctions lists) are not checked.
+#: Tables that grow with the record or with use besides the records' own (every
+#: ``VigilModel``): the history, the search index's and the audit log's; the alerts' notices,
+#: outbox and delivery log (rows per event and recipient); the sanctions lists' entries and
+#: changes (hundreds of thousands per list import) and the screenings (one per perpetrator and
+#: list). A plain index build on one of them stops its writes for the build (seconds at
+#: 100,000 rows) while the previous release serves. Not checked, as they do not grow
+#: materially: accounts (users, tokens, sessions), policy, the alerts' watches, webhooks,
+#: preferences and feed tokens, the sanctions lists themselves.
 GROWING_APPS = frozenset({"search", "audit"})
-GROWING_MODELS = frozenset({("core", "version"), ("core", "versionbatch")})
+GROWING_MODELS = frozenset(
+    {
+        ("core", "version"),
+        ("core", "versionbatch"),
+        ("alerts", "notification"),
+        ("alerts", "outbox"),
+        ("alerts", "deliverylog"),
+        ("sanctions", "listedentity"),
+        ("sanctions", "listchange"),
+        ("sanctions", "listscreening"),
+    }
+)
 
 _CREATE_INDEX = re.compile(
     r"\bCREATE\s+(?:UNIQUE\s+)?INDEX\s+(?!CONCURRENTLY\b)(?:IF\s+NOT\s+EXISTS\s+)?"
@@ -305,8 +320,8 @@ def _plain_index_builds(
 def blocking_index_builds(
     released: Iterable[tuple[str, str]], loader: MigrationLoader | None = None
 ) -> list[Finding]:
-    """New migrations that build a plain index on a table that grows with the record (the
-    records', the history's, the search index's, the audit log's) on PostgreSQL: the build
+    """New migrations that build a plain index on a table that grows with the record or with
+    use (:data:`GROWING_MODELS`, :data:`GROWING_APPS`, the records') on PostgreSQL: the build
     stops the table's writes while the previous release serves. Build it ``CONCURRENTLY``
     (:class:`vigil.core.concurrent_index.AddIndexConcurrentlyOnPostgreSQL`, or
     :func:`vigil.core.concurrent_index.build_index` in a ``RunPython`` step) in a migration

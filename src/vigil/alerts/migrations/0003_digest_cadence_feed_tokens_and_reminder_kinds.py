@@ -24,10 +24,23 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
             ],
         ),
-        migrations.AddField(
-            model_name='outbox',
-            name='digest',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='items', to='alerts.outbox'),
+        # The column's index is built by 0004 (CONCURRENTLY on PostgreSQL: the outbox keeps
+        # taking writes while the previous release serves); the state has it from here.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddField(
+                    model_name='outbox',
+                    name='digest',
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='items', to='alerts.outbox'),
+                ),
+            ],
+            database_operations=[
+                migrations.AddField(
+                    model_name='outbox',
+                    name='digest',
+                    field=models.ForeignKey(blank=True, null=True, db_index=False, on_delete=django.db.models.deletion.SET_NULL, related_name='items', to='alerts.outbox'),
+                ),
+            ],
         ),
         migrations.AddField(
             model_name='outbox',

@@ -9,12 +9,17 @@ id from its form's text (a form is never changed, so its text is the one its key
 written with).
 
 The key index: on SQLite ``search_namekey_key_form`` (key, form) becomes
-``search_namekey_key_form_text`` (key, form, text id); on PostgreSQL, which has no plain key
-index since 0005, the prefix index ``search_namekey_key_prefix_form`` (key
-varchar_pattern_ops, form_id) is built again with ``INCLUDE (text_id)`` and the plain index
-of the model's state is not built. The indexes go first and come back after the fill (each
-row is then written once into them). Reversing drops the column and the table and restores
-the indexes as they were.
+``search_namekey_key_form_text`` (key, form, text id); the indexes go first and come back
+after the fill (each row is then written once into them). On PostgreSQL, which has no plain
+key index since 0005, the prefix index ``search_namekey_key_prefix_form`` (key
+varchar_pattern_ops, form_id) stays as it is here, serving the search and taking writes
+through the fill; 0007 builds it again with ``INCLUDE (text_id)`` ``CONCURRENTLY`` (the
+plain index of the model's state is not built there). Until 2026-12-07 this migration
+dropped that index and built it again plainly in its own transaction (the key table took no
+writes and the search read without it for the whole migration); a database that applied it
+then keeps what it built — Django never runs an applied migration again — and 0007 finds
+the index already carrying the text id and does nothing. Reversing drops the column and the
+table and restores SQLite's index as it was.
 """
 
 from __future__ import annotations
@@ -26,10 +31,6 @@ from django.db import migrations, models
 SQLITE_KEY_FORM = "CREATE INDEX search_namekey_key_form ON search_namekey (key, form_id)"
 SQLITE_KEY_FORM_TEXT = (
     "CREATE INDEX search_namekey_key_form_text ON search_namekey (key, form_id, text_id)"
-)
-POSTGRES_PREFIX = (
-    "CREATE INDEX search_namekey_key_prefix_form ON search_namekey "
-    "(key varchar_pattern_ops, form_id)"
 )
 
 
@@ -66,19 +67,18 @@ def fill_texts(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
     dependencies = [("search", "0005_drop_namekey_plain_key_index_on_postgresql")]
 
+    # One transaction (the data steps with SQLite's index swap); PostgreSQL's index is rebuilt
+    # concurrently by 0007, outside any transaction.
     operations = [
-        # The key indexes go first (each row is written once into them after the fill).
+        # SQLite's key index goes first (each row is then written once into its new one).
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.RemoveIndex(model_name="namekey", name="search_namekey_key_form")
             ],
             database_operations=[
                 migrations.RunPython(
-                    _run(
-                        ["DROP INDEX IF EXISTS search_namekey_key_form"],
-                        ["DROP INDEX IF EXISTS search_namekey_key_prefix_form"],
-                    ),
-                    _run([SQLITE_KEY_FORM], [POSTGRES_PREFIX, "ANALYZE search_namekey"]),
+                    _run(["DROP INDEX IF EXISTS search_namekey_key_form"], []),
+                    _run([SQLITE_KEY_FORM], []),
                 )
             ],
         ),
@@ -113,14 +113,8 @@ class Migration(migrations.Migration):
             ],
             database_operations=[
                 migrations.RunPython(
-                    _run(
-                        [SQLITE_KEY_FORM_TEXT],
-                        [f"{POSTGRES_PREFIX} INCLUDE (text_id)", "ANALYZE search_namekey"],
-                    ),
-                    _run(
-                        ["DROP INDEX IF EXISTS search_namekey_key_form_text"],
-                        ["DROP INDEX IF EXISTS search_namekey_key_prefix_form"],
-                    ),
+                    _run([SQLITE_KEY_FORM_TEXT], []),
+                    _run(["DROP INDEX IF EXISTS search_namekey_key_form_text"], []),
                 )
             ],
         ),
