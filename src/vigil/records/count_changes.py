@@ -69,7 +69,7 @@ WATCHED = (
 # SQLite's mark: one row in one pass (``WHERE rowid = 1``), so the statement opens no statement
 # journal (an ``UPDATE`` that may write several rows would, and inside a savepoint its release
 # is what made triggers slow).
-SQLITE_MARK = f"UPDATE {TABLE} SET n = n + 1, token = random() WHERE rowid = 1"  # noqa: S608
+SQLITE_MARK = f"UPDATE {TABLE} SET n = n + 1, token = random() WHERE rowid = 1"  # noqa: S608  # nosec B608
 
 # Constant SQL: the table name and a number of ours, no value from outside.
 _SQL = {
