@@ -12,8 +12,8 @@ an index that already carries the text id is left as it is — as on a database 
 0006 before 2026-12-07, when 0006 built it plainly. Backwards the index without the text id
 comes back the same way. No ``ANALYZE``: an index on plain columns brings no statistics of its
 own, and autovacuum analyses the table after 0006's fill rewrote every row (run in 0006, it
-held its ``ADD COLUMN``'s exclusive lock ~0.1 s longer at 1M keys). SQLite is not touched (0006 swapped its key
-index).
+held its ``ADD COLUMN``'s exclusive lock ~0.1 s longer at 1M keys). SQLite is not touched
+(0006 swapped its key index).
 """
 
 from __future__ import annotations
