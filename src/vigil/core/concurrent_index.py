@@ -21,20 +21,29 @@ from django.db.migrations.operations import AddConstraint, AddIndex, SeparateDat
 from django.db.migrations.operations.base import Operation
 
 
+def index_state(connection: Any, name: str) -> tuple[bool, str] | None:
+    """PostgreSQL: whether the index ``name`` (on the search path) is valid — a failed
+    concurrent build leaves it INVALID — and its definition (``pg_get_indexdef``); None when
+    there is no such index."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indisvalid, pg_get_indexdef(c.oid) FROM pg_index i"
+            " JOIN pg_class c ON c.oid = i.indexrelid"
+            " WHERE c.relname = %s AND pg_table_is_visible(c.oid)",
+            [name],
+        )
+        row = cursor.fetchone()
+    return None if row is None else (bool(row[0]), str(row[1]))
+
+
 def build_index(schema_editor: Any, name: str, create: str) -> None:
     """PostgreSQL: run ``create`` (a ``CREATE INDEX CONCURRENTLY IF NOT EXISTS name …``)
     after dropping an INVALID index ``name`` a failed build left (``IF NOT EXISTS`` would keep
     it, unused by every query and still written on every insert)."""
     if " CONCURRENTLY " not in create.upper() or name not in create:
         raise ValueError(f"not a concurrent build of {name}: {create}")
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT NOT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
-            " WHERE c.relname = %s AND pg_table_is_visible(c.oid)",
-            [name],
-        )
-        row = cursor.fetchone()
-    if row and row[0]:
+    found = index_state(schema_editor.connection, name)
+    if found is not None and not found[0]:
         schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(name)}")
     schema_editor.execute(create)
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.db import migrations
 
-from vigil.core.concurrent_index import build_index
+from vigil.core.concurrent_index import build_index, index_state
 
 PREFIX = "search_namekey_key_prefix_form"
 #: The new index's name until the old one is dropped.
@@ -32,14 +32,8 @@ TEXT_ID = " INCLUDE (text_id)"
 
 
 def _definition(schema_editor: Any, name: str) -> str | None:
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_get_indexdef(c.oid) FROM pg_class c"
-            " WHERE c.relname = %s AND c.relkind = 'i' AND pg_table_is_visible(c.oid)",
-            [name],
-        )
-        row = cursor.fetchone()
-    return row[0] if row else None
+    found = index_state(schema_editor.connection, name)
+    return None if found is None else found[1]
 
 
 def _swap(with_text_id: bool) -> Any:
