@@ -214,16 +214,9 @@ class MarkedCursor(Database.Cursor):  # type: ignore[misc]  # sqlcipher3 is unty
         if state.hit:
             state.hit.clear()
         if not wrap:
-            result = run(self, sql, params)
-            marks = state.marks(sql)
-            if marks and (self.rowcount != 0 or self.description is not None):
-                self._mark(marks)
-            return result
+            return self._run_and_mark(run, sql, params, state)
         try:
-            result = run(self, sql, params)
-            marks = state.marks(sql)
-            if marks and (self.rowcount != 0 or self.description is not None):
-                self._mark(marks)
+            result = self._run_and_mark(run, sql, params, state)
             if self.description is not None:
                 self._rows = Database.Cursor.fetchall(self)
             Database.Cursor.execute(Database.Cursor(conn), "COMMIT")
@@ -231,6 +224,14 @@ class MarkedCursor(Database.Cursor):  # type: ignore[misc]  # sqlcipher3 is unty
             if conn.in_transaction:
                 Database.Cursor.execute(Database.Cursor(conn), "ROLLBACK")
             raise
+        return result
+
+    def _run_and_mark(self, run: Any, sql: str, params: Any, state: WriteMarkState) -> Any:
+        """Run the statement, then its marks when it changed a row or returned rows."""
+        result = run(self, sql, params)
+        marks = state.marks(sql)
+        if marks and (self.rowcount != 0 or self.description is not None):
+            self._mark(marks)
         return result
 
     def _mark(self, marks: tuple[str, ...]) -> None:
