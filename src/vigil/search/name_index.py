@@ -8,6 +8,7 @@ from typing import Any
 from django.db import OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 
+from vigil.core import generations
 from vigil.core.chunks import chunked
 from vigil.names import normalise
 from vigil.records.batch import insert_plain, new_record, next_ids
@@ -17,6 +18,12 @@ from vigil.search.spelling import KEY_LENGTH, form_keys, token_keys
 
 #: Persons read, keyed and written per batch when rebuilding.
 BATCH = 2000
+#: The generation (``vigil.core.generations``) of the texts (``NameText``) as the name search
+#: keeps them in each process (``name_search._Texts``): bumped after a commit that deleted texts
+#: (a rebuild, ``prune_tokens``), so that no process keeps a deleted text — a purged name's
+#: above all. A text id never names another text (ids are not reused: SQLite's
+#: ``AUTOINCREMENT``, PostgreSQL's sequence), so texts added need no bump.
+TEXTS_GENERATION = "search-name-texts"
 _Form = tuple[Any, Any, str]  # person id, name id (None: the display name), text
 
 
@@ -50,6 +57,7 @@ def rebuild(progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = Non
         NameKey.objects.all().delete()
         NameToken.objects.all().delete()
         NameText.objects.all().delete()
+        generations.bump_after_commit(TEXTS_GENERATION)
         # Raw: ``delete()`` would load every form to cascade to the keys just deleted.
         NameForm.objects.all()._raw_delete(NameForm.objects.db)
         for batch in batches:
@@ -121,7 +129,8 @@ def prune_tokens() -> int:
         tokens = NameToken.objects.exclude(Exists(held)).delete()[0]
         # Through the forms' own index on their normalised text.
         holders = NameForm.objects.filter(normalised=OuterRef("normalised"))
-        NameText.objects.exclude(Exists(holders)).delete()
+        if NameText.objects.exclude(Exists(holders)).delete()[0]:
+            generations.bump_after_commit(TEXTS_GENERATION)
         return tokens
 
 
