@@ -387,7 +387,8 @@ class _Texts:
             self._kept, self._looked_up = _kept_texts(), True
         kept = self._kept
         if kept is not None:
-            known = {pk: kept[pk] for pk in fresh if pk in kept}
+            # ``get``: another thread of the process may start the kept texts again meanwhile.
+            known = {pk: text for pk in fresh if (text := kept.get(pk)) is not None}
             texts.update(known)
             fresh.difference_update(known)
         if fresh:
