@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 import vigil
 
 SRC = Path(vigil.__file__).resolve().parent
@@ -180,26 +182,32 @@ def explain_cycle(group: list[str], graph: dict[str, dict[str, Import]]) -> str:
 # --- the rules over src/vigil -----------------------------------------------------------------
 
 
-def test_no_domain_module_imports_the_web_the_api_or_template_tags():
-    found = domain_imports_surface(all_imports())
+@pytest.fixture(scope="module")
+def src_imports() -> list[Import]:
+    """Every import of src/vigil, parsed once for the four rules (about a second a parse)."""
+    return all_imports()
+
+
+def test_no_domain_module_imports_the_web_the_api_or_template_tags(src_imports):
+    found = domain_imports_surface(src_imports)
     assert not found, "rule domain-imports-surface broken:\n  " + "\n  ".join(found)
 
 
-def test_core_imports_no_app_above_it():
-    found = core_imports_above(all_imports())
+def test_core_imports_no_app_above_it(src_imports):
+    found = core_imports_above(src_imports)
     assert not found, "rule core-imports-above broken:\n  " + "\n  ".join(found)
 
 
-def test_no_cycle_between_apps():
-    graph = app_graph(all_imports())
+def test_no_cycle_between_apps(src_imports):
+    graph = app_graph(src_imports)
     cycles = app_cycles(graph)
     assert not cycles, "rule app-cycle broken:\n" + "\n".join(
         explain_cycle(group, graph) for group in cycles
     )
 
 
-def test_the_web_and_the_api_do_not_import_each_other():
-    found = surface_imports_surface(all_imports())
+def test_the_web_and_the_api_do_not_import_each_other(src_imports):
+    found = surface_imports_surface(src_imports)
     assert not found, "rule surface-imports-surface broken:\n  " + "\n  ".join(found)
 
 

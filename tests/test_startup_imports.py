@@ -15,6 +15,8 @@ import subprocess
 import sys
 import tempfile
 
+import pytest
+
 from tests.conftest import child_env
 
 HEAVY = (
@@ -68,6 +70,7 @@ print(json.dumps({"commands": len(commands), "loaded": {m: first.get(m) for m in
 """
 
 
+@pytest.mark.slow  # ~1.7 s a run on a quiet 2-core machine
 def test_the_url_conf_and_the_command_modules_load_no_heavy_library():
     with tempfile.TemporaryDirectory() as data:
         env = {**child_env(), "VIGIL_DATA_DIR": data, "DJANGO_SETTINGS_MODULE": "vigil.settings"}

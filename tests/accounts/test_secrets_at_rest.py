@@ -96,6 +96,7 @@ def test_req2_no_account_secret_is_stored_in_clear(user, device):
     assert user.username in stored  # the dump did read the tables
 
 
+@pytest.mark.slow  # ~1.8 s a run on a quiet 2-core machine
 @pytest.mark.django_db(transaction=True)
 def test_req2_migration_keeps_existing_devices_and_encrypts_their_secrets():
     executor = MigrationExecutor(connection)

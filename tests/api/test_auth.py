@@ -55,6 +55,7 @@ def test_session_login_alone_does_not_open_the_api(client, users):
     assert client.get("/api/persons").status_code == 401
 
 
+@pytest.mark.slow  # ~1.8 s a run on a quiet 2-core machine
 def test_schema_and_docs_page_are_served_without_a_cdn(client, db):
     schema = client.get("/api/openapi.json")
     assert schema.status_code == 200

@@ -95,6 +95,7 @@ def test_restore_drill_into_an_empty_folder_passes_evidence_verify_and_audit_ver
         assert restored.read_bytes() == original.read_bytes()
 
 
+@pytest.mark.slow  # ~1.1 s a run on a quiet 2-core machine
 def test_verify_fails_when_an_evidence_file_is_missing_from_the_archive(tmp_path, installation):
     identity, identity_file = key_holder(tmp_path)
     result = backup(tmp_path, identity)
@@ -157,6 +158,7 @@ def test_restore_refuses_a_non_empty_folder_and_leaves_it_alone(tmp_path, instal
     assert [p.name for p in target.iterdir()] == ["notes.txt"]
 
 
+@pytest.mark.slow  # ~0.8 s a run on a quiet 2-core machine
 @pytest.mark.parametrize("damage", ["flipped-byte", "altered-evidence", "wrong-identity"])
 def test_restore_refuses_a_corrupted_archive_and_writes_nothing(tmp_path, installation, damage):
     identity, identity_file = key_holder(tmp_path)
@@ -186,6 +188,7 @@ def test_restore_refuses_a_corrupted_archive_and_writes_nothing(tmp_path, instal
     assert not target.exists()
 
 
+@pytest.mark.slow  # ~1.8 s a run on a quiet 2-core machine
 def test_checkpoint_on_a_restored_copy_without_its_key_refuses_instead_of_making_one(
     tmp_path, installation
 ):
@@ -249,6 +252,7 @@ NEW_SOURCE = (
 )
 
 
+@pytest.mark.slow  # ~1.0 s a run on a quiet 2-core machine
 def test_a_format_1_backup_still_verifies_but_restore_refuses_it_clearly(tmp_path, installation):
     identity, identity_file = key_holder(tmp_path)
     result = backup(tmp_path, identity)
@@ -269,6 +273,7 @@ def test_a_format_1_backup_still_verifies_but_restore_refuses_it_clearly(tmp_pat
     assert not target.exists()
 
 
+@pytest.mark.slow  # ~1.0 s a run on a quiet 2-core machine
 def test_restore_accepts_a_folder_holding_only_the_keyfile_its_key_source_reads(
     tmp_path, installation, settings
 ):

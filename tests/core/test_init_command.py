@@ -51,6 +51,7 @@ def test_init_in_passphrase_mode_names_only_files_it_created(tmp_path):
     assert "vigil.key" not in run.stdout
 
 
+@pytest.mark.slow  # ~0.9 s a run on a quiet 2-core machine
 def test_init_with_a_closed_passphrase_descriptor_is_a_clear_error(tmp_path):
     read, write = os.pipe()
     os.close(read)

@@ -102,6 +102,7 @@ def collector_restored():
     gc.set_threshold(*threshold)
 
 
+@pytest.mark.slow  # ~0.9 s a run on a quiet 2-core machine
 def test_a_settled_collector_freezes_what_is_loaded_and_keeps_pythons_thresholds(
     collector_restored,
 ):

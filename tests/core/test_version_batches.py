@@ -318,6 +318,7 @@ def test_a_re_import_of_the_same_records_writes_no_history():
     assert (Version.objects.count(), VersionBatch.objects.count()) == (stored, batches)
 
 
+@pytest.mark.slow  # ~0.8 s a run on a quiet 2-core machine
 def test_restricted_batch_created_records_stay_hidden_as_with_single_saves(users):
     from vigil.web.changes import changes_of, recent_changes
 

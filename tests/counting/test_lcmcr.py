@@ -26,6 +26,7 @@ def test_same_seed_gives_the_same_draws_and_another_seed_others():
     assert (first.draws >= table.observed).all()
 
 
+@pytest.mark.slow  # ~1.0 s a run on a quiet 2-core machine
 def test_lcmcr_recovers_the_known_total_of_independent_lists():
     table = simulate_lists(2000, INDEPENDENT, seed=2)
     result = fit_lcmcr(table, seed=2, settings=SHORT)

@@ -59,6 +59,7 @@ def _table(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow  # ~0.8 s a run on a quiet 2-core machine
 def test_a_saved_estimate_keeps_its_inputs_method_versions_and_command(tmp_path, analyst):
     out, err = _run(str(_table(tmp_path)), "--json", "--save", "Fictional detentions 2021",
                     "--category", "detained", "--period", "2021", "--as", analyst.username)
@@ -99,6 +100,7 @@ def test_a_changed_stored_input_no_longer_reproduces(tmp_path, analyst):
     assert not same and again.estimate != row.estimate
 
 
+@pytest.mark.slow  # ~1.1 s a run on a quiet 2-core machine
 def test_an_estimate_from_linked_lists_is_stored_and_recomputed_exactly(tmp_path, analyst):
     files = [str(p) for p in fictional_lists(tmp_path)]
     out, _ = _run(*files, "--from-links", "--link-draws", "5", "--json", "--save",

@@ -206,6 +206,7 @@ def test_a_viewer_may_not_decide_pairs(tmp_path, analyst, viewer):
     assert not LinkDecision.objects.exists()
 
 
+@pytest.mark.slow  # ~1.0 s a run on a quiet 2-core machine
 def test_the_estimate_from_a_run_is_stored_and_recomputes_exactly(tmp_path, analyst):
     lists = _three_lists(tmp_path, analyst)
     with change_context("test", actor=analyst):

@@ -43,6 +43,7 @@ def test_certain_links_give_exactly_the_plain_estimate() -> None:
     assert carried.as_json()["linkage"]["uncertain_links"] == 0
 
 
+@pytest.mark.slow  # ~1.8 s a run on a quiet 2-core machine
 def test_uncertain_links_widen_the_interval() -> None:
     linked = simulated(uncertain_share=0.3)
     plain = estimate(draw_table(linked), method="loglinear")
@@ -56,6 +57,7 @@ def test_uncertain_links_widen_the_interval() -> None:
     assert carried.linkage["estimate_if_links_certain"] == round(plain.estimate, 1)
 
 
+@pytest.mark.slow  # ~1.4 s a run on a quiet 2-core machine
 def test_the_same_seed_repeats_the_combined_estimate() -> None:
     linked = simulated(uncertain_share=0.3)
     first = estimate_with_links(linked, draws=8, seed=11)

@@ -2,6 +2,8 @@
 
 import tracemalloc
 
+import pytest
+
 from vigil.importers import rows
 from vigil.importers.rows import RowIds
 
@@ -69,6 +71,7 @@ def _blocks_held(ids: RowIds, texts: list[str]) -> int:
     return sum(stat.count for stat in held.statistics("filename"))
 
 
+@pytest.mark.slow  # ~0.9 s a run on a quiet 2-core machine
 def test_numeric_ids_hold_no_python_object_each_and_a_bounded_number_of_bytes():
     ids = RowIds()
     count = 50_000

@@ -9,6 +9,7 @@ import json
 import uuid
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 from followthemoney import model
 from hypothesis import HealthCheck, given, settings
@@ -193,6 +194,7 @@ LEVELS = ("public", "internal", "restricted", "secret")
         st.tuples(st.sampled_from(LEVELS), st.booleans(), st.booleans()), min_size=1, max_size=6
     )
 )
+@pytest.mark.slow  # ~1.6 s a run on a quiet 2-core machine
 def test_a_person_is_exported_exactly_when_public_real_and_live(ctx, flags):
     made = {}
     for level, synthetic, deleted in flags:

@@ -146,6 +146,7 @@ def test_a_synthetic_person_and_an_unexportable_record_get_no_download_links(
     assert "/outputs/" not in html and "this person is synthetic" in html
 
 
+@pytest.mark.slow  # ~1.0 s a run on a quiet 2-core machine
 def test_downloading_from_the_profile_needs_a_recent_second_factor_and_is_audited(
     client, analyst, settings
 ):

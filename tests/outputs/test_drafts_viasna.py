@@ -8,6 +8,7 @@ import shutil
 import subprocess
 
 import docx
+import pytest
 
 from vigil.outputs.document import Draft
 from vigil.outputs.render import render
@@ -76,6 +77,7 @@ def test_role_unconfirmed_counsel_is_never_called_defence_lawyer(viasna_person, 
     assert "defence lawyer" not in text.lower()
 
 
+@pytest.mark.slow  # ~2.1 s a run on a quiet 2-core machine
 def test_every_draft_opens_as_docx_and_pdf(viasna_person, analyst):
     name = viasna_person.display_name
     for kind in KINDS:

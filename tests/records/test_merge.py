@@ -475,6 +475,7 @@ def test_merge_candidates_never_offer_withheld_synthetic_or_merged_persons(
 @given(
     owners=st.lists(st.sampled_from(["keep", "duplicate", "both"]), min_size=1, max_size=6),
 )
+@pytest.mark.slow  # ~2.0 s a run on a quiet 2-core machine
 def test_merge_then_unmerge_returns_every_reference_to_its_owner(
     ctx: ChangeContext, owners: list[str]
 ) -> None:

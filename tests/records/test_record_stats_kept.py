@@ -175,6 +175,7 @@ def test_a_new_act_and_involvement_are_counted_at_once(record, users, ctx):
     assert_kept_is_counted(users)
 
 
+@pytest.mark.slow  # ~0.9 s a run on a quiet 2-core machine
 def test_an_edit_of_type_role_and_confidentiality_is_counted_at_once(record, users, ctx):
     read_all(users)
     arrest = record["public"]["arrest"]
@@ -205,6 +206,7 @@ def test_a_parent_made_secret_hides_its_acts_at_once(record, users, ctx):
     assert_kept_is_counted(users)
 
 
+@pytest.mark.slow  # ~1.0 s a run on a quiet 2-core machine
 def test_a_soft_delete_a_restore_and_a_purge_are_counted_at_once(record, users, ctx):
     read_all(users)
     source = Source.objects.get(title="Fictional source public")
@@ -221,6 +223,7 @@ def test_a_soft_delete_a_restore_and_a_purge_are_counted_at_once(record, users, 
     assert_kept_is_counted(users)
 
 
+@pytest.mark.slow  # ~1.0 s a run on a quiet 2-core machine
 def test_a_bulk_insert_and_a_queryset_update_are_counted_at_once(record, users, ctx):
     read_all(users)
     victim = Person.objects.create(display_name="Fictional Bulk", confidentiality="internal")

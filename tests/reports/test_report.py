@@ -57,6 +57,7 @@ def test_figures_with_no_data_are_listed_as_missing_not_filled(ctx, reader):
     assert html.count("No data in the record for this figure.") == len(FIGURES) == 9
 
 
+@pytest.mark.slow  # ~1.2 s a run on a quiet 2-core machine
 def test_the_pdf_holds_the_charts_and_the_figures(ctx, reader):
     some_record()
     data = report_pdf(Coverage(reader))

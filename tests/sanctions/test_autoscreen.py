@@ -116,6 +116,7 @@ def test_a_new_version_of_the_list_is_not_screened_yet_until_screened(eu_file, d
     assert row.statuses[0].text == "not screened yet against eu-765 (version 2026-09-01)"
 
 
+@pytest.mark.slow  # ~0.9 s a run on a quiet 2-core machine
 def test_viasna_import_screens_its_new_judges_at_once(eu_file, shared_data):
     _load_eu(eu_file)
     with change_context("test"):

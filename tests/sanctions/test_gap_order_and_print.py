@@ -53,6 +53,7 @@ def test_rows_come_listed_then_candidates_then_not_found_then_not_screened(scree
     assert rows[-1].person == unscreened
 
 
+@pytest.mark.slow  # ~0.9 s a run on a quiet 2-core machine
 def test_csv_html_pdf_text_and_page_list_the_rows_in_one_order(screened, client):
     from vigil.accounts.testing import login_verified
 

@@ -34,6 +34,7 @@ def test_gap_page_shows_lists_and_perpetrators_with_their_state(analyst_client):
     assert "not sanctioned" not in html
 
 
+@pytest.mark.slow  # ~2.5 s a run on a quiet 2-core machine
 def test_gap_downloads_are_attachments(analyst_client):
     csv = analyst_client.get("/sanctions/gap.csv")
     assert csv["Content-Disposition"].startswith("attachment")

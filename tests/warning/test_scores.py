@@ -34,6 +34,7 @@ def _score(user, at=AT, **kw):
     return run_scoring(user, at=at, **kw).fit
 
 
+@pytest.mark.slow  # ~2.3 s a run on a quiet 2-core machine
 def test_scoring_stores_each_persons_score_with_reasons_sources_and_the_fit(planted_record):
     analyst = planted_record["analyst"]
     fit = _score(analyst)
@@ -68,6 +69,7 @@ def test_scoring_stores_each_persons_score_with_reasons_sources_and_the_fit(plan
     assert top.last_signal_on < AT
 
 
+@pytest.mark.slow  # ~1.4 s a run on a quiet 2-core machine
 def test_each_run_adds_a_fit_so_a_trend_can_be_shown(planted_record):
     from vigil.warning.reading import _history
 
@@ -83,6 +85,7 @@ def test_each_run_adds_a_fit_so_a_trend_can_be_shown(planted_record):
     assert [d for d, _ in history] == [dt.date(2021, 3, 1), AT]
 
 
+@pytest.mark.slow  # ~1.5 s a run on a quiet 2-core machine
 def test_the_register_adds_persons_without_signals_and_relocated_ones_leave(planted_record):
     analyst = planted_record["analyst"]
     with change_context("test", actor=analyst, detail="register test"):
@@ -106,6 +109,7 @@ def test_the_register_adds_persons_without_signals_and_relocated_ones_leave(plan
     assert all("follows" not in str(e.meta) for e in events)
 
 
+@pytest.mark.slow  # ~1.1 s a run on a quiet 2-core machine
 @pytest.mark.parametrize("role", ["viewer", "documenter"])
 def test_roles_outside_the_risk_rule_see_no_score_and_may_not_score(planted_record, role):
     analyst, other = planted_record["analyst"], planted_record[role]
@@ -145,6 +149,7 @@ def test_a_score_shown_in_a_text_is_found_but_not_inside_a_timestamp():
     assert not _shows_number('"occurred_at":"2026-12-07T12:44:20.214055+00:00"', 0.21)
 
 
+@pytest.mark.slow  # ~2.2 s a run on a quiet 2-core machine
 def test_crossing_the_threshold_notifies_watchers_who_may_see_risk_once(planted_record):
     analyst, viewer = planted_record["analyst"], planted_record["viewer"]
     probe = _score(analyst, backtest=False)

@@ -63,6 +63,7 @@ def test_plant_writes_flagged_synthetic_persons_and_refuses_the_same_seed_twice(
                      acting_user="fictional-analyst", stdout=StringIO())  # fmt: skip
 
 
+@pytest.mark.slow  # ~2.0 s a run on a quiet 2-core machine
 def test_backtest_json_has_the_documented_shape_on_the_planted_record(planted):
     result = _backtest("fictional-analyst", "--horizon", "90")
     assert result["horizon_days"] == 90
@@ -76,6 +77,7 @@ def test_backtest_json_has_the_documented_shape_on_the_planted_record(planted):
     assert result["links_used"] == 0 and "links_used 0" in result["note"]
 
 
+@pytest.mark.slow  # ~2.1 s a run on a quiet 2-core machine
 def test_backtest_run_is_audited_without_any_score(planted):
     from vigil.audit.models import AuditEntry
 
@@ -86,6 +88,7 @@ def test_backtest_run_is_audited_without_any_score(planted):
     assert set(entry.meta) <= {"action", "count", "route"}
 
 
+@pytest.mark.slow  # ~1.8 s a run on a quiet 2-core machine
 def test_backtest_text_output_lists_model_and_baselines(planted):
     out = StringIO()
     call_command("warning", "backtest", "--records", "synthetic", "--bootstrap", "10",
@@ -96,6 +99,7 @@ def test_backtest_text_output_lists_model_and_baselines(planted):
         assert name in text
 
 
+@pytest.mark.slow  # ~2.4 s a run on a quiet 2-core machine
 def test_backtest_does_not_read_records_the_user_may_not_see(planted):
     Act.objects.filter(is_synthetic=True).update(confidentiality="secret")
     # An analyst sees secret records only with a grant: nothing is left to backtest.

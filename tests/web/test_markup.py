@@ -77,6 +77,7 @@ def _pages(fictional_case) -> list[str]:  # type: ignore[no-untyped-def]
     ]
 
 
+@pytest.mark.slow  # ~0.8 s a run on a quiet 2-core machine
 def test_pages_have_no_inline_script_style_or_third_party_asset(viewer_client, fictional_case):
     for url in _pages(fictional_case):
         response = viewer_client.get(url)

@@ -116,6 +116,7 @@ def test_a_viewer_may_not_decide(viewer_client, run, viewer):
     assert not LinkDecision.objects.exists()
 
 
+@pytest.mark.slow  # ~1.2 s a run on a quiet 2-core machine
 def test_the_estimate_from_stored_lists_lands_on_how_many_with_its_command(analyst_client, run):
     response = analyst_client.post(f"/lists/runs/{run.pk}/estimate/", {
         "label": "Fictional lists estimate", "category": "detained", "period": "2026"})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from followthemoney.types import registry
 from hypothesis import given
 from hypothesis import strategies as st
@@ -54,6 +55,7 @@ def test_create_stores_the_fingerprint_of_the_content() -> None:
     assert len(record.raw_fingerprint) == 64
 
 
+@pytest.mark.slow  # ~1.3 s a run on a quiet 2-core machine
 def test_to_ftm_makes_a_person_with_a_safe_prefixed_id() -> None:
     entity = fictional().to_ftm()
     assert entity.schema.name == "Person"
