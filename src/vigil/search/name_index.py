@@ -20,16 +20,42 @@ BATCH = 2000
 _Form = tuple[Any, Any, str]  # person id, name id (None: the display name), text
 
 
-def index_persons(person_ids: Iterable[Any], name_ids: Iterable[Any] = ()) -> None:
-    """Rebuild the forms of these persons, and drop these names' forms wherever they were."""
+def index_persons(
+    person_ids: Iterable[Any], name_ids: Iterable[Any] = (), *, fresh: bool = False
+) -> None:
+    """Rebuild the forms of these persons, and drop these names' forms wherever they were.
+
+    ``fresh``: the persons were created in this transaction and have no forms yet (nothing to
+    drop; ``name_ids`` must be empty)."""
     person_ids, name_ids = set(person_ids), set(name_ids)
     if not person_ids and not name_ids:
         return
     with transaction.atomic():
         lock_for_writing()
-        stale = Q(person_id__in=person_ids) | Q(name_id__in=name_ids)
-        NameForm.objects.filter(stale).delete()
+        if not fresh or name_ids:
+            stale = Q(person_id__in=person_ids) | Q(name_id__in=name_ids)
+            NameForm.objects.filter(stale).delete()
         _write(_forms(person_ids))
+
+
+def add_name_forms(name_ids: Iterable[Any]) -> None:
+    """Write the forms of these names, created in this transaction (they have none yet): a
+    live name of a live person whose spelling differs from the person's display name, as
+    :func:`_forms` gives it. The person's other forms do not depend on a new name."""
+    ids = list(name_ids)
+    if not ids:
+        return
+    with transaction.atomic():
+        lock_for_writing()
+        names = PersonName.objects.filter(
+            pk__in=ids, person__deleted_at__isnull=True
+        ).values_list("pk", "person_id", "value", "person__display_name")
+        _write(
+            (person_id, pk, value)
+            for pk, person_id, value, shown in names
+            # As in _forms: a name spelled as the display name adds nothing.
+            if value and normalise(value) != (normalise(shown) if shown else None)
+        )
 
 
 def rebuild(progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None) -> int:
