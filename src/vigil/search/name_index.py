@@ -9,6 +9,7 @@ from django.db import OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 
 from vigil.core.chunks import chunked
+from vigil.core.statements import Statement
 from vigil.names import normalise
 from vigil.records.batch import insert_plain, new_record, next_ids
 from vigil.records.models import Person, PersonName
@@ -83,16 +84,42 @@ def rebuild(progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = Non
     return len(ids)
 
 
+# One person's display name and names (a single save): read by statements compiled once per
+# process and database (``vigil.core.statements``), not built by the ORM on every save.
+_ONE_PERSON = Statement(
+    Person,
+    [Person._meta.pk],
+    lambda pk: Person.objects.filter(pk__in=[pk]).values_list("pk", "display_name"),
+)
+_ONE_PERSONS_NAMES = Statement(
+    PersonName,
+    [PersonName._meta.get_field("person")],
+    lambda pk: PersonName.objects.filter(person_id__in=[pk]).values_list(
+        "pk", "person_id", "value"
+    ),
+)
+
+
 def _forms(person_ids: Iterable[Any]) -> Iterator[_Form]:
     """The forms of live persons: the display name and each live name that differs from it."""
-    persons = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "display_name"))
+    ids = list(person_ids)
+    one = len(ids) == 1
+    if one:
+        persons = dict(_ONE_PERSON.rows(ids[0]))
+    else:
+        persons = dict(Person.objects.filter(pk__in=ids).values_list("pk", "display_name"))
     shown = {pk: normalise(name) for pk, name in persons.items() if name}
     for pk, name in persons.items():
         if name:
             yield pk, None, name
-    names = PersonName.objects.filter(person_id__in=list(persons)).values_list(
-        "pk", "person_id", "value"
-    )
+    if not persons:
+        return
+    if one:
+        names: Iterable[tuple[Any, Any, str]] = _ONE_PERSONS_NAMES.rows(ids[0])
+    else:
+        names = PersonName.objects.filter(person_id__in=list(persons)).values_list(
+            "pk", "person_id", "value"
+        )
     for pk, person_id, value in names:
         # A name spelled as the display name adds nothing: whoever sees the person sees that.
         if value and normalise(value) != shown.get(person_id):
