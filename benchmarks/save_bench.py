@@ -16,7 +16,7 @@ up: "large"). Encrypted SQLite in a throwaway folder; with ``--postgres URL`` al
 PostgreSQL database, which must be empty (a fresh ``scripts/pg-throwaway start PORT``).
 
     python benchmarks/save_bench.py [--persons 8000] [--rounds 7] [--saves 40]
-                                    [--postgres URL] [--profile DIR]
+                                    [--postgres URL [--no-sqlite]] [--profile DIR]
 
 ``--profile DIR`` writes a cProfile of the Vigil saves of each kind and size there.
 Run the branch point and a change alternately, each with its own ``PYTHONPATH``.
@@ -66,13 +66,15 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=40)
     parser.add_argument("--postgres", default="", help="an empty PostgreSQL database's URL")
     parser.add_argument("--profile", default="", help="write cProfile files into this folder")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         _worker(args)
         return
     results = []
-    backends = [("sqlite", "")] + ([("postgres", args.postgres)] if args.postgres else [])
+    backends = [] if args.no_sqlite else [("sqlite", "")]
+    backends += [("postgres", args.postgres)] if args.postgres else []
     for name, url in backends:
         base = Path(tempfile.mkdtemp(prefix="save-bench-"))
         try:
