@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Field, Model
 from django.db.models.signals import pre_save
 
 from vigil.core.statements import Statement
@@ -34,8 +34,10 @@ def watch(model: type[Model], attnames: Iterable[str]) -> None:
     model = model._meta.concrete_model or model
     known = set(_WATCHED.get(model, ()))
     for name in attnames:
-        model._meta.get_field(name)  # an unknown column is an error now, not a silent skip
-        known.add(model._meta.get_field(name).attname)
+        field = model._meta.get_field(name)  # an unknown column is an error now, not a skip
+        if not isinstance(field, Field):
+            raise TypeError(f"{model.__name__}.{name} is not a column")
+        known.add(str(field.attname))
     _WATCHED[model] = tuple(sorted(known))
     for key in [k for k in _READS if k[0] is model]:
         del _READS[key]
