@@ -8,8 +8,9 @@ of a model; before a single save that updates a row (not one that creates it) on
 into one of the columns a receiver names. A created row, a raw save, or a row not found
 counts as changed everywhere, so a receiver never skips work it used to do on anything but a
 save that wrote the very values the row already held. The read is in the save's transaction
-(``VigilModel.save`` opens it before ``pre_save``); on PostgreSQL it locks the row, so
-nothing changes it between the read and the write.
+(``VigilModel.save`` opens it before ``pre_save``); on PostgreSQL it takes the row lock the
+UPDATE takes (``FOR NO KEY UPDATE``), so nothing changes the row between the read and the
+write, and foreign-key checks of other transactions on it go on as before.
 """
 
 from __future__ import annotations
@@ -52,7 +53,10 @@ def _read(model: type[Model]) -> Statement:
 
         def build(pk: Any) -> Any:
             rows = model._base_manager.filter(pk=pk).order_by().values_list(*columns)
-            return rows.select_for_update() if locking else rows
+            # FOR NO KEY UPDATE: the lock the UPDATE takes anyway, taken a moment earlier. Not
+            # FOR UPDATE: that also blocks other transactions' foreign-key checks on the row
+            # (a rebuild writing index rows that point at the person deadlocked with a save).
+            return rows.select_for_update(no_key=True) if locking else rows
 
         found = _READS[(model, locking)] = Statement(model, [model._meta.pk], build)
     return found
