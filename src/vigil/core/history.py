@@ -33,6 +33,7 @@ from django.utils import timezone
 from vigil.core.chunks import chunked
 from vigil.core.context import ChangeContext, current_context
 from vigil.core.models import Action, Version, VersionBatch, VigilModel
+from vigil.core.statements import Statement
 
 BOOKKEEPING = {"version", "updated_at", "updated_by_id"}
 # Rows per executemany call: large enough to amortise the call, small enough to stay flat.
@@ -124,32 +125,59 @@ def _changed(obj: models.Model, snap: dict[str, Any], previous: dict[str, Any] |
     return sorted(k for k, v in now.items() if previous.get(k) != v and k not in BOOKKEEPING)
 
 
-def record_version(obj: VigilModel, action: str, ctx: ChangeContext | None = None) -> Version:
-    """Append the version row for ``obj`` as just saved."""
+def record_version(obj: VigilModel, action: str, ctx: ChangeContext | None = None) -> None:
+    """Append the version row for ``obj`` as just saved.
+
+    The row is the one ``Version.objects.create`` wrote (the same values, prepared by the
+    same fields, ``xact`` left to its column default), inserted by one prepared statement;
+    the previous snapshot is read by a statement compiled once per process and database
+    (``vigil.core.statements``). Building both queries with the ORM was most of the history's
+    share of a single save (issue 14 §1). Version rows send no signals (none is connected)."""
     ctx = ctx or current_context()
     snap = snapshot(obj)
+    label = model_label(obj)
     previous = None
     if obj.version > 1:
-        prev = (
-            Version.objects.filter(model=model_label(obj), object_id=obj.pk)
-            .order_by("-version")
-            .values_list("snapshot", flat=True)
-            .first()
-        )
-        previous = prev
-    return Version.objects.create(
-        model=model_label(obj),
-        object_id=obj.pk,
-        version=obj.version,
-        action=action,
-        at=obj.updated_at or timezone.now(),
-        context_id=ctx.id,
-        context_kind=ctx.kind,
-        context_detail=ctx.detail,
-        actor_id=ctx.actor_id,
-        snapshot=snap,
-        changed=_changed(obj, snap, previous),
+        found = _previous_snapshot().rows(label, obj.pk)
+        previous = found[0][0] if found else None
+    values = {
+        "model": label,
+        "object_id": obj.pk,
+        "version": obj.version,
+        "action": action,
+        "at": obj.updated_at or timezone.now(),
+        "context_id": ctx.id,
+        "context_kind": ctx.kind,
+        "context_detail": ctx.detail,
+        "actor": ctx.actor_id,
+        "snapshot": snap,
+        "changed": _changed(obj, snap, previous),
+    }
+    connection = connections[router.db_for_write(Version)]
+    params = [
+        _version_field(name).get_db_prep_save(values[name], connection)
+        for name in VERSION_COLUMNS
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_version_insert_sql(connection.alias), params)
+
+
+@lru_cache(maxsize=1)
+def _previous_snapshot() -> Statement:
+    """The newest stored snapshot of one record (``model``, ``object_id``)."""
+    return Statement(
+        Version,
+        [_version_field("model"), _version_field("object_id")],
+        lambda label, pk: Version.objects.filter(model=label, object_id=pk)
+        .order_by("-version")
+        .values_list("snapshot")[:1],
     )
+
+
+@lru_cache(maxsize=8)
+def _version_insert_sql(alias: str) -> str:
+    columns = [str(_version_field(name).column) for name in VERSION_COLUMNS]
+    return _insert_sql(connections[alias], Version._meta.db_table, columns)
 
 
 #: ``prepare_new``'s default: the change context's actor.

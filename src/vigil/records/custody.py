@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -207,11 +207,23 @@ def acts_facts_seen(
     """:func:`acts_facts` of ``qs``, each with whether each of ``seen_by`` holds the act: one
     query (each of ``seen_by`` an ``EXISTS`` on the act's key) instead of one per queryset,
     the facts in the same order."""
+    return facts_seen_rows(acts_facts_seen_query(qs, seen_by))
+
+
+def acts_facts_seen_query(qs: QuerySet[Act], seen_by: Sequence[QuerySet[Act]]) -> QuerySet[Any]:
+    """The ``values_list`` read :func:`acts_facts_seen` makes (its rows go through
+    :func:`facts_seen_rows`)."""
     names = [f"_seen_{i}" for i in range(len(seen_by))]
     marks = {n: Exists(q.filter(pk=OuterRef("pk"))) for n, q in zip(names, seen_by, strict=True)}
-    rows = (
+    return (
         qs.filter(act_type__key__in=RELEVANT).annotate(**marks).values_list(*_FACT_COLUMNS, *names)
     )
+
+
+def facts_seen_rows(
+    rows: Iterable[tuple[Any, ...]],
+) -> Iterator[tuple[object, _ActFacts, tuple[bool, ...]]]:
+    """The rows of :func:`acts_facts_seen_query` as (person id, facts, seen by each)."""
     width = len(_FACT_COLUMNS)
     for row in rows:
         person_id, act_id, kind, date, months, regime, measure, suspended, end, fine = row[:width]

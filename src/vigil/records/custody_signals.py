@@ -11,21 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_save
 
 from vigil.core.history import bulk_created
+from vigil.core.watched import before, changed, watch
 from vigil.records.models import Act, Event, Organisation, Person
 
 # Fields of a parent record whose change can change which ceilings see its acts.
-_VISIBILITY = {"confidentiality", "deleted_at"}
-
-
-def _act_before(sender: Any, instance: Act, raw: bool = False, **kw: Any) -> None:
-    if raw or instance._state.adding:
-        instance._custody_before = None
-        return
-    found = Act.all_objects.filter(pk=instance.pk).values_list("victim_person_id", flat=True)
-    instance._custody_before = next(iter(found), None)
+_VISIBILITY = ("confidentiality", "deleted_at")
 
 
 def _act_saved(sender: Any, instance: Act, raw: bool = False, **kw: Any) -> None:
@@ -33,15 +26,14 @@ def _act_saved(sender: Any, instance: Act, raw: bool = False, **kw: Any) -> None
         return
     from vigil.records.custody_store import refresh
 
-    refresh([instance.victim_person_id, getattr(instance, "_custody_before", None)])
-
-
-def _moves_visibility(update_fields: Iterable[str] | None) -> bool:
-    return update_fields is None or bool(_VISIBILITY & set(update_fields))
+    # The victim it had, read before the save (``vigil.core.watched``; None when created).
+    refresh([instance.victim_person_id, before(instance, "victim_person_id")])
 
 
 def _parent_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **kw: Any) -> None:
-    if raw or created or not _moves_visibility(kw.get("update_fields")):
+    # Only a change of the parent's confidentiality or deletion moves which ceilings see its
+    # acts (a save with ``update_fields`` naming neither, or writing the values they held).
+    if raw or created or not changed(instance, _VISIBILITY, kw.get("update_fields")):
         return
     from vigil.records.custody_store import refresh
 
@@ -62,7 +54,9 @@ def _bulk_created(sender: Any, objs: Iterable[Any], **kw: Any) -> None:
 
 def connect() -> None:
     """Connect the signals (idempotent)."""
-    pre_save.connect(_act_before, sender=Act, dispatch_uid="vigil_custody_act_before")
+    watch(Act, ["victim_person_id"])
+    for model in (Event, Organisation, Person):
+        watch(model, _VISIBILITY)
     post_save.connect(_act_saved, sender=Act, dispatch_uid="vigil_custody_act_saved")
     for model in (Event, Organisation, Person):
         post_save.connect(

@@ -40,10 +40,12 @@ from vigil.records.custody import (
     Custody,
     CustodyState,
     acts_facts_seen,
+    acts_facts_seen_query,
     as_of,
     counted,
     custody_by_person,
     derive,
+    facts_seen_rows,
 )
 from vigil.records.models import Act, Person
 from vigil.records.models.stored_custody import StoredCustody
@@ -73,6 +75,29 @@ def derived_at(level: str, person_ids: Iterable[Any]) -> dict[Any, CustodyState]
     return custody_by_person(acts, RECORDED)
 
 
+# A single save refreshes one person or two (an act moved to another victim): their acts are
+# read by a statement compiled once per process, database and number of persons
+# (``vigil.core.statements``); building the query with its four ceilings' EXISTS anew was
+# most of a refresh's CPU.
+_SAVED_MAX = 2
+_SAVED: dict[int, Statement] = {}
+
+
+def _saved_acts(count: int) -> Statement:
+    found = _SAVED.get(count)
+    if found is None:
+        victim = Act._meta.get_field("victim_person")
+        found = _SAVED[count] = Statement(
+            Act,
+            [victim] * count,
+            lambda *ids: acts_facts_seen_query(
+                Act.all_objects.filter(victim_person_id__in=ids),
+                [_visible_acts(level) for level in CEILINGS],
+            ),
+        )
+    return found
+
+
 def derived_at_every_ceiling(person_ids: Iterable[Any]) -> dict[str, dict[Any, CustodyState]]:
     """:func:`derived_at` for every ceiling, reading the acts once.
 
@@ -82,12 +107,15 @@ def derived_at_every_ceiling(person_ids: Iterable[Any]) -> dict[str, dict[Any, C
     the same facts in the same order.
     """
     ids = list(person_ids)
-    rows = list(
-        acts_facts_seen(
-            Act.all_objects.filter(victim_person_id__in=ids),
-            [_visible_acts(level) for level in CEILINGS],
+    if 0 < len(ids) <= _SAVED_MAX:
+        rows = list(facts_seen_rows(_saved_acts(len(ids)).rows(*ids)))
+    else:
+        rows = list(
+            acts_facts_seen(
+                Act.all_objects.filter(victim_person_id__in=ids),
+                [_visible_acts(level) for level in CEILINGS],
+            )
         )
-    )
     derived: dict[tuple[Any, tuple[Any, ...]], CustodyState] = {}
     found: dict[str, dict[Any, CustodyState]] = {}
     for i, level in enumerate(CEILINGS):

@@ -35,8 +35,10 @@ def _saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None
     person_id, organisation_id = _subjects_of(label, instance)
     if person_id is None and organisation_id is None:
         return
-    from vigil.sanctions.screening import screen_perpetrators
+    from vigil.sanctions.screening import is_perpetrator, screen_perpetrators
 
+    if organisation_id is None and label != "records.involvement" and not is_perpetrator(person_id):
+        return  # only perpetrators are screened: nothing to read or write for anyone else
     # A new involvement screens a perpetrator not yet screened against the lists' current
     # versions; a saved person, organisation or name (perhaps a new spelling) is screened again.
     screen_perpetrators(

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from vigil.core.chunks import chunked
 from vigil.core.errors import NotFound, ValidationFailed
+from vigil.core.statements import Statement
 from vigil.names import OPERATING_THRESHOLD, REVIEW_THRESHOLD, NameIndex, NameRecord
 from vigil.names.org_index import OrgIndex, OrgRecord
 from vigil.records.models import Organisation, Person
@@ -37,6 +38,17 @@ def perpetrators() -> QuerySet[Person]:
         .filter(is_synthetic=False, name_withheld=False)
         .distinct()
     )
+
+
+_PERPETRATOR = Statement(
+    Person, [Person._meta.pk], lambda pk: perpetrators().filter(pk__in=[pk]).values_list("pk")
+)
+
+
+def is_perpetrator(person_id: Any) -> bool:
+    """Whether this person is one of :func:`perpetrators` (a single save asks: one read by a
+    statement compiled once per process and database, ``vigil.core.statements``)."""
+    return bool(_PERPETRATOR.rows(person_id))
 
 
 def perpetrator_organisations() -> QuerySet[Organisation]:

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from vigil.core import generations
 from vigil.core.chunks import chunked
+from vigil.core.statements import Statement
 from vigil.names import normalise
 from vigil.records.batch import insert_plain, new_record, next_ids
 from vigil.records.models import Person, PersonName
@@ -27,16 +28,42 @@ TEXTS_GENERATION = "search-name-texts"
 _Form = tuple[Any, Any, str]  # person id, name id (None: the display name), text
 
 
-def index_persons(person_ids: Iterable[Any], name_ids: Iterable[Any] = ()) -> None:
-    """Rebuild the forms of these persons, and drop these names' forms wherever they were."""
+def index_persons(
+    person_ids: Iterable[Any], name_ids: Iterable[Any] = (), *, fresh: bool = False
+) -> None:
+    """Rebuild the forms of these persons, and drop these names' forms wherever they were.
+
+    ``fresh``: the persons were created in this transaction and have no forms yet (nothing to
+    drop; ``name_ids`` must be empty)."""
     person_ids, name_ids = set(person_ids), set(name_ids)
     if not person_ids and not name_ids:
         return
     with transaction.atomic():
         lock_for_writing()
-        stale = Q(person_id__in=person_ids) | Q(name_id__in=name_ids)
-        NameForm.objects.filter(stale).delete()
+        if not fresh or name_ids:
+            stale = Q(person_id__in=person_ids) | Q(name_id__in=name_ids)
+            NameForm.objects.filter(stale).delete()
         _write(_forms(person_ids))
+
+
+def add_name_forms(name_ids: Iterable[Any]) -> None:
+    """Write the forms of these names, created in this transaction (they have none yet): a
+    live name of a live person whose spelling differs from the person's display name, as
+    :func:`_forms` gives it. The person's other forms do not depend on a new name."""
+    ids = list(name_ids)
+    if not ids:
+        return
+    with transaction.atomic():
+        lock_for_writing()
+        names = PersonName.objects.filter(
+            pk__in=ids, person__deleted_at__isnull=True
+        ).values_list("pk", "person_id", "value", "person__display_name")
+        _write(
+            (person_id, pk, value)
+            for pk, person_id, value, shown in names
+            # As in _forms: a name spelled as the display name adds nothing.
+            if value and normalise(value) != (normalise(shown) if shown else None)
+        )
 
 
 def rebuild(progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = None) -> int:
@@ -65,16 +92,42 @@ def rebuild(progress: Callable[[Iterable[Any], int], Iterable[Any]] | None = Non
     return len(ids)
 
 
+# One person's display name and names (a single save): read by statements compiled once per
+# process and database (``vigil.core.statements``), not built by the ORM on every save.
+_ONE_PERSON = Statement(
+    Person,
+    [Person._meta.pk],
+    lambda pk: Person.objects.filter(pk__in=[pk]).values_list("pk", "display_name"),
+)
+_ONE_PERSONS_NAMES = Statement(
+    PersonName,
+    [PersonName._meta.get_field("person")],
+    lambda pk: PersonName.objects.filter(person_id__in=[pk]).values_list(
+        "pk", "person_id", "value"
+    ),
+)
+
+
 def _forms(person_ids: Iterable[Any]) -> Iterator[_Form]:
     """The forms of live persons: the display name and each live name that differs from it."""
-    persons = dict(Person.objects.filter(pk__in=person_ids).values_list("pk", "display_name"))
+    ids = list(person_ids)
+    one = len(ids) == 1
+    if one:
+        persons = dict(_ONE_PERSON.rows(ids[0]))
+    else:
+        persons = dict(Person.objects.filter(pk__in=ids).values_list("pk", "display_name"))
     shown = {pk: normalise(name) for pk, name in persons.items() if name}
     for pk, name in persons.items():
         if name:
             yield pk, None, name
-    names = PersonName.objects.filter(person_id__in=list(persons)).values_list(
-        "pk", "person_id", "value"
-    )
+    if not persons:
+        return
+    if one:
+        names: Iterable[tuple[Any, Any, str]] = _ONE_PERSONS_NAMES.rows(ids[0])
+    else:
+        names = PersonName.objects.filter(person_id__in=list(persons)).values_list(
+            "pk", "person_id", "value"
+        )
     for pk, person_id, value in names:
         # A name spelled as the display name adds nothing: whoever sees the person sees that.
         if value and normalise(value) != shown.get(person_id):

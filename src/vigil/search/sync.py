@@ -36,10 +36,11 @@ from django.db.models.signals import post_save
 
 from vigil.core.history import batch_ids
 from vigil.core.models import Version, VersionBatch
+from vigil.core.watched import changed, watch
 from vigil.records.models import PersonName
 from vigil.search.documents import FIELDS, index_documents
 from vigil.search.models import IndexState
-from vigil.search.name_index import index_persons, lock_for_writing
+from vigil.search.name_index import add_name_forms, index_persons, lock_for_writing
 
 WATERMARK = "history"
 #: Where the replay of the batches stands: ``pk * BATCH_SPAN + n`` = batch ``pk`` is next, its
@@ -376,14 +377,35 @@ def set_watermark(value: int) -> None:
     IndexState.objects.update_or_create(key=WATERMARK, defaults={"value": value})
 
 
-def _saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
-    """Index one saved record in the same transaction as the save."""
+#: The columns an indexed model's entries are made from (``name_index._forms``,
+#: ``documents.FIELDS``; the live managers read ``deleted_at``): a save that writes the values
+#: these held leaves its entries as they were (``vigil.core.watched``).
+WATCHED: dict[str, tuple[str, ...]] = {
+    "records.person": ("display_name", "deleted_at"),
+    "records.personname": ("value", "person_id", "deleted_at"),
+    **{label: (*fields, "deleted_at") for label, fields in FIELDS.items()},
+}
+
+
+def _saved(
+    sender: Any, instance: Any, created: bool = False, raw: bool = False, **kwargs: Any
+) -> None:
+    """Index one saved record in the same transaction as the save (nothing when the save
+    changed none of the columns its entries are made from)."""
     if raw:
         return
     label = sender._meta.label_lower
+    if not created and not changed(instance, WATCHED[label], kwargs.get("update_fields")):
+        return
     if label == "records.personname":
-        # The name may have moved (a merge): its old owner loses it, the new one gains it.
-        index_persons({instance.person_id}, {instance.pk})
+        if created:
+            # A new name adds its own form, if any: the person's other forms do not change.
+            add_name_forms([instance.pk])
+        else:
+            # The name may have moved (a merge): its old owner loses it, the new one gains it.
+            index_persons({instance.person_id}, {instance.pk})
+    elif label == "records.person" and created:
+        index_persons([instance.pk], fresh=True)  # a new person has no forms to replace
     else:
         reindex(label, [instance.pk])
 
@@ -393,6 +415,7 @@ def connect() -> None:
     from django.apps import apps
 
     for label in INDEXED:
+        watch(apps.get_model(label), WATCHED[label])
         post_save.connect(
             _saved, sender=apps.get_model(label), dispatch_uid=f"vigil_search_{label}"
         )

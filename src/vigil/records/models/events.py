@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -44,9 +42,6 @@ class ActStatus(models.TextChoices):
 
 class Act(VigilModel, UncertainDateMixin):
     """One thing done to one victim (a person or an organisation)."""
-
-    # The victim before an edit, set by records.custody_signals while the act is saved.
-    _custody_before: Any
 
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="acts")
     act_type = term_fk("act_type", _("type of act"), null=False)
