@@ -96,9 +96,11 @@ class Statement:
         ]
         return _Compiled(sql, params, slots, converters)
 
-    def rows(self, *values: Any) -> list[tuple[Any, ...]]:
-        """The rows the queryset ``build(*values)`` reads, as ``values_list`` gives them."""
-        alias = router.db_for_read(self.model) or "default"
+    def rows(self, *values: Any, using: str | None = None) -> list[tuple[Any, ...]]:
+        """The rows the queryset ``build(*values)`` reads, as ``values_list`` gives them, from
+        the database ``using`` (default: the router's for reading ``model``; a read that locks
+        or that a write depends on names the database written to, as the ORM would)."""
+        alias = using or router.db_for_read(self.model) or "default"
         compiled = self._compiled.get(alias)
         if compiled is None:
             compiled = self._compiled[alias] = self._compile(alias)

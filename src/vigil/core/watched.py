@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Field, Model
 from django.db.models.signals import pre_save
 
@@ -45,8 +45,8 @@ def watch(model: type[Model], attnames: Iterable[str]) -> None:
     pre_save.connect(_before, sender=model, dispatch_uid=f"vigil_watched_{model._meta.label}")
 
 
-def _read(model: type[Model]) -> Statement:
-    locking = connection.features.has_select_for_update
+def _read(model: type[Model], alias: str) -> Statement:
+    locking = connections[alias].features.has_select_for_update
     found = _READS.get((model, locking))
     if found is None:
         columns = _WATCHED[model]
@@ -66,7 +66,10 @@ def _before(sender: Any, instance: Model, raw: bool = False, **kw: Any) -> None:
     model = sender._meta.concrete_model or sender
     stored = None
     if not raw and not instance._state.adding and instance.pk is not None and model in _WATCHED:
-        rows = _read(model).rows(instance.pk)
+        # The database the save writes to (the primary, with a replica configured: a locking
+        # read, and the values as the write will find them, never a standby's).
+        alias = kw.get("using") or router.db_for_write(model, instance=instance) or "default"
+        rows = _read(model, alias).rows(instance.pk, using=alias)
         if rows:
             stored = dict(zip(_WATCHED[model], rows[0], strict=True))
     instance.__dict__[_BEFORE] = stored
