@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Protocol
 
-from django.db import router
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, router, transaction
 from django.db.models import Count, QuerySet
+from django.db.models.expressions import RawSQL
 
 from vigil.policy.access import exact_ceiling_over, restrict_to_ceiling
 from vigil.records.count_changes import kept
@@ -42,9 +44,76 @@ _COUNTED = (
 )
 
 
-def _counts(
-    seen: Callable[[QuerySet[Any]], QuerySet[Any]], include_synthetic: bool
-) -> dict[str, Any]:
+class _Seen(Protocol):
+    """What one reader sees of a queryset: ``checked_parents`` as
+    :func:`vigil.policy.access.restrict`'s."""
+
+    def __call__(
+        self, queryset: QuerySet[Any], /, *, checked_parents: Iterable[str] = ()
+    ) -> QuerySet[Any]: ...
+
+
+# The acts one count found visible, listed once for the second statement (a temporary table,
+# inside the count's own transaction: dropped with it, whatever happens).
+_VISIBLE_ACTS = "vigil_counted_acts"
+_VISIBLE_ACT_IDS = f"SELECT id FROM {_VISIBLE_ACTS}"  # noqa: S608  # nosec B608
+
+
+def _acts_and_perpetrators(
+    seen: _Seen, include_synthetic: bool, *, restricted: bool
+) -> tuple[dict[str, int], dict[str, int]]:
+    """The visible acts by type and the perpetrators by role of the visible involvements.
+
+    An involvement is visible when its own row and each of its parents are; its act's check
+    is the same ``seen`` as the acts': so the acts ``seen`` keeps are listed once (their id,
+    type and synthetic flag, in a temporary table) and the involvements are those ``seen``
+    keeps without checking their act again (``checked_parents=("act",)``) whose act is in that
+    list — the same rows as ``seen(Involvement…)``, without ~220,000 more checks of an act at
+    100k (docs/benchmarks.md, "first visit after a write … twenty-first round").
+    ``restricted`` False: ``seen`` checks nothing (the whole record), so neither does this —
+    an involvement of a soft-deleted act is counted there, as ``Involvement.objects`` has it."""
+    alias = router.db_for_read(Act) or "default"
+    acts = seen(Act.objects.order_by()).values("id", "act_type_id", "is_synthetic")
+    try:
+        sql, params = acts.query.sql_with_params()
+    except EmptyResultSet:  # a reader who may view no act: none of them, no involvement
+        return {}, {}
+    term = Act._meta.get_field("act_type").related_model
+    assert term is not None and not isinstance(term, str)  # noqa: S101  # nosec B101
+    term_table = term._meta.db_table
+    connection = connections[alias]
+    with transaction.atomic(using=alias), connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {_VISIBLE_ACTS}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {_VISIBLE_ACTS} AS {sql}", params)
+        real_only = "" if include_synthetic else " WHERE NOT a.is_synthetic"
+        cursor.execute(
+            f"SELECT t.key, COUNT(*) FROM {_VISIBLE_ACTS} a"  # noqa: S608  # nosec B608
+            f" JOIN {term_table} t ON t.id = a.act_type_id{real_only}"
+            " GROUP BY t.key ORDER BY t.key"
+        )
+        by_type = {key: int(n) for key, n in cursor.fetchall()}
+        if restricted:
+            involvements = seen(Involvement.objects.all(), checked_parents=("act",)).filter(
+                act_id__in=RawSQL(_VISIBLE_ACT_IDS, ())  # noqa: S611  # nosec B611
+            )
+        else:
+            involvements = seen(Involvement.objects.all())
+        if not include_synthetic:
+            involvements = involvements.filter(is_synthetic=False)
+        roles = {
+            key: persons + organisations
+            for key, persons, organisations in involvements.values_list("role__key")
+            .annotate(
+                p=Count("perpetrator_person", distinct=True),
+                o=Count("perpetrator_organisation", distinct=True),
+            )
+            .order_by("role__key")
+        }
+        cursor.execute(f"DROP TABLE {_VISIBLE_ACTS}")
+    return by_type, roles
+
+
+def _counts(seen: _Seen, include_synthetic: bool, *, restricted: bool = True) -> dict[str, Any]:
     """The counts of the records ``seen`` keeps (every figure of :func:`record_stats` but the
     legal provisions and custody): the one definition, whoever reads it."""
 
@@ -52,20 +121,7 @@ def _counts(
         qs = seen(qs)
         return qs if include_synthetic else qs.filter(is_synthetic=False)
 
-    acts = real(Act.objects.all())
-    by_type = dict(
-        acts.values_list("act_type__key").annotate(n=Count("id")).order_by("act_type__key")
-    )
-    roles = {
-        key: persons + organisations
-        for key, persons, organisations in real(Involvement.objects.all())
-        .values_list("role__key")
-        .annotate(
-            p=Count("perpetrator_person", distinct=True),
-            o=Count("perpetrator_organisation", distinct=True),
-        )
-        .order_by("role__key")
-    }
+    by_type, roles = _acts_and_perpetrators(seen, include_synthetic, restricted=restricted)
     return {
         "persons": real(Person.objects.all()).count(),
         "persons_synthetic": seen(Person.objects.filter(is_synthetic=True)).count(),
@@ -87,12 +143,14 @@ def _kept_counts(level: str | None, include_synthetic: bool) -> dict[str, Any]:
     """:func:`_counts` of what the ceiling ``level`` sees (None: every record), read again only
     after a write changed what they read (:func:`vigil.records.count_changes.kept`)."""
 
-    def seen(qs: QuerySet[Any]) -> QuerySet[Any]:
-        return restrict_to_ceiling(level, qs) if level is not None else qs
+    def seen(qs: QuerySet[Any], *, checked_parents: Iterable[str] = ()) -> QuerySet[Any]:
+        if level is None:
+            return qs
+        return restrict_to_ceiling(level, qs, checked_parents=checked_parents)
 
     alias = router.db_for_read(Act) or "default"
     key = ("record_stats", level, include_synthetic)
-    return kept(alias, key, lambda: _counts(seen, include_synthetic))
+    return kept(alias, key, lambda: _counts(seen, include_synthetic, restricted=level is not None))
 
 
 def record_stats(
@@ -115,12 +173,12 @@ def record_stats(
     (``visible``), whoever the user is (checks and tests).
     """
 
-    def seen(qs: QuerySet[Any]) -> QuerySet[Any]:
-        return visible(user, qs) if user is not None else qs
+    def seen(qs: QuerySet[Any], *, checked_parents: Iterable[str] = ()) -> QuerySet[Any]:
+        return visible(user, qs, checked_parents=checked_parents) if user is not None else qs
 
     level = None if user is None or fresh else exact_ceiling_over(user, _COUNTED)
     if fresh or (user is not None and level is None):
-        counts = _counts(seen, include_synthetic)
+        counts = _counts(seen, include_synthetic, restricted=user is not None)
     else:
         counts = _kept_counts(level, include_synthetic)
     if user is not None and include_synthetic:
