@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections, router, transaction
+from django.db import connections, router
 from django.db.models import Count, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -53,8 +53,9 @@ class _Seen(Protocol):
     ) -> QuerySet[Any]: ...
 
 
-# The acts one count found visible, listed once for the second statement (a temporary table,
-# inside the count's own transaction: dropped with it, whatever happens).
+# The acts one count found visible, listed once for both counts: a common table expression
+# of the one statement that gives both (materialised: read once, used twice). Not a temporary
+# table, which a read-only standby cannot make (`vigil stats` reads from the replica).
 _VISIBLE_ACTS = "vigil_counted_acts"
 _VISIBLE_ACT_IDS = f"SELECT id FROM {_VISIBLE_ACTS}"  # noqa: S608  # nosec B608
 
@@ -66,51 +67,58 @@ def _acts_and_perpetrators(
 
     An involvement is visible when its own row and each of its parents are; its act's check
     is the same ``seen`` as the acts': so the acts ``seen`` keeps are listed once (their id,
-    type and synthetic flag, in a temporary table) and the involvements are those ``seen``
-    keeps without checking their act again (``checked_parents=("act",)``) whose act is in that
-    list — the same rows as ``seen(Involvement…)``, without ~220,000 more checks of an act at
-    100k (docs/benchmarks.md, "first visit after a write … twenty-first round").
+    type and synthetic flag, a materialised common table expression) and the involvements are
+    those ``seen`` keeps without checking their act again (``checked_parents=("act",)``) whose
+    act is in that list — the same rows as ``seen(Involvement…)``, without ~220,000 more
+    checks of an act at 100k (docs/benchmarks.md, "first visit after a write … twenty-first
+    round"). Both counts come from one statement, so the list is made once.
     ``restricted`` False: ``seen`` checks nothing (the whole record), so neither does this —
     an involvement of a soft-deleted act is counted there, as ``Involvement.objects`` has it."""
     alias = router.db_for_read(Act) or "default"
+    connection = connections[alias]
     acts = seen(Act.objects.order_by()).values("id", "act_type_id", "is_synthetic")
+    if restricted:
+        involvements = seen(Involvement.objects.all(), checked_parents=("act",)).filter(
+            act_id__in=RawSQL(_VISIBLE_ACT_IDS, ())  # noqa: S611  # nosec B611
+        )
+    else:
+        involvements = seen(Involvement.objects.all())
+    if not include_synthetic:
+        involvements = involvements.filter(is_synthetic=False)
+    roles = (
+        involvements.values_list("role__key")
+        .annotate(
+            p=Count("perpetrator_person", distinct=True),
+            o=Count("perpetrator_organisation", distinct=True),
+        )
+        .order_by()
+    )
     try:
-        sql, params = acts.query.sql_with_params()
-    except EmptyResultSet:  # a reader who may view no act: none of them, no involvement
+        acts_sql, acts_params = acts.query.sql_with_params()
+        roles_sql, roles_params = roles.query.sql_with_params()
+    except EmptyResultSet:  # a reader who may view no act (or no involvement): none counted
         return {}, {}
     term = Act._meta.get_field("act_type").related_model
     assert term is not None and not isinstance(term, str)  # noqa: S101  # nosec B101
-    term_table = term._meta.db_table
-    connection = connections[alias]
-    with transaction.atomic(using=alias), connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {_VISIBLE_ACTS}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {_VISIBLE_ACTS} AS {sql}", params)
-        real_only = "" if include_synthetic else " WHERE NOT a.is_synthetic"
-        cursor.execute(
-            f"SELECT t.key, COUNT(*) FROM {_VISIBLE_ACTS} a"  # noqa: S608  # nosec B608
-            f" JOIN {term_table} t ON t.id = a.act_type_id{real_only}"
-            " GROUP BY t.key ORDER BY t.key"
-        )
-        by_type = {key: int(n) for key, n in cursor.fetchall()}
-        if restricted:
-            involvements = seen(Involvement.objects.all(), checked_parents=("act",)).filter(
-                act_id__in=RawSQL(_VISIBLE_ACT_IDS, ())  # noqa: S611  # nosec B611
-            )
-        else:
-            involvements = seen(Involvement.objects.all())
-        if not include_synthetic:
-            involvements = involvements.filter(is_synthetic=False)
-        roles = {
-            key: persons + organisations
-            for key, persons, organisations in involvements.values_list("role__key")
-            .annotate(
-                p=Count("perpetrator_person", distinct=True),
-                o=Count("perpetrator_organisation", distinct=True),
-            )
-            .order_by("role__key")
-        }
-        cursor.execute(f"DROP TABLE {_VISIBLE_ACTS}")
-    return by_type, roles
+    term_table = connection.ops.quote_name(term._meta.db_table)
+    real_only = "" if include_synthetic else " WHERE NOT a.is_synthetic"
+    # Our own table names and the ORM's compiled statements; every value is a parameter.
+    sql = (
+        f"WITH {_VISIBLE_ACTS} AS MATERIALIZED ({acts_sql}) "  # noqa: S608  # nosec B608
+        f"SELECT 0, t.key, COUNT(*), 0 FROM {_VISIBLE_ACTS} a"
+        f" JOIN {term_table} t ON t.id = a.act_type_id{real_only} GROUP BY t.key"
+        f" UNION ALL SELECT 1, r.* FROM ({roles_sql}) r"
+    )
+    by_type: dict[str, int] = {}
+    by_role: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*acts_params, *roles_params])
+        for part, key, first, second in cursor.fetchall():
+            if part == 0:
+                by_type[key] = int(first)
+            else:
+                by_role[key] = int(first) + int(second)
+    return dict(sorted(by_type.items())), dict(sorted(by_role.items()))
 
 
 def _counts(seen: _Seen, include_synthetic: bool, *, restricted: bool = True) -> dict[str, Any]:
