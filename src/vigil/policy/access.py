@@ -331,10 +331,21 @@ def _owns_above(
     )
 
 
-def restrict_to_ceiling(level: str, queryset: models.QuerySet[M]) -> models.QuerySet[M]:
+def restrict_to_ceiling(
+    level: str, queryset: models.QuerySet[M], *, checked_parents: Iterable[str] = ()
+) -> models.QuerySet[M]:
     """The records of ``queryset`` that a role viewing every record up to ``level``, and
-    nothing above it, may view (with their parents): what stored custody is derived from."""
-    return _Ceiling(level).restrict("view", queryset)
+    nothing above it, may view (with their parents): what stored custody is derived from.
+
+    ``checked_parents``: as :func:`restrict`'s (parents the statement already checks for the
+    same ceiling); a name that is not a parent is refused (``ValueError``)."""
+    skipped = frozenset(checked_parents)
+    if skipped:
+        spec = governed(queryset.model)
+        unknown = skipped - set(spec.parents if spec else ())
+        if unknown:
+            raise ValueError(f"Not parents checked by a view of this model: {sorted(unknown)}")
+    return _Ceiling(level).restrict("view", queryset, skipped)
 
 
 class _Evaluation:
