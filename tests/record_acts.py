@@ -1,11 +1,12 @@
-"""One act, in an event of its own unless one is given: what the tests build acts from."""
+"""One act, in an event of its own unless one is given, and one involvement in an act: what the
+tests build acts and perpetrators from."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from vigil.records.models import Act, Event, Person, Term
+from vigil.records.models import Act, Event, Involvement, Organisation, Person, Term
 
 
 def act_of(
@@ -32,5 +33,20 @@ def act_of(
         victim_person=victim,
         date=date,
         confidentiality=level,
+        **kw,
+    )
+
+
+def involvement_of(
+    act: Act, perpetrator: Person | Organisation, role: str, level: str = "internal", **kw: Any
+) -> Involvement:
+    """``perpetrator`` (a person or an organisation) involved in ``act`` as ``role`` at
+    ``level``; other keywords are the involvement's fields."""
+    field = "perpetrator_person" if isinstance(perpetrator, Person) else "perpetrator_organisation"
+    return Involvement.objects.create(
+        act=act,
+        role_id=Term.pk_for("perpetrator_role", role),
+        confidentiality=level,
+        **{field: perpetrator},
         **kw,
     )

@@ -18,13 +18,13 @@ from typing import Any
 import pytest
 from django.db.models import Count, QuerySet
 from django.utils import timezone
-from tests.record_acts import act_of
+from tests.record_acts import act_of, involvement_of
 
 from vigil.accounts.models import User
 from vigil.core.context import change_context
 from vigil.policy.access import LEVELS, restrict_to_ceiling
 from vigil.policy.models import CaseGrant
-from vigil.records.models import Act, Case, Involvement, Organisation, Person, Term
+from vigil.records.models import Act, Case, Involvement, Organisation, Person
 from vigil.records.stats import _counts, record_stats
 from vigil.records.visible import visible
 
@@ -38,16 +38,6 @@ def ctx() -> Iterator[None]:
     with change_context("test", detail="counts definition"):
         yield
 
-
-def _involve(act: Act, perpetrator: Person | Organisation, role: str, level: str, **kw: Any):
-    field = "perpetrator_person" if isinstance(perpetrator, Person) else "perpetrator_organisation"
-    return Involvement.objects.create(
-        act=act,
-        role_id=Term.pk_for("perpetrator_role", role),
-        confidentiality=level,
-        **{field: perpetrator},
-        **kw,
-    )
 
 
 @pytest.fixture
@@ -76,20 +66,20 @@ def record(ctx: None) -> dict[str, Any]:
             alone = Person.objects.create(
                 display_name=f"Fictional perpetrator {act.pk}", confidentiality="public"
             )
-            _involve(act, alone, "judge", "public")
-            _involve(act, judges["public"], "judge", "public")
-            _involve(act, court, "investigator", "public")
-            _involve(act, judges[level], "prosecutor", "public")
-            _involve(act, hidden_court, "investigator", "public")
-            _involve(act, judges["public"], "judge", level)
+            involvement_of(act, alone, "judge", "public")
+            involvement_of(act, judges["public"], "judge", "public")
+            involvement_of(act, court, "investigator", "public")
+            involvement_of(act, judges[level], "prosecutor", "public")
+            involvement_of(act, hidden_court, "investigator", "public")
+            involvement_of(act, judges["public"], "judge", level)
         synthetic = act_of(public_victim, "arrest", D(2024, 1, 13), level, is_synthetic=True)
-        _involve(synthetic, judges[level], "judge", "public", is_synthetic=True)
-        _involve(synthetic, court, "prosecutor", "public")
+        involvement_of(synthetic, judges[level], "judge", "public", is_synthetic=True)
+        involvement_of(synthetic, court, "prosecutor", "public")
         found[level] = own
     deleted_act = act_of(judges["public"], "arrest", D(2024, 2, 1), "public")
-    _involve(deleted_act, court, "judge", "public")
+    involvement_of(deleted_act, court, "judge", "public")
     Act.all_objects.filter(pk=deleted_act.pk).update(deleted_at=timezone.now())
-    deleted_involvement = _involve(found["public"], judges["secret"], "prosecutor", "public")
+    deleted_involvement = involvement_of(found["public"], judges["secret"], "prosecutor", "public")
     Involvement.all_objects.filter(pk=deleted_involvement.pk).update(deleted_at=timezone.now())
     return found
 

@@ -23,7 +23,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from tests.record_acts import act_of
+from tests.record_acts import act_of, involvement_of
 
 from vigil.accounts.models import User
 from vigil.core.context import change_context
@@ -72,15 +72,6 @@ def _act(victim: Person, kind: str, level: str = "internal", **kw: Any) -> Act:
     return act_of(victim, kind, D(2024, 1, 10), level, **kw)
 
 
-def _involve(act: Act, perpetrator: Person | Organisation, role: str, level: str) -> Involvement:
-    field = "perpetrator_person" if isinstance(perpetrator, Person) else "perpetrator_organisation"
-    return Involvement.objects.create(
-        act=act,
-        role_id=Term.pk_for("perpetrator_role", role),
-        confidentiality=level,
-        **{field: perpetrator},
-    )
-
 
 @pytest.fixture
 def record(ctx: None) -> dict[str, Any]:
@@ -93,8 +84,8 @@ def record(ctx: None) -> dict[str, Any]:
         victim = Person.objects.create(display_name=f"Fictional {level}", confidentiality=level)
         arrest = _act(victim, "arrest", level)
         sentence = _act(victim, "sentence", level, sentence_months=24)
-        _involve(arrest, judge, "judge", level)
-        _involve(sentence, court, "investigator", level)
+        involvement_of(arrest, judge, "judge", level)
+        involvement_of(sentence, court, "investigator", level)
         Participant.objects.create(act=arrest, name_text="Fictional witness", confidentiality=level)
         Source.objects.create(title=f"Fictional source {level}", confidentiality=level)
         Statistic.objects.create(
@@ -169,7 +160,7 @@ def test_a_new_act_and_involvement_are_counted_at_once(record, users, ctx):
     read_all(users)
     victim = Person.objects.create(display_name="Fictional New", confidentiality="public")
     act = _act(victim, "detention", "public")
-    _involve(act, record["judge"], "prosecutor", "public")
+    involvement_of(act, record["judge"], "prosecutor", "public")
     assert record_stats(user=users["viewer"])["acts_by_type"]["detention"] == 1
     assert record_stats(user=users["viewer"])["perpetrators_by_role"]["prosecutor"] == 1
     assert_kept_is_counted(users)
