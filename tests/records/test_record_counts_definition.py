@@ -157,3 +157,16 @@ def test_the_whole_record_counts_every_live_row(record):
         assert _figures(record_stats(include_synthetic=include_synthetic)) == plain
         # An involvement of a soft-deleted act is still a live involvement of the whole record.
         assert plain[1]["judge"] >= 1
+
+
+def test_a_reader_refused_every_involvement_still_counts_the_acts_as_defined(record):
+    # The policy answers some readers with an empty queryset for a whole model (``none()``):
+    # the acts by type must not vanish with the involvements.
+    def seen(qs, *, checked_parents=()):
+        narrowed = restrict_to_ceiling("restricted", qs, checked_parents=checked_parents)
+        return narrowed.none() if qs.model is Involvement else narrowed
+
+    for include_synthetic in (True, False):
+        plain = _plain(seen, include_synthetic)
+        assert plain[0] != {} and plain[1] == {}
+        assert _figures(_counts(seen, include_synthetic)) == plain

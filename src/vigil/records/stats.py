@@ -95,9 +95,13 @@ def _acts_and_perpetrators(
     )
     try:
         acts_sql, acts_params = acts.query.sql_with_params()
-        roles_sql, roles_params = roles.query.sql_with_params()
-    except EmptyResultSet:  # a reader who may view no act (or no involvement): none counted
+    except EmptyResultSet:  # a reader who may view no act: no act, and no involvement of one
         return {}, {}
+    try:
+        roles_sql, roles_params = roles.query.sql_with_params()
+        with_roles = f" UNION ALL SELECT 1, r.* FROM ({roles_sql}) r"  # noqa: S608  # nosec B608
+    except EmptyResultSet:  # one who may view acts but no involvement: the acts still count
+        roles_params, with_roles = [], ""
     term = Act._meta.get_field("act_type").related_model
     assert term is not None and not isinstance(term, str)  # noqa: S101  # nosec B101
     term_table = connection.ops.quote_name(term._meta.db_table)
@@ -106,8 +110,7 @@ def _acts_and_perpetrators(
     sql = (
         f"WITH {_VISIBLE_ACTS} AS MATERIALIZED ({acts_sql}) "  # noqa: S608  # nosec B608
         f"SELECT 0, t.key, COUNT(*), 0 FROM {_VISIBLE_ACTS} a"
-        f" JOIN {term_table} t ON t.id = a.act_type_id{real_only} GROUP BY t.key"
-        f" UNION ALL SELECT 1, r.* FROM ({roles_sql}) r"
+        f" JOIN {term_table} t ON t.id = a.act_type_id{real_only} GROUP BY t.key{with_roles}"
     )
     by_type: dict[str, int] = {}
     by_role: dict[str, int] = {}
