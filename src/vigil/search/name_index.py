@@ -61,8 +61,7 @@ def add_name_forms(name_ids: Iterable[Any]) -> None:
         _write(
             (person_id, pk, value)
             for pk, person_id, value, shown in names
-            # As in _forms: a name spelled as the display name adds nothing.
-            if value and normalise(value) != (normalise(shown) if shown else None)
+            if _adds_form(value, normalise(shown) if shown else None)
         )
 
 
@@ -108,6 +107,13 @@ _ONE_PERSONS_NAMES = Statement(
 )
 
 
+def _adds_form(value: str, shown: str | None) -> bool:
+    """Whether a name ``value`` adds a form beside its person's display name (``shown``,
+    normalised): a name spelled as the display name adds nothing — whoever sees the person
+    sees that."""
+    return bool(value) and normalise(value) != shown
+
+
 def _forms(person_ids: Iterable[Any]) -> Iterator[_Form]:
     """The forms of live persons: the display name and each live name that differs from it."""
     ids = list(person_ids)
@@ -129,8 +135,7 @@ def _forms(person_ids: Iterable[Any]) -> Iterator[_Form]:
             "pk", "person_id", "value"
         )
     for pk, person_id, value in names:
-        # A name spelled as the display name adds nothing: whoever sees the person sees that.
-        if value and normalise(value) != shown.get(person_id):
+        if _adds_form(value, shown.get(person_id)):
             yield person_id, pk, value
 
 
